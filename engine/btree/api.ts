@@ -1,0 +1,74 @@
+/**
+ * The seam between the SQL layer (engine/sql, engine/catalog) and the page layer: ordered maps
+ * from byte keys to byte values, each a B-tree named by its root page id, changed inside
+ * mini-transactions.
+ *
+ * Keys compare as unsigned bytes (Buffer.compare); the SQL layer encodes its keys so that this
+ * order is SQL order (engine/keys.ts). Values are opaque.
+ *
+ * Contract:
+ *   (T1) A tree's root page id never changes while the tree exists, so the catalog can keep it.
+ *   (T2) Every change happens inside an Mtr. `commit` ships the Mtr's redo records and resolves
+ *        when they are durable (VDL ≥ its last LSN); `rollback` restores every page it touched and
+ *        discards its records, so a statement that fails half-way leaves no trace.
+ *   (T3) One Mtr is open at a time (the caller holds the engine's write latch across it).
+ *   (T4) Entries handed out are copies: safe to keep after later changes.
+ *   (T5) Keys may not exceed KEY_SIZE_MAX bytes, nor key plus value ENTRY_SIZE_MAX bytes; the
+ *        SQL layer checks both before it asks for a change (a violation here is an assertion).
+ */
+import type { PageId } from '../../storage/index.js';
+
+export interface Entry {
+  readonly key: Buffer;
+  readonly value: Buffer;
+}
+
+export interface KeyBound {
+  readonly key: Buffer;
+  readonly inclusive: boolean;
+}
+
+export interface KeyRange {
+  /** Absent: from the first key. */
+  readonly lower?: KeyBound;
+  /** Absent: to the last key. */
+  readonly upper?: KeyBound;
+  /** Descending order when true. */
+  readonly reverse?: boolean;
+}
+
+/** A mini-transaction: the unit of atomic, durable change. Opaque to its users. */
+export interface Mtr {
+  readonly id: number;
+}
+
+export interface Trees {
+  /** The catalog's tree, made when the volume was created. */
+  readonly catalogRoot: PageId;
+  /** Opens the one mini-transaction (T3); waits while the redo in flight is at its limit. */
+  begin(): Promise<Mtr>;
+  commit(mtr: Mtr): Promise<void>;
+  rollback(mtr: Mtr): void;
+
+  createTree(mtr: Mtr): Promise<PageId>;
+  /** Frees the tree's pages for reuse. */
+  dropTree(mtr: Mtr, root: PageId): Promise<void>;
+
+  get(root: PageId, key: Buffer): Promise<Buffer | undefined>;
+  /** Entries in key order (or reverse), one leaf's worth per batch. */
+  scan(root: PageId, range: KeyRange): AsyncIterable<readonly Entry[]>;
+  /** False, and no change, when the key is already there. */
+  insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean>;
+  /** False, and no change, when the key is not there. */
+  update(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean>;
+  /** False, and no change, when the key is not there. */
+  delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean>;
+}
+
+/**
+ * Largest key + value of one entry: a third of a page, so that whatever a leaf holds, one split
+ * makes room for any new entry. Larger rows will go to overflow pages (not built yet).
+ */
+export const ENTRY_SIZE_MAX = 5_000;
+/** Largest key, InnoDB's limit (ER_TOO_LONG_KEY), so that internal pages keep a fan-out ≥ 5. */
+export const KEY_SIZE_MAX = 3_072;

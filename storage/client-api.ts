@@ -1,0 +1,41 @@
+/**
+ * The contract between the writer (engine/) and the storage tier: what a StorageClient promises.
+ *
+ * Terms (see README's glossary): a record is *durable* when 4 of the 6 segments of its protection
+ * group have persisted it. VCL is the highest LSN at or below which every record is durable; VDL
+ * is the highest consistency point (CPL) at or below VCL.
+ *
+ * Contract:
+ *   (C1) `open` runs crash recovery before anything else: it reads the SCL of a read quorum (3/6)
+ *        of every protection group, computes VDL, has segments drop records above it under a new
+ *        epoch, and returns where the writer continues. It replays nothing.
+ *   (C2) `ship` takes encoded records in strictly increasing, gap-free LSN order, continuing from
+ *        the previous call (or from VolumeState.vdl after `open`). It never blocks and never loses
+ *        a record: records not yet durable are retried until they are, also across node outages.
+ *   (C3) `waitDurable(lsn)` resolves once VDL ≥ lsn, and rejects with StorageError
+ *        ('quorum-timeout') if that has not happened within the commit timeout. A rejection does
+ *        not cancel anything: the records stay queued and may become durable later.
+ *   (C4) VDL never decreases.
+ *   (C5) `readPage(pageId, readPoint)` returns the page as of readPoint (≤ VDL), read from one
+ *        segment whose SCL ≥ readPoint; a page never written is returned all zero.
+ */
+import type { Lsn, PageId } from './lsn.js';
+
+export interface VolumeState {
+  /** The writer's epoch: stamped on every record it produces; segments refuse older ones. */
+  readonly epoch: number;
+  /** VDL after recovery: the writer's next LSN is vdl + 1. 0 for a new volume. */
+  readonly vdl: Lsn;
+  /** Per protection group, its last record's LSN at or below vdl: the next record's backlink. */
+  readonly groupTails: ReadonlyMap<number, Lsn>;
+}
+
+export interface StorageClient {
+  open(): Promise<VolumeState>;
+  ship(records: readonly Buffer[]): void;
+  waitDurable(lsn: Lsn): Promise<void>;
+  readPage(pageId: PageId, readPoint: Lsn): Promise<Buffer>;
+  /** VDL. */
+  durableLsn(): Lsn;
+  close(): Promise<void>;
+}

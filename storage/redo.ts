@@ -1,0 +1,248 @@
+/**
+ * Redo records: the only thing the writer ever sends to storage.
+ *
+ * A record changes one page. The writer applies it to its buffer-pool page with `applyRedo`
+ * (page-apply.ts) and ships the encoded bytes; segments persist the bytes and later apply the same
+ * function to materialise pages. Records are physiological: they name a slot of the slotted page
+ * (page.ts), not a byte range, so an insert into a leaf costs the cell's bytes plus 36, not a page.
+ *
+ * Encoding (all integers big-endian):
+ *
+ *   OFFSET SIZE DESCRIPTION
+ *   0      4    crc32 (zlib.crc32) of bytes 4 .. length-1
+ *   4      4    length of the whole record in bytes
+ *   8      8    lsn
+ *   16     8    prevLsn: backlink to the previous record of the same protection group (0 = none)
+ *   24     4    pageId
+ *   28     4    epoch of the writer that produced it (segments refuse older epochs)
+ *   32     1    kind (REDO_KIND)
+ *   33     1    flags: bit 0 = CPL, the last record of a mini-transaction
+ *   34     ..   body, by kind:
+ *     page-init       u8 pageType, u8 level, u32 link0, u32 link1
+ *     page-load       as page-init, then u16 count, then count × (u16 length, bytes)
+ *     cell-insert     u16 slot, then the cell's bytes (to the end of the record)
+ *     cell-replace    u16 slot, then the cell's bytes
+ *     cell-delete     u16 slot
+ *     cells-truncate  u16 slot: delete every cell from that slot to the end
+ *     link-set        u8 which (0 or 1), u32 page id
+ *     page-write      u16 offset, then bytes to write there (to the end of the record)
+ *
+ * The crc is checked on decode; a record whose crc fails is never applied (StorageError upstream).
+ */
+import assert from 'node:assert/strict';
+import { crc32 } from 'node:zlib';
+import { type Lsn, type PageId, readLsn, writeLsn } from './lsn.js';
+import { CELL_SIZE_MAX, PAGE_SIZE, type PageType } from './page.js';
+
+export const REDO_HEADER_SIZE = 34;
+export const REDO_FLAG_CPL = 1;
+
+export const REDO_KIND = {
+  'page-init': 1,
+  'page-load': 2,
+  'cell-insert': 3,
+  'cell-replace': 4,
+  'cell-delete': 5,
+  'cells-truncate': 6,
+  'link-set': 7,
+  'page-write': 8,
+} as const satisfies Record<string, number>;
+export type RedoKind = keyof typeof REDO_KIND;
+
+/** What the engine asks for: a page change, before the log writer gives it an LSN. */
+export type PageChange =
+  | {
+      readonly kind: 'page-init';
+      readonly pageType: PageType;
+      readonly level: number;
+      readonly link0: PageId;
+      readonly link1: PageId;
+    }
+  | {
+      readonly kind: 'page-load';
+      readonly pageType: PageType;
+      readonly level: number;
+      readonly link0: PageId;
+      readonly link1: PageId;
+      readonly cells: readonly Buffer[];
+    }
+  | { readonly kind: 'cell-insert'; readonly slot: number; readonly cell: Buffer }
+  | { readonly kind: 'cell-replace'; readonly slot: number; readonly cell: Buffer }
+  | { readonly kind: 'cell-delete'; readonly slot: number }
+  | { readonly kind: 'cells-truncate'; readonly slot: number }
+  | { readonly kind: 'link-set'; readonly which: 0 | 1; readonly target: PageId }
+  | { readonly kind: 'page-write'; readonly offset: number; readonly bytes: Buffer };
+
+export interface RedoHeader {
+  readonly lsn: Lsn;
+  readonly prevLsn: Lsn;
+  readonly pageId: PageId;
+  readonly epoch: number;
+  /** True on the last record of a mini-transaction: a consistency point (CPL). */
+  readonly cpl: boolean;
+}
+
+export type RedoRecord = RedoHeader & { readonly change: PageChange };
+
+function bodySize(change: PageChange): number {
+  switch (change.kind) {
+    case 'page-init':
+      return 10;
+    case 'page-load': {
+      let size = 12;
+      for (const c of change.cells) size += 2 + c.length;
+      return size;
+    }
+    case 'cell-insert':
+    case 'cell-replace':
+      return 2 + change.cell.length;
+    case 'cell-delete':
+    case 'cells-truncate':
+      return 2;
+    case 'link-set':
+      return 5;
+    case 'page-write':
+      return 2 + change.bytes.length;
+    default:
+      return unreachable(change);
+  }
+}
+
+export function encodeRedo(record: RedoRecord): Buffer {
+  const change = record.change;
+  const length = REDO_HEADER_SIZE + bodySize(change);
+  const buf = Buffer.allocUnsafe(length);
+  buf.writeUInt32BE(length, 4);
+  writeLsn(buf, 8, record.lsn);
+  writeLsn(buf, 16, record.prevLsn);
+  buf.writeUInt32BE(record.pageId, 24);
+  buf.writeUInt32BE(record.epoch, 28);
+  buf[32] = REDO_KIND[change.kind];
+  buf[33] = record.cpl ? REDO_FLAG_CPL : 0;
+  let at = REDO_HEADER_SIZE;
+  switch (change.kind) {
+    case 'page-init':
+    case 'page-load':
+      buf[at] = change.pageType;
+      buf[at + 1] = change.level;
+      buf.writeUInt32BE(change.link0, at + 2);
+      buf.writeUInt32BE(change.link1, at + 6);
+      at += 10;
+      if (change.kind === 'page-load') {
+        buf.writeUInt16BE(change.cells.length, at);
+        at += 2;
+        for (const c of change.cells) {
+          assert(c.length <= CELL_SIZE_MAX, 'cell too large');
+          buf.writeUInt16BE(c.length, at);
+          c.copy(buf, at + 2);
+          at += 2 + c.length;
+        }
+      }
+      break;
+    case 'cell-insert':
+    case 'cell-replace':
+      assert(change.cell.length <= CELL_SIZE_MAX, 'cell too large');
+      buf.writeUInt16BE(change.slot, at);
+      change.cell.copy(buf, at + 2);
+      at += 2 + change.cell.length;
+      break;
+    case 'cell-delete':
+    case 'cells-truncate':
+      buf.writeUInt16BE(change.slot, at);
+      at += 2;
+      break;
+    case 'link-set':
+      buf[at] = change.which;
+      buf.writeUInt32BE(change.target, at + 1);
+      at += 5;
+      break;
+    case 'page-write':
+      assert(change.offset + change.bytes.length <= PAGE_SIZE, 'page-write past the page');
+      buf.writeUInt16BE(change.offset, at);
+      change.bytes.copy(buf, at + 2);
+      at += 2 + change.bytes.length;
+      break;
+    default:
+      unreachable(change);
+  }
+  assert.equal(at, length, 'encodeRedo: every byte written');
+  buf.writeUInt32BE(crc32(buf.subarray(4)), 0);
+  return buf;
+}
+
+/** Checks an encoded record's length field and crc without decoding its body. */
+export function redoIsIntact(bytes: Buffer): boolean {
+  if (bytes.length < REDO_HEADER_SIZE) return false;
+  if (bytes.readUInt32BE(4) !== bytes.length) return false;
+  return bytes.readUInt32BE(0) === crc32(bytes.subarray(4));
+}
+
+/** Header fields straight from encoded bytes: what a segment needs to index a record. */
+export function decodeRedoHeader(bytes: Buffer): RedoHeader {
+  return {
+    lsn: readLsn(bytes, 8),
+    prevLsn: readLsn(bytes, 16),
+    pageId: bytes.readUInt32BE(24) as PageId,
+    epoch: bytes.readUInt32BE(28),
+    cpl: ((bytes[33] ?? 0) & REDO_FLAG_CPL) !== 0,
+  };
+}
+
+/** Decodes and verifies a record; throws RedoCorruption when the bytes are not one. */
+export function decodeRedo(bytes: Buffer): RedoRecord {
+  if (!redoIsIntact(bytes)) throw new RedoCorruption('crc or length mismatch');
+  const header = decodeRedoHeader(bytes);
+  return { ...header, change: decodeChange(bytes) };
+}
+
+function decodeChange(bytes: Buffer): PageChange {
+  const kind = bytes[32];
+  const at = REDO_HEADER_SIZE;
+  const u16 = (o: number): number => bytes.readUInt16BE(o);
+  switch (kind) {
+    case REDO_KIND['page-init']:
+    case REDO_KIND['page-load']: {
+      const pageType = (bytes[at] ?? 0) as PageType;
+      const level = bytes[at + 1] ?? 0;
+      const link0 = bytes.readUInt32BE(at + 2) as PageId;
+      const link1 = bytes.readUInt32BE(at + 6) as PageId;
+      if (kind === REDO_KIND['page-init']) {
+        return { kind: 'page-init', pageType, level, link0, link1 };
+      }
+      const count = u16(at + 10);
+      const cells: Buffer[] = [];
+      let p = at + 12;
+      for (let i = 0; i < count; i++) {
+        const length = u16(p);
+        cells.push(bytes.subarray(p + 2, p + 2 + length));
+        p += 2 + length;
+      }
+      if (p !== bytes.length) throw new RedoCorruption('page-load cells overrun the record');
+      return { kind: 'page-load', pageType, level, link0, link1, cells };
+    }
+    case REDO_KIND['cell-insert']:
+      return { kind: 'cell-insert', slot: u16(at), cell: bytes.subarray(at + 2) };
+    case REDO_KIND['cell-replace']:
+      return { kind: 'cell-replace', slot: u16(at), cell: bytes.subarray(at + 2) };
+    case REDO_KIND['cell-delete']:
+      return { kind: 'cell-delete', slot: u16(at) };
+    case REDO_KIND['cells-truncate']:
+      return { kind: 'cells-truncate', slot: u16(at) };
+    case REDO_KIND['link-set']: {
+      const which = bytes[at] === 1 ? 1 : 0;
+      return { kind: 'link-set', which, target: bytes.readUInt32BE(at + 1) as PageId };
+    }
+    case REDO_KIND['page-write']:
+      return { kind: 'page-write', offset: u16(at), bytes: bytes.subarray(at + 2) };
+    default:
+      throw new RedoCorruption(`unknown redo kind ${kind}`);
+  }
+}
+
+export class RedoCorruption extends Error {
+  override readonly name = 'RedoCorruption';
+}
+
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}
