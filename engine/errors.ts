@@ -195,7 +195,12 @@ export const ER = {
     message: "For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column '%s').",
   },
   ER_UNKNOWN_ERROR: { errno: 1105, sqlState: 'HY000', message: '%s' },
-  ER_STORAGE_UNAVAILABLE: {
+  ER_GET_ERRNO: {
+    errno: 1030,
+    sqlState: 'HY000',
+    message: "Got error %d - '%s' from storage engine",
+  },
+  ER_ERROR_DURING_COMMIT: {
     errno: 1180,
     sqlState: 'HY000',
     message: 'Got error %d "%s" during COMMIT',

@@ -42,6 +42,8 @@ export const PAGE_TYPE = {
   volumeHeader: 1,
   btreeLeaf: 2,
   btreeInternal: 3,
+  /** A page on the free list: link0 is the next free page. */
+  free: 4,
 } as const satisfies Record<string, number>;
 export type PageType = (typeof PAGE_TYPE)[keyof typeof PAGE_TYPE];
 

@@ -47,6 +47,12 @@ export interface Trees {
   readonly catalogRoot: PageId;
   /** Opens the one mini-transaction (T3); waits while the redo in flight is at its limit. */
   begin(): Promise<Mtr>;
+  /**
+   * Ships the Mtr's records before it returns (so the caller may release its latch right away and
+   * let later statements group with this one), then resolves when they are durable. Rejects with
+   * SqlError ER_ERROR_DURING_COMMIT when durability is not confirmed in time: the outcome is then
+   * unknown (the records stay queued and become durable if the quorum comes back).
+   */
   commit(mtr: Mtr): Promise<void>;
   rollback(mtr: Mtr): void;
 

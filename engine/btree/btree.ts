@@ -1,0 +1,458 @@
+/**
+ * B+trees of byte keys and byte values on slotted pages (storage/page.ts). Every page change is a
+ * redo record applied through the log writer; this file never writes page bytes itself.
+ *
+ * Cells:
+ *   leaf      [u16 keyLength][key][value]
+ *   internal  [u32 child][key]: the child holds keys ≥ key (and < the next cell's key);
+ *             link0 of an internal page is its leftmost child (keys below the first cell's key)
+ * Leaves are chained both ways: link0 = right sibling, link1 = left sibling.
+ *
+ * Invariants (checked by check.ts):
+ *   (B1) keys are strictly increasing within a page and across the leaf chain.
+ *   (B2) every key under an internal cell's child is ≥ that cell's key and < the next cell's key;
+ *        keys under link0 are < the first cell's key.
+ *   (B3) a tree's root page id never changes (T1): a root split moves the root's cells into two new
+ *        pages and turns the root into their parent.
+ *   (B4) all leaves are at level 0 and a parent's level is its children's plus one.
+ * Deletes do not merge pages: an emptied leaf stays in the chain and is skipped by scans (space
+ * is reused by later inserts into its key range; merging is a later improvement).
+ *
+ * Pages fetched by a changing operation are pinned until the operation ends, so an eviction while
+ * it awaits another page cannot take a page it is about to change.
+ */
+import assert from 'node:assert/strict';
+import { type PageId, PAGE_SIZE, PAGE_TYPE, page as pg, pageId } from '../../storage/index.js';
+import type { Entry, KeyRange } from './api.js';
+import { ENTRY_SIZE_MAX, KEY_SIZE_MAX } from './api.js';
+import type { BufferPool } from './buffer-pool.js';
+import type { LogWriter, MtrImpl } from './log-writer.js';
+import type { Volume } from './volume.js';
+
+const CAPACITY = PAGE_SIZE - pg.HEADER_SIZE;
+
+interface PathStep {
+  readonly id: PageId;
+  readonly page: Buffer;
+  /** Index of the cell followed to the next step; -1 for link0; unused on the leaf. */
+  readonly childSlot: number;
+}
+
+export class BTree {
+  constructor(
+    private readonly pool: BufferPool,
+    private readonly writer: LogWriter,
+    private readonly volume: Volume,
+  ) {}
+
+  async create(mtr: MtrImpl): Promise<PageId> {
+    const id = await this.volume.allocate(mtr);
+    this.writer.create(mtr, id, {
+      kind: 'page-init',
+      pageType: PAGE_TYPE.btreeLeaf,
+      level: 0,
+      link0: pageId(0),
+      link1: pageId(0),
+    });
+    return id;
+  }
+
+  async drop(mtr: MtrImpl, root: PageId): Promise<void> {
+    const pages: PageId[] = [];
+    const pending: PageId[] = [root];
+    while (pending.length > 0) {
+      const id = pending.pop() as PageId;
+      pages.push(id);
+      const page = await this.fetch(id);
+      if (pg.pageType(page) !== PAGE_TYPE.btreeInternal) continue;
+      pending.push(pg.link(page, 0));
+      for (let slot = 0; slot < pg.cellCount(page); slot++) pending.push(childAt(page, slot));
+    }
+    await this.volume.freeMany(mtr, pages);
+  }
+
+  async get(root: PageId, key: Buffer): Promise<Buffer | undefined> {
+    let page = await this.fetch(root);
+    while (pg.pageType(page) === PAGE_TYPE.btreeInternal) {
+      page = await this.fetch(childFor(page, key).child);
+    }
+    const { slot, found } = searchLeaf(page, key);
+    return found ? Buffer.from(leafValue(page, slot)) : undefined;
+  }
+
+  async insert(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    checkSizes(key, value);
+    try {
+      const path = await this.descend(mtr, root, key);
+      const leaf = path[path.length - 1] as PathStep;
+      const { slot, found } = searchLeaf(leaf.page, key);
+      if (found) return false;
+      await this.insertCell(mtr, path, path.length - 1, slot, leafCell(key, value));
+      return true;
+    } finally {
+      this.writer.releasePins(mtr);
+    }
+  }
+
+  async update(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    checkSizes(key, value);
+    try {
+      const path = await this.descend(mtr, root, key);
+      const leaf = path[path.length - 1] as PathStep;
+      const { slot, found } = searchLeaf(leaf.page, key);
+      if (!found) return false;
+      const cell = leafCell(key, value);
+      const room = pg.freeBytes(leaf.page) + pg.cellFootprint(pg.cellLength(leaf.page, slot));
+      if (room >= pg.cellFootprint(cell.length)) {
+        this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-replace', slot, cell });
+      } else {
+        this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
+        await this.insertCell(mtr, path, path.length - 1, slot, cell);
+      }
+      return true;
+    } finally {
+      this.writer.releasePins(mtr);
+    }
+  }
+
+  async delete(mtr: MtrImpl, root: PageId, key: Buffer): Promise<boolean> {
+    try {
+      const path = await this.descend(mtr, root, key);
+      const leaf = path[path.length - 1] as PathStep;
+      const { slot, found } = searchLeaf(leaf.page, key);
+      if (!found) return false;
+      this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
+      return true;
+    } finally {
+      this.writer.releasePins(mtr);
+    }
+  }
+
+  async *scan(root: PageId, range: KeyRange): AsyncGenerator<readonly Entry[]> {
+    if (range.reverse === true) {
+      yield* this.scanBackward(root, range);
+    } else {
+      yield* this.scanForward(root, range);
+    }
+  }
+
+  private async *scanForward(root: PageId, range: KeyRange): AsyncGenerator<readonly Entry[]> {
+    const { lower, upper } = range;
+    let page = await this.leafFor(root, lower?.key, 'first');
+    let slot = 0;
+    if (lower !== undefined) {
+      const at = searchLeaf(page, lower.key);
+      slot = at.found && !lower.inclusive ? at.slot + 1 : at.slot;
+    }
+    for (;;) {
+      const batch: Entry[] = [];
+      const n = pg.cellCount(page);
+      for (; slot < n; slot++) {
+        if (upper !== undefined) {
+          const c = compareLeafKey(page, slot, upper.key);
+          if (c > 0 || (c === 0 && !upper.inclusive)) {
+            if (batch.length > 0) yield batch;
+            return;
+          }
+        }
+        batch.push(entryAt(page, slot));
+      }
+      const next = pg.link(page, 0);
+      if (batch.length > 0) yield batch;
+      if (next === 0) return;
+      page = await this.fetch(next);
+      slot = 0;
+    }
+  }
+
+  private async *scanBackward(root: PageId, range: KeyRange): AsyncGenerator<readonly Entry[]> {
+    const { lower, upper } = range;
+    let page = await this.leafFor(root, upper?.key, 'last');
+    let slot = pg.cellCount(page) - 1;
+    if (upper !== undefined) {
+      const at = searchLeaf(page, upper.key);
+      slot = at.found && upper.inclusive ? at.slot : at.slot - 1;
+    }
+    for (;;) {
+      const batch: Entry[] = [];
+      for (; slot >= 0; slot--) {
+        if (lower !== undefined) {
+          const c = compareLeafKey(page, slot, lower.key);
+          if (c < 0 || (c === 0 && !lower.inclusive)) {
+            if (batch.length > 0) yield batch;
+            return;
+          }
+        }
+        batch.push(entryAt(page, slot));
+      }
+      const previous = pg.link(page, 1);
+      if (batch.length > 0) yield batch;
+      if (previous === 0) return;
+      page = await this.fetch(previous);
+      slot = pg.cellCount(page) - 1;
+    }
+  }
+
+  /** The leaf that holds `key`, or the first/last leaf when there is no key. */
+  private async leafFor(root: PageId, key: Buffer | undefined, end: 'first' | 'last'): Promise<Buffer> {
+    let page = await this.fetch(root);
+    while (pg.pageType(page) === PAGE_TYPE.btreeInternal) {
+      let child: PageId;
+      if (key !== undefined) child = childFor(page, key).child;
+      else if (end === 'first' || pg.cellCount(page) === 0) child = pg.link(page, 0);
+      else child = childAt(page, pg.cellCount(page) - 1);
+      page = await this.fetch(child);
+    }
+    return page;
+  }
+
+  private async fetch(id: PageId): Promise<Buffer> {
+    return this.pool.peek(id) ?? (await this.pool.get(id));
+  }
+
+  /** Root-to-leaf path for `key`, every page pinned for the rest of the operation. */
+  private async descend(mtr: MtrImpl, root: PageId, key: Buffer): Promise<PathStep[]> {
+    const path: PathStep[] = [];
+    let id = root;
+    for (;;) {
+      const page = await this.fetch(id);
+      this.pool.pin(id);
+      mtr.pinned.push(id);
+      if (pg.pageType(page) !== PAGE_TYPE.btreeInternal) {
+        assert.equal(pg.pageType(page), PAGE_TYPE.btreeLeaf, 'a tree page is a leaf or internal');
+        path.push({ id, page, childSlot: -1 });
+        return path;
+      }
+      const { slot, child } = childFor(page, key);
+      path.push({ id, page, childSlot: slot });
+      id = child;
+    }
+  }
+
+  /** Inserts `cell` at `slot` of the node at path[depth], splitting up the path as needed. */
+  private async insertCell(
+    mtr: MtrImpl,
+    path: readonly PathStep[],
+    depth: number,
+    slot: number,
+    cell: Buffer,
+  ): Promise<void> {
+    const node = path[depth] as PathStep;
+    if (pg.canInsert(node.page, cell.length)) {
+      this.writer.apply(mtr, node.id, node.page, { kind: 'cell-insert', slot, cell });
+      return;
+    }
+    const isLeaf = pg.pageType(node.page) === PAGE_TYPE.btreeLeaf;
+    const cells = cellsOf(node.page);
+    cells.splice(slot, 0, cell);
+    const appending = slot === cells.length - 1 && (!isLeaf || pg.link(node.page, 0) === 0);
+    const split = chooseSplit(cells, isLeaf, appending);
+    if (depth === 0) {
+      await this.splitRoot(mtr, node, cells, split, isLeaf);
+      return;
+    }
+    const rightId = await this.volume.allocate(mtr);
+    const separator = isLeaf ? leafKey(cells[split] as Buffer) : internalKey(cells[split] as Buffer);
+    const rightCells = cells.slice(isLeaf ? split : split + 1);
+    const level = pg.pageLevel(node.page);
+    if (isLeaf) {
+      const oldRight = pg.link(node.page, 0);
+      this.writer.create(mtr, rightId, {
+        kind: 'page-load', pageType: PAGE_TYPE.btreeLeaf, level, link0: oldRight,
+        link1: node.id, cells: rightCells,
+      });
+      this.writer.apply(mtr, node.id, node.page, { kind: 'link-set', which: 0, target: rightId });
+      if (oldRight !== 0) {
+        const sibling = await this.fetch(oldRight);
+        this.writer.apply(mtr, oldRight, sibling, { kind: 'link-set', which: 1, target: rightId });
+      }
+    } else {
+      this.writer.create(mtr, rightId, {
+        kind: 'page-load', pageType: PAGE_TYPE.btreeInternal, level,
+        link0: childOfCell(cells[split] as Buffer), link1: pageId(0), cells: rightCells,
+      });
+    }
+    this.keepLeft(mtr, node, slot, split, cell);
+    const parent = path[depth - 1] as PathStep;
+    await this.insertCell(mtr, path, depth - 1, parent.childSlot + 1,
+      internalCell(rightId, separator));
+  }
+
+  /** Leaves cells [0, split) of the combined list in the node: truncate, then the new cell. */
+  private keepLeft(mtr: MtrImpl, node: PathStep, slot: number, split: number, cell: Buffer): void {
+    if (slot < split) {
+      this.writer.apply(mtr, node.id, node.page, { kind: 'cells-truncate', slot: split - 1 });
+      this.writer.apply(mtr, node.id, node.page, { kind: 'cell-insert', slot, cell });
+    } else {
+      this.writer.apply(mtr, node.id, node.page, { kind: 'cells-truncate', slot: split });
+    }
+  }
+
+  /** B3: the root's cells move to two new pages and the root becomes their parent. */
+  private async splitRoot(
+    mtr: MtrImpl,
+    root: PathStep,
+    cells: readonly Buffer[],
+    split: number,
+    isLeaf: boolean,
+  ): Promise<void> {
+    const leftId = await this.volume.allocate(mtr);
+    const rightId = await this.volume.allocate(mtr);
+    const level = pg.pageLevel(root.page);
+    const middle = cells[split] as Buffer;
+    const separator = isLeaf ? leafKey(middle) : internalKey(middle);
+    if (isLeaf) {
+      this.writer.create(mtr, leftId, {
+        kind: 'page-load', pageType: PAGE_TYPE.btreeLeaf, level, link0: rightId,
+        link1: pageId(0), cells: cells.slice(0, split),
+      });
+      this.writer.create(mtr, rightId, {
+        kind: 'page-load', pageType: PAGE_TYPE.btreeLeaf, level, link0: pageId(0),
+        link1: leftId, cells: cells.slice(split),
+      });
+    } else {
+      this.writer.create(mtr, leftId, {
+        kind: 'page-load', pageType: PAGE_TYPE.btreeInternal, level,
+        link0: pg.link(root.page, 0), link1: pageId(0), cells: cells.slice(0, split),
+      });
+      this.writer.create(mtr, rightId, {
+        kind: 'page-load', pageType: PAGE_TYPE.btreeInternal, level, link0: childOfCell(middle),
+        link1: pageId(0), cells: cells.slice(split + 1),
+      });
+    }
+    this.writer.apply(mtr, root.id, root.page, {
+      kind: 'page-load', pageType: PAGE_TYPE.btreeInternal, level: level + 1, link0: leftId,
+      link1: pageId(0), cells: [internalCell(rightId, separator)],
+    });
+  }
+}
+
+function checkSizes(key: Buffer, value: Buffer): void {
+  assert(key.length <= KEY_SIZE_MAX, 'T5: key within KEY_SIZE_MAX');
+  assert(key.length + value.length <= ENTRY_SIZE_MAX, 'T5: entry within ENTRY_SIZE_MAX');
+}
+
+/**
+ * Where to split a node whose cells (the new one included) no longer fit one page: a leaf keeps
+ * cells [0, s) and the new right page gets [s, n); an internal node keeps [0, s), moves cell s's
+ * key up and its child to the right page's link0, and the right page gets (s, n). Balanced by
+ * bytes, except that an append at the right edge keeps the left page full, so ascending inserts
+ * leave full pages behind them.
+ */
+export function chooseSplit(cells: readonly Buffer[], isLeaf: boolean, appending: boolean): number {
+  const n = cells.length;
+  const sizes = cells.map((c) => pg.cellFootprint(c.length));
+  const fits = (from: number, to: number): boolean => {
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += sizes[i] ?? 0;
+    return sum <= CAPACITY;
+  };
+  const valid = (s: number): boolean =>
+    isLeaf ? s >= 1 && s <= n - 1 && fits(0, s) && fits(s, n) : fits(0, s) && fits(s + 1, n);
+  if (appending && valid(n - 1)) return n - 1;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let best = -1;
+  let bestImbalance = Infinity;
+  let left = 0;
+  for (let s = 0; s < n; s++) {
+    const right = total - left - (isLeaf ? 0 : (sizes[s] ?? 0));
+    const imbalance = Math.abs(left - right);
+    if (valid(s) && imbalance < bestImbalance) {
+      best = s;
+      bestImbalance = imbalance;
+    }
+    left += sizes[s] ?? 0;
+  }
+  assert(best >= 0, 'a split point exists (ENTRY_SIZE_MAX ≤ a third of a page)');
+  return best;
+}
+
+function leafCell(key: Buffer, value: Buffer): Buffer {
+  const cell = Buffer.allocUnsafe(2 + key.length + value.length);
+  cell.writeUInt16BE(key.length, 0);
+  key.copy(cell, 2);
+  value.copy(cell, 2 + key.length);
+  return cell;
+}
+
+function internalCell(child: PageId, key: Buffer): Buffer {
+  const cell = Buffer.allocUnsafe(4 + key.length);
+  cell.writeUInt32BE(child, 0);
+  key.copy(cell, 4);
+  return cell;
+}
+
+function leafKey(cell: Buffer): Buffer {
+  return cell.subarray(2, 2 + cell.readUInt16BE(0));
+}
+
+function internalKey(cell: Buffer): Buffer {
+  return cell.subarray(4);
+}
+
+function childAt(page: Buffer, slot: number): PageId {
+  return pageId(page.readUInt32BE(pg.cellOffset(page, slot)));
+}
+
+function childOfCell(cell: Buffer): PageId {
+  return pageId(cell.readUInt32BE(0));
+}
+
+function leafValue(page: Buffer, slot: number): Buffer {
+  const at = pg.cellOffset(page, slot);
+  const keyLength = page.readUInt16BE(at);
+  return page.subarray(at + 2 + keyLength, at + pg.cellLength(page, slot));
+}
+
+/** Key and value copied out of the page in one allocation (T4). */
+function entryAt(page: Buffer, slot: number): Entry {
+  const copy = Buffer.from(pg.cell(page, slot));
+  const keyLength = copy.readUInt16BE(0);
+  return { key: copy.subarray(2, 2 + keyLength), value: copy.subarray(2 + keyLength) };
+}
+
+function cellsOf(page: Buffer): Buffer[] {
+  const cells: Buffer[] = [];
+  for (let slot = 0; slot < pg.cellCount(page); slot++) cells.push(Buffer.from(pg.cell(page, slot)));
+  return cells;
+}
+
+/** Sign of (key of the leaf cell at slot) − key. */
+export function compareLeafKey(page: Buffer, slot: number, key: Buffer): number {
+  const at = pg.cellOffset(page, slot);
+  const keyLength = page.readUInt16BE(at);
+  return page.compare(key, 0, key.length, at + 2, at + 2 + keyLength);
+}
+
+/** Sign of (key of the internal cell at slot) − key. */
+function compareInternalKey(page: Buffer, slot: number, key: Buffer): number {
+  const at = pg.cellOffset(page, slot);
+  return page.compare(key, 0, key.length, at + 4, at + pg.cellLength(page, slot));
+}
+
+/** First slot whose key ≥ key, and whether it is equal. */
+export function searchLeaf(page: Buffer, key: Buffer): { slot: number; found: boolean } {
+  let lo = 0;
+  let hi = pg.cellCount(page);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareLeafKey(page, mid, key);
+    if (c === 0) return { slot: mid, found: true };
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return { slot: lo, found: false };
+}
+
+/** The child whose range holds key (B2): the last cell with key ≤ key, else link0 (slot -1). */
+function childFor(page: Buffer, key: Buffer): { slot: number; child: PageId } {
+  let lo = 0;
+  let hi = pg.cellCount(page);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareInternalKey(page, mid, key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const slot = lo - 1;
+  return { slot, child: slot === -1 ? pg.link(page, 0) : childAt(page, slot) };
+}

@@ -1,0 +1,186 @@
+/**
+ * The log writer: LSN allocation, mini-transactions, and the wait for durability.
+ *
+ * Every page change goes through `MtrImpl.apply`: it gives the change the next LSN and its
+ * protection group's backlink, applies it to the buffer-pool page with the same `applyRedo` that
+ * storage uses, and keeps the record. `commit` marks the last record as the consistency point
+ * (CPL), ships the batch and waits until VDL reaches it.
+ *
+ * Invariants:
+ *   (L1) LSNs are handed out gap-free and in order: the records shipped form one sequence that
+ *        continues VolumeState.vdl.
+ *   (L2) One mini-transaction is open at a time, so a rollback can give its LSNs back.
+ *   (L3) A page touched by the open mini-transaction is pinned until commit or rollback, and its
+ *        image from before the mini-transaction is kept so rollback restores it byte for byte.
+ *   (L4) Nothing of a mini-transaction reaches storage before its commit, so a rollback leaves no
+ *        trace anywhere.
+ *   (L5) The writer runs at most LAL_RECORDS ahead of VDL (Aurora's LSN allocation limit): `begin`
+ *        waits for durability when it would run further.
+ */
+import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
+import {
+  type Lsn,
+  type PageChange,
+  type PageId,
+  type RedoRecord,
+  type StorageClient,
+  type VolumeState,
+  StorageError,
+  applyRedo,
+  encodeRedo,
+  lsn,
+  protectionGroupOf,
+} from '../../storage/index.js';
+import { sqlErrorWithMessage } from '../errors.js';
+import type { Mtr } from './api.js';
+import type { BufferPool } from './buffer-pool.js';
+
+/** Aurora's LSN allocation limit, in records: bounds redo held in memory awaiting quorum. */
+export const LAL_RECORDS = 200_000;
+
+interface Touched {
+  readonly before: Buffer | undefined; // undefined: the page was created by this mtr
+}
+
+export class MtrImpl implements Mtr {
+  readonly records: RedoRecord[] = [];
+  readonly touched = new Map<PageId, Touched>();
+  /** Pages pinned while an operation walks the tree; released by `releasePins`. */
+  readonly pinned: PageId[] = [];
+  constructor(
+    readonly id: number,
+    readonly firstLsn: Lsn,
+    readonly tailsBefore: ReadonlyMap<number, Lsn>,
+  ) {}
+}
+
+export class LogWriter {
+  private nextLsn: Lsn;
+  private readonly epoch: number;
+  private readonly groupTails: Map<number, Lsn>;
+  private open: MtrImpl | undefined;
+  private mtrCount = 0;
+
+  constructor(
+    private readonly storage: StorageClient,
+    private readonly pool: BufferPool,
+    state: VolumeState,
+    private readonly log: Logger,
+  ) {
+    this.nextLsn = lsn(state.vdl + 1);
+    this.epoch = state.epoch;
+    this.groupTails = new Map(state.groupTails);
+  }
+
+  get openMtr(): MtrImpl | undefined {
+    return this.open;
+  }
+
+  async begin(): Promise<MtrImpl> {
+    assert(this.open === undefined, 'L2: one mini-transaction at a time');
+    const ahead = this.nextLsn - 1 - this.storage.durableLsn();
+    if (ahead > LAL_RECORDS) {
+      await this.waitDurable(lsn(this.nextLsn - 1 - LAL_RECORDS));
+      assert(this.open === undefined, 'L2: one mini-transaction at a time');
+    }
+    const mtr = new MtrImpl(++this.mtrCount, this.nextLsn, new Map(this.groupTails));
+    this.open = mtr;
+    return mtr;
+  }
+
+  /** Applies one change to a cached page inside the open mini-transaction (L1, L3). */
+  apply(mtr: MtrImpl, id: PageId, page: Buffer, change: PageChange): void {
+    assert(this.open === mtr, 'L2: changes go through the open mini-transaction');
+    if (!mtr.touched.has(id)) {
+      mtr.touched.set(id, { before: Buffer.from(page) });
+      this.pool.pin(id);
+    }
+    const group = protectionGroupOf(id);
+    const record: RedoRecord = {
+      lsn: this.nextLsn,
+      prevLsn: this.groupTails.get(group) ?? (0 as Lsn),
+      pageId: id,
+      epoch: this.epoch,
+      cpl: false,
+      change,
+    };
+    applyRedo(page, record);
+    this.groupTails.set(group, record.lsn);
+    this.nextLsn = lsn(this.nextLsn + 1);
+    mtr.records.push(record);
+  }
+
+  /** A new page inside the open mini-transaction: created in the pool, formatted by `change`. */
+  create(mtr: MtrImpl, id: PageId, change: PageChange): Buffer {
+    assert(this.open === mtr, 'L2: changes go through the open mini-transaction');
+    assert(change.kind === 'page-init' || change.kind === 'page-load', 'a new page is formatted');
+    const cached = this.pool.peek(id); // a page reused from the free list
+    if (cached !== undefined) {
+      this.apply(mtr, id, cached, change);
+      return cached;
+    }
+    const page = this.pool.create(id);
+    mtr.touched.set(id, { before: undefined });
+    this.pool.pin(id);
+    this.apply(mtr, id, page, change);
+    return page;
+  }
+
+  commit(mtr: MtrImpl): Promise<void> {
+    assert(this.open === mtr, 'L2: commit the open mini-transaction');
+    this.open = undefined;
+    this.releasePins(mtr);
+    for (const id of mtr.touched.keys()) this.pool.unpin(id);
+    const last = mtr.records.at(-1);
+    if (last === undefined) return Promise.resolve();
+    const encoded = mtr.records.map((record, i) =>
+      encodeRedo(i === mtr.records.length - 1 ? { ...record, cpl: true } : record),
+    );
+    this.storage.ship(encoded);
+    this.pool.evict();
+    return this.waitDurable(last.lsn);
+  }
+
+  rollback(mtr: MtrImpl): void {
+    assert(this.open === mtr, 'L2: roll back the open mini-transaction');
+    assert.equal(this.nextLsn, mtr.firstLsn + mtr.records.length, 'L1: no LSN escaped');
+    this.open = undefined;
+    this.releasePins(mtr);
+    for (const [id, touched] of mtr.touched) {
+      this.pool.unpin(id);
+      if (touched.before === undefined) {
+        this.pool.discard(id);
+      } else {
+        const page = this.pool.peek(id);
+        assert(page !== undefined, 'L3: a touched page stays cached');
+        touched.before.copy(page);
+      }
+    }
+    this.nextLsn = mtr.firstLsn;
+    this.groupTails.clear();
+    for (const [group, tail] of mtr.tailsBefore) this.groupTails.set(group, tail);
+  }
+
+  releasePins(mtr: MtrImpl): void {
+    for (const id of mtr.pinned) this.pool.unpin(id);
+    mtr.pinned.length = 0;
+  }
+
+  private async waitDurable(target: Lsn): Promise<void> {
+    try {
+      await this.storage.waitDurable(target);
+    } catch (error) {
+      if (error instanceof StorageError) {
+        this.log.warn({ lsn: target, kind: error.kind }, 'durability not confirmed');
+        throw sqlErrorWithMessage(
+          'ER_ERROR_DURING_COMMIT',
+          `Got error ${error.kind} during COMMIT: the storage quorum did not confirm it in time;` +
+            ' the outcome is unknown (it becomes durable if the quorum returns)',
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+}

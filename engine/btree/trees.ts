@@ -1,0 +1,112 @@
+/**
+ * openTrees: the page layer behind the Trees seam (api.ts). It recovers the volume from storage
+ * (which replays nothing: the storage client computes VDL from a read quorum), formats a new volume
+ * when storage is empty, and serves B-tree operations in mini-transactions.
+ */
+import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
+import type { PageId, StorageClient } from '../../storage/index.js';
+import type { Entry, KeyRange, Mtr, Trees } from './api.js';
+import { BTree } from './btree.js';
+import { BufferPool } from './buffer-pool.js';
+import { checkTree, type TreeShape } from './check.js';
+import { LogWriter, MtrImpl } from './log-writer.js';
+import { Volume } from './volume.js';
+
+/** 8,192 pages of 16 KiB: 128 MiB, InnoDB's default buffer pool size. */
+export const BUFFER_POOL_PAGES_DEFAULT = 8_192;
+
+export interface TreesOptions {
+  readonly storage: StorageClient;
+  readonly log: Logger;
+  readonly bufferPoolPages?: number;
+}
+
+export interface OpenTrees extends Trees {
+  /** Walks a tree asserting its invariants: for tests. */
+  check(root: PageId): Promise<TreeShape>;
+  readonly pool: BufferPool;
+  close(): Promise<void>;
+}
+
+export async function openTrees(options: TreesOptions): Promise<OpenTrees> {
+  const log = options.log.child({ component: 'trees' });
+  const state = await options.storage.open();
+  const pool = new BufferPool(options.storage, options.bufferPoolPages ?? BUFFER_POOL_PAGES_DEFAULT);
+  const writer = new LogWriter(options.storage, pool, state, log);
+  const volume = new Volume(pool, writer);
+  const btree = new BTree(pool, writer, volume);
+  if (state.vdl === 0) {
+    const mtr = await writer.begin();
+    volume.format(mtr);
+    volume.setCatalogRoot(mtr, await btree.create(mtr));
+    await writer.commit(mtr);
+    log.info('new volume formatted');
+  }
+  await volume.pinHeader();
+  const header = await volume.header();
+  log.info({ vdl: state.vdl, epoch: state.epoch, pages: header.nextPageId }, 'volume open');
+  return new PagedTrees(header.catalogRoot, pool, writer, btree);
+}
+
+class PagedTrees implements OpenTrees {
+  constructor(
+    readonly catalogRoot: PageId,
+    readonly pool: BufferPool,
+    private readonly writer: LogWriter,
+    private readonly btree: BTree,
+  ) {}
+
+  begin(): Promise<Mtr> {
+    return this.writer.begin();
+  }
+
+  commit(mtr: Mtr): Promise<void> {
+    return this.writer.commit(asMtr(mtr));
+  }
+
+  rollback(mtr: Mtr): void {
+    this.writer.rollback(asMtr(mtr));
+  }
+
+  createTree(mtr: Mtr): Promise<PageId> {
+    return this.btree.create(asMtr(mtr));
+  }
+
+  dropTree(mtr: Mtr, root: PageId): Promise<void> {
+    return this.btree.drop(asMtr(mtr), root);
+  }
+
+  get(root: PageId, key: Buffer): Promise<Buffer | undefined> {
+    return this.btree.get(root, key);
+  }
+
+  scan(root: PageId, range: KeyRange): AsyncIterable<readonly Entry[]> {
+    return this.btree.scan(root, range);
+  }
+
+  insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    return this.btree.insert(asMtr(mtr), root, key, value);
+  }
+
+  update(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    return this.btree.update(asMtr(mtr), root, key, value);
+  }
+
+  delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean> {
+    return this.btree.delete(asMtr(mtr), root, key);
+  }
+
+  check(root: PageId): Promise<TreeShape> {
+    return checkTree(this.pool, root);
+  }
+
+  async close(): Promise<void> {
+    assert(this.writer.openMtr === undefined, 'close: no mini-transaction open');
+  }
+}
+
+function asMtr(mtr: Mtr): MtrImpl {
+  assert(mtr instanceof MtrImpl, 'an Mtr from this Trees');
+  return mtr;
+}
