@@ -1,0 +1,534 @@
+/**
+ * QuorumStorageClient: the writer's StorageClient (client-api.ts, C1–C5) over six segments per
+ * protection group, reached through a SegmentTransport.
+ *
+ * Write path: `ship` checks each record's header, queues it under its protection group, and at
+ * the end of the tick sends each group's new records to its six segments in one AppendRequest
+ * each. Every reply carries the segment's SCL; from the SCLs, quorum.ts gives each group's durable
+ * point, VCL and VDL, and `waitDurable` callers are released. A segment that fails, times out or
+ * shows a hole is caught up later from the records the client retains (replication.ts).
+ *
+ * Invariants:
+ *   (K1) Records are shipped gap-free and in LSN order from VDL after open, stamped with this
+ *        writer's epoch, and each one's backlink is its group's previous record (C2).
+ *   (K2) A shipped record stays in memory until all six segments have it, or until it is durable
+ *        and the group is over its bound (G1, G2): nothing is lost while it is not durable (C2).
+ *   (K3) VCL and VDL move only by Q3–Q5 from SCLs the segments reported; VDL never decreases
+ *        (Q1, C4) and a waiter is released only once VDL >= its LSN (C3).
+ *   (K4) `waitDurable` rejects with 'quorum-timeout' after commitTimeoutMs and cancels nothing.
+ *   (K5) A page is read from a segment of the writer's epoch that holds every record of the group
+ *        at or below the read point (G5), so it is the page as of the read point (C5).
+ *   (K6) Once closed or fenced (a segment reports a newer epoch), nothing more is sent.
+ *
+ * Recovery reasoning (`open`, C1; the invariants R1–R6 and E1–E2 are in quorum.ts, the messaging
+ * in recovery.ts). A commit was acknowledged only when VDL covered it, i.e. when each record at or
+ * below it was within the chain of 4 of its group's 6 segments. Any 3 segments of a group meet
+ * those 4, so among a read quorum of every group, every acknowledged record sits inside some
+ * responder's chain. LSNs are gap-free across groups, so "every record <= L is available" is
+ * checked by listing, above a known durable point (the highest VDL hint a segment persisted), the
+ * LSNs in each group's longest chain and finding the first missing LSN: that is VCL + 1, and the
+ * highest CPL at or below VCL is the new VDL, never below the old one. The segments are sealed at
+ * the new epoch (max seen + 1) before they are read, so the old writer cannot make anything more
+ * durable meanwhile; then they truncate above VDL under that epoch; records at or below VDL that
+ * were not on a write quorum are sent again, and `open` returns once VDL is durable.
+ */
+import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
+import type { StorageClient, VolumeState } from './client-api.js';
+import { type Clock, type Timer, systemClock } from './clock.js';
+import {
+  CATCH_UP_BATCH_BYTES_MAX,
+  COMMIT_TIMEOUT_MS,
+  LAGGING_SEGMENT_BYTES_MAX,
+  READ_TIMEOUT_MS,
+  RETRY_BACKOFF_MAX_MS,
+  RETRY_BACKOFF_MIN_MS,
+  SEGMENTS_PER_GROUP,
+  SEGMENT_REQUEST_TIMEOUT_MS,
+  protectionGroupOf,
+} from './config.js';
+import { StorageError } from './errors.js';
+import { LSN_NONE, type Lsn, type PageId } from './lsn.js';
+import type {
+  AppendRequest,
+  EpochStart,
+  ReadPageRequest,
+  Refused,
+  StorageReply,
+} from './messages.js';
+import { PAGE_SIZE } from './page.js';
+import { volumeCompleteLsn } from './quorum.js';
+import { type RecoveredGroup, type RecoveredVolume, recoverVolume } from './recovery.js';
+import { decodeRedoHeader } from './redo.js';
+import { type Channel, ReplicatedGroup } from './replication.js';
+import type { SegmentTransport } from './transport.js';
+
+export interface ClientLimits {
+  readonly commitTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly backoffMinMs: number;
+  readonly backoffMaxMs: number;
+  readonly laggingBytesMax: number;
+  readonly catchUpBytesMax: number;
+}
+
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
+  commitTimeoutMs: COMMIT_TIMEOUT_MS,
+  requestTimeoutMs: SEGMENT_REQUEST_TIMEOUT_MS,
+  readTimeoutMs: READ_TIMEOUT_MS,
+  backoffMinMs: RETRY_BACKOFF_MIN_MS,
+  backoffMaxMs: RETRY_BACKOFF_MAX_MS,
+  laggingBytesMax: LAGGING_SEGMENT_BYTES_MAX,
+  catchUpBytesMax: CATCH_UP_BATCH_BYTES_MAX,
+};
+
+export interface QuorumClientOptions {
+  readonly log: Logger;
+  readonly transport: SegmentTransport;
+  readonly clock?: Clock;
+  readonly limits?: Partial<ClientLimits>;
+}
+
+type ClientState = 'new' | 'opening' | 'open' | 'fenced' | 'closed';
+
+interface Waiter {
+  readonly lsn: Lsn;
+  readonly resolve: () => void;
+  readonly reject: (error: StorageError) => void;
+  timer: Timer | undefined;
+}
+
+interface SentAppend {
+  readonly id: number;
+  readonly generation: number;
+  readonly lastLsn: Lsn;
+}
+
+export class QuorumStorageClient implements StorageClient {
+  private state: ClientState = 'new';
+  private epoch = 0;
+  private history: readonly EpochStart[] = [];
+  /** The last LSN shipped. */
+  private frontier: Lsn = LSN_NONE;
+  private vcl: Lsn = LSN_NONE;
+  private vdl: Lsn = LSN_NONE;
+  /** CPLs above VDL, ascending, from cplHead on. */
+  private cpls: Lsn[] = [];
+  private cplHead = 0;
+  private readonly groups = new Map<number, ReplicatedGroup>();
+  /** Records shipped this tick, per group, not yet sent. */
+  private readonly unsent = new Map<number, Buffer[]>();
+  private flushScheduled = false;
+  /** Ascending by lsn. */
+  private waiters: Waiter[] = [];
+  private requestSeq = 0;
+  private sweepTimer: Timer | undefined;
+  private fenceError: StorageError | undefined;
+  private readonly clock: Clock;
+  private readonly limits: ClientLimits;
+  private readonly log: Logger;
+  private readonly transport: SegmentTransport;
+
+  constructor(options: QuorumClientOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.limits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
+    this.log = options.log.child({ component: 'storage-client' });
+    this.transport = options.transport;
+    assert(this.transport.nodeCount >= SEGMENTS_PER_GROUP, 'six nodes for six segments');
+    assert(this.limits.commitTimeoutMs > 0, 'a commit timeout');
+  }
+
+  /** The nodes holding a group's six segments. */
+  placement(group: number): number[] {
+    const n = this.transport.nodeCount;
+    return Array.from({ length: SEGMENTS_PER_GROUP }, (_, i) => (group + i) % n);
+  }
+
+  async open(): Promise<VolumeState> {
+    assert(this.state === 'new', 'C1: open comes first, once');
+    this.state = 'opening';
+    let volume: RecoveredVolume;
+    try {
+      volume = await recoverVolume({
+        transport: this.transport,
+        clock: this.clock,
+        log: this.log.child({ component: 'recovery' }),
+        timeoutMs: this.limits.commitTimeoutMs,
+        placement: (group) => this.placement(group),
+      });
+    } catch (error) {
+      if (this.state === 'opening') this.state = 'new'; // open may be tried again
+      throw error;
+    }
+    if (this.state !== 'opening') throw new StorageError('closed', 'closed during recovery');
+    this.epoch = volume.epoch;
+    this.history = volume.history;
+    this.frontier = volume.vdl;
+    this.vcl = volume.hint;
+    this.vdl = volume.hint;
+    if (volume.vdl > volume.hint) this.cpls.push(volume.vdl);
+    this.state = 'open';
+    for (const recovered of volume.groups) this.adopt(recovered);
+    this.armSweep();
+    this.advance();
+    this.flush();
+    await this.waitDurable(volume.vdl);
+    const groupTails = new Map<number, Lsn>();
+    for (const g of volume.groups) if (g.tail > 0) groupTails.set(g.group, g.tail);
+    this.log.info({ epoch: this.epoch, vdl: this.vdl, groups: groupTails.size }, 'volume open');
+    return { epoch: this.epoch, vdl: volume.vdl, groupTails };
+  }
+
+  /** A group as recovery left it: channels from the truncation replies, records to repair. */
+  private adopt(recovered: RecoveredGroup): void {
+    const channels = this.placement(recovered.group).map((node) => {
+      const scl = recovered.scls.get(node);
+      const channel = newChannel(node, this.limits.backoffMinMs);
+      channel.scl = scl ?? LSN_NONE;
+      channel.epochSynced = scl !== undefined;
+      channel.needsScl = recovered.repairFloor;
+      return channel;
+    });
+    const g = new ReplicatedGroup(recovered.group, channels, {
+      tail: recovered.tail,
+      releasedThrough: recovered.repairFloor,
+    });
+    this.groups.set(g.group, g);
+    for (const bytes of recovered.repair) g.retained.push(decodeRedoHeader(bytes).lsn, bytes);
+    if (recovered.repair.length > 0) this.unsent.set(g.group, [...recovered.repair]);
+    for (const channel of channels) if (!channel.epochSynced) this.startCatchUp(g, channel);
+  }
+
+  ship(records: readonly Buffer[]): void {
+    assert(this.state !== 'new' && this.state !== 'opening', 'C1: ship after open');
+    if (this.state !== 'open') throw this.notOpen();
+    for (const bytes of records) {
+      const h = decodeRedoHeader(bytes);
+      assert.equal(h.lsn, this.frontier + 1, 'C2: records are gap-free and in order');
+      assert.equal(h.epoch, this.epoch, 'K1: records carry the writer epoch');
+      const group = protectionGroupOf(h.pageId);
+      const g = this.groups.get(group) ?? this.newGroup(group);
+      assert.equal(h.prevLsn, g.tail, "K1: a record's backlink is its group's previous record");
+      g.tail = h.lsn;
+      g.retained.push(h.lsn, bytes);
+      if (h.cpl) this.cpls.push(h.lsn);
+      this.frontier = h.lsn;
+      const batch = this.unsent.get(group);
+      if (batch === undefined) this.unsent.set(group, [bytes]);
+      else batch.push(bytes);
+    }
+    if (!this.flushScheduled && this.unsent.size > 0) {
+      this.flushScheduled = true;
+      this.clock.defer(() => this.flush());
+    }
+  }
+
+  private newGroup(group: number): ReplicatedGroup {
+    const channels = this.placement(group).map((n) => newChannel(n, this.limits.backoffMinMs));
+    const g = new ReplicatedGroup(group, channels, { tail: LSN_NONE, releasedThrough: LSN_NONE });
+    this.groups.set(group, g);
+    return g;
+  }
+
+  /** Sends each group's new records to its streaming segments: one request per segment. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.state !== 'open') return;
+    for (const [group, records] of this.unsent) {
+      const g = this.groups.get(group);
+      assert(g !== undefined, 'unsent records belong to a known group');
+      const lastLsn = decodeRedoHeader(records[records.length - 1] ?? Buffer.alloc(0)).lsn;
+      for (const ch of g.channels) {
+        if (ch.state === 'streaming') this.sendAppend(g, ch, records, lastLsn);
+      }
+    }
+    this.unsent.clear();
+  }
+
+  private sendAppend(g: ReplicatedGroup, ch: Channel, records: Buffer[], lastLsn: Lsn): void {
+    const sent: SentAppend = { id: ++this.requestSeq, generation: ch.generation, lastLsn };
+    ch.outstanding.set(sent.id, this.clock.now());
+    const request: AppendRequest = {
+      kind: 'AppendRequest',
+      group: g.group,
+      epoch: this.epoch,
+      vdlHint: this.vdl,
+      records,
+      ...(ch.epochSynced ? {} : { history: this.history }),
+    };
+    this.transport.send(ch.node, request).then(
+      (reply) => this.onAppendReply(g, ch, sent, reply),
+      (error: unknown) => this.onAppendFailed(g, ch, sent, error),
+    );
+  }
+
+  private onAppendReply(g: ReplicatedGroup, ch: Channel, sent: SentAppend, reply: StorageReply) {
+    ch.outstanding.delete(sent.id);
+    if (this.state !== 'open') return;
+    if (reply.kind === 'Refused') return this.onRefused(g, ch, sent, reply);
+    if (reply.kind !== 'AppendReply') return this.onAppendFailed(g, ch, sent, reply.kind);
+    ch.epochSynced = true;
+    this.noteScl(g, ch, reply.scl);
+    if (sent.generation !== ch.generation) return;
+    if (ch.state === 'catching-up') {
+      ch.cursor = sent.lastLsn;
+      this.catchUpNext(g, ch);
+    } else if (ch.state === 'streaming' && reply.scl < sent.lastLsn) {
+      g.markLagging(ch);
+      if (ch.scl >= ch.needsScl) this.startCatchUp(g, ch);
+    }
+  }
+
+  private onRefused(g: ReplicatedGroup, ch: Channel, sent: SentAppend, refused: Refused): void {
+    if (refused.reason === 'stale-epoch') return this.fence(refused.sealedEpoch);
+    if (sent.generation !== ch.generation) return;
+    if (refused.reason === 'epoch-behind') {
+      ch.epochSynced = false;
+      return this.startCatchUp(g, ch);
+    }
+    this.log.warn({ group: g.group, node: ch.node, reason: refused.reason }, 'append refused');
+    this.enterBackoff(g, ch);
+  }
+
+  private onAppendFailed(g: ReplicatedGroup, ch: Channel, sent: SentAppend, error: unknown) {
+    ch.outstanding.delete(sent.id);
+    if (this.state !== 'open' || sent.generation !== ch.generation) return;
+    const log = ch.state === 'streaming' ? this.log.warn : this.log.debug;
+    log.call(this.log, { group: g.group, node: ch.node, err: error }, 'segment append failed');
+    this.enterBackoff(g, ch);
+  }
+
+  /** streaming | catching-up → backoff: retry after a delay that doubles up to the maximum. */
+  private enterBackoff(g: ReplicatedGroup, ch: Channel): void {
+    ch.generation++;
+    ch.state = 'backoff';
+    ch.outstanding.clear();
+    ch.timer?.cancel();
+    const delayMs = ch.backoffMs;
+    ch.backoffMs = Math.min(delayMs * 2, this.limits.backoffMaxMs);
+    ch.timer = this.clock.setTimer(() => {
+      ch.timer = undefined;
+      this.startCatchUp(g, ch);
+    }, delayMs);
+  }
+
+  /** → catching-up: send the retained records above the segment's SCL, chunk by chunk. */
+  private startCatchUp(g: ReplicatedGroup, ch: Channel): void {
+    if (this.state !== 'open') return;
+    ch.timer?.cancel();
+    ch.timer = undefined;
+    ch.generation++;
+    ch.state = 'catching-up';
+    ch.outstanding.clear();
+    ch.cursor = ch.scl;
+    g.markLagging(ch);
+    this.catchUpNext(g, ch);
+  }
+
+  private catchUpNext(g: ReplicatedGroup, ch: Channel): void {
+    const { records, lastLsn } = g.retained.chunkAbove(ch.cursor, this.limits.catchUpBytesMax);
+    if (records.length > 0) return this.sendAppend(g, ch, records, lastLsn);
+    ch.state = 'streaming';
+    ch.backoffMs = this.limits.backoffMinMs;
+    this.log.debug({ group: g.group, node: ch.node, scl: ch.scl }, 'segment caught up');
+  }
+
+  /** G3, Q3: a segment reported its SCL. */
+  private noteScl(g: ReplicatedGroup, ch: Channel, scl: Lsn): void {
+    if (scl <= ch.scl) return;
+    ch.scl = scl;
+    if (g.updateDurable()) this.advance();
+    g.release(this.limits.laggingBytesMax);
+  }
+
+  /** Q4, Q5, K3: recomputes VCL and VDL and releases the waiters VDL now covers. */
+  private advance(): void {
+    const firsts: (Lsn | undefined)[] = [];
+    for (const g of this.groups.values()) firsts.push(g.firstNotDurable());
+    const vcl = volumeCompleteLsn(this.frontier, firsts);
+    assert(vcl >= this.vcl, 'VCL never decreases');
+    this.vcl = vcl;
+    let vdl = this.vdl;
+    while (this.cplHead < this.cpls.length && (this.cpls[this.cplHead] ?? vcl + 1) <= vcl) {
+      vdl = this.cpls[this.cplHead++] ?? vdl;
+    }
+    if (this.cplHead > 4096 && this.cplHead * 2 > this.cpls.length) {
+      this.cpls = this.cpls.slice(this.cplHead);
+      this.cplHead = 0;
+    }
+    if (vdl === this.vdl) return;
+    assert(vdl > this.vdl, 'Q1: VDL never decreases');
+    assert(vdl <= this.vcl, 'Q2: VDL <= VCL');
+    this.vdl = vdl;
+    while (this.waiters.length > 0 && (this.waiters[0]?.lsn ?? Infinity) <= vdl) {
+      const w = this.waiters.shift();
+      w?.timer?.cancel();
+      w?.resolve();
+    }
+  }
+
+  waitDurable(target: Lsn): Promise<void> {
+    if (target <= this.vdl) return Promise.resolve();
+    if (this.state === 'closed' || this.state === 'fenced') return Promise.reject(this.notOpen());
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { lsn: target, resolve, reject, timer: undefined };
+      let at = this.waiters.length;
+      while (at > 0 && (this.waiters[at - 1]?.lsn ?? 0) > target) at--;
+      this.waiters.splice(at, 0, waiter);
+      waiter.timer = this.clock.setTimer(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        const ms = this.limits.commitTimeoutMs;
+        reject(new StorageError('quorum-timeout', `VDL did not reach ${target} in ${ms} ms`));
+      }, this.limits.commitTimeoutMs);
+    });
+  }
+
+  async readPage(pageId: PageId, readPoint: Lsn): Promise<Buffer> {
+    if (this.state !== 'open') throw this.notOpen();
+    assert(readPoint <= this.vdl, 'C5: read at or below VDL');
+    const g = this.groups.get(protectionGroupOf(pageId));
+    if (g === undefined || readPoint === LSN_NONE) return Buffer.alloc(PAGE_SIZE);
+    const candidates = g.channels
+      .filter((c) => c.epochSynced && g.completeThrough(c, this.frontier) >= readPoint)
+      .sort((a, b) => a.readLatencyMs - b.readLatencyMs);
+    for (const ch of candidates) {
+      const page = await this.readFrom(g, ch, pageId, readPoint);
+      if (page !== undefined) return page;
+    }
+    throw new StorageError(
+      'unavailable',
+      `no segment complete to ${readPoint} answered for page ${pageId}`,
+    );
+  }
+
+  /** One attempt: the page, or undefined (and the segment is tried last next time). */
+  private async readFrom(
+    g: ReplicatedGroup,
+    ch: Channel,
+    pageId: PageId,
+    readPoint: Lsn,
+  ): Promise<Buffer | undefined> {
+    const started = this.clock.now();
+    const request: ReadPageRequest = {
+      kind: 'ReadPageRequest',
+      group: g.group,
+      epoch: this.epoch,
+      pageId,
+      readPoint,
+    };
+    try {
+      const reply = await this.withTimeout(
+        this.transport.send(ch.node, request),
+        this.limits.readTimeoutMs,
+      );
+      if (reply.kind === 'ReadPageReply') {
+        assert.equal(reply.page.length, PAGE_SIZE, 'a page is PAGE_SIZE bytes');
+        ch.readLatencyMs = this.clock.now() - started;
+        return reply.page;
+      }
+      if (reply.kind === 'Refused' && reply.reason === 'stale-epoch') {
+        this.fence(reply.sealedEpoch);
+        throw this.notOpen();
+      }
+      this.log.warn({ node: ch.node, pageId, readPoint, reply: reply.kind }, 'page read refused');
+    } catch (error) {
+      if (error instanceof StorageError && error.kind === 'stale-epoch') throw error;
+      this.log.warn({ node: ch.node, pageId, err: error }, 'page read failed; trying another');
+    }
+    ch.readLatencyMs = Math.max(ch.readLatencyMs, this.limits.readTimeoutMs);
+    return undefined;
+  }
+
+  private withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimer(() => {
+        reject(new StorageError('quorum-timeout', `no answer in ${timeoutMs} ms`));
+      }, timeoutMs);
+      promise.then(
+        (value) => {
+          timer.cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          timer.cancel();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  durableLsn(): Lsn {
+    return this.vdl;
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.stopEverything(new StorageError('closed', 'the storage client was closed'));
+    this.log.info({ vdl: this.vdl }, 'storage client closed');
+  }
+
+  /** K6: a segment was sealed by a newer writer; this one must stop. */
+  private fence(sealedEpoch: number): void {
+    if (this.state !== 'open') return;
+    this.state = 'fenced';
+    const message = `epoch ${this.epoch} was fenced by epoch ${sealedEpoch}`;
+    this.fenceError = new StorageError('stale-epoch', message);
+    this.log.error({ epoch: this.epoch, sealedEpoch }, 'fenced by a newer writer');
+    this.stopEverything(this.fenceError);
+  }
+
+  private stopEverything(error: StorageError): void {
+    this.sweepTimer?.cancel();
+    this.sweepTimer = undefined;
+    for (const g of this.groups.values()) for (const ch of g.channels) ch.timer?.cancel();
+    this.unsent.clear();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) {
+      w.timer?.cancel();
+      w.reject(error);
+    }
+  }
+
+  private notOpen(): StorageError {
+    if (this.fenceError !== undefined) return this.fenceError;
+    return new StorageError('closed', `the storage client is ${this.state}`);
+  }
+
+  /** Requests unanswered past requestTimeoutMs count as failed (T1). */
+  private armSweep(): void {
+    const periodMs = Math.max(1, Math.floor(this.limits.requestTimeoutMs / 2));
+    this.sweepTimer = this.clock.setTimer(() => {
+      const now = this.clock.now();
+      for (const g of this.groups.values()) {
+        for (const ch of g.channels) {
+          const oldest = ch.outstanding.values().next();
+          if (!oldest.done && now - oldest.value > this.limits.requestTimeoutMs) {
+            this.log.warn({ group: g.group, node: ch.node }, 'segment request timed out');
+            this.enterBackoff(g, ch);
+          }
+        }
+      }
+      if (this.state === 'open') this.armSweep();
+    }, periodMs);
+  }
+}
+
+function newChannel(node: number, backoffMs: number): Channel {
+  return {
+    node,
+    state: 'streaming',
+    scl: LSN_NONE,
+    needsScl: LSN_NONE,
+    epochSynced: false,
+    generation: 0,
+    backoffMs,
+    timer: undefined,
+    cursor: LSN_NONE,
+    outstanding: new Map(),
+    readLatencyMs: 0,
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Quorum math: pure functions over plain data, for the client's durability tracking and for
+ * crash recovery. No I/O, no clocks, no state: client.ts and recovery.ts feed them what the
+ * segments said, and quorum.test.ts checks them against a brute-force oracle.
+ *
+ * Terms. A segment's SCL is the tail of its chain: it holds every record of its protection group
+ * with lsn <= SCL (segment/chain.ts). LSNs are gap-free across the volume: every LSN from 1 to
+ * the last one shipped is exactly one record, of exactly one protection group.
+ *
+ * Normal operation:
+ *   (Q1) VDL never decreases (C4).
+ *   (Q2) VDL <= VCL <= the last LSN shipped (the frontier).
+ *   (Q3) A record is durable once WRITE_QUORUM segments of its group report SCL >= its LSN. So a
+ *        group's records up to its write-quorum point (the 4th highest SCL of its six segments)
+ *        are durable, and the first of its records above that point is the first that is not.
+ *   (Q4) VCL = (the lowest LSN, over all groups, of a record that is not durable) - 1, or the
+ *        frontier when every record shipped is durable. By Q3 and gap-free LSNs, this is the
+ *        highest LSN at or below which every record is durable.
+ *   (Q5) VDL = the highest CPL <= VCL.
+ *
+ * Epochs. Each writer incarnation has an epoch; its recovery decides VDL and the epoch "starts"
+ * there: EpochStart(epoch, startLsn). The history of starts defines the timeline: LSNs above a
+ * start belong to that epoch's writer (or a later one).
+ *   (E1) Every epoch number is used by one recovery only: a recovery seals a write quorum of
+ *        every group (group 0 always exists) before it truncates anything, so the next one sees
+ *        that epoch and takes a higher one. So one epoch has one start.
+ *   (E2) A segment whose last applied epoch is e holds only records written by epochs <= e. Those
+ *        above the start of any later epoch are void (a recovery it did not hear of cut them);
+ *        its chain is valid up to cappedScl = min(SCL, the lowest start of an epoch after e).
+ *        The lowest, not the next: starts of completed epochs ascend, but an interrupted
+ *        recovery can leave a higher start behind it than the one that followed it.
+ *
+ * Recovery (client-api C1), from a read quorum of every group, after sealing it at the new epoch
+ * (so the previous writer can no longer reach a write quorum):
+ *   (R1) Every read quorum (3) meets every write quorum (4): a durable record lies within the
+ *        (capped) chain of at least one responder of its group.
+ *   (R2) Segments persist the VDL the writer reported with each append (vdlHint). The highest
+ *        hint H of any responder is <= the old VDL, and every record <= H is durable.
+ *   (R3) For each group, its best responder (highest capped SCL M) holds every record of the
+ *        group <= M. Its chain's LSNs in (H, M] are fetched.
+ *   (R4) VCL_rec = the highest L >= H such that every LSN in (H, L] appears in some group's
+ *        fetched chain. Every LSN <= the old VDL is durable, so by R1 and R3 appears there:
+ *        VCL_rec >= old VDL. Every LSN <= VCL_rec is held by some responder.
+ *   (R5) VDL_rec = the highest CPL <= VCL_rec (or H if there is none above H). The old VDL is a
+ *        CPL <= VCL_rec, so VDL_rec >= old VDL: no acknowledged commit is lost.
+ *   (R6) Records of a group in (max(H, q), tail], where q is the WRITE_QUORUM-th highest capped
+ *        SCL among the responders and tail the group's last record <= VDL_rec, may be on fewer
+ *        than WRITE_QUORUM segments. Recovery re-replicates them before `open` returns.
+ */
+import assert from 'node:assert/strict';
+import { READ_QUORUM, WRITE_QUORUM } from './config.js';
+import { LSN_NONE, type Lsn } from './lsn.js';
+import type { ChainEntry, EpochStart } from './messages.js';
+
+/** The k-th highest value (k >= 1), or 0 when there are fewer than k values. */
+export function kthHighest(values: readonly Lsn[], k: number): Lsn {
+  assert(k >= 1, 'k counts from 1');
+  if (values.length < k) return LSN_NONE;
+  const sorted = [...values].sort((a, b) => b - a);
+  return sorted[k - 1] ?? LSN_NONE;
+}
+
+/** Q3: the highest LSN up to which a group's records are on a write quorum. */
+export function writeQuorumLsn(scls: readonly Lsn[]): Lsn {
+  return kthHighest(scls, WRITE_QUORUM);
+}
+
+/** Q4: VCL from the first non-durable record of each group (undefined: none). */
+export function volumeCompleteLsn(
+  frontier: Lsn,
+  firstNotDurable: Iterable<Lsn | undefined>,
+): Lsn {
+  let vcl = frontier;
+  for (const lsn of firstNotDurable) {
+    if (lsn !== undefined && lsn - 1 < vcl) vcl = (lsn - 1) as Lsn;
+  }
+  assert(vcl <= frontier, 'Q2: VCL <= frontier');
+  return vcl;
+}
+
+/** Q5 over an ascending list of CPLs: the highest at or below vcl, or undefined. */
+export function highestCplAtOrBelow(cpls: readonly Lsn[], vcl: Lsn): Lsn | undefined {
+  let lo = 0;
+  let hi = cpls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((cpls[mid] ?? 0) <= vcl) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? undefined : cpls[lo - 1];
+}
+
+/** E2: where a segment's valid chain ends, given its applied epoch; undefined: nowhere. */
+export function epochCut(history: readonly EpochStart[], appliedEpoch: number): Lsn | undefined {
+  let cut: Lsn | undefined;
+  for (const entry of history) {
+    if (entry.epoch > appliedEpoch && (cut === undefined || entry.startLsn < cut)) {
+      cut = entry.startLsn;
+    }
+  }
+  return cut;
+}
+
+/** E2: a responder's SCL, capped by the starts of epochs it has not applied. */
+export function cappedScl(scl: Lsn, appliedEpoch: number, history: readonly EpochStart[]): Lsn {
+  const cut = epochCut(history, appliedEpoch);
+  return cut === undefined || scl <= cut ? scl : cut;
+}
+
+/** The union of histories, by epoch (E1: one epoch has one start). */
+export function mergeHistories(...histories: readonly (readonly EpochStart[])[]): EpochStart[] {
+  const byEpoch = new Map<number, EpochStart>();
+  for (const history of histories) {
+    for (const entry of history) {
+      const known = byEpoch.get(entry.epoch);
+      assert(known === undefined || known.startLsn === entry.startLsn, 'E1: one start per epoch');
+      byEpoch.set(entry.epoch, entry);
+    }
+  }
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+}
+
+/** What recovery learnt from one segment that answered its SclRequest. */
+export interface Responder {
+  readonly node: number;
+  readonly scl: Lsn;
+  readonly vdlHint: Lsn;
+  readonly appliedEpoch: number;
+  readonly history: readonly EpochStart[];
+}
+
+/** R2: the highest hint of every responder of every group. */
+export function recoveryHint(responders: Iterable<Responder>): Lsn {
+  let hint = LSN_NONE;
+  for (const r of responders) if (r.vdlHint > hint) hint = r.vdlHint;
+  return hint;
+}
+
+export interface GroupQuorum {
+  /** R3: the responder with the highest capped SCL, and that SCL. */
+  readonly best: { readonly node: number; readonly scl: Lsn };
+  /** R6: the WRITE_QUORUM-th highest capped SCL (0 with fewer responders). */
+  readonly writeQuorumScl: Lsn;
+}
+
+/** R1, R3, R6 for one group, given its read quorum of responders and the merged history. */
+export function groupQuorum(
+  responders: readonly Responder[],
+  history: readonly EpochStart[],
+): GroupQuorum {
+  assert(responders.length >= READ_QUORUM, 'R1: a read quorum answered');
+  const capped = responders.map((r) => ({
+    node: r.node,
+    scl: cappedScl(r.scl, r.appliedEpoch, history),
+  }));
+  let best = capped[0];
+  for (const c of capped) if (best === undefined || c.scl > best.scl) best = c;
+  assert(best !== undefined, 'R1: a read quorum answered');
+  return { best, writeQuorumScl: writeQuorumLsn(capped.map((c) => c.scl)) };
+}
+
+/** R4: the highest L >= hint such that every LSN in (hint, L] is in one of the chains. */
+export function recoveredVcl(hint: Lsn, chains: Iterable<readonly ChainEntry[]>): Lsn {
+  const above: Lsn[] = [];
+  for (const chain of chains) for (const e of chain) if (e.lsn > hint) above.push(e.lsn);
+  above.sort((a, b) => a - b);
+  let vcl = hint;
+  for (const lsn of above) {
+    assert(lsn > vcl, 'an LSN belongs to one group');
+    if (lsn !== vcl + 1) break;
+    vcl = lsn;
+  }
+  return vcl;
+}
+
+/** R5: the highest CPL in (hint, vcl] of any chain, else the hint. */
+export function recoveredVdl(
+  hint: Lsn,
+  vcl: Lsn,
+  chains: Iterable<readonly ChainEntry[]>,
+): Lsn {
+  assert(hint <= vcl, 'R4: VCL_rec >= H');
+  let vdl = hint;
+  for (const chain of chains) {
+    for (const e of chain) if (e.cpl && e.lsn <= vcl && e.lsn > vdl) vdl = e.lsn;
+  }
+  return vdl;
+}
+
+/** R6: the records of a group above this LSN (up to its tail) are re-replicated. */
+export function repairFloor(hint: Lsn, writeQuorumScl: Lsn, tail: Lsn): Lsn {
+  const floor = writeQuorumScl > hint ? writeQuorumScl : hint;
+  return floor < tail ? floor : tail;
+}

@@ -1,0 +1,325 @@
+/**
+ * Crash recovery of the writer (client-api C1): from what a read quorum of every protection group
+ * says, decide VDL, seal and truncate the segments under a new epoch, and fetch the records that
+ * must be re-replicated. It replays nothing. The quorum reasoning (R1–R6, E1–E2) is in quorum.ts;
+ * this file does the messaging, in five phases:
+ *
+ *   1. ListGroupsRequest to every node; a read quorum of nodes must answer. A group with a
+ *      durable record is on a write quorum of nodes, so any read quorum of nodes names it. Group
+ *      0 (the volume header's) is always recovered, so every epoch is recorded even on an empty
+ *      volume. The highest epoch any segment was sealed at gives the new epoch (one more).
+ *   2. SclRequest(epoch) to the six segments of every group: each seals itself at the new epoch
+ *      (the previous writer can no longer reach a write quorum; its node refuses that writer's
+ *      appends for every group, node.ts N3) and answers its SCL, vdlHint, applied epoch and
+ *      history. A write quorum per group must be sealed, so that the next recovery sees this
+ *      epoch whatever read quorum it gets (E1); their answers are a read quorum, and more. A
+ *      segment already sealed at this epoch or later makes the attempt start over, higher.
+ *   3. ChainRequest to each group's best responder: the LSNs of its chain above the hint (R3);
+ *      from them VCL and VDL (R4, R5) and each group's tail (its last record <= VDL).
+ *   4. TruncateRequest(epoch, history + (epoch, VDL)) to the six segments of every group; a write
+ *      quorum per group must apply it, so every later recovery sees this epoch (E1).
+ *   5. ReadRecordsRequest for the records each group must re-replicate (R6).
+ *
+ * Every phase waits at most `timeoutMs` for its quorum, then fails with 'quorum-timeout'.
+ */
+import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import {
+  CATCH_UP_BATCH_BYTES_MAX,
+  READ_QUORUM,
+  RECOVERY_ATTEMPTS_MAX,
+  RECOVERY_GRACE_MS,
+  WRITE_QUORUM,
+} from './config.js';
+import { StorageError } from './errors.js';
+import type { Lsn } from './lsn.js';
+import type { ChainEntry, EpochStart, StorageReply, StorageRequest } from './messages.js';
+import {
+  type Responder,
+  groupQuorum,
+  mergeHistories,
+  recoveredVcl,
+  recoveredVdl,
+  recoveryHint,
+  repairFloor,
+} from './quorum.js';
+import { decodeRedoHeader } from './redo.js';
+import type { SegmentTransport } from './transport.js';
+
+export interface RecoveryContext {
+  readonly transport: SegmentTransport;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly timeoutMs: number;
+  /** The nodes that hold the six segments of a group. */
+  readonly placement: (group: number) => readonly number[];
+}
+
+export interface RecoveredGroup {
+  readonly group: number;
+  /** The group's last record at or below VDL: the next record's backlink. */
+  readonly tail: Lsn;
+  /** Records above this (up to tail) are in `repair` and must reach a write quorum again (R6). */
+  readonly repairFloor: Lsn;
+  readonly repair: readonly Buffer[];
+  /** SCL after truncation, per node that applied it. */
+  readonly scls: ReadonlyMap<number, Lsn>;
+}
+
+export interface RecoveredVolume {
+  readonly epoch: number;
+  readonly history: readonly EpochStart[];
+  readonly vdl: Lsn;
+  /** R2: the highest hint; everything at or below it was durable already. */
+  readonly hint: Lsn;
+  readonly groups: readonly RecoveredGroup[];
+}
+
+export async function recoverVolume(ctx: RecoveryContext): Promise<RecoveredVolume> {
+  let epochFloor = 1;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await recoverOnce(ctx, epochFloor);
+    if (outcome.kind === 'recovered') return outcome.volume;
+    ctx.log.warn({ attempt, sealedEpoch: outcome.sealedEpoch }, 'recovery raced; retrying');
+    if (attempt >= RECOVERY_ATTEMPTS_MAX) {
+      throw new StorageError('stale-epoch', 'another writer keeps sealing the segments');
+    }
+    epochFloor = outcome.sealedEpoch + 1;
+  }
+}
+
+type Outcome =
+  | { readonly kind: 'recovered'; readonly volume: RecoveredVolume }
+  | { readonly kind: 'epoch-taken'; readonly sealedEpoch: number };
+
+async function recoverOnce(ctx: RecoveryContext, epochFloor: number): Promise<Outcome> {
+  const { groups, maxEpoch } = await listGroups(ctx);
+  const epoch = Math.max(epochFloor, maxEpoch + 1);
+  const sealed = await Promise.all(groups.map((g) => sealGroup(ctx, g, epoch)));
+  const taken = Math.max(0, ...sealed.map((s) => s.sealedEpoch));
+  if (taken >= epoch) return { kind: 'epoch-taken', sealedEpoch: taken };
+  const all = sealed.flatMap((s) => s.responders);
+  const history = mergeHistories(...all.map((r) => r.history));
+  const hint = recoveryHint(all);
+  const quorums = sealed.map((s, i) => ({
+    group: groups[i] ?? 0,
+    ...groupQuorum(s.responders, history),
+  }));
+  const chains = await Promise.all(
+    quorums.map((q) => readChain(ctx, q.group, epoch, q.best.node, hint, q.best.scl)),
+  );
+  const vcl = recoveredVcl(hint, chains.map((c) => c.entries));
+  const vdl = recoveredVdl(hint, vcl, chains.map((c) => c.entries));
+  const newHistory = mergeHistories(history, [{ epoch, startLsn: vdl }]);
+  ctx.log.info({ epoch, hint, vcl, vdl, groups: groups.length }, 'recovery: volume decided');
+  const recovered = await Promise.all(
+    quorums.map(async (q, i) => {
+      const chain = chains[i];
+      assert(chain !== undefined, 'one chain per group');
+      const tail = groupTail(chain.baseLsn, chain.entries, vdl);
+      const floor = repairFloor(hint, q.writeQuorumScl, tail);
+      const scls = await truncateGroup(ctx, q.group, epoch, newHistory);
+      const repair = await readRepair(ctx, q.group, epoch, q.best.node, floor, tail);
+      return { group: q.group, tail, repairFloor: floor, repair, scls };
+    }),
+  );
+  const volume = { epoch, history: newHistory, vdl, hint, groups: recovered };
+  return { kind: 'recovered', volume };
+}
+
+function groupTail(base: Lsn, entries: readonly ChainEntry[], vdl: Lsn): Lsn {
+  let tail = base;
+  for (const e of entries) if (e.lsn <= vdl && e.lsn > tail) tail = e.lsn;
+  return tail;
+}
+
+async function listGroups(ctx: RecoveryContext): Promise<{ groups: number[]; maxEpoch: number }> {
+  const found = new Set<number>();
+  let maxEpoch = 0;
+  const nodes = [...Array(ctx.transport.nodeCount).keys()];
+  await gather(ctx, 'list groups', nodes, { kind: 'ListGroupsRequest' }, READ_QUORUM, (reply) => {
+    if (reply.kind !== 'ListGroupsReply') return false;
+    for (const g of reply.groups) {
+      found.add(g.group);
+      maxEpoch = Math.max(maxEpoch, g.sealedEpoch, g.appliedEpoch);
+    }
+    return true;
+  });
+  found.add(0);
+  return { groups: [...found].sort((a, b) => a - b), maxEpoch };
+}
+
+async function sealGroup(
+  ctx: RecoveryContext,
+  group: number,
+  epoch: number,
+): Promise<{ responders: Responder[]; sealedEpoch: number }> {
+  const responders: Responder[] = [];
+  let sealedEpoch = 0;
+  const request: StorageRequest = { kind: 'SclRequest', group, epoch };
+  try {
+    await gather(ctx, 'seal', ctx.placement(group), request, WRITE_QUORUM, (reply, node) => {
+      if (reply.kind === 'Refused' && reply.reason === 'stale-epoch') {
+        sealedEpoch = Math.max(sealedEpoch, reply.sealedEpoch);
+      }
+      if (reply.kind !== 'SclReply') return false;
+      responders.push({ node, ...reply });
+      return true;
+    });
+  } catch (error) {
+    if (sealedEpoch >= epoch) return { responders, sealedEpoch };
+    throw error;
+  }
+  return { responders, sealedEpoch };
+}
+
+async function readChain(
+  ctx: RecoveryContext,
+  group: number,
+  epoch: number,
+  node: number,
+  afterLsn: Lsn,
+  upToLsn: Lsn,
+): Promise<{ baseLsn: Lsn; entries: readonly ChainEntry[] }> {
+  const request: StorageRequest = { kind: 'ChainRequest', group, epoch, afterLsn, upToLsn };
+  const reply = await sendOne(ctx, node, request);
+  if (reply.kind !== 'ChainReply') throw unexpected('chain', reply);
+  return reply;
+}
+
+async function truncateGroup(
+  ctx: RecoveryContext,
+  group: number,
+  epoch: number,
+  history: readonly EpochStart[],
+): Promise<Map<number, Lsn>> {
+  const scls = new Map<number, Lsn>();
+  const request: StorageRequest = { kind: 'TruncateRequest', group, epoch, history };
+  await gather(ctx, 'truncate', ctx.placement(group), request, WRITE_QUORUM, (reply, node) => {
+    if (reply.kind !== 'TruncateReply') return false;
+    scls.set(node, reply.scl);
+    return true;
+  });
+  return scls;
+}
+
+async function readRepair(
+  ctx: RecoveryContext,
+  group: number,
+  epoch: number,
+  node: number,
+  floor: Lsn,
+  tail: Lsn,
+): Promise<Buffer[]> {
+  const records: Buffer[] = [];
+  let after = floor;
+  while (after < tail) {
+    const request: StorageRequest = {
+      kind: 'ReadRecordsRequest',
+      group,
+      epoch,
+      afterLsn: after,
+      upToLsn: tail,
+      bytesMax: CATCH_UP_BATCH_BYTES_MAX,
+    };
+    const reply = await sendOne(ctx, node, request);
+    if (reply.kind !== 'ReadRecordsReply') throw unexpected('read records', reply);
+    const last = reply.records.at(-1);
+    if (last === undefined) break;
+    records.push(...reply.records);
+    after = decodeRedoHeader(last).lsn;
+    if (!reply.more) break;
+  }
+  assert(after === tail || (records.length === 0 && floor === tail), 'R6: every record to repair');
+  if (records.length > 0) {
+    ctx.log.info({ group, floor, tail, records: records.length }, 'recovery: records to repair');
+  }
+  return records;
+}
+
+/** One request to one node, bounded by the phase timeout. */
+function sendOne(
+  ctx: RecoveryContext,
+  node: number,
+  request: StorageRequest,
+): Promise<StorageReply> {
+  return new Promise((resolve, reject) => {
+    const timer = ctx.clock.setTimer(() => {
+      reject(new StorageError('quorum-timeout', `recovery: node ${node} did not answer`));
+    }, ctx.timeoutMs);
+    ctx.transport.send(node, request).then(
+      (reply) => {
+        timer.cancel();
+        resolve(reply);
+      },
+      (error: unknown) => {
+        timer.cancel();
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Sends `request` to every node in `nodes` and feeds each reply to `accept` (true: it counts).
+ * Resolves once `needed` replies counted and every node has answered, or RECOVERY_GRACE_MS
+ * after `needed` counted; rejects when that is no longer possible or `timeoutMs` passes.
+ */
+function gather(
+  ctx: RecoveryContext,
+  phase: string,
+  nodes: readonly number[],
+  request: StorageRequest,
+  needed: number,
+  accept: (reply: StorageReply, node: number) => boolean,
+): Promise<void> {
+  assert(nodes.length >= needed, 'enough nodes for the quorum');
+  return new Promise((resolve, reject) => {
+    let counted = 0;
+    let settled = 0;
+    let done = false;
+    const timers: { cancel(): void }[] = [];
+    const finish = (error?: StorageError): void => {
+      if (done) return;
+      done = true;
+      for (const t of timers) t.cancel();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    timers.push(
+      ctx.clock.setTimer(() => {
+        finish(new StorageError('quorum-timeout', `recovery: no quorum to ${phase}`));
+      }, ctx.timeoutMs),
+    );
+    const onSettled = (): void => {
+      settled++;
+      if (counted >= needed && settled === nodes.length) finish();
+      else if (nodes.length - settled + counted < needed) {
+        finish(new StorageError('quorum-timeout', `recovery: no quorum to ${phase}`));
+      } else if (counted === needed && settled < nodes.length) {
+        timers.push(ctx.clock.setTimer(() => finish(), RECOVERY_GRACE_MS));
+      }
+    };
+    for (const node of nodes) {
+      ctx.transport.send(node, request).then(
+        (reply) => {
+          if (!done && accept(reply, node)) counted++;
+          onSettled();
+        },
+        (error: unknown) => {
+          ctx.log.debug({ node, phase, err: error }, 'recovery: node did not answer');
+          onSettled();
+        },
+      );
+    }
+  });
+}
+
+function unexpected(phase: string, reply: StorageReply): StorageError {
+  if (reply.kind === 'Refused' && reply.reason === 'stale-epoch') {
+    return new StorageError('stale-epoch', `recovery: ${phase} refused: a newer writer sealed it`);
+  }
+  const detail = reply.kind === 'Refused' ? reply.reason : reply.kind;
+  return new StorageError('unavailable', `recovery: ${phase} answered ${detail}`);
+}

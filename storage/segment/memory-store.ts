@@ -1,0 +1,255 @@
+/**
+ * MemorySegmentStore: the in-memory NodeStore, for tests and the simulator.
+ *
+ * A MemoryDisk is what survives a crash: the test keeps it and opens a new MemoryNodeStore over
+ * it to "restart" the node. Writes are staged and become durable together a tick later (the
+ * "sync", through the Clock's defer), so every write issued in one tick shares one sync, as with
+ * LMDB. `crash()` drops every staged write that has not been synced yet and rejects its promise.
+ * `failWrites(n)` makes the next n write calls fail, to exercise the segment's sticky error.
+ *
+ * Byte buffers are copied on the way in and out, as a disk would, so no caller can change what is
+ * stored by mutating a buffer it passed or received.
+ */
+import assert from 'node:assert/strict';
+import type { Clock } from '../clock.js';
+import type { Lsn, PageId } from '../lsn.js';
+import type {
+  IndexEntry,
+  NodeStore,
+  PageImage,
+  SegmentMeta,
+  SegmentStore,
+  StoredRecord,
+} from './store.js';
+
+interface Versioned<T> {
+  readonly lsn: Lsn;
+  readonly value: T;
+}
+
+/** Sorted by lsn; mostly appended at the end. */
+type SortedList<T> = Versioned<T>[];
+
+interface GroupDisk {
+  meta: SegmentMeta | undefined;
+  readonly index: SortedList<IndexEntry>;
+  readonly records: Map<PageId, SortedList<Buffer>>;
+  readonly images: Map<PageId, SortedList<Buffer>>;
+}
+
+/** The durable state of one node. */
+export class MemoryDisk {
+  readonly groups = new Map<number, GroupDisk>();
+
+  group(group: number): GroupDisk {
+    let disk = this.groups.get(group);
+    if (disk === undefined) {
+      disk = { meta: undefined, index: [], records: new Map(), images: new Map() };
+      this.groups.set(group, disk);
+    }
+    return disk;
+  }
+}
+
+type StagedWrite = (disk: MemoryDisk) => void;
+
+interface Pending {
+  readonly apply: StagedWrite;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class MemoryNodeStore implements NodeStore {
+  private staged: Pending[] = [];
+  private syncScheduled = false;
+  private closed = false;
+  private failuresLeft = 0;
+
+  constructor(
+    readonly disk: MemoryDisk,
+    private readonly clock: Clock,
+  ) {}
+
+  groups(): number[] {
+    const out: number[] = [];
+    for (const [group, g] of this.disk.groups) if (g.meta !== undefined) out.push(group);
+    return out.sort((a, b) => a - b);
+  }
+
+  segment(group: number): SegmentStore {
+    return new MemorySegmentStore(this, group);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  /** Loses every write not yet synced, as a power cut would. */
+  crash(): void {
+    const lost = this.staged;
+    this.staged = [];
+    this.closed = true;
+    for (const p of lost) p.reject(new Error('memory store crashed before sync'));
+  }
+
+  /** The next `count` write calls fail (and are not applied). */
+  failWrites(count: number): void {
+    this.failuresLeft = count;
+  }
+
+  /** Stages a write; it becomes durable at the next sync, with every other write of this tick. */
+  write(apply: StagedWrite): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('memory store is closed'));
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      return Promise.reject(new Error('injected store failure'));
+    }
+    return new Promise((resolve, reject) => {
+      this.staged.push({ apply, resolve, reject });
+      if (!this.syncScheduled) {
+        this.syncScheduled = true;
+        this.clock.defer(() => this.sync());
+      }
+    });
+  }
+
+  private sync(): void {
+    this.syncScheduled = false;
+    const batch = this.staged;
+    this.staged = [];
+    for (const p of batch) p.apply(this.disk);
+    for (const p of batch) p.resolve();
+  }
+
+  private flush(): Promise<void> {
+    if (this.staged.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.clock.defer(() => resolve(this.flush())));
+  }
+}
+
+class MemorySegmentStore implements SegmentStore {
+  constructor(
+    private readonly node: MemoryNodeStore,
+    readonly group: number,
+  ) {}
+
+  private get g(): GroupDisk {
+    return this.node.disk.group(this.group);
+  }
+
+  meta(): SegmentMeta | undefined {
+    return this.g.meta;
+  }
+
+  *index(afterLsn: Lsn, upToLsn: Lsn): Iterable<IndexEntry> {
+    const list = this.g.index;
+    for (let i = upperBound(list, afterLsn); i < list.length; i++) {
+      const item = list[i];
+      if (item === undefined || item.lsn > upToLsn) return;
+      yield item.value;
+    }
+  }
+
+  indexFloor(lsn: Lsn): IndexEntry | undefined {
+    const list = this.g.index;
+    return list[upperBound(list, lsn) - 1]?.value;
+  }
+
+  *pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<Buffer> {
+    const list = this.g.records.get(pageId) ?? [];
+    for (let i = upperBound(list, afterLsn); i < list.length; i++) {
+      const item = list[i];
+      if (item === undefined || item.lsn > upToLsn) return;
+      yield Buffer.from(item.value);
+    }
+  }
+
+  record(pageId: PageId, lsn: Lsn): Buffer | undefined {
+    const list = this.g.records.get(pageId) ?? [];
+    const item = list[upperBound(list, lsn) - 1];
+    return item !== undefined && item.lsn === lsn ? Buffer.from(item.value) : undefined;
+  }
+
+  pageImage(pageId: PageId, atOrBelow: Lsn): PageImage | undefined {
+    const list = this.g.images.get(pageId) ?? [];
+    const item = list[upperBound(list, atOrBelow) - 1];
+    return item === undefined ? undefined : { lsn: item.lsn, bytes: Buffer.from(item.value) };
+  }
+
+  append(records: readonly StoredRecord[], meta: SegmentMeta): Promise<void> {
+    const copies = records.map((r) => ({ entry: r.entry, bytes: Buffer.from(r.bytes) }));
+    const group = this.group;
+    return this.node.write((disk) => {
+      const g = disk.group(group);
+      for (const r of copies) {
+        put(g.index, r.entry.lsn, r.entry);
+        put(listOf(g.records, r.entry.pageId), r.entry.lsn, r.bytes);
+      }
+      g.meta = meta;
+    });
+  }
+
+  putMeta(meta: SegmentMeta): Promise<void> {
+    const group = this.group;
+    return this.node.write((disk) => {
+      disk.group(group).meta = meta;
+    });
+  }
+
+  putPageImage(pageId: PageId, image: PageImage): Promise<void> {
+    const copy = Buffer.from(image.bytes);
+    const group = this.group;
+    return this.node.write((disk) => {
+      put(listOf(disk.group(group).images, pageId), image.lsn, copy);
+    });
+  }
+
+  truncate(aboveLsn: Lsn, meta: SegmentMeta): Promise<void> {
+    const group = this.group;
+    return this.node.write((disk) => {
+      const g = disk.group(group);
+      cut(g.index, aboveLsn);
+      for (const list of g.records.values()) cut(list, aboveLsn);
+      for (const list of g.images.values()) cut(list, aboveLsn);
+      g.meta = meta;
+    });
+  }
+}
+
+function listOf<T>(map: Map<PageId, SortedList<T>>, pageId: PageId): SortedList<T> {
+  let list = map.get(pageId);
+  if (list === undefined) {
+    list = [];
+    map.set(pageId, list);
+  }
+  return list;
+}
+
+/** Index of the first item with lsn > target. */
+function upperBound<T>(list: SortedList<T>, target: Lsn): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid]?.lsn ?? 0) <= target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts or overwrites the item at lsn, keeping the list sorted. */
+function put<T>(list: SortedList<T>, lsn: Lsn, value: T): void {
+  const at = upperBound(list, lsn);
+  const before = list[at - 1];
+  if (before !== undefined && before.lsn === lsn) {
+    list[at - 1] = { lsn, value };
+    return;
+  }
+  list.splice(at, 0, { lsn, value });
+  assert(at === 0 || (list[at - 1]?.lsn ?? 0) < lsn, 'ST3: sorted by lsn');
+}
+
+function cut<T>(list: SortedList<T>, aboveLsn: Lsn): void {
+  list.length = upperBound(list, aboveLsn);
+}

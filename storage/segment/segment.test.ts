@@ -1,0 +1,249 @@
+import { pino } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.js';
+import { type Lsn, lsn } from '../lsn.js';
+import type { EpochStart, SegmentReply, SegmentRequest } from '../messages.js';
+import { PAGE_SIZE } from '../page.js';
+import { decodeRedoHeader } from '../redo.js';
+import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
+import { ChainTracker } from './chain.js';
+import { MemoryDisk, MemoryNodeStore } from './memory-store.js';
+import { Segment } from './segment.js';
+
+const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
+const L = (n: number): Lsn => lsn(n);
+const HISTORY_1: EpochStart[] = [{ epoch: 1, startLsn: L(0) }];
+
+describe('ChainTracker', () => {
+  it('follows backlinks in order, out of order, and ignores duplicates (CH1, CH2)', () => {
+    const chain = new ChainTracker();
+    expect(chain.add(L(1), L(0))).toBe(1);
+    expect(chain.add(L(7), L(4))).toBe(1); // above a hole
+    expect(chain.add(L(4), L(2))).toBe(1);
+    expect(chain.lowestPending()).toBe(4);
+    expect(chain.add(L(7), L(4))).toBe(1); // duplicate
+    expect(chain.add(L(2), L(1))).toBe(7); // fills the hole: 2 → 4 → 7
+    expect(chain.add(L(2), L(1))).toBe(7); // duplicate below the tail
+    expect(chain.pendingCount).toBe(0);
+  });
+
+  it('truncates to a new tail and forgets records above the cut (CH3)', () => {
+    const chain = new ChainTracker();
+    chain.add(L(1), L(0));
+    chain.add(L(3), L(1));
+    chain.add(L(9), L(6));
+    chain.truncate(L(5), L(3));
+    expect(chain.tail).toBe(3);
+    expect(chain.lowestPending()).toBeUndefined();
+  });
+});
+
+/** A segment of protection group 0 over a memory store, and a writer producing its records. */
+class Harness {
+  disk = new MemoryDisk();
+  store = new MemoryNodeStore(this.disk, systemClock);
+  segment = new Segment(this.store.segment(0), log);
+  writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+
+  send(request: SegmentRequest): Promise<SegmentReply> {
+    return this.segment.processMessage(request);
+  }
+
+  /** history null: the request carries none. */
+  append(records: Buffer[], epoch = 1, history: EpochStart[] | null = HISTORY_1) {
+    return this.send({
+      kind: 'AppendRequest',
+      group: 0,
+      epoch,
+      vdlHint: L(0),
+      records,
+      ...(history === null ? {} : { history }),
+    });
+  }
+
+  read(page: number, readPoint: number, epoch = 1): Promise<SegmentReply> {
+    return this.send({
+      kind: 'ReadPageRequest',
+      group: 0,
+      epoch,
+      pageId: pageOf(0, page),
+      readPoint: L(readPoint),
+    });
+  }
+
+  /** Reopens the segment over the same disk, as a node restart does. */
+  restart(): void {
+    this.store = new MemoryNodeStore(this.disk, systemClock);
+    this.segment = new Segment(this.store.segment(0), log);
+  }
+}
+
+function sclOf(reply: SegmentReply): number {
+  if (reply.kind === 'AppendReply' || reply.kind === 'TruncateReply') return reply.scl;
+  throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
+}
+
+function pageOfReply(reply: SegmentReply): Buffer {
+  if (reply.kind === 'ReadPageReply') return reply.page;
+  throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
+}
+
+describe('Segment over MemorySegmentStore', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = new Harness();
+  });
+
+  it('acknowledges in-order appends with its SCL', async () => {
+    const records = h.writer.mtr([
+      [pageOf(0, 1), leafInit()],
+      [pageOf(0, 1), cellInsert(0, 'a')],
+      [pageOf(0, 1), cellInsert(1, 'b')],
+    ]);
+    expect(sclOf(await h.append(records))).toBe(3);
+    expect(h.segment.scl).toBe(3);
+  });
+
+  it('keeps records above a hole until it fills, and ignores duplicates', async () => {
+    const first = h.writer.mtr([[pageOf(0, 1), leafInit()]]);
+    const second = h.writer.mtr([[pageOf(0, 1), cellInsert(0, 'x')]]);
+    const third = h.writer.mtr([[pageOf(0, 1), cellInsert(1, 'y')]]);
+    expect(sclOf(await h.append(third))).toBe(0);
+    expect(sclOf(await h.append(first))).toBe(1);
+    expect(sclOf(await h.append(third))).toBe(1); // duplicate above the hole
+    expect(sclOf(await h.append(second))).toBe(3);
+    expect(sclOf(await h.append([...first, ...second]))).toBe(3); // duplicates below
+    expect([...h.store.segment(0).index(L(0), L(99))].map((e) => e.lsn)).toEqual([1, 2, 3]);
+  });
+
+  it('follows backlinks across LSNs of other protection groups', async () => {
+    const a = h.writer.mtr([[pageOf(0, 1), leafInit()]]); // lsn 1, group 0
+    h.writer.mtr([[pageOf(1, 1), leafInit()]]); // lsn 2, group 1: never sent here
+    const b = h.writer.mtr([[pageOf(0, 1), cellInsert(0, 'q')]]); // lsn 3, backlink 1
+    expect(decodeRedoHeader(b[0] ?? Buffer.alloc(0)).prevLsn).toBe(1);
+    expect(sclOf(await h.append(b))).toBe(0);
+    expect(sclOf(await h.append(a))).toBe(3);
+  });
+
+  it('materialises pages at several read points exactly as applyRedo on the writer', async () => {
+    const snapshots = new Map<number, Buffer>();
+    const all: Buffer[] = [];
+    all.push(...h.writer.mtr([[pageOf(0, 1), leafInit()], [pageOf(0, 2), leafInit()]]));
+    snapshots.set(h.writer.lastLsn, h.writer.page(pageOf(0, 1)));
+    for (let i = 0; i < 40; i++) {
+      const target = i % 3 === 0 ? 2 : 1;
+      all.push(...h.writer.mtr([[pageOf(0, target), cellInsert(0, `cell-${i}`)]]));
+      if (i % 7 === 5) {
+        all.push(...h.writer.mtr([[pageOf(0, 1), { kind: 'cell-delete', slot: 0 }]]));
+      }
+      snapshots.set(h.writer.lastLsn, h.writer.page(pageOf(0, 1)));
+    }
+    // Deliver in two halves, the second first, to exercise holes on the way.
+    const half = Math.floor(all.length / 2);
+    await h.append(all.slice(half));
+    expect(sclOf(await h.append(all.slice(0, half)))).toBe(h.writer.lastLsn);
+    for (const [at, expected] of snapshots) {
+      expect(pageOfReply(await h.read(1, at)).equals(expected), `page 1 at ${at}`).toBe(true);
+    }
+    // The reads at the end wrote page images (coalescing); older read points are unaffected.
+    await h.segment.drain();
+    expect(h.store.segment(0).pageImage(pageOf(0, 1), L(h.writer.lastLsn))).toBeDefined();
+    for (const [at, expected] of snapshots) {
+      expect(pageOfReply(await h.read(1, at)).equals(expected), `again at ${at}`).toBe(true);
+    }
+    expect(pageOfReply(await h.read(2, h.writer.lastLsn))).toEqual(h.writer.page(pageOf(0, 2)));
+    expect(pageOfReply(await h.read(9, h.writer.lastLsn))).toEqual(Buffer.alloc(PAGE_SIZE));
+  });
+
+  it('refuses a read point above a hole it knows of', async () => {
+    const a = h.writer.mtr([[pageOf(0, 1), leafInit()]]);
+    h.writer.mtr([[pageOf(0, 1), cellInsert(0, 'lost')]]);
+    const c = h.writer.mtr([[pageOf(0, 1), cellInsert(1, 'late')]]);
+    await h.append([...a, ...c]);
+    expect(await h.read(1, 3)).toMatchObject({ kind: 'Refused', reason: 'incomplete' });
+    expect(pageOfReply(await h.read(1, 1)).equals(h.writer.page(pageOf(0, 1)))).toBe(false);
+  });
+
+  it('refuses requests from an older epoch once sealed (fencing)', async () => {
+    await h.append(h.writer.mtr([[pageOf(0, 1), leafInit()]]));
+    const sealed = await h.send({ kind: 'SclRequest', group: 0, epoch: 2 });
+    expect(sealed).toMatchObject({ kind: 'SclReply', scl: 1, appliedEpoch: 1 });
+    const late = h.writer.mtr([[pageOf(0, 1), cellInsert(0, 'zombie')]]);
+    expect(await h.append(late)).toMatchObject({ kind: 'Refused', reason: 'stale-epoch' });
+    expect(await h.read(1, 1)).toMatchObject({ kind: 'Refused', reason: 'stale-epoch' });
+    expect(await h.send({ kind: 'SclRequest', group: 0, epoch: 2 })).toMatchObject({
+      kind: 'Refused',
+      reason: 'stale-epoch',
+      sealedEpoch: 2,
+    });
+  });
+
+  it('truncates above the new epoch start and accepts the new timeline', async () => {
+    const base = h.writer.mtr([[pageOf(0, 1), leafInit()], [pageOf(0, 1), cellInsert(0, 'kept')]]);
+    const expected = h.writer.page(pageOf(0, 1));
+    const doomed = h.writer.mtr([[pageOf(0, 1), cellInsert(1, 'doomed')]], { cpl: false });
+    await h.append([...base, ...doomed]);
+    await h.send({ kind: 'SclRequest', group: 0, epoch: 2 });
+    const history = [...HISTORY_1, { epoch: 2, startLsn: L(2) }];
+    const reply = await h.send({ kind: 'TruncateRequest', group: 0, epoch: 2, history });
+    expect(sclOf(reply)).toBe(2);
+    expect([...h.store.segment(0).index(L(0), L(99))].map((e) => e.lsn)).toEqual([1, 2]);
+    // A new writer (epoch 2) reuses LSN 3 for something else.
+    const next = new TestWriter({ epoch: 2, vdl: L(2), groupTails: new Map([[0, L(2)]]) });
+    next.pages.set(pageOf(0, 1), Buffer.from(pageOfReply(await h.read(1, 2, 2))));
+    const fresh = next.mtr([[pageOf(0, 1), cellInsert(1, 'fresh')]]);
+    expect(sclOf(await h.append(fresh, 2, null))).toBe(3);
+    expect(pageOfReply(await h.read(1, 3, 2))).toEqual(next.page(pageOf(0, 1)));
+    expect(pageOfReply(await h.read(1, 2, 2))).toEqual(expected);
+    // The truncation survives a restart.
+    h.restart();
+    expect(h.segment.summary()).toMatchObject({ scl: 3, sealedEpoch: 2, appliedEpoch: 2 });
+  });
+
+  it('asks for the history when an append comes from an epoch it has not applied', async () => {
+    const records = h.writer.mtr([[pageOf(0, 1), leafInit()]]);
+    expect(await h.append(records, 1, null)).toMatchObject({ reason: 'epoch-behind' });
+    expect(sclOf(await h.append(records, 1, HISTORY_1))).toBe(1);
+  });
+
+  it('refuses a record whose crc fails and keeps nothing of the request', async () => {
+    const records = h.writer.mtr([[pageOf(0, 1), leafInit()], [pageOf(0, 1), cellInsert(0, 'z')]]);
+    const bad = Buffer.from(records[1] ?? Buffer.alloc(0));
+    bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff;
+    expect(await h.append([records[0] ?? Buffer.alloc(0), bad])).toMatchObject({
+      reason: 'corrupt',
+    });
+    expect(h.segment.scl).toBe(0);
+    expect(sclOf(await h.append(records))).toBe(2);
+  });
+
+  it('stops acknowledging after a store failure until restarted (sticky error)', async () => {
+    await h.append(h.writer.mtr([[pageOf(0, 1), leafInit()]]));
+    h.store.failWrites(1);
+    const second = h.writer.mtr([[pageOf(0, 1), cellInsert(0, 'x')]]);
+    expect(await h.append(second)).toMatchObject({ reason: 'store-failed' });
+    expect(h.segment.failed).toBe(true);
+    expect(await h.append(second)).toMatchObject({ reason: 'store-failed' });
+    expect(await h.read(1, 1)).toMatchObject({ reason: 'store-failed' });
+    h.restart();
+    expect(sclOf(await h.append(second))).toBe(2);
+  });
+
+  it('recovers SCL and holes after a restart; a crash loses unsynced writes', async () => {
+    const a = h.writer.mtr([[pageOf(0, 1), leafInit()]]);
+    const b = h.writer.mtr([[pageOf(0, 1), cellInsert(0, 'b')]]);
+    const c = h.writer.mtr([[pageOf(0, 1), cellInsert(1, 'c')]]);
+    await h.append([...a, ...c]);
+    h.restart();
+    expect(h.segment.scl).toBe(1);
+    expect(sclOf(await h.append(b))).toBe(3);
+    // A write that has not been synced when the store crashes is lost, and never acknowledged.
+    const d = h.writer.mtr([[pageOf(0, 1), cellInsert(2, 'd')]]);
+    const pending = h.append(d);
+    await Promise.resolve();
+    h.store.crash();
+    expect(await pending).toMatchObject({ reason: 'store-failed' });
+    h.restart();
+    expect(h.segment.scl).toBe(3);
+  });
+});
