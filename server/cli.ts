@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+/**
+ * The `borealis` command (the package's bin; built to dist/server/cli.js).
+ *
+ *   borealis start [options]      a writer with six embedded storage nodes under --data-dir
+ *   borealis storage-node …       a storage node serving remote writers   (not built yet)
+ *   borealis --help
+ *
+ * Options that are not built yet (--storage, --replica-of, storage-node) end the program with a
+ * message saying so and status 1: they are never silently ignored. Usage errors exit with 2.
+ * Parsing is a pure function (parseCommandLine) so that it can be tested without starting
+ * anything; main.ts is loaded only for `start`.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { unreachable } from './unreachable.js';
+
+export const USAGE = `Usage:
+  borealis start [options]
+      --port N                 port to listen on (default 3306; env BOREALIS_PORT)
+      --host ADDR              address to listen on (default 127.0.0.1; env BOREALIS_HOST)
+      --data-dir DIR           where the storage nodes keep their data (default ./data)
+      --root-password PW       password of 'root' (default: empty)
+      --max-connections N      connections served at once (default 151)
+      --max-allowed-packet N   largest packet accepted, in bytes (default 67108864)
+      --storage H:P,...        remote storage nodes (not built yet)
+      --replica-of H:P         run as a read replica of a writer (not built yet)
+  borealis storage-node --port P --data-dir D   (not built yet)
+  borealis --help
+
+Environment: BOREALIS_DATA_DIR, BOREALIS_ROOT_PASSWORD, BOREALIS_MAX_CONNECTIONS,
+BOREALIS_MAX_ALLOWED_PACKET, BOREALIS_STORAGE, BOREALIS_REPLICA_OF; LOG_LEVEL (default info).
+Options win over the environment.
+`;
+
+export type CliCommand =
+  | { readonly kind: 'start'; readonly config: Config }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'fail'; readonly message: string; readonly exitCode: 1 | 2 };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LATER = 'it comes in a later issue';
+
+export function parseCommandLine(argv: readonly string[], env: Env): CliCommand {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case '--help':
+    case '-h':
+    case 'help':
+      return { kind: 'help' };
+    case 'start':
+      return parseStart(rest, env);
+    case 'storage-node':
+      return notBuilt(`'borealis storage-node' is not built yet; ${LATER}`);
+    case undefined:
+      return usageError('no command given');
+    default:
+      return usageError(`unknown command '${command}'`);
+  }
+}
+
+function parseStart(args: readonly string[], env: Env): CliCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'root-password': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-allowed-packet': { type: 'string' },
+        storage: { type: 'string' },
+        'replica-of': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help === true) return { kind: 'help' };
+  let config: Config;
+  try {
+    config = loadConfig(
+      {
+        port: values.port,
+        host: values.host,
+        dataDir: values['data-dir'],
+        rootPassword: values['root-password'],
+        maxConnections: values['max-connections'],
+        maxAllowedPacket: values['max-allowed-packet'],
+        storage: values.storage,
+        replicaOf: values['replica-of'],
+      },
+      env,
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) return usageError(error.message);
+    throw error;
+  }
+  if (config.storage.length > 0) {
+    return notBuilt(
+      `--storage (remote storage nodes) is not built yet; ${LATER}. ` +
+        'Without it, borealis start runs its six storage nodes embedded.',
+    );
+  }
+  if (config.replicaOf !== null) {
+    return notBuilt(`--replica-of (read replicas) is not built yet; ${LATER}`);
+  }
+  return { kind: 'start', config };
+}
+
+function usageError(message: string): CliCommand {
+  return { kind: 'fail', message: `${message}\n\n${USAGE}`, exitCode: 2 };
+}
+
+function notBuilt(message: string): CliCommand {
+  return { kind: 'fail', message, exitCode: 1 };
+}
+
+async function main(): Promise<void> {
+  const command = parseCommandLine(process.argv.slice(2), process.env);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    case 'fail':
+      process.stderr.write(`borealis: ${command.message}\n`);
+      process.exitCode = command.exitCode;
+      return;
+    case 'start': {
+      const { runServer } = await import('./main.js');
+      await runServer(command.config);
+      return;
+    }
+    default:
+      unreachable(command);
+  }
+}
+
+/** True when this file is the program (node dist/server/cli.js, or the npm bin symlink). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`borealis: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

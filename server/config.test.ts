@@ -1,0 +1,55 @@
+/**
+ * Config defaults, precedence (options over env over defaults) and refusals.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, loadConfig, parseHostPort } from './config.js';
+
+describe('loadConfig', () => {
+  it('has explicit defaults', () => {
+    expect(loadConfig({}, {})).toEqual({
+      port: 3306,
+      host: '127.0.0.1',
+      dataDir: './data',
+      rootPassword: '',
+      storage: [],
+      replicaOf: null,
+      maxConnections: 151,
+      maxAllowedPacket: 64 * 1024 * 1024,
+      connectTimeoutMs: 10_000,
+      logLevel: 'info',
+    });
+    expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('takes options over the environment', () => {
+    const env = { BOREALIS_PORT: '3307', BOREALIS_ROOT_PASSWORD: 'env', LOG_LEVEL: 'debug' };
+    const config = loadConfig({ port: '3308', dataDir: 'd' }, env);
+    expect(config).toMatchObject({
+      port: 3308,
+      dataDir: 'd',
+      rootPassword: 'env',
+      logLevel: 'debug',
+    });
+    expect(loadConfig({}, env).port).toBe(3307);
+  });
+
+  it('parses storage lists and replica addresses', () => {
+    const config = loadConfig({ storage: 'a:1,b:2', replicaOf: 'w:3306' }, {});
+    expect(config.storage).toEqual([
+      { host: 'a', port: 1 },
+      { host: 'b', port: 2 },
+    ]);
+    expect(config.replicaOf).toEqual({ host: 'w', port: 3306 });
+    expect(parseHostPort('::1:3306')).toEqual({ host: '::1', port: 3306 });
+  });
+
+  it('refuses bad values with a message', () => {
+    expect(() => loadConfig({ port: 'x' }, {})).toThrow(ConfigError);
+    expect(() => loadConfig({ port: '70000' }, {})).toThrow(/between 0 and 65535/);
+    expect(() => loadConfig({ maxConnections: '0' }, {})).toThrow(ConfigError);
+    expect(() => loadConfig({ maxAllowedPacket: '10' }, {})).toThrow(ConfigError);
+    expect(() => loadConfig({ storage: 'nohost' }, {})).toThrow(/host:port/);
+    expect(() => loadConfig({}, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ host: '' }, {})).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * The server's configuration: command-line options over environment variables over defaults,
+ * into one typed, validated Config. Limits are named here with their reasons and asserted at
+ * module load; bad user input is a ConfigError with a message for a human, never an assertion.
+ *
+ *   option               env                        default
+ *   --port               BOREALIS_PORT              3306
+ *   --host               BOREALIS_HOST              127.0.0.1
+ *   --data-dir           BOREALIS_DATA_DIR          ./data
+ *   --root-password      BOREALIS_ROOT_PASSWORD     '' (root logs in with an empty password)
+ *   --storage            BOREALIS_STORAGE           [] (embedded storage nodes)
+ *   --replica-of         BOREALIS_REPLICA_OF        null (a writer)
+ *   --max-connections    BOREALIS_MAX_CONNECTIONS   151 (MySQL's max_connections)
+ *   --max-allowed-packet BOREALIS_MAX_ALLOWED_PACKET 64 MiB (MySQL 8's max_allowed_packet)
+ *                        LOG_LEVEL                  info
+ */
+import assert from 'node:assert/strict';
+
+/** MySQL's own bounds for max_allowed_packet. */
+export const MAX_ALLOWED_PACKET_MIN = 1024;
+export const MAX_ALLOWED_PACKET_MAX = 1024 * 1024 * 1024;
+/** Connections: at least one; the ceiling is MySQL's for max_connections. */
+export const MAX_CONNECTIONS_MAX = 100_000;
+/** MySQL's connect_timeout: a client has this long to finish the handshake. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Output is written to the socket once this many bytes are queued (MySQL's net_buffer_length),
+ * and at the end of every response. A result set is therefore never held whole in memory.
+ */
+export const NET_BUFFER_BYTES = 16 * 1024;
+/**
+ * Input back-pressure: the socket is paused while more than this many received bytes wait to be
+ * parsed (a client pipelining faster than the engine answers).
+ */
+export const READ_BUFFER_BYTES_MAX = 1024 * 1024;
+
+assert(MAX_ALLOWED_PACKET_MIN <= MAX_ALLOWED_PACKET_MAX, 'packet limits are ordered');
+assert(NET_BUFFER_BYTES >= 1024, 'a net buffer holds at least a small result');
+assert(CONNECT_TIMEOUT_MS > 0, 'handshakes time out');
+assert(READ_BUFFER_BYTES_MAX >= NET_BUFFER_BYTES, 'input buffer ≥ net buffer');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Secret: the root logger redacts `rootPassword`. */
+  readonly rootPassword: string;
+  /** Remote storage nodes; empty means embedded nodes under dataDir. */
+  readonly storage: readonly HostPort[];
+  /** The writer this server replicates, or null for a writer. */
+  readonly replicaOf: HostPort | null;
+  readonly maxConnections: number;
+  /** Largest payload accepted from a client (max_allowed_packet). */
+  readonly maxAllowedPacket: number;
+  readonly connectTimeoutMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  port: 3306,
+  host: '127.0.0.1',
+  dataDir: './data',
+  rootPassword: '',
+  storage: [],
+  replicaOf: null,
+  maxConnections: 151,
+  maxAllowedPacket: 64 * 1024 * 1024,
+  connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  logLevel: 'info',
+};
+
+/** Options as given on the command line, all strings, all optional. */
+export interface ConfigOptions {
+  readonly port?: string | undefined;
+  readonly host?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly rootPassword?: string | undefined;
+  readonly storage?: string | undefined;
+  readonly replicaOf?: string | undefined;
+  readonly maxConnections?: string | undefined;
+  readonly maxAllowedPacket?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Options over env over defaults; throws ConfigError on a bad value. */
+export function loadConfig(options: ConfigOptions, env: Env): Config {
+  const pick = (option: string | undefined, envName: string): string | undefined =>
+    option ?? env[envName];
+  const port = pick(options.port, 'BOREALIS_PORT');
+  const storage = pick(options.storage, 'BOREALIS_STORAGE');
+  const replicaOf = pick(options.replicaOf, 'BOREALIS_REPLICA_OF');
+  const maxConnections = pick(options.maxConnections, 'BOREALIS_MAX_CONNECTIONS');
+  const maxAllowedPacket = pick(options.maxAllowedPacket, 'BOREALIS_MAX_ALLOWED_PACKET');
+  const host = pick(options.host, 'BOREALIS_HOST') ?? DEFAULT_CONFIG.host;
+  const dataDir = pick(options.dataDir, 'BOREALIS_DATA_DIR') ?? DEFAULT_CONFIG.dataDir;
+  if (host === '') throw new ConfigError('--host must not be empty');
+  if (dataDir === '') throw new ConfigError('--data-dir must not be empty');
+  return {
+    port: port === undefined ? DEFAULT_CONFIG.port : parseInteger('--port', port, 0, 65_535),
+    host,
+    dataDir,
+    rootPassword: pick(options.rootPassword, 'BOREALIS_ROOT_PASSWORD') ?? '',
+    storage: storage === undefined || storage === '' ? [] : storage.split(',').map(parseHostPort),
+    replicaOf: replicaOf === undefined || replicaOf === '' ? null : parseHostPort(replicaOf),
+    maxConnections:
+      maxConnections === undefined
+        ? DEFAULT_CONFIG.maxConnections
+        : parseInteger('--max-connections', maxConnections, 1, MAX_CONNECTIONS_MAX),
+    maxAllowedPacket:
+      maxAllowedPacket === undefined
+        ? DEFAULT_CONFIG.maxAllowedPacket
+        : parseInteger(
+            '--max-allowed-packet',
+            maxAllowedPacket,
+            MAX_ALLOWED_PACKET_MIN,
+            MAX_ALLOWED_PACKET_MAX,
+          ),
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    logLevel: parseLogLevel(env['LOG_LEVEL']),
+  };
+}
+
+function parseInteger(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw new ConfigError(`${name} must be an integer, got '${text}'`);
+  const value = Number(text);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${text}`);
+  }
+  return value;
+}
+
+export function parseHostPort(text: string): HostPort {
+  const colon = text.lastIndexOf(':');
+  if (colon <= 0) throw new ConfigError(`expected host:port, got '${text}'`);
+  return {
+    host: text.slice(0, colon),
+    port: parseInteger(`port of '${text}'`, text.slice(colon + 1), 1, 65_535),
+  };
+}
+
+function parseLogLevel(text: string | undefined): LogLevel {
+  if (text === undefined || text === '') return DEFAULT_CONFIG.logLevel;
+  const level = LOG_LEVELS.find((l) => l === text);
+  if (level === undefined) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${text}'`);
+  }
+  return level;
+}

@@ -1,0 +1,119 @@
+/**
+ * The accept loop: a net.Server that hands each socket to serveConnection with a fresh connection
+ * id, enforces max_connections, and closes everything on shutdown.
+ *
+ * Invariants:
+ *   (L1) Connection ids increase from 1 and are never reused while the listener lives; they fit
+ *        the greeting's int<4>.
+ *   (L2) At most maxConnections connections are served at once; one more is answered with
+ *        ER_CON_COUNT_ERROR (1040) in place of the greeting and closed.
+ *   (L3) close() stops accepting, closes every connection (each closes its Session), and resolves
+ *        only when all of them have finished.
+ */
+import assert from 'node:assert/strict';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import type { Logger } from 'pino';
+import { type Engine, SqlError } from '../engine/index.js';
+import { nativePasswordHash } from './auth/native-password.js';
+import type { Config } from './config.js';
+import {
+  dropConnection,
+  refuseConnection,
+  type ServedConnection,
+  serveConnection,
+} from './connection.js';
+
+export type ListenerConfig = Pick<
+  Config,
+  'port' | 'host' | 'maxConnections' | 'maxAllowedPacket' | 'connectTimeoutMs' | 'rootPassword'
+>;
+
+export interface ListenerOptions {
+  readonly log: Logger;
+  readonly config: ListenerConfig;
+  readonly engine: Engine;
+}
+
+export interface Listener {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Connections being served right now. */
+  readonly connectionCount: number;
+  close(): Promise<void>;
+}
+
+const CONNECTION_ID_MAX = 0xffff_ffff;
+
+export async function listen(options: ListenerOptions): Promise<Listener> {
+  const { log, config, engine } = options;
+  const rootPasswordHash = nativePasswordHash(config.rootPassword);
+  const limits = {
+    maxAllowedPacket: config.maxAllowedPacket,
+    connectTimeoutMs: config.connectTimeoutMs,
+  };
+  const active = new Map<number, ServedConnection>();
+  let nextConnectionId = 1;
+  let closing = false;
+
+  const server = createServer({ noDelay: true, keepAlive: true }, (socket) => {
+    if (closing) {
+      dropConnection(socket);
+      return;
+    }
+    const connectionId = nextConnectionId++;
+    assert(connectionId <= CONNECTION_ID_MAX, 'L1: connection ids fit int<4>');
+    const connLog = log.child({ conn: connectionId });
+    if (active.size >= config.maxConnections) {
+      connLog.warn({ maxConnections: config.maxConnections }, 'too many connections');
+      refuseConnection(socket, new SqlError('ER_CON_COUNT_ERROR'), connLog); // L2
+      return;
+    }
+    const served = serveConnection({
+      socket,
+      connectionId,
+      engine,
+      rootPasswordHash,
+      limits,
+      log: connLog,
+    });
+    active.set(connectionId, served);
+    served.done
+      .catch((error: unknown) => connLog.error({ err: error }, 'connection failed'))
+      .finally(() => active.delete(connectionId));
+  });
+
+  await bind(server, config.port, config.host);
+  server.on('error', (error) => log.error({ err: error }, 'listener error'));
+  const address = server.address() as AddressInfo;
+  log.info({ host: config.host, port: address.port }, 'listening');
+  let closed: Promise<void> | null = null;
+
+  return {
+    port: address.port,
+    get connectionCount() {
+      return active.size;
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const connections = [...active.values()];
+        for (const connection of connections) connection.close();
+        await Promise.all(connections.map((c) => c.done));
+        await stopped; // L3
+        log.info('listener closed');
+      })();
+      return closed;
+    },
+  };
+}
+
+function bind(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

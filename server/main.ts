@@ -1,0 +1,115 @@
+/**
+ * The composition root: config → pino root logger → storage cluster → engine → listener. The only
+ * file of server/ that touches storage/ (to build the embedded cluster the engine writes to).
+ *
+ * Startup logs 'ready' with the port once the listener accepts connections; scripts and tests wait
+ * for that line. Stdout carries nothing but pino's JSON lines.
+ *
+ * Shutdown (close(), or SIGTERM/SIGINT in runServer) runs in reverse order: stop accepting and
+ * close every connection and its session, then engine.close(), then the cluster's close(). A second
+ * signal during shutdown exits at once with status 1.
+ */
+import pino, { type Logger } from 'pino';
+import { createEngine, type Engine } from '../engine/index.js';
+import { createEmbeddedCluster } from '../storage/index.js';
+import type { Config } from './config.js';
+import { type Listener, listen } from './listener.js';
+
+export interface RunningServer {
+  /** The port bound: config.port, or the one the OS chose for port 0. */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Options not built yet; startServer refuses them rather than ignore them. */
+export class NotBuiltError extends Error {
+  override readonly name = 'NotBuiltError';
+}
+
+export function createRootLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: {
+      paths: ['password', 'rootPassword', 'authResponse', '*.password', '*.rootPassword'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export async function startServer(
+  config: Config,
+  log = createRootLogger(config),
+): Promise<RunningServer> {
+  if (config.storage.length > 0) {
+    throw new NotBuiltError('remote storage nodes (--storage) are not built yet');
+  }
+  if (config.replicaOf !== null) {
+    throw new NotBuiltError('read replicas (--replica-of) are not built yet');
+  }
+  log.info({ config }, 'starting');
+  // Storage and engine scope their own child loggers.
+  const cluster = await createEmbeddedCluster({ dataDir: config.dataDir, log });
+  let engine: Engine;
+  try {
+    engine = await createEngine({ storage: cluster.client, log });
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
+  let listener: Listener;
+  try {
+    listener = await listen({ log: log.child({ component: 'server' }), config, engine });
+  } catch (error) {
+    await engine.close();
+    await cluster.close();
+    throw error;
+  }
+  log.info({ host: config.host, port: listener.port }, 'ready');
+  let closed: Promise<void> | null = null;
+  return {
+    port: listener.port,
+    close() {
+      closed ??= (async () => {
+        await listener.close();
+        await engine.close();
+        await cluster.close();
+        log.info('stopped');
+      })();
+      return closed;
+    },
+  };
+}
+
+/** Runs until SIGTERM or SIGINT, then shuts down cleanly and exits 0. */
+export async function runServer(config: Config): Promise<void> {
+  const log = createRootLogger(config);
+  let server: RunningServer;
+  try {
+    server = await startServer(config, log);
+  } catch (error) {
+    log.fatal({ err: error }, 'startup failed');
+    log.flush();
+    process.exit(1);
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info({ signal }, 'shutting down');
+  const force = (again: NodeJS.Signals): void => {
+    log.warn({ signal: again }, 'second signal: exiting without a clean shutdown');
+    log.flush();
+    process.exit(1);
+  };
+  process.once('SIGTERM', force);
+  process.once('SIGINT', force);
+  try {
+    await server.close();
+  } catch (error) {
+    log.error({ err: error }, 'shutdown failed');
+    log.flush();
+    process.exit(1);
+  }
+  log.flush();
+  process.exit(0);
+}

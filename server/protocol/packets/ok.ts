@@ -1,0 +1,63 @@
+/**
+ * OK_Packet: a command succeeded; with header 0xFE it also ends a result set when the client set
+ * CLIENT_DEPRECATE_EOF (then it replaces the EOF packet).
+ *
+ *   https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_ok_packet.html
+ *
+ *   int<1>        header          0x00 (OK) or 0xFE (OK as result-set terminator)
+ *   int<lenenc>   affected_rows
+ *   int<lenenc>   last_insert_id
+ *   int<2>        status_flags    SERVER_STATUS_* (CLIENT_PROTOCOL_41)
+ *   int<2>        warnings        (CLIENT_PROTOCOL_41)
+ *   string<EOF>   info            human-readable, e.g. 'Rows matched: 1  Changed: 1  Warnings: 0'
+ *
+ * CLIENT_SESSION_TRACK is never negotiated (see constants.ts), so info is always string<EOF>.
+ */
+import assert from 'node:assert/strict';
+import { lenEncIntSize, PayloadReader, writeLenEncInt } from '../wire.js';
+
+export const OK_HEADER = 0x00;
+export const OK_EOF_HEADER = 0xfe;
+
+export interface OkPacket {
+  readonly header: typeof OK_HEADER | typeof OK_EOF_HEADER;
+  readonly affectedRows: number | bigint;
+  readonly lastInsertId: number | bigint;
+  readonly statusFlags: number;
+  readonly warnings: number;
+  readonly info: string;
+}
+
+export function encodeOk(ok: OkPacket): Buffer {
+  const infoBytes = Buffer.byteLength(ok.info, 'utf8');
+  const size =
+    1 + lenEncIntSize(ok.affectedRows) + lenEncIntSize(ok.lastInsertId) + 4 + infoBytes;
+  const buf = Buffer.allocUnsafe(size);
+  buf[0] = ok.header;
+  let pos = writeLenEncInt(buf, 1, ok.affectedRows);
+  pos = writeLenEncInt(buf, pos, ok.lastInsertId);
+  pos = buf.writeUInt16LE(ok.statusFlags, pos);
+  pos = buf.writeUInt16LE(Math.min(ok.warnings, 0xffff), pos);
+  pos += buf.write(ok.info, pos, infoBytes, 'utf8');
+  assert(pos === size, 'OK packet size');
+  return buf;
+}
+
+export interface DecodedOk extends OkPacket {
+  readonly affectedRows: bigint;
+  readonly lastInsertId: bigint;
+}
+
+export function decodeOk(payload: Buffer): DecodedOk {
+  const r = new PayloadReader(payload);
+  const header = r.int(1);
+  assert(header === OK_HEADER || header === OK_EOF_HEADER, 'not an OK packet');
+  return {
+    header,
+    affectedRows: r.lenEncInt(),
+    lastInsertId: r.lenEncInt(),
+    statusFlags: r.int(2),
+    warnings: r.int(2),
+    info: r.rest().toString('utf8'),
+  };
+}
