@@ -25,6 +25,7 @@ export const USAGE = `Usage:
       --root-password PW       password of 'root' (default: empty)
       --max-connections N      connections served at once (default 151)
       --max-allowed-packet N   largest packet accepted, in bytes (default 67108864)
+      --commit-timeout MS      how long a commit waits for the storage quorum (default 10000)
       --storage H:P,...        remote storage nodes (not built yet)
       --replica-of H:P         run as a read replica of a writer (not built yet)
   borealis storage-node --port P --data-dir D   (not built yet)
@@ -76,6 +77,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'root-password': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-allowed-packet': { type: 'string' },
+        'commit-timeout': { type: 'string' },
         storage: { type: 'string' },
         'replica-of': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -95,6 +97,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         rootPassword: values['root-password'],
         maxConnections: values['max-connections'],
         maxAllowedPacket: values['max-allowed-packet'],
+        commitTimeout: values['commit-timeout'],
         storage: values.storage,
         replicaOf: values['replica-of'],
       },

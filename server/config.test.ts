@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       replicaOf: null,
       maxConnections: 151,
       maxAllowedPacket: 64 * 1024 * 1024,
+      commitTimeoutMs: 10_000,
       connectTimeoutMs: 10_000,
       logLevel: 'info',
     });

@@ -12,6 +12,7 @@
  *   --replica-of         BOREALIS_REPLICA_OF        null (a writer)
  *   --max-connections    BOREALIS_MAX_CONNECTIONS   151 (MySQL's max_connections)
  *   --max-allowed-packet BOREALIS_MAX_ALLOWED_PACKET 64 MiB (MySQL 8's max_allowed_packet)
+ *   --commit-timeout     BOREALIS_COMMIT_TIMEOUT_MS 10000 ms (then a commit's outcome is unknown)
  *                        LOG_LEVEL                  info
  */
 import assert from 'node:assert/strict';
@@ -60,6 +61,8 @@ export interface Config {
   readonly maxConnections: number;
   /** Largest payload accepted from a client (max_allowed_packet). */
   readonly maxAllowedPacket: number;
+  /** How long a commit waits for the storage quorum before it reports an unknown outcome. */
+  readonly commitTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly logLevel: LogLevel;
 }
@@ -73,6 +76,7 @@ export const DEFAULT_CONFIG: Config = {
   replicaOf: null,
   maxConnections: 151,
   maxAllowedPacket: 64 * 1024 * 1024,
+  commitTimeoutMs: 10_000,
   connectTimeoutMs: CONNECT_TIMEOUT_MS,
   logLevel: 'info',
 };
@@ -87,6 +91,7 @@ export interface ConfigOptions {
   readonly replicaOf?: string | undefined;
   readonly maxConnections?: string | undefined;
   readonly maxAllowedPacket?: string | undefined;
+  readonly commitTimeout?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +109,7 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
   const replicaOf = pick(options.replicaOf, 'BOREALIS_REPLICA_OF');
   const maxConnections = pick(options.maxConnections, 'BOREALIS_MAX_CONNECTIONS');
   const maxAllowedPacket = pick(options.maxAllowedPacket, 'BOREALIS_MAX_ALLOWED_PACKET');
+  const commitTimeout = pick(options.commitTimeout, 'BOREALIS_COMMIT_TIMEOUT_MS');
   const host = pick(options.host, 'BOREALIS_HOST') ?? DEFAULT_CONFIG.host;
   const dataDir = pick(options.dataDir, 'BOREALIS_DATA_DIR') ?? DEFAULT_CONFIG.dataDir;
   if (host === '') throw new ConfigError('--host must not be empty');
@@ -128,6 +134,10 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
             MAX_ALLOWED_PACKET_MIN,
             MAX_ALLOWED_PACKET_MAX,
           ),
+    commitTimeoutMs:
+      commitTimeout === undefined
+        ? DEFAULT_CONFIG.commitTimeoutMs
+        : parseInteger('--commit-timeout', commitTimeout, 100, 3_600_000),
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     logLevel: parseLogLevel(env['LOG_LEVEL']),
   };

@@ -11,13 +11,15 @@
  */
 import pino, { type Logger } from 'pino';
 import { createEngine, type Engine } from '../engine/index.js';
-import { createEmbeddedCluster } from '../storage/index.js';
+import { type EmbeddedNode, createEmbeddedCluster } from '../storage/index.js';
 import type { Config } from './config.js';
 import { type Listener, listen } from './listener.js';
 
 export interface RunningServer {
   /** The port bound: config.port, or the one the OS chose for port 0. */
   readonly port: number;
+  /** The six embedded storage nodes, which tests and operators can stop and start. */
+  readonly storageNodes: readonly EmbeddedNode[];
   close(): Promise<void>;
 }
 
@@ -48,7 +50,11 @@ export async function startServer(
   }
   log.info({ config }, 'starting');
   // Storage and engine scope their own child loggers.
-  const cluster = await createEmbeddedCluster({ dataDir: config.dataDir, log });
+  const cluster = await createEmbeddedCluster({
+    dataDir: config.dataDir,
+    log,
+    commitTimeoutMs: config.commitTimeoutMs,
+  });
   let engine: Engine;
   try {
     engine = await createEngine({ storage: cluster.client, log });
@@ -68,6 +74,7 @@ export async function startServer(
   let closed: Promise<void> | null = null;
   return {
     port: listener.port,
+    storageNodes: cluster.nodes,
     close() {
       closed ??= (async () => {
         await listener.close();

@@ -21,4 +21,4 @@ export { applyRedo } from './page-apply.js';
 export { StorageError, type StorageErrorKind } from './errors.js';
 export { protectionGroupOf } from './config.js';
 export type { StorageClient, VolumeState } from './client-api.js';
-export { createEmbeddedCluster, type EmbeddedCluster } from './embedded.js';
+export { createEmbeddedCluster, type EmbeddedCluster, type EmbeddedNode } from './embedded.js';
