@@ -194,6 +194,25 @@ export const ER = {
     sqlState: '42000',
     message: "For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column '%s').",
   },
+  ER_DATA_OUT_OF_RANGE: {
+    errno: 1690,
+    sqlState: '22003',
+    message: "%s value is out of range in '%s'",
+  },
+  ER_WARN_DATA_TRUNCATED: {
+    errno: 1265,
+    sqlState: '01000',
+    message: "Data truncated for column '%s' at row %d",
+  },
+  ER_UNKNOWN_COLLATION: { errno: 1273, sqlState: 'HY000', message: "Unknown collation: '%s'" },
+  ER_FIELD_SPECIFIED_TWICE: {
+    errno: 1110,
+    sqlState: '42000',
+    message: "Column '%s' specified twice",
+  },
+  ER_NO_TABLES_USED: { errno: 1096, sqlState: 'HY000', message: 'No tables used' },
+  ER_TOO_MANY_FIELDS: { errno: 1117, sqlState: 'HY000', message: 'Too many columns' },
+  ER_SERVER_SHUTDOWN: { errno: 1053, sqlState: '08S01', message: 'Server shutdown in progress' },
   ER_UNKNOWN_ERROR: { errno: 1105, sqlState: 'HY000', message: '%s' },
   ER_GET_ERRNO: {
     errno: 1030,

@@ -15,3 +15,4 @@ export type {
 } from './api.js';
 export { COLUMN_FLAG } from './api.js';
 export { ER, SqlError, type ErrorName } from './errors.js';
+export { createEngine, type EngineOptions } from './engine.js';

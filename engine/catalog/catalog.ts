@@ -1,0 +1,197 @@
+/**
+ * The catalog: databases and table definitions, persisted in the catalog B-tree (definitions.ts
+ * gives the format) and cached in memory, loaded once when the engine starts.
+ *
+ * Changes are two-phase, so that a failed statement leaves the cache untouched: a DDL method
+ * writes the catalog tree inside the statement's mini-transaction and returns a CatalogChange;
+ * the caller applies the change to the cache only once `Trees.commit` has shipped the Mtr
+ * (session.ts). Everything here runs under the engine latch: shared for lookups, exclusive for
+ * changes, so the cache and the tree never disagree for longer than one statement.
+ *
+ * Names: database and table names are case-sensitive (lower_case_table_names = 0); column
+ * names are not (definitions.ts, D2).
+ */
+import assert from 'node:assert/strict';
+import { ENTRY_SIZE_MAX, type Mtr, type Trees } from '../btree/api.js';
+import { SqlError } from '../errors.js';
+import { pageId } from '../../storage/index.js';
+import { ROW_ID_MAX, decodeRowId } from '../keys.js';
+import { unreachable } from '../unreachable.js';
+import {
+  type DatabaseDef,
+  KEY_DATABASE,
+  KEY_TABLE,
+  type TableDef,
+  databaseKey,
+  decodeDatabase,
+  decodeTable,
+  encodeDatabase,
+  encodeTable,
+  makeTableDef,
+  tableKey,
+} from './definitions.js';
+
+/** A table definition before its tree exists. */
+export type TableSpec = Omit<TableDef, 'root' | 'types' | 'keyTypes'>;
+
+export type CatalogChange =
+  | { readonly kind: 'add-database'; readonly def: DatabaseDef }
+  | { readonly kind: 'drop-database'; readonly name: string }
+  | { readonly kind: 'add-table'; readonly def: TableDef }
+  | { readonly kind: 'drop-table'; readonly database: string; readonly name: string };
+
+interface DatabaseEntry {
+  readonly def: DatabaseDef;
+  readonly tables: Map<string, TableDef>;
+}
+
+export class Catalog {
+  private readonly databases = new Map<string, DatabaseEntry>();
+  /** Next hidden row id per table without a primary key, keyed by its root page. */
+  private readonly nextRowIds = new Map<number, bigint>();
+
+  private constructor(private readonly trees: Trees) {}
+
+  /** Reads every definition from the catalog tree (Trees.catalogRoot). */
+  static async load(trees: Trees): Promise<Catalog> {
+    const catalog = new Catalog(trees);
+    const tables: TableDef[] = [];
+    for await (const batch of trees.scan(trees.catalogRoot, {})) {
+      for (const entry of batch) {
+        if (entry.key[0] === KEY_DATABASE) catalog.addDatabase(decodeDatabase(entry.value));
+        else if (entry.key[0] === KEY_TABLE) tables.push(decodeTable(entry.value));
+        else assert.fail('catalog: unknown entry kind');
+      }
+    }
+    for (const table of tables) {
+      const entry = catalog.databases.get(table.database);
+      assert(entry !== undefined, 'catalog: a table belongs to a database');
+      entry.tables.set(table.name, table);
+      if (table.primaryKey.length === 0) await catalog.loadRowIdCounter(table);
+    }
+    return catalog;
+  }
+
+  private addDatabase(def: DatabaseDef): void {
+    assert(!this.databases.has(def.name), 'catalog: database names unique');
+    this.databases.set(def.name, { def, tables: new Map() });
+  }
+
+  /** InnoDB's way: the next row id is one past the largest in the table. */
+  private async loadRowIdCounter(table: TableDef): Promise<void> {
+    let next = 1n;
+    for await (const batch of this.trees.scan(table.root, { reverse: true })) {
+      const last = batch[0];
+      if (last !== undefined) next = decodeRowId(last.key) + 1n;
+      break;
+    }
+    this.nextRowIds.set(table.root, next);
+  }
+
+  // -- lookups -------------------------------------------------------------------------------
+
+  hasDatabase(name: string): boolean {
+    return this.databases.has(name);
+  }
+
+  table(database: string, name: string): TableDef | undefined {
+    return this.databases.get(database)?.tables.get(name);
+  }
+
+  databaseNames(): string[] {
+    return [...this.databases.keys()].sort();
+  }
+
+  tableNames(database: string): string[] {
+    return [...(this.databases.get(database)?.tables.keys() ?? [])].sort();
+  }
+
+  tables(database: string): TableDef[] {
+    return [...(this.databases.get(database)?.tables.values() ?? [])];
+  }
+
+  /** Reserves `count` hidden row ids for `table`; returns the first. Gaps are harmless. */
+  allocateRowIds(table: TableDef, count: number): bigint {
+    assert.equal(table.primaryKey.length, 0, 'row ids only for tables without a primary key');
+    const first = this.nextRowIds.get(table.root) ?? 1n;
+    const next = first + BigInt(count);
+    assert(next - 1n <= ROW_ID_MAX, 'row ids not exhausted');
+    this.nextRowIds.set(table.root, next);
+    return first;
+  }
+
+  // -- changes (inside the statement's Mtr; apply() after commit) -----------------------------
+
+  async createDatabase(mtr: Mtr, def: DatabaseDef): Promise<CatalogChange> {
+    const inserted = await this.trees.insert(
+      mtr,
+      this.trees.catalogRoot,
+      databaseKey(def.name),
+      encodeDatabase(def),
+    );
+    assert(inserted, 'catalog: the cache said the database was new');
+    return { kind: 'add-database', def };
+  }
+
+  /** Drops the database, its tables and their trees; returns the change and the table count. */
+  async dropDatabase(mtr: Mtr, name: string): Promise<{ change: CatalogChange; tables: number }> {
+    const tables = this.tables(name);
+    for (const table of tables) await this.dropTableTree(mtr, table);
+    const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, databaseKey(name));
+    assert(deleted, 'catalog: the cache said the database existed');
+    return { change: { kind: 'drop-database', name }, tables: tables.length };
+  }
+
+  /** Creates the table's tree and its catalog entry. */
+  async createTable(mtr: Mtr, spec: TableSpec): Promise<CatalogChange> {
+    const key = tableKey(spec.database, spec.name);
+    // The definition is one catalog entry (T5) until overflow pages exist.
+    const sized = encodeTable(makeTableDef({ ...spec, root: pageId(0xffff_ffff) }));
+    if (key.length + sized.length > ENTRY_SIZE_MAX) throw new SqlError('ER_TOO_MANY_FIELDS');
+    const root = await this.trees.createTree(mtr);
+    const def = makeTableDef({ ...spec, root });
+    const inserted = await this.trees.insert(mtr, this.trees.catalogRoot, key, encodeTable(def));
+    assert(inserted, 'catalog: the cache said the table was new');
+    return { kind: 'add-table', def };
+  }
+
+  async dropTable(mtr: Mtr, table: TableDef): Promise<CatalogChange> {
+    await this.dropTableTree(mtr, table);
+    return { kind: 'drop-table', database: table.database, name: table.name };
+  }
+
+  private async dropTableTree(mtr: Mtr, table: TableDef): Promise<void> {
+    const key = tableKey(table.database, table.name);
+    const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, key);
+    assert(deleted, 'catalog: the cache said the table existed');
+    await this.trees.dropTree(mtr, table.root);
+  }
+
+  apply(change: CatalogChange): void {
+    switch (change.kind) {
+      case 'add-database':
+        this.addDatabase(change.def);
+        return;
+      case 'drop-database': {
+        for (const table of this.tables(change.name)) this.nextRowIds.delete(table.root);
+        this.databases.delete(change.name);
+        return;
+      }
+      case 'add-table': {
+        const entry = this.databases.get(change.def.database);
+        assert(entry !== undefined, 'catalog: a new table has its database');
+        entry.tables.set(change.def.name, change.def);
+        if (change.def.primaryKey.length === 0) this.nextRowIds.set(change.def.root, 1n);
+        return;
+      }
+      case 'drop-table': {
+        const table = this.table(change.database, change.name);
+        if (table !== undefined) this.nextRowIds.delete(table.root);
+        this.databases.get(change.database)?.tables.delete(change.name);
+        return;
+      }
+      default:
+        return unreachable(change);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Order-preserving key encoding: SQL values → bytes whose unsigned byte order (Buffer.compare, the
+ * Trees' order) is the SQL order of the values.
+ *
+ *   TYPE                  BYTES                      ENCODING
+ *   int signed, w bytes   w                          big-endian two's complement, sign bit flipped
+ *   int unsigned          w                          big-endian
+ *   DECIMAL(p,s)          decimalKeyBytes(p)         unscaled value (at scale s) + 10^p, big-endian
+ *   DATETIME              8                          microseconds (datetime.ts), big-endian
+ *   string                n + 2                      collation sort key, each 0x00 as 0x00 0xFF,
+ *                                                    then the terminator 0x00 0x00
+ *   hidden row id         6                          big-endian (InnoDB's DB_ROW_ID)
+ *
+ * A composite key is the concatenation of its parts. Fixed-width parts need no separator; the
+ * string terminator sorts below every escaped byte, so a shorter string sorts before its
+ * extensions and a key is never a prefix of a different key's first parts.
+ *
+ * Invariants: (K1, collation.ts) string order = sort-key byte order; (K2) for two tuples of one key
+ * schema, compareValues order = Buffer.compare order of their encodings; (K3) keys never hold NULL
+ * (primary key columns are NOT NULL).
+ */
+import assert from 'node:assert/strict';
+import { collation } from './sql/collation.js';
+import { Decimal, pow10 } from './sql/decimal.js';
+import type { SqlType, Value } from './sql/values.js';
+import { unreachable } from './unreachable.js';
+
+export const ROW_ID_BYTES = 6;
+export const ROW_ID_MAX = 2n ** 48n - 1n;
+
+/** Bytes of a DECIMAL(p, s) key part: enough for 2·10^p. */
+export function decimalKeyBytes(precision: number): number {
+  return Math.ceil((2n * pow10(precision)).toString(16).length / 2);
+}
+
+function writeBigUIntBE(value: bigint, bytes: number): Buffer {
+  assert(value >= 0n, 'unsigned key part');
+  const out = Buffer.alloc(bytes);
+  let v = value;
+  for (let i = bytes - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  assert(v === 0n, 'key part fits its width');
+  return out;
+}
+
+function readBigUIntBE(bytes: Buffer): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+export function encodeRowId(rowId: bigint): Buffer {
+  assert(rowId >= 1n && rowId <= ROW_ID_MAX, 'row id in 1..2^48-1');
+  return writeBigUIntBE(rowId, ROW_ID_BYTES);
+}
+
+export function decodeRowId(key: Buffer): bigint {
+  assert(key.length === ROW_ID_BYTES, 'a row id key is 6 bytes');
+  return readBigUIntBE(key);
+}
+
+function escapeTerminated(bytes: Buffer): Buffer {
+  let zeros = 0;
+  for (const b of bytes) if (b === 0) zeros++;
+  const out = Buffer.alloc(bytes.length + zeros + 2);
+  let at = 0;
+  for (const b of bytes) {
+    out[at++] = b;
+    if (b === 0) out[at++] = 0xff;
+  }
+  // Terminator 0x00 0x00: Buffer.alloc already zeroed the last two bytes.
+  return out;
+}
+
+/** One key part. `value` must already be of the column's type (store.ts converts). */
+export function encodeKeyPart(type: SqlType, value: Value): Buffer {
+  assert(value !== null, 'K3: keys hold no NULL');
+  switch (type.kind) {
+    case 'int': {
+      assert(typeof value === 'bigint', 'int key part is bigint');
+      const offset = type.unsigned ? 0n : 2n ** BigInt(type.bytes * 8 - 1);
+      return writeBigUIntBE(value + offset, type.bytes);
+    }
+    case 'decimal': {
+      assert(value instanceof Decimal, 'decimal key part is Decimal');
+      assert(value.scale === type.scale, 'decimal key part at the column scale');
+      const biased = value.unscaled + pow10(type.precision);
+      return writeBigUIntBE(biased, decimalKeyBytes(type.precision));
+    }
+    case 'datetime':
+      assert(typeof value === 'bigint', 'datetime key part is bigint');
+      return writeBigUIntBE(value, 8);
+    case 'string':
+      assert(typeof value === 'string', 'string key part is string');
+      return escapeTerminated(collation(type.collation).sortKey(value));
+    case 'double':
+    case 'null':
+      return assert.fail(`no key encoding for ${type.kind}`);
+    default:
+      return unreachable(type);
+  }
+}
+
+export function encodeKey(types: readonly SqlType[], values: readonly Value[]): Buffer {
+  assert(types.length === values.length, 'one value per key part');
+  if (types.length === 1) return encodeKeyPart(types[0] as SqlType, values[0] as Value);
+  return Buffer.concat(types.map((type, i) => encodeKeyPart(type, values[i] as Value)));
+}
+
+/**
+ * The smallest byte string greater than every string that starts with `prefix`, or undefined
+ * when there is none (all 0xFF): the exclusive upper bound of a prefix scan.
+ */
+export function prefixSuccessor(prefix: Buffer): Buffer | undefined {
+  let end = prefix.length;
+  while (end > 0 && prefix[end - 1] === 0xff) end--;
+  if (end === 0) return undefined;
+  const out = Buffer.from(prefix.subarray(0, end));
+  out[end - 1] = (out[end - 1] as number) + 1;
+  return out;
+}
+
+/** Largest encoded size of a key part, for the CREATE TABLE key-length check. */
+export function keyPartBytesMax(type: SqlType): number {
+  switch (type.kind) {
+    case 'int':
+      return type.bytes;
+    case 'decimal':
+      return decimalKeyBytes(type.precision);
+    case 'datetime':
+      return 8;
+    case 'string':
+      // MySQL counts 4 bytes a character for utf8mb4; the weight bytes are checked per row.
+      return type.chars * 4;
+    case 'double':
+    case 'null':
+      return 8;
+    default:
+      return unreachable(type);
+  }
+}

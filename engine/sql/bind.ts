@@ -1,0 +1,547 @@
+/**
+ * Binding: an AST expression (ast.ts) → a typed plan expression (plan.ts). Names resolve against
+ * the one table in scope (column names case-insensitive, table and database names not), and
+ * every node gets MySQL's result type, length and nullability, which become the result-set
+ * metadata (metadata.ts) and choose how comparisons convert (CompareMode).
+ *
+ * Errors: unknown column → ER_BAD_FIELD_ERROR (1054) naming the clause; unknown function →
+ * ER_SP_DOES_NOT_EXIST (1305); a MySQL built-in we have not built → ER_NOT_SUPPORTED_YET (1235);
+ * wrong argument count → ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT (1582); unknown @@variable →
+ * ER_UNKNOWN_SYSTEM_VARIABLE (1193).
+ */
+import assert from 'node:assert/strict';
+import type { TableDef } from '../catalog/definitions.js';
+import { SqlError } from '../errors.js';
+import { unreachable } from '../unreachable.js';
+import type { BinaryOp, Expr, Literal } from './ast.js';
+import { type Collation, DEFAULT_COLLATION, collation } from './collation.js';
+import { DECIMAL_RESULT_SCALE_MAX, DIV_PRECISION_INCREMENT, Decimal } from './decimal.js';
+import { columnLength } from './metadata.js';
+import type { CompareMode, ExprInfo, FunctionName, PlanExpr } from './plan.js';
+import { systemVariable } from './system-variables.js';
+import { INT64_MAX, type SqlType, UINT64_MAX } from './values.js';
+
+export type Clause = 'field list' | 'where clause' | 'order clause';
+
+export interface BindScope {
+  readonly table: TableDef | null;
+  /** The name the table is referred by: its alias, or its own name. */
+  readonly tableName: string | null;
+  readonly clause: Clause;
+  /** The session's current database (for 1305's message). */
+  readonly currentDatabase: string | null;
+}
+
+/** Metadata collation ids: 63 binary, 33 utf8mb3_general_ci (MySQL 8's system charset). */
+export const BINARY_COLLATION_ID = 63;
+export const SYSTEM_COLLATION_ID = 33;
+/** MySQL's NOT_FIXED_DEC: the decimals it sends for strings and doubles. */
+export const NOT_FIXED_DEC = 31;
+const DECIMAL_PRECISION_MAX = 65;
+
+// ---------------------------------------------------------------------------------------------
+// Result types
+
+export function intInfo(length: number, nullable: boolean, unsigned = false): ExprInfo {
+  return {
+    type: { kind: 'int', bytes: 8, unsigned },
+    nullable,
+    length,
+    decimals: 0,
+    collationId: BINARY_COLLATION_ID,
+  };
+}
+
+export function decimalInfo(precision: number, scale: number, nullable: boolean): ExprInfo {
+  const p = Math.min(Math.max(precision, scale, 1), DECIMAL_PRECISION_MAX);
+  const s = Math.min(scale, DECIMAL_RESULT_SCALE_MAX);
+  return {
+    type: { kind: 'decimal', precision: p, scale: s, unsigned: false },
+    nullable,
+    length: p + (s > 0 ? 1 : 0) + 1,
+    decimals: s,
+    collationId: BINARY_COLLATION_ID,
+  };
+}
+
+export function doubleInfo(nullable: boolean): ExprInfo {
+  return {
+    type: { kind: 'double' },
+    nullable,
+    length: 22,
+    decimals: NOT_FIXED_DEC,
+    collationId: BINARY_COLLATION_ID,
+  };
+}
+
+export function stringInfo(
+  chars: number,
+  nullable: boolean,
+  options: { collation?: Collation; system?: boolean } = {},
+): ExprInfo {
+  const coll = options.collation ?? collation(DEFAULT_COLLATION);
+  const system = options.system === true;
+  return {
+    type: { kind: 'string', variant: 'varchar', chars, collation: coll.name },
+    nullable,
+    length: chars * (system ? 3 : 4),
+    decimals: NOT_FIXED_DEC,
+    collationId: system ? SYSTEM_COLLATION_ID : coll.id,
+  };
+}
+
+export function datetimeInfo(fsp: number, nullable: boolean): ExprInfo {
+  return {
+    type: { kind: 'datetime', fsp },
+    nullable,
+    length: 19 + (fsp > 0 ? fsp + 1 : 0),
+    decimals: fsp,
+    collationId: BINARY_COLLATION_ID,
+  };
+}
+
+const NULL_INFO: ExprInfo = {
+  type: { kind: 'null' },
+  nullable: true,
+  length: 0,
+  decimals: 0,
+  collationId: BINARY_COLLATION_ID,
+};
+
+/** MySQL's decimal_precision(): digits an operand can have. */
+function precisionOf(info: ExprInfo): number {
+  const t = info.type;
+  switch (t.kind) {
+    case 'int':
+      return Math.max(1, info.length - (t.unsigned ? 0 : 1));
+    case 'decimal':
+      return t.precision;
+    case 'datetime':
+      return 14 + t.fsp;
+    case 'null':
+      return 1;
+    case 'double':
+    case 'string':
+      return 17;
+    default:
+      return unreachable(t);
+  }
+}
+
+function scaleOf(info: ExprInfo): number {
+  const t = info.type;
+  return t.kind === 'decimal' ? t.scale : t.kind === 'datetime' ? t.fsp : 0;
+}
+
+function numericClass(t: SqlType): 'int' | 'decimal' | 'double' {
+  switch (t.kind) {
+    case 'int':
+    case 'null':
+      return 'int';
+    case 'decimal':
+      return 'decimal';
+    case 'datetime':
+      return t.fsp > 0 ? 'decimal' : 'int';
+    case 'double':
+    case 'string':
+      return 'double';
+    default:
+      return unreachable(t);
+  }
+}
+
+function isUnsigned(t: SqlType): boolean {
+  return t.kind === 'int' && t.unsigned;
+}
+
+/** Result type of + - * / DIV MOD, by MySQL's rules (Item_num_op::result_precision). */
+function arithInfo(op: BinaryOp, a: ExprInfo, b: ExprInfo): ExprInfo {
+  const nullable = a.nullable || b.nullable || op === '/' || op === 'div' || op === 'mod';
+  const ca = numericClass(a.type);
+  const cb = numericClass(b.type);
+  const pa = precisionOf(a);
+  const pb = precisionOf(b);
+  const sa = scaleOf(a);
+  const sb = scaleOf(b);
+  const unsigned = isUnsigned(a.type) || isUnsigned(b.type);
+  if (op === 'div') {
+    return intInfo(Math.max(1, a.length - (sa > 0 ? sa + 1 : 0)), nullable, unsigned);
+  }
+  if (ca === 'double' || cb === 'double') return doubleInfo(nullable);
+  if (op === '/') {
+    return decimalInfo(pa + sb + DIV_PRECISION_INCREMENT, sa + DIV_PRECISION_INCREMENT, nullable);
+  }
+  let precision: number;
+  let scale: number;
+  if (op === '*') {
+    precision = pa + pb;
+    scale = sa + sb;
+  } else if (op === 'mod') {
+    scale = Math.max(sa, sb);
+    precision = Math.max(pa - sa, pb - sb) + scale;
+  } else {
+    scale = Math.max(sa, sb);
+    precision = Math.max(pa - sa, pb - sb) + 1 + scale;
+  }
+  if (ca === 'int' && cb === 'int') {
+    const length = Math.min(precision, DECIMAL_PRECISION_MAX) + (unsigned ? 0 : 1);
+    return intInfo(length, nullable, unsigned);
+  }
+  return decimalInfo(precision, scale, nullable);
+}
+
+function predicateInfo(nullable: boolean): ExprInfo {
+  return intInfo(1, nullable);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison modes
+
+function stringCollation(
+  infos: readonly ExprInfo[],
+  columnCollations: readonly (Collation | null)[],
+): Collation {
+  // A column's collation wins over a literal's (MySQL's coercibility, roughly).
+  for (const c of columnCollations) if (c !== null) return c;
+  for (const info of infos) {
+    if (info.type.kind === 'string') return collation(info.type.collation);
+  }
+  return collation(DEFAULT_COLLATION);
+}
+
+/** The mode MySQL compares a set of operands in (Item_func::agg_cmp_type, simplified). */
+export function compareMode(exprs: readonly PlanExpr[]): CompareMode {
+  const types = exprs.map((e) => e.info.type).filter((t) => t.kind !== 'null');
+  if (types.length === 0) return { kind: 'int' };
+  if (types.every((t) => t.kind === 'string')) {
+    const columns = exprs.map((e) =>
+      e.kind === 'column' && e.info.type.kind === 'string'
+        ? collation(e.info.type.collation)
+        : null,
+    );
+    return {
+      kind: 'string',
+      collation: stringCollation(
+        exprs.map((e) => e.info),
+        columns,
+      ),
+    };
+  }
+  // bigint compares signed and unsigned values exactly either way.
+  if (types.every((t) => t.kind === 'int')) return { kind: 'int' };
+  if (types.every((t) => t.kind === 'int' || t.kind === 'decimal')) return { kind: 'decimal' };
+  if (
+    types.some((t) => t.kind === 'datetime') &&
+    types.every((t) => t.kind === 'datetime' || t.kind === 'string')
+  ) {
+    return { kind: 'datetime' };
+  }
+  return { kind: 'double' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Literals
+
+export function literalExpr(literal: Literal): PlanExpr {
+  switch (literal.kind) {
+    case 'null':
+      return { kind: 'const', info: NULL_INFO, value: null };
+    case 'bool':
+      return { kind: 'const', info: intInfo(1, false), value: literal.value ? 1n : 0n };
+    case 'int': {
+      const v = literal.value;
+      const length = v.toString().length;
+      if (v >= -(INT64_MAX + 1n) && v <= INT64_MAX) {
+        return { kind: 'const', info: intInfo(length, false), value: v };
+      }
+      if (v > 0n && v <= UINT64_MAX)
+        return { kind: 'const', info: intInfo(length, false, true), value: v };
+      const d = Decimal.fromBigInt(v);
+      return { kind: 'const', info: decimalInfo(d.integerDigits(), 0, false), value: d };
+    }
+    case 'decimal': {
+      const d = Decimal.parse(literal.text);
+      assert(d !== undefined, 'the lexer gives decimal text');
+      return {
+        kind: 'const',
+        info: decimalInfo(d.integerDigits() + d.scale, d.scale, false),
+        value: d,
+      };
+    }
+    case 'string':
+      return {
+        kind: 'const',
+        info: stringInfo(Array.from(literal.value).length, false),
+        value: literal.value,
+      };
+    default:
+      return unreachable(literal);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Functions
+
+const IMPLEMENTED: Readonly<Record<string, { name: FunctionName; args: readonly number[] }>> = {
+  version: { name: 'version', args: [0] },
+  database: { name: 'database', args: [0] },
+  schema: { name: 'database', args: [0] },
+  user: { name: 'user', args: [0] },
+  session_user: { name: 'user', args: [0] },
+  system_user: { name: 'user', args: [0] },
+  current_user: { name: 'current_user', args: [0] },
+  connection_id: { name: 'connection_id', args: [0] },
+  now: { name: 'now', args: [0, 1] },
+  current_timestamp: { name: 'now', args: [0, 1] },
+  localtime: { name: 'now', args: [0, 1] },
+  localtimestamp: { name: 'now', args: [0, 1] },
+  sysdate: { name: 'now', args: [0, 1] },
+};
+
+/** MySQL built-ins not built yet: 1235, not 1305, since they exist in MySQL. */
+const MYSQL_BUILTINS = new Set(
+  (
+    'abs acos adddate addtime aes_decrypt aes_encrypt any_value ascii asin atan atan2 avg ' +
+    'benchmark bin bit_and bit_count bit_length bit_or bit_xor ceil ceiling char char_length ' +
+    'character_length charset coalesce collation compress concat concat_ws conv convert ' +
+    'convert_tz cos cot count crc32 curdate current_date current_role current_time curtime date ' +
+    'date_add date_format date_sub datediff day dayname dayofmonth dayofweek dayofyear degrees ' +
+    'elt exp export_set extract field find_in_set floor format found_rows from_base64 ' +
+    'from_days from_unixtime get_lock greatest group_concat hex hour if ifnull inet_aton ' +
+    'inet_ntoa insert instr is_free_lock isnull json_array json_arrayagg json_contains ' +
+    'json_extract json_keys json_length json_object json_objectagg json_quote json_set ' +
+    'json_type json_unquote json_valid last_day last_insert_id lcase least left length ln ' +
+    'load_file locate log log10 log2 lower lpad ltrim make_set makedate maketime max md5 ' +
+    'microsecond mid min minute mod month monthname nullif oct octet_length ord period_add ' +
+    'period_diff pi position pow power quarter quote radians rand regexp_instr regexp_like ' +
+    'regexp_replace regexp_substr release_lock repeat replace reverse right round row_count ' +
+    'rpad rtrim sec_to_time second sha sha1 sha2 sign sin sleep soundex space sqrt std stddev ' +
+    'stddev_pop stddev_samp str_to_date strcmp subdate substr substring substring_index subtime ' +
+    'sum tan time time_format time_to_sec timediff timestamp timestampadd timestampdiff ' +
+    'to_base64 to_days to_seconds trim truncate ucase uncompress unhex unix_timestamp upper ' +
+    'utc_date utc_time utc_timestamp uuid uuid_short uuid_to_bin bin_to_uuid values var_pop ' +
+    'var_samp variance week weekday weekofyear year yearweek'
+  ).split(' '),
+);
+
+function constantInt(e: PlanExpr): bigint | undefined {
+  return e.kind === 'const' && typeof e.value === 'bigint' ? e.value : undefined;
+}
+
+function functionInfo(name: FunctionName, args: readonly PlanExpr[]): ExprInfo {
+  switch (name) {
+    case 'version':
+      return stringInfo(60, false, { system: true });
+    case 'database':
+      return stringInfo(64, true, { system: true });
+    case 'user':
+    case 'current_user':
+      return stringInfo(288, false, { system: true });
+    case 'connection_id':
+      return intInfo(10, false, true);
+    case 'now': {
+      const fsp = args[0] === undefined ? 0n : constantInt(args[0]);
+      if (fsp === undefined || fsp < 0n || fsp > 6n) {
+        throw new SqlError('ER_TOO_BIG_PRECISION', [Number(fsp ?? -1), 'now', 6]);
+      }
+      return datetimeInfo(Number(fsp), false);
+    }
+    default:
+      return unreachable(name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The binder
+
+function qualified(...parts: string[]): string {
+  return parts.map((p) => `\`${p}\``).join('.');
+}
+
+export class Binder {
+  constructor(private readonly scope: BindScope) {}
+
+  bind(e: Expr): PlanExpr {
+    switch (e.kind) {
+      case 'literal':
+        return literalExpr(e.literal);
+      case 'column':
+        return this.column(e);
+      case 'unary':
+        return this.unary(e);
+      case 'binary':
+        return this.binary(e.op, this.bind(e.left), this.bind(e.right));
+      case 'is':
+        return {
+          kind: 'is',
+          info: predicateInfo(false),
+          operand: this.bind(e.operand),
+          test: e.test,
+          negated: e.negated,
+        };
+      case 'between': {
+        const operand = this.bind(e.operand);
+        const low = this.bind(e.low);
+        const high = this.bind(e.high);
+        const nullable = operand.info.nullable || low.info.nullable || high.info.nullable;
+        const mode = compareMode([operand, low, high]);
+        return {
+          kind: 'between',
+          info: predicateInfo(nullable),
+          mode,
+          operand,
+          low,
+          high,
+          negated: e.negated,
+        };
+      }
+      case 'in': {
+        const operand = this.bind(e.operand);
+        const list = e.list.map((x) => this.bind(x));
+        const nullable = operand.info.nullable || list.some((x) => x.info.nullable);
+        const mode = compareMode([operand, ...list]);
+        return {
+          kind: 'in',
+          info: predicateInfo(nullable),
+          mode,
+          operand,
+          list,
+          negated: e.negated,
+        };
+      }
+      case 'like':
+        return this.like(e);
+      case 'call':
+        return this.call(e.name, e.args);
+      case 'system-variable': {
+        const variable = systemVariable(e.name);
+        if (variable === undefined) throw new SqlError('ER_UNKNOWN_SYSTEM_VARIABLE', [e.name]);
+        return {
+          kind: 'system-variable',
+          info: variable.info,
+          name: e.name,
+          value: variable.value,
+        };
+      }
+      default:
+        return unreachable(e);
+    }
+  }
+
+  private column(e: Expr & { kind: 'column' }): PlanExpr {
+    const { table, tableName } = this.scope;
+    const shown = [e.database, e.table, e.name].filter((p) => p !== null).join('.');
+    const unknown = (): SqlError => new SqlError('ER_BAD_FIELD_ERROR', [shown, this.scope.clause]);
+    if (table === null) throw unknown();
+    if (e.table !== null && e.table !== tableName) throw unknown();
+    if (e.database !== null && (e.database !== table.database || e.table !== table.name))
+      throw unknown();
+    const folded = e.name.toLowerCase();
+    const index = table.columns.findIndex((c) => c.name.toLowerCase() === folded);
+    const column = table.columns[index];
+    if (column === undefined) throw unknown();
+    const info: ExprInfo = {
+      type: column.type,
+      nullable: column.nullable,
+      length: columnLength(column.type),
+      decimals:
+        column.type.kind === 'decimal'
+          ? column.type.scale
+          : column.type.kind === 'datetime'
+            ? column.type.fsp
+            : 0,
+      collationId:
+        column.type.kind === 'string' ? collation(column.type.collation).id : BINARY_COLLATION_ID,
+    };
+    return {
+      kind: 'column',
+      info,
+      index,
+      name: column.name,
+      qualifiedName: qualified(table.database, table.name, column.name),
+    };
+  }
+
+  private unary(e: Expr & { kind: 'unary' }): PlanExpr {
+    const operand = this.bind(e.operand);
+    if (e.op === '+') return operand;
+    if (e.op === 'not') return { kind: 'not', info: predicateInfo(operand.info.nullable), operand };
+    const t = operand.info.type;
+    const cls = numericClass(t);
+    let info: ExprInfo;
+    if (cls === 'int') info = intInfo(operand.info.length + 1, operand.info.nullable);
+    else if (cls === 'decimal')
+      info = decimalInfo(precisionOf(operand.info), scaleOf(operand.info), operand.info.nullable);
+    else info = doubleInfo(operand.info.nullable);
+    return { kind: 'neg', info, operand };
+  }
+
+  binary(op: BinaryOp, left: PlanExpr, right: PlanExpr): PlanExpr {
+    const nullable = left.info.nullable || right.info.nullable;
+    switch (op) {
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case 'div':
+      case 'mod':
+        return { kind: 'arith', info: arithInfo(op, left.info, right.info), op, left, right };
+      case '=':
+      case '<>':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        return {
+          kind: 'compare',
+          info: predicateInfo(nullable),
+          op,
+          mode: compareMode([left, right]),
+          left,
+          right,
+        };
+      case 'and':
+      case 'or':
+      case 'xor':
+        return { kind: 'logic', info: predicateInfo(nullable), op, left, right };
+      default:
+        return unreachable(op);
+    }
+  }
+
+  private like(e: Expr & { kind: 'like' }): PlanExpr {
+    const operand = this.bind(e.operand);
+    const pattern = this.bind(e.pattern);
+    const escape = e.escape === null ? null : this.bind(e.escape);
+    const mode = compareMode([operand, pattern]);
+    const coll = mode.kind === 'string' ? mode.collation : collation(DEFAULT_COLLATION);
+    const nullable = operand.info.nullable || pattern.info.nullable;
+    return {
+      kind: 'like',
+      info: predicateInfo(nullable),
+      collation: coll,
+      operand,
+      pattern,
+      escape,
+      negated: e.negated,
+    };
+  }
+
+  private call(name: string, argExprs: readonly Expr[]): PlanExpr {
+    const fn = IMPLEMENTED[name];
+    if (fn === undefined) {
+      if (MYSQL_BUILTINS.has(name))
+        throw new SqlError('ER_NOT_SUPPORTED_YET', [`function ${name.toUpperCase()}`]);
+      const db = this.scope.currentDatabase;
+      throw new SqlError('ER_SP_DOES_NOT_EXIST', [
+        'FUNCTION',
+        db === null ? name : `${db}.${name}`,
+      ]);
+    }
+    if (!fn.args.includes(argExprs.length)) {
+      throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', [name]);
+    }
+    const args = argExprs.map((a) => this.bind(a));
+    return { kind: 'function', info: functionInfo(fn.name, args), name: fn.name, args };
+  }
+}

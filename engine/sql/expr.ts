@@ -1,0 +1,553 @@
+/**
+ * Expression evaluation with MySQL's semantics: typed plan expressions (plan.ts) compile once
+ * into closures over a source row.
+ *
+ *   - Three-valued logic: NULL AND 0 = 0, NULL OR 1 = 1, otherwise NULL propagates; IS [NOT]
+ *     NULL/TRUE/FALSE never yield NULL.
+ *   - Comparisons convert both sides to the CompareMode the binder chose (bind.ts): integers,
+ *     exact decimals, doubles (string against number), strings by collation, datetimes.
+ *   - Integer arithmetic is BIGINT [UNSIGNED]; overflow is ER_DATA_OUT_OF_RANGE (1690). Exact
+ *     arithmetic is Decimal; `/` gives 4 more digits. Division by zero is NULL with warning 1365
+ *     when reading, and ER_DIVISION_BY_ZERO when storing (strict mode,
+ *     ERROR_FOR_DIVISION_BY_ZERO: MySQL 8's default sql_mode).
+ */
+import { SERVER_VERSION } from '../config.js';
+import { SqlError } from '../errors.js';
+import { unreachable } from '../unreachable.js';
+import type { Collation } from './collation.js';
+import { dateTimeDigits, parseDateTime } from './datetime.js';
+import { Decimal, pow10 } from './decimal.js';
+import type { CompareMode, PlanExpr } from './plan.js';
+import {
+  INT64_MAX,
+  INT64_MIN,
+  type SqlType,
+  UINT64_MAX,
+  type Value,
+  type Warnings,
+  toDecimal,
+  toDouble,
+  toText,
+  truth,
+} from './values.js';
+
+/** Who runs the statement: what DATABASE(), USER() and CONNECTION_ID() report. */
+export interface SessionFacts {
+  readonly database: string | null;
+  readonly user: string;
+  readonly host: string;
+  readonly connectionId: number;
+}
+
+export interface EvalContext {
+  readonly warnings: Warnings;
+  readonly session: SessionFacts;
+  /** The statement's start time (NOW() is constant within a statement). */
+  readonly now: bigint;
+  /** True while computing values to store (INSERT, UPDATE SET): strict-mode errors. */
+  readonly storing: boolean;
+}
+
+export type Row = readonly Value[];
+export type Evaluator = (row: Row, ctx: EvalContext) => Value;
+
+// ---------------------------------------------------------------------------------------------
+// Comparison
+
+function toDateTime(type: SqlType, value: Value): bigint | string {
+  if (type.kind === 'datetime' && typeof value === 'bigint') return value;
+  const text = toText(type, value) ?? '';
+  return parseDateTime(text, 6) ?? text;
+}
+
+function compareMixed(a: bigint | string, b: bigint | string): number {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a === b ? 0 : a < b ? -1 : 1;
+  const x = String(a);
+  const y = String(b);
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/**
+ * Compares two non-NULL values of static types `ta` and `tb` in `mode`; the result's sign is
+ * the order.
+ */
+export function compareIn(
+  mode: CompareMode,
+  ta: SqlType,
+  a: Exclude<Value, null>,
+  tb: SqlType,
+  b: Exclude<Value, null>,
+  warnings: Warnings,
+): number {
+  switch (mode.kind) {
+    case 'int': {
+      const x = a as bigint;
+      const y = b as bigint;
+      return x === y ? 0 : x < y ? -1 : 1;
+    }
+    case 'decimal':
+      return (toDecimal(ta, a, warnings) as Decimal).compare(toDecimal(tb, b, warnings) as Decimal);
+    case 'double': {
+      const x = toDouble(ta, a, warnings) as number;
+      const y = toDouble(tb, b, warnings) as number;
+      return x === y ? 0 : x < y ? -1 : 1;
+    }
+    case 'string':
+      return mode.collation.compare(toText(ta, a) as string, toText(tb, b) as string);
+    case 'datetime':
+      return compareMixed(toDateTime(ta, a), toDateTime(tb, b));
+    default:
+      return unreachable(mode);
+  }
+}
+
+/** Total order for sorting values of one static type, NULL first (MySQL's ascending order). */
+export function compareForSort(
+  type: SqlType,
+  a: Value,
+  b: Value,
+  collation: Collation | null,
+): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a === b ? 0 : a < b ? -1 : 1;
+  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -1 : 1;
+  if (a instanceof Decimal && b instanceof Decimal) return a.compare(b);
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (collation !== null) return collation.compare(a, b);
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
+  return String(toText(type, a)).localeCompare(String(toText(type, b)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// LIKE
+
+/**
+ * MySQL LIKE: '%' any run, '_' one character, `escape` makes the next character literal;
+ * characters compare by the collation's per-character weights.
+ */
+export function likeMatch(
+  text: string,
+  pattern: string,
+  escape: string,
+  collation: Collation,
+): boolean {
+  const t = collation.charWeights(text);
+  const chars = Array.from(pattern);
+  const p: { kind: 'any' | 'one' | 'char'; weight: string }[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === escape && i + 1 < chars.length) {
+      p.push({ kind: 'char', weight: collation.charWeights(chars[++i] as string)[0] ?? '' });
+    } else if (c === '%') {
+      p.push({ kind: 'any', weight: '' });
+    } else if (c === '_') {
+      p.push({ kind: 'one', weight: '' });
+    } else {
+      p.push({ kind: 'char', weight: collation.charWeights(c)[0] ?? '' });
+    }
+  }
+  // Iterative wildcard matching with backtracking to the last '%'.
+  let ti = 0;
+  let pi = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    const token = p[pi];
+    if (
+      token !== undefined &&
+      (token.kind === 'one' || (token.kind === 'char' && token.weight === t[ti]))
+    ) {
+      ti++;
+      pi++;
+    } else if (token !== undefined && token.kind === 'any') {
+      star = pi++;
+      mark = ti;
+    } else if (star !== -1) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p[pi]?.kind === 'any') pi++;
+  return pi === p.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing, for error messages ('… value is out of range in (`d`.`t`.`a` + 1)')
+
+export function printMysql(e: PlanExpr): string {
+  switch (e.kind) {
+    case 'const':
+      return e.value === null
+        ? 'NULL'
+        : typeof e.value === 'string'
+          ? `'${e.value}'`
+          : String(e.value);
+    case 'column':
+      return e.qualifiedName;
+    case 'arith':
+      return `(${printMysql(e.left)} ${e.op === 'mod' ? '%' : e.op} ${printMysql(e.right)})`;
+    case 'neg':
+      return `-(${printMysql(e.operand)})`;
+    default:
+      return `(${e.kind})`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arithmetic
+
+function outOfRange(e: PlanExpr, unsigned: boolean): SqlError {
+  return new SqlError('ER_DATA_OUT_OF_RANGE', [
+    unsigned ? 'BIGINT UNSIGNED' : 'BIGINT',
+    printMysql(e),
+  ]);
+}
+
+function checkInt(e: PlanExpr, value: bigint): bigint {
+  const unsigned = e.info.type.kind === 'int' && e.info.type.unsigned;
+  if (unsigned ? value < 0n || value > UINT64_MAX : value < INT64_MIN || value > INT64_MAX) {
+    throw outOfRange(e, unsigned);
+  }
+  return value;
+}
+
+/** An operand of integer arithmetic as a bigint (datetimes as YYYYMMDDhhmmss). */
+function asBigInt(type: SqlType, value: Exclude<Value, null>): bigint {
+  if (typeof value === 'bigint') {
+    return type.kind === 'datetime' ? BigInt(dateTimeDigits(value, 0)) : value;
+  }
+  if (value instanceof Decimal) return value.toBigInt();
+  // Integer arithmetic only ever sees integers and datetimes (bind.ts numericClass).
+  throw new Error(`integer arithmetic on ${typeof value}`);
+}
+
+function divisionByZero(ctx: EvalContext): null {
+  if (ctx.storing) throw new SqlError('ER_DIVISION_BY_ZERO');
+  ctx.warnings.warn('Warning', 1365, 'Division by 0');
+  return null;
+}
+
+function arithInt(e: PlanExpr & { kind: 'arith' }, x: bigint, y: bigint, ctx: EvalContext): Value {
+  switch (e.op) {
+    case '+':
+      return checkInt(e, x + y);
+    case '-':
+      return checkInt(e, x - y);
+    case '*':
+      return checkInt(e, x * y);
+    case 'div':
+      return y === 0n ? divisionByZero(ctx) : checkInt(e, x / y);
+    case 'mod':
+      return y === 0n ? divisionByZero(ctx) : x % y;
+    case '/':
+      throw new Error('unreachable: / is never integer');
+    default:
+      return unreachable(e.op);
+  }
+}
+
+function arithDecimal(
+  e: PlanExpr & { kind: 'arith' },
+  x: Decimal,
+  y: Decimal,
+  ctx: EvalContext,
+): Value {
+  switch (e.op) {
+    case '+':
+      return x.add(y);
+    case '-':
+      return x.sub(y);
+    case '*':
+      return x.mul(y);
+    case '/':
+      return x.div(y) ?? divisionByZero(ctx);
+    case 'mod':
+      return x.mod(y) ?? divisionByZero(ctx);
+    case 'div': {
+      if (y.isZero()) return divisionByZero(ctx);
+      // Exact: x/y = X·10^sy / (Y·10^sx), truncated toward zero.
+      return checkInt(e, (x.unscaled * pow10(y.scale)) / (y.unscaled * pow10(x.scale)));
+    }
+    default:
+      return unreachable(e.op);
+  }
+}
+
+function arithDouble(
+  e: PlanExpr & { kind: 'arith' },
+  x: number,
+  y: number,
+  ctx: EvalContext,
+): Value {
+  switch (e.op) {
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case '/':
+      return y === 0 ? divisionByZero(ctx) : x / y;
+    case 'mod':
+      return y === 0 ? divisionByZero(ctx) : x % y;
+    case 'div':
+      if (y === 0) return divisionByZero(ctx);
+      if (!Number.isFinite(x / y)) throw outOfRange(e, false);
+      return checkInt(e, BigInt(Math.trunc(x / y)));
+    default:
+      return unreachable(e.op);
+  }
+}
+
+function compileArith(e: PlanExpr & { kind: 'arith' }): Evaluator {
+  const left = compile(e.left);
+  const right = compile(e.right);
+  const lt = e.left.info.type;
+  const rt = e.right.info.type;
+  const result = e.info.type.kind;
+  // DIV computes in the operands' class and yields an integer.
+  const mode = e.op === 'div' ? divClass(lt, rt) : result;
+  return (row, ctx) => {
+    const a = left(row, ctx);
+    if (a === null) return null;
+    const b = right(row, ctx);
+    if (b === null) return null;
+    if (mode === 'int') return arithInt(e, asBigInt(lt, a), asBigInt(rt, b), ctx);
+    if (mode === 'decimal') {
+      const x = toDecimal(lt, a, ctx.warnings) as Decimal;
+      return arithDecimal(e, x, toDecimal(rt, b, ctx.warnings) as Decimal, ctx);
+    }
+    const x = toDouble(lt, a, ctx.warnings) as number;
+    return arithDouble(e, x, toDouble(rt, b, ctx.warnings) as number, ctx);
+  };
+}
+
+/** The class DIV computes in: integers, exact decimals, or doubles. */
+export function divClass(a: SqlType, b: SqlType): 'int' | 'decimal' | 'double' {
+  const cls = (t: SqlType): 'int' | 'decimal' | 'double' =>
+    t.kind === 'int' || t.kind === 'null' || (t.kind === 'datetime' && t.fsp === 0)
+      ? 'int'
+      : t.kind === 'decimal' || t.kind === 'datetime'
+        ? 'decimal'
+        : 'double';
+  const x = cls(a);
+  const y = cls(b);
+  if (x === 'double' || y === 'double') return 'double';
+  return x === 'decimal' || y === 'decimal' ? 'decimal' : 'int';
+}
+
+function compileNeg(e: PlanExpr & { kind: 'neg' }): Evaluator {
+  const operand = compile(e.operand);
+  const ot = e.operand.info.type;
+  const kind = e.info.type.kind;
+  return (row, ctx) => {
+    const v = operand(row, ctx);
+    if (v === null) return null;
+    if (kind === 'int') return checkInt(e, -asBigInt(ot, v));
+    if (kind === 'decimal') return (toDecimal(ot, v, ctx.warnings) as Decimal).negate();
+    return -(toDouble(ot, v, ctx.warnings) as number);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predicates
+
+const bool = (b: boolean): bigint => (b ? 1n : 0n);
+
+function compareOutcome(op: string, c: number): boolean {
+  switch (op) {
+    case '=':
+      return c === 0;
+    case '<>':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}
+
+function compileCompare(e: PlanExpr & { kind: 'compare' }): Evaluator {
+  const left = compile(e.left);
+  const right = compile(e.right);
+  const lt = e.left.info.type;
+  const rt = e.right.info.type;
+  return (row, ctx) => {
+    const a = left(row, ctx);
+    if (a === null) return null;
+    const b = right(row, ctx);
+    if (b === null) return null;
+    return bool(compareOutcome(e.op, compareIn(e.mode, lt, a, rt, b, ctx.warnings)));
+  };
+}
+
+function compileLogic(e: PlanExpr & { kind: 'logic' }): Evaluator {
+  const left = compile(e.left);
+  const right = compile(e.right);
+  const lt = e.left.info.type;
+  const rt = e.right.info.type;
+  return (row, ctx) => {
+    const a = truth(lt, left(row, ctx), ctx.warnings);
+    if (e.op === 'and' && a === false) return 0n;
+    if (e.op === 'or' && a === true) return 1n;
+    const b = truth(rt, right(row, ctx), ctx.warnings);
+    if (e.op === 'and') return b === false ? 0n : a === null || b === null ? null : 1n;
+    if (e.op === 'or') return b === true ? 1n : a === null || b === null ? null : 0n;
+    return a === null || b === null ? null : bool(a !== b);
+  };
+}
+
+function compileIs(e: PlanExpr & { kind: 'is' }): Evaluator {
+  const operand = compile(e.operand);
+  const ot = e.operand.info.type;
+  return (row, ctx) => {
+    const v = operand(row, ctx);
+    let result: boolean;
+    if (e.test === 'null') result = v === null;
+    else result = truth(ot, v, ctx.warnings) === (e.test === 'true');
+    return bool(result !== e.negated);
+  };
+}
+
+function compileBetween(e: PlanExpr & { kind: 'between' }): Evaluator {
+  const operand = compile(e.operand);
+  const low = compile(e.low);
+  const high = compile(e.high);
+  const [ot, lt, ht] = [e.operand.info.type, e.low.info.type, e.high.info.type];
+  return (row, ctx) => {
+    const v = operand(row, ctx);
+    const a = low(row, ctx);
+    const b = high(row, ctx);
+    if (v === null) return null;
+    const geLow = a === null ? null : compareIn(e.mode, ot, v, lt, a, ctx.warnings) >= 0;
+    const leHigh = b === null ? null : compareIn(e.mode, ot, v, ht, b, ctx.warnings) <= 0;
+    // v BETWEEN a AND b ≡ v >= a AND v <= b, in three-valued logic.
+    let inside: boolean | null;
+    if (geLow === false || leHigh === false) inside = false;
+    else if (geLow === null || leHigh === null) inside = null;
+    else inside = true;
+    return inside === null ? null : bool(inside !== e.negated);
+  };
+}
+
+function compileIn(e: PlanExpr & { kind: 'in' }): Evaluator {
+  const operand = compile(e.operand);
+  const items = e.list.map((item) => ({ eval: compile(item), type: item.info.type }));
+  const ot = e.operand.info.type;
+  return (row, ctx) => {
+    const v = operand(row, ctx);
+    if (v === null) return null;
+    let sawNull = false;
+    for (const item of items) {
+      const x = item.eval(row, ctx);
+      if (x === null) {
+        sawNull = true;
+      } else if (compareIn(e.mode, ot, v, item.type, x, ctx.warnings) === 0) {
+        return bool(!e.negated);
+      }
+    }
+    return sawNull ? null : bool(e.negated);
+  };
+}
+
+function compileLike(e: PlanExpr & { kind: 'like' }): Evaluator {
+  const operand = compile(e.operand);
+  const pattern = compile(e.pattern);
+  const escape = e.escape === null ? null : compile(e.escape);
+  const [ot, pt] = [e.operand.info.type, e.pattern.info.type];
+  return (row, ctx) => {
+    const v = operand(row, ctx);
+    const p = pattern(row, ctx);
+    if (v === null || p === null) return null;
+    let esc = '\\';
+    if (escape !== null && e.escape !== null) {
+      const x = escape(row, ctx);
+      esc = x === null ? '\\' : (toText(e.escape.info.type, x) ?? '\\');
+    }
+    const matched = likeMatch(toText(ot, v) as string, toText(pt, p) as string, esc, e.collation);
+    return bool(matched !== e.negated);
+  };
+}
+
+function compileFunction(e: PlanExpr & { kind: 'function' }): Evaluator {
+  // Arguments are constants folded into e.info (NOW(fsp)); none is evaluated per row.
+  switch (e.name) {
+    case 'version':
+      return () => SERVER_VERSION;
+    case 'database':
+      return (_row, ctx) => ctx.session.database;
+    case 'user':
+      return (_row, ctx) => `${ctx.session.user}@${ctx.session.host}`;
+    case 'current_user':
+      return (_row, ctx) => `${ctx.session.user}@%`;
+    case 'connection_id':
+      return (_row, ctx) => BigInt(ctx.session.connectionId);
+    case 'now': {
+      const fsp = e.info.type.kind === 'datetime' ? e.info.type.fsp : 0;
+      const unit = 10n ** BigInt(6 - fsp);
+      return (_row, ctx) => ctx.now - (ctx.now % unit);
+    }
+    default:
+      return unreachable(e.name);
+  }
+}
+
+/** Compiles a plan expression into a closure over a source row. */
+export function compile(e: PlanExpr): Evaluator {
+  switch (e.kind) {
+    case 'const': {
+      const value = e.value;
+      return () => value;
+    }
+    case 'column': {
+      const index = e.index;
+      return (row) => row[index] as Value;
+    }
+    case 'system-variable': {
+      const value = e.value;
+      return () => value;
+    }
+    case 'arith':
+      return compileArith(e);
+    case 'neg':
+      return compileNeg(e);
+    case 'compare':
+      return compileCompare(e);
+    case 'logic':
+      return compileLogic(e);
+    case 'not': {
+      const operand = compile(e.operand);
+      const ot = e.operand.info.type;
+      return (row, ctx) => {
+        const t = truth(ot, operand(row, ctx), ctx.warnings);
+        return t === null ? null : bool(!t);
+      };
+    }
+    case 'is':
+      return compileIs(e);
+    case 'between':
+      return compileBetween(e);
+    case 'in':
+      return compileIn(e);
+    case 'like':
+      return compileLike(e);
+    case 'function':
+      return compileFunction(e);
+    default:
+      return unreachable(e);
+  }
+}
+
+/** A compiled condition: true only when the expression is true (NULL and false filter out). */
+export function compilePredicate(e: PlanExpr): (row: Row, ctx: EvalContext) => boolean {
+  const evaluator = compile(e);
+  const type = e.info.type;
+  return (row, ctx) => truth(type, evaluator(row, ctx), ctx.warnings) === true;
+}

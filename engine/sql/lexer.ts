@@ -1,0 +1,427 @@
+/**
+ * A hand-written MySQL lexer. It serves parse.ts three ways:
+ *
+ *  1. Tokens with their offsets in the original text: the matcher for the statements
+ *     node-sql-parser cannot read (SHOW TABLES, …), the select-list item texts that become column
+ *     names, and the 'near …' text of ER_PARSE_ERROR.
+ *  2. The text handed to node-sql-parser ("parser text"), in which MySQL's lexical rules that
+ *     node-sql-parser gets wrong are settled first:
+ *       - `/*!NNNNN … *\/` runs when NNNNN ≤ VERSION_ID and `/*! … *\/` always: the markers become
+ *         spaces and the body stays; `/*M! … *\/` (MariaDB-only) and every other comment become
+ *         spaces (newlines kept, so line numbers hold);
+ *       - `--` not followed by a space or control character is two minus signs, not a comment;
+ *       - `&&` and `||` are AND and OR (MySQL's default sql_mode), with MySQL's precedence;
+ *       - adjacent string literals are one string ('a' 'b' = 'ab'), and charset introducers
+ *         (_utf8mb4'x', N'x') are dropped;
+ *       - every string literal, and every number that node-sql-parser would not keep exactly (a
+ *         decimal point, an exponent, more than 15 digits), becomes a *literal reference*: the
+ *         string '\u0001k' where k indexes `literals`, which holds the exact decoded value.
+ *         node-sql-parser rounds long decimals through a double and keeps escapes undecoded; the
+ *         reference carries the literal past it unchanged.
+ *  3. `toOriginal(offset)`: maps an offset in the parser text back to the original text.
+ *
+ * It is not a validator: anything it does not recognise passes through for node-sql-parser to
+ * accept or reject.
+ */
+import { VERSION_ID } from '../config.js';
+
+export type TokenKind =
+  | 'word'
+  | 'quoted-ident'
+  | 'string'
+  | 'number'
+  | 'hex'
+  | 'param'
+  | 'variable'
+  | 'system-variable'
+  | 'op'
+  /** An unterminated string, identifier or comment: parse.ts reports ER_PARSE_ERROR here. */
+  | 'error';
+
+export interface Token {
+  readonly kind: TokenKind;
+  /** Offsets in the original text. */
+  readonly start: number;
+  readonly end: number;
+  /** 'string': decoded value (merged when adjacent); 'quoted-ident': the name; else the text. */
+  readonly value: string;
+}
+
+export type LiteralEntry =
+  | { readonly kind: 'number'; readonly text: string }
+  | { readonly kind: 'string'; readonly value: string };
+
+export interface Lexed {
+  readonly tokens: readonly Token[];
+  readonly parserText: string;
+  readonly literals: readonly LiteralEntry[];
+  toOriginal(parserOffset: number): number;
+}
+
+export const LITERAL_REFERENCE_MARK = '\u0001';
+
+/** Reads a literal reference ('\u0001k') back, or undefined when `raw` is not one. */
+export function literalReference(raw: string): number | undefined {
+  if (!raw.startsWith(LITERAL_REFERENCE_MARK)) return undefined;
+  const index = Number(raw.slice(1));
+  return Number.isSafeInteger(index) ? index : undefined;
+}
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isIdentChar = (c: string | undefined): boolean =>
+  c !== undefined && (/[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) >= 0x80);
+const isSpace = (c: string | undefined): boolean => c !== undefined && /[ \t\n\r\f\v]/.test(c);
+
+const STRING_ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0',
+  b: '\b',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  Z: '\x1a',
+  '%': '\\%',
+  _: '\\_',
+};
+
+/** Decodes a quoted string body (between the quotes) by MySQL's rules. */
+export function decodeStringBody(body: string, quote: string): string {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c === '\\' && i + 1 < body.length) {
+      const next = body[++i] as string;
+      out += STRING_ESCAPES[next] ?? next;
+    } else if (c === quote && body[i + 1] === quote) {
+      out += quote;
+      i++;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Where a quoted run starting at `start` (the opening quote) ends, or -1 if unterminated. */
+function quotedEnd(sql: string, start: number, quote: string, escapes: boolean): number {
+  for (let i = start + 1; i < sql.length; i++) {
+    const c = sql[i];
+    if (escapes && c === '\\') {
+      i++;
+    } else if (c === quote) {
+      if (sql[i + 1] === quote) i++;
+      else return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Length of a number at `i` ('12', '1.5', '.5', '1e-3'), 0 when none; word chars after → 0. */
+function numberLength(sql: string, i: number): number {
+  let j = i;
+  while (isDigit(sql[j])) j++;
+  const digitsBefore = j - i;
+  if (sql[j] === '.' && (digitsBefore > 0 || isDigit(sql[j + 1]))) {
+    j++;
+    while (isDigit(sql[j])) j++;
+  }
+  if (j === i) return 0;
+  if (sql[j] === 'e' || sql[j] === 'E') {
+    let k = j + 1;
+    if (sql[k] === '+' || sql[k] === '-') k++;
+    if (isDigit(sql[k])) {
+      while (isDigit(sql[k])) k++;
+      j = k;
+    }
+  }
+  // '1abc' and '1e' are identifiers in MySQL, not numbers.
+  if (isIdentChar(sql[j]) && sql[j] !== '.') return 0;
+  return j - i;
+}
+
+const INTRODUCER = /^_(utf8mb4|utf8mb3|utf8|latin1|ascii|binary)$/i;
+
+interface Piece {
+  readonly out: number;
+  readonly origStart: number;
+  readonly origEnd: number;
+  readonly verbatim: boolean;
+}
+
+class Emitter {
+  text = '';
+  readonly pieces: Piece[] = [];
+
+  /** Copies original text [start, end) unchanged. */
+  verbatim(sql: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: true });
+    this.text += sql.slice(start, end);
+  }
+
+  /** Writes `replacement` in place of original text [start, end). */
+  replace(replacement: string, start: number, end: number): void {
+    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: false });
+    this.text += replacement;
+  }
+
+  /** Blanks original text [start, end): spaces, newlines kept. */
+  blank(sql: string, start: number, end: number): void {
+    this.verbatimText(sql.slice(start, end).replace(/[^\n]/g, ' '), start, end);
+  }
+
+  private verbatimText(text: string, start: number, end: number): void {
+    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: true });
+    this.text += text;
+  }
+
+  toOriginal(offset: number): number {
+    let lo = 0;
+    let hi = this.pieces.length - 1;
+    let found: Piece | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const piece = this.pieces[mid] as Piece;
+      if (piece.out <= offset) {
+        found = piece;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (found === undefined) return 0;
+    if (!found.verbatim) return found.origStart;
+    return Math.min(found.origStart + (offset - found.out), found.origEnd);
+  }
+}
+
+/** Lexes `sql`; see the file comment. */
+export function lex(sql: string): Lexed {
+  const lexer = new Lexer(sql);
+  lexer.run();
+  const emitter = lexer.emitter;
+  return {
+    tokens: lexer.tokens,
+    parserText: emitter.text,
+    literals: lexer.literals,
+    toOriginal: (offset) => emitter.toOriginal(offset),
+  };
+}
+
+class Lexer {
+  readonly tokens: Token[] = [];
+  readonly literals: LiteralEntry[] = [];
+  readonly emitter = new Emitter();
+  private i = 0;
+  /** End offset of the executable comment we are inside, when we are. */
+  private inExecutableComment = false;
+
+  constructor(private readonly sql: string) {}
+
+  run(): void {
+    const sql = this.sql;
+    while (this.i < sql.length) {
+      const start = this.i;
+      const c = sql[start] as string;
+      if (isSpace(c)) {
+        while (isSpace(sql[this.i])) this.i++;
+        this.emitter.verbatim(sql, start, this.i);
+      } else if (this.comment(start)) {
+        continue;
+      } else if (c === "'" || c === '"') {
+        this.string(start, start);
+      } else if (c === '`') {
+        this.quotedIdent(start);
+      } else {
+        this.other(start, c);
+      }
+    }
+  }
+
+  private push(kind: TokenKind, start: number, end: number, value?: string): void {
+    this.tokens.push({ kind, start, end, value: value ?? this.sql.slice(start, end) });
+  }
+
+  /** Handles a comment (or an executable comment's markers) at `start`; false if none. */
+  private comment(start: number): boolean {
+    const sql = this.sql;
+    const c = sql[start];
+    if (this.inExecutableComment && c === '*' && sql[start + 1] === '/') {
+      this.inExecutableComment = false;
+      this.i = start + 2;
+      this.emitter.blank(sql, start, this.i);
+      return true;
+    }
+    const dashComment = c === '-' && sql[start + 1] === '-';
+    const lineComment =
+      c === '#' ||
+      (dashComment && (start + 2 >= sql.length || /[\s\x00-\x1f]/.test(sql[start + 2] as string)));
+    if (lineComment) {
+      const newline = sql.indexOf('\n', start);
+      this.i = newline === -1 ? sql.length : newline;
+      this.emitter.blank(sql, start, this.i);
+      return true;
+    }
+    if (c !== '/' || sql[start + 1] !== '*') return false;
+    const close = sql.indexOf('*/', start + 2);
+    const executable = /^\/\*!(\d{5,6})?/.exec(sql.slice(start, start + 9));
+    if (executable !== null && !this.inExecutableComment) {
+      const version = executable[1];
+      if (version === undefined || Number(version) <= VERSION_ID) {
+        this.i = start + executable[0].length;
+        this.emitter.blank(sql, start, this.i);
+        this.inExecutableComment = true;
+        return true;
+      }
+    }
+    if (close === -1) {
+      this.push('error', start, sql.length);
+      this.i = sql.length;
+      this.emitter.verbatim(sql, start, sql.length);
+      return true;
+    }
+    this.i = close + 2;
+    this.emitter.blank(sql, start, this.i);
+    return true;
+  }
+
+  /** A string literal from `quoteAt`; `start` includes an introducer before it. */
+  private string(start: number, quoteAt: number): void {
+    const sql = this.sql;
+    let value = '';
+    let end = quoteAt;
+    let at = quoteAt;
+    for (;;) {
+      const quote = sql[at] as string;
+      const close = quotedEnd(sql, at, quote, true);
+      if (close === -1) {
+        this.push('error', at, sql.length);
+        this.emitter.verbatim(sql, start, sql.length);
+        this.i = sql.length;
+        return;
+      }
+      value += decodeStringBody(sql.slice(at + 1, close - 1), quote);
+      end = close;
+      // Adjacent literals concatenate: 'a' 'b', 'a'\n"b".
+      let next = close;
+      while (isSpace(sql[next])) next++;
+      if (sql[next] !== "'" && sql[next] !== '"') break;
+      at = next;
+    }
+    this.push('string', start, end, value);
+    this.emitter.replace(this.reference({ kind: 'string', value }), start, end);
+    this.i = end;
+  }
+
+  private reference(entry: LiteralEntry): string {
+    this.literals.push(entry);
+    return `'${LITERAL_REFERENCE_MARK}${this.literals.length - 1}'`;
+  }
+
+  private quotedIdent(start: number): void {
+    const sql = this.sql;
+    const close = quotedEnd(sql, start, '`', false);
+    if (close === -1) {
+      this.push('error', start, sql.length);
+      this.emitter.verbatim(sql, start, sql.length);
+      this.i = sql.length;
+      return;
+    }
+    this.push('quoted-ident', start, close, sql.slice(start + 1, close - 1).replace(/``/g, '`'));
+    this.emitter.verbatim(sql, start, close);
+    this.i = close;
+  }
+
+  private other(start: number, c: string): void {
+    const sql = this.sql;
+    const numberEnd = start + numberLength(sql, start);
+    if (numberEnd > start && !this.afterDot()) {
+      this.number(start, numberEnd);
+    } else if (isIdentChar(c)) {
+      this.word(start);
+    } else if (c === '@') {
+      const system = sql[start + 1] === '@';
+      let j = start + (system ? 2 : 1);
+      while (isIdentChar(sql[j]) || sql[j] === '.') j++;
+      this.push(system ? 'system-variable' : 'variable', start, j);
+      this.emitter.verbatim(sql, start, j);
+      this.i = j;
+    } else if (c === '?') {
+      this.push('param', start, start + 1);
+      this.emitter.verbatim(sql, start, start + 1);
+      this.i = start + 1;
+    } else {
+      this.operator(start, c);
+    }
+  }
+
+  /** True right after a '.', where MySQL reads `t.1a` as identifiers, not numbers. */
+  private afterDot(): boolean {
+    const last = this.tokens.at(-1);
+    return last !== undefined && last.kind === 'op' && last.value === '.' && last.end === this.i;
+  }
+
+  private number(start: number, end: number): void {
+    const text = this.sql.slice(start, end);
+    this.push('number', start, end);
+    const exact = /^\d{1,15}$/.test(text);
+    if (exact) this.emitter.verbatim(this.sql, start, end);
+    else this.emitter.replace(this.reference({ kind: 'number', text }), start, end);
+    this.i = end;
+  }
+
+  private word(start: number): void {
+    const sql = this.sql;
+    let j = start;
+    while (isIdentChar(sql[j])) j++;
+    const text = sql.slice(start, j);
+    // X'..', B'..' stay for node-sql-parser; N'..' and _charset'..' introduce a plain string.
+    if (sql[j] === "'" && (/^[nN]$/.test(text) || INTRODUCER.test(text))) {
+      if (!/^_binary$/i.test(text)) {
+        this.emitter.blank(sql, start, j);
+        this.i = j;
+        this.string(j, j);
+        return;
+      }
+    }
+    if (
+      /^0[xX][0-9a-fA-F]+$|^0[bB][01]+$/.test(text) ||
+      (/^[xXbB]$/.test(text) && sql[j] === "'")
+    ) {
+      const end = /^[xXbB]$/.test(text) ? quotedEnd(sql, j, "'", false) : j;
+      const stop = end === -1 ? sql.length : end;
+      this.push('hex', start, stop);
+      this.emitter.verbatim(sql, start, stop);
+      this.i = stop;
+      return;
+    }
+    this.push('word', start, j);
+    this.emitter.verbatim(sql, start, j);
+    this.i = j;
+  }
+
+  private operator(start: number, c: string): void {
+    const sql = this.sql;
+    const two = sql.slice(start, start + 2);
+    const three = sql.slice(start, start + 3);
+    if (two === '--') {
+      // Not a comment (that was handled before): minus minus. node-sql-parser would read a
+      // comment, so the two signs are written apart.
+      this.push('op', start, start + 1);
+      this.emitter.replace('- ', start, start + 1);
+      this.i = start + 1;
+      return;
+    }
+    if (two === '&&' || two === '||') {
+      this.push('op', start, start + 2);
+      this.emitter.replace(two === '&&' ? ' AND ' : ' OR ', start, start + 2);
+      this.i = start + 2;
+      return;
+    }
+    const length =
+      three === '<=>' ? 3 : ['<=', '>=', '<>', '!=', '<<', '>>', ':='].includes(two) ? 2 : 1;
+    this.push('op', start, start + length);
+    this.emitter.verbatim(sql, start, start + length);
+    this.i = start + length;
+    void c;
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * Plans: what a statement will do, as plain data — names resolved against the catalog, every
+ * expression typed — and nothing about how (execute.ts). A plan prints (`printPlan`) for tests
+ * and, later, EXPLAIN.
+ *
+ * Row access to a table goes by its primary key (the clustered index):
+ *   full-scan   every row in key order;
+ *   pk-lookup   point gets of whole keys (=, IN on every key column);
+ *   pk-range    for each prefix of key values (= / IN on leading key columns), the range of the
+ *               next key column between the tightest of `lower` and of `upper` bounds.
+ * Every access returns rows in key order (or reverse), so an ORDER BY on the key needs no sort.
+ * `residual` is the part of WHERE the access does not guarantee; it is applied to every row.
+ */
+import type { ColumnInfo } from '../api.js';
+import type { TableDef } from '../catalog/definitions.js';
+import type { TableSpec } from '../catalog/catalog.js';
+import { unreachable } from '../unreachable.js';
+import type { Collation } from './collation.js';
+import type { SqlType, Value } from './values.js';
+
+/** Static facts about an expression's result, as MySQL's Item keeps them. */
+export interface ExprInfo {
+  readonly type: SqlType;
+  readonly nullable: boolean;
+  /** MySQL's max_length: display width in characters. */
+  readonly length: number;
+  /** Digits after the point (DECIMAL, DATETIME); 31 for strings and doubles, as MySQL sends. */
+  readonly decimals: number;
+  /** Collation id for metadata: 63 binary for non-strings. */
+  readonly collationId: number;
+}
+
+/** How two values compare: MySQL converts both sides to one of these first. */
+export type CompareMode =
+  | { readonly kind: 'int' }
+  | { readonly kind: 'decimal' }
+  | { readonly kind: 'double' }
+  | { readonly kind: 'datetime' }
+  | { readonly kind: 'string'; readonly collation: Collation };
+
+export type ArithOp = '+' | '-' | '*' | '/' | 'div' | 'mod';
+export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+export type FunctionName =
+  'version' | 'database' | 'user' | 'current_user' | 'connection_id' | 'now';
+
+export type PlanExpr =
+  | { readonly kind: 'const'; readonly info: ExprInfo; readonly value: Value }
+  | {
+      readonly kind: 'column';
+      readonly info: ExprInfo;
+      /** Index into the source row (the table's columns). */
+      readonly index: number;
+      readonly name: string;
+      /** `db`.`table`.`column`, as MySQL prints a column in messages. */
+      readonly qualifiedName: string;
+    }
+  | {
+      readonly kind: 'arith';
+      readonly info: ExprInfo;
+      readonly op: ArithOp;
+      readonly left: PlanExpr;
+      readonly right: PlanExpr;
+    }
+  | { readonly kind: 'neg'; readonly info: ExprInfo; readonly operand: PlanExpr }
+  | {
+      readonly kind: 'compare';
+      readonly info: ExprInfo;
+      readonly op: CompareOp;
+      readonly mode: CompareMode;
+      readonly left: PlanExpr;
+      readonly right: PlanExpr;
+    }
+  | {
+      readonly kind: 'logic';
+      readonly info: ExprInfo;
+      readonly op: 'and' | 'or' | 'xor';
+      readonly left: PlanExpr;
+      readonly right: PlanExpr;
+    }
+  | { readonly kind: 'not'; readonly info: ExprInfo; readonly operand: PlanExpr }
+  | {
+      readonly kind: 'is';
+      readonly info: ExprInfo;
+      readonly operand: PlanExpr;
+      readonly test: 'null' | 'true' | 'false';
+      readonly negated: boolean;
+    }
+  | {
+      readonly kind: 'between';
+      readonly info: ExprInfo;
+      readonly mode: CompareMode;
+      readonly operand: PlanExpr;
+      readonly low: PlanExpr;
+      readonly high: PlanExpr;
+      readonly negated: boolean;
+    }
+  | {
+      readonly kind: 'in';
+      readonly info: ExprInfo;
+      readonly mode: CompareMode;
+      readonly operand: PlanExpr;
+      readonly list: readonly PlanExpr[];
+      readonly negated: boolean;
+    }
+  | {
+      readonly kind: 'like';
+      readonly info: ExprInfo;
+      readonly collation: Collation;
+      readonly operand: PlanExpr;
+      readonly pattern: PlanExpr;
+      readonly escape: PlanExpr | null;
+      readonly negated: boolean;
+    }
+  | {
+      readonly kind: 'function';
+      readonly info: ExprInfo;
+      readonly name: FunctionName;
+      readonly args: readonly PlanExpr[];
+    }
+  | {
+      readonly kind: 'system-variable';
+      readonly info: ExprInfo;
+      readonly name: string;
+      readonly value: Value;
+    };
+
+export interface KeyBound {
+  readonly expr: PlanExpr;
+  readonly inclusive: boolean;
+}
+
+export type Access =
+  | { readonly kind: 'full-scan' }
+  | { readonly kind: 'pk-lookup'; readonly keys: readonly (readonly PlanExpr[])[] }
+  | {
+      readonly kind: 'pk-range';
+      /** Values of the leading key columns; [[]] when the range is on the first column. */
+      readonly prefixes: readonly (readonly PlanExpr[])[];
+      /** Bounds on key column prefixes[0].length; empty lists: unbounded. */
+      readonly lower: readonly KeyBound[];
+      readonly upper: readonly KeyBound[];
+    };
+
+export interface SortKey {
+  readonly expr: PlanExpr;
+  readonly descending: boolean;
+}
+
+/** Where rows come from: one table through one access path. */
+export interface TableSource {
+  readonly table: TableDef;
+  readonly access: Access;
+  /** Read the access path backwards (ORDER BY key DESC). */
+  readonly reverse: boolean;
+  readonly residual: PlanExpr | null;
+}
+
+export interface LimitPlan {
+  readonly count: bigint;
+  readonly offset: bigint;
+}
+
+export interface OutputColumn {
+  readonly expr: PlanExpr;
+  readonly column: ColumnInfo;
+}
+
+export type Plan =
+  | { readonly kind: 'create-database'; readonly name: string; readonly ifNotExists: boolean }
+  | { readonly kind: 'drop-database'; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: 'create-table'; readonly spec: TableSpec; readonly ifNotExists: boolean }
+  | {
+      readonly kind: 'drop-table';
+      readonly tables: readonly { readonly database: string; readonly name: string }[];
+      readonly ifExists: boolean;
+    }
+  | {
+      readonly kind: 'insert';
+      readonly table: TableDef;
+      /** One expression per table column per row; omitted columns hold their DEFAULT. */
+      readonly rows: readonly (readonly PlanExpr[])[];
+    }
+  | {
+      readonly kind: 'update';
+      readonly source: TableSource;
+      readonly assignments: readonly { readonly column: number; readonly expr: PlanExpr }[];
+      /** null: rows in access order. */
+      readonly order: readonly SortKey[] | null;
+      readonly limit: bigint | null;
+    }
+  | {
+      readonly kind: 'delete';
+      readonly source: TableSource;
+      readonly order: readonly SortKey[] | null;
+      readonly limit: bigint | null;
+    }
+  | {
+      readonly kind: 'select';
+      readonly source: TableSource | null;
+      /** The WHERE of a SELECT without FROM (with a table, it is the source's residual). */
+      readonly filter: PlanExpr | null;
+      readonly outputs: readonly OutputColumn[];
+      readonly order: readonly SortKey[] | null;
+      readonly limit: LimitPlan | null;
+    }
+  | { readonly kind: 'show-databases'; readonly like: string | null }
+  | { readonly kind: 'show-tables'; readonly database: string; readonly like: string | null }
+  | { readonly kind: 'show-warnings' }
+  | { readonly kind: 'use'; readonly database: string };
+
+export type PlanKind = Plan['kind'];
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+const not = (negated: boolean): string => (negated ? 'not ' : '');
+
+export function printExpr(e: PlanExpr): string {
+  switch (e.kind) {
+    case 'const':
+      return e.value === null
+        ? 'NULL'
+        : typeof e.value === 'string'
+          ? `'${e.value}'`
+          : String(e.value);
+    case 'column':
+      return e.name;
+    case 'arith':
+    case 'logic':
+      return `(${printExpr(e.left)} ${e.op} ${printExpr(e.right)})`;
+    case 'compare':
+      return `(${printExpr(e.left)} ${e.op} ${printExpr(e.right)})`;
+    case 'neg':
+      return `-(${printExpr(e.operand)})`;
+    case 'not':
+      return `not(${printExpr(e.operand)})`;
+    case 'is':
+      return `(${printExpr(e.operand)} is ${e.negated ? 'not ' : ''}${e.test})`;
+    case 'between': {
+      const range = `${printExpr(e.low)} and ${printExpr(e.high)}`;
+      return `(${printExpr(e.operand)} ${not(e.negated)}between ${range})`;
+    }
+    case 'in':
+      return `(${printExpr(e.operand)} ${not(e.negated)}in (${e.list.map(printExpr).join(', ')}))`;
+    case 'like':
+      return `(${printExpr(e.operand)} ${e.negated ? 'not ' : ''}like ${printExpr(e.pattern)})`;
+    case 'function':
+      return `${e.name}(${e.args.map(printExpr).join(', ')})`;
+    case 'system-variable':
+      return `@@${e.name}`;
+    default:
+      return unreachable(e);
+  }
+}
+
+function printBounds(column: string, bounds: readonly KeyBound[], lower: boolean): string[] {
+  return bounds.map((b) => {
+    const op = lower ? (b.inclusive ? '>=' : '>') : b.inclusive ? '<=' : '<';
+    return `${column} ${op} ${printExpr(b.expr)}`;
+  });
+}
+
+export function printAccess(table: TableDef, access: Access): string {
+  const keyNames = table.primaryKey.map((i) => table.columns[i]?.name ?? '?');
+  switch (access.kind) {
+    case 'full-scan':
+      return 'full-scan';
+    case 'pk-lookup':
+      return `pk-lookup (${keyNames.join(', ')}) in ${access.keys
+        .map((k) => `(${k.map(printExpr).join(', ')})`)
+        .join(', ')}`;
+    case 'pk-range': {
+      const depth = access.prefixes[0]?.length ?? 0;
+      const column = keyNames[depth] ?? '?';
+      const prefix =
+        depth === 0
+          ? ''
+          : `(${keyNames.slice(0, depth).join(', ')}) in ${access.prefixes
+              .map((p) => `(${p.map(printExpr).join(', ')})`)
+              .join(', ')} `;
+      const bounds = [
+        ...printBounds(column, access.lower, true),
+        ...printBounds(column, access.upper, false),
+      ];
+      return `pk-range ${prefix}${bounds.join(' and ')}`.trimEnd();
+    }
+    default:
+      return unreachable(access);
+  }
+}
+
+function printSource(source: TableSource | null): string {
+  if (source === null) return 'no table';
+  const table = `${source.table.database}.${source.table.name}`;
+  const residual = source.residual === null ? '' : ` filter ${printExpr(source.residual)}`;
+  const reverse = source.reverse ? ' reverse' : '';
+  return `${table} ${printAccess(source.table, source.access)}${reverse}${residual}`;
+}
+
+function printOrder(order: readonly SortKey[] | null): string {
+  if (order === null) return '';
+  const keys = order.map((k) => `${printExpr(k.expr)}${k.descending ? ' desc' : ''}`);
+  return ` sort ${keys.join(', ')}`;
+}
+
+export function printPlan(plan: Plan): string {
+  switch (plan.kind) {
+    case 'select': {
+      const limit =
+        plan.limit === null ? '' : ` limit ${plan.limit.count} offset ${plan.limit.offset}`;
+      return `select ${printSource(plan.source)}${printOrder(plan.order)}${limit}`;
+    }
+    case 'update':
+    case 'delete': {
+      const limit = plan.limit === null ? '' : ` limit ${plan.limit}`;
+      return `${plan.kind} ${printSource(plan.source)}${printOrder(plan.order)}${limit}`;
+    }
+    case 'insert':
+      return `insert ${plan.table.database}.${plan.table.name} rows ${plan.rows.length}`;
+    case 'create-database':
+    case 'drop-database':
+    case 'use':
+      return `${plan.kind} ${plan.kind === 'use' ? plan.database : plan.name}`;
+    case 'create-table':
+      return `create-table ${plan.spec.database}.${plan.spec.name}`;
+    case 'drop-table':
+      return `drop-table ${plan.tables.map((t) => `${t.database}.${t.name}`).join(', ')}`;
+    case 'show-databases':
+    case 'show-tables':
+    case 'show-warnings':
+      return plan.kind;
+    default:
+      return unreachable(plan);
+  }
+}

@@ -1,0 +1,541 @@
+/**
+ * The planner: Statement (ast.ts) → Plan (plan.ts), under the engine latch, against the catalog.
+ * It resolves names (1046, 1146, 1054, …), types every expression (bind.ts), fills omitted
+ * INSERT columns with their DEFAULT, and chooses each table's access path:
+ *
+ *   The WHERE clause is split into AND-ed conjuncts. A conjunct `keycol op constant` (=, <, <=,
+ *   >, >=, BETWEEN, IN; the constant free of columns) whose comparison mode matches the key
+ *   column's own order constrains that column. Walking the primary key's columns in order,
+ *   equalities and IN lists build key prefixes, and the first column with a range bounds a range
+ *   scan; if every key column is fixed the access is a point lookup. Constraints the access
+ *   path applies exactly (key-bounds.ts) leave the residual filter; all others stay in it.
+ *
+ * ORDER BY on the key's leading columns in one direction reads the access path forwards or
+ * backwards instead of sorting.
+ */
+import type { Catalog, TableSpec } from '../catalog/catalog.js';
+import type { ColumnDef, TableDef } from '../catalog/definitions.js';
+import { PLAN_POINT_KEYS_MAX } from '../config.js';
+import { SqlError } from '../errors.js';
+import { unreachable } from '../unreachable.js';
+import type { Expr, Limit, OrderItem, SelectItem, Statement, TableName, TableRef } from './ast.js';
+import { Binder, type Clause, intInfo } from './bind.js';
+import { collation } from './collation.js';
+import { expressionInfo, tableColumnInfo } from './metadata.js';
+import type {
+  Access,
+  CompareMode,
+  KeyBound,
+  LimitPlan,
+  OutputColumn,
+  Plan,
+  PlanExpr,
+  SortKey,
+  TableSource,
+} from './plan.js';
+import { planCreateTable } from './plan-ddl.js';
+
+export interface PlanContext {
+  readonly catalog: Catalog;
+  /** The session's current database. */
+  readonly database: string | null;
+}
+
+export function planStatement(statement: Statement, ctx: PlanContext): Plan {
+  switch (statement.kind) {
+    case 'create-database':
+      return { kind: 'create-database', name: statement.name, ifNotExists: statement.ifNotExists };
+    case 'drop-database':
+      return { kind: 'drop-database', name: statement.name, ifExists: statement.ifExists };
+    case 'create-table': {
+      const spec: TableSpec = planCreateTable(statement, databaseOf(statement.table, ctx));
+      return { kind: 'create-table', spec, ifNotExists: statement.ifNotExists };
+    }
+    case 'drop-table':
+      return {
+        kind: 'drop-table',
+        tables: statement.tables.map((t) => ({ database: databaseOf(t, ctx), name: t.name })),
+        ifExists: statement.ifExists,
+      };
+    case 'insert':
+      return planInsert(statement, ctx);
+    case 'update':
+      return planUpdate(statement, ctx);
+    case 'delete':
+      return planDelete(statement, ctx);
+    case 'select':
+      return planSelect(statement, ctx);
+    case 'show-databases':
+      return { kind: 'show-databases', like: statement.like };
+    case 'show-tables': {
+      const database = statement.database ?? ctx.database;
+      if (database === null) throw new SqlError('ER_NO_DB_ERROR');
+      if (!ctx.catalog.hasDatabase(database)) throw new SqlError('ER_BAD_DB_ERROR', [database]);
+      return { kind: 'show-tables', database, like: statement.like };
+    }
+    case 'show-warnings':
+      return { kind: 'show-warnings' };
+    case 'use':
+      return { kind: 'use', database: statement.database };
+    default:
+      return unreachable(statement);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+function databaseOf(name: TableName, ctx: PlanContext): string {
+  const database = name.database ?? ctx.database;
+  if (database === null) throw new SqlError('ER_NO_DB_ERROR');
+  return database;
+}
+
+function resolveTable(name: TableName, ctx: PlanContext): TableDef {
+  const database = databaseOf(name, ctx);
+  const table = ctx.catalog.table(database, name.name);
+  if (table === undefined) throw new SqlError('ER_NO_SUCH_TABLE', [database, name.name]);
+  return table;
+}
+
+function binder(
+  table: TableDef | null,
+  ref: TableRef | null,
+  clause: Clause,
+  ctx: PlanContext,
+): Binder {
+  return new Binder({
+    table,
+    tableName: ref === null ? null : (ref.alias ?? ref.table.name),
+    clause,
+    currentDatabase: ctx.database,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// INSERT
+
+function planInsert(statement: Statement & { kind: 'insert' }, ctx: PlanContext): Plan {
+  const table = resolveTable(statement.table, ctx);
+  const targets = insertColumns(table, statement.columns);
+  const bind = binder(null, null, 'field list', ctx);
+  const rows = statement.rows.map((row, r) => {
+    if (row.length !== targets.length) {
+      throw new SqlError('ER_WRONG_VALUE_COUNT_ON_ROW', [r + 1]);
+    }
+    const values: PlanExpr[] = table.columns.map((column) => defaultExpr(column));
+    targets.forEach((columnIndex, i) => {
+      values[columnIndex] = bind.bind(row[i] as Expr);
+    });
+    return values;
+  });
+  return { kind: 'insert', table, rows };
+}
+
+function insertColumns(table: TableDef, names: readonly string[] | null): number[] {
+  if (names === null) {
+    const all = table.columns.map((_, i) => i);
+    return all;
+  }
+  const seen = new Set<number>();
+  const indexes = names.map((name) => {
+    const index = table.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (index === -1) throw new SqlError('ER_BAD_FIELD_ERROR', [name, 'field list']);
+    if (seen.has(index)) throw new SqlError('ER_FIELD_SPECIFIED_TWICE', [name]);
+    seen.add(index);
+    return index;
+  });
+  for (const [i, column] of table.columns.entries()) {
+    if (!seen.has(i) && column.defaultValue === null) {
+      throw new SqlError('ER_NO_DEFAULT_FOR_FIELD', [column.name]);
+    }
+  }
+  return indexes;
+}
+
+/** A column's DEFAULT as a constant of the column's own type. */
+function defaultExpr(column: ColumnDef): PlanExpr {
+  const value = column.defaultValue?.value ?? null;
+  const info = {
+    type: column.type,
+    nullable: value === null,
+    length: 0,
+    decimals: 0,
+    collationId: 63,
+  };
+  return { kind: 'const', info, value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SELECT
+
+function planSelect(statement: Statement & { kind: 'select' }, ctx: PlanContext): Plan {
+  const table = statement.from === null ? null : resolveTable(statement.from.table, ctx);
+  const fields = binder(table, statement.from, 'field list', ctx);
+  const outputs: OutputColumn[] = [];
+  const aliases: (string | null)[] = [];
+  for (const item of statement.items) {
+    for (const output of selectOutputs(item, table, statement.from, fields)) {
+      outputs.push(output);
+      aliases.push(item.kind === 'expr' ? item.alias : null);
+    }
+  }
+  const where =
+    statement.where === null
+      ? null
+      : binder(table, statement.from, 'where clause', ctx).bind(statement.where);
+  const orderBinder = binder(table, statement.from, 'order clause', ctx);
+  const sortKeys = statement.orderBy.map((o) => orderKey(o, outputs, aliases, orderBinder));
+  const limit = limitPlan(statement.limit);
+  if (table === null) {
+    return {
+      kind: 'select',
+      source: null,
+      filter: where,
+      outputs,
+      order: sortKeys.length > 0 ? sortKeys : null,
+      limit,
+    };
+  }
+  const { source, order } = sourceFor(table, where, sortKeys);
+  return { kind: 'select', source, filter: null, outputs, order, limit };
+}
+
+function selectOutputs(
+  item: SelectItem,
+  table: TableDef | null,
+  ref: TableRef | null,
+  bind: Binder,
+): OutputColumn[] {
+  if (item.kind === 'star') {
+    if (table === null || ref === null) throw new SqlError('ER_NO_TABLES_USED');
+    const shownTable = ref.alias ?? ref.table.name;
+    if (item.table !== null && item.table !== shownTable)
+      throw new SqlError('ER_BAD_TABLE_ERROR', [item.table]);
+    return table.columns.map((column, index) => ({
+      expr: bind.bind({ kind: 'column', database: null, table: null, name: column.name }),
+      column: tableColumnInfo(table, index, { name: column.name, table: shownTable }),
+    }));
+  }
+  const expr = bind.bind(item.expr);
+  if (expr.kind === 'column' && table !== null && ref !== null && item.expr.kind === 'column') {
+    const name = item.alias ?? item.expr.name;
+    return [
+      {
+        expr,
+        column: tableColumnInfo(table, expr.index, { name, table: ref.alias ?? ref.table.name }),
+      },
+    ];
+  }
+  return [{ expr, column: expressionInfo(item.alias ?? item.text, expr.info) }];
+}
+
+function orderKey(
+  item: OrderItem,
+  outputs: readonly OutputColumn[],
+  aliases: readonly (string | null)[],
+  bind: Binder,
+): SortKey {
+  const e = item.expr;
+  if (e.kind === 'literal' && e.literal.kind === 'int') {
+    const output = outputs[Number(e.literal.value) - 1];
+    if (e.literal.value < 1n || output === undefined) {
+      throw new SqlError('ER_BAD_FIELD_ERROR', [e.literal.value.toString(), 'order clause']);
+    }
+    return { expr: output.expr, descending: item.descending };
+  }
+  if (e.kind === 'column' && e.table === null) {
+    // A select-list alias wins over a table column of the same name, as in MySQL.
+    const folded = e.name.toLowerCase();
+    const index = aliases.findIndex((alias) => alias?.toLowerCase() === folded);
+    const output = outputs[index];
+    if (output !== undefined) return { expr: output.expr, descending: item.descending };
+  }
+  return { expr: bind.bind(e), descending: item.descending };
+}
+
+function limitValue(e: Expr): bigint {
+  if (e.kind === 'literal' && e.literal.kind === 'int' && e.literal.value >= 0n)
+    return e.literal.value;
+  throw new SqlError('ER_WRONG_ARGUMENTS', ['LIMIT']);
+}
+
+function limitPlan(limit: Limit | null): LimitPlan | null {
+  if (limit === null) return null;
+  return {
+    count: limitValue(limit.count),
+    offset: limit.offset === null ? 0n : limitValue(limit.offset),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// UPDATE, DELETE
+
+function planUpdate(statement: Statement & { kind: 'update' }, ctx: PlanContext): Plan {
+  const table = resolveTable(statement.table.table, ctx);
+  const fields = binder(table, statement.table, 'field list', ctx);
+  const assignments = statement.assignments.map((a) => {
+    const column = fields.bind(a.column);
+    if (column.kind !== 'column')
+      throw new SqlError('ER_BAD_FIELD_ERROR', [a.column.name, 'field list']);
+    return { column: column.index, expr: fields.bind(a.value) };
+  });
+  const where =
+    statement.where === null
+      ? null
+      : binder(table, statement.table, 'where clause', ctx).bind(statement.where);
+  const orderBinder = binder(table, statement.table, 'order clause', ctx);
+  const sortKeys = statement.orderBy.map((o) => ({
+    expr: orderBinder.bind(o.expr),
+    descending: o.descending,
+  }));
+  const { source, order } = sourceFor(table, where, sortKeys);
+  const limit = statement.limit === null ? null : limitValue(statement.limit);
+  return { kind: 'update', source, assignments, order, limit };
+}
+
+function planDelete(statement: Statement & { kind: 'delete' }, ctx: PlanContext): Plan {
+  const table = resolveTable(statement.table.table, ctx);
+  const where =
+    statement.where === null
+      ? null
+      : binder(table, statement.table, 'where clause', ctx).bind(statement.where);
+  const orderBinder = binder(table, statement.table, 'order clause', ctx);
+  const sortKeys = statement.orderBy.map((o) => ({
+    expr: orderBinder.bind(o.expr),
+    descending: o.descending,
+  }));
+  const { source, order } = sourceFor(table, where, sortKeys);
+  const limit = statement.limit === null ? null : limitValue(statement.limit);
+  return { kind: 'delete', source, order, limit };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access paths
+
+function sourceFor(
+  table: TableDef,
+  where: PlanExpr | null,
+  sortKeys: readonly SortKey[],
+): { source: TableSource; order: readonly SortKey[] | null } {
+  const { access, residual } = chooseAccess(table, where);
+  const byKey = orderFollowsKey(table, sortKeys);
+  const source: TableSource = { table, access, reverse: byKey === 'desc', residual };
+  if (sortKeys.length === 0 || byKey !== null) return { source, order: null };
+  return { source, order: sortKeys };
+}
+
+/** 'asc'/'desc' when sorting by `keys` is reading the primary key forwards/backwards. */
+function orderFollowsKey(table: TableDef, keys: readonly SortKey[]): 'asc' | 'desc' | null {
+  if (keys.length === 0 || keys.length > table.primaryKey.length) return null;
+  const descending = keys[0]?.descending === true;
+  for (const [i, key] of keys.entries()) {
+    if (
+      key.expr.kind !== 'column' ||
+      key.expr.index !== table.primaryKey[i] ||
+      key.descending !== descending
+    ) {
+      return null;
+    }
+  }
+  return descending ? 'desc' : 'asc';
+}
+
+function conjuncts(e: PlanExpr | null): PlanExpr[] {
+  if (e === null) return [];
+  if (e.kind === 'logic' && e.op === 'and') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  return [e];
+}
+
+function andAll(parts: readonly PlanExpr[]): PlanExpr | null {
+  if (parts.length === 0) return null;
+  return parts.reduce((left, right) => ({
+    kind: 'logic',
+    info: intInfo(1, left.info.nullable || right.info.nullable),
+    op: 'and',
+    left,
+    right,
+  }));
+}
+
+/** No column references: a constant within the statement. */
+export function isConstant(e: PlanExpr): boolean {
+  switch (e.kind) {
+    case 'const':
+    case 'system-variable':
+      return true;
+    case 'column':
+      return false;
+    case 'function':
+      return e.args.every(isConstant);
+    case 'arith':
+    case 'compare':
+    case 'logic':
+      return isConstant(e.left) && isConstant(e.right);
+    case 'neg':
+    case 'not':
+    case 'is':
+      return isConstant(e.operand);
+    case 'between':
+      return isConstant(e.operand) && isConstant(e.low) && isConstant(e.high);
+    case 'in':
+      return isConstant(e.operand) && e.list.every(isConstant);
+    case 'like':
+      return (
+        isConstant(e.operand) &&
+        isConstant(e.pattern) &&
+        (e.escape === null || isConstant(e.escape))
+      );
+    default:
+      return unreachable(e);
+  }
+}
+
+interface Constraint {
+  /** Position in the primary key. */
+  readonly keyPart: number;
+  readonly kind: 'eq' | 'range';
+  readonly values: readonly PlanExpr[];
+  readonly lower: readonly KeyBound[];
+  readonly upper: readonly KeyBound[];
+  /** The access path applies it exactly, so it leaves the residual. */
+  readonly exact: boolean;
+  readonly conjunct: PlanExpr;
+}
+
+/** Whether comparing key column `column` with `constant` in `mode` follows the key's order. */
+function sargable(
+  table: TableDef,
+  keyPart: number,
+  mode: CompareMode,
+  constant: PlanExpr,
+): { ok: boolean; exact: boolean } {
+  const column = table.columns[table.primaryKey[keyPart] as number] as ColumnDef;
+  const ct = constant.info.type;
+  switch (column.type.kind) {
+    case 'int':
+    case 'decimal':
+      // A quoted number (id = '5') compares as a double; its key bound narrows the scan and the
+      // comparison itself stays in the residual.
+      if (mode.kind === 'double' && ct.kind === 'string') return { ok: true, exact: false };
+      return { ok: mode.kind === 'int' || mode.kind === 'decimal', exact: true };
+    case 'string':
+      return {
+        ok: mode.kind === 'string' && mode.collation.name === collation(column.type.collation).name,
+        exact: true,
+      };
+    case 'datetime':
+      return { ok: mode.kind === 'datetime', exact: ct.kind === 'datetime' };
+    default:
+      return unreachable(column.type);
+  }
+}
+
+function keyPartOf(table: TableDef, e: PlanExpr): number {
+  return e.kind === 'column' ? table.primaryKey.indexOf(e.index) : -1;
+}
+
+const FLIP: Readonly<Record<string, string>> = {
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+  '=': '=',
+};
+
+function constraintOf(table: TableDef, c: PlanExpr): Constraint | undefined {
+  if (c.kind === 'compare' && c.op !== '<>') {
+    let [col, constant, op] = [c.left, c.right, c.op as string];
+    if (keyPartOf(table, col) === -1) [col, constant, op] = [c.right, c.left, FLIP[c.op] as string];
+    const keyPart = keyPartOf(table, col);
+    if (keyPart === -1 || !isConstant(constant)) return undefined;
+    const s = sargable(table, keyPart, c.mode, constant);
+    if (!s.ok) return undefined;
+    if (op === '=')
+      return {
+        keyPart,
+        kind: 'eq',
+        values: [constant],
+        lower: [],
+        upper: [],
+        exact: s.exact,
+        conjunct: c,
+      };
+    const bound = { expr: constant, inclusive: op.endsWith('=') };
+    const lower = op.startsWith('>') ? [bound] : [];
+    const upper = op.startsWith('<') ? [bound] : [];
+    return { keyPart, kind: 'range', values: [], lower, upper, exact: s.exact, conjunct: c };
+  }
+  if (c.kind === 'between' && !c.negated) {
+    const keyPart = keyPartOf(table, c.operand);
+    if (keyPart === -1 || !isConstant(c.low) || !isConstant(c.high)) return undefined;
+    const a = sargable(table, keyPart, c.mode, c.low);
+    const b = sargable(table, keyPart, c.mode, c.high);
+    if (!a.ok || !b.ok) return undefined;
+    const lower = [{ expr: c.low, inclusive: true }];
+    const upper = [{ expr: c.high, inclusive: true }];
+    return {
+      keyPart,
+      kind: 'range',
+      values: [],
+      lower,
+      upper,
+      exact: a.exact && b.exact,
+      conjunct: c,
+    };
+  }
+  if (c.kind === 'in' && !c.negated) {
+    const keyPart = keyPartOf(table, c.operand);
+    if (keyPart === -1 || !c.list.every(isConstant)) return undefined;
+    const checks = c.list.map((item) => sargable(table, keyPart, c.mode, item));
+    if (!checks.every((s) => s.ok)) return undefined;
+    return {
+      keyPart,
+      kind: 'eq',
+      values: c.list,
+      lower: [],
+      upper: [],
+      exact: checks.every((s) => s.exact),
+      conjunct: c,
+    };
+  }
+  return undefined;
+}
+
+export function chooseAccess(
+  table: TableDef,
+  where: PlanExpr | null,
+): { access: Access; residual: PlanExpr | null } {
+  const parts = conjuncts(where);
+  const constraints = parts
+    .map((p) => constraintOf(table, p))
+    .filter((c): c is Constraint => c !== undefined);
+  const used = new Set<PlanExpr>();
+  let prefixes: PlanExpr[][] = [[]];
+  let lower: KeyBound[] = [];
+  let upper: KeyBound[] = [];
+  let ranged = false;
+  for (let keyPart = 0; keyPart < table.primaryKey.length; keyPart++) {
+    const mine = constraints.filter((c) => c.keyPart === keyPart);
+    const eq = mine.find((c) => c.kind === 'eq');
+    if (eq !== undefined && prefixes.length * eq.values.length <= PLAN_POINT_KEYS_MAX) {
+      prefixes = prefixes.flatMap((p) => eq.values.map((v) => [...p, v]));
+      if (eq.exact) used.add(eq.conjunct);
+      continue;
+    }
+    const ranges = mine.filter((c) => c.kind === 'range');
+    if (ranges.length > 0) {
+      ranged = true;
+      lower = ranges.flatMap((c) => c.lower);
+      upper = ranges.flatMap((c) => c.upper);
+      for (const c of ranges) if (c.exact) used.add(c.conjunct);
+    }
+    break;
+  }
+  const residual = andAll(parts.filter((p) => !used.has(p)));
+  const depth = prefixes[0]?.length ?? 0;
+  if (depth === 0 && !ranged) return { access: { kind: 'full-scan' }, residual: where };
+  if (depth === table.primaryKey.length)
+    return { access: { kind: 'pk-lookup', keys: prefixes }, residual };
+  return { access: { kind: 'pk-range', prefixes, lower, upper }, residual };
+}
