@@ -110,13 +110,62 @@ export interface SessionStatus {
   readonly inTransaction: boolean;
   /** Warnings of the last statement, for OK and EOF packets. */
   readonly warningCount: number;
+  /** character_set_client: how the server decodes statement text and string parameters. */
+  readonly charsetClient: WireCharset;
+  /** character_set_results: how the server encodes strings in results; 'binary' = raw bytes. */
+  readonly charsetResults: WireCharset;
+  /** wait_timeout in seconds: how long the server lets this connection idle. */
+  readonly waitTimeoutSeconds: number;
+}
+
+/** The character sets the wire carries (issue 4): names as in SET NAMES. */
+export type WireCharset = 'utf8mb4' | 'utf8mb3' | 'latin1' | 'binary';
+
+/**
+ * A statement prepared once and executed many times (COM_STMT_PREPARE / EXECUTE, and SQL
+ * PREPARE). The engine parses and plans at prepare; execute binds the parameters.
+ * Parameter values use the same representation as result values (see the top of this file),
+ * decoded by the server from the binary protocol: integers as bigint, DOUBLE/FLOAT as number,
+ * DECIMAL and strings as string, DATETIME as 'YYYY-MM-DD hh:mm:ss[.ffffff]', blobs as Buffer.
+ */
+export interface PreparedStatement {
+  readonly paramCount: number;
+  /** Result columns as known at prepare; empty for statements that return no rows. */
+  readonly columns: readonly ColumnInfo[];
+  /** Rejects with SqlError. Calls are serialized like Session.execute. */
+  execute(params: readonly SqlValue[]): Promise<Result>;
+  close(): void;
+}
+
+/** A column as COM_FIELD_LIST reports it: its definition plus its default value. */
+export interface FieldListColumn {
+  readonly column: ColumnInfo;
+  /** The default as text, or null when the column has none. */
+  readonly defaultValue: string | null;
 }
 
 export interface Session {
-  /** Runs exactly one SQL statement. Rejects with SqlError. */
-  execute(sql: string): Promise<Result>;
+  /**
+   * Runs exactly one SQL statement. The text arrives as the client's bytes (a Buffer) so that
+   * literals holding raw non-UTF-8 bytes (mysqldump's BLOBs) survive; a string is taken as
+   * already decoded. Rejects with SqlError.
+   */
+  execute(sql: string | Buffer): Promise<Result>;
+  /** COM_STMT_PREPARE. Rejects with SqlError (1461 when max_prepared_stmt_count is reached). */
+  prepare(sql: string | Buffer): Promise<PreparedStatement>;
   /** COM_INIT_DB. Rejects with SqlError ER_BAD_DB_ERROR when the database does not exist. */
   useDatabase(name: string): Promise<void>;
+  /** COM_FIELD_LIST: the columns of a table in the current database matching a LIKE wildcard. */
+  fieldList(table: string, wildcard: string): Promise<readonly FieldListColumn[]>;
+  /**
+   * COM_RESET_CONNECTION: rolls back, drops temporary state (user variables, prepared
+   * statements, session variables back to their global values), keeps user and database.
+   */
+  reset(): Promise<void>;
+  /** COM_CHANGE_USER, after the server has authenticated the new user: reset, then switch. */
+  changeUser(user: string, host: string, database: string | null): Promise<void>;
+  /** A system variable's session value (e.g. 'max_allowed_packet'), or undefined if unknown. */
+  systemVariable(name: string): SqlValue | undefined;
   readonly status: SessionStatus;
   close(): Promise<void>;
 }
@@ -125,9 +174,34 @@ export interface SessionInit {
   readonly connectionId: number;
   readonly user: string;
   readonly host: string;
+  /** The handshake's character set, as a wire charset: sets the session's character_set_*. */
+  readonly charset?: WireCharset;
+  /** Called when KILL CONNECTION (or KILL) names this session: the server closes the socket. */
+  readonly onKill?: () => void;
+}
+
+/** An account as stored in the catalog, for the server's authentication. */
+export interface Account {
+  readonly user: string;
+  readonly host: string;
+  readonly plugin: 'mysql_native_password' | 'caching_sha2_password';
+  /**
+   * What MySQL stores in mysql.user.authentication_string: for mysql_native_password '*' and
+   * the hex of SHA1(SHA1(password)), for caching_sha2_password '$A$005$' + salt + hash; '' for
+   * an empty password.
+   */
+  readonly authString: string;
+  readonly locked: boolean;
 }
 
 export interface Engine {
   openSession(init: SessionInit): Session;
+  /**
+   * The account that user@host logs in as (MySQL's matching: exact host before patterns such as
+   * '%'), or undefined. 'localhost' is the host of loopback connections.
+   */
+  findAccount(user: string, host: string): Promise<Account | undefined>;
+  /** COM_STATISTICS: 'Uptime: … Threads: … Questions: …' as MySQL words it. */
+  statistics(): string;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { StorageClient } from '../storage/index.js';
-import type { Engine, Session, SessionInit } from './api.js';
+import type { Account, Engine, Session, SessionInit } from './api.js';
 import type { Trees } from './btree/api.js';
 import { openTrees } from './btree/index.js';
 import { Catalog } from './catalog/catalog.js';
@@ -35,8 +35,25 @@ class EngineImpl implements Engine, EngineCore {
     private readonly closeTrees: () => Promise<void>,
   ) {}
 
+  private readonly startedAt = Date.now();
+  private sessionsOpened = 0;
+
   openSession(init: SessionInit): Session {
+    this.sessionsOpened++;
     return new EngineSession(this, init);
+  }
+
+  /** Accounts live in the catalog from issue 4 on; until then the server knows only root. */
+  async findAccount(): Promise<Account | undefined> {
+    return undefined;
+  }
+
+  statistics(): string {
+    const uptime = Math.max(1, Math.floor((Date.now() - this.startedAt) / 1000));
+    return (
+      `Uptime: ${uptime}  Threads: ${this.sessionsOpened}  Questions: 0  Slow queries: 0  ` +
+      `Opens: 0  Flush tables: 1  Open tables: 0  Queries per second avg: 0.000`
+    );
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,11 @@
  * This file is the only import server/ may use.
  */
 export type {
+  Account,
   ColumnInfo,
+  FieldListColumn,
+  PreparedStatement,
+  WireCharset,
   ColumnType,
   Engine,
   Result,

@@ -24,7 +24,17 @@
  * (ER_ERROR_DURING_COMMIT: outcome unknown), never as an OK.
  */
 import type { Logger } from 'pino';
-import type { ColumnInfo, Result, Row, Session, SessionInit, SessionStatus } from './api.js';
+import type {
+  ColumnInfo,
+  FieldListColumn,
+  PreparedStatement,
+  Result,
+  Row,
+  Session,
+  SessionInit,
+  SessionStatus,
+  SqlValue,
+} from './api.js';
 import type { Mtr, Trees } from './btree/api.js';
 import type { Catalog } from './catalog/catalog.js';
 import { SqlError } from './errors.js';
@@ -40,6 +50,7 @@ import {
 } from './sql/execute.js';
 import type { EvalContext, SessionFacts } from './sql/expr.js';
 import { parse } from './sql/parse.js';
+import { systemVariable } from './sql/system-variables.js';
 import type { Plan } from './sql/plan.js';
 import { planStatement } from './sql/planner.js';
 import { type Warning, showDatabases, showTables, showWarnings } from './sql/show.js';
@@ -91,7 +102,7 @@ export class EngineSession implements Session {
 
   constructor(
     private readonly core: EngineCore,
-    private readonly init: SessionInit,
+    private init: SessionInit,
   ) {
     this.log = core.log.child({ conn: init.connectionId, user: init.user });
   }
@@ -102,7 +113,37 @@ export class EngineSession implements Session {
       autocommit: true,
       inTransaction: false,
       warningCount: this.warningCount,
+      charsetClient: 'utf8mb4',
+      charsetResults: 'utf8mb4',
+      waitTimeoutSeconds: 28_800,
     };
+  }
+
+  async prepare(): Promise<PreparedStatement> {
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['prepared statements (issue 4)']);
+  }
+
+  async fieldList(): Promise<readonly FieldListColumn[]> {
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['COM_FIELD_LIST (issue 4)']);
+  }
+
+  async reset(): Promise<void> {
+    this.warnings = [];
+    this.warningCount = 0;
+  }
+
+  async changeUser(user: string, host: string, database: string | null): Promise<void> {
+    await this.reset();
+    this.init = { ...this.init, user, host };
+    this.database = null;
+    if (database !== null) await this.useDatabase(database);
+  }
+
+  systemVariable(name: string): SqlValue | undefined {
+    const variable = systemVariable(name);
+    if (variable === undefined) return undefined;
+    const value = variable.value;
+    return typeof value === 'object' && value !== null ? value.toString() : value;
   }
 
   async useDatabase(name: string): Promise<void> {
@@ -119,7 +160,8 @@ export class EngineSession implements Session {
     this.closed = true;
   }
 
-  async execute(sql: string): Promise<Result> {
+  async execute(text: string | Buffer): Promise<Result> {
+    const sql = typeof text === 'string' ? text : text.toString('utf8');
     if (this.closed) throw new SqlError('ER_UNKNOWN_ERROR', ['session closed']);
     if (this.core.closing) throw new SqlError('ER_SERVER_SHUTDOWN');
     const warnings = new StatementWarnings();

@@ -9,9 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import {
+  type Account,
   type ColumnInfo,
   type ColumnType,
   type Engine,
+  type FieldListColumn,
+  type PreparedStatement,
   type Result,
   type Row,
   type Session,
@@ -35,6 +38,14 @@ export class FakeEngine implements Engine {
     return session;
   }
 
+  async findAccount(): Promise<Account | undefined> {
+    return undefined;
+  }
+
+  statistics(): string {
+    return `Uptime: 1  Threads: ${this.sessions.length}  Questions: 0`;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -47,6 +58,9 @@ export class FakeSession implements Session {
     autocommit: true,
     inTransaction: false,
     warningCount: 0,
+    charsetClient: 'utf8mb4',
+    charsetResults: 'utf8mb4',
+    waitTimeoutSeconds: 28_800,
   };
   closeCount = 0;
   #busy = false;
@@ -56,7 +70,8 @@ export class FakeSession implements Session {
     readonly init: SessionInit,
   ) {}
 
-  async execute(sql: string): Promise<Result> {
+  async execute(text: string | Buffer): Promise<Result> {
+    const sql = typeof text === 'string' ? text : text.toString('utf8');
     assert(this.closeCount === 0, 'execute on a closed session');
     assert(!this.#busy, 'calls on a session are serialized');
     this.executed.push(sql);
@@ -72,6 +87,24 @@ export class FakeSession implements Session {
     assert(this.closeCount === 0, 'useDatabase on a closed session');
     if (!this.engine.databases.has(name)) throw new SqlError('ER_BAD_DB_ERROR', [name]);
     this.status = { ...this.status, database: name };
+  }
+
+  async prepare(): Promise<PreparedStatement> {
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['prepared statements in the fake engine']);
+  }
+
+  async fieldList(): Promise<readonly FieldListColumn[]> {
+    return [];
+  }
+
+  async reset(): Promise<void> {}
+
+  async changeUser(_user: string, _host: string, database: string | null): Promise<void> {
+    this.status = { ...this.status, database };
+  }
+
+  systemVariable(): undefined {
+    return undefined;
   }
 
   async close(): Promise<void> {
