@@ -1,0 +1,30 @@
+-- CREATE TABLE with the walking skeleton's column types and a PRIMARY KEY; DROP TABLE.
+CREATE TABLE numbers (
+  id BIGINT NOT NULL PRIMARY KEY,
+  t TINYINT,
+  s SMALLINT,
+  m MEDIUMINT,
+  i INT,
+  u INT UNSIGNED,
+  bu BIGINT UNSIGNED
+);
+CREATE TABLE strings (
+  id INT NOT NULL,
+  v VARCHAR(20) NOT NULL,
+  c CHAR(5),
+  body TEXT,
+  PRIMARY KEY (id)
+);
+CREATE TABLE money (id INT PRIMARY KEY, amount DECIMAL(10,2), rate DECIMAL(5,4) NOT NULL);
+CREATE TABLE events (id INT PRIMARY KEY, at DATETIME NOT NULL, maybe DATETIME);
+CREATE TABLE IF NOT EXISTS money (id INT PRIMARY KEY);
+INSERT INTO numbers VALUES (1, 1, 2, 3, 4, 5, 6);
+SELECT * FROM numbers;
+SELECT * FROM strings;
+DROP TABLE events;
+DROP TABLE IF EXISTS events;
+DROP TABLE numbers, strings;
+-- error 1146
+SELECT * FROM numbers;
+CREATE TABLE numbers (id INT PRIMARY KEY);
+SELECT * FROM numbers;

@@ -1,0 +1,23 @@
+-- Transactions (not in the walking skeleton): BEGIN/COMMIT/ROLLBACK, autocommit, savepoints;
+-- the status flags a client sees (in-transaction, autocommit) are compared too.
+CREATE TABLE acct (id INT PRIMARY KEY, balance INT NOT NULL);
+INSERT INTO acct VALUES (1, 100), (2, 50);
+BEGIN;
+UPDATE acct SET balance = balance - 30 WHERE id = 1;
+UPDATE acct SET balance = balance + 30 WHERE id = 2;
+COMMIT;
+SELECT * FROM acct ORDER BY id;
+START TRANSACTION;
+DELETE FROM acct WHERE id = 2;
+SELECT * FROM acct ORDER BY id;
+ROLLBACK;
+SELECT * FROM acct ORDER BY id;
+SET autocommit = 0;
+INSERT INTO acct VALUES (3, 0);
+SAVEPOINT s1;
+UPDATE acct SET balance = 999 WHERE id = 3;
+ROLLBACK TO SAVEPOINT s1;
+SELECT * FROM acct ORDER BY id;
+COMMIT;
+SET autocommit = 1;
+SELECT * FROM acct ORDER BY id;
