@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../testing/prng.js';
 import { type PageId, page as pg } from '../../storage/index.js';
 import { ENTRY_SIZE_MAX } from './api.js';
 import { chooseSplit } from './btree.js';
@@ -9,17 +10,6 @@ import { openTrees, type OpenTrees } from './trees.js';
 
 const log = pino({ level: 'silent' });
 
-/** mulberry32: a small seeded PRNG, so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function keyOf(n: number): Buffer {
   const key = Buffer.alloc(4);
@@ -46,7 +36,8 @@ async function open(storage: MemoryStorage, poolPages = 256): Promise<OpenTrees>
 describe('B-tree', () => {
   it('matches a map oracle under a random workload, with splits, deletes and restarts', async () => {
     const seed = Number(process.env.SEED ?? 1);
-    const random = prng(seed);
+    const prng = new Prng(seed);
+    const random = (): number => prng.next();
     const storage = new MemoryStorage();
     let trees = await open(storage, 64);
     let mtr = await trees.begin();
@@ -91,7 +82,8 @@ describe('B-tree', () => {
     const root = await trees.createTree(mtr);
     for (let n = 0; n < 2000; n += 2) await trees.insert(mtr, root, keyOf(n), Buffer.alloc(50));
     await trees.commit(mtr);
-    const random = prng(7);
+    const prng = new Prng(7);
+    const random = (): number => prng.next();
     for (let i = 0; i < 200; i++) {
       const a = Math.floor(random() * 2100) - 50;
       const b = a + Math.floor(random() * 300);
@@ -142,7 +134,8 @@ describe('B-tree', () => {
     const storage = new MemoryStorage();
     const client = new MemoryStorageClient(storage);
     const trees = await openTrees({ storage: client, log, bufferPoolPages: 1024 });
-    const random = prng(3);
+    const prng = new Prng(3);
+    const random = (): number => prng.next();
     const mtr = await trees.begin();
     const root = await trees.createTree(mtr);
     for (let i = 0; i < 3000; i++) {

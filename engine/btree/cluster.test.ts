@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Prng } from '../testing/prng.js';
 import { type EmbeddedCluster, type PageId, createEmbeddedCluster, page as pg } from '../../storage/index.js';
 import { SqlError } from '../errors.js';
 import { openTrees, type OpenTrees } from './trees.js';
@@ -43,16 +44,6 @@ function keyOf(n: number): Buffer {
   return key;
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function count(trees: OpenTrees, root: PageId): Promise<number> {
   let n = 0;
@@ -64,7 +55,8 @@ describe('B-trees on the six-node storage tier', () => {
   it('every page the writer holds equals the page storage materialises at its LSN', async () => {
     const dir = tempDir();
     let [cluster, trees] = await start(dir);
-    const random = prng(42);
+    const prng = new Prng(42);
+    const random = (): number => prng.next();
     let mtr = await trees.begin();
     const root = await trees.createTree(mtr);
     await trees.commit(mtr);
