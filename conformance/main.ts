@@ -3,7 +3,7 @@
  * differential SQL cases and the real-client runners against both, prints every check and a
  * summary, writes the summary as JSON for .ci/run, and exits non-zero if any check failed.
  *
- *   node dist/conformance/main.js [--suite sql|clients] [--filter TEXT] [--clients a,b]
+ *   node dist/conformance/main.js [--suite sql|clients|isolation] [--filter TEXT] [--clients a,b]
  *                                 [--summary FILE]
  *
  * Sides come from the environment (harness/sides.ts): MYSQL_URL, BOREALIS_URL, BOREALIS,
@@ -27,6 +27,10 @@ import {
 } from './ledger.js';
 import { formatSummary, Reporter, writeSummary } from './report.js';
 import { runCases } from './sql/run-cases.js';
+import {
+  ISOLATION_DIFFERENCES_FILE, ISOLATION_SCRIPTS_DIR, isolationScope, runIsolation,
+} from './isolation/run-isolation.js';
+import { runWorkloads } from './isolation/workloads.js';
 
 interface Options {
   readonly suites: ReadonlySet<string>;
@@ -46,7 +50,7 @@ function parseOptions(argv: readonly string[]): Options {
     },
   });
   return {
-    suites: new Set(values.suite ?? ['sql', 'clients']),
+    suites: new Set(values.suite ?? ['sql', 'isolation', 'clients']),
     filter: values.filter,
     clients: values.clients?.split(',').filter((c) => c !== ''),
     summaryFile: values.summary ?? path.join(OUTPUT_DIR, 'summary.json'),
@@ -91,6 +95,15 @@ async function runSuites(
       reference: sides.reference, target: sides.target, casesDir: CASES_DIR,
       filter: options.filter, ledger: ledgers.differences, reporter, beforeEach,
     });
+  }
+  if (options.suites.has('isolation')) {
+    const entries = parseLedger('isolation/known-differences',
+      readFileSync(ISOLATION_DIFFERENCES_FILE, 'utf8')).filter((e) => differenceApplies(e, run));
+    await runIsolation({
+      reference: sides.reference, target: sides.target, scriptsDir: ISOLATION_SCRIPTS_DIR,
+      filter: options.filter, ledger: new Ledger(entries, isolationScope), reporter, beforeEach,
+    });
+    await runWorkloads([sides.reference, sides.target], reporter, options.filter, beforeEach);
   }
   if (options.suites.has('clients')) {
     const runners = CLIENT_RUNNERS.filter((r) => options.clients === undefined ||

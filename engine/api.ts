@@ -2,8 +2,10 @@
  * The seam between server/ and engine/: all the server may know of the engine.
  *
  * Concurrency contract: one Session per connection; the server serializes calls on a Session (it
- * never calls `execute` again before the previous call's rows have been consumed). Different
- * Sessions run concurrently; the engine protects its shared state itself.
+ * never calls `execute` again before the previous call's rows have been consumed, except for
+ * the rows of a prepared statement's cursor (COM_STMT_FETCH), which stay open across later calls
+ * until fetched or closed, as MySQL's materialized cursors do). Different Sessions run
+ * concurrently; the engine protects its shared state itself.
  *
  * Values cross the seam in one representation per column type, so the server can encode them in
  * the text or the binary protocol without knowing SQL:

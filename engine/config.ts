@@ -14,6 +14,12 @@ export const STATEMENT_BYTES_MAX = 64 * 1024 * 1024;
  */
 export const PARSE_CACHE_ENTRIES = 1_000;
 
+/**
+ * Normalised statement texts whose parse and plans the plan cache keeps (sql/plan-cache.ts),
+ * engine-wide, least recently used dropped first.
+ */
+export const PLAN_CACHE_ENTRIES = 1_000;
+
 /** Texts longer than this are parsed every time rather than cached (they are rarely repeated). */
 export const PARSE_CACHE_TEXT_CHARS_MAX = 16 * 1024;
 
@@ -62,3 +68,23 @@ assert(RESULT_BATCH_ROWS > 0, 'batches are not empty');
 assert(KEY_BYTES_MAX < ROW_ENTRY_BYTES_MAX, 'a key leaves room for its row');
 assert(DECIMAL_SCALE_MAX <= DECIMAL_PRECISION_MAX, 'scale ≤ precision');
 assert(VARCHAR_CHARS_MAX * 4 < 65_536, 'VARCHAR fits MySQL row limit');
+
+// -- issue 5: transactions and locks ------------------------------------------------------------
+
+/**
+ * Memory a transaction's write set may take (entries, undo records and their overhead). Every
+ * uncommitted change lives in memory until COMMIT applies it in one mini-transaction, whose
+ * touched pages stay pinned until it ships, so this also bounds one commit's pinned pages. Past it
+ * a statement fails with ER_TRANS_CACHE_FULL (1197), as MySQL's binlog cache does.
+ */
+export const WRITE_SET_BYTES_MAX = 128 * 1024 * 1024;
+
+/** innodb_lock_wait_timeout: MySQL's default and bounds, in seconds. */
+export const LOCK_WAIT_TIMEOUT_DEFAULT_S = 50;
+export const LOCK_WAIT_TIMEOUT_MAX_S = 1_073_741_824;
+
+/** Row locks held by all transactions together; past it a lock request fails (1206-like). */
+export const LOCKS_MAX = 4_000_000;
+
+assert(WRITE_SET_BYTES_MAX >= 1024 * 1024, 'a write set holds at least a megabyte');
+assert(LOCK_WAIT_TIMEOUT_DEFAULT_S <= LOCK_WAIT_TIMEOUT_MAX_S, 'lock wait default within bounds');

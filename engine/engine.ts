@@ -13,7 +13,16 @@ import type { Trees } from './btree/api.js';
 import { openTrees } from './btree/index.js';
 import { Catalog } from './catalog/catalog.js';
 import { Latch } from './latch.js';
+import { type EngineClock, systemEngineClock } from './clock.js';
 import { type EngineCore, EngineSession } from './session.js';
+import type { SessionServices } from './session-extras.js';
+import { GlobalVariables } from './variables/session-variables.js';
+import { GlobalStatus } from './variables/status.js';
+import { PLAN_CACHE_ENTRIES } from './config.js';
+import { PlanCache } from './sql/plan-cache.js';
+import { ProcessList } from './process-list.js';
+import { TransactionManager } from './txn/manager.js';
+import type { TransactionLimits } from './txn/transaction.js';
 
 export interface EngineOptions {
   readonly storage: StorageClient;
@@ -22,10 +31,18 @@ export interface EngineOptions {
   readonly trees?: Trees;
   /** Buffer pool size in 16 KiB pages when the engine opens its own Trees. */
   readonly bufferPoolPages?: number;
+  /** The clock (tests drive their own); the system clock by default. */
+  readonly clock?: EngineClock;
+  /** Plan cache capacity in normalised texts (0 turns it off); PLAN_CACHE_ENTRIES by default. */
+  readonly planCacheEntries?: number;
+  /** A transaction's write-set bound (WRITE_SET_BYTES_MAX unless a test says otherwise). */
+  readonly writeSetBytesMax?: number;
 }
 
 class EngineImpl implements Engine, EngineCore {
   closing = false;
+  readonly transactions: TransactionManager;
+  readonly services: SessionServices;
 
   constructor(
     readonly trees: Trees,
@@ -33,13 +50,25 @@ class EngineImpl implements Engine, EngineCore {
     readonly latch: Latch,
     readonly log: Logger,
     private readonly closeTrees: () => Promise<void>,
-  ) {}
-
-  private readonly startedAt = Date.now();
-  private sessionsOpened = 0;
+    clock: EngineClock,
+    txnLimits?: TransactionLimits,
+    planCacheEntries: number = PLAN_CACHE_ENTRIES,
+  ) {
+    this.transactions = new TransactionManager(trees, catalog, latch, log, txnLimits);
+    const status = new GlobalStatus(clock, () => ({
+      open: catalog.databaseNames().reduce((n, db) => n + catalog.tableNames(db).length, 0),
+      opened: catalog.tablesOpened,
+    }));
+    this.services = {
+      clock,
+      globals: new GlobalVariables(),
+      status,
+      planCache: new PlanCache(planCacheEntries),
+      processes: new ProcessList(clock),
+    };
+  }
 
   openSession(init: SessionInit): Session {
-    this.sessionsOpened++;
     return new EngineSession(this, init);
   }
 
@@ -49,11 +78,7 @@ class EngineImpl implements Engine, EngineCore {
   }
 
   statistics(): string {
-    const uptime = Math.max(1, Math.floor((Date.now() - this.startedAt) / 1000));
-    return (
-      `Uptime: ${uptime}  Threads: ${this.sessionsOpened}  Questions: 0  Slow queries: 0  ` +
-      `Opens: 0  Flush tables: 1  Open tables: 0  Queries per second avg: 0.000`
-    );
+    return this.services.status.statistics();
   }
 
   async close(): Promise<void> {
@@ -89,5 +114,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   }
   const catalog = await Catalog.load(trees);
   log.info({ databases: catalog.databaseNames().length }, 'catalog loaded');
-  return new EngineImpl(trees, catalog, new Latch(), log, closeTrees);
+  const txnLimits =
+    options.writeSetBytesMax === undefined ? undefined : { writeSetBytesMax: options.writeSetBytesMax };
+  return new EngineImpl(
+    trees,
+    catalog,
+    new Latch(),
+    log,
+    closeTrees,
+    options.clock ?? systemEngineClock,
+    txnLimits,
+    options.planCacheEntries,
+  );
 }

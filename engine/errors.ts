@@ -224,6 +224,193 @@ export const ER = {
     sqlState: 'HY000',
     message: 'Got error %d "%s" during COMMIT',
   },
+  // -- issue 4: variables, prepared statements, sessions, accounts ------------------------------
+  ER_WRONG_TYPE_FOR_VAR: {
+    errno: 1232,
+    sqlState: '42000',
+    message: "Incorrect argument type to variable '%s'",
+  },
+  ER_LOCAL_VARIABLE: {
+    errno: 1228,
+    sqlState: 'HY000',
+    message: "Variable '%s' is a SESSION variable and can't be used with SET GLOBAL",
+  },
+  ER_GLOBAL_VARIABLE: {
+    errno: 1229,
+    sqlState: 'HY000',
+    message: "Variable '%s' is a GLOBAL variable and should be set with SET GLOBAL",
+  },
+  ER_INCORRECT_GLOBAL_LOCAL_VAR: {
+    errno: 1238,
+    sqlState: 'HY000',
+    message: "Variable '%s' is a %s variable",
+  },
+  ER_VARIABLE_IS_READONLY: {
+    errno: 1621,
+    sqlState: 'HY000',
+    message: "%s variable '%s' is read-only. Use SET %s to assign the value",
+  },
+  ER_UNKNOWN_CHARACTER_SET: {
+    errno: 1115,
+    sqlState: '42000',
+    message: "Unknown character set: '%s'",
+  },
+  ER_COLLATION_CHARSET_MISMATCH: {
+    errno: 1253,
+    sqlState: '42000',
+    message: "COLLATION '%s' is not valid for CHARACTER SET '%s'",
+  },
+  ER_UNKNOWN_TIME_ZONE: {
+    errno: 1298,
+    sqlState: 'HY000',
+    message: "Unknown or incorrect time zone: '%s'",
+  },
+  ER_SPECIFIC_ACCESS_DENIED_ERROR: {
+    errno: 1227,
+    sqlState: '42000',
+    message: 'Access denied; you need (at least one of) the %s privilege(s) for this operation',
+  },
+  ER_TABLEACCESS_DENIED_ERROR: {
+    errno: 1142,
+    sqlState: '42000',
+    message: "%s command denied to user '%s'@'%s' for table '%s'",
+  },
+  ER_NO_SUCH_THREAD: { errno: 1094, sqlState: 'HY000', message: 'Unknown thread id: %s' },
+  ER_KILL_DENIED_ERROR: { errno: 1095, sqlState: 'HY000', message: 'You are not owner of thread %s' },
+  ER_MAX_PREPARED_STMT_COUNT_REACHED: {
+    errno: 1461,
+    sqlState: '42000',
+    message: "Can't create more than max_prepared_stmt_count statements (current value: %s)",
+  },
+  ER_UNKNOWN_STMT_HANDLER: {
+    errno: 1243,
+    sqlState: 'HY000',
+    message: 'Unknown prepared statement handler (%s) given to %s',
+  },
+  ER_UNSUPPORTED_PS: {
+    errno: 1295,
+    sqlState: 'HY000',
+    message: 'This command is not supported in the prepared statement protocol yet',
+  },
+  ER_CANNOT_USER: { errno: 1396, sqlState: 'HY000', message: 'Operation %s failed for %s' },
+  ER_PASSWORD_NO_MATCH: {
+    errno: 1133,
+    sqlState: '28000',
+    message: "Can't find any matching row in the user table",
+  },
+  ER_NONEXISTING_GRANT: {
+    errno: 1141,
+    sqlState: '42000',
+    message: "There is no such grant defined for user '%s' on host '%s'",
+  },
+  ER_NONEXISTING_TABLE_GRANT: {
+    errno: 1147,
+    sqlState: '42000',
+    message: "There is no such grant defined for user '%s' on host '%s' on table '%s'",
+  },
+  ER_CANT_CREATE_USER_WITH_GRANT: {
+    errno: 1410,
+    sqlState: '42000',
+    message: 'You are not allowed to create a user with GRANT',
+  },
+  ER_PLUGIN_IS_NOT_LOADED: { errno: 1524, sqlState: 'HY000', message: "Plugin '%s' is not loaded" },
+  ER_WRONG_STRING_LENGTH: {
+    errno: 1470,
+    sqlState: 'HY000',
+    message: "String '%s' is too long for %s (should be no longer than %d)",
+  },
+  ER_USER_DOES_NOT_EXIST: {
+    errno: 3162,
+    sqlState: 'HY000',
+    message: 'Authorization ID %s does not exist.',
+  },
+  ER_USER_ALREADY_EXISTS: {
+    errno: 3163,
+    sqlState: 'HY000',
+    message: 'Authorization ID %s already exists.',
+  },
+  ER_ILLEGAL_GRANT_FOR_TABLE: {
+    errno: 1144,
+    sqlState: '42000',
+    message: 'Illegal GRANT/REVOKE command; please consult the manual to see which privileges can be used',
+  },
+  ER_CANT_USE_OPTION_HERE: {
+    errno: 1234,
+    sqlState: '42000',
+    message: "Incorrect usage/placement of '%s'",
+  },
+  // -- issue 5: transactions, locks, indexes, AUTO_INCREMENT --------------------------------------
+  ER_TRANS_CACHE_FULL: {
+    errno: 1197,
+    sqlState: 'HY000',
+    message: "Multi-statement transaction required more than 'max_binlog_cache_size' bytes of storage; increase this mysqld variable and try again",
+  },
+  ER_CANT_CHANGE_TX_CHARACTERISTICS: {
+    errno: 1568,
+    sqlState: '25001',
+    message: "Transaction characteristics can't be changed while a transaction is in progress",
+  },
+  ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: {
+    errno: 1792,
+    sqlState: '25006',
+    message: 'Cannot execute statement in a READ ONLY transaction.',
+  },
+  ER_LOCK_NOWAIT: {
+    errno: 3572,
+    sqlState: 'HY000',
+    message: 'Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.',
+  },
+  ER_TABLE_DEF_CHANGED: {
+    errno: 1412,
+    sqlState: 'HY000',
+    message: 'Table definition has changed, please retry transaction',
+  },
+  ER_CANT_DROP_FIELD_OR_KEY: {
+    errno: 1091,
+    sqlState: '42000',
+    message: "Can't DROP '%s'; check that column/key exists",
+  },
+  ER_KEY_DOES_NOT_EXITS: {
+    errno: 1176,
+    sqlState: '42000',
+    message: "Key '%s' doesn't exist in table '%s'",
+  },
+  ER_WRONG_SUB_KEY: {
+    errno: 1089,
+    sqlState: 'HY000',
+    message: "Incorrect prefix key; the used key part isn't a string, the used length is longer than the key part, or the storage engine doesn't support unique prefix keys",
+  },
+  ER_TOO_MANY_KEY_PARTS: {
+    errno: 1070,
+    sqlState: '42000',
+    message: 'Too many key parts specified; max %d parts allowed',
+  },
+  ER_AUTOINC_READ_FAILED: {
+    errno: 1467,
+    sqlState: 'HY000',
+    message: 'Failed to read auto-increment value from storage engine',
+  },
+  ER_WRONG_NAME_FOR_INDEX: { errno: 1280, sqlState: '42000', message: "Incorrect index name '%s'" },
+  ER_DUP_INDEX: {
+    errno: 1831,
+    sqlState: 'HY000',
+    message: "Duplicate index '%s' defined on the table '%s.%s'. This is deprecated and will be disallowed in a future release.",
+  },
+  ER_BLOB_USED_AS_KEY: {
+    errno: 1073,
+    sqlState: '42000',
+    message: "BLOB column '%s' can't be used in key specification with the used table type",
+  },
+  ER_LOCK_TABLE_FULL: {
+    errno: 1206,
+    sqlState: 'HY000',
+    message: 'The total number of locks exceeds the lock table size',
+  },
+  ER_INVALID_JSON_TEXT: {
+    errno: 3140,
+    sqlState: '22032',
+    message: 'Invalid JSON text: "%s" at position %d in value for column \'%s\'.',
+  },
 } as const satisfies Record<string, { errno: number; sqlState: string; message: string }>;
 
 export type ErrorName = keyof typeof ER;

@@ -20,3 +20,4 @@ export type {
 export { COLUMN_FLAG } from './api.js';
 export { ER, SqlError, type ErrorName } from './errors.js';
 export { createEngine, type EngineOptions } from './engine.js';
+export { splitStatements } from './sql/split.js';

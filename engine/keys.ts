@@ -132,8 +132,9 @@ export function keyPartBytesMax(type: SqlType): number {
     case 'datetime':
       return 8;
     case 'string':
-      // MySQL counts 4 bytes a character for utf8mb4; the weight bytes are checked per row.
-      return type.chars * 4;
+      // MySQL counts 4 bytes a character for utf8mb4 (bytes for binary strings); the weight
+      // bytes are checked per row.
+      return type.collation === 'binary' ? type.chars : type.chars * 4;
     case 'double':
     case 'null':
       return 8;

@@ -11,7 +11,8 @@
  *                                        value at the column's scale
  *                         DATETIME       8 bytes big-endian microseconds (datetime.ts)
  *                         DOUBLE         8 bytes IEEE 754 big-endian
- *                         string         varint byte length, then UTF-8
+ *                         string         varint byte length, then UTF-8 (binary strings:
+ *                                        the bytes)
  *
  * Every column is stored, primary-key columns too, so decoding needs only the value. Decoding
  * is one forward pass with no allocation beyond the values.
@@ -105,7 +106,8 @@ function valueBytes(type: SqlType, value: Value): Buffer {
     }
     case 'string': {
       assert(typeof value === 'string', 'row: string is string');
-      const text = Buffer.from(value, 'utf8');
+      // Binary strings are byte strings (sql/bytes.ts): one byte per code unit.
+      const text = Buffer.from(value, type.collation === 'binary' ? 'latin1' : 'utf8');
       const out = Buffer.alloc(varintSize(text.length) + text.length);
       text.copy(out, writeVarint(out, 0, text.length));
       return out;
@@ -165,7 +167,8 @@ function readValue(type: SqlType, buf: Buffer, at: number): { value: Value; at: 
       const length = readVarint(buf, at);
       const end = length.at + length.value;
       assert(end <= buf.length, 'row: string within the row');
-      return { value: buf.toString('utf8', length.at, end), at: end };
+      const encoding = type.collation === 'binary' ? 'latin1' : 'utf8';
+      return { value: buf.toString(encoding, length.at, end), at: end };
     }
     case 'null':
       return assert.fail('row: no column has type NULL');

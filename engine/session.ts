@@ -2,26 +2,21 @@
  * A Session: one client connection's state (current database, the last statement's warnings) and
  * the statement execution discipline.
  *
- * Every statement is its own transaction (autocommit; transactions arrive with issue 5):
+ *   DDL                                       DML, SELECT (txn/session-txn.ts)
+ *   ───                                       ────────────────────────────────
+ *   commit the open transaction (implicit)    run inside the session's transaction: explicit
+ *   take the engine latch exclusive             (BEGIN), implicit (autocommit = 0) or single
+ *   plan against the catalog                    (autocommit = 1: commits at statement end)
+ *   Trees.begin → apply → Trees.commit        plan against the catalog (synchronous, so it sees
+ *     (commit ships the redo before it          one consistent catalog without a latch)
+ *     returns); on error Trees.rollback       INSERT/UPDATE/DELETE change the write set; SELECT
+ *   apply catalog changes to the cache          reads its snapshot (at VDL) and streams its rows
+ *   release the latch                         COMMIT applies the write set in one
+ *   await durability (so commits group)         mini-transaction (txn/manager.ts)
  *
- *   write (DDL, INSERT, UPDATE, DELETE)       read (SELECT, SHOW, USE)
- *   ───────────────────────────────────       ─────────────────────────
- *   take the engine latch exclusive           take the engine latch shared
- *   plan against the catalog                  plan against the catalog
- *   Trees.begin → apply → Trees.commit        produce every row into memory batches
- *     (commit ships the redo before it        release the latch
- *     returns); on error Trees.rollback       hand the batches to the server to stream
- *   apply catalog changes to the cache
- *   release the latch
- *   await durability (so commits group)
- *
- * Known limitations until MVCC snapshot reads (issue 5): a read holds the latch while it produces
- * its whole result, so a large SELECT delays writers and its rows sit in memory until the server
- * has sent them; and a read may see a write whose durability is still being awaited (there is no
- * read point at VDL yet). With snapshots, a read will stream from pages as of its read point.
- *
- * A failure to confirm durability reaches the client as the SqlError the Trees layer throws
- * (ER_ERROR_DURING_COMMIT: outcome unknown), never as an OK.
+ * Plain SELECT takes no latch: it reads pages as of its snapshot however writers change them,
+ * and never sees a commit that is not durable. A failure to confirm durability reaches the client
+ * as the SqlError the Trees layer throws (ER_ERROR_DURING_COMMIT: outcome unknown), never as OK.
  */
 import type { Logger } from 'pino';
 import type {
@@ -40,31 +35,60 @@ import type { Catalog } from './catalog/catalog.js';
 import { SqlError } from './errors.js';
 import type { Latch } from './latch.js';
 import type { Statement } from './sql/ast.js';
-import { localNow } from './sql/datetime.js';
+import { type AdminHost, type SqlPreparedHost, runAdminStatement } from './session-admin.js';
+import { SessionExtras, type SessionServices } from './session-extras.js';
+import { decodeStatement } from './sql/bytes.js';
+import { fieldList } from './field-list.js';
+import type { ProcessEntry } from './process-list.js';
 import {
+  EnginePreparedStatement,
+  type PreparedHost,
+  SessionPreparedStatements,
+  checkPreparable,
+} from './prepared.js';
+import { PlanParams } from './sql/params.js';
+import type { PlanStore } from './sql/plan-store.js';
+import {
+  type DdlContext,
   type ExecContext,
   type WriteOutcome,
   isWrite,
+  runDml,
   runSelect,
   runWrite,
 } from './sql/execute.js';
 import type { EvalContext, SessionFacts } from './sql/expr.js';
-import { parse } from './sql/parse.js';
-import { systemVariable } from './sql/system-variables.js';
+import { parse, parseStatement } from './sql/parse.js';
 import type { Plan } from './sql/plan.js';
 import { planStatement } from './sql/planner.js';
 import { type Warning, showDatabases, showTables, showWarnings } from './sql/show.js';
-import type { Warnings } from './sql/values.js';
+import type { Value, Warnings } from './sql/values.js';
+import type { TransactionManager } from './txn/manager.js';
+import { CONSISTENT, type TxnRows } from './txn/rows.js';
+import { SessionTransactions } from './txn/session-txn.js';
+import { bindTxnVariables } from './txn/variables.js';
 
 /** What sessions share: the engine's state. */
 export interface EngineCore {
   readonly trees: Trees;
   readonly catalog: Catalog;
   readonly latch: Latch;
+  readonly transactions: TransactionManager;
   readonly log: Logger;
+  /** Issue 4's shared state: global variables and status, the clock. */
+  readonly services: SessionServices;
   /** True once the engine is closing: new statements fail with ER_SERVER_SHUTDOWN. */
   readonly closing: boolean;
 }
+
+/** The statement running now: its parameters (and their values) and its plan store. */
+interface CurrentStatement {
+  readonly params: PlanParams;
+  readonly plans: PlanStore | undefined;
+  readonly values: readonly Value[];
+}
+
+const NO_PARAMS = new PlanParams([]);
 
 /** MySQL's max_error_count: warnings kept per statement (all are counted). */
 const WARNINGS_KEPT_MAX = 1024;
@@ -88,9 +112,18 @@ const STATEMENT_WRITES: ReadonlySet<Statement['kind']> = new Set([
   'drop-database',
   'create-table',
   'drop-table',
-  'insert',
-  'update',
-  'delete',
+]);
+
+const STATEMENT_DML: ReadonlySet<Statement['kind']> = new Set(['insert', 'update', 'delete']);
+
+const STATEMENT_TXN: ReadonlySet<Statement['kind']> = new Set([
+  'begin',
+  'commit',
+  'rollback',
+  'savepoint',
+  'rollback-to-savepoint',
+  'release-savepoint',
+  'set-transaction',
 ]);
 
 export class EngineSession implements Session {
@@ -99,50 +132,164 @@ export class EngineSession implements Session {
   private warningCount = 0;
   private closed = false;
   private readonly log: Logger;
+  /** The session's transaction state and statement discipline (issue 5). */
+  readonly txn: SessionTransactions;
+  /** Variables, status counters, interrupt flag (issue 4: session-extras.ts). */
+  readonly extras: SessionExtras;
+  private readonly prepared = new SessionPreparedStatements();
+  /** The running statement's parameters and plan store (see dispatch). */
+  private current: CurrentStatement = { params: NO_PARAMS, plans: undefined, values: [] };
+  /** This session in the engine's process list (SHOW PROCESSLIST, KILL). */
+  private readonly process: ProcessEntry;
 
   constructor(
     private readonly core: EngineCore,
     private init: SessionInit,
   ) {
     this.log = core.log.child({ conn: init.connectionId, user: init.user });
+    this.txn = new SessionTransactions(core.transactions, core.trees, this.log);
+    this.extras = new SessionExtras(core.services, init.connectionId, init.charset, () => ({
+      warnings: this.warningCount,
+      errors: this.warnings.filter((w) => w.level === 'Error').length,
+    }));
+    this.txn.interrupt = this.extras.interrupt;
+    this.extras.variables.externals = bindTxnVariables(this.txn);
+    core.services.status.sessionOpened();
+    this.process = {
+      id: init.connectionId,
+      user: init.user,
+      host: init.host,
+      database: () => this.database,
+      command: 'Sleep',
+      info: null,
+      since: core.services.clock.now(),
+      interrupt: this.extras.interrupt,
+      onKill: init.onKill ?? (() => undefined),
+    };
+    core.services.processes.add(this.process);
   }
 
   get status(): SessionStatus {
     return {
       database: this.database,
-      autocommit: true,
-      inTransaction: false,
+      autocommit: this.txn.autocommit,
+      inTransaction: this.txn.inTransaction,
       warningCount: this.warningCount,
-      charsetClient: 'utf8mb4',
-      charsetResults: 'utf8mb4',
-      waitTimeoutSeconds: 28_800,
+      charsetClient: this.extras.charset('character_set_client'),
+      charsetResults: this.extras.charset('character_set_results'),
+      waitTimeoutSeconds: Number(this.extras.variables.get('wait_timeout')),
     };
   }
 
-  async prepare(): Promise<PreparedStatement> {
-    throw new SqlError('ER_NOT_SUPPORTED_YET', ['prepared statements (issue 4)']);
+  private prepareStatement(sql: string, name: string | null): EnginePreparedStatement {
+    const { status, globals } = this.core.services;
+    const limit = globals.get('max_prepared_stmt_count');
+    if (BigInt(status.preparedStatements) >= BigInt(limit as bigint)) {
+      throw new SqlError('ER_MAX_PREPARED_STMT_COUNT_REACHED', [String(limit)]);
+    }
+    const parsed = parseStatement(sql);
+    checkPreparable(parsed.statement);
+    let columns: readonly ColumnInfo[] = [];
+    if (parsed.statement.kind === 'select') {
+      // The shape only: parameter values are unknown until EXECUTE.
+      const unknown = new PlanParams(new Array<undefined>(parsed.paramCount).fill(undefined));
+      this.current = { params: unknown, plans: undefined, values: [] };
+      const plan = this.plan(parsed.statement);
+      if (plan.kind === 'select') columns = plan.outputs.map((o) => o.column);
+    }
+    const stmt = new EnginePreparedStatement(
+      this.preparedHost,
+      this.prepared.allocateId(),
+      parsed.statement,
+      parsed.paramCount,
+      columns,
+      name,
+      sql,
+    );
+    this.prepared.add(stmt);
+    status.preparedStatements++;
+    return stmt;
   }
 
-  async fieldList(): Promise<readonly FieldListColumn[]> {
-    throw new SqlError('ER_NOT_SUPPORTED_YET', ['COM_FIELD_LIST (issue 4)']);
+  private readonly preparedHost: PreparedHost = {
+    executePrepared: (stmt, params) =>
+      this.perform('Execute', stmt.text, (warnings) => {
+        this.extras.countCommand('stmt_execute');
+        return this.dispatch(stmt.statement, warnings, PlanParams.fromSeam(params), stmt.plans);
+      }),
+    release: (stmt, explicit) => {
+      if (this.prepared.remove(stmt)) this.core.services.status.preparedStatements--;
+      if (explicit && stmt.name === null) this.extras.countCommand('stmt_close');
+    },
+  };
+
+  /** Closes every prepared statement of the session (close, reset, change user). */
+  private releasePrepared(): void {
+    for (const stmt of this.prepared.all()) stmt.discard();
   }
 
+  /** SQL-level PREPARE / EXECUTE / DEALLOCATE PREPARE, for session-admin.ts. */
+  private sqlPrepared(warnings: StatementWarnings): SqlPreparedHost {
+    return {
+      prepare: (name, text) => {
+        this.prepared.named(name)?.discard();
+        this.prepareStatement(text, name);
+      },
+      execute: async (name, params) => {
+        const stmt = this.prepared.named(name);
+        if (stmt === undefined) throw new SqlError('ER_UNKNOWN_STMT_HANDLER', [name, 'EXECUTE']);
+        if (params.count !== stmt.paramCount) {
+          throw new SqlError('ER_WRONG_ARGUMENTS', ['EXECUTE']);
+        }
+        return this.dispatch(stmt.statement, warnings, params, stmt.plans);
+      },
+      deallocate: (name) => {
+        const stmt = this.prepared.named(name);
+        if (stmt === undefined) {
+          throw new SqlError('ER_UNKNOWN_STMT_HANDLER', [name, 'DEALLOCATE PREPARE']);
+        }
+        stmt.close();
+      },
+    };
+  }
+
+  async fieldList(table: string, wildcard: string): Promise<readonly FieldListColumn[]> {
+    return this.perform('Query', `COM_FIELD_LIST ${table}`, async () => {
+      if (this.database === null) throw new SqlError('ER_NO_DB_ERROR');
+      return fieldList(this.core.catalog, this.database, table, wildcard);
+    });
+  }
+
+  /**
+   * COM_RESET_CONNECTION: the open transaction rolled back, variables back to the global values,
+   * user variables and prepared statements gone, diagnostics cleared; user and database stay.
+   */
   async reset(): Promise<void> {
+    this.txn.close();
+    this.releasePrepared();
+    this.extras.reset(this.init.charset);
     this.warnings = [];
     this.warningCount = 0;
   }
 
+  /** COM_CHANGE_USER (the server has authenticated `user`): reset, then become `user`. */
   async changeUser(user: string, host: string, database: string | null): Promise<void> {
     await this.reset();
     this.init = { ...this.init, user, host };
+    this.process.user = user;
+    this.process.host = host;
     this.database = null;
     if (database !== null) await this.useDatabase(database);
   }
 
   systemVariable(name: string): SqlValue | undefined {
-    const variable = systemVariable(name);
-    if (variable === undefined) return undefined;
-    const value = variable.value;
+    let value;
+    try {
+      value = this.extras.variables.read(name, null);
+    } catch (e) {
+      if (e instanceof SqlError) return undefined;
+      throw e;
+    }
     return typeof value === 'object' && value !== null ? value.toString() : value;
   }
 
@@ -157,27 +304,60 @@ export class EngineSession implements Session {
   }
 
   async close(): Promise<void> {
+    this.releasePrepared();
+    if (!this.closed) {
+      this.core.services.status.sessionClosed();
+      this.core.services.processes.remove(this.init.connectionId);
+    }
     this.closed = true;
+    this.txn.close();
   }
 
   async execute(text: string | Buffer): Promise<Result> {
-    const sql = typeof text === 'string' ? text : text.toString('utf8');
+    const sql =
+      typeof text === 'string'
+        ? text
+        : decodeStatement(text, this.extras.charset('character_set_client'));
+    return this.perform('Query', sql, (warnings) => {
+      // Statements differing only in literals share a parse and plans (sql/plan-cache.ts).
+      const cached = this.core.services.planCache.lookup(sql);
+      if (cached === undefined) return this.dispatch(parse(sql), warnings, NO_PARAMS, undefined);
+      const params = PlanParams.fromLiterals(cached.literals);
+      return this.dispatch(cached.statement, warnings, params, cached.plans);
+    });
+  }
+
+  /** COM_STMT_PREPARE: parses once; see prepared.ts. */
+  async prepare(text: string | Buffer): Promise<PreparedStatement> {
+    const sql =
+      typeof text === 'string'
+        ? text
+        : decodeStatement(text, this.extras.charset('character_set_client'));
+    return this.perform('Query', sql, async () => {
+      this.extras.countCommand('stmt_prepare');
+      return this.prepareStatement(sql, null);
+    });
+  }
+
+  /**
+   * Runs one statement (or prepare) with the session's diagnostics discipline, showing it in the
+   * process list as `command` with `info` while it runs, and counting it as slow past
+   * long_query_time.
+   */
+  private async perform<T>(
+    command: 'Query' | 'Execute',
+    info: string,
+    run: (warnings: StatementWarnings) => Promise<T>,
+  ): Promise<T> {
     if (this.closed) throw new SqlError('ER_UNKNOWN_ERROR', ['session closed']);
     if (this.core.closing) throw new SqlError('ER_SERVER_SHUTDOWN');
+    if (this.extras.interrupt.connectionKilled) throw new SqlError('ER_QUERY_INTERRUPTED');
+    const { processes, status, clock } = this.core.services;
     const warnings = new StatementWarnings();
+    processes.begin(this.process, command, info);
+    status.threadsRunning++;
     try {
-      const statement = parse(sql);
-      if (statement.kind === 'show-warnings') {
-        // SHOW WARNINGS reports the previous statement's warnings and keeps them.
-        const shown = showWarnings(this.warnings);
-        return rowsResult(shown.columns, [shown.rows]);
-      }
-      const result = STATEMENT_WRITES.has(statement.kind)
-        ? await this.write(statement, warnings)
-        : await this.read(statement, warnings);
-      this.warnings = warnings.list;
-      this.warningCount = warnings.count();
-      return result;
+      return await run(warnings);
     } catch (e) {
       if (e instanceof SqlError) {
         this.warnings = [...warnings.list, { level: 'Error', code: e.errno, message: e.message }];
@@ -186,7 +366,59 @@ export class EngineSession implements Session {
         this.log.error({ err: e }, 'statement failed');
       }
       throw e;
+    } finally {
+      status.threadsRunning--;
+      const seconds = (clock.now() - this.process.since) / 1000;
+      if (seconds > Number(this.extras.variables.get('long_query_time'))) {
+        status.count(this.extras.counters, 'Slow_queries');
+      }
+      processes.begin(this.process, 'Sleep', null);
     }
+  }
+
+  /**
+   * Runs one parsed statement with its parameters; `plans` keeps its plans for reuse (a prepared
+   * statement's, or the plan cache's). The parameters stay current until the next statement: the
+   * server consumes a result's rows before it sends another (api.ts).
+   */
+  private async dispatch(
+    statement: Statement,
+    warnings: StatementWarnings,
+    params: PlanParams,
+    plans: PlanStore | undefined,
+  ): Promise<Result> {
+    this.current = { params, plans, values: params.values.map((v) => v ?? null) };
+    this.extras.startStatement(statement.kind);
+    const admin = await runAdminStatement(statement, this.adminHost(warnings));
+    if (admin !== undefined) {
+      // SHOW WARNINGS and its kin report the previous statement's diagnostics and keep them.
+      if (statement.kind !== 'show-diagnostics') {
+        this.warnings = warnings.list;
+        this.warningCount = warnings.count();
+      }
+      return admin;
+    }
+    if (statement.kind === 'show-warnings') {
+      // SHOW WARNINGS reports the previous statement's warnings and keeps them.
+      const shown = showWarnings(this.warnings);
+      return rowsResult(shown.columns, [shown.rows]);
+    }
+    let result: Result;
+    if (statement.kind === 'select' && statement.from !== null) {
+      result = await this.select(statement, warnings);
+    } else if (STATEMENT_TXN.has(statement.kind)) {
+      await this.txn.control(statement as Statement & { kind: 'begin' });
+      result = okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] });
+    } else if (STATEMENT_DML.has(statement.kind)) {
+      result = await this.dml(statement, warnings);
+    } else if (STATEMENT_WRITES.has(statement.kind)) {
+      result = await this.write(statement, warnings);
+    } else {
+      result = await this.read(statement, warnings);
+    }
+    this.warnings = warnings.list;
+    this.warningCount = warnings.count();
+    return result;
   }
 
   private facts(): SessionFacts {
@@ -198,18 +430,108 @@ export class EngineSession implements Session {
     };
   }
 
-  private context(warnings: Warnings): ExecContext {
-    const evalContext: EvalContext = {
+  private evalContext(warnings: Warnings): EvalContext {
+    return {
       warnings,
       session: this.facts(),
-      now: localNow(new Date()),
+      now: this.extras.now(),
       storing: false,
+      variables: this.extras.evalVariables(),
+      interrupt: this.extras.interrupt,
+      sqlMode: this.extras.sqlMode(),
+      params: this.current.values,
     };
-    return { trees: this.core.trees, catalog: this.core.catalog, eval: evalContext };
+  }
+
+  private adminHost(warnings: StatementWarnings): AdminHost {
+    return {
+      extras: this.extras,
+      services: this.core.services,
+      database: this.database,
+      warnings,
+      previous: this.warnings,
+      previousCount: this.warningCount,
+      params: this.current.params,
+      evalContext: () => this.evalContext(warnings),
+      prepared: this.sqlPrepared(warnings),
+      connectionId: this.init.connectionId,
+      user: this.init.user,
+      mayKillAny: () => true,
+      maySeeAllProcesses: () => true,
+      requireGlobalPrivilege: () => undefined,
+    };
+  }
+
+  private context(warnings: Warnings, rows: TxnRows): ExecContext {
+    return { catalog: this.core.catalog, eval: this.evalContext(warnings), rows };
+  }
+
+  private ddlContext(warnings: Warnings): DdlContext {
+    return { trees: this.core.trees, catalog: this.core.catalog, eval: this.evalContext(warnings) };
+  }
+
+  /**
+   * A SELECT from a table. A consistent read streams its rows from the transaction's snapshot;
+   * a locking read (FOR UPDATE / FOR SHARE, or any SELECT under SERIALIZABLE) collects them under
+   * their locks first, so lock waits and their errors come before the result set.
+   */
+  private async select(
+    statement: Statement & { kind: 'select' },
+    warnings: StatementWarnings,
+  ): Promise<Result> {
+    const plan = this.plan(statement);
+    if (plan.kind !== 'select') throw new Error(`select: unexpected plan ${plan.kind}`);
+    const columns = plan.outputs.map((o) => o.column);
+    const locking = this.txn.selectLocking(statement.lock);
+    if (locking.mode === 'none') {
+      const rows = this.txn.stream((access) => runSelect(plan, this.context(warnings, access), locking));
+      return { kind: 'rows', columns, rows: this.live(rows, warnings) };
+    }
+    const batches = await this.txn.run(false, async (access) => {
+      const all: Row[][] = [];
+      for await (const b of runSelect(plan, this.context(warnings, access), locking)) all.push(b);
+      return all;
+    });
+    return rowsResult(columns, batches);
+  }
+
+  /** Rows of a streamed result, keeping the session's warnings current as they are produced. */
+  private async *live(
+    rows: AsyncGenerator<Row[]>,
+    warnings: StatementWarnings,
+  ): AsyncGenerator<readonly Row[]> {
+    try {
+      for await (const batch of rows) {
+        this.warnings = warnings.list;
+        this.warningCount = warnings.count();
+        yield batch;
+      }
+    } finally {
+      this.warnings = warnings.list;
+      this.warningCount = warnings.count();
+    }
+  }
+
+  /** INSERT, UPDATE, DELETE: into the session's transaction's write set. */
+  private async dml(statement: Statement, warnings: Warnings): Promise<Result> {
+    const plan = this.plan(statement);
+    const outcome = await this.txn.run(true, (rows) => runDml(plan, this.context(warnings, rows)));
+    return okResult(outcome);
   }
 
   private plan(statement: Statement): Plan {
-    return planStatement(statement, { catalog: this.core.catalog, database: this.database });
+    const { params, plans } = this.current;
+    const version = this.core.catalog.version;
+    const cached = plans?.find(params, version, this.database);
+    if (cached !== undefined) return cached;
+    const plan = planStatement(statement, {
+      catalog: this.core.catalog,
+      database: this.database,
+      variables: this.extras.bindVariables(),
+      params,
+    });
+    plans?.remember(plan, params, version, this.database);
+    return plan;
   }
 
   private async read(statement: Statement, warnings: Warnings): Promise<Result> {
@@ -219,10 +541,14 @@ export class EngineSession implements Session {
       const plan = this.plan(statement);
       switch (plan.kind) {
         case 'select': {
-          const outcome = await runSelect(plan, this.context(warnings));
+          // Without a table: no transaction, no snapshot.
+          const batches: Row[][] = [];
+          for await (const b of runSelect(plan, this.context(warnings, NO_ROWS), CONSISTENT)) {
+            batches.push(b);
+          }
           return rowsResult(
             plan.outputs.map((o) => o.column),
-            outcome.batches,
+            batches,
           );
         }
         case 'show-databases': {
@@ -250,13 +576,15 @@ export class EngineSession implements Session {
     const { trees, catalog } = this.core;
     let durable: Promise<void>;
     let outcome: WriteOutcome;
-    const release = await this.core.latch.exclusive();
+    this.txn.checkWritable();
+    await this.txn.implicitCommit();
+    const release = await this.extras.interrupt.acquire(this.core.latch.exclusive());
     try {
       const plan = this.plan(statement);
       if (!isWrite(plan)) throw new Error(`write: unexpected plan ${plan.kind}`);
       const mtr: Mtr = await trees.begin();
       try {
-        outcome = await runWrite(plan, this.context(warnings), mtr);
+        outcome = await runWrite(plan, this.ddlContext(warnings), mtr);
       } catch (e) {
         trees.rollback(mtr);
         throw e;
@@ -268,7 +596,7 @@ export class EngineSession implements Session {
     } finally {
       release();
     }
-    await durable;
+    await this.extras.interrupt.race(durable);
     return okResult(outcome);
   }
 }
@@ -292,3 +620,10 @@ function rowsResult(columns: readonly ColumnInfo[], batches: readonly (readonly 
     })(),
   };
 }
+
+/** Row access for statements that touch no table: any use is a bug. */
+const NO_ROWS = new Proxy({} as TxnRows, {
+  get(): never {
+    throw new Error('a statement without a table read rows');
+  },
+});

@@ -26,19 +26,39 @@ describe('borealis command line', () => {
   });
 
   it('says that unbuilt options are not built yet instead of ignoring them', () => {
-    for (const argv of [
-      ['start', '--storage', 'a:1,b:2'],
-      ['start', '--replica-of', 'w:3306'],
-      ['storage-node', '--port', '4000', '--data-dir', 'd'],
-    ]) {
-      const command = parseCommandLine(argv, {});
-      expect(command).toMatchObject({ kind: 'fail', exitCode: 1 });
-      expect(command.kind === 'fail' && command.message).toMatch(/not built yet/);
-    }
-    expect(parseCommandLine(['start'], { BOREALIS_STORAGE: 'a:1' })).toMatchObject({
-      kind: 'fail',
-      exitCode: 1,
+    const command = parseCommandLine(['start', '--replica-of', 'w:3306'], {});
+    expect(command).toMatchObject({ kind: 'fail', exitCode: 1 });
+    expect(command.kind === 'fail' && command.message).toMatch(/not built yet/);
+  });
+
+  it('parses remote storage and storage nodes, and demands the cluster secret', () => {
+    const six = 'a:1,b:2,c:3,d:4,e:5,f:6';
+    expect(
+      parseCommandLine(['start', '--storage', six, '--cluster-secret', 'sesame-42'], {}),
+    ).toMatchObject({
+      kind: 'start',
+      config: { storage: [{ host: 'a', port: 1 }, {}, {}, {}, {}, { host: 'f', port: 6 }] },
     });
+    expect(parseCommandLine(['start', '--storage', six], {})).toMatchObject({
+      kind: 'fail',
+      exitCode: 2,
+      message: expect.stringMatching(/cluster-secret/),
+    });
+    expect(
+      parseCommandLine(['start', '--storage', 'a:1,b:2'], { BOREALIS_CLUSTER_SECRET: 'sesame-42' }),
+    ).toMatchObject({ kind: 'fail', exitCode: 2, message: expect.stringMatching(/6 storage/) });
+    const node = ['storage-node', '--port', '4000', '--data-dir', 'd', '--zone', 'z1'];
+    expect(
+      parseCommandLine([...node, '--cluster-secret', 'sesame-42', '--retention', '90s'], {}),
+    ).toMatchObject({
+      kind: 'storage-node',
+      config: { port: 4000, dataDir: 'd', zone: 'z1', retentionMs: 90_000, scrubIntervalMs: 3.6e6 },
+    });
+    const noSecret = parseCommandLine(['storage-node', '--port', '4000', '--data-dir', 'd'], {});
+    expect(noSecret).toMatchObject({ kind: 'fail', exitCode: 2 });
+    expect(
+      parseCommandLine([...node, '--retention', 'soon'], { BOREALIS_CLUSTER_SECRET: 'sesame-42' }),
+    ).toMatchObject({ kind: 'fail', exitCode: 2 });
   });
 
   it('rejects unknown commands, unknown options and bad values with usage', () => {

@@ -2,19 +2,26 @@
 /**
  * The `borealis` command (the package's bin; built to dist/server/cli.js).
  *
- *   borealis start [options]      a writer with six embedded storage nodes under --data-dir
- *   borealis storage-node …       a storage node serving remote writers   (not built yet)
+ *   borealis start [options]      a writer with six embedded storage nodes under --data-dir,
+ *                                 or remote ones (--storage)
+ *   borealis storage-node …       a storage node serving remote writers
  *   borealis --help
  *
- * Options that are not built yet (--storage, --replica-of, storage-node) end the program with a
- * message saying so and status 1: they are never silently ignored. Usage errors exit with 2.
- * Parsing is a pure function (parseCommandLine) so that it can be tested without starting
- * anything; main.ts is loaded only for `start`.
+ * Options that are not built yet (--replica-of) end the program with a message saying so and
+ * status 1: they are never silently ignored. Usage errors exit with 2. Parsing is a pure function
+ * (parseCommandLine) so that it can be tested without starting anything; main.ts is loaded only
+ * to run a command.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import {
+  type Config,
+  ConfigError,
+  type StorageNodeConfig,
+  loadConfig,
+  loadStorageNodeConfig,
+} from './config.js';
 import { unreachable } from './unreachable.js';
 
 export const USAGE = `Usage:
@@ -26,18 +33,30 @@ export const USAGE = `Usage:
       --max-connections N      connections served at once (default 151)
       --max-allowed-packet N   largest packet accepted, in bytes (default 67108864)
       --commit-timeout MS      how long a commit waits for the storage quorum (default 10000)
-      --storage H:P,...        remote storage nodes (not built yet)
+      --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
+      --tls-key FILE           made at first start under DATA-DIR/tls); give both or neither
+      --storage H:P,...        remote storage nodes, six or more (borealis storage-node)
+      --cluster-secret S       the storage nodes' shared secret (required with --storage)
       --replica-of H:P         run as a read replica of a writer (not built yet)
-  borealis storage-node --port P --data-dir D   (not built yet)
+  borealis storage-node [options]
+      --port N                 port to listen on (required; 0 lets the OS choose)
+      --host ADDR              address to listen on (default 127.0.0.1)
+      --data-dir DIR           where the node keeps its segments (required)
+      --zone Z                 its availability zone (zones: three, two nodes each at least)
+      --cluster-secret S       shared with every node and writer (required)
+      --retention T            how long records are kept (default 24h; e.g. 90s, 30m, 7d)
+      --scrub-interval T       how often every record and page is CRC-checked (default 1h)
   borealis --help
 
 Environment: BOREALIS_DATA_DIR, BOREALIS_ROOT_PASSWORD, BOREALIS_MAX_CONNECTIONS,
-BOREALIS_MAX_ALLOWED_PACKET, BOREALIS_STORAGE, BOREALIS_REPLICA_OF; LOG_LEVEL (default info).
+BOREALIS_MAX_ALLOWED_PACKET, BOREALIS_STORAGE, BOREALIS_REPLICA_OF, BOREALIS_CLUSTER_SECRET,
+BOREALIS_ZONE, BOREALIS_RETENTION, BOREALIS_SCRUB_INTERVAL; LOG_LEVEL (default info).
 Options win over the environment.
 `;
 
 export type CliCommand =
   | { readonly kind: 'start'; readonly config: Config }
+  | { readonly kind: 'storage-node'; readonly config: StorageNodeConfig }
   | { readonly kind: 'help' }
   | { readonly kind: 'fail'; readonly message: string; readonly exitCode: 1 | 2 };
 
@@ -55,7 +74,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): CliCommand 
     case 'start':
       return parseStart(rest, env);
     case 'storage-node':
-      return notBuilt(`'borealis storage-node' is not built yet; ${LATER}`);
+      return parseStorageNode(rest, env);
     case undefined:
       return usageError('no command given');
     default:
@@ -78,7 +97,10 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'max-connections': { type: 'string' },
         'max-allowed-packet': { type: 'string' },
         'commit-timeout': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         storage: { type: 'string' },
+        'cluster-secret': { type: 'string' },
         'replica-of': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -98,7 +120,10 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         maxConnections: values['max-connections'],
         maxAllowedPacket: values['max-allowed-packet'],
         commitTimeout: values['commit-timeout'],
+        tlsCert: values['tls-cert'],
+        tlsKey: values['tls-key'],
         storage: values.storage,
+        clusterSecret: values['cluster-secret'],
         replicaOf: values['replica-of'],
       },
       env,
@@ -107,16 +132,52 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
     if (error instanceof ConfigError) return usageError(error.message);
     throw error;
   }
-  if (config.storage.length > 0) {
-    return notBuilt(
-      `--storage (remote storage nodes) is not built yet; ${LATER}. ` +
-        'Without it, borealis start runs its six storage nodes embedded.',
-    );
-  }
   if (config.replicaOf !== null) {
     return notBuilt(`--replica-of (read replicas) is not built yet; ${LATER}`);
   }
   return { kind: 'start', config };
+}
+
+function parseStorageNode(args: readonly string[], env: Env): CliCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        zone: { type: 'string' },
+        'cluster-secret': { type: 'string' },
+        retention: { type: 'string' },
+        'scrub-interval': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help === true) return { kind: 'help' };
+  try {
+    const config = loadStorageNodeConfig(
+      {
+        port: values.port,
+        host: values.host,
+        dataDir: values['data-dir'],
+        zone: values.zone,
+        clusterSecret: values['cluster-secret'],
+        retention: values.retention,
+        scrubInterval: values['scrub-interval'],
+      },
+      env,
+    );
+    return { kind: 'storage-node', config };
+  } catch (error) {
+    if (error instanceof ConfigError) return usageError(error.message);
+    throw error;
+  }
 }
 
 function usageError(message: string): CliCommand {
@@ -140,6 +201,11 @@ async function main(): Promise<void> {
     case 'start': {
       const { runServer } = await import('./main.js');
       await runServer(command.config);
+      return;
+    }
+    case 'storage-node': {
+      const { runStorageNode } = await import('./main.js');
+      await runStorageNode(command.config);
       return;
     }
     default:

@@ -16,6 +16,9 @@ describe('loadConfig', () => {
       maxConnections: 151,
       maxAllowedPacket: 64 * 1024 * 1024,
       commitTimeoutMs: 10_000,
+      tlsCert: null,
+      tlsKey: null,
+      clusterSecret: '',
       connectTimeoutMs: 10_000,
       logLevel: 'info',
     });
@@ -35,13 +38,30 @@ describe('loadConfig', () => {
   });
 
   it('parses storage lists and replica addresses', () => {
-    const config = loadConfig({ storage: 'a:1,b:2', replicaOf: 'w:3306' }, {});
-    expect(config.storage).toEqual([
+    const storage = 'a:1,b:2,c:3,d:4,e:5,f:6';
+    const config = loadConfig({ storage, clusterSecret: 'sesame-42', replicaOf: 'w:3306' }, {});
+    expect(config.storage.slice(0, 2)).toEqual([
       { host: 'a', port: 1 },
       { host: 'b', port: 2 },
     ]);
+    expect(config.storage.length).toBe(6);
+    expect(() => loadConfig({ storage }, {})).toThrow(/cluster-secret/);
+    expect(() => loadConfig({ storage: 'a:1,b:2', clusterSecret: 'sesame-42' }, {})).toThrow(
+      /6 storage nodes/,
+    );
     expect(config.replicaOf).toEqual({ host: 'w', port: 3306 });
     expect(parseHostPort('::1:3306')).toEqual({ host: '::1', port: 3306 });
+  });
+
+  it('takes the TLS certificate and key together, or neither', () => {
+    expect(loadConfig({ tlsCert: 'c.pem', tlsKey: 'k.pem' }, {})).toMatchObject({
+      tlsCert: 'c.pem',
+      tlsKey: 'k.pem',
+    });
+    const env = { BOREALIS_TLS_CERT: 'e.pem', BOREALIS_TLS_KEY: 'ek.pem' };
+    expect(loadConfig({}, env)).toMatchObject({ tlsCert: 'e.pem', tlsKey: 'ek.pem' });
+    expect(() => loadConfig({ tlsCert: 'c.pem' }, {})).toThrow(/both or neither/);
+    expect(() => loadConfig({ tlsKey: 'k.pem' }, {})).toThrow(ConfigError);
   });
 
   it('refuses bad values with a message', () => {

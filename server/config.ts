@@ -13,7 +13,13 @@
  *   --max-connections    BOREALIS_MAX_CONNECTIONS   151 (MySQL's max_connections)
  *   --max-allowed-packet BOREALIS_MAX_ALLOWED_PACKET 64 MiB (MySQL 8's max_allowed_packet)
  *   --commit-timeout     BOREALIS_COMMIT_TIMEOUT_MS 10000 ms (then a commit's outcome is unknown)
+ *   --tls-cert           BOREALIS_TLS_CERT          null: a self-signed certificate made at first
+ *   --tls-key            BOREALIS_TLS_KEY           start under <data-dir>/tls (both or neither)
+ *   --cluster-secret     BOREALIS_CLUSTER_SECRET    '' (required with --storage: every storage
+ *                                                   message is authenticated with it)
  *                        LOG_LEVEL                  info
+ *
+ * `borealis storage-node` has its own StorageNodeConfig (loadStorageNodeConfig, at the end).
  */
 import assert from 'node:assert/strict';
 
@@ -34,11 +40,19 @@ export const NET_BUFFER_BYTES = 16 * 1024;
  * parsed (a client pipelining faster than the engine answers).
  */
 export const READ_BUFFER_BYTES_MAX = 1024 * 1024;
+/**
+ * MySQL's net_read_timeout and net_write_timeout: a packet begun but not finished within this
+ * long, or output the client does not read for this long, ends the connection, so a stalled
+ * peer never holds a connection (and its Session) forever.
+ */
+export const NET_READ_TIMEOUT_MS = 30_000;
+export const NET_WRITE_TIMEOUT_MS = 60_000;
 
 assert(MAX_ALLOWED_PACKET_MIN <= MAX_ALLOWED_PACKET_MAX, 'packet limits are ordered');
 assert(NET_BUFFER_BYTES >= 1024, 'a net buffer holds at least a small result');
 assert(CONNECT_TIMEOUT_MS > 0, 'handshakes time out');
 assert(READ_BUFFER_BYTES_MAX >= NET_BUFFER_BYTES, 'input buffer ≥ net buffer');
+assert(NET_READ_TIMEOUT_MS > 0 && NET_WRITE_TIMEOUT_MS > 0, 'reads and writes time out');
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,6 +77,11 @@ export interface Config {
   readonly maxAllowedPacket: number;
   /** How long a commit waits for the storage quorum before it reports an unknown outcome. */
   readonly commitTimeoutMs: number;
+  /** PEM files of the TLS certificate chain and its key; null: self-signed under dataDir. */
+  readonly tlsCert: string | null;
+  readonly tlsKey: string | null;
+  /** Secret shared with the storage nodes (--storage); the root logger redacts it. */
+  readonly clusterSecret: string;
   readonly connectTimeoutMs: number;
   readonly logLevel: LogLevel;
 }
@@ -77,6 +96,9 @@ export const DEFAULT_CONFIG: Config = {
   maxConnections: 151,
   maxAllowedPacket: 64 * 1024 * 1024,
   commitTimeoutMs: 10_000,
+  tlsCert: null,
+  tlsKey: null,
+  clusterSecret: '',
   connectTimeoutMs: CONNECT_TIMEOUT_MS,
   logLevel: 'info',
 };
@@ -92,6 +114,9 @@ export interface ConfigOptions {
   readonly maxConnections?: string | undefined;
   readonly maxAllowedPacket?: string | undefined;
   readonly commitTimeout?: string | undefined;
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
+  readonly clusterSecret?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -110,16 +135,25 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
   const maxConnections = pick(options.maxConnections, 'BOREALIS_MAX_CONNECTIONS');
   const maxAllowedPacket = pick(options.maxAllowedPacket, 'BOREALIS_MAX_ALLOWED_PACKET');
   const commitTimeout = pick(options.commitTimeout, 'BOREALIS_COMMIT_TIMEOUT_MS');
+  const tlsCert = pick(options.tlsCert, 'BOREALIS_TLS_CERT') || null;
+  const tlsKey = pick(options.tlsKey, 'BOREALIS_TLS_KEY') || null;
+  if ((tlsCert === null) !== (tlsKey === null)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  }
   const host = pick(options.host, 'BOREALIS_HOST') ?? DEFAULT_CONFIG.host;
   const dataDir = pick(options.dataDir, 'BOREALIS_DATA_DIR') ?? DEFAULT_CONFIG.dataDir;
   if (host === '') throw new ConfigError('--host must not be empty');
   if (dataDir === '') throw new ConfigError('--data-dir must not be empty');
+  const storageNodes =
+    storage === undefined || storage === '' ? [] : storage.split(',').map(parseHostPort);
+  const clusterSecret = pick(options.clusterSecret, 'BOREALIS_CLUSTER_SECRET') ?? '';
+  checkStorage(storageNodes, clusterSecret);
   return {
     port: port === undefined ? DEFAULT_CONFIG.port : parseInteger('--port', port, 0, 65_535),
     host,
     dataDir,
     rootPassword: pick(options.rootPassword, 'BOREALIS_ROOT_PASSWORD') ?? '',
-    storage: storage === undefined || storage === '' ? [] : storage.split(',').map(parseHostPort),
+    storage: storageNodes,
     replicaOf: replicaOf === undefined || replicaOf === '' ? null : parseHostPort(replicaOf),
     maxConnections:
       maxConnections === undefined
@@ -138,6 +172,9 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
       commitTimeout === undefined
         ? DEFAULT_CONFIG.commitTimeoutMs
         : parseInteger('--commit-timeout', commitTimeout, 100, 3_600_000),
+    tlsCert,
+    tlsKey,
+    clusterSecret,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     logLevel: parseLogLevel(env['LOG_LEVEL']),
   };
@@ -168,4 +205,106 @@ function parseLogLevel(text: string | undefined): LogLevel {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${text}'`);
   }
   return level;
+}
+
+/** Remote storage needs six nodes or more and the cluster secret they were started with. */
+function checkStorage(storage: readonly HostPort[], clusterSecret: string): void {
+  if (storage.length === 0) return;
+  if (storage.length < STORAGE_NODES_MIN) {
+    throw new ConfigError(
+      `--storage needs ${STORAGE_NODES_MIN} storage nodes or more, got ${storage.length}`,
+    );
+  }
+  checkSecret(clusterSecret, '--storage');
+}
+
+function checkSecret(secret: string, what: string): void {
+  if (secret.length < CLUSTER_SECRET_MIN) {
+    throw new ConfigError(
+      `${what} needs --cluster-secret (or BOREALIS_CLUSTER_SECRET) of at least ` +
+        `${CLUSTER_SECRET_MIN} characters: storage nodes answer only who knows it`,
+    );
+  }
+}
+
+/** Six segments per protection group, each on its own node. */
+export const STORAGE_NODES_MIN = 6;
+export const CLUSTER_SECRET_MIN = 8;
+
+/**
+ * `borealis storage-node`:
+ *
+ *   option               env                        default
+ *   --port               BOREALIS_PORT              (required)
+ *   --host               BOREALIS_HOST              127.0.0.1
+ *   --data-dir           BOREALIS_DATA_DIR          (required)
+ *   --zone               BOREALIS_ZONE              '' (no zones)
+ *   --cluster-secret     BOREALIS_CLUSTER_SECRET    (required)
+ *   --retention          BOREALIS_RETENTION         24h (records kept for backtrack and time
+ *                                                   travel; 500ms, 90s, 30m, 24h, 7d or ms)
+ *   --scrub-interval     BOREALIS_SCRUB_INTERVAL    1h (a full CRC scrub this often)
+ */
+export interface StorageNodeConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly zone: string;
+  /** The root logger redacts it. */
+  readonly clusterSecret: string;
+  readonly retentionMs: number;
+  readonly scrubIntervalMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export interface StorageNodeOptions {
+  readonly port?: string | undefined;
+  readonly host?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly zone?: string | undefined;
+  readonly clusterSecret?: string | undefined;
+  readonly retention?: string | undefined;
+  readonly scrubInterval?: string | undefined;
+}
+
+export function loadStorageNodeConfig(options: StorageNodeOptions, env: Env): StorageNodeConfig {
+  const pick = (option: string | undefined, envName: string): string | undefined =>
+    option ?? env[envName];
+  const port = pick(options.port, 'BOREALIS_PORT');
+  const dataDir = pick(options.dataDir, 'BOREALIS_DATA_DIR');
+  if (port === undefined) throw new ConfigError('storage-node needs --port');
+  if (dataDir === undefined || dataDir === '') {
+    throw new ConfigError('storage-node needs --data-dir');
+  }
+  const clusterSecret = pick(options.clusterSecret, 'BOREALIS_CLUSTER_SECRET') ?? '';
+  checkSecret(clusterSecret, 'storage-node');
+  const retention = pick(options.retention, 'BOREALIS_RETENTION') ?? '24h';
+  const scrub = pick(options.scrubInterval, 'BOREALIS_SCRUB_INTERVAL') ?? '1h';
+  return {
+    port: parseInteger('--port', port, 0, 65_535),
+    host: pick(options.host, 'BOREALIS_HOST') ?? DEFAULT_CONFIG.host,
+    dataDir,
+    zone: pick(options.zone, 'BOREALIS_ZONE') ?? '',
+    clusterSecret,
+    retentionMs: parseDuration('--retention', retention),
+    scrubIntervalMs: parseDuration('--scrub-interval', scrub),
+    logLevel: parseLogLevel(env['LOG_LEVEL']),
+  };
+}
+
+const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** '500ms', '90s', '30m', '24h', '7d', or a number of milliseconds. */
+export function parseDuration(name: string, text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text);
+  if (match === null) {
+    throw new ConfigError(
+      `${name} must be a duration like 500ms, 90s, 30m, 24h or 7d, got '${text}'`,
+    );
+  }
+  const unit = (match[2] ?? 'ms') as keyof typeof DURATION_UNITS_MS;
+  const value = Number(match[1]) * DURATION_UNITS_MS[unit];
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError(`${name} is out of range: '${text}'`);
+  }
+  return value;
 }

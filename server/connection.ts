@@ -1,54 +1,68 @@
 /**
- * One client connection: the only code that touches a net.Socket. It frames bytes into packets
- * (protocol/framing.ts), runs the handshake, then the command loop, and owns the Session.
+ * One client connection: the handshake, then the command loop, owning the Session and the
+ * prepared statements. The socket itself is behind a Channel (channel.ts).
  *
  * Phases, in one linear function (handleConnection):
  *
- *   greeting ──▶ response ──▶ [auth switch] ──▶ verify ──▶ session, [database] ──▶ OK ──▶ commands
- *       │            │              │              │                │                      │
- *       └────────────┴──────────────┴── ERR / EOF ─┴────────────────┴──────────── close ◀──┘
+ *   greeting ─▶ [SSLRequest ─▶ TLS] ─▶ response ─▶ authenticate ─▶ session, [database] ─▶ OK
+ *       │               │                 │              │                  │               │
+ *       └───────────────┴─────────────────┴── ERR / EOF ─┴──────────────────┴── commands ◀──┘
+ *                                                                               │
+ *                                        quit, EOF, wait_timeout, KILL, error ──▶ close
  *
  *   transition                          function
- *   accept → greeting                   handleConnection (encodeHandshakeV10)
- *   greeting → response                 Channel.read(1), decodeHandshakeResponse
- *   response → auth switch              authenticate (plugin ≠ mysql_native_password)
- *   → verify                            authenticate (verifyNativePassword)
- *   verify → OK                         handleConnection (Engine.openSession, useDatabase)
+ *   accept → greeting                   handshake (encodeHandshakeV10)
+ *   greeting → TLS                      readHandshakeResponse (isSslRequest, Channel.startTls)
+ *   → response                          readHandshakeResponse (decodeHandshakeResponse)
+ *   response → authenticated            handshake → auth/authenticate.ts (AuthSwitch, AuthMoreData)
+ *   authenticated → OK                  handleConnection (Engine.openSession, useDatabase)
  *   commands                            commandLoop → dispatch → commands/index.ts
- *   any → close                         handleConnection's finally (Session.close, Channel.close)
+ *   idle past wait_timeout → close      commandLoop (ER_CLIENT_INTERACTION_TIMEOUT, 4031)
+ *   any → close                         handleConnection's finally (statements, Session.close,
+ *                                       Channel.close)
  *
  * Invariants:
  *   (C1) One command at a time: the next packet is read only after the previous command's
  *        response is fully written, so calls on the Session are serialized (engine/api.ts).
- *   (C2) A SqlError answers ERR and the connection carries on; a ProtocolError answers ERR and
- *        closes; any other exception is a bug: logged at error, answered with ER_UNKNOWN_ERROR
- *        (1105, HY000), and the connection closes. A client that goes away is logged at info.
- *   (C3) The Session is closed exactly once, whichever way the connection ends.
- *   (C4) Secrets never reach the log: no auth data, no passwords.
+ *   (C2) A SqlError or CommandError answers ERR and the connection carries on, and so does a
+ *        malformed command payload (the framing is intact); a ProtocolError from the framing or
+ *        the handshake answers ERR and closes; any other exception is a bug: logged at error,
+ *        answered with ER_UNKNOWN_ERROR (1105, HY000), and the connection closes. A client that
+ *        goes away is logged at info.
+ *   (C3) The prepared statements, then the Session, are closed exactly once, whichever way the
+ *        connection ends.
+ *   (C4) Secrets never reach the log: no auth data, no passwords (SQL that may hold one is
+ *        redacted, commands/loggable-sql.ts).
+ *   (C5) A connection that has not finished its handshake within connect_timeout is dropped,
+ *        and one idle past the session's wait_timeout is told so (4031) and closed.
  */
 import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
-import { type Engine, type Session, SqlError } from '../engine/index.js';
-import { createScramble, verifyNativePassword } from './auth/native-password.js';
+import { type Engine, type Session, SqlError, type WireCharset } from '../engine/index.js';
+import { type AuthExchange, type AuthServices, authenticate } from './auth/authenticate.js';
+import { createScramble } from './auth/native-password.js';
+import { ClientGone, Channel, type ChannelLimits } from './channel.js';
 import { commandName, COMMANDS, isCommandByte } from './commands/index.js';
-import type { ClientFlags, CommandContext, CommandOutcome } from './commands/context.js';
-import { CONNECT_TIMEOUT_MS, NET_BUFFER_BYTES, READ_BUFFER_BYTES_MAX } from './config.js';
+import type {
+  ClientFlags,
+  CommandContext,
+  CommandOutcome,
+  StatementSplitter,
+} from './commands/context.js';
+import { charsetOfCollation } from './protocol/charsets.js';
 import {
   CLIENT,
   COLLATION,
+  greetingCapabilities,
   hasFlag,
   NATIVE_PASSWORD_PLUGIN,
   PROTOCOL_VERSION,
-  SERVER_CAPABILITIES,
   SERVER_STATUS,
   SERVER_VERSION,
 } from './protocol/constants.js';
-import { malformed, ProtocolError } from './protocol/errors.js';
-import { type Packet, PacketReader, PacketWriter } from './protocol/framing.js';
-import {
-  decodeAuthSwitchResponse,
-  encodeAuthSwitchRequest,
-} from './protocol/packets/auth-switch.js';
+import { CommandError, ProtocolError } from './protocol/errors.js';
+import { type Packet, PacketWriter } from './protocol/framing.js';
 import { encodeErr, type ErrPacket } from './protocol/packets/err.js';
 import {
   decodeHandshakeResponse,
@@ -56,10 +70,11 @@ import {
 } from './protocol/packets/handshake-response.js';
 import { encodeHandshakeV10 } from './protocol/packets/handshake-v10.js';
 import { encodeOk, OK_HEADER } from './protocol/packets/ok.js';
+import { isSslRequest } from './protocol/packets/ssl-request.js';
 import { statusFlagsOf } from './results.js';
+import { StatementRegistry } from './statements.js';
 
-export interface ConnectionLimits {
-  readonly maxAllowedPacket: number;
+export interface ConnectionLimits extends ChannelLimits {
   readonly connectTimeoutMs: number;
 }
 
@@ -67,15 +82,14 @@ export interface ConnectionDeps {
   readonly socket: Socket;
   readonly connectionId: number;
   readonly engine: Engine;
-  /** The root account's stored hash (nativePasswordHash); null for an empty password. */
-  readonly rootPasswordHash: Buffer | null;
+  readonly auth: AuthServices;
+  /** The TLS certificate and key; null: CLIENT_SSL is not offered. */
+  readonly tls: SecureContext | null;
+  readonly splitStatements: StatementSplitter;
   readonly limits: ConnectionLimits;
   /** Already scoped to this connection ({ conn: id }). */
   readonly log: Logger;
 }
-
-/** The only account until users live in the catalog. */
-const ROOT_USER = 'root';
 
 export interface ServedConnection {
   /** Settles once the connection and its Session are closed; never rejects (C2, C3). */
@@ -83,6 +97,9 @@ export interface ServedConnection {
   /** Ends the connection now (server shutdown); `done` settles when the Session is closed. */
   close(): void;
 }
+
+/** Node's timers take at most 2^31 - 1 ms; MySQL's wait_timeout goes to a year. */
+const TIMER_MS_MAX = 2 ** 31 - 1;
 
 /** Starts serving an accepted socket. */
 export function serveConnection(deps: ConnectionDeps): ServedConnection {
@@ -96,50 +113,145 @@ export function dropConnection(socket: Socket): void {
 
 /** The connection from greeting to close, in order (see the table above). */
 async function handleConnection(deps: ConnectionDeps): Promise<void> {
-  const { socket, log, connectionId } = deps;
-  const channel = new Channel(socket, deps.limits.maxAllowedPacket);
-  const host = hostOf(socket);
+  const { socket, log } = deps;
+  const channel = new Channel(socket, deps.limits);
   let session: Session | null = null;
+  let statements: StatementRegistry | null = null;
   log.info({ remote: socket.remoteAddress, port: socket.remotePort }, 'connected');
-  socket.setTimeout(deps.limits.connectTimeoutMs, () => {
-    log.info('handshake timed out');
-    socket.destroy();
+  channel.setTimeout(deps.limits.connectTimeoutMs, () => {
+    log.info('handshake timed out'); // C5
+    channel.destroy();
   });
   try {
-    const scramble = createScramble();
-    channel.send(greeting(connectionId, scramble));
-    await channel.flush();
-    const responsePacket = await channel.read(1);
-    if (responsePacket === null) return log.info('client left before the handshake response');
-    const response = decodeHandshakeResponse(responsePacket.payload);
-    const authResponse = await authenticate(channel, response, scramble);
-    if (authResponse === null) return log.info('client left during the auth switch');
-    const denied = checkAccount(response.username, host, authResponse, scramble, deps);
-    if (denied !== null) {
-      log.info({ user: response.username, host }, 'access denied');
-      channel.send(encodeErr(denied));
-      return await channel.flush();
-    }
-    session = deps.engine.openSession({ connectionId, user: response.username, host });
-    if (response.database !== null) await session.useDatabase(response.database);
+    const login = await handshake(deps, channel);
+    if (login === null) return;
+    session = deps.engine.openSession({
+      connectionId: deps.connectionId,
+      user: login.response.username,
+      host: login.host,
+      ...charsetField(login.response.characterSet),
+      onKill: () => {
+        log.info('killed');
+        channel.destroy();
+      },
+    });
+    if (login.response.database !== null) await session.useDatabase(login.response.database);
     channel.send(okPacket(session));
     await channel.flush();
-    socket.setTimeout(0);
-    log.info(connectedFields(response, host), 'authenticated');
-    await commandLoop(channel, {
-      connectionId,
-      session,
-      client: negotiate(response.capabilities),
-      log,
-      send: (payload) => channel.send(payload),
-      flushIfFull: () => channel.flushIfFull(),
-    });
+    channel.clearTimeout();
+    log.info(connectedFields(login.response, login.host, channel), 'authenticated');
+    statements = new StatementRegistry(deps.limits.maxAllowedPacket);
+    await commandLoop(channel, commandContext(deps, channel, login, session, statements));
   } catch (error) {
     await reportFailure(channel, log, error);
   } finally {
-    await closeSession(session, log); // C3
+    await closeStatements(statements, log); // C3
+    await closeSession(session, log);
     channel.close();
   }
+}
+
+/** A client that passed authentication. */
+interface Login {
+  readonly response: HandshakeResponse41;
+  readonly scramble: Buffer;
+  readonly host: string;
+}
+
+/** Greeting, [TLS], response, authentication; null when the client left or was denied. */
+async function handshake(deps: ConnectionDeps, channel: Channel): Promise<Login | null> {
+  const { log } = deps;
+  const host = hostOf(deps.socket);
+  const scramble = createScramble();
+  channel.send(greeting(deps.connectionId, scramble, deps.tls !== null));
+  await channel.flush();
+  const response = await readHandshakeResponse(channel, deps.tls);
+  if (response === null) {
+    log.info('client left before the handshake response');
+    return null;
+  }
+  const outcome = await authenticate(deps.auth, exchangeOf(channel), {
+    user: response.username,
+    host,
+    scramble,
+    clientPlugin: response.authPluginName,
+    authResponse: response.authResponse,
+    secure: channel.secure,
+  });
+  if (outcome.kind === 'gone') {
+    log.info('client left during authentication');
+    return null;
+  }
+  if (outcome.kind === 'denied') {
+    log.info({ user: response.username, host, errno: outcome.error.errno }, 'access denied');
+    channel.send(encodeErr(outcome.error));
+    await channel.flush();
+    return null;
+  }
+  return { response, scramble, host };
+}
+
+function commandContext(
+  deps: ConnectionDeps,
+  channel: Channel,
+  login: Login,
+  session: Session,
+  statements: StatementRegistry,
+): CommandContext {
+  return {
+    connectionId: deps.connectionId,
+    host: login.host,
+    session,
+    engine: deps.engine,
+    client: negotiate(login.response.capabilities, deps.tls !== null),
+    statements,
+    splitStatements: deps.splitStatements,
+    log: deps.log,
+    reauthenticate: (request) =>
+      authenticate(deps.auth, exchangeOf(channel), {
+        user: request.user,
+        host: login.host,
+        scramble: login.scramble,
+        clientPlugin: request.authPluginName,
+        authResponse: request.authResponse,
+        secure: channel.secure,
+      }),
+    send: (payload) => channel.send(payload),
+    flushIfFull: () => channel.flushIfFull(),
+  };
+}
+
+/** The HandshakeResponse41, after switching to TLS if the client sent an SSLRequest first. */
+async function readHandshakeResponse(
+  channel: Channel,
+  tls: SecureContext | null,
+): Promise<HandshakeResponse41 | null> {
+  let packet = await channel.read(1);
+  if (packet === null) return null;
+  if (tls !== null && isSslRequest(packet.payload)) {
+    await channel.startTls(tls);
+    packet = await channel.read(channel.nextSequenceId);
+    if (packet === null) return null;
+  }
+  // Without TLS offered, an SSLRequest is refused here (ER_HANDSHAKE_ERROR).
+  return decodeHandshakeResponse(packet.payload);
+}
+
+function exchangeOf(channel: Channel): AuthExchange {
+  return {
+    send: (payload) => channel.send(payload),
+    flush: () => channel.flush(),
+    read: async () => {
+      const packet = await channel.read(channel.nextSequenceId);
+      return packet === null ? null : Buffer.from(packet.payload);
+    },
+  };
+}
+
+/** The handshake's charset for SessionInit; absent when the collation id is unknown. */
+function charsetField(collation: number): { charset?: WireCharset } {
+  const charset = charsetOfCollation(collation);
+  return charset === undefined ? {} : { charset };
 }
 
 /** Sends ER_CON_COUNT_ERROR in place of a greeting and closes (the max_connections limit). */
@@ -150,63 +262,26 @@ export function refuseConnection(socket: Socket, error: ErrPacket, log: Logger):
   socket.end(writer.take());
 }
 
-function greeting(connectionId: number, scramble: Buffer): Buffer {
+function greeting(connectionId: number, scramble: Buffer, tls: boolean): Buffer {
   return encodeHandshakeV10({
     protocolVersion: PROTOCOL_VERSION,
     serverVersion: SERVER_VERSION,
     connectionId,
     scramble,
-    capabilities: SERVER_CAPABILITIES,
+    capabilities: greetingCapabilities(tls),
     characterSet: COLLATION.utf8mb4_0900_ai_ci,
     statusFlags: SERVER_STATUS.SERVER_STATUS_AUTOCOMMIT,
     authPluginName: NATIVE_PASSWORD_PLUGIN,
   });
 }
 
-/**
- * The client's mysql_native_password answer: from the response itself, or after an
- * AuthSwitchRequest when the client used another plugin. null if the client left.
- */
-async function authenticate(
-  channel: Channel,
-  response: HandshakeResponse41,
-  scramble: Buffer,
-): Promise<Buffer | null> {
-  const plugin = response.authPluginName;
-  if (plugin === null || plugin === NATIVE_PASSWORD_PLUGIN) return response.authResponse;
-  channel.send(
-    encodeAuthSwitchRequest({
-      pluginName: NATIVE_PASSWORD_PLUGIN,
-      pluginData: Buffer.concat([scramble, Buffer.from([0])]),
-    }),
-  );
-  await channel.flush();
-  const answer = await channel.read(channel.nextSequenceId);
-  return answer === null ? null : decodeAuthSwitchResponse(answer.payload);
-}
-
-/** null when the account may log in, else the ER_ACCESS_DENIED_ERROR to send. */
-function checkAccount(
-  user: string,
-  host: string,
-  authResponse: Buffer,
-  scramble: Buffer,
-  deps: ConnectionDeps,
-): ErrPacket | null {
-  const storedHash = deps.rootPasswordHash;
-  if (user === ROOT_USER && verifyNativePassword({ scramble, authResponse, storedHash })) {
-    return null;
-  }
-  const usingPassword = authResponse.length > 0 ? 'YES' : 'NO';
-  return new SqlError('ER_ACCESS_DENIED_ERROR', [user, host, usingPassword]);
-}
-
-function negotiate(clientCapabilities: number): ClientFlags {
-  const capabilities = (clientCapabilities & SERVER_CAPABILITIES) >>> 0;
+function negotiate(clientCapabilities: number, tls: boolean): ClientFlags {
+  const capabilities = (clientCapabilities & greetingCapabilities(tls)) >>> 0;
   return {
     capabilities,
     deprecateEof: hasFlag(capabilities, CLIENT.CLIENT_DEPRECATE_EOF),
     foundRows: hasFlag(capabilities, CLIENT.CLIENT_FOUND_ROWS),
+    multiStatements: hasFlag(capabilities, CLIENT.CLIENT_MULTI_STATEMENTS),
   };
 }
 
@@ -223,15 +298,23 @@ function okPacket(session: Session): Buffer {
 
 async function commandLoop(channel: Channel, ctx: CommandContext): Promise<void> {
   for (;;) {
-    const packet = await channel.read(0);
+    const idleMs = Math.min(ctx.session.status.waitTimeoutSeconds * 1000, TIMER_MS_MAX);
+    const packet = await channel.readCommand(idleMs);
     if (packet === null) {
       ctx.log.info('client disconnected');
       return;
     }
+    if (packet === 'idle') {
+      ctx.log.info({ waitTimeoutMs: idleMs }, 'idle past wait_timeout; closing'); // C5
+      channel.nextSequenceId = 0;
+      channel.send(encodeErr(new CommandError('ER_CLIENT_INTERACTION_TIMEOUT')));
+      await channel.flush();
+      return;
+    }
     const outcome = await dispatch(ctx, packet);
     await channel.flush(); // C1: the response is out before the next command is read
-    if (outcome === 'quit') {
-      ctx.log.info('client quit');
+    if (outcome !== 'continue') {
+      ctx.log.info(outcome === 'quit' ? 'client quit' : 'closing after the command');
       return;
     }
   }
@@ -239,7 +322,9 @@ async function commandLoop(channel: Channel, ctx: CommandContext): Promise<void>
 
 async function dispatch(ctx: CommandContext, packet: Packet): Promise<CommandOutcome> {
   const command = packet.payload[0];
-  if (command === undefined) throw malformed('empty command packet');
+  if (command === undefined) {
+    throw new ProtocolError('ER_MALFORMED_PACKET', 'empty command packet');
+  }
   if (!isCommandByte(command)) {
     ctx.log.info({ command: commandName(command) }, 'unknown command');
     ctx.send(encodeErr(new SqlError('ER_UNKNOWN_COM_ERROR')));
@@ -248,11 +333,16 @@ async function dispatch(ctx: CommandContext, packet: Packet): Promise<CommandOut
   try {
     return await COMMANDS[command](ctx, packet.payload);
   } catch (error) {
-    if (!(error instanceof SqlError)) throw error;
-    ctx.log.debug({ code: error.code, errno: error.errno }, 'statement failed');
+    if (!answersAndContinues(error)) throw error;
+    ctx.log.debug({ command: commandName(command), errno: error.errno }, 'command failed');
     ctx.send(encodeErr(error)); // C2
     return 'continue';
   }
+}
+
+function answersAndContinues(error: unknown): error is SqlError | CommandError | ProtocolError {
+  if (error instanceof SqlError || error instanceof CommandError) return true;
+  return error instanceof ProtocolError && error.code === 'ER_MALFORMED_PACKET';
 }
 
 /** C2: log by kind, answer ERR if the socket still takes it. The connection then closes. */
@@ -281,6 +371,14 @@ async function reportFailure(channel: Channel, log: Logger, error: unknown): Pro
   }
 }
 
+async function closeStatements(statements: StatementRegistry | null, log: Logger): Promise<void> {
+  try {
+    await statements?.closeAll();
+  } catch (error) {
+    log.error({ err: error }, 'closing prepared statements failed');
+  }
+}
+
 async function closeSession(session: Session | null, log: Logger): Promise<void> {
   if (session === null) return;
   try {
@@ -296,7 +394,11 @@ function hostOf(socket: Socket): string {
   return address === '127.0.0.1' || address === '::1' ? 'localhost' : address;
 }
 
-function connectedFields(response: HandshakeResponse41, host: string): Record<string, unknown> {
+function connectedFields(
+  response: HandshakeResponse41,
+  host: string,
+  channel: Channel,
+): Record<string, unknown> {
   return {
     user: response.username, // C4: no auth data
     host,
@@ -304,120 +406,6 @@ function connectedFields(response: HandshakeResponse41, host: string): Record<st
     client: response.connectAttributes.get('_client_name') ?? null,
     clientVersion: response.connectAttributes.get('_client_version') ?? null,
     deprecateEof: hasFlag(response.capabilities, CLIENT.CLIENT_DEPRECATE_EOF),
+    tls: channel.tlsInfo,
   };
-}
-
-/** The socket went away while we were writing. */
-class ClientGone extends Error {
-  override readonly name = 'ClientGone';
-}
-
-/**
- * A socket seen as packets: reads wait for a whole packet, writes go out in one buffer per flush
- * and wait for 'drain' when the socket is full.
- */
-class Channel {
-  readonly #socket: Socket;
-  readonly #reader: PacketReader;
-  readonly #writer = new PacketWriter();
-  #wake: (() => void) | null = null;
-  #ended = false;
-
-  constructor(socket: Socket, maxAllowedPacket: number) {
-    this.#socket = socket;
-    this.#reader = new PacketReader(maxAllowedPacket);
-    socket.on('data', (chunk: Buffer) => {
-      this.#reader.push(chunk);
-      if (this.#wake === null && this.#reader.bufferedBytes > READ_BUFFER_BYTES_MAX) {
-        socket.pause(); // input back-pressure: resumed by the next read that needs bytes
-      }
-      this.#notify();
-    });
-    const end = (): void => {
-      this.#ended = true;
-      this.#notify();
-    };
-    socket.on('end', end);
-    socket.on('close', end);
-    socket.on('error', end); // the reason surfaces as ClientGone or a null read
-  }
-
-  /** The sequence id the next packet sent will carry. */
-  get nextSequenceId(): number {
-    return this.#writer.sequenceId;
-  }
-
-  /** The next packet, whose first fragment must carry `sequenceId`; null once the client left. */
-  async read(sequenceId: number): Promise<Packet | null> {
-    for (;;) {
-      const packet = this.#readBuffered(sequenceId);
-      if (packet !== undefined) {
-        this.#writer.sequenceId = packet.nextSequenceId;
-        return packet;
-      }
-      if (this.#ended) return null;
-      if (this.#socket.isPaused()) this.#socket.resume();
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-
-  send(payload: Buffer): void {
-    this.#writer.add(payload);
-  }
-
-  #readBuffered(sequenceId: number): Packet | undefined {
-    try {
-      return this.#reader.read(sequenceId);
-    } catch (error) {
-      // An in-order packet that is refused (too large) is answered with the next id.
-      if (error instanceof ProtocolError && error.sequenceId !== null) {
-        this.#writer.sequenceId = (error.sequenceId + 1) & 0xff;
-      }
-      throw error;
-    }
-  }
-
-  async flushIfFull(): Promise<void> {
-    if (this.#writer.pendingBytes >= NET_BUFFER_BYTES) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.#writer.pendingBytes === 0) return;
-    const bytes = this.#writer.take();
-    if (this.#socket.destroyed || !this.#socket.writable) throw new ClientGone('socket closed');
-    if (!this.#socket.write(bytes)) await this.#drained();
-  }
-
-  close(): void {
-    const socket = this.#socket;
-    if (socket.destroyed) return;
-    socket.once('finish', () => socket.destroy());
-    // A peer that neither reads nor closes does not keep the socket forever.
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy());
-    socket.end();
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
-  }
-
-  #drained(): Promise<void> {
-    const socket = this.#socket;
-    return new Promise<void>((resolve, reject) => {
-      const onDrain = (): void => {
-        socket.off('close', onClose);
-        resolve();
-      };
-      const onClose = (): void => {
-        socket.off('drain', onDrain);
-        reject(new ClientGone('socket closed while writing'));
-      };
-      socket.once('drain', onDrain);
-      socket.once('close', onClose);
-    });
-  }
 }

@@ -1,6 +1,8 @@
 /**
  * The accept loop: a net.Server that hands each socket to serveConnection with a fresh connection
- * id, enforces max_connections, and closes everything on shutdown.
+ * id, enforces max_connections, and closes everything on shutdown. It also holds what every
+ * connection shares: the TLS context, the caching_sha2_password cache and RSA key pair, the
+ * fallback root account, and the engine's statement splitter.
  *
  * Invariants:
  *   (L1) Connection ids increase from 1 and are never reused while the listener lives; they fit
@@ -13,8 +15,14 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import type { Logger } from 'pino';
-import { type Engine, SqlError } from '../engine/index.js';
-import { nativePasswordHash } from './auth/native-password.js';
+import { createSecureContext } from 'node:tls';
+import { type Account, type Engine, SqlError } from '../engine/index.js';
+import type { AuthServices } from './auth/authenticate.js';
+import { Sha2Cache } from './auth/caching-sha2-password.js';
+import { nativeAuthString } from './auth/native-password.js';
+import { lazyRsaKeyPair } from './auth/rsa-keys.js';
+import { type ChannelLimits, DEFAULT_NET_TIMEOUTS } from './channel.js';
+import type { StatementSplitter } from './commands/context.js';
 import type { Config } from './config.js';
 import {
   dropConnection,
@@ -28,10 +36,25 @@ export type ListenerConfig = Pick<
   'port' | 'host' | 'maxConnections' | 'maxAllowedPacket' | 'connectTimeoutMs' | 'rootPassword'
 >;
 
+/** A certificate chain and its private key, in PEM. */
+export interface TlsIdentity {
+  readonly cert: string;
+  readonly key: string;
+}
+
 export interface ListenerOptions {
   readonly log: Logger;
   readonly config: ListenerConfig;
   readonly engine: Engine;
+  /** Offer TLS with this identity; without it CLIENT_SSL is not offered. */
+  readonly tls?: TlsIdentity | null;
+  /**
+   * The engine's splitter for CLIENT_MULTI_STATEMENTS; without it a query text is one statement
+   * (the engine then refuses a text holding several).
+   */
+  readonly splitStatements?: StatementSplitter;
+  /** net_read_timeout and net_write_timeout; MySQL's defaults (config.ts) unless given. */
+  readonly netTimeouts?: Pick<ChannelLimits, 'netReadTimeoutMs' | 'netWriteTimeoutMs'>;
 }
 
 export interface Listener {
@@ -46,10 +69,21 @@ const CONNECTION_ID_MAX = 0xffff_ffff;
 
 export async function listen(options: ListenerOptions): Promise<Listener> {
   const { log, config, engine } = options;
-  const rootPasswordHash = nativePasswordHash(config.rootPassword);
+  const auth: AuthServices = {
+    engine,
+    rootFallback: rootAccount(config.rootPassword),
+    sha2Cache: new Sha2Cache(),
+    rsaKeys: lazyRsaKeyPair(),
+  };
+  const tls =
+    options.tls === undefined || options.tls === null
+      ? null
+      : createSecureContext({ cert: options.tls.cert, key: options.tls.key });
+  const splitStatements = options.splitStatements ?? ((sql: Buffer) => [sql]);
   const limits = {
     maxAllowedPacket: config.maxAllowedPacket,
     connectTimeoutMs: config.connectTimeoutMs,
+    ...(options.netTimeouts ?? DEFAULT_NET_TIMEOUTS),
   };
   const active = new Map<number, ServedConnection>();
   let nextConnectionId = 1;
@@ -72,7 +106,9 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
       socket,
       connectionId,
       engine,
-      rootPasswordHash,
+      auth,
+      tls,
+      splitStatements,
       limits,
       log: connLog,
     });
@@ -85,7 +121,7 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
   await bind(server, config.port, config.host);
   server.on('error', (error) => log.error({ err: error }, 'listener error'));
   const address = server.address() as AddressInfo;
-  log.info({ host: config.host, port: address.port }, 'listening');
+  log.info({ host: config.host, port: address.port, tls: tls !== null }, 'listening');
   let closed: Promise<void> | null = null;
 
   return {
@@ -105,6 +141,17 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
       })();
       return closed;
     },
+  };
+}
+
+/** 'root', whose password comes from the command line while the engine keeps no accounts. */
+function rootAccount(password: string): Account {
+  return {
+    user: 'root',
+    host: '%',
+    plugin: 'mysql_native_password',
+    authString: nativeAuthString(password),
+    locked: false,
   };
 }
 

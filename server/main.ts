@@ -1,6 +1,7 @@
 /**
  * The composition root: config → pino root logger → storage cluster → engine → listener. The only
- * file of server/ that touches storage/ (to build the embedded cluster the engine writes to).
+ * file of server/ that touches storage/ (to build the cluster the engine writes to: six embedded
+ * nodes, or remote ones with --storage; and, for `borealis storage-node`, a storage node server).
  *
  * Startup logs 'ready' with the port once the listener accepts connections; scripts and tests wait
  * for that line. Stdout carries nothing but pino's JSON lines.
@@ -10,10 +11,17 @@
  * signal during shutdown exits at once with status 1.
  */
 import pino, { type Logger } from 'pino';
-import { createEngine, type Engine } from '../engine/index.js';
-import { type EmbeddedNode, createEmbeddedCluster } from '../storage/index.js';
-import type { Config } from './config.js';
+import { createEngine, type Engine, splitStatements } from '../engine/index.js';
+import {
+  type EmbeddedNode,
+  type StorageClient,
+  createEmbeddedCluster,
+  createRemoteCluster,
+  startStorageNodeServer,
+} from '../storage/index.js';
+import type { Config, StorageNodeConfig } from './config.js';
 import { type Listener, listen } from './listener.js';
+import { loadTlsIdentity } from './tls/identity.js';
 
 export interface RunningServer {
   /** The port bound: config.port, or the one the OS chose for port 0. */
@@ -32,7 +40,15 @@ export function createRootLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
     level: config.logLevel,
     redact: {
-      paths: ['password', 'rootPassword', 'authResponse', '*.password', '*.rootPassword'],
+      paths: [
+        'password',
+        'rootPassword',
+        'authResponse',
+        'clusterSecret',
+        '*.password',
+        '*.rootPassword',
+        '*.clusterSecret',
+      ],
       censor: '[redacted]',
     },
   });
@@ -42,19 +58,17 @@ export async function startServer(
   config: Config,
   log = createRootLogger(config),
 ): Promise<RunningServer> {
-  if (config.storage.length > 0) {
-    throw new NotBuiltError('remote storage nodes (--storage) are not built yet');
-  }
   if (config.replicaOf !== null) {
     throw new NotBuiltError('read replicas (--replica-of) are not built yet');
   }
   log.info({ config }, 'starting');
+  // The TLS identity first: a bad certificate stops the start before storage is touched.
+  const tls = await loadTlsIdentity(
+    { certPath: config.tlsCert, keyPath: config.tlsKey, dataDir: config.dataDir },
+    log.child({ component: 'tls' }),
+  );
   // Storage and engine scope their own child loggers.
-  const cluster = await createEmbeddedCluster({
-    dataDir: config.dataDir,
-    log,
-    commitTimeoutMs: config.commitTimeoutMs,
-  });
+  const cluster = await storageCluster(config, log);
   let engine: Engine;
   try {
     engine = await createEngine({ storage: cluster.client, log });
@@ -64,7 +78,13 @@ export async function startServer(
   }
   let listener: Listener;
   try {
-    listener = await listen({ log: log.child({ component: 'server' }), config, engine });
+    listener = await listen({
+      log: log.child({ component: 'server' }),
+      config,
+      engine,
+      tls,
+      splitStatements,
+    });
   } catch (error) {
     await engine.close();
     await cluster.close();
@@ -85,6 +105,54 @@ export async function startServer(
       return closed;
     },
   };
+}
+
+interface Cluster {
+  readonly client: StorageClient;
+  readonly nodes: readonly EmbeddedNode[];
+  close(): Promise<void>;
+}
+
+/** Six embedded storage nodes under dataDir, or the remote ones of --storage. */
+async function storageCluster(config: Config, log: Logger): Promise<Cluster> {
+  if (config.storage.length === 0) {
+    return createEmbeddedCluster({
+      dataDir: config.dataDir,
+      log,
+      commitTimeoutMs: config.commitTimeoutMs,
+    });
+  }
+  const remote = createRemoteCluster({
+    addresses: config.storage.map((s) => `${s.host}:${s.port}`),
+    clusterSecret: config.clusterSecret,
+    log,
+    commitTimeoutMs: config.commitTimeoutMs,
+  });
+  return { client: remote.client, nodes: [], close: () => remote.close() };
+}
+
+/** `borealis storage-node`: serves until SIGTERM or SIGINT, then closes and exits 0. */
+export async function runStorageNode(config: StorageNodeConfig): Promise<void> {
+  const log = createRootLogger(config);
+  let node: Awaited<ReturnType<typeof startStorageNodeServer>>;
+  try {
+    log.info({ config }, 'starting storage node');
+    node = await startStorageNodeServer({ ...config, log });
+  } catch (error) {
+    log.fatal({ err: error }, 'startup failed');
+    log.flush();
+    process.exit(1);
+  }
+  log.info({ host: config.host, port: node.port, nodeId: node.nodeId }, 'ready');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info({ signal }, 'shutting down');
+  await node.close();
+  log.info('stopped');
+  log.flush();
+  process.exit(0);
 }
 
 /** Runs until SIGTERM or SIGINT, then shuts down cleanly and exits 0. */

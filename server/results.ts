@@ -1,8 +1,10 @@
 /**
- * Engine results → response packets: OK for statements, and text result sets
- * (column count, column definitions, [EOF], rows, EOF or OK-terminator) for queries.
+ * Engine results → response packets: OK for statements, and result sets (column count, column
+ * definitions, [EOF], rows, EOF or OK-terminator) in the text protocol (COM_QUERY) or the binary
+ * protocol (COM_STMT_EXECUTE, COM_STMT_FETCH).
  *
  *   https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_query_response.html
+ *   https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_binary_resultset.html
  *
  * Invariants:
  *   (S1) Rows are encoded as they arrive, a batch at a time, and written once NET_BUFFER_BYTES
@@ -11,10 +13,15 @@
  *        column defs, rows, OK with header 0xFE. Status flags and warnings are read from the
  *        session when each packet is built.
  *   (S3) With CLIENT_FOUND_ROWS an OK reports matchedRows, otherwise affectedRows.
+ *   (S4) The last packet of every result but the last of a multi-result response carries
+ *        SERVER_MORE_RESULTS_EXISTS (multi-statements).
+ *   (S5) Strings and column metadata go out in the session's character_set_results.
  */
 import type { ColumnInfo, Result, Row, SessionStatus } from '../engine/index.js';
 import type { CommandContext } from './commands/context.js';
+import { type StringCodec, stringCodec } from './protocol/charsets.js';
 import { SERVER_STATUS } from './protocol/constants.js';
+import { encodeBinaryRow } from './protocol/packets/binary-row.js';
 import { encodeColumnCount } from './protocol/packets/column-count.js';
 import { encodeColumnDefinition } from './protocol/packets/column-definition.js';
 import { encodeEof } from './protocol/packets/eof.js';
@@ -22,29 +29,47 @@ import { encodeOk, OK_EOF_HEADER, OK_HEADER } from './protocol/packets/ok.js';
 import { encodeTextRow } from './protocol/packets/text-row.js';
 import { unreachable } from './unreachable.js';
 
-export function statusFlagsOf(status: SessionStatus): number {
-  let flags = 0;
+export function statusFlagsOf(status: SessionStatus, extra = 0): number {
+  let flags = extra;
   if (status.autocommit) flags |= SERVER_STATUS.SERVER_STATUS_AUTOCOMMIT;
   if (status.inTransaction) flags |= SERVER_STATUS.SERVER_STATUS_IN_TRANS;
   return flags;
 }
 
+export type RowProtocol = 'text' | 'binary';
+
+export interface ResultFraming {
+  /** S4: another result follows this one. */
+  readonly moreResults: boolean;
+  readonly protocol: RowProtocol;
+}
+
+export const SINGLE_TEXT_RESULT: ResultFraming = { moreResults: false, protocol: 'text' };
+
+function moreFlag(framing: ResultFraming): number {
+  return framing.moreResults ? SERVER_STATUS.SERVER_MORE_RESULTS_EXISTS : 0;
+}
+
 /** An OK with no rows affected, e.g. for COM_PING and COM_INIT_DB. */
-export function sendPlainOk(ctx: CommandContext): void {
+export function sendPlainOk(ctx: CommandContext, extraFlags = 0): void {
   const status = ctx.session.status;
   ctx.send(
     encodeOk({
       header: OK_HEADER,
       affectedRows: 0,
       lastInsertId: 0n,
-      statusFlags: statusFlagsOf(status),
+      statusFlags: statusFlagsOf(status, extraFlags),
       warnings: status.warningCount,
       info: '',
     }),
   );
 }
 
-export async function sendResult(ctx: CommandContext, result: Result): Promise<void> {
+export async function sendResult(
+  ctx: CommandContext,
+  result: Result,
+  framing: ResultFraming = SINGLE_TEXT_RESULT,
+): Promise<void> {
   switch (result.kind) {
     case 'ok': {
       const status = ctx.session.status;
@@ -53,7 +78,7 @@ export async function sendResult(ctx: CommandContext, result: Result): Promise<v
           header: OK_HEADER,
           affectedRows: ctx.client.foundRows ? result.matchedRows : result.affectedRows, // S3
           lastInsertId: result.lastInsertId,
-          statusFlags: statusFlagsOf(status),
+          statusFlags: statusFlagsOf(status, moreFlag(framing)),
           warnings: status.warningCount,
           info: result.info,
         }),
@@ -61,43 +86,82 @@ export async function sendResult(ctx: CommandContext, result: Result): Promise<v
       return;
     }
     case 'rows':
-      await sendRows(ctx, result.columns, result.rows);
+      sendResultMetadata(ctx, result.columns, 0);
+      await sendRows(ctx, result.columns, result.rows, framing.protocol);
+      sendEndOfRows(ctx, moreFlag(framing));
       return;
     default:
       unreachable(result);
   }
 }
 
+/** The session's character_set_results (S5). */
+export function resultsCodec(ctx: CommandContext): StringCodec {
+  return stringCodec(ctx.session.status.charsetResults);
+}
+
+/** Column count, column definitions, and the EOF that closes them unless DEPRECATE_EOF (S2). */
+export function sendResultMetadata(
+  ctx: CommandContext,
+  columns: readonly ColumnInfo[],
+  extraFlags: number,
+): void {
+  ctx.send(encodeColumnCount(columns.length));
+  sendColumnDefinitions(ctx, columns);
+  if (!ctx.client.deprecateEof) sendEof(ctx, extraFlags);
+}
+
+export function sendColumnDefinitions(ctx: CommandContext, columns: readonly ColumnInfo[]): void {
+  const charset = ctx.session.status.charsetResults;
+  for (const column of columns) ctx.send(encodeColumnDefinition(column, charset));
+}
+
+export function encodeRow(
+  row: Row,
+  columns: readonly ColumnInfo[],
+  protocol: RowProtocol,
+  codec: StringCodec,
+): Buffer {
+  return protocol === 'text'
+    ? encodeTextRow(row, columns, codec)
+    : encodeBinaryRow(row, columns, codec);
+}
+
 async function sendRows(
   ctx: CommandContext,
   columns: readonly ColumnInfo[],
   rows: AsyncIterable<readonly Row[]>,
+  protocol: RowProtocol,
 ): Promise<void> {
-  ctx.send(encodeColumnCount(columns.length));
-  for (const column of columns) ctx.send(encodeColumnDefinition(column));
-  if (!ctx.client.deprecateEof) sendEof(ctx);
+  const codec = resultsCodec(ctx);
   for await (const batch of rows) {
-    for (const row of batch) ctx.send(encodeTextRow(row, columns));
+    for (const row of batch) ctx.send(encodeRow(row, columns, protocol, codec));
     await ctx.flushIfFull(); // S1
-  }
-  if (ctx.client.deprecateEof) {
-    const status = ctx.session.status;
-    ctx.send(
-      encodeOk({
-        header: OK_EOF_HEADER,
-        affectedRows: 0,
-        lastInsertId: 0n,
-        statusFlags: statusFlagsOf(status),
-        warnings: status.warningCount,
-        info: '',
-      }),
-    );
-  } else {
-    sendEof(ctx);
   }
 }
 
-function sendEof(ctx: CommandContext): void {
+/** The packet after the last row: EOF, or OK with header 0xFE under DEPRECATE_EOF (S2). */
+export function sendEndOfRows(ctx: CommandContext, extraFlags: number): void {
+  if (!ctx.client.deprecateEof) {
+    sendEof(ctx, extraFlags);
+    return;
+  }
   const status = ctx.session.status;
-  ctx.send(encodeEof({ warnings: status.warningCount, statusFlags: statusFlagsOf(status) }));
+  ctx.send(
+    encodeOk({
+      header: OK_EOF_HEADER,
+      affectedRows: 0,
+      lastInsertId: 0n,
+      statusFlags: statusFlagsOf(status, extraFlags),
+      warnings: status.warningCount,
+      info: '',
+    }),
+  );
+}
+
+export function sendEof(ctx: CommandContext, extraFlags: number): void {
+  const status = ctx.session.status;
+  ctx.send(
+    encodeEof({ warnings: status.warningCount, statusFlags: statusFlagsOf(status, extraFlags) }),
+  );
 }

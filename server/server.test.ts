@@ -475,7 +475,7 @@ describe('raw clients', () => {
   it('answers an unknown command with ER_UNKNOWN_COM_ERROR and carries on', async () => {
     const { port } = await start(one);
     const client = await RawClient.login(port);
-    client.command(u8(COM.COM_SET_OPTION));
+    client.command(u8(COM.COM_DAEMON));
     expect(decodeErr((await client.read()).payload)).toEqual({
       errno: 1047,
       sqlState: '08S01',

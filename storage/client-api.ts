@@ -18,6 +18,10 @@
  *   (C4) VDL never decreases.
  *   (C5) `readPage(pageId, readPoint)` returns the page as of readPoint (≤ VDL), read from one
  *        segment whose SCL ≥ readPoint; a page never written is returned all zero.
+ *   (C6) `segmentStatus()` reports every segment of every protection group the writer knows, one
+ *        row each, as the storage nodes report them now (observability; an information_schema
+ *        table can serve these rows as they are). It never fails: an unreachable node's rows
+ *        say so.
  */
 import type { Lsn, PageId } from './lsn.js';
 
@@ -30,6 +34,35 @@ export interface VolumeState {
   readonly groupTails: ReadonlyMap<number, Lsn>;
 }
 
+/** One segment, as `segmentStatus` reports it (C6). Null: its node did not answer. */
+export interface SegmentStatusRow {
+  readonly group: number;
+  /** The segment's slot in the membership, and that slot's node. */
+  readonly slot: number;
+  readonly address: string;
+  readonly nodeId: string;
+  readonly zone: string;
+  /**
+   * The writer's view of the segment: 'streaming', 'catching-up', 'backoff', or 'joining' while
+   * its node is being rebuilt after a replacement.
+   */
+  readonly state: string;
+  readonly reachable: boolean;
+  readonly scl: Lsn | null;
+  /** VDL minus the highest LSN up to which the segment holds every record (0: complete). */
+  readonly lagLsn: number | null;
+  /** Records held above a hole, waiting for gossip. */
+  readonly pendingRecords: number | null;
+  readonly records: number | null;
+  readonly bytes: number | null;
+  /** Records at or below this have been folded into page images (garbage collection). */
+  readonly gcLsn: Lsn | null;
+  /** Wall-clock time (ms since the epoch) of the last complete scrub; 0: never. */
+  readonly lastScrubMs: number | null;
+  readonly corruptFound: number | null;
+  readonly repairs: number | null;
+}
+
 export interface StorageClient {
   open(): Promise<VolumeState>;
   ship(records: readonly Buffer[]): void;
@@ -37,5 +70,7 @@ export interface StorageClient {
   readPage(pageId: PageId, readPoint: Lsn): Promise<Buffer>;
   /** VDL. */
   durableLsn(): Lsn;
+  /** C6. */
+  segmentStatus(): Promise<readonly SegmentStatusRow[]>;
   close(): Promise<void>;
 }

@@ -2,10 +2,15 @@
  * QuorumStorageClient: the writer's StorageClient (client-api.ts, C1–C5) over six segments per
  * protection group, reached through a SegmentTransport.
  *
+ * Open: the membership is found on the storage nodes (discovery.ts) — the transport's addresses
+ * are only seeds — then recovery runs (recovery.ts), then the membership is pushed to every node
+ * under the new epoch, so that each knows its peers for gossip.
+ *
  * Write path: `ship` checks each record's header, queues it under its protection group, and at
- * the end of the tick sends each group's new records to its six segments in one AppendRequest
- * each. Every reply carries the segment's SCL; from the SCLs, quorum.ts gives each group's durable
- * point, VCL and VDL, and `waitDurable` callers are released. A segment that fails, times out or
+ * the end of the tick sends each group's new records to its six segments, in AppendRequests of
+ * at most appendBatchBytesMax each. Every reply carries the segment's SCL; from the SCLs,
+ * quorum.ts gives each group's durable point, VCL and VDL, and `waitDurable` callers are
+ * released. A segment that fails, times out or
  * shows a hole is caught up later from the records the client retains (replication.ts).
  *
  * Invariants:
@@ -19,6 +24,11 @@
  *   (K5) A page is read from a segment of the writer's epoch that holds every record of the group
  *        at or below the read point (G5), so it is the page as of the read point (C5).
  *   (K6) Once closed or fenced (a segment reports a newer epoch), nothing more is sent.
+ *   (K7) Reads go to the fastest complete segment first; one that has not answered within its
+ *        hedge delay is raced by the next, and an error moves on to the next at once.
+ *   (K8) A replaced slot is joining (M1) until every group's segment there reports an SCL at or
+ *        above what the group held when it was replaced; then a new membership version drops it
+ *        from `joining`.
  *
  * Recovery reasoning (`open`, C1; the invariants R1–R6 and E1–E2 are in quorum.ts, the messaging
  * in recovery.ts). A commit was acknowledged only when VDL covered it, i.e. when each record at or
@@ -34,11 +44,13 @@
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
-import type { StorageClient, VolumeState } from './client-api.js';
-import { type Clock, type Timer, systemClock } from './clock.js';
+import type { SegmentStatusRow, StorageClient, VolumeState } from './client-api.js';
+import { type Clock, type Timer, systemClock, withTimeout } from './clock.js';
 import {
+  APPEND_BATCH_BYTES_MAX,
   CATCH_UP_BATCH_BYTES_MAX,
   COMMIT_TIMEOUT_MS,
+  HEDGE_DELAY_MIN_MS,
   LAGGING_SEGMENT_BYTES_MAX,
   READ_TIMEOUT_MS,
   RETRY_BACKOFF_MAX_MS,
@@ -47,13 +59,16 @@ import {
   SEGMENT_REQUEST_TIMEOUT_MS,
   protectionGroupOf,
 } from './config.js';
+import { type DiscoveryContext, findMembership, writeMembership } from './discovery.js';
 import { StorageError } from './errors.js';
 import { LSN_NONE, type Lsn, type PageId } from './lsn.js';
+import { type Membership, placement } from './membership.js';
 import type {
   AppendRequest,
   EpochStart,
   ReadPageRequest,
   Refused,
+  SegmentStatus,
   StorageReply,
 } from './messages.js';
 import { PAGE_SIZE } from './page.js';
@@ -67,20 +82,24 @@ export interface ClientLimits {
   readonly commitTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly readTimeoutMs: number;
+  readonly hedgeDelayMinMs: number;
   readonly backoffMinMs: number;
   readonly backoffMaxMs: number;
   readonly laggingBytesMax: number;
   readonly catchUpBytesMax: number;
+  readonly appendBatchBytesMax: number;
 }
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   commitTimeoutMs: COMMIT_TIMEOUT_MS,
   requestTimeoutMs: SEGMENT_REQUEST_TIMEOUT_MS,
   readTimeoutMs: READ_TIMEOUT_MS,
+  hedgeDelayMinMs: HEDGE_DELAY_MIN_MS,
   backoffMinMs: RETRY_BACKOFF_MIN_MS,
   backoffMaxMs: RETRY_BACKOFF_MAX_MS,
   laggingBytesMax: LAGGING_SEGMENT_BYTES_MAX,
   catchUpBytesMax: CATCH_UP_BATCH_BYTES_MAX,
+  appendBatchBytesMax: APPEND_BATCH_BYTES_MAX,
 };
 
 export interface QuorumClientOptions {
@@ -105,14 +124,31 @@ interface SentAppend {
   readonly lastLsn: Lsn;
 }
 
+/** Counters for tests and benchmarks. */
+export interface ClientStats {
+  reads: number;
+  hedgedReads: number;
+  readRetries: number;
+  appendRequests: number;
+  appendBytes: number;
+}
+
 export class QuorumStorageClient implements StorageClient {
   private state: ClientState = 'new';
   private epoch = 0;
   private history: readonly EpochStart[] = [];
+  private membershipValue: Membership | undefined;
+  /** K8: per joining slot, per group placed there, the SCL it must reach. */
+  private readonly joiningTargets = new Map<number, Map<number, Lsn>>();
+  /** The membership version each slot is known to hold. */
+  private readonly pushedVersion = new Map<number, number>();
+  private membershipChange: Promise<void> | undefined;
   /** The last LSN shipped. */
   private frontier: Lsn = LSN_NONE;
   private vcl: Lsn = LSN_NONE;
   private vdl: Lsn = LSN_NONE;
+  /** The oldest read point the engine still reads at; undefined: VDL. */
+  private readFloorValue: Lsn | undefined;
   /** CPLs above VDL, ascending, from cplHead on. */
   private cpls: Lsn[] = [];
   private cplHead = 0;
@@ -129,6 +165,13 @@ export class QuorumStorageClient implements StorageClient {
   private readonly limits: ClientLimits;
   private readonly log: Logger;
   private readonly transport: SegmentTransport;
+  readonly stats: ClientStats = {
+    reads: 0,
+    hedgedReads: 0,
+    readRetries: 0,
+    appendRequests: 0,
+    appendBytes: 0,
+  };
 
   constructor(options: QuorumClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -139,10 +182,28 @@ export class QuorumStorageClient implements StorageClient {
     assert(this.limits.commitTimeoutMs > 0, 'a commit timeout');
   }
 
-  /** The nodes holding a group's six segments. */
+  get membership(): Membership | undefined {
+    return this.membershipValue;
+  }
+
+  get writerEpoch(): number {
+    return this.epoch;
+  }
+
+  /** The slots holding a group's six segments (membership.ts placement). */
   placement(group: number): number[] {
-    const n = this.transport.nodeCount;
-    return Array.from({ length: SEGMENTS_PER_GROUP }, (_, i) => (group + i) % n);
+    const m = this.membershipValue;
+    assert(m !== undefined, 'placement needs the membership (after open)');
+    return placement(m, group);
+  }
+
+  private discovery(): DiscoveryContext {
+    return {
+      network: { send: (address, request) => this.transport.sendTo(address, request) },
+      clock: this.clock,
+      log: this.log.child({ component: 'membership' }),
+      timeoutMs: this.limits.requestTimeoutMs,
+    };
   }
 
   async open(): Promise<VolumeState> {
@@ -150,13 +211,7 @@ export class QuorumStorageClient implements StorageClient {
     this.state = 'opening';
     let volume: RecoveredVolume;
     try {
-      volume = await recoverVolume({
-        transport: this.transport,
-        clock: this.clock,
-        log: this.log.child({ component: 'recovery' }),
-        timeoutMs: this.limits.commitTimeoutMs,
-        placement: (group) => this.placement(group),
-      });
+      volume = await this.discoverAndRecover();
     } catch (error) {
       if (this.state === 'opening') this.state = 'new'; // open may be tried again
       throw error;
@@ -170,6 +225,8 @@ export class QuorumStorageClient implements StorageClient {
     if (volume.vdl > volume.hint) this.cpls.push(volume.vdl);
     this.state = 'open';
     for (const recovered of volume.groups) this.adopt(recovered);
+    this.noteJoining();
+    this.pushMembership();
     this.armSweep();
     this.advance();
     this.flush();
@@ -178,6 +235,35 @@ export class QuorumStorageClient implements StorageClient {
     for (const g of volume.groups) if (g.tail > 0) groupTails.set(g.group, g.tail);
     this.log.info({ epoch: this.epoch, vdl: this.vdl, groups: groupTails.size }, 'volume open');
     return { epoch: this.epoch, vdl: volume.vdl, groupTails };
+  }
+
+  private async discoverAndRecover(): Promise<RecoveredVolume> {
+    const seeds = Array.from({ length: this.transport.nodeCount }, (_, i) =>
+      this.transport.address(i),
+    );
+    const found = await findMembership(this.discovery(), seeds);
+    if (found.changed) await writeMembership(this.discovery(), found.membership, found.sealedEpoch);
+    this.useMembership(found.membership);
+    return recoverVolume({
+      transport: this.transport,
+      clock: this.clock,
+      log: this.log.child({ component: 'recovery' }),
+      timeoutMs: this.limits.commitTimeoutMs,
+      placement: (group) => this.placement(group),
+      joining: new Set(found.membership.joining),
+    });
+  }
+
+  /** Points the transport's slots at the membership's addresses. */
+  private useMembership(m: Membership): void {
+    assert.equal(m.nodes.length, this.transport.nodeCount, 'the membership fills every slot');
+    assert(m.version >= (this.membershipValue?.version ?? 0), 'M2: versions only grow');
+    m.nodes.forEach((node, slot) => {
+      if (this.transport.address(slot) !== node.address) {
+        this.transport.setAddress(slot, node.address);
+      }
+    });
+    this.membershipValue = m;
   }
 
   /** A group as recovery left it: channels from the truncation replies, records to repair. */
@@ -231,16 +317,18 @@ export class QuorumStorageClient implements StorageClient {
     return g;
   }
 
-  /** Sends each group's new records to its streaming segments: one request per segment. */
+  /** Sends each group's new records to its streaming segments, in bounded requests. */
   private flush(): void {
     this.flushScheduled = false;
     if (this.state !== 'open') return;
     for (const [group, records] of this.unsent) {
       const g = this.groups.get(group);
       assert(g !== undefined, 'unsent records belong to a known group');
-      const lastLsn = decodeRedoHeader(records[records.length - 1] ?? Buffer.alloc(0)).lsn;
-      for (const ch of g.channels) {
-        if (ch.state === 'streaming') this.sendAppend(g, ch, records, lastLsn);
+      for (const chunk of chunks(records, this.limits.appendBatchBytesMax)) {
+        const lastLsn = decodeRedoHeader(chunk[chunk.length - 1] ?? Buffer.alloc(0)).lsn;
+        for (const ch of g.channels) {
+          if (ch.state === 'streaming') this.sendAppend(g, ch, chunk, lastLsn);
+        }
       }
     }
     this.unsent.clear();
@@ -254,9 +342,12 @@ export class QuorumStorageClient implements StorageClient {
       group: g.group,
       epoch: this.epoch,
       vdlHint: this.vdl,
+      readFloor: this.readFloor(),
       records,
       ...(ch.epochSynced ? {} : { history: this.history }),
     };
+    this.stats.appendRequests++;
+    for (const r of records) this.stats.appendBytes += r.length;
     this.transport.send(ch.node, request).then(
       (reply) => this.onAppendReply(g, ch, sent, reply),
       (error: unknown) => this.onAppendFailed(g, ch, sent, error),
@@ -268,7 +359,7 @@ export class QuorumStorageClient implements StorageClient {
     if (this.state !== 'open') return;
     if (reply.kind === 'Refused') return this.onRefused(g, ch, sent, reply);
     if (reply.kind !== 'AppendReply') return this.onAppendFailed(g, ch, sent, reply.kind);
-    ch.epochSynced = true;
+    if (sent.generation === ch.generation) ch.epochSynced = true;
     this.noteScl(g, ch, reply.scl);
     if (sent.generation !== ch.generation) return;
     if (ch.state === 'catching-up') {
@@ -329,6 +420,9 @@ export class QuorumStorageClient implements StorageClient {
   private catchUpNext(g: ReplicatedGroup, ch: Channel): void {
     const { records, lastLsn } = g.retained.chunkAbove(ch.cursor, this.limits.catchUpBytesMax);
     if (records.length > 0) return this.sendAppend(g, ch, records, lastLsn);
+    // Nothing to send, but a segment that has not applied this epoch gets the history now, so
+    // it truncates (and exists, on a new node) without waiting for the group's next record.
+    if (!ch.epochSynced) return this.sendAppend(g, ch, [], ch.cursor);
     ch.state = 'streaming';
     ch.backoffMs = this.limits.backoffMinMs;
     this.log.debug({ group: g.group, node: ch.node, scl: ch.scl }, 'segment caught up');
@@ -385,22 +479,81 @@ export class QuorumStorageClient implements StorageClient {
     });
   }
 
+  /**
+   * The oldest read point the engine will still read at (its oldest snapshot): segments may
+   * collect garbage below it once it is older than their retention window. Default: VDL.
+   */
+  setReadFloor(floor: Lsn | undefined): void {
+    this.readFloorValue = floor;
+  }
+
+  private readFloor(): Lsn {
+    const floor = this.readFloorValue;
+    return floor === undefined || floor > this.vdl ? this.vdl : floor;
+  }
+
   async readPage(pageId: PageId, readPoint: Lsn): Promise<Buffer> {
     if (this.state !== 'open') throw this.notOpen();
     assert(readPoint <= this.vdl, 'C5: read at or below VDL');
     const g = this.groups.get(protectionGroupOf(pageId));
     if (g === undefined || readPoint === LSN_NONE) return Buffer.alloc(PAGE_SIZE);
+    this.stats.reads++;
     const candidates = g.channels
       .filter((c) => c.epochSynced && g.completeThrough(c, this.frontier) >= readPoint)
       .sort((a, b) => a.readLatencyMs - b.readLatencyMs);
-    for (const ch of candidates) {
-      const page = await this.readFrom(g, ch, pageId, readPoint);
-      if (page !== undefined) return page;
-    }
-    throw new StorageError(
-      'unavailable',
-      `no segment complete to ${readPoint} answered for page ${pageId}`,
-    );
+    return this.hedgedRead(g, candidates, pageId, readPoint);
+  }
+
+  /** K7: the first candidate, raced by the next after its hedge delay; errors move on. */
+  private hedgedRead(
+    g: ReplicatedGroup,
+    candidates: readonly Channel[],
+    pageId: PageId,
+    readPoint: Lsn,
+  ): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      let next = 0;
+      let inFlight = 0;
+      let done = false;
+      let hedge: Timer | undefined;
+      const finish = (outcome: () => void): void => {
+        done = true;
+        hedge?.cancel();
+        outcome();
+      };
+      const launch = (hedged: boolean): void => {
+        if (done) return;
+        const ch = candidates[next++];
+        if (ch === undefined) {
+          if (inFlight > 0) return;
+          const message = `no segment complete to ${readPoint} answered for page ${pageId}`;
+          return finish(() => reject(new StorageError('unavailable', message)));
+        }
+        if (hedged) this.stats.hedgedReads++;
+        else if (next > 1) this.stats.readRetries++;
+        inFlight++;
+        hedge?.cancel();
+        hedge = this.clock.setTimer(() => launch(true), this.hedgeDelay(ch));
+        this.readFrom(g, ch, pageId, readPoint).then(
+          (page) => {
+            inFlight--;
+            if (done) return;
+            if (page !== undefined) finish(() => resolve(page));
+            else launch(false);
+          },
+          (error: unknown) => {
+            inFlight--;
+            if (!done) finish(() => reject(error));
+          },
+        );
+      };
+      launch(false);
+    });
+  }
+
+  private hedgeDelay(ch: Channel): number {
+    const delay = Math.max(this.limits.hedgeDelayMinMs, 2 * ch.readLatencyMs);
+    return Math.min(delay, this.limits.readTimeoutMs);
   }
 
   /** One attempt: the page, or undefined (and the segment is tried last next time). */
@@ -419,44 +572,26 @@ export class QuorumStorageClient implements StorageClient {
       readPoint,
     };
     try {
-      const reply = await this.withTimeout(
-        this.transport.send(ch.node, request),
-        this.limits.readTimeoutMs,
-      );
+      const sent = this.transport.send(ch.node, request);
+      const reply = await withTimeout(this.clock, sent, this.limits.readTimeoutMs, 'page read');
       if (reply.kind === 'ReadPageReply') {
         assert.equal(reply.page.length, PAGE_SIZE, 'a page is PAGE_SIZE bytes');
-        ch.readLatencyMs = this.clock.now() - started;
+        const sample = this.clock.now() - started;
+        ch.readLatencyMs = ch.readLatencyMs === 0 ? sample : 0.8 * ch.readLatencyMs + 0.2 * sample;
         return reply.page;
       }
       if (reply.kind === 'Refused' && reply.reason === 'stale-epoch') {
         this.fence(reply.sealedEpoch);
         throw this.notOpen();
       }
-      this.log.warn({ node: ch.node, pageId, readPoint, reply: reply.kind }, 'page read refused');
+      const detail = replyDetail(reply);
+      this.log.warn({ node: ch.node, pageId, readPoint, reply: detail }, 'read refused');
     } catch (error) {
       if (error instanceof StorageError && error.kind === 'stale-epoch') throw error;
       this.log.warn({ node: ch.node, pageId, err: error }, 'page read failed; trying another');
     }
     ch.readLatencyMs = Math.max(ch.readLatencyMs, this.limits.readTimeoutMs);
     return undefined;
-  }
-
-  private withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimer(() => {
-        reject(new StorageError('quorum-timeout', `no answer in ${timeoutMs} ms`));
-      }, timeoutMs);
-      promise.then(
-        (value) => {
-          timer.cancel();
-          resolve(value);
-        },
-        (error: unknown) => {
-          timer.cancel();
-          reject(error);
-        },
-      );
-    });
   }
 
   durableLsn(): Lsn {
@@ -498,7 +633,10 @@ export class QuorumStorageClient implements StorageClient {
     return new StorageError('closed', `the storage client is ${this.state}`);
   }
 
-  /** Requests unanswered past requestTimeoutMs count as failed (T1). */
+  /**
+   * Every half request timeout: requests unanswered past requestTimeoutMs count as failed (T1);
+   * slots that lack the current membership are sent it; joining slots are checked (K8).
+   */
   private armSweep(): void {
     const periodMs = Math.max(1, Math.floor(this.limits.requestTimeoutMs / 2));
     this.sweepTimer = this.clock.setTimer(() => {
@@ -512,8 +650,204 @@ export class QuorumStorageClient implements StorageClient {
           }
         }
       }
+      this.pushMembership();
+      this.checkJoining();
       if (this.state === 'open') this.armSweep();
     }, periodMs);
+  }
+
+  // ---- membership: pushing it, replacing a node, joining slots (K8) ---------------------------
+
+  /** Sends the membership to every slot not known to hold this version; no waiting. */
+  private pushMembership(): void {
+    const m = this.membershipValue;
+    if (m === undefined || this.state !== 'open') return;
+    m.nodes.forEach((_, slot) => {
+      if ((this.pushedVersion.get(slot) ?? 0) >= m.version) return;
+      const request = { kind: 'MembershipRequest' as const, epoch: this.epoch, membership: m };
+      const sent = this.transport.send(slot, request);
+      withTimeout(this.clock, sent, this.limits.requestTimeoutMs, 'membership').then(
+        (reply) => {
+          if (reply.kind === 'MembershipReply') this.pushedVersion.set(slot, reply.version);
+          if (reply.kind === 'Refused' && reply.reason === 'stale-epoch') {
+            this.fence(reply.sealedEpoch);
+          }
+        },
+        () => undefined, // retried at the next sweep
+      );
+    });
+  }
+
+  /** K8: the groups placed on each joining slot, with what they held when it joined. */
+  private noteJoining(): void {
+    const m = this.membershipValue;
+    if (m === undefined) return;
+    for (const slot of m.joining) {
+      if (this.joiningTargets.has(slot)) continue;
+      const targets = new Map<number, Lsn>();
+      for (const g of this.groups.values()) {
+        if (this.placement(g.group).includes(slot)) targets.set(g.group, g.tail);
+      }
+      this.joiningTargets.set(slot, targets);
+    }
+  }
+
+  /**
+   * Replaces the node of `slot` (dead, or to be retired) with the empty node at `address`: a new
+   * membership version with the slot joining, written to a majority of the slots, then the
+   * slot's channels start over at SCL 0; the new node's segments are rebuilt by gossip from
+   * their peers and by catch-up from what the writer still holds, while writes go on.
+   */
+  async replaceNode(slot: number, address: string): Promise<Membership> {
+    if (this.state !== 'open') throw this.notOpen();
+    const m = this.membershipValue;
+    assert(m !== undefined, 'open');
+    const old = m.nodes[slot];
+    if (old === undefined) throw new StorageError('misconfigured', `there is no slot ${slot}`);
+    const info = await withTimeout(
+      this.clock,
+      this.transport.sendTo(address, { kind: 'NodeInfoRequest' }),
+      this.limits.requestTimeoutMs,
+      'node info',
+    );
+    if (info.kind !== 'NodeInfoReply') throw new StorageError('unavailable', `${address}: no info`);
+    if (m.nodes.some((n) => n.nodeId === info.nodeId)) {
+      throw new StorageError('misconfigured', `${address} is already a member`);
+    }
+    if (info.zone !== old.zone) {
+      throw new StorageError('misconfigured', `slot ${slot} is in zone '${old.zone}'`);
+    }
+    const fresh = { address, nodeId: info.nodeId, zone: info.zone };
+    const nodes = m.nodes.map((n, i) => (i === slot ? fresh : n));
+    const joining = [...new Set([...m.joining, slot])].sort((a, b) => a - b);
+    const next = { version: m.version + 1, nodes, joining };
+    await this.changeMembership(next);
+    this.joiningTargets.delete(slot);
+    for (const g of this.groups.values()) {
+      const ch = g.channels.find((c) => c.node === slot);
+      if (ch === undefined) continue;
+      g.replaced(ch);
+      this.startCatchUp(g, ch);
+    }
+    this.noteJoining();
+    this.log.info({ slot, address, version: next.version }, 'storage node replaced; rebuilding');
+    return next;
+  }
+
+  /** Writes a new membership version (D1), one change at a time, then uses it. */
+  private async changeMembership(next: Membership): Promise<void> {
+    while (this.membershipChange !== undefined) await this.membershipChange;
+    const change = writeMembership(this.discovery(), next, this.epoch);
+    this.membershipChange = change.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await change;
+    } finally {
+      this.membershipChange = undefined;
+    }
+    for (const [slot, node] of next.nodes.entries()) {
+      const before = this.membershipValue?.nodes[slot]?.nodeId;
+      if (before !== node.nodeId) this.pushedVersion.delete(slot);
+    }
+    this.useMembership(next);
+  }
+
+  /** K8: polls the joining slots' SCLs; a slot whose segments are all rebuilt stops joining. */
+  private checkJoining(): void {
+    const m = this.membershipValue;
+    if (m === undefined || m.joining.length === 0 || this.membershipChange !== undefined) return;
+    for (const slot of m.joining) {
+      const sent = this.transport.send(slot, { kind: 'ListGroupsRequest' });
+      withTimeout(this.clock, sent, this.limits.requestTimeoutMs, 'joining').then(
+        (reply) => {
+          if (reply.kind !== 'ListGroupsReply' || this.state !== 'open') return;
+          for (const summary of reply.groups) {
+            const g = this.groups.get(summary.group);
+            const ch = g?.channels.find((c) => c.node === slot);
+            if (g === undefined || ch === undefined) continue;
+            if (summary.appliedEpoch === this.epoch) this.noteScl(g, ch, summary.scl);
+          }
+          this.finishJoining(slot);
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  private finishJoining(slot: number): void {
+    const m = this.membershipValue;
+    const targets = this.joiningTargets.get(slot);
+    if (m === undefined || targets === undefined || this.membershipChange !== undefined) return;
+    for (const [group, target] of targets) {
+      const ch = this.groups.get(group)?.channels.find((c) => c.node === slot);
+      if (ch === undefined || ch.scl < target) return;
+    }
+    const next = { ...m, version: m.version + 1, joining: m.joining.filter((s) => s !== slot) };
+    this.changeMembership(next).then(
+      () => {
+        this.joiningTargets.delete(slot);
+        this.log.info({ slot, version: next.version }, 'storage node rebuilt; no longer joining');
+      },
+      (error: unknown) => this.log.warn({ slot, err: error }, 'could not end joining; will retry'),
+    );
+  }
+
+  // ---- observability (C6) ---------------------------------------------------------------------
+
+  async segmentStatus(): Promise<readonly SegmentStatusRow[]> {
+    const m = this.membershipValue;
+    if (m === undefined || this.state !== 'open') return [];
+    const bySlot = await Promise.all(
+      m.nodes.map(async (_, slot) => {
+        try {
+          const sent = this.transport.send(slot, { kind: 'StatusRequest' });
+          const reply = await withTimeout(this.clock, sent, this.limits.requestTimeoutMs, 'status');
+          return reply.kind === 'StatusReply' ? reply.segments : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const rows: SegmentStatusRow[] = [];
+    for (const g of [...this.groups.values()].sort((a, b) => a.group - b.group)) {
+      for (const ch of g.channels) {
+        const node = m.nodes[ch.node];
+        const reported = bySlot[ch.node]?.find((s) => s.group === g.group);
+        rows.push(this.statusRow(g, ch, node, reported, bySlot[ch.node] !== undefined));
+      }
+    }
+    return rows;
+  }
+
+  private statusRow(
+    g: ReplicatedGroup,
+    ch: Channel,
+    node: { address: string; nodeId: string; zone: string } | undefined,
+    s: SegmentStatus | undefined,
+    reachable: boolean,
+  ): SegmentStatusRow {
+    const joining = this.membershipValue?.joining.includes(ch.node) ?? false;
+    const complete = s === undefined ? undefined : g.completeAt(s.scl, ch.needsScl, this.frontier);
+    return {
+      group: g.group,
+      slot: ch.node,
+      address: node?.address ?? '',
+      nodeId: node?.nodeId ?? '',
+      zone: node?.zone ?? '',
+      state: joining ? 'joining' : ch.state,
+      reachable,
+      scl: s?.scl ?? null,
+      lagLsn: complete === undefined ? null : Math.max(0, this.vdl - complete),
+      pendingRecords: s?.pendingRecords ?? null,
+      records: s?.records ?? null,
+      bytes: s?.bytes ?? null,
+      gcLsn: s?.gcLsn ?? null,
+      lastScrubMs: s?.lastScrubMs ?? null,
+      corruptFound: s?.corruptFound ?? null,
+      repairs: s?.repairs ?? null,
+    };
   }
 }
 
@@ -531,4 +865,29 @@ function newChannel(node: number, backoffMs: number): Channel {
     outstanding: new Map(),
     readLatencyMs: 0,
   };
+}
+
+/** Splits records into runs of at most about bytesMax (at least one record each). */
+function chunks(records: Buffer[], bytesMax: number): Buffer[][] {
+  let size = 0;
+  for (const r of records) size += r.length;
+  if (size <= bytesMax) return [records];
+  const out: Buffer[][] = [];
+  let current: Buffer[] = [];
+  size = 0;
+  for (const r of records) {
+    if (current.length > 0 && size + r.length > bytesMax) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(r);
+    size += r.length;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+function replyDetail(reply: StorageReply): string {
+  return reply.kind === 'Refused' ? `Refused: ${reply.reason}` : reply.kind;
 }

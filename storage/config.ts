@@ -61,8 +61,66 @@ export const RECOVERY_GRACE_MS = 50;
 /** Recovery attempts (each with a fresh epoch) before `open` gives up. */
 export const RECOVERY_ATTEMPTS_MAX = 3;
 
+/**
+ * A read that has not answered in this time (or twice the segment's usual latency, if more) is
+ * hedged: sent to a second segment as well, and the first answer wins. Bounds the tail latency
+ * a slow or stalled segment adds without doubling the reads of a healthy cluster.
+ */
+export const HEDGE_DELAY_MIN_MS = 20;
+/** Records per AppendRequest: one tick's batch is split so every frame stays small. */
+export const APPEND_BATCH_BYTES_MAX = 1024 * 1024;
+
+// Segment background work (segment/maintenance.ts), per node.
+/** How often each segment asks one peer for what it lacks (gossip). */
+export const GOSSIP_INTERVAL_MS = 500;
+/** Bytes of records (or page images) in one gossip answer. */
+export const GOSSIP_BYTES_MAX = 1024 * 1024;
+/** Gossip answers one round may take before it yields to the next round. */
+export const GOSSIP_REQUESTS_PER_ROUND = 16;
+/** A peer request (gossip, repair, group listing) that has not answered in this time failed. */
+export const PEER_REQUEST_TIMEOUT_MS = 2_000;
+/** Every this many gossip rounds, a node asks a peer which groups exist (to build new segments). */
+export const DISCOVERY_EVERY_ROUNDS = 4;
+/** Default retention of records (backtrack, time travel): 24 hours. */
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Time marks kept per segment to date its records; a new one every retention / 32. */
+export const TIME_MARKS_MAX = 64;
+/** How often a node's segments look for garbage to collect. */
+export const GC_INTERVAL_MS = 10_000;
+/** Records one garbage-collection step folds into images and deletes (one store write). */
+export const GC_BATCH_RECORDS = 4_096;
+/** A complete scrub of every segment of a node is started this often. */
+export const SCRUB_INTERVAL_MS = 60 * 60 * 1000;
+/** Records (or images) a scrub step checks; steps run every SCRUB_STEP_MS while a scrub is due. */
+export const SCRUB_BATCH = 512;
+export const SCRUB_STEP_MS = 100;
+
+/** Storage protocol frames (net/frame.ts): the largest payload either side accepts. */
+export const FRAME_PAYLOAD_MAX = 8 * 1024 * 1024;
+/** Request bytes a TCP connection has sent and not had answered; more wait in its queue. */
+export const CONNECTION_IN_FLIGHT_BYTES_MAX = 16 * 1024 * 1024;
+/** Request bytes waiting behind the in-flight bound; past it, a send fails at once. */
+export const CONNECTION_QUEUE_BYTES_MAX = 64 * 1024 * 1024;
+/** Requests a node serves at once per connection; past it, it stops reading the socket. */
+export const SERVER_IN_FLIGHT_REQUESTS_MAX = 256;
+/** Connections a storage node accepts at once (writers, readers, peers, operators). */
+export const SERVER_CONNECTIONS_MAX = 256;
+/** A connection must finish its handshake in this time. */
+export const HANDSHAKE_TIMEOUT_MS = 5_000;
+/** After a failed connect, the next attempt waits this long (doubling up to the maximum). */
+export const RECONNECT_BACKOFF_MIN_MS = 50;
+export const RECONNECT_BACKOFF_MAX_MS = 1_000;
+
 assert(COMMIT_TIMEOUT_MS > SEGMENT_REQUEST_TIMEOUT_MS, 'a commit outlives one request');
 assert(RETRY_BACKOFF_MIN_MS > 0 && RETRY_BACKOFF_MIN_MS <= RETRY_BACKOFF_MAX_MS, 'backoff range');
 assert(CATCH_UP_BATCH_BYTES_MAX < LAGGING_SEGMENT_BYTES_MAX, 'a catch-up batch fits the bound');
 assert(COALESCE_RECORDS_MIN >= 1, 'coalescing needs records');
 assert(RECOVERY_ATTEMPTS_MAX >= 1, 'recovery tries at least once');
+assert(HEDGE_DELAY_MIN_MS < READ_TIMEOUT_MS, 'a read is hedged before it times out');
+assert(APPEND_BATCH_BYTES_MAX * 2 < FRAME_PAYLOAD_MAX, 'an append batch fits a frame');
+assert(CATCH_UP_BATCH_BYTES_MAX * 2 < FRAME_PAYLOAD_MAX, 'a catch-up batch fits a frame');
+assert(GOSSIP_BYTES_MAX * 2 < FRAME_PAYLOAD_MAX, 'a gossip answer fits a frame');
+assert(FRAME_PAYLOAD_MAX <= CONNECTION_IN_FLIGHT_BYTES_MAX, 'one frame fits in flight');
+assert(CONNECTION_IN_FLIGHT_BYTES_MAX <= CONNECTION_QUEUE_BYTES_MAX, 'queue holds a window');
+assert(GOSSIP_INTERVAL_MS < PEER_REQUEST_TIMEOUT_MS * 10, 'gossip rounds do not pile up');
+assert(RECONNECT_BACKOFF_MIN_MS <= RECONNECT_BACKOFF_MAX_MS, 'reconnect backoff range');

@@ -14,7 +14,11 @@ export type StorageErrorKind =
   /** The client or a node has been closed. */
   | 'closed'
   /** The local store (LMDB) failed; the segment stops acknowledging until recovery. */
-  | 'store-failed';
+  | 'store-failed'
+  /** The storage tier is set up wrongly (too few nodes, zones that cannot hold six segments). */
+  | 'misconfigured'
+  /** A peer failed the cluster-secret check, or spoke another protocol version. */
+  | 'unauthenticated';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';

@@ -20,5 +20,14 @@ export {
 export { applyRedo } from './page-apply.js';
 export { StorageError, type StorageErrorKind } from './errors.js';
 export { protectionGroupOf } from './config.js';
-export type { StorageClient, VolumeState } from './client-api.js';
+export type { SegmentStatusRow, StorageClient, VolumeState } from './client-api.js';
 export { createEmbeddedCluster, type EmbeddedCluster, type EmbeddedNode } from './embedded.js';
+export {
+  type RemoteCluster,
+  type RemoteClusterOptions,
+  type RunningStorageNode,
+  type StorageNodeServerOptions,
+  createRemoteCluster,
+  startStorageNodeServer,
+} from './remote.js';
+export { RETENTION_MS } from './config.js';

@@ -13,11 +13,20 @@
  *   ChainRequest         ChainReply               recovery: the LSNs of a segment's chain
  *   ReadRecordsRequest   ReadRecordsReply         recovery: records to re-replicate
  *   TruncateRequest      TruncateReply            recovery: drop records above the new VDL
- *   ListGroupsRequest    ListGroupsReply          recovery: which protection groups exist
+ *   GossipRequest        GossipReply              a peer segment: records (or page images
+ *                                                 below its GC point) it lacks
+ *   RepairRequest        RepairReply              a peer segment: one good copy (scrub)
+ *   ListGroupsRequest    ListGroupsReply          recovery, joining nodes: which groups exist
+ *   NodeInfoRequest      NodeInfoReply            client at open: node id, zone, membership
+ *   MembershipRequest    MembershipReply          client: persist a membership version
+ *   StatusRequest        StatusReply              client: per-segment observability rows
+ *   ScrubRequest         ScrubReply               operators and tests: scrub every segment now
  *
- * Any segment request may instead be answered with `Refused` (see RefusalReason).
+ * Any segment request may instead be answered with `Refused` (see RefusalReason). Every kind has
+ * a binary encoding in net/codec.ts; a new kind without one does not compile.
  */
 import type { Lsn, PageId } from './lsn.js';
+import type { Membership } from './membership.js';
 
 /** One entry of the epoch history: epoch `epoch` began with VDL = `startLsn` (its truncation). */
 export interface EpochStart {
@@ -31,6 +40,8 @@ export interface AppendRequest {
   readonly epoch: number;
   /** The writer's VDL when it sent this: a durable point that recovery starts from. */
   readonly vdlHint: Lsn;
+  /** The oldest read point the writer may still read at: segments collect garbage below it. */
+  readonly readFloor: Lsn;
   /** Encoded redo records of this group, in LSN order. */
   readonly records: readonly Buffer[];
   /** Sent until the segment is known to be in this epoch, so it can truncate first. */
@@ -120,6 +131,62 @@ export interface TruncateReply {
   readonly scl: Lsn;
 }
 
+export interface GossipRequest {
+  readonly kind: 'GossipRequest';
+  readonly group: number;
+  /** The asking segment's SCL: it wants the records above it. */
+  readonly afterLsn: Lsn;
+  readonly bytesMax: number;
+  /**
+   * When afterLsn is below the answering segment's GC point, the records are gone and page images
+   * are sent instead, by ascending page id from this one.
+   */
+  readonly imagesFrom: number;
+}
+
+export interface PageImageCopy {
+  readonly pageId: PageId;
+  readonly lsn: Lsn;
+  readonly bytes: Buffer;
+}
+
+export interface GossipReply {
+  readonly kind: 'GossipReply';
+  readonly scl: Lsn;
+  /** The answering segment's VDL hint: a peer taking its images takes this too (S6). */
+  readonly vdlHint: Lsn;
+  readonly appliedEpoch: number;
+  readonly history: readonly EpochStart[];
+  /** Records at or below this have been folded into page images (GC). */
+  readonly gcLsn: Lsn;
+  /** The group's last record at or below gcLsn. */
+  readonly gcTail: Lsn;
+  /** Records in (afterLsn, scl], ascending; empty when images are sent. */
+  readonly records: readonly Buffer[];
+  readonly images: readonly PageImageCopy[];
+  /** The next page id to ask images from, or -1: the images are complete. */
+  readonly imagesNext: number;
+  /** True when bytesMax cut the records short. */
+  readonly more: boolean;
+}
+
+export type RepairWhat = 'record' | 'image';
+
+export interface RepairRequest {
+  readonly kind: 'RepairRequest';
+  readonly group: number;
+  readonly pageId: PageId;
+  readonly lsn: Lsn;
+  /** 'record': the record at lsn; 'image': the page as of lsn. */
+  readonly what: RepairWhat;
+}
+
+export interface RepairReply {
+  readonly kind: 'RepairReply';
+  /** The good bytes, or null when this segment cannot provide them. */
+  readonly bytes: Buffer | null;
+}
+
 export interface ListGroupsRequest {
   readonly kind: 'ListGroupsRequest';
 }
@@ -136,6 +203,71 @@ export interface ListGroupsReply {
   readonly groups: readonly GroupSummary[];
 }
 
+export interface NodeInfoRequest {
+  readonly kind: 'NodeInfoRequest';
+}
+
+export interface NodeInfoReply {
+  readonly kind: 'NodeInfoReply';
+  readonly nodeId: string;
+  readonly zone: string;
+  /** The newest membership this node was sent, or null. */
+  readonly membership: Membership | null;
+  readonly sealedEpoch: number;
+}
+
+export interface MembershipRequest {
+  readonly kind: 'MembershipRequest';
+  readonly epoch: number;
+  readonly membership: Membership;
+}
+
+export interface MembershipReply {
+  readonly kind: 'MembershipReply';
+  /** The version the node holds now (M2: the higher of its own and the one sent). */
+  readonly version: number;
+}
+
+/** One segment as its node sees it: the observability row. */
+export interface SegmentStatus {
+  readonly group: number;
+  readonly scl: Lsn;
+  readonly gcLsn: Lsn;
+  readonly appliedEpoch: number;
+  readonly sealedEpoch: number;
+  /** Records held above a hole (waiting for gossip). */
+  readonly pendingRecords: number;
+  readonly records: number;
+  readonly bytes: number;
+  /** Wall-clock ms of the last complete scrub, 0 if never. */
+  readonly lastScrubMs: number;
+  readonly corruptFound: number;
+  readonly repairs: number;
+  readonly failed: boolean;
+}
+
+export interface StatusRequest {
+  readonly kind: 'StatusRequest';
+}
+
+export interface StatusReply {
+  readonly kind: 'StatusReply';
+  readonly nodeId: string;
+  readonly zone: string;
+  readonly segments: readonly SegmentStatus[];
+}
+
+export interface ScrubRequest {
+  readonly kind: 'ScrubRequest';
+}
+
+export interface ScrubReply {
+  readonly kind: 'ScrubReply';
+  readonly checked: number;
+  readonly corrupt: number;
+  readonly repaired: number;
+}
+
 export type RefusalReason =
   /** The request's epoch is older than one the segment has been sealed at: fenced. */
   | 'stale-epoch'
@@ -146,7 +278,9 @@ export type RefusalReason =
   /** A record failed its crc; nothing of the request was kept. */
   | 'corrupt'
   /** The segment knows it lacks records at or below the read point. */
-  | 'incomplete';
+  | 'incomplete'
+  /** The read point is below the segment's GC point: that version of the page is gone. */
+  | 'collected';
 
 export interface Refused {
   readonly kind: 'Refused';
@@ -160,7 +294,9 @@ export type SegmentRequest =
   | SclRequest
   | ChainRequest
   | ReadRecordsRequest
-  | TruncateRequest;
+  | TruncateRequest
+  | GossipRequest
+  | RepairRequest;
 
 export type SegmentReply =
   | AppendReply
@@ -169,7 +305,23 @@ export type SegmentReply =
   | ChainReply
   | ReadRecordsReply
   | TruncateReply
+  | GossipReply
+  | RepairReply
   | Refused;
 
-export type StorageRequest = SegmentRequest | ListGroupsRequest;
-export type StorageReply = SegmentReply | ListGroupsReply;
+export type NodeRequest =
+  | ListGroupsRequest
+  | NodeInfoRequest
+  | MembershipRequest
+  | StatusRequest
+  | ScrubRequest;
+
+export type NodeReply =
+  | ListGroupsReply
+  | NodeInfoReply
+  | MembershipReply
+  | StatusReply
+  | ScrubReply;
+
+export type StorageRequest = SegmentRequest | NodeRequest;
+export type StorageReply = SegmentReply | NodeReply;

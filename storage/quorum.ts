@@ -123,6 +123,8 @@ export function mergeHistories(...histories: readonly (readonly EpochStart[])[])
 /** What recovery learnt from one segment that answered its SclRequest. */
 export interface Responder {
   readonly node: number;
+  /** M1: a slot being rebuilt; it does not count towards the read quorum. */
+  readonly joining?: boolean;
   readonly scl: Lsn;
   readonly vdlHint: Lsn;
   readonly appliedEpoch: number;
@@ -148,7 +150,8 @@ export function groupQuorum(
   responders: readonly Responder[],
   history: readonly EpochStart[],
 ): GroupQuorum {
-  assert(responders.length >= READ_QUORUM, 'R1: a read quorum answered');
+  const readers = responders.filter((r) => r.joining !== true).length;
+  assert(readers >= READ_QUORUM, 'R1, M1: a read quorum of non-joining segments answered');
   const capped = responders.map((r) => ({
     node: r.node,
     scl: cappedScl(r.scl, r.appliedEpoch, history),

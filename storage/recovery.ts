@@ -4,15 +4,17 @@
  * must be re-replicated. It replays nothing. The quorum reasoning (R1–R6, E1–E2) is in quorum.ts;
  * this file does the messaging, in five phases:
  *
- *   1. ListGroupsRequest to every node; a read quorum of nodes must answer. A group with a
- *      durable record is on a write quorum of nodes, so any read quorum of nodes names it. Group
+ *   1. ListGroupsRequest to every node; n - WRITE_QUORUM + 1 of the n nodes (at least a read
+ *      quorum), not counting joining ones, must answer (membership.ts listQuorum, M1). A group
+ *      with a durable record is on a write quorum of its slots, so such answers name it. Group
  *      0 (the volume header's) is always recovered, so every epoch is recorded even on an empty
  *      volume. The highest epoch any segment was sealed at gives the new epoch (one more).
  *   2. SclRequest(epoch) to the six segments of every group: each seals itself at the new epoch
  *      (the previous writer can no longer reach a write quorum; its node refuses that writer's
  *      appends for every group, node.ts N3) and answers its SCL, vdlHint, applied epoch and
  *      history. A write quorum per group must be sealed, so that the next recovery sees this
- *      epoch whatever read quorum it gets (E1); their answers are a read quorum, and more. A
+ *      epoch whatever read quorum it gets (E1); their answers must include a read quorum of
+ *      non-joining slots (M1). A
  *      segment already sealed at this epoch or later makes the attempt start over, higher.
  *   3. ChainRequest to each group's best responder: the LSNs of its chain above the hint (R3);
  *      from them VCL and VDL (R4, R5) and each group's tail (its last record <= VDL).
@@ -34,6 +36,7 @@ import {
 } from './config.js';
 import { StorageError } from './errors.js';
 import type { Lsn } from './lsn.js';
+import { listQuorum } from './membership.js';
 import type { ChainEntry, EpochStart, StorageReply, StorageRequest } from './messages.js';
 import {
   type Responder,
@@ -54,6 +57,8 @@ export interface RecoveryContext {
   readonly timeoutMs: number;
   /** The nodes that hold the six segments of a group. */
   readonly placement: (group: number) => readonly number[];
+  /** Slots being rebuilt after a replacement: they do not count towards read quorums (M1). */
+  readonly joining: ReadonlySet<number>;
 }
 
 export interface RecoveredGroup {
@@ -138,13 +143,17 @@ async function listGroups(ctx: RecoveryContext): Promise<{ groups: number[]; max
   const found = new Set<number>();
   let maxEpoch = 0;
   const nodes = [...Array(ctx.transport.nodeCount).keys()];
-  await gather(ctx, 'list groups', nodes, { kind: 'ListGroupsRequest' }, READ_QUORUM, (reply) => {
+  const needed = listQuorum(nodes.length);
+  let counted = 0;
+  const request: StorageRequest = { kind: 'ListGroupsRequest' };
+  await gather(ctx, 'list groups', nodes, request, (reply, node) => {
     if (reply.kind !== 'ListGroupsReply') return false;
     for (const g of reply.groups) {
       found.add(g.group);
       maxEpoch = Math.max(maxEpoch, g.sealedEpoch, g.appliedEpoch);
     }
-    return true;
+    if (!ctx.joining.has(node)) counted++;
+    return counted >= needed;
   });
   found.add(0);
   return { groups: [...found].sort((a, b) => a - b), maxEpoch };
@@ -159,13 +168,15 @@ async function sealGroup(
   let sealedEpoch = 0;
   const request: StorageRequest = { kind: 'SclRequest', group, epoch };
   try {
-    await gather(ctx, 'seal', ctx.placement(group), request, WRITE_QUORUM, (reply, node) => {
+    await gather(ctx, 'seal', ctx.placement(group), request, (reply, node) => {
       if (reply.kind === 'Refused' && reply.reason === 'stale-epoch') {
         sealedEpoch = Math.max(sealedEpoch, reply.sealedEpoch);
       }
-      if (reply.kind !== 'SclReply') return false;
-      responders.push({ node, ...reply });
-      return true;
+      if (reply.kind === 'SclReply') {
+        responders.push({ node, joining: ctx.joining.has(node), ...reply });
+      }
+      const readers = responders.filter((r) => !r.joining).length;
+      return responders.length >= WRITE_QUORUM && readers >= READ_QUORUM;
     });
   } catch (error) {
     if (sealedEpoch >= epoch) return { responders, sealedEpoch };
@@ -196,10 +207,9 @@ async function truncateGroup(
 ): Promise<Map<number, Lsn>> {
   const scls = new Map<number, Lsn>();
   const request: StorageRequest = { kind: 'TruncateRequest', group, epoch, history };
-  await gather(ctx, 'truncate', ctx.placement(group), request, WRITE_QUORUM, (reply, node) => {
-    if (reply.kind !== 'TruncateReply') return false;
-    scls.set(node, reply.scl);
-    return true;
+  await gather(ctx, 'truncate', ctx.placement(group), request, (reply, node) => {
+    if (reply.kind === 'TruncateReply') scls.set(node, reply.scl);
+    return scls.size >= WRITE_QUORUM;
   });
   return scls;
 }
@@ -262,21 +272,20 @@ function sendOne(
 }
 
 /**
- * Sends `request` to every node in `nodes` and feeds each reply to `accept` (true: it counts).
- * Resolves once `needed` replies counted and every node has answered, or RECOVERY_GRACE_MS
- * after `needed` counted; rejects when that is no longer possible or `timeoutMs` passes.
+ * Sends `request` to every node in `nodes` and feeds each reply to `accept`, which says whether
+ * the quorum is now complete. Resolves once it is and every node has answered, or
+ * RECOVERY_GRACE_MS after it is; rejects when every node has answered without completing it, or
+ * when `timeoutMs` passes.
  */
 function gather(
   ctx: RecoveryContext,
   phase: string,
   nodes: readonly number[],
   request: StorageRequest,
-  needed: number,
   accept: (reply: StorageReply, node: number) => boolean,
 ): Promise<void> {
-  assert(nodes.length >= needed, 'enough nodes for the quorum');
   return new Promise((resolve, reject) => {
-    let counted = 0;
+    let complete = false;
     let settled = 0;
     let done = false;
     const timers: { cancel(): void }[] = [];
@@ -292,24 +301,23 @@ function gather(
         finish(new StorageError('quorum-timeout', `recovery: no quorum to ${phase}`));
       }, ctx.timeoutMs),
     );
-    const onSettled = (): void => {
+    const onSettled = (nowComplete: boolean): void => {
       settled++;
-      if (counted >= needed && settled === nodes.length) finish();
-      else if (nodes.length - settled + counted < needed) {
+      const becameComplete = nowComplete && !complete;
+      if (nowComplete) complete = true;
+      if (complete && settled === nodes.length) finish();
+      else if (settled === nodes.length) {
         finish(new StorageError('quorum-timeout', `recovery: no quorum to ${phase}`));
-      } else if (counted === needed && settled < nodes.length) {
+      } else if (becameComplete) {
         timers.push(ctx.clock.setTimer(() => finish(), RECOVERY_GRACE_MS));
       }
     };
     for (const node of nodes) {
       ctx.transport.send(node, request).then(
-        (reply) => {
-          if (!done && accept(reply, node)) counted++;
-          onSettled();
-        },
+        (reply) => onSettled(!done && accept(reply, node)),
         (error: unknown) => {
           ctx.log.debug({ node, phase, err: error }, 'recovery: node did not answer');
-          onSettled();
+          onSettled(false);
         },
       );
     }

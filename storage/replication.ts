@@ -18,7 +18,8 @@
  *        `releasedThrough`: records leave only from the head, once every segment's SCL covers
  *        them, or once they are durable and the queue is over LAGGING_SEGMENT_BYTES_MAX.
  *   (G2) A record that is not durable (Q3) is never released.
- *   (G3) A channel's `scl` only grows (after recovery): it is what the segment last reported.
+ *   (G3) A channel's `scl` only grows (after recovery): it is what the segment last reported;
+ *        except when its slot gets a new, empty node (a replacement), which starts it at 0.
  *   (G4) A channel whose SCL is below `needsScl` lacks a record the writer no longer holds; it is
  *        not read from until gossip (later issue) brings its SCL up to needsScl.
  *   (G5) A segment is complete up to `completeThrough(channel)`: it holds every record of the
@@ -49,7 +50,7 @@ export interface Channel {
   cursor: Lsn;
   /** Append requests in flight: request id → the time it was sent, oldest first. */
   readonly outstanding: Map<number, number>;
-  /** How long its last page read took; reads prefer the fastest. */
+  /** Its page reads' latency, smoothed (EWMA); reads prefer the fastest. */
   readLatencyMs: number;
 }
 
@@ -163,10 +164,23 @@ export class ReplicatedGroup {
 
   /** G5: the highest LSN up to which the channel's segment holds every record of the group. */
   completeThrough(channel: Channel, frontier: Lsn): Lsn {
-    if (channel.scl < channel.needsScl) return LSN_NONE;
-    if (channel.scl >= this.tail) return frontier;
-    const next = this.retained.firstAbove(channel.scl);
-    return next === undefined ? channel.scl : ((next - 1) as Lsn);
+    return this.completeAt(channel.scl, channel.needsScl, frontier);
+  }
+
+  /** G5 for a segment that reported `scl`. */
+  completeAt(scl: Lsn, needsScl: Lsn, frontier: Lsn): Lsn {
+    if (scl < needsScl) return LSN_NONE;
+    if (scl >= this.tail) return frontier;
+    const next = this.retained.firstAbove(scl);
+    return next === undefined ? scl : ((next - 1) as Lsn);
+  }
+
+  /** G3's exception: the channel's slot now holds a new, empty node that must be rebuilt. */
+  replaced(channel: Channel): void {
+    channel.scl = LSN_NONE;
+    channel.needsScl = this.tail;
+    channel.epochSynced = false;
+    channel.readLatencyMs = 0;
   }
 
   /**

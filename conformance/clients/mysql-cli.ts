@@ -3,6 +3,9 @@
  * interactive session driven through tmux, as a person would use it. Adapted from the
  * client-traces `cli/mysql-cli.sh`.
  *
+ * TLS: both servers offer it, and the client starts it whenever it is offered, so every session
+ * here runs over TLS; `\s` must show the cipher.
+ *
  * The interactive session runs on a private tmux server (`tmux -L <name>`), which this runner
  * kills when it is done, so nothing is left behind and no one else's tmux is touched. After each
  * line typed, the runner waits until the client prints its prompt again, so steps take as long
@@ -72,6 +75,13 @@ async function batchSteps(ctx: RunContext): Promise<StepResult[]> {
       mysql(ctx, [db], readFileSync(path.join(CLI_DIR, 'batch.sql'), 'utf8'))),
     await step('batch-source-file', () =>
       mysql(ctx, [db, '-e', `source ${path.join(CLI_DIR, 'source.sql')}`])),
+    await step('batch-tls-status', async () => {
+      const out = await mysql(ctx, ['-e', '\\s']);
+      if (!/^SSL:\s+Cipher in use is \S+/m.test(out)) {
+        throw new Error(`\\s shows no TLS cipher:\n${out}`);
+      }
+      return 'SSL: Cipher in use';
+    }),
   ];
 }
 
@@ -120,6 +130,23 @@ class Terminal {
     if (body !== '') await this.tmux(['send-keys', '-t', this.session, '-l', body]);
     if (text.endsWith(';')) await this.tmux(['send-keys', '-t', this.session, '-H', '3b']);
     await this.tmux(['send-keys', '-t', this.session, 'Enter']);
+  }
+
+  /** Types `text` without Enter. */
+  async typeText(text: string): Promise<void> {
+    await this.tmux(['send-keys', '-t', this.session, '-l', text]);
+  }
+
+  /** Waits until the screen's last line matches `pattern` (e.g. a tab completion). */
+  async waitForLine(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = (await this.screen()).trimEnd().split('\n').at(-1) ?? '';
+      if (pattern.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${String(pattern)}; the line is: ${last}`);
   }
 
   async key(name: string): Promise<void> {
@@ -181,6 +208,18 @@ async function interactiveSteps(ctx: RunContext, term: Terminal): Promise<StepRe
   });
   await add('tmux-use-database', async () =>
     expect(await term.command(`USE ${db}`), /Database changed/, 'USE'));
+  await add('tmux-tab-completion', async () => {
+    // USE rehashed the completion names: tables (SHOW TABLES) and their columns
+    // (COM_FIELD_LIST), also as table.column; `cli_t1.crea` has one completion.
+    const before = (await term.screen()).trimEnd();
+    await term.typeText('SELECT cli_t1.crea');
+    await term.key('Tab');
+    const line = await term.waitForLine(/cli_t1\.created/);
+    await term.type(' FROM cli_t1 WHERE id = 1;');
+    const out = await term.waitFor(before, PROMPT);
+    expect(out, /2024-01-02 03:04:05/, 'the completed column');
+    return normalise(line);
+  });
   await add('tmux-describe', async () =>
     expect(await term.command('DESCRIBE cli_t1;'), /\| name +\| varchar\(50\)/, 'DESCRIBE'));
   await add('tmux-select-vertical', async () =>
@@ -188,8 +227,14 @@ async function interactiveSteps(ctx: RunContext, term: Terminal): Promise<StepRe
   await add('tmux-status', async () => {
     const out = await term.command('\\s');
     expect(out, new RegExp(`Current database:\\s+${db}`), '\\s');
+    expect(out, /SSL:\s+Cipher in use is \S+/, '\\s over TLS');
     if (/ERROR/.test(out)) throw new Error(`\\s printed an error:\n${out}`);
     return undefined;
+  });
+  await add('tmux-source', async () => {
+    const out = await term.command(`source ${path.join(CLI_DIR, 'interactive-source.sql')}`);
+    expect(out, /\| bob +\|/, 'the first sourced statement');
+    return expect(out, /\| sourced +\|/, 'the second sourced statement');
   });
   await add('tmux-show-warnings', async () => {
     await term.command('\\W');
@@ -246,8 +291,9 @@ async function run(ctx: RunContext): Promise<RunOutput> {
 export const PLAN = [
   'batch-setup', 'batch-execute', 'batch-raw-no-headers', 'batch-table-format', 'batch-vertical',
   'batch-show-tables', 'batch-piped', 'batch-error', 'batch-script', 'batch-source-file',
-  'tmux-login-password-prompt', 'tmux-show-databases', 'tmux-use-database', 'tmux-describe',
-  'tmux-select-vertical', 'tmux-status', 'tmux-show-warnings', 'tmux-strict-mode-error',
+  'batch-tls-status', 'tmux-login-password-prompt', 'tmux-show-databases', 'tmux-use-database',
+  'tmux-tab-completion', 'tmux-describe', 'tmux-select-vertical', 'tmux-status', 'tmux-source',
+  'tmux-show-warnings', 'tmux-strict-mode-error',
   'tmux-ctrl-c-kills-query', 'tmux-quit', 'tmux-no-rehash-with-database',
 ];
 

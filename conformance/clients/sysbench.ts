@@ -3,6 +3,12 @@
  * statements) and one with `disable` (the same SQL as text), cleanup. Adapted from the
  * client-traces `sysbench/sysbench.sh`. A run passes when sysbench exits 0 and completed
  * transactions; errors sysbench ignores by design (deadlocks, 1213) are allowed.
+ *
+ * The same cycle runs a second time in a narrower shape (steps ending in `-narrow`): explicit
+ * ids instead of AUTO_INCREMENT, no secondary index, no range selects (SUM, ORDER BY,
+ * DISTINCT). It keeps libmariadb's prepared-statement traffic (types sent on the first execute
+ * only, BEGIN/COMMIT prepared, point selects, updates, deletes, inserts) checked while the
+ * full shape waits for engine features.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,9 +34,15 @@ async function sysbench(ctx: RunContext, phase: string, extra: readonly string[]
   return r.stdout;
 }
 
-async function runPhase(ctx: RunContext, psMode: string): Promise<undefined> {
+const NARROW = ['--auto_inc=off', '--create_secondary=off', '--range_selects=off'];
+
+async function runPhase(
+  ctx: RunContext,
+  psMode: string,
+  extra: readonly string[] = [],
+): Promise<undefined> {
   const out = await sysbench(ctx, 'run',
-    ['--threads=2', `--time=${RUN_SECONDS}`, `--db-ps-mode=${psMode}`]);
+    ['--threads=2', `--time=${RUN_SECONDS}`, `--db-ps-mode=${psMode}`, ...extra]);
   const report = parseSysbenchReport(out);
   if (report === undefined) throw new Error(`no sysbench report in:\n${out.slice(-1500)}`);
   if (report.transactions <= 0) throw new Error(`no transaction completed:\n${out.slice(-1500)}`);
@@ -47,6 +59,16 @@ async function run(ctx: RunContext): Promise<RunOutput> {
     await step('run-ps-mode-disable', () => runPhase(ctx, 'disable')),
     await step('cleanup', async () => {
       await sysbench(ctx, 'cleanup', []);
+      return undefined;
+    }),
+    await step('prepare-narrow', async () => {
+      await sysbench(ctx, 'prepare', ['--threads=2', ...NARROW]);
+      return undefined;
+    }),
+    await step('run-ps-mode-auto-narrow', () => runPhase(ctx, 'auto', NARROW)),
+    await step('run-ps-mode-disable-narrow', () => runPhase(ctx, 'disable', NARROW)),
+    await step('cleanup-narrow', async () => {
+      await sysbench(ctx, 'cleanup', NARROW);
       return undefined;
     }),
   ];

@@ -8,7 +8,10 @@
  *   - utf8mb4 with utf8mb4_unicode_520_nopad_ci: MariaDB 10.11 has no utf8mb4_0900_ai_ci (MySQL
  *     8's default); this is the closest (newer UCA weights, NO PAD). Recorded in
  *     conformance/known-differences where it shows;
- *   - max_allowed_packet 64M and explicit_defaults_for_timestamp ON, as in MySQL 8.
+ *   - max_allowed_packet 64M and explicit_defaults_for_timestamp ON, as in MySQL 8;
+ *   - TLS with a self-signed certificate made by `openssl` in the temporary directory (MySQL 8
+ *     makes one at first start, and Borealis does too), so clients that start TLS whenever it
+ *     is offered (the mysql CLI, mysqldump) use it on both sides.
  * root@127.0.0.1 has an empty password over TCP (granted by an init file at every start).
  *
  * Invariants: (M1) the server listens only on 127.0.0.1 at a port chosen here, never 3306;
@@ -80,7 +83,11 @@ export async function startMariaDb(options: MariaDbOptions): Promise<MariaDb> {
   );
   const port = await freePort();
   assert.notEqual(port, 3306, 'M1');
-  const args = serverArgs({ ...options, dir, dataDir, errorLog, initFile, port, asRoot });
+  const tlsArgs = await selfSignedTls(dir);
+  const args = [
+    ...serverArgs({ ...options, dir, dataDir, errorLog, initFile, port, asRoot }),
+    ...tlsArgs,
+  ];
   const proc = spawnGuarded(mariadbd, args, {
     logFile: path.join(options.logDir, `${options.name}.out.log`),
     cleanupDir: dir,
@@ -123,6 +130,19 @@ export async function startMariaDb(options: MariaDbOptions): Promise<MariaDb> {
     diagnostics: () => `MariaDB error log (${errorLog}):\n${tail(errorLog, 10)}`,
     stop,
   };
+}
+
+/** mariadbd's --ssl-cert/--ssl-key for a fresh self-signed certificate; none without openssl. */
+async function selfSignedTls(dir: string): Promise<string[]> {
+  const openssl = findExecutable('openssl');
+  if (openssl === undefined) return [];
+  const cert = path.join(dir, 'server-cert.pem');
+  const key = path.join(dir, 'server-key.pem');
+  await execFileAsync(openssl, [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=conformance',
+    '-keyout', key, '-out', cert,
+  ]);
+  return [`--ssl-cert=${cert}`, `--ssl-key=${key}`];
 }
 
 function serverArgs(o: MariaDbOptions & {

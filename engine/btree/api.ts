@@ -15,8 +15,15 @@
  *   (T4) Entries handed out are copies: safe to keep after later changes.
  *   (T5) Keys may not exceed KEY_SIZE_MAX bytes, nor key plus value ENTRY_SIZE_MAX bytes; the
  *        SQL layer checks both before it asks for a change (a violation here is an assertion).
+ *   (T6) A read through a Snapshot sees the trees exactly as of its LSN, however long it takes
+ *        and whatever commits meanwhile. `snapshot()` reads at VDL, so it sees exactly the
+ *        durable commits; `latest()` reads at the last committed mini-transaction (durable or
+ *        not), never at a half-applied one. A read without a snapshot sees the pages as they are
+ *        now, the open Mtr's changes included: only for the holder of the write latch (T3).
+ *   (T7) A snapshot holds its read point until `release()` (older page versions are kept or
+ *        re-read from storage for it); release exactly once.
  */
-import type { PageId } from '../../storage/index.js';
+import type { Lsn, PageId } from '../../storage/index.js';
 
 export interface Entry {
   readonly key: Buffer;
@@ -35,6 +42,12 @@ export interface KeyRange {
   readonly upper?: KeyBound;
   /** Descending order when true. */
   readonly reverse?: boolean;
+}
+
+/** A read point (T6, T7). */
+export interface Snapshot {
+  readonly lsn: Lsn;
+  release(): void;
 }
 
 /** A mini-transaction: the unit of atomic, durable change. Opaque to its users. */
@@ -60,9 +73,16 @@ export interface Trees {
   /** Frees the tree's pages for reuse. */
   dropTree(mtr: Mtr, root: PageId): Promise<void>;
 
-  get(root: PageId, key: Buffer): Promise<Buffer | undefined>;
+  /** T6: at VDL; sees exactly the durable commits. */
+  snapshot(): Snapshot;
+  /** T6: at the last committed mini-transaction; for current reads under row locks. */
+  latest(): Snapshot;
+  /** The LSN `latest()` would read at now: a current read restarts when it has moved. */
+  latestLsn(): Lsn;
+
+  get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined>;
   /** Entries in key order (or reverse), one leaf's worth per batch. */
-  scan(root: PageId, range: KeyRange): AsyncIterable<readonly Entry[]>;
+  scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]>;
   /** False, and no change, when the key is already there. */
   insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean>;
   /** False, and no change, when the key is not there. */

@@ -20,9 +20,20 @@
  *
  * Pages fetched by a changing operation are pinned until the operation ends, so an eviction while
  * it awaits another page cannot take a page it is about to change.
+ *
+ * Reads may name a read point `at`: every page is then read as of that LSN (BufferPool.pageAt),
+ * so a reader walks the tree exactly as it was at `at` however it changes meanwhile; a page is
+ * used only until the next await.
  */
 import assert from 'node:assert/strict';
-import { type PageId, PAGE_SIZE, PAGE_TYPE, page as pg, pageId } from '../../storage/index.js';
+import {
+  type Lsn,
+  type PageId,
+  PAGE_SIZE,
+  PAGE_TYPE,
+  page as pg,
+  pageId,
+} from '../../storage/index.js';
 import type { Entry, KeyRange } from './api.js';
 import { ENTRY_SIZE_MAX, KEY_SIZE_MAX } from './api.js';
 import type { BufferPool } from './buffer-pool.js';
@@ -71,10 +82,10 @@ export class BTree {
     await this.volume.freeMany(mtr, pages);
   }
 
-  async get(root: PageId, key: Buffer): Promise<Buffer | undefined> {
-    let page = await this.fetch(root);
+  async get(root: PageId, key: Buffer, at?: Lsn): Promise<Buffer | undefined> {
+    let page = await this.fetch(root, at);
     while (pg.pageType(page) === PAGE_TYPE.btreeInternal) {
-      page = await this.fetch(childFor(page, key).child);
+      page = await this.fetch(childFor(page, key).child, at);
     }
     const { slot, found } = searchLeaf(page, key);
     return found ? Buffer.from(leafValue(page, slot)) : undefined;
@@ -128,17 +139,21 @@ export class BTree {
     }
   }
 
-  async *scan(root: PageId, range: KeyRange): AsyncGenerator<readonly Entry[]> {
+  async *scan(root: PageId, range: KeyRange, at?: Lsn): AsyncGenerator<readonly Entry[]> {
     if (range.reverse === true) {
-      yield* this.scanBackward(root, range);
+      yield* this.scanBackward(root, range, at);
     } else {
-      yield* this.scanForward(root, range);
+      yield* this.scanForward(root, range, at);
     }
   }
 
-  private async *scanForward(root: PageId, range: KeyRange): AsyncGenerator<readonly Entry[]> {
+  private async *scanForward(
+    root: PageId,
+    range: KeyRange,
+    at: Lsn | undefined,
+  ): AsyncGenerator<readonly Entry[]> {
     const { lower, upper } = range;
-    let page = await this.leafFor(root, lower?.key, 'first');
+    let page = await this.leafFor(root, lower?.key, 'first', at);
     let slot = 0;
     if (lower !== undefined) {
       const at = searchLeaf(page, lower.key);
@@ -160,14 +175,18 @@ export class BTree {
       const next = pg.link(page, 0);
       if (batch.length > 0) yield batch;
       if (next === 0) return;
-      page = await this.fetch(next);
+      page = await this.fetch(next, at);
       slot = 0;
     }
   }
 
-  private async *scanBackward(root: PageId, range: KeyRange): AsyncGenerator<readonly Entry[]> {
+  private async *scanBackward(
+    root: PageId,
+    range: KeyRange,
+    at: Lsn | undefined,
+  ): AsyncGenerator<readonly Entry[]> {
     const { lower, upper } = range;
-    let page = await this.leafFor(root, upper?.key, 'last');
+    let page = await this.leafFor(root, upper?.key, 'last', at);
     let slot = pg.cellCount(page) - 1;
     if (upper !== undefined) {
       const at = searchLeaf(page, upper.key);
@@ -188,25 +207,32 @@ export class BTree {
       const previous = pg.link(page, 1);
       if (batch.length > 0) yield batch;
       if (previous === 0) return;
-      page = await this.fetch(previous);
+      page = await this.fetch(previous, at);
       slot = pg.cellCount(page) - 1;
     }
   }
 
   /** The leaf that holds `key`, or the first/last leaf when there is no key. */
-  private async leafFor(root: PageId, key: Buffer | undefined, end: 'first' | 'last'): Promise<Buffer> {
-    let page = await this.fetch(root);
+  private async leafFor(
+    root: PageId,
+    key: Buffer | undefined,
+    end: 'first' | 'last',
+    at: Lsn | undefined,
+  ): Promise<Buffer> {
+    let page = await this.fetch(root, at);
     while (pg.pageType(page) === PAGE_TYPE.btreeInternal) {
       let child: PageId;
       if (key !== undefined) child = childFor(page, key).child;
       else if (end === 'first' || pg.cellCount(page) === 0) child = pg.link(page, 0);
       else child = childAt(page, pg.cellCount(page) - 1);
-      page = await this.fetch(child);
+      page = await this.fetch(child, at);
     }
     return page;
   }
 
-  private async fetch(id: PageId): Promise<Buffer> {
+  /** The page now, or as of read point `at`. */
+  private async fetch(id: PageId, at?: Lsn): Promise<Buffer> {
+    if (at !== undefined) return this.pool.pageAt(id, at);
     return this.pool.peek(id) ?? (await this.pool.get(id));
   }
 

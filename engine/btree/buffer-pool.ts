@@ -6,9 +6,13 @@
  *   (BP1) a page is evicted only when its pageLsn ≤ VDL (every change to it is durable, so
  *         storage can materialise it) and nobody has it pinned.
  *   (BP2) one frame per page id: concurrent misses on one page share one storage read.
- *   (BP3) the pool holds at most `capacityPages` unpinned frames plus whatever is pinned or not yet
- *         durable; when nothing can be evicted it runs over rather than lose a change, and catches
- *         up on the next miss.
+ *   (BP3) the pool holds at most `capacityPages` pages — unpinned frames plus the version cache's
+ *         older page images (version-cache.ts) — plus whatever is pinned or not yet durable; when
+ *         nothing can be evicted it runs over rather than lose a change, and catches up on the
+ *         next miss.
+ *   (BP4) `pageAt(id, at)` returns the page as of read point `at`: the frame when its pageLsn ≤
+ *         at, else a version (VC1), else storage's image at `at` (which needs at ≤ VDL; a point
+ *         above VDL always finds its version by VC3). Frames only ever hold the latest version.
  * LRU order is the Map's insertion order: a hit moves the frame to the end.
  */
 import assert from 'node:assert/strict';
@@ -21,6 +25,7 @@ import {
   page as pageFormat,
 } from '../../storage/index.js';
 import { sqlErrorWithMessage } from '../errors.js';
+import { ReadPoints, VersionCache } from './version-cache.js';
 
 interface Frame {
   readonly bytes: Buffer;
@@ -32,6 +37,10 @@ export interface BufferPoolStats {
   readonly hits: number;
   readonly misses: number;
   readonly evictions: number;
+  /** Older page images held for read points (version-cache.ts). */
+  readonly versions: number;
+  /** Pages read from storage at a read point below VDL (snapshot misses). */
+  readonly snapshotReads: number;
 }
 
 export class BufferPool {
@@ -40,12 +49,67 @@ export class BufferPool {
   private hits = 0;
   private misses = 0;
   private evictions = 0;
+  private snapshotReads = 0;
+  readonly readPoints = new ReadPoints();
+  readonly versions = new VersionCache(this.readPoints);
 
   constructor(
     private readonly storage: StorageClient,
     private readonly capacityPages: number,
   ) {
     assert(capacityPages >= 16, 'buffer pool: at least 16 pages');
+  }
+
+  /** The page as of read point `at` (BP4). The bytes must not be kept across an await. */
+  async pageAt(id: PageId, at: Lsn): Promise<Buffer> {
+    for (;;) {
+      const frame = this.frames.get(id);
+      if (frame !== undefined) {
+        if (pageFormat.pageLsn(frame.bytes) <= at) {
+          this.hits++;
+          this.frames.delete(id);
+          this.frames.set(id, frame);
+          return frame.bytes;
+        }
+        const version = this.versions.find(id, at);
+        if (version !== undefined) {
+          this.hits++;
+          return version;
+        }
+        return this.readAt(id, at);
+      }
+      const vdl = this.storage.durableLsn();
+      if (at < vdl) {
+        const version = this.versions.find(id, at);
+        if (version !== undefined) return version;
+        return this.readAt(id, at);
+      }
+      // Not cached: every change to the page is durable (BP1), so its latest version is the
+      // version at `at`. Load it, then look again if a writer changed it meanwhile.
+      const bytes = await this.load(id);
+      if (pageFormat.pageLsn(bytes) <= at) return bytes;
+    }
+  }
+
+  /** Storage's image of the page at `at` (≤ VDL), kept as a version for this read point. */
+  private async readAt(id: PageId, at: Lsn): Promise<Buffer> {
+    assert(at <= this.storage.durableLsn(), 'VC3: a point above VDL finds its version');
+    this.snapshotReads++;
+    let bytes: Buffer;
+    try {
+      bytes = await this.storage.readPage(id, at);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      throw sqlErrorWithMessage(
+        'ER_GET_ERRNO',
+        `Got error ${error.kind} - '${error.message}' from storage engine`,
+        error,
+      );
+    }
+    assert.equal(bytes.length, PAGE_SIZE, 'storage returns whole pages');
+    this.versions.record(id, bytes, (at + 1) as Lsn);
+    this.evict();
+    return this.versions.find(id, at) ?? bytes;
   }
 
   /** The page if it is cached, counting a hit; undefined on a miss. */
@@ -74,7 +138,7 @@ export class BufferPool {
         const cached = this.frames.get(id);
         if (cached !== undefined) return cached.bytes; // created meanwhile by the writer
         this.frames.set(id, { bytes, pins: 0 });
-        this.evict();
+        this.evict(id);
         return bytes;
       })
       .catch((error: unknown) => {
@@ -136,16 +200,24 @@ export class BufferPool {
       hits: this.hits,
       misses: this.misses,
       evictions: this.evictions,
+      versions: this.versions.size,
+      snapshotReads: this.snapshotReads,
     };
   }
 
-  /** Evicts least recently used frames that BP1 allows until the pool is within capacity. */
-  evict(): void {
-    if (this.frames.size <= this.capacityPages) return;
+  /**
+   * Drops versions no read point needs (VC4), then evicts least recently used frames that BP1
+   * allows until frames and versions together are within capacity (BP3). `keep`: a frame just
+   * loaded for a caller who has not pinned it yet.
+   */
+  evict(keep?: PageId): void {
     const vdl: Lsn = this.storage.durableLsn();
+    this.versions.prune(vdl, Math.max(0, this.capacityPages - this.frames.size));
+    const budget = this.capacityPages - this.versions.size;
+    if (this.frames.size <= budget) return;
     for (const [id, frame] of this.frames) {
-      if (this.frames.size <= this.capacityPages) return;
-      if (frame.pins > 0) continue;
+      if (this.frames.size <= budget) return;
+      if (frame.pins > 0 || id === keep) continue;
       if (pageFormat.pageLsn(frame.bytes) > vdl) continue;
       this.frames.delete(id);
       this.evictions++;

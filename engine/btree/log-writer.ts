@@ -16,6 +16,11 @@
  *        trace anywhere.
  *   (L5) The writer runs at most LAL_RECORDS ahead of VDL (Aurora's LSN allocation limit): `begin`
  *        waits for durability when it would run further.
+ *   (L6) The image kept by L3 is also recorded in the version cache, valid until the LSN of the
+ *        first change (VC1), so readers at earlier points never see a half-applied
+ *        mini-transaction; a rollback discards those versions with the LSNs it gives back.
+ *   (L7) `appliedLsn` is the last LSN of the last committed mini-transaction: the newest read
+ *        point at which every page is consistent (a current read reads there).
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -77,6 +82,11 @@ export class LogWriter {
     return this.open;
   }
 
+  /** L7: the newest consistent read point (VDL ≤ appliedLsn). */
+  get appliedLsn(): Lsn {
+    return lsn((this.open === undefined ? this.nextLsn : this.open.firstLsn) - 1);
+  }
+
   async begin(): Promise<MtrImpl> {
     assert(this.open === undefined, 'L2: one mini-transaction at a time');
     const ahead = this.nextLsn - 1 - this.storage.durableLsn();
@@ -93,8 +103,10 @@ export class LogWriter {
   apply(mtr: MtrImpl, id: PageId, page: Buffer, change: PageChange): void {
     assert(this.open === mtr, 'L2: changes go through the open mini-transaction');
     if (!mtr.touched.has(id)) {
-      mtr.touched.set(id, { before: Buffer.from(page) });
+      const before = Buffer.from(page);
+      mtr.touched.set(id, { before });
       this.pool.pin(id);
+      this.pool.versions.record(id, before, this.nextLsn); // L6
     }
     const group = protectionGroupOf(id);
     const record: RedoRecord = {
@@ -149,6 +161,7 @@ export class LogWriter {
     this.releasePins(mtr);
     for (const [id, touched] of mtr.touched) {
       this.pool.unpin(id);
+      this.pool.versions.discardFrom(id, mtr.firstLsn); // L6
       if (touched.before === undefined) {
         this.pool.discard(id);
       } else {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   type Lsn,
   type PageId,
+  type SegmentStatusRow,
   type StorageClient,
   type VolumeState,
   PAGE_SIZE,
@@ -95,6 +96,11 @@ export class MemoryStorageClient implements StorageClient {
 
   durableLsn(): Lsn {
     return this.vdl;
+  }
+
+  /** No segments: this double has no storage nodes. */
+  async segmentStatus(): Promise<readonly SegmentStatusRow[]> {
+    return [];
   }
 
   async close(): Promise<void> {}

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
-import type { PageId, StorageClient } from '../../storage/index.js';
-import type { Entry, KeyRange, Mtr, Trees } from './api.js';
+import type { Lsn, PageId, StorageClient } from '../../storage/index.js';
+import type { Entry, KeyRange, Mtr, Snapshot, Trees } from './api.js';
 import { BTree } from './btree.js';
 import { BufferPool } from './buffer-pool.js';
 import { checkTree, type TreeShape } from './check.js';
@@ -46,7 +46,7 @@ export async function openTrees(options: TreesOptions): Promise<OpenTrees> {
   await volume.pinHeader();
   const header = await volume.header();
   log.info({ vdl: state.vdl, epoch: state.epoch, pages: header.nextPageId }, 'volume open');
-  return new PagedTrees(header.catalogRoot, pool, writer, btree);
+  return new PagedTrees(header.catalogRoot, pool, writer, btree, options.storage);
 }
 
 class PagedTrees implements OpenTrees {
@@ -55,6 +55,7 @@ class PagedTrees implements OpenTrees {
     readonly pool: BufferPool,
     private readonly writer: LogWriter,
     private readonly btree: BTree,
+    private readonly storage: StorageClient,
   ) {}
 
   begin(): Promise<Mtr> {
@@ -77,12 +78,38 @@ class PagedTrees implements OpenTrees {
     return this.btree.drop(asMtr(mtr), root);
   }
 
-  get(root: PageId, key: Buffer): Promise<Buffer | undefined> {
-    return this.btree.get(root, key);
+  snapshot(): Snapshot {
+    return this.register(this.storage.durableLsn());
   }
 
-  scan(root: PageId, range: KeyRange): AsyncIterable<readonly Entry[]> {
-    return this.btree.scan(root, range);
+  latest(): Snapshot {
+    return this.register(this.writer.appliedLsn);
+  }
+
+  latestLsn(): Lsn {
+    return this.writer.appliedLsn;
+  }
+
+  private register(at: Lsn): Snapshot {
+    const points = this.pool.readPoints;
+    points.add(at);
+    let released = false;
+    return {
+      lsn: at,
+      release: () => {
+        assert(!released, 'T7: a snapshot is released once');
+        released = true;
+        points.remove(at);
+      },
+    };
+  }
+
+  get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined> {
+    return this.btree.get(root, key, at?.lsn);
+  }
+
+  scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]> {
+    return this.btree.scan(root, range, at?.lsn);
   }
 
   insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {

@@ -19,6 +19,8 @@ import { ROW_ID_MAX, decodeRowId } from '../keys.js';
 import { unreachable } from '../unreachable.js';
 import {
   type DatabaseDef,
+  type IndexDef,
+  type IndexSpec,
   KEY_DATABASE,
   KEY_TABLE,
   type TableDef,
@@ -31,14 +33,18 @@ import {
   tableKey,
 } from './definitions.js';
 
-/** A table definition before its tree exists. */
-export type TableSpec = Omit<TableDef, 'root' | 'types' | 'keyTypes'>;
+/** A table definition before its trees exist. */
+export type TableSpec = Omit<TableDef, 'root' | 'types' | 'keyTypes' | 'indexes'> & {
+  readonly indexes?: readonly IndexSpec[];
+};
 
 export type CatalogChange =
   | { readonly kind: 'add-database'; readonly def: DatabaseDef }
   | { readonly kind: 'drop-database'; readonly name: string }
   | { readonly kind: 'add-table'; readonly def: TableDef }
-  | { readonly kind: 'drop-table'; readonly database: string; readonly name: string };
+  | { readonly kind: 'drop-table'; readonly database: string; readonly name: string }
+  /** CREATE / DROP INDEX: the table's new definition (issue 5). */
+  | { readonly kind: 'replace-table'; readonly def: TableDef };
 
 interface DatabaseEntry {
   readonly def: DatabaseDef;
@@ -47,6 +53,10 @@ interface DatabaseEntry {
 
 export class Catalog {
   private readonly databases = new Map<string, DatabaseEntry>();
+  /** Bumped by every applied change: plans cached under an older version are stale. */
+  version = 0;
+  /** Tables opened since start (loaded, then created): MySQL's Opened_tables. */
+  tablesOpened = 0;
   /** Next hidden row id per table without a primary key, keyed by its root page. */
   private readonly nextRowIds = new Map<number, bigint>();
 
@@ -67,6 +77,7 @@ export class Catalog {
       const entry = catalog.databases.get(table.database);
       assert(entry !== undefined, 'catalog: a table belongs to a database');
       entry.tables.set(table.name, table);
+      catalog.tablesOpened++;
       if (table.primaryKey.length === 0) await catalog.loadRowIdCounter(table);
     }
     return catalog;
@@ -142,14 +153,24 @@ export class Catalog {
     return { change: { kind: 'drop-database', name }, tables: tables.length };
   }
 
-  /** Creates the table's tree and its catalog entry. */
+  /** Creates the table's tree, its indexes' trees and its catalog entry. */
   async createTable(mtr: Mtr, spec: TableSpec): Promise<CatalogChange> {
     const key = tableKey(spec.database, spec.name);
     // The definition is one catalog entry (T5) until overflow pages exist.
-    const sized = encodeTable(makeTableDef({ ...spec, root: pageId(0xffff_ffff) }));
+    const placeholder = pageId(0xffff_ffff);
+    const indexSpecs = spec.indexes ?? [];
+    const sized = encodeTable(
+      makeTableDef({
+        ...spec,
+        root: placeholder,
+        indexes: indexSpecs.map((i) => ({ ...i, root: placeholder })),
+      }),
+    );
     if (key.length + sized.length > ENTRY_SIZE_MAX) throw new SqlError('ER_TOO_MANY_FIELDS');
     const root = await this.trees.createTree(mtr);
-    const def = makeTableDef({ ...spec, root });
+    const indexes: IndexDef[] = [];
+    for (const index of indexSpecs) indexes.push({ ...index, root: await this.trees.createTree(mtr) });
+    const def = makeTableDef({ ...spec, root, indexes });
     const inserted = await this.trees.insert(mtr, this.trees.catalogRoot, key, encodeTable(def));
     assert(inserted, 'catalog: the cache said the table was new');
     return { kind: 'add-table', def };
@@ -165,9 +186,22 @@ export class Catalog {
     const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, key);
     assert(deleted, 'catalog: the cache said the table existed');
     await this.trees.dropTree(mtr, table.root);
+    for (const index of table.indexes) await this.trees.dropTree(mtr, index.root);
+  }
+
+  /** Writes a table's changed definition (CREATE / DROP INDEX); apply() swaps it in after. */
+  async replaceTable(mtr: Mtr, def: TableDef): Promise<CatalogChange> {
+    const key = tableKey(def.database, def.name);
+    const value = encodeTable(def);
+    if (key.length + value.length > ENTRY_SIZE_MAX) throw new SqlError('ER_TOO_MANY_KEYS', [64]);
+    const updated = await this.trees.update(mtr, this.trees.catalogRoot, key, value);
+    assert(updated, 'catalog: the cache said the table existed');
+    return { kind: 'replace-table', def };
   }
 
   apply(change: CatalogChange): void {
+    this.version++;
+    if (change.kind === 'add-table') this.tablesOpened++;
     switch (change.kind) {
       case 'add-database':
         this.addDatabase(change.def);
@@ -182,6 +216,12 @@ export class Catalog {
         assert(entry !== undefined, 'catalog: a new table has its database');
         entry.tables.set(change.def.name, change.def);
         if (change.def.primaryKey.length === 0) this.nextRowIds.set(change.def.root, 1n);
+        return;
+      }
+      case 'replace-table': {
+        const entry = this.databases.get(change.def.database);
+        assert(entry?.tables.has(change.def.name) === true, 'catalog: a replaced table exists');
+        entry.tables.set(change.def.name, change.def);
         return;
       }
       case 'drop-table': {

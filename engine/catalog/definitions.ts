@@ -6,7 +6,7 @@
  *   KEY                                             VALUE
  *   0x01 name(database)                             JSON { v: 1, name }
  *   0x02 name(database) name(table)                 JSON { v: 1, database, name, root, columns,
- *                                                          primaryKey }
+ *                                                          primaryKey[, indexes] }
  *
  * where name(x) is x's UTF-8 bytes with each 0x00 escaped as 0x00 0xFF and ended by 0x00 0x00
  * (keys.ts's string form, byte order), so names compare case-sensitively (lower_case_table_names
@@ -15,7 +15,9 @@
  *
  * Invariants: (D1) a table's primaryKey lists distinct column indexes of NOT NULL columns, or is
  * empty, and then rows are keyed by a hidden 6-byte row id; (D2) column names are unique
- * case-insensitively; (D3) `root` is the table's B-tree, which lives as long as the entry (T1).
+ * case-insensitively; (D3) `root` is the table's B-tree, which lives as long as the entry (T1);
+ * (D4) each secondary index has its own tree (`root`), a name unique case-insensitively and not
+ * PRIMARY, and parts naming distinct existing columns, a prefix only on a string column.
  */
 import assert from 'node:assert/strict';
 import { type PageId, pageId } from '../../storage/index.js';
@@ -42,6 +44,23 @@ export interface DatabaseDef {
   readonly name: string;
 }
 
+/** One column of a secondary index; `prefixChars`: only the first n characters (col(n)). */
+export interface IndexPart {
+  readonly column: number;
+  readonly prefixChars: number | null;
+}
+
+/** A secondary index: its own tree of entries (sql/index-keys.ts gives their format). */
+export interface IndexDef {
+  readonly name: string;
+  readonly root: PageId;
+  readonly unique: boolean;
+  readonly parts: readonly IndexPart[];
+}
+
+/** An index before its tree exists. */
+export type IndexSpec = Omit<IndexDef, 'root'>;
+
 export interface TableDef {
   readonly database: string;
   readonly name: string;
@@ -53,9 +72,13 @@ export interface TableDef {
   readonly types: readonly ColumnType[];
   /** Derived: the primary key's types, in order. */
   readonly keyTypes: readonly ColumnType[];
+  /** Secondary indexes (D4), in definition order. */
+  readonly indexes: readonly IndexDef[];
 }
 
-export function makeTableDef(spec: Omit<TableDef, 'types' | 'keyTypes'>): TableDef {
+export function makeTableDef(
+  spec: Omit<TableDef, 'types' | 'keyTypes' | 'indexes'> & { readonly indexes?: readonly IndexDef[] },
+): TableDef {
   const seen = new Set<string>();
   for (const column of spec.columns) {
     const folded = column.name.toLowerCase();
@@ -67,8 +90,21 @@ export function makeTableDef(spec: Omit<TableDef, 'types' | 'keyTypes'>): TableD
     assert(column !== undefined && !column.nullable, 'D1: key columns exist and are NOT NULL');
   }
   assert.equal(new Set(spec.primaryKey).size, spec.primaryKey.length, 'D1: key columns distinct');
+  const indexes = spec.indexes ?? [];
+  const names = new Set<string>();
+  for (const index of indexes) {
+    assert(!names.has(index.name.toLowerCase()), 'D4: index names unique');
+    names.add(index.name.toLowerCase());
+    assert(index.parts.length > 0, 'D4: an index has parts');
+    assert.equal(new Set(index.parts.map((p) => p.column)).size, index.parts.length, 'D4: distinct');
+    for (const part of index.parts) {
+      const column = spec.columns[part.column];
+      assert(column !== undefined, 'D4: index parts name columns');
+      assert(part.prefixChars === null || column.type.kind === 'string', 'D4: string prefixes');
+    }
+  }
   const types = spec.columns.map((c) => c.type);
-  return { ...spec, types, keyTypes: spec.primaryKey.map((i) => types[i] as ColumnType) };
+  return { ...spec, indexes, types, keyTypes: spec.primaryKey.map((i) => types[i] as ColumnType) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +186,17 @@ export function encodeTable(def: TableDef): Buffer {
     root: def.root,
     columns,
     primaryKey: def.primaryKey,
+    // [name, root, unique 0/1, [[column, prefix chars or null], …]]
+    ...(def.indexes.length === 0
+      ? {}
+      : {
+          indexes: def.indexes.map((i) => [
+            i.name,
+            i.root,
+            i.unique ? 1 : 0,
+            i.parts.map((p) => [p.column, p.prefixChars]),
+          ]),
+        }),
   };
   return Buffer.from(JSON.stringify(json), 'utf8');
 }
@@ -250,5 +297,28 @@ export function decodeTable(bytes: Buffer): TableDef {
     root: pageId(asNumber(o.root, 'root')),
     columns,
     primaryKey,
+    indexes: o.indexes === undefined ? [] : decodeIndexes(o.indexes),
+  });
+}
+
+function decodeIndexes(x: unknown): IndexDef[] {
+  if (!Array.isArray(x)) return corrupt('indexes');
+  return x.map((entry: unknown) => {
+    if (!Array.isArray(entry) || entry.length !== 4) return corrupt('index');
+    const [name, root, unique, parts]: unknown[] = entry;
+    if (!Array.isArray(parts)) return corrupt('index parts');
+    return {
+      name: asString(name, 'index name'),
+      root: pageId(asNumber(root, 'index root')),
+      unique: unique === 1,
+      parts: parts.map((p: unknown) => {
+        if (!Array.isArray(p) || p.length !== 2) return corrupt('index part');
+        const [column, prefix]: unknown[] = p;
+        return {
+          column: asNumber(column, 'index column'),
+          prefixChars: prefix === null ? null : asNumber(prefix, 'index prefix'),
+        };
+      }),
+    };
   });
 }

@@ -18,8 +18,10 @@ import { type Collation, DEFAULT_COLLATION, collation } from './collation.js';
 import { DECIMAL_RESULT_SCALE_MAX, DIV_PRECISION_INCREMENT, Decimal } from './decimal.js';
 import { columnLength } from './metadata.js';
 import type { CompareMode, ExprInfo, FunctionName, PlanExpr } from './plan.js';
-import { systemVariable } from './system-variables.js';
-import { INT64_MAX, type SqlType, UINT64_MAX } from './values.js';
+import type { PlanParams } from './params.js';
+import { systemVariable, systemVariableInfo } from './system-variables.js';
+import { INT64_MAX, type SqlType, UINT64_MAX, type Value } from './values.js';
+import { userVariableInfo } from '../variables/user-variables.js';
 
 export type Clause = 'field list' | 'where clause' | 'order clause';
 
@@ -30,6 +32,17 @@ export interface BindScope {
   readonly clause: Clause;
   /** The session's current database (for 1305's message). */
   readonly currentDatabase: string | null;
+  /** Statement parameters (prepared statements, the plan cache); absent: `?` is not allowed. */
+  readonly params?: PlanParams;
+  /** The session's variables at bind time: their current values type @@x and @x. */
+  readonly variables?: BindVariables;
+}
+
+/** Variables as binding sees them (the session's SessionVariables and UserVariables). */
+export interface BindVariables {
+  /** @@[scope.]name's current value; throws 1193 / 1238 as MySQL does. */
+  system(name: string, scope: 'global' | 'session' | null): Value;
+  user(name: string): { readonly value: Value; readonly type: SqlType };
 }
 
 /** Metadata collation ids: 63 binary, 33 utf8mb3_general_ci (MySQL 8's system charset). */
@@ -90,6 +103,17 @@ export function stringInfo(
   };
 }
 
+/** A binary string of `bytes` bytes (VARBINARY metadata, collation 63). */
+export function binaryInfo(bytes: number, nullable: boolean): ExprInfo {
+  return {
+    type: { kind: 'string', variant: 'varchar', chars: bytes, collation: 'binary' },
+    nullable,
+    length: bytes,
+    decimals: NOT_FIXED_DEC,
+    collationId: BINARY_COLLATION_ID,
+  };
+}
+
 export function datetimeInfo(fsp: number, nullable: boolean): ExprInfo {
   return {
     type: { kind: 'datetime', fsp },
@@ -99,6 +123,8 @@ export function datetimeInfo(fsp: number, nullable: boolean): ExprInfo {
     collationId: BINARY_COLLATION_ID,
   };
 }
+
+const NULL_TYPE: SqlType = { kind: 'null' };
 
 const NULL_INFO: ExprInfo = {
   type: { kind: 'null' },
@@ -201,7 +227,11 @@ function stringCollation(
   infos: readonly ExprInfo[],
   columnCollations: readonly (Collation | null)[],
 ): Collation {
-  // A column's collation wins over a literal's (MySQL's coercibility, roughly).
+  // A binary string makes the comparison binary; then a column's collation wins over a
+  // literal's (MySQL's coercibility, roughly).
+  for (const info of infos) {
+    if (info.type.kind === 'string' && info.type.collation === 'binary') return collation('binary');
+  }
   for (const c of columnCollations) if (c !== null) return c;
   for (const info of infos) {
     if (info.type.kind === 'string') return collation(info.type.collation);
@@ -274,6 +304,8 @@ export function literalExpr(literal: Literal): PlanExpr {
         info: stringInfo(Array.from(literal.value).length, false),
         value: literal.value,
       };
+    case 'binary':
+      return { kind: 'const', info: binaryInfo(literal.value.length, false), value: literal.value };
     default:
       return unreachable(literal);
   }
@@ -324,11 +356,29 @@ const MYSQL_BUILTINS = new Set(
   ).split(' '),
 );
 
-function constantInt(e: PlanExpr): bigint | undefined {
-  return e.kind === 'const' && typeof e.value === 'bigint' ? e.value : undefined;
+/**
+ * The value of a constant expression at plan time, for planning that depends on it (NOW(fsp),
+ * and later ROUND(x, d) and the like): a literal's value, or a parameter's — whose read is then
+ * recorded, so a cached plan is reused only for the same value (params.ts P1). Undefined when
+ * `e` is no literal or parameter, or the parameter is not known yet (prepare).
+ */
+export function constantValue(e: PlanExpr, params: PlanParams | undefined): Value | undefined {
+  if (e.kind === 'const') return e.value;
+  if (e.kind === 'param') return params?.value(e.index);
+  return undefined;
 }
 
-function functionInfo(name: FunctionName, args: readonly PlanExpr[]): ExprInfo {
+function constantInt(e: PlanExpr, params: PlanParams | undefined): bigint | undefined {
+  const value = constantValue(e, params);
+  if (e.kind === 'param' && typeof value !== 'bigint') return value === undefined ? 0n : undefined;
+  return typeof value === 'bigint' ? value : undefined;
+}
+
+function functionInfo(
+  name: FunctionName,
+  args: readonly PlanExpr[],
+  params: PlanParams | undefined,
+): ExprInfo {
   switch (name) {
     case 'version':
       return stringInfo(60, false, { system: true });
@@ -340,7 +390,7 @@ function functionInfo(name: FunctionName, args: readonly PlanExpr[]): ExprInfo {
     case 'connection_id':
       return intInfo(10, false, true);
     case 'now': {
-      const fsp = args[0] === undefined ? 0n : constantInt(args[0]);
+      const fsp = args[0] === undefined ? 0n : constantInt(args[0], params);
       if (fsp === undefined || fsp < 0n || fsp > 6n) {
         throw new SqlError('ER_TOO_BIG_PRECISION', [Number(fsp ?? -1), 'now', 6]);
       }
@@ -413,19 +463,52 @@ export class Binder {
         return this.like(e);
       case 'call':
         return this.call(e.name, e.args);
-      case 'system-variable': {
-        const variable = systemVariable(e.name);
-        if (variable === undefined) throw new SqlError('ER_UNKNOWN_SYSTEM_VARIABLE', [e.name]);
+      case 'system-variable':
+        return this.systemVariable(e);
+      case 'param': {
+        const params = this.scope.params;
+        if (params === undefined || e.index >= params.count) {
+          throw new SqlError('ER_WRONG_ARGUMENTS', ['EXECUTE']);
+        }
+        return { kind: 'param', info: params.info(e.index), index: e.index };
+      }
+      case 'user-variable': {
+        this.scope.params?.noteVariable();
+        const current = this.scope.variables?.user(e.name) ?? { value: null, type: NULL_TYPE };
+        return { kind: 'user-variable', info: userVariableInfo(current), name: e.name };
+      }
+      case 'assign-user-variable': {
+        this.scope.params?.noteVariable();
+        const value = this.bind(e.value);
         return {
-          kind: 'system-variable',
-          info: variable.info,
+          kind: 'assign-user-variable',
+          info: { ...value.info, nullable: true },
           name: e.name,
-          value: variable.value,
+          value,
         };
       }
       default:
         return unreachable(e);
     }
+  }
+
+  private systemVariable(e: Expr & { kind: 'system-variable' }): PlanExpr {
+    this.scope.params?.noteVariable();
+    const variables = this.scope.variables;
+    if (variables === undefined) {
+      const variable = systemVariable(e.name);
+      if (variable === undefined) throw new SqlError('ER_UNKNOWN_SYSTEM_VARIABLE', [e.name]);
+      return { kind: 'system-variable', info: variable.info, name: e.name, value: variable.value };
+    }
+    const value = variables.system(e.name, e.scope);
+    const nullable = value === null || e.name.toLowerCase() === 'character_set_results';
+    return {
+      kind: 'system-variable',
+      info: systemVariableInfo(value, nullable),
+      name: e.name,
+      value,
+      scope: e.scope,
+    };
   }
 
   private column(e: Expr & { kind: 'column' }): PlanExpr {
@@ -542,6 +625,7 @@ export class Binder {
       throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', [name]);
     }
     const args = argExprs.map((a) => this.bind(a));
-    return { kind: 'function', info: functionInfo(fn.name, args), name: fn.name, args };
+    const info = functionInfo(fn.name, args, this.scope.params);
+    return { kind: 'function', info, name: fn.name, args };
   }
 }

@@ -13,6 +13,8 @@
  *   utf8mb4_0900_bin (309): code points, NO PAD.
  *   utf8mb4_bin (46): code points, PAD SPACE (trailing spaces ignored).
  *   utf8mb4_general_ci (45), utf8mb4_unicode_ci (224): the ai_ci folding, PAD SPACE.
+ *   binary (63): the collation of binary strings (BINARY, VARBINARY, BLOB), held as byte strings
+ *       (bytes.ts): bytes compare unsigned, NO PAD; the sort key is the bytes themselves.
  *
  * Invariant (K1): compare(a, b) === Buffer.compare(sortKey(a), sortKey(b)) for all strings.
  */
@@ -23,6 +25,7 @@ export const COLLATION_NAMES = [
   'utf8mb4_bin',
   'utf8mb4_general_ci',
   'utf8mb4_unicode_ci',
+  'binary',
 ] as const;
 export type CollationName = (typeof COLLATION_NAMES)[number];
 
@@ -130,6 +133,16 @@ const COLLATIONS: Readonly<Record<CollationName, Collation>> = {
     (s) => foldString(stripTrailingSpaces(s)),
     foldCodePoint,
   ),
+  binary: {
+    name: 'binary',
+    id: 63,
+    binary: true,
+    weights: identity,
+    // Byte strings hold code units below 0x100, so code-unit order is byte order (K1).
+    compare: (a, b) => (a === b ? 0 : a < b ? -1 : 1),
+    sortKey: (s) => Buffer.from(s, 'latin1'),
+    charWeights: (s) => s.split(''),
+  },
 };
 
 export function collation(name: CollationName): Collation {

@@ -1,7 +1,8 @@
 /**
- * Execution: Plan → rows or changes, one function per plan kind. Reads run under the engine's
- * shared latch and return their rows in memory; writes run under the exclusive latch inside the
- * statement's mini-transaction (session.ts holds both).
+ * Execution: Plan → rows or changes, one function per plan kind. Table data is reached only
+ * through the statement's transaction (txn/rows.ts): SELECT reads its snapshot and streams its
+ * rows (sorting ones collect first); INSERT, UPDATE and DELETE change its write set. DDL runs
+ * under the exclusive engine latch inside its own mini-transaction (session.ts).
  *
  * Writes check before they change: INSERT converts every row and checks every key (against the
  * table and within the statement) before its first insert; UPDATE and DELETE collect their
@@ -11,23 +12,39 @@
  */
 import assert from 'node:assert/strict';
 import type { Row as SeamRow } from '../api.js';
-import type { KeyRange, Mtr, Trees } from '../btree/api.js';
+import type { Mtr, Trees } from '../btree/api.js';
 import { ENTRY_SIZE_MAX, KEY_SIZE_MAX } from '../btree/api.js';
 import type { Catalog, CatalogChange } from '../catalog/catalog.js';
 import type { ColumnDef, ColumnType, TableDef } from '../catalog/definitions.js';
 import { DML_TARGET_ROWS_MAX, RESULT_BATCH_ROWS, SORT_ROWS_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
 import { encodeKey, encodeKeyPart, encodeRowId, prefixSuccessor } from '../keys.js';
-import { decodeRow, encodeRow } from '../row.js';
+import { encodeRow } from '../row.js';
+import {
+  FOR_UPDATE,
+  type HalfOpenRange,
+  type Locking,
+  type ReadRequest,
+  type SourceRow,
+  type TxnRows,
+} from '../txn/rows.js';
 import { unreachable } from '../unreachable.js';
 import { type Collation, collation } from './collation.js';
 import { type EvalContext, type Row, compile, compareForSort, compilePredicate } from './expr.js';
 import { type BoundValue, boundFor } from './key-bounds.js';
 import type { KeyBound, Plan, PlanExpr, SortKey, TableSource } from './plan.js';
 import { storeValue } from './store.js';
-import { type Value, toSeamValue, toText } from './values.js';
+import { type Value, toSeamValue } from './values.js';
 
+/** What DML and SELECT run with: table data only through the statement's transaction. */
 export interface ExecContext {
+  readonly catalog: Catalog;
+  readonly eval: EvalContext;
+  readonly rows: TxnRows;
+}
+
+/** What DDL runs with: the trees, inside the statement's mini-transaction. */
+export interface DdlContext {
   readonly trees: Trees;
   readonly catalog: Catalog;
   readonly eval: EvalContext;
@@ -38,11 +55,6 @@ export interface WriteOutcome {
   readonly matchedRows: number;
   readonly info: string;
   readonly changes: readonly CatalogChange[];
-}
-
-interface SourceRow {
-  readonly key: Buffer;
-  readonly row: Value[];
 }
 
 const NO_ROW: Row = [];
@@ -117,67 +129,50 @@ function prefixRange(
   return { ...(lower === undefined ? {} : { lower }), ...(upper === undefined ? {} : { upper }) };
 }
 
-async function* decoded(
-  table: TableDef,
-  entries: AsyncIterable<readonly { key: Buffer; value: Buffer }[]>,
-): AsyncGenerator<SourceRow> {
-  for await (const batch of entries) {
-    for (const entry of batch) yield { key: entry.key, row: decodeRow(table.types, entry.value) };
-  }
-}
-
-/** Every row the access path reaches, in key order (or reverse). */
-async function* accessRows(
-  trees: Trees,
-  source: TableSource,
-  ctx: EvalContext,
-): AsyncGenerator<SourceRow> {
+/** The source's access path as a read request: whole keys, or [lower, upper) ranges. */
+function readRequest(source: TableSource, ctx: EvalContext, locking: Locking): ReadRequest {
   const { table, access, reverse } = source;
+  const keep = source.residual === null ? null : compilePredicate(source.residual);
+  const lock = locking.mode;
+  const wait = locking.wait;
+  const filter = keep === null ? {} : { keep: (row: Row): boolean => keep(row, ctx) };
   switch (access.kind) {
     case 'full-scan':
-      yield* decoded(table, trees.scan(table.root, { reverse }));
-      return;
-    case 'pk-lookup': {
-      const keys = encodedPrefixes(table, access.keys, ctx);
-      if (reverse) keys.reverse();
-      for (const key of keys) {
-        const value = await trees.get(table.root, key);
-        if (value !== undefined) yield { key, row: decodeRow(table.types, value) };
-      }
-      return;
-    }
+      return { table, points: null, ranges: [{}], reverse, lock, wait, ...filter };
+    case 'pk-lookup':
+      return {
+        table,
+        points: encodedPrefixes(table, access.keys, ctx),
+        ranges: [],
+        reverse,
+        lock,
+        wait,
+        ...filter,
+      };
     case 'pk-range': {
       const depth = access.prefixes[0]?.length ?? 0;
       const prefixes =
         depth === 0 ? [Buffer.alloc(0)] : encodedPrefixes(table, access.prefixes, ctx);
-      if (reverse) prefixes.reverse();
+      const ranges: HalfOpenRange[] = [];
       for (const prefix of prefixes) {
         const range = prefixRange(table, prefix, depth, access, ctx);
-        if (range === null) continue;
-        const keyRange: KeyRange = {
-          ...(range.lower === undefined ? {} : { lower: { key: range.lower, inclusive: true } }),
-          ...(range.upper === undefined ? {} : { upper: { key: range.upper, inclusive: false } }),
-          reverse,
-        };
-        yield* decoded(table, trees.scan(table.root, keyRange));
+        if (range !== null) ranges.push(range);
       }
-      return;
+      return { table, points: null, ranges, reverse, lock, wait, ...filter };
     }
     default:
       return unreachable(access);
   }
 }
 
-/** Rows of the source that pass its residual filter. */
-async function* sourceRows(
-  trees: Trees,
+/** Rows of the source that pass its residual filter (applied by the read, see txn/rows.ts). */
+function sourceRows(
+  rows: TxnRows,
   source: TableSource,
   ctx: EvalContext,
+  locking: Locking,
 ): AsyncGenerator<SourceRow> {
-  const keep = source.residual === null ? null : compilePredicate(source.residual);
-  for await (const r of accessRows(trees, source, ctx)) {
-    if (keep === null || keep(r.row, ctx)) yield r;
-  }
+  return rows.read(readRequest(source, ctx, locking));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,17 +208,19 @@ function sortRows<T extends { readonly row: Row }>(
 
 /** Rows of `source`, ordered and limited; stops reading early when no sort is needed. */
 async function targetRows(
-  trees: Trees,
+  access: TxnRows,
   source: TableSource,
   order: readonly SortKey[] | null,
   limit: { count: bigint; offset: bigint } | null,
   ctx: EvalContext,
   rowsMax: number,
+  locking: Locking,
 ): Promise<SourceRow[]> {
   const rows: SourceRow[] = [];
   const stopAt = order === null && limit !== null ? limit.offset + limit.count : null;
   if (stopAt === 0n) return [];
-  for await (const r of sourceRows(trees, source, ctx)) {
+  for await (const r of sourceRows(access, source, ctx, locking)) {
+    ctx.interrupt?.check();
     rows.push(r);
     if (rows.length > rowsMax)
       throw new SqlError('ER_NOT_SUPPORTED_YET', [`statements touching more than ${rowsMax} rows`]);
@@ -237,49 +234,55 @@ async function targetRows(
 // ---------------------------------------------------------------------------------------------
 // SELECT
 
-export interface RowsOutcome {
-  readonly batches: SeamRow[][];
-}
-
-function batchesOf(rows: SeamRow[]): SeamRow[][] {
-  const batches: SeamRow[][] = [];
-  for (let i = 0; i < rows.length; i += RESULT_BATCH_ROWS)
-    batches.push(rows.slice(i, i + RESULT_BATCH_ROWS));
-  return batches;
-}
-
-export async function runSelect(
+/**
+ * SELECT's rows, a batch at a time: streamed from the access path as the consumer pulls them,
+ * or, when the result must be sorted, collected (SORT_ROWS_MAX) and sorted first.
+ */
+export async function* runSelect(
   plan: Plan & { kind: 'select' },
   ctx: ExecContext,
-): Promise<RowsOutcome> {
+  locking: Locking,
+): AsyncGenerator<SeamRow[]> {
   const outputs = plan.outputs.map((o) => ({ eval: compile(o.expr), type: o.expr.info.type }));
   const project = (row: Row): SeamRow =>
     outputs.map((o) => toSeamValue(o.type, o.eval(row, ctx.eval)));
   if (plan.source === null) {
     const keep = plan.filter === null || compilePredicate(plan.filter)(NO_ROW, ctx.eval);
     const skip = plan.limit !== null && (plan.limit.count === 0n || plan.limit.offset > 0n);
-    return { batches: keep && !skip ? [[project(NO_ROW)]] : [] };
+    if (keep && !skip) yield [project(NO_ROW)];
+    return;
   }
-  const rows = await targetRows(
-    ctx.trees,
-    plan.source,
-    plan.order,
-    plan.limit,
-    ctx.eval,
-    SORT_ROWS_MAX,
-  );
-  return { batches: batchesOf(rows.map((r) => project(r.row))) };
+  if (plan.order !== null) {
+    const rows = await targetRows(
+      ctx.rows, plan.source, plan.order, plan.limit, ctx.eval, SORT_ROWS_MAX, locking,
+    );
+    for (let i = 0; i < rows.length; i += RESULT_BATCH_ROWS) {
+      yield rows.slice(i, i + RESULT_BATCH_ROWS).map((r) => project(r.row));
+    }
+    return;
+  }
+  let skip = plan.limit?.offset ?? 0n;
+  let left = plan.limit === null ? -1n : plan.limit.count;
+  if (left === 0n) return;
+  let batch: SeamRow[] = [];
+  for await (const r of sourceRows(ctx.rows, plan.source, ctx.eval, locking)) {
+    ctx.eval.interrupt?.check();
+    if (skip > 0n) {
+      skip--;
+      continue;
+    }
+    batch.push(project(r.row));
+    if (left > 0n && --left === 0n) break;
+    if (batch.length >= RESULT_BATCH_ROWS) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 // ---------------------------------------------------------------------------------------------
 // INSERT
-
-function duplicateEntry(table: TableDef, row: readonly Value[]): SqlError {
-  const text = table.primaryKey
-    .map((i) => toText((table.columns[i] as ColumnDef).type, row[i] as Value))
-    .join('-');
-  return new SqlError('ER_DUP_ENTRY', [text, `${table.name}.PRIMARY`]);
-}
 
 function checkEntrySize(key: Buffer, value: Buffer): void {
   if (key.length > KEY_SIZE_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_SIZE_MAX]);
@@ -302,6 +305,7 @@ function storeRow(
       column: table.columns[c] as ColumnDef,
       row: rowNumber,
       warnings: ctx.warnings,
+      strict: ctx.sqlMode?.strict ?? true,
     }),
   );
 }
@@ -309,14 +313,14 @@ function storeRow(
 async function runInsert(
   plan: Plan & { kind: 'insert' },
   ctx: ExecContext,
-  mtr: Mtr,
 ): Promise<WriteOutcome> {
   const { table } = plan;
   const storing: EvalContext = { ...ctx.eval, storing: true };
   const rows = plan.rows.map((exprs, r) => storeRow(table, exprs, r + 1, storing));
   const firstRowId =
     table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
-  const entries = rows.map((row, r) => {
+  for (const [r, row] of rows.entries()) {
+    ctx.eval.interrupt?.check();
     const key =
       table.primaryKey.length === 0
         ? encodeRowId(firstRowId + BigInt(r))
@@ -324,21 +328,8 @@ async function runInsert(
             table.keyTypes,
             table.primaryKey.map((i) => row[i] as Value),
           );
-    const value = encodeRow(table.types, row);
-    checkEntrySize(key, value);
-    return { key, value, row };
-  });
-  const seen = new Set<string>();
-  for (const entry of entries) {
-    const hex = entry.key.toString('hex');
-    if (seen.has(hex)) throw duplicateEntry(table, entry.row);
-    seen.add(hex);
-    if ((await ctx.trees.get(table.root, entry.key)) !== undefined)
-      throw duplicateEntry(table, entry.row);
-  }
-  for (const entry of entries) {
-    const inserted = await ctx.trees.insert(mtr, table.root, entry.key, entry.value);
-    assert(inserted, 'insert: the key was checked to be new');
+    checkEntrySize(key, encodeRow(table.types, row));
+    await ctx.rows.insert(table, key, row);
   }
   const warnings = ctx.eval.warnings.count();
   const info =
@@ -352,17 +343,17 @@ async function runInsert(
 async function runUpdate(
   plan: Plan & { kind: 'update' },
   ctx: ExecContext,
-  mtr: Mtr,
 ): Promise<WriteOutcome> {
   const { table } = plan.source;
   const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
   const targets = await targetRows(
-    ctx.trees,
+    ctx.rows,
     plan.source,
     plan.order,
     limit,
     ctx.eval,
     DML_TARGET_ROWS_MAX,
+    FOR_UPDATE,
   );
   const storing: EvalContext = { ...ctx.eval, storing: true };
   const assignments = plan.assignments.map((a) => ({
@@ -372,6 +363,7 @@ async function runUpdate(
   }));
   let changed = 0;
   for (const [i, target] of targets.entries()) {
+    ctx.eval.interrupt?.check();
     const row = [...target.row];
     for (const a of assignments) {
       const column = table.columns[a.column] as ColumnDef;
@@ -379,6 +371,7 @@ async function runUpdate(
         column,
         row: i + 1,
         warnings: ctx.eval.warnings,
+        strict: ctx.eval.sqlMode?.strict ?? true,
       });
     }
     const before = encodeRow(table.types, target.row);
@@ -393,12 +386,7 @@ async function runUpdate(
             table.primaryKey.map((k) => row[k] as Value),
           );
     checkEntrySize(key, after);
-    if (key.equals(target.key)) {
-      assert(await ctx.trees.update(mtr, table.root, key, after), 'update: the row is there');
-      continue;
-    }
-    assert(await ctx.trees.delete(mtr, table.root, target.key), 'update: the old row is there');
-    if (!(await ctx.trees.insert(mtr, table.root, key, after))) throw duplicateEntry(table, row);
+    await ctx.rows.update(table, target, key, row);
   }
   const warnings = ctx.eval.warnings.count();
   const info = `Rows matched: ${targets.length}  Changed: ${changed}  Warnings: ${warnings}`;
@@ -408,21 +396,19 @@ async function runUpdate(
 async function runDelete(
   plan: Plan & { kind: 'delete' },
   ctx: ExecContext,
-  mtr: Mtr,
 ): Promise<WriteOutcome> {
   const { table } = plan.source;
   const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
   const targets = await targetRows(
-    ctx.trees,
+    ctx.rows,
     plan.source,
     plan.order,
     limit,
     ctx.eval,
     DML_TARGET_ROWS_MAX,
+    FOR_UPDATE,
   );
-  for (const target of targets) {
-    assert(await ctx.trees.delete(mtr, table.root, target.key), 'delete: the row is there');
-  }
+  for (const target of targets) await ctx.rows.delete(table, target);
   return { affectedRows: targets.length, matchedRows: targets.length, info: '', changes: [] };
 }
 
@@ -435,7 +421,7 @@ function outcome(affectedRows: number, changes: readonly CatalogChange[] = []): 
 
 async function runDdl(
   plan: Plan & { kind: 'create-database' | 'drop-database' | 'create-table' | 'drop-table' },
-  ctx: ExecContext,
+  ctx: DdlContext,
   mtr: Mtr,
 ): Promise<WriteOutcome> {
   const { catalog } = ctx;
@@ -499,31 +485,40 @@ async function runDdl(
   }
 }
 
-/** Runs a plan that changes data or the catalog, inside `mtr`. */
-export function runWrite(plan: Plan, ctx: ExecContext, mtr: Mtr): Promise<WriteOutcome> {
+/** Runs INSERT, UPDATE or DELETE: changes go to the statement's transaction. */
+export function runDml(plan: Plan, ctx: ExecContext): Promise<WriteOutcome> {
   switch (plan.kind) {
     case 'insert':
-      return runInsert(plan, ctx, mtr);
+      return runInsert(plan, ctx);
     case 'update':
-      return runUpdate(plan, ctx, mtr);
+      return runUpdate(plan, ctx);
     case 'delete':
-      return runDelete(plan, ctx, mtr);
+      return runDelete(plan, ctx);
+    default:
+      return assert.fail(`runDml: ${plan.kind} is not DML`);
+  }
+}
+
+/** Runs a plan that changes the catalog, inside `mtr` (under the exclusive engine latch). */
+export function runWrite(plan: Plan, ctx: DdlContext, mtr: Mtr): Promise<WriteOutcome> {
+  switch (plan.kind) {
     case 'create-database':
     case 'drop-database':
     case 'create-table':
     case 'drop-table':
       return runDdl(plan, ctx, mtr);
     default:
-      return assert.fail(`runWrite: ${plan.kind} is not a write`);
+      return assert.fail(`runWrite: ${plan.kind} is not DDL`);
   }
 }
 
-/** True for plans that change data or the catalog (exclusive latch, one Mtr). */
+/** True for plans that change the catalog (exclusive latch, one Mtr, implicit commit). */
 export function isWrite(plan: Plan): boolean {
   switch (plan.kind) {
     case 'insert':
     case 'update':
     case 'delete':
+      return false;
     case 'create-database':
     case 'drop-database':
     case 'create-table':

@@ -13,6 +13,7 @@
  */
 import { SERVER_VERSION } from '../config.js';
 import { SqlError } from '../errors.js';
+import { textToBytes } from './bytes.js';
 import { unreachable } from '../unreachable.js';
 import type { Collation } from './collation.js';
 import { dateTimeDigits, parseDateTime } from './datetime.js';
@@ -46,6 +47,30 @@ export interface EvalContext {
   readonly now: bigint;
   /** True while computing values to store (INSERT, UPDATE SET): strict-mode errors. */
   readonly storing: boolean;
+  /** The statement's parameter values (prepared statements, plan-cache literals). */
+  readonly params?: readonly Value[];
+  /** The session's variables (@@x, @x); absent: @@x reads its bound value. */
+  readonly variables?: EvalVariables;
+  /** KILL QUERY / KILL CONNECTION: long loops and waits call `check()` (throws 1317). */
+  readonly interrupt?: { check(): void };
+  /** sql_mode as it drives evaluation and storing; absent: MySQL 8's default (strict). */
+  readonly sqlMode?: SqlModeFlags;
+}
+
+/** The sql_mode members evaluation and storing obey. */
+export interface SqlModeFlags {
+  /** STRICT_TRANS_TABLES or STRICT_ALL_TABLES: bad values are errors, not warnings. */
+  readonly strict: boolean;
+  /** ERROR_FOR_DIVISION_BY_ZERO: division by zero warns (and, strict and storing, fails). */
+  readonly errorForDivisionByZero: boolean;
+  /** NO_AUTO_VALUE_ON_ZERO: 0 in an AUTO_INCREMENT column stays 0. */
+  readonly noAutoValueOnZero: boolean;
+}
+
+export interface EvalVariables {
+  system(name: string, scope: 'global' | 'session' | null): Value;
+  user(name: string): { readonly value: Value; readonly type: SqlType };
+  setUser(name: string, value: Value, type: SqlType): void;
 }
 
 export type Row = readonly Value[];
@@ -93,12 +118,21 @@ export function compareIn(
       return x === y ? 0 : x < y ? -1 : 1;
     }
     case 'string':
+      if (mode.collation.name === 'binary') {
+        return mode.collation.compare(asBytes(ta, a), asBytes(tb, b));
+      }
       return mode.collation.compare(toText(ta, a) as string, toText(tb, b) as string);
     case 'datetime':
       return compareMixed(toDateTime(ta, a), toDateTime(tb, b));
     default:
       return unreachable(mode);
   }
+}
+
+/** A value as a byte string, for binary comparison: text becomes its UTF-8 bytes. */
+export function asBytes(type: SqlType, value: Exclude<Value, null>): string {
+  const text = toText(type, value) as string;
+  return type.kind === 'string' && type.collation === 'binary' ? text : textToBytes(text);
 }
 
 /** Total order for sorting values of one static type, NULL first (MySQL's ascending order). */
@@ -225,7 +259,9 @@ function asBigInt(type: SqlType, value: Exclude<Value, null>): bigint {
 }
 
 function divisionByZero(ctx: EvalContext): null {
-  if (ctx.storing) throw new SqlError('ER_DIVISION_BY_ZERO');
+  const mode = ctx.sqlMode;
+  if (mode !== undefined && !mode.errorForDivisionByZero) return null;
+  if (ctx.storing && (mode === undefined || mode.strict)) throw new SqlError('ER_DIVISION_BY_ZERO');
   ctx.warnings.warn('Warning', 1365, 'Division by 0');
   return null;
 }
@@ -471,7 +507,10 @@ function compileLike(e: PlanExpr & { kind: 'like' }): Evaluator {
       const x = escape(row, ctx);
       esc = x === null ? '\\' : (toText(e.escape.info.type, x) ?? '\\');
     }
-    const matched = likeMatch(toText(ot, v) as string, toText(pt, p) as string, esc, e.collation);
+    const binary = e.collation.name === 'binary';
+    const subject = binary ? asBytes(ot, v) : (toText(ot, v) as string);
+    const shape = binary ? asBytes(pt, p) : (toText(pt, p) as string);
+    const matched = likeMatch(subject, shape, esc, e.collation);
     return bool(matched !== e.negated);
   };
 }
@@ -499,6 +538,29 @@ function compileFunction(e: PlanExpr & { kind: 'function' }): Evaluator {
   }
 }
 
+function compileUserVariable(e: PlanExpr & { kind: 'user-variable' }): Evaluator {
+  const { name } = e;
+  const bound = e.info.type;
+  return (_row, ctx) => {
+    const current = ctx.variables?.user(name);
+    if (current === undefined || current.value === null) return null;
+    if (current.type.kind === bound.kind) return current.value;
+    // The variable changed type since the statement was bound: convert, as MySQL does.
+    switch (bound.kind) {
+      case 'int':
+        return (toDecimal(current.type, current.value, ctx.warnings) as Decimal).toBigInt();
+      case 'decimal':
+        return toDecimal(current.type, current.value, ctx.warnings);
+      case 'double':
+        return toDouble(current.type, current.value, ctx.warnings);
+      case 'string':
+        return toText(current.type, current.value);
+      default:
+        return current.value;
+    }
+  };
+}
+
 /** Compiles a plan expression into a closure over a source row. */
 export function compile(e: PlanExpr): Evaluator {
   switch (e.kind) {
@@ -511,8 +573,30 @@ export function compile(e: PlanExpr): Evaluator {
       return (row) => row[index] as Value;
     }
     case 'system-variable': {
-      const value = e.value;
-      return () => value;
+      const { value, name } = e;
+      const scope = e.scope ?? null;
+      return (_row, ctx) =>
+        ctx.variables === undefined ? value : ctx.variables.system(name, scope);
+    }
+    case 'param': {
+      const index = e.index;
+      return (_row, ctx) => {
+        const params = ctx.params;
+        if (params === undefined || index >= params.length) throw new Error('parameter unbound');
+        return params[index] as Value;
+      };
+    }
+    case 'user-variable':
+      return compileUserVariable(e);
+    case 'assign-user-variable': {
+      const value = compile(e.value);
+      const { name } = e;
+      const type = e.value.info.type;
+      return (row, ctx) => {
+        const v = value(row, ctx);
+        ctx.variables?.setUser(name, v, type);
+        return v;
+      };
     }
     case 'arith':
       return compileArith(e);

@@ -12,6 +12,7 @@
  * widens a scan to the whole table.
  */
 import type { ColumnType } from '../catalog/definitions.js';
+import { textToBytes } from './bytes.js';
 import { unreachable } from '../unreachable.js';
 import { parseDateTime } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
@@ -127,8 +128,17 @@ export function boundFor(
       const d = toDecimal(source, value, warnings);
       return d === null ? EMPTY : numericBound(column, d, side, inclusive);
     }
-    case 'string':
-      return { kind: 'value', value: toText(source, value), inclusive: side === 'eq' || inclusive };
+    case 'string': {
+      const text = toText(source, value) as string;
+      // A binary key column compares bytes: text becomes its UTF-8 bytes (bytes.ts).
+      const bytes =
+        column.collation === 'binary' && !(source.kind === 'string' && source.collation === 'binary');
+      return {
+        kind: 'value',
+        value: bytes ? textToBytes(text) : text,
+        inclusive: side === 'eq' || inclusive,
+      };
+    }
     case 'datetime':
       return dateTimeBound(column, source, value, side, inclusive);
     default:

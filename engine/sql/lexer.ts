@@ -56,6 +56,8 @@ export interface Lexed {
   readonly parserText: string;
   readonly literals: readonly LiteralEntry[];
   toOriginal(parserOffset: number): number;
+  /** Maps an offset in the original text to the parser text (a replaced run maps to its start). */
+  toParser(originalOffset: number): number;
 }
 
 export const LITERAL_REFERENCE_MARK = '\u0001';
@@ -174,6 +176,26 @@ class Emitter {
     this.text += text;
   }
 
+  toParser(offset: number): number {
+    let lo = 0;
+    let hi = this.pieces.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.pieces[mid] as Piece).origStart <= offset) {
+        at = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    const piece = this.pieces[at];
+    if (piece === undefined) return 0;
+    const end = this.pieces[at + 1]?.out ?? this.text.length;
+    if (offset >= piece.origEnd) return end;
+    return piece.verbatim ? Math.min(piece.out + (offset - piece.origStart), end) : piece.out;
+  }
+
   toOriginal(offset: number): number {
     let lo = 0;
     let hi = this.pieces.length - 1;
@@ -204,6 +226,7 @@ export function lex(sql: string): Lexed {
     parserText: emitter.text,
     literals: lexer.literals,
     toOriginal: (offset) => emitter.toOriginal(offset),
+    toParser: (offset) => emitter.toParser(offset),
   };
 }
 

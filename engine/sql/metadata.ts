@@ -39,7 +39,8 @@ export function columnLength(type: SqlType): number {
     case 'decimal':
       return type.precision + (type.scale > 0 ? 1 : 0) + (type.unsigned ? 0 : 1);
     case 'string':
-      return type.chars * 4;
+      // Binary strings count bytes; utf8mb4 characters are up to 4 bytes.
+      return type.collation === 'binary' ? type.chars : type.chars * 4;
     case 'datetime':
       return 19 + (type.fsp > 0 ? type.fsp + 1 : 0);
     case 'double':
@@ -115,7 +116,7 @@ export function expressionInfo(name: string, info: ExprInfo): ColumnInfo {
   const type = info.type;
   let flags = 0;
   if (!info.nullable) flags |= COLUMN_FLAG.NOT_NULL;
-  if (type.kind !== 'string') flags |= COLUMN_FLAG.BINARY;
+  if (type.kind !== 'string' || type.collation === 'binary') flags |= COLUMN_FLAG.BINARY;
   if ((type.kind === 'int' || type.kind === 'decimal') && type.unsigned)
     flags |= COLUMN_FLAG.UNSIGNED;
   return {

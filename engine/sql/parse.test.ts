@@ -171,7 +171,12 @@ describe('parse: statements', () => {
     });
     expect(parse('SHOW TABLES')).toEqual({ kind: 'show-tables', database: null, like: null });
     expect(parse('use shop')).toEqual({ kind: 'use', database: 'shop' });
-    expect(parse('SHOW WARNINGS')).toEqual({ kind: 'show-warnings' });
+    expect(parse('SHOW WARNINGS')).toEqual({
+      kind: 'show-diagnostics',
+      which: 'warnings',
+      count: false,
+      limit: null,
+    });
   });
 
   it('reads SELECT clauses', () => {
@@ -270,7 +275,7 @@ describe('parse: statements', () => {
       ['SELECT a FROM t ORDER BY a COLLATE utf8mb4_bin', 'COLLATE'],
       ["SELECT BINARY 'a' = 'A'", 'BINARY strings'],
       ['SELECT a FROM (SELECT 1) AS s', 'derived tables'],
-      ['SET NAMES utf8mb4', 'SET'],
+      ['SET PERSIST max_connections = 10', 'SET PERSIST'],
       ['SELECT 1 FROM t WHERE a IS UNKNOWN', 'IS UNKNOWN'],
     ];
     for (const [sql, what] of unsupported) {

@@ -34,31 +34,49 @@ import type {
   TypeSpec,
 } from './ast.js';
 import { type Lexed, type Token, decodeStringBody, lex, literalReference } from './lexer.js';
+import { matchAdminStatement } from './parse-admin.js';
+import { textToBytes } from './bytes.js';
+import { lockingClause, matchTxnStatement } from './parse-txn.js';
 
 const parser = new sqlParser.Parser();
 
 // ---------------------------------------------------------------------------------------------
 // The cache
 
-const cache = new Map<string, Statement>();
+/** A parsed statement with its `?` placeholders (numbered 0 … paramCount-1 in text order). */
+export interface ParsedStatement {
+  readonly statement: Statement;
+  readonly paramCount: number;
+  /** Offset of the first `?` in the text (for 1064 when a text statement has one), or -1. */
+  readonly firstParam: number;
+}
 
-/** Parses one statement (a trailing ';' allowed). Throws SqlError. */
-export function parse(sql: string): Statement {
+const cache = new Map<string, ParsedStatement>();
+
+/** Parses one statement (a trailing ';' allowed) that may hold `?` placeholders. */
+export function parseStatement(sql: string): ParsedStatement {
   const cached = cache.get(sql);
   if (cached !== undefined) {
     cache.delete(sql);
     cache.set(sql, cached);
     return cached;
   }
-  const statement = parseUncached(sql);
+  const parsed = parseUncached(sql);
   if (sql.length <= PARSE_CACHE_TEXT_CHARS_MAX) {
     if (cache.size >= PARSE_CACHE_ENTRIES) {
       const oldest = cache.keys().next();
       if (oldest.done !== true) cache.delete(oldest.value);
     }
-    cache.set(sql, statement);
+    cache.set(sql, parsed);
   }
-  return statement;
+  return parsed;
+}
+
+/** Parses one statement of a text query (a `?` is ER_PARSE_ERROR). Throws SqlError. */
+export function parse(sql: string): Statement {
+  const parsed = parseStatement(sql);
+  if (parsed.paramCount > 0) throw parseErrorAt(sql, parsed.firstParam);
+  return parsed.statement;
 }
 
 /** For tests: how many texts the cache holds. */
@@ -117,7 +135,7 @@ function failureOffset(lexed: Lexed, parserOffset: number, onlyWordChars: boolea
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-function parseUncached(sql: string): Statement {
+function parseUncached(sql: string): ParsedStatement {
   if (Buffer.byteLength(sql, 'utf8') > STATEMENT_BYTES_MAX) {
     throw new SqlError('ER_NET_PACKET_TOO_LARGE');
   }
@@ -128,12 +146,70 @@ function parseUncached(sql: string): Statement {
   const end = statementEnd(sql, tokens);
   const significant = tokens.slice(0, end);
   if (significant.length === 0) throw new SqlError('ER_EMPTY_QUERY');
+  const params = significant.filter((t) => t.kind === 'param');
+  const counter = { next: 0 };
+  const statement = statementOf(sql, lexed, significant, counter);
+  const first = params[0];
+  // Every `?` must have become a parameter (none may sit where a value cannot be).
+  if (first !== undefined && counter.next !== params.length) throw parseErrorAt(sql, first.start);
+  return { statement, paramCount: counter.next, firstParam: first?.start ?? -1 };
+}
+
+function statementOf(
+  sql: string,
+  lexed: Lexed,
+  significant: readonly Token[],
+  counter: { next: number },
+): Statement {
+  const txn = matchTxnStatement(sql, significant);
+  if (txn !== undefined) return txn;
+  const admin = matchAdminStatement({
+    sql,
+    tokens: significant,
+    expressions: (ranges) => parseExpressions(sql, lexed, ranges, counter),
+  });
+  if (admin !== undefined) return admin;
   const matched = matchStatement(sql, significant);
   if (matched !== undefined) return matched;
-  const param = significant.find((t) => t.kind === 'param');
-  if (param !== undefined) throw parseErrorAt(sql, param.start);
-  const ast = runParser(sql, lexed);
-  return new Converter(sql, lexed).statement(ast);
+  const locking = lockingClause(significant);
+  const ast = runParser(
+    sql,
+    locking === null
+      ? lexed
+      : { ...lexed, parserText: lexed.parserText.slice(0, lexed.toParser(locking.start)) },
+  );
+  const statement = new Converter(sql, lexed, counter).statement(ast);
+  if (locking === null) return statement;
+  if (statement.kind !== 'select') throw parseErrorAt(sql, locking.start);
+  return { ...statement, lock: locking.lock };
+}
+
+/**
+ * Expressions at original-text ranges [start, end), read by node-sql-parser as one select list
+ * (for the statements the token matchers read: SET values, SHOW … WHERE, KILL).
+ */
+function parseExpressions(
+  sql: string,
+  lexed: Lexed,
+  ranges: readonly (readonly [number, number])[],
+  counter: { next: number },
+): Expr[] {
+  if (ranges.length === 0) return [];
+  const texts = ranges.map(([a, b]) => lexed.parserText.slice(lexed.toParser(a), lexed.toParser(b)));
+  let ast: unknown;
+  try {
+    ast = parser.astify(`SELECT ${texts.join(', ')}`, { database: 'MySQL', trimQuery: false });
+  } catch (e) {
+    if (pegError(e) === undefined) throw e;
+    throw parseErrorAt(sql, (ranges[0] as readonly [number, number])[0]);
+  }
+  const node = obj(Array.isArray(ast) ? ast[0] : ast, 'expression');
+  const columns = list(node.columns);
+  if (columns.length !== ranges.length || present(node.from)) {
+    throw parseErrorAt(sql, (ranges[0] as readonly [number, number])[0]);
+  }
+  const converter = new Converter(sql, lexed, counter);
+  return columns.map((c) => converter.expr(obj(c, 'expression').expr));
 }
 
 /** Index of the first token after the statement (its ';' or the end); text after → 1064. */
@@ -367,6 +443,8 @@ class Converter {
   constructor(
     private readonly sql: string,
     private readonly lexed: Lexed,
+    /** Numbers the `?` placeholders in the order conversion meets them, which is text order. */
+    private readonly params: { next: number } = { next: 0 },
   ) {}
 
   statement(ast: unknown): Statement {
@@ -436,6 +514,15 @@ class Converter {
     if (present(node.collate) || (isObj(node.suffix) && present(node.suffix.collate))) {
       throw notSupported('COLLATE');
     }
+    if (
+      typeof node.prefix === 'string' &&
+      node.prefix.toLowerCase() === '_binary' &&
+      node.type === 'single_quote_string'
+    ) {
+      const literal = this.literalOf(node);
+      if (literal.kind !== 'string') throw unexpected('_binary string');
+      return { kind: 'literal', literal: { kind: 'binary', value: textToBytes(literal.value) } };
+    }
     if (present(node.prefix) && node.type !== 'var') {
       throw notSupported(`${String(node.prefix).toUpperCase()} strings`);
     }
@@ -464,6 +551,15 @@ class Converter {
         throw notSupported('aggregate functions');
       case 'var':
         return this.variable(node);
+      case 'origin':
+        if (node.value === '?') return { kind: 'param', index: this.params.next++ };
+        throw notSupported(`'${String(node.value)}' in an expression`);
+      case 'assign': {
+        const left = obj(node.left, 'assignment');
+        if (left.type !== 'var' || left.prefix !== '@') throw notSupported('assignment');
+        const value = this.expr(node.right);
+        return { kind: 'assign-user-variable', name: nameOf(left.name, 'variable').toLowerCase(), value };
+      }
       case 'expr_list':
         return this.parenthesized(node);
       case 'hex_string':
@@ -582,7 +678,12 @@ class Converter {
   }
 
   private variable(node: Obj): Expr {
-    if (node.prefix !== '@@') throw notSupported('user variables');
+    if (node.prefix === '@') {
+      const base = nameOf(node.name, 'variable');
+      const members = list(node.members).map((m) => nameOf(m, 'variable'));
+      return { kind: 'user-variable', name: [base, ...members].join('.').toLowerCase() };
+    }
+    if (node.prefix !== '@@') throw notSupported(`variable prefix ${String(node.prefix)}`);
     const name = nameOf(node.name, 'variable').toLowerCase();
     const members = list(node.members).map((m) => nameOf(m, 'variable').toLowerCase());
     if (members.length === 0) return { kind: 'system-variable', scope: null, name };
@@ -921,6 +1022,14 @@ function negate(operand: Expr): Expr {
   return { kind: 'unary', op: '-', operand };
 }
 
+/** The bytes each BLOB type holds. */
+const BLOB_BYTES: Readonly<Record<string, number>> = {
+  TINYBLOB: 255,
+  BLOB: 65_535,
+  MEDIUMBLOB: 16_777_215,
+  LONGBLOB: 4_294_967_295,
+};
+
 const INT_TYPES: Readonly<Record<string, 'TINYINT' | 'SMALLINT' | 'MEDIUMINT' | 'INT' | 'BIGINT'>> =
   {
     TINYINT: 'TINYINT',
@@ -954,6 +1063,16 @@ function typeSpec(definition: Obj): TypeSpec {
       return { kind: 'text' };
     case 'DATETIME':
       return { kind: 'datetime', fsp: length };
+    case 'BINARY':
+      return { kind: 'binary', variant: 'binary', length };
+    case 'VARBINARY':
+      if (length === null) throw notSupported('VARBINARY without a length');
+      return { kind: 'binary', variant: 'varbinary', length };
+    case 'TINYBLOB':
+    case 'BLOB':
+    case 'MEDIUMBLOB':
+    case 'LONGBLOB':
+      return { kind: 'binary', variant: 'blob', length: BLOB_BYTES[dataType] ?? null };
     default:
       throw notSupported(`column type ${dataType}`);
   }

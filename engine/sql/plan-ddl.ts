@@ -94,6 +94,8 @@ export function columnType(spec: TypeSpec, column: string, collation: CollationN
     }
     case 'text':
       return { kind: 'string', variant: 'text', chars: 65_535, collation };
+    case 'binary':
+      return binaryType(spec, column);
     case 'datetime': {
       const fsp = spec.fsp ?? 0;
       if (fsp > DATETIME_FSP_MAX)
@@ -104,6 +106,30 @@ export function columnType(spec: TypeSpec, column: string, collation: CollationN
       return unreachable(spec);
   }
 }
+
+/** BINARY(n) ≤ 255 bytes, VARBINARY(n) ≤ 65,535 bytes; BLOBs: strings of the binary collation. */
+function binaryType(spec: TypeSpec & { kind: 'binary' }, column: string): ColumnType {
+  switch (spec.variant) {
+    case 'binary': {
+      const length = spec.length ?? 1;
+      if (length > CHAR_CHARS_MAX) throw new SqlError('ER_TOO_BIG_FIELDLENGTH', [column, CHAR_CHARS_MAX]);
+      return { kind: 'string', variant: 'char', chars: length, collation: 'binary' };
+    }
+    case 'varbinary': {
+      const length = spec.length ?? 0;
+      if (length > VARBINARY_BYTES_MAX) {
+        throw new SqlError('ER_TOO_BIG_FIELDLENGTH', [column, VARBINARY_BYTES_MAX]);
+      }
+      return { kind: 'string', variant: 'varchar', chars: length, collation: 'binary' };
+    }
+    case 'blob':
+      return { kind: 'string', variant: 'text', chars: spec.length ?? 65_535, collation: 'binary' };
+    default:
+      return unreachable(spec.variant);
+  }
+}
+
+const VARBINARY_BYTES_MAX = 65_535;
 
 const NO_WARNINGS: Warnings = { warn: () => undefined, count: () => 0 };
 

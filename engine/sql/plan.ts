@@ -122,7 +122,18 @@ export type PlanExpr =
       readonly kind: 'system-variable';
       readonly info: ExprInfo;
       readonly name: string;
+      /** The value when bound; execution reads the current one (EvalContext.variables). */
       readonly value: Value;
+      readonly scope?: 'global' | 'session' | null;
+    }
+  /** Parameter `index` of the statement: a `?`, or a literal the plan cache lifted out. */
+  | { readonly kind: 'param'; readonly info: ExprInfo; readonly index: number }
+  | { readonly kind: 'user-variable'; readonly info: ExprInfo; readonly name: string }
+  | {
+      readonly kind: 'assign-user-variable';
+      readonly info: ExprInfo;
+      readonly name: string;
+      readonly value: PlanExpr;
     };
 
 export interface KeyBound {
@@ -249,6 +260,12 @@ export function printExpr(e: PlanExpr): string {
       return `${e.name}(${e.args.map(printExpr).join(', ')})`;
     case 'system-variable':
       return `@@${e.name}`;
+    case 'param':
+      return `?${e.index}`;
+    case 'user-variable':
+      return `@${e.name}`;
+    case 'assign-user-variable':
+      return `(@${e.name} := ${printExpr(e.value)})`;
     default:
       return unreachable(e);
   }

@@ -19,7 +19,8 @@ import { PLAN_POINT_KEYS_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
 import { unreachable } from '../unreachable.js';
 import type { Expr, Limit, OrderItem, SelectItem, Statement, TableName, TableRef } from './ast.js';
-import { Binder, type Clause, intInfo } from './bind.js';
+import { Binder, type BindVariables, type Clause, intInfo } from './bind.js';
+import type { PlanParams } from './params.js';
 import { collation } from './collation.js';
 import { expressionInfo, tableColumnInfo } from './metadata.js';
 import type {
@@ -39,6 +40,10 @@ export interface PlanContext {
   readonly catalog: Catalog;
   /** The session's current database. */
   readonly database: string | null;
+  /** Statement parameters (prepared statements, the plan cache). */
+  readonly params?: PlanParams;
+  /** The session's variables, which type @@x and @x. */
+  readonly variables?: BindVariables;
 }
 
 export function planStatement(statement: Statement, ctx: PlanContext): Plan {
@@ -77,6 +82,33 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
       return { kind: 'show-warnings' };
     case 'use':
       return { kind: 'use', database: statement.database };
+    case 'set-variables':
+    case 'set-names':
+    case 'set-charset':
+    case 'show-variables':
+    case 'show-status':
+    case 'show-diagnostics':
+    case 'show-processlist':
+    case 'kill':
+    case 'prepare-sql':
+    case 'execute-sql':
+    case 'deallocate-sql':
+    case 'create-user':
+    case 'alter-user':
+    case 'drop-user':
+    case 'rename-user':
+    case 'set-password':
+    case 'grant':
+    case 'revoke':
+    case 'show-grants':
+    case 'begin':
+    case 'commit':
+    case 'rollback':
+    case 'savepoint':
+    case 'rollback-to-savepoint':
+    case 'release-savepoint':
+    case 'set-transaction':
+      throw new Error(`planStatement: ${statement.kind} runs in the session, without a plan`);
     default:
       return unreachable(statement);
   }
@@ -109,6 +141,8 @@ function binder(
     tableName: ref === null ? null : (ref.alias ?? ref.table.name),
     clause,
     currentDatabase: ctx.database,
+    ...(ctx.params === undefined ? {} : { params: ctx.params }),
+    ...(ctx.variables === undefined ? {} : { variables: ctx.variables }),
   });
 }
 
@@ -186,7 +220,7 @@ function planSelect(statement: Statement & { kind: 'select' }, ctx: PlanContext)
       : binder(table, statement.from, 'where clause', ctx).bind(statement.where);
   const orderBinder = binder(table, statement.from, 'order clause', ctx);
   const sortKeys = statement.orderBy.map((o) => orderKey(o, outputs, aliases, orderBinder));
-  const limit = limitPlan(statement.limit);
+  const limit = limitPlan(statement.limit, ctx);
   if (table === null) {
     return {
       kind: 'select',
@@ -254,17 +288,29 @@ function orderKey(
   return { expr: bind.bind(e), descending: item.descending };
 }
 
-function limitValue(e: Expr): bigint {
+function limitValue(e: Expr, ctx: PlanContext): bigint {
   if (e.kind === 'literal' && e.literal.kind === 'int' && e.literal.value >= 0n)
     return e.literal.value;
+  if (e.kind === 'param' && ctx.params !== undefined) {
+    // LIMIT ?: the value shapes the plan, so reading it keys cached plans by it (params.ts P1).
+    // Drivers send it as a BIGINT, a DOUBLE (mysql2 sends every number so) or a digit string.
+    const value = ctx.params.value(e.index);
+    if (value === undefined) return UNLIMITED;
+    if (typeof value === 'bigint' && value >= 0n) return value;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value);
+    if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return BigInt(value.trim());
+  }
   throw new SqlError('ER_WRONG_ARGUMENTS', ['LIMIT']);
 }
 
-function limitPlan(limit: Limit | null): LimitPlan | null {
+/** LIMIT of a statement prepared before its parameters are known. */
+const UNLIMITED = 18_446_744_073_709_551_615n;
+
+function limitPlan(limit: Limit | null, ctx: PlanContext): LimitPlan | null {
   if (limit === null) return null;
   return {
-    count: limitValue(limit.count),
-    offset: limit.offset === null ? 0n : limitValue(limit.offset),
+    count: limitValue(limit.count, ctx),
+    offset: limit.offset === null ? 0n : limitValue(limit.offset, ctx),
   };
 }
 
@@ -290,7 +336,7 @@ function planUpdate(statement: Statement & { kind: 'update' }, ctx: PlanContext)
     descending: o.descending,
   }));
   const { source, order } = sourceFor(table, where, sortKeys);
-  const limit = statement.limit === null ? null : limitValue(statement.limit);
+  const limit = statement.limit === null ? null : limitValue(statement.limit, ctx);
   return { kind: 'update', source, assignments, order, limit };
 }
 
@@ -306,7 +352,7 @@ function planDelete(statement: Statement & { kind: 'delete' }, ctx: PlanContext)
     descending: o.descending,
   }));
   const { source, order } = sourceFor(table, where, sortKeys);
-  const limit = statement.limit === null ? null : limitValue(statement.limit);
+  const limit = statement.limit === null ? null : limitValue(statement.limit, ctx);
   return { kind: 'delete', source, order, limit };
 }
 
@@ -363,8 +409,11 @@ export function isConstant(e: PlanExpr): boolean {
   switch (e.kind) {
     case 'const':
     case 'system-variable':
+    case 'param':
+    case 'user-variable':
       return true;
     case 'column':
+    case 'assign-user-variable':
       return false;
     case 'function':
       return e.args.every(isConstant);

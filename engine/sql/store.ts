@@ -12,6 +12,13 @@
  *
  * Rounding a DECIMAL to the column's scale is a Note 1265, as in MySQL; integers round half
  * away from zero. CHAR values lose trailing spaces (PAD_CHAR_TO_FULL_LENGTH is off).
+ *
+ * Without strict mode (sql_mode has neither STRICT_TRANS_TABLES nor STRICT_ALL_TABLES) the value
+ * errors above become warnings with the same code and message, and MySQL's adjusted value is
+ * stored: a number out of range is clipped to the column's range, a string that is no number
+ * stores its numeric prefix (0 when none), a long string is cut to the column's length. NULL into
+ * NOT NULL and bad DATETIME text stay errors (MySQL would store an implicit default or a zero
+ * date, which we do not have).
  */
 import type { ColumnDef, ColumnType } from '../catalog/definitions.js';
 import { TEXT_BYTES_MAX } from '../config.js';
@@ -20,12 +27,26 @@ import { unreachable } from '../unreachable.js';
 import { dateTimeDigits, parseDateTime, roundToFsp } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
 import { type SqlType, type Value, type Warnings, intRange, toText } from './values.js';
+import { bytesToText, hasRawBytes, invalidBytesText, textToBytes } from './bytes.js';
 
 export interface StoreTarget {
   readonly column: ColumnDef;
   /** 1-based row number for messages. */
   readonly row: number;
   readonly warnings: Warnings;
+  /** sql_mode's strict mode (default true): bad values are errors rather than warnings. */
+  readonly strict?: boolean;
+}
+
+/** Strict: throws `error`. Otherwise: warns with its code and message and returns `adjusted`. */
+function lenient<T>(target: StoreTarget, error: SqlError, adjusted: T): T {
+  if (target.strict !== false) throw error;
+  target.warnings.warn('Warning', error.errno, error.message);
+  return adjusted;
+}
+
+function clip(v: bigint, min: bigint, max: bigint): bigint {
+  return v < min ? min : v > max ? max : v;
 }
 
 function outOfRange(target: StoreTarget): SqlError {
@@ -49,8 +70,8 @@ function incorrect(kind: string, text: string, target: StoreTarget): SqlError {
 function parseNumber(text: string, kind: string, target: StoreTarget): Decimal {
   const trimmed = text.trim();
   const match = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(trimmed);
-  if (match === null) throw incorrect(kind, text, target);
-  if (match[0].length !== trimmed.length) throw truncated(target);
+  if (match === null) return lenient(target, incorrect(kind, text, target), Decimal.fromBigInt(0n));
+  if (match[0].length !== trimmed.length) lenient(target, truncated(target), undefined);
   const exact = Decimal.parse(match[0]);
   if (exact !== undefined) return exact;
   const double = Number(match[0]);
@@ -81,14 +102,18 @@ function storeInt(
   value: Exclude<Value, null>,
   target: StoreTarget,
 ): bigint {
+  const range = intRange(type.bytes, type.unsigned);
   let v: bigint;
   if (typeof value === 'bigint' && source.kind !== 'datetime') v = value;
   else if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw outOfRange(target);
+    if (!Number.isFinite(value)) {
+      return lenient(target, outOfRange(target), value > 0 ? range.max : range.min);
+    }
     v = BigInt(Math.round(value));
   } else v = asDecimal(source, value, 'integer', target).toBigInt();
-  const range = intRange(type.bytes, type.unsigned);
-  if (v < range.min || v > range.max) throw outOfRange(target);
+  if (v < range.min || v > range.max) {
+    return lenient(target, outOfRange(target), clip(v, range.min, range.max));
+  }
   return v;
 }
 
@@ -108,8 +133,12 @@ function storeDecimal(
     );
   }
   const limit = pow10(type.precision);
-  if (rounded.unscaled >= limit || rounded.unscaled <= -limit) throw outOfRange(target);
-  if (type.unsigned && rounded.sign() < 0) throw outOfRange(target);
+  const max = limit - 1n;
+  const min = type.unsigned ? 0n : -max;
+  if (rounded.unscaled > max || rounded.unscaled < min) {
+    const clipped = clip(rounded.unscaled, min, max);
+    return lenient(target, outOfRange(target), new Decimal(clipped, type.scale));
+  }
   return rounded;
 }
 
@@ -120,10 +149,20 @@ function storeString(
   target: StoreTarget,
 ): string {
   let text = toText(source, value) as string;
+  const binarySource = source.kind === 'string' && source.collation === 'binary';
+  if (type.collation === 'binary') {
+    return storeBytes(type, binarySource ? text : textToBytes(text), target);
+  }
+  if (binarySource) text = bytesToText(text);
+  if (hasRawBytes(text)) {
+    const error = incorrect('string', invalidBytesText(text), target);
+    text = lenient(target, error, text.replace(/[\udc80-\udcff]/g, '?'));
+  }
   if (type.variant === 'char') text = text.replace(/ +$/, '');
   if (type.variant === 'text') {
     if (Buffer.byteLength(text, 'utf8') > TEXT_BYTES_MAX) {
-      throw new SqlError('ER_DATA_TOO_LONG', [target.column.name, target.row]);
+      const cut = Buffer.from(text, 'utf8').subarray(0, TEXT_BYTES_MAX).toString('utf8');
+      return lenient(target, dataTooLong(target), cut.replace(/\uFFFD$/, ''));
     }
     return text;
   }
@@ -137,7 +176,29 @@ function storeString(
     );
     return chars.slice(0, type.chars).join('');
   }
-  throw new SqlError('ER_DATA_TOO_LONG', [target.column.name, target.row]);
+  return lenient(target, dataTooLong(target), chars.slice(0, type.chars).join(''));
+}
+
+/**
+ * A byte string into BINARY(n) / VARBINARY(n) / BLOB: longer than the column → 1406 (strict) or
+ * cut with 1265; BINARY(n) pads with 0x00 bytes, as MySQL does.
+ */
+function storeBytes(type: ColumnType & { kind: 'string' }, bytes: string, target: StoreTarget): string {
+  let stored = bytes;
+  if (stored.length > type.chars) {
+    stored = lenient(target, dataTooLong(target), stored.slice(0, type.chars));
+  }
+  if (type.variant === 'char' && stored.length < type.chars) {
+    stored = stored.padEnd(type.chars, '\u0000');
+  }
+  return stored;
+}
+
+/** Strict: ER_DATA_TOO_LONG (1406); otherwise MySQL warns 1265 "Data truncated". */
+function dataTooLong(target: StoreTarget): SqlError {
+  return target.strict === false
+    ? truncated(target)
+    : new SqlError('ER_DATA_TOO_LONG', [target.column.name, target.row]);
 }
 
 function storeDateTime(

@@ -68,6 +68,9 @@ export function typeName(type: SqlType): string {
     case 'double':
       return 'double';
     case 'string':
+      if (type.collation === 'binary') {
+        return type.variant === 'text' ? 'blob' : `${type.variant === 'char' ? 'binary' : 'varbinary'}(${type.chars})`;
+      }
       return type.variant === 'text' ? 'text' : `${type.variant}(${type.chars})`;
     case 'datetime':
       return type.fsp === 0 ? 'datetime' : `datetime(${type.fsp})`;
@@ -93,7 +96,8 @@ export function toSeamValue(type: SqlType, value: Value): SqlValue {
       return value;
     case 'string':
       assert(typeof value === 'string', 'string values are string');
-      return value;
+      // Binary strings are byte strings (bytes.ts): the seam carries them as Buffers.
+      return type.collation === 'binary' ? Buffer.from(value, 'latin1') : value;
     case 'datetime':
       assert(typeof value === 'bigint', 'datetime values are bigint');
       return formatDateTime(value, type.fsp);

@@ -2,29 +2,37 @@
  * MemoryTrees: an in-memory test double of the Trees seam (btree/api.ts), used ONLY by tests, so
  * the SQL layer can be tested without pages or storage. Each tree is a sorted array of entries.
  *
- * It honours the seam's contract: (T1) a tree keeps its root id; (T2) changes apply at once and
- * are logged in the open Mtr, `rollback` undoes them in reverse, `commit` forgets the log (and
- * can be told to fail, to test an unknown commit outcome); (T3) one Mtr at a time; (T4) entries
- * handed out are copies; (T5) oversized keys and entries are assertion failures.
+ * It honours the seam's contract: (T1) a tree keeps its root id; (T2) an Mtr's changes go to a
+ * copy-on-write pending version of each tree it touches, `rollback` drops those versions,
+ * `commit` makes them the newest committed state (and can be told to fail, to test an unknown
+ * commit outcome); (T3) one Mtr at a time; (T4) entries handed out are copies; (T5) oversized
+ * keys and entries are assertion failures; (T6, T7) a snapshot reads the versions as of its
+ * commit number, kept until it is released. Everything committed counts as durable at once.
  *
  * A new MemoryTrees has an empty catalog tree; keep the instance to "restart" an engine over it.
  */
 import assert from 'node:assert/strict';
-import { type PageId, pageId } from '../../storage/index.js';
+import { type Lsn, type PageId, pageId } from '../../storage/index.js';
 import {
   ENTRY_SIZE_MAX,
   type Entry,
   KEY_SIZE_MAX,
   type KeyRange,
   type Mtr,
+  type Snapshot,
   type Trees,
 } from '../btree/api.js';
 import { SqlError } from '../errors.js';
 
-type Undo = () => void;
+/** One state of a tree: from the commit numbered `from` on (null: the tree does not exist). */
+interface TreeVersion {
+  readonly from: number;
+  entries: Entry[] | null;
+}
 
 interface OpenMtr extends Mtr {
-  readonly undo: Undo[];
+  /** Trees this Mtr gave a new (pending) version. */
+  readonly touched: Set<PageId>;
 }
 
 /** Entries per scan batch, like one leaf's worth. */
@@ -49,7 +57,11 @@ function search(entries: readonly Entry[], key: Buffer, after: boolean): number 
 
 export class MemoryTrees implements Trees {
   readonly catalogRoot: PageId;
-  private readonly trees = new Map<PageId, Entry[]>();
+  /** Versions of each tree, oldest first; the open Mtr's pending version is last. */
+  private readonly trees = new Map<PageId, TreeVersion[]>();
+  /** Commits so far: the LSN-like number of the newest committed state. */
+  private committed = 0;
+  private readonly readPoints = new Map<number, number>();
   private nextPage = 1;
   private nextMtr = 1;
   private open: OpenMtr | undefined;
@@ -60,17 +72,40 @@ export class MemoryTrees implements Trees {
 
   constructor() {
     this.catalogRoot = this.allocate();
-    this.trees.set(this.catalogRoot, []);
+    this.trees.set(this.catalogRoot, [{ from: 0, entries: [] }]);
   }
 
   private allocate(): PageId {
     return pageId(this.nextPage++);
   }
 
-  private tree(root: PageId): Entry[] {
-    const entries = this.trees.get(root);
-    assert(entries !== undefined, 'T1: the tree exists');
-    return entries;
+  /** The tree's entries now (the open Mtr's changes included), or as of a snapshot. */
+  private tree(root: PageId, at?: Snapshot): Entry[] {
+    const versions = this.trees.get(root) ?? [];
+    const limit = at === undefined ? Infinity : at.lsn;
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const v = versions[i] as TreeVersion;
+      if (v.from <= limit) {
+        assert(v.entries !== null, 'T1: the tree exists');
+        return v.entries;
+      }
+    }
+    return assert.fail('T1: the tree exists');
+  }
+
+  /** The pending version of `root` for the open Mtr, made copy-on-write on first touch. */
+  private writable(open: OpenMtr, root: PageId): Entry[] {
+    const versions = this.trees.get(root);
+    assert(versions !== undefined, 'T1: the tree exists');
+    const last = versions.at(-1) as TreeVersion;
+    if (!open.touched.has(root)) {
+      assert(last.entries !== null, 'T1: the tree exists');
+      versions.push({ from: this.committed + 1, entries: [...last.entries] });
+      open.touched.add(root);
+      return (versions.at(-1) as TreeVersion).entries as Entry[];
+    }
+    assert(last.entries !== null, 'T1: the tree exists');
+    return last.entries;
   }
 
   private mtr(mtr: Mtr): OpenMtr {
@@ -80,14 +115,18 @@ export class MemoryTrees implements Trees {
 
   async begin(): Promise<Mtr> {
     assert(this.open === undefined, 'T3: one Mtr at a time');
-    this.open = { id: this.nextMtr++, undo: [] };
+    this.open = { id: this.nextMtr++, touched: new Set() };
     return this.open;
   }
 
   commit(mtr: Mtr): Promise<void> {
-    this.mtr(mtr);
+    const open = this.mtr(mtr);
     this.open = undefined;
     this.commits++;
+    if (open.touched.size > 0) {
+      this.committed++;
+      for (const root of open.touched) this.prune(root);
+    }
     if (this.failNextCommit) {
       this.failNextCommit = false;
       return Promise.reject(
@@ -99,36 +138,82 @@ export class MemoryTrees implements Trees {
 
   rollback(mtr: Mtr): void {
     const open = this.mtr(mtr);
-    for (const undo of open.undo.reverse()) undo();
+    for (const root of open.touched) {
+      const versions = this.trees.get(root) as TreeVersion[];
+      versions.pop();
+      if (versions.length === 0) this.trees.delete(root);
+    }
     this.open = undefined;
+  }
+
+  /** Drops versions no snapshot can read (keeps the newest and each read point's). */
+  private prune(root: PageId): void {
+    const versions = this.trees.get(root);
+    if (versions === undefined) return;
+    const points = [...this.readPoints.keys()];
+    const kept = versions.filter((v, i) => {
+      const next = versions[i + 1];
+      if (next === undefined) return true;
+      return points.some((p) => p >= v.from && p < next.from);
+    });
+    if (kept.length === 1 && kept[0]?.entries === null) this.trees.delete(root);
+    else this.trees.set(root, kept);
+  }
+
+  private register(): Snapshot {
+    const at = this.committed;
+    this.readPoints.set(at, (this.readPoints.get(at) ?? 0) + 1);
+    let released = false;
+    return {
+      lsn: at as Lsn,
+      release: () => {
+        assert(!released, 'T7: a snapshot is released once');
+        released = true;
+        const n = (this.readPoints.get(at) ?? 0) - 1;
+        if (n > 0) this.readPoints.set(at, n);
+        else this.readPoints.delete(at);
+      },
+    };
+  }
+
+  snapshot(): Snapshot {
+    return this.register();
+  }
+
+  latest(): Snapshot {
+    return this.register();
+  }
+
+  latestLsn(): Lsn {
+    return this.committed as Lsn;
   }
 
   async createTree(mtr: Mtr): Promise<PageId> {
     const open = this.mtr(mtr);
     const root = this.allocate();
-    this.trees.set(root, []);
-    open.undo.push(() => this.trees.delete(root));
+    this.trees.set(root, [{ from: this.committed + 1, entries: [] }]);
+    open.touched.add(root);
     return root;
   }
 
   async dropTree(mtr: Mtr, root: PageId): Promise<void> {
     const open = this.mtr(mtr);
-    const entries = this.tree(root);
     assert(root !== this.catalogRoot, 'the catalog tree is never dropped');
-    this.trees.delete(root);
-    open.undo.push(() => this.trees.set(root, entries));
+    this.writable(open, root);
+    const versions = this.trees.get(root) as TreeVersion[];
+    (versions.at(-1) as TreeVersion).entries = null;
   }
 
-  async get(root: PageId, key: Buffer): Promise<Buffer | undefined> {
-    const entries = this.tree(root);
+  async get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined> {
+    const entries = this.tree(root, at);
     const entry = entries[search(entries, key, false)];
     return entry !== undefined && entry.key.equals(key) ? Buffer.from(entry.value) : undefined;
   }
 
-  async *scan(root: PageId, range: KeyRange): AsyncIterable<readonly Entry[]> {
+  async *scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]> {
     let lastKey: Buffer | undefined;
     for (;;) {
-      const entries = this.tree(root);
+      const entries = this.tree(root, at);
       const batch =
         range.reverse === true
           ? this.batchBackward(entries, range, lastKey)
@@ -189,46 +274,36 @@ export class MemoryTrees implements Trees {
   async insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
     const open = this.mtr(mtr);
     this.checkSizes(key, value);
-    const entries = this.tree(root);
-    const i = search(entries, key, false);
-    if (entries[i]?.key.equals(key) === true) return false;
-    entries.splice(i, 0, { key: Buffer.from(key), value: Buffer.from(value) });
-    open.undo.push(() => {
-      const at = search(entries, key, false);
-      entries.splice(at, 1);
-    });
+    const current = this.tree(root);
+    const i = search(current, key, false);
+    if (current[i]?.key.equals(key) === true) return false;
+    this.writable(open, root).splice(i, 0, { key: Buffer.from(key), value: Buffer.from(value) });
     return true;
   }
 
   async update(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
     const open = this.mtr(mtr);
     this.checkSizes(key, value);
-    const entries = this.tree(root);
-    const i = search(entries, key, false);
-    const old = entries[i];
+    const current = this.tree(root);
+    const i = search(current, key, false);
+    const old = current[i];
     if (old === undefined || !old.key.equals(key)) return false;
-    entries[i] = { key: old.key, value: Buffer.from(value) };
-    open.undo.push(() => {
-      entries[search(entries, key, false)] = old;
-    });
+    this.writable(open, root)[i] = { key: old.key, value: Buffer.from(value) };
     return true;
   }
 
   async delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean> {
     const open = this.mtr(mtr);
-    const entries = this.tree(root);
-    const i = search(entries, key, false);
-    const old = entries[i];
+    const current = this.tree(root);
+    const i = search(current, key, false);
+    const old = current[i];
     if (old === undefined || !old.key.equals(key)) return false;
-    entries.splice(i, 1);
-    open.undo.push(() => {
-      entries.splice(search(entries, key, false), 0, old);
-    });
+    this.writable(open, root).splice(i, 1);
     return true;
   }
 
   /** For tests: the entries of a tree, or undefined when it does not exist. */
   entries(root: PageId): readonly Entry[] | undefined {
-    return this.trees.get(root)?.map(copy);
+    return this.trees.get(root)?.at(-1)?.entries?.map(copy);
   }
 }

@@ -51,6 +51,22 @@ export function nativePasswordHash(password: string): Buffer | null {
   return sha1(sha1(Buffer.from(password, 'utf8')));
 }
 
+/**
+ * The stored form as MySQL keeps it in mysql.user.authentication_string: '*' and the upper-case
+ * hex of SHA1(SHA1(password)); '' for the empty password.
+ */
+export function nativeAuthString(password: string): string {
+  const hash = nativePasswordHash(password);
+  return hash === null ? '' : `*${hash.toString('hex').toUpperCase()}`;
+}
+
+/** The hash inside a stored string; null for ''; undefined if it is not one. */
+export function parseNativeAuthString(stored: string): Buffer | null | undefined {
+  if (stored === '') return null;
+  if (!/^\*[0-9A-Fa-f]{40}$/.test(stored)) return undefined;
+  return Buffer.from(stored.slice(1), 'hex');
+}
+
 /** What a client sends for `password` (used by tests and the raw test client). */
 export function scrambleNativePassword(password: string, scramble: Buffer): Buffer {
   if (password === '') return Buffer.alloc(0);

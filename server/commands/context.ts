@@ -1,37 +1,55 @@
 /**
- * What a command handler may use: the connection's Session, the client's negotiated flags, a
- * logger, and an output queue. Handlers never see the socket (connection.ts owns it).
+ * What a command handler may use: the connection's Session and prepared statements, the Engine
+ * (for COM_STATISTICS), the client's negotiated flags, a logger, an output queue, and, for
+ * COM_CHANGE_USER, re-authentication. Handlers never see the socket (connection.ts owns it).
  *
  * Contract: a handler queues the response packets of one command, in order, with `send`; it calls
  * `flushIfFull` after each batch of rows so that output reaches the socket in net-buffer-sized
  * writes, with back-pressure. The connection flushes whatever is left when the handler returns.
- * A handler rejects with SqlError to answer ERR (the connection sends it and carries on); any
- * other rejection closes the connection.
+ * A handler rejects with SqlError or CommandError to answer ERR (the connection sends it and
+ * carries on), or with a ProtocolError ER_MALFORMED_PACKET for a payload that does not parse
+ * (answered the same way: the framing is intact); any other rejection closes the connection.
  */
 import type { Logger } from 'pino';
-import type { Session } from '../../engine/index.js';
+import type { Engine, Session } from '../../engine/index.js';
+import type { AuthOutcome } from '../auth/authenticate.js';
+import type { ChangeUser } from '../protocol/packets/change-user.js';
+import type { StatementRegistry } from '../statements.js';
 
 export interface ClientFlags {
-  /** Capabilities both sides have: the client's request ∩ SERVER_CAPABILITIES. */
+  /** Capabilities both sides have: the client's request ∩ the greeting's. */
   readonly capabilities: number;
   /** CLIENT_DEPRECATE_EOF: result sets end with an OK (0xFE header), and have no middle EOF. */
   readonly deprecateEof: boolean;
   /** CLIENT_FOUND_ROWS: OK reports rows matched, not rows changed. */
   readonly foundRows: boolean;
+  /** CLIENT_MULTI_STATEMENTS, as negotiated and then switched by COM_SET_OPTION. */
+  multiStatements: boolean;
 }
+
+/** Splits a COM_QUERY text into its statements (the engine's lexer knows quotes and comments). */
+export type StatementSplitter = (sql: Buffer) => readonly Buffer[];
 
 export interface CommandContext {
   readonly connectionId: number;
+  /** The client's host as accounts see it ('localhost' for loopback). */
+  readonly host: string;
   readonly session: Session;
+  readonly engine: Engine;
   readonly client: ClientFlags;
+  readonly statements: StatementRegistry;
+  readonly splitStatements: StatementSplitter;
   readonly log: Logger;
+  /** COM_CHANGE_USER: authenticates `request` over this connection (AuthSwitch if needed). */
+  reauthenticate(request: ChangeUser): Promise<AuthOutcome>;
   /** Queues one packet payload with the next sequence id. */
   send(payload: Buffer): void;
   /** Writes queued packets once NET_BUFFER_BYTES are waiting; resolves when the socket drains. */
   flushIfFull(): Promise<void>;
 }
 
-export type CommandOutcome = 'continue' | 'quit';
+/** 'close': the command failed in a way that ends the connection (a failed COM_CHANGE_USER). */
+export type CommandOutcome = 'continue' | 'quit' | 'close';
 
 /** `payload` is the whole command packet, its first byte the COM_* byte. */
 export type CommandHandler = (ctx: CommandContext, payload: Buffer) => Promise<CommandOutcome>;

@@ -1,5 +1,6 @@
 /**
- * COM_QUERY: run one SQL text and answer OK, a result set, or ERR.
+ * COM_QUERY: run an SQL text and answer OK, a result set, or ERR; with CLIENT_MULTI_STATEMENTS,
+ * one result per statement, all but the last flagged SERVER_MORE_RESULTS_EXISTS.
  *
  *   https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_query.html
  *
@@ -7,17 +8,25 @@
  *   string<EOF>  query
  *
  * CLIENT_QUERY_ATTRIBUTES is never negotiated, so the text follows the command byte directly.
- * The text goes to the engine untouched (the mysql CLI's connect-time queries, SHOW, USE and
- * SELECT DATABASE() are the engine's to answer). It is decoded as UTF-8 for now; keeping raw
- * bytes for non-UTF-8 literals (mysqldump BLOBs) is a later change of the Session seam.
+ * The text goes to the engine as the client's bytes (mysqldump puts raw non-UTF-8 bytes inside
+ * literals); the engine decodes it in character_set_client. Under multi-statements the engine's
+ * lexer splits it; an error stops the statements after it, as in MySQL.
  */
-import { sendResult } from '../results.js';
+import { SINGLE_TEXT_RESULT, sendResult } from '../results.js';
 import type { CommandHandler } from './context.js';
+import { loggableSql } from './loggable-sql.js';
+
+const MORE_TEXT_RESULTS = { moreResults: true, protocol: 'text' } as const;
 
 export const query: CommandHandler = async (ctx, payload) => {
-  const sql = payload.toString('utf8', 1);
-  if (ctx.log.isLevelEnabled('debug')) ctx.log.debug({ sql }, 'COM_QUERY');
-  const result = await ctx.session.execute(sql);
-  await sendResult(ctx, result);
+  const text = Buffer.from(payload.subarray(1)); // a copy: the payload is the socket's chunk
+  if (ctx.log.isLevelEnabled('debug')) ctx.log.debug({ sql: loggableSql(text) }, 'COM_QUERY');
+  const split = ctx.client.multiStatements ? ctx.splitStatements(text) : [];
+  const statements = split.length === 0 ? [text] : split;
+  for (let i = 0; i < statements.length; i++) {
+    const result = await ctx.session.execute(statements[i] as Buffer);
+    const last = i === statements.length - 1;
+    await sendResult(ctx, result, last ? SINGLE_TEXT_RESULT : MORE_TEXT_RESULTS);
+  }
   return 'continue';
 };

@@ -6,9 +6,14 @@
  *   https://dev.mysql.com/doc/dev/mysql-server/latest/group__group__cs__capabilities__flags.html
  *   https://dev.mysql.com/doc/dev/mysql-server/latest/mysql__com_8h.html
  *
- * Invariant (K1): SERVER_CAPABILITIES never contains CLIENT_SSL, CLIENT_COMPRESS or
- * CLIENT_QUERY_ATTRIBUTES (asserted below). Offering SSL makes the mysql CLI and mysqldump start
- * TLS; offering QUERY_ATTRIBUTES makes mysql2 prefix every COM_QUERY with attribute bytes.
+ * Invariants:
+ *   (K1) SERVER_CAPABILITIES never contains CLIENT_SSL, CLIENT_COMPRESS or CLIENT_QUERY_ATTRIBUTES
+ *        (asserted below). Offering QUERY_ATTRIBUTES makes mysql2 prefix every COM_QUERY with
+ *        attribute bytes. CLIENT_SSL makes the mysql CLI and mysqldump start TLS, so the greeting
+ *        adds it (greetingCapabilities) only when the listener has a TLS certificate.
+ *   (K2) CLIENT_SESSION_TRACK is offered, and the OK packet's info is length-encoded whatever
+ *        the client asked, as MySQL 8 sends it: libmariadb always reads it so, and mysql2 reads
+ *        it so when the greeting offers SESSION_TRACK. No session state is ever tracked.
  */
 import assert from 'node:assert/strict';
 import type { ColumnType } from '../../engine/index.js';
@@ -91,10 +96,10 @@ export function hasFlag(flags: number, flag: number): boolean {
 }
 
 /**
- * What the greeting offers: what MySQL 8.0 offers, less SSL, COMPRESS, QUERY_ATTRIBUTES (K1),
- * LOCAL_FILES (no LOAD DATA LOCAL yet), SESSION_TRACK and OPTIONAL_RESULTSET_METADATA (they change
- * the OK and result-set formats, not built yet), IGNORE_SPACE (the parser does not honour it), and
- * the compression and multi-factor bits.
+ * What the greeting offers: what MySQL 8.0 offers, less SSL (K1: added only with TLS), COMPRESS,
+ * QUERY_ATTRIBUTES (K1), LOCAL_FILES (no LOAD DATA LOCAL yet), OPTIONAL_RESULTSET_METADATA (it
+ * changes the result-set format), IGNORE_SPACE (the parser does not honour it), and the
+ * compression and multi-factor bits. SESSION_TRACK is offered (K2).
  */
 export const SERVER_CAPABILITIES =
   (CLIENT.CLIENT_LONG_PASSWORD |
@@ -113,8 +118,14 @@ export const SERVER_CAPABILITIES =
     CLIENT.CLIENT_CONNECT_ATTRS |
     CLIENT.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA |
     CLIENT.CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS |
+    CLIENT.CLIENT_SESSION_TRACK |
     CLIENT.CLIENT_DEPRECATE_EOF) >>>
   0;
+
+/** The greeting's capabilities: SERVER_CAPABILITIES, plus CLIENT_SSL when TLS is available (K1). */
+export function greetingCapabilities(tls: boolean): number {
+  return (tls ? SERVER_CAPABILITIES | CLIENT.CLIENT_SSL : SERVER_CAPABILITIES) >>> 0;
+}
 
 assert(!hasFlag(SERVER_CAPABILITIES, CLIENT.CLIENT_SSL), 'K1: CLIENT_SSL is withheld');
 assert(!hasFlag(SERVER_CAPABILITIES, CLIENT.CLIENT_COMPRESS), 'K1: CLIENT_COMPRESS is withheld');
@@ -214,6 +225,21 @@ export const WIRE_TYPE = {
   GEOMETRY: MYSQL_TYPE.MYSQL_TYPE_GEOMETRY,
 } as const satisfies Record<ColumnType, number>;
 
+/** COM_STMT_EXECUTE flags (enum_cursor_type). */
+export const CURSOR_TYPE = {
+  CURSOR_TYPE_NO_CURSOR: 0,
+  CURSOR_TYPE_READ_ONLY: 1,
+  CURSOR_TYPE_FOR_UPDATE: 2,
+  CURSOR_TYPE_SCROLLABLE: 4,
+  PARAMETER_COUNT_AVAILABLE: 8,
+} as const satisfies Record<string, number>;
+
+/** COM_SET_OPTION values (enum_mysql_set_option). */
+export const SET_OPTION = {
+  MYSQL_OPTION_MULTI_STATEMENTS_ON: 0,
+  MYSQL_OPTION_MULTI_STATEMENTS_OFF: 1,
+} as const satisfies Record<string, number>;
+
 /** Collation ids (the "character set" byte of the greeting and of column definitions). */
 export const COLLATION = {
   latin1_swedish_ci: 8,
@@ -231,6 +257,7 @@ export const PROTOCOL_VERSION = 10;
 /** Starts with '8.0.' so that clients treat the server as MySQL 8.0 (see README of the traces). */
 export const SERVER_VERSION = '8.0.36-borealis';
 export const NATIVE_PASSWORD_PLUGIN = 'mysql_native_password';
+export const CACHING_SHA2_PASSWORD_PLUGIN = 'caching_sha2_password';
 /** Bytes of auth-plugin-data (the scramble) in the greeting. */
 export const SCRAMBLE_LENGTH = 20;
 /** Payloads of this length or more are split over several packets. */

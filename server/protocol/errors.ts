@@ -14,6 +14,11 @@ export const PROTOCOL_ER = {
     sqlState: '08S01',
     message: "Got a packet bigger than 'max_allowed_packet' bytes",
   },
+  ER_NET_READ_INTERRUPTED: {
+    errno: 1159,
+    sqlState: '08S01',
+    message: 'Got timeout reading communication packets',
+  },
   ER_NET_PACKETS_OUT_OF_ORDER: {
     errno: 1156,
     sqlState: '08S01',
@@ -52,4 +57,60 @@ export class ProtocolError extends Error {
 /** Shorthand for the most common case: a payload shorter or stranger than its format allows. */
 export function malformed(detail: string): ProtocolError {
   return new ProtocolError('ER_MALFORMED_PACKET', detail);
+}
+
+/**
+ * Errors the server itself answers to a well-framed command or login, after which the
+ * connection carries on (unless the caller decides otherwise, e.g. a failed COM_CHANGE_USER).
+ * Like ProtocolError they are not the engine's, so they are not in engine/errors.ts; the errno
+ * values and texts are MySQL's.
+ */
+export const COMMAND_ER = {
+  ER_UNKNOWN_STMT_HANDLER: {
+    errno: 1243,
+    sqlState: 'HY000',
+    message: 'Unknown prepared statement handler (%s) given to %s',
+  },
+  ER_PS_MANY_PARAM: {
+    errno: 1390,
+    sqlState: 'HY000',
+    message: 'Prepared statement contains too many placeholders',
+  },
+  ER_STMT_HAS_NO_OPEN_CURSOR: {
+    errno: 1421,
+    sqlState: 'HY000',
+    message: 'The statement (%s) has no open cursor.',
+  },
+  ER_ACCOUNT_HAS_BEEN_LOCKED: {
+    errno: 3118,
+    sqlState: 'HY000',
+    message: "Access denied for user '%s'@'%s'. Account is locked.",
+  },
+  ER_CLIENT_INTERACTION_TIMEOUT: {
+    errno: 4031,
+    sqlState: 'HY000',
+    message:
+      'The client was disconnected by the server because of inactivity. See wait_timeout and ' +
+      'interactive_timeout for configuring this behavior.',
+  },
+  ER_NET_PACKET_TOO_LARGE: PROTOCOL_ER.ER_NET_PACKET_TOO_LARGE,
+  ER_MALFORMED_PACKET: PROTOCOL_ER.ER_MALFORMED_PACKET,
+} as const satisfies Record<string, { errno: number; sqlState: string; message: string }>;
+
+export type CommandErrorName = keyof typeof COMMAND_ER;
+
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  readonly errno: number;
+  readonly sqlState: string;
+
+  constructor(
+    readonly code: CommandErrorName,
+    args: readonly (string | number)[] = [],
+  ) {
+    let i = 0;
+    super(COMMAND_ER[code].message.replace(/%s/g, () => String(args[i++] ?? '')));
+    this.errno = COMMAND_ER[code].errno;
+    this.sqlState = COMMAND_ER[code].sqlState;
+  }
 }

@@ -63,6 +63,22 @@ export class PacketReader {
     return this.#buffered + this.#fragmentBytes;
   }
 
+  /**
+   * Removes and returns every byte received but not yet parsed: what followed an SSLRequest in
+   * the same read (the start of the TLS handshake), to be handed to the TLS layer.
+   */
+  takeBuffered(): Buffer {
+    assert(this.#fragments.length === 0, 'F1: no packet is half read');
+    const first = this.#chunks[0];
+    const rest = this.#chunks.slice(1);
+    const head = first === undefined ? [] : [first.subarray(this.#head)];
+    const out = Buffer.concat([...head, ...rest]);
+    this.#chunks.length = 0;
+    this.#head = 0;
+    this.#buffered = 0;
+    return out;
+  }
+
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);

@@ -31,6 +31,13 @@ interface Mysql2Packets {
   AuthSwitchRequest: { fromPacket(p: Mysql2Packet): { pluginName: string; pluginData: Buffer } };
   ColumnDefinition: new (p: Mysql2Packet, encoding: string) => Record<string, unknown>;
   ResultSetHeader: new (p: Mysql2Packet, connection: unknown) => Record<string, unknown>;
+  /** COM_STMT_EXECUTE: (statement id, values, charset number, timezone). */
+  Execute: new (id: number, values: unknown[], charset: number, tz: string) => {
+    toPacket(): Mysql2Packet;
+  };
+  /** COM_CHANGE_USER as mysql2 writes it. */
+  ChangeUser: new (options: Record<string, unknown>) => { toPacket(): Mysql2Packet };
+  SSLRequest: new (flags: number, charset: number) => { toPacket(): Mysql2Packet };
 }
 
 export const mysql2 = require(join(root, 'lib', 'packets', 'index.js')) as Mysql2Packets;

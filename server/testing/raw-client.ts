@@ -118,6 +118,11 @@ export class RawClient {
     }
   }
 
+  /** Stops reading from the socket (the server's writes then back up). */
+  pause(): void {
+    this.#socket.pause();
+  }
+
   end(): void {
     this.#socket.end();
   }

@@ -13,6 +13,8 @@
  *   (CH2) every pending record has lsn > tail and its backlink is not the tail (else it would
  *         have been linked).
  *   (CH3) tail never decreases, except by `truncate` (recovery, under a new epoch).
+ * With garbage collection (segment.ts S6), "holds" means: holds the record, or a page image that
+ * includes it (records at or below the segment's GC point are folded into images).
  */
 import assert from 'node:assert/strict';
 import { LSN_NONE, type Lsn } from '../lsn.js';
@@ -48,6 +50,24 @@ export class ChainTracker {
       assert(other === undefined, `two records with backlink ${prevLsn}: ${other} and ${lsn}`);
       this.pending.set(prevLsn, lsn);
       return this.tailLsn;
+    }
+    let tail = lsn;
+    for (let next = this.pending.get(tail); next !== undefined; next = this.pending.get(tail)) {
+      this.pending.delete(tail);
+      tail = next;
+    }
+    this.tailLsn = tail;
+    return tail;
+  }
+
+  /**
+   * Raises the tail to `lsn`, because everything at or below it is now held in page images (a
+   * peer's GC point installed by gossip); pending records link on as usual. Returns the tail.
+   */
+  advanceTo(lsn: Lsn): Lsn {
+    if (lsn <= this.tailLsn) return this.tailLsn;
+    for (const [prev, pendingLsn] of [...this.pending]) {
+      if (pendingLsn <= lsn) this.pending.delete(prev);
     }
     let tail = lsn;
     for (let next = this.pending.get(tail); next !== undefined; next = this.pending.get(tail)) {

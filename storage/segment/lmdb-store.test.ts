@@ -9,7 +9,7 @@ import { decodeRedoHeader } from '../redo.js';
 import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
 import { LmdbNodeStore } from './lmdb-store.js';
 import { Segment } from './segment.js';
-import type { SegmentMeta, StoredRecord } from './store.js';
+import { META_DEFAULTS, type SegmentMeta, type StoredRecord } from './store.js';
 
 const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 const L = (n: number): Lsn => lsn(n);
@@ -21,6 +21,7 @@ function stored(bytes: Buffer): StoredRecord {
 
 function meta(scl: number, extra: Partial<SegmentMeta> = {}): SegmentMeta {
   return {
+    ...META_DEFAULTS,
     scl: L(scl),
     vdlHint: L(0),
     sealedEpoch: 1,
@@ -64,7 +65,10 @@ describe('LmdbSegmentStore', () => {
     ]);
     expect(s0.indexFloor(L(3))?.lsn).toBe(2);
     expect(s0.indexFloor(L(0))).toBeUndefined();
-    expect([...s0.pageRecords(pageOf(0, 1), L(1), L(4))]).toEqual([g0[1], g0b[0]]);
+    expect([...s0.pageRecords(pageOf(0, 1), L(1), L(4))].map((r) => r.bytes)).toEqual([
+      g0[1],
+      g0b[0],
+    ]);
     expect(s0.record(pageOf(0, 1), L(4))).toEqual(g0b[0]);
     expect(s0.pageImage(pageOf(0, 1), L(1))).toBeUndefined();
     expect(s0.pageImage(pageOf(0, 1), L(9))?.lsn).toBe(2);
@@ -90,7 +94,9 @@ describe('LmdbSegmentStore', () => {
     store = new LmdbNodeStore(dir);
     const t = store.segment(0);
     expect([...t.index(L(0), L(99))].map((e) => e.lsn)).toEqual([1]);
-    expect([...t.pageRecords(pageOf(0, 1), L(0), L(99))]).toEqual([records[0]]);
+    expect([...t.pageRecords(pageOf(0, 1), L(0), L(99))].map((r) => r.bytes)).toEqual([
+      records[0],
+    ]);
     expect(t.pageImage(pageOf(0, 1), L(99))?.lsn).toBe(1);
     expect(t.meta()?.appliedEpoch).toBe(2);
     await store.close();
@@ -107,6 +113,7 @@ describe('LmdbSegmentStore', () => {
       group: 0,
       epoch: 1,
       vdlHint: L(0),
+      readFloor: L(0),
       records,
       history,
     });

@@ -6,6 +6,8 @@
  * "sync", through the Clock's defer), so every write issued in one tick shares one sync, as with
  * LMDB. `crash()` drops every staged write that has not been synced yet and rejects its promise.
  * `failWrites(n)` makes the next n write calls fail, to exercise the segment's sticky error.
+ * `MemoryDisk.corrupt…` flips a byte of a stored record or image, as a bad disk sector would, for
+ * the scrub to find.
  *
  * Byte buffers are copied on the way in and out, as a disk would, so no caller can change what is
  * stored by mutating a buffer it passed or received.
@@ -13,13 +15,19 @@
 import assert from 'node:assert/strict';
 import type { Clock } from '../clock.js';
 import type { Lsn, PageId } from '../lsn.js';
-import type {
-  IndexEntry,
-  NodeStore,
-  PageImage,
-  SegmentMeta,
-  SegmentStore,
-  StoredRecord,
+import {
+  type IndexEntry,
+  type LsnBytes,
+  type NodeStore,
+  type PageImage,
+  type RecordKey,
+  type SegmentMeta,
+  type SegmentStore,
+  type StoredImage,
+  type StoredRecord,
+  type Usage,
+  decodeImageValue,
+  encodeImageValue,
 } from './store.js';
 
 interface Versioned<T> {
@@ -40,6 +48,17 @@ interface GroupDisk {
 /** The durable state of one node. */
 export class MemoryDisk {
   readonly groups = new Map<number, GroupDisk>();
+  readonly nodeValues = new Map<string, Buffer>();
+
+  /** Flips one byte of a stored record; false if there is no such record. */
+  corruptRecord(group: number, key: RecordKey, byteIndex: number): boolean {
+    return flip(this.groups.get(group)?.records.get(key.pageId), key.lsn, byteIndex);
+  }
+
+  /** Flips one byte of a stored page image (past its crc); false if there is none. */
+  corruptImage(group: number, key: RecordKey, byteIndex: number): boolean {
+    return flip(this.groups.get(group)?.images.get(key.pageId), key.lsn, 4 + byteIndex);
+  }
 
   group(group: number): GroupDisk {
     let disk = this.groups.get(group);
@@ -65,9 +84,14 @@ export class MemoryNodeStore implements NodeStore {
   private closed = false;
   private failuresLeft = 0;
 
+  /**
+   * `syncDelayMs`: how long a sync takes (the simulator's disk latency); 0 syncs at the next
+   * defer. Writes staged meanwhile join the same sync, and a crash before it loses them.
+   */
   constructor(
     readonly disk: MemoryDisk,
     private readonly clock: Clock,
+    private readonly syncDelayMs = 0,
   ) {}
 
   groups(): number[] {
@@ -78,6 +102,16 @@ export class MemoryNodeStore implements NodeStore {
 
   segment(group: number): SegmentStore {
     return new MemorySegmentStore(this, group);
+  }
+
+  nodeValue(key: string): Buffer | undefined {
+    const value = this.disk.nodeValues.get(key);
+    return value === undefined ? undefined : Buffer.from(value);
+  }
+
+  putNodeValue(key: string, value: Buffer): Promise<void> {
+    const copy = Buffer.from(value);
+    return this.write((disk) => disk.nodeValues.set(key, copy));
   }
 
   async close(): Promise<void> {
@@ -109,13 +143,15 @@ export class MemoryNodeStore implements NodeStore {
       this.staged.push({ apply, resolve, reject });
       if (!this.syncScheduled) {
         this.syncScheduled = true;
-        this.clock.defer(() => this.sync());
+        if (this.syncDelayMs > 0) this.clock.setTimer(() => this.sync(), this.syncDelayMs);
+        else this.clock.defer(() => this.sync());
       }
     });
   }
 
   private sync(): void {
     this.syncScheduled = false;
+    if (this.closed) return;
     const batch = this.staged;
     this.staged = [];
     for (const p of batch) p.apply(this.disk);
@@ -156,12 +192,12 @@ class MemorySegmentStore implements SegmentStore {
     return list[upperBound(list, lsn) - 1]?.value;
   }
 
-  *pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<Buffer> {
+  *pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<LsnBytes> {
     const list = this.g.records.get(pageId) ?? [];
     for (let i = upperBound(list, afterLsn); i < list.length; i++) {
       const item = list[i];
       if (item === undefined || item.lsn > upToLsn) return;
-      yield Buffer.from(item.value);
+      yield { lsn: item.lsn, bytes: Buffer.from(item.value) };
     }
   }
 
@@ -171,10 +207,56 @@ class MemorySegmentStore implements SegmentStore {
     return item !== undefined && item.lsn === lsn ? Buffer.from(item.value) : undefined;
   }
 
-  pageImage(pageId: PageId, atOrBelow: Lsn): PageImage | undefined {
+  pageImage(pageId: PageId, atOrBelow: Lsn): StoredImage | undefined {
     const list = this.g.images.get(pageId) ?? [];
     const item = list[upperBound(list, atOrBelow) - 1];
-    return item === undefined ? undefined : { lsn: item.lsn, bytes: Buffer.from(item.value) };
+    if (item === undefined) return undefined;
+    const { bytes, intact } = decodeImageValue(item.value);
+    return { lsn: item.lsn, bytes: Buffer.from(bytes), intact };
+  }
+
+  latestImages(
+    fromPageId: number,
+    atOrBelow: Lsn,
+    bytesMax: number,
+  ): { images: (PageImage & { pageId: PageId })[]; next: number } {
+    const pages = [...this.g.images.keys()].filter((p) => p >= fromPageId).sort((a, b) => a - b);
+    const images: (PageImage & { pageId: PageId })[] = [];
+    let bytes = 0;
+    for (const pageId of pages) {
+      if (images.length > 0 && bytes >= bytesMax) return { images, next: pageId };
+      const image = this.pageImage(pageId, atOrBelow);
+      if (image === undefined || !image.intact) continue;
+      images.push({ pageId, lsn: image.lsn, bytes: image.bytes });
+      bytes += image.bytes.length;
+    }
+    return { images, next: -1 };
+  }
+
+  scanRecords(from: RecordKey | undefined, limit: number): (RecordKey & { bytes: Buffer })[] {
+    return scan(this.g.records, from, limit).map((e) => ({ ...e, bytes: Buffer.from(e.value) }));
+  }
+
+  scanImages(from: RecordKey | undefined, limit: number): (RecordKey & StoredImage)[] {
+    return scan(this.g.images, from, limit).map((e) => {
+      const { bytes, intact } = decodeImageValue(e.value);
+      return { pageId: e.pageId, lsn: e.lsn, bytes: Buffer.from(bytes), intact };
+    });
+  }
+
+  usage(): Usage {
+    const usage: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
+    for (const list of this.g.records.values()) {
+      for (const item of list) {
+        usage.records++;
+        usage.recordBytes += item.value.length;
+      }
+    }
+    for (const list of this.g.images.values()) {
+      usage.images += list.length;
+      for (const item of list) usage.imageBytes += item.value.length;
+    }
+    return usage;
   }
 
   append(records: readonly StoredRecord[], meta: SegmentMeta): Promise<void> {
@@ -198,10 +280,59 @@ class MemorySegmentStore implements SegmentStore {
   }
 
   putPageImage(pageId: PageId, image: PageImage): Promise<void> {
-    const copy = Buffer.from(image.bytes);
+    const value = encodeImageValue(image.bytes);
     const group = this.group;
     return this.node.write((disk) => {
-      put(listOf(disk.group(group).images, pageId), image.lsn, copy);
+      put(listOf(disk.group(group).images, pageId), image.lsn, value);
+    });
+  }
+
+  putRecord(key: RecordKey, bytes: Buffer): Promise<void> {
+    const copy = Buffer.from(bytes);
+    const group = this.group;
+    return this.node.write((disk) => {
+      put(listOf(disk.group(group).records, key.pageId), key.lsn, copy);
+    });
+  }
+
+  removePageImage(key: RecordKey): Promise<void> {
+    const group = this.group;
+    return this.node.write((disk) => {
+      const list = disk.group(group).images.get(key.pageId) ?? [];
+      const at = upperBound(list, key.lsn) - 1;
+      if (list[at]?.lsn === key.lsn) list.splice(at, 1);
+    });
+  }
+
+  collect(
+    afterLsn: Lsn,
+    upToLsn: Lsn,
+    images: readonly (PageImage & { pageId: PageId })[],
+    meta: SegmentMeta,
+  ): Promise<void> {
+    const values = images.map((i) => ({ ...i, value: encodeImageValue(i.bytes) }));
+    const group = this.group;
+    return this.node.write((disk) => {
+      const g = disk.group(group);
+      const pages = new Set<PageId>();
+      const from = upperBound(g.index, afterLsn);
+      const to = upperBound(g.index, upToLsn);
+      for (const { value: entry } of g.index.splice(from, to - from)) {
+        const list = g.records.get(entry.pageId) ?? [];
+        const at = upperBound(list, entry.lsn) - 1;
+        if (list[at]?.lsn === entry.lsn) list.splice(at, 1);
+        pages.add(entry.pageId);
+      }
+      for (const image of values) {
+        put(listOf(g.images, image.pageId), image.lsn, image.value);
+        pages.add(image.pageId);
+      }
+      for (const pageId of pages) {
+        const list = g.images.get(pageId) ?? [];
+        const newest = upperBound(list, upToLsn) - 1;
+        if (newest > 0) list.splice(0, newest);
+      }
+      g.meta = meta;
     });
   }
 
@@ -248,6 +379,32 @@ function put<T>(list: SortedList<T>, lsn: Lsn, value: T): void {
   }
   list.splice(at, 0, { lsn, value });
   assert(at === 0 || (list[at - 1]?.lsn ?? 0) < lsn, 'ST3: sorted by lsn');
+}
+
+function scan(
+  map: Map<PageId, SortedList<Buffer>>,
+  from: RecordKey | undefined,
+  limit: number,
+): (RecordKey & { value: Buffer })[] {
+  const out: (RecordKey & { value: Buffer })[] = [];
+  const pages = [...map.keys()].filter((p) => from === undefined || p >= from.pageId);
+  for (const pageId of pages.sort((a, b) => a - b)) {
+    const list = map.get(pageId) ?? [];
+    const start = from !== undefined && pageId === from.pageId ? upperBound(list, from.lsn) : 0;
+    for (let i = start; i < list.length && out.length < limit; i++) {
+      const item = list[i];
+      if (item !== undefined) out.push({ pageId, lsn: item.lsn, value: item.value });
+    }
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+function flip(list: SortedList<Buffer> | undefined, lsn: Lsn, byteIndex: number): boolean {
+  const item = list?.[upperBound(list, lsn) - 1];
+  if (item === undefined || item.lsn !== lsn || byteIndex >= item.value.length) return false;
+  item.value[byteIndex] = (item.value[byteIndex] ?? 0) ^ 0xff;
+  return true;
 }
 
 function cut<T>(list: SortedList<T>, aboveLsn: Lsn): void {

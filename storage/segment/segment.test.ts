@@ -56,6 +56,7 @@ class Harness {
       group: 0,
       epoch,
       vdlHint: L(0),
+      readFloor: L(0),
       records,
       ...(history === null ? {} : { history }),
     });

@@ -1,14 +1,16 @@
 /**
  * A segment: one protection group's replica on one storage node, as a state machine over its
  * store. `processMessage` takes a request (messages.ts) and answers it; the node routes to it.
+ * Its background work (gossip, scrub, garbage collection) is in maintenance.ts, driven by the
+ * node's timers.
  *
  * The write path: receive → verify every record's crc → persist (one store call, synced) →
  * acknowledge with the SCL. That is the only synchronous step; holes (records that arrived above
- * a missing one) are kept until the hole fills (chain.ts), and duplicates are ignored.
- * Reads materialise a page at a read point: the latest page image at or below it (or a zero
- * page), then `applyRedo` of the page's records up to the read point, in LSN order. A page built
- * from many records is written back as an image (coalescing); images are keyed by LSN, so an image
- * never changes what an older read point sees.
+ * a missing one) are kept until the hole fills (chain.ts) — from the writer, or from a peer by
+ * gossip — and duplicates are ignored. Reads materialise a page at a read point: the latest page
+ * image at or below it (or a zero page), then `applyRedo` of the page's records up to the read
+ * point, in LSN order. A page built from many records is written back as an image (coalescing);
+ * images are keyed by LSN, so an image never changes what an older read point sees.
  *
  * Lifecycle:
  *
@@ -17,12 +19,15 @@
  *   and, while open, per epoch:
  *
  *     applied e ──SclRequest(E > sealed)──▶ sealed E (appends of e refused: fenced)
- *     sealed E / applied e ──TruncateRequest(E) or AppendRequest(E, history)──▶ applied E
+ *     sealed E / applied e ──TruncateRequest(E), AppendRequest(E, history), or gossip from a
+ *         peer that applied E──▶ applied E
  *
  *   transition                          function
- *   append records, ack SCL             append
+ *   append records, ack SCL             append → persist
  *   seal at a new epoch (recovery)      seal
  *   truncate under a new epoch          truncateFor
+ *   records or images from a peer       persist, installImages (maintenance.ts)
+ *   fold old records into images        collect (maintenance.ts)
  *   store failure → failed              fail
  *
  * Invariants (besides CH1–CH3 of chain.ts and E1–E2 of quorum.ts):
@@ -31,12 +36,23 @@
  *        reads are served only in the applied epoch.
  *   (S3) an epoch change (seal, truncate) runs alone: it waits until every write in flight has
  *        finished, and requests that arrive meanwhile wait for it.
- *   (S4) a page image at LSN L is written only if L <= SCL, so it includes every record <= L.
+ *   (S4) a page image at LSN L is the page as of L: it is written only from records the segment
+ *        holds completely up to L (L <= SCL), or copied from a peer that does.
  *   (S5) once failed, nothing more is acknowledged (SQLite's sticky pager error).
+ *   (S6) gcLsn <= min(vdlHint, SCL): records at or below gcLsn are gone, and every page that had
+ *        one has an image at its last record at or below gcLsn; reads below gcLsn are refused.
+ *   (S7) gossip takes records only from a peer in the same applied epoch, and only up to that
+ *        peer's SCL (its chain is complete there, CH1).
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
-import { COALESCE_RECORDS_MIN, protectionGroupOf } from '../config.js';
+import { type Clock, systemClock } from '../clock.js';
+import {
+  COALESCE_RECORDS_MIN,
+  RETENTION_MS,
+  TIME_MARKS_MAX,
+  protectionGroupOf,
+} from '../config.js';
 import { LSN_NONE, type Lsn, type PageId } from '../lsn.js';
 import type {
   AppendReply,
@@ -44,6 +60,8 @@ import type {
   ChainReply,
   ChainRequest,
   EpochStart,
+  GossipReply,
+  GossipRequest,
   GroupSummary,
   ReadPageReply,
   ReadPageRequest,
@@ -51,28 +69,76 @@ import type {
   ReadRecordsRequest,
   Refused,
   RefusalReason,
+  RepairReply,
+  RepairRequest,
+  RepairWhat,
   SclReply,
   SclRequest,
   SegmentReply,
   SegmentRequest,
+  SegmentStatus,
+  StorageReply,
+  StorageRequest,
   TruncateReply,
 } from '../messages.js';
-import { PAGE_SIZE } from '../page.js';
+import { PAGE_SIZE, pageLsn } from '../page.js';
 import { applyRedo } from '../page-apply.js';
 import { epochCut, mergeHistories } from '../quorum.js';
 import { decodeRedo, decodeRedoHeader, redoIsIntact, unreachable } from '../redo.js';
 import { ChainTracker } from './chain.js';
-import type { SegmentMeta, SegmentStore, StoredRecord } from './store.js';
+import { SegmentMaintenance } from './maintenance.js';
+import {
+  META_DEFAULTS,
+  type RecordKey,
+  type SegmentMeta,
+  type SegmentStore,
+  type StoredRecord,
+  type TimeMark,
+  type Usage,
+} from './store.js';
 
 const LSN_TOP = Number.MAX_SAFE_INTEGER as Lsn;
 
+export type PeerSend = (address: string, request: StorageRequest) => Promise<StorageReply>;
+
+export interface SegmentOptions {
+  readonly clock: Clock;
+  /** Records younger than this are never collected (backtrack, time travel). */
+  readonly retentionMs: number;
+  /** Addresses of the other segments of this group (from the membership); [] if unknown. */
+  readonly peers: () => readonly string[];
+  /** Reaches a peer; undefined: no gossip and no repair from peers (unit tests). */
+  readonly sendToPeer: PeerSend | undefined;
+}
+
+/** A bad copy met while reading: which one. */
+export type BadCopy = RecordKey & { readonly what: RepairWhat };
+
+export type Materialised =
+  | { readonly kind: 'page'; readonly page: Buffer; readonly applied: number; readonly last: Lsn }
+  | { readonly kind: 'bad'; readonly bad: BadCopy };
+
 export class Segment {
-  private readonly chain: ChainTracker;
+  /** @internal (maintenance.ts) */ readonly chain: ChainTracker;
+  /** @internal */ readonly options: SegmentOptions;
+  /** @internal */ readonly maintenance: SegmentMaintenance;
   private vdlHint: Lsn;
   private sealed: number;
   private appliedEpoch: number;
   private history: readonly EpochStart[];
+  /** @internal */ gcLsn: Lsn;
+  /** @internal */ gcTail: Lsn;
+  /** @internal */ marks: readonly TimeMark[];
+  /** @internal */ lastScrubMs: number;
+  /** @internal */ corruptFound: number;
+  /** @internal */ repairs: number;
+  /** The oldest read point the writer still uses (reported with appends; 0 until then). */
+  /** @internal */ readFloor: Lsn = LSN_NONE;
+  /** Counted on first use (status), then kept up to date; undefined: count again. */
+  private usageCount: Usage | undefined;
   private failure: unknown = undefined;
+  /** Set when its node stops: background work still under way ends quietly. */
+  private retired = false;
   /** Set while an epoch change runs (S3). */
   private lock: Promise<void> | undefined;
   /** Store writes in flight, and who waits for them to finish (S3). */
@@ -81,18 +147,32 @@ export class Segment {
 
   /** Loads the segment's state from its store: metadata, then the index above the saved SCL. */
   constructor(
-    private readonly store: SegmentStore,
-    private readonly log: Logger,
+    readonly store: SegmentStore,
+    readonly log: Logger,
+    options: Partial<SegmentOptions> = {},
   ) {
+    this.options = {
+      clock: options.clock ?? systemClock,
+      retentionMs: options.retentionMs ?? RETENTION_MS,
+      peers: options.peers ?? (() => []),
+      sendToPeer: options.sendToPeer,
+    };
     const meta = store.meta();
     this.chain = new ChainTracker(meta?.scl ?? LSN_NONE);
     this.vdlHint = meta?.vdlHint ?? LSN_NONE;
     this.sealed = meta?.sealedEpoch ?? 0;
     this.appliedEpoch = meta?.appliedEpoch ?? 0;
     this.history = meta?.history ?? [];
+    this.gcLsn = meta?.gcLsn ?? LSN_NONE;
+    this.gcTail = meta?.gcTail ?? LSN_NONE;
+    this.marks = meta?.marks ?? [];
+    this.lastScrubMs = meta?.lastScrubMs ?? 0;
+    this.corruptFound = meta?.corruptFound ?? 0;
+    this.repairs = meta?.repairs ?? 0;
     for (const entry of store.index(this.chain.tail, LSN_TOP)) {
       this.chain.add(entry.lsn, entry.prevLsn);
     }
+    this.maintenance = new SegmentMaintenance(this);
     if (meta !== undefined) {
       log.debug({ scl: this.chain.tail, pending: this.chain.pendingCount }, 'segment loaded');
     }
@@ -110,8 +190,26 @@ export class Segment {
     return this.sealed;
   }
 
+  get epoch(): number {
+    return this.appliedEpoch;
+  }
+
+  get hint(): Lsn {
+    return this.vdlHint;
+  }
+
   get failed(): boolean {
     return this.failure !== undefined;
+  }
+
+  /** @internal True while an epoch change runs: background work stays out of its way (S3). */
+  get busy(): boolean {
+    return this.lock !== undefined || this.failure !== undefined || this.retired;
+  }
+
+  /** Its node stops (or crashes): nothing more is started; what runs ends without a trace. */
+  retire(): void {
+    this.retired = true;
   }
 
   summary(): GroupSummary {
@@ -120,6 +218,24 @@ export class Segment {
       scl: this.chain.tail,
       sealedEpoch: this.sealed,
       appliedEpoch: this.appliedEpoch,
+    };
+  }
+
+  status(): SegmentStatus {
+    this.usageCount ??= this.store.usage();
+    return {
+      group: this.group,
+      scl: this.chain.tail,
+      gcLsn: this.gcLsn,
+      appliedEpoch: this.appliedEpoch,
+      sealedEpoch: this.sealed,
+      pendingRecords: this.chain.pendingCount,
+      records: this.usageCount.records,
+      bytes: this.usageCount.recordBytes + this.usageCount.imageBytes,
+      lastScrubMs: this.lastScrubMs,
+      corruptFound: this.corruptFound,
+      repairs: this.repairs,
+      failed: this.failed,
     };
   }
 
@@ -138,6 +254,10 @@ export class Segment {
         return this.readRecords(message);
       case 'TruncateRequest':
         return this.truncateFor(message.epoch, message.history);
+      case 'GossipRequest':
+        return Promise.resolve(this.serveGossip(message));
+      case 'RepairRequest':
+        return Promise.resolve(this.serveRepair(message));
       default:
         return unreachable(message);
     }
@@ -160,28 +280,61 @@ export class Segment {
       if (truncated.kind === 'Refused') return truncated;
       return this.append(m);
     }
+    if (m.readFloor > this.readFloor) this.readFloor = m.readFloor;
     const stored = this.verify(m.records);
     if (stored === undefined) return this.refuse('corrupt');
     const hint = m.vdlHint > this.vdlHint ? m.vdlHint : this.vdlHint;
     if (stored.length === 0 && hint === this.vdlHint) {
       return { kind: 'AppendReply', scl: this.chain.tail };
     }
-    this.writes++;
-    try {
-      await this.store.append(stored, this.meta({ vdlHint: hint }));
-      if (hint > this.vdlHint) this.vdlHint = hint;
-      for (const r of stored) this.chain.add(r.entry.lsn, r.entry.prevLsn);
-    } catch (error) {
-      this.fail(error);
-      return this.refuse('store-failed');
-    } finally {
-      this.writeDone();
-    }
+    if (!(await this.persist(stored, hint))) return this.refuse('store-failed');
     return { kind: 'AppendReply', scl: this.chain.tail };
   }
 
-  /** Crc and group of every record; the records not yet held, or undefined if one is bad. */
-  private verify(records: readonly Buffer[]): StoredRecord[] | undefined {
+  /**
+   * @internal Persists records (from the writer, or a peer by gossip) with the metadata, then
+   * links them into the chain (S1). The caller has checked the epoch with no await since.
+   */
+  async persist(stored: readonly StoredRecord[], hint: Lsn): Promise<boolean> {
+    this.writes++;
+    const marks = this.nextMarks();
+    try {
+      await this.store.append(stored, this.meta({ vdlHint: hint, marks }));
+      this.marks = marks;
+      if (hint > this.vdlHint) this.vdlHint = hint;
+      for (const r of stored) this.chain.add(r.entry.lsn, r.entry.prevLsn);
+      if (this.usageCount !== undefined) {
+        this.usageCount.records += stored.length;
+        for (const r of stored) this.usageCount.recordBytes += r.bytes.length;
+      }
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    } finally {
+      this.writeDone();
+    }
+  }
+
+  /**
+   * Time marks date the records for retention: records at or below the SCL had arrived by now.
+   * A new mark at most every retention / 32; the oldest go first past TIME_MARKS_MAX (which only
+   * delays collection).
+   */
+  private nextMarks(): readonly TimeMark[] {
+    const now = this.options.clock.wallNow();
+    const last = this.marks[this.marks.length - 1];
+    const spacingMs = Math.max(1, Math.floor(this.options.retentionMs / 32));
+    if (this.chain.tail === LSN_NONE) return this.marks;
+    if (last !== undefined && (now - last.wallMs < spacingMs || last.lsn >= this.chain.tail)) {
+      return this.marks;
+    }
+    const marks = [...this.marks, { wallMs: now, lsn: this.chain.tail }];
+    return marks.length > TIME_MARKS_MAX ? marks.slice(marks.length - TIME_MARKS_MAX) : marks;
+  }
+
+  /** @internal Crc and group of every record; those not yet held, or undefined if one is bad. */
+  verify(records: readonly Buffer[]): StoredRecord[] | undefined {
     const stored: StoredRecord[] = [];
     for (const bytes of records) {
       if (!redoIsIntact(bytes)) {
@@ -193,7 +346,7 @@ export class Segment {
         this.log.error({ lsn: h.lsn, pageId: h.pageId }, 'redo record does not fit this segment');
         return undefined;
       }
-      if (this.chain.has(h.lsn, h.prevLsn)) continue;
+      if (this.chain.has(h.lsn, h.prevLsn) || h.lsn <= this.gcLsn) continue;
       const entry = { lsn: h.lsn, prevLsn: h.prevLsn, pageId: h.pageId, cpl: h.cpl };
       stored.push({ entry, bytes });
     }
@@ -204,27 +357,40 @@ export class Segment {
     while (this.lock !== undefined) await this.lock;
     if (m.epoch < this.sealed) return this.refuse('stale-epoch');
     if (m.epoch !== this.appliedEpoch) return this.refuse('epoch-behind');
+    if (m.readPoint < this.gcLsn) return this.refuse('collected');
     const lowest = this.chain.lowestPending();
     if (lowest !== undefined && lowest <= m.readPoint) return this.refuse('incomplete');
-    const image = this.store.pageImage(m.pageId, m.readPoint);
+    const result = this.materialise(m.pageId, m.readPoint);
+    if (result.kind === 'bad') {
+      this.maintenance.repairSoon(result.bad);
+      return this.refuse('corrupt');
+    }
+    if (result.applied >= COALESCE_RECORDS_MIN && result.last <= this.chain.tail) {
+      this.coalesce(m.pageId, result.last, Buffer.from(result.page));
+    }
+    return { kind: 'ReadPageReply', page: result.page };
+  }
+
+  /** @internal The page as of readPoint from the store, or the first bad copy met on the way. */
+  materialise(pageId: PageId, readPoint: Lsn): Materialised {
+    const image = this.store.pageImage(pageId, readPoint);
+    if (image !== undefined && (!image.intact || pageLsn(image.bytes) !== image.lsn)) {
+      return { kind: 'bad', bad: { pageId, lsn: image.lsn, what: 'image' } };
+    }
     const page = image === undefined ? Buffer.alloc(PAGE_SIZE) : Buffer.from(image.bytes);
     let applied = 0;
     let last = image?.lsn ?? LSN_NONE;
-    try {
-      for (const bytes of this.store.pageRecords(m.pageId, last, m.readPoint)) {
-        const record = decodeRedo(bytes);
-        applyRedo(page, record);
-        applied++;
-        last = record.lsn;
+    for (const { lsn, bytes } of this.store.pageRecords(pageId, last, readPoint)) {
+      const h = redoIsIntact(bytes) ? decodeRedoHeader(bytes) : undefined;
+      if (h === undefined || h.lsn !== lsn || h.pageId !== pageId) {
+        this.log.error({ pageId, lsn }, 'stored redo record failed its crc');
+        return { kind: 'bad', bad: { pageId, lsn, what: 'record' } };
       }
-    } catch (error) {
-      this.log.error({ err: error, pageId: m.pageId }, 'stored redo record failed to decode');
-      return this.refuse('corrupt');
+      applyRedo(page, decodeRedo(bytes));
+      applied++;
+      last = lsn;
     }
-    if (applied >= COALESCE_RECORDS_MIN && last <= this.chain.tail) {
-      this.coalesce(m.pageId, last, Buffer.from(page));
-    }
-    return { kind: 'ReadPageReply', page };
+    return { kind: 'page', page, applied, last };
   }
 
   /** Writes a page image back in the background (S4); a failure makes the segment fail (S5). */
@@ -232,6 +398,11 @@ export class Segment {
     this.writes++;
     this.store
       .putPageImage(pageId, { lsn, bytes })
+      .then(() => {
+        if (this.usageCount === undefined) return;
+        this.usageCount.images++;
+        this.usageCount.imageBytes += bytes.length + 4;
+      })
       .catch((error: unknown) => this.fail(error))
       .finally(() => this.writeDone());
   }
@@ -257,19 +428,19 @@ export class Segment {
     });
   }
 
-  private truncateFor(
-    epoch: number,
-    history: readonly EpochStart[],
-  ): Promise<TruncateReply | Refused> {
+  /** @internal (also gossip, when a peer has applied a newer epoch) */
+  truncateFor(epoch: number, history: readonly EpochStart[]): Promise<TruncateReply | Refused> {
     return this.exclusive(async () => {
       if (epoch < this.sealed) return this.refuse('stale-epoch');
       if (epoch === this.appliedEpoch) return { kind: 'TruncateReply', scl: this.chain.tail };
       const cut = epochCut(history, this.appliedEpoch);
       assert(cut !== undefined, 'E2: a truncation names the start of its own epoch');
+      assert(cut >= this.gcLsn, 'S6: an epoch starts at or above a VDL the segment was told');
       const merged = mergeHistories(this.history, history);
       const tail = cut >= this.chain.tail ? this.chain.tail : this.floor(cut);
       const hint = this.vdlHint <= cut ? this.vdlHint : cut;
-      const meta = { ...this.meta({ sealedEpoch: epoch, vdlHint: hint }), scl: tail };
+      const marks = this.marks.filter((mark) => mark.lsn <= cut);
+      const meta = { ...this.meta({ sealedEpoch: epoch, vdlHint: hint, marks }), scl: tail };
       try {
         await this.store.truncate(cut, { ...meta, appliedEpoch: epoch, history: merged });
       } catch (error) {
@@ -281,6 +452,8 @@ export class Segment {
       this.sealed = epoch;
       this.appliedEpoch = epoch;
       this.history = merged;
+      this.marks = marks;
+      this.usageCount = undefined;
       this.log.info({ epoch, cut, scl: this.chain.tail }, 'segment truncated for a new epoch');
       return { kind: 'TruncateReply', scl: this.chain.tail };
     });
@@ -288,7 +461,8 @@ export class Segment {
 
   /** The segment's last record at or below lsn (inside the chain, so it is the chain's). */
   private floor(lsn: Lsn): Lsn {
-    return this.store.indexFloor(lsn)?.lsn ?? LSN_NONE;
+    const entry = this.store.indexFloor(lsn)?.lsn ?? LSN_NONE;
+    return lsn >= this.gcTail && this.gcTail > entry ? this.gcTail : entry;
   }
 
   private async chainEntries(m: ChainRequest): Promise<ChainReply | Refused> {
@@ -305,39 +479,111 @@ export class Segment {
   private async readRecords(m: ReadRecordsRequest): Promise<ReadRecordsReply | Refused> {
     while (this.lock !== undefined) await this.lock;
     if (m.epoch < this.sealed) return this.refuse('stale-epoch');
+    if (m.afterLsn < this.gcTail) return this.refuse('collected');
     const upTo = m.upToLsn < this.chain.tail ? m.upToLsn : this.chain.tail;
+    const records = this.recordsAbove(m.afterLsn, upTo, m.bytesMax);
+    if (records === undefined) return this.refuse('corrupt');
+    return { kind: 'ReadRecordsReply', ...records };
+  }
+
+  /** Records in (after, upTo] up to about bytesMax, or undefined if one is bad (repair starts). */
+  private recordsAbove(
+    after: Lsn,
+    upTo: Lsn,
+    bytesMax: number,
+  ): { records: Buffer[]; more: boolean } | undefined {
     const records: Buffer[] = [];
     let bytes = 0;
-    for (const e of this.store.index(m.afterLsn, upTo)) {
-      if (records.length > 0 && bytes >= m.bytesMax) {
-        return { kind: 'ReadRecordsReply', records, more: true };
-      }
+    for (const e of this.store.index(after, upTo)) {
+      if (records.length > 0 && bytes >= bytesMax) return { records, more: true };
       const record = this.store.record(e.pageId, e.lsn);
       assert(record !== undefined, 'ST2: an index entry has its record');
+      if (!redoIsIntact(record)) {
+        this.maintenance.repairSoon({ pageId: e.pageId, lsn: e.lsn, what: 'record' });
+        return undefined;
+      }
       records.push(record);
       bytes += record.length;
     }
-    return { kind: 'ReadRecordsReply', records, more: false };
+    return { records, more: false };
   }
 
-  private meta(change: Partial<SegmentMeta>): SegmentMeta {
+  /** S7 (the answering side): what a peer lacks above its SCL, or images below our GC point. */
+  private serveGossip(m: GossipRequest): GossipReply | Refused {
+    const base = {
+      kind: 'GossipReply' as const,
+      scl: this.chain.tail,
+      vdlHint: this.vdlHint,
+      appliedEpoch: this.appliedEpoch,
+      history: this.history,
+      gcLsn: this.gcLsn,
+      gcTail: this.gcTail,
+    };
+    // The asker lacks a record that is now only in our images: send those instead.
+    if (m.afterLsn < this.gcTail) {
+      const { images, next } = this.store.latestImages(m.imagesFrom, this.gcLsn, m.bytesMax);
+      return { ...base, records: [], images, imagesNext: next, more: false };
+    }
+    const found = this.recordsAbove(m.afterLsn, this.chain.tail, m.bytesMax);
+    if (found === undefined) return this.refuse('corrupt');
+    return { ...base, ...found, images: [], imagesNext: -1 };
+  }
+
+  /** A good copy for a peer's scrub: the record, or the page as of lsn. */
+  private serveRepair(m: RepairRequest): RepairReply {
+    if (m.what === 'record') {
+      const bytes = this.store.record(m.pageId, m.lsn);
+      const good = bytes !== undefined && redoIsIntact(bytes);
+      return { kind: 'RepairReply', bytes: good ? bytes : null };
+    }
+    const image = this.store.pageImage(m.pageId, m.lsn);
+    if (image !== undefined && image.lsn === m.lsn && image.intact) {
+      return { kind: 'RepairReply', bytes: image.bytes };
+    }
+    if (m.lsn < this.gcLsn || m.lsn > this.chain.tail) return { kind: 'RepairReply', bytes: null };
+    const result = this.materialise(m.pageId, m.lsn);
+    const good = result.kind === 'page' && pageLsn(result.page) === m.lsn;
+    return { kind: 'RepairReply', bytes: good ? result.page : null };
+  }
+
+  /** @internal */
+  meta(change: Partial<SegmentMeta>): SegmentMeta {
     return {
+      ...META_DEFAULTS,
       scl: this.chain.tail,
       vdlHint: this.vdlHint,
       sealedEpoch: this.sealed,
       appliedEpoch: this.appliedEpoch,
       history: this.history,
+      gcLsn: this.gcLsn,
+      gcTail: this.gcTail,
+      lastScrubMs: this.lastScrubMs,
+      corruptFound: this.corruptFound,
+      repairs: this.repairs,
+      marks: this.marks,
       ...change,
     };
+  }
+
+  /** @internal A peer's VDL hint, taken with its page images (S6: gcLsn <= vdlHint). */
+  raiseHint(hint: Lsn): void {
+    if (hint > this.vdlHint) this.vdlHint = hint;
+  }
+
+  /** @internal Forgets the usage count after a change too large to track (GC, install). */
+  recount(): void {
+    this.usageCount = undefined;
   }
 
   private refuse(reason: RefusalReason): Refused {
     return { kind: 'Refused', reason, sealedEpoch: this.sealed };
   }
 
-  private fail(error: unknown): void {
+  /** @internal */
+  fail(error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = error;
+    if (this.retired) return;
     this.log.error({ err: error }, 'segment store failed; refusing everything until restart');
   }
 
@@ -366,7 +612,13 @@ export class Segment {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  private writeDone(): void {
+  /** @internal A background store write starts (S3 waits for it). */
+  writeStarted(): void {
+    this.writes++;
+  }
+
+  /** @internal */
+  writeDone(): void {
     this.writes--;
     assert(this.writes >= 0, 'S3: writes in flight are counted');
     if (this.writes > 0) return;

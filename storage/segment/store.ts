@@ -13,18 +13,30 @@
  * What a store does not know: chains, epochs and SCL are the segment's business (segment.ts);
  * the store keeps bytes under keys.
  *
- * Metadata encoding (big-endian), one value per segment:
+ * Metadata encoding (big-endian), one value per segment, version 2 (version 1, without the fields
+ * from gcLsn on, is still read):
  *   OFFSET SIZE DESCRIPTION
- *   0      1    format version (1)
+ *   0      1    format version (2)
  *   1      8    scl: a chain tail that is persisted (a lower bound; load scans above it)
  *   9      8    vdlHint: highest VDL a writer has reported
  *   17     4    sealedEpoch
  *   21     4    appliedEpoch
  *   25     4    n: history entries
  *   29     12n  history: (u32 epoch, u64 startLsn) each
+ *   ..     8    gcLsn: records at or below it are folded into page images and deleted
+ *   ..     8    gcTail: the group's last record at or below gcLsn (the chain below the index)
+ *   ..     8    lastScrubMs: wall-clock time of the last complete scrub (0 = never)
+ *   ..     4    corruptFound: bad copies the scrub (or a read) has found, ever
+ *   ..     4    repairs: bad copies replaced by a good one from a peer, ever
+ *   ..     4    m: time marks
+ *   ..     16m  marks: (u64 wallMs, u64 lsn): records <= lsn had arrived by wallMs (retention)
+ *
+ * Page images are stored as (u32 BE crc32 of the page, the 16 KiB page), so a scrub can tell a
+ * bad image from a good one; records carry their own crc (redo.ts).
  */
 import assert from 'node:assert/strict';
-import { type Lsn, type PageId, readLsn, writeLsn } from '../lsn.js';
+import { crc32 } from 'node:zlib';
+import { LSN_NONE, type Lsn, type PageId, readLsn, writeLsn } from '../lsn.js';
 import type { EpochStart } from '../messages.js';
 
 /** What the store keeps per record besides its bytes: enough to rebuild the chain. */
@@ -35,9 +47,21 @@ export interface IndexEntry {
   readonly cpl: boolean;
 }
 
+/** A record's bytes under the LSN its key says it has (the bytes may say otherwise if bad). */
+export interface LsnBytes {
+  readonly lsn: Lsn;
+  readonly bytes: Buffer;
+}
+
 export interface StoredRecord {
   readonly entry: IndexEntry;
   readonly bytes: Buffer;
+}
+
+/** Records with lsn <= `lsn` had all arrived by wall-clock time `wallMs`. */
+export interface TimeMark {
+  readonly wallMs: number;
+  readonly lsn: Lsn;
 }
 
 export interface SegmentMeta {
@@ -46,11 +70,44 @@ export interface SegmentMeta {
   readonly sealedEpoch: number;
   readonly appliedEpoch: number;
   readonly history: readonly EpochStart[];
+  readonly gcLsn: Lsn;
+  readonly gcTail: Lsn;
+  readonly lastScrubMs: number;
+  readonly corruptFound: number;
+  readonly repairs: number;
+  readonly marks: readonly TimeMark[];
 }
+
+/** What a new segment's metadata holds besides what the caller sets. */
+export const META_DEFAULTS = {
+  gcLsn: LSN_NONE,
+  gcTail: LSN_NONE,
+  lastScrubMs: 0,
+  corruptFound: 0,
+  repairs: 0,
+  marks: [],
+} as const satisfies Partial<SegmentMeta>;
 
 export interface PageImage {
   readonly lsn: Lsn;
   readonly bytes: Buffer;
+}
+
+/** A page image as read back: `intact` is false when its crc fails. */
+export interface StoredImage extends PageImage {
+  readonly intact: boolean;
+}
+
+export interface RecordKey {
+  readonly pageId: PageId;
+  readonly lsn: Lsn;
+}
+
+export interface Usage {
+  records: number;
+  recordBytes: number;
+  images: number;
+  imageBytes: number;
 }
 
 export interface SegmentStore {
@@ -61,32 +118,67 @@ export interface SegmentStore {
   /** The index entry with the highest lsn <= lsn. */
   indexFloor(lsn: Lsn): IndexEntry | undefined;
   /** Encoded records of one page with afterLsn < lsn <= upToLsn, ascending (ST3). */
-  pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<Buffer>;
+  pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<LsnBytes>;
   /** One record's bytes. */
   record(pageId: PageId, lsn: Lsn): Buffer | undefined;
   /** The page image with the highest lsn <= atOrBelow. */
-  pageImage(pageId: PageId, atOrBelow: Lsn): PageImage | undefined;
+  pageImage(pageId: PageId, atOrBelow: Lsn): StoredImage | undefined;
+  /**
+   * Per page with id >= fromPageId, ascending, its image with the highest lsn <= atOrBelow, until
+   * about bytesMax; `next` is the page id to continue from, or -1 when there are no more.
+   */
+  latestImages(
+    fromPageId: number,
+    atOrBelow: Lsn,
+    bytesMax: number,
+  ): { images: (PageImage & { pageId: PageId })[]; next: number };
+  /** Up to `limit` records after `from` (exclusive) in (pageId, lsn) order: the scrub's walk. */
+  scanRecords(from: RecordKey | undefined, limit: number): (RecordKey & { bytes: Buffer })[];
+  /** Up to `limit` page images after `from` (exclusive) in (pageId, lsn) order. */
+  scanImages(from: RecordKey | undefined, limit: number): (RecordKey & StoredImage)[];
+  /** What the segment holds, counted by a full scan (observability; run once per load). */
+  usage(): Usage;
   /** Records, their index entries and the metadata, in one durable write (ST1, ST2). */
   append(records: readonly StoredRecord[], meta: SegmentMeta): Promise<void>;
   putMeta(meta: SegmentMeta): Promise<void>;
   putPageImage(pageId: PageId, image: PageImage): Promise<void>;
+  /** Overwrites one record's bytes with a good copy (scrub repair). */
+  putRecord(key: RecordKey, bytes: Buffer): Promise<void>;
+  removePageImage(key: RecordKey): Promise<void>;
   /** Deletes every record, index entry and page image above aboveLsn; writes meta (ST2). */
   truncate(aboveLsn: Lsn, meta: SegmentMeta): Promise<void>;
+  /**
+   * Garbage collection, in one durable write (ST2): writes `images`, deletes the records and
+   * index entries with afterLsn < lsn <= upToLsn, and every image of a page older than that
+   * page's newest image at or below upToLsn; writes meta.
+   */
+  collect(
+    afterLsn: Lsn,
+    upToLsn: Lsn,
+    images: readonly (PageImage & { pageId: PageId })[],
+    meta: SegmentMeta,
+  ): Promise<void>;
 }
 
 export interface NodeStore {
   /** Protection groups that have persisted metadata on this node, ascending. */
   groups(): number[];
   segment(group: number): SegmentStore;
+  /** Node-level values (its id, its membership), by name. */
+  nodeValue(key: string): Buffer | undefined;
+  putNodeValue(key: string, value: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
-const META_VERSION = 1;
+const META_VERSION = 2;
 const META_FIXED_SIZE = 29;
 const HISTORY_ENTRY_SIZE = 12;
+const META_TAIL_SIZE = 36;
+const MARK_SIZE = 16;
 
 export function encodeMeta(meta: SegmentMeta): Buffer {
-  const buf = Buffer.alloc(META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length);
+  const historyEnd = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length;
+  const buf = Buffer.alloc(historyEnd + META_TAIL_SIZE + MARK_SIZE * meta.marks.length);
   buf[0] = META_VERSION;
   writeLsn(buf, 1, meta.scl);
   writeLsn(buf, 9, meta.vdlHint);
@@ -99,24 +191,71 @@ export function encodeMeta(meta: SegmentMeta): Buffer {
     writeLsn(buf, at + 4, entry.startLsn);
     at += HISTORY_ENTRY_SIZE;
   }
+  writeLsn(buf, at, meta.gcLsn);
+  writeLsn(buf, at + 8, meta.gcTail);
+  writeLsn(buf, at + 16, meta.lastScrubMs as Lsn);
+  buf.writeUInt32BE(meta.corruptFound, at + 24);
+  buf.writeUInt32BE(meta.repairs, at + 28);
+  buf.writeUInt32BE(meta.marks.length, at + 32);
+  at += META_TAIL_SIZE;
+  for (const mark of meta.marks) {
+    writeLsn(buf, at, mark.wallMs as Lsn);
+    writeLsn(buf, at + 8, mark.lsn);
+    at += MARK_SIZE;
+  }
+  assert.equal(at, buf.length, 'encodeMeta: every byte written');
   return buf;
 }
 
 export function decodeMeta(buf: Buffer): SegmentMeta {
-  assert.equal(buf[0], META_VERSION, 'segment metadata version');
+  const version = buf[0];
+  assert(version === 1 || version === META_VERSION, 'segment metadata version');
   const n = buf.readUInt32BE(25);
-  assert.equal(buf.length, META_FIXED_SIZE + HISTORY_ENTRY_SIZE * n, 'segment metadata length');
   const history: EpochStart[] = [];
-  for (let i = 0, at = META_FIXED_SIZE; i < n; i++, at += HISTORY_ENTRY_SIZE) {
+  let at = META_FIXED_SIZE;
+  for (let i = 0; i < n; i++, at += HISTORY_ENTRY_SIZE) {
     history.push({ epoch: buf.readUInt32BE(at), startLsn: readLsn(buf, at + 4) });
   }
-  return {
+  const head = {
     scl: readLsn(buf, 1),
     vdlHint: readLsn(buf, 9),
     sealedEpoch: buf.readUInt32BE(17),
     appliedEpoch: buf.readUInt32BE(21),
     history,
   };
+  if (version === 1) {
+    assert.equal(buf.length, at, 'segment metadata length');
+    return { ...head, ...META_DEFAULTS };
+  }
+  const m = buf.readUInt32BE(at + 32);
+  assert.equal(buf.length, at + META_TAIL_SIZE + MARK_SIZE * m, 'segment metadata length');
+  const marks: TimeMark[] = [];
+  for (let i = 0, p = at + META_TAIL_SIZE; i < m; i++, p += MARK_SIZE) {
+    marks.push({ wallMs: readLsn(buf, p), lsn: readLsn(buf, p + 8) });
+  }
+  return {
+    ...head,
+    gcLsn: readLsn(buf, at),
+    gcTail: readLsn(buf, at + 8),
+    lastScrubMs: readLsn(buf, at + 16),
+    corruptFound: buf.readUInt32BE(at + 24),
+    repairs: buf.readUInt32BE(at + 28),
+    marks,
+  };
+}
+
+/** A stored page image: u32 BE crc32, then the page. */
+export function encodeImageValue(page: Buffer): Buffer {
+  const value = Buffer.allocUnsafe(4 + page.length);
+  value.writeUInt32BE(crc32(page), 0);
+  page.copy(value, 4);
+  return value;
+}
+
+export function decodeImageValue(value: Buffer): { bytes: Buffer; intact: boolean } {
+  if (value.length < 4) return { bytes: Buffer.alloc(0), intact: false };
+  const bytes = value.subarray(4);
+  return { bytes, intact: value.readUInt32BE(0) === crc32(bytes) };
 }
 
 /** Index entry value: u64 prevLsn, u32 pageId, u8 flags (bit 0: CPL). */

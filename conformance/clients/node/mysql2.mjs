@@ -1,8 +1,9 @@
 /**
  * mysql2 (pinned in conformance/package.json): text protocol with client-side interpolation,
  * server-side prepared statements (binary protocol), result typing, transactions, errors, ping,
- * changeUser, typeCast options, multiple statements and a pool. Adapted from the client-traces
- * script; every step asserts what it got, and returns an observation compared across servers.
+ * changeUser, typeCast options, multiple statements, a pool, TLS, and a caching_sha2_password
+ * account. Adapted from the client-traces script; every step asserts what it got, and returns an
+ * observation compared across servers.
  */
 import mysql from 'mysql2/promise';
 import { assert, cfg, expectError, runSteps } from './steps.mjs';
@@ -161,6 +162,35 @@ await runSteps([
       pc.release();
       return rows;
     } finally { await pool.end(); }
+  }],
+  ['tls', async () => {
+    // Both servers use a self-signed certificate: encrypt without verifying it.
+    const t = await mysql.createConnection({ ...base, ssl: { rejectUnauthorized: false } });
+    try {
+      assert.equal(t.connection.stream.encrypted, true);
+      const [rows] = await t.execute('SELECT id, s FROM m2_basic WHERE id = ?', [1]);
+      return rows;
+    } finally { await t.end(); }
+  }],
+  ['caching-sha2-password', async () => {
+    const user = `cs2_${process.pid}`;
+    await c.query(`DROP USER IF EXISTS '${user}'@'%'`);
+    await c.query(`CREATE USER '${user}'@'%' IDENTIFIED WITH caching_sha2_password BY 'Sha2-pw!'`);
+    try {
+      await c.query(`GRANT ALL PRIVILEGES ON ${cfg.database}.* TO '${user}'@'%'`);
+      const login = { ...base, user, password: 'Sha2-pw!' };
+      const seen = [];
+      for (let i = 0; i < 2; i++) { // full authentication (RSA key exchange), then the fast path
+        const s = await mysql.createConnection(login);
+        try { seen.push((await s.query('SELECT CURRENT_USER() AS u'))[0][0].u.split('@')[0]); }
+        finally { await s.end(); }
+      }
+      await expectError(mysql.createConnection({ ...login, password: 'wrong' }),
+        'ER_ACCESS_DENIED_ERROR');
+      return seen.map((u) => u === user);
+    } finally {
+      await c.query(`DROP USER IF EXISTS '${user}'@'%'`);
+    }
   }],
   ['cleanup', async () => {
     await c.query('DROP TABLE IF EXISTS m2_basic');

@@ -29,15 +29,16 @@ function column(overrides: Partial<ColumnInfo>): ColumnInfo {
 }
 
 describe('column definition', () => {
-  it("matches the manual's example (SELECT @@version_comment)", () => {
+  it("matches the manual's example (SELECT @@version_comment, results in latin1)", () => {
     const payload = encodeColumnDefinition(
       column({
         name: '@@version_comment',
         type: 'VAR_STRING',
-        length: 28,
+        length: 28 * 4, // 28 characters, as utf8mb4 results would report them
         decimals: 0x1f,
-        collation: 8,
+        collation: 255,
       }),
+      'latin1',
     );
     expect(hex(framePacket(payload, 2))).toBe(
       '27000002' +

@@ -2,6 +2,13 @@
  * Column_Definition41: one column of a text or binary result set, built from the engine's
  * ColumnInfo. The wire type is the column's *type*, not its real type (see WIRE_TYPE).
  *
+ * Character columns are described as converted to character_set_results, as MySQL's
+ * Protocol_classic::send_field_metadata does: the charset is the results charset's (255 for
+ * utf8mb4, 33 utf8mb3, 8 latin1) and the length is characters × its mbmaxlen. ColumnInfo.length
+ * is given for utf8mb4 results (characters × 4; bytes × 4 for BLOB/TEXT). With results in
+ * binary, nothing is converted: the column's own collation and utf8mb4 length are sent. Binary
+ * columns (collation 63) are never converted. Names are sent in the results charset too.
+ *
  *   https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_query_response_text_resultset_column_definition.html
  *
  *   string<lenenc>  catalog        always 'def'
@@ -19,9 +26,10 @@
  *   int<2>          reserved       0
  */
 import assert from 'node:assert/strict';
-import { COLUMN_FLAG, type ColumnInfo } from '../../../engine/index.js';
-import { WIRE_TYPE } from '../constants.js';
-import { lenEncIntSize, PayloadReader, writeLenEncInt, writeLenEncString } from '../wire.js';
+import { COLUMN_FLAG, type ColumnInfo, type WireCharset } from '../../../engine/index.js';
+import { CHARSETS, type StringCodec, stringCodec } from '../charsets.js';
+import { COLLATION, WIRE_TYPE } from '../constants.js';
+import { lenEncIntSize, PayloadReader, writeLenEncBytes, writeLenEncInt } from '../wire.js';
 
 const CATALOG = 'def';
 const FIXED_FIELDS_LENGTH = 0x0c;
@@ -40,11 +48,25 @@ export interface ColumnDefinition41 {
   readonly decimals: number;
 }
 
+/** The charset id and length a column is described with, for a results charset. */
+function converted(column: ColumnInfo, results: WireCharset): [number, number] {
+  if (column.collation === COLLATION.binary || results === 'binary') {
+    return [column.collation, column.length];
+  }
+  const target = CHARSETS[results];
+  const length = Math.min(Math.floor(column.length / 4) * target.mbmaxlen, 0xffff_ffff);
+  return [target.collation, length];
+}
+
 /** The wire form of an engine column: type per WIRE_TYPE, ENUM_FLAG/SET_FLAG as MySQL sets them. */
-export function columnDefinitionOf(column: ColumnInfo): ColumnDefinition41 {
+export function columnDefinitionOf(
+  column: ColumnInfo,
+  results: WireCharset = 'utf8mb4',
+): ColumnDefinition41 {
   let flags = column.flags;
   if (column.type === 'ENUM') flags |= COLUMN_FLAG.ENUM;
   if (column.type === 'SET') flags |= COLUMN_FLAG.SET;
+  const [characterSet, columnLength] = converted(column, results);
   return {
     catalog: CATALOG,
     schema: column.db,
@@ -52,30 +74,33 @@ export function columnDefinitionOf(column: ColumnInfo): ColumnDefinition41 {
     orgTable: column.orgTable,
     name: column.name,
     orgName: column.orgName,
-    characterSet: column.collation,
-    columnLength: column.length,
+    characterSet,
+    columnLength,
     type: WIRE_TYPE[column.type],
     flags,
     decimals: column.decimals,
   };
 }
 
-export function encodeColumnDefinition(column: ColumnInfo): Buffer {
-  return encodeColumnDefinition41(columnDefinitionOf(column));
+export function encodeColumnDefinition(column: ColumnInfo, results?: WireCharset): Buffer {
+  const charset = results ?? 'utf8mb4';
+  return encodeColumnDefinition41(columnDefinitionOf(column, charset), stringCodec(charset));
 }
 
-export function encodeColumnDefinition41(def: ColumnDefinition41): Buffer {
+export function encodeColumnDefinition41(
+  def: ColumnDefinition41,
+  codec: StringCodec = stringCodec('utf8mb4'),
+): Buffer {
   assert(Number.isInteger(def.columnLength) && def.columnLength >= 0, 'column_length ≥ 0');
   assert(def.columnLength <= 0xffff_ffff, 'column_length is int<4>');
-  const strings = [def.catalog, def.schema, def.table, def.orgTable, def.name, def.orgName];
-  const lengths = strings.map((s) => Buffer.byteLength(s, 'utf8'));
+  const strings = [def.catalog, def.schema, def.table, def.orgTable, def.name, def.orgName].map(
+    (s) => codec.encode(s),
+  );
   let size = 1 + 12;
-  for (const n of lengths) size += lenEncIntSize(n) + n;
+  for (const s of strings) size += lenEncIntSize(s.length) + s.length;
   const buf = Buffer.allocUnsafe(size);
   let pos = 0;
-  for (let i = 0; i < strings.length; i++) {
-    pos = writeLenEncString(buf, pos, strings[i] as string, lengths[i] as number);
-  }
+  for (const s of strings) pos = writeLenEncBytes(buf, pos, s);
   pos = writeLenEncInt(buf, pos, FIXED_FIELDS_LENGTH);
   pos = buf.writeUInt16LE(def.characterSet, pos);
   pos = buf.writeUInt32LE(def.columnLength, pos);

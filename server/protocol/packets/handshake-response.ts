@@ -19,8 +19,9 @@
  *   int<1>       zstd level            (CLIENT_ZSTD_COMPRESSION_ALGORITHM; never offered, ignored)
  *
  * Fields are parsed by the flags the *client* set, since that is how it laid them out. A payload
- * that does not parse is a ProtocolError; an SSLRequest (the 32-byte prefix alone, with
- * CLIENT_SSL) is ER_HANDSHAKE_ERROR, because TLS is never offered.
+ * that does not parse is a ProtocolError. An SSLRequest (the 32-byte prefix alone, with
+ * CLIENT_SSL) never reaches this decoder when TLS was offered (connection.ts switches to TLS
+ * first); without TLS it is ER_HANDSHAKE_ERROR here.
  */
 import { CLIENT, hasFlag } from '../constants.js';
 import { malformed, ProtocolError } from '../errors.js';

@@ -30,7 +30,7 @@ describe('OK packet', () => {
       warnings: 2,
       info: 'Rows matched: 1  Changed: 1  Warnings: 0',
     });
-    expect(hex(payload.subarray(0, 19))).toBe('00fc2c01fe000000000001000003000200' + '526f');
+    expect(hex(payload.subarray(0, 20))).toBe('00fc2c01fe000000000001000003000200' + '28526f');
     const parsed = new mysql2.ResultSetHeader(
       mysql2Packet(payload),
       fakeMysql2Connection(SERVER_CAPABILITIES),

@@ -9,12 +9,16 @@
  *   int<lenenc>   last_insert_id
  *   int<2>        status_flags    SERVER_STATUS_* (CLIENT_PROTOCOL_41)
  *   int<2>        warnings        (CLIENT_PROTOCOL_41)
- *   string<EOF>   info            human-readable, e.g. 'Rows matched: 1  Changed: 1  Warnings: 0'
+ *   string<lenenc> info           human-readable, e.g. 'Rows matched: 1  Changed: 1  Warnings: 0';
+ *                                 absent when empty
  *
- * CLIENT_SESSION_TRACK is never negotiated (see constants.ts), so info is always string<EOF>.
+ * The manual shows info as string<EOF> without CLIENT_SESSION_TRACK, but MySQL 8 writes it
+ * length-encoded in both cases (net_send_ok calls net_store_data), and libmariadb reads it so:
+ * a string<EOF> info made the mysql CLI fail with 2027 "malformed packet". Session state
+ * (SERVER_SESSION_STATE_CHANGED) is never sent; see K2 in constants.ts.
  */
 import assert from 'node:assert/strict';
-import { lenEncIntSize, PayloadReader, writeLenEncInt } from '../wire.js';
+import { lenEncIntSize, PayloadReader, writeLenEncInt, writeLenEncString } from '../wire.js';
 
 export const OK_HEADER = 0x00;
 export const OK_EOF_HEADER = 0xfe;
@@ -30,15 +34,16 @@ export interface OkPacket {
 
 export function encodeOk(ok: OkPacket): Buffer {
   const infoBytes = Buffer.byteLength(ok.info, 'utf8');
+  const infoSize = infoBytes === 0 ? 0 : lenEncIntSize(infoBytes) + infoBytes;
   const size =
-    1 + lenEncIntSize(ok.affectedRows) + lenEncIntSize(ok.lastInsertId) + 4 + infoBytes;
+    1 + lenEncIntSize(ok.affectedRows) + lenEncIntSize(ok.lastInsertId) + 4 + infoSize;
   const buf = Buffer.allocUnsafe(size);
   buf[0] = ok.header;
   let pos = writeLenEncInt(buf, 1, ok.affectedRows);
   pos = writeLenEncInt(buf, pos, ok.lastInsertId);
   pos = buf.writeUInt16LE(ok.statusFlags, pos);
   pos = buf.writeUInt16LE(Math.min(ok.warnings, 0xffff), pos);
-  pos += buf.write(ok.info, pos, infoBytes, 'utf8');
+  if (infoBytes > 0) pos = writeLenEncString(buf, pos, ok.info, infoBytes);
   assert(pos === size, 'OK packet size');
   return buf;
 }
@@ -58,6 +63,6 @@ export function decodeOk(payload: Buffer): DecodedOk {
     lastInsertId: r.lenEncInt(),
     statusFlags: r.int(2),
     warnings: r.int(2),
-    info: r.rest().toString('utf8'),
+    info: r.atEnd() ? '' : r.lenEncBytes().toString('utf8'),
   };
 }

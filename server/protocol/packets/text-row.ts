@@ -6,13 +6,15 @@
  *
  * Cells from the engine's value representation (engine/api.ts):
  *   null      → 0xFB
- *   bigint    → decimal digits
+ *   bigint    → decimal digits; in a BIT column, its bytes big-endian (MySQL sends BIT raw)
  *   number    → FLOAT/DOUBLE as MySQL prints them (real-format.ts), honouring fixed decimals
- *   string    → its UTF-8 bytes (DECIMAL, dates and times, character types, JSON)
+ *   string    → its bytes in character_set_results (charsets.ts): DECIMAL, dates and times,
+ *               character types, JSON
  *   Buffer    → its bytes, raw
  */
 import assert from 'node:assert/strict';
 import type { ColumnInfo, Row, SqlValue } from '../../../engine/index.js';
+import { type StringCodec, stringCodec } from '../charsets.js';
 import { DECIMALS_NOT_FIXED } from '../constants.js';
 import { formatDouble, formatFixed, formatFloat } from '../real-format.js';
 import {
@@ -29,13 +31,20 @@ export function formatReal(value: number, column: ColumnInfo): string {
   return column.type === 'FLOAT' ? formatFloat(value) : formatDouble(value);
 }
 
-export function encodeTextRow(row: Row, columns: readonly ColumnInfo[]): Buffer {
+const UTF8 = stringCodec('utf8mb4');
+
+export function encodeTextRow(
+  row: Row,
+  columns: readonly ColumnInfo[],
+  codec: StringCodec = UTF8,
+): Buffer {
   assert(row.length === columns.length, 'a row has one value per column');
   const cells: (string | Buffer | null)[] = new Array<string | Buffer | null>(row.length);
   const lengths: number[] = new Array<number>(row.length);
   let size = 0;
   for (let i = 0; i < row.length; i++) {
-    const cell = textCell(row[i] as SqlValue, columns[i] as ColumnInfo);
+    let cell = textCell(row[i] as SqlValue, columns[i] as ColumnInfo);
+    if (typeof cell === 'string' && !codec.utf8) cell = codec.encode(cell);
     cells[i] = cell;
     if (cell === null) {
       size += 1;
@@ -63,17 +72,35 @@ export function encodeTextRow(row: Row, columns: readonly ColumnInfo[]): Buffer 
   return buf;
 }
 
-function textCell(value: SqlValue, column: ColumnInfo): string | Buffer | null {
+/**
+ * A value as the text the client sees: a string (to be encoded in the results charset) or raw
+ * bytes. The binary protocol sends its length-encoded types (DECIMAL, strings, BIT) the same way.
+ */
+export function textCell(value: SqlValue, column: ColumnInfo): string | Buffer | null {
   switch (typeof value) {
     case 'string':
       return value;
     case 'bigint':
-      return value.toString();
+      return column.type === 'BIT' ? bitBytes(value, column.length) : value.toString();
     case 'number':
       return formatReal(value, column);
     default:
       return value;
   }
+}
+
+/** A BIT(n) value as MySQL sends it: ceil(n / 8) bytes, big-endian. */
+export function bitBytes(value: bigint, bits: number): Buffer {
+  assert(value >= 0n, 'a BIT value is not negative');
+  const size = Math.max(1, Math.ceil(bits / 8));
+  const out = Buffer.alloc(size);
+  let rest = value;
+  for (let i = size - 1; i >= 0; i--) {
+    out[i] = Number(rest & 0xffn);
+    rest >>= 8n;
+  }
+  assert(rest === 0n, 'a BIT value fits its width');
+  return out;
 }
 
 /** Cells as raw bytes (null for NULL): what a client sees before it converts by column type. */

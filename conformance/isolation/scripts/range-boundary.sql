@@ -1,0 +1,31 @@
+# the ends of a locked range: FOR UPDATE locks the first row past the range and the gap before it,
+# and a range starting exactly at a row locks no gap below it
+setup: CREATE TABLE t (id INT PRIMARY KEY, v INT);
+setup: INSERT INTO t VALUES (10, 0), (20, 0), (30, 0);
+a: BEGIN;
+a: SELECT id FROM t WHERE id BETWEEN 10 AND 20 FOR UPDATE;
+b: UPDATE t SET v = 1 WHERE id = 30;
+c: INSERT INTO t VALUES (25, 0);
+a: COMMIT;
+b: wait;
+c: wait;
+a: BEGIN;
+a: SELECT id FROM t WHERE id >= 10 AND id < 20 FOR UPDATE;
+b: INSERT INTO t VALUES (5, 0);
+b: UPDATE t SET v = 2 WHERE id = 20;
+c: INSERT INTO t VALUES (15, 0);
+a: COMMIT;
+b: wait;
+c: wait;
+a: BEGIN;
+a: SELECT id FROM t WHERE id BETWEEN 12 AND 18 FOR UPDATE;
+b: INSERT INTO t VALUES (11, 0);
+c: INSERT INTO t VALUES (21, 0);
+a: COMMIT;
+b: wait;
+a: BEGIN;
+a: SELECT id FROM t WHERE id = 40 FOR UPDATE;
+c: INSERT INTO t VALUES (35, 0);
+a: COMMIT;
+c: wait;
+a: SELECT id, v FROM t ORDER BY id;

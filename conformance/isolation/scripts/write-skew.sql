@@ -1,0 +1,25 @@
+# write skew: REPEATABLE READ lets two doctors both go off call; SERIALIZABLE makes one of them fail
+setup: CREATE TABLE doctors (id INT PRIMARY KEY, on_call INT NOT NULL);
+setup: INSERT INTO doctors VALUES (1, 1), (2, 1);
+a: BEGIN;
+b: BEGIN;
+a: SELECT id FROM doctors WHERE on_call = 1 ORDER BY id;
+b: SELECT id FROM doctors WHERE on_call = 1 ORDER BY id;
+a: UPDATE doctors SET on_call = 0 WHERE id = 1;
+b: UPDATE doctors SET on_call = 0 WHERE id = 2;
+a: COMMIT;
+b: COMMIT;
+a: SELECT id, on_call FROM doctors ORDER BY id;
+setup: UPDATE doctors SET on_call = 1;
+a: SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE;
+b: SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE;
+a: BEGIN;
+b: BEGIN;
+a: SELECT id FROM doctors WHERE on_call = 1 ORDER BY id;
+b: SELECT id FROM doctors WHERE on_call = 1 ORDER BY id;
+a: UPDATE doctors SET on_call = 0 WHERE id = 1;
+b: UPDATE doctors SET on_call = 0 WHERE id = 2;
+a: wait;
+a: COMMIT;
+b: COMMIT;
+a: SELECT id, on_call FROM doctors ORDER BY id;

@@ -1,0 +1,140 @@
+/**
+ * A session's issue-4 state, kept apart from session.ts's statement discipline: its system and
+ * user variables, its status counters, its interrupt flag, and what they imply for running a
+ * statement (the wall clock NOW() reads, sql_mode's flags, how statement bytes decode).
+ *
+ * SessionServices is what the engine shares with every session for these: the global variable
+ * values, the global status, the clock.
+ */
+import type { WireCharset } from './api.js';
+import type { EngineClock } from './clock.js';
+import { Interrupt } from './interrupt.js';
+import type { BindVariables } from './sql/bind.js';
+import type { PlanCache } from './sql/plan-cache.js';
+import type { ProcessList } from './process-list.js';
+import type { EvalVariables, SqlModeFlags } from './sql/expr.js';
+import type { SqlType, Value } from './sql/values.js';
+import { wireCharset } from './variables/charsets.js';
+import { type GlobalVariables, SessionVariables } from './variables/session-variables.js';
+import { sqlModeFlags } from './variables/sql-mode.js';
+import { COM_BY_KIND, type GlobalStatus, StatusCounters } from './variables/status.js';
+import { wallClock } from './variables/time-zone.js';
+import { UserVariables } from './variables/user-variables.js';
+
+export interface SessionServices {
+  readonly clock: EngineClock;
+  readonly globals: GlobalVariables;
+  readonly status: GlobalStatus;
+  /** Text statements' parses and plans by normalised text (sql/plan-cache.ts). */
+  readonly planCache: PlanCache;
+  /** Every open session, for SHOW PROCESSLIST and KILL. */
+  readonly processes: ProcessList;
+}
+
+/** The last statement's diagnostics, as @@warning_count and @@error_count read them. */
+export interface DiagnosticsCounts {
+  readonly warnings: number;
+  readonly errors: number;
+}
+
+export class SessionExtras {
+  readonly variables: SessionVariables;
+  readonly users = new UserVariables();
+  readonly counters = new StatusCounters();
+  readonly interrupt = new Interrupt();
+  /** SET timestamp: the seconds NOW() reads instead of the clock; null: the clock. */
+  private timestamp: number | null = null;
+
+  constructor(
+    private readonly services: SessionServices,
+    connectionId: number,
+    charset: WireCharset | undefined,
+    diagnostics: () => DiagnosticsCounts,
+  ) {
+    this.variables = new SessionVariables(services.globals);
+    if (charset !== undefined) this.handshakeCharset(charset);
+    this.variables.provide('timestamp', () => this.timestampSeconds());
+    this.variables.watch('timestamp', {
+      apply: (value) => {
+        this.timestamp = value === 0 || typeof value !== 'number' ? null : value;
+      },
+    });
+    this.variables.provide('warning_count', () => BigInt(diagnostics().warnings));
+    this.variables.provide('error_count', () => BigInt(diagnostics().errors));
+    this.variables.provide('pseudo_thread_id', () => BigInt(connectionId));
+  }
+
+  /** The handshake's character set sets character_set_client/_connection/_results. */
+  handshakeCharset(charset: WireCharset): void {
+    const collation = {
+      utf8mb4: 'utf8mb4_0900_ai_ci',
+      utf8mb3: 'utf8mb3_general_ci',
+      latin1: 'latin1_swedish_ci',
+      binary: 'binary',
+    }[charset];
+    for (const name of ['character_set_client', 'character_set_connection', 'character_set_results']) {
+      this.variables.store(name, charset, false);
+    }
+    this.variables.store('collation_connection', collation, false);
+  }
+
+  /** A statement starts: count it, and spend any KILL QUERY aimed at the previous one. */
+  startStatement(kind: string): void {
+    this.interrupt.clear();
+    this.interrupt.check();
+    const { status } = this.services;
+    status.count(this.counters, 'Questions');
+    status.count(this.counters, 'Queries');
+    const com = COM_BY_KIND[kind];
+    if (com !== undefined) status.count(this.counters, com);
+  }
+
+  /** Counts a protocol command (Com_stmt_prepare, Com_stmt_execute, Com_stmt_close). */
+  countCommand(command: 'stmt_prepare' | 'stmt_execute' | 'stmt_close' | 'stmt_reset'): void {
+    this.services.status.count(this.counters, COM_BY_KIND[command] as string);
+  }
+
+  /** COM_RESET_CONNECTION and COM_CHANGE_USER: variables back to the global values. */
+  reset(charset: WireCharset | undefined): void {
+    this.variables.reset();
+    this.users.clear();
+    this.timestamp = null;
+    if (charset !== undefined) this.handshakeCharset(charset);
+  }
+
+  private timestampSeconds(): number {
+    return this.timestamp ?? this.services.clock.wallNow() / 1000;
+  }
+
+  /** NOW() for a statement starting now: the wall clock in time_zone, or SET timestamp. */
+  now(): bigint {
+    const at = new Date(this.timestamp === null ? this.services.clock.wallNow() : this.timestamp * 1000);
+    return wallClock(String(this.variables.get('time_zone')), at);
+  }
+
+  sqlMode(): SqlModeFlags {
+    return sqlModeFlags(String(this.variables.get('sql_mode')));
+  }
+
+  charset(name: 'character_set_client' | 'character_set_results'): WireCharset {
+    const value = this.variables.get(name);
+    return wireCharset(value === null ? null : String(value));
+  }
+
+  bindVariables(): BindVariables {
+    return {
+      system: (name, scope) => this.variables.read(name, scope),
+      user: (name) => this.users.get(name),
+    };
+  }
+
+  evalVariables(): EvalVariables {
+    return {
+      system: (name, scope) => this.variables.read(name, scope),
+      user: (name) => this.users.get(name),
+      setUser: (name: string, value: Value, type: SqlType) => {
+        this.users.set(name, value, type);
+      },
+    };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Secondary index entries: what a row puts in each index tree, and the key parts the planner's
+ * bounds are encoded with.
+ *
+ *   KEY                                                   VALUE
+ *   part(col1) part(col2) … primary key (keys.ts)         u16 BE: the primary key's byte length
+ *
+ *   part(col), NOT NULL column     keys.ts encoding of the value (col(n): its first n characters)
+ *   part(col), nullable column     0x00 for NULL, else 0x01 then the value's encoding
+ *
+ * NULL sorts first, as in MySQL. The primary key appended makes every entry's key distinct, so
+ * a non-unique index holds duplicates and a unique one may hold several NULLs; a lookup of k
+ * values is a prefix range. The `unique prefix` (the key without the primary key) is what a
+ * UNIQUE index's uniqueness is about, and the value its row locks name (txn/rows.ts).
+ *
+ * Invariants: (IX1) entry key order is the SQL order of the indexed values (K2 per part), then
+ * primary key order; (IX2) value = the appended primary key's length, so both halves are
+ * recovered from the entry alone; (IX3) a prefix part keeps at most prefixChars characters.
+ */
+import assert from 'node:assert/strict';
+import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
+import { encodeKey, encodeKeyPart, keyPartBytesMax } from '../keys.js';
+import type { Value } from './values.js';
+
+/** How one part of a key is encoded. */
+export interface KeyPart {
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly prefixChars: number | null;
+}
+
+const NULL_MARK = 0x00;
+const VALUE_MARK = 0x01;
+
+/** The key parts of an index, in order. */
+export function indexKeyParts(table: TableDef, index: IndexDef): KeyPart[] {
+  return index.parts.map((p) => {
+    const column = table.columns[p.column] as ColumnDef;
+    return { type: column.type, nullable: column.nullable, prefixChars: p.prefixChars };
+  });
+}
+
+/** The primary key's parts, as KeyParts (never NULL, no prefixes). */
+export function primaryKeyParts(table: TableDef): KeyPart[] {
+  return table.keyTypes.map((type) => ({ type, nullable: false, prefixChars: null }));
+}
+
+/** IX3: a value cut to a prefix part's length. */
+export function prefixed(part: KeyPart, value: Value): Value {
+  if (part.prefixChars === null || typeof value !== 'string') return value;
+  const chars = Array.from(value);
+  return chars.length <= part.prefixChars ? value : chars.slice(0, part.prefixChars).join('');
+}
+
+/** One part of a key (IX1). */
+export function encodeIndexPart(part: KeyPart, value: Value): Buffer {
+  if (!part.nullable) return encodeKeyPart(part.type, prefixed(part, value));
+  if (value === null) return Buffer.from([NULL_MARK]);
+  return Buffer.concat([Buffer.from([VALUE_MARK]), encodeKeyPart(part.type, prefixed(part, value))]);
+}
+
+export interface IndexEntry {
+  readonly key: Buffer;
+  readonly value: Buffer;
+  /** The key without the primary key: what uniqueness and row locks are about. */
+  readonly unique: Buffer;
+  /** True when a key part is NULL: such an entry never collides under UNIQUE. */
+  readonly hasNull: boolean;
+}
+
+/** The entry `row` (whose primary key encodes to `pk`) puts in `index`. */
+export function indexEntry(
+  table: TableDef,
+  index: IndexDef,
+  pk: Buffer,
+  row: readonly Value[],
+): IndexEntry {
+  const parts = indexKeyParts(table, index);
+  const encoded = parts.map((part, i) => encodeIndexPart(part, row[index.parts[i]?.column ?? -1] ?? null));
+  const unique = Buffer.concat(encoded);
+  const value = Buffer.alloc(2);
+  value.writeUInt16BE(pk.length, 0);
+  const hasNull = index.parts.some((p) => (row[p.column] ?? null) === null);
+  return { key: Buffer.concat([unique, pk]), value, unique, hasNull };
+}
+
+/** IX2: the primary key at the end of an entry's key. */
+export function entryPrimaryKey(key: Buffer, value: Buffer): Buffer {
+  assert.equal(value.length, 2, 'IX2: an index entry value is the primary key length');
+  const length = value.readUInt16BE(0);
+  assert(length <= key.length, 'IX2: the primary key fits the entry');
+  return key.subarray(key.length - length);
+}
+
+/** IX2: the unique prefix of an entry's key. */
+export function entryUniquePrefix(key: Buffer, value: Buffer): Buffer {
+  return key.subarray(0, key.length - value.readUInt16BE(0));
+}
+
+/** Largest encoded size of an index's key parts (for CREATE's 3072-byte check). */
+export function indexKeyBytesMax(table: TableDef | { columns: readonly ColumnDef[] }, index: {
+  parts: readonly { column: number; prefixChars: number | null }[];
+}): number {
+  let bytes = 0;
+  for (const part of index.parts) {
+    const column = table.columns[part.column] as ColumnDef;
+    const chars = part.prefixChars ?? (column.type.kind === 'string' ? column.type.chars : 0);
+    const max =
+      column.type.kind === 'string' ? chars * 4 : keyPartBytesMax(column.type);
+    bytes += max + (column.nullable ? 1 : 0);
+  }
+  return bytes;
+}
+
+/** The primary key of a row (the hidden row id is not derivable from the row: callers know it). */
+export function rowPrimaryKey(table: TableDef, row: readonly Value[]): Buffer {
+  return encodeKey(
+    table.keyTypes,
+    table.primaryKey.map((i) => row[i] as Value),
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * The TransactionManager: the engine-wide part of transactions. It numbers transactions, holds
+ * the global values of the transaction variables, and runs COMMIT:
+ *
+ *   1. take the engine latch exclusively (one mini-transaction at a time, T3);
+ *   2. check that every table the write set changes is still the table it was (DDL in between
+ *      would make the write set meaningless: ER_TABLE_DEF_CHANGED, nothing applied);
+ *   3. apply the whole write set to the B-trees in one mini-transaction; `Trees.commit` ships it
+ *      and returns, the latch is released, so later commits group with this one;
+ *   4. await durability (VDL ≥ the commit's CPL), then release the row locks: a writer never
+ *      builds on a change that is not durable, and the client gets OK only now.
+ *
+ * Invariants:
+ *   (M1) a transaction's changes reach the B-trees in exactly one mini-transaction, or not at
+ *        all; a failure before `Trees.commit` rolls the mini-transaction back whole (T2).
+ *   (M2) row locks are released only after the commit is durable (or its outcome is unknown and
+ *        reported so), never before.
+ *   (M3) only committed work reaches redo: nothing but COMMIT opens a mini-transaction for a
+ *        transaction's rows.
+ */
+import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
+import type { Mtr, Trees } from '../btree/api.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { LOCK_WAIT_TIMEOUT_DEFAULT_S, WRITE_SET_BYTES_MAX } from '../config.js';
+import { SqlError } from '../errors.js';
+import type { Latch } from '../latch.js';
+import { LockManager } from './locks.js';
+import {
+  type Isolation,
+  Transaction,
+  type TransactionLimits,
+  type TransactionOptions,
+} from './transaction.js';
+import type { WriteEntry } from './write-set.js';
+
+/** Global values of the transaction variables (SET GLOBAL …); sessions start from them. */
+export interface TransactionGlobals {
+  autocommit: boolean;
+  isolation: Isolation;
+  readOnly: boolean;
+  lockWaitTimeoutS: number;
+  autoIncrementIncrement: number;
+  autoIncrementOffset: number;
+}
+
+export class TransactionManager {
+  private nextId = 1;
+  readonly locks = new LockManager();
+  readonly globals: TransactionGlobals = {
+    autocommit: true,
+    isolation: 'REPEATABLE-READ',
+    readOnly: false,
+    lockWaitTimeoutS: LOCK_WAIT_TIMEOUT_DEFAULT_S,
+    autoIncrementIncrement: 1,
+    autoIncrementOffset: 1,
+  };
+
+  constructor(
+    private readonly trees: Trees,
+    private readonly catalog: Catalog,
+    private readonly latch: Latch,
+    private readonly log: Logger,
+    private readonly limits: TransactionLimits = { writeSetBytesMax: WRITE_SET_BYTES_MAX },
+  ) {}
+
+  begin(options: TransactionOptions): Transaction {
+    return new Transaction(this.nextId++, options, this.trees, this.limits);
+  }
+
+  /** COMMIT (M1–M3). Rejects with SqlError; the transaction has ended either way. */
+  async commit(txn: Transaction): Promise<void> {
+    txn.markCommitting();
+    try {
+      if (txn.writes.isEmpty) return;
+      let durable: Promise<void>;
+      const release = await this.latch.exclusive();
+      try {
+        this.checkTables(txn);
+        const mtr = await this.trees.begin();
+        try {
+          for (const { root, entries } of txn.writes.toApply()) {
+            for (const entry of entries) await this.apply(mtr, root, entry);
+          }
+        } catch (e) {
+          this.trees.rollback(mtr); // M1
+          throw e;
+        }
+        durable = this.trees.commit(mtr);
+      } finally {
+        release();
+      }
+      await durable;
+    } finally {
+      this.finish(txn); // M2: after durability (or its failure)
+    }
+  }
+
+  rollback(txn: Transaction): void {
+    this.finish(txn);
+  }
+
+  private finish(txn: Transaction): void {
+    txn.end();
+    this.locks.releaseAll(txn); // M2
+  }
+
+  private checkTables(txn: Transaction): void {
+    for (const [root, table] of txn.tables) {
+      const now = this.catalog.table(table.database, table.name);
+      if (now !== table) {
+        this.log.info({ txn: txn.id, root, table: table.name }, 'table changed under a transaction');
+        throw new SqlError('ER_TABLE_DEF_CHANGED');
+      }
+    }
+  }
+
+  private async apply(mtr: Mtr, root: Parameters<Trees['insert']>[1], e: WriteEntry): Promise<void> {
+    if (e.value === null) {
+      if (!e.fresh) await this.trees.delete(mtr, root, e.key);
+      return;
+    }
+    if (e.fresh) {
+      if (await this.trees.insert(mtr, root, e.key, e.value)) return;
+      const updated = await this.trees.update(mtr, root, e.key, e.value);
+      assert(updated, 'M1: a key is either absent or present');
+      return;
+    }
+    if (await this.trees.update(mtr, root, e.key, e.value)) return;
+    const inserted = await this.trees.insert(mtr, root, e.key, e.value);
+    assert(inserted, 'M1: a key is either absent or present');
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * SessionTransactions: one session's transaction state and the statement discipline around it.
+ *
+ * A statement that reads or writes tables runs inside the session's transaction:
+ *
+ *   kind       started by                              ends at
+ *   ────       ──────────                              ───────
+ *   explicit   BEGIN / START TRANSACTION               COMMIT, ROLLBACK, BEGIN, DDL, SET autocommit=1
+ *   implicit   a statement while autocommit = 0        the same
+ *   single     a statement while autocommit = 1        that statement's end (commit, or rollback
+ *                                                      on error)
+ *
+ * Errors inside a transaction roll back the failed statement only (its write-set changes, back to
+ * the mark taken when it began) and keep the transaction, as InnoDB does; a deadlock (1213) rolls
+ * back the whole transaction. Savepoints are marks in the write set; ROLLBACK TO keeps the row
+ * locks taken since (InnoDB does too).
+ *
+ * Invariants:
+ *   (ST1) at most one transaction is current; a 'single' one never outlives its statement.
+ *   (ST2) `inTransaction` (the IN_TRANS status flag) is true exactly while an explicit or
+ *         implicit transaction is current.
+ *   (ST3) savepoints are marks of the current transaction's write set, in increasing order; they
+ *         die with it.
+ */
+import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
+import type { Row } from '../api.js';
+import type { Trees } from '../btree/api.js';
+import { SqlError } from '../errors.js';
+import type { SelectLock, TxnStatement } from '../sql/ast.js';
+import { unreachable } from '../unreachable.js';
+import type { TransactionGlobals, TransactionManager } from './manager.js';
+import { CONSISTENT, type Locking, TxnRows } from './rows.js';
+import type { Isolation, Transaction } from './transaction.js';
+import type { TxnVariableHost } from './variables.js';
+
+type Kind = 'explicit' | 'implicit' | 'single';
+
+/** What KILL QUERY offers a wait: `race` rejects (1317) when the statement is killed. */
+export interface Interruptible {
+  race<T>(work: Promise<T>): Promise<T>;
+}
+
+interface Savepoint {
+  readonly name: string;
+  readonly mark: number;
+}
+
+export class SessionTransactions implements TxnVariableHost {
+  autocommit: boolean;
+  isolation: Isolation;
+  readOnly: boolean;
+  lockWaitTimeoutS: number;
+  autoIncrementIncrement: number;
+  autoIncrementOffset: number;
+  lastInsertId = 0n;
+  /** KILL QUERY: lock waits race it (the session sets it). */
+  interrupt: Interruptible | undefined;
+  private nextIsolation: Isolation | null = null;
+  private nextReadOnly: boolean | null = null;
+  private current: Transaction | null = null;
+  private kind: Kind = 'single';
+  private savepoints: Savepoint[] = [];
+
+  constructor(
+    private readonly manager: TransactionManager,
+    private readonly trees: Trees,
+    private readonly log: Logger,
+  ) {
+    const g = manager.globals;
+    this.autocommit = g.autocommit;
+    this.isolation = g.isolation;
+    this.readOnly = g.readOnly;
+    this.lockWaitTimeoutS = g.lockWaitTimeoutS;
+    this.autoIncrementIncrement = g.autoIncrementIncrement;
+    this.autoIncrementOffset = g.autoIncrementOffset;
+  }
+
+  get globals(): TransactionGlobals {
+    return this.manager.globals;
+  }
+
+  /** ST2: the IN_TRANS status flag. */
+  get inTransaction(): boolean {
+    return this.current !== null && this.kind !== 'single';
+  }
+
+  /** The current transaction's read-only flag (for SERVER_STATUS_IN_TRANS_READONLY). */
+  get inReadOnlyTransaction(): boolean {
+    return this.inTransaction && this.current?.options.readOnly === true;
+  }
+
+  // -- variables (variables.ts) -----------------------------------------------------------------
+
+  async setAutocommit(on: boolean): Promise<void> {
+    if (on && !this.autocommit && this.current !== null) await this.commitCurrent();
+    this.autocommit = on;
+  }
+
+  setNextIsolation(level: Isolation): void {
+    if (this.inTransaction) throw new SqlError('ER_CANT_CHANGE_TX_CHARACTERISTICS');
+    this.nextIsolation = level;
+  }
+
+  setNextReadOnly(readOnly: boolean): void {
+    if (this.inTransaction) throw new SqlError('ER_CANT_CHANGE_TX_CHARACTERISTICS');
+    this.nextReadOnly = readOnly;
+  }
+
+  // -- transaction statements -------------------------------------------------------------------
+
+  async control(statement: TxnStatement): Promise<void> {
+    switch (statement.kind) {
+      case 'begin': {
+        await this.implicitCommit();
+        const txn = this.start('explicit', statement.readOnly);
+        if (statement.consistentSnapshot) txn.readView();
+        return;
+      }
+      case 'commit':
+      case 'rollback': {
+        const options = this.current?.options;
+        if (statement.kind === 'commit') await this.commitCurrent();
+        else this.rollbackCurrent();
+        if (statement.chain && options !== undefined) {
+          this.nextIsolation = options.isolation;
+          this.start('explicit', options.readOnly);
+        }
+        return;
+      }
+      case 'savepoint':
+        return this.savepoint(statement.name);
+      case 'rollback-to-savepoint':
+      case 'release-savepoint':
+        return this.toSavepoint(statement.name, statement.kind === 'rollback-to-savepoint');
+      case 'set-transaction':
+        return this.setTransaction(statement);
+      default:
+        return unreachable(statement);
+    }
+  }
+
+  private savepoint(name: string): void {
+    if (this.current === null) {
+      if (this.autocommit) return; // MySQL accepts it and forgets it at once
+      this.start('implicit', null);
+    }
+    const txn = this.current as Transaction;
+    const folded = name.toLowerCase();
+    this.savepoints = this.savepoints.filter((s) => s.name.toLowerCase() !== folded);
+    this.savepoints.push({ name, mark: txn.writes.mark() });
+  }
+
+  private toSavepoint(name: string, rollback: boolean): void {
+    const folded = name.toLowerCase();
+    const at = this.savepoints.findIndex((s) => s.name.toLowerCase() === folded);
+    const savepoint = this.savepoints[at];
+    if (this.current === null || savepoint === undefined) {
+      throw new SqlError('ER_SP_DOES_NOT_EXIST', ['SAVEPOINT', name]);
+    }
+    if (rollback) {
+      this.current.writes.rollbackTo(savepoint.mark);
+      this.savepoints.length = at + 1; // ST3: later savepoints die, this one stays
+    } else {
+      this.savepoints.length = at;
+    }
+  }
+
+  private setTransaction(statement: TxnStatement & { kind: 'set-transaction' }): void {
+    const { isolation, readOnly } = statement;
+    switch (statement.scope) {
+      case 'global':
+        if (isolation !== null) this.globals.isolation = isolation;
+        if (readOnly !== null) this.globals.readOnly = readOnly;
+        return;
+      case 'session':
+        if (isolation !== null) this.isolation = isolation;
+        if (readOnly !== null) this.readOnly = readOnly;
+        return;
+      case null:
+        if (isolation !== null) this.setNextIsolation(isolation);
+        if (readOnly !== null) this.setNextReadOnly(readOnly);
+        return;
+      default:
+        return unreachable(statement.scope);
+    }
+  }
+
+  /** DDL, BEGIN and LOCK TABLES commit the current transaction first. */
+  async implicitCommit(): Promise<void> {
+    if (this.current !== null) await this.commitCurrent();
+  }
+
+  /** DDL may not run inside a READ ONLY transaction (checked before its implicit commit). */
+  checkWritable(): void {
+    if (this.current !== null && this.kind !== 'single' && this.current.options.readOnly) {
+      throw new SqlError('ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION');
+    }
+  }
+
+  private start(kind: Kind, readOnly: boolean | null): Transaction {
+    assert(this.current === null, 'ST1: one transaction at a time');
+    const txn = this.manager.begin({
+      isolation: this.nextIsolation ?? this.isolation,
+      readOnly: readOnly ?? this.nextReadOnly ?? this.readOnly,
+      lockWaitTimeoutS: this.lockWaitTimeoutS,
+    });
+    this.nextIsolation = null;
+    this.nextReadOnly = null;
+    this.current = txn;
+    this.kind = kind;
+    this.savepoints = [];
+    return txn;
+  }
+
+  private async commitCurrent(): Promise<void> {
+    const txn = this.current;
+    if (txn === null) return;
+    this.current = null;
+    this.savepoints = [];
+    await this.manager.commit(txn);
+  }
+
+  private rollbackCurrent(): void {
+    const txn = this.current;
+    if (txn === null) return;
+    this.current = null;
+    this.savepoints = [];
+    this.manager.rollback(txn);
+  }
+
+  // -- statements that touch tables -------------------------------------------------------------
+
+  /** The transaction a statement runs in, started if there is none (ST1). */
+  private enter(write: boolean): Transaction {
+    if (this.current !== null && this.kind === 'single') {
+      this.log.warn('a single-statement transaction outlived its statement');
+      this.rollbackCurrent();
+    }
+    const txn = this.current ?? this.start(this.autocommit ? 'single' : 'implicit', null);
+    if (write && txn.options.readOnly) {
+      if (this.kind === 'single') this.rollbackCurrent();
+      throw new SqlError('ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION');
+    }
+    return txn;
+  }
+
+  /**
+   * How a SELECT reads: its locking clause; under SERIALIZABLE a plain SELECT inside a
+   * transaction is a shared locking read (InnoDB), while with autocommit it stays consistent.
+   */
+  selectLocking(lock: SelectLock | undefined): Locking {
+    if (lock !== undefined) {
+      return { mode: lock.strength === 'update' ? 'update' : 'share', wait: lock.wait };
+    }
+    const inTransaction = this.current !== null || !this.autocommit;
+    const isolation = this.current?.isolation ?? this.nextIsolation ?? this.isolation;
+    if (inTransaction && isolation === 'SERIALIZABLE') return { mode: 'share', wait: 'wait' };
+    return CONSISTENT;
+  }
+
+  /** A statement succeeded: a single-statement transaction commits. */
+  private async succeeded(txn: Transaction): Promise<void> {
+    if (this.current !== txn) return;
+    if (this.kind === 'single') await this.commitCurrent();
+    else txn.statementDone();
+  }
+
+  /** A statement failed: undo it, or the whole transaction after a deadlock or when single. */
+  private failed(txn: Transaction, mark: number, error: unknown): void {
+    if (this.current !== txn) return;
+    const whole = error instanceof SqlError && error.code === 'ER_LOCK_DEADLOCK';
+    if (whole || this.kind === 'single') {
+      this.rollbackCurrent();
+      return;
+    }
+    txn.writes.rollbackTo(mark);
+    txn.statementDone();
+  }
+
+  /** Runs one statement that reads (write = false) or changes table rows. */
+  async run<T>(write: boolean, body: (rows: TxnRows) => Promise<T>): Promise<T> {
+    const txn = this.enter(write);
+    const mark = txn.writes.mark();
+    let result: T;
+    try {
+      result = await body(new TxnRows(this.trees, txn, this.manager.locks, this.interrupt));
+    } catch (error) {
+      this.failed(txn, mark, error);
+      throw error;
+    }
+    await this.succeeded(txn);
+    return result;
+  }
+
+  /**
+   * A SELECT whose rows stream: the statement ends when the consumer has read them all (or
+   * stops early, or the read fails), which is when a single-statement transaction commits.
+   */
+  stream(body: (rows: TxnRows) => AsyncGenerator<Row[]>): AsyncGenerator<Row[]> {
+    const txn = this.enter(false);
+    const mark = txn.writes.mark();
+    const rows = new TxnRows(this.trees, txn, this.manager.locks, this.interrupt);
+    return (async function* (self: SessionTransactions): AsyncGenerator<Row[]> {
+      let settled = false;
+      try {
+        yield* body(rows);
+        settled = true;
+        await self.succeeded(txn);
+      } catch (error) {
+        settled = true;
+        self.failed(txn, mark, error);
+        throw error;
+      } finally {
+        if (!settled) self.failed(txn, mark, undefined); // abandoned by the consumer
+      }
+    })(this);
+  }
+
+  /** The session closes or resets: an open transaction rolls back. */
+  close(): void {
+    this.rollbackCurrent();
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * A client socket seen as packets: reads wait for a whole packet, writes go out in one buffer per
+ * flush and wait for 'drain' when the socket is full, and the socket can switch to TLS after an
+ * SSLRequest. With connection.ts, the only code that touches a net.Socket.
+ *
+ *   plain ──startTls()──▶ TLS        (once, during the handshake, right after the SSLRequest)
+ *   any ──close()──▶ ending ──(peer closes, or LINGER_MS)──▶ destroyed
+ *   any ──destroy()──▶ destroyed
+ *
+ * Invariants:
+ *   (N1) Input back-pressure: the socket is paused while more than READ_BUFFER_BYTES_MAX bytes
+ *        wait to be parsed, and resumed by the next read that needs bytes.
+ *   (N2) Bytes that arrived after the SSLRequest in the same read are handed to the TLS layer,
+ *        not lost (the mysql CLI sends its TLS ClientHello right behind the SSLRequest).
+ *   (N3) close() sends what is queued, then ends the socket but keeps reading (and discarding)
+ *        until the peer closes or LINGER_MS pass: destroying a socket with unread input resets
+ *        it, and the client would lose the last ERR (e.g. 1153 after an oversized packet).
+ *   (N4) Timeouts run on the raw socket, so TLS records count as activity and a handshake
+ *        stuck inside TLS still times out. One timer at a time: the handshake's connect_timeout
+ *        (set by the connection), or the one a read or write arms for itself:
+ *          waiting for a command          wait_timeout → 'idle'
+ *          inside a packet, or waiting    NET_READ_TIMEOUT_MS → ER_NET_READ_INTERRUPTED
+ *          for a packet an exchange owes
+ *          a write the client does not    NET_WRITE_TIMEOUT_MS → the socket is destroyed
+ *          drain
+ */
+import type { Socket } from 'node:net';
+import { type SecureContext, TLSSocket } from 'node:tls';
+import {
+  NET_BUFFER_BYTES,
+  NET_READ_TIMEOUT_MS,
+  NET_WRITE_TIMEOUT_MS,
+  READ_BUFFER_BYTES_MAX,
+} from './config.js';
+import { ProtocolError } from './protocol/errors.js';
+import { type Packet, PacketReader, PacketWriter } from './protocol/framing.js';
+
+/** How long a closed connection waits for its peer to close before it is destroyed (N3). */
+const LINGER_MS = 5_000;
+
+export interface ChannelLimits {
+  readonly maxAllowedPacket: number;
+  readonly netReadTimeoutMs: number;
+  readonly netWriteTimeoutMs: number;
+}
+
+export const DEFAULT_NET_TIMEOUTS = {
+  netReadTimeoutMs: NET_READ_TIMEOUT_MS,
+  netWriteTimeoutMs: NET_WRITE_TIMEOUT_MS,
+} as const;
+
+/** The socket went away while we were reading or writing. */
+export class ClientGone extends Error {
+  override readonly name = 'ClientGone';
+}
+
+export class Channel {
+  readonly #raw: Socket;
+  #stream: Socket;
+  readonly #reader: PacketReader;
+  readonly #writer = new PacketWriter();
+  #wake: (() => void) | null = null;
+  #ended = false;
+  /** The timer a read armed for itself has fired. */
+  #expired = false;
+  /** What the raw socket's one 'timeout' listener calls (socket.setTimeout adds listeners). */
+  #onTimeout: (() => void) | null = null;
+  /** The connection's own timer (connect_timeout) is armed: reads and writes leave it be. */
+  #external = false;
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#reader.push(chunk);
+    if (this.#wake === null && this.#reader.bufferedBytes > READ_BUFFER_BYTES_MAX) {
+      this.#stream.pause(); // N1
+    }
+    this.#notify();
+  };
+
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    this.#notify();
+  };
+
+  constructor(
+    socket: Socket,
+    readonly limits: ChannelLimits,
+  ) {
+    this.#raw = socket;
+    this.#stream = socket;
+    this.#reader = new PacketReader(limits.maxAllowedPacket);
+    this.#attach(socket);
+    socket.on('timeout', () => this.#onTimeout?.());
+  }
+
+  /** The sequence id the next packet sent will carry. */
+  get nextSequenceId(): number {
+    return this.#writer.sequenceId;
+  }
+
+  set nextSequenceId(id: number) {
+    this.#writer.sequenceId = id & 0xff;
+  }
+
+  get secure(): boolean {
+    return this.#stream !== this.#raw;
+  }
+
+  /** The TLS protocol and cipher in use, for the log; null without TLS. */
+  get tlsInfo(): { protocol: string | null; cipher: string } | null {
+    if (!(this.#stream instanceof TLSSocket)) return null;
+    return { protocol: this.#stream.getProtocol(), cipher: this.#stream.getCipher().name };
+  }
+
+  /**
+   * The next packet of an exchange, whose first fragment must carry `sequenceId`; null once the
+   * client left. The client owes it now: it must come within NET_READ_TIMEOUT_MS (N4).
+   */
+  async read(sequenceId: number): Promise<Packet | null> {
+    const packet = await this.#next(sequenceId, 0);
+    return packet === 'idle' ? null : packet;
+  }
+
+  /**
+   * The next command (sequence id 0), or 'idle' when none came within `idleMs` (wait_timeout;
+   * 0 waits forever), or null once the client left.
+   */
+  readCommand(idleMs: number): Promise<Packet | null | 'idle'> {
+    return this.#next(0, Math.max(idleMs, 1));
+  }
+
+  /** The connection's own timer (connect_timeout): `onTimeout` after `ms` idle (N4). */
+  setTimeout(ms: number, onTimeout: () => void): void {
+    this.#external = true;
+    this.#arm(ms, onTimeout);
+  }
+
+  clearTimeout(): void {
+    this.#external = false;
+    this.#disarm();
+  }
+
+  #arm(ms: number, onTimeout: () => void): void {
+    this.#onTimeout = onTimeout;
+    this.#raw.setTimeout(ms);
+  }
+
+  #disarm(): void {
+    this.#onTimeout = null;
+    this.#raw.setTimeout(0);
+  }
+
+  send(payload: Buffer): void {
+    this.#writer.add(payload);
+  }
+
+  async flushIfFull(): Promise<void> {
+    if (this.#writer.pendingBytes >= NET_BUFFER_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.#writer.pendingBytes === 0) return;
+    const bytes = this.#writer.take();
+    const stream = this.#stream;
+    if (stream.destroyed || !stream.writable) throw new ClientGone('socket closed');
+    if (stream.write(bytes)) return;
+    const own = !this.#external;
+    if (own) this.#arm(this.limits.netWriteTimeoutMs, () => this.#raw.destroy()); // N4
+    try {
+      await drained(stream);
+    } finally {
+      if (own) this.#disarm();
+    }
+  }
+
+  /** Switches to TLS, as the server side, after the client's SSLRequest (N2). */
+  async startTls(secureContext: SecureContext): Promise<void> {
+    const raw = this.#raw;
+    raw.off('data', this.#onData);
+    raw.pause();
+    const early = this.#reader.takeBuffered();
+    if (early.length > 0) raw.unshift(early);
+    const tls = new TLSSocket(raw, { isServer: true, secureContext });
+    this.#stream = tls;
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error?: Error): void => {
+        tls.off('secure', ok);
+        reject(new ClientGone(`TLS handshake failed: ${error?.message ?? 'socket closed'}`));
+      };
+      const ok = (): void => {
+        tls.off('error', fail);
+        tls.off('close', fail);
+        resolve();
+      };
+      tls.once('secure', ok);
+      tls.once('error', fail);
+      tls.once('close', fail);
+    });
+    this.#attach(tls);
+  }
+
+  /** Ends the connection gracefully (N3). */
+  close(): void {
+    const raw = this.#raw;
+    if (raw.destroyed) return;
+    this.#stream.off('data', this.#onData);
+    this.#stream.on('data', () => undefined); // discard, so the peer is never reset (N3)
+    this.#stream.resume();
+    this.#external = true;
+    this.#arm(LINGER_MS, () => raw.destroy());
+    this.#stream.end();
+  }
+
+  destroy(): void {
+    this.#raw.destroy();
+  }
+
+  #attach(stream: Socket): void {
+    stream.on('data', this.#onData);
+    stream.on('end', this.#onEnd);
+    stream.on('close', this.#onEnd);
+    stream.on('error', this.#onEnd); // the reason surfaces as ClientGone or a null read
+  }
+
+  /**
+   * The next packet; `idleMs` > 0: a command wait (wait_timeout), 0: an exchange's packet. The
+   * read arms its own timer unless the connection's is armed (N4).
+   */
+  async #next(sequenceId: number, idleMs: number): Promise<Packet | null | 'idle'> {
+    const own = !this.#external;
+    this.#expired = false;
+    try {
+      for (;;) {
+        const packet = this.#readBuffered(sequenceId);
+        if (packet !== undefined) {
+          this.#writer.sequenceId = packet.nextSequenceId;
+          return packet;
+        }
+        if (this.#ended) return null;
+        const waitingForCommand = idleMs > 0 && this.#reader.bufferedBytes === 0;
+        if (this.#expired) {
+          if (waitingForCommand) return 'idle';
+          throw new ProtocolError('ER_NET_READ_INTERRUPTED', 'a packet did not come in time');
+        }
+        if (own) {
+          this.#arm(waitingForCommand ? idleMs : this.limits.netReadTimeoutMs, () => {
+            this.#expired = true;
+            this.#notify();
+          });
+        }
+        if (this.#stream.isPaused()) this.#stream.resume();
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+      }
+    } finally {
+      if (own) this.#disarm();
+    }
+  }
+
+  #readBuffered(sequenceId: number): Packet | undefined {
+    try {
+      return this.#reader.read(sequenceId);
+    } catch (error) {
+      // An in-order packet that is refused (too large) is answered with the next id.
+      if (error instanceof ProtocolError && error.sequenceId !== null) {
+        this.#writer.sequenceId = (error.sequenceId + 1) & 0xff;
+      }
+      throw error;
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+}
+
+function drained(stream: Socket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      stream.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => {
+      stream.off('drain', onDrain);
+      reject(new ClientGone('socket closed while writing'));
+    };
+    stream.once('drain', onDrain);
+    stream.once('close', onClose);
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * Test harness for the protocol front end: a listener on port 0 over a FakeEngine, mysql2
+ * connections to it, and cleanup after each test. Used only by tests.
+ */
+import { createConnection, type Connection } from 'mysql2/promise';
+import pino, { type Logger } from 'pino';
+import { afterEach } from 'vitest';
+import { DEFAULT_CONFIG } from '../config.js';
+import { type Listener, type ListenerConfig, type ListenerOptions, listen } from '../listener.js';
+import { FakeEngine, type FakeHandler, fakeSplitStatements } from './fake-engine.js';
+
+export const silentLog: Logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
+
+export interface Running {
+  readonly engine: FakeEngine;
+  readonly listener: Listener;
+  readonly port: number;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+
+/** Registers the afterEach that runs every cleanup; call once at the top of a test file. */
+export function useCleanups(): void {
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+}
+
+export function onCleanup(cleanup: () => Promise<void>): void {
+  cleanups.push(cleanup);
+}
+
+export async function startFake(
+  handler: FakeHandler,
+  config: Partial<ListenerConfig> = {},
+  options: Partial<Omit<ListenerOptions, 'engine' | 'config'>> = {},
+): Promise<Running> {
+  const engine = new FakeEngine(handler);
+  const listener = await listen({
+    log: silentLog,
+    engine,
+    config: { ...DEFAULT_CONFIG, port: 0, ...config },
+    splitStatements: fakeSplitStatements,
+    ...options,
+  });
+  cleanups.push(() => listener.close());
+  return { engine, listener, port: listener.port };
+}
+
+export async function connectMysql2(
+  port: number,
+  options: Record<string, unknown> = {},
+): Promise<Connection> {
+  const conn = await createConnection({ host: '127.0.0.1', port, user: 'root', ...options });
+  conn.on('error', () => undefined);
+  cleanups.push(async () => conn.destroy());
+  return conn;
+}
+
+export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
