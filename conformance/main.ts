@@ -3,7 +3,8 @@
  * differential SQL cases and the real-client runners against both, prints every check and a
  * summary, writes the summary as JSON for .ci/run, and exits non-zero if any check failed.
  *
- *   node dist/conformance/main.js [--suite sql|clients|isolation] [--filter TEXT] [--clients a,b]
+ *   node dist/conformance/main.js [--suite sql|clients|isolation|storage] [--filter TEXT]
+ *                                 [--clients a,b]
  *                                 [--summary FILE]
  *
  * Sides come from the environment (harness/sides.ts): MYSQL_URL, BOREALIS_URL, BOREALIS,
@@ -27,6 +28,7 @@ import {
 } from './ledger.js';
 import { formatSummary, Reporter, writeSummary } from './report.js';
 import { runCases } from './sql/run-cases.js';
+import { runStorageSuite } from './storage/suite.js';
 import {
   ISOLATION_DIFFERENCES_FILE, ISOLATION_SCRIPTS_DIR, isolationScope, runIsolation,
 } from './isolation/run-isolation.js';
@@ -50,7 +52,7 @@ function parseOptions(argv: readonly string[]): Options {
     },
   });
   return {
-    suites: new Set(values.suite ?? ['sql', 'isolation', 'clients']),
+    suites: new Set(values.suite ?? ['sql', 'isolation', 'clients', 'storage']),
     filter: values.filter,
     clients: values.clients?.split(',').filter((c) => c !== ''),
     summaryFile: values.summary ?? path.join(OUTPUT_DIR, 'summary.json'),
@@ -114,6 +116,7 @@ async function runSuites(
       deadline: started + budgetS * 1000,
     });
   }
+  if (options.suites.has('storage')) await runStorageSuite({ reporter }); // needs no sides
   await beforeEach();
 }
 

@@ -7,9 +7,19 @@ export interface EngineClock {
   now(): number;
   /** Milliseconds since the Unix epoch: what NOW() and @@timestamp read. */
   wallNow(): number;
+  /** Runs `fn` after the I/O and timers already queued (a long statement's pause). */
+  defer?(fn: () => void): void;
 }
 
 export const systemEngineClock: EngineClock = {
   now: () => performance.now(),
   wallNow: () => Date.now(),
+  defer: (fn) => setImmediate(fn),
 };
+
+/** A promise that resolves once `clock` has let other work run (now, without `defer`). */
+export function pause(clock: EngineClock): Promise<void> {
+  const defer = clock.defer;
+  if (defer === undefined) return Promise.resolve();
+  return new Promise((resolve) => defer(resolve));
+}

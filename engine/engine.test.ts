@@ -44,7 +44,7 @@ async function failure(session: Session, sql: string): Promise<SqlError> {
 }
 
 function session(engine: Engine): Session {
-  return engine.openSession({ connectionId: 7, user: 'app', host: 'localhost' });
+  return engine.openSession({ connectionId: 7, user: 'root', host: 'localhost' });
 }
 
 interface Backend {
@@ -238,9 +238,9 @@ describe('engine errors', () => {
       "For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column 'a').",
     ],
     [
-      'CREATE TABLE shop.t (a INT, UNIQUE KEY (a))',
+      'CREATE TABLE shop.t (a INT, FULLTEXT KEY (a))',
       1235,
-      "This version of MySQL doesn't yet support 'UNIQUE keys'",
+      "This version of MySQL doesn't yet support 'FULLTEXT indexes'",
     ],
     [
       'CREATE TABLE shop.t (a INT AUTO_INCREMENT PRIMARY KEY)',
@@ -444,7 +444,7 @@ describe('engine statements', () => {
     expect(await query(s, 'SELECT VERSION()')).toEqual([['8.0.36-borealis']]);
     expect(await query(s, 'SELECT 1+1 AS result')).toEqual([[2n]]);
     expect(await query(s, 'SELECT DATABASE()')).toEqual([[null]]);
-    expect(await query(s, 'SELECT USER(), CONNECTION_ID()')).toEqual([['app@localhost', 7n]]);
+    expect(await query(s, 'SELECT USER(), CONNECTION_ID()')).toEqual([['root@localhost', 7n]]);
     expect(await query(s, 'SHOW DATABASES')).toEqual([]);
     await s.execute('CREATE DATABASE IF NOT EXISTS a');
     await s.execute('CREATE SCHEMA b');

@@ -21,6 +21,8 @@ import { GlobalStatus } from './variables/status.js';
 import { PLAN_CACHE_ENTRIES } from './config.js';
 import { PlanCache } from './sql/plan-cache.js';
 import { ProcessList } from './process-list.js';
+import { Accounts } from './users/accounts.js';
+import type { AuthPlugin } from './users/passwords.js';
 import { TransactionManager } from './txn/manager.js';
 import type { TransactionLimits } from './txn/transaction.js';
 
@@ -35,8 +37,22 @@ export interface EngineOptions {
   readonly clock?: EngineClock;
   /** Plan cache capacity in normalised texts (0 turns it off); PLAN_CACHE_ENTRIES by default. */
   readonly planCacheEntries?: number;
+  /**
+   * root@localhost's password, used once: when the volume has no accounts yet (its first
+   * start). Secret: never logged.
+   */
+  readonly rootPassword?: string;
+  /** @@default_authentication_plugin: new accounts' plugin (MySQL 8: caching_sha2_password). */
+  readonly defaultAuthPlugin?: AuthPlugin;
   /** A transaction's write-set bound (WRITE_SET_BYTES_MAX unless a test says otherwise). */
   readonly writeSetBytesMax?: number;
+}
+
+/** What the issue-4 services start from (see SessionServices). */
+interface SessionSetup {
+  readonly planCacheEntries: number;
+  readonly accounts: Accounts;
+  readonly defaultAuthPlugin: AuthPlugin;
 }
 
 class EngineImpl implements Engine, EngineCore {
@@ -51,8 +67,8 @@ class EngineImpl implements Engine, EngineCore {
     readonly log: Logger,
     private readonly closeTrees: () => Promise<void>,
     clock: EngineClock,
-    txnLimits?: TransactionLimits,
-    planCacheEntries: number = PLAN_CACHE_ENTRIES,
+    txnLimits: TransactionLimits | undefined,
+    issue4: SessionSetup,
   ) {
     this.transactions = new TransactionManager(trees, catalog, latch, log, txnLimits);
     const status = new GlobalStatus(clock, () => ({
@@ -61,10 +77,11 @@ class EngineImpl implements Engine, EngineCore {
     }));
     this.services = {
       clock,
-      globals: new GlobalVariables(),
+      globals: new GlobalVariables({ default_authentication_plugin: issue4.defaultAuthPlugin }),
       status,
-      planCache: new PlanCache(planCacheEntries),
+      planCache: new PlanCache(issue4.planCacheEntries),
       processes: new ProcessList(clock),
+      accounts: issue4.accounts,
     };
   }
 
@@ -72,9 +89,12 @@ class EngineImpl implements Engine, EngineCore {
     return new EngineSession(this, init);
   }
 
-  /** Accounts live in the catalog from issue 4 on; until then the server knows only root. */
-  async findAccount(): Promise<Account | undefined> {
-    return undefined;
+  /** The account a login as user@host uses (users/accounts.ts has MySQL's matching order). */
+  async findAccount(user: string, host: string): Promise<Account | undefined> {
+    const record = this.services.accounts.match(user, host);
+    if (record === undefined) return undefined;
+    const { plugin, authString, locked } = record;
+    return { user: record.user, host: record.host, plugin, authString, locked };
   }
 
   statistics(): string {
@@ -113,6 +133,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     closeTrees = () => opened.close();
   }
   const catalog = await Catalog.load(trees);
+  const defaultAuthPlugin = options.defaultAuthPlugin ?? 'caching_sha2_password';
+  const accounts = await Accounts.load(trees, {
+    password: options.rootPassword ?? '',
+    plugin: defaultAuthPlugin,
+  });
   log.info({ databases: catalog.databaseNames().length }, 'catalog loaded');
   const txnLimits =
     options.writeSetBytesMax === undefined ? undefined : { writeSetBytesMax: options.writeSetBytesMax };
@@ -124,6 +149,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     closeTrees,
     options.clock ?? systemEngineClock,
     txnLimits,
-    options.planCacheEntries,
+    {
+      planCacheEntries: options.planCacheEntries ?? PLAN_CACHE_ENTRIES,
+      accounts,
+      defaultAuthPlugin,
+    },
   );
 }

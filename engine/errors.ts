@@ -334,6 +334,12 @@ export const ER = {
     sqlState: '42000',
     message: 'Illegal GRANT/REVOKE command; please consult the manual to see which privileges can be used',
   },
+  ER_WRONG_USAGE: { errno: 1221, sqlState: 'HY000', message: 'Incorrect usage of %s and %s' },
+  ER_PASSWORD_FORMAT: {
+    errno: 1827,
+    sqlState: 'HY000',
+    message: "The password hash doesn't have the expected format.",
+  },
   ER_CANT_USE_OPTION_HERE: {
     errno: 1234,
     sqlState: '42000',
@@ -400,6 +406,11 @@ export const ER = {
     errno: 1073,
     sqlState: '42000',
     message: "BLOB column '%s' can't be used in key specification with the used table type",
+  },
+  ER_WRONG_FIELD_SPEC: {
+    errno: 1063,
+    sqlState: '42000',
+    message: "Incorrect column specifier for column '%s'",
   },
   ER_LOCK_TABLE_FULL: {
     errno: 1206,

@@ -13,10 +13,32 @@
  */
 import { SqlError } from './errors.js';
 
+/** Row-loop iterations between checkpoints that let the event loop run (KILL must get in). */
+export const CHECKPOINT_ROWS = 256;
+
 export class Interrupt {
   private raised = false;
   private killed = false;
   private waiters: ((error: SqlError) => void)[] = [];
+  private steps = 0;
+
+  /**
+   * @param pause resolves after the event loop has run other work (the clock's defer): a long
+   *   statement whose reads resolve from memory would otherwise hold the loop, and no KILL, no
+   *   other connection's statement, could run until it ends.
+   */
+  constructor(private readonly pause: () => Promise<void> = () => Promise.resolve()) {}
+
+  /**
+   * For row loops: checks the flag, and every CHECKPOINT_ROWS calls returns a promise that lets
+   * the event loop run first (then checks again). Undefined when there is nothing to wait for.
+   */
+  checkpoint(): Promise<void> | undefined {
+    this.check();
+    if (++this.steps < CHECKPOINT_ROWS) return undefined;
+    this.steps = 0;
+    return this.pause().then(() => this.check());
+  }
 
   /** True once KILL CONNECTION has named this session. */
   get connectionKilled(): boolean {

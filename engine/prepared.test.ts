@@ -181,7 +181,9 @@ describe('raw bytes', () => {
     const s = await setup();
     const raw = Buffer.from([0x00, 0xff, 0x10, 0xe9, 0x80, 0x27, 0x5c, 0xc3, 0xa9]);
     // The literal as mysqldump writes it: raw bytes, with \0, \' and \\ escaped.
-    const escaped = Buffer.from([0x5c, 0x30, 0xff, 0x10, 0xe9, 0x80, 0x5c, 0x27, 0x5c, 0x5c, 0xc3, 0xa9]);
+    const escaped = Buffer.from([
+      0x5c, 0x30, 0xff, 0x10, 0xe9, 0x80, 0x5c, 0x27, 0x5c, 0x5c, 0xc3, 0xa9,
+    ]);
     const statement = Buffer.concat([
       Buffer.from("INSERT INTO t (id, data) VALUES (7, '"),
       escaped,
@@ -195,7 +197,10 @@ describe('raw bytes', () => {
     const result = await s.execute('SELECT data FROM t WHERE id = 7');
     if (result.kind !== 'rows') throw new Error('rows');
     expect([result.columns[0]?.type, result.columns[0]?.collation]).toEqual(['BLOB', 63]);
-    const e = await failure(s, Buffer.concat([Buffer.from("UPDATE t SET name = '"), escaped, Buffer.from("' WHERE id = 7")]));
+    const e = await failure(
+      s,
+      Buffer.concat([Buffer.from("UPDATE t SET name = '"), escaped, Buffer.from("' WHERE id = 7")]),
+    );
     expect([e.errno, e.message]).toEqual([
       1366,
       "Incorrect string value: '\\xFF\\x10\\xE9\\x80'\\...' for column 'name' at row 1",
@@ -228,7 +233,15 @@ describe('raw bytes', () => {
   it('decodes statements per character_set_client', async () => {
     const s = await setup();
     await ok(s, 'SET NAMES latin1');
-    await ok(s, Buffer.from([...Buffer.from("UPDATE t SET name = 'caf"), 0xe9, 0x80, ...Buffer.from("' WHERE id = 1")]));
+    await ok(
+      s,
+      Buffer.from([
+        ...Buffer.from("UPDATE t SET name = 'caf"),
+        0xe9,
+        0x80,
+        ...Buffer.from("' WHERE id = 1"),
+      ]),
+    );
     await ok(s, 'SET NAMES utf8mb4');
     expect(await scalar(s, 'SELECT name FROM t WHERE id = 1')).toBe('café€');
   });

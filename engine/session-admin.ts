@@ -121,26 +121,57 @@ export async function runAdminStatement(
         requireGlobalPrivilege: () => host.requireGlobalPrivilege(),
       });
       return okResult();
-    case 'show-variables': {
-      const table = showTableName('variables', statement.global);
-      const all = variableRows(host.extras.variables, statement.global);
-      const kept = filterShowRows(['Variable_name', 'Value'], all, statement.filter, host.evalContext(), {
-        variables: host.extras.bindVariables(),
-      });
-      const shown = rowsResult(table, kept);
-      return rows(shown.columns, shown.rows);
-    }
-    case 'show-status': {
-      const table = showTableName('status', statement.global);
-      const all = host.services.status.rows(statement.global ? null : host.extras.counters);
-      const kept = filterShowRows(['Variable_name', 'Value'], all, statement.filter, host.evalContext(), {
-        variables: host.extras.bindVariables(),
-      });
-      const shown = rowsResult(table, kept);
-      return rows(shown.columns, shown.rows);
-    }
+    case 'show-variables':
+    case 'show-status':
+      return showVariablesOrStatus(statement, host);
     case 'show-diagnostics':
       return showDiagnostics(statement, host);
+    case 'prepare-sql':
+    case 'execute-sql':
+    case 'deallocate-sql':
+      return sqlPrepared(statement, host);
+    case 'kill':
+      kill(statement, host);
+      return okResult();
+    case 'show-processlist': {
+      const all = host.maySeeAllProcesses();
+      const list = host.services.processes.rows(statement.full, (e) => all || e.user === host.user);
+      return rows(processListColumns(statement.full), list);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** SHOW [GLOBAL | SESSION] VARIABLES / STATUS [LIKE … | WHERE …]. */
+function showVariablesOrStatus(
+  statement: AdminStatement & { kind: 'show-variables' | 'show-status' },
+  host: AdminHost,
+): Result {
+  const variables = statement.kind === 'show-variables';
+  const table = showTableName(variables ? 'variables' : 'status', statement.global);
+  const all = variables
+    ? variableRows(host.extras.variables, statement.global)
+    : host.services.status.rows(statement.global ? null : host.extras.counters);
+  const kept = filterShowRows(
+    ['Variable_name', 'Value'],
+    all,
+    statement.filter,
+    host.evalContext(),
+    {
+      variables: host.extras.bindVariables(),
+    },
+  );
+  const shown = rowsResult(table, kept);
+  return rows(shown.columns, shown.rows);
+}
+
+/** PREPARE name FROM …, EXECUTE name USING @a, …, DEALLOCATE PREPARE name. */
+async function sqlPrepared(
+  statement: AdminStatement & { kind: 'prepare-sql' | 'execute-sql' | 'deallocate-sql' },
+  host: AdminHost,
+): Promise<Result> {
+  switch (statement.kind) {
     case 'prepare-sql': {
       let text: string;
       if (statement.source.kind === 'text') {
@@ -163,19 +194,6 @@ export async function runAdminStatement(
     case 'deallocate-sql':
       host.prepared.deallocate(statement.name);
       return okResult();
-    case 'kill':
-      kill(statement, host);
-      return okResult();
-    case 'show-processlist': {
-      const all = host.maySeeAllProcesses();
-      const list = host.services.processes.rows(
-        statement.full,
-        (e) => all || e.user === host.user,
-      );
-      return rows(processListColumns(statement.full), list);
-    }
-    default:
-      return undefined;
   }
 }
 
@@ -216,9 +234,7 @@ function showDiagnostics(
   const list = statement.which === 'warnings' ? host.previous : errors;
   const limit = statement.limit;
   const shown =
-    limit === null
-      ? list
-      : list.slice(Number(limit.offset), Number(limit.offset + limit.count));
+    limit === null ? list : list.slice(Number(limit.offset), Number(limit.offset + limit.count));
   const result = showWarnings(shown);
   return rows(result.columns, result.rows);
 }

@@ -7,11 +7,12 @@
  * values, the global status, the clock.
  */
 import type { WireCharset } from './api.js';
-import type { EngineClock } from './clock.js';
+import { type EngineClock, pause } from './clock.js';
 import { Interrupt } from './interrupt.js';
 import type { BindVariables } from './sql/bind.js';
 import type { PlanCache } from './sql/plan-cache.js';
 import type { ProcessList } from './process-list.js';
+import type { Accounts } from './users/accounts.js';
 import type { EvalVariables, SqlModeFlags } from './sql/expr.js';
 import type { SqlType, Value } from './sql/values.js';
 import { wireCharset } from './variables/charsets.js';
@@ -29,6 +30,8 @@ export interface SessionServices {
   readonly planCache: PlanCache;
   /** Every open session, for SHOW PROCESSLIST and KILL. */
   readonly processes: ProcessList;
+  /** Accounts and grants (users/accounts.ts). */
+  readonly accounts: Accounts;
 }
 
 /** The last statement's diagnostics, as @@warning_count and @@error_count read them. */
@@ -41,7 +44,7 @@ export class SessionExtras {
   readonly variables: SessionVariables;
   readonly users = new UserVariables();
   readonly counters = new StatusCounters();
-  readonly interrupt = new Interrupt();
+  readonly interrupt: Interrupt;
   /** SET timestamp: the seconds NOW() reads instead of the clock; null: the clock. */
   private timestamp: number | null = null;
 
@@ -51,6 +54,7 @@ export class SessionExtras {
     charset: WireCharset | undefined,
     diagnostics: () => DiagnosticsCounts,
   ) {
+    this.interrupt = new Interrupt(() => pause(services.clock));
     this.variables = new SessionVariables(services.globals);
     if (charset !== undefined) this.handshakeCharset(charset);
     this.variables.provide('timestamp', () => this.timestampSeconds());
@@ -72,7 +76,11 @@ export class SessionExtras {
       latin1: 'latin1_swedish_ci',
       binary: 'binary',
     }[charset];
-    for (const name of ['character_set_client', 'character_set_connection', 'character_set_results']) {
+    for (const name of [
+      'character_set_client',
+      'character_set_connection',
+      'character_set_results',
+    ]) {
       this.variables.store(name, charset, false);
     }
     this.variables.store('collation_connection', collation, false);
@@ -108,7 +116,9 @@ export class SessionExtras {
 
   /** NOW() for a statement starting now: the wall clock in time_zone, or SET timestamp. */
   now(): bigint {
-    const at = new Date(this.timestamp === null ? this.services.clock.wallNow() : this.timestamp * 1000);
+    const at = new Date(
+      this.timestamp === null ? this.services.clock.wallNow() : this.timestamp * 1000,
+    );
     return wallClock(String(this.variables.get('time_zone')), at);
   }
 

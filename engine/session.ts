@@ -34,12 +34,16 @@ import type { Mtr, Trees } from './btree/api.js';
 import type { Catalog } from './catalog/catalog.js';
 import { SqlError } from './errors.js';
 import type { Latch } from './latch.js';
-import type { Statement } from './sql/ast.js';
+import type { AccountStatement, Statement } from './sql/ast.js';
 import { type AdminHost, type SqlPreparedHost, runAdminStatement } from './session-admin.js';
 import { SessionExtras, type SessionServices } from './session-extras.js';
 import { decodeStatement } from './sql/bytes.js';
 import { fieldList } from './field-list.js';
 import type { ProcessEntry } from './process-list.js';
+import { runAccountStatement } from './users/account-statements.js';
+import type { AccountChange, Accounts } from './users/accounts.js';
+import { type Identity, SessionPrivileges, authorize } from './users/authorize.js';
+import type { AuthPlugin } from './users/passwords.js';
 import {
   EnginePreparedStatement,
   type PreparedHost,
@@ -65,6 +69,7 @@ import { type Warning, showDatabases, showTables, showWarnings } from './sql/sho
 import type { Value, Warnings } from './sql/values.js';
 import type { TransactionManager } from './txn/manager.js';
 import { CONSISTENT, type TxnRows } from './txn/rows.js';
+import { EXPLAIN_COLUMNS, explainRows } from './sql/explain.js';
 import { SessionTransactions } from './txn/session-txn.js';
 import { bindTxnVariables } from './txn/variables.js';
 
@@ -90,12 +95,39 @@ interface CurrentStatement {
 
 const NO_PARAMS = new PlanParams([]);
 
+/** What SHOW PROCESSLIST shows while an account statement runs: never its password. */
+const ACCOUNT_STATEMENT_INFO: Readonly<Record<AccountStatement['kind'], string>> = {
+  'create-user': 'CREATE USER <secret>',
+  'alter-user': 'ALTER USER <secret>',
+  'drop-user': 'DROP USER',
+  'rename-user': 'RENAME USER',
+  'set-password': 'SET PASSWORD <secret>',
+  grant: 'GRANT',
+  revoke: 'REVOKE',
+  'show-grants': 'SHOW GRANTS',
+};
+
+function isAccountStatement(statement: Statement): statement is AccountStatement {
+  return Object.hasOwn(ACCOUNT_STATEMENT_INFO, statement.kind);
+}
+
+/** The account a session of user@host uses (CURRENT_USER), or null when none matches. */
+function matchedAccount(accounts: Accounts, user: string, host: string): Identity | null {
+  const record = accounts.match(user, host);
+  return record === undefined ? null : { user: record.user, host: record.host };
+}
+
 /** MySQL's max_error_count: warnings kept per statement (all are counted). */
 const WARNINGS_KEPT_MAX = 1024;
 
 class StatementWarnings implements Warnings {
   readonly list: Warning[] = [];
   private total = 0;
+  /**
+   * The statement's parameter values, kept with the statement: its rows may be read after later
+   * statements ran (a prepared statement's cursor, api.ts).
+   */
+  params: readonly Value[] = [];
 
   warn(level: 'Note' | 'Warning', code: number, message: string): void {
     this.total++;
@@ -112,6 +144,8 @@ const STATEMENT_WRITES: ReadonlySet<Statement['kind']> = new Set([
   'drop-database',
   'create-table',
   'drop-table',
+  'create-index',
+  'drop-index',
 ]);
 
 const STATEMENT_DML: ReadonlySet<Statement['kind']> = new Set(['insert', 'update', 'delete']);
@@ -141,6 +175,8 @@ export class EngineSession implements Session {
   private current: CurrentStatement = { params: NO_PARAMS, plans: undefined, values: [] };
   /** This session in the engine's process list (SHOW PROCESSLIST, KILL). */
   private readonly process: ProcessEntry;
+  /** The account the session logged in as, and what it may do (users/authorize.ts). */
+  private readonly privileges: SessionPrivileges;
 
   constructor(
     private readonly core: EngineCore,
@@ -167,6 +203,56 @@ export class EngineSession implements Session {
       onKill: init.onKill ?? (() => undefined),
     };
     core.services.processes.add(this.process);
+    const { accounts } = core.services;
+    this.privileges = new SessionPrivileges(
+      accounts,
+      matchedAccount(accounts, init.user, init.host),
+      { user: init.user, host: init.host },
+    );
+  }
+
+  /** CREATE / ALTER / DROP / RENAME USER, SET PASSWORD, GRANT, REVOKE, SHOW GRANTS. */
+  private async accountStatement(
+    statement: AccountStatement,
+    warnings: StatementWarnings,
+  ): Promise<Result> {
+    const { accounts, globals } = this.core.services;
+    const outcome = await runAccountStatement(statement, {
+      accounts,
+      privileges: this.privileges,
+      database: this.database,
+      warnings,
+      defaultPlugin: globals.get('default_authentication_plugin') as AuthPlugin,
+      tableExists: (db, table) => this.core.catalog.table(db, table) !== undefined,
+      write: (changes) => this.writeAccounts(changes),
+    });
+    if (outcome.kind === 'rows') return rowsResult(outcome.columns, [outcome.rows]);
+    return okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] });
+  }
+
+  /** Account changes in one mini-transaction, like DDL: implicit commit first, durable after. */
+  private async writeAccounts(changes: readonly AccountChange[]): Promise<void> {
+    const { trees } = this.core;
+    const { accounts } = this.core.services;
+    this.txn.checkWritable();
+    await this.txn.implicitCommit();
+    let durable: Promise<void>;
+    const release = await this.extras.interrupt.acquire(this.core.latch.exclusive());
+    try {
+      const mtr = await trees.begin();
+      let written: AccountChange[];
+      try {
+        written = await accounts.write(mtr, changes);
+      } catch (e) {
+        trees.rollback(mtr);
+        throw e;
+      }
+      durable = trees.commit(mtr);
+      for (const change of written) accounts.apply(change);
+    } finally {
+      release();
+    }
+    await this.extras.interrupt.race(durable);
   }
 
   get status(): SessionStatus {
@@ -276,6 +362,8 @@ export class EngineSession implements Session {
   async changeUser(user: string, host: string, database: string | null): Promise<void> {
     await this.reset();
     this.init = { ...this.init, user, host };
+    this.privileges.login = { user, host };
+    this.privileges.account = matchedAccount(this.core.services.accounts, user, host);
     this.process.user = user;
     this.process.host = host;
     this.database = null;
@@ -296,6 +384,7 @@ export class EngineSession implements Session {
   async useDatabase(name: string): Promise<void> {
     const release = await this.core.latch.shared();
     try {
+      this.privileges.requireAnyOnDatabase(name);
       if (!this.core.catalog.hasDatabase(name)) throw new SqlError('ER_BAD_DB_ERROR', [name]);
       this.database = name;
     } finally {
@@ -388,7 +477,16 @@ export class EngineSession implements Session {
     plans: PlanStore | undefined,
   ): Promise<Result> {
     this.current = { params, plans, values: params.values.map((v) => v ?? null) };
+    warnings.params = this.current.values;
     this.extras.startStatement(statement.kind);
+    authorize(statement, this.privileges, this.database);
+    if (isAccountStatement(statement)) {
+      this.process.info = ACCOUNT_STATEMENT_INFO[statement.kind];
+      const result = await this.accountStatement(statement, warnings);
+      this.warnings = warnings.list;
+      this.warningCount = warnings.count();
+      return result;
+    }
     const admin = await runAdminStatement(statement, this.adminHost(warnings));
     if (admin !== undefined) {
       // SHOW WARNINGS and its kin report the previous statement's diagnostics and keep them.
@@ -409,6 +507,8 @@ export class EngineSession implements Session {
     } else if (STATEMENT_TXN.has(statement.kind)) {
       await this.txn.control(statement as Statement & { kind: 'begin' });
       result = okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] });
+    } else if (statement.kind === 'explain') {
+      result = await this.explain(statement, warnings);
     } else if (STATEMENT_DML.has(statement.kind)) {
       result = await this.dml(statement, warnings);
     } else if (STATEMENT_WRITES.has(statement.kind)) {
@@ -422,11 +522,16 @@ export class EngineSession implements Session {
   }
 
   private facts(): SessionFacts {
+    const account = this.privileges.account;
     return {
       database: this.database,
       user: this.init.user,
       host: this.init.host,
       connectionId: this.init.connectionId,
+      account:
+        account === null
+          ? `${this.init.user}@${this.init.host}`
+          : `${account.user}@${account.host}`,
     };
   }
 
@@ -439,9 +544,18 @@ export class EngineSession implements Session {
       variables: this.extras.evalVariables(),
       interrupt: this.extras.interrupt,
       sqlMode: this.extras.sqlMode(),
-      params: this.current.values,
+      params: warnings instanceof StatementWarnings ? warnings.params : this.current.values,
+      lastInsertId: this.lastInsertId,
     };
   }
+
+  /** LAST_INSERT_ID(): the transaction layer keeps it (issue 5). */
+  private readonly lastInsertId = {
+    get: (): bigint => this.txn.lastInsertId,
+    set: (value: bigint): void => {
+      this.txn.lastInsertId = value;
+    },
+  };
 
   private adminHost(warnings: StatementWarnings): AdminHost {
     return {
@@ -456,14 +570,19 @@ export class EngineSession implements Session {
       prepared: this.sqlPrepared(warnings),
       connectionId: this.init.connectionId,
       user: this.init.user,
-      mayKillAny: () => true,
-      maySeeAllProcesses: () => true,
-      requireGlobalPrivilege: () => undefined,
+      mayKillAny: () => this.privileges.hasAnyGlobal('SUPER', 'CONNECTION_ADMIN'),
+      maySeeAllProcesses: () => this.privileges.hasGlobal('PROCESS'),
+      requireGlobalPrivilege: () =>
+        this.privileges.requireGlobal('SUPER', 'SYSTEM_VARIABLES_ADMIN'),
     };
   }
 
   private context(warnings: Warnings, rows: TxnRows): ExecContext {
-    return { catalog: this.core.catalog, eval: this.evalContext(warnings), rows };
+    const autoIncrement = {
+      increment: this.txn.autoIncrementIncrement,
+      offset: this.txn.autoIncrementOffset,
+    };
+    return { catalog: this.core.catalog, eval: this.evalContext(warnings), rows, autoIncrement };
   }
 
   private ddlContext(warnings: Warnings): DdlContext {
@@ -512,10 +631,31 @@ export class EngineSession implements Session {
     }
   }
 
+  /** EXPLAIN: the plan as MySQL's EXPLAIN rows (their row counts read the snapshot). */
+  private async explain(
+    statement: Statement & { kind: 'explain' },
+    warnings: StatementWarnings,
+  ): Promise<Result> {
+    const plan = this.plan(statement);
+    if (plan.kind !== 'explain') throw new Error(`explain: unexpected plan ${plan.kind}`);
+    const inner = statement.statement;
+    const alias =
+      inner.kind === 'select'
+        ? (inner.from?.alias ?? null)
+        : inner.kind === 'update' || inner.kind === 'delete'
+          ? inner.table.alias
+          : null;
+    const rows = await this.txn.run(false, (access) =>
+      explainRows(plan.plan, this.context(warnings, access), alias),
+    );
+    return rowsResult(EXPLAIN_COLUMNS, [rows]);
+  }
+
   /** INSERT, UPDATE, DELETE: into the session's transaction's write set. */
   private async dml(statement: Statement, warnings: Warnings): Promise<Result> {
     const plan = this.plan(statement);
     const outcome = await this.txn.run(true, (rows) => runDml(plan, this.context(warnings, rows)));
+    if (outcome.generatedId !== undefined) this.txn.lastInsertId = outcome.generatedId;
     return okResult(outcome);
   }
 
@@ -552,7 +692,12 @@ export class EngineSession implements Session {
           );
         }
         case 'show-databases': {
-          const shown = showDatabases(catalog, plan.like);
+          const shown = showDatabases(
+            catalog,
+            plan.like,
+            (db) =>
+              this.privileges.hasGlobal('SHOW DATABASES') || this.privileges.hasAnyOnDatabase(db),
+          );
           return rowsResult(shown.columns, [shown.rows]);
         }
         case 'show-tables': {
@@ -605,7 +750,7 @@ function okResult(outcome: WriteOutcome): Result {
   return {
     kind: 'ok',
     affectedRows: outcome.affectedRows,
-    lastInsertId: 0n,
+    lastInsertId: outcome.insertId ?? 0n,
     matchedRows: outcome.matchedRows,
     info: outcome.info,
   };

@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { Session } from './api.js';
 import type { EngineClock } from './clock.js';
 import { SqlError } from './errors.js';
-import { errorOf, failure, memoryEngine, ok, openSession, query, scalar } from './testing/sessions.js';
+import {
+  errorOf,
+  failure,
+  memoryEngine,
+  ok,
+  openSession,
+  query,
+  scalar,
+} from './testing/sessions.js';
 
 async function withRows(s: Session, n: number): Promise<void> {
   await ok(s, 'CREATE DATABASE d');
@@ -114,7 +122,9 @@ describe('COM_FIELD_LIST', () => {
     const s = openSession(await memoryEngine());
     await withRows(s, 1);
     const fields = await s.fieldList('t', '');
-    expect(fields.map((f) => [f.column.name, f.column.orgTable, f.column.type, f.defaultValue])).toEqual([
+    expect(
+      fields.map((f) => [f.column.name, f.column.orgTable, f.column.type, f.defaultValue]),
+    ).toEqual([
       ['id', 't', 'LONG', null],
       ['v', 't', 'VAR_STRING', 'x'],
       ['n', 't', 'LONG', null],
@@ -144,9 +154,14 @@ describe('COM_RESET_CONNECTION and COM_CHANGE_USER', () => {
     const s = openSession(engine, { user: 'root', host: 'localhost' });
     await withRows(s, 1);
     await ok(s, 'CREATE DATABASE e');
+    await ok(s, "CREATE USER bob IDENTIFIED BY 'pw'");
+    await ok(s, 'GRANT SELECT ON e.* TO bob');
     await ok(s, 'SET @a = 1');
-    await s.changeUser('root', '127.0.0.1', 'e');
-    expect(await query(s, 'SELECT USER(), DATABASE(), @a')).toEqual([['root@127.0.0.1', 'e', null]]);
+    await s.changeUser('bob', '10.1.2.3', 'e');
+    expect(await query(s, 'SELECT USER(), CURRENT_USER(), DATABASE(), @a')).toEqual([
+      ['bob@10.1.2.3', 'bob@%', 'e', null],
+    ]);
+    expect((await failure(s, 'SELECT * FROM d.t')).errno).toBe(1142);
     const e = await errorOf(s.changeUser('root', 'localhost', 'nope'));
     expect(e).toBeInstanceOf(SqlError);
     expect(e.errno).toBe(1049);

@@ -16,10 +16,9 @@ import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import type { Logger } from 'pino';
 import { createSecureContext } from 'node:tls';
-import { type Account, type Engine, SqlError } from '../engine/index.js';
+import { type Engine, SqlError } from '../engine/index.js';
 import type { AuthServices } from './auth/authenticate.js';
 import { Sha2Cache } from './auth/caching-sha2-password.js';
-import { nativeAuthString } from './auth/native-password.js';
 import { lazyRsaKeyPair } from './auth/rsa-keys.js';
 import { type ChannelLimits, DEFAULT_NET_TIMEOUTS } from './channel.js';
 import type { StatementSplitter } from './commands/context.js';
@@ -33,7 +32,7 @@ import {
 
 export type ListenerConfig = Pick<
   Config,
-  'port' | 'host' | 'maxConnections' | 'maxAllowedPacket' | 'connectTimeoutMs' | 'rootPassword'
+  'port' | 'host' | 'maxConnections' | 'maxAllowedPacket' | 'connectTimeoutMs'
 >;
 
 /** A certificate chain and its private key, in PEM. */
@@ -71,7 +70,6 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
   const { log, config, engine } = options;
   const auth: AuthServices = {
     engine,
-    rootFallback: rootAccount(config.rootPassword),
     sha2Cache: new Sha2Cache(),
     rsaKeys: lazyRsaKeyPair(),
   };
@@ -145,16 +143,6 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
 }
 
 /** 'root', whose password comes from the command line while the engine keeps no accounts. */
-function rootAccount(password: string): Account {
-  return {
-    user: 'root',
-    host: '%',
-    plugin: 'mysql_native_password',
-    authString: nativeAuthString(password),
-    locked: false,
-  };
-}
-
 function bind(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);

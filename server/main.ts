@@ -71,7 +71,11 @@ export async function startServer(
   const cluster = await storageCluster(config, log);
   let engine: Engine;
   try {
-    engine = await createEngine({ storage: cluster.client, log });
+    engine = await createEngine({
+      storage: cluster.client,
+      log,
+      rootPassword: config.rootPassword,
+    });
   } catch (error) {
     await cluster.close();
     throw error;

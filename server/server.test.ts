@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Row, SqlError } from '../engine/index.js';
 import { scrambleNativePassword } from './auth/native-password.js';
 import { DEFAULT_CONFIG } from './config.js';
-import { type Listener, type ListenerConfig, listen } from './listener.js';
+import { type Listener, listen } from './listener.js';
+import type { FakeConfig } from './testing/harness.js';
 import { CLIENT, COM } from './protocol/constants.js';
 import { decodeAuthSwitchRequest } from './protocol/packets/auth-switch.js';
 import { decodeColumnDefinition41 } from './protocol/packets/column-definition.js';
@@ -43,8 +44,8 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function start(handler: FakeHandler, config: Partial<ListenerConfig> = {}): Promise<Running> {
-  const engine = new FakeEngine(handler);
+async function start(handler: FakeHandler, config: FakeConfig = {}): Promise<Running> {
+  const engine = new FakeEngine(handler, config.rootPassword ?? '');
   const listener = await listen({
     log,
     engine,

@@ -26,9 +26,10 @@
  *   (K6) Once closed or fenced (a segment reports a newer epoch), nothing more is sent.
  *   (K7) Reads go to the fastest complete segment first; one that has not answered within its
  *        hedge delay is raced by the next, and an error moves on to the next at once.
- *   (K8) A replaced slot is joining (M1) until every group's segment there reports an SCL at or
- *        above what the group held when it was replaced; then a new membership version drops it
- *        from `joining`.
+ *   (K8) A replaced slot's channels start over at SCL 0 and ignore replies from the node it had
+ *        before (their SCLs are not the new node's). It is joining (M1) until every group's
+ *        segment there reports an SCL at or above what the group held when it was replaced;
+ *        then a new membership version drops it from `joining`.
  *
  * Recovery reasoning (`open`, C1; the invariants R1–R6 and E1–E2 are in quorum.ts, the messaging
  * in recovery.ts). A commit was acknowledged only when VDL covered it, i.e. when each record at or
@@ -51,8 +52,10 @@ import {
   CATCH_UP_BATCH_BYTES_MAX,
   COMMIT_TIMEOUT_MS,
   HEDGE_DELAY_MIN_MS,
+  IDENTITY_CHECK_MS,
   LAGGING_SEGMENT_BYTES_MAX,
   READ_TIMEOUT_MS,
+  RECOVERY_DURABLE_TIMEOUT_MS,
   RETRY_BACKOFF_MAX_MS,
   RETRY_BACKOFF_MIN_MS,
   SEGMENTS_PER_GROUP,
@@ -88,6 +91,7 @@ export interface ClientLimits {
   readonly laggingBytesMax: number;
   readonly catchUpBytesMax: number;
   readonly appendBatchBytesMax: number;
+  readonly identityCheckMs: number;
 }
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
@@ -100,6 +104,7 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   laggingBytesMax: LAGGING_SEGMENT_BYTES_MAX,
   catchUpBytesMax: CATCH_UP_BATCH_BYTES_MAX,
   appendBatchBytesMax: APPEND_BATCH_BYTES_MAX,
+  identityCheckMs: IDENTITY_CHECK_MS,
 };
 
 export interface QuorumClientOptions {
@@ -121,6 +126,7 @@ interface Waiter {
 interface SentAppend {
   readonly id: number;
   readonly generation: number;
+  readonly incarnation: number;
   readonly lastLsn: Lsn;
 }
 
@@ -143,6 +149,7 @@ export class QuorumStorageClient implements StorageClient {
   /** The membership version each slot is known to hold. */
   private readonly pushedVersion = new Map<number, number>();
   private membershipChange: Promise<void> | undefined;
+  private lastIdentityCheck = 0;
   /** The last LSN shipped. */
   private frontier: Lsn = LSN_NONE;
   private vcl: Lsn = LSN_NONE;
@@ -230,7 +237,8 @@ export class QuorumStorageClient implements StorageClient {
     this.armSweep();
     this.advance();
     this.flush();
-    await this.waitDurable(volume.vdl);
+    const durableMs = Math.max(RECOVERY_DURABLE_TIMEOUT_MS, this.limits.commitTimeoutMs);
+    await this.waitDurable(volume.vdl, durableMs);
     const groupTails = new Map<number, Lsn>();
     for (const g of volume.groups) if (g.tail > 0) groupTails.set(g.group, g.tail);
     this.log.info({ epoch: this.epoch, vdl: this.vdl, groups: groupTails.size }, 'volume open');
@@ -254,15 +262,10 @@ export class QuorumStorageClient implements StorageClient {
     });
   }
 
-  /** Points the transport's slots at the membership's addresses. */
+  /** Points the transport's slots at the membership's addresses (the seeds were a start). */
   private useMembership(m: Membership): void {
-    assert.equal(m.nodes.length, this.transport.nodeCount, 'the membership fills every slot');
     assert(m.version >= (this.membershipValue?.version ?? 0), 'M2: versions only grow');
-    m.nodes.forEach((node, slot) => {
-      if (this.transport.address(slot) !== node.address) {
-        this.transport.setAddress(slot, node.address);
-      }
-    });
+    this.transport.setAddresses(m.nodes.map((node) => node.address));
     this.membershipValue = m;
   }
 
@@ -335,7 +338,12 @@ export class QuorumStorageClient implements StorageClient {
   }
 
   private sendAppend(g: ReplicatedGroup, ch: Channel, records: Buffer[], lastLsn: Lsn): void {
-    const sent: SentAppend = { id: ++this.requestSeq, generation: ch.generation, lastLsn };
+    const sent: SentAppend = {
+      id: ++this.requestSeq,
+      generation: ch.generation,
+      incarnation: ch.incarnation,
+      lastLsn,
+    };
     ch.outstanding.set(sent.id, this.clock.now());
     const request: AppendRequest = {
       kind: 'AppendRequest',
@@ -356,7 +364,7 @@ export class QuorumStorageClient implements StorageClient {
 
   private onAppendReply(g: ReplicatedGroup, ch: Channel, sent: SentAppend, reply: StorageReply) {
     ch.outstanding.delete(sent.id);
-    if (this.state !== 'open') return;
+    if (this.state !== 'open' || sent.incarnation !== ch.incarnation) return; // K8
     if (reply.kind === 'Refused') return this.onRefused(g, ch, sent, reply);
     if (reply.kind !== 'AppendReply') return this.onAppendFailed(g, ch, sent, reply.kind);
     if (sent.generation === ch.generation) ch.epochSynced = true;
@@ -385,6 +393,7 @@ export class QuorumStorageClient implements StorageClient {
   private onAppendFailed(g: ReplicatedGroup, ch: Channel, sent: SentAppend, error: unknown) {
     ch.outstanding.delete(sent.id);
     if (this.state !== 'open' || sent.generation !== ch.generation) return;
+    if (sent.incarnation !== ch.incarnation) return;
     const log = ch.state === 'streaming' ? this.log.warn : this.log.debug;
     log.call(this.log, { group: g.group, node: ch.node, err: error }, 'segment append failed');
     this.enterBackoff(g, ch);
@@ -462,7 +471,7 @@ export class QuorumStorageClient implements StorageClient {
     }
   }
 
-  waitDurable(target: Lsn): Promise<void> {
+  waitDurable(target: Lsn, timeoutMs = this.limits.commitTimeoutMs): Promise<void> {
     if (target <= this.vdl) return Promise.resolve();
     if (this.state === 'closed' || this.state === 'fenced') return Promise.reject(this.notOpen());
     return new Promise((resolve, reject) => {
@@ -473,9 +482,9 @@ export class QuorumStorageClient implements StorageClient {
       waiter.timer = this.clock.setTimer(() => {
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
-        const ms = this.limits.commitTimeoutMs;
-        reject(new StorageError('quorum-timeout', `VDL did not reach ${target} in ${ms} ms`));
-      }, this.limits.commitTimeoutMs);
+        const message = `VDL did not reach ${target} in ${timeoutMs} ms`;
+        reject(new StorageError('quorum-timeout', message));
+      }, timeoutMs);
     });
   }
 
@@ -652,6 +661,7 @@ export class QuorumStorageClient implements StorageClient {
       }
       this.pushMembership();
       this.checkJoining();
+      this.checkIdentities();
       if (this.state === 'open') this.armSweep();
     }, periodMs);
   }
@@ -752,6 +762,35 @@ export class QuorumStorageClient implements StorageClient {
       if (before !== node.nodeId) this.pushedVersion.delete(slot);
     }
     this.useMembership(next);
+  }
+
+  /**
+   * K8: a slot's node that answers with another id than the membership's is a new, empty node
+   * at the dead one's address (how an operator replaces a node in place): it is rebuilt.
+   */
+  private checkIdentities(): void {
+    const m = this.membershipValue;
+    const now = this.clock.now();
+    if (m === undefined || this.membershipChange !== undefined) return;
+    if (now - this.lastIdentityCheck < this.limits.identityCheckMs) return;
+    this.lastIdentityCheck = now;
+    m.nodes.forEach((node, slot) => {
+      const sent = this.transport.send(slot, { kind: 'NodeInfoRequest' });
+      withTimeout(this.clock, sent, this.limits.requestTimeoutMs, 'identity').then(
+        (reply) => {
+          if (reply.kind !== 'NodeInfoReply' || reply.nodeId === node.nodeId) return;
+          if (this.state !== 'open' || this.membershipValue?.nodes[slot] !== node) return;
+          this.log.warn(
+            { slot, address: node.address, was: node.nodeId, now: reply.nodeId },
+            'a storage node answers with a new identity; rebuilding it in its slot',
+          );
+          this.replaceNode(slot, node.address).catch((error: unknown) => {
+            this.log.warn({ slot, err: error }, 'could not rebuild the node; will retry');
+          });
+        },
+        () => undefined,
+      );
+    });
   }
 
   /** K8: polls the joining slots' SCLs; a slot whose segments are all rebuilt stops joining. */
@@ -859,6 +898,7 @@ function newChannel(node: number, backoffMs: number): Channel {
     needsScl: LSN_NONE,
     epochSynced: false,
     generation: 0,
+    incarnation: 0,
     backoffMs,
     timer: undefined,
     cursor: LSN_NONE,

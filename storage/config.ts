@@ -58,6 +58,11 @@ export const CATCH_UP_BATCH_BYTES_MAX = 1024 * 1024;
 export const COALESCE_RECORDS_MIN = 16;
 /** Recovery reads from a read quorum; once it has one it waits this long for the stragglers. */
 export const RECOVERY_GRACE_MS = 50;
+/**
+ * After recovery, `open` waits this long for VDL to be durable again (the records it re-replicates
+ * reaching a write quorum, lagging segments filled by gossip) before it gives up.
+ */
+export const RECOVERY_DURABLE_TIMEOUT_MS = 30_000;
 /** Recovery attempts (each with a fresh epoch) before `open` gives up. */
 export const RECOVERY_ATTEMPTS_MAX = 3;
 
@@ -72,7 +77,7 @@ export const APPEND_BATCH_BYTES_MAX = 1024 * 1024;
 
 // Segment background work (segment/maintenance.ts), per node.
 /** How often each segment asks one peer for what it lacks (gossip). */
-export const GOSSIP_INTERVAL_MS = 500;
+export const GOSSIP_INTERVAL_MS = 250;
 /** Bytes of records (or page images) in one gossip answer. */
 export const GOSSIP_BYTES_MAX = 1024 * 1024;
 /** Gossip answers one round may take before it yields to the next round. */
@@ -94,6 +99,15 @@ export const SCRUB_INTERVAL_MS = 60 * 60 * 1000;
 /** Records (or images) a scrub step checks; steps run every SCRUB_STEP_MS while a scrub is due. */
 export const SCRUB_BATCH = 512;
 export const SCRUB_STEP_MS = 100;
+
+/**
+ * The writer asks every slot's node for its identity this often: a node that answers with a new
+ * id lost its data (it was replaced by an empty one at the same address) and is rebuilt (K8).
+ */
+export const IDENTITY_CHECK_MS = 5_000;
+
+/** Each segment logs its status row (SCL, lag, bytes, scrub, repairs) this often, at info. */
+export const STATUS_LOG_INTERVAL_MS = 60_000;
 
 /** Storage protocol frames (net/frame.ts): the largest payload either side accepts. */
 export const FRAME_PAYLOAD_MAX = 8 * 1024 * 1024;

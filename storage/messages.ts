@@ -238,6 +238,8 @@ export interface SegmentStatus {
   /** Records held above a hole (waiting for gossip). */
   readonly pendingRecords: number;
   readonly records: number;
+  /** Bytes of its records (redo), and of everything it holds (records and page images). */
+  readonly recordBytes: number;
   readonly bytes: number;
   /** Wall-clock ms of the last complete scrub, 0 if never. */
   readonly lastScrubMs: number;

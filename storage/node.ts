@@ -44,6 +44,7 @@ import {
   SCRUB_BATCH,
   SCRUB_INTERVAL_MS,
   SCRUB_STEP_MS,
+  STATUS_LOG_INTERVAL_MS,
 } from './config.js';
 import { withTimeout } from './clock.js';
 import { StorageError } from './errors.js';
@@ -85,6 +86,7 @@ export interface StorageNodeOptions {
   readonly scrubIntervalMs?: number;
   readonly gossipIntervalMs?: number;
   readonly gcIntervalMs?: number;
+  readonly statusLogIntervalMs?: number;
   /** false: no background timers (tests that drive every step by hand). Default true. */
   readonly background?: boolean;
 }
@@ -107,6 +109,8 @@ export class StorageNode {
   private readonly timers: { cancel(): void }[] = [];
   private readonly background = new Set<Promise<unknown>>();
   private gossipRounds = 0;
+  /** The last status row logged per group (logStatus). */
+  private readonly lastStatus = new Map<number, string>();
   /** peersOf, per group, for the current membership. */
   private readonly peerCache = new Map<number, string[]>();
 
@@ -341,6 +345,23 @@ export class StorageNode {
       Promise.all([...this.segments.values()].map((s) => s.maintenance.collect())),
     );
     this.every(SCRUB_STEP_MS, () => this.scrubTick());
+    this.every(o.statusLogIntervalMs ?? STATUS_LOG_INTERVAL_MS, () => this.logStatus());
+  }
+
+  /**
+   * Each segment's status row in its own log, when it changed since the last one (observability;
+   * C6 serves the same rows on demand).
+   */
+  private async logStatus(): Promise<void> {
+    for (const s of this.segments.values()) {
+      const status = s.status();
+      const lagLsn = Math.max(0, s.hint - status.scl);
+      const row = { ...status, lagLsn, vdlHint: s.hint };
+      const key = JSON.stringify(row);
+      if (this.lastStatus.get(s.group) === key) continue;
+      this.lastStatus.set(s.group, key);
+      s.log.info(row, 'segment status');
+    }
   }
 
   /** Runs `work` every `periodMs`, the next run armed only once this one has finished. */

@@ -44,6 +44,8 @@ export interface Channel {
   epochSynced: boolean;
   /** Bumped on every state change; replies to requests of older generations only report SCL. */
   generation: number;
+  /** Bumped when the slot gets a new node: replies from the node it had before are ignored. */
+  incarnation: number;
   backoffMs: number;
   timer: Timer | undefined;
   /** While catching up: the last LSN sent. */
@@ -177,6 +179,7 @@ export class ReplicatedGroup {
 
   /** G3's exception: the channel's slot now holds a new, empty node that must be rebuilt. */
   replaced(channel: Channel): void {
+    channel.incarnation++;
     channel.scl = LSN_NONE;
     channel.needsScl = this.tail;
     channel.epochSynced = false;

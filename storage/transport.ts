@@ -37,8 +37,11 @@ export interface SegmentTransport {
   send(node: number, request: StorageRequest): Promise<StorageReply>;
   /** The address that slot `node` is reached at. */
   address(node: number): string;
-  /** Points slot `node` at another address (a membership change). */
-  setAddress(node: number, address: string): void;
+  /**
+   * Points the slots at these addresses (a membership change: a replaced node, or a membership
+   * found on the nodes that has more or other slots than the seeds the transport began with).
+   */
+  setAddresses(addresses: readonly string[]): void;
   /** Sends to an address that may hold no slot yet (discovery, a replacement node). */
   sendTo(address: string, request: StorageRequest): Promise<StorageReply>;
 }
@@ -63,9 +66,8 @@ export class SlotTransport implements SegmentTransport {
     return address;
   }
 
-  setAddress(node: number, address: string): void {
-    assert(node >= 0 && node < this.addresses.length, `slot ${node} exists`);
-    this.addresses[node] = address;
+  setAddresses(addresses: readonly string[]): void {
+    this.addresses.splice(0, this.addresses.length, ...addresses);
   }
 
   sendTo(address: string, request: StorageRequest): Promise<StorageReply> {

@@ -30,18 +30,31 @@ import {
   encodeDatabase,
   encodeTable,
   makeTableDef,
+  counterKey,
   tableKey,
 } from './definitions.js';
+import {
+  AutoIncrementCounters,
+  decodeCounter,
+  encodeCounter,
+  largestValue,
+} from './auto-increment.js';
+
+/** The last byte of a table's counter key (definitions.ts, counterKey). */
+const COUNTER_SUFFIX = 0x01;
 
 /** A table definition before its trees exist. */
-export type TableSpec = Omit<TableDef, 'root' | 'types' | 'keyTypes' | 'indexes'> & {
+export type TableSpec = Omit<TableDef, 'root' | 'types' | 'keyTypes' | 'indexes' | 'autoIncrement'> & {
   readonly indexes?: readonly IndexSpec[];
+  readonly autoIncrement?: number | null;
+  /** CREATE TABLE … AUTO_INCREMENT = n: the counter's first value. */
+  readonly autoIncrementStart?: bigint;
 };
 
 export type CatalogChange =
   | { readonly kind: 'add-database'; readonly def: DatabaseDef }
   | { readonly kind: 'drop-database'; readonly name: string }
-  | { readonly kind: 'add-table'; readonly def: TableDef }
+  | { readonly kind: 'add-table'; readonly def: TableDef; readonly autoIncrementStart?: bigint }
   | { readonly kind: 'drop-table'; readonly database: string; readonly name: string }
   /** CREATE / DROP INDEX: the table's new definition (issue 5). */
   | { readonly kind: 'replace-table'; readonly def: TableDef };
@@ -59,6 +72,8 @@ export class Catalog {
   tablesOpened = 0;
   /** Next hidden row id per table without a primary key, keyed by its root page. */
   private readonly nextRowIds = new Map<number, bigint>();
+  /** AUTO_INCREMENT counters (issue 5). */
+  readonly autoIncrement = new AutoIncrementCounters();
 
   private constructor(private readonly trees: Trees) {}
 
@@ -66,10 +81,15 @@ export class Catalog {
   static async load(trees: Trees): Promise<Catalog> {
     const catalog = new Catalog(trees);
     const tables: TableDef[] = [];
-    for await (const batch of trees.scan(trees.catalogRoot, {})) {
+    const counters = new Map<string, bigint>();
+    // Keys from 0x03 on are the accounts' (users/accounts.ts), not the catalog's.
+    const definitions = { upper: { key: Buffer.from([KEY_TABLE + 1]), inclusive: false } };
+    for await (const batch of trees.scan(trees.catalogRoot, definitions)) {
       for (const entry of batch) {
         if (entry.key[0] === KEY_DATABASE) catalog.addDatabase(decodeDatabase(entry.value));
-        else if (entry.key[0] === KEY_TABLE) tables.push(decodeTable(entry.value));
+        else if (entry.key[0] === KEY_TABLE && entry.key.at(-1) === COUNTER_SUFFIX) {
+          counters.set(entry.key.subarray(0, -1).toString('latin1'), decodeCounter(entry.value));
+        } else if (entry.key[0] === KEY_TABLE) tables.push(decodeTable(entry.value));
         else assert.fail('catalog: unknown entry kind');
       }
     }
@@ -79,6 +99,13 @@ export class Catalog {
       entry.tables.set(table.name, table);
       catalog.tablesOpened++;
       if (table.primaryKey.length === 0) await catalog.loadRowIdCounter(table);
+      if (table.autoIncrement !== null) {
+        // InnoDB 8: the persisted counter, or past the largest value, whichever is larger.
+        const key = tableKey(table.database, table.name).toString('latin1');
+        const persisted = counters.get(key) ?? 1n;
+        const past = (await largestValue(trees, table)) + 1n;
+        catalog.autoIncrement.set(table, persisted > past ? persisted : past, persisted);
+      }
     }
     return catalog;
   }
@@ -170,10 +197,15 @@ export class Catalog {
     const root = await this.trees.createTree(mtr);
     const indexes: IndexDef[] = [];
     for (const index of indexSpecs) indexes.push({ ...index, root: await this.trees.createTree(mtr) });
-    const def = makeTableDef({ ...spec, root, indexes });
+    const { autoIncrementStart, ...rest } = spec;
+    const def = makeTableDef({ ...rest, root, indexes });
+    if (def.autoIncrement !== null && autoIncrementStart !== undefined && autoIncrementStart > 1n) {
+      const counter = counterKey(def.database, def.name);
+      await this.trees.insert(mtr, this.trees.catalogRoot, counter, encodeCounter(autoIncrementStart));
+    }
     const inserted = await this.trees.insert(mtr, this.trees.catalogRoot, key, encodeTable(def));
     assert(inserted, 'catalog: the cache said the table was new');
-    return { kind: 'add-table', def };
+    return { kind: 'add-table', def, autoIncrementStart: autoIncrementStart ?? 1n };
   }
 
   async dropTable(mtr: Mtr, table: TableDef): Promise<CatalogChange> {
@@ -187,6 +219,7 @@ export class Catalog {
     assert(deleted, 'catalog: the cache said the table existed');
     await this.trees.dropTree(mtr, table.root);
     for (const index of table.indexes) await this.trees.dropTree(mtr, index.root);
+    await this.trees.delete(mtr, this.trees.catalogRoot, counterKey(table.database, table.name));
   }
 
   /** Writes a table's changed definition (CREATE / DROP INDEX); apply() swaps it in after. */
@@ -207,7 +240,10 @@ export class Catalog {
         this.addDatabase(change.def);
         return;
       case 'drop-database': {
-        for (const table of this.tables(change.name)) this.nextRowIds.delete(table.root);
+        for (const table of this.tables(change.name)) {
+          this.nextRowIds.delete(table.root);
+          this.autoIncrement.forget(table);
+        }
         this.databases.delete(change.name);
         return;
       }
@@ -216,6 +252,10 @@ export class Catalog {
         assert(entry !== undefined, 'catalog: a new table has its database');
         entry.tables.set(change.def.name, change.def);
         if (change.def.primaryKey.length === 0) this.nextRowIds.set(change.def.root, 1n);
+        if (change.def.autoIncrement !== null) {
+          const start = change.autoIncrementStart ?? 1n;
+          this.autoIncrement.set(change.def, start, start);
+        }
         return;
       }
       case 'replace-table': {
@@ -227,6 +267,7 @@ export class Catalog {
       case 'drop-table': {
         const table = this.table(change.database, change.name);
         if (table !== undefined) this.nextRowIds.delete(table.root);
+        if (table !== undefined) this.autoIncrement.forget(table);
         this.databases.get(change.database)?.tables.delete(change.name);
         return;
       }

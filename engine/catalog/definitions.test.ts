@@ -72,7 +72,7 @@ describe('catalog definitions', () => {
       log: pino({ level: 'silent' }),
       trees: new MemoryTrees(),
     });
-    const s = engine.openSession({ connectionId: 1, user: 'u', host: 'h' });
+    const s = engine.openSession({ connectionId: 1, user: 'root', host: 'localhost' });
     await s.execute('CREATE DATABASE d');
     const columns = (n: number): string =>
       Array.from({ length: n }, (_, i) => `c${i} INT`).join(', ');

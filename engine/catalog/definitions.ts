@@ -6,7 +6,9 @@
  *   KEY                                             VALUE
  *   0x01 name(database)                             JSON { v: 1, name }
  *   0x02 name(database) name(table)                 JSON { v: 1, database, name, root, columns,
- *                                                          primaryKey[, indexes] }
+ *                                                          primaryKey[, indexes][, autoIncrement] }
+ *   0x02 name(database) name(table) 0x01            u64 BE: the table's persisted AUTO_INCREMENT
+ *                                                   counter (the next value), issue 5
  *
  * where name(x) is x's UTF-8 bytes with each 0x00 escaped as 0x00 0xFF and ended by 0x00 0x00
  * (keys.ts's string form, byte order), so names compare case-sensitively (lower_case_table_names
@@ -17,7 +19,8 @@
  * empty, and then rows are keyed by a hidden 6-byte row id; (D2) column names are unique
  * case-insensitively; (D3) `root` is the table's B-tree, which lives as long as the entry (T1);
  * (D4) each secondary index has its own tree (`root`), a name unique case-insensitively and not
- * PRIMARY, and parts naming distinct existing columns, a prefix only on a string column.
+ * PRIMARY, and parts naming distinct existing columns, a prefix only on a string column;
+ * (D5) an AUTO_INCREMENT column is an integer column that leads the primary key or an index.
  */
 import assert from 'node:assert/strict';
 import { type PageId, pageId } from '../../storage/index.js';
@@ -74,10 +77,15 @@ export interface TableDef {
   readonly keyTypes: readonly ColumnType[];
   /** Secondary indexes (D4), in definition order. */
   readonly indexes: readonly IndexDef[];
+  /** The AUTO_INCREMENT column's index (D5), or null. */
+  readonly autoIncrement: number | null;
 }
 
 export function makeTableDef(
-  spec: Omit<TableDef, 'types' | 'keyTypes' | 'indexes'> & { readonly indexes?: readonly IndexDef[] },
+  spec: Omit<TableDef, 'types' | 'keyTypes' | 'indexes' | 'autoIncrement'> & {
+    readonly indexes?: readonly IndexDef[];
+    readonly autoIncrement?: number | null;
+  },
 ): TableDef {
   const seen = new Set<string>();
   for (const column of spec.columns) {
@@ -103,8 +111,17 @@ export function makeTableDef(
       assert(part.prefixChars === null || column.type.kind === 'string', 'D4: string prefixes');
     }
   }
+  const autoIncrement = spec.autoIncrement ?? null;
+  if (autoIncrement !== null) {
+    assert(spec.columns[autoIncrement]?.type.kind === 'int', 'D5: an integer column');
+    const leads =
+      spec.primaryKey[0] === autoIncrement ||
+      indexes.some((i) => i.parts[0]?.column === autoIncrement);
+    assert(leads, 'D5: the AUTO_INCREMENT column leads a key');
+  }
   const types = spec.columns.map((c) => c.type);
-  return { ...spec, indexes, types, keyTypes: spec.primaryKey.map((i) => types[i] as ColumnType) };
+  const keyTypes = spec.primaryKey.map((i) => types[i] as ColumnType);
+  return { ...spec, indexes, autoIncrement, types, keyTypes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,6 +203,7 @@ export function encodeTable(def: TableDef): Buffer {
     root: def.root,
     columns,
     primaryKey: def.primaryKey,
+    ...(def.autoIncrement === null ? {} : { autoIncrement: def.autoIncrement }),
     // [name, root, unique 0/1, [[column, prefix chars or null], …]]
     ...(def.indexes.length === 0
       ? {}
@@ -298,6 +316,7 @@ export function decodeTable(bytes: Buffer): TableDef {
     columns,
     primaryKey,
     indexes: o.indexes === undefined ? [] : decodeIndexes(o.indexes),
+    autoIncrement: o.autoIncrement === undefined ? null : asNumber(o.autoIncrement, 'auto column'),
   });
 }
 
@@ -321,4 +340,9 @@ function decodeIndexes(x: unknown): IndexDef[] {
       }),
     };
   });
+}
+
+/** The key of a table's persisted AUTO_INCREMENT counter: its definition's key, then 0x01. */
+export function counterKey(database: string, name: string): Buffer {
+  return Buffer.concat([tableKey(database, name), Buffer.from([0x01])]);
 }

@@ -153,6 +153,10 @@ export interface ColumnDefinition {
   readonly default: Expr | null;
   readonly primaryKey: boolean;
   readonly collation: string | null;
+  /** Column attribute UNIQUE [KEY] (issue 5). */
+  readonly unique?: boolean;
+  /** Column attribute AUTO_INCREMENT (issue 5). */
+  readonly autoIncrement?: boolean;
 }
 
 export interface CreateTable {
@@ -164,6 +168,10 @@ export interface CreateTable {
   readonly primaryKeys: readonly (readonly string[])[];
   /** Table option COLLATE / DEFAULT COLLATE, when given. */
   readonly collation: string | null;
+  /** INDEX / KEY / UNIQUE [KEY] clauses, in order (issue 5). */
+  readonly indexes?: readonly IndexDefinition[];
+  /** Table option AUTO_INCREMENT = n (issue 5). */
+  readonly autoIncrementStart?: bigint;
 }
 
 export type Statement =
@@ -211,7 +219,8 @@ export type Statement =
   | { readonly kind: 'show-warnings' }
   | { readonly kind: 'use'; readonly database: string }
   | AdminStatement
-  | TxnStatement;
+  | TxnStatement
+  | IndexStatement;
 
 export type StatementKind = Statement['kind'];
 
@@ -362,3 +371,29 @@ export type TxnStatement =
       readonly isolation: TxnIsolation | null;
       readonly readOnly: boolean | null;
     };
+
+// ---------------------------------------------------------------------------------------------
+// Issue 5: secondary indexes and EXPLAIN (parse-index.ts)
+
+/** One column of an index: `name` or `name(prefix)`. */
+export interface IndexColumn {
+  readonly name: string;
+  readonly prefix: number | null;
+}
+
+export interface IndexDefinition {
+  /** null: unnamed (MySQL names it after its first column). */
+  readonly name: string | null;
+  readonly unique: boolean;
+  readonly columns: readonly IndexColumn[];
+}
+
+export type IndexStatement =
+  | {
+      readonly kind: 'create-index';
+      readonly table: TableName;
+      readonly index: IndexDefinition & { readonly name: string };
+    }
+  | { readonly kind: 'drop-index'; readonly table: TableName; readonly name: string }
+  /** EXPLAIN [FORMAT=TRADITIONAL] / DESCRIBE of a SELECT, INSERT, UPDATE or DELETE. */
+  | { readonly kind: 'explain'; readonly statement: Statement };

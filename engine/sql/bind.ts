@@ -328,6 +328,7 @@ const IMPLEMENTED: Readonly<Record<string, { name: FunctionName; args: readonly 
   localtime: { name: 'now', args: [0, 1] },
   localtimestamp: { name: 'now', args: [0, 1] },
   sysdate: { name: 'now', args: [0, 1] },
+  last_insert_id: { name: 'last_insert_id', args: [0, 1] },
 };
 
 /** MySQL built-ins not built yet: 1235, not 1305, since they exist in MySQL. */
@@ -389,6 +390,8 @@ function functionInfo(
       return stringInfo(288, false, { system: true });
     case 'connection_id':
       return intInfo(10, false, true);
+    case 'last_insert_id':
+      return intInfo(21, false, true);
     case 'now': {
       const fsp = args[0] === undefined ? 0n : constantInt(args[0], params);
       if (fsp === undefined || fsp < 0n || fsp > 6n) {

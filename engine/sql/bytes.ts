@@ -80,7 +80,8 @@ function decodeUtf8Escaped(bytes: Uint8Array, start: number, end: number): strin
       i += n;
       continue;
     }
-    out += buffer.toString('utf8', run, i) + String.fromCharCode(RAW_BYTE_BASE + (bytes[i] as number));
+    out +=
+      buffer.toString('utf8', run, i) + String.fromCharCode(RAW_BYTE_BASE + (bytes[i] as number));
     i++;
     run = i;
   }

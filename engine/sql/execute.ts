@@ -18,9 +18,10 @@ import type { Catalog, CatalogChange } from '../catalog/catalog.js';
 import type { ColumnDef, ColumnType, TableDef } from '../catalog/definitions.js';
 import { DML_TARGET_ROWS_MAX, RESULT_BATCH_ROWS, SORT_ROWS_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
-import { encodeKey, encodeKeyPart, encodeRowId, prefixSuccessor } from '../keys.js';
+import { encodeKey, encodeRowId, prefixSuccessor } from '../keys.js';
 import { encodeRow } from '../row.js';
 import {
+  CONSISTENT,
   FOR_UPDATE,
   type HalfOpenRange,
   type Locking,
@@ -31,6 +32,14 @@ import {
 import { unreachable } from '../unreachable.js';
 import { type Collation, collation } from './collation.js';
 import { type EvalContext, type Row, compile, compareForSort, compilePredicate } from './expr.js';
+import { createIndex, dropIndex } from './index-build.js';
+import {
+  type KeyPart,
+  NOT_NULL_FLOOR,
+  encodeIndexPart,
+  indexKeyParts,
+  primaryKeyParts,
+} from './index-keys.js';
 import { type BoundValue, boundFor } from './key-bounds.js';
 import type { KeyBound, Plan, PlanExpr, SortKey, TableSource } from './plan.js';
 import { storeValue } from './store.js';
@@ -41,6 +50,8 @@ export interface ExecContext {
   readonly catalog: Catalog;
   readonly eval: EvalContext;
   readonly rows: TxnRows;
+  /** auto_increment_increment and _offset of the session (1 and 1 when absent). */
+  readonly autoIncrement?: { readonly increment: number; readonly offset: number };
 }
 
 /** What DDL runs with: the trees, inside the statement's mini-transaction. */
@@ -55,6 +66,10 @@ export interface WriteOutcome {
   readonly matchedRows: number;
   readonly info: string;
   readonly changes: readonly CatalogChange[];
+  /** The first AUTO_INCREMENT value the statement generated (LAST_INSERT_ID), if any. */
+  readonly generatedId?: bigint;
+  /** The OK packet's last insert id: the first generated value, else an explicit one stored. */
+  readonly insertId?: bigint;
 }
 
 const NO_ROW: Row = [];
@@ -78,21 +93,22 @@ function keyPartValue(
 
 /** Encoded prefixes of whole or leading key values, sorted and distinct; empties dropped. */
 function encodedPrefixes(
-  table: TableDef,
+  parts: readonly KeyPart[],
   tuples: readonly (readonly PlanExpr[])[],
   ctx: EvalContext,
 ): Buffer[] {
   const keys = new Map<string, Buffer>();
   for (const tuple of tuples) {
-    const values: Value[] = [];
+    const encoded: Buffer[] = [];
     let empty = false;
     tuple.forEach((e, i) => {
-      const bound = keyPartValue(table.keyTypes[i] as ColumnType, e, 'eq', true, ctx);
-      if (bound.kind === 'value') values.push(bound.value);
+      const part = parts[i] as KeyPart;
+      const bound = keyPartValue(part.type, e, 'eq', true, ctx);
+      if (bound.kind === 'value') encoded.push(encodeIndexPart(part, bound.value));
       else empty = true;
     });
     if (empty) continue;
-    const key = encodeKey(table.keyTypes.slice(0, values.length), values);
+    const key = encoded.length === 1 ? (encoded[0] as Buffer) : Buffer.concat(encoded);
     keys.set(key.toString('hex'), key);
   }
   return [...keys.values()].sort(Buffer.compare);
@@ -100,21 +116,25 @@ function encodedPrefixes(
 
 /** The range of one prefix, normalised to [lower inclusive, upper exclusive); null when empty. */
 function prefixRange(
-  table: TableDef,
+  parts: readonly KeyPart[],
   prefix: Buffer,
   depth: number,
   bounds: { lower: readonly KeyBound[]; upper: readonly KeyBound[] },
   ctx: EvalContext,
 ): { lower?: Buffer; upper?: Buffer } | null {
-  const type = table.keyTypes[depth] as ColumnType;
+  const part = parts[depth] as KeyPart;
   let lower: Buffer | undefined = depth > 0 ? prefix : undefined;
   let upper: Buffer | undefined = depth > 0 ? prefixSuccessor(prefix) : undefined;
+  if (part.nullable && bounds.lower.length + bounds.upper.length > 0) {
+    // A comparison never holds for NULL: start past the NULL entries (they sort first).
+    lower = Buffer.concat([prefix, NOT_NULL_FLOOR]);
+  }
   for (const side of ['lower', 'upper'] as const) {
     for (const b of bounds[side]) {
-      const bound = keyPartValue(type, b.expr, side, b.inclusive, ctx);
+      const bound = keyPartValue(part.type, b.expr, side, b.inclusive, ctx);
       if (bound.kind === 'empty') return null;
       if (bound.kind === 'unbounded') continue;
-      const at = Buffer.concat([prefix, encodeKeyPart(type, bound.value)]);
+      const at = Buffer.concat([prefix, encodeIndexPart(part, bound.value)]);
       // b >= v: from P(v); b > v: past every key starting with P(v); likewise for upper.
       const key = bound.inclusive === (side === 'lower') ? at : prefixSuccessor(at);
       if (key === undefined) {
@@ -129,37 +149,66 @@ function prefixRange(
   return { ...(lower === undefined ? {} : { lower }), ...(upper === undefined ? {} : { upper }) };
 }
 
+/** Ranges of a key: for each encoded prefix, the bounded range of the next part. */
+function keyRanges(
+  parts: readonly KeyPart[],
+  access: {
+    prefixes: readonly (readonly PlanExpr[])[];
+    lower: readonly KeyBound[];
+    upper: readonly KeyBound[];
+  },
+  ctx: EvalContext,
+): HalfOpenRange[] {
+  const depth = access.prefixes[0]?.length ?? 0;
+  const prefixes = depth === 0 ? [Buffer.alloc(0)] : encodedPrefixes(parts, access.prefixes, ctx);
+  const ranges: HalfOpenRange[] = [];
+  for (const prefix of prefixes) {
+    if (depth === parts.length) {
+      // Every part fixed (a secondary index lookup): the entries that start with the prefix.
+      const upper = prefixSuccessor(prefix);
+      ranges.push(upper === undefined ? { lower: prefix } : { lower: prefix, upper });
+      continue;
+    }
+    const range = prefixRange(parts, prefix, depth, access, ctx);
+    if (range !== null) ranges.push(range);
+  }
+  return ranges;
+}
+
 /** The source's access path as a read request: whole keys, or [lower, upper) ranges. */
 function readRequest(source: TableSource, ctx: EvalContext, locking: Locking): ReadRequest {
   const { table, access, reverse } = source;
   const keep = source.residual === null ? null : compilePredicate(source.residual);
-  const lock = locking.mode;
-  const wait = locking.wait;
-  const filter = keep === null ? {} : { keep: (row: Row): boolean => keep(row, ctx) };
+  const base = {
+    table,
+    reverse,
+    lock: locking.mode,
+    wait: locking.wait,
+    ...(keep === null ? {} : { keep: (row: Row): boolean => keep(row, ctx) }),
+  };
   switch (access.kind) {
     case 'full-scan':
-      return { table, points: null, ranges: [{}], reverse, lock, wait, ...filter };
+      return { ...base, index: null, points: null, ranges: [{}] };
     case 'pk-lookup':
       return {
-        table,
-        points: encodedPrefixes(table, access.keys, ctx),
+        ...base,
+        index: null,
+        points: encodedPrefixes(primaryKeyParts(table), access.keys, ctx),
         ranges: [],
-        reverse,
-        lock,
-        wait,
-        ...filter,
       };
-    case 'pk-range': {
-      const depth = access.prefixes[0]?.length ?? 0;
-      const prefixes =
-        depth === 0 ? [Buffer.alloc(0)] : encodedPrefixes(table, access.prefixes, ctx);
-      const ranges: HalfOpenRange[] = [];
-      for (const prefix of prefixes) {
-        const range = prefixRange(table, prefix, depth, access, ctx);
-        if (range !== null) ranges.push(range);
-      }
-      return { table, points: null, ranges, reverse, lock, wait, ...filter };
+    case 'pk-range':
+      return { ...base, index: null, points: null, ranges: keyRanges(primaryKeyParts(table), access, ctx) };
+    case 'index-range': {
+      const parts = indexKeyParts(table, access.index);
+      const uniqueLookup =
+        access.index.unique &&
+        (access.prefixes[0]?.length ?? 0) === parts.length &&
+        parts.every((p) => p.prefixChars === null);
+      const ranges = keyRanges(parts, access, ctx);
+      return { ...base, index: access.index, points: null, ranges, uniqueLookup };
     }
+    case 'index-scan':
+      return { ...base, index: access.index, points: null, ranges: [{}] };
     default:
       return unreachable(access);
   }
@@ -220,7 +269,8 @@ async function targetRows(
   const stopAt = order === null && limit !== null ? limit.offset + limit.count : null;
   if (stopAt === 0n) return [];
   for await (const r of sourceRows(access, source, ctx, locking)) {
-    ctx.interrupt?.check();
+    const pause = ctx.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
     rows.push(r);
     if (rows.length > rowsMax)
       throw new SqlError('ER_NOT_SUPPORTED_YET', [`statements touching more than ${rowsMax} rows`]);
@@ -266,7 +316,8 @@ export async function* runSelect(
   if (left === 0n) return;
   let batch: SeamRow[] = [];
   for await (const r of sourceRows(ctx.rows, plan.source, ctx.eval, locking)) {
-    ctx.eval.interrupt?.check();
+    const pause = ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
     if (skip > 0n) {
       skip--;
       continue;
@@ -299,15 +350,60 @@ function storeRow(
   exprs: readonly PlanExpr[],
   rowNumber: number,
   ctx: EvalContext,
+  generate?: () => bigint,
 ): Value[] {
-  return exprs.map((e, c) =>
-    storeValue(e.info.type, compile(e)(NO_ROW, ctx), {
+  return exprs.map((e, c) => {
+    const value = compile(e)(NO_ROW, ctx);
+    if (c === table.autoIncrement && generate !== undefined && value === null) return generate();
+    const target = {
       column: table.columns[c] as ColumnDef,
       row: rowNumber,
       warnings: ctx.warnings,
       strict: ctx.sqlMode?.strict ?? true,
-    }),
-  );
+    };
+    const stored = storeValue(e.info.type, value, target);
+    // AUTO_INCREMENT: NULL and 0 mean "the next value" (without NO_AUTO_VALUE_ON_ZERO).
+    if (c === table.autoIncrement && generate !== undefined && stored === 0n) return generate();
+    return stored;
+  });
+}
+
+/**
+ * The rows of an INSERT, stored: AUTO_INCREMENT values handed out in one synchronous pass so a
+ * statement's generated values are consecutive (catalog/auto-increment.ts).
+ */
+function insertRows(
+  plan: Plan & { kind: 'insert' },
+  ctx: ExecContext,
+): { rows: Value[][]; generatedId?: bigint; insertId?: bigint } {
+  const { table } = plan;
+  const storing: EvalContext = { ...ctx.eval, storing: true };
+  const auto = table.autoIncrement;
+  if (auto === null) return { rows: plan.rows.map((exprs, r) => storeRow(table, exprs, r + 1, storing)) };
+  const counters = ctx.catalog.autoIncrement;
+  const { increment, offset } = ctx.autoIncrement ?? { increment: 1, offset: 1 };
+  let generatedId: bigint | undefined;
+  let insertId: bigint | undefined;
+  const rows = plan.rows.map((exprs, r) => {
+    let generated = false;
+    const row = storeRow(table, exprs, r + 1, storing, () => {
+      generated = true;
+      const value = counters.generate(table, increment, offset);
+      generatedId ??= value;
+      return value;
+    });
+    const value = row[auto];
+    if (!generated && typeof value === 'bigint') {
+      if (value > 0n) counters.seen(table, value);
+      insertId = value;
+    }
+    return row;
+  });
+  return {
+    rows,
+    ...(generatedId === undefined ? {} : { generatedId }),
+    ...((generatedId ?? insertId) === undefined ? {} : { insertId: generatedId ?? insertId }),
+  };
 }
 
 async function runInsert(
@@ -315,12 +411,12 @@ async function runInsert(
   ctx: ExecContext,
 ): Promise<WriteOutcome> {
   const { table } = plan;
-  const storing: EvalContext = { ...ctx.eval, storing: true };
-  const rows = plan.rows.map((exprs, r) => storeRow(table, exprs, r + 1, storing));
+  const { rows, generatedId, insertId } = insertRows(plan, ctx);
   const firstRowId =
     table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
   for (const [r, row] of rows.entries()) {
-    ctx.eval.interrupt?.check();
+    const pause = ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
     const key =
       table.primaryKey.length === 0
         ? encodeRowId(firstRowId + BigInt(r))
@@ -334,7 +430,14 @@ async function runInsert(
   const warnings = ctx.eval.warnings.count();
   const info =
     rows.length > 1 ? `Records: ${rows.length}  Duplicates: 0  Warnings: ${warnings}` : '';
-  return { affectedRows: rows.length, matchedRows: rows.length, info, changes: [] };
+  return {
+    affectedRows: rows.length,
+    matchedRows: rows.length,
+    info,
+    changes: [],
+    ...(generatedId === undefined ? {} : { generatedId }),
+    ...(insertId === undefined ? {} : { insertId }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +466,8 @@ async function runUpdate(
   }));
   let changed = 0;
   for (const [i, target] of targets.entries()) {
-    ctx.eval.interrupt?.check();
+    const pause = ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
     const row = [...target.row];
     for (const a of assignments) {
       const column = table.columns[a.column] as ColumnDef;
@@ -499,6 +603,20 @@ export function runDml(plan: Plan, ctx: ExecContext): Promise<WriteOutcome> {
   }
 }
 
+/** CREATE INDEX / DROP INDEX: OK with MySQL's ALTER-style info string. */
+async function runIndexDdl(
+  plan: Plan & { kind: 'create-index' | 'drop-index' },
+  ctx: DdlContext,
+  mtr: Mtr,
+): Promise<WriteOutcome> {
+  const change =
+    plan.kind === 'create-index'
+      ? await createIndex(ctx.trees, ctx.catalog, mtr, plan.table, plan.spec)
+      : await dropIndex(ctx.trees, ctx.catalog, mtr, plan.table, plan.index);
+  const info = `Records: 0  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`;
+  return { affectedRows: 0, matchedRows: 0, info, changes: [change] };
+}
+
 /** Runs a plan that changes the catalog, inside `mtr` (under the exclusive engine latch). */
 export function runWrite(plan: Plan, ctx: DdlContext, mtr: Mtr): Promise<WriteOutcome> {
   switch (plan.kind) {
@@ -507,6 +625,9 @@ export function runWrite(plan: Plan, ctx: DdlContext, mtr: Mtr): Promise<WriteOu
     case 'create-table':
     case 'drop-table':
       return runDdl(plan, ctx, mtr);
+    case 'create-index':
+    case 'drop-index':
+      return runIndexDdl(plan, ctx, mtr);
     default:
       return assert.fail(`runWrite: ${plan.kind} is not DDL`);
   }
@@ -523,7 +644,11 @@ export function isWrite(plan: Plan): boolean {
     case 'drop-database':
     case 'create-table':
     case 'drop-table':
+    case 'create-index':
+    case 'drop-index':
       return true;
+    case 'explain':
+      return false;
     case 'select':
     case 'show-databases':
     case 'show-tables':
@@ -533,4 +658,18 @@ export function isWrite(plan: Plan): boolean {
     default:
       return unreachable(plan);
   }
+}
+
+/** Rows the source's access path reaches (before its residual filter), counting up to `cap`. */
+export async function countAccessRows(
+  source: TableSource,
+  ctx: ExecContext,
+  cap: number,
+): Promise<number> {
+  const request = { ...readRequest({ ...source, residual: null }, ctx.eval, CONSISTENT) };
+  let n = 0;
+  for await (const _ of ctx.rows.read(request)) {
+    if (++n >= cap) break;
+  }
+  return n;
 }

@@ -38,6 +38,8 @@ export interface SessionFacts {
   readonly user: string;
   readonly host: string;
   readonly connectionId: number;
+  /** CURRENT_USER(): the account the session logged in as ('user@host'). */
+  readonly account?: string;
 }
 
 export interface EvalContext {
@@ -51,10 +53,15 @@ export interface EvalContext {
   readonly params?: readonly Value[];
   /** The session's variables (@@x, @x); absent: @@x reads its bound value. */
   readonly variables?: EvalVariables;
-  /** KILL QUERY / KILL CONNECTION: long loops and waits call `check()` (throws 1317). */
-  readonly interrupt?: { check(): void };
+  /**
+   * KILL QUERY / KILL CONNECTION: `check()` throws 1317 once the statement is killed; row loops
+   * await `checkpoint()` when it returns a promise (it also lets other work run now and then).
+   */
+  readonly interrupt?: { check(): void; checkpoint(): Promise<void> | undefined };
   /** sql_mode as it drives evaluation and storing; absent: MySQL 8's default (strict). */
   readonly sqlMode?: SqlModeFlags;
+  /** LAST_INSERT_ID(): the session's value, and LAST_INSERT_ID(expr) setting it (issue 5). */
+  readonly lastInsertId?: { get(): bigint; set(value: bigint): void };
 }
 
 /** The sql_mode members evaluation and storing obey. */
@@ -525,9 +532,21 @@ function compileFunction(e: PlanExpr & { kind: 'function' }): Evaluator {
     case 'user':
       return (_row, ctx) => `${ctx.session.user}@${ctx.session.host}`;
     case 'current_user':
-      return (_row, ctx) => `${ctx.session.user}@%`;
+      return (_row, ctx) => ctx.session.account ?? `${ctx.session.user}@%`;
     case 'connection_id':
       return (_row, ctx) => BigInt(ctx.session.connectionId);
+    case 'last_insert_id': {
+      const arg = e.args[0];
+      if (arg === undefined) return (_row, ctx) => ctx.lastInsertId?.get() ?? 0n;
+      const value = compile(arg);
+      return (row, ctx) => {
+        const v = toDecimal(arg.info.type, value(row, ctx), ctx.warnings);
+        if (v === null) return null;
+        const n = BigInt.asUintN(64, v.toBigInt());
+        ctx.lastInsertId?.set(n);
+        return n;
+      };
+    }
     case 'now': {
       const fsp = e.info.type.kind === 'datetime' ? e.info.type.fsp : 0;
       const unit = 10n ** BigInt(6 - fsp);

@@ -221,12 +221,14 @@ function primaryCandidate(table: TableDef, parts: readonly PlanExpr[]): Candidat
   const key = primaryColumns(table);
   const m = new KeyConstraints(table, key).match(parts);
   const { prefixes, lower, upper, depth, used } = m;
+  // Columns fixed to one value (IN lists give several prefixes: those are ordered, not fixed).
+  const fixed = prefixes.length === 1 ? depth : 0;
   if (depth === key.length) {
-    return { rank: 0, access: { kind: 'pk-lookup', keys: prefixes }, used, key, depth };
+    return { rank: 0, access: { kind: 'pk-lookup', keys: prefixes }, used, key, depth: fixed };
   }
   if (depth === 0 && !m.ranged) return null;
   const rank = depth > 0 ? 2 : 4;
-  return { rank, access: { kind: 'pk-range', prefixes, lower, upper }, used, key, depth };
+  return { rank, access: { kind: 'pk-range', prefixes, lower, upper }, used, key, depth: fixed };
 }
 
 function indexCandidate(
@@ -242,7 +244,7 @@ function indexCandidate(
   const access: Access = {
     kind: 'index-range', index, prefixes: m.prefixes, lower: m.lower, upper: m.upper,
   };
-  return { rank, access, used: m.used, key, depth: m.depth };
+  return { rank, access, used: m.used, key, depth: m.prefixes.length === 1 ? m.depth : 0 };
 }
 
 /** 'asc'/'desc' when sorting by `keys` is reading `key` (past its fixed columns) in order. */

@@ -31,6 +31,8 @@ export interface KeyPart {
 
 const NULL_MARK = 0x00;
 const VALUE_MARK = 0x01;
+/** The lowest key of a nullable part that is not NULL: ranges start here (NULL never matches). */
+export const NOT_NULL_FLOOR = Buffer.from([VALUE_MARK]);
 
 /** The key parts of an index, in order. */
 export function indexKeyParts(table: TableDef, index: IndexDef): KeyPart[] {

@@ -96,7 +96,16 @@ export function tableColumnInfo(table: TableDef, index: number, names: ColumnNam
   if (type.kind === 'datetime') flags |= COLUMN_FLAG.BINARY;
   if (type.kind === 'string' && collation(type.collation).binary) flags |= COLUMN_FLAG.BINARY;
   if (type.kind === 'string' && type.variant === 'text') flags |= COLUMN_FLAG.BLOB;
-  if (!column.nullable && column.defaultValue === null) flags |= COLUMN_FLAG.NO_DEFAULT_VALUE;
+  const auto = table.autoIncrement === index;
+  if (auto) flags |= COLUMN_FLAG.AUTO_INCREMENT;
+  else if (!column.nullable && column.defaultValue === null) flags |= COLUMN_FLAG.NO_DEFAULT_VALUE;
+  for (const key of table.indexes) {
+    const at = key.parts.findIndex((p) => p.column === index);
+    if (at === -1) continue;
+    flags |= PART_KEY_FLAG;
+    if (key.unique) flags |= COLUMN_FLAG.UNIQUE_KEY;
+    else if (at === 0) flags |= COLUMN_FLAG.MULTIPLE_KEY;
+  }
   return {
     name: names.name,
     orgName: column.name,

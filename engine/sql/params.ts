@@ -30,7 +30,8 @@ export function paramInfo(value: Value | undefined): ExprInfo {
   }
   if (typeof value === 'number') return doubleInfo(false);
   if (typeof value === 'string') return stringInfo(Array.from(value).length, false);
-  if (value instanceof Decimal) return literalExpr({ kind: 'decimal', text: value.toString() }).info;
+  if (value instanceof Decimal)
+    return literalExpr({ kind: 'decimal', text: value.toString() }).info;
   return intInfo(1, false);
 }
 
@@ -78,7 +79,9 @@ export class PlanParams {
   static fromSeam(values: readonly SqlValue[]): PlanParams {
     return new PlanParams(
       values.map(seamToValue),
-      values.map((v) => (Buffer.isBuffer(v) ? binaryInfo(v.length, false) : paramInfo(seamToValue(v)))),
+      values.map((v) =>
+        Buffer.isBuffer(v) ? binaryInfo(v.length, false) : paramInfo(seamToValue(v)),
+      ),
     );
   }
 

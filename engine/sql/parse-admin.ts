@@ -136,9 +136,13 @@ function matchSet(c: Cursor): AdminStatement | undefined {
   const first = c.peek();
   const second = c.peek(1);
   if (isWord(first, 'TRANSACTION')) return undefined;
-  if (isWord(first, 'GLOBAL', 'SESSION', 'LOCAL') && isWord(second, 'TRANSACTION')) return undefined;
+  if (isWord(first, 'GLOBAL', 'SESSION', 'LOCAL') && isWord(second, 'TRANSACTION'))
+    return undefined;
   if (c.word('NAMES')) return matchSetNames(c);
-  if (c.word('CHARSET') || (isWord(first, 'CHARACTER') && isWord(second, 'SET') && c.word('CHARACTER'))) {
+  if (
+    c.word('CHARSET') ||
+    (isWord(first, 'CHARACTER') && isWord(second, 'SET') && c.word('CHARACTER'))
+  ) {
     c.word('SET');
     const charset = c.word('DEFAULT') ? null : c.name(true);
     c.end();
@@ -219,7 +223,8 @@ function setTarget(c: Cursor, scope: 'global' | 'session' | null): SetTarget {
   if (token === undefined) c.error();
   if (token.kind === 'variable') {
     c.at++;
-    if (token.value !== '@') return { kind: 'user-variable', name: token.value.slice(1).toLowerCase() };
+    if (token.value !== '@')
+      return { kind: 'user-variable', name: token.value.slice(1).toLowerCase() };
     const quoted = c.peek();
     if (quoted === undefined || quoted.start !== token.end) c.error();
     return { kind: 'user-variable', name: c.name(true).toLowerCase() };
@@ -227,7 +232,8 @@ function setTarget(c: Cursor, scope: 'global' | 'session' | null): SetTarget {
   if (token.kind === 'system-variable') {
     c.at++;
     const parts = token.value.slice(2).split('.');
-    if (parts.length === 1) return { kind: 'system-variable', scope: null, name: parts[0] as string };
+    if (parts.length === 1)
+      return { kind: 'system-variable', scope: null, name: parts[0] as string };
     const [prefix, name] = parts;
     const explicit = SCOPES[(prefix ?? '').toUpperCase()];
     if (parts.length !== 2 || explicit === undefined || name === undefined || name === '') {
@@ -344,7 +350,8 @@ function matchPrepare(c: Cursor): AdminStatement {
   if (source === undefined) c.error();
   c.at++;
   c.end();
-  if (source.kind === 'string') return { kind: 'prepare-sql', name, source: { kind: 'text', text: source.value } };
+  if (source.kind === 'string')
+    return { kind: 'prepare-sql', name, source: { kind: 'text', text: source.value } };
   if (source.kind === 'variable' && source.value.length > 1) {
     return {
       kind: 'prepare-sql',

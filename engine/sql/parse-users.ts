@@ -40,8 +40,9 @@ class Cursor {
     return this.at >= this.ctx.tokens.length;
   }
 
+  /** ER_PARSE_ERROR at the current token; its 'near …' text never shows a password. */
   error(): never {
-    throw parseErrorAt(this.ctx.sql, this.peek()?.start ?? this.ctx.sql.length);
+    throw parseErrorAt(masked(this.ctx), this.peek()?.start ?? this.ctx.sql.length);
   }
 
   isWord(offset: number, ...words: string[]): boolean {
@@ -69,7 +70,10 @@ class Cursor {
   /** A name: word, `identifier` or 'string'. */
   name(): string {
     const t = this.peek();
-    if (t === undefined || !(t.kind === 'word' || t.kind === 'quoted-ident' || t.kind === 'string')) {
+    if (
+      t === undefined ||
+      !(t.kind === 'word' || t.kind === 'quoted-ident' || t.kind === 'string')
+    ) {
       this.error();
     }
     this.at++;
@@ -100,12 +104,17 @@ function account(c: Cursor): AccountRef {
   const user = c.name();
   let host = '%';
   const t = c.peek();
-  if (t !== undefined && t.kind === 'variable' && t.start === (c.ctx.tokens[c.at - 1] as Token).end) {
+  if (
+    t !== undefined &&
+    t.kind === 'variable' &&
+    t.start === (c.ctx.tokens[c.at - 1] as Token).end
+  ) {
     c.at++;
     if (t.value.length > 1) host = t.value.slice(1);
     else host = c.name();
   }
-  if (Array.from(user).length > USER_NAME_CHARS_MAX) tooLong(user, 'user name', USER_NAME_CHARS_MAX);
+  if (Array.from(user).length > USER_NAME_CHARS_MAX)
+    tooLong(user, 'user name', USER_NAME_CHARS_MAX);
   if (host.length > HOST_NAME_CHARS_MAX) tooLong(host, 'host name', HOST_NAME_CHARS_MAX);
   return { kind: 'named', user, host: host.toLowerCase() };
 }
@@ -146,7 +155,17 @@ function accountOptions(c: Cursor): boolean | null {
       if (!c.word('NONE')) throw notSupported('REQUIRE SSL / X509 for accounts');
     } else if (c.isWord(0, 'DEFAULT') && c.isWord(1, 'ROLE')) {
       throw notSupported('roles');
-    } else if (c.isWord(0, 'PASSWORD', 'FAILED_LOGIN_ATTEMPTS', 'PASSWORD_LOCK_TIME', 'WITH', 'COMMENT', 'ATTRIBUTE')) {
+    } else if (
+      c.isWord(
+        0,
+        'PASSWORD',
+        'FAILED_LOGIN_ATTEMPTS',
+        'PASSWORD_LOCK_TIME',
+        'WITH',
+        'COMMENT',
+        'ATTRIBUTE',
+      )
+    ) {
       throw notSupported('account options');
     } else {
       c.error();
@@ -194,7 +213,8 @@ function privilegeNames(c: Cursor): string[] {
       c.at++;
       continue;
     }
-    if (t.kind === 'word' && (c.isWord(0, 'ON') || (c.isWord(0, 'FROM') && words.length > 0))) break;
+    if (t.kind === 'word' && (c.isWord(0, 'ON') || (c.isWord(0, 'FROM') && words.length > 0)))
+      break;
     if (t.kind !== 'word') c.error();
     words.push(t.value.toUpperCase());
     c.at++;
@@ -253,6 +273,17 @@ function revoke(c: Cursor): AccountStatement {
   if (c.word('IGNORE')) throw notSupported('REVOKE … IGNORE UNKNOWN USER');
   c.end();
   return { kind: 'revoke', privileges, level: lvl, users };
+}
+
+/** The statement text with every string literal's content replaced by '*' (no password shows). */
+function masked(ctx: UserParseContext): string {
+  let text = ctx.sql;
+  for (const t of ctx.tokens) {
+    if (t.kind !== 'string') continue;
+    const inner = Math.max(0, t.end - t.start - 2);
+    text = text.slice(0, t.start + 1) + '*'.repeat(inner) + text.slice(t.end - 1);
+  }
+  return text;
 }
 
 /** An account statement, or undefined when the tokens begin none. */

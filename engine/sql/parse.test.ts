@@ -265,7 +265,7 @@ describe('parse: statements', () => {
       ['INSERT INTO t SELECT * FROM u', 'INSERT ... SELECT'],
       ['INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 2', 'ON DUPLICATE KEY UPDATE'],
       ['REPLACE INTO t VALUES (1)', 'REPLACE'],
-      ['CREATE TABLE t (a INT, KEY k (a))', 'secondary indexes'],
+      ['CREATE TABLE t (a INT, KEY k (a DESC))', 'descending indexes'],
       ['CREATE TABLE t (a INT, FOREIGN KEY (a) REFERENCES u(b))', 'FOREIGN KEY'],
       ['CREATE TABLE t (a FLOAT)', 'column type FLOAT'],
       ['SELECT 1e3', 'floating-point literals'],

@@ -24,6 +24,7 @@ import type {
   ColumnDefinition,
   CreateTable,
   Expr,
+  IndexDefinition,
   Limit,
   Literal,
   OrderItem,
@@ -35,6 +36,13 @@ import type {
 } from './ast.js';
 import { type Lexed, type Token, decodeStringBody, lex, literalReference } from './lexer.js';
 import { matchAdminStatement } from './parse-admin.js';
+import {
+  autoIncrementOption,
+  createIndexStatement,
+  dropIndexStatement,
+  explainedStart,
+  tableIndexDefinition,
+} from './parse-index.js';
 import { textToBytes } from './bytes.js';
 import { lockingClause, matchTxnStatement } from './parse-txn.js';
 
@@ -171,6 +179,8 @@ function statementOf(
   if (admin !== undefined) return admin;
   const matched = matchStatement(sql, significant);
   if (matched !== undefined) return matched;
+  const explained = explainedStart(significant);
+  if (explained !== null) return { kind: 'explain', statement: parse(sql.slice(explained)) };
   const locking = lockingClause(significant);
   const ast = runParser(
     sql,
@@ -866,6 +876,7 @@ class Converter {
       };
     }
     if (keyword === 'table') return this.createTable(node);
+    if (keyword === 'index') return createIndexStatement(node, (t) => this.tableName(t));
     throw notSupported(`CREATE ${keyword.toUpperCase()}`);
   }
 
@@ -882,6 +893,7 @@ class Converter {
         ifExists,
       };
     }
+    if (keyword === 'index') return dropIndexStatement(node, (t) => this.tableName(t));
     throw notSupported(`DROP ${keyword.toUpperCase()}`);
   }
 
@@ -896,12 +908,16 @@ class Converter {
     if (tables.length !== 1) throw unexpected('CREATE TABLE');
     const columns: ColumnDefinition[] = [];
     const primaryKeys: string[][] = [];
+    const indexes: IndexDefinition[] = [];
     for (const d of list(node.create_definitions)) {
       const definition = obj(d, 'table element');
       const resource = text(definition.resource);
+      const constraint = (text(definition.constraint_type) ?? '').toLowerCase();
       if (resource === 'column') columns.push(this.columnDefinition(definition));
-      else if (resource === 'constraint') primaryKeys.push(this.constraint(definition));
-      else throw notSupported('secondary indexes');
+      else if (resource === 'index' || constraint.startsWith('unique')) {
+        indexes.push(tableIndexDefinition(definition));
+      } else if (resource === 'constraint') primaryKeys.push(this.constraint(definition));
+      else throw notSupported(`table element ${resource ?? '?'}`);
     }
     return {
       kind: 'create-table',
@@ -910,6 +926,8 @@ class Converter {
       columns,
       primaryKeys,
       collation: this.tableOptions(list(node.table_options)),
+      ...(indexes.length > 0 ? { indexes } : {}),
+      ...autoIncrementOption(list(node.table_options)),
     };
   }
 
@@ -951,8 +969,6 @@ class Converter {
     for (const [key, value] of Object.entries(definition)) {
       if (!known.has(key) && present(value)) throw notSupported(`column attribute ${key}`);
     }
-    if (present(definition.unique)) throw notSupported('UNIQUE keys');
-    if (present(definition.auto_increment)) throw notSupported('AUTO_INCREMENT');
     if (present(definition.reference_definition)) throw notSupported('FOREIGN KEY');
     if (present(definition.check)) throw notSupported('CHECK constraints');
     if (present(definition.generated)) throw notSupported('generated columns');
@@ -971,6 +987,8 @@ class Converter {
       default: defaultValue,
       primaryKey: present(definition.primary_key),
       collation: collate,
+      ...(present(definition.unique) ? { unique: true } : {}),
+      ...(present(definition.auto_increment) ? { autoIncrement: true } : {}),
     };
   }
 

@@ -64,9 +64,29 @@ describe('normalise', () => {
 });
 
 const LITERALS = [
-  '0', '1', '5', '12', '123', '-3', '99999999999', '18446744073709551615', "'5'", "'12abc'",
-  "'abc'", '1.5', '12.25', '-0.5', 'NULL', "'apple'", "'APPLE'", "'é'", "'2024-01-02'",
-  "'2024-01-02 03:04:05'", "'a%'", "'%e%'", '0.00',
+  '0',
+  '1',
+  '5',
+  '12',
+  '123',
+  '-3',
+  '99999999999',
+  '18446744073709551615',
+  "'5'",
+  "'12abc'",
+  "'abc'",
+  '1.5',
+  '12.25',
+  '-0.5',
+  'NULL',
+  "'apple'",
+  "'APPLE'",
+  "'é'",
+  "'2024-01-02'",
+  "'2024-01-02 03:04:05'",
+  "'a%'",
+  "'%e%'",
+  '0.00',
 ];
 
 const TEMPLATES = [
@@ -118,6 +138,8 @@ async function outcome(session: Session, sql: string): Promise<[Outcome, unknown
   return [result, warnings];
 }
 
+const NAMES = ['apple', 'pear', 'a%b', 'é', '5'];
+
 async function loaded(planCacheEntries: number): Promise<Session> {
   const clock = { now: () => 0, wallNow: () => Date.UTC(2024, 5, 1) };
   const s = openSession(await memoryEngine({ planCacheEntries, clock }));
@@ -131,7 +153,7 @@ async function loaded(planCacheEntries: number): Promise<Session> {
   for (let i = 1; i <= 30; i++) {
     await ok(
       s,
-      `INSERT INTO t VALUES (${i}, ${(i * 7) % 13}, '${['apple', 'pear', 'a%b', 'é', '5'][i % 5]}', ` +
+      `INSERT INTO t VALUES (${i}, ${(i * 7) % 13}, '${NAMES[i % NAMES.length]}', ` +
         `${i}.${i % 4}5, '2024-01-0${(i % 9) + 1} 03:04:05', '${i % 3}')`,
     );
   }

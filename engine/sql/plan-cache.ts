@@ -69,7 +69,20 @@ const MODE_WORDS: Readonly<Record<string, Mode>> = {
 };
 
 const VALUE_AFTER_OPS = new Set([
-  '=', '<>', '!=', '<', '<=', '>', '>=', '(', ',', '+', '-', '*', '/', '%',
+  '=',
+  '<>',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '(',
+  ',',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
 ]);
 const VALUE_AFTER_WORDS = new Set(['AND', 'OR', 'NOT', 'XOR', 'BETWEEN', 'LIKE', 'IN']);
 
@@ -125,7 +138,8 @@ export function normalise(sql: string): Normalised | undefined {
         break;
       case 'number':
       case 'string': {
-        const literal = mode === 'list' || mode === 'other' ? undefined : liftable(sql, token, prev);
+        const literal =
+          mode === 'list' || mode === 'other' ? undefined : liftable(sql, token, prev);
         if (literal !== undefined) {
           key += `${sql.slice(copied, token.start)}?`;
           copied = token.end;

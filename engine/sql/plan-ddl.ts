@@ -17,7 +17,7 @@
  * hidden row id (InnoDB's DB_ROW_ID).
  */
 import type { TableSpec } from '../catalog/catalog.js';
-import type { ColumnDef, ColumnType } from '../catalog/definitions.js';
+import type { ColumnDef, ColumnType, IndexSpec } from '../catalog/definitions.js';
 import {
   CHAR_CHARS_MAX,
   DATETIME_FSP_MAX,
@@ -34,6 +34,7 @@ import { unreachable } from '../unreachable.js';
 import type { ColumnDefinition, CreateTable, TypeSpec } from './ast.js';
 import { Binder } from './bind.js';
 import { type CollationName, DEFAULT_COLLATION, findCollation } from './collation.js';
+import { planTableIndexes } from './plan-index.js';
 import { storeValue } from './store.js';
 import type { IntBytes, Warnings } from './values.js';
 
@@ -216,5 +217,43 @@ export function planCreateTable(statement: CreateTable, database: string): Table
     0,
   );
   if (keyBytes > KEY_BYTES_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_BYTES_MAX]);
-  return { database, name: statement.table.name, columns, primaryKey };
+  const uniqueColumns = statement.columns.filter((c) => c.unique === true).map((c) => c.name);
+  const indexes = planTableIndexes(statement.indexes ?? [], uniqueColumns, columns);
+  const autoIncrement = autoIncrementColumn(statement, columns, primaryKey, indexes);
+  return {
+    database,
+    name: statement.table.name,
+    columns,
+    primaryKey,
+    indexes,
+    autoIncrement,
+    ...(statement.autoIncrementStart === undefined
+      ? {}
+      : { autoIncrementStart: statement.autoIncrementStart }),
+  };
+}
+
+/**
+ * The AUTO_INCREMENT column, checked as MySQL does: one at most, an integer column
+ * (ER_WRONG_FIELD_SPEC, 1063) without a DEFAULT (1067) that leads a key (ER_WRONG_AUTO_KEY,
+ * 1075).
+ */
+function autoIncrementColumn(
+  statement: CreateTable,
+  columns: readonly ColumnDef[],
+  primaryKey: readonly number[],
+  indexes: readonly IndexSpec[],
+): number | null {
+  const marked = statement.columns.flatMap((c, i) => (c.autoIncrement === true ? [i] : []));
+  if (marked.length === 0) return null;
+  if (marked.length > 1) throw new SqlError('ER_WRONG_AUTO_KEY');
+  const column = marked[0] as number;
+  const def = columns[column] as ColumnDef;
+  if (def.type.kind !== 'int') throw new SqlError('ER_WRONG_FIELD_SPEC', [def.name]);
+  if (statement.columns[column]?.default !== null) {
+    throw new SqlError('ER_INVALID_DEFAULT', [def.name]);
+  }
+  const leads = primaryKey[0] === column || indexes.some((i) => i.parts[0]?.column === column);
+  if (!leads) throw new SqlError('ER_WRONG_AUTO_KEY');
+  return column;
 }

@@ -12,7 +12,7 @@
  * `residual` is the part of WHERE the access does not guarantee; it is applied to every row.
  */
 import type { ColumnInfo } from '../api.js';
-import type { TableDef } from '../catalog/definitions.js';
+import type { IndexDef, IndexSpec, TableDef } from '../catalog/definitions.js';
 import type { TableSpec } from '../catalog/catalog.js';
 import { unreachable } from '../unreachable.js';
 import type { Collation } from './collation.js';
@@ -42,7 +42,14 @@ export type ArithOp = '+' | '-' | '*' | '/' | 'div' | 'mod';
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
 export type FunctionName =
-  'version' | 'database' | 'user' | 'current_user' | 'connection_id' | 'now';
+  | 'version'
+  | 'database'
+  | 'user'
+  | 'current_user'
+  | 'connection_id'
+  | 'now'
+  /** LAST_INSERT_ID([expr]) (issue 5). */
+  | 'last_insert_id';
 
 export type PlanExpr =
   | { readonly kind: 'const'; readonly info: ExprInfo; readonly value: Value }
@@ -151,7 +158,17 @@ export type Access =
       /** Bounds on key column prefixes[0].length; empty lists: unbounded. */
       readonly lower: readonly KeyBound[];
       readonly upper: readonly KeyBound[];
-    };
+    }
+  /** A secondary index's entries: prefixes of its columns, then a range (issue 5). */
+  | {
+      readonly kind: 'index-range';
+      readonly index: IndexDef;
+      readonly prefixes: readonly (readonly PlanExpr[])[];
+      readonly lower: readonly KeyBound[];
+      readonly upper: readonly KeyBound[];
+    }
+  /** A whole secondary index in order (ORDER BY … LIMIT without a usable WHERE). */
+  | { readonly kind: 'index-scan'; readonly index: IndexDef };
 
 export interface SortKey {
   readonly expr: PlanExpr;
@@ -165,6 +182,8 @@ export interface TableSource {
   /** Read the access path backwards (ORDER BY key DESC). */
   readonly reverse: boolean;
   readonly residual: PlanExpr | null;
+  /** Keys the WHERE clause could use (EXPLAIN's possible_keys). */
+  readonly possibleKeys?: readonly string[];
 }
 
 export interface LimitPlan {
@@ -218,7 +237,11 @@ export type Plan =
   | { readonly kind: 'show-databases'; readonly like: string | null }
   | { readonly kind: 'show-tables'; readonly database: string; readonly like: string | null }
   | { readonly kind: 'show-warnings' }
-  | { readonly kind: 'use'; readonly database: string };
+  | { readonly kind: 'use'; readonly database: string }
+  // Issue 5: indexes and EXPLAIN
+  | { readonly kind: 'create-index'; readonly table: TableDef; readonly spec: IndexSpec }
+  | { readonly kind: 'drop-index'; readonly table: TableDef; readonly index: IndexDef }
+  | { readonly kind: 'explain'; readonly plan: Plan };
 
 export type PlanKind = Plan['kind'];
 
@@ -302,6 +325,24 @@ export function printAccess(table: TableDef, access: Access): string {
       ];
       return `pk-range ${prefix}${bounds.join(' and ')}`.trimEnd();
     }
+    case 'index-range': {
+      const names = access.index.parts.map((p) => table.columns[p.column]?.name ?? '?');
+      const depth = access.prefixes[0]?.length ?? 0;
+      const prefix =
+        depth === 0
+          ? ''
+          : `(${names.slice(0, depth).join(', ')}) in ${access.prefixes
+              .map((p) => `(${p.map(printExpr).join(', ')})`)
+              .join(', ')} `;
+      const column = names[depth] ?? '?';
+      const bounds = [
+        ...printBounds(column, access.lower, true),
+        ...printBounds(column, access.upper, false),
+      ];
+      return `index-range ${access.index.name} ${prefix}${bounds.join(' and ')}`.trimEnd();
+    }
+    case 'index-scan':
+      return `index-scan ${access.index.name}`;
     default:
       return unreachable(access);
   }
@@ -347,6 +388,12 @@ export function printPlan(plan: Plan): string {
     case 'show-tables':
     case 'show-warnings':
       return plan.kind;
+    case 'create-index':
+      return `create-index ${plan.spec.name} on ${plan.table.database}.${plan.table.name}`;
+    case 'drop-index':
+      return `drop-index ${plan.index.name} on ${plan.table.database}.${plan.table.name}`;
+    case 'explain':
+      return `explain ${printPlan(plan.plan)}`;
     default:
       return unreachable(plan);
   }

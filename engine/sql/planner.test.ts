@@ -20,7 +20,7 @@ const log = pino({ level: 'silent' });
 async function setup(): Promise<{ session: Session; plan: (sql: string) => Promise<string> }> {
   const trees = new MemoryTrees();
   const engine = await createEngine({ storage: {} as StorageClient, log, trees });
-  const session = engine.openSession({ connectionId: 1, user: 'u', host: 'h' });
+  const session = engine.openSession({ connectionId: 1, user: 'root', host: 'localhost' });
   for (const sql of [
     'CREATE DATABASE d',
     'USE d',

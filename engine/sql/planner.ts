@@ -1,32 +1,19 @@
 /**
  * The planner: Statement (ast.ts) → Plan (plan.ts), under the engine latch, against the catalog.
  * It resolves names (1046, 1146, 1054, …), types every expression (bind.ts), fills omitted
- * INSERT columns with their DEFAULT, and chooses each table's access path:
- *
- *   The WHERE clause is split into AND-ed conjuncts. A conjunct `keycol op constant` (=, <, <=,
- *   >, >=, BETWEEN, IN; the constant free of columns) whose comparison mode matches the key
- *   column's own order constrains that column. Walking the primary key's columns in order,
- *   equalities and IN lists build key prefixes, and the first column with a range bounds a range
- *   scan; if every key column is fixed the access is a point lookup. Constraints the access
- *   path applies exactly (key-bounds.ts) leave the residual filter; all others stay in it.
- *
- * ORDER BY on the key's leading columns in one direction reads the access path forwards or
- * backwards instead of sorting.
+ * INSERT columns with their DEFAULT, and chooses each table's access path (index-access.ts:
+ * the primary key or a secondary index, with the residual filter and whether ORDER BY needs a
+ * sort).
  */
 import type { Catalog, TableSpec } from '../catalog/catalog.js';
 import type { ColumnDef, TableDef } from '../catalog/definitions.js';
-import { PLAN_POINT_KEYS_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
 import { unreachable } from '../unreachable.js';
 import type { Expr, Limit, OrderItem, SelectItem, Statement, TableName, TableRef } from './ast.js';
-import { Binder, type BindVariables, type Clause, intInfo } from './bind.js';
+import { Binder, type BindVariables, type Clause } from './bind.js';
 import type { PlanParams } from './params.js';
-import { collation } from './collation.js';
 import { expressionInfo, tableColumnInfo } from './metadata.js';
 import type {
-  Access,
-  CompareMode,
-  KeyBound,
   LimitPlan,
   OutputColumn,
   Plan,
@@ -35,6 +22,8 @@ import type {
   TableSource,
 } from './plan.js';
 import { planCreateTable } from './plan-ddl.js';
+import { chooseSource } from './index-access.js';
+import { planAddedIndex } from './plan-index.js';
 
 export interface PlanContext {
   readonly catalog: Catalog;
@@ -109,6 +98,10 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'release-savepoint':
     case 'set-transaction':
       throw new Error(`planStatement: ${statement.kind} runs in the session, without a plan`);
+    case 'create-index':
+    case 'drop-index':
+    case 'explain':
+      return planIndexStatement(statement, ctx);
     default:
       return unreachable(statement);
   }
@@ -180,7 +173,7 @@ function insertColumns(table: TableDef, names: readonly string[] | null): number
     return index;
   });
   for (const [i, column] of table.columns.entries()) {
-    if (!seen.has(i) && column.defaultValue === null) {
+    if (!seen.has(i) && column.defaultValue === null && i !== table.autoIncrement) {
       throw new SqlError('ER_NO_DEFAULT_FOR_FIELD', [column.name]);
     }
   }
@@ -231,7 +224,7 @@ function planSelect(statement: Statement & { kind: 'select' }, ctx: PlanContext)
       limit,
     };
   }
-  const { source, order } = sourceFor(table, where, sortKeys);
+  const { source, order } = sourceFor(table, where, sortKeys, limit !== null);
   return { kind: 'select', source, filter: null, outputs, order, limit };
 }
 
@@ -363,45 +356,9 @@ function sourceFor(
   table: TableDef,
   where: PlanExpr | null,
   sortKeys: readonly SortKey[],
+  limited = false,
 ): { source: TableSource; order: readonly SortKey[] | null } {
-  const { access, residual } = chooseAccess(table, where);
-  const byKey = orderFollowsKey(table, sortKeys);
-  const source: TableSource = { table, access, reverse: byKey === 'desc', residual };
-  if (sortKeys.length === 0 || byKey !== null) return { source, order: null };
-  return { source, order: sortKeys };
-}
-
-/** 'asc'/'desc' when sorting by `keys` is reading the primary key forwards/backwards. */
-function orderFollowsKey(table: TableDef, keys: readonly SortKey[]): 'asc' | 'desc' | null {
-  if (keys.length === 0 || keys.length > table.primaryKey.length) return null;
-  const descending = keys[0]?.descending === true;
-  for (const [i, key] of keys.entries()) {
-    if (
-      key.expr.kind !== 'column' ||
-      key.expr.index !== table.primaryKey[i] ||
-      key.descending !== descending
-    ) {
-      return null;
-    }
-  }
-  return descending ? 'desc' : 'asc';
-}
-
-function conjuncts(e: PlanExpr | null): PlanExpr[] {
-  if (e === null) return [];
-  if (e.kind === 'logic' && e.op === 'and') return [...conjuncts(e.left), ...conjuncts(e.right)];
-  return [e];
-}
-
-function andAll(parts: readonly PlanExpr[]): PlanExpr | null {
-  if (parts.length === 0) return null;
-  return parts.reduce((left, right) => ({
-    kind: 'logic',
-    info: intInfo(1, left.info.nullable || right.info.nullable),
-    op: 'and',
-    left,
-    right,
-  }));
+  return chooseSource(table, where, sortKeys, limited);
 }
 
 /** No column references: a constant within the statement. */
@@ -440,151 +397,39 @@ export function isConstant(e: PlanExpr): boolean {
   }
 }
 
-interface Constraint {
-  /** Position in the primary key. */
-  readonly keyPart: number;
-  readonly kind: 'eq' | 'range';
-  readonly values: readonly PlanExpr[];
-  readonly lower: readonly KeyBound[];
-  readonly upper: readonly KeyBound[];
-  /** The access path applies it exactly, so it leaves the residual. */
-  readonly exact: boolean;
-  readonly conjunct: PlanExpr;
-}
+// ---------------------------------------------------------------------------------------------
+// Issue 5: CREATE INDEX, DROP INDEX, EXPLAIN
 
-/** Whether comparing key column `column` with `constant` in `mode` follows the key's order. */
-function sargable(
-  table: TableDef,
-  keyPart: number,
-  mode: CompareMode,
-  constant: PlanExpr,
-): { ok: boolean; exact: boolean } {
-  const column = table.columns[table.primaryKey[keyPart] as number] as ColumnDef;
-  const ct = constant.info.type;
-  switch (column.type.kind) {
-    case 'int':
-    case 'decimal':
-      // A quoted number (id = '5') compares as a double; its key bound narrows the scan and the
-      // comparison itself stays in the residual.
-      if (mode.kind === 'double' && ct.kind === 'string') return { ok: true, exact: false };
-      return { ok: mode.kind === 'int' || mode.kind === 'decimal', exact: true };
-    case 'string':
+function planIndexStatement(
+  statement: Statement & { kind: 'create-index' | 'drop-index' | 'explain' },
+  ctx: PlanContext,
+): Plan {
+  switch (statement.kind) {
+    case 'create-index': {
+      const table = resolveTable(statement.table, ctx);
       return {
-        ok: mode.kind === 'string' && mode.collation.name === collation(column.type.collation).name,
-        exact: true,
+        kind: 'create-index',
+        table,
+        spec: planAddedIndex(statement.index, table.columns, table.indexes),
       };
-    case 'datetime':
-      return { ok: mode.kind === 'datetime', exact: ct.kind === 'datetime' };
+    }
+    case 'drop-index': {
+      const table = resolveTable(statement.table, ctx);
+      const folded = statement.name.toLowerCase();
+      if (folded === 'primary') throw new SqlError('ER_NOT_SUPPORTED_YET', ['DROP PRIMARY KEY']);
+      const index = table.indexes.find((i) => i.name.toLowerCase() === folded);
+      if (index === undefined) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', [statement.name]);
+      return { kind: 'drop-index', table, index };
+    }
+    case 'explain': {
+      const inner = statement.statement;
+      if (inner.kind !== 'select' && inner.kind !== 'insert' && inner.kind !== 'update' &&
+          inner.kind !== 'delete') {
+        throw new SqlError('ER_NOT_SUPPORTED_YET', [`EXPLAIN of ${inner.kind}`]);
+      }
+      return { kind: 'explain', plan: planStatement(inner, ctx) };
+    }
     default:
-      return unreachable(column.type);
+      return unreachable(statement);
   }
-}
-
-function keyPartOf(table: TableDef, e: PlanExpr): number {
-  return e.kind === 'column' ? table.primaryKey.indexOf(e.index) : -1;
-}
-
-const FLIP: Readonly<Record<string, string>> = {
-  '<': '>',
-  '<=': '>=',
-  '>': '<',
-  '>=': '<=',
-  '=': '=',
-};
-
-function constraintOf(table: TableDef, c: PlanExpr): Constraint | undefined {
-  if (c.kind === 'compare' && c.op !== '<>') {
-    let [col, constant, op] = [c.left, c.right, c.op as string];
-    if (keyPartOf(table, col) === -1) [col, constant, op] = [c.right, c.left, FLIP[c.op] as string];
-    const keyPart = keyPartOf(table, col);
-    if (keyPart === -1 || !isConstant(constant)) return undefined;
-    const s = sargable(table, keyPart, c.mode, constant);
-    if (!s.ok) return undefined;
-    if (op === '=')
-      return {
-        keyPart,
-        kind: 'eq',
-        values: [constant],
-        lower: [],
-        upper: [],
-        exact: s.exact,
-        conjunct: c,
-      };
-    const bound = { expr: constant, inclusive: op.endsWith('=') };
-    const lower = op.startsWith('>') ? [bound] : [];
-    const upper = op.startsWith('<') ? [bound] : [];
-    return { keyPart, kind: 'range', values: [], lower, upper, exact: s.exact, conjunct: c };
-  }
-  if (c.kind === 'between' && !c.negated) {
-    const keyPart = keyPartOf(table, c.operand);
-    if (keyPart === -1 || !isConstant(c.low) || !isConstant(c.high)) return undefined;
-    const a = sargable(table, keyPart, c.mode, c.low);
-    const b = sargable(table, keyPart, c.mode, c.high);
-    if (!a.ok || !b.ok) return undefined;
-    const lower = [{ expr: c.low, inclusive: true }];
-    const upper = [{ expr: c.high, inclusive: true }];
-    return {
-      keyPart,
-      kind: 'range',
-      values: [],
-      lower,
-      upper,
-      exact: a.exact && b.exact,
-      conjunct: c,
-    };
-  }
-  if (c.kind === 'in' && !c.negated) {
-    const keyPart = keyPartOf(table, c.operand);
-    if (keyPart === -1 || !c.list.every(isConstant)) return undefined;
-    const checks = c.list.map((item) => sargable(table, keyPart, c.mode, item));
-    if (!checks.every((s) => s.ok)) return undefined;
-    return {
-      keyPart,
-      kind: 'eq',
-      values: c.list,
-      lower: [],
-      upper: [],
-      exact: checks.every((s) => s.exact),
-      conjunct: c,
-    };
-  }
-  return undefined;
-}
-
-export function chooseAccess(
-  table: TableDef,
-  where: PlanExpr | null,
-): { access: Access; residual: PlanExpr | null } {
-  const parts = conjuncts(where);
-  const constraints = parts
-    .map((p) => constraintOf(table, p))
-    .filter((c): c is Constraint => c !== undefined);
-  const used = new Set<PlanExpr>();
-  let prefixes: PlanExpr[][] = [[]];
-  let lower: KeyBound[] = [];
-  let upper: KeyBound[] = [];
-  let ranged = false;
-  for (let keyPart = 0; keyPart < table.primaryKey.length; keyPart++) {
-    const mine = constraints.filter((c) => c.keyPart === keyPart);
-    const eq = mine.find((c) => c.kind === 'eq');
-    if (eq !== undefined && prefixes.length * eq.values.length <= PLAN_POINT_KEYS_MAX) {
-      prefixes = prefixes.flatMap((p) => eq.values.map((v) => [...p, v]));
-      if (eq.exact) used.add(eq.conjunct);
-      continue;
-    }
-    const ranges = mine.filter((c) => c.kind === 'range');
-    if (ranges.length > 0) {
-      ranged = true;
-      lower = ranges.flatMap((c) => c.lower);
-      upper = ranges.flatMap((c) => c.upper);
-      for (const c of ranges) if (c.exact) used.add(c.conjunct);
-    }
-    break;
-  }
-  const residual = andAll(parts.filter((p) => !used.has(p)));
-  const depth = prefixes[0]?.length ?? 0;
-  if (depth === 0 && !ranged) return { access: { kind: 'full-scan' }, residual: where };
-  if (depth === table.primaryKey.length)
-    return { access: { kind: 'pk-lookup', keys: prefixes }, residual };
-  return { access: { kind: 'pk-range', prefixes, lower, upper }, residual };
 }

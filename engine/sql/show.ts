@@ -24,13 +24,17 @@ function matches(name: string, like: string | null): boolean {
   return like === null || likeMatch(name, like, '\\', collation('utf8mb4_0900_bin'));
 }
 
-export function showDatabases(catalog: Catalog, like: string | null): ShowResult {
+export function showDatabases(
+  catalog: Catalog,
+  like: string | null,
+  visible: (database: string) => boolean = () => true,
+): ShowResult {
   const name = like === null ? 'Database' : `Database (${like})`;
   return {
     columns: [showColumnInfo(name, 'SCHEMA_NAME', 'SCHEMATA', 64)],
     rows: catalog
       .databaseNames()
-      .filter((n) => matches(n, like))
+      .filter((n) => matches(n, like) && visible(n))
       .map((n) => [n]),
   };
 }

@@ -24,8 +24,8 @@ describe('splitStatements', () => {
   });
 
   it('ignores ; inside strings, identifiers and comments', () => {
-    expect(split("SELECT 'a;b', \"c;d\", `e;f`; SELECT 2")).toEqual([
-      "SELECT 'a;b', \"c;d\", `e;f`",
+    expect(split('SELECT \'a;b\', "c;d", `e;f`; SELECT 2')).toEqual([
+      'SELECT \'a;b\', "c;d", `e;f`',
       'SELECT 2',
     ]);
     expect(split("SELECT 'it''s;', 'x\\';y'; SELECT 3")).toEqual([
@@ -48,10 +48,7 @@ describe('splitStatements', () => {
   it('leaves raw bytes alone and runs unterminated quotes to the end', () => {
     const raw = Buffer.from([0x53, 0x27, 0xff, 0x3b, 0x80, 0x27, 0x3b, 0x54]);
     const parts = splitStatements(raw);
-    expect(parts.map((p) => [...p])).toEqual([
-      [0x53, 0x27, 0xff, 0x3b, 0x80, 0x27],
-      [0x54],
-    ]);
+    expect(parts.map((p) => [...p])).toEqual([[0x53, 0x27, 0xff, 0x3b, 0x80, 0x27], [0x54]]);
     expect(split("SELECT 'open; SELECT 2")).toEqual(["SELECT 'open; SELECT 2"]);
   });
 });

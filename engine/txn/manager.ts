@@ -22,6 +22,7 @@ import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { Mtr, Trees } from '../btree/api.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { TableDef } from '../catalog/definitions.js';
 import { LOCK_WAIT_TIMEOUT_DEFAULT_S, WRITE_SET_BYTES_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
 import type { Latch } from '../latch.js';
@@ -78,15 +79,18 @@ export class TransactionManager {
       try {
         this.checkTables(txn);
         const mtr = await this.trees.begin();
+        let counters: { table: TableDef; value: bigint }[];
         try {
           for (const { root, entries } of txn.writes.toApply()) {
             for (const entry of entries) await this.apply(mtr, root, entry);
           }
+          counters = await this.persistCounters(mtr, txn);
         } catch (e) {
           this.trees.rollback(mtr); // M1
           throw e;
         }
         durable = this.trees.commit(mtr);
+        for (const { table, value } of counters) this.catalog.autoIncrement.confirm(table, value);
       } finally {
         release();
       }
@@ -103,6 +107,22 @@ export class TransactionManager {
   private finish(txn: Transaction): void {
     txn.end();
     this.locks.releaseAll(txn); // M2
+  }
+
+  /** The AUTO_INCREMENT counters of the tables the transaction changed, if they moved. */
+  private async persistCounters(
+    mtr: Mtr,
+    txn: Transaction,
+  ): Promise<{ table: TableDef; value: bigint }[]> {
+    const persisted: { table: TableDef; value: bigint }[] = [];
+    const seen = new Set<TableDef>();
+    for (const table of txn.tables.values()) {
+      if (table.autoIncrement === null || seen.has(table)) continue;
+      seen.add(table);
+      const value = await this.catalog.autoIncrement.persist(this.trees, mtr, table);
+      if (value !== null) persisted.push({ table, value });
+    }
+    return persisted;
   }
 
   private checkTables(txn: Transaction): void {

@@ -1,55 +1,39 @@
 /**
  * Rows as one transaction sees and changes them: the SQL layer's only way to table data.
  *
- * Reads merge the transaction's write set over a snapshot of the trees (a transaction reads its
- * own writes):
+ * Reads (a transaction reads its own writes, view.ts):
  *   consistent read   (plain SELECT)                  the transaction's read view, at VDL (X2);
- *   current read      (UPDATE, DELETE, FOR UPDATE …)  the latest committed state (Trees.latest),
- *                                                     under row locks (locks.ts).
- * Writes go to the write set only (X3); commit applies them (manager.ts).
- *
- * Locking reads, as InnoDB takes them:
- *   a whole-key lookup       a record lock on the key; when no row is there, under REPEATABLE
- *                            READ a gap on the key itself (so nobody inserts it), none under
- *                            READ COMMITTED;
- *   a range scan             a record lock on every row reached, and under REPEATABLE READ one
- *                            gap widened row by row over the whole range scanned (next-key
- *                            locking: no phantom can appear in it);
- *   READ COMMITTED           releases the lock of a row the WHERE clause does not keep.
- * A lock that had to be waited for means other transactions committed meanwhile: the scan reads
- * again from where it was, at the new latest state (so it never misses a committed row), and so
- * it does whenever a commit happened since the rows it holds were read.
+ *   current read      (UPDATE, DELETE, FOR UPDATE …)  the latest committed state, under row
+ *                                                     locks (locking-reads.ts).
+ * Writes go to the write set only (X3), the table's row and every secondary index entry it
+ * puts (sql/index-keys.ts); commit applies them in one mini-transaction (manager.ts).
  *
  * Invariants:
- *   (R1) a key the write set holds is read from the write set, never from the snapshot.
- *   (R2) a range read yields keys in strictly increasing order (decreasing when reverse), each
- *        once, from the merge of the snapshot's and the write set's keys in the range.
  *   (R3) every snapshot a read takes for itself is released when the read ends or is abandoned.
- *   (R4) a current read yields a row only while holding its record lock, read at a state no
- *        older than the lock's grant.
  *   (R5) INSERT takes the key's insert intention and X record lock before it checks for a
- *        duplicate, so two inserts of one key are ordered by the lock (race-free unique checks).
+ *        duplicate, so two inserts of one key are ordered by the lock (race-free unique checks);
+ *        so does every UNIQUE index for the new value (its lock names the unique value).
+ *   (R7) after a statement's writes, the write set holds, for every row it changed, the row and
+ *        exactly the index entries of the row's new version, and deletions of the entries of its
+ *        old one: the indexes stay consistent with the table at commit.
  */
 import type { PageId } from '../../storage/index.js';
-import type { Entry, KeyRange, Snapshot, Trees } from '../btree/api.js';
-import type { ColumnDef, TableDef } from '../catalog/definitions.js';
+import type { Trees } from '../btree/api.js';
+import type { ColumnDef, IndexDef, TableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
-import { decodeRow, encodeRow } from '../row.js';
+import { encodeRow } from '../row.js';
+import { type IndexEntry, indexEntry, indexKeyParts, prefixed } from '../sql/index-keys.js';
 import type { Value } from '../sql/values.js';
 import { toText } from '../sql/values.js';
-import type {
-  GapBound,
-  Gap,
-  LockManager,
-  LockOutcome,
-  LockStrength,
-  WaitPolicy,
-} from './locks.js';
+import { LockingReads } from './locking-reads.js';
+import type { LockManager, LockOutcome, WaitPolicy } from './locks.js';
 import type { Interruptible } from './session-txn.js';
 import type { Transaction } from './transaction.js';
-import { type WriteEntry, keyId } from './write-set.js';
+import { TxnView } from './view.js';
+import { keyId } from './write-set.js';
 
 export interface SourceRow {
+  /** The row's primary key (or hidden row id), encoded. */
   readonly key: Buffer;
   readonly row: Value[];
 }
@@ -74,10 +58,14 @@ export interface HalfOpenRange {
 
 export interface ReadRequest {
   readonly table: TableDef;
+  /** The secondary index the read goes through (its entries' ranges), or null: the table. */
+  readonly index: IndexDef | null;
   /** Whole primary keys to look up; null when the read is by ranges. */
   readonly points: readonly Buffer[] | null;
   /** Ranges in key order (ignored when `points` is given). */
   readonly ranges: readonly HalfOpenRange[];
+  /** Each range is one whole value of a UNIQUE index (at most one row). */
+  readonly uniqueLookup?: boolean;
   readonly reverse: boolean;
   /** 'none' reads the transaction's snapshot; the others read current data under locks. */
   readonly lock: LockMode;
@@ -87,26 +75,39 @@ export interface ReadRequest {
   readonly keep?: (row: Value[]) => boolean;
 }
 
-export function duplicateEntry(table: TableDef, row: readonly Value[], keyName: string): SqlError {
-  const text = table.primaryKey
-    .map((i) => toText((table.columns[i] as ColumnDef).type, row[i] as Value))
+/** ER_DUP_ENTRY for the primary key ('PRIMARY') or a UNIQUE index, worded as MySQL 8 does. */
+export function duplicateEntry(
+  table: TableDef,
+  row: readonly Value[],
+  index: IndexDef | null,
+): SqlError {
+  const parts = index === null ? table.primaryKey.map((column) => ({ column })) : index.parts;
+  const keyParts = index === null ? null : indexKeyParts(table, index);
+  const text = parts
+    .map((p, i) => {
+      const column = table.columns[p.column] as ColumnDef;
+      const value = row[p.column] as Value;
+      const part = keyParts?.[i];
+      const shown = part === undefined ? value : prefixed(part, value);
+      return value === null ? 'NULL' : toText(column.type, shown);
+    })
     .join('-');
-  return new SqlError('ER_DUP_ENTRY', [text, `${table.name}.${keyName}`]);
-}
-
-/** Where a range scan stands: the next key to read is after (or at, when inclusive) `key`. */
-interface Position {
-  readonly key: Buffer;
-  readonly inclusive: boolean;
+  return new SqlError('ER_DUP_ENTRY', [text, `${table.name}.${index?.name ?? 'PRIMARY'}`]);
 }
 
 export class TxnRows {
+  private readonly view: TxnView;
+  private readonly locking: LockingReads;
+
   constructor(
-    private readonly trees: Trees,
+    trees: Trees,
     readonly txn: Transaction,
     private readonly locks: LockManager,
     private readonly interrupt?: Interruptible,
-  ) {}
+  ) {
+    this.view = new TxnView(trees, txn);
+    this.locking = new LockingReads(this.view, locks, (o) => this.waitFor(o));
+  }
 
   /** Waits for a lock; KILL QUERY withdraws the request and fails the statement (1317). */
   private async waitFor(outcome: LockOutcome | Promise<LockOutcome>): Promise<LockOutcome> {
@@ -122,292 +123,116 @@ export class TxnRows {
     }
   }
 
-  /** The rows the request reaches, in key order (or reverse): R1–R4. */
+  /** The rows the request reaches, in key (or index) order, or reverse. */
   read(request: ReadRequest): AsyncGenerator<SourceRow> {
-    return request.lock === 'none' ? this.consistentRead(request) : this.lockingRead(request);
+    return request.lock === 'none' ? this.view.consistent(request) : this.locking.read(request);
   }
 
-  private async *consistentRead(request: ReadRequest): AsyncGenerator<SourceRow> {
-    const at = this.txn.readView();
-    const { table, keep } = request;
-    const root = table.root;
-    if (request.points !== null) {
-      const keys = request.reverse ? [...request.points].reverse() : request.points;
-      for (const key of keys) {
-        const mine = this.txn.writes.get(root, key);
-        const value = mine !== undefined ? mine.value : await this.trees.get(root, key, at);
-        if (value === null || value === undefined) continue;
-        const row = decodeRow(table.types, value);
-        if (keep === undefined || keep(row)) yield { key, row };
-      }
-      return;
-    }
-    const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
-    for (const r of ranges) {
-      for await (const entry of this.merged(root, keyRange(r, request.reverse, null), at)) {
-        const row = decodeRow(table.types, entry.value);
-        if (keep === undefined || keep(row)) yield { key: entry.key, row };
-      }
-    }
+  // -- writes ---------------------------------------------------------------------------------------
+
+  /** The insert intention and X lock on a new key of `root` (R5). */
+  private async claim(root: PageId, key: Buffer, lockId: string): Promise<void> {
+    await this.waitFor(this.locks.insertIntention(this.txn, root, keyId(key), 'wait'));
+    await this.waitFor(this.locks.lockRecord(this.txn, root, lockId, 'X', 'wait'));
   }
 
-  /** R2: the snapshot's entries in `range` with the write set's laid over them. */
-  private async *merged(root: PageId, range: KeyRange, at: Snapshot): AsyncGenerator<Entry> {
-    const mine = this.txn.writes.range(root, range);
-    const sign = range.reverse === true ? -1 : 1;
-    let m = 0;
-    const own = function* (until: Buffer | null): Generator<Entry> {
-      for (; m < mine.length; m++) {
-        const w = mine[m] as WriteEntry;
-        if (until !== null && Buffer.compare(w.key, until) * sign >= 0) return;
-        if (w.value !== null) yield { key: w.key, value: w.value };
-      }
-    };
-    for await (const batch of this.trees.scan(root, range, at)) {
-      for (const entry of batch) {
-        yield* own(entry.key);
-        const w = mine[m];
-        if (w !== undefined && w.key.equals(entry.key)) {
-          m++;
-          if (w.value !== null) yield { key: w.key, value: w.value };
-          continue;
-        }
-        yield entry;
-      }
-    }
-    yield* own(null);
-  }
-
-  // -- current reads under locks ------------------------------------------------------------------
-
-  private strength(request: ReadRequest): LockStrength {
-    return request.lock === 'update' ? 'X' : 'S';
-  }
-
-  /** The current value of a key: the write set's, or the latest committed one. */
-  private async current(root: PageId, key: Buffer): Promise<Buffer | null> {
-    const mine = this.txn.writes.get(root, key);
-    if (mine !== undefined) return mine.value;
-    const at = this.trees.latest();
-    try {
-      return (await this.trees.get(root, key, at)) ?? null;
-    } finally {
-      at.release();
-    }
-  }
-
-  private async *lockingRead(request: ReadRequest): AsyncGenerator<SourceRow> {
-    if (request.points !== null) {
-      const keys = request.reverse ? [...request.points].reverse() : request.points;
-      for (const key of keys) {
-        const row = await this.lockPoint(request, key);
-        if (row !== null) yield { key, row };
-      }
-      return;
-    }
-    const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
-    for (const r of ranges) yield* this.lockRange(request, r);
-  }
-
-  /** The nearest key beyond `from` in one direction (write set included), at `at`. */
-  private async neighbour(
-    root: PageId,
-    from: Buffer | undefined,
-    inclusive: boolean,
-    forward: boolean,
-    at: Snapshot,
-  ): Promise<Buffer | null> {
-    const bound = from === undefined ? {} : forward
-      ? { lower: { key: from, inclusive } }
-      : { upper: { key: from, inclusive } };
-    for await (const entry of this.merged(root, { ...bound, reverse: !forward }, at)) {
-      return entry.key;
-    }
-    return null;
-  }
-
-  /** A whole-key lookup under a lock (R4); null when no kept row is there. */
-  private async lockPoint(request: ReadRequest, key: Buffer): Promise<Value[] | null> {
-    const { table } = request;
-    const root = table.root;
-    const id = keyId(key);
-    const mode = this.strength(request);
-    const held = this.locks.holds(this.txn, root, id, mode);
-    const outcome = await this.waitFor(
-      this.locks.lockRecord(this.txn, root, id, mode, request.wait ?? 'wait'),
-    );
-    if (outcome === 'skipped') return null;
-    const value = await this.current(root, key);
-    const row = value === null ? null : decodeRow(table.types, value);
-    if (row !== null && (request.keep === undefined || request.keep(row))) return row;
-    if (!held && (row === null || !this.txn.repeatable)) {
-      this.locks.unlockRecord(this.txn, root, id);
-    }
-    if (row === null && this.txn.repeatable) await this.lockGapAround(root, key);
-    return null;
-  }
-
-  /** RR, no row at `key`: the gap between its neighbours, as InnoDB locks it. */
-  private async lockGapAround(root: PageId, key: Buffer): Promise<void> {
-    for (;;) {
-      const at = this.trees.latest();
+  /** An index entry the row's new version puts, claimed and checked for uniqueness (R5). */
+  private async addEntry(
+    table: TableDef,
+    index: IndexDef,
+    entry: IndexEntry,
+    row: readonly Value[],
+  ): Promise<void> {
+    const lockId = keyId(index.unique ? entry.unique : entry.key);
+    await this.claim(index.root, entry.key, lockId);
+    if (index.unique && !entry.hasNull) {
+      const at = this.view.trees.latest();
       try {
-        const prev = await this.neighbour(root, key, false, false, at);
-        const next = await this.neighbour(root, key, false, true, at);
-        if (this.trees.latestLsn() !== at.lsn) continue;
-        const lo = prev === null ? null : { id: keyId(prev), inclusive: false };
-        const hi = next === null ? null : { id: keyId(next), inclusive: false };
-        const outcome = this.locks.lockGap(this.txn, root, lo, hi, 'wait').outcome;
-        if (!(outcome instanceof Promise)) return;
-        await this.waitFor(outcome);
+        const next = await this.view.neighbour(index.root, entry.unique, true, true, at);
+        if (next !== null && next.key.subarray(0, entry.unique.length).equals(entry.unique)) {
+          throw duplicateEntry(table, row, index);
+        }
       } finally {
         at.release();
       }
     }
+    this.txn.writes.put(index.root, entry.key, entry.value, { fresh: true });
   }
 
-  /**
-   * A range scan under locks (R4): record locks on the rows, and under REPEATABLE READ InnoDB's
-   * next-key extent: one gap from just past the key before the range, widened row by row, to the
-   * first key beyond the range — whose record is locked too (no phantom can appear in between).
-   */
-  private async *lockRange(request: ReadRequest, r: HalfOpenRange): AsyncGenerator<SourceRow> {
-    const { table, reverse } = request;
-    const root = table.root;
-    const mode = this.strength(request);
-    const policy = request.wait ?? 'wait';
-    const gaps = this.txn.repeatable && policy !== 'skip';
-    let gap: Gap | null = null;
-    let startBound: GapBound | null = null;
-    let position: Position | null = null;
-    const coverTo = (bound: GapBound | null): LockOutcome | Promise<LockOutcome> => {
-      if (!gaps) return 'granted';
-      if (gap === null) {
-        const [lo, hi] = reverse ? [bound, startBound] : [startBound, bound];
-        const taken = this.locks.lockGap(this.txn, root, lo, hi, policy);
-        gap = taken.gap;
-        return taken.outcome;
-      }
-      return this.locks.extendGap(gap, reverse ? { lo: bound } : { hi: bound }, policy);
-    };
-    /** The record lock on `key` (after the gap up to it): 'again' when it had to wait. */
-    const lockAt = async (key: Buffer): Promise<'again' | LockOutcome> => {
-      const covered = coverTo({ id: keyId(key), inclusive: false });
-      if (covered instanceof Promise) {
-        await this.waitFor(covered);
-        return 'again';
-      }
-      const locked = this.locks.lockRecord(this.txn, root, keyId(key), mode, policy);
-      if (!(locked instanceof Promise)) return locked;
-      await this.waitFor(locked);
-      return 'again';
-    };
-    scan: for (;;) {
-      const at = this.trees.latest();
-      try {
-        const start = reverse ? r.upper : r.lower;
-        if (gaps && gap === null && start !== undefined) {
-          // The key before the range (InnoDB's first next-key lock starts just past it).
-          const before = await this.neighbour(root, start, reverse, reverse, at);
-          startBound = before === null ? null : { id: keyId(before), inclusive: false };
-        }
-        for await (const entry of this.merged(root, keyRange(r, reverse, position), at)) {
-          // Locks are granted synchronously after this check, or waited for: then read again.
-          if (this.trees.latestLsn() !== at.lsn) continue scan;
-          if (gap === null && !reverse && r.lower !== undefined && entry.key.equals(r.lower)) {
-            // The range starts exactly at a row: no gap below it (InnoDB's LOCK_REC_NOT_GAP).
-            startBound = { id: keyId(r.lower), inclusive: true };
-          }
-          const id = keyId(entry.key);
-          const held = this.locks.holds(this.txn, root, id, mode);
-          const locked = await lockAt(entry.key);
-          if (locked === 'again') continue scan;
-          position = { key: entry.key, inclusive: false };
-          if (locked === 'skipped') continue;
-          const row = decodeRow(table.types, entry.value);
-          if (request.keep !== undefined && !request.keep(row)) {
-            if (!held && !this.txn.repeatable) this.locks.unlockRecord(this.txn, root, id);
-            continue;
-          }
-          yield { key: entry.key, row };
-        }
-        if (!gaps) return;
-        // The first key beyond the range: its record and the gap up to it (or to the end).
-        const from = position?.key ?? (reverse ? r.upper : r.lower);
-        const beyond = await this.neighbour(root, from, position === null && !reverse, !reverse, at);
-        if (this.trees.latestLsn() !== at.lsn) continue scan;
-        if (beyond === null) {
-          const covered = coverTo(null);
-          if (covered instanceof Promise) {
-            await this.waitFor(covered);
-            continue scan;
-          }
-          return;
-        }
-        if ((await lockAt(beyond)) === 'again') continue scan;
-        return;
-      } finally {
-        at.release(); // R3
-      }
-    }
+  /** An index entry of the row's old version, locked and deleted. */
+  private async dropEntry(index: IndexDef, entry: IndexEntry): Promise<void> {
+    const lockId = keyId(index.unique ? entry.unique : entry.key);
+    await this.waitFor(this.locks.lockRecord(this.txn, index.root, lockId, 'X', 'wait'));
+    this.txn.writes.put(index.root, entry.key, null, { fresh: false });
   }
 
-  // -- writes -------------------------------------------------------------------------------------
+  private touch(table: TableDef): void {
+    this.txn.touch(table, [table.root, ...table.indexes.map((i) => i.root)]);
+  }
 
-  /** INSERT of one row under `key` (R5); ER_DUP_ENTRY when the key holds a row. */
+  /** INSERT of one row under primary key `key` (R5, R7); ER_DUP_ENTRY when a key is taken. */
   async insert(table: TableDef, key: Buffer, row: readonly Value[]): Promise<void> {
     const root = table.root;
     const id = keyId(key);
-    await this.waitFor(this.locks.insertIntention(this.txn, root, id, 'wait'));
-    await this.waitFor(this.locks.lockRecord(this.txn, root, id, 'X', 'wait'));
+    await this.claim(root, key, id);
     const mine = this.txn.writes.get(root, key);
     let fresh: boolean;
     if (mine !== undefined) {
-      if (mine.value !== null) throw duplicateEntry(table, row, 'PRIMARY');
+      if (mine.value !== null) throw duplicateEntry(table, row, null);
       fresh = mine.fresh;
     } else {
-      if ((await this.current(root, key)) !== null) throw duplicateEntry(table, row, 'PRIMARY');
+      if ((await this.view.current(root, key)) !== null) throw duplicateEntry(table, row, null);
       fresh = true;
     }
-    this.txn.touch(table, [root]);
+    this.touch(table);
+    for (const index of table.indexes) {
+      await this.addEntry(table, index, indexEntry(table, index, key, row), row);
+    }
     this.txn.writes.put(root, key, encodeRow(table.types, row), { fresh });
   }
 
-  /** UPDATE of a row read by a current read (so locked): same key, or moved to `key`. */
+  /** UPDATE of a row read by a current read (so locked): same key, or moved to `key` (R7). */
   async update(
     table: TableDef,
-    target: SourceRow,
+    target: { readonly key: Buffer; readonly row: readonly Value[] },
     key: Buffer,
     row: readonly Value[],
   ): Promise<void> {
     const root = table.root;
-    this.txn.touch(table, [root]);
-    if (key.equals(target.key)) {
-      this.txn.writes.put(root, key, encodeRow(table.types, row), { fresh: false });
+    this.touch(table);
+    if (!key.equals(target.key)) {
+      await this.delete(table, target);
+      await this.insert(table, key, row);
       return;
     }
-    this.txn.writes.put(root, target.key, null, { fresh: false });
-    await this.insert(table, key, row);
+    for (const index of table.indexes) {
+      const before = indexEntry(table, index, key, target.row);
+      const after = indexEntry(table, index, key, row);
+      if (before.key.equals(after.key)) {
+        // Unchanged, but this transaction's index reads must find the row by it (view.ts R6).
+        if (this.txn.writes.get(index.root, after.key) === undefined) {
+          this.txn.writes.put(index.root, after.key, after.value, {
+            fresh: false,
+            visibleOnly: true,
+          });
+        }
+        continue;
+      }
+      await this.dropEntry(index, before);
+      await this.addEntry(table, index, after, row);
+    }
+    this.txn.writes.put(root, key, encodeRow(table.types, row), { fresh: false });
   }
 
-  /** DELETE of a row read by a current read (so locked). */
-  async delete(table: TableDef, target: SourceRow): Promise<void> {
-    this.txn.touch(table, [table.root]);
+  /** DELETE of a row read by a current read (so locked): the row and its index entries (R7). */
+  async delete(
+    table: TableDef,
+    target: { readonly key: Buffer; readonly row: readonly Value[] },
+  ): Promise<void> {
+    this.touch(table);
+    for (const index of table.indexes) {
+      await this.dropEntry(index, indexEntry(table, index, target.key, target.row));
+    }
     this.txn.writes.put(table.root, target.key, null, { fresh: false });
   }
-}
-
-/** The Trees range for `r`, resumed after `position` when a scan restarts. */
-function keyRange(r: HalfOpenRange, reverse: boolean, position: Position | null): KeyRange {
-  let lower = r.lower === undefined ? undefined : { key: r.lower, inclusive: true };
-  let upper = r.upper === undefined ? undefined : { key: r.upper, inclusive: false };
-  if (position !== null) {
-    if (reverse) upper = { key: position.key, inclusive: position.inclusive };
-    else lower = { key: position.key, inclusive: position.inclusive };
-  }
-  return {
-    ...(lower === undefined ? {} : { lower }),
-    ...(upper === undefined ? {} : { upper }),
-    reverse,
-  };
 }

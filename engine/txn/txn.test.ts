@@ -38,7 +38,7 @@ export async function failure(s: Session, sql: string): Promise<SqlError> {
 
 let connections = 0;
 function open(engine: Engine): Session {
-  return engine.openSession({ connectionId: ++connections, user: 'app', host: 'localhost' });
+  return engine.openSession({ connectionId: ++connections, user: 'root', host: 'localhost' });
 }
 
 const backends = [

@@ -115,7 +115,9 @@ function str(x: unknown, what: string): string {
 
 function privileges(x: unknown): Set<Privilege> {
   if (!Array.isArray(x)) return corrupt('privileges');
-  return new Set(x.map((p: unknown) => privilegeByName(str(p, 'privilege')) ?? corrupt('privilege')));
+  return new Set(
+    x.map((p: unknown) => privilegeByName(str(p, 'privilege')) ?? corrupt('privilege')),
+  );
 }
 
 function decodeAccount(value: Buffer): AccountRecord {
@@ -149,16 +151,12 @@ function encodeAccount(a: AccountRecord): Buffer {
   );
 }
 
-function decodeGrant(key: Buffer, value: Buffer, owner: (user: string, host: string) => void): GrantRecord {
+function decodeGrant(value: Buffer): GrantRecord {
   const o = parse(value, 'grant');
-  const user = str(o.user, 'grant user');
-  const host = str(o.host, 'grant host');
-  owner(user, host);
   const table = str(o.table, 'grant table');
-  void key;
   return {
-    user,
-    host,
+    user: str(o.user, 'grant user'),
+    host: str(o.host, 'grant host'),
     database: str(o.database, 'grant database'),
     table: table === '' ? null : table,
     privileges: privileges(o.privileges),
@@ -209,7 +207,7 @@ export class Accounts {
     for await (const batch of trees.scan(trees.catalogRoot, range)) {
       for (const entry of batch) {
         if (entry.key[0] === KEY_ACCOUNT) accounts.cache(decodeAccount(entry.value));
-        else grants.push(decodeGrant(entry.key, entry.value, () => undefined));
+        else grants.push(decodeGrant(entry.value));
       }
     }
     for (const g of grants) {
@@ -258,8 +256,7 @@ export class Accounts {
   /** The account a login as user@host uses (see the file comment), or undefined. */
   match(user: string, host: string): AccountRecord | undefined {
     const candidates = [...this.accounts.values()].filter(
-      (a) =>
-        (a.user === user || a.user === '') && likeMatch(host, a.host, '\\', hostCollation),
+      (a) => (a.user === user || a.user === '') && likeMatch(host, a.host, '\\', hostCollation),
     );
     candidates.sort((a, b) => {
       const byHost = hostRank(b.host) - hostRank(a.host);
@@ -274,7 +271,12 @@ export class Accounts {
     return [...this.grantsById.entries()].filter(([k]) => k.startsWith(prefix)).map(([, g]) => g);
   }
 
-  grant(user: string, host: string, database: string, table: string | null): GrantRecord | undefined {
+  grant(
+    user: string,
+    host: string,
+    database: string,
+    table: string | null,
+  ): GrantRecord | undefined {
     return this.grantsById.get(grantId({ user, host, database, table }));
   }
 

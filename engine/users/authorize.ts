@@ -7,6 +7,8 @@
  *   UPDATE t … (WHERE / reads)      UPDATE (and SELECT) on t       1142
  *   DELETE FROM t (WHERE …)         DELETE (and SELECT) on t       1142
  *   CREATE / DROP TABLE t           CREATE / DROP on t             1142
+ *   CREATE / DROP INDEX … ON t      INDEX on t                     1142
+ *   EXPLAIN statement               what the statement needs
  *   CREATE / DROP DATABASE d        CREATE / DROP on d.*           1044 ER_DBACCESS_DENIED
  *   USE d, SHOW TABLES FROM d       any privilege in d             1044
  *   SET GLOBAL                      SYSTEM_VARIABLES_ADMIN|SUPER   1227
@@ -43,7 +45,9 @@ export class SessionPrivileges {
   ) {}
 
   private record(): AccountRecord | undefined {
-    return this.account === null ? undefined : this.accounts.get(this.account.user, this.account.host);
+    return this.account === null
+      ? undefined
+      : this.accounts.get(this.account.user, this.account.host);
   }
 
   hasGlobal(privilege: Privilege): boolean {
@@ -77,7 +81,10 @@ export class SessionPrivileges {
 
   hasOnTable(database: string, table: string, privilege: Privilege): boolean {
     if (this.hasOnDatabase(database, privilege)) return true;
-    const grant = this.account === null ? undefined : this.accounts.grant(this.account.user, this.account.host, database, table);
+    const grant =
+      this.account === null
+        ? undefined
+        : this.accounts.grant(this.account.user, this.account.host, database, table);
     return grant?.privileges.has(privilege) === true;
   }
 
@@ -87,7 +94,10 @@ export class SessionPrivileges {
     if (database === null || this.account === null) return false;
     if (this.databaseGrants(database).some((g) => g.grantOption)) return true;
     if (table === null) return false;
-    return this.accounts.grant(this.account.user, this.account.host, database, table)?.grantOption === true;
+    return (
+      this.accounts.grant(this.account.user, this.account.host, database, table)?.grantOption ===
+      true
+    );
   }
 
   /** Any privilege at all in `database` (USE, SHOW TABLES, SHOW DATABASES' list). */
@@ -95,7 +105,8 @@ export class SessionPrivileges {
     const record = this.record();
     if (record === undefined) return false;
     if (DATABASE_PRIVILEGES.some((p) => record.privileges.has(p))) return true;
-    if (this.databaseGrants(database).some((g) => g.privileges.size > 0 || g.grantOption)) return true;
+    if (this.databaseGrants(database).some((g) => g.privileges.size > 0 || g.grantOption))
+      return true;
     return this.grants().some((g) => g.table !== null && g.database === database);
   }
 
@@ -208,6 +219,13 @@ export function authorize(
       return;
     case 'use':
       privileges.requireAnyOnDatabase(statement.database);
+      return;
+    case 'create-index':
+    case 'drop-index':
+      table(statement.table, 'INDEX');
+      return;
+    case 'explain':
+      authorize(statement.statement, privileges, current);
       return;
     case 'show-tables': {
       const database = statement.database ?? current;

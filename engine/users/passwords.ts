@@ -28,7 +28,9 @@ function sha1(data: Buffer): Buffer {
 
 export function nativePasswordHash(password: string): string {
   if (password === '') return '';
-  return `*${sha1(sha1(Buffer.from(password, 'utf8'))).toString('hex').toUpperCase()}`;
+  return `*${sha1(sha1(Buffer.from(password, 'utf8')))
+    .toString('hex')
+    .toUpperCase()}`;
 }
 
 /** MySQL's salt: 20 bytes in 0x01–0x7F, never '$'. */
@@ -90,10 +92,7 @@ export function sha256Crypt(key: Buffer, salt: Buffer, rounds: number): string {
   for (n = key.length; n > 0; n >>= 1) a.update(n & 1 ? b : key);
   const digestA = a.digest();
   const p = stretch(sha(...new Array<Buffer>(key.length).fill(key)), key.length);
-  const s = stretch(
-    sha(...new Array<Buffer>(16 + (digestA[0] as number)).fill(salt)),
-    salt.length,
-  );
+  const s = stretch(sha(...new Array<Buffer>(16 + (digestA[0] as number)).fill(salt)), salt.length);
   let c = digestA;
   for (let r = 0; r < rounds; r++) {
     const h = createHash('sha256');
@@ -104,7 +103,8 @@ export function sha256Crypt(key: Buffer, salt: Buffer, rounds: number): string {
     c = h.digest();
   }
   let out = '';
-  for (const [x, y, z] of CRYPT_ORDER) out += base64Of24(c[x] as number, c[y] as number, c[z] as number, 4);
+  for (const [x, y, z] of CRYPT_ORDER)
+    out += base64Of24(c[x] as number, c[y] as number, c[z] as number, 4);
   return out + base64Of24(0, c[31] as number, c[30] as number, 3);
 }
 

@@ -56,7 +56,8 @@ const COLLATIONS: Readonly<Record<string, readonly [number, CharsetName]>> = {
 /** Character sets MySQL 8 has that we do not carry: choosing one is ER_NOT_SUPPORTED_YET. */
 const OTHER_MYSQL_CHARSETS = new Set(
   (
-    'armscii8 big5 cp1250 cp1251 cp1256 cp1257 cp850 cp852 cp866 cp932 dec8 eucjpms euckr gb18030 ' +
+    'armscii8 big5 cp1250 cp1251 cp1256 cp1257 cp850 cp852 cp866 cp932 dec8 eucjpms euckr ' +
+    'gb18030 ' +
     'gb2312 gbk geostd8 greek hebrew hp8 keybcs2 koi8r koi8u latin2 latin5 latin7 macce macroman ' +
     'sjis swe7 tis620 ucs2 ujis utf16 utf16le utf32'
   ).split(' '),

@@ -37,7 +37,11 @@ const int = (
   max: bigint,
 ): SystemVariableDef => ({ name, scope, type: { kind: 'int', min, max }, default: value });
 
-const text = (name: string, scope: SystemVariableDef['scope'], value: string): SystemVariableDef => ({
+const text = (
+  name: string,
+  scope: SystemVariableDef['scope'],
+  value: string,
+): SystemVariableDef => ({
   name,
   scope,
   type: { kind: 'string' },
@@ -104,8 +108,13 @@ const UNSUPPORTED_MODES = new Set([
 ]);
 
 function checkSqlMode(value: Value): Value {
-  const members = new Set(String(value).split(',').filter((m) => m !== ''));
-  if (members.has('NOT_USED')) throw new SqlError('ER_WRONG_VALUE_FOR_VAR', ['sql_mode', 'NOT_USED']);
+  const members = new Set(
+    String(value)
+      .split(',')
+      .filter((m) => m !== ''),
+  );
+  if (members.has('NOT_USED'))
+    throw new SqlError('ER_WRONG_VALUE_FOR_VAR', ['sql_mode', 'NOT_USED']);
   for (const [combined, parts] of Object.entries(COMBINED_MODES)) {
     if (members.has(combined)) for (const part of parts) members.add(part);
   }
@@ -156,7 +165,8 @@ function onlyDefault(name: string, value: bigint): (v: Value) => Value {
 
 function onlyText(name: string, value: string): (v: Value) => Value {
   return (v) => {
-    if (String(v) !== value) throw new SqlError('ER_NOT_SUPPORTED_YET', [`${name} other than ${value}`]);
+    if (String(v) !== value)
+      throw new SqlError('ER_NOT_SUPPORTED_YET', [`${name} other than ${value}`]);
     return v;
   };
 }
@@ -307,7 +317,12 @@ export const SYSTEM_VARIABLES: readonly SystemVariableDef[] = [
   int('max_connect_errors', 'global', 100n, 1n, U64),
   int('max_prepared_stmt_count', 'global', 16_382n, 0n, 4_194_304n),
   text('init_connect', 'global', ''),
-  { name: 'long_query_time', scope: 'both', type: { kind: 'double', min: 0, max: 31_536_000 }, default: 10 },
+  {
+    name: 'long_query_time',
+    scope: 'both',
+    type: { kind: 'double', min: 0, max: 31_536_000 },
+    default: 10,
+  },
   bool('slow_query_log', 'global', false),
   bool('general_log', 'global', false),
   bool('local_infile', 'global', false),

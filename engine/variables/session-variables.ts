@@ -48,7 +48,10 @@ export class GlobalVariables {
   constructor(overrides: Readonly<Record<string, Value>> = {}) {
     for (const name of systemVariableNames()) {
       const def = findSystemVariable(name) as SystemVariableDef;
-      this.values.set(name, Object.hasOwn(overrides, name) ? (overrides[name] as Value) : def.default);
+      this.values.set(
+        name,
+        Object.hasOwn(overrides, name) ? (overrides[name] as Value) : def.default,
+      );
     }
   }
 

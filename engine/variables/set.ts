@@ -10,7 +10,8 @@
  *   SET x / SESSION x / @@x / @@session.x  session value; a global-only x is ER_GLOBAL_VARIABLE
  *                                           (1229); max_allowed_packet-like ones 1621
  *   SET GLOBAL x / @@global.x               global value (needs SYSTEM_VARIABLES_ADMIN or SUPER,
- *                                           else 1227); a session-only x is ER_LOCAL_VARIABLE (1228)
+ *                                           else 1227); a session-only x is ER_LOCAL_VARIABLE
+ *                                           (1228)
  *   read-only x                             ER_INCORRECT_GLOBAL_LOCAL_VAR (1238) "read only"
  *   x = DEFAULT                             session: the global value; global: the compiled default
  *
@@ -33,7 +34,12 @@ import {
   collationByName,
   defaultCollation,
 } from './charsets.js';
-import { type SystemVariableDef, type SetInput, canonicalValue, findSystemVariable } from './registry.js';
+import {
+  type SystemVariableDef,
+  type SetInput,
+  canonicalValue,
+  findSystemVariable,
+} from './registry.js';
 import type { ExternalVariable, SessionVariables } from './session-variables.js';
 import type { UserVariables } from './user-variables.js';
 

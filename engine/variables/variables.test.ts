@@ -6,21 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EngineClock } from '../clock.js';
-import {
-  failure,
-  memoryEngine,
-  ok,
-  openSession,
-  query,
-  scalar,
-} from '../testing/sessions.js';
+import { failure, memoryEngine, ok, openSession, query, scalar } from '../testing/sessions.js';
 
 describe('system variables', () => {
   it('reads @@x in its scopes with MySQL 8 defaults', async () => {
     const s = openSession(await memoryEngine());
-    expect(await query(s, 'SELECT @@version_comment, @@autocommit, @@global.max_connections')).toEqual([
-      ['Borealis', 1n, 151n],
-    ]);
+    expect(
+      await query(s, 'SELECT @@version_comment, @@autocommit, @@global.max_connections'),
+    ).toEqual([['Borealis', 1n, 151n]]);
     expect(await scalar(s, 'SELECT @@session.sql_mode')).toBe(
       'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,' +
         'ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',
@@ -64,19 +57,51 @@ describe('system variables', () => {
     const s = openSession(await memoryEngine());
     const cases: [string, number, string][] = [
       ['SET nope = 1', 1193, "Unknown system variable 'nope'"],
-      ["SET autocommit = 'maybe'", 1231, "Variable 'autocommit' can't be set to the value of 'maybe'"],
+      [
+        "SET autocommit = 'maybe'",
+        1231,
+        "Variable 'autocommit' can't be set to the value of 'maybe'",
+      ],
       ['SET autocommit = 2', 1231, "Variable 'autocommit' can't be set to the value of '2'"],
       ["SET wait_timeout = 'abc'", 1232, "Incorrect argument type to variable 'wait_timeout'"],
-      ['SET max_connections = 10', 1229, "Variable 'max_connections' is a GLOBAL variable and should be set with SET GLOBAL"],
-      ['SET GLOBAL timestamp = 1', 1228, "Variable 'timestamp' is a SESSION variable and can't be used with SET GLOBAL"],
+      [
+        'SET max_connections = 10',
+        1229,
+        "Variable 'max_connections' is a GLOBAL variable and should be set with SET GLOBAL",
+      ],
+      [
+        'SET GLOBAL timestamp = 1',
+        1228,
+        "Variable 'timestamp' is a SESSION variable and can't be used with SET GLOBAL",
+      ],
       ["SET version = 'x'", 1238, "Variable 'version' is a read only variable"],
-      ['SET max_allowed_packet = 1024', 1621, "SESSION variable 'max_allowed_packet' is read-only. Use SET GLOBAL to assign the value"],
-      ["SET sql_mode = 'NO_AUTO_CREATE_USER'", 1231, "Variable 'sql_mode' can't be set to the value of 'NO_AUTO_CREATE_USER'"],
+      [
+        'SET max_allowed_packet = 1024',
+        1621,
+        "SESSION variable 'max_allowed_packet' is read-only. Use SET GLOBAL to assign the value",
+      ],
+      [
+        "SET sql_mode = 'NO_AUTO_CREATE_USER'",
+        1231,
+        "Variable 'sql_mode' can't be set to the value of 'NO_AUTO_CREATE_USER'",
+      ],
       ["SET time_zone = 'Mars/Olympus'", 1298, "Unknown or incorrect time zone: 'Mars/Olympus'"],
       ['SET NAMES klingon', 1115, "Unknown character set: 'klingon'"],
-      ['SET NAMES utf8mb4 COLLATE latin1_bin', 1253, "COLLATION 'latin1_bin' is not valid for CHARACTER SET 'utf8mb4'"],
-      ["SET sql_mode = 'ANSI_QUOTES'", 1235, "This version of MySQL doesn't yet support 'sql_mode ANSI_QUOTES'"],
-      ['SET character_set_client = NULL', 1231, "Variable 'character_set_client' can't be set to the value of 'NULL'"],
+      [
+        'SET NAMES utf8mb4 COLLATE latin1_bin',
+        1253,
+        "COLLATION 'latin1_bin' is not valid for CHARACTER SET 'utf8mb4'",
+      ],
+      [
+        "SET sql_mode = 'ANSI_QUOTES'",
+        1235,
+        "This version of MySQL doesn't yet support 'sql_mode ANSI_QUOTES'",
+      ],
+      [
+        'SET character_set_client = NULL',
+        1231,
+        "Variable 'character_set_client' can't be set to the value of 'NULL'",
+      ],
     ];
     for (const [sql, errno, message] of cases) {
       const e = await failure(s, sql);
@@ -120,7 +145,8 @@ describe('system variables', () => {
       'SET character_set_client = utf8mb4',
       'SET character_set_client = @saved_cs_client',
       '/*!50003 SET @saved_sql_mode       = @@sql_mode */',
-      "/*!50003 SET sql_mode              = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION' */",
+      "/*!50003 SET sql_mode              = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO," +
+        "NO_ENGINE_SUBSTITUTION' */",
       '/*!50003 SET sql_mode              = @saved_sql_mode */',
       '/*!50003 SET character_set_results = utf8mb3 */',
       '/*!50003 SET collation_connection  = utf8mb3_general_ci */',
@@ -136,7 +162,9 @@ describe('system variables', () => {
       'SET autocommit = ON',
     ];
     for (const sql of statements) await s.execute(sql);
-    expect(await query(s, 'SELECT @@sql_mode, @@unique_checks, @@foreign_key_checks, @@time_zone')).toEqual([
+    expect(
+      await query(s, 'SELECT @@sql_mode, @@unique_checks, @@foreign_key_checks, @@time_zone'),
+    ).toEqual([
       [
         'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,' +
           'ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',
@@ -210,7 +238,9 @@ describe('SHOW VARIABLES and SHOW STATUS', () => {
     const s = openSession(await memoryEngine());
     await ok(s, 'SET autocommit = 0');
     expect(await query(s, "SHOW VARIABLES LIKE 'AUTOCOMMIT'")).toEqual([['autocommit', 'OFF']]);
-    expect(await query(s, "SHOW GLOBAL VARIABLES LIKE 'autocommit'")).toEqual([['autocommit', 'ON']]);
+    expect(await query(s, "SHOW GLOBAL VARIABLES LIKE 'autocommit'")).toEqual([
+      ['autocommit', 'ON'],
+    ]);
     const result = await s.execute("SHOW SESSION VARIABLES LIKE 'character\\_set\\_%'");
     if (result.kind !== 'rows') throw new Error('rows');
     expect(result.columns.map((c) => c.name)).toEqual(['Variable_name', 'Value']);
@@ -224,7 +254,12 @@ describe('SHOW VARIABLES and SHOW STATUS', () => {
       'character_set_server',
       'character_set_system',
     ]);
-    expect(await query(s, "SHOW VARIABLES WHERE Variable_name = 'wait_timeout' OR Value = 'REPEATABLE-READ'")).toEqual([
+    expect(
+      await query(
+        s,
+        "SHOW VARIABLES WHERE Variable_name = 'wait_timeout' OR Value = 'REPEATABLE-READ'",
+      ),
+    ).toEqual([
       ['transaction_isolation', 'REPEATABLE-READ'],
       ['wait_timeout', '28800'],
     ]);
@@ -240,14 +275,24 @@ describe('SHOW VARIABLES and SHOW STATUS', () => {
     await query(b, 'SELECT 3');
     expect(await query(a, "SHOW STATUS LIKE 'Com_select'")).toEqual([['Com_select', '2']]);
     expect(await query(a, "SHOW GLOBAL STATUS LIKE 'Com_select'")).toEqual([['Com_select', '3']]);
-    expect(await query(a, "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', 'Connections')")).toEqual([
+    expect(
+      await query(
+        a,
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', 'Connections')",
+      ),
+    ).toEqual([
       ['Connections', '2'],
       ['Threads_connected', '2'],
     ]);
     await b.close();
-    expect(await query(a, "SHOW STATUS LIKE 'Threads_connected'")).toEqual([['Threads_connected', '1']]);
+    expect(await query(a, "SHOW STATUS LIKE 'Threads_connected'")).toEqual([
+      ['Threads_connected', '1'],
+    ]);
     expect(engine.statistics()).toMatch(
-      /^Uptime: \d+ {2}Threads: 1 {2}Questions: \d+ {2}Slow queries: 0 {2}Opens: 0 {2}Flush tables: 1 {2}Open tables: 0 {2}Queries per second avg: \d+\.\d{3}$/,
+      new RegExp(
+        '^Uptime: \\d+ {2}Threads: 1 {2}Questions: \\d+ {2}Slow queries: 0 {2}Opens: 0 {2}' +
+          'Flush tables: 1 {2}Open tables: 0 {2}Queries per second avg: \\d+\\.\\d{3}$',
+      ),
     );
   });
 });
@@ -258,18 +303,22 @@ describe('diagnostics', () => {
     await query(s, 'SELECT 1/0, 2/0, 3/0');
     expect(await scalar(s, 'SELECT @@warning_count')).toBe(3n);
     await query(s, 'SELECT 1/0, 2/0, 3/0');
-    expect(await query(s, 'SHOW WARNINGS LIMIT 1, 1')).toEqual([['Warning', 1365n, 'Division by 0']]);
+    expect(await query(s, 'SHOW WARNINGS LIMIT 1, 1')).toEqual([
+      ['Warning', 1365n, 'Division by 0'],
+    ]);
     expect(await query(s, 'SHOW COUNT(*) WARNINGS')).toEqual([[3n]]);
     expect(await query(s, 'SHOW WARNINGS')).toHaveLength(3);
     expect((await failure(s, 'SELECT * FROM nowhere.t')).errno).toBe(1146);
-    expect(await query(s, 'SHOW ERRORS')).toEqual([['Error', 1146n, "Table 'nowhere.t' doesn't exist"]]);
+    expect(await query(s, 'SHOW ERRORS')).toEqual([
+      ['Error', 1146n, "Table 'nowhere.t' doesn't exist"],
+    ]);
     expect(await query(s, 'SHOW COUNT(*) ERRORS')).toEqual([[1n]]);
     expect(await scalar(s, 'SELECT @@error_count')).toBe(1n);
   });
 });
 
 describe('sql_mode', () => {
-  it('drives strict storing: errors when strict, warnings and adjusted values when not', async () => {
+  it('drives strict storing: errors when strict, warnings, adjusted values when not', async () => {
     const s = openSession(await memoryEngine());
     await ok(s, 'CREATE DATABASE d');
     await ok(s, 'CREATE TABLE d.t (id INT PRIMARY KEY, n TINYINT, v VARCHAR(3))');

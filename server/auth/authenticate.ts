@@ -2,8 +2,8 @@
  * Authentication: from the client's first answer (in its HandshakeResponse41 or COM_CHANGE_USER)
  * to a verdict, with whatever exchange the account's plugin needs in between.
  *
- *   account   Engine.findAccount(user, host); while the engine keeps no accounts (undefined
- *             for everyone), 'root' falls back to the password given on the command line
+ *   account   Engine.findAccount(user, host): accounts live in the engine's catalog (root is
+ *             made at the volume's first start with --root-password)
  *   switch    when the client answered for another plugin than the account's: AuthSwitchRequest
  *             (plugin name, scramble + NUL), and the client's AuthSwitchResponse
  *   verify    mysql_native_password: one answer (native-password.ts)
@@ -53,8 +53,6 @@ export interface AuthExchange {
 /** What the listener shares with every connection's authentication. */
 export interface AuthServices {
   readonly engine: Engine;
-  /** The account 'root' logs in as while the engine keeps no accounts. */
-  readonly rootFallback: Account;
   readonly sha2Cache: Sha2Cache;
   readonly rsaKeys: RsaKeySource;
 }
@@ -75,18 +73,6 @@ export type AuthOutcome =
   | { readonly kind: 'denied'; readonly error: ErrPacket }
   | { readonly kind: 'gone' };
 
-const ROOT_USER = 'root';
-
-async function findAccount(
-  services: AuthServices,
-  user: string,
-  host: string,
-): Promise<Account | undefined> {
-  const account = await services.engine.findAccount(user, host);
-  if (account !== undefined) return account;
-  return user === ROOT_USER ? services.rootFallback : undefined;
-}
-
 function denied(attempt: AuthAttempt, answer: Buffer): AuthOutcome {
   const usingPassword = answer.length > 0 ? 'YES' : 'NO';
   const error = new SqlError('ER_ACCESS_DENIED_ERROR', [attempt.user, attempt.host, usingPassword]);
@@ -98,7 +84,7 @@ export async function authenticate(
   exchange: AuthExchange,
   attempt: AuthAttempt,
 ): Promise<AuthOutcome> {
-  const account = await findAccount(services, attempt.user, attempt.host);
+  const account = await services.engine.findAccount(attempt.user, attempt.host);
   if (account === undefined) return denied(attempt, attempt.authResponse);
   if (account.locked) {
     const error = new CommandError('ER_ACCOUNT_HAS_BEEN_LOCKED', [attempt.user, attempt.host]);

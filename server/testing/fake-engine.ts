@@ -13,6 +13,7 @@
  * prepared statement is closed once.
  */
 import assert from 'node:assert/strict';
+import { nativeAuthString } from '../auth/native-password.js';
 import {
   type Account,
   type ColumnInfo,
@@ -43,7 +44,7 @@ export interface StatementShape {
 export class FakeEngine implements Engine {
   readonly sessions: FakeSession[] = [];
   readonly databases = new Set(['test', 'appdb', 'mysql', 'information_schema']);
-  /** Accounts for findAccount; empty, the server falls back to root from its config. */
+  /** Accounts for findAccount; without a match, 'root'@'%' with `rootPassword` (as bootstrapped). */
   readonly accounts: Account[] = [];
   /** COM_FIELD_LIST answers, per table. */
   readonly fields = new Map<string, readonly FieldListColumn[]>();
@@ -54,7 +55,10 @@ export class FakeEngine implements Engine {
   });
   closed = false;
 
-  constructor(readonly handler: FakeHandler) {}
+  constructor(
+    readonly handler: FakeHandler,
+    readonly rootPassword = '',
+  ) {}
 
   openSession(init: SessionInit): FakeSession {
     const session = new FakeSession(this, init);
@@ -65,7 +69,8 @@ export class FakeEngine implements Engine {
   async findAccount(user: string, host: string): Promise<Account | undefined> {
     return (
       this.accounts.find((a) => a.user === user && a.host === host) ??
-      this.accounts.find((a) => a.user === user && a.host === '%')
+      this.accounts.find((a) => a.user === user && a.host === '%') ??
+      (user === 'root' ? rootAccount(this.rootPassword) : undefined)
     );
   }
 
@@ -277,5 +282,15 @@ export function rows(columns: readonly ColumnInfo[], batches: readonly (readonly
     rows: (async function* () {
       for (const batch of batches) yield batch;
     })(),
+  };
+}
+
+function rootAccount(password: string): Account {
+  return {
+    user: 'root',
+    host: '%',
+    plugin: 'mysql_native_password',
+    authString: nativeAuthString(password),
+    locked: false,
   };
 }

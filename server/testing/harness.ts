@@ -30,12 +30,15 @@ export function onCleanup(cleanup: () => Promise<void>): void {
   cleanups.push(cleanup);
 }
 
+/** Listener settings, plus the password the fake engine's bootstrapped root account has. */
+export type FakeConfig = Partial<ListenerConfig> & { readonly rootPassword?: string };
+
 export async function startFake(
   handler: FakeHandler,
-  config: Partial<ListenerConfig> = {},
+  config: FakeConfig = {},
   options: Partial<Omit<ListenerOptions, 'engine' | 'config'>> = {},
 ): Promise<Running> {
-  const engine = new FakeEngine(handler);
+  const engine = new FakeEngine(handler, config.rootPassword ?? '');
   const listener = await listen({
     log: silentLog,
     engine,

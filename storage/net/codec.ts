@@ -193,7 +193,7 @@ const ENCODE: Encoders = {
     w.string(m.nodeId).string(m.zone);
     w.list(m.segments, (s: SegmentStatus) => {
       w.u32(s.group).u64(s.scl).u64(s.gcLsn).u32(s.appliedEpoch).u32(s.sealedEpoch);
-      w.u64(s.pendingRecords).u64(s.records).u64(s.bytes).u64(s.lastScrubMs);
+      w.u64(s.pendingRecords).u64(s.records).u64(s.recordBytes).u64(s.bytes).u64(s.lastScrubMs);
       w.u32(s.corruptFound).u32(s.repairs).bool(s.failed);
     });
   },
@@ -344,6 +344,7 @@ function readStatus(r: ByteReader): SegmentStatus {
     sealedEpoch: r.u32(),
     pendingRecords: r.u64(),
     records: r.u64(),
+    recordBytes: r.u64(),
     bytes: r.u64(),
     lastScrubMs: r.u64(),
     corruptFound: r.u32(),

@@ -89,9 +89,10 @@ export class SegmentMaintenance {
     const before = s.scl;
     const peers = s.options.peers();
     if (peers.length === 0) return;
-    const peer = this.install?.peer ?? peers[this.gossipTurn++ % peers.length];
+    let peer = this.install?.peer ?? peers[this.gossipTurn++ % peers.length];
     if (peer === undefined) return;
     this.gossiping = true;
+    let unanswered = 0;
     try {
       for (let i = 0; i < GOSSIP_REQUESTS_PER_ROUND; i++) {
         const request: GossipRequest = {
@@ -104,8 +105,12 @@ export class SegmentMaintenance {
         };
         const reply = await this.ask(peer, request);
         if (reply?.kind !== 'GossipReply') {
+          // That peer is down or cut off: try the next one in this round rather than wait.
           this.install = undefined;
-          return;
+          if (++unanswered >= peers.length) return;
+          peer = peers[this.gossipTurn++ % peers.length];
+          if (peer === undefined) return;
+          continue;
         }
         if (!(await this.absorb(peer, request, reply))) return;
       }

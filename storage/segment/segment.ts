@@ -231,6 +231,7 @@ export class Segment {
       sealedEpoch: this.sealed,
       pendingRecords: this.chain.pendingCount,
       records: this.usageCount.records,
+      recordBytes: this.usageCount.recordBytes,
       bytes: this.usageCount.recordBytes + this.usageCount.imageBytes,
       lastScrubMs: this.lastScrubMs,
       corruptFound: this.corruptFound,

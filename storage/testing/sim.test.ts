@@ -3,7 +3,7 @@
  * a failure prints the seed, the command that replays it, and the end of the run's log.
  *
  *   SIM_SEED=1234 npx vitest run storage/testing/sim.test.ts     one seed (with its log on failure)
- *   SIM_SEEDS=300 SIM_FIRST=1 npx vitest run …                    many (conformance runs hundreds)
+ *   SIM_SEEDS=300 SIM_FIRST=1 SIM_STEPS=200 npx vitest run …      many (conformance runs 300)
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { SimFailure, runSimulation } from './sim.js';
 
 const single = process.env['SIM_SEED'];
-const count = Number(process.env['SIM_SEEDS'] ?? 16);
+const count = Number(process.env['SIM_SEEDS'] ?? 24);
+/** Steps per seed: fewer in `npm test` than the 200 of a conformance run. */
+const steps = Number(process.env['SIM_STEPS'] ?? 100);
 const first = Number(process.env['SIM_FIRST'] ?? 1);
 const seeds =
   single !== undefined ? [Number(single)] : Array.from({ length: count }, (_, i) => first + i);
@@ -28,7 +30,7 @@ function dump(error: unknown): void {
 describe('deterministic storage simulation', () => {
   it.each(seeds)('seed %i keeps every invariant', async (seed) => {
     try {
-      const result = await runSimulation({ seed });
+      const result = await runSimulation({ seed, steps });
       expect(result.commits).toBeGreaterThan(0);
     } catch (error) {
       dump(error);

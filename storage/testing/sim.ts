@@ -188,7 +188,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const message = error instanceof Error ? error.message : String(error);
     throw new SimFailure(
       `seed ${options.seed} failed at virtual ${w.clock.now().toFixed(1)} ms: ${message}\n` +
-        `replay: SIM_SEED=${options.seed} npx vitest run storage/testing/sim.test.ts`,
+        `replay: SIM_SEED=${options.seed} SIM_STEPS=${options.steps ?? 200} ` +
+        'npx vitest run storage/testing/sim.test.ts',
       options.seed,
       w.buffer.lines,
       { cause: error },

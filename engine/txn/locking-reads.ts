@@ -1,0 +1,293 @@
+/**
+ * Current reads under row locks (UPDATE, DELETE, SELECT … FOR UPDATE / FOR SHARE, SERIALIZABLE
+ * reads), as InnoDB takes them:
+ *
+ *   a whole-key lookup       a record lock on the key (for a UNIQUE index: on the unique value,
+ *                            then on the row's primary key); when no row is there, under
+ *                            REPEATABLE READ the gap between the key's neighbours, none under
+ *                            READ COMMITTED;
+ *   a range scan             a record lock on every entry reached (through an index: and on its
+ *                            row's primary key), and under REPEATABLE READ InnoDB's next-key
+ *                            extent: one gap from just past the entry before the range, widened
+ *                            entry by entry, to the first entry beyond the range, whose record is
+ *                            locked too; a range that starts exactly at a primary key locks no
+ *                            gap below it;
+ *   READ COMMITTED           releases the lock of a row the WHERE clause does not keep.
+ *
+ * A lock that had to be waited for means other transactions committed meanwhile: the scan reads
+ * again from where it was, at the new latest state (so it never misses a committed row), and so
+ * it does whenever any commit happened since the entries it holds were read.
+ *
+ * Invariant (R4): a current read yields a row only while holding its locks, read at a state no
+ * older than their grant.
+ */
+import type { PageId } from '../../storage/index.js';
+import type { Entry } from '../btree/api.js';
+import type { IndexDef, TableDef } from '../catalog/definitions.js';
+import { decodeRow } from '../row.js';
+import { entryUniquePrefix } from '../sql/index-keys.js';
+import type { Value } from '../sql/values.js';
+import type {
+  Gap,
+  GapBound,
+  LockManager,
+  LockOutcome,
+  LockStrength,
+  WaitPolicy,
+} from './locks.js';
+import type { HalfOpenRange, ReadRequest, SourceRow } from './rows.js';
+import type { Transaction } from './transaction.js';
+import { type Position, type TxnView, keyRange } from './view.js';
+import { keyId } from './write-set.js';
+
+/** What a scan locks and yields, for the clustered tree or a secondary index. */
+interface ScanTarget {
+  readonly root: PageId;
+  /** The lock an entry takes (an index's unique value, or the entry's key). */
+  lockId(entry: Entry): string;
+  /** A range that starts exactly at an entry locks no gap below it (whole primary keys). */
+  readonly exactStart: boolean;
+  /** The row of a locked entry; null when none; 'again' when a lock on it had to wait. */
+  resolve(entry: Entry): SourceRow | null | Promise<SourceRow | null | 'again'>;
+}
+
+export class LockingReads {
+  constructor(
+    private readonly view: TxnView,
+    private readonly locks: LockManager,
+    private readonly waitFor: (o: LockOutcome | Promise<LockOutcome>) => Promise<LockOutcome>,
+  ) {}
+
+  private get txn(): Transaction {
+    return this.view.txn;
+  }
+
+  async *read(request: ReadRequest): AsyncGenerator<SourceRow> {
+    const { table, index } = request;
+    if (request.points !== null) {
+      const keys = request.reverse ? [...request.points].reverse() : request.points;
+      for (const key of keys) {
+        const row = await this.lockPoint(request, key);
+        if (row !== null) yield { key, row };
+      }
+      return;
+    }
+    const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
+    const target = index === null ? this.tableTarget(table) : this.indexTarget(request, index);
+    for (const r of ranges) {
+      if (request.uniqueLookup === true && index !== null && r.lower !== undefined) {
+        const found = await this.lockUnique(request, index, target, r);
+        if (found !== null) yield found;
+        continue;
+      }
+      yield* this.lockRange(request, target, r);
+    }
+  }
+
+  private strength(request: ReadRequest): LockStrength {
+    return request.lock === 'update' ? 'X' : 'S';
+  }
+
+  private tableTarget(table: TableDef): ScanTarget {
+    return {
+      root: table.root,
+      lockId: (entry) => keyId(entry.key),
+      exactStart: true,
+      resolve: (entry) => ({ key: entry.key, row: decodeRow(table.types, entry.value) }),
+    };
+  }
+
+  private indexTarget(request: ReadRequest, index: IndexDef): ScanTarget {
+    const { table } = request;
+    const mode = this.strength(request);
+    const policy = request.wait ?? 'wait';
+    return {
+      root: index.root,
+      lockId: (entry) =>
+        keyId(index.unique ? entryUniquePrefix(entry.key, entry.value) : entry.key),
+      exactStart: false,
+      resolve: async (entry) => {
+        const found = await this.view.rowOfEntry(table, index, entry, null);
+        if (found === null) return null;
+        const locked = this.locks.lockRecord(this.txn, table.root, keyId(found.key), mode, policy);
+        if (locked === 'skipped') return null;
+        if (!(locked instanceof Promise)) return this.view.rowOfEntry(table, index, entry, null);
+        await this.waitFor(locked);
+        return 'again';
+      },
+    };
+  }
+
+  /** A whole-primary-key lookup under a lock (R4); null when no kept row is there. */
+  private async lockPoint(request: ReadRequest, key: Buffer): Promise<Value[] | null> {
+    const { table } = request;
+    const root = table.root;
+    const id = keyId(key);
+    const mode = this.strength(request);
+    const held = this.locks.holds(this.txn, root, id, mode);
+    const outcome = await this.waitFor(
+      this.locks.lockRecord(this.txn, root, id, mode, request.wait ?? 'wait'),
+    );
+    if (outcome === 'skipped') return null;
+    const value = await this.view.current(root, key);
+    const row = value === null ? null : decodeRow(table.types, value);
+    if (row !== null && (request.keep === undefined || request.keep(row))) return row;
+    if (!held && (row === null || !this.txn.repeatable)) {
+      this.locks.unlockRecord(this.txn, root, id);
+    }
+    if (row === null && this.txn.repeatable) await this.lockGapAround(root, key);
+    return null;
+  }
+
+  /** A UNIQUE index lookup of one value: its lock, then its row's (InnoDB's unique search). */
+  private async lockUnique(
+    request: ReadRequest,
+    index: IndexDef,
+    target: ScanTarget,
+    r: HalfOpenRange,
+  ): Promise<SourceRow | null> {
+    const value = r.lower as Buffer;
+    const id = keyId(value);
+    const mode = this.strength(request);
+    for (;;) {
+      const held = this.locks.holds(this.txn, index.root, id, mode);
+      const outcome = await this.waitFor(
+        this.locks.lockRecord(this.txn, index.root, id, mode, request.wait ?? 'wait'),
+      );
+      if (outcome === 'skipped') return null;
+      const at = this.view.trees.latest();
+      let entry: Entry | null;
+      try {
+        entry = await this.view.neighbour(index.root, value, true, true, at);
+      } finally {
+        at.release();
+      }
+      if (entry !== null && r.upper !== undefined && Buffer.compare(entry.key, r.upper) >= 0) {
+        entry = null;
+      }
+      if (entry !== null) {
+        const found = await target.resolve(entry);
+        if (found === 'again') continue;
+        if (found !== null && (request.keep === undefined || request.keep(found.row))) {
+          return found;
+        }
+      }
+      if (!held && (entry === null || !this.txn.repeatable)) {
+        this.locks.unlockRecord(this.txn, index.root, id);
+      }
+      if (entry === null && this.txn.repeatable) await this.lockGapAround(index.root, value);
+      return null;
+    }
+  }
+
+  /** RR, no row at `key`: the gap between its neighbours, as InnoDB locks it. */
+  private async lockGapAround(root: PageId, key: Buffer): Promise<void> {
+    for (;;) {
+      const at = this.view.trees.latest();
+      try {
+        const prev = await this.view.neighbour(root, key, false, false, at);
+        const next = await this.view.neighbour(root, key, false, true, at);
+        if (this.view.trees.latestLsn() !== at.lsn) continue;
+        const lo = prev === null ? null : { id: keyId(prev.key), inclusive: false };
+        const hi = next === null ? null : { id: keyId(next.key), inclusive: false };
+        const outcome = this.locks.lockGap(this.txn, root, lo, hi, 'wait').outcome;
+        if (!(outcome instanceof Promise)) return;
+        await this.waitFor(outcome);
+      } finally {
+        at.release();
+      }
+    }
+  }
+
+  /** A range scan under locks (R4, the file comment). */
+  private async *lockRange(
+    request: ReadRequest,
+    target: ScanTarget,
+    r: HalfOpenRange,
+  ): AsyncGenerator<SourceRow> {
+    const { reverse } = request;
+    const { root } = target;
+    const mode = this.strength(request);
+    const policy: WaitPolicy = request.wait ?? 'wait';
+    const gaps = this.txn.repeatable && policy !== 'skip';
+    const trees = this.view.trees;
+    let gap: Gap | null = null;
+    let startBound: GapBound | null = null;
+    let position: Position | null = null;
+    const coverTo = (bound: GapBound | null): LockOutcome | Promise<LockOutcome> => {
+      if (!gaps) return 'granted';
+      if (gap === null) {
+        const [lo, hi] = reverse ? [bound, startBound] : [startBound, bound];
+        const taken = this.locks.lockGap(this.txn, root, lo, hi, policy);
+        gap = taken.gap;
+        return taken.outcome;
+      }
+      return this.locks.extendGap(gap, reverse ? { lo: bound } : { hi: bound }, policy);
+    };
+    /** The gap up to an entry, then its record lock: 'again' when either had to wait. */
+    const lockAt = async (entry: Entry): Promise<'again' | LockOutcome> => {
+      const covered = coverTo({ id: keyId(entry.key), inclusive: false });
+      if (covered instanceof Promise) {
+        await this.waitFor(covered);
+        return 'again';
+      }
+      const locked = this.locks.lockRecord(this.txn, root, target.lockId(entry), mode, policy);
+      if (!(locked instanceof Promise)) return locked;
+      await this.waitFor(locked);
+      return 'again';
+    };
+    scan: for (;;) {
+      const at = trees.latest();
+      try {
+        const start = reverse ? r.upper : r.lower;
+        if (gaps && gap === null && start !== undefined) {
+          // The entry before the range (InnoDB's first next-key lock starts just past it).
+          const before = await this.view.neighbour(root, start, reverse, reverse, at);
+          startBound = before === null ? null : { id: keyId(before.key), inclusive: false };
+        }
+        for await (const entry of this.view.merged(root, keyRange(r, reverse, position), at)) {
+          // Locks are granted synchronously after this check, or waited for: then read again.
+          if (trees.latestLsn() !== at.lsn) continue scan;
+          if (gap === null && !reverse && target.exactStart && entry.key.equals(r.lower ?? EMPTY)) {
+            // The range starts exactly at a row: no gap below it (InnoDB's LOCK_REC_NOT_GAP).
+            startBound = { id: keyId(entry.key), inclusive: true };
+          }
+          const id = target.lockId(entry);
+          const held = this.locks.holds(this.txn, root, id, mode);
+          const locked = await lockAt(entry);
+          if (locked === 'again') continue scan;
+          position = { key: entry.key, inclusive: false };
+          if (locked === 'skipped') continue;
+          const found = await target.resolve(entry);
+          if (found === 'again') continue scan;
+          if (found === null) continue;
+          if (request.keep !== undefined && !request.keep(found.row)) {
+            if (!held && !this.txn.repeatable) this.locks.unlockRecord(this.txn, root, id);
+            continue;
+          }
+          yield found;
+        }
+        if (!gaps) return;
+        // The first entry beyond the range: its record and the gap up to it (or to the end).
+        const from = position?.key ?? (reverse ? r.upper : r.lower);
+        const inclusive = position === null && !reverse;
+        const beyond = await this.view.neighbour(root, from, inclusive, !reverse, at);
+        if (trees.latestLsn() !== at.lsn) continue scan;
+        if (beyond === null) {
+          const covered = coverTo(null);
+          if (covered instanceof Promise) {
+            await this.waitFor(covered);
+            continue scan;
+          }
+          return;
+        }
+        if ((await lockAt(beyond)) === 'again') continue scan;
+        return;
+      } finally {
+        at.release(); // R3
+      }
+    }
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

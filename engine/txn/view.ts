@@ -1,0 +1,162 @@
+/**
+ * A transaction's view of the trees: a snapshot with the transaction's write set laid over it,
+ * and the consistent reads (plain SELECT) built on that.
+ *
+ * Invariants:
+ *   (R1) a key the write set holds is read from the write set, never from the snapshot.
+ *   (R2) a range read yields keys in strictly increasing order (decreasing when reverse), each
+ *        once, from the merge of the snapshot's and the write set's keys in the range.
+ *   (R6) a row reached through a secondary index entry is yielded only when the row, as this
+ *        view sees it, still puts that very entry in the index: a snapshot's entry for a row the
+ *        transaction has changed since is skipped, and the changed row is found through its
+ *        own entry in the write set.
+ */
+import type { PageId } from '../../storage/index.js';
+import type { Entry, KeyRange, Snapshot, Trees } from '../btree/api.js';
+import type { IndexDef, TableDef } from '../catalog/definitions.js';
+import { decodeRow } from '../row.js';
+import { entryPrimaryKey, indexEntry } from '../sql/index-keys.js';
+import type { Value } from '../sql/values.js';
+import type { HalfOpenRange, ReadRequest, SourceRow } from './rows.js';
+import type { Transaction } from './transaction.js';
+import type { WriteEntry } from './write-set.js';
+
+/** Where a range scan stands: the next key to read is after (or at, when inclusive) `key`. */
+export interface Position {
+  readonly key: Buffer;
+  readonly inclusive: boolean;
+}
+
+/** The Trees range for `r`, resumed after `position` when a scan restarts. */
+export function keyRange(r: HalfOpenRange, reverse: boolean, position: Position | null): KeyRange {
+  let lower = r.lower === undefined ? undefined : { key: r.lower, inclusive: true };
+  let upper = r.upper === undefined ? undefined : { key: r.upper, inclusive: false };
+  if (position !== null) {
+    if (reverse) upper = { key: position.key, inclusive: position.inclusive };
+    else lower = { key: position.key, inclusive: position.inclusive };
+  }
+  return {
+    ...(lower === undefined ? {} : { lower }),
+    ...(upper === undefined ? {} : { upper }),
+    reverse,
+  };
+}
+
+export class TxnView {
+  constructor(
+    readonly trees: Trees,
+    readonly txn: Transaction,
+  ) {}
+
+  /** R2: the snapshot's entries in `range` with the write set's laid over them. */
+  async *merged(root: PageId, range: KeyRange, at: Snapshot): AsyncGenerator<Entry> {
+    const mine = this.txn.writes.range(root, range);
+    const sign = range.reverse === true ? -1 : 1;
+    let m = 0;
+    const own = function* (until: Buffer | null): Generator<Entry> {
+      for (; m < mine.length; m++) {
+        const w = mine[m] as WriteEntry;
+        if (until !== null && Buffer.compare(w.key, until) * sign >= 0) return;
+        if (w.value !== null) yield { key: w.key, value: w.value };
+      }
+    };
+    for await (const batch of this.trees.scan(root, range, at)) {
+      for (const entry of batch) {
+        yield* own(entry.key);
+        const w = mine[m];
+        if (w !== undefined && w.key.equals(entry.key)) {
+          m++;
+          if (w.value !== null) yield { key: w.key, value: w.value };
+          continue;
+        }
+        yield entry;
+      }
+    }
+    yield* own(null);
+  }
+
+  /** A key's value as the view at `at` sees it (R1); null when absent. */
+  async get(root: PageId, key: Buffer, at: Snapshot): Promise<Buffer | null> {
+    const mine = this.txn.writes.get(root, key);
+    if (mine !== undefined) return mine.value;
+    return (await this.trees.get(root, key, at)) ?? null;
+  }
+
+  /** The current value of a key: the write set's, or the latest committed one. */
+  async current(root: PageId, key: Buffer): Promise<Buffer | null> {
+    const mine = this.txn.writes.get(root, key);
+    if (mine !== undefined) return mine.value;
+    const at = this.trees.latest();
+    try {
+      return (await this.trees.get(root, key, at)) ?? null;
+    } finally {
+      at.release();
+    }
+  }
+
+  /** The nearest entry beyond `from` in one direction (write set included), at `at`. */
+  async neighbour(
+    root: PageId,
+    from: Buffer | undefined,
+    inclusive: boolean,
+    forward: boolean,
+    at: Snapshot,
+  ): Promise<Entry | null> {
+    const bound =
+      from === undefined
+        ? {}
+        : forward
+          ? { lower: { key: from, inclusive } }
+          : { upper: { key: from, inclusive } };
+    for await (const entry of this.merged(root, { ...bound, reverse: !forward }, at)) return entry;
+    return null;
+  }
+
+  /**
+   * The row an index entry stands for in the view at `at` (R6): null when the row is gone or no
+   * longer puts this entry in the index.
+   */
+  async rowOfEntry(
+    table: TableDef,
+    index: IndexDef,
+    entry: Entry,
+    at: Snapshot | null,
+  ): Promise<SourceRow | null> {
+    const pk = Buffer.from(entryPrimaryKey(entry.key, entry.value));
+    const value = at === null ? await this.current(table.root, pk) : await this.get(table.root, pk, at);
+    if (value === null) return null;
+    const row = decodeRow(table.types, value);
+    if (!indexEntry(table, index, pk, row).key.equals(entry.key)) return null;
+    return { key: pk, row };
+  }
+
+  /** A consistent read: the request's rows at the transaction's read view (X2). */
+  async *consistent(request: ReadRequest): AsyncGenerator<SourceRow> {
+    const at = this.txn.readView();
+    const { table, keep, index } = request;
+    const kept = (row: Value[]): boolean => keep === undefined || keep(row);
+    if (request.points !== null) {
+      const keys = request.reverse ? [...request.points].reverse() : request.points;
+      for (const key of keys) {
+        const value = await this.get(table.root, key, at);
+        if (value === null) continue;
+        const row = decodeRow(table.types, value);
+        if (kept(row)) yield { key, row };
+      }
+      return;
+    }
+    const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
+    for (const r of ranges) {
+      const root = index === null ? table.root : index.root;
+      for await (const entry of this.merged(root, keyRange(r, request.reverse, null), at)) {
+        if (index === null) {
+          const row = decodeRow(table.types, entry.value);
+          if (kept(row)) yield { key: entry.key, row };
+          continue;
+        }
+        const found = await this.rowOfEntry(table, index, entry, at);
+        if (found !== null && kept(found.row)) yield found;
+      }
+    }
+  }
+}
