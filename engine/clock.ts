@@ -9,12 +9,15 @@ export interface EngineClock {
   wallNow(): number;
   /** Runs `fn` after the I/O and timers already queued (a long statement's pause). */
   defer?(fn: () => void): void;
+  /** Resolves after `ms` milliseconds (SLEEP(), issue 6b); absent: at once. */
+  sleep?(ms: number): Promise<void>;
 }
 
 export const systemEngineClock: EngineClock = {
   now: () => performance.now(),
   wallNow: () => Date.now(),
   defer: (fn) => setImmediate(fn),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /** A promise that resolves once `clock` has let other work run (now, without `defer`). */

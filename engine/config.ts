@@ -83,6 +83,9 @@ export const WRITE_SET_BYTES_MAX = 128 * 1024 * 1024;
 export const LOCK_WAIT_TIMEOUT_DEFAULT_S = 50;
 export const LOCK_WAIT_TIMEOUT_MAX_S = 1_073_741_824;
 
+/** lock_wait_timeout: MySQL's default (a year), for metadata locks (DDL against open txns). */
+export const METADATA_LOCK_WAIT_TIMEOUT_S = 31_536_000;
+
 /** Row locks held by all transactions together; past it a lock request fails (1206-like). */
 export const LOCKS_MAX = 4_000_000;
 

@@ -57,6 +57,7 @@ interface SessionSetup {
 
 class EngineImpl implements Engine, EngineCore {
   closing = false;
+  storage: StorageClient | undefined = undefined;
   readonly transactions: TransactionManager;
   readonly services: SessionServices;
 
@@ -70,7 +71,7 @@ class EngineImpl implements Engine, EngineCore {
     txnLimits: TransactionLimits | undefined,
     issue4: SessionSetup,
   ) {
-    this.transactions = new TransactionManager(trees, catalog, latch, log, txnLimits);
+    this.transactions = new TransactionManager(trees, catalog, latch, log, txnLimits, clock);
     const status = new GlobalStatus(clock, () => ({
       open: catalog.databaseNames().reduce((n, db) => n + catalog.tableNames(db).length, 0),
       opened: catalog.tablesOpened,
@@ -141,7 +142,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   log.info({ databases: catalog.databaseNames().length }, 'catalog loaded');
   const txnLimits =
     options.writeSetBytesMax === undefined ? undefined : { writeSetBytesMax: options.writeSetBytesMax };
-  return new EngineImpl(
+  const engine = new EngineImpl(
     trees,
     catalog,
     new Latch(),
@@ -155,4 +156,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       defaultAuthPlugin,
     },
   );
+  // The storage tier, for information_schema.BOREALIS_SEGMENTS (6c); test doubles may lack it.
+  engine.storage = typeof options.storage.segmentStatus === 'function' ? options.storage : undefined;
+  return engine;
 }

@@ -422,6 +422,472 @@ export const ER = {
     sqlState: '22032',
     message: 'Invalid JSON text: "%s" at position %d in value for column \'%s\'.',
   },
+  // -- issue 6b: types and functions
+  ER_INVALID_JSON_TEXT_IN_PARAM: {
+    errno: 3141,
+    sqlState: '22032',
+    message: 'Invalid JSON text in argument %d to function %s: "%s" at position %d.',
+  },
+  ER_INVALID_JSON_PATH: {
+    errno: 3143,
+    sqlState: '42000',
+    message: 'Invalid JSON path expression. The error is around character position %d.',
+  },
+  ER_INVALID_JSON_PATH_WILDCARD: {
+    errno: 3149,
+    sqlState: '42000',
+    message: 'In this situation, path expressions may not contain the * and ** tokens.',
+  },
+  ER_INVALID_TYPE_FOR_JSON: {
+    errno: 3146,
+    sqlState: '22032',
+    message:
+      'Invalid data type for JSON data in argument %d to function %s; a JSON string or JSON type is required.',
+  },
+  ER_JSON_DOCUMENT_NULL_KEY: {
+    errno: 3158,
+    sqlState: '22032',
+    message: 'JSON documents may not contain NULL member names.',
+  },
+  ER_JSON_USED_AS_KEY: {
+    errno: 3152,
+    sqlState: '42000',
+    message:
+      "JSON column '%s' supports indexing only via generated columns on a specified JSON path.",
+  },
+  ER_JSON_BAD_ONE_OR_ALL_ARG: {
+    errno: 3154,
+    sqlState: '42000',
+    message: "The oneOrAll argument to %s may take these values: 'one' or 'all'.",
+  },
+  ER_WRONG_VALUE_FOR_TYPE: {
+    errno: 1411,
+    sqlState: 'HY000',
+    message: "Incorrect %s value: '%s' for function %s",
+  },
+  ER_WRONG_VALUE: { errno: 1525, sqlState: 'HY000', message: "Incorrect %s value: '%s'" },
+  ER_DUPLICATED_VALUE_IN_TYPE: {
+    errno: 1291,
+    sqlState: 'HY000',
+    message: "Column '%s' has duplicated value '%s' in %s",
+  },
+  ER_TOO_BIG_SET: { errno: 1097, sqlState: 'HY000', message: 'Too many strings for column %s and SET' },
+  ER_TOO_BIG_DISPLAYWIDTH: {
+    errno: 1439,
+    sqlState: '42000',
+    message: "Display width out of range for column '%s' (max = %d)",
+  },
+  ER_WRONG_PARAMETERS_TO_NATIVE_FCT: {
+    errno: 1583,
+    sqlState: '42000',
+    message: "Incorrect parameters in the call to native function '%s'",
+  },
+  ER_CANT_AGGREGATE_2COLLATIONS: {
+    errno: 1267,
+    sqlState: 'HY000',
+    message: "Illegal mix of collations (%s,%s) and (%s,%s) for operation '%s'",
+  },
+  ER_REGEXP_ERROR: { errno: 3685, sqlState: 'HY000', message: 'Illegal argument to a regular expression.' },
+  ER_REGEXP_MISMATCHED_PAREN: {
+    errno: 3692,
+    sqlState: 'HY000',
+    message: 'Mismatched parenthesis in regular expression.',
+  },
+  ER_WRONG_ARGUMENTS_TO_UUID: {
+    errno: 1411,
+    sqlState: 'HY000',
+    message: "Incorrect string value: '%s' for function %s",
+  },
+  ER_INVALID_CAST: { errno: 1064, sqlState: '42000', message: '%s' },
+  ER_STD_INVALID_ARGUMENT: {
+    errno: 3554,
+    sqlState: 'HY000',
+    message: 'Invalid argument: %s in function %s.',
+  },
+  ER_ZERO_DATE_NOT_SUPPORTED: {
+    errno: 1235,
+    sqlState: '42000',
+    message: "This version of MySQL doesn't yet support '%s'",
+  },
+  // -- issue 6a: queries ----------------------------------------------------------------------
+  ER_DERIVED_MUST_HAVE_ALIAS: {
+    errno: 1248,
+    sqlState: '42000',
+    message: 'Every derived table must have its own alias',
+  },
+  ER_INVALID_GROUP_FUNC_USE: { errno: 1111, sqlState: 'HY000', message: 'Invalid use of group function' },
+  ER_MIX_OF_GROUP_FUNC_AND_FIELDS: {
+    errno: 1140,
+    sqlState: '42000',
+    message: "In aggregated query without GROUP BY, expression #%d of SELECT list contains nonaggregated column '%s'; this is incompatible with sql_mode=only_full_group_by",
+  },
+  ER_WRONG_FIELD_WITH_GROUP_V2: {
+    errno: 1055,
+    sqlState: '42000',
+    message: "Expression #%d of %s is not in GROUP BY clause and contains nonaggregated column '%s' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by",
+  },
+  ER_WRONG_GROUP_FIELD: { errno: 1056, sqlState: '42000', message: "Can't group on '%s'" },
+  ER_UNKNOWN_TABLE: { errno: 1109, sqlState: '42S02', message: "Unknown table '%s' in %s" },
+  ER_FIELD_IN_ORDER_NOT_SELECT: {
+    errno: 3065,
+    sqlState: 'HY000',
+    message: "Expression #%d of ORDER BY clause is not in SELECT list, references column '%s' which is not in SELECT list; this is incompatible with DISTINCT",
+  },
+  ER_AGGREGATE_ORDER_FOR_UNION: {
+    errno: 3028,
+    sqlState: 'HY000',
+    message: 'Expression #%d of ORDER BY contains aggregate function and applies to a UNION',
+  },
+  ER_AGGREGATE_ORDER_NON_AGG_QUERY: {
+    errno: 3029,
+    sqlState: 'HY000',
+    message: 'Expression #%d of ORDER BY contains aggregate function and applies to the result of a non-aggregated query',
+  },
+  ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT: {
+    errno: 1222,
+    sqlState: '21000',
+    message: 'The used SELECT statements have a different number of columns',
+  },
+  ER_VIEW_WRONG_LIST: {
+    errno: 1353,
+    sqlState: 'HY000',
+    message: 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts',
+  },
+  ER_CUT_VALUE_GROUP_CONCAT: { errno: 1260, sqlState: 'HY000', message: 'Row %d was cut by GROUP_CONCAT()' },
+  ER_CTE_MAX_RECURSION_DEPTH: {
+    errno: 3636,
+    sqlState: 'HY000',
+    message: 'Recursive query aborted after %d iterations. Try increasing @@cte_max_recursion_depth to a larger value.',
+  },
+  ER_CTE_RECURSIVE_REQUIRES_UNION: {
+    errno: 3573,
+    sqlState: 'HY000',
+    message: "Recursive Common Table Expression '%s' should contain a UNION",
+  },
+  ER_CTE_RECURSIVE_REQUIRES_NONRECURSIVE_FIRST: {
+    errno: 3574,
+    sqlState: 'HY000',
+    message: "Recursive Common Table Expression '%s' should have one or more non-recursive query blocks followed by one or more recursive ones",
+  },
+  ER_CTE_RECURSIVE_FORBIDS_AGGREGATION: {
+    errno: 3575,
+    sqlState: 'HY000',
+    message: "Recursive Common Table Expression '%s' can contain neither aggregation nor window functions in recursive query block",
+  },
+  ER_CTE_RECURSIVE_FORBIDDEN_JOIN_ORDER: {
+    errno: 3576,
+    sqlState: 'HY000',
+    message: "In recursive query block of Recursive Common Table Expression '%s', the recursive table must neither be in the right argument of a LEFT JOIN, nor be forced to be non-first with join order hints",
+  },
+  ER_CTE_RECURSIVE_REQUIRES_SINGLE_REFERENCE: {
+    errno: 3577,
+    sqlState: 'HY000',
+    message: "In recursive query block of Recursive Common Table Expression '%s', the recursive table must be referenced only once, and not in any subquery",
+  },
+  ER_TABLENAME_NOT_ALLOWED_HERE: {
+    errno: 1250,
+    sqlState: '42000',
+    message: "Table '%s' from one of the %ss cannot be used in %s",
+  },
+  ER_WINDOW_NO_SUCH_WINDOW: { errno: 3579, sqlState: 'HY000', message: "Window name '%s' is not defined." },
+  ER_WINDOW_CIRCULARITY_IN_WINDOW_GRAPH: {
+    errno: 3580,
+    sqlState: 'HY000',
+    message: 'There is a circularity in the window dependency graph.',
+  },
+  ER_WINDOW_NO_CHILD_PARTITIONING: {
+    errno: 3581,
+    sqlState: 'HY000',
+    message: 'A window which depends on another cannot define partitioning.',
+  },
+  ER_WINDOW_NO_INHERIT_FRAME: {
+    errno: 3582,
+    sqlState: 'HY000',
+    message: "Window '%s' has a frame definition, so cannot be referenced by another window.",
+  },
+  ER_WINDOW_NO_REDEFINE_ORDER_BY: {
+    errno: 3583,
+    sqlState: 'HY000',
+    message: "Window '%s' cannot inherit '%s' since both contain an ORDER BY clause.",
+  },
+  ER_WINDOW_FRAME_START_ILLEGAL: {
+    errno: 3584,
+    sqlState: 'HY000',
+    message: "Window '%s': frame start cannot be UNBOUNDED FOLLOWING.",
+  },
+  ER_WINDOW_FRAME_END_ILLEGAL: {
+    errno: 3585,
+    sqlState: 'HY000',
+    message: "Window '%s': frame end cannot be UNBOUNDED PRECEDING.",
+  },
+  ER_WINDOW_FRAME_ILLEGAL: {
+    errno: 3586,
+    sqlState: 'HY000',
+    message: "Window '%s': frame start or end is negative, NULL or of non-integral type",
+  },
+  ER_WINDOW_RANGE_FRAME_ORDER_TYPE: {
+    errno: 3587,
+    sqlState: 'HY000',
+    message: "Window '%s' with RANGE N PRECEDING/FOLLOWING frame requires exactly one ORDER BY expression, of numeric or temporal type",
+  },
+  ER_WINDOW_RANGE_FRAME_TEMPORAL_TYPE: {
+    errno: 3588,
+    sqlState: 'HY000',
+    message: "Window '%s' with RANGE frame has ORDER BY expression of datetime type. Only INTERVAL bound value allowed.",
+  },
+  ER_WINDOW_RANGE_FRAME_NUMERIC_TYPE: {
+    errno: 3589,
+    sqlState: 'HY000',
+    message: "Window '%s' with RANGE frame has ORDER BY expression of numeric type, INTERVAL bound value not allowed.",
+  },
+  ER_WINDOW_RANGE_BOUND_NOT_CONSTANT: {
+    errno: 3590,
+    sqlState: 'HY000',
+    message: "Window '%s' has a non-constant frame bound.",
+  },
+  ER_WINDOW_DUPLICATE_NAME: { errno: 3591, sqlState: 'HY000', message: "Window '%s' is defined twice." },
+  ER_WINDOW_INVALID_WINDOW_FUNC_USE: {
+    errno: 3593,
+    sqlState: 'HY000',
+    message: "You cannot use the window function '%s' in this context.'",
+  },
+  ER_WINDOW_INVALID_WINDOW_FUNC_ALIAS_USE: {
+    errno: 3594,
+    sqlState: 'HY000',
+    message: "You cannot use the alias '%s' of an expression containing a window function in this context.'",
+  },
+  ER_WINDOW_NESTED_WINDOW_FUNC_USE_IN_WINDOW_SPEC: {
+    errno: 3595,
+    sqlState: 'HY000',
+    message: "You cannot nest a window function in the specification of window '%s'.",
+  },
+  ER_WINDOW_ROWS_INTERVAL_USE: {
+    errno: 3596,
+    sqlState: 'HY000',
+    message: "Window '%s': INTERVAL can only be used with RANGE frames.",
+  },
+  // -- issue 6c: schema changes, foreign keys, CHECK, generated columns, views, LOCK TABLES ------
+  ER_INVALID_USE_OF_NULL: { errno: 1138, sqlState: '22004', message: 'Invalid use of NULL value' },
+  ER_CANT_REMOVE_ALL_FIELDS: {
+    errno: 1090,
+    sqlState: '42000',
+    message: "You can't delete all columns with ALTER TABLE; use DROP TABLE instead",
+  },
+  ER_TABLE_NOT_LOCKED_FOR_WRITE: {
+    errno: 1099,
+    sqlState: 'HY000',
+    message: "Table '%s' was locked with a READ lock and can't be updated",
+  },
+  ER_TABLE_NOT_LOCKED: {
+    errno: 1100,
+    sqlState: 'HY000',
+    message: "Table '%s' was not locked with LOCK TABLES",
+  },
+  ER_TABLE_MUST_HAVE_COLUMNS: {
+    errno: 1113,
+    sqlState: '42000',
+    message: 'A table must have at least 1 column',
+  },
+  ER_CANNOT_ADD_FOREIGN: { errno: 1215, sqlState: 'HY000', message: 'Cannot add foreign key constraint' },
+  ER_WRONG_FK_DEF: {
+    errno: 1239,
+    sqlState: '42000',
+    message: "Incorrect foreign key definition for '%s': %s",
+  },
+  ER_BAD_FT_COLUMN: {
+    errno: 1283,
+    sqlState: 'HY000',
+    message: "Column '%s' cannot be part of FULLTEXT index",
+  },
+  ER_UNKNOWN_STORAGE_ENGINE: { errno: 1286, sqlState: '42000', message: "Unknown storage engine '%s'" },
+  ER_INVALID_ON_UPDATE: {
+    errno: 1294,
+    sqlState: 'HY000',
+    message: "Invalid ON UPDATE clause for '%s' column",
+  },
+  ER_WRONG_OBJECT: { errno: 1347, sqlState: 'HY000', message: "'%s.%s' is not %s" },
+  ER_VIEW_SELECT_VARIABLE: {
+    errno: 1351,
+    sqlState: 'HY000',
+    message: "View's SELECT contains a variable or parameter",
+  },
+  ER_VIEW_INVALID: {
+    errno: 1356,
+    sqlState: 'HY000',
+    message: "View '%s.%s' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them",
+  },
+  ER_TRG_DOES_NOT_EXIST: { errno: 1360, sqlState: 'HY000', message: 'Trigger does not exist' },
+  ER_ROW_IS_REFERENCED_2: {
+    errno: 1451,
+    sqlState: '23000',
+    message: 'Cannot delete or update a parent row: a foreign key constraint fails (%s)',
+  },
+  ER_NO_REFERENCED_ROW_2: {
+    errno: 1452,
+    sqlState: '23000',
+    message: 'Cannot add or update a child row: a foreign key constraint fails (%s)',
+  },
+  ER_EVENT_DOES_NOT_EXIST: { errno: 1539, sqlState: 'HY000', message: "Unknown event '%s'" },
+  ER_DROP_INDEX_FK: {
+    errno: 1553,
+    sqlState: 'HY000',
+    message: "Cannot drop index '%s': needed in a foreign key constraint",
+  },
+  ER_TOO_LONG_TABLE_COMMENT: {
+    errno: 1628,
+    sqlState: 'HY000',
+    message: "Comment for table '%s' is too long (max = %d)",
+  },
+  ER_TOO_LONG_FIELD_COMMENT: {
+    errno: 1629,
+    sqlState: 'HY000',
+    message: "Comment for field '%s' is too long (max = %d)",
+  },
+  ER_TRUNCATE_ILLEGAL_FK: {
+    errno: 1701,
+    sqlState: '42000',
+    message: 'Cannot truncate a table referenced in a foreign key constraint (%s)',
+  },
+  ER_FK_NO_INDEX_PARENT: {
+    errno: 1822,
+    sqlState: 'HY000',
+    message: "Failed to add the foreign key constraint. Missing index for constraint '%s' in the referenced table '%s'",
+  },
+  ER_FK_CANNOT_OPEN_PARENT: {
+    errno: 1824,
+    sqlState: 'HY000',
+    message: "Failed to open the referenced table '%s'",
+  },
+  ER_FK_DUP_NAME: {
+    errno: 1826,
+    sqlState: 'HY000',
+    message: "Duplicate foreign key constraint name '%s'",
+  },
+  ER_FK_COLUMN_CANNOT_DROP: {
+    errno: 1828,
+    sqlState: 'HY000',
+    message: "Cannot drop column '%s': needed in a foreign key constraint '%s'",
+  },
+  ER_FK_COLUMN_CANNOT_DROP_CHILD: {
+    errno: 1829,
+    sqlState: 'HY000',
+    message: "Cannot drop column '%s': needed in a foreign key constraint '%s' of table '%s'",
+  },
+  ER_FK_COLUMN_NOT_NULL: {
+    errno: 1830,
+    sqlState: 'HY000',
+    message: "Column '%s' cannot be NOT NULL: needed in a foreign key constraint '%s' SET NULL",
+  },
+  ER_FK_COLUMN_CANNOT_CHANGE: {
+    errno: 1832,
+    sqlState: 'HY000',
+    message: "Cannot change column '%s': used in a foreign key constraint '%s'",
+  },
+  ER_FK_COLUMN_CANNOT_CHANGE_CHILD: {
+    errno: 1833,
+    sqlState: 'HY000',
+    message: "Cannot change column '%s': used in a foreign key constraint '%s' of table '%s'",
+  },
+  ER_FK_DEPTH_EXCEEDED: {
+    errno: 3008,
+    sqlState: 'HY000',
+    message: 'Foreign key cascade delete/update exceeds max depth of %d.',
+  },
+  ER_NON_DEFAULT_VALUE_FOR_GENERATED_COLUMN: {
+    errno: 3105,
+    sqlState: 'HY000',
+    message: "The value specified for generated column '%s' in table '%s' is not allowed.",
+  },
+  ER_UNSUPPORTED_ACTION_ON_GENERATED_COLUMN: {
+    errno: 3106,
+    sqlState: 'HY000',
+    message: "'%s' is not supported for generated columns.",
+  },
+  ER_GENERATED_COLUMN_REF_AUTO_INC: {
+    errno: 3109,
+    sqlState: 'HY000',
+    message: "Generated column '%s' cannot refer to auto-increment column.",
+  },
+  ER_DEPENDENT_BY_GENERATED_COLUMN: {
+    errno: 3108,
+    sqlState: 'HY000',
+    message: "Column '%s' has a generated column dependency.",
+  },
+  ER_GENERATED_COLUMN_NON_PRIOR: {
+    errno: 3107,
+    sqlState: 'HY000',
+    message: 'Generated column can refer only to generated columns defined prior to it.',
+  },
+  ER_FK_CANNOT_DROP_PARENT: {
+    errno: 3730,
+    sqlState: 'HY000',
+    message: "Cannot drop table '%s' referenced by a foreign key constraint '%s' on table '%s'.",
+  },
+  ER_FK_NO_COLUMN_PARENT: {
+    errno: 3734,
+    sqlState: 'HY000',
+    message: "Failed to add the foreign key constraint. Missing column '%s' for constraint '%s' in the referenced table '%s'",
+  },
+  ER_FK_INCOMPATIBLE_COLUMNS: {
+    errno: 3780,
+    sqlState: 'HY000',
+    message: "Referencing column '%s' and referenced column '%s' in foreign key constraint '%s' are incompatible.",
+  },
+  ER_COLUMN_CHECK_CONSTRAINT_REFERENCES_OTHER_COLUMN: {
+    errno: 3813,
+    sqlState: 'HY000',
+    message: "Column check constraint '%s' references other column.",
+  },
+  ER_CHECK_CONSTRAINT_NAMED_FUNCTION_IS_NOT_ALLOWED: {
+    errno: 3814,
+    sqlState: 'HY000',
+    message: "An expression of a check constraint '%s' contains disallowed function: %s.",
+  },
+  ER_CHECK_CONSTRAINT_FUNCTION_IS_NOT_ALLOWED: {
+    errno: 3815,
+    sqlState: 'HY000',
+    message: "An expression of a check constraint '%s' contains disallowed function.",
+  },
+  ER_CHECK_CONSTRAINT_VARIABLES: {
+    errno: 3816,
+    sqlState: 'HY000',
+    message: "An expression of a check constraint '%s' cannot refer to a user or system variable.",
+  },
+  ER_CHECK_CONSTRAINT_REFERS_AUTO_INCREMENT_COLUMN: {
+    errno: 3818,
+    sqlState: 'HY000',
+    message: "Check constraint '%s' cannot refer to an auto-increment column.",
+  },
+  ER_CHECK_CONSTRAINT_VIOLATED: {
+    errno: 3819,
+    sqlState: 'HY000',
+    message: "Check constraint '%s' is violated.",
+  },
+  ER_CHECK_CONSTRAINT_REFERS_UNKNOWN_COLUMN: {
+    errno: 3820,
+    sqlState: 'HY000',
+    message: "Check constraint '%s' refers to non-existing column '%s'.",
+  },
+  ER_CHECK_CONSTRAINT_NOT_FOUND: {
+    errno: 3821,
+    sqlState: 'HY000',
+    message: "Check constraint '%s' is not found in the table.",
+  },
+  ER_CHECK_CONSTRAINT_DUP_NAME: {
+    errno: 3822,
+    sqlState: 'HY000',
+    message: "Duplicate check constraint name '%s'.",
+  },
+  ER_CLIENT_LOCAL_FILES_DISABLED: {
+    errno: 3948,
+    sqlState: '42000',
+    message: 'Loading local data is disabled; this must be enabled on both the client and server sides',
+  },
+  ER_DEPENDENT_BY_CHECK_CONSTRAINT: {
+    errno: 3959,
+    sqlState: 'HY000',
+    message: "Check constraint '%s' uses column '%s', hence column cannot be dropped or renamed.",
+  },
 } as const satisfies Record<string, { errno: number; sqlState: string; message: string }>;
 
 export type ErrorName = keyof typeof ER;

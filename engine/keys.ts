@@ -7,6 +7,12 @@
  *   int unsigned          w                          big-endian
  *   DECIMAL(p,s)          decimalKeyBytes(p)         unscaled value (at scale s) + 10^p, big-endian
  *   DATETIME              8                          microseconds (datetime.ts), big-endian
+ *                                                    (DATE likewise; TIMESTAMP: UTC)
+ *   TIME                  8                          microseconds + 2^63, big-endian
+ *   DOUBLE / FLOAT        8                          IEEE 754 big-endian, sign bit flipped
+ *                                                    (negatives: every bit flipped); -0 as 0
+ *   ENUM                  2                          member index (MySQL sorts ENUM by index)
+ *   SET                   8                          member bit mask
  *   string                n + 2                      collation sort key, each 0x00 as 0x00 0xFF,
  *                                                    then the terminator 0x00 0x00
  *   hidden row id         6                          big-endian (InnoDB's DB_ROW_ID)
@@ -22,7 +28,7 @@
 import assert from 'node:assert/strict';
 import { collation } from './sql/collation.js';
 import { Decimal, pow10 } from './sql/decimal.js';
-import type { SqlType, Value } from './sql/values.js';
+import { type SqlType, type Value, memberNumber } from './sql/values.js';
 import { unreachable } from './unreachable.js';
 
 export const ROW_ID_BYTES = 6;
@@ -92,15 +98,35 @@ export function encodeKeyPart(type: SqlType, value: Value): Buffer {
     case 'datetime':
       assert(typeof value === 'bigint', 'datetime key part is bigint');
       return writeBigUIntBE(value, 8);
+    case 'time':
+      assert(typeof value === 'bigint', 'time key part is bigint');
+      return writeBigUIntBE(value + 2n ** 63n, 8);
+    case 'double':
+      assert(typeof value === 'number', 'double key part is number');
+      return doubleKey(value);
     case 'string':
       assert(typeof value === 'string', 'string key part is string');
+      if (type.variant === 'enum') return writeBigUIntBE(memberNumber(type, value), 2);
+      if (type.variant === 'set') return writeBigUIntBE(memberNumber(type, value), 8);
+      assert(type.variant !== 'json', 'no key on JSON');
       return escapeTerminated(collation(type.collation).sortKey(value));
-    case 'double':
     case 'null':
       return assert.fail(`no key encoding for ${type.kind}`);
     default:
       return unreachable(type);
   }
+}
+
+/** IEEE 754 bits made order-preserving: positives get the sign bit, negatives are inverted. */
+function doubleKey(value: number): Buffer {
+  const out = Buffer.alloc(8);
+  out.writeDoubleBE(value === 0 ? 0 : value);
+  if ((out[0] as number) & 0x80) {
+    for (let i = 0; i < 8; i++) out[i] = ~(out[i] as number) & 0xff;
+  } else {
+    out[0] = (out[0] as number) | 0x80;
+  }
+  return out;
 }
 
 export function encodeKey(types: readonly SqlType[], values: readonly Value[]): Buffer {
@@ -130,8 +156,11 @@ export function keyPartBytesMax(type: SqlType): number {
     case 'decimal':
       return decimalKeyBytes(type.precision);
     case 'datetime':
+    case 'time':
       return 8;
     case 'string':
+      if (type.variant === 'enum') return 2;
+      if (type.variant === 'set') return 8;
       // MySQL counts 4 bytes a character for utf8mb4 (bytes for binary strings); the weight
       // bytes are checked per row.
       return type.collation === 'binary' ? type.chars : type.chars * 4;

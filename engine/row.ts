@@ -9,17 +9,21 @@
  *                         int w bytes    w bytes, big-endian two's complement
  *                         DECIMAL        u8 length, then big-endian two's complement unscaled
  *                                        value at the column's scale
- *                         DATETIME       8 bytes big-endian microseconds (datetime.ts)
- *                         DOUBLE         8 bytes IEEE 754 big-endian
+ *                         DATETIME       8 bytes big-endian microseconds (datetime.ts); DATE and
+ *                                        TIMESTAMP (UTC) likewise
+ *                         TIME           8 bytes big-endian two's complement microseconds
+ *                         DOUBLE         8 bytes IEEE 754 big-endian (FLOAT: float32-rounded)
+ *                         ENUM           varint member index (0: the error value '')
+ *                         SET            8 bytes big-endian member bit mask
  *                         string         varint byte length, then UTF-8 (binary strings:
- *                                        the bytes)
+ *                                        the bytes; JSON: its canonical text)
  *
  * Every column is stored, primary-key columns too, so decoding needs only the value. Decoding
  * is one forward pass with no allocation beyond the values.
  */
 import assert from 'node:assert/strict';
 import { Decimal } from './sql/decimal.js';
-import type { SqlType, Value } from './sql/values.js';
+import { type SqlType, type Value, memberNumber } from './sql/values.js';
 import { unreachable } from './unreachable.js';
 
 export const ROW_FORMAT_VERSION = 1;
@@ -104,8 +108,15 @@ function valueBytes(type: SqlType, value: Value): Buffer {
       out.writeDoubleBE(value);
       return out;
     }
+    case 'time': {
+      assert(typeof value === 'bigint', 'row: time is bigint');
+      const out = Buffer.alloc(8);
+      out.writeBigInt64BE(value);
+      return out;
+    }
     case 'string': {
       assert(typeof value === 'string', 'row: string is string');
+      if (type.variant === 'enum' || type.variant === 'set') return memberBytes(type, value);
       // Binary strings are byte strings (sql/bytes.ts): one byte per code unit.
       const text = Buffer.from(value, type.collation === 'binary' ? 'latin1' : 'utf8');
       const out = Buffer.alloc(varintSize(text.length) + text.length);
@@ -117,6 +128,30 @@ function valueBytes(type: SqlType, value: Value): Buffer {
     default:
       return unreachable(type);
   }
+}
+
+/** ENUM: varint index; SET: 8-byte mask (the row format above). */
+function memberBytes(type: SqlType & { kind: 'string' }, value: string): Buffer {
+  const number = memberNumber(type, value);
+  if (type.variant === 'set') {
+    const out = Buffer.alloc(8);
+    out.writeBigUInt64BE(number);
+    return out;
+  }
+  assert(number > 0n || value === '', 'row: an ENUM value is a member');
+  const n = Number(number);
+  const out = Buffer.alloc(varintSize(n));
+  writeVarint(out, 0, n);
+  return out;
+}
+
+/** A SET bit mask as its text: the members present, in definition order. */
+export function setText(members: readonly string[], mask: bigint): string {
+  const present: string[] = [];
+  for (let i = 0; i < members.length; i++) {
+    if ((mask >> BigInt(i)) & 1n) present.push(members[i] as string);
+  }
+  return present.join(',');
 }
 
 export function encodeRow(types: readonly SqlType[], values: readonly Value[]): Buffer {
@@ -163,7 +198,18 @@ function readValue(type: SqlType, buf: Buffer, at: number): { value: Value; at: 
       return { value: buf.readBigUInt64BE(at), at: at + 8 };
     case 'double':
       return { value: buf.readDoubleBE(at), at: at + 8 };
+    case 'time':
+      return { value: buf.readBigInt64BE(at), at: at + 8 };
     case 'string': {
+      if (type.variant === 'enum') {
+        const index = readVarint(buf, at);
+        const member = index.value === 0 ? '' : type.members?.[index.value - 1];
+        assert(member !== undefined, 'row: ENUM index names a member');
+        return { value: member, at: index.at };
+      }
+      if (type.variant === 'set') {
+        return { value: setText(type.members ?? [], buf.readBigUInt64BE(at)), at: at + 8 };
+      }
       const length = readVarint(buf, at);
       const end = length.at + length.value;
       assert(end <= buf.length, 'row: string within the row');

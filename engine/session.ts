@@ -18,6 +18,7 @@
  * and never sees a commit that is not durable. A failure to confirm durability reaches the client
  * as the SqlError the Trees layer throws (ER_ERROR_DURING_COMMIT: outcome unknown), never as OK.
  */
+import { performSleeps } from './sql/functions/info.js';
 import type { Logger } from 'pino';
 import type {
   ColumnInfo,
@@ -31,6 +32,7 @@ import type {
   SqlValue,
 } from './api.js';
 import type { Mtr, Trees } from './btree/api.js';
+import type { StorageClient } from '../storage/index.js';
 import type { Catalog } from './catalog/catalog.js';
 import { SqlError } from './errors.js';
 import type { Latch } from './latch.js';
@@ -71,7 +73,24 @@ import type { TransactionManager } from './txn/manager.js';
 import { CONSISTENT, type TxnRows } from './txn/rows.js';
 import { EXPLAIN_COLUMNS, explainRows } from './sql/explain.js';
 import { SessionTransactions } from './txn/session-txn.js';
+import { queryTables } from './sql/query-tables.js';
+import { EXPLAIN_TREE_COLUMNS, explainTree } from './sql/explain-tree.js';
+import { ANALYZE_COLUMNS, analyzeTables } from './sql/analyze.js';
 import { bindTxnVariables } from './txn/variables.js';
+import { tableLockName } from './txn/mdl.js';
+import {
+  type MetadataHost,
+  isMetadataStatement,
+  runMetadataStatement,
+} from './sql/metadata-statements.js';
+import {
+  type SessionSchemaHost,
+  checkTableLocks,
+  infoSchemaHost,
+  runSessionSchemaStatement,
+  schemaMetadataHost,
+} from './session-schema.js';
+import { SessionTableLocks } from './table-locks.js';
 
 /** What sessions share: the engine's state. */
 export interface EngineCore {
@@ -80,6 +99,8 @@ export interface EngineCore {
   readonly latch: Latch;
   readonly transactions: TransactionManager;
   readonly log: Logger;
+  /** The storage tier (information_schema.BOREALIS_SEGMENTS); absent in some tests. */
+  readonly storage?: StorageClient;
   /** Issue 4's shared state: global variables and status, the clock. */
   readonly services: SessionServices;
   /** True once the engine is closing: new statements fail with ER_SERVER_SHUTDOWN. */
@@ -146,6 +167,13 @@ const STATEMENT_WRITES: ReadonlySet<Statement['kind']> = new Set([
   'drop-table',
   'create-index',
   'drop-index',
+  // Issue 6 (6c)
+  'alter-table',
+  'rename-table',
+  'truncate-table',
+  'create-view',
+  'drop-view',
+  'alter-database',
 ]);
 
 const STATEMENT_DML: ReadonlySet<Statement['kind']> = new Set(['insert', 'update', 'delete']);
@@ -171,6 +199,8 @@ export class EngineSession implements Session {
   /** Variables, status counters, interrupt flag (issue 4: session-extras.ts). */
   readonly extras: SessionExtras;
   private readonly prepared = new SessionPreparedStatements();
+  /** LOCK TABLES held by this session (table-locks.ts). */
+  private readonly tableLocks = new SessionTableLocks();
   /** The running statement's parameters and plan store (see dispatch). */
   private current: CurrentStatement = { params: NO_PARAMS, plans: undefined, values: [] };
   /** This session in the engine's process list (SHOW PROCESSLIST, KILL). */
@@ -276,12 +306,12 @@ export class EngineSession implements Session {
     const parsed = parseStatement(sql);
     checkPreparable(parsed.statement);
     let columns: readonly ColumnInfo[] = [];
-    if (parsed.statement.kind === 'select') {
+    if (parsed.statement.kind === 'select' || parsed.statement.kind === 'set-operation') {
       // The shape only: parameter values are unknown until EXECUTE.
       const unknown = new PlanParams(new Array<undefined>(parsed.paramCount).fill(undefined));
       this.current = { params: unknown, plans: undefined, values: [] };
       const plan = this.plan(parsed.statement);
-      if (plan.kind === 'select') columns = plan.outputs.map((o) => o.column);
+      if (plan.kind === 'select') columns = plan.query.columns.map((c) => c.meta);
     }
     const stmt = new EnginePreparedStatement(
       this.preparedHost,
@@ -487,6 +517,13 @@ export class EngineSession implements Session {
       this.warningCount = warnings.count();
       return result;
     }
+    if (isMetadataStatement(statement)) {
+      // SHOW COLUMNS / INDEX / CREATE …, DESCRIBE (issue 6): rows made from the catalog.
+      const shown = runMetadataStatement(statement, this.metadataHost(warnings));
+      this.warnings = warnings.list;
+      this.warningCount = warnings.count();
+      return shown;
+    }
     const admin = await runAdminStatement(statement, this.adminHost(warnings));
     if (admin !== undefined) {
       // SHOW WARNINGS and its kin report the previous statement's diagnostics and keep them.
@@ -501,14 +538,29 @@ export class EngineSession implements Session {
       const shown = showWarnings(this.warnings);
       return rowsResult(shown.columns, [shown.rows]);
     }
+    const schema = await runSessionSchemaStatement(statement, this.schemaHost(warnings));
+    if (schema !== undefined) {
+      this.warnings = warnings.list;
+      this.warningCount = warnings.count();
+      return schema;
+    }
+    checkTableLocks(statement, this.tableLocks, this.database);
     let result: Result;
-    if (statement.kind === 'select' && statement.from !== null) {
+    if (
+      (statement.kind === 'select' || statement.kind === 'set-operation') &&
+      queryTables(statement).length > 0
+    ) {
       result = await this.select(statement, warnings);
     } else if (STATEMENT_TXN.has(statement.kind)) {
+      if (statement.kind === 'begin') this.tableLocks.unlock(); // START TRANSACTION unlocks
       await this.txn.control(statement as Statement & { kind: 'begin' });
       result = okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] });
     } else if (statement.kind === 'explain') {
       result = await this.explain(statement, warnings);
+    } else if (statement.kind === 'analyze-table') {
+      const tables = statement.tables.map((t) => ({ database: t.database ?? this.database, name: t.name }));
+      const rows = await this.txn.run(false, (access) => analyzeTables(this.core.catalog, tables, access));
+      result = rowsResult(ANALYZE_COLUMNS, [rows]);
     } else if (STATEMENT_DML.has(statement.kind)) {
       result = await this.dml(statement, warnings);
     } else if (STATEMENT_WRITES.has(statement.kind)) {
@@ -518,7 +570,33 @@ export class EngineSession implements Session {
     }
     this.warnings = warnings.list;
     this.warningCount = warnings.count();
-    return result;
+    return this.counted(result);
+  }
+
+  /** ROW_COUNT() and FOUND_ROWS() read the previous statement's counts (issue 6b). */
+  private readonly counts = { rowCount: -1n, foundRows: 0n };
+
+  /** Records a statement's counts once it is done: at once for OK, when its rows are read. */
+  private counted(result: Result): Result {
+    if (result.kind === 'ok') {
+      this.counts.rowCount = BigInt(result.affectedRows);
+      return result;
+    }
+    const counts = this.counts;
+    const rows = result.rows;
+    async function* counting(): AsyncGenerator<readonly Row[]> {
+      let n = 0n;
+      try {
+        for await (const batch of rows) {
+          n += BigInt(batch.length);
+          yield batch;
+        }
+      } finally {
+        counts.rowCount = -1n;
+        counts.foundRows = n;
+      }
+    }
+    return { ...result, rows: counting() };
   }
 
   private facts(): SessionFacts {
@@ -544,6 +622,8 @@ export class EngineSession implements Session {
       variables: this.extras.evalVariables(),
       interrupt: this.extras.interrupt,
       sqlMode: this.extras.sqlMode(),
+      timeZone: String(this.extras.variables.get('time_zone')),
+      counts: this.counts,
       params: warnings instanceof StatementWarnings ? warnings.params : this.current.values,
       lastInsertId: this.lastInsertId,
     };
@@ -556,6 +636,20 @@ export class EngineSession implements Session {
       this.txn.lastInsertId = value;
     },
   };
+
+  /** What SHOW COLUMNS, SHOW CREATE TABLE and the like read (sql/metadata-statements.ts). */
+  private metadataHost(warnings: StatementWarnings): MetadataHost {
+    return schemaMetadataHost({
+      catalog: this.core.catalog,
+      database: this.database,
+      evalContext: () => this.evalContext(warnings),
+      bindVariables: () => this.extras.bindVariables(),
+      params: this.current.params,
+      variable: (name) => String(this.extras.variables.get(name) ?? ''),
+      mayShowDatabase: (db) =>
+        this.privileges.hasGlobal('SHOW DATABASES') || this.privileges.hasAnyOnDatabase(db),
+    });
+  }
 
   private adminHost(warnings: StatementWarnings): AdminHost {
     return {
@@ -582,11 +676,44 @@ export class EngineSession implements Session {
       increment: this.txn.autoIncrementIncrement,
       offset: this.txn.autoIncrementOffset,
     };
-    return { catalog: this.core.catalog, eval: this.evalContext(warnings), rows, autoIncrement };
+    const info = infoSchemaHost(
+      {
+        catalog: this.core.catalog,
+        storage: this.core.storage,
+        mayShowDatabase: (db) =>
+          this.privileges.hasGlobal('SHOW DATABASES') || this.privileges.hasAnyOnDatabase(db),
+        processes: () => {
+          const all = this.privileges.hasGlobal('PROCESS');
+          return this.core.services.processes.rows(true, (e) => all || e.user === this.init.user);
+        },
+        timeZone: () => String(this.extras.variables.get('time_zone')),
+      },
+      rows,
+    );
+    return { catalog: this.core.catalog, eval: this.evalContext(warnings), rows, autoIncrement, info };
   }
 
   private ddlContext(warnings: Warnings): DdlContext {
-    return { trees: this.core.trees, catalog: this.core.catalog, eval: this.evalContext(warnings) };
+    return {
+      trees: this.core.trees,
+      catalog: this.core.catalog,
+      eval: this.evalContext(warnings),
+      wallNow: this.core.services.clock.wallNow(),
+    };
+  }
+
+  /** LOCK / UNLOCK TABLES and DROP PROCEDURE & co (session-schema.ts). */
+  private schemaHost(warnings: Warnings): SessionSchemaHost {
+    return {
+      catalog: this.core.catalog,
+      database: this.database,
+      warnings,
+      locks: this.tableLocks,
+      implicitCommit: async () => {
+        this.txn.checkWritable();
+        await this.txn.implicitCommit();
+      },
+    };
   }
 
   /**
@@ -595,13 +722,14 @@ export class EngineSession implements Session {
    * their locks first, so lock waits and their errors come before the result set.
    */
   private async select(
-    statement: Statement & { kind: 'select' },
+    statement: Statement & { kind: 'select' | 'set-operation' },
     warnings: StatementWarnings,
   ): Promise<Result> {
     const plan = this.plan(statement);
     if (plan.kind !== 'select') throw new Error(`select: unexpected plan ${plan.kind}`);
-    const columns = plan.outputs.map((o) => o.column);
-    const locking = this.txn.selectLocking(statement.lock);
+    await this.sleeps(plan, warnings);
+    const columns = plan.query.columns.map((c) => c.meta);
+    const locking = this.txn.selectLocking(statement.kind === 'select' ? statement.lock : undefined);
     if (locking.mode === 'none') {
       const rows = this.txn.stream((access) => runSelect(plan, this.context(warnings, access), locking));
       return { kind: 'rows', columns, rows: this.live(rows, warnings) };
@@ -612,6 +740,18 @@ export class EngineSession implements Session {
       return all;
     });
     return rowsResult(columns, batches);
+  }
+
+  /** SLEEP() calls of a statement, waited for before it runs (functions/info.ts, issue 6b). */
+  private async sleeps(plan: Plan, warnings: Warnings): Promise<void> {
+    const { clock } = this.core.services;
+    const interrupt = this.extras.interrupt;
+    await performSleeps(
+      plan,
+      this.evalContext(warnings),
+      (ms) => (clock.sleep === undefined ? Promise.resolve() : clock.sleep(ms)),
+      (work) => interrupt.race(work),
+    );
   }
 
   /** Rows of a streamed result, keeping the session's warnings current as they are produced. */
@@ -638,10 +778,18 @@ export class EngineSession implements Session {
   ): Promise<Result> {
     const plan = this.plan(statement);
     if (plan.kind !== 'explain') throw new Error(`explain: unexpected plan ${plan.kind}`);
+    if (statement.format === 'tree') {
+      // Issue 6a: FORMAT=TREE, one row with the plan's iterator tree (explain-tree.ts).
+      if (plan.plan.kind !== 'select') {
+        throw new SqlError('ER_NOT_SUPPORTED_YET', [`EXPLAIN FORMAT=TREE of ${plan.plan.kind}`]);
+      }
+      return rowsResult(EXPLAIN_TREE_COLUMNS, [[[explainTree(plan.plan.query)]]]);
+    }
     const inner = statement.statement;
+    const from = inner.kind === 'select' ? inner.from : null;
     const alias =
-      inner.kind === 'select'
-        ? (inner.from?.alias ?? null)
+      from !== null && 'alias' in from
+        ? from.alias
         : inner.kind === 'update' || inner.kind === 'delete'
           ? inner.table.alias
           : null;
@@ -682,12 +830,13 @@ export class EngineSession implements Session {
       switch (plan.kind) {
         case 'select': {
           // Without a table: no transaction, no snapshot.
+          await this.sleeps(plan, warnings);
           const batches: Row[][] = [];
           for await (const b of runSelect(plan, this.context(warnings, NO_ROWS), CONSISTENT)) {
             batches.push(b);
           }
           return rowsResult(
-            plan.outputs.map((o) => o.column),
+            plan.query.columns.map((c) => c.meta),
             batches,
           );
         }
@@ -723,7 +872,21 @@ export class EngineSession implements Session {
     let outcome: WriteOutcome;
     this.txn.checkWritable();
     await this.txn.implicitCommit();
-    const release = await this.extras.interrupt.acquire(this.core.latch.exclusive());
+    // DDL waits for the transactions using its tables to end (txn/mdl.ts).
+    const token = {};
+    const releaseMdl = await this.extras.interrupt.race(
+      this.core.transactions.mdl.exclusive(token, this.ddlTables(statement), this.lockWaitMs()),
+    ).catch((e: unknown) => {
+      this.core.transactions.mdl.cancel(token, new SqlError('ER_QUERY_INTERRUPTED'));
+      throw e;
+    });
+    let release: () => void;
+    try {
+      release = await this.extras.interrupt.acquire(this.core.latch.exclusive());
+    } catch (e) {
+      releaseMdl();
+      throw e;
+    }
     try {
       const plan = this.plan(statement);
       if (!isWrite(plan)) throw new Error(`write: unexpected plan ${plan.kind}`);
@@ -740,9 +903,35 @@ export class EngineSession implements Session {
       if (plan.kind === 'drop-database' && plan.name === this.database) this.database = null;
     } finally {
       release();
+      releaseMdl();
     }
     await this.extras.interrupt.race(durable);
     return okResult(outcome);
+  }
+
+  /** The table names a DDL statement changes (their metadata locks). */
+  private ddlTables(statement: Statement): string[] {
+    const name = (t: { database: string | null; name: string }): string[] => {
+      const db = t.database ?? this.database;
+      return db === null ? [] : [tableLockName(db, t.name)];
+    };
+    switch (statement.kind) {
+      case 'create-table':
+      case 'create-index':
+      case 'drop-index':
+        return name(statement.table);
+      case 'drop-table':
+        return statement.tables.flatMap(name);
+      case 'drop-database':
+        return this.core.catalog.tableNames(statement.name).map((t) => tableLockName(statement.name, t));
+      default:
+        return [];
+    }
+  }
+
+  /** lock_wait_timeout (metadata locks), in ms. */
+  private lockWaitMs(): number {
+    return this.txn.metadataLockWaitS * 1000;
   }
 }
 

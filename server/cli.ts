@@ -33,6 +33,7 @@ export const USAGE = `Usage:
       --max-connections N      connections served at once (default 151)
       --max-allowed-packet N   largest packet accepted, in bytes (default 67108864)
       --commit-timeout MS      how long a commit waits for the storage quorum (default 10000)
+      --buffer-pool-size SIZE  page cache size: bytes or N[K|M|G] (default 128M)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
       --tls-key FILE           made at first start under DATA-DIR/tls); give both or neither
       --storage H:P,...        remote storage nodes, six or more (borealis storage-node)
@@ -97,6 +98,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'max-connections': { type: 'string' },
         'max-allowed-packet': { type: 'string' },
         'commit-timeout': { type: 'string' },
+        'buffer-pool-size': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         storage: { type: 'string' },
@@ -120,6 +122,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         maxConnections: values['max-connections'],
         maxAllowedPacket: values['max-allowed-packet'],
         commitTimeout: values['commit-timeout'],
+        bufferPoolSize: values['buffer-pool-size'],
         tlsCert: values['tls-cert'],
         tlsKey: values['tls-key'],
         storage: values.storage,

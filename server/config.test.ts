@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       clusterSecret: '',
       connectTimeoutMs: 10_000,
       logLevel: 'info',
+      bufferPoolBytes: 128 * 1024 * 1024,
     });
     expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);
   });

@@ -13,6 +13,8 @@
  *   --max-connections    BOREALIS_MAX_CONNECTIONS   151 (MySQL's max_connections)
  *   --max-allowed-packet BOREALIS_MAX_ALLOWED_PACKET 64 MiB (MySQL 8's max_allowed_packet)
  *   --commit-timeout     BOREALIS_COMMIT_TIMEOUT_MS 10000 ms (then a commit's outcome is unknown)
+ *   --buffer-pool-size   BOREALIS_BUFFER_POOL_SIZE  128M (innodb_buffer_pool_size; bytes, or with
+ *                                                   a K/M/G suffix)
  *   --tls-cert           BOREALIS_TLS_CERT          null: a self-signed certificate made at first
  *   --tls-key            BOREALIS_TLS_KEY           start under <data-dir>/tls (both or neither)
  *   --cluster-secret     BOREALIS_CLUSTER_SECRET    '' (required with --storage: every storage
@@ -84,6 +86,8 @@ export interface Config {
   readonly clusterSecret: string;
   readonly connectTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** Bytes of the engine's page cache (innodb_buffer_pool_size). */
+  readonly bufferPoolBytes: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -101,7 +105,12 @@ export const DEFAULT_CONFIG: Config = {
   clusterSecret: '',
   connectTimeoutMs: CONNECT_TIMEOUT_MS,
   logLevel: 'info',
+  bufferPoolBytes: 128 * 1024 * 1024,
 };
+
+/** --buffer-pool-size bounds: 1 MiB (64 pages) up to 1 TiB. */
+export const BUFFER_POOL_BYTES_MIN = 1024 * 1024;
+export const BUFFER_POOL_BYTES_MAX = 1024 ** 4;
 
 /** Options as given on the command line, all strings, all optional. */
 export interface ConfigOptions {
@@ -117,6 +126,7 @@ export interface ConfigOptions {
   readonly tlsCert?: string | undefined;
   readonly tlsKey?: string | undefined;
   readonly clusterSecret?: string | undefined;
+  readonly bufferPoolSize?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -177,7 +187,27 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
     clusterSecret,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     logLevel: parseLogLevel(env['LOG_LEVEL']),
+    bufferPoolBytes: parseSize(
+      '--buffer-pool-size',
+      pick(options.bufferPoolSize, 'BOREALIS_BUFFER_POOL_SIZE'),
+      DEFAULT_CONFIG.bufferPoolBytes,
+    ),
   };
+}
+
+/** A byte size as MySQL options take it: digits with an optional K, M or G suffix. */
+export function parseSize(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const match = /^(\d+)([kKmMgG]?)$/.exec(text);
+  if (match === null) throw new ConfigError(`${name} must be bytes or N[K|M|G], got '${text}'`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
+  const bytes = Number(match[1]) * unit;
+  if (bytes < BUFFER_POOL_BYTES_MIN || bytes > BUFFER_POOL_BYTES_MAX) {
+    throw new ConfigError(
+      `${name} must be between ${BUFFER_POOL_BYTES_MIN} and ${BUFFER_POOL_BYTES_MAX} bytes, got ${text}`,
+    );
+  }
+  return bytes;
 }
 
 function parseInteger(name: string, text: string, min: number, max: number): number {

@@ -14,6 +14,7 @@ import pino, { type Logger } from 'pino';
 import { createEngine, type Engine, splitStatements } from '../engine/index.js';
 import {
   type EmbeddedNode,
+  PAGE_SIZE,
   type StorageClient,
   createEmbeddedCluster,
   createRemoteCluster,
@@ -75,6 +76,7 @@ export async function startServer(
       storage: cluster.client,
       log,
       rootPassword: config.rootPassword,
+      bufferPoolPages: Math.floor(config.bufferPoolBytes / PAGE_SIZE),
     });
   } catch (error) {
     await cluster.close();

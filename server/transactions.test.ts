@@ -107,7 +107,8 @@ describe('transactions over the wire', () => {
     await admin.query('USE bank');
     await admin.query('CREATE TABLE accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL)');
     await admin.query(
-      'CREATE TABLE ledger (id BIGINT PRIMARY KEY, src INT NOT NULL, dst INT NOT NULL, amount INT NOT NULL)',
+      'CREATE TABLE ledger (id BIGINT PRIMARY KEY, src INT NOT NULL, dst INT NOT NULL, ' +
+        'amount INT NOT NULL)',
     );
     const opening = Array.from({ length: ACCOUNTS }, (_, i) => [i + 1, OPENING]);
     await admin.query('INSERT INTO accounts VALUES ?', [opening]);
@@ -151,7 +152,9 @@ describe('transactions over the wire', () => {
     await Promise.all(
       Array.from({ length: 16 }, async () => {
         const conn = await connect(server.port, 'c');
-        for (let i = 0; i < each; i++) await conn.query('UPDATE counter SET n = n + 1 WHERE id = 1');
+        for (let i = 0; i < each; i++) {
+          await conn.query('UPDATE counter SET n = n + 1 WHERE id = 1');
+        }
       }),
     );
     const [rows] = await admin.query<RowDataPacket[]>('SELECT n FROM c.counter');
@@ -186,7 +189,8 @@ describe('SIGKILL in the middle of concurrent transactions', () => {
     const admin = await connect(server.port);
     await admin.query('CREATE DATABASE k');
     await admin.query(
-      'CREATE TABLE k.parts (txn BIGINT NOT NULL, part INT NOT NULL, v INT, PRIMARY KEY (txn, part))',
+      'CREATE TABLE k.parts (txn BIGINT NOT NULL, part INT NOT NULL, v INT, ' +
+        'PRIMARY KEY (txn, part))',
     );
     await admin.query('CREATE TABLE k.totals (id INT PRIMARY KEY, n BIGINT NOT NULL)');
     await admin.query('INSERT INTO k.totals VALUES (1, 0)');

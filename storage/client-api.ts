@@ -72,5 +72,10 @@ export interface StorageClient {
   durableLsn(): Lsn;
   /** C6. */
   segmentStatus(): Promise<readonly SegmentStatusRow[]>;
+  /**
+   * The oldest read point the writer will still read at (its oldest open snapshot, undefined:
+   * none but VDL): segments keep what a read at or above it needs. Optional for test doubles.
+   */
+  setReadFloor?(floor: Lsn | undefined): void;
   close(): Promise<void>;
 }

@@ -44,6 +44,8 @@ export const PAGE_TYPE = {
   btreeInternal: 3,
   /** A page on the free list: link0 is the next free page. */
   free: 4,
+  /** A piece of a long value: one cell of its bytes; link0 is the next piece (0 = the last). */
+  overflow: 5,
 } as const satisfies Record<string, number>;
 export type PageType = (typeof PAGE_TYPE)[keyof typeof PAGE_TYPE];
 

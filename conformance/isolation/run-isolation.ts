@@ -25,7 +25,7 @@ import { parseScript, type Script, type Step } from './script.js';
 const SUITE = 'isolation';
 /** How long a step may take before it counts as blocked on a lock. */
 export const BLOCKED_AFTER_MS = 500;
-/** How long a `wait` step waits for a blocked statement (longer than any lock wait timeout used). */
+/** How long a `wait` step waits for a blocked statement (past any lock wait timeout used). */
 const WAIT_MS = 20_000;
 
 export type StepOutcome = Outcome | { readonly kind: 'blocked' };

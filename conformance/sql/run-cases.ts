@@ -14,6 +14,7 @@ import { admin, type Endpoint } from '../harness/endpoint.js';
 import { caseScope, formatEntry, type Entry, type Ledger } from '../ledger.js';
 import type { CheckResult, Reporter } from '../report.js';
 import { parseCaseFile, type CaseFile, type CaseStatement } from './case-file.js';
+import { generatedCase, generatedSeeds } from './generated.js';
 import { compareOutcomes, type Difference } from './compare.js';
 import { openRunner, type StatementRunner } from './execute.js';
 import { formatOutcome, type Outcome } from './outcome.js';
@@ -64,8 +65,16 @@ export async function runCases(options: CaseRunOptions): Promise<void> {
     const check = await runCaseFile(options, file);
     options.reporter.add(check);
   }
+  // The seeded random query generator's cases (generated.ts), after the hand-written ones.
+  const generated = generatedSeeds()
+    .map((seed) => generatedCase(seed))
+    .filter((c) => options.filter === undefined || c.path.includes(options.filter));
+  for (const parsed of generated) {
+    await options.beforeEach();
+    options.reporter.add(await runParsedCase(options, parsed.path, parsed));
+  }
   if (options.filter === undefined) {
-    const known = new Set(files);
+    const known = new Set([...files, ...generated.map((c) => c.path)]);
     const orphans = options.ledger.entries.filter((e) => !known.has(caseScope(e.selector)));
     for (const e of orphans) {
       options.reporter.add({
@@ -83,6 +92,15 @@ async function runCaseFile(options: CaseRunOptions, file: string): Promise<Check
   } catch (error) {
     return { suite: SUITE, name: file, status: 'fail', detail: String(error) };
   }
+  return runParsedCase(options, file, parsed);
+}
+
+/** One case (from a file, or from the generator) on both sides. */
+async function runParsedCase(
+  options: CaseRunOptions,
+  file: string,
+  parsed: CaseFile,
+): Promise<CheckResult> {
   const db = databaseFor(file);
   const broken: string[] = [];
   const mismatches: Mismatch[] = [];

@@ -22,6 +22,8 @@
  *        now, the open Mtr's changes included: only for the holder of the write latch (T3).
  *   (T7) A snapshot holds its read point until `release()` (older page versions are kept or
  *        re-read from storage for it); release exactly once.
+ *   (T8) An overflow chain is written once and never changed; it is read at the read point its
+ *        referencing entry was read at, and freed by the Mtr that drops the reference.
  */
 import type { Lsn, PageId } from '../../storage/index.js';
 
@@ -89,6 +91,13 @@ export interface Trees {
   update(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean>;
   /** False, and no change, when the key is not there. */
   delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean>;
+
+  /** (T8) A long value written as a chain of overflow pages; returns the chain's first page. */
+  writeOverflow(mtr: Mtr, bytes: Buffer): Promise<PageId>;
+  /** The `length` bytes of a chain, as of `at` (the read point its row was read at) or now. */
+  readOverflow(first: PageId, length: number, at?: Snapshot): Promise<Buffer>;
+  /** Frees a chain whose row is replaced or deleted (in that change's Mtr). */
+  freeOverflow(mtr: Mtr, first: PageId): Promise<void>;
 }
 
 /**

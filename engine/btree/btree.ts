@@ -242,7 +242,7 @@ export class BTree {
     let id = root;
     for (;;) {
       const page = await this.fetch(id);
-      this.pool.pin(id);
+      this.pool.pinFrame(id, page);
       mtr.pinned.push(id);
       if (pg.pageType(page) !== PAGE_TYPE.btreeInternal) {
         assert.equal(pg.pageType(page), PAGE_TYPE.btreeLeaf, 'a tree page is a leaf or internal');

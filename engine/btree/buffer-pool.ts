@@ -173,6 +173,25 @@ export class BufferPool {
     this.frames.delete(id);
   }
 
+  /**
+   * Pins the frame of `id` holding `bytes`, the page a caller fetched before an await: if the
+   * frame was evicted meanwhile (it was then durable and unchanged, BP1) or reloaded into other
+   * bytes, the caller's bytes become the frame again (BP2: one frame per page).
+   */
+  pinFrame(id: PageId, bytes: Buffer): void {
+    const frame = this.frames.get(id);
+    if (frame === undefined) {
+      this.frames.set(id, { bytes, pins: 1 });
+      return;
+    }
+    if (frame.bytes !== bytes) {
+      assert.equal(frame.pins, 0, 'BP2: a pinned frame is not replaced');
+      this.frames.set(id, { bytes, pins: 1 });
+      return;
+    }
+    frame.pins++;
+  }
+
   pin(id: PageId): void {
     const frame = this.frames.get(id);
     assert(frame !== undefined, 'pin: the page is cached');

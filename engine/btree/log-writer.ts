@@ -105,7 +105,7 @@ export class LogWriter {
     if (!mtr.touched.has(id)) {
       const before = Buffer.from(page);
       mtr.touched.set(id, { before });
-      this.pool.pin(id);
+      this.pool.pinFrame(id, page);
       this.pool.versions.record(id, before, this.nextLsn); // L6
     }
     const group = protectionGroupOf(id);

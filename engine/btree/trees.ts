@@ -11,6 +11,7 @@ import { BTree } from './btree.js';
 import { BufferPool } from './buffer-pool.js';
 import { checkTree, type TreeShape } from './check.js';
 import { LogWriter, MtrImpl } from './log-writer.js';
+import { Overflow } from './overflow.js';
 import { Volume } from './volume.js';
 
 /** 8,192 pages of 16 KiB: 128 MiB, InnoDB's default buffer pool size. */
@@ -46,7 +47,8 @@ export async function openTrees(options: TreesOptions): Promise<OpenTrees> {
   await volume.pinHeader();
   const header = await volume.header();
   log.info({ vdl: state.vdl, epoch: state.epoch, pages: header.nextPageId }, 'volume open');
-  return new PagedTrees(header.catalogRoot, pool, writer, btree, options.storage);
+  const overflow = new Overflow(pool, writer, volume);
+  return new PagedTrees(header.catalogRoot, pool, writer, btree, options.storage, overflow);
 }
 
 class PagedTrees implements OpenTrees {
@@ -56,6 +58,7 @@ class PagedTrees implements OpenTrees {
     private readonly writer: LogWriter,
     private readonly btree: BTree,
     private readonly storage: StorageClient,
+    private readonly overflow: Overflow,
   ) {}
 
   begin(): Promise<Mtr> {
@@ -90,9 +93,12 @@ class PagedTrees implements OpenTrees {
     return this.writer.appliedLsn;
   }
 
+  /** T7: a read point held until release; storage learns the oldest (its read floor). */
   private register(at: Lsn): Snapshot {
     const points = this.pool.readPoints;
+    const lowest = points.lowest();
     points.add(at);
+    if (lowest === undefined || at < lowest) this.storage.setReadFloor?.(at);
     let released = false;
     return {
       lsn: at,
@@ -100,6 +106,8 @@ class PagedTrees implements OpenTrees {
         assert(!released, 'T7: a snapshot is released once');
         released = true;
         points.remove(at);
+        const now = points.lowest();
+        if (now !== at) this.storage.setReadFloor?.(now);
       },
     };
   }
@@ -122,6 +130,18 @@ class PagedTrees implements OpenTrees {
 
   delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean> {
     return this.btree.delete(asMtr(mtr), root, key);
+  }
+
+  writeOverflow(mtr: Mtr, bytes: Buffer): Promise<PageId> {
+    return this.overflow.write(asMtr(mtr), bytes);
+  }
+
+  readOverflow(first: PageId, length: number, at?: Snapshot): Promise<Buffer> {
+    return this.overflow.read(first, length, at?.lsn);
+  }
+
+  freeOverflow(mtr: Mtr, first: PageId): Promise<void> {
+    return this.overflow.free(asMtr(mtr), first);
   }
 
   check(root: PageId): Promise<TreeShape> {

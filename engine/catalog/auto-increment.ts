@@ -21,7 +21,7 @@
 import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
 import type { Mtr, Trees } from '../btree/api.js';
-import { decodeRow } from '../row.js';
+import { inlineRow } from '../sql/row-overflow.js';
 import { entryPrimaryKey } from '../sql/index-keys.js';
 import { intRange } from '../sql/values.js';
 import { type TableDef, counterKey } from './definitions.js';
@@ -72,7 +72,8 @@ export class AutoIncrementCounters {
     const max = intRange(type.bytes, type.unsigned).max;
     const step = BigInt(increment);
     const base = BigInt(offset > increment ? 1 : offset);
-    let value = counter.next <= base ? base : base + ((counter.next - base + step - 1n) / step) * step;
+    const steps = (counter.next - base + step - 1n) / step;
+    let value = counter.next <= base ? base : base + steps * step;
     if (value > max) value = max;
     counter.next = value >= max ? max : value + 1n;
     return value;
@@ -125,6 +126,6 @@ export async function largestValue(trees: Trees, table: TableDef): Promise<bigin
     if (pk !== null) value = (await trees.get(table.root, pk)) ?? null;
   }
   if (value === null) return 0n;
-  const stored = decodeRow(table.types, value)[column];
+  const stored = inlineRow(table, value)[column];
   return typeof stored === 'bigint' && stored > 0n ? stored : 0n;
 }

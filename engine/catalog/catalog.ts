@@ -26,8 +26,10 @@ import {
   type TableDef,
   databaseKey,
   decodeDatabase,
-  decodeTable,
+  type ViewDef,
+  decodeTableEntry,
   encodeDatabase,
+  encodeView,
   encodeTable,
   makeTableDef,
   counterKey,
@@ -53,6 +55,30 @@ export type TableSpec = Omit<TableDef, 'root' | 'types' | 'keyTypes' | 'indexes'
 
 export type CatalogChange =
   | { readonly kind: 'add-database'; readonly def: DatabaseDef }
+  // Issue 6 (6c): views, renames, ALTER TABLE / TRUNCATE, ALTER DATABASE
+  | { readonly kind: 'put-view'; readonly def: ViewDef }
+  | { readonly kind: 'drop-view'; readonly database: string; readonly name: string }
+  | {
+      readonly kind: 'rename-table';
+      readonly from: { readonly database: string; readonly name: string };
+      readonly def: TableDef;
+    }
+  | {
+      readonly kind: 'rename-view';
+      readonly from: { readonly database: string; readonly name: string };
+      readonly def: ViewDef;
+    }
+  /** A table's new definition, possibly with new trees (ALTER TABLE rebuild, TRUNCATE). */
+  | {
+      readonly kind: 'alter-table';
+      readonly before: TableDef;
+      readonly after: TableDef;
+      /** The AUTO_INCREMENT counter's next value after the change, when it has one. */
+      readonly autoIncrementNext?: bigint;
+      /** The next hidden row id of a rebuilt table without a primary key. */
+      readonly nextRowId?: bigint;
+    }
+  | { readonly kind: 'alter-database'; readonly def: DatabaseDef }
   | { readonly kind: 'drop-database'; readonly name: string }
   | { readonly kind: 'add-table'; readonly def: TableDef; readonly autoIncrementStart?: bigint }
   | { readonly kind: 'drop-table'; readonly database: string; readonly name: string }
@@ -60,8 +86,10 @@ export type CatalogChange =
   | { readonly kind: 'replace-table'; readonly def: TableDef };
 
 interface DatabaseEntry {
-  readonly def: DatabaseDef;
+  def: DatabaseDef;
   readonly tables: Map<string, TableDef>;
+  /** Views (issue 6), in the tables' namespace (V1). */
+  readonly views: Map<string, ViewDef>;
 }
 
 export class Catalog {
@@ -81,6 +109,7 @@ export class Catalog {
   static async load(trees: Trees): Promise<Catalog> {
     const catalog = new Catalog(trees);
     const tables: TableDef[] = [];
+    const views: ViewDef[] = [];
     const counters = new Map<string, bigint>();
     // Keys from 0x03 on are the accounts' (users/accounts.ts), not the catalog's.
     const definitions = { upper: { key: Buffer.from([KEY_TABLE + 1]), inclusive: false } };
@@ -89,9 +118,17 @@ export class Catalog {
         if (entry.key[0] === KEY_DATABASE) catalog.addDatabase(decodeDatabase(entry.value));
         else if (entry.key[0] === KEY_TABLE && entry.key.at(-1) === COUNTER_SUFFIX) {
           counters.set(entry.key.subarray(0, -1).toString('latin1'), decodeCounter(entry.value));
-        } else if (entry.key[0] === KEY_TABLE) tables.push(decodeTable(entry.value));
-        else assert.fail('catalog: unknown entry kind');
+        } else if (entry.key[0] === KEY_TABLE) {
+          const decoded = decodeTableEntry(entry.value);
+          if (decoded.kind === 'table') tables.push(decoded.def);
+          else views.push(decoded.def);
+        } else assert.fail('catalog: unknown entry kind');
       }
+    }
+    for (const view of views) {
+      const entry = catalog.databases.get(view.database);
+      assert(entry !== undefined, 'catalog: a view belongs to a database');
+      entry.views.set(view.name, view);
     }
     for (const table of tables) {
       const entry = catalog.databases.get(table.database);
@@ -112,7 +149,7 @@ export class Catalog {
 
   private addDatabase(def: DatabaseDef): void {
     assert(!this.databases.has(def.name), 'catalog: database names unique');
-    this.databases.set(def.name, { def, tables: new Map() });
+    this.databases.set(def.name, { def, tables: new Map(), views: new Map() });
   }
 
   /** InnoDB's way: the next row id is one past the largest in the table. */
@@ -148,6 +185,25 @@ export class Catalog {
     return [...(this.databases.get(database)?.tables.values() ?? [])];
   }
 
+  /** The database's definition (its default collation), or undefined. */
+  database(name: string): DatabaseDef | undefined {
+    return this.databases.get(name)?.def;
+  }
+
+  view(database: string, name: string): ViewDef | undefined {
+    return this.databases.get(database)?.views.get(name);
+  }
+
+  views(database: string): ViewDef[] {
+    return [...(this.databases.get(database)?.views.values() ?? [])];
+  }
+
+  /** True when `name` is a table or a view of `database` (V1). */
+  hasTableOrView(database: string, name: string): boolean {
+    const entry = this.databases.get(database);
+    return entry !== undefined && (entry.tables.has(name) || entry.views.has(name));
+  }
+
   /** Reserves `count` hidden row ids for `table`; returns the first. Gaps are harmless. */
   allocateRowIds(table: TableDef, count: number): bigint {
     assert.equal(table.primaryKey.length, 0, 'row ids only for tables without a primary key');
@@ -175,6 +231,9 @@ export class Catalog {
   async dropDatabase(mtr: Mtr, name: string): Promise<{ change: CatalogChange; tables: number }> {
     const tables = this.tables(name);
     for (const table of tables) await this.dropTableTree(mtr, table);
+    for (const view of this.views(name)) {
+      await this.trees.delete(mtr, this.trees.catalogRoot, tableKey(view.database, view.name));
+    }
     const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, databaseKey(name));
     assert(deleted, 'catalog: the cache said the database existed');
     return { change: { kind: 'drop-database', name }, tables: tables.length };
@@ -206,6 +265,90 @@ export class Catalog {
     const inserted = await this.trees.insert(mtr, this.trees.catalogRoot, key, encodeTable(def));
     assert(inserted, 'catalog: the cache said the table was new');
     return { kind: 'add-table', def, autoIncrementStart: autoIncrementStart ?? 1n };
+  }
+
+  /** CREATE [OR REPLACE] VIEW, ALTER VIEW: the view's entry (V1: its name is no table's). */
+  async putView(mtr: Mtr, def: ViewDef): Promise<CatalogChange> {
+    assert(this.table(def.database, def.name) === undefined, 'V1: a view is no table');
+    const key = tableKey(def.database, def.name);
+    const value = encodeView(def);
+    if (key.length + value.length > ENTRY_SIZE_MAX) {
+      throw new SqlError('ER_NOT_SUPPORTED_YET', ['view definitions this long']);
+    }
+    if (!(await this.trees.update(mtr, this.trees.catalogRoot, key, value))) {
+      await this.trees.insert(mtr, this.trees.catalogRoot, key, value);
+    }
+    return { kind: 'put-view', def };
+  }
+
+  async dropView(mtr: Mtr, view: ViewDef): Promise<CatalogChange> {
+    const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, tableKey(view.database, view.name));
+    assert(deleted, 'catalog: the cache said the view existed');
+    return { kind: 'drop-view', database: view.database, name: view.name };
+  }
+
+  /** RENAME TABLE of a table (its trees stay; its entry and counter move to the new name). */
+  async renameTable(
+    mtr: Mtr,
+    table: TableDef,
+    to: { readonly database: string; readonly name: string },
+  ): Promise<CatalogChange> {
+    const def = makeTableDef({ ...table, database: to.database, name: to.name });
+    const oldKey = tableKey(table.database, table.name);
+    assert(await this.trees.delete(mtr, this.trees.catalogRoot, oldKey), 'catalog: renamed table exists');
+    const inserted = await this.trees.insert(mtr, this.trees.catalogRoot, tableKey(to.database, to.name), encodeTable(def));
+    assert(inserted, 'catalog: the new name was free');
+    const counter = await this.trees.get(this.trees.catalogRoot, counterKey(table.database, table.name));
+    if (counter !== undefined) {
+      await this.trees.delete(mtr, this.trees.catalogRoot, counterKey(table.database, table.name));
+      await this.trees.insert(mtr, this.trees.catalogRoot, counterKey(to.database, to.name), counter);
+    }
+    return { kind: 'rename-table', from: { database: table.database, name: table.name }, def };
+  }
+
+  async renameView(
+    mtr: Mtr,
+    view: ViewDef,
+    to: { readonly database: string; readonly name: string },
+  ): Promise<CatalogChange> {
+    const def: ViewDef = { ...view, database: to.database, name: to.name };
+    assert(await this.trees.delete(mtr, this.trees.catalogRoot, tableKey(view.database, view.name)), 'view exists');
+    await this.trees.insert(mtr, this.trees.catalogRoot, tableKey(to.database, to.name), encodeView(def));
+    return { kind: 'rename-view', from: { database: view.database, name: view.name }, def };
+  }
+
+  /**
+   * A table's changed definition (ALTER TABLE, TRUNCATE): the entry is rewritten (the caller has
+   * made and filled any new trees, and drops the old ones); `autoIncrementNext`, when given, is
+   * persisted as the counter.
+   */
+  async alterTable(
+    mtr: Mtr,
+    before: TableDef,
+    after: TableDef,
+    extra: { readonly autoIncrementNext?: bigint; readonly nextRowId?: bigint } = {},
+  ): Promise<CatalogChange> {
+    assert(before.database === after.database && before.name === after.name, 'alter keeps the name');
+    const key = tableKey(after.database, after.name);
+    const value = encodeTable(after);
+    if (key.length + value.length > ENTRY_SIZE_MAX) throw new SqlError('ER_TOO_MANY_FIELDS');
+    assert(await this.trees.update(mtr, this.trees.catalogRoot, key, value), 'catalog: altered table exists');
+    const counter = counterKey(after.database, after.name);
+    if (after.autoIncrement === null) {
+      await this.trees.delete(mtr, this.trees.catalogRoot, counter);
+    } else if (extra.autoIncrementNext !== undefined) {
+      const bytes = encodeCounter(extra.autoIncrementNext);
+      if (!(await this.trees.update(mtr, this.trees.catalogRoot, counter, bytes))) {
+        await this.trees.insert(mtr, this.trees.catalogRoot, counter, bytes);
+      }
+    }
+    return { kind: 'alter-table', before, after, ...extra };
+  }
+
+  async alterDatabase(mtr: Mtr, def: DatabaseDef): Promise<CatalogChange> {
+    const updated = await this.trees.update(mtr, this.trees.catalogRoot, databaseKey(def.name), encodeDatabase(def));
+    assert(updated, 'catalog: the altered database exists');
+    return { kind: 'alter-database', def };
   }
 
   async dropTable(mtr: Mtr, table: TableDef): Promise<CatalogChange> {
@@ -264,6 +407,14 @@ export class Catalog {
         entry.tables.set(change.def.name, change.def);
         return;
       }
+      case 'put-view':
+      case 'drop-view':
+      case 'rename-table':
+      case 'rename-view':
+      case 'alter-table':
+      case 'alter-database':
+        this.applySchemaChange(change);
+        return;
       case 'drop-table': {
         const table = this.table(change.database, change.name);
         if (table !== undefined) this.nextRowIds.delete(table.root);
@@ -273,6 +424,54 @@ export class Catalog {
       }
       default:
         return unreachable(change);
+    }
+  }
+
+  /** Issue 6's changes (views, renames, ALTER TABLE, ALTER DATABASE), applied to the cache. */
+  private applySchemaChange(
+    change: CatalogChange & {
+      kind: 'put-view' | 'drop-view' | 'rename-table' | 'rename-view' | 'alter-table' | 'alter-database';
+    },
+  ): void {
+    const entry = (database: string): DatabaseEntry => {
+      const found = this.databases.get(database);
+      assert(found !== undefined, 'catalog: a changed object has its database');
+      return found;
+    };
+    switch (change.kind) {
+      case 'put-view':
+        entry(change.def.database).views.set(change.def.name, change.def);
+        return;
+      case 'drop-view':
+        entry(change.database).views.delete(change.name);
+        return;
+      case 'rename-view':
+        entry(change.from.database).views.delete(change.from.name);
+        entry(change.def.database).views.set(change.def.name, change.def);
+        return;
+      case 'rename-table': {
+        const before = this.table(change.from.database, change.from.name);
+        assert(before !== undefined, 'catalog: a renamed table existed');
+        entry(change.from.database).tables.delete(change.from.name);
+        entry(change.def.database).tables.set(change.def.name, change.def);
+        return;
+      }
+      case 'alter-table': {
+        const { before, after } = change;
+        entry(after.database).tables.set(after.name, after);
+        const next = change.autoIncrementNext ??
+          (before.autoIncrement === null ? 1n : this.autoIncrement.peek(before));
+        if (before.autoIncrement !== null) this.autoIncrement.forget(before);
+        if (after.autoIncrement !== null) this.autoIncrement.set(after, next, next);
+        if (before.root !== after.root) this.nextRowIds.delete(before.root);
+        if (after.primaryKey.length === 0 && (change.nextRowId !== undefined || before.root !== after.root)) {
+          this.nextRowIds.set(after.root, change.nextRowId ?? 1n);
+        }
+        return;
+      }
+      case 'alter-database':
+        entry(change.def.name).def = change.def;
+        return;
     }
   }
 }

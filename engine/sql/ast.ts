@@ -5,6 +5,17 @@
  * catalog happens in the planner.
  */
 
+import type {
+  CheckDefinition,
+  DmlExprNode,
+  ForeignKeyDefinition,
+  InsertExtras,
+  SchemaStatement,
+  TableOptionsSpec,
+} from './ast-schema.js';
+
+export type * from './ast-schema.js';
+
 export interface TableName {
   /** null: the session's current database. */
   readonly database: string | null;
@@ -20,7 +31,11 @@ export type Literal =
   | { readonly kind: 'decimal'; readonly text: string }
   | { readonly kind: 'string'; readonly value: string }
   /** _binary'…': a binary string, held as a byte string (bytes.ts). */
-  | { readonly kind: 'binary'; readonly value: string };
+  | { readonly kind: 'binary'; readonly value: string }
+  /** Issue 6b: a number with an exponent (1e3): a DOUBLE. */
+  | { readonly kind: 'double'; readonly value: number }
+  /** Issue 6b: X'41', 0x41, b'101', 0b101: a binary string that is an integer in numbers. */
+  | { readonly kind: 'hex'; readonly value: string };
 
 export type BinaryOp =
   | '+'
@@ -87,7 +102,9 @@ export type Expr =
   /** @name (names are case-insensitive; kept lower case). */
   | { readonly kind: 'user-variable'; readonly name: string }
   /** @name := value */
-  | { readonly kind: 'assign-user-variable'; readonly name: string; readonly value: Expr };
+  | { readonly kind: 'assign-user-variable'; readonly name: string; readonly value: Expr }
+  | QueryExprNode
+  | DmlExprNode;
 
 export type SelectItem =
   | { readonly kind: 'star'; readonly table: string | null }
@@ -141,8 +158,43 @@ export type TypeSpec =
       readonly length: number | null;
     }
   | { readonly kind: 'char'; readonly length: number | null }
-  | { readonly kind: 'text' }
-  | { readonly kind: 'datetime'; readonly fsp: number | null };
+  /** TEXT; issue 6b: TINYTEXT / MEDIUMTEXT / LONGTEXT say their byte limit. */
+  | { readonly kind: 'text'; readonly bytes?: number }
+  | { readonly kind: 'datetime'; readonly fsp: number | null }
+  // -- issue 6b (parse-types.ts, column-types.ts) ------------------------------------------------
+  /** FLOAT, DOUBLE [PRECISION], REAL, FLOAT(p), FLOAT(M,D), DOUBLE(M,D). */
+  | {
+      readonly kind: 'float';
+      readonly double: boolean;
+      readonly precision: number | null;
+      readonly scale: number | null;
+      readonly unsigned: boolean;
+    }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'time'; readonly fsp: number | null }
+  | { readonly kind: 'timestamp'; readonly fsp: number | null }
+  | { readonly kind: 'year' }
+  | { readonly kind: 'bit'; readonly length: number | null }
+  | { readonly kind: 'enum' | 'set'; readonly values: readonly string[] }
+  | { readonly kind: 'json' };
+
+/**
+ * A column type as written (parse-ddl.ts, parse.ts), before type-spec.ts reads it: the name in
+ * upper case (INTEGER, CHAR, ENUM …), its numbers — (length) or (precision, scale) — its ENUM /
+ * SET values, and its attributes.
+ */
+export interface RawColumnType {
+  readonly name: string;
+  readonly length: number | null;
+  readonly scale: number | null;
+  readonly values: readonly string[];
+  readonly unsigned: boolean;
+  readonly zerofill: boolean;
+  /** The BINARY attribute of a character type (CHAR(36) BINARY: its charset's _bin collation). */
+  readonly binary: boolean;
+  readonly charset: string | null;
+  readonly collation: string | null;
+}
 
 export interface ColumnDefinition {
   readonly name: string;
@@ -157,6 +209,22 @@ export interface ColumnDefinition {
   readonly unique?: boolean;
   /** Column attribute AUTO_INCREMENT (issue 5). */
   readonly autoIncrement?: boolean;
+  // -- issue 6 (6c, parse-ddl.ts) ---------------------------------------------------------------
+  readonly comment?: string;
+  /** DEFAULT CURRENT_TIMESTAMP[(fsp)] / NOW([fsp]) / LOCALTIME …: the fsp. */
+  readonly defaultNow?: number;
+  /** DEFAULT (expr): an expression default (`default` is then null). */
+  readonly defaultExpression?: Expr;
+  /** ON UPDATE CURRENT_TIMESTAMP[(fsp)]. */
+  readonly onUpdateNow?: number;
+  /** GENERATED ALWAYS AS (expr) [VIRTUAL | STORED]. */
+  readonly generated?: { readonly expr: Expr; readonly stored: boolean };
+  /** Column-level CHECK constraints (they become the table's). */
+  readonly checks?: readonly CheckDefinition[];
+  /** An integer type's display width as written, INT(11), TINYINT(1). */
+  readonly displayWidth?: number;
+  /** CHARACTER SET of a string column, when given. */
+  readonly charset?: string;
 }
 
 export interface CreateTable {
@@ -172,10 +240,26 @@ export interface CreateTable {
   readonly indexes?: readonly IndexDefinition[];
   /** Table option AUTO_INCREMENT = n (issue 5). */
   readonly autoIncrementStart?: bigint;
+  // -- issue 6 (6c, parse-ddl.ts) ---------------------------------------------------------------
+  readonly foreignKeys?: readonly ForeignKeyDefinition[];
+  readonly checks?: readonly CheckDefinition[];
+  /** Table options (ENGINE, CHARSET, COMMENT …); `collation` above is COLLATE's. */
+  readonly options?: TableOptionsSpec;
+  /** CREATE TABLE t LIKE source. */
+  readonly like?: TableName;
+  /** CREATE TABLE t [(…)] [IGNORE | REPLACE] [AS] SELECT …: the query. */
+  readonly select?: { readonly query: Statement; readonly duplicates: 'error' | 'ignore' | 'replace' };
 }
 
 export type Statement =
-  | { readonly kind: 'create-database'; readonly name: string; readonly ifNotExists: boolean }
+  | {
+      readonly kind: 'create-database';
+      readonly name: string;
+      readonly ifNotExists: boolean;
+      /** [DEFAULT] CHARACTER SET / COLLATE (issue 6). */
+      readonly charset?: string | null;
+      readonly collation?: string | null;
+    }
   | { readonly kind: 'drop-database'; readonly name: string; readonly ifExists: boolean }
   | CreateTable
   | {
@@ -183,12 +267,12 @@ export type Statement =
       readonly tables: readonly TableName[];
       readonly ifExists: boolean;
     }
-  | {
+  | ({
       readonly kind: 'insert';
       readonly table: TableName;
       readonly columns: readonly string[] | null;
       readonly rows: readonly (readonly Expr[])[];
-    }
+    } & InsertExtras)
   | {
       readonly kind: 'update';
       readonly table: TableRef;
@@ -204,23 +288,30 @@ export type Statement =
       readonly orderBy: readonly OrderItem[];
       readonly limit: Expr | null;
     }
+  | SelectStatement
+  | SetOperation
   | {
-      readonly kind: 'select';
-      readonly items: readonly SelectItem[];
-      readonly from: TableRef | null;
-      readonly where: Expr | null;
-      readonly orderBy: readonly OrderItem[];
-      readonly limit: Limit | null;
-      /** FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE (issue 5); absent for a plain SELECT. */
-      readonly lock?: SelectLock;
+      readonly kind: 'show-databases';
+      readonly like: string | null;
+      /** SHOW DATABASES WHERE … (issue 6). */
+      readonly where?: Expr;
     }
-  | { readonly kind: 'show-databases'; readonly like: string | null }
-  | { readonly kind: 'show-tables'; readonly database: string | null; readonly like: string | null }
+  | {
+      readonly kind: 'show-tables';
+      readonly database: string | null;
+      readonly like: string | null;
+      /** SHOW FULL TABLES, … WHERE … (issue 6). */
+      readonly full?: boolean;
+      readonly where?: Expr;
+    }
   | { readonly kind: 'show-warnings' }
   | { readonly kind: 'use'; readonly database: string }
   | AdminStatement
   | TxnStatement
-  | IndexStatement;
+  | IndexStatement
+  | SchemaStatement
+  /** ANALYZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, … (issue 6a: refreshes join statistics). */
+  | { readonly kind: 'analyze-table'; readonly tables: readonly TableName[] };
 
 export type StatementKind = Statement['kind'];
 
@@ -386,6 +477,10 @@ export interface IndexDefinition {
   readonly name: string | null;
   readonly unique: boolean;
   readonly columns: readonly IndexColumn[];
+  /** COMMENT 'text' (issue 6). */
+  readonly comment?: string;
+  /** FULLTEXT (issue 6): kept in the definition, no tree (MATCH … AGAINST is not built). */
+  readonly fulltext?: boolean;
 }
 
 export type IndexStatement =
@@ -396,4 +491,174 @@ export type IndexStatement =
     }
   | { readonly kind: 'drop-index'; readonly table: TableName; readonly name: string }
   /** EXPLAIN [FORMAT=TRADITIONAL] / DESCRIBE of a SELECT, INSERT, UPDATE or DELETE. */
-  | { readonly kind: 'explain'; readonly statement: Statement };
+  | {
+      readonly kind: 'explain';
+      readonly statement: Statement;
+      /** EXPLAIN FORMAT=TREE (issue 6a): the plan as MySQL 8's iterator tree. */
+      readonly format?: 'tree';
+    };
+
+// ---------------------------------------------------------------------------------------------
+// Issue 6a: queries — joins, derived tables, set operations, CTEs, subqueries, aggregates and
+// window functions (parse-query.ts builds them; query-planner.ts plans them)
+
+/** A query block: SELECT … [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [WINDOW …] … */
+export interface SelectStatement {
+  readonly kind: 'select';
+  readonly with: WithClause | null;
+  readonly distinct: boolean;
+  readonly items: readonly SelectItem[];
+  readonly from: TableExpr | null;
+  readonly where: Expr | null;
+  readonly groupBy: GroupBy | null;
+  readonly having: Expr | null;
+  readonly windows: readonly NamedWindow[];
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Limit | null;
+  /** FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE (issue 5); absent for a plain SELECT. */
+  readonly lock?: SelectLock;
+}
+
+/** left UNION | INTERSECT | EXCEPT [ALL | DISTINCT] right, with the whole's ORDER BY / LIMIT. */
+export interface SetOperation {
+  readonly kind: 'set-operation';
+  readonly op: 'union' | 'intersect' | 'except';
+  /** DISTINCT (the default) removes duplicate rows; ALL keeps them. */
+  readonly distinct: boolean;
+  readonly left: QueryExpr;
+  readonly right: QueryExpr;
+  readonly with: WithClause | null;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Limit | null;
+}
+
+export type QueryExpr = SelectStatement | SetOperation;
+
+export interface WithClause {
+  readonly recursive: boolean;
+  readonly ctes: readonly CommonTableExpr[];
+}
+
+export interface CommonTableExpr {
+  readonly name: string;
+  /** (col, …) after the name, or null: the query's own column names. */
+  readonly columns: readonly string[] | null;
+  readonly query: QueryExpr;
+}
+
+export interface GroupBy {
+  readonly items: readonly Expr[];
+  readonly rollup: boolean;
+}
+
+/** What a FROM clause holds: tables, derived tables and joins of them (comma = CROSS JOIN). */
+export type TableExpr =
+  | { readonly kind: 'table'; readonly table: TableName; readonly alias: string | null }
+  | {
+      readonly kind: 'derived';
+      readonly query: QueryExpr;
+      readonly alias: string;
+      /** AS alias (col, …), or null: the query's own column names. */
+      readonly columns: readonly string[] | null;
+      readonly lateral: boolean;
+    }
+  | {
+      readonly kind: 'join';
+      readonly join: 'inner' | 'left' | 'right' | 'cross';
+      readonly left: TableExpr;
+      readonly right: TableExpr;
+      readonly on: Expr | null;
+      readonly using: readonly string[] | null;
+      readonly natural: boolean;
+    };
+
+export type CompareOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+/** Expressions that hold queries or aggregate rows (the Expr union's query members). */
+export type QueryExprNode =
+  /** (a, b, …): a row constructor, in comparisons and IN. */
+  | { readonly kind: 'row'; readonly items: readonly Expr[] }
+  /** (SELECT …) as a value (or a row, compared with a row). */
+  | { readonly kind: 'subquery'; readonly query: QueryExpr }
+  | { readonly kind: 'exists'; readonly query: QueryExpr; readonly negated: boolean }
+  | {
+      readonly kind: 'in-subquery';
+      readonly operand: Expr;
+      readonly query: QueryExpr;
+      readonly negated: boolean;
+    }
+  /** operand op ANY | SOME | ALL (SELECT …) */
+  | {
+      readonly kind: 'quantified';
+      readonly op: CompareOperator;
+      readonly all: boolean;
+      readonly operand: Expr;
+      readonly query: QueryExpr;
+    }
+  /** (a, b, …) op (SELECT x, y, …): a row compared with a one-row subquery. */
+  | {
+      readonly kind: 'row-compare';
+      readonly op: CompareOperator;
+      readonly operand: Expr;
+      readonly query: QueryExpr;
+    }
+  | AggregateCall
+  | WindowCall;
+
+/** COUNT, SUM, GROUP_CONCAT, …: an aggregate, or (with `over`) an aggregate window function. */
+export interface AggregateCall {
+  readonly kind: 'aggregate';
+  /** Lower case, synonyms resolved: std/stddev → stddev_pop, variance → var_pop. */
+  readonly name: string;
+  /** COUNT(*): no arguments and `star`. */
+  readonly args: readonly Expr[];
+  readonly star: boolean;
+  readonly distinct: boolean;
+  /** GROUP_CONCAT(… ORDER BY …) */
+  readonly orderBy: readonly OrderItem[];
+  /** GROUP_CONCAT(… SEPARATOR 's'); null: the default ','. */
+  readonly separator: string | null;
+  readonly over: WindowRef | null;
+}
+
+/** ROW_NUMBER(), RANK(), LAG(x, n, d), NTH_VALUE(x, n) … OVER (…) */
+export interface WindowCall {
+  readonly kind: 'window';
+  readonly name: string;
+  readonly args: readonly Expr[];
+  readonly over: WindowRef;
+}
+
+export type WindowRef =
+  | { readonly kind: 'named'; readonly name: string }
+  | { readonly kind: 'spec'; readonly spec: WindowSpec };
+
+export interface WindowSpec {
+  /** OVER (w ORDER BY …): the named window this one refines. */
+  readonly base: string | null;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly frame: WindowFrame | null;
+}
+
+export interface WindowFrame {
+  readonly unit: 'rows' | 'range';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+}
+
+export type FrameBound =
+  | { readonly kind: 'unbounded-preceding' }
+  | { readonly kind: 'unbounded-following' }
+  | { readonly kind: 'current-row' }
+  /** n PRECEDING / FOLLOWING, or INTERVAL n unit (RANGE over dates): `unit` upper case. */
+  | {
+      readonly kind: 'preceding' | 'following';
+      readonly offset: Expr;
+      readonly unit: string | null;
+    };
+
+export interface NamedWindow {
+  readonly name: string;
+  readonly spec: WindowSpec;
+}

@@ -13,17 +13,41 @@ import assert from 'node:assert/strict';
 import type { TableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
 import { unreachable } from '../unreachable.js';
-import type { BinaryOp, Expr, Literal } from './ast.js';
+import type { BinaryOp, Expr, Literal, QueryExprNode } from './ast.js';
 import { type Collation, DEFAULT_COLLATION, collation } from './collation.js';
 import { DECIMAL_RESULT_SCALE_MAX, DIV_PRECISION_INCREMENT, Decimal } from './decimal.js';
-import { columnLength } from './metadata.js';
+import { columnDecimals, columnLength, typeCollationId } from './metadata.js';
+import { callFunction, readTimestamp } from './functions/index.js';
 import type { CompareMode, ExprInfo, FunctionName, PlanExpr } from './plan.js';
 import type { PlanParams } from './params.js';
 import { systemVariable, systemVariableInfo } from './system-variables.js';
 import { INT64_MAX, type SqlType, UINT64_MAX, type Value } from './values.js';
 import { userVariableInfo } from '../variables/user-variables.js';
+import { bindDefault } from './plan-insert.js';
 
-export type Clause = 'field list' | 'where clause' | 'order clause';
+export type Clause =
+  | 'field list'
+  | 'where clause'
+  | 'order clause'
+  // Issue 6a: queries
+  | 'on clause'
+  | 'having clause'
+  | 'group statement'
+  | 'window partition by'
+  | 'window order by';
+
+/**
+ * Issue 6a: name resolution and the query-shaped expressions of a query block (query-scope.ts,
+ * query-bind.ts). When a scope has them, column names resolve through `names`, and subqueries,
+ * aggregates, window calls and row constructors bind through `query`.
+ */
+export interface NameResolver {
+  column(e: Expr & { kind: 'column' }, clause: Clause): PlanExpr;
+}
+
+export interface QueryBinding {
+  bind(e: QueryExprNode, binder: Binder): PlanExpr;
+}
 
 export interface BindScope {
   readonly table: TableDef | null;
@@ -36,6 +60,10 @@ export interface BindScope {
   readonly params?: PlanParams;
   /** The session's variables at bind time: their current values type @@x and @x. */
   readonly variables?: BindVariables;
+  /** Issue 6a: multi-table and correlated name resolution (replaces `table` when present). */
+  readonly names?: NameResolver;
+  /** Issue 6a: subqueries, aggregates, window calls, row constructors. */
+  readonly query?: QueryBinding;
 }
 
 /** Variables as binding sees them (the session's SessionVariables and UserVariables). */
@@ -143,7 +171,9 @@ function precisionOf(info: ExprInfo): number {
     case 'decimal':
       return t.precision;
     case 'datetime':
-      return 14 + t.fsp;
+      return (t.variant === 'date' ? 8 : 14) + t.fsp;
+    case 'time':
+      return 7 + t.fsp;
     case 'null':
       return 1;
     case 'double':
@@ -156,7 +186,7 @@ function precisionOf(info: ExprInfo): number {
 
 function scaleOf(info: ExprInfo): number {
   const t = info.type;
-  return t.kind === 'decimal' ? t.scale : t.kind === 'datetime' ? t.fsp : 0;
+  return t.kind === 'decimal' ? t.scale : t.kind === 'datetime' || t.kind === 'time' ? t.fsp : 0;
 }
 
 function numericClass(t: SqlType): 'int' | 'decimal' | 'double' {
@@ -167,17 +197,21 @@ function numericClass(t: SqlType): 'int' | 'decimal' | 'double' {
     case 'decimal':
       return 'decimal';
     case 'datetime':
+    case 'time':
       return t.fsp > 0 ? 'decimal' : 'int';
     case 'double':
-    case 'string':
       return 'double';
+    case 'string':
+      // ENUM, SET and hexadecimal literals are integers in numeric context (issue 6b).
+      return t.variant === 'enum' || t.variant === 'set' || t.hex === true ? 'int' : 'double';
     default:
       return unreachable(t);
   }
 }
 
 function isUnsigned(t: SqlType): boolean {
-  return t.kind === 'int' && t.unsigned;
+  // A hexadecimal or bit literal is a BIGINT UNSIGNED in numeric context (issue 6b).
+  return (t.kind === 'int' && t.unsigned) || (t.kind === 'string' && t.hex === true);
 }
 
 /** Result type of + - * / DIV MOD, by MySQL's rules (Item_num_op::result_precision). */
@@ -193,7 +227,14 @@ function arithInfo(op: BinaryOp, a: ExprInfo, b: ExprInfo): ExprInfo {
   if (op === 'div') {
     return intInfo(Math.max(1, a.length - (sa > 0 ? sa + 1 : 0)), nullable, unsigned);
   }
-  if (ca === 'double' || cb === 'double') return doubleInfo(nullable);
+  if (ca === 'double' || cb === 'double') {
+    // Fixed decimals (DOUBLE(M,D), FLOAT(M,D), DECIMAL, integers) carry over, as MySQL's
+    // Item_num_op does: max for + and -, the sum for *; otherwise not fixed (31).
+    const da = a.decimals >= NOT_FIXED_DEC ? NOT_FIXED_DEC : a.decimals;
+    const db = b.decimals >= NOT_FIXED_DEC ? NOT_FIXED_DEC : b.decimals;
+    const fixed = op === '*' ? da + db : op === '/' ? NOT_FIXED_DEC : Math.max(da, db);
+    return { ...doubleInfo(nullable), decimals: Math.min(fixed, NOT_FIXED_DEC) };
+  }
   if (op === '/') {
     return decimalInfo(pa + sb + DIV_PRECISION_INCREMENT, sa + DIV_PRECISION_INCREMENT, nullable);
   }
@@ -243,9 +284,22 @@ function stringCollation(
 export function compareMode(exprs: readonly PlanExpr[]): CompareMode {
   const types = exprs.map((e) => e.info.type).filter((t) => t.kind !== 'null');
   if (types.length === 0) return { kind: 'int' };
+  if (types.some((t) => t.kind === 'string' && t.variant === 'json')) return { kind: 'json' };
+  if (
+    types.some((t) => t.kind === 'time') &&
+    types.every((t) => t.kind === 'time' || (t.kind === 'string' && t.hex !== true))
+  ) {
+    return { kind: 'time' };
+  }
   if (types.every((t) => t.kind === 'string')) {
+    // Coercibility: an explicit COLLATE wins over a column, which wins over a literal.
+    const explicit = exprs.find((e) => e.kind === 'call' && e.name === 'collate');
+    if (explicit !== undefined && explicit.info.type.kind === 'string') {
+      return { kind: 'string', collation: collation(explicit.info.type.collation) };
+    }
     const columns = exprs.map((e) =>
-      e.kind === 'column' && e.info.type.kind === 'string'
+      (e.kind === 'column' || (e.kind === 'call' && e.name === 'timestamp_column')) &&
+      e.info.type.kind === 'string'
         ? collation(e.info.type.collation)
         : null,
     );
@@ -306,6 +360,12 @@ export function literalExpr(literal: Literal): PlanExpr {
       };
     case 'binary':
       return { kind: 'const', info: binaryInfo(literal.value.length, false), value: literal.value };
+    case 'double':
+      return { kind: 'const', info: doubleInfo(false), value: literal.value };
+    case 'hex': {
+      const info = binaryInfo(literal.value.length, false);
+      return { kind: 'const', info: { ...info, type: { ...info.type, hex: true } as SqlType }, value: literal.value };
+    }
     default:
       return unreachable(literal);
   }
@@ -419,7 +479,8 @@ export class Binder {
       case 'literal':
         return literalExpr(e.literal);
       case 'column':
-        return this.column(e);
+        // A TIMESTAMP column holds UTC; expressions see the session's wall clock (issue 6b).
+        return readTimestamp(this.column(e));
       case 'unary':
         return this.unary(e);
       case 'binary':
@@ -490,9 +551,36 @@ export class Binder {
           value,
         };
       }
+      case 'row':
+      case 'subquery':
+      case 'exists':
+      case 'in-subquery':
+      case 'quantified':
+      case 'row-compare':
+      case 'aggregate':
+      case 'window':
+        return this.queryExpr(e);
+      case 'default':
+        return bindDefault(e, this.scope.table);
       default:
         return unreachable(e);
     }
+  }
+
+  /** Issue 6a's expressions: bound by the query planner's QueryBinding (query-bind.ts). */
+  private queryExpr(e: QueryExprNode): PlanExpr {
+    const query = this.scope.query;
+    if (query !== undefined) return query.bind(e, this);
+    if (e.kind === 'row') throw new SqlError('ER_OPERAND_COLUMNS', [1]);
+    if (e.kind === 'aggregate' || e.kind === 'window') {
+      throw new SqlError('ER_INVALID_GROUP_FUNC_USE');
+    }
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['subqueries here']);
+  }
+
+  /** The clause names resolve in (for 1054's message). */
+  get clause(): Clause {
+    return this.scope.clause;
   }
 
   private systemVariable(e: Expr & { kind: 'system-variable' }): PlanExpr {
@@ -515,6 +603,7 @@ export class Binder {
   }
 
   private column(e: Expr & { kind: 'column' }): PlanExpr {
+    if (this.scope.names !== undefined) return this.scope.names.column(e, this.scope.clause);
     const { table, tableName } = this.scope;
     const shown = [e.database, e.table, e.name].filter((p) => p !== null).join('.');
     const unknown = (): SqlError => new SqlError('ER_BAD_FIELD_ERROR', [shown, this.scope.clause]);
@@ -530,14 +619,8 @@ export class Binder {
       type: column.type,
       nullable: column.nullable,
       length: columnLength(column.type),
-      decimals:
-        column.type.kind === 'decimal'
-          ? column.type.scale
-          : column.type.kind === 'datetime'
-            ? column.type.fsp
-            : 0,
-      collationId:
-        column.type.kind === 'string' ? collation(column.type.collation).id : BINARY_COLLATION_ID,
+      decimals: columnDecimals(column.type),
+      collationId: typeCollationId(column.type),
     };
     return {
       kind: 'column',
@@ -614,6 +697,14 @@ export class Binder {
   }
 
   private call(name: string, argExprs: readonly Expr[]): PlanExpr {
+    // Issue 6b: the function registry (functions/*.ts) first.
+    const registered = callFunction(name, argExprs, {
+      bind: (x) => this.bind(x),
+      binary: (op, left, right) => this.binary(op, left, right),
+      params: this.scope.params,
+      currentDatabase: this.scope.currentDatabase,
+    });
+    if (registered !== undefined) return registered;
     const fn = IMPLEMENTED[name];
     if (fn === undefined) {
       if (MYSQL_BUILTINS.has(name))

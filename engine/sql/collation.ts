@@ -6,10 +6,11 @@
  * compare code point by code point, and `sortKey` is the UTF-8 of the weight string, so the
  * unsigned byte order of sort keys is the collation's order (engine/keys.ts relies on it).
  *
- *   utf8mb4_0900_ai_ci (255, MySQL 8's default): accent- and case-insensitive, NO PAD (trailing
- *       spaces count). Approximation: each code point is decomposed (NFKD), its combining marks
- *       dropped, and case-folded (upper then lower, so 'ß' = 'ss'). Real UCA also ignores some
- *       punctuation at the primary level and orders scripts differently; that comes with issue 6.
+ *   utf8mb4_0900_ai_ci (255, MySQL 8's default): UCA 9.0.0 primary weights (uca.ts: accent- and
+ *       case-insensitive, expansions æ = ae, ß = ss, punctuation and spaces significant), NO PAD
+ *       (trailing spaces count). The sort key is the weights, two bytes each.
+ *   utf8mb4_0900_as_ci (305), utf8mb4_0900_as_cs (278): UCA with the accent (and case) levels,
+ *       approximated in uca.ts; NO PAD.
  *   utf8mb4_0900_bin (309): code points, NO PAD.
  *   utf8mb4_bin (46): code points, PAD SPACE (trailing spaces ignored).
  *   utf8mb4_general_ci (45), utf8mb4_unicode_ci (224): the ai_ci folding, PAD SPACE.
@@ -19,6 +20,8 @@
  * Invariant (K1): compare(a, b) === Buffer.compare(sortKey(a), sortKey(b)) for all strings.
  */
 
+import { ucaCodePointWeights, ucaCompare, ucaLevelsKey, ucaSortKey, ucaWeights } from './uca.js';
+
 export const COLLATION_NAMES = [
   'utf8mb4_0900_ai_ci',
   'utf8mb4_0900_bin',
@@ -26,6 +29,8 @@ export const COLLATION_NAMES = [
   'utf8mb4_general_ci',
   'utf8mb4_unicode_ci',
   'binary',
+  'utf8mb4_0900_as_ci',
+  'utf8mb4_0900_as_cs',
 ] as const;
 export type CollationName = (typeof COLLATION_NAMES)[number];
 
@@ -117,8 +122,40 @@ function makeCollation(
 const identity = (s: string): string => s;
 const codePoint = (cp: number): string => String.fromCodePoint(cp);
 
+/** utf8mb4_0900_ai_ci over uca.ts: no per-character allocation in compare (sysbench sorts). */
+const UCA_AI_CI: Collation = {
+  name: 'utf8mb4_0900_ai_ci',
+  id: 255,
+  binary: false,
+  weights: ucaWeights,
+  compare: (a, b) => (a === b ? 0 : ucaCompare(a, b)),
+  sortKey: ucaSortKey,
+  charWeights: (s) => {
+    const out: string[] = [];
+    for (const ch of s) {
+      const w = ucaCodePointWeights(ch.codePointAt(0) as number);
+      if (w !== '') out.push(w);
+    }
+    return out;
+  },
+};
+
+/** utf8mb4_0900_as_ci / _as_cs: uca.ts's multi-level keys, compared as bytes (K1 by design). */
+function levelsCollation(name: CollationName, id: number, levels: 2 | 3): Collation {
+  const key = (s: string): Buffer => ucaLevelsKey(s, levels);
+  return {
+    name,
+    id,
+    binary: false,
+    weights: (s) => key(s).toString('latin1'),
+    compare: (a, b) => (a === b ? 0 : Buffer.compare(key(a), key(b))),
+    sortKey: key,
+    charWeights: (s) => Array.from(s.normalize('NFC'), (ch) => key(ch).toString('latin1')),
+  };
+}
+
 const COLLATIONS: Readonly<Record<CollationName, Collation>> = {
-  utf8mb4_0900_ai_ci: makeCollation('utf8mb4_0900_ai_ci', 255, foldString, foldCodePoint),
+  utf8mb4_0900_ai_ci: UCA_AI_CI,
   utf8mb4_0900_bin: makeCollation('utf8mb4_0900_bin', 309, identity, codePoint),
   utf8mb4_bin: makeCollation('utf8mb4_bin', 46, stripTrailingSpaces, codePoint),
   utf8mb4_general_ci: makeCollation(
@@ -133,6 +170,8 @@ const COLLATIONS: Readonly<Record<CollationName, Collation>> = {
     (s) => foldString(stripTrailingSpaces(s)),
     foldCodePoint,
   ),
+  utf8mb4_0900_as_ci: levelsCollation('utf8mb4_0900_as_ci', 305, 2),
+  utf8mb4_0900_as_cs: levelsCollation('utf8mb4_0900_as_cs', 278, 3),
   binary: {
     name: 'binary',
     id: 63,

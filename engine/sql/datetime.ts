@@ -121,21 +121,30 @@ export function dateTimeDigits(value: bigint, fsp: number): string {
 }
 
 const DELIMITED =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[T ]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d*))?)?$/;
-const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})(?:\.(\d*))?)?$/;
+  /^(\d{2,4})[-/.:_^@#$%&*!~]+(\d{1,2})[-/.:_^@#$%&*!~]+(\d{1,2})(?:(?:[T ]+)(\d{1,2})(?:[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.(\d*))?)?)?)?$/;
+const COMPACT = /^(\d{4}|\d{2})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})(?:\.(\d*))?)?$/;
+
+/** MySQL's two-digit years: 00-69 → 2000-2069, 70-99 → 1970-1999. */
+export function fullYear(text: string): number {
+  const year = Number(text);
+  if (text.length > 2) return year;
+  return year < 70 ? 2000 + year : 1900 + year;
+}
 
 /**
  * Parses DATETIME text, rounding the fraction to `fsp` digits; undefined when the text is not a
- * valid DATETIME.
+ * valid DATETIME. Accepts any punctuation as the date delimiter, two-digit years, and a time
+ * part of hh, hh:mm or hh:mm:ss[.f].
  */
 export function parseDateTime(text: string, fsp: number): bigint | undefined {
   const trimmed = text.trim();
   const match = DELIMITED.exec(trimmed) ?? COMPACT.exec(trimmed);
   if (match === null) return undefined;
+  if ((match[1] as string).length === 3) return undefined;
   const num = (i: number): number => Number(match[i] ?? '0');
   const fraction = (match[7] ?? '').padEnd(7, '0');
   const fields: DateTimeFields = {
-    year: num(1),
+    year: fullYear(match[1] as string),
     month: num(2),
     day: num(3),
     hour: num(4),
@@ -148,6 +157,33 @@ export function parseDateTime(text: string, fsp: number): bigint | undefined {
   let value = fromFields(fields);
   if (Number(fraction[6]) >= 5) value += 1n;
   return roundToFsp(value, fsp);
+}
+
+/**
+ * A number as a DATETIME, MySQL's way: YYYYMMDD, YYMMDD, YYYYMMDDhhmmss, YYMMDDhhmmss (with a
+ * fraction). Undefined when it is none.
+ */
+export function dateTimeFromNumber(digits: string, fsp: number): bigint | undefined {
+  const [whole = '', fraction] = digits.split('.');
+  if (!/^\d+$/.test(whole)) return undefined;
+  let text: string;
+  if (whole.length <= 6) text = whole.padStart(6, '0');
+  else if (whole.length <= 8) text = whole.padStart(8, '0');
+  else if (whole.length <= 12) text = whole.padStart(12, '0');
+  else text = whole.padStart(14, '0');
+  const year = text.length === 6 || text.length === 12 ? text.slice(0, 2) : text.slice(0, 4);
+  const rest = text.slice(year.length);
+  const fields: DateTimeFields = {
+    year: fullYear(year),
+    month: Number(rest.slice(0, 2)),
+    day: Number(rest.slice(2, 4)),
+    hour: Number(rest.slice(4, 6) || '0'),
+    minute: Number(rest.slice(6, 8) || '0'),
+    second: Number(rest.slice(8, 10) || '0'),
+    micro: Number((fraction ?? '').padEnd(6, '0').slice(0, 6)),
+  };
+  if (!validFields(fields)) return undefined;
+  return roundToFsp(fromFields(fields), fsp);
 }
 
 /** The local wall-clock time now, as NOW() sees it (time_zone = SYSTEM). */

@@ -52,6 +52,38 @@ export class Decimal {
     return new Decimal(sign === '-' ? -digits : digits, fraction.length);
   }
 
+  /** '[-+]d[.d][e[-+]n]' exactly (scientific notation allowed); zero for anything else. */
+  static fromScientific(text: string): Decimal {
+    const match = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text.trim());
+    if (match === null) return new Decimal(0n, 0);
+    const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+    const digits = BigInt((whole === '' ? '0' : whole) + fraction || '0');
+    let scale = fraction.length - Number(exponent);
+    let unscaled = sign === '-' ? -digits : digits;
+    if (scale < 0) {
+      unscaled *= pow10(-scale);
+      scale = 0;
+    }
+    if (scale > 200) return new Decimal(0n, 0);
+    return new Decimal(unscaled, scale);
+  }
+
+  /** A double as MySQL converts it to DECIMAL: its shortest round-trip digits, exactly. */
+  static fromDouble(value: number): Decimal {
+    assert(Number.isFinite(value), 'a finite double');
+    return Decimal.fromScientific(String(value)).normalized();
+  }
+
+  /** The same value without trailing fractional zeros. */
+  normalized(): Decimal {
+    let { unscaled, scale } = this;
+    while (scale > 0 && unscaled % 10n === 0n) {
+      unscaled /= 10n;
+      scale--;
+    }
+    return scale === this.scale ? this : new Decimal(unscaled, scale);
+  }
+
   /** The exact value of a finite double, rounded to `scale` digits. */
   static fromNumber(value: number, scale: number): Decimal {
     assert(Number.isFinite(value), 'a finite double');
@@ -105,10 +137,15 @@ export class Decimal {
     return new Decimal(this.unscaled * other.unscaled, this.scale + other.scale);
   }
 
-  /** this / other at this.scale + 4 digits (capped at 30); undefined when other is zero. */
+  /**
+   * this / other; undefined when other is zero. The result's displayed scale is this.scale + 4
+   * (bind.ts), but like MySQL's decimal_div it is computed to whole 9-digit words beyond that
+   * (capped at 30 digits), so 1/3*3 is 1.0000, not 0.9999.
+   */
   div(other: Decimal): Decimal | undefined {
     if (other.isZero()) return undefined;
-    const scale = Math.min(this.scale + DIV_PRECISION_INCREMENT, DECIMAL_RESULT_SCALE_MAX);
+    const wanted = this.scale + DIV_PRECISION_INCREMENT;
+    const scale = Math.min(Math.ceil(wanted / 9) * 9, DECIMAL_RESULT_SCALE_MAX);
     const numerator = this.unscaled * pow10(other.scale + scale);
     const denominator = other.unscaled * pow10(this.scale);
     return new Decimal(divRound(numerator, denominator), scale);

@@ -13,16 +13,14 @@
 import assert from 'node:assert/strict';
 import type { Row as SeamRow } from '../api.js';
 import type { Mtr, Trees } from '../btree/api.js';
-import { ENTRY_SIZE_MAX, KEY_SIZE_MAX } from '../btree/api.js';
+import { KEY_SIZE_MAX } from '../btree/api.js';
 import type { Catalog, CatalogChange } from '../catalog/catalog.js';
-import type { ColumnDef, ColumnType, TableDef } from '../catalog/definitions.js';
-import { DML_TARGET_ROWS_MAX, RESULT_BATCH_ROWS, SORT_ROWS_MAX } from '../config.js';
+import type { ColumnType, TableDef } from '../catalog/definitions.js';
+import { SORT_ROWS_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
-import { encodeKey, encodeRowId, prefixSuccessor } from '../keys.js';
-import { encodeRow } from '../row.js';
+import { prefixSuccessor } from '../keys.js';
 import {
   CONSISTENT,
-  FOR_UPDATE,
   type HalfOpenRange,
   type Locking,
   type ReadRequest,
@@ -33,6 +31,7 @@ import { unreachable } from '../unreachable.js';
 import { type Collation, collation } from './collation.js';
 import { type EvalContext, type Row, compile, compareForSort, compilePredicate } from './expr.js';
 import { createIndex, dropIndex } from './index-build.js';
+import { checkStoredRowSize } from './row-overflow.js';
 import {
   type KeyPart,
   NOT_NULL_FLOOR,
@@ -42,8 +41,12 @@ import {
 } from './index-keys.js';
 import { type BoundValue, boundFor } from './key-bounds.js';
 import type { KeyBound, Plan, PlanExpr, SortKey, TableSource } from './plan.js';
-import { storeValue } from './store.js';
-import { type Value, toSeamValue } from './values.js';
+import { type SqlType, type Value, toSeamValue } from './values.js';
+import { runQuery } from './query-run.js';
+import { runInsert } from './dml-insert.js';
+import { runDelete, runUpdate } from './dml-update.js';
+import { checkDropParents, runCreateTable, runSchemaWrite } from './schema-run.js';
+import { type InfoSchemaHost, virtualRows } from './information-schema/index.js';
 
 /** What DML and SELECT run with: table data only through the statement's transaction. */
 export interface ExecContext {
@@ -52,6 +55,8 @@ export interface ExecContext {
   readonly rows: TxnRows;
   /** auto_increment_increment and _offset of the session (1 and 1 when absent). */
   readonly autoIncrement?: { readonly increment: number; readonly offset: number };
+  /** What information_schema's rows are made from (6c); absent: they cannot be read. */
+  readonly info?: InfoSchemaHost;
 }
 
 /** What DDL runs with: the trees, inside the statement's mini-transaction. */
@@ -59,6 +64,8 @@ export interface DdlContext {
   readonly trees: Trees;
   readonly catalog: Catalog;
   readonly eval: EvalContext;
+  /** The wall clock now, ms since the epoch (CREATE_TIME of new tables). */
+  readonly wallNow?: number;
 }
 
 export interface WriteOutcome {
@@ -176,7 +183,11 @@ function keyRanges(
 }
 
 /** The source's access path as a read request: whole keys, or [lower, upper) ranges. */
-function readRequest(source: TableSource, ctx: EvalContext, locking: Locking): ReadRequest {
+export function readRequest(
+  source: TableSource,
+  ctx: EvalContext,
+  locking: Locking,
+): ReadRequest {
   const { table, access, reverse } = source;
   const keep = source.residual === null ? null : compilePredicate(source.residual);
   const base = {
@@ -220,7 +231,9 @@ function sourceRows(
   source: TableSource,
   ctx: EvalContext,
   locking: Locking,
+  info?: InfoSchemaHost,
 ): AsyncGenerator<SourceRow> {
+  if (source.virtual !== undefined) return virtualRows(source.virtual, source.residual, info, ctx);
   return rows.read(readRequest(source, ctx, locking));
 }
 
@@ -256,7 +269,7 @@ function sortRows<T extends { readonly row: Row }>(
 }
 
 /** Rows of `source`, ordered and limited; stops reading early when no sort is needed. */
-async function targetRows(
+export async function targetRows(
   access: TxnRows,
   source: TableSource,
   order: readonly SortKey[] | null,
@@ -285,236 +298,39 @@ async function targetRows(
 // SELECT
 
 /**
- * SELECT's rows, a batch at a time: streamed from the access path as the consumer pulls them,
- * or, when the result must be sorted, collected (SORT_ROWS_MAX) and sorted first.
+ * SELECT's rows, a batch at a time, as the seam carries them: the query runs in query-run.ts
+ * (streaming where it can, see there).
  */
 export async function* runSelect(
   plan: Plan & { kind: 'select' },
   ctx: ExecContext,
   locking: Locking,
 ): AsyncGenerator<SeamRow[]> {
-  const outputs = plan.outputs.map((o) => ({ eval: compile(o.expr), type: o.expr.info.type }));
-  const project = (row: Row): SeamRow =>
-    outputs.map((o) => toSeamValue(o.type, o.eval(row, ctx.eval)));
-  if (plan.source === null) {
-    const keep = plan.filter === null || compilePredicate(plan.filter)(NO_ROW, ctx.eval);
-    const skip = plan.limit !== null && (plan.limit.count === 0n || plan.limit.offset > 0n);
-    if (keep && !skip) yield [project(NO_ROW)];
-    return;
-  }
-  if (plan.order !== null) {
-    const rows = await targetRows(
-      ctx.rows, plan.source, plan.order, plan.limit, ctx.eval, SORT_ROWS_MAX, locking,
-    );
-    for (let i = 0; i < rows.length; i += RESULT_BATCH_ROWS) {
-      yield rows.slice(i, i + RESULT_BATCH_ROWS).map((r) => project(r.row));
+  const types = plan.query.columns.map((c) => c.info.type);
+  const n = types.length;
+  for await (const batch of runQuery(plan.query, ctx, locking)) {
+    const out: SeamRow[] = new Array<SeamRow>(batch.length);
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch[r] as Row;
+      const values = new Array<SeamRow[number]>(n);
+      for (let i = 0; i < n; i++) values[i] = toSeamValue(types[i] as SqlType, row[i] as Value);
+      out[r] = values;
     }
-    return;
+    yield out;
   }
-  let skip = plan.limit?.offset ?? 0n;
-  let left = plan.limit === null ? -1n : plan.limit.count;
-  if (left === 0n) return;
-  let batch: SeamRow[] = [];
-  for await (const r of sourceRows(ctx.rows, plan.source, ctx.eval, locking)) {
-    const pause = ctx.eval.interrupt?.checkpoint();
-    if (pause !== undefined) await pause;
-    if (skip > 0n) {
-      skip--;
-      continue;
-    }
-    batch.push(project(r.row));
-    if (left > 0n && --left === 0n) break;
-    if (batch.length >= RESULT_BATCH_ROWS) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }
 
 // ---------------------------------------------------------------------------------------------
 // INSERT
 
-function checkEntrySize(key: Buffer, value: Buffer): void {
+/** A key within InnoDB's limit, and a row that fits an entry once its long values go out. */
+export function checkEntrySize(table: TableDef, key: Buffer, row: readonly Value[]): void {
   if (key.length > KEY_SIZE_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_SIZE_MAX]);
-  if (key.length + value.length > ENTRY_SIZE_MAX) {
-    throw new SqlError('ER_TOO_BIG_ROWSIZE', [
-      ENTRY_SIZE_MAX,
-      'Rows this large need overflow pages, which are not built yet.',
-    ]);
-  }
-}
-
-function storeRow(
-  table: TableDef,
-  exprs: readonly PlanExpr[],
-  rowNumber: number,
-  ctx: EvalContext,
-  generate?: () => bigint,
-): Value[] {
-  return exprs.map((e, c) => {
-    const value = compile(e)(NO_ROW, ctx);
-    if (c === table.autoIncrement && generate !== undefined && value === null) return generate();
-    const target = {
-      column: table.columns[c] as ColumnDef,
-      row: rowNumber,
-      warnings: ctx.warnings,
-      strict: ctx.sqlMode?.strict ?? true,
-    };
-    const stored = storeValue(e.info.type, value, target);
-    // AUTO_INCREMENT: NULL and 0 mean "the next value" (without NO_AUTO_VALUE_ON_ZERO).
-    if (c === table.autoIncrement && generate !== undefined && stored === 0n) return generate();
-    return stored;
-  });
-}
-
-/**
- * The rows of an INSERT, stored: AUTO_INCREMENT values handed out in one synchronous pass so a
- * statement's generated values are consecutive (catalog/auto-increment.ts).
- */
-function insertRows(
-  plan: Plan & { kind: 'insert' },
-  ctx: ExecContext,
-): { rows: Value[][]; generatedId?: bigint; insertId?: bigint } {
-  const { table } = plan;
-  const storing: EvalContext = { ...ctx.eval, storing: true };
-  const auto = table.autoIncrement;
-  if (auto === null) return { rows: plan.rows.map((exprs, r) => storeRow(table, exprs, r + 1, storing)) };
-  const counters = ctx.catalog.autoIncrement;
-  const { increment, offset } = ctx.autoIncrement ?? { increment: 1, offset: 1 };
-  let generatedId: bigint | undefined;
-  let insertId: bigint | undefined;
-  const rows = plan.rows.map((exprs, r) => {
-    let generated = false;
-    const row = storeRow(table, exprs, r + 1, storing, () => {
-      generated = true;
-      const value = counters.generate(table, increment, offset);
-      generatedId ??= value;
-      return value;
-    });
-    const value = row[auto];
-    if (!generated && typeof value === 'bigint') {
-      if (value > 0n) counters.seen(table, value);
-      insertId = value;
-    }
-    return row;
-  });
-  return {
-    rows,
-    ...(generatedId === undefined ? {} : { generatedId }),
-    ...((generatedId ?? insertId) === undefined ? {} : { insertId: generatedId ?? insertId }),
-  };
-}
-
-async function runInsert(
-  plan: Plan & { kind: 'insert' },
-  ctx: ExecContext,
-): Promise<WriteOutcome> {
-  const { table } = plan;
-  const { rows, generatedId, insertId } = insertRows(plan, ctx);
-  const firstRowId =
-    table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
-  for (const [r, row] of rows.entries()) {
-    const pause = ctx.eval.interrupt?.checkpoint();
-    if (pause !== undefined) await pause;
-    const key =
-      table.primaryKey.length === 0
-        ? encodeRowId(firstRowId + BigInt(r))
-        : encodeKey(
-            table.keyTypes,
-            table.primaryKey.map((i) => row[i] as Value),
-          );
-    checkEntrySize(key, encodeRow(table.types, row));
-    await ctx.rows.insert(table, key, row);
-  }
-  const warnings = ctx.eval.warnings.count();
-  const info =
-    rows.length > 1 ? `Records: ${rows.length}  Duplicates: 0  Warnings: ${warnings}` : '';
-  return {
-    affectedRows: rows.length,
-    matchedRows: rows.length,
-    info,
-    changes: [],
-    ...(generatedId === undefined ? {} : { generatedId }),
-    ...(insertId === undefined ? {} : { insertId }),
-  };
+  checkStoredRowSize(table, key, row);
 }
 
 // ---------------------------------------------------------------------------------------------
 // UPDATE, DELETE
-
-async function runUpdate(
-  plan: Plan & { kind: 'update' },
-  ctx: ExecContext,
-): Promise<WriteOutcome> {
-  const { table } = plan.source;
-  const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
-  const targets = await targetRows(
-    ctx.rows,
-    plan.source,
-    plan.order,
-    limit,
-    ctx.eval,
-    DML_TARGET_ROWS_MAX,
-    FOR_UPDATE,
-  );
-  const storing: EvalContext = { ...ctx.eval, storing: true };
-  const assignments = plan.assignments.map((a) => ({
-    column: a.column,
-    eval: compile(a.expr),
-    type: a.expr.info.type,
-  }));
-  let changed = 0;
-  for (const [i, target] of targets.entries()) {
-    const pause = ctx.eval.interrupt?.checkpoint();
-    if (pause !== undefined) await pause;
-    const row = [...target.row];
-    for (const a of assignments) {
-      const column = table.columns[a.column] as ColumnDef;
-      row[a.column] = storeValue(a.type, a.eval(row, storing), {
-        column,
-        row: i + 1,
-        warnings: ctx.eval.warnings,
-        strict: ctx.eval.sqlMode?.strict ?? true,
-      });
-    }
-    const before = encodeRow(table.types, target.row);
-    const after = encodeRow(table.types, row);
-    if (before.equals(after)) continue;
-    changed++;
-    const key =
-      table.primaryKey.length === 0
-        ? target.key
-        : encodeKey(
-            table.keyTypes,
-            table.primaryKey.map((k) => row[k] as Value),
-          );
-    checkEntrySize(key, after);
-    await ctx.rows.update(table, target, key, row);
-  }
-  const warnings = ctx.eval.warnings.count();
-  const info = `Rows matched: ${targets.length}  Changed: ${changed}  Warnings: ${warnings}`;
-  return { affectedRows: changed, matchedRows: targets.length, info, changes: [] };
-}
-
-async function runDelete(
-  plan: Plan & { kind: 'delete' },
-  ctx: ExecContext,
-): Promise<WriteOutcome> {
-  const { table } = plan.source;
-  const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
-  const targets = await targetRows(
-    ctx.rows,
-    plan.source,
-    plan.order,
-    limit,
-    ctx.eval,
-    DML_TARGET_ROWS_MAX,
-    FOR_UPDATE,
-  );
-  for (const target of targets) await ctx.rows.delete(table, target);
-  return { affectedRows: targets.length, matchedRows: targets.length, info: '', changes: [] };
-}
 
 // ---------------------------------------------------------------------------------------------
 // DDL
@@ -552,18 +368,8 @@ async function runDdl(
       const dropped = await catalog.dropDatabase(mtr, plan.name);
       return outcome(dropped.tables, [dropped.change]);
     }
-    case 'create-table': {
-      const { spec } = plan;
-      if (!catalog.hasDatabase(spec.database))
-        throw new SqlError('ER_BAD_DB_ERROR', [spec.database]);
-      if (catalog.table(spec.database, spec.name) !== undefined) {
-        const error = new SqlError('ER_TABLE_EXISTS_ERROR', [spec.name]);
-        if (!plan.ifNotExists) throw error;
-        note(error.errno, error.message);
-        return outcome(0);
-      }
-      return outcome(0, [await catalog.createTable(mtr, spec)]);
-    }
+    case 'create-table':
+      return runCreateTable(plan, ctx, mtr);
     case 'drop-table': {
       const missing = plan.tables.filter((t) => catalog.table(t.database, t.name) === undefined);
       if (missing.length > 0) {
@@ -573,6 +379,7 @@ async function runDdl(
         if (!plan.ifExists) throw error;
         note(error.errno, error.message);
       }
+      checkDropParents(plan.tables, ctx);
       const changes: CatalogChange[] = [];
       const done = new Set<string>();
       for (const t of plan.tables) {
@@ -628,6 +435,13 @@ export function runWrite(plan: Plan, ctx: DdlContext, mtr: Mtr): Promise<WriteOu
     case 'create-index':
     case 'drop-index':
       return runIndexDdl(plan, ctx, mtr);
+    case 'alter-table':
+    case 'rename-table':
+    case 'truncate-table':
+    case 'create-view':
+    case 'drop-view':
+    case 'alter-database':
+      return runSchemaWrite(plan, ctx, mtr);
     default:
       return assert.fail(`runWrite: ${plan.kind} is not DDL`);
   }
@@ -649,6 +463,13 @@ export function isWrite(plan: Plan): boolean {
       return true;
     case 'explain':
       return false;
+    case 'alter-table':
+    case 'rename-table':
+    case 'truncate-table':
+    case 'create-view':
+    case 'drop-view':
+    case 'alter-database':
+      return true;
     case 'select':
     case 'show-databases':
     case 'show-tables':

@@ -24,6 +24,7 @@ import { COLUMN_FLAG, type ColumnInfo, type Row } from '../api.js';
 import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
 import { type ExecContext, countAccessRows } from './execute.js';
 import type { Plan, TableSource } from './plan.js';
+import { explainTables } from './explain-tree.js';
 
 /** EXPLAIN counts rows up to this many (MySQL estimates; counting more would cost too much). */
 export const EXPLAIN_ROWS_COUNTED_MAX = 100_000;
@@ -105,7 +106,8 @@ function keyUse(table: TableDef, source: TableSource): KeyUse {
         ? { type: 'const', key: 'PRIMARY', parts: primary, refs: primary.length }
         : { type: 'range', key: 'PRIMARY', parts: primary, refs: 0 };
     case 'pk-range': {
-      const used = depthOf(access.prefixes) + (access.lower.length + access.upper.length > 0 ? 1 : 0);
+      const bounded = access.lower.length + access.upper.length > 0;
+      const used = depthOf(access.prefixes) + (bounded ? 1 : 0);
       return { type: 'range', key: 'PRIMARY', parts: primary.slice(0, used), refs: 0 };
     }
     case 'index-range':
@@ -169,14 +171,22 @@ async function sourceRow(
 }
 
 /** The EXPLAIN rows of a plan (explained plans are SELECT, INSERT, UPDATE, DELETE). */
-export async function explainRows(plan: Plan, ctx: ExecContext, alias: string | null): Promise<Row[]> {
+export async function explainRows(
+  plan: Plan,
+  ctx: ExecContext,
+  alias: string | null,
+): Promise<Row[]> {
   switch (plan.kind) {
     case 'select': {
-      if (plan.source === null) {
-        return [[1n, 'SIMPLE', null, null, null, null, null, null, null, null, null, 'No tables used']];
+      // Issue 6a: one row per table read of the query's main block, in join order.
+      const tables = explainTables(plan.query);
+      if (tables.length === 0) {
+        const nothing = [null, null, null, null, null, null, null, null, null];
+        return [[1n, 'SIMPLE', ...nothing, 'No tables used']];
       }
-      const name = alias ?? plan.source.table.name;
-      return [await sourceRow('SIMPLE', name, plan.source, plan.order !== null, ctx)];
+      const rows: Row[] = [];
+      for (const t of tables) rows.push(await sourceRow('SIMPLE', t.name, t.source, t.sorted, ctx));
+      return rows;
     }
     case 'update':
     case 'delete': {
@@ -185,7 +195,8 @@ export async function explainRows(plan: Plan, ctx: ExecContext, alias: string | 
       return [await sourceRow(type, name, plan.source, plan.order !== null, ctx)];
     }
     case 'insert':
-      return [[1n, 'INSERT', plan.table.name, null, 'ALL', null, null, null, null, null, null, null]];
+      const rest = [null, null, null, null, null, null, null];
+      return [[1n, 'INSERT', plan.table.name, null, 'ALL', ...rest]];
     default:
       return [];
   }

@@ -185,7 +185,7 @@ describe('functions', () => {
   });
 
   it('rejects unknown names with MySQL errors', () => {
-    const codes = ['nosuch(1)', 'CONCAT(1)', 'VERSION(1)', '@@nosuch'].map((text) => {
+    const codes = ['nosuch(1)', 'COMPRESS(1)', 'VERSION(1)', '@@nosuch'].map((text) => {
       try {
         evaluate(text);
         return 0;

@@ -16,9 +16,13 @@ import { SqlError } from '../errors.js';
 import { textToBytes } from './bytes.js';
 import { unreachable } from '../unreachable.js';
 import type { Collation } from './collation.js';
-import { dateTimeDigits, parseDateTime } from './datetime.js';
+import { parseDateTime } from './datetime.js';
+import { compareJson, parseJson } from './json.js';
+import { toJson } from './json-values.js';
+import { MICROS_PER_DAY, parseTime } from './temporal.js';
 import { Decimal, pow10 } from './decimal.js';
 import type { CompareMode, PlanExpr } from './plan.js';
+import { type QueryRuntime, compileQueryExpr } from './query-expr.js';
 import {
   INT64_MAX,
   INT64_MIN,
@@ -26,6 +30,9 @@ import {
   UINT64_MAX,
   type Value,
   type Warnings,
+  memberNumber,
+  temporalDigits,
+  toBigInt,
   toDecimal,
   toDouble,
   toText,
@@ -60,8 +67,14 @@ export interface EvalContext {
   readonly interrupt?: { check(): void; checkpoint(): Promise<void> | undefined };
   /** sql_mode as it drives evaluation and storing; absent: MySQL 8's default (strict). */
   readonly sqlMode?: SqlModeFlags;
+  /** time_zone (issue 6b): TIMESTAMP columns are read and written in it; absent: UTC. */
+  readonly timeZone?: string;
+  /** The previous statement's ROW_COUNT() and FOUND_ROWS() (issue 6b). */
+  readonly counts?: { readonly rowCount: bigint; readonly foundRows: bigint };
   /** LAST_INSERT_ID(): the session's value, and LAST_INSERT_ID(expr) setting it (issue 5). */
   readonly lastInsertId?: { get(): bigint; set(value: bigint): void };
+  /** Issue 6a: the running query's enclosing rows and subquery results (query-expr.ts). */
+  readonly query?: QueryRuntime;
 }
 
 /** The sql_mode members evaluation and storing obey. */
@@ -90,6 +103,13 @@ function toDateTime(type: SqlType, value: Value): bigint | string {
   if (type.kind === 'datetime' && typeof value === 'bigint') return value;
   const text = toText(type, value) ?? '';
   return parseDateTime(text, 6) ?? text;
+}
+
+function toTimeValue(type: SqlType, value: Value): bigint | string {
+  if (type.kind === 'time' && typeof value === 'bigint') return value;
+  if (type.kind === 'datetime' && typeof value === 'bigint') return value % MICROS_PER_DAY;
+  const text = toText(type, value) ?? '';
+  return parseTime(text, 6)?.value ?? text;
 }
 
 function compareMixed(a: bigint | string, b: bigint | string): number {
@@ -131,6 +151,10 @@ export function compareIn(
       return mode.collation.compare(toText(ta, a) as string, toText(tb, b) as string);
     case 'datetime':
       return compareMixed(toDateTime(ta, a), toDateTime(tb, b));
+    case 'time':
+      return compareMixed(toTimeValue(ta, a), toTimeValue(tb, b));
+    case 'json':
+      return compareJson(toJson(ta, a), toJson(tb, b));
     default:
       return unreachable(mode);
   }
@@ -151,6 +175,15 @@ export function compareForSort(
 ): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
   if (typeof a === 'bigint' && typeof b === 'bigint') return a === b ? 0 : a < b ? -1 : 1;
+  if (type.kind === 'string' && typeof a === 'string' && typeof b === 'string') {
+    // ENUM sorts by index, SET by mask, JSON by its own order (issue 6b).
+    if (type.variant === 'enum' || type.variant === 'set') {
+      const x = memberNumber(type, a);
+      const y = memberNumber(type, b);
+      return x === y ? 0 : x < y ? -1 : 1;
+    }
+    if (type.variant === 'json') return compareJson(parseJson(a), parseJson(b));
+  }
   if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -1 : 1;
   if (a instanceof Decimal && b instanceof Decimal) return a.compare(b);
   if (typeof a === 'string' && typeof b === 'string') {
@@ -258,11 +291,13 @@ function checkInt(e: PlanExpr, value: bigint): bigint {
 /** An operand of integer arithmetic as a bigint (datetimes as YYYYMMDDhhmmss). */
 function asBigInt(type: SqlType, value: Exclude<Value, null>): bigint {
   if (typeof value === 'bigint') {
-    return type.kind === 'datetime' ? BigInt(dateTimeDigits(value, 0)) : value;
+    if (type.kind === 'datetime' || type.kind === 'time') return BigInt(temporalDigits(type, value));
+    return value;
   }
   if (value instanceof Decimal) return value.toBigInt();
-  // Integer arithmetic only ever sees integers and datetimes (bind.ts numericClass).
-  throw new Error(`integer arithmetic on ${typeof value}`);
+  // Integer arithmetic sees integers, temporals, and ENUM / SET / hex strings (bind.ts
+  // numericClass), which have exact numbers.
+  return toBigInt(type, value, { warn: () => undefined, count: () => 0 }) ?? 0n;
 }
 
 function divisionByZero(ctx: EvalContext): null {
@@ -355,7 +390,12 @@ function compileArith(e: PlanExpr & { kind: 'arith' }): Evaluator {
   const mode = e.op === 'div' ? divClass(lt, rt) : result;
   return (row, ctx) => {
     const a = left(row, ctx);
-    if (a === null) return null;
+    if (a === null) {
+      // MySQL evaluates (and converts, with its warnings) both operands.
+      const b = right(row, ctx);
+      if (b !== null && typeof b === 'string' && mode === 'double') toDouble(rt, b, ctx.warnings);
+      return null;
+    }
     const b = right(row, ctx);
     if (b === null) return null;
     if (mode === 'int') return arithInt(e, asBigInt(lt, a), asBigInt(rt, b), ctx);
@@ -643,6 +683,11 @@ export function compile(e: PlanExpr): Evaluator {
       return compileLike(e);
     case 'function':
       return compileFunction(e);
+    case 'outer-column':
+    case 'subquery':
+      return compileQueryExpr(e);
+    case 'call':
+      return e.compile(e.args.map((a) => ({ eval: compile(a), info: a.info })));
     default:
       return unreachable(e);
   }

@@ -96,11 +96,22 @@ function sargable(
       return { ok: mode.kind === 'int' || mode.kind === 'decimal', exact: true };
     case 'string':
       return {
-        ok: mode.kind === 'string' && mode.collation.name === collation(column.type.collation).name,
+        // ENUM / SET keys are in member order, not collation order (issue 6b).
+        ok:
+          mode.kind === 'string' &&
+          mode.collation.name === collation(column.type.collation).name &&
+          column.type.variant !== 'enum' &&
+          column.type.variant !== 'set',
         exact: true,
       };
     case 'datetime':
       return { ok: mode.kind === 'datetime', exact: ct.kind === 'datetime' };
+    case 'time':
+      // TIME keys: no comparison mode of their own yet, so no key bounds (a full scan filters).
+      return { ok: false, exact: false };
+    case 'double':
+      // Issue 6b: DOUBLE/FLOAT keys order numerically (key-bounds.ts converts the constant).
+      return { ok: mode.kind === 'double', exact: ct.kind !== 'string' };
     default:
       return unreachable(column.type);
   }
@@ -126,7 +137,11 @@ class KeyConstraints {
   }
 
   /** Sargability at key part `keyPart`; prefix parts are never exact. */
-  private check(keyPart: number, mode: CompareMode, constant: PlanExpr): { ok: boolean; exact: boolean } {
+  private check(
+    keyPart: number,
+    mode: CompareMode,
+    constant: PlanExpr,
+  ): { ok: boolean; exact: boolean } {
     const part = this.key[keyPart] as KeyColumn;
     const s = sargable(this.table.columns[part.column] as ColumnDef, mode, constant);
     return part.prefixChars === null ? s : { ok: s.ok, exact: false };
@@ -180,7 +195,9 @@ class KeyConstraints {
 
   /** Equalities on leading columns, then the first range (the file comment). */
   match(parts: readonly PlanExpr[]): KeyMatch {
-    const constraints = parts.map((p) => this.of(p)).filter((c): c is Constraint => c !== undefined);
+    const constraints = parts
+      .map((p) => this.of(p))
+      .filter((c): c is Constraint => c !== undefined);
     const used = new Set<PlanExpr>();
     let prefixes: PlanExpr[][] = [[]];
     let lower: KeyBound[] = [];
@@ -289,8 +306,13 @@ export function chooseSource(
     const c = indexCandidate(table, index, parts);
     if (c !== null) candidates.push(c);
   }
-  const possibleKeys = candidates.map((c) => (c.access.kind === 'index-range' ? c.access.index.name : 'PRIMARY'));
-  let best = candidates.reduce<Candidate | null>((a, c) => (a === null || c.rank < a.rank ? c : a), null);
+  const possibleKeys = candidates.map((c) =>
+    c.access.kind === 'index-range' ? c.access.index.name : 'PRIMARY',
+  );
+  let best = candidates.reduce<Candidate | null>(
+    (a, c) => (a === null || c.rank < a.rank ? c : a),
+    null,
+  );
   if (best === null) best = fullScan(table, sortKeys, limited);
   const residual = andAll(parts.filter((p) => !best.used.has(p)));
   const direction = orderFollows(best.key, best.depth, sortKeys);

@@ -10,10 +10,15 @@
  */
 import type { Mtr, Trees } from '../btree/api.js';
 import type { Catalog, CatalogChange } from '../catalog/catalog.js';
-import { type IndexDef, type IndexSpec, type TableDef, makeTableDef } from '../catalog/definitions.js';
+import {
+  type IndexDef,
+  type IndexSpec,
+  type TableDef,
+  makeTableDef,
+} from '../catalog/definitions.js';
 import { KEY_SIZE_MAX } from '../btree/api.js';
 import { SqlError } from '../errors.js';
-import { decodeRow } from '../row.js';
+import { loadRow } from './row-overflow.js';
 import { duplicateEntry } from '../txn/rows.js';
 import { indexEntry } from './index-keys.js';
 
@@ -28,11 +33,12 @@ export async function createIndex(
   const index: IndexDef = { ...spec, root: await trees.createTree(mtr) };
   for await (const batch of trees.scan(table.root, {})) {
     for (const entry of batch) {
-      const row = decodeRow(table.types, entry.value);
+      const row = await loadRow(trees, table, entry.value, undefined);
       const e = indexEntry(table, index, entry.key, row);
       if (e.key.length > KEY_SIZE_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_SIZE_MAX]);
       if (index.unique && !e.hasNull) {
-        for await (const found of trees.scan(index.root, { lower: { key: e.unique, inclusive: true } })) {
+        const from = { lower: { key: e.unique, inclusive: true } };
+        for await (const found of trees.scan(index.root, from)) {
           const first = found[0];
           if (first !== undefined && first.key.subarray(0, e.unique.length).equals(e.unique)) {
             throw duplicateEntry(table, row, index);

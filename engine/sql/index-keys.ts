@@ -58,7 +58,8 @@ export function prefixed(part: KeyPart, value: Value): Value {
 export function encodeIndexPart(part: KeyPart, value: Value): Buffer {
   if (!part.nullable) return encodeKeyPart(part.type, prefixed(part, value));
   if (value === null) return Buffer.from([NULL_MARK]);
-  return Buffer.concat([Buffer.from([VALUE_MARK]), encodeKeyPart(part.type, prefixed(part, value))]);
+  const encoded = encodeKeyPart(part.type, prefixed(part, value));
+  return Buffer.concat([Buffer.from([VALUE_MARK]), encoded]);
 }
 
 export interface IndexEntry {
@@ -78,7 +79,9 @@ export function indexEntry(
   row: readonly Value[],
 ): IndexEntry {
   const parts = indexKeyParts(table, index);
-  const encoded = parts.map((part, i) => encodeIndexPart(part, row[index.parts[i]?.column ?? -1] ?? null));
+  const encoded = parts.map((part, i) =>
+    encodeIndexPart(part, row[index.parts[i]?.column ?? -1] ?? null),
+  );
   const unique = Buffer.concat(encoded);
   const value = Buffer.alloc(2);
   value.writeUInt16BE(pk.length, 0);

@@ -138,7 +138,9 @@ for (const backend of backends) {
         'CREATE TABLE u (id INT PRIMARY KEY, email VARCHAR(50) UNIQUE, a INT, b INT, ' +
           'UNIQUE KEY ab (a, b))',
       );
-      await s.execute("INSERT INTO u VALUES (1, 'x@y', 1, 1), (2, NULL, 1, NULL), (3, NULL, 1, NULL)");
+      await s.execute(
+        "INSERT INTO u VALUES (1, 'x@y', 1, 1), (2, NULL, 1, NULL), (3, NULL, 1, NULL)",
+      );
       const dup = await failure(s, "INSERT INTO u VALUES (4, 'x@y', 2, 2)");
       expect(dup.message).toBe("Duplicate entry 'x@y' for key 'u.email'");
       expect((await failure(s, 'INSERT INTO u VALUES (5, NULL, 1, 1)')).message).toBe(
@@ -148,7 +150,8 @@ for (const backend of backends) {
       await s.execute("UPDATE u SET email = 'z@y' WHERE id = 1");
       await s.execute("INSERT INTO u VALUES (6, 'x@y', 3, 3)");
       expect(await query(s, "SELECT id FROM u WHERE email = 'x@y'")).toEqual([[6n]]);
-      expect(await query(s, 'SELECT id FROM u WHERE a = 1 ORDER BY id')).toEqual([[1n], [2n], [3n]]);
+      const ones = await query(s, 'SELECT id FROM u WHERE a = 1 ORDER BY id');
+      expect(ones).toEqual([[1n], [2n], [3n]]);
       await engine.close();
     });
 

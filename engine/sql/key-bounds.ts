@@ -16,7 +16,15 @@ import { textToBytes } from './bytes.js';
 import { unreachable } from '../unreachable.js';
 import { parseDateTime } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
-import { type SqlType, type Value, type Warnings, intRange, toDecimal, toText } from './values.js';
+import {
+  type SqlType,
+  type Value,
+  type Warnings,
+  intRange,
+  toDecimal,
+  toDouble,
+  toText,
+} from './values.js';
 
 export type Side = 'eq' | 'lower' | 'upper';
 
@@ -141,6 +149,17 @@ export function boundFor(
     }
     case 'datetime':
       return dateTimeBound(column, source, value, side, inclusive);
+    // Issue 6b: DOUBLE keys take the double itself (FLOAT: float32-rounded); TIME keys are
+    // never bounded (index-access.ts).
+    case 'double': {
+      const d = toDouble(source, value, warnings);
+      if (d === null) return EMPTY;
+      const v = column.float === true ? Math.fround(d) : d;
+      if (side === 'eq') return v === d ? { kind: 'value', value: v, inclusive: true } : EMPTY;
+      return { kind: 'value', value: v, inclusive: v === d ? inclusive : true };
+    }
+    case 'time':
+      return side === 'eq' ? EMPTY : UNBOUNDED;
     default:
       return unreachable(column);
   }

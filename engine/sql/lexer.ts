@@ -49,7 +49,9 @@ export interface Token {
 
 export type LiteralEntry =
   | { readonly kind: 'number'; readonly text: string }
-  | { readonly kind: 'string'; readonly value: string };
+  | { readonly kind: 'string'; readonly value: string }
+  /** Issue 6b: X'…', 0x…, B'…', 0b…: the bytes, as a byte string (bytes.ts). */
+  | { readonly kind: 'hex'; readonly bytes: string };
 
 export interface Lexed {
   readonly tokens: readonly Token[];
@@ -214,6 +216,34 @@ class Emitter {
     if (!found.verbatim) return found.origStart;
     return Math.min(found.origStart + (offset - found.out), found.origEnd);
   }
+}
+
+/**
+ * The bytes of a hexadecimal or bit-value literal (X'4142', 0x4142, b'101', 0b101), as a byte
+ * string; undefined when malformed. 0x and 0b literals with an odd count are left-padded, as MySQL
+ * does; X'…' must have an even count of digits.
+ */
+export function hexLiteralBytes(text: string): string | undefined {
+  let m = /^(?:[xX]'([0-9a-fA-F]*)'|0x([0-9a-fA-F]+))$/.exec(text);
+  if (m !== null) {
+    const quoted = m[1];
+    if (quoted !== undefined && quoted.length % 2 === 1) return undefined;
+    const digits = quoted ?? (m[2] as string);
+    const even = digits.length % 2 === 1 ? `0${digits}` : digits;
+    return Buffer.from(even, 'hex').toString('latin1');
+  }
+  m = /^(?:[bB]'([01]*)'|0b([01]+))$/.exec(text);
+  if (m === null) return undefined;
+  const bits = m[1] ?? (m[2] as string);
+  if (bits === '') return '';
+  let value = BigInt(`0b${bits}`);
+  let out = '';
+  const size = Math.ceil(bits.length / 8);
+  for (let i = 0; i < size; i++) {
+    out = String.fromCharCode(Number(value & 0xffn)) + out;
+    value >>= 8n;
+  }
+  return out;
 }
 
 /** Lexes `sql`; see the file comment. */
@@ -413,13 +443,40 @@ class Lexer {
       const end = /^[xXbB]$/.test(text) ? quotedEnd(sql, j, "'", false) : j;
       const stop = end === -1 ? sql.length : end;
       this.push('hex', start, stop);
-      this.emitter.verbatim(sql, start, stop);
+      const bytes = hexLiteralBytes(sql.slice(start, stop));
+      // A malformed X'…' (odd digits, not hex) is left for node-sql-parser to refuse.
+      if (bytes === undefined) this.emitter.verbatim(sql, start, stop);
+      else this.emitter.replace(this.reference({ kind: 'hex', bytes }), start, stop);
       this.i = stop;
       return;
     }
     this.push('word', start, j);
-    this.emitter.verbatim(sql, start, j);
+    const spelled = this.typeSpelling(text.toUpperCase());
+    if (spelled === undefined) this.emitter.verbatim(sql, start, j);
+    else this.emitter.replace(spelled, start, j);
     this.i = j;
+  }
+
+  /**
+   * Issue 6b: type names node-sql-parser does not know, spelled as ones it does: REAL → DOUBLE,
+   * DOUBLE PRECISION → DOUBLE, a column type BOOL → BOOLEAN. Undefined: keep the word.
+   */
+  private typeSpelling(upper: string): string | undefined {
+    const tokens = this.tokens;
+    const prev = tokens[tokens.length - 2];
+    const before = tokens[tokens.length - 3];
+    if (upper === 'REAL') return 'DOUBLE';
+    if (upper === 'PRECISION' && prev?.kind === 'word' && prev.value.toUpperCase() === 'DOUBLE') {
+      return ' '.repeat(upper.length);
+    }
+    if (upper === 'BOOL' && (prev?.kind === 'word' || prev?.kind === 'quoted-ident')) {
+      const opener =
+        before !== undefined &&
+        ((before.kind === 'op' && (before.value === '(' || before.value === ',')) ||
+          (before.kind === 'word' && /^(COLUMN|ADD|MODIFY)$/i.test(before.value)));
+      if (opener) return 'BOOLEAN';
+    }
+    return undefined;
   }
 
   private operator(start: number, c: string): void {

@@ -47,7 +47,8 @@ function indexColumn(x: unknown): IndexColumn {
     const suffix = text(node.suffix);
     const match = suffix === null ? null : /^\((\d+)\)$/.exec(suffix.replace(/\s+/g, ''));
     if (suffix !== null && match === null) throw notSupported('index column options');
-    return { name: nameOf(node.column, 'index column'), prefix: match === null ? null : Number(match[1]) };
+    const prefix = match === null ? null : Number(match[1]);
+    return { name: nameOf(node.column, 'index column'), prefix };
   }
   if (node.type === 'function' && isObj(node.name) && isObj(node.args)) {
     const names = list(node.name.name);
@@ -81,7 +82,9 @@ export function createIndexStatement(
   table: (x: unknown) => TableName,
 ): Statement {
   const type = (text(node.index_type) ?? '').toLowerCase();
-  if (type === 'fulltext' || type === 'spatial') throw notSupported(`${type.toUpperCase()} indexes`);
+  if (type === 'fulltext' || type === 'spatial') {
+    throw notSupported(`${type.toUpperCase()} indexes`);
+  }
   if (text(node.index) === null) throw notSupported('CREATE INDEX without a name');
   return {
     kind: 'create-index',
@@ -115,10 +118,12 @@ export function explainedStart(tokens: readonly Token[]): number | null {
   if (isWord(tokens[at], 'FORMAT')) {
     const format = tokens[at + 2];
     if (tokens[at + 1]?.value !== '=' || format === undefined) return null;
-    if (!isWord(format, 'TRADITIONAL')) throw notSupported(`EXPLAIN FORMAT=${format.value}`);
+    if (!isWord(format, 'TRADITIONAL', 'TREE')) throw notSupported(`EXPLAIN FORMAT=${format.value}`);
     at += 3;
   }
-  if (isWord(tokens[at], 'ANALYZE', 'EXTENDED', 'PARTITIONS')) throw notSupported('EXPLAIN options');
+  if (isWord(tokens[at], 'ANALYZE', 'EXTENDED', 'PARTITIONS')) {
+    throw notSupported('EXPLAIN options');
+  }
   const first = tokens[at];
   if (first === undefined || first.kind !== 'word' || !EXPLAINABLE.has(first.value.toUpperCase())) {
     return null;
@@ -134,7 +139,9 @@ export function autoIncrementOption(options: readonly unknown[]): { autoIncremen
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
       return { autoIncrementStart: BigInt(value) };
     }
-    if (typeof value === 'string' && /^\d+$/.test(value)) return { autoIncrementStart: BigInt(value) };
+    if (typeof value === 'string' && /^\d+$/.test(value)) {
+      return { autoIncrementStart: BigInt(value) };
+    }
     throw notSupported('AUTO_INCREMENT table option value');
   }
   return {};

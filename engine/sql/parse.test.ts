@@ -118,9 +118,14 @@ describe('parse: statements', () => {
     });
     expect(parse('SELECT * FROM shop.items')).toEqual({
       kind: 'select',
+      with: null,
+      distinct: false,
       items: [{ kind: 'star', table: null }],
-      from: { table: { database: 'shop', name: 'items' }, alias: null },
+      from: { kind: 'table', table: { database: 'shop', name: 'items' }, alias: null },
       where: null,
+      groupBy: null,
+      having: null,
+      windows: [],
       orderBy: [],
       limit: null,
     });
@@ -258,23 +263,8 @@ describe('parse: statements', () => {
 
   it('names the statements it does not run yet (1235)', () => {
     const unsupported: [string, string][] = [
-      ['SELECT a FROM t GROUP BY a', 'GROUP BY'],
-      ['SELECT COUNT(*) FROM t', 'aggregate functions'],
-      ['SELECT (SELECT 1)', 'subqueries'],
-      ['SELECT 1 FROM t, u', 'joins'],
-      ['INSERT INTO t SELECT * FROM u', 'INSERT ... SELECT'],
-      ['INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 2', 'ON DUPLICATE KEY UPDATE'],
-      ['REPLACE INTO t VALUES (1)', 'REPLACE'],
+      ['(SELECT a FROM t LIMIT 1) ORDER BY a', 'ORDER BY or LIMIT after a parenthesized query with its own'],
       ['CREATE TABLE t (a INT, KEY k (a DESC))', 'descending indexes'],
-      ['CREATE TABLE t (a INT, FOREIGN KEY (a) REFERENCES u(b))', 'FOREIGN KEY'],
-      ['CREATE TABLE t (a FLOAT)', 'column type FLOAT'],
-      ['SELECT 1e3', 'floating-point literals'],
-      ["SELECT X'41'", 'hexadecimal and bit literals'],
-      ['ALTER TABLE t ADD COLUMN b INT', 'ALTER'],
-      ["SELECT 'x' = 'X' COLLATE utf8mb4_bin", 'COLLATE'],
-      ['SELECT a FROM t ORDER BY a COLLATE utf8mb4_bin', 'COLLATE'],
-      ["SELECT BINARY 'a' = 'A'", 'BINARY strings'],
-      ['SELECT a FROM (SELECT 1) AS s', 'derived tables'],
       ['SET PERSIST max_connections = 10', 'SET PERSIST'],
       ['SELECT 1 FROM t WHERE a IS UNKNOWN', 'IS UNKNOWN'],
     ];

@@ -28,7 +28,6 @@ import type {
   Limit,
   Literal,
   OrderItem,
-  SelectItem,
   Statement,
   TableName,
   TableRef,
@@ -44,7 +43,24 @@ import {
   tableIndexDefinition,
 } from './parse-index.js';
 import { textToBytes } from './bytes.js';
+import {
+  castExpr,
+  caseExpr,
+  intervalParts,
+  isInterval,
+  operatorCall,
+  specialCall,
+  temporalLiteral,
+} from './parse-expr.js';
 import { lockingClause, matchTxnStatement } from './parse-txn.js';
+import { DerivedAliasError, QueryConverter } from './parse-query.js';
+import { matchAnalyze } from './analyze.js';
+import { type QueryText, QueryTextSyntaxError, analyzeQueryText } from './query-text.js';
+import { typeSpecOf } from './type-spec.js';
+import type { ParseContext } from './parse-cursor.js';
+import { matchDdlStatement } from './parse-ddl.js';
+import { matchShowStatement } from './parse-show.js';
+import { matchInsertStatement } from './parse-insert.js';
 
 const parser = new sqlParser.Parser();
 
@@ -85,6 +101,20 @@ export function parse(sql: string): Statement {
   const parsed = parseStatement(sql);
   if (parsed.paramCount > 0) throw parseErrorAt(sql, parsed.firstParam);
   return parsed.statement;
+}
+
+/**
+ * One expression read from text (a stored CHECK, generated column or DEFAULT expression, as
+ * expr-text.ts printed it). Throws SqlError.
+ */
+export function parseExpression(text: string): Expr {
+  const sql = `SELECT ${text}`;
+  const lexed = lex(sql);
+  const broken = lexed.tokens.find((t) => t.kind === 'error');
+  if (broken !== undefined) throw parseErrorAt(sql, broken.start);
+  const [expr] = parseExpressions(sql, lexed, [[7, sql.length]], { next: 0 });
+  if (expr === undefined) throw parseErrorAt(sql, 7);
+  return expr;
 }
 
 /** For tests: how many texts the cache holds. */
@@ -177,21 +207,83 @@ function statementOf(
     expressions: (ranges) => parseExpressions(sql, lexed, ranges, counter),
   });
   if (admin !== undefined) return admin;
-  const matched = matchStatement(sql, significant);
+  // Issue 6 (6c): schema statements, SHOW and DESCRIBE, by token parsers (parse-ddl.ts).
+  const schemaContext: ParseContext = {
+    sql,
+    tokens: significant,
+    expressions: (ranges) => parseExpressions(sql, lexed, ranges, counter),
+    query: (at, end) => subStatement(sql, significant, at, end, counter),
+    param: () => ({ kind: 'param', index: counter.next++ }),
+  };
+  const schema =
+    matchShowStatement(schemaContext) ??
+    matchDdlStatement(schemaContext) ??
+    matchInsertStatement(schemaContext);
+  if (schema !== undefined) return schema;
+  const matched = matchStatement(sql, significant) ?? matchAnalyze(sql, significant);
   if (matched !== undefined) return matched;
   const explained = explainedStart(significant);
-  if (explained !== null) return { kind: 'explain', statement: parse(sql.slice(explained)) };
+  if (explained !== null) {
+    const tree = significant.slice(1, 4).map((t) => t.value.toUpperCase()).join(' ') === 'FORMAT = TREE';
+    return { kind: 'explain', statement: parse(sql.slice(explained)), ...(tree ? { format: 'tree' } : {}) };
+  }
   const locking = lockingClause(significant);
+  const queryText = analyzeText(sql, lexed, significant);
+  const rewritten = queryText.lexed;
   const ast = runParser(
     sql,
     locking === null
-      ? lexed
-      : { ...lexed, parserText: lexed.parserText.slice(0, lexed.toParser(locking.start)) },
+      ? rewritten
+      : { ...rewritten, parserText: rewritten.parserText.slice(0, rewritten.toParser(locking.start)) },
   );
-  const statement = new Converter(sql, lexed, counter).statement(ast);
+  const statement = convertStatement(sql, lexed, counter, queryText, ast);
   if (locking === null) return statement;
   if (statement.kind !== 'select') throw parseErrorAt(sql, locking.start);
   return { ...statement, lock: locking.lock };
+}
+
+/** query-text.ts's analysis; its syntax errors are ER_PARSE_ERROR where they are. */
+function analyzeText(sql: string, lexed: Lexed, significant: readonly Token[]): QueryText {
+  try {
+    return analyzeQueryText(sql, lexed, significant);
+  } catch (e) {
+    if (e instanceof QueryTextSyntaxError) throw parseErrorAt(sql, e.offset);
+    throw e;
+  }
+}
+
+function convertStatement(
+  sql: string,
+  lexed: Lexed,
+  counter: { next: number },
+  queryText: QueryText,
+  ast: unknown,
+): Statement {
+  try {
+    return new Converter(sql, queryText.lexed, counter, queryText, lexed).statement(ast);
+  } catch (e) {
+    if (e instanceof DerivedAliasError) throw new SqlError('ER_DERIVED_MUST_HAVE_ALIAS');
+    throw e;
+  }
+}
+
+/**
+ * The statement in tokens [at, end) of a larger one (the query of CREATE VIEW, CREATE TABLE …
+ * SELECT, INSERT … SELECT), parsed on its own; its `?` placeholders continue the outer count.
+ */
+function subStatement(
+  sql: string,
+  tokens: readonly Token[],
+  at: number,
+  end: number | undefined,
+  counter: { next: number },
+): Statement {
+  const first = tokens[at];
+  const last = tokens[(end ?? tokens.length) - 1];
+  if (first === undefined || last === undefined) throw parseErrorAt(sql, sql.length);
+  const parsed = parseStatement(sql.slice(first.start, last.end));
+  counter.next += parsed.paramCount;
+  return parsed.statement;
 }
 
 /**
@@ -256,6 +348,10 @@ function runParser(sql: string, lexed: Lexed): unknown {
     ast = parser.astify(lexed.parserText, { database: 'MySQL', trimQuery: false });
   } catch (e) {
     const failure = pegError(e);
+    // node-sql-parser refuses a scalar subquery of several columns itself (issue 6a).
+    if (e instanceof Error && e.message === 'invalid column clause with select statement') {
+      throw new SqlError('ER_OPERAND_COLUMNS', [1]);
+    }
     if (failure === undefined) throw e;
     throw parseErrorAt(sql, failureOffset(lexed, failure.offset, failure.onlyWordChars));
   }
@@ -450,19 +546,38 @@ const BINARY_OPS: Readonly<Record<string, BinaryOp>> = {
 };
 
 class Converter {
+  /** Queries, subqueries, aggregates and windows (parse-query.ts). */
+  private readonly queries: QueryConverter;
+
   constructor(
     private readonly sql: string,
     private readonly lexed: Lexed,
     /** Numbers the `?` placeholders in the order conversion meets them, which is text order. */
     private readonly params: { next: number } = { next: 0 },
-  ) {}
+    queryText: QueryText | null = null,
+    /** The text before query-text.ts rewrote it (window specifications are read from it). */
+    original: Lexed = lexed,
+  ) {
+    this.queries = new QueryConverter(
+      {
+        expr: (x) => this.expr(x),
+        alias: (raw) => this.alias(raw),
+        orderBy: (x) => this.orderBy(x),
+        limit: (x) => this.limit(x),
+        tableName: (x) => this.tableName(x),
+        expressions: (ranges) => parseExpressions(sql, original, ranges, params),
+        syntaxError: () => parseErrorAt(sql, sql.length),
+      },
+      queryText,
+    );
+  }
 
   statement(ast: unknown): Statement {
     const node = obj(ast, 'statement');
     const type = text(node.type) ?? '';
     switch (type) {
       case 'select':
-        return this.select(node);
+        return this.queries.query(node);
       case 'insert':
         return this.insert(node);
       case 'replace':
@@ -491,7 +606,7 @@ class Converter {
     if (index === undefined) return decodeStringBody(value, quote);
     const entry = this.lexed.literals[index];
     if (entry === undefined) throw unexpected('literal');
-    return entry.kind === 'string' ? entry.value : entry.text;
+    return entry.kind === 'string' ? entry.value : entry.kind === 'hex' ? entry.bytes : entry.text;
   }
 
   /** An alias, which may be written as a string ('x' or "x"). */
@@ -508,6 +623,7 @@ class Converter {
     if (index !== undefined) {
       const entry = this.lexed.literals[index];
       if (entry === undefined) throw unexpected('literal');
+      if (entry.kind === 'hex') return { kind: 'hex', value: entry.bytes };
       return entry.kind === 'string'
         ? { kind: 'string', value: entry.value }
         : numberLiteral(entry.text);
@@ -519,10 +635,10 @@ class Converter {
 
   expr(x: unknown): Expr {
     const node = obj(x, 'expression');
-    if (isObj(node.ast)) throw notSupported('subqueries');
+    if (isObj(node.ast)) return this.queries.subquery(node);
     // Modifiers node-sql-parser hangs on any node: none may be dropped silently.
     if (present(node.collate) || (isObj(node.suffix) && present(node.suffix.collate))) {
-      throw notSupported('COLLATE');
+      return this.collated(node);
     }
     if (
       typeof node.prefix === 'string' &&
@@ -532,6 +648,12 @@ class Converter {
       const literal = this.literalOf(node);
       if (literal.kind !== 'string') throw unexpected('_binary string');
       return { kind: 'literal', literal: { kind: 'binary', value: textToBytes(literal.value) } };
+    }
+    if (typeof node.prefix === 'string' && node.prefix.toLowerCase() === 'binary') {
+      // BINARY 'x': the string as a binary string (issue 6b).
+      const { prefix: _prefix, ...plain } = node;
+      const target: Expr = { kind: 'literal', literal: { kind: 'string', value: 'BINARY' } };
+      return { kind: 'call', name: 'cast', args: [this.expr(plain), target] };
     }
     if (present(node.prefix) && node.type !== 'var') {
       throw notSupported(`${String(node.prefix).toUpperCase()} strings`);
@@ -558,7 +680,7 @@ class Converter {
       case 'function':
         return this.call(node);
       case 'aggr_func':
-        throw notSupported('aggregate functions');
+        return this.queries.aggregateNode(node);
       case 'var':
         return this.variable(node);
       case 'origin':
@@ -575,26 +697,56 @@ class Converter {
       case 'hex_string':
       case 'full_hex_string':
       case 'bit_string':
-        throw notSupported('hexadecimal and bit literals');
+        // The lexer turned every well-formed one into a literal (issue 6b).
+        throw parseErrorAt(this.sql, 0);
       case 'case':
-        throw notSupported('CASE');
+        return caseExpr(node, this.exprHost);
       case 'cast':
-        throw notSupported('CAST');
+        return castExpr(node, this.exprHost);
       case 'interval':
-        throw notSupported('INTERVAL');
+        throw parseErrorAt(this.sql, 0);
+      case 'extract': {
+        const args = obj(node.args, 'EXTRACT');
+        return {
+          kind: 'call',
+          name: 'extract',
+          args: [
+            { kind: 'literal', literal: { kind: 'string', value: String(args.field).toUpperCase() } },
+            this.expr(args.source),
+          ],
+        };
+      }
       case 'date':
       case 'time':
       case 'timestamp':
       case 'datetime':
-        throw notSupported(`${type.toUpperCase()} literals`);
+        return temporalLiteral(node, type, this.stringValue(node.value, "'"));
       default:
         throw notSupported(`expression '${type}'`);
     }
   }
 
+  /** Issue 6b: the hooks parse-expr.ts converts through. */
+  private readonly exprHost = {
+    expr: (x: unknown): Expr => this.expr(x),
+    unsupported: (what: string): Error => notSupported(what),
+  };
+
+  /** `x COLLATE name` → collate(x, 'name') (issue 6b). */
+  private collated(node: Obj): Expr {
+    const holder = isObj(node.collate) ? node.collate : isObj(node.suffix) ? node.suffix.collate : null;
+    const inner = isObj(holder) && isObj(holder.collate) ? holder.collate.name : undefined;
+    const name = typeof inner === 'string' ? inner : nameOf(inner, 'collation');
+    const stripped = isObj(node.suffix) && present(node.suffix.collate)
+      ? { ...node, suffix: { ...node.suffix, collate: null } }
+      : { ...node, collate: null };
+    const value = this.expr(stripped);
+    return { kind: 'call', name: 'collate', args: [value, { kind: 'literal', literal: { kind: 'string', value: name } }] };
+  }
+
   private parenthesized(node: Obj): Expr {
     const items = list(node.value);
-    if (items.length !== 1) throw notSupported('row constructors');
+    if (items.length !== 1) return this.queries.row(items);
     return this.expr(items[0]);
   }
 
@@ -610,6 +762,11 @@ class Converter {
 
   private binary(node: Obj): Expr {
     const operator = (text(node.operator) ?? '').toUpperCase();
+    if (operator === '+' && isInterval(node.left)) {
+      // INTERVAL n unit + date (issue 6b).
+      const parts = intervalParts(node.left, this.exprHost);
+      return { kind: 'call', name: 'date_add', args: [this.expr(node.right), ...parts] };
+    }
     const left = this.expr(node.left);
     switch (operator) {
       case 'IS':
@@ -634,7 +791,10 @@ class Converter {
       case 'IN':
       case 'NOT IN': {
         const right = obj(node.right, 'IN');
-        if (isObj(right.ast)) throw notSupported('subqueries');
+        const subquery = isObj(right.ast) ? right.ast : QueryConverter.subqueryOf(right);
+        if (subquery !== undefined) {
+          return this.queries.inSubquery(left, subquery, operator === 'NOT IN');
+        }
         const items = list(right.value);
         return {
           kind: 'in',
@@ -647,6 +807,15 @@ class Converter {
       case 'NOT LIKE':
         return this.like(left, obj(node.right, 'LIKE'), operator === 'NOT LIKE');
       default: {
+        const quantified = this.queries.quantified(operator, left, node.right);
+        if (quantified !== undefined) return quantified;
+        // Issue 6b: INTERVAL arithmetic, ->, ->>, REGEXP, bit operators.
+        if ((operator === '+' || operator === '-') && isInterval(node.right)) {
+          const fn = operator === '+' ? 'date_add' : 'date_sub';
+          return { kind: 'call', name: fn, args: [left, ...intervalParts(node.right, this.exprHost)] };
+        }
+        const special = operatorCall(operator, left, () => this.expr(node.right));
+        if (special !== undefined) return special;
         const op = BINARY_OPS[operator];
         if (op === undefined) throw notSupported(`operator ${operator}`);
         return { kind: 'binary', op, left, right: this.expr(node.right) };
@@ -668,10 +837,14 @@ class Converter {
 
   private unary(node: Obj): Expr {
     const operator = (text(node.operator) ?? '').toUpperCase();
+    if (operator === 'NOT EXISTS' && isObj(node.expr) && isObj(node.expr.ast)) {
+      return this.queries.exists(node.expr.ast, true);
+    }
     const operand = this.expr(node.expr);
     if (operator === '-') return negate(operand);
     if (operator === '+') return operand;
     if (operator === 'NOT' || operator === '!') return { kind: 'unary', op: 'not', operand };
+    if (operator === '~') return { kind: 'call', name: '~', args: [operand] };
     throw notSupported(`operator ${operator}`);
   }
 
@@ -680,8 +853,15 @@ class Converter {
     const parts = list(nameNode.name).map((p) => nameOf(p, 'function name'));
     if (parts.length !== 1) throw notSupported('qualified function names');
     const name = (parts[0] as string).toLowerCase();
+    const subquery = QueryConverter.subqueryOf(node.args);
+    if (name === 'exists' && subquery !== undefined) return this.queries.exists(subquery, false);
+    const rawArgs = isObj(node.args) ? list(node.args.value) : [];
+    const formed = specialCall(name, rawArgs, this.exprHost);
+    if (formed !== undefined) return formed;
+    const args = rawArgs.map((a) => this.expr(a));
+    const special = this.queries.functionCall(name, args, node.over);
+    if (special !== undefined) return special;
     if (present(node.over)) throw notSupported('window functions');
-    const args = isObj(node.args) ? list(node.args.value).map((a) => this.expr(a)) : [];
     if (name === 'not' && args.length === 1)
       return { kind: 'unary', op: 'not', operand: args[0] as Expr };
     return { kind: 'call', name, args };
@@ -749,50 +929,6 @@ class Converter {
   }
 
   // -- statements ------------------------------------------------------------------------------
-
-  private select(node: Obj): Statement {
-    if (present(node.with)) throw notSupported('WITH');
-    if (present(node._next) || present(node.set_op)) throw notSupported('UNION');
-    if (present(node.distinct)) throw notSupported('DISTINCT');
-    if (present(node.groupby)) throw notSupported('GROUP BY');
-    if (present(node.having)) throw notSupported('HAVING');
-    if (present(node.window)) throw notSupported('WINDOW');
-    if (present(node.collate)) throw notSupported('COLLATE');
-    if (isObj(node.into) && present(node.into.position)) throw notSupported('SELECT ... INTO');
-    for (const option of list(node.options)) {
-      if (option === 'SQL_CALC_FOUND_ROWS') throw notSupported('SQL_CALC_FOUND_ROWS');
-    }
-    const from = list(node.from).filter((f) => !(isObj(f) && f.type === 'dual'));
-    if (from.length > 1) throw notSupported('joins');
-    const texts = selectItemTexts(this.sql, this.lexed.tokens);
-    const columns =
-      node.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : list(node.columns);
-    const items = columns.map((c, i) => this.selectItem(c, texts[i]));
-    return {
-      kind: 'select',
-      items,
-      from: from.length === 0 ? null : this.tableRef(from[0]),
-      where: this.where(node.where),
-      orderBy: this.orderBy(node.orderby),
-      limit: this.limit(node.limit),
-    };
-  }
-
-  private selectItem(x: unknown, itemText: string | undefined): SelectItem {
-    const node = obj(x, 'select item');
-    const exprNode = obj(node.expr, 'select item');
-    if (exprNode.type === 'column_ref' && exprNode.column === '*') {
-      return {
-        kind: 'star',
-        table: present(exprNode.table) ? nameOf(exprNode.table, 'table') : null,
-      };
-    }
-    const expr = this.expr(exprNode);
-    const alias = this.alias(node.as);
-    const shown =
-      expr.kind === 'literal' && expr.literal.kind === 'string' ? expr.literal.value : itemText;
-    return { kind: 'expr', expr, alias, text: shown ?? '' };
-  }
 
   private insert(node: Obj): Statement {
     const prefix = (text(node.prefix) ?? '').toLowerCase();
@@ -982,7 +1118,9 @@ class Converter {
         : null;
     return {
       name: nameOf(obj(definition.column, 'column').column, 'column'),
-      type: typeSpec(obj(definition.definition, 'column type')),
+      type: typeSpec(obj(definition.definition, 'column type'), (x) =>
+        this.stringValue(isObj(x) ? x.value : x, "'"),
+      ),
       nullable,
       default: defaultValue,
       primaryKey: present(definition.primary_key),
@@ -1023,6 +1161,12 @@ export function numberLiteral(numberText: string): Literal {
       text: numberText.endsWith('.') ? numberText.slice(0, -1) : numberText,
     };
   }
+  // Issue 6b: a number with an exponent is a DOUBLE (so is 1e400: out of range → 1367 in MySQL).
+  if (/^-?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$/.test(numberText)) {
+    const value = Number(numberText);
+    if (!Number.isFinite(value)) throw notSupported('DOUBLE literals out of range');
+    return { kind: 'double', value };
+  }
   throw notSupported('floating-point literals');
 }
 
@@ -1036,62 +1180,27 @@ function negate(operand: Expr): Expr {
       const t = literal.text.startsWith('-') ? literal.text.slice(1) : `-${literal.text}`;
       return { kind: 'literal', literal: { kind: 'decimal', text: t } };
     }
+    if (literal.kind === 'double') {
+      return { kind: 'literal', literal: { kind: 'double', value: -literal.value } };
+    }
   }
   return { kind: 'unary', op: '-', operand };
 }
 
-/** The bytes each BLOB type holds. */
-const BLOB_BYTES: Readonly<Record<string, number>> = {
-  TINYBLOB: 255,
-  BLOB: 65_535,
-  MEDIUMBLOB: 16_777_215,
-  LONGBLOB: 4_294_967_295,
-};
-
-const INT_TYPES: Readonly<Record<string, 'TINYINT' | 'SMALLINT' | 'MEDIUMINT' | 'INT' | 'BIGINT'>> =
-  {
-    TINYINT: 'TINYINT',
-    SMALLINT: 'SMALLINT',
-    MEDIUMINT: 'MEDIUMINT',
-    INT: 'INT',
-    INTEGER: 'INT',
-    BIGINT: 'BIGINT',
-  };
-
-function typeSpec(definition: Obj): TypeSpec {
-  const dataType = (text(definition.dataType) ?? '').toUpperCase();
+/** node-sql-parser's column type → the written type (ast.ts RawColumnType) → TypeSpec. */
+function typeSpec(definition: Obj, decode: (value: unknown) => string): TypeSpec {
   const suffix = list(definition.suffix).map((s) => String(s).toUpperCase());
-  if (suffix.includes('ZEROFILL')) throw notSupported('ZEROFILL');
-  const unsigned = suffix.includes('UNSIGNED');
-  const length = typeof definition.length === 'number' ? definition.length : null;
-  const scale = typeof definition.scale === 'number' ? definition.scale : null;
-  const intName = INT_TYPES[dataType];
-  if (intName !== undefined) return { kind: 'int', name: intName, unsigned };
-  switch (dataType) {
-    case 'DECIMAL':
-    case 'NUMERIC':
-      return { kind: 'decimal', precision: length, scale, unsigned };
-    case 'VARCHAR':
-      if (length === null) throw notSupported('VARCHAR without a length');
-      return { kind: 'varchar', length };
-    case 'CHAR':
-      return { kind: 'char', length };
-    case 'TEXT':
-      if (length !== null) throw notSupported('TEXT(n)');
-      return { kind: 'text' };
-    case 'DATETIME':
-      return { kind: 'datetime', fsp: length };
-    case 'BINARY':
-      return { kind: 'binary', variant: 'binary', length };
-    case 'VARBINARY':
-      if (length === null) throw notSupported('VARBINARY without a length');
-      return { kind: 'binary', variant: 'varbinary', length };
-    case 'TINYBLOB':
-    case 'BLOB':
-    case 'MEDIUMBLOB':
-    case 'LONGBLOB':
-      return { kind: 'binary', variant: 'blob', length: BLOB_BYTES[dataType] ?? null };
-    default:
-      throw notSupported(`column type ${dataType}`);
-  }
+  // ENUM / SET members (issue 6b): string literals, trailing spaces dropped as MySQL does.
+  const members = isObj(definition.expr) ? list(definition.expr.value) : [];
+  return typeSpecOf({
+    name: (text(definition.dataType) ?? '').toUpperCase(),
+    length: typeof definition.length === 'number' ? definition.length : null,
+    scale: typeof definition.scale === 'number' ? definition.scale : null,
+    values: members.map((m) => decode(m).replace(/ +$/, '')),
+    unsigned: suffix.includes('UNSIGNED'),
+    zerofill: suffix.includes('ZEROFILL'),
+    binary: false,
+    charset: null,
+    collation: null,
+  });
 }

@@ -116,6 +116,8 @@ export function normalise(sql: string): Normalised | undefined {
   if (!CACHEABLE_STARTS.has(first.value.toUpperCase())) return undefined;
   const stack: Mode[] = [];
   let mode: Mode = 'other';
+  // Inside parentheses of a select list (subqueries there), literals stay: they name columns.
+  let frozen = 0;
   let key = '';
   let copied = 0;
   const literals: Literal[] = [];
@@ -133,13 +135,18 @@ export function normalise(sql: string): Normalised | undefined {
         break;
       }
       case 'op':
-        if (token.value === '(') stack.push(mode);
-        else if (token.value === ')') mode = stack.pop() ?? mode;
+        if (token.value === '(') {
+          if (mode === 'list' || frozen > 0) frozen++;
+          stack.push(mode);
+        } else if (token.value === ')') {
+          if (frozen > 0) frozen--;
+          mode = stack.pop() ?? mode;
+        }
         break;
       case 'number':
       case 'string': {
         const literal =
-          mode === 'list' || mode === 'other' ? undefined : liftable(sql, token, prev);
+          mode === 'list' || mode === 'other' || frozen > 0 ? undefined : liftable(sql, token, prev);
         if (literal !== undefined) {
           key += `${sql.slice(copied, token.start)}?`;
           copied = token.end;

@@ -17,7 +17,7 @@
  * hidden row id (InnoDB's DB_ROW_ID).
  */
 import type { TableSpec } from '../catalog/catalog.js';
-import type { ColumnDef, ColumnType, IndexSpec } from '../catalog/definitions.js';
+import type { ColumnDef, ColumnType, IndexSpec, TableOptions } from '../catalog/definitions.js';
 import {
   CHAR_CHARS_MAX,
   DATETIME_FSP_MAX,
@@ -31,12 +31,14 @@ import {
 import { SqlError } from '../errors.js';
 import { keyPartBytesMax } from '../keys.js';
 import { unreachable } from '../unreachable.js';
-import type { ColumnDefinition, CreateTable, TypeSpec } from './ast.js';
-import { Binder } from './bind.js';
-import { type CollationName, DEFAULT_COLLATION, findCollation } from './collation.js';
-import { planTableIndexes } from './plan-index.js';
-import { storeValue } from './store.js';
-import type { IntBytes, Warnings } from './values.js';
+import type { CreateTable, TypeSpec } from './ast.js';
+import { type CollationName, DEFAULT_COLLATION } from './collation.js';
+import { planColumn, resolveCollation } from './plan-columns.js';
+import { INDEXES_MAX, planFulltext, planIndex, planTableIndexes } from './plan-index.js';
+import { checkGenerated, planChecks, planForeignKeys } from './plan-constraints.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { extendedColumnType } from './column-types.js';
+import type { IntBytes } from './values.js';
 
 const INT_BYTES: Readonly<Record<string, IntBytes>> = {
   TINYINT: 1,
@@ -58,13 +60,6 @@ function checkName(name: string, kind: 'table' | 'column' | 'database'): void {
           : 'ER_WRONG_DB_NAME';
     throw new SqlError(code, [name]);
   }
-}
-
-function collationOf(name: string | null, fallback: CollationName): CollationName {
-  if (name === null) return fallback;
-  const found = findCollation(name);
-  if (found === undefined) throw new SqlError('ER_UNKNOWN_COLLATION', [name]);
-  return found.name;
 }
 
 export function columnType(spec: TypeSpec, column: string, collation: CollationName): ColumnType {
@@ -94,7 +89,7 @@ export function columnType(spec: TypeSpec, column: string, collation: CollationN
       return { kind: 'string', variant: 'char', chars: length, collation };
     }
     case 'text':
-      return { kind: 'string', variant: 'text', chars: 65_535, collation };
+      return { kind: 'string', variant: 'text', chars: spec.bytes ?? 65_535, collation };
     case 'binary':
       return binaryType(spec, column);
     case 'datetime': {
@@ -103,6 +98,17 @@ export function columnType(spec: TypeSpec, column: string, collation: CollationN
         throw new SqlError('ER_TOO_BIG_PRECISION', [fsp, column, DATETIME_FSP_MAX]);
       return { kind: 'datetime', fsp };
     }
+    // Issue 6b's types: column-types.ts.
+    case 'float':
+    case 'date':
+    case 'time':
+    case 'timestamp':
+    case 'year':
+    case 'bit':
+    case 'enum':
+    case 'set':
+    case 'json':
+      return extendedColumnType(spec, column, collation);
     default:
       return unreachable(spec);
   }
@@ -132,37 +138,6 @@ function binaryType(spec: TypeSpec & { kind: 'binary' }, column: string): Column
 
 const VARBINARY_BYTES_MAX = 65_535;
 
-const NO_WARNINGS: Warnings = { warn: () => undefined, count: () => 0 };
-
-function defaultOf(
-  definition: ColumnDefinition,
-  column: Omit<ColumnDef, 'defaultValue'>,
-): ColumnDef['defaultValue'] {
-  if (definition.default === null) return column.nullable ? { value: null } : null;
-  const invalid = (): SqlError => new SqlError('ER_INVALID_DEFAULT', [column.name]);
-  const bound = new Binder({
-    table: null,
-    tableName: null,
-    clause: 'field list',
-    currentDatabase: null,
-  }).bind(definition.default);
-  if (bound.kind !== 'const') throw new SqlError('ER_NOT_SUPPORTED_YET', ['DEFAULT expressions']);
-  if (column.type.kind === 'string' && column.type.variant === 'text' && bound.value !== null) {
-    throw new SqlError('ER_BLOB_CANT_HAVE_DEFAULT', [column.name]);
-  }
-  try {
-    const value = storeValue(bound.info.type, bound.value, {
-      column: { ...column, defaultValue: null },
-      row: 1,
-      warnings: NO_WARNINGS,
-    });
-    return { value };
-  } catch (e) {
-    if (e instanceof SqlError) throw invalid();
-    throw e;
-  }
-}
-
 function primaryKeyNames(statement: CreateTable): readonly string[] {
   const inline = statement.columns.filter((c) => c.primaryKey).map((c) => [c.name]);
   const all = [...inline, ...statement.primaryKeys];
@@ -170,11 +145,93 @@ function primaryKeyNames(statement: CreateTable): readonly string[] {
   return all[0] ?? [];
 }
 
-export function planCreateTable(statement: CreateTable, database: string): TableSpec {
+/** What CREATE TABLE needs besides the statement: the schema and the session's settings. */
+export interface CreateTableContext {
+  /** The database's default collation (the table's, unless it says otherwise). */
+  readonly databaseCollation: CollationName;
+  /** sql_mode has NO_ENGINE_SUBSTITUTION. */
+  readonly noEngineSubstitution: boolean;
+  /** Creation time, ms since the epoch. */
+  readonly now: number;
+  /** The catalog (foreign keys' parents, constraint names); absent: no constraints allowed. */
+  readonly catalog?: Catalog;
+  /** foreign_key_checks (default on). */
+  readonly foreignKeyChecks?: boolean;
+}
+
+const DEFAULT_CONTEXT: CreateTableContext = {
+  databaseCollation: DEFAULT_COLLATION,
+  noEngineSubstitution: true,
+  now: 0,
+};
+
+/** MySQL's limit on a table COMMENT, in characters. */
+export const TABLE_COMMENT_CHARS_MAX = 2_048;
+
+/** A warning CREATE TABLE raises when it runs (the plan carries it). */
+export interface PlanWarning {
+  readonly code: number;
+  readonly message: string;
+  /** 'Warning' unless said. */
+  readonly level?: 'Note' | 'Warning';
+}
+
+/**
+ * ENGINE: every table is stored the same way, as InnoDB. Another engine is substituted with
+ * warnings 1286 and 1266 unless sql_mode has NO_ENGINE_SUBSTITUTION (then ER_UNKNOWN_STORAGE_ENGINE).
+ */
+export function planEngine(
+  engine: string | undefined,
+  table: string,
+  context: CreateTableContext,
+  warnings: PlanWarning[],
+): void {
+  if (engine === undefined || engine.toLowerCase() === 'innodb') return;
+  if (context.noEngineSubstitution) throw new SqlError('ER_UNKNOWN_STORAGE_ENGINE', [engine]);
+  warnings.push({ code: 1286, message: `Unknown storage engine '${engine}'` });
+  warnings.push({ code: 1266, message: `Using storage engine InnoDB for table '${table}'` });
+}
+
+/** The table options a definition keeps (TableDef.options). */
+export function planTableOptions(
+  statement: CreateTable,
+  collationName: CollationName,
+  now: number,
+): TableOptions {
+  const options = statement.options ?? {};
+  if (options.comment !== undefined && Array.from(options.comment).length > TABLE_COMMENT_CHARS_MAX) {
+    throw new SqlError('ER_TOO_LONG_TABLE_COMMENT', [statement.table.name, TABLE_COMMENT_CHARS_MAX]);
+  }
+  return {
+    engine: 'InnoDB',
+    collation: collationName,
+    ...(options.comment === undefined || options.comment === '' ? {} : { comment: options.comment }),
+    ...(options.rowFormat === undefined ? {} : { rowFormat: options.rowFormat }),
+    ...(options.createOptions === undefined ? {} : { createOptions: options.createOptions.join(' ') }),
+    created: now,
+  };
+}
+
+export function planCreateTable(
+  statement: CreateTable,
+  database: string,
+  context: CreateTableContext = DEFAULT_CONTEXT,
+  warnings: PlanWarning[] = [],
+): TableSpec {
   checkName(database, 'database');
   checkName(statement.table.name, 'table');
+  if (statement.like !== undefined || statement.select !== undefined) {
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['CREATE TABLE ... LIKE / SELECT here']);
+  }
+  if (statement.columns.length === 0) throw new SqlError('ER_TABLE_MUST_HAVE_COLUMNS');
   if (statement.columns.length > TABLE_COLUMNS_MAX) throw new SqlError('ER_TOO_MANY_FIELDS');
-  const tableCollation = collationOf(statement.collation, DEFAULT_COLLATION);
+  const options = statement.options ?? {};
+  const tableCollation = resolveCollation(
+    options.charset,
+    statement.collation ?? options.collation,
+    context.databaseCollation,
+  );
+  planEngine(options.engine, statement.table.name, context, warnings);
   const keyNames = primaryKeyNames(statement);
   const folded = statement.columns.map((c) => c.name.toLowerCase());
   const primaryKey = keyNames.map((name) => {
@@ -195,22 +252,7 @@ export function planCreateTable(statement: CreateTable, database: string): Table
     if (seen.has(folded[index] as string))
       throw new SqlError('ER_DUP_FIELDNAME', [definition.name]);
     seen.add(folded[index] as string);
-    const inKey = primaryKey.includes(index);
-    const type = columnType(
-      definition.type,
-      definition.name,
-      collationOf(definition.collation, tableCollation),
-    );
-    if (inKey && type.kind === 'string' && type.variant === 'text') {
-      throw new SqlError('ER_BLOB_KEY_WITHOUT_LENGTH', [definition.name]);
-    }
-    if (inKey && definition.nullable === true) throw new SqlError('ER_PRIMARY_CANT_HAVE_NULL');
-    const column = {
-      name: definition.name,
-      type,
-      nullable: inKey ? false : definition.nullable !== false,
-    };
-    return { ...column, defaultValue: defaultOf(definition, column) };
+    return planColumn(definition, tableCollation, primaryKey.includes(index));
   });
   const keyBytes = primaryKey.reduce(
     (sum, i) => sum + keyPartBytesMax((columns[i] as ColumnDef).type),
@@ -218,15 +260,50 @@ export function planCreateTable(statement: CreateTable, database: string): Table
   );
   if (keyBytes > KEY_BYTES_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_BYTES_MAX]);
   const uniqueColumns = statement.columns.filter((c) => c.unique === true).map((c) => c.name);
-  const indexes = planTableIndexes(statement.indexes ?? [], uniqueColumns, columns);
+  const definitions = statement.indexes ?? [];
+  const indexes = planTableIndexes(definitions.filter((d) => d.fulltext !== true), uniqueColumns, columns);
+  const names = new Set(indexes.map((i) => i.name.toLowerCase()));
+  const fulltext = definitions
+    .filter((d) => d.fulltext === true)
+    .map((d) => planFulltext(d, columns, names));
+  const name = statement.table.name;
+  const foreignKeys =
+    context.catalog === undefined
+      ? []
+      : planForeignKeys(statement.foreignKeys ?? [], { database, name, columns, primaryKey, indexes }, [], {
+          catalog: context.catalog,
+          checks: context.foreignKeyChecks ?? true,
+          addIndex: (definition) => {
+            if (indexes.length >= INDEXES_MAX) throw new SqlError('ER_TOO_MANY_KEYS', [INDEXES_MAX]);
+            const taken = new Set([...indexes.map((i) => i.name.toLowerCase()), ...fulltext.map((f) => f.name.toLowerCase())]);
+            indexes.push(planIndex(definition, columns, taken));
+          },
+        });
   const autoIncrement = autoIncrementColumn(statement, columns, primaryKey, indexes);
+  checkGenerated({ database, name, columns }, autoIncrement);
+  // Generated names number the checks in the order the statement writes them.
+  const checkInputs = [
+    ...statement.columns.flatMap((c) => (c.checks ?? []).map((check) => ({ check, column: c.name }))),
+    ...(statement.checks ?? []).map((check) => ({ check, column: null })),
+  ].sort((a, b) => (a.check.position ?? 0) - (b.check.position ?? 0));
+  const checks =
+    context.catalog === undefined || checkInputs.length === 0
+      ? []
+      : planChecks(checkInputs, { database, name, columns }, autoIncrement, [], context.catalog);
+  if ((foreignKeys.length > 0 || checks.length > 0) && context.catalog === undefined) {
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['constraints here']);
+  }
   return {
     database,
-    name: statement.table.name,
+    name,
     columns,
     primaryKey,
     indexes,
     autoIncrement,
+    ...(foreignKeys.length === 0 ? {} : { foreignKeys }),
+    ...(checks.length === 0 ? {} : { checks }),
+    ...(fulltext.length === 0 ? {} : { fulltext }),
+    options: planTableOptions(statement, tableCollation, context.now),
     ...(statement.autoIncrementStart === undefined
       ? {}
       : { autoIncrementStart: statement.autoIncrementStart }),

@@ -103,7 +103,11 @@ export function planTableIndexes(
   const specs: IndexSpec[] = [];
   const names = new Set<string>();
   const all = [
-    ...uniqueColumns.map((c) => ({ name: null, unique: true, columns: [{ name: c, prefix: null }] })),
+    ...uniqueColumns.map((c) => ({
+      name: null,
+      unique: true,
+      columns: [{ name: c, prefix: null }],
+    })),
     ...definitions,
   ];
   for (const d of all) {
@@ -125,4 +129,30 @@ export function planAddedIndex(
 ): IndexSpec {
   if (existing.length >= INDEXES_MAX) throw new SqlError('ER_TOO_MANY_KEYS', [INDEXES_MAX]);
   return planIndex(definition, columns, new Set(existing.map((i) => i.name.toLowerCase())));
+}
+
+/**
+ * A FULLTEXT index (6c): string columns only (ER_BAD_FT_COLUMN, 1283), named like the others.
+ * It is kept in the definition without a tree.
+ */
+export function planFulltext(
+  definition: IndexDefinition,
+  columns: readonly ColumnDef[],
+  taken: Set<string>,
+): { name: string; columns: number[]; comment?: string } {
+  const folded = columns.map((c) => c.name.toLowerCase());
+  const indexes = definition.columns.map((c) => {
+    const index = folded.indexOf(c.name.toLowerCase());
+    if (index === -1) throw new SqlError('ER_KEY_COLUMN_DOES_NOT_EXITS', [c.name]);
+    const type = (columns[index] as ColumnDef).type;
+    if (type.kind !== 'string' || type.collation === 'binary' || !['char', 'varchar', 'text'].includes(type.variant)) {
+      throw new SqlError('ER_BAD_FT_COLUMN', [c.name]);
+    }
+    return index;
+  });
+  let name = definition.name;
+  if (name === null) name = generatedName((columns[indexes[0] ?? 0] as ColumnDef).name, taken);
+  else if (taken.has(name.toLowerCase())) throw new SqlError('ER_DUP_KEYNAME', [name]);
+  taken.add(name.toLowerCase());
+  return { name, columns: indexes, ...(definition.comment === undefined ? {} : { comment: definition.comment }) };
 }

@@ -12,11 +12,17 @@
  * `residual` is the part of WHERE the access does not guarantee; it is applied to every row.
  */
 import type { ColumnInfo } from '../api.js';
-import type { IndexDef, IndexSpec, TableDef } from '../catalog/definitions.js';
+import type { DatabaseDef, IndexDef, IndexSpec, TableDef, ViewDef } from '../catalog/definitions.js';
+import type { AlterPlan } from './plan-alter.js';
+import type { PlanWarning } from './plan-ddl.js';
 import type { TableSpec } from '../catalog/catalog.js';
+import type { VirtualTable } from './information-schema/index.js';
 import { unreachable } from '../unreachable.js';
 import type { Collation } from './collation.js';
 import type { SqlType, Value } from './values.js';
+import type { QueryPlan } from './plan-query.js';
+import { printQueryPlan } from './explain-tree.js';
+import type { EvalContext } from './expr.js';
 
 /** Static facts about an expression's result, as MySQL's Item keeps them. */
 export interface ExprInfo {
@@ -36,7 +42,10 @@ export type CompareMode =
   | { readonly kind: 'decimal' }
   | { readonly kind: 'double' }
   | { readonly kind: 'datetime' }
-  | { readonly kind: 'string'; readonly collation: Collation };
+  | { readonly kind: 'string'; readonly collation: Collation }
+  /** Issue 6b: TIME against TIME or text; JSON against anything (json.ts's order). */
+  | { readonly kind: 'time' }
+  | { readonly kind: 'json' };
 
 export type ArithOp = '+' | '-' | '*' | '/' | 'div' | 'mod';
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -141,7 +150,80 @@ export type PlanExpr =
       readonly info: ExprInfo;
       readonly name: string;
       readonly value: PlanExpr;
+    }
+  /**
+   * Issue 6b: a function of the registry (functions/*.ts), or an operator or form built on one
+   * (CASE, CAST, COLLATE, INTERVAL arithmetic, ->): compiled by its own `compile`.
+   */
+  | {
+      readonly kind: 'call';
+      readonly info: ExprInfo;
+      /** Lower-case name, as MySQL prints it. */
+      readonly name: string;
+      readonly args: readonly PlanExpr[];
+      /** False for RAND(), UUID(), SLEEP(), …: never evaluated once for a whole statement. */
+      readonly deterministic: boolean;
+      readonly compile: CallCompiler;
+    }
+  /**
+   * Issue 6a: a column of an enclosing row — of an outer query block (depth ≥ 1: a correlated
+   * reference), or of the row driving a nested-loop join (depth 0: a join key) — read from
+   * EvalContext.query (query-expr.ts).
+   */
+  | {
+      readonly kind: 'outer-column';
+      readonly info: ExprInfo;
+      readonly depth: number;
+      readonly index: number;
+      readonly name: string;
+      readonly qualifiedName: string;
+    }
+  /** Issue 6a: a subquery's result as the test needs it (plan-query.ts SubqueryTest). */
+  | {
+      readonly kind: 'subquery';
+      readonly info: ExprInfo;
+      /** Index into QueryPlan.subqueries. */
+      readonly id: number;
+      readonly test: SubqueryTest;
+      /** The types of the subquery's columns. */
+      readonly columnTypes: readonly SqlType[];
     };
+
+/** What a 'subquery' expression makes of its subquery's rows (issue 6a). */
+export type SubqueryTest =
+  /** The one value of the one row; NULL without rows; ER_SUBQUERY_NO_1_ROW past one. */
+  | { readonly kind: 'scalar' }
+  | { readonly kind: 'exists'; readonly negated: boolean }
+  /** (operands) [NOT] IN (SELECT …), one compare mode per column. */
+  | {
+      readonly kind: 'in';
+      readonly operands: readonly PlanExpr[];
+      readonly modes: readonly CompareMode[];
+      readonly negated: boolean;
+    }
+  /** operand op ANY | ALL (SELECT …) */
+  | {
+      readonly kind: 'quantified';
+      readonly op: CompareOp;
+      readonly all: boolean;
+      readonly operand: PlanExpr;
+      readonly mode: CompareMode;
+    }
+  /** (operands) op (SELECT a, b …): a row comparison with a one-row subquery. */
+  | {
+      readonly kind: 'row-compare';
+      readonly op: CompareOp;
+      readonly operands: readonly PlanExpr[];
+      readonly modes: readonly CompareMode[];
+    };
+
+/** Turns a call's compiled arguments into its evaluator (functions/registry.ts). */
+export type CallCompiler = (args: readonly CallArgument[]) => CallEvaluator;
+export type CallEvaluator = (row: readonly Value[], ctx: EvalContext) => Value;
+export interface CallArgument {
+  readonly eval: CallEvaluator;
+  readonly info: ExprInfo;
+}
 
 export interface KeyBound {
   readonly expr: PlanExpr;
@@ -184,6 +266,8 @@ export interface TableSource {
   readonly residual: PlanExpr | null;
   /** Keys the WHERE clause could use (EXPLAIN's possible_keys). */
   readonly possibleKeys?: readonly string[];
+  /** An information_schema table: its rows are made, not read (6c, information-schema/). */
+  readonly virtual?: VirtualTable;
 }
 
 export interface LimitPlan {
@@ -199,7 +283,13 @@ export interface OutputColumn {
 export type Plan =
   | { readonly kind: 'create-database'; readonly name: string; readonly ifNotExists: boolean }
   | { readonly kind: 'drop-database'; readonly name: string; readonly ifExists: boolean }
-  | { readonly kind: 'create-table'; readonly spec: TableSpec; readonly ifNotExists: boolean }
+  | {
+      readonly kind: 'create-table';
+      readonly spec: TableSpec;
+      readonly ifNotExists: boolean;
+      /** Warnings the statement raises when it runs (engine substitution, 6c). */
+      readonly warnings?: readonly PlanWarning[];
+    }
   | {
       readonly kind: 'drop-table';
       readonly tables: readonly { readonly database: string; readonly name: string }[];
@@ -210,6 +300,8 @@ export type Plan =
       readonly table: TableDef;
       /** One expression per table column per row; omitted columns hold their DEFAULT. */
       readonly rows: readonly (readonly PlanExpr[])[];
+      /** Issue 6 (6c): INSERT IGNORE, REPLACE, ON DUPLICATE KEY UPDATE, INSERT … SELECT. */
+      readonly dml?: InsertDml;
     }
   | {
       readonly kind: 'update';
@@ -227,12 +319,8 @@ export type Plan =
     }
   | {
       readonly kind: 'select';
-      readonly source: TableSource | null;
-      /** The WHERE of a SELECT without FROM (with a table, it is the source's residual). */
-      readonly filter: PlanExpr | null;
-      readonly outputs: readonly OutputColumn[];
-      readonly order: readonly SortKey[] | null;
-      readonly limit: LimitPlan | null;
+      /** The query: a tree of row sources (plan-query.ts), for SELECT and set operations. */
+      readonly query: QueryPlan;
     }
   | { readonly kind: 'show-databases'; readonly like: string | null }
   | { readonly kind: 'show-tables'; readonly database: string; readonly like: string | null }
@@ -241,7 +329,48 @@ export type Plan =
   // Issue 5: indexes and EXPLAIN
   | { readonly kind: 'create-index'; readonly table: TableDef; readonly spec: IndexSpec }
   | { readonly kind: 'drop-index'; readonly table: TableDef; readonly index: IndexDef }
-  | { readonly kind: 'explain'; readonly plan: Plan };
+  | { readonly kind: 'explain'; readonly plan: Plan }
+  // Issue 6 (6c): schema changes (plan-schema.ts, run by schema-run.ts)
+  | SchemaPlan;
+
+/** Schema changes of issue 6 (6c). */
+export type SchemaPlan =
+  | { readonly kind: 'alter-table'; readonly alter: AlterPlan }
+  | {
+      readonly kind: 'rename-table';
+      readonly renames: readonly {
+        readonly from: { readonly database: string; readonly name: string };
+        readonly to: { readonly database: string; readonly name: string };
+      }[];
+    }
+  | { readonly kind: 'truncate-table'; readonly table: TableDef }
+  | {
+      readonly kind: 'create-view';
+      readonly view: ViewDef;
+      /** OR REPLACE / ALTER VIEW: an existing view is replaced (ALTER: must exist). */
+      readonly replace: boolean;
+      readonly alter: boolean;
+    }
+  | {
+      readonly kind: 'drop-view';
+      readonly views: readonly { readonly database: string; readonly name: string }[];
+      readonly ifExists: boolean;
+    }
+  | { readonly kind: 'alter-database'; readonly def: DatabaseDef };
+
+/** What an INSERT does beyond storing its rows (6c, dml-insert.ts). */
+export interface InsertDml {
+  /** A duplicate key: an error, skipped with a warning, replaces, or updates the old row. */
+  readonly duplicates: 'error' | 'ignore' | 'replace' | 'update';
+  /** ON DUPLICATE KEY UPDATE: each over the old row's columns, then the new row's. */
+  readonly onDuplicate: readonly { readonly column: number; readonly expr: PlanExpr }[];
+  /** INSERT … SELECT: the query, and the table column each of its columns goes to. */
+  readonly query: { readonly plan: Plan; readonly targets: readonly number[] } | null;
+  /** Columns whose values the statement gives (others take their DEFAULT). */
+  readonly given: readonly boolean[];
+  /** IGNORE: bad values are adjusted and failing rows skipped, with warnings. */
+  readonly ignore: boolean;
+}
 
 export type PlanKind = Plan['kind'];
 
@@ -289,6 +418,12 @@ export function printExpr(e: PlanExpr): string {
       return `@${e.name}`;
     case 'assign-user-variable':
       return `(@${e.name} := ${printExpr(e.value)})`;
+    case 'call':
+      return `${e.name}(${e.args.map(printExpr).join(', ')})`;
+    case 'outer-column':
+      return e.name;
+    case 'subquery':
+      return `(subquery #${e.id})`;
     default:
       return unreachable(e);
   }
@@ -364,11 +499,8 @@ function printOrder(order: readonly SortKey[] | null): string {
 
 export function printPlan(plan: Plan): string {
   switch (plan.kind) {
-    case 'select': {
-      const limit =
-        plan.limit === null ? '' : ` limit ${plan.limit.count} offset ${plan.limit.offset}`;
-      return `select ${printSource(plan.source)}${printOrder(plan.order)}${limit}`;
-    }
+    case 'select':
+      return printQueryPlan(plan.query, (source) => printSource(source), printOrder);
     case 'update':
     case 'delete': {
       const limit = plan.limit === null ? '' : ` limit ${plan.limit}`;
@@ -394,6 +526,18 @@ export function printPlan(plan: Plan): string {
       return `drop-index ${plan.index.name} on ${plan.table.database}.${plan.table.name}`;
     case 'explain':
       return `explain ${printPlan(plan.plan)}`;
+    case 'alter-table':
+      return `alter-table ${plan.alter.table.database}.${plan.alter.table.name}${plan.alter.rebuild ? ' rebuild' : ''}`;
+    case 'rename-table':
+      return `rename-table ${plan.renames.map((r) => `${r.from.name} to ${r.to.name}`).join(', ')}`;
+    case 'truncate-table':
+      return `truncate-table ${plan.table.database}.${plan.table.name}`;
+    case 'create-view':
+      return `create-view ${plan.view.database}.${plan.view.name}`;
+    case 'drop-view':
+      return `drop-view ${plan.views.map((v) => `${v.database}.${v.name}`).join(', ')}`;
+    case 'alter-database':
+      return `alter-database ${plan.def.name}`;
     default:
       return unreachable(plan);
   }

@@ -5,25 +5,25 @@
  * the primary key or a secondary index, with the residual filter and whether ORDER BY needs a
  * sort).
  */
-import type { Catalog, TableSpec } from '../catalog/catalog.js';
-import type { ColumnDef, TableDef } from '../catalog/definitions.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { TableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
 import { unreachable } from '../unreachable.js';
-import type { Expr, Limit, OrderItem, SelectItem, Statement, TableName, TableRef } from './ast.js';
+import type { Expr, Limit, Statement, TableName, TableRef } from './ast.js';
 import { Binder, type BindVariables, type Clause } from './bind.js';
 import type { PlanParams } from './params.js';
-import { expressionInfo, tableColumnInfo } from './metadata.js';
 import type {
   LimitPlan,
-  OutputColumn,
   Plan,
   PlanExpr,
   SortKey,
   TableSource,
 } from './plan.js';
-import { planCreateTable } from './plan-ddl.js';
+import { planInsert } from './plan-insert.js';
+import { planCreate, planSchemaStatement } from './plan-schema.js';
 import { chooseSource } from './index-access.js';
 import { planAddedIndex } from './plan-index.js';
+import { planQuery } from './query-planner.js';
 
 export interface PlanContext {
   readonly catalog: Catalog;
@@ -41,10 +41,8 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
       return { kind: 'create-database', name: statement.name, ifNotExists: statement.ifNotExists };
     case 'drop-database':
       return { kind: 'drop-database', name: statement.name, ifExists: statement.ifExists };
-    case 'create-table': {
-      const spec: TableSpec = planCreateTable(statement, databaseOf(statement.table, ctx));
-      return { kind: 'create-table', spec, ifNotExists: statement.ifNotExists };
-    }
+    case 'create-table':
+      return planCreate(statement, ctx);
     case 'drop-table':
       return {
         kind: 'drop-table',
@@ -58,7 +56,8 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'delete':
       return planDelete(statement, ctx);
     case 'select':
-      return planSelect(statement, ctx);
+    case 'set-operation':
+      return { kind: 'select', query: planQuery(statement, ctx) };
     case 'show-databases':
       return { kind: 'show-databases', like: statement.like };
     case 'show-tables': {
@@ -97,11 +96,33 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'rollback-to-savepoint':
     case 'release-savepoint':
     case 'set-transaction':
+    case 'analyze-table':
       throw new Error(`planStatement: ${statement.kind} runs in the session, without a plan`);
     case 'create-index':
     case 'drop-index':
     case 'explain':
       return planIndexStatement(statement, ctx);
+    // Issue 6 (6c): schema statements (plan-schema.ts); SHOW and DESCRIBE run in the session.
+    case 'alter-table':
+    case 'rename-table':
+    case 'truncate-table':
+    case 'create-view':
+    case 'drop-view':
+    case 'lock-tables':
+    case 'unlock-tables':
+    case 'alter-database':
+    case 'drop-routine':
+    case 'show-columns':
+    case 'show-index':
+    case 'show-create-table':
+    case 'show-create-database':
+    case 'show-table-status':
+    case 'show-engines':
+    case 'show-charset':
+    case 'show-collation':
+    case 'show-routines':
+    case 'show-create-routine':
+      return planSchemaStatement(statement, ctx);
     default:
       return unreachable(statement);
   }
@@ -142,144 +163,9 @@ function binder(
 // ---------------------------------------------------------------------------------------------
 // INSERT
 
-function planInsert(statement: Statement & { kind: 'insert' }, ctx: PlanContext): Plan {
-  const table = resolveTable(statement.table, ctx);
-  const targets = insertColumns(table, statement.columns);
-  const bind = binder(null, null, 'field list', ctx);
-  const rows = statement.rows.map((row, r) => {
-    if (row.length !== targets.length) {
-      throw new SqlError('ER_WRONG_VALUE_COUNT_ON_ROW', [r + 1]);
-    }
-    const values: PlanExpr[] = table.columns.map((column) => defaultExpr(column));
-    targets.forEach((columnIndex, i) => {
-      values[columnIndex] = bind.bind(row[i] as Expr);
-    });
-    return values;
-  });
-  return { kind: 'insert', table, rows };
-}
-
-function insertColumns(table: TableDef, names: readonly string[] | null): number[] {
-  if (names === null) {
-    const all = table.columns.map((_, i) => i);
-    return all;
-  }
-  const seen = new Set<number>();
-  const indexes = names.map((name) => {
-    const index = table.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
-    if (index === -1) throw new SqlError('ER_BAD_FIELD_ERROR', [name, 'field list']);
-    if (seen.has(index)) throw new SqlError('ER_FIELD_SPECIFIED_TWICE', [name]);
-    seen.add(index);
-    return index;
-  });
-  for (const [i, column] of table.columns.entries()) {
-    if (!seen.has(i) && column.defaultValue === null && i !== table.autoIncrement) {
-      throw new SqlError('ER_NO_DEFAULT_FOR_FIELD', [column.name]);
-    }
-  }
-  return indexes;
-}
-
-/** A column's DEFAULT as a constant of the column's own type. */
-function defaultExpr(column: ColumnDef): PlanExpr {
-  const value = column.defaultValue?.value ?? null;
-  const info = {
-    type: column.type,
-    nullable: value === null,
-    length: 0,
-    decimals: 0,
-    collationId: 63,
-  };
-  return { kind: 'const', info, value };
-}
 
 // ---------------------------------------------------------------------------------------------
 // SELECT
-
-function planSelect(statement: Statement & { kind: 'select' }, ctx: PlanContext): Plan {
-  const table = statement.from === null ? null : resolveTable(statement.from.table, ctx);
-  const fields = binder(table, statement.from, 'field list', ctx);
-  const outputs: OutputColumn[] = [];
-  const aliases: (string | null)[] = [];
-  for (const item of statement.items) {
-    for (const output of selectOutputs(item, table, statement.from, fields)) {
-      outputs.push(output);
-      aliases.push(item.kind === 'expr' ? item.alias : null);
-    }
-  }
-  const where =
-    statement.where === null
-      ? null
-      : binder(table, statement.from, 'where clause', ctx).bind(statement.where);
-  const orderBinder = binder(table, statement.from, 'order clause', ctx);
-  const sortKeys = statement.orderBy.map((o) => orderKey(o, outputs, aliases, orderBinder));
-  const limit = limitPlan(statement.limit, ctx);
-  if (table === null) {
-    return {
-      kind: 'select',
-      source: null,
-      filter: where,
-      outputs,
-      order: sortKeys.length > 0 ? sortKeys : null,
-      limit,
-    };
-  }
-  const { source, order } = sourceFor(table, where, sortKeys, limit !== null);
-  return { kind: 'select', source, filter: null, outputs, order, limit };
-}
-
-function selectOutputs(
-  item: SelectItem,
-  table: TableDef | null,
-  ref: TableRef | null,
-  bind: Binder,
-): OutputColumn[] {
-  if (item.kind === 'star') {
-    if (table === null || ref === null) throw new SqlError('ER_NO_TABLES_USED');
-    const shownTable = ref.alias ?? ref.table.name;
-    if (item.table !== null && item.table !== shownTable)
-      throw new SqlError('ER_BAD_TABLE_ERROR', [item.table]);
-    return table.columns.map((column, index) => ({
-      expr: bind.bind({ kind: 'column', database: null, table: null, name: column.name }),
-      column: tableColumnInfo(table, index, { name: column.name, table: shownTable }),
-    }));
-  }
-  const expr = bind.bind(item.expr);
-  if (expr.kind === 'column' && table !== null && ref !== null && item.expr.kind === 'column') {
-    const name = item.alias ?? item.expr.name;
-    return [
-      {
-        expr,
-        column: tableColumnInfo(table, expr.index, { name, table: ref.alias ?? ref.table.name }),
-      },
-    ];
-  }
-  return [{ expr, column: expressionInfo(item.alias ?? item.text, expr.info) }];
-}
-
-function orderKey(
-  item: OrderItem,
-  outputs: readonly OutputColumn[],
-  aliases: readonly (string | null)[],
-  bind: Binder,
-): SortKey {
-  const e = item.expr;
-  if (e.kind === 'literal' && e.literal.kind === 'int') {
-    const output = outputs[Number(e.literal.value) - 1];
-    if (e.literal.value < 1n || output === undefined) {
-      throw new SqlError('ER_BAD_FIELD_ERROR', [e.literal.value.toString(), 'order clause']);
-    }
-    return { expr: output.expr, descending: item.descending };
-  }
-  if (e.kind === 'column' && e.table === null) {
-    // A select-list alias wins over a table column of the same name, as in MySQL.
-    const folded = e.name.toLowerCase();
-    const index = aliases.findIndex((alias) => alias?.toLowerCase() === folded);
-    const output = outputs[index];
-    if (output !== undefined) return { expr: output.expr, descending: item.descending };
-  }
-  return { expr: bind.bind(e), descending: item.descending };
-}
 
 function limitValue(e: Expr, ctx: PlanContext): bigint {
   if (e.kind === 'literal' && e.literal.kind === 'int' && e.literal.value >= 0n)
@@ -299,7 +185,7 @@ function limitValue(e: Expr, ctx: PlanContext): bigint {
 /** LIMIT of a statement prepared before its parameters are known. */
 const UNLIMITED = 18_446_744_073_709_551_615n;
 
-function limitPlan(limit: Limit | null, ctx: PlanContext): LimitPlan | null {
+export function limitPlan(limit: Limit | null, ctx: PlanContext): LimitPlan | null {
   if (limit === null) return null;
   return {
     count: limitValue(limit.count, ctx),
@@ -374,6 +260,13 @@ export function isConstant(e: PlanExpr): boolean {
       return false;
     case 'function':
       return e.args.every(isConstant);
+    case 'call':
+      return e.deterministic && e.args.every(isConstant);
+    // Issue 6a: an enclosing row's column is fixed while a read runs; a subquery is not.
+    case 'outer-column':
+      return true;
+    case 'subquery':
+      return false;
     case 'arith':
     case 'compare':
     case 'logic':
@@ -416,15 +309,18 @@ function planIndexStatement(
     case 'drop-index': {
       const table = resolveTable(statement.table, ctx);
       const folded = statement.name.toLowerCase();
-      if (folded === 'primary') throw new SqlError('ER_NOT_SUPPORTED_YET', ['DROP PRIMARY KEY']);
       const index = table.indexes.find((i) => i.name.toLowerCase() === folded);
-      if (index === undefined) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', [statement.name]);
+      if (index === undefined || folded === 'primary') {
+        // PRIMARY and FULLTEXT indexes: as ALTER TABLE … DROP INDEX (6c, plan-alter.ts).
+        const actions = [{ kind: 'drop-index' as const, name: statement.name }];
+        return planSchemaStatement({ kind: 'alter-table', table: statement.table, actions }, ctx);
+      }
       return { kind: 'drop-index', table, index };
     }
     case 'explain': {
       const inner = statement.statement;
       if (inner.kind !== 'select' && inner.kind !== 'insert' && inner.kind !== 'update' &&
-          inner.kind !== 'delete') {
+          inner.kind !== 'delete' && inner.kind !== 'set-operation') {
         throw new SqlError('ER_NOT_SUPPORTED_YET', [`EXPLAIN of ${inner.kind}`]);
       }
       return { kind: 'explain', plan: planStatement(inner, ctx) };

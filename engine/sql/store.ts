@@ -21,13 +21,22 @@
  * date, which we do not have).
  */
 import type { ColumnDef, ColumnType } from '../catalog/definitions.js';
-import { TEXT_BYTES_MAX } from '../config.js';
 import { SqlError, sqlErrorWithMessage } from '../errors.js';
 import { unreachable } from '../unreachable.js';
-import { dateTimeDigits, parseDateTime, roundToFsp } from './datetime.js';
+import { dateTimeDigits, roundToFsp } from './datetime.js';
+import { temporalFromValue } from './store-types.js';
 import { Decimal, pow10 } from './decimal.js';
 import { type SqlType, type Value, type Warnings, intRange, toText } from './values.js';
 import { bytesToText, hasRawBytes, invalidBytesText, textToBytes } from './bytes.js';
+import {
+  storeBit,
+  storeDateOrTimestamp,
+  storeDouble,
+  storeJson,
+  storeMember,
+  storeTime,
+  storeYear,
+} from './store-types.js';
 
 export interface StoreTarget {
   readonly column: ColumnDef;
@@ -36,10 +45,14 @@ export interface StoreTarget {
   readonly warnings: Warnings;
   /** sql_mode's strict mode (default true): bad values are errors rather than warnings. */
   readonly strict?: boolean;
+  /** The session's time_zone: TIMESTAMP columns store UTC (temporal.ts); absent: UTC. */
+  readonly timeZone?: string;
+  /** The table name, for messages that name `table`.`column` (JSON). */
+  readonly table?: string;
 }
 
 /** Strict: throws `error`. Otherwise: warns with its code and message and returns `adjusted`. */
-function lenient<T>(target: StoreTarget, error: SqlError, adjusted: T): T {
+export function lenient<T>(target: StoreTarget, error: SqlError, adjusted: T): T {
   if (target.strict !== false) throw error;
   target.warnings.warn('Warning', error.errno, error.message);
   return adjusted;
@@ -49,15 +62,15 @@ function clip(v: bigint, min: bigint, max: bigint): bigint {
   return v < min ? min : v > max ? max : v;
 }
 
-function outOfRange(target: StoreTarget): SqlError {
+export function outOfRange(target: StoreTarget): SqlError {
   return new SqlError('ER_WARN_DATA_OUT_OF_RANGE', [target.column.name, target.row]);
 }
 
-function truncated(target: StoreTarget): SqlError {
+export function truncated(target: StoreTarget): SqlError {
   return new SqlError('ER_WARN_DATA_TRUNCATED', [target.column.name, target.row]);
 }
 
-function incorrect(kind: string, text: string, target: StoreTarget): SqlError {
+export function incorrect(kind: string, text: string, target: StoreTarget): SqlError {
   return new SqlError('ER_TRUNCATED_WRONG_VALUE_FOR_FIELD', [
     kind,
     text,
@@ -67,7 +80,7 @@ function incorrect(kind: string, text: string, target: StoreTarget): SqlError {
 }
 
 /** A string read as an exact number for storing; errors for no number or trailing garbage. */
-function parseNumber(text: string, kind: string, target: StoreTarget): Decimal {
+export function parseNumber(text: string, kind: string, target: StoreTarget): Decimal {
   const trimmed = text.trim();
   const match = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(trimmed);
   if (match === null) return lenient(target, incorrect(kind, text, target), Decimal.fromBigInt(0n));
@@ -160,8 +173,9 @@ function storeString(
   }
   if (type.variant === 'char') text = text.replace(/ +$/, '');
   if (type.variant === 'text') {
-    if (Buffer.byteLength(text, 'utf8') > TEXT_BYTES_MAX) {
-      const cut = Buffer.from(text, 'utf8').subarray(0, TEXT_BYTES_MAX).toString('utf8');
+    const limit = type.chars;
+    if (Buffer.byteLength(text, 'utf8') > limit) {
+      const cut = Buffer.from(text, 'utf8').subarray(0, limit).toString('utf8');
       return lenient(target, dataTooLong(target), cut.replace(/\uFFFD$/, ''));
     }
     return text;
@@ -195,7 +209,7 @@ function storeBytes(type: ColumnType & { kind: 'string' }, bytes: string, target
 }
 
 /** Strict: ER_DATA_TOO_LONG (1406); otherwise MySQL warns 1265 "Data truncated". */
-function dataTooLong(target: StoreTarget): SqlError {
+export function dataTooLong(target: StoreTarget): SqlError {
   return target.strict === false
     ? truncated(target)
     : new SqlError('ER_DATA_TOO_LONG', [target.column.name, target.row]);
@@ -209,7 +223,7 @@ function storeDateTime(
 ): bigint {
   if (source.kind === 'datetime' && typeof value === 'bigint') return roundToFsp(value, type.fsp);
   const text = toText(source, value) as string;
-  const parsed = parseDateTime(text, type.fsp);
+  const parsed = temporalFromValue(source, value, type.fsp);
   if (parsed === undefined) {
     const { name } = target.column;
     const message = `Incorrect datetime value: '${text}' for column '${name}' at row ${target.row}`;
@@ -227,13 +241,24 @@ export function storeValue(source: SqlType, value: Value, target: StoreTarget): 
   }
   switch (type.kind) {
     case 'int':
+      if (type.year === true) return storeYear(source, value, target);
+      if (type.bits !== undefined) return storeBit(type.bits, source, value, target);
       return storeInt(type, source, value, target);
     case 'decimal':
       return storeDecimal(type, source, value, target);
+    case 'double':
+      return storeDouble(type, source, value, target);
     case 'string':
+      if (type.variant === 'enum' || type.variant === 'set') {
+        return storeMember(type, source, value, target);
+      }
+      if (type.variant === 'json') return storeJson(source, value, target);
       return storeString(type, source, value, target);
     case 'datetime':
+      if (type.variant !== undefined) return storeDateOrTimestamp(type, source, value, target);
       return storeDateTime(type, source, value, target);
+    case 'time':
+      return storeTime(type, source, value, target);
     default:
       return unreachable(type);
   }

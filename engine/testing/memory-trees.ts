@@ -302,6 +302,30 @@ export class MemoryTrees implements Trees {
     return true;
   }
 
+  /** Overflow chains by first page; never reused, so a snapshot always finds its chain (T8). */
+  private readonly chains = new Map<PageId, Buffer>();
+  /** Chains freed so far (for tests). */
+  freedChains = 0;
+
+  async writeOverflow(mtr: Mtr, bytes: Buffer): Promise<PageId> {
+    this.mtr(mtr);
+    const first = this.allocate();
+    this.chains.set(first, Buffer.from(bytes));
+    return first;
+  }
+
+  async readOverflow(first: PageId, length: number): Promise<Buffer> {
+    const chain = this.chains.get(first);
+    assert(chain !== undefined && chain.length === length, 'T8: the chain exists');
+    return Buffer.from(chain);
+  }
+
+  async freeOverflow(mtr: Mtr, first: PageId): Promise<void> {
+    this.mtr(mtr);
+    assert(this.chains.has(first), 'T8: the chain exists');
+    this.freedChains++;
+  }
+
   /** For tests: the entries of a tree, or undefined when it does not exist. */
   entries(root: PageId): readonly Entry[] | undefined {
     return this.trees.get(root)?.at(-1)?.entries?.map(copy);

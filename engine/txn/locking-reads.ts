@@ -26,6 +26,7 @@ import type { Entry } from '../btree/api.js';
 import type { IndexDef, TableDef } from '../catalog/definitions.js';
 import { decodeRow } from '../row.js';
 import { entryUniquePrefix } from '../sql/index-keys.js';
+import { hasExternals } from '../sql/row-overflow.js';
 import type { Value } from '../sql/values.js';
 import type {
   Gap,
@@ -93,7 +94,10 @@ export class LockingReads {
       root: table.root,
       lockId: (entry) => keyId(entry.key),
       exactStart: true,
-      resolve: (entry) => ({ key: entry.key, row: decodeRow(table.types, entry.value) }),
+      resolve: (entry) =>
+        hasExternals(entry.value)
+          ? this.view.row(table, entry.value, null).then((row) => ({ key: entry.key, row }))
+          : { key: entry.key, row: decodeRow(table.types, entry.value) },
     };
   }
 
@@ -130,7 +134,7 @@ export class LockingReads {
     );
     if (outcome === 'skipped') return null;
     const value = await this.view.current(root, key);
-    const row = value === null ? null : decodeRow(table.types, value);
+    const row = value === null ? null : await this.view.row(table, value, null);
     if (row !== null && (request.keep === undefined || request.keep(row))) return row;
     if (!held && (row === null || !this.txn.repeatable)) {
       this.locks.unlockRecord(this.txn, root, id);
@@ -211,55 +215,34 @@ export class LockingReads {
     const policy: WaitPolicy = request.wait ?? 'wait';
     const gaps = this.txn.repeatable && policy !== 'skip';
     const trees = this.view.trees;
-    let gap: Gap | null = null;
-    let startBound: GapBound | null = null;
+    const scan = new RangeLocks(this.locks, this.txn, target, { reverse, mode, policy, gaps });
     let position: Position | null = null;
-    const coverTo = (bound: GapBound | null): LockOutcome | Promise<LockOutcome> => {
-      if (!gaps) return 'granted';
-      if (gap === null) {
-        const [lo, hi] = reverse ? [bound, startBound] : [startBound, bound];
-        const taken = this.locks.lockGap(this.txn, root, lo, hi, policy);
-        gap = taken.gap;
-        return taken.outcome;
-      }
-      return this.locks.extendGap(gap, reverse ? { lo: bound } : { hi: bound }, policy);
-    };
-    /** The gap up to an entry, then its record lock: 'again' when either had to wait. */
-    const lockAt = async (entry: Entry): Promise<'again' | LockOutcome> => {
-      const covered = coverTo({ id: keyId(entry.key), inclusive: false });
-      if (covered instanceof Promise) {
-        await this.waitFor(covered);
-        return 'again';
-      }
-      const locked = this.locks.lockRecord(this.txn, root, target.lockId(entry), mode, policy);
-      if (!(locked instanceof Promise)) return locked;
-      await this.waitFor(locked);
-      return 'again';
-    };
-    scan: for (;;) {
+    restart: for (;;) {
       const at = trees.latest();
       try {
         const start = reverse ? r.upper : r.lower;
-        if (gaps && gap === null && start !== undefined) {
+        if (gaps && scan.gap === null && start !== undefined) {
           // The entry before the range (InnoDB's first next-key lock starts just past it).
           const before = await this.view.neighbour(root, start, reverse, reverse, at);
-          startBound = before === null ? null : { id: keyId(before.key), inclusive: false };
+          scan.startBound = before === null ? null : { id: keyId(before.key), inclusive: false };
         }
         for await (const entry of this.view.merged(root, keyRange(r, reverse, position), at)) {
           // Locks are granted synchronously after this check, or waited for: then read again.
-          if (trees.latestLsn() !== at.lsn) continue scan;
-          if (gap === null && !reverse && target.exactStart && entry.key.equals(r.lower ?? EMPTY)) {
+          if (trees.latestLsn() !== at.lsn) continue restart;
+          const exact = target.exactStart && entry.key.equals(r.lower ?? EMPTY);
+          if (scan.gap === null && !reverse && exact) {
             // The range starts exactly at a row: no gap below it (InnoDB's LOCK_REC_NOT_GAP).
-            startBound = { id: keyId(entry.key), inclusive: true };
+            scan.startBound = { id: keyId(entry.key), inclusive: true };
           }
           const id = target.lockId(entry);
           const held = this.locks.holds(this.txn, root, id, mode);
-          const locked = await lockAt(entry);
-          if (locked === 'again') continue scan;
+          const locked = await this.settle(scan.lockAt(entry));
+          if (locked === 'again') continue restart;
           position = { key: entry.key, inclusive: false };
           if (locked === 'skipped') continue;
-          const found = await target.resolve(entry);
-          if (found === 'again') continue scan;
+          const resolving = target.resolve(entry);
+          const found = resolving instanceof Promise ? await resolving : resolving;
+          if (found === 'again') continue restart;
           if (found === null) continue;
           if (request.keep !== undefined && !request.keep(found.row)) {
             if (!held && !this.txn.repeatable) this.locks.unlockRecord(this.txn, root, id);
@@ -272,21 +255,63 @@ export class LockingReads {
         const from = position?.key ?? (reverse ? r.upper : r.lower);
         const inclusive = position === null && !reverse;
         const beyond = await this.view.neighbour(root, from, inclusive, !reverse, at);
-        if (trees.latestLsn() !== at.lsn) continue scan;
-        if (beyond === null) {
-          const covered = coverTo(null);
-          if (covered instanceof Promise) {
-            await this.waitFor(covered);
-            continue scan;
-          }
-          return;
-        }
-        if ((await lockAt(beyond)) === 'again') continue scan;
-        return;
+        if (trees.latestLsn() !== at.lsn) continue restart;
+        const last = beyond === null ? scan.coverTo(null) : scan.lockAt(beyond);
+        if ((await this.settle(last)) !== 'again') return;
       } finally {
         at.release(); // R3
       }
     }
+  }
+
+  /** A lock outcome; 'again' once a lock had to be waited for (the scan reads again). */
+  private async settle(
+    outcome: LockOutcome | Promise<LockOutcome>,
+  ): Promise<LockOutcome | 'again'> {
+    if (!(outcome instanceof Promise)) return outcome;
+    await this.waitFor(outcome);
+    return 'again';
+  }
+}
+
+/** One range scan's locks: its widening gap and the record locks it takes along the way. */
+class RangeLocks {
+  gap: Gap | null = null;
+  /** Where the gap starts: just past the entry before the range (null: the index's start). */
+  startBound: GapBound | null = null;
+
+  constructor(
+    private readonly locks: LockManager,
+    private readonly txn: Transaction,
+    private readonly target: ScanTarget,
+    private readonly how: {
+      readonly reverse: boolean;
+      readonly mode: LockStrength;
+      readonly policy: WaitPolicy;
+      readonly gaps: boolean;
+    },
+  ) {}
+
+  /** Widens the scan's gap to `bound` (or takes it first). */
+  coverTo(bound: GapBound | null): LockOutcome | Promise<LockOutcome> {
+    const { reverse, policy, gaps } = this.how;
+    if (!gaps) return 'granted';
+    if (this.gap === null) {
+      const [lo, hi] = reverse ? [bound, this.startBound] : [this.startBound, bound];
+      const taken = this.locks.lockGap(this.txn, this.target.root, lo, hi, policy);
+      this.gap = taken.gap;
+      return taken.outcome;
+    }
+    return this.locks.extendGap(this.gap, reverse ? { lo: bound } : { hi: bound }, policy);
+  }
+
+  /** The gap up to an entry, then the entry's record lock (both granted at once, or a wait). */
+  lockAt(entry: Entry): LockOutcome | Promise<LockOutcome> {
+    const covered = this.coverTo({ id: keyId(entry.key), inclusive: false });
+    if (covered instanceof Promise) return covered;
+    const { mode, policy } = this.how;
+    const id = this.target.lockId(entry);
+    return this.locks.lockRecord(this.txn, this.target.root, id, mode, policy);
   }
 }
 

@@ -99,7 +99,8 @@ describe('LockManager', () => {
   it('blocks inserts into a gap, and gaps over pending changes', async () => {
     const locks = new LockManager(new ManualTimers());
     const [scanner, inserter] = [new Owner(1), new Owner(2)];
-    const { outcome } = locks.lockGap(scanner, I, { id: 'b', inclusive: true }, { id: 'f', inclusive: false }, 'wait');
+    const [b, f] = [{ id: 'b', inclusive: true }, { id: 'f', inclusive: false }];
+    const { outcome } = locks.lockGap(scanner, I, b, f, 'wait');
     expect(outcome).toBe('granted');
     expect(locks.insertIntention(inserter, I, 'a', 'wait')).toBe('granted');
     expect(locks.insertIntention(inserter, I, 'f', 'wait')).toBe('granted');
@@ -127,7 +128,8 @@ describe('LockManager', () => {
     const locks = new LockManager(new ManualTimers());
     const [scanner, writer] = [new Owner(1), new Owner(2)];
     locks.lockRecord(writer, I, 'm', 'X', 'wait');
-    const { gap } = locks.lockGap(scanner, I, { id: 'a', inclusive: true }, { id: 'c', inclusive: false }, 'wait');
+    const [a, c] = [{ id: 'a', inclusive: true }, { id: 'c', inclusive: false }];
+    const { gap } = locks.lockGap(scanner, I, a, c, 'wait');
     expect(locks.extendGap(gap, { hi: { id: 'k', inclusive: false } }, 'wait')).toBe('granted');
     const wide = track(locks.extendGap(gap, { hi: null }, 'wait'));
     await tick();
@@ -151,7 +153,7 @@ describe('LockManager', () => {
     expect(locks.holds(b, I, 'k', 'S')).toBe(false);
   });
 
-  it('finds a deadlock and rolls back the lighter transaction, the requester on a tie', async () => {
+  it('finds a deadlock and rolls back the lighter one, the requester on a tie', async () => {
     const locks = new LockManager(new ManualTimers());
     const [a, b] = [new Owner(1), new Owner(2)];
     locks.lockRecord(a, I, '1', 'X', 'wait');
@@ -215,12 +217,60 @@ describe('SortedKeys', () => {
     keys.check();
     all.sort();
     expect(keys.size).toBe(all.length);
-    expect([...keys.between('01000', '01010')]).toEqual(all.filter((k) => k > '01000' && k < '01010'));
-    expect([...keys.between('01000', '01010', true)]).toEqual(all.filter((k) => k >= '01000' && k <= '01010'));
+    const inside = all.filter((k) => k > '01000' && k < '01010');
+    expect([...keys.between('01000', '01010')]).toEqual(inside);
+    const closed = all.filter((k) => k >= '01000' && k <= '01010');
+    expect([...keys.between('01000', '01010', true)]).toEqual(closed);
     for (const k of all.slice(0, 2000)) keys.delete(k);
     keys.check();
     expect([...keys.between(null, null)]).toEqual(all.slice(2000));
     expect(keys.has(all[2500] as string)).toBe(true);
     expect(keys.has(all[10] as string)).toBe(false);
+  });
+});
+
+describe('MetadataLocks', () => {
+  it('lets DDL wait for users of a name, and queues new users behind it', async () => {
+    const { MetadataLocks } = await import('./mdl.js');
+    const timers = new ManualTimers();
+    const mdl = new MetadataLocks(timers);
+    const [t1, t2, ddl] = [{}, {}, {}];
+    expect(mdl.shared(t1, 'd\u0000t', 1000)).toBeUndefined();
+    const exclusive = mdl.exclusive(ddl, ['d\u0000t'], 1000);
+    let granted = false;
+    const release = exclusive.then((r) => {
+      granted = true;
+      return r;
+    });
+    const late = mdl.shared(t2, 'd\u0000t', 1000); // behind the waiting DDL (MD2)
+    expect(late).toBeInstanceOf(Promise);
+    expect(mdl.shared(t1, 'd\u0000t', 1000)).toBeUndefined(); // already in: not stopped
+    await tick();
+    expect(granted).toBe(false);
+    mdl.releaseAll(t1);
+    (await release)();
+    await late;
+    mdl.releaseAll(t2);
+    const blocked = mdl.exclusive(ddl, ['d\u0000t', 'd\u0000u'], 1000);
+    expect(mdl.shared(t1, 'd\u0000u', 1000)).toBeInstanceOf(Promise);
+    (await blocked)();
+  });
+
+  it('times a wait out with 1205 and cancels waits of a killed owner', async () => {
+    const { MetadataLocks } = await import('./mdl.js');
+    const timers = new ManualTimers();
+    const mdl = new MetadataLocks(timers);
+    const [t1, ddl, other] = [{}, {}, {}];
+    mdl.shared(t1, 'n', 1000);
+    const waiting = track(mdl.exclusive(ddl, ['n'], 1000).then(() => 'granted' as LockOutcome));
+    timers.fireAll();
+    await tick();
+    expect(waiting.state).toBe('error 1205');
+    const second = track(mdl.exclusive(other, ['n'], 1000).then(() => 'granted' as LockOutcome));
+    mdl.cancel(other, new SqlError('ER_QUERY_INTERRUPTED'));
+    await tick();
+    expect(second.state).toBe('error 1317');
+    mdl.releaseAll(t1);
+    expect(mdl.shared({}, 'n', 1000)).toBeUndefined();
   });
 });

@@ -68,8 +68,12 @@ export interface LockTimers {
   set(ms: number, fire: () => void): () => void;
 }
 
-const systemTimers: LockTimers = {
+/** Node's longest timer; a longer wait (innodb_lock_wait_timeout may be 34 years) never fires. */
+const TIMER_MS_MAX = 2_147_483_647;
+
+export const systemTimers: LockTimers = {
   set(ms, fire) {
+    if (ms > TIMER_MS_MAX) return () => undefined;
     const timer = setTimeout(fire, ms);
     timer.unref();
     return () => clearTimeout(timer);
@@ -376,7 +380,7 @@ export class LockManager {
     });
   }
 
-  // -- waiting, deadlocks, release ------------------------------------------------------------------
+  // -- waiting, deadlocks, release --------------------------------------------------------------
 
   private wait(
     owner: LockOwner,

@@ -20,13 +20,24 @@
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
+import type { PageId } from '../../storage/index.js';
 import type { Mtr, Trees } from '../btree/api.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { TableDef } from '../catalog/definitions.js';
-import { LOCK_WAIT_TIMEOUT_DEFAULT_S, WRITE_SET_BYTES_MAX } from '../config.js';
+import {
+  LOCK_WAIT_TIMEOUT_DEFAULT_S,
+  METADATA_LOCK_WAIT_TIMEOUT_S,
+  WRITE_SET_BYTES_MAX,
+} from '../config.js';
 import { SqlError } from '../errors.js';
+import { type EngineClock, pause } from '../clock.js';
 import type { Latch } from '../latch.js';
+
+/** Entries a commit applies between pauses that let other sessions' work run. */
+const APPLY_PAUSE_ENTRIES = 1024;
+import { freeExternals, hasExternals, mayOverflow, storeRow } from '../sql/row-overflow.js';
 import { LockManager } from './locks.js';
+import { MetadataLocks } from './mdl.js';
 import {
   type Isolation,
   Transaction,
@@ -41,6 +52,7 @@ export interface TransactionGlobals {
   isolation: Isolation;
   readOnly: boolean;
   lockWaitTimeoutS: number;
+  metadataLockWaitS: number;
   autoIncrementIncrement: number;
   autoIncrementOffset: number;
 }
@@ -48,11 +60,14 @@ export interface TransactionGlobals {
 export class TransactionManager {
   private nextId = 1;
   readonly locks = new LockManager();
+  /** Table names in use by transactions, against DDL (mdl.ts). */
+  readonly mdl = new MetadataLocks();
   readonly globals: TransactionGlobals = {
     autocommit: true,
     isolation: 'REPEATABLE-READ',
     readOnly: false,
     lockWaitTimeoutS: LOCK_WAIT_TIMEOUT_DEFAULT_S,
+    metadataLockWaitS: METADATA_LOCK_WAIT_TIMEOUT_S,
     autoIncrementIncrement: 1,
     autoIncrementOffset: 1,
   };
@@ -63,6 +78,7 @@ export class TransactionManager {
     private readonly latch: Latch,
     private readonly log: Logger,
     private readonly limits: TransactionLimits = { writeSetBytesMax: WRITE_SET_BYTES_MAX },
+    private readonly clock?: EngineClock,
   ) {}
 
   begin(options: TransactionOptions): Transaction {
@@ -80,9 +96,19 @@ export class TransactionManager {
         this.checkTables(txn);
         const mtr = await this.trees.begin();
         let counters: { table: TableDef; value: bigint }[];
+        let applied = 0;
         try {
           for (const { root, entries } of txn.writes.toApply()) {
-            for (const entry of entries) await this.apply(mtr, root, entry);
+            const table = txn.tables.get(root);
+            const rows = table !== undefined && table.root === root ? table : null;
+            for (const entry of entries) {
+              const stored = rows === null ? entry : await this.rowEntry(mtr, rows, entry);
+              await this.apply(mtr, root, stored);
+              // A big write set must not hold the event loop: others' reads go on meanwhile.
+              if (++applied % APPLY_PAUSE_ENTRIES === 0 && this.clock !== undefined) {
+                await pause(this.clock);
+              }
+            }
           }
           counters = await this.persistCounters(mtr, txn);
         } catch (e) {
@@ -107,6 +133,7 @@ export class TransactionManager {
   private finish(txn: Transaction): void {
     txn.end();
     this.locks.releaseAll(txn); // M2
+    this.mdl.releaseAll(txn);
   }
 
   /** The AUTO_INCREMENT counters of the tables the transaction changed, if they moved. */
@@ -129,13 +156,27 @@ export class TransactionManager {
     for (const [root, table] of txn.tables) {
       const now = this.catalog.table(table.database, table.name);
       if (now !== table) {
-        this.log.info({ txn: txn.id, root, table: table.name }, 'table changed under a transaction');
+        this.log.info({ txn: txn.id, root, table: table.name }, 'table changed under a txn');
         throw new SqlError('ER_TABLE_DEF_CHANGED');
       }
     }
   }
 
-  private async apply(mtr: Mtr, root: Parameters<Trees['insert']>[1], e: WriteEntry): Promise<void> {
+  /**
+   * A table row's entry as the tree stores it (sql/row-overflow.ts): long values to overflow
+   * chains, and the chains of the row it replaces or deletes freed (T8).
+   */
+  private async rowEntry(mtr: Mtr, table: TableDef, e: WriteEntry): Promise<WriteEntry> {
+    if (!e.fresh && mayOverflow(table)) {
+      const old = await this.trees.get(table.root, e.key);
+      if (old !== undefined && hasExternals(old)) await freeExternals(this.trees, mtr, old);
+    }
+    if (e.value === null) return e;
+    const value = await storeRow(this.trees, mtr, table, e.key, e.value);
+    return value === e.value ? e : { ...e, value };
+  }
+
+  private async apply(mtr: Mtr, root: PageId, e: WriteEntry): Promise<void> {
     if (e.value === null) {
       if (!e.fresh) await this.trees.delete(mtr, root, e.key);
       return;

@@ -26,7 +26,9 @@ import { type IndexEntry, indexEntry, indexKeyParts, prefixed } from '../sql/ind
 import type { Value } from '../sql/values.js';
 import { toText } from '../sql/values.js';
 import { LockingReads } from './locking-reads.js';
+import { METADATA_LOCK_WAIT_TIMEOUT_S } from '../config.js';
 import type { LockManager, LockOutcome, WaitPolicy } from './locks.js';
+import { type MetadataLocks, tableLockName } from './mdl.js';
 import type { Interruptible } from './session-txn.js';
 import type { Transaction } from './transaction.js';
 import { TxnView } from './view.js';
@@ -97,14 +99,19 @@ export function duplicateEntry(
 
 export class TxnRows {
   private readonly view: TxnView;
+  private readonly interrupt: Interruptible | undefined;
+  private readonly metadataLockWaitMs: number;
   private readonly locking: LockingReads;
 
   constructor(
     trees: Trees,
     readonly txn: Transaction,
     private readonly locks: LockManager,
-    private readonly interrupt?: Interruptible,
+    private readonly mdl: MetadataLocks,
+    options: { readonly interrupt?: Interruptible; readonly metadataLockWaitMs?: number } = {},
   ) {
+    this.interrupt = options.interrupt;
+    this.metadataLockWaitMs = options.metadataLockWaitMs ?? METADATA_LOCK_WAIT_TIMEOUT_S * 1000;
     this.view = new TxnView(trees, txn);
     this.locking = new LockingReads(this.view, locks, (o) => this.waitFor(o));
   }
@@ -123,12 +130,31 @@ export class TxnRows {
     }
   }
 
-  /** The rows the request reaches, in key (or index) order, or reverse. */
-  read(request: ReadRequest): AsyncGenerator<SourceRow> {
-    return request.lock === 'none' ? this.view.consistent(request) : this.locking.read(request);
+  /** The table's metadata lock (mdl.ts): a transaction that uses a table holds it to its end. */
+  private useTable(table: TableDef): Promise<void> | undefined {
+    const name = tableLockName(table.database, table.name);
+    const waiting = this.mdl.shared(this.txn, name, this.metadataLockWaitMs);
+    if (waiting === undefined || this.interrupt === undefined) return waiting;
+    return this.interrupt.race(waiting).catch((error: unknown) => {
+      // Killed while waiting: the request goes, so it is never granted to an ended statement.
+      this.mdl.cancel(this.txn, new SqlError('ER_QUERY_INTERRUPTED'));
+      throw error;
+    });
   }
 
-  // -- writes ---------------------------------------------------------------------------------------
+  /** The rows the request reaches, in key (or index) order, or reverse. */
+  read(request: ReadRequest): AsyncGenerator<SourceRow> {
+    const waiting = this.useTable(request.table);
+    const rows = (): AsyncGenerator<SourceRow> =>
+      request.lock === 'none' ? this.view.consistent(request) : this.locking.read(request);
+    if (waiting === undefined) return rows();
+    return (async function* () {
+      await waiting;
+      yield* rows();
+    })();
+  }
+
+  // -- writes -------------------------------------------------------------------------------------
 
   /** The insert intention and X lock on a new key of `root` (R5). */
   private async claim(root: PageId, key: Buffer, lockId: string): Promise<void> {
@@ -172,6 +198,7 @@ export class TxnRows {
 
   /** INSERT of one row under primary key `key` (R5, R7); ER_DUP_ENTRY when a key is taken. */
   async insert(table: TableDef, key: Buffer, row: readonly Value[]): Promise<void> {
+    await this.useTable(table);
     const root = table.root;
     const id = keyId(key);
     await this.claim(root, key, id);
@@ -198,6 +225,7 @@ export class TxnRows {
     key: Buffer,
     row: readonly Value[],
   ): Promise<void> {
+    await this.useTable(table);
     const root = table.root;
     this.touch(table);
     if (!key.equals(target.key)) {
@@ -229,6 +257,7 @@ export class TxnRows {
     table: TableDef,
     target: { readonly key: Buffer; readonly row: readonly Value[] },
   ): Promise<void> {
+    await this.useTable(table);
     this.touch(table);
     for (const index of table.indexes) {
       await this.dropEntry(index, indexEntry(table, index, target.key, target.row));

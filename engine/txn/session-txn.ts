@@ -5,7 +5,8 @@
  *
  *   kind       started by                              ends at
  *   ────       ──────────                              ───────
- *   explicit   BEGIN / START TRANSACTION               COMMIT, ROLLBACK, BEGIN, DDL, SET autocommit=1
+ *   explicit   BEGIN / START TRANSACTION               COMMIT, ROLLBACK, BEGIN, DDL,
+ *                                                      SET autocommit = 1
  *   implicit   a statement while autocommit = 0        the same
  *   single     a statement while autocommit = 1        that statement's end (commit, or rollback
  *                                                      on error)
@@ -51,6 +52,7 @@ export class SessionTransactions implements TxnVariableHost {
   isolation: Isolation;
   readOnly: boolean;
   lockWaitTimeoutS: number;
+  metadataLockWaitS: number;
   autoIncrementIncrement: number;
   autoIncrementOffset: number;
   lastInsertId = 0n;
@@ -72,6 +74,7 @@ export class SessionTransactions implements TxnVariableHost {
     this.isolation = g.isolation;
     this.readOnly = g.readOnly;
     this.lockWaitTimeoutS = g.lockWaitTimeoutS;
+    this.metadataLockWaitS = g.metadataLockWaitS;
     this.autoIncrementIncrement = g.autoIncrementIncrement;
     this.autoIncrementOffset = g.autoIncrementOffset;
   }
@@ -278,13 +281,20 @@ export class SessionTransactions implements TxnVariableHost {
     txn.statementDone();
   }
 
+  private rowsOf(txn: Transaction): TxnRows {
+    return new TxnRows(this.trees, txn, this.manager.locks, this.manager.mdl, {
+      ...(this.interrupt === undefined ? {} : { interrupt: this.interrupt }),
+      metadataLockWaitMs: this.metadataLockWaitS * 1000,
+    });
+  }
+
   /** Runs one statement that reads (write = false) or changes table rows. */
   async run<T>(write: boolean, body: (rows: TxnRows) => Promise<T>): Promise<T> {
     const txn = this.enter(write);
     const mark = txn.writes.mark();
     let result: T;
     try {
-      result = await body(new TxnRows(this.trees, txn, this.manager.locks, this.interrupt));
+      result = await body(this.rowsOf(txn));
     } catch (error) {
       this.failed(txn, mark, error);
       throw error;
@@ -300,7 +310,7 @@ export class SessionTransactions implements TxnVariableHost {
   stream(body: (rows: TxnRows) => AsyncGenerator<Row[]>): AsyncGenerator<Row[]> {
     const txn = this.enter(false);
     const mark = txn.writes.mark();
-    const rows = new TxnRows(this.trees, txn, this.manager.locks, this.interrupt);
+    const rows = this.rowsOf(txn);
     return (async function* (self: SessionTransactions): AsyncGenerator<Row[]> {
       let settled = false;
       try {

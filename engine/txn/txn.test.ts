@@ -113,7 +113,7 @@ for (const backend of backends) {
       await engine.close();
     });
 
-    it('reads one snapshot under REPEATABLE READ and a fresh one under READ COMMITTED', async () => {
+    it('reads one snapshot under REPEATABLE READ, a fresh one under READ COMMITTED', async () => {
       const engine = await backend.start();
       const s1 = await setup(engine);
       const s2 = await other(engine);
@@ -179,7 +179,7 @@ for (const backend of backends) {
       await engine.close();
     });
 
-    it('refuses writes in READ ONLY transactions and characteristics changes inside one', async () => {
+    it('refuses writes in READ ONLY transactions, and characteristics changes in one', async () => {
       const engine = await backend.start();
       const s = await setup(engine);
       await s.execute('START TRANSACTION READ ONLY');
@@ -358,13 +358,32 @@ for (const backend of backends) {
       await s1.execute('BEGIN');
       await s1.execute('SELECT * FROM a WHERE id = 1 FOR UPDATE');
       await s2.execute('BEGIN');
-      expect((await failure(s2, 'SELECT * FROM a WHERE id = 1 FOR UPDATE NOWAIT')).errno).toBe(3572);
+      const nowait = await failure(s2, 'SELECT * FROM a WHERE id = 1 FOR UPDATE NOWAIT');
+      expect(nowait.errno).toBe(3572);
       expect(await query(s2, 'SELECT id FROM a FOR UPDATE SKIP LOCKED')).toEqual([[2n]]);
-      expect(await query(s2, 'SELECT id FROM a ORDER BY id LIMIT 1 FOR SHARE SKIP LOCKED')).toEqual([
+      const skip = 'SELECT id FROM a ORDER BY id LIMIT 1 FOR SHARE SKIP LOCKED';
+      expect(await query(s2, skip)).toEqual([
         [2n],
       ]);
       await s1.execute('COMMIT');
       await s2.execute('COMMIT');
+      await engine.close();
+    });
+
+    it('locks only the rows a LIMIT reads, so SKIP LOCKED workers take different jobs', async () => {
+      const engine = await backend.start();
+      const s1 = await setup(engine);
+      const s2 = await other(engine);
+      await s1.execute('INSERT INTO a VALUES (3, 30), (4, 40)');
+      const take = 'SELECT id FROM a ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED';
+      await s1.execute('BEGIN');
+      expect(await query(s1, take)).toEqual([[1n]]);
+      await s2.execute('BEGIN');
+      expect(await query(s2, take)).toEqual([[2n]]);
+      const s3 = await other(engine);
+      await s3.execute('BEGIN');
+      expect(await query(s3, 'SELECT id FROM a ORDER BY id FOR UPDATE SKIP LOCKED')).toEqual([[3n], [4n]]);
+      for (const s of [s1, s2, s3]) await s.execute('COMMIT');
       await engine.close();
     });
 
@@ -474,3 +493,31 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('metadata locks', () => {
+  it('make DDL wait for the transactions using its table, and time out with 1205', async () => {
+    const engine = await backends[1]!.start();
+    const s1 = await setup(engine);
+    const s2 = await other(engine);
+    await s1.execute('BEGIN');
+    await s1.execute('INSERT INTO a VALUES (3, 30)');
+    const index = inFlight(s2.execute('CREATE INDEX v_1 ON a (v)'));
+    await settle();
+    expect(index.state).toBe('pending');
+    expect(await query(s1, 'SELECT id FROM a')).toEqual([[1n], [2n], [3n]]);
+    await s1.execute('COMMIT'); // no 1412: the index waited for the transaction
+    await settle();
+    expect(index.state).toBe('done');
+    expect(await query(s2, 'SELECT id FROM a WHERE v = 30')).toEqual([[3n]]);
+
+    await s1.execute('BEGIN');
+    await query(s1, 'SELECT * FROM a');
+    await s2.execute('SET SESSION lock_wait_timeout = 1');
+    const started = Date.now();
+    expect((await failure(s2, 'DROP TABLE a')).errno).toBe(1205);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await s1.execute('COMMIT');
+    await s2.execute('DROP TABLE a');
+    await engine.close();
+  });
+});

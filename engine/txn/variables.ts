@@ -8,6 +8,7 @@
  *   transaction_isolation      both   READ-UNCOMMITTED … SERIALIZABLE, or 0..3
  *   transaction_read_only      both   0/1
  *   innodb_lock_wait_timeout   both   1 .. 1073741824 seconds (clamped, warning 1292)
+ *   lock_wait_timeout          both   1 .. 31536000 seconds: metadata locks (DDL vs transactions)
  *   auto_increment_increment   both   1 .. 65535 (clamped)
  *   auto_increment_offset      both   1 .. 65535 (clamped)
  *   last_insert_id, identity   session  the value LAST_INSERT_ID() returns
@@ -16,7 +17,7 @@
  * as a string) and validates it with MySQL's errors: ER_WRONG_VALUE_FOR_VAR (1231) for a value
  * outside the allowed set, ER_WRONG_TYPE_FOR_VAR (1232) for a value of the wrong kind.
  */
-import { LOCK_WAIT_TIMEOUT_MAX_S } from '../config.js';
+import { LOCK_WAIT_TIMEOUT_MAX_S, METADATA_LOCK_WAIT_TIMEOUT_S } from '../config.js';
 import { SqlError } from '../errors.js';
 import { Decimal } from '../sql/decimal.js';
 import type { Value } from '../sql/values.js';
@@ -31,6 +32,8 @@ export interface TxnVariableHost {
   isolation: Isolation;
   readOnly: boolean;
   lockWaitTimeoutS: number;
+  /** lock_wait_timeout: metadata locks (mdl.ts). */
+  metadataLockWaitS: number;
   autoIncrementIncrement: number;
   autoIncrementOffset: number;
   lastInsertId: bigint;
@@ -170,6 +173,17 @@ const DEFINITIONS: readonly TxnVariable[] = [
       const n = asInt('auto_increment_offset', value, 1, 65_535);
       if (global) s.globals.autoIncrementOffset = n;
       else s.autoIncrementOffset = n;
+    },
+  },
+  {
+    name: 'lock_wait_timeout',
+    scope: 'both',
+    default: BigInt(METADATA_LOCK_WAIT_TIMEOUT_S),
+    get: (s, global) => BigInt(global ? s.globals.metadataLockWaitS : s.metadataLockWaitS),
+    set: (s, value, global) => {
+      const seconds = asInt('lock_wait_timeout', value, 1, METADATA_LOCK_WAIT_TIMEOUT_S);
+      if (global) s.globals.metadataLockWaitS = seconds;
+      else s.metadataLockWaitS = seconds;
     },
   },
   ...['last_insert_id', 'identity'].map(

@@ -16,6 +16,7 @@ import type { Entry, KeyRange, Snapshot, Trees } from '../btree/api.js';
 import type { IndexDef, TableDef } from '../catalog/definitions.js';
 import { decodeRow } from '../row.js';
 import { entryPrimaryKey, indexEntry } from '../sql/index-keys.js';
+import { hasExternals, loadRow } from '../sql/row-overflow.js';
 import type { Value } from '../sql/values.js';
 import type { HalfOpenRange, ReadRequest, SourceRow } from './rows.js';
 import type { Transaction } from './transaction.js';
@@ -75,6 +76,21 @@ export class TxnView {
     yield* own(null);
   }
 
+  /**
+   * A table row's values from its stored form (long values read from their chains as of `at`;
+   * null: the latest state, for a row the caller holds locked).
+   */
+  async row(table: TableDef, stored: Buffer, at: Snapshot | null): Promise<Value[]> {
+    if (!hasExternals(stored)) return decodeRow(table.types, stored);
+    if (at !== null) return loadRow(this.trees, table, stored, at);
+    const latest = this.trees.latest();
+    try {
+      return await loadRow(this.trees, table, stored, latest);
+    } finally {
+      latest.release();
+    }
+  }
+
   /** A key's value as the view at `at` sees it (R1); null when absent. */
   async get(root: PageId, key: Buffer, at: Snapshot): Promise<Buffer | null> {
     const mine = this.txn.writes.get(root, key);
@@ -123,9 +139,10 @@ export class TxnView {
     at: Snapshot | null,
   ): Promise<SourceRow | null> {
     const pk = Buffer.from(entryPrimaryKey(entry.key, entry.value));
-    const value = at === null ? await this.current(table.root, pk) : await this.get(table.root, pk, at);
+    const value =
+      at === null ? await this.current(table.root, pk) : await this.get(table.root, pk, at);
     if (value === null) return null;
-    const row = decodeRow(table.types, value);
+    const row = await this.row(table, value, at);
     if (!indexEntry(table, index, pk, row).key.equals(entry.key)) return null;
     return { key: pk, row };
   }
@@ -140,7 +157,7 @@ export class TxnView {
       for (const key of keys) {
         const value = await this.get(table.root, key, at);
         if (value === null) continue;
-        const row = decodeRow(table.types, value);
+        const row = await this.row(table, value, at);
         if (kept(row)) yield { key, row };
       }
       return;
@@ -150,7 +167,7 @@ export class TxnView {
       const root = index === null ? table.root : index.root;
       for await (const entry of this.merged(root, keyRange(r, request.reverse, null), at)) {
         if (index === null) {
-          const row = decodeRow(table.types, entry.value);
+          const row = await this.row(table, entry.value, at);
           if (kept(row)) yield { key: entry.key, row };
           continue;
         }

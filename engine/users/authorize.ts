@@ -21,12 +21,14 @@
  * no table (SET, SHOW VARIABLES, BEGIN …); a new kind that reads or writes tables must be added
  * to `authorize`.
  */
+import { queryTables } from '../sql/query-tables.js';
 import { SqlError } from '../errors.js';
 import type { Expr, Statement, TableName } from '../sql/ast.js';
 import { collation } from '../sql/collation.js';
 import { likeMatch } from '../sql/expr.js';
 import type { AccountRecord, Accounts } from './accounts.js';
 import { DATABASE_PRIVILEGES, type Privilege } from './privileges.js';
+import { authorizeSchema } from './authorize-schema.js';
 
 export interface Identity {
   readonly user: string;
@@ -179,15 +181,25 @@ export function authorize(
 ): void {
   const table = (name: TableName, privilege: Privilege): void => {
     const database = name.database ?? current;
-    // Without a database the planner answers ER_NO_DB_ERROR.
-    if (database !== null) privileges.requireTable(privilege, database, name.name);
+    // Without a database the planner answers ER_NO_DB_ERROR; information_schema is everyone's
+    // (its rows show only what the account may see), as in MySQL.
+    if (database !== null && database.toLowerCase() !== 'information_schema') {
+      privileges.requireTable(privilege, database, name.name);
+    }
   };
   switch (statement.kind) {
     case 'select':
-      if (statement.from !== null) table(statement.from.table, 'SELECT');
+    case 'set-operation':
+      // Issue 6a: every table the query reads, joins and subqueries included.
+      for (const name of queryTables(statement)) table(name, 'SELECT');
       return;
     case 'insert':
       table(statement.table, 'INSERT');
+      if (statement.replace === true) table(statement.table, 'DELETE');
+      if (statement.onDuplicate !== undefined) table(statement.table, 'UPDATE');
+      if (statement.query !== undefined) {
+        for (const name of queryTables(statement.query)) table(name, 'SELECT');
+      }
       return;
     case 'update':
       table(statement.table.table, 'UPDATE');
@@ -220,6 +232,13 @@ export function authorize(
     case 'use':
       privileges.requireAnyOnDatabase(statement.database);
       return;
+    case 'analyze-table':
+      // MySQL: ANALYZE TABLE needs SELECT and INSERT on each table.
+      for (const name of statement.tables) {
+        table(name, 'SELECT');
+        table(name, 'INSERT');
+      }
+      return;
     case 'create-index':
     case 'drop-index':
       table(statement.table, 'INDEX');
@@ -232,6 +251,28 @@ export function authorize(
       if (database !== null) privileges.requireAnyOnDatabase(database);
       return;
     }
+    // Issue 6 (6c): schema and metadata statements (authorize-schema.ts).
+    case 'alter-table':
+    case 'rename-table':
+    case 'truncate-table':
+    case 'create-view':
+    case 'drop-view':
+    case 'lock-tables':
+    case 'unlock-tables':
+    case 'alter-database':
+    case 'drop-routine':
+    case 'show-columns':
+    case 'show-index':
+    case 'show-create-table':
+    case 'show-create-database':
+    case 'show-table-status':
+    case 'show-engines':
+    case 'show-charset':
+    case 'show-collation':
+    case 'show-routines':
+    case 'show-create-routine':
+      authorizeSchema(statement, privileges, current);
+      return;
     default:
       return;
   }

@@ -81,7 +81,9 @@ export function textCell(value: SqlValue, column: ColumnInfo): string | Buffer |
     case 'string':
       return value;
     case 'bigint':
-      return column.type === 'BIT' ? bitBytes(value, column.length) : value.toString();
+      if (column.type === 'BIT') return bitBytes(value, column.length);
+      // YEAR is ZEROFILL(4): YEAR 0 is '0000' (issue 6b).
+      return column.type === 'YEAR' ? value.toString().padStart(4, '0') : value.toString();
     case 'number':
       return formatReal(value, column);
     default:

@@ -1,0 +1,16 @@
+-- Literals: hexadecimal and bit values, DOUBLE (exponent) numbers and their printing, DATE /
+-- TIME / TIMESTAMP literals.
+SELECT X'41';
+SELECT 0x4142;
+SELECT b'1000001';
+SELECT CONCAT(0x41 + 0);
+SELECT CONCAT(b'101' + 0);
+SELECT 1e3;
+SELECT 1.5e-3;
+SELECT -2e2;
+SELECT 1e15;
+SELECT 0.1e0 + 0.2e0;
+SELECT 1e-16;
+SELECT DATE '2020-01-02';
+SELECT TIME '10:11:12';
+SELECT TIMESTAMP '2020-01-02 03:04:05';

@@ -1,0 +1,59 @@
+-- DATE, TIME(fsp), TIMESTAMP(fsp), YEAR and DATETIME(fsp): input forms, ranges, rounding of
+-- fractions, comparison and order, TIMESTAMP in the session time_zone, strict-mode errors.
+SET time_zone = '+00:00';
+CREATE TABLE t (id INT PRIMARY KEY, d DATE, tm TIME, t3 TIME(3), y YEAR, dt DATETIME(2), ts TIMESTAMP NULL);
+INSERT INTO t VALUES (1, '2020-02-29', '12:34:56', '12:34:56.789', 2020, '2020-02-29 23:59:59.994', '2020-02-29 10:00:00');
+INSERT INTO t VALUES (2, '1999-1-2', '-838:59:59', '1 02:03:04.5', '99', '1999-01-02 03:04:05.5', '1999-01-02 03:04:05');
+INSERT INTO t VALUES (3, 20001231, 101112, '10:11', 69, 20001231235959, '2038-01-19 03:14:07');
+INSERT INTO t VALUES (4, '2000/12/31', '838:59:59', '00:00:00.0005', '1901', '2000-12-31T10:20:30', '1970-01-01 00:00:01');
+INSERT INTO t VALUES (5, NULL, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO t VALUES (6, '20-01-02', '12:00', '-00:00:01.5', 0, '20-1-2 3:4:5', NULL);
+SELECT * FROM t ORDER BY id;
+SELECT id, d FROM t ORDER BY d, id;
+SELECT id, tm FROM t ORDER BY tm, id;
+SELECT id, y FROM t ORDER BY y, id;
+SELECT id FROM t WHERE d = '2020-02-29';
+SELECT id FROM t WHERE d > '2000-01-01' ORDER BY id;
+SELECT id FROM t WHERE tm > '12:00:00' ORDER BY id;
+SELECT id FROM t WHERE tm < '0:0:0' ORDER BY id;
+SELECT id FROM t WHERE y = 2069;
+SELECT id FROM t WHERE dt BETWEEN '2000-01-01' AND '2021-01-01' ORDER BY id;
+SELECT id FROM t WHERE ts > '2000-01-01' ORDER BY id;
+SELECT id, d + 0, tm + 0, y + 0 FROM t WHERE id IN (1, 3) ORDER BY id;
+SET time_zone = '+05:30';
+SELECT id, ts FROM t ORDER BY id;
+SELECT id FROM t WHERE ts = '2020-02-29 15:30:00';
+INSERT INTO t (id, ts) VALUES (7, '2021-06-01 00:00:00');
+SET time_zone = '-02:00';
+SELECT id, ts FROM t WHERE id IN (1, 7) ORDER BY id;
+SET time_zone = '+00:00';
+SELECT id, ts FROM t WHERE id = 7;
+-- error 1292
+INSERT INTO t (id, d) VALUES (10, '2021-02-29');
+-- error 1292
+INSERT INTO t (id, d) VALUES (11, '2021-13-01');
+-- error 1292
+INSERT INTO t (id, tm) VALUES (12, '12:61:00');
+-- error 1292
+INSERT INTO t (id, tm) VALUES (13, '900:00:00');
+-- error 1264
+INSERT INTO t (id, y) VALUES (14, 1900);
+-- error 1264
+INSERT INTO t (id, y) VALUES (15, 2156);
+-- error 1292
+INSERT INTO t (id, ts) VALUES (16, '1969-12-31 23:59:59');
+-- error 1292
+INSERT INTO t (id, ts) VALUES (17, '2038-01-19 03:14:08');
+-- error 1292
+INSERT INTO t (id, dt) VALUES (18, 'yesterday');
+SELECT COUNT(*) FROM t;
+INSERT INTO t (id, d) VALUES (19, '2021-03-04 10:11:12');
+SELECT d FROM t WHERE id = 19;
+UPDATE t SET tm = '23:59:59' WHERE id = 5;
+SELECT tm FROM t WHERE id = 5;
+CREATE TABLE tk (d DATE, tm TIME, PRIMARY KEY (d, tm));
+INSERT INTO tk VALUES ('2020-01-01', '10:00'), ('2020-01-01', '-10:00'), ('2019-12-31', '23:59:59');
+SELECT * FROM tk ORDER BY d, tm;
+SELECT * FROM tk WHERE d = '2020-01-01' ORDER BY tm;
+-- error 1062
+INSERT INTO tk VALUES ('2020-01-01', '10:00:00');

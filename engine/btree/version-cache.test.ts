@@ -1,0 +1,121 @@
+/**
+ * Reads at a read point (BP4, VC1–VC5): a snapshot keeps seeing the trees as of its LSN while
+ * later mini-transactions split and rewrite its pages — from the version cache, and from storage
+ * once the pool has evicted everything — and a rolled-back mini-transaction leaves readers
+ * nothing of itself. Also the ReadPoints multiset.
+ */
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from './api.js';
+import { MemoryStorage, MemoryStorageClient } from './testing.js';
+import { type OpenTrees, openTrees } from './trees.js';
+import { ReadPoints } from './version-cache.js';
+import type { PageId, Lsn } from '../../storage/index.js';
+
+const log = pino({ level: 'silent' });
+const key = (n: number): Buffer => Buffer.from(n.toString().padStart(6, '0'));
+const value = (n: number, tag: string): Buffer => Buffer.from(`${tag}:${n}:`.padEnd(200, '.'));
+
+async function keysAt(trees: OpenTrees, root: PageId, at?: Snapshot): Promise<string[]> {
+  const out: string[] = [];
+  for await (const batch of trees.scan(root, {}, at)) {
+    for (const e of batch) out.push(`${e.key.toString()}=${e.value.toString().split(':')[0]}`);
+  }
+  return out;
+}
+
+async function fill(trees: OpenTrees, root: PageId, from: number, to: number, tag: string) {
+  const mtr = await trees.begin();
+  for (let n = from; n < to; n++) {
+    if (!(await trees.update(mtr, root, key(n), value(n, tag)))) {
+      await trees.insert(mtr, root, key(n), value(n, tag));
+    }
+  }
+  await trees.commit(mtr);
+}
+
+describe('reads at a read point', () => {
+  it('see the trees as of their LSN through splits, rewrites and evictions', async () => {
+    const trees = await openTrees({
+      storage: new MemoryStorageClient(new MemoryStorage()),
+      log,
+      bufferPoolPages: 16,
+    });
+    const mtr = await trees.begin();
+    const root = await trees.createTree(mtr);
+    await trees.commit(mtr);
+    await fill(trees, root, 0, 1000, 'a');
+    const before = await keysAt(trees, root);
+    const snapshot = trees.snapshot();
+    await fill(trees, root, 500, 2000, 'b'); // rewrites half, splits the rest in
+    expect(await keysAt(trees, root, snapshot)).toEqual(before);
+    expect((await keysAt(trees, root)).length).toBe(2000);
+    await fill(trees, root, 0, 3000, 'c'); // 40 pages: the pool (16) cannot hold the past
+    expect(await keysAt(trees, root, snapshot)).toEqual(before);
+    expect(trees.pool.stats().snapshotReads).toBeGreaterThan(0);
+    snapshot.release();
+    await fill(trees, root, 0, 1, 'd');
+    expect(trees.pool.stats().versions).toBeLessThanOrEqual(16);
+  });
+
+  it('are served from the version cache while the pool has room', async () => {
+    const trees = await openTrees({
+      storage: new MemoryStorageClient(new MemoryStorage()),
+      log,
+      bufferPoolPages: 1024,
+    });
+    const mtr = await trees.begin();
+    const root = await trees.createTree(mtr);
+    await trees.commit(mtr);
+    await fill(trees, root, 0, 1000, 'a');
+    const before = await keysAt(trees, root);
+    const snapshot = trees.snapshot();
+    await fill(trees, root, 0, 2000, 'b');
+    expect(trees.pool.stats().versions).toBeGreaterThan(10);
+    expect(await keysAt(trees, root, snapshot)).toEqual(before);
+    expect(trees.pool.stats().snapshotReads).toBe(0);
+    snapshot.release();
+    await fill(trees, root, 0, 1, 'c'); // the next commit prunes what no snapshot needs
+    expect(trees.pool.stats().versions).toBeLessThan(5);
+  });
+
+  it('never see a rolled-back mini-transaction, before or after the rollback', async () => {
+    const trees = await openTrees({
+      storage: new MemoryStorageClient(new MemoryStorage()),
+      log,
+      bufferPoolPages: 64,
+    });
+    const first = await trees.begin();
+    const root = await trees.createTree(first);
+    await trees.commit(first);
+    await fill(trees, root, 0, 50, 'a');
+    const expected = await keysAt(trees, root);
+    const mtr = await trees.begin();
+    for (let n = 0; n < 200; n++) await trees.insert(mtr, root, key(1000 + n), value(n, 'x'));
+    const during = trees.latest(); // the last committed state, not the half-applied one
+    expect(await keysAt(trees, root, during)).toEqual(expected);
+    trees.rollback(mtr);
+    expect(await keysAt(trees, root, during)).toEqual(expected);
+    during.release();
+    expect(await keysAt(trees, root)).toEqual(expected);
+  });
+});
+
+describe('ReadPoints', () => {
+  it('counts equal points and answers interval questions', () => {
+    const points = new ReadPoints();
+    const l = (n: number): Lsn => n as Lsn;
+    points.add(l(10));
+    points.add(l(10));
+    points.add(l(30));
+    expect(points.lowest()).toBe(10);
+    expect(points.anyIn(l(11), l(30))).toBe(false);
+    expect(points.anyIn(l(11), l(31))).toBe(true);
+    points.remove(l(10));
+    expect(points.anyIn(l(5), l(11))).toBe(true);
+    points.remove(l(10));
+    expect(points.anyIn(l(5), l(11))).toBe(false);
+    expect(points.lowest()).toBe(30);
+    expect(() => points.remove(l(10))).toThrow();
+  });
+});

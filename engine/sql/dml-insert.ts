@@ -1,0 +1,340 @@
+/**
+ * INSERT and REPLACE execution: rows stored into the statement's transaction (txn/rows.ts), with
+ * MySQL's handling of duplicate keys and bad values:
+ *
+ *   mode                          a duplicate key (PRIMARY, then UNIQUE indexes in order)
+ *   INSERT                        ER_DUP_ENTRY (1062)
+ *   INSERT IGNORE                 the row is skipped, warning 1062
+ *   REPLACE                       the old rows are deleted, the new one inserted
+ *   … ON DUPLICATE KEY UPDATE     the first old row it meets is updated (left-to-right SET over
+ *                                 the old row; VALUES(c) / alias.c read the new row)
+ *
+ * Affected rows as MySQL counts them: 1 per inserted row, + 1 per row REPLACE deleted, 2 per row
+ * ON DUPLICATE KEY UPDATE changed and 0 per row it left as it was (matchedRows, what the server
+ * reports under CLIENT_FOUND_ROWS, counts such a row 1). The info string 'Records: n
+ * Duplicates: d  Warnings: w' comes with multi-row VALUES and with INSERT … SELECT; Duplicates
+ * is the rows skipped (IGNORE), else the rows deleted or updated.
+ *
+ * Bad values: under IGNORE (or without strict mode) conversion errors are warnings and the
+ * adjusted value is stored; NULL into a NOT NULL column (and an omitted NOT NULL column without a
+ * DEFAULT) stores the type's implicit default with warning 1048 (1364) — under IGNORE, or without
+ * strict mode in a multi-row INSERT or INSERT … SELECT, as MySQL does; otherwise they are errors.
+ *
+ * AUTO_INCREMENT values are handed out for all rows in one synchronous pass before any row is
+ * written, so one statement's generated values are consecutive (catalog/auto-increment.ts).
+ */
+import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
+import { SqlError } from '../errors.js';
+import { encodeKey, encodeRowId, prefixSuccessor } from '../keys.js';
+import { encodeRow } from '../row.js';
+import { CONSISTENT, type LockMode, type SourceRow, duplicateEntry } from '../txn/rows.js';
+import { checkEntrySize, type ExecContext, type WriteOutcome } from './execute.js';
+import { type EvalContext, compile } from './expr.js';
+import { indexEntry } from './index-keys.js';
+import type { InsertDml, Plan, PlanExpr } from './plan.js';
+import { runQuery } from './query-run.js';
+import { type StoreTarget, storeValue } from './store.js';
+import type { SqlType, Value } from './values.js';
+import { Decimal } from './decimal.js';
+import {
+  type TableRules,
+  applyOnUpdate,
+  computeGenerated,
+  tableRules,
+  violatedCheck,
+} from './constraints.js';
+import { RowWriter } from './dml-update.js';
+
+const NO_ROW: readonly Value[] = [];
+
+const PLAIN: InsertDml = {
+  duplicates: 'error',
+  onDuplicate: [],
+  query: null,
+  given: [],
+  ignore: false,
+};
+
+/** The value MySQL stores for NULL in a NOT NULL column when it adjusts rather than fails. */
+export function implicitDefault(type: ColumnType): Value | undefined {
+  switch (type.kind) {
+    case 'int':
+      return 0n;
+    case 'decimal':
+      return Decimal.fromBigInt(0n).rescale(type.scale);
+    case 'double':
+      return 0;
+    case 'string':
+      if (type.variant === 'enum') return type.members?.[0] ?? '';
+      if (type.variant === 'json') return undefined;
+      if (type.collation === 'binary' && type.variant === 'char') return '\u0000'.repeat(type.chars);
+      return '';
+    default:
+      return undefined;
+  }
+}
+
+interface Counts {
+  inserted: number;
+  changed: number;
+  unchanged: number;
+  deleted: number;
+  skipped: number;
+}
+
+/** One statement's insertion state. */
+class Inserter {
+  readonly table: TableDef;
+  readonly dml: InsertDml;
+  readonly counts: Counts = { inserted: 0, changed: 0, unchanged: 0, deleted: 0, skipped: 0 };
+  readonly storing: EvalContext;
+  /** Strict mode as this statement applies it (IGNORE turns it off). */
+  readonly strict: boolean;
+  generatedId: bigint | undefined;
+  insertId: bigint | undefined;
+  private readonly onDuplicate: { column: number; eval: ReturnType<typeof compile>; type: SqlType }[];
+  private readonly rules: TableRules;
+  private readonly writer: RowWriter;
+
+  constructor(
+    plan: Plan & { kind: 'insert' },
+    readonly ctx: ExecContext,
+    /** NULL into NOT NULL adjusts (rather than fails) when not strict: multi-row statements. */
+    readonly multiRow: boolean,
+  ) {
+    this.table = plan.table;
+    this.dml = plan.dml ?? { ...PLAIN, given: plan.table.columns.map(() => true) };
+    this.strict = !this.dml.ignore && (ctx.eval.sqlMode?.strict ?? true);
+    this.storing = {
+      ...ctx.eval,
+      storing: true,
+      ...(ctx.eval.sqlMode === undefined ? {} : { sqlMode: { ...ctx.eval.sqlMode, strict: this.strict } }),
+    };
+    this.rules = tableRules(this.table);
+    this.writer = new RowWriter(ctx);
+    this.onDuplicate = this.dml.onDuplicate.map((a) => ({
+      column: a.column,
+      eval: compile(a.expr),
+      type: a.expr.info.type,
+    }));
+  }
+
+  target(column: ColumnDef, row: number): StoreTarget {
+    const e = this.ctx.eval;
+    return {
+      column,
+      row,
+      warnings: e.warnings,
+      strict: this.strict,
+      ...(e.timeZone === undefined ? {} : { timeZone: e.timeZone }),
+      table: this.table.name,
+    };
+  }
+
+  /** Stores one value into column `c` (NULL into NOT NULL adjusted when MySQL would). */
+  store(c: number, type: SqlType, value: Value, row: number): Value {
+    const column = this.table.columns[c] as ColumnDef;
+    if (value === null && !column.nullable) {
+      const omitted = this.dml.given[c] === false && column.defaultValue === null;
+      const error = omitted
+        ? new SqlError('ER_NO_DEFAULT_FOR_FIELD', [column.name])
+        : new SqlError('ER_BAD_NULL_ERROR', [column.name]);
+      const adjust = this.dml.ignore || (!this.strict && (this.multiRow || omitted));
+      const fallback = implicitDefault(column.type);
+      if (!adjust || fallback === undefined) throw error;
+      this.ctx.eval.warnings.warn('Warning', error.errno, error.message);
+      return fallback;
+    }
+    return storeValue(type, value, this.target(column, row));
+  }
+
+  /** A row's values, stored, AUTO_INCREMENT handed out (synchronously: see the file comment). */
+  storeRow(values: readonly { value: Value; type: SqlType }[], row: number): Value[] {
+    const auto = this.table.autoIncrement;
+    const stored = values.map(({ value, type }, c) => {
+      if (this.table.columns[c]?.generated !== undefined) return null; // computed below
+      if (c === auto && value === null) return this.generate();
+      const v = this.store(c, type, value, row);
+      if (c === auto) {
+        // AUTO_INCREMENT: NULL and 0 mean "the next value" (without NO_AUTO_VALUE_ON_ZERO).
+        if (v === 0n && this.ctx.eval.sqlMode?.noAutoValueOnZero !== true) return this.generate();
+        if (typeof v === 'bigint') {
+          if (v > 0n) this.ctx.catalog.autoIncrement.seen(this.table, v);
+          this.insertId = v;
+        }
+      }
+      return v;
+    });
+    computeGenerated(this.rules, stored, row, this.storing);
+    return stored;
+  }
+
+  private generate(): bigint {
+    const { increment, offset } = this.ctx.autoIncrement ?? { increment: 1, offset: 1 };
+    const value = this.ctx.catalog.autoIncrement.generate(this.table, increment, offset);
+    this.generatedId ??= value;
+    return value;
+  }
+
+  keyOf(row: readonly Value[], rowId: bigint): Buffer {
+    const table = this.table;
+    if (table.primaryKey.length === 0) return encodeRowId(rowId);
+    return encodeKey(table.keyTypes, table.primaryKey.map((i) => row[i] as Value));
+  }
+
+  /** The rows that `row` collides with: by primary key, then by each UNIQUE index. */
+  async conflicts(key: Buffer, row: readonly Value[], lock: LockMode): Promise<{ row: SourceRow; index: IndexDef | null }[]> {
+    const table = this.table;
+    const found: { row: SourceRow; index: IndexDef | null }[] = [];
+    if (table.primaryKey.length > 0) {
+      const request = { table, index: null, points: [key], ranges: [], reverse: false, lock };
+      for await (const r of this.ctx.rows.read(request)) found.push({ row: r, index: null });
+    }
+    for (const index of table.indexes) {
+      if (!index.unique) continue;
+      const entry = indexEntry(table, index, key, row);
+      if (entry.hasNull) continue;
+      const upper = prefixSuccessor(entry.unique);
+      const range = upper === undefined ? { lower: entry.unique } : { lower: entry.unique, upper };
+      const request = {
+        table, index, points: null, ranges: [range], uniqueLookup: true, reverse: false, lock,
+      };
+      for await (const r of this.ctx.rows.read(request)) {
+        if (!found.some((f) => f.row.key.equals(r.key))) found.push({ row: r, index });
+      }
+    }
+    return found;
+  }
+
+  /** Under IGNORE, a failing row is skipped with the error as a warning; else it fails. */
+  private skipOrThrow(error: SqlError): boolean {
+    if (!this.dml.ignore) throw error;
+    this.ctx.eval.warnings.warn('Warning', error.errno, error.message);
+    this.counts.skipped++;
+    return true;
+  }
+
+  /** Writes one stored row by the statement's duplicate-key mode. */
+  async write(row: Value[], rowId: bigint, rowNumber: number): Promise<void> {
+    const violated = violatedCheck(this.rules, row, this.ctx.eval);
+    if (violated !== null && this.skipOrThrow(new SqlError('ER_CHECK_CONSTRAINT_VIOLATED', [violated]))) return;
+    const key = this.keyOf(row, rowId);
+    const mode = this.dml.duplicates;
+    if (mode !== 'error') {
+      const lock: LockMode = mode === 'ignore' ? 'share' : 'update';
+      const found = await this.conflicts(key, row, lock);
+      const first = found[0];
+      if (first !== undefined) {
+        if (mode === 'ignore') {
+          const error = duplicateEntry(this.table, row, first.index);
+          this.ctx.eval.warnings.warn('Warning', error.errno, error.message);
+          this.counts.skipped++;
+          return;
+        }
+        if (mode === 'update') return this.update(first.row, row, rowNumber);
+        for (const f of found) {
+          await this.writer.deleteRow(this.table, f.row, 0);
+          this.counts.deleted++;
+        }
+      }
+    }
+    try {
+      await this.writer.checkParents(this.table, row);
+    } catch (e) {
+      if (e instanceof SqlError && e.code === 'ER_NO_REFERENCED_ROW_2' && this.skipOrThrow(e)) return;
+      throw e;
+    }
+    checkEntrySize(this.table, key, row);
+    await this.ctx.rows.insert(this.table, key, row);
+    this.counts.inserted++;
+  }
+
+  /** ON DUPLICATE KEY UPDATE of `old` with the new row `incoming`. */
+  private async update(old: SourceRow, incoming: readonly Value[], rowNumber: number): Promise<void> {
+    const table = this.table;
+    const combined: Value[] = [...old.row, ...incoming];
+    for (const a of this.onDuplicate) {
+      const value = a.eval(combined, this.storing);
+      combined[a.column] = this.store(a.column, a.type, value, rowNumber);
+    }
+    const row = combined.slice(0, table.columns.length);
+    computeGenerated(this.rules, row, rowNumber, this.storing);
+    const before = encodeRow(table.types, old.row);
+    if (before.equals(encodeRow(table.types, row))) {
+      this.counts.unchanged++;
+      return;
+    }
+    if (this.rules.onUpdate.length > 0) {
+      applyOnUpdate(this.rules, row, new Set(this.dml.onDuplicate.map((a) => a.column)), rowNumber, this.storing);
+      computeGenerated(this.rules, row, rowNumber, this.storing);
+    }
+    await this.writer.updateRow(table, old, row, 0);
+    this.counts.changed++;
+  }
+}
+
+/** The source rows of an INSERT … SELECT: its query's rows, materialized, per target column. */
+async function queryRows(
+  plan: Plan & { kind: 'insert' },
+  dml: InsertDml,
+  ctx: ExecContext,
+): Promise<{ value: Value; type: SqlType }[][]> {
+  const query = dml.query;
+  if (query === null || query.plan.kind !== 'select') return [];
+  const q = query.plan.query;
+  const defaults = (plan.rows[0] ?? []).map((e) => ({ eval: compile(e), type: e.info.type }));
+  const out: { value: Value; type: SqlType }[][] = [];
+  for await (const batch of runQuery(q, ctx, CONSISTENT)) {
+    for (const r of batch) {
+      const values = defaults.map((d) => ({ value: d.eval(NO_ROW, ctx.eval), type: d.type }));
+      query.targets.forEach((c, i) => {
+        values[c] = { value: r[i] as Value, type: (q.columns[i] as { info: { type: SqlType } }).info.type };
+      });
+      out.push(values);
+    }
+  }
+  return out;
+}
+
+function valueRows(plan: Plan & { kind: 'insert' }, ctx: EvalContext): { value: Value; type: SqlType }[][] {
+  return plan.rows.map((exprs: readonly PlanExpr[]) =>
+    exprs.map((e) => ({ value: compile(e)(NO_ROW, ctx), type: e.info.type })),
+  );
+}
+
+/** Runs an INSERT / REPLACE plan (see the file comment). */
+export async function runInsert(
+  plan: Plan & { kind: 'insert' },
+  ctx: ExecContext,
+): Promise<WriteOutcome> {
+  const fromQuery = plan.dml?.query !== null && plan.dml?.query !== undefined;
+  const inserter = new Inserter(plan, ctx, fromQuery || plan.rows.length > 1);
+  const sources = fromQuery
+    ? await queryRows(plan, inserter.dml, ctx)
+    : valueRows(plan, inserter.storing);
+  const rows = sources.map((values, r) => inserter.storeRow(values, r + 1));
+  const table = plan.table;
+  const firstRowId = table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
+  for (const [r, row] of rows.entries()) {
+    const pause = ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
+    await inserter.write(row, firstRowId + BigInt(r), r + 1);
+  }
+  const { inserted, changed, unchanged, deleted, skipped } = inserter.counts;
+  const matched = inserted + deleted + 2 * changed + unchanged;
+  const duplicates = inserter.dml.ignore ? skipped : deleted + changed;
+  const warnings = ctx.eval.warnings.count();
+  const info = fromQuery || rows.length > 1
+    ? `Records: ${rows.length}  Duplicates: ${duplicates}  Warnings: ${warnings}`
+    : '';
+  const generatedId = inserter.generatedId;
+  const insertId = generatedId ?? inserter.insertId;
+  return {
+    affectedRows: inserted + deleted + 2 * changed,
+    matchedRows: matched,
+    info,
+    changes: [],
+    ...(generatedId === undefined ? {} : { generatedId }),
+    ...(insertId === undefined ? {} : { insertId }),
+  };
+}

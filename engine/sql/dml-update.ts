@@ -1,0 +1,147 @@
+/**
+ * UPDATE and DELETE execution, and the row writer every statement that changes existing rows
+ * shares (INSERT's REPLACE and ON DUPLICATE KEY UPDATE, and foreign key cascades):
+ *
+ *   UPDATE   target rows collected first (so a change never meets a row it already changed),
+ *            then per row: SET left to right, generated columns, and — when the row changed —
+ *            ON UPDATE CURRENT_TIMESTAMP, CHECK constraints, its parents (child keys) and its
+ *            children (referenced keys), then the write; "Rows matched: m  Changed: c";
+ *   DELETE   per row: its children (ON DELETE), then the delete.
+ *
+ * Foreign key work goes through `RowWriter`, which is also the ChildWriter of cascades, so a
+ * cascaded change obeys the child table's own rules in turn (constraints.ts).
+ */
+import type { ColumnDef, TableDef } from '../catalog/definitions.js';
+import { DML_TARGET_ROWS_MAX } from '../config.js';
+import { SqlError } from '../errors.js';
+import { encodeKey } from '../keys.js';
+import { encodeRow } from '../row.js';
+import { FOR_UPDATE, type SourceRow } from '../txn/rows.js';
+import {
+  type ChildWriter,
+  applyOnUpdate,
+  checkParents,
+  computeGenerated,
+  foreignKeyChecks,
+  parentActions,
+  tableRules,
+  violatedCheck,
+} from './constraints.js';
+import { type ExecContext, type WriteOutcome, checkEntrySize, targetRows } from './execute.js';
+import { type EvalContext, compile } from './expr.js';
+import type { Plan } from './plan.js';
+import { storeValue } from './store.js';
+import type { Value } from './values.js';
+
+/** Writes changed and deleted rows with their constraints (see the file comment). */
+export class RowWriter implements ChildWriter {
+  readonly fkChecks: boolean;
+
+  constructor(readonly ctx: ExecContext) {
+    this.fkChecks = foreignKeyChecks(ctx.eval);
+  }
+
+  private get fk() {
+    return { catalog: this.ctx.catalog, rows: this.ctx.rows, eval: this.ctx.eval };
+  }
+
+  /** CHECK constraints of a row about to be written: 3819 for the first one it violates. */
+  check(table: TableDef, row: readonly Value[]): void {
+    const violated = violatedCheck(tableRules(table), row, this.ctx.eval);
+    if (violated !== null) throw new SqlError('ER_CHECK_CONSTRAINT_VIOLATED', [violated]);
+  }
+
+  /** A new row's parents exist (1452), when foreign_key_checks is on. */
+  async checkParents(table: TableDef, row: readonly Value[]): Promise<void> {
+    if (this.fkChecks) await checkParents(this.fk, table, row, null);
+  }
+
+  async deleteRow(table: TableDef, target: SourceRow, depth: number): Promise<void> {
+    if (this.fkChecks) await parentActions(this.fk, table, target.row, null, this, depth);
+    await this.ctx.rows.delete(table, target);
+  }
+
+  /** Writes `row` over `target` (its generated columns and ON UPDATE columns already set). */
+  async updateRow(table: TableDef, target: SourceRow, row: Value[], depth: number): Promise<void> {
+    if (depth > 0) computeGenerated(tableRules(table), row, 1, this.ctx.eval);
+    this.check(table, row);
+    if (this.fkChecks) await checkParents(this.fk, table, row, target.row);
+    const key =
+      table.primaryKey.length === 0
+        ? target.key
+        : encodeKey(table.keyTypes, table.primaryKey.map((k) => row[k] as Value));
+    checkEntrySize(table, key, row);
+    await this.ctx.rows.update(table, target, key, row);
+    // The children follow the row's new key (InnoDB updates the parent first).
+    if (this.fkChecks) await parentActions(this.fk, table, target.row, row, this, depth);
+  }
+}
+
+function storing(ctx: EvalContext): EvalContext {
+  return { ...ctx, storing: true };
+}
+
+export async function runUpdate(
+  plan: Plan & { kind: 'update' },
+  ctx: ExecContext,
+): Promise<WriteOutcome> {
+  const { table } = plan.source;
+  const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
+  const targets = await targetRows(
+    ctx.rows, plan.source, plan.order, limit, ctx.eval, DML_TARGET_ROWS_MAX, FOR_UPDATE,
+  );
+  const evalCtx = storing(ctx.eval);
+  const assignments = plan.assignments.map((a) => ({
+    column: a.column,
+    eval: compile(a.expr),
+    type: a.expr.info.type,
+  }));
+  const assigned = new Set(plan.assignments.map((a) => a.column));
+  const rules = tableRules(table);
+  const writer = new RowWriter(ctx);
+  let changed = 0;
+  for (const [i, target] of targets.entries()) {
+    const pause = ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
+    const row = [...target.row];
+    for (const a of assignments) {
+      row[a.column] = storeValue(a.type, a.eval(row, evalCtx), {
+        column: table.columns[a.column] as ColumnDef,
+        row: i + 1,
+        warnings: ctx.eval.warnings,
+        strict: ctx.eval.sqlMode?.strict ?? true,
+        ...(ctx.eval.timeZone === undefined ? {} : { timeZone: ctx.eval.timeZone }),
+        table: table.name,
+      });
+    }
+    computeGenerated(rules, row, i + 1, evalCtx);
+    if (encodeRow(table.types, target.row).equals(encodeRow(table.types, row))) continue;
+    if (rules.onUpdate.length > 0) {
+      applyOnUpdate(rules, row, assigned, i + 1, evalCtx);
+      computeGenerated(rules, row, i + 1, evalCtx);
+    }
+    changed++;
+    await writer.updateRow(table, target, row, 0);
+  }
+  const warnings = ctx.eval.warnings.count();
+  const info = `Rows matched: ${targets.length}  Changed: ${changed}  Warnings: ${warnings}`;
+  return { affectedRows: changed, matchedRows: targets.length, info, changes: [] };
+}
+
+export async function runDelete(
+  plan: Plan & { kind: 'delete' },
+  ctx: ExecContext,
+): Promise<WriteOutcome> {
+  const { table } = plan.source;
+  const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
+  const targets = await targetRows(
+    ctx.rows, plan.source, plan.order, limit, ctx.eval, DML_TARGET_ROWS_MAX, FOR_UPDATE,
+  );
+  const writer = new RowWriter(ctx);
+  for (const target of targets) {
+    const pause = ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
+    await writer.deleteRow(table, target, 0);
+  }
+  return { affectedRows: targets.length, matchedRows: targets.length, info: '', changes: [] };
+}

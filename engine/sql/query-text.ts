@@ -1,0 +1,470 @@
+/**
+ * Token-level work on a statement's text before node-sql-parser reads it (for parse-query.ts):
+ *
+ *   1. Select-list item texts per query block: MySQL names an unaliased expression column after
+ *      its text as written, so each SELECT keyword's items are cut from the original text.
+ *      Blocks are numbered in text order of their SELECT keyword (Q1).
+ *   2. Rewrites of what node-sql-parser 5 cannot read, into forms it can, carried back:
+ *        OVER (spec)                   → OVER __w<k>   (spec k read here, from the tokens)
+ *        WINDOW w AS (spec), …         → blanks        (kept per block)
+ *        NATURAL [LEFT|RIGHT] JOIN t   → [LEFT|RIGHT] JOIN t USING (__natural__)
+ *        SUM(DISTINCT x) and kin       → __DISTINCT_SUM(x);  COUNT(ALL x) → COUNT(x)
+ *        STD( / VARIANCE(              → STDDEV_POP( / VAR_POP(   (MySQL's synonyms)
+ *      The rewritten text maps offsets back to the original (error positions stay right).
+ *
+ * Invariants:
+ *   (Q1) blocks[i] is the i-th SELECT keyword of the text; the converter takes blocks in the
+ *        same order because it converts a query's WITH first, then its select list, then FROM,
+ *        WHERE, GROUP BY, HAVING, ORDER BY, which is text order.
+ *   (Q2) edits never overlap; an edit inside a replaced OVER (…) is dropped (the window spec's
+ *        expressions are read from the original text).
+ */
+import type { Lexed, Token } from './lexer.js';
+import { notSupportedYet } from './parse-nodes.js';
+
+/** A range [start, end) of the original text. */
+export type TextRange = readonly [number, number];
+
+export interface OrderText {
+  readonly range: TextRange;
+  readonly descending: boolean;
+}
+
+export type BoundText =
+  | { readonly kind: 'unbounded-preceding' | 'unbounded-following' | 'current-row' }
+  | {
+      readonly kind: 'preceding' | 'following';
+      readonly offset: TextRange;
+      readonly unit: string | null;
+    };
+
+export interface WindowSpecText {
+  readonly base: string | null;
+  readonly partitionBy: readonly TextRange[];
+  readonly orderBy: readonly OrderText[];
+  readonly frame: {
+    readonly unit: 'rows' | 'range';
+    readonly start: BoundText;
+    readonly end: BoundText;
+  } | null;
+}
+
+export interface BlockText {
+  readonly items: readonly string[];
+  readonly windows: readonly { readonly name: string; readonly spec: WindowSpecText }[];
+}
+
+export interface QueryText {
+  readonly lexed: Lexed;
+  readonly blocks: readonly BlockText[];
+  /** The spec of `OVER __w<k>`, by k. */
+  readonly overs: readonly WindowSpecText[];
+}
+
+export const NATURAL_MARK = '__natural__';
+export const WINDOW_MARK = '__w';
+export const DISTINCT_AGGREGATE_MARK = '__distinct_';
+
+const SELECT_OPTIONS = new Set(
+  (
+    'ALL DISTINCT DISTINCTROW HIGH_PRIORITY STRAIGHT_JOIN SQL_SMALL_RESULT SQL_BIG_RESULT ' +
+    'SQL_BUFFER_RESULT SQL_NO_CACHE SQL_CACHE SQL_CALC_FOUND_ROWS'
+  ).split(' '),
+);
+const SELECT_LIST_ENDS = new Set(
+  'FROM WHERE GROUP HAVING ORDER LIMIT INTO FOR LOCK UNION WINDOW EXCEPT INTERSECT'.split(' '),
+);
+const BLOCK_ENDS = new Set(['UNION', 'EXCEPT', 'INTERSECT']);
+const DISTINCT_AGGREGATES = new Set(
+  (
+    'SUM AVG MIN MAX STD STDDEV STDDEV_POP STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP BIT_AND BIT_OR ' +
+    'BIT_XOR JSON_ARRAYAGG JSON_OBJECTAGG'
+  ).split(' '),
+);
+const SYNONYMS: Readonly<Record<string, string>> = { STD: 'STDDEV_POP', VARIANCE: 'VAR_POP' };
+const TABLE_FACTOR_ENDS = new Set(
+  (
+    'ON USING WHERE GROUP HAVING ORDER LIMIT JOIN INNER LEFT RIGHT CROSS NATURAL STRAIGHT_JOIN ' +
+    'UNION EXCEPT INTERSECT WINDOW FOR LOCK INTO'
+  ).split(' '),
+);
+
+function isWord(t: Token | undefined, ...words: string[]): boolean {
+  return t !== undefined && t.kind === 'word' && words.includes(t.value.toUpperCase());
+}
+
+function isOp(t: Token | undefined, value: string): boolean {
+  return t !== undefined && t.kind === 'op' && t.value === value;
+}
+
+/** The index of the ')' closing the '(' at `open`, or -1. */
+function closing(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isOp(tokens[i], '(')) depth++;
+    else if (isOp(tokens[i], ')') && --depth === 0) return i;
+  }
+  return -1;
+}
+
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+class Analyzer {
+  readonly edits: Edit[] = [];
+  readonly overs: WindowSpecText[] = [];
+  /** Ranges whose text is replaced whole (OVER specs, WINDOW clauses): Q2. */
+  private readonly covered: TextRange[] = [];
+
+  constructor(
+    private readonly sql: string,
+    private readonly tokens: readonly Token[],
+  ) {}
+
+  run(): BlockText[] {
+    const blocks: BlockText[] = [];
+    const { tokens } = this;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (isWord(t, 'SELECT')) blocks.push(this.block(i));
+      else if (isWord(t, 'OVER') && isOp(tokens[i + 1], '(')) this.over(i);
+      else if (isWord(t, 'NATURAL')) this.natural(i);
+      else if (t.kind === 'word' && isOp(tokens[i + 1], '(')) this.aggregate(i);
+    }
+    return blocks;
+  }
+
+  private edit(start: number, end: number, text: string): void {
+    if (this.covered.some(([a, b]) => start >= a && end <= b)) return;
+    this.edits.push({ start, end, text });
+  }
+
+  private cover(start: number, end: number, text: string): void {
+    this.edits.push({ start, end, text });
+    this.covered.push([start, end]);
+  }
+
+  private block(at: number): BlockText {
+    const { tokens } = this;
+    let i = at + 1;
+    while (i < tokens.length && isWord(tokens[i], ...SELECT_OPTIONS)) i++;
+    const items: string[] = [];
+    let depth = 0;
+    let itemStart = i;
+    const close = (end: number): void => {
+      const a = tokens[itemStart];
+      const b = tokens[end - 1];
+      if (a !== undefined && b !== undefined && end > itemStart) {
+        items.push(this.sql.slice(a.start, b.end));
+      }
+    };
+    for (; i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (isOp(t, '(')) depth++;
+      else if (isOp(t, ')')) {
+        if (--depth < 0) break;
+      } else if (depth === 0 && isOp(t, ',')) {
+        close(i);
+        itemStart = i + 1;
+      } else if (depth === 0 && (isWord(t, ...SELECT_LIST_ENDS) || isOp(t, ';'))) {
+        break;
+      }
+    }
+    close(i);
+    return { items, windows: this.windowClause(i) };
+  }
+
+  /** WINDOW w AS (spec), … at the block's depth, from token `from` on. */
+  private windowClause(from: number): { name: string; spec: WindowSpecText }[] {
+    const { tokens } = this;
+    let depth = 0;
+    for (let i = from; i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (isOp(t, '(')) depth++;
+      else if (isOp(t, ')') && --depth < 0) return [];
+      else if (depth === 0 && (isWord(t, ...BLOCK_ENDS) || isOp(t, ';'))) return [];
+      else if (depth === 0 && isWord(t, 'WINDOW')) return this.windowDefinitions(i);
+    }
+    return [];
+  }
+
+  private windowDefinitions(at: number): { name: string; spec: WindowSpecText }[] {
+    const { tokens } = this;
+    const out: { name: string; spec: WindowSpecText }[] = [];
+    let i = at + 1;
+    for (;;) {
+      const name = tokens[i];
+      const open = i + 2;
+      if (name === undefined || !isWord(tokens[i + 1], 'AS') || !isOp(tokens[open], '(')) {
+        throw syntax(this.sql, tokens[i]);
+      }
+      const end = closing(tokens, open);
+      if (end === -1) throw syntax(this.sql, tokens[open]);
+      out.push({ name: name.value, spec: this.spec(open + 1, end) });
+      i = end + 1;
+      if (!isOp(tokens[i], ',')) break;
+      i++;
+    }
+    const last = tokens[i - 1] as Token;
+    this.cover((tokens[at] as Token).start, last.end, ' ');
+    return out;
+  }
+
+  private over(at: number): void {
+    const { tokens } = this;
+    const open = at + 1;
+    const end = closing(tokens, open);
+    if (end === -1) throw syntax(this.sql, tokens[open]);
+    const spec = this.spec(open + 1, end);
+    this.cover(
+      (tokens[open] as Token).start,
+      (tokens[end] as Token).end,
+      ` ${WINDOW_MARK}${this.overs.length}`,
+    );
+    this.overs.push(spec);
+  }
+
+  /** A window specification between tokens [from, to). */
+  private spec(from: number, to: number): WindowSpecText {
+    const { tokens } = this;
+    for (let i = from; i < to; i++) {
+      if ((tokens[i] as Token).kind === 'param')
+        throw notSupportedYet('parameters in window specifications');
+    }
+    let i = from;
+    let base: string | null = null;
+    const first = tokens[i];
+    if (first !== undefined && i < to && !isWord(first, 'PARTITION', 'ORDER', 'ROWS', 'RANGE')) {
+      if (first.kind !== 'word' && first.kind !== 'quoted-ident') throw syntax(this.sql, first);
+      base = first.value;
+      i++;
+    }
+    let partitionBy: TextRange[] = [];
+    let orderBy: OrderText[] = [];
+    if (isWord(tokens[i], 'PARTITION') && isWord(tokens[i + 1], 'BY')) {
+      const read = this.expressionList(i + 2, to, ['ORDER', 'ROWS', 'RANGE']);
+      partitionBy = read.items.map((r) => r.range);
+      i = read.next;
+    }
+    if (isWord(tokens[i], 'ORDER') && isWord(tokens[i + 1], 'BY')) {
+      const read = this.expressionList(i + 2, to, ['ROWS', 'RANGE']);
+      orderBy = read.items;
+      i = read.next;
+    }
+    let frame: WindowSpecText['frame'] = null;
+    if (isWord(tokens[i], 'ROWS', 'RANGE')) {
+      const unit = (tokens[i] as Token).value.toLowerCase() as 'rows' | 'range';
+      i++;
+      if (isWord(tokens[i], 'BETWEEN')) {
+        const and = this.findWord(i + 1, to, 'AND');
+        const start = this.bound(i + 1, and);
+        frame = { unit, start, end: this.bound(and + 1, to) };
+      } else {
+        frame = { unit, start: this.bound(i, to), end: { kind: 'current-row' } };
+      }
+      i = to;
+    }
+    if (i !== to) throw syntax(this.sql, tokens[i]);
+    return { base, partitionBy, orderBy, frame };
+  }
+
+  private findWord(from: number, to: number, word: string): number {
+    let depth = 0;
+    for (let i = from; i < to; i++) {
+      const t = this.tokens[i];
+      if (isOp(t, '(')) depth++;
+      else if (isOp(t, ')')) depth--;
+      else if (depth === 0 && isWord(t, word)) return i;
+    }
+    throw syntax(this.sql, this.tokens[to]);
+  }
+
+  private bound(from: number, to: number): BoundText {
+    const { tokens } = this;
+    const words = tokens
+      .slice(from, to)
+      .map((t) => (t.kind === 'word' ? t.value.toUpperCase() : ''));
+    const joined = words.join(' ');
+    if (joined === 'UNBOUNDED PRECEDING') return { kind: 'unbounded-preceding' };
+    if (joined === 'UNBOUNDED FOLLOWING') return { kind: 'unbounded-following' };
+    if (joined === 'CURRENT ROW') return { kind: 'current-row' };
+    const last = words[words.length - 1];
+    if (to - from < 2 || (last !== 'PRECEDING' && last !== 'FOLLOWING')) {
+      throw syntax(this.sql, tokens[from]);
+    }
+    const kind = last === 'PRECEDING' ? 'preceding' : 'following';
+    if (isWord(tokens[from], 'INTERVAL')) {
+      if (to - from < 4) throw syntax(this.sql, tokens[from]);
+      const unit = (tokens[to - 2] as Token).value.toUpperCase();
+      const offset = this.range(from + 1, to - 2);
+      return { kind, offset, unit };
+    }
+    return { kind, offset: this.range(from, to - 1), unit: null };
+  }
+
+  private range(from: number, to: number): TextRange {
+    const a = this.tokens[from];
+    const b = this.tokens[to - 1];
+    if (a === undefined || b === undefined || to <= from) throw syntax(this.sql, a);
+    return [a.start, b.end];
+  }
+
+  /** `expr [ASC|DESC], …` from `from` until a depth-0 word of `ends` or `to`. */
+  private expressionList(
+    from: number,
+    to: number,
+    ends: readonly string[],
+  ): { items: OrderText[]; next: number } {
+    const { tokens } = this;
+    const items: OrderText[] = [];
+    let depth = 0;
+    let start = from;
+    let i = from;
+    const push = (end: number): void => {
+      let last = end;
+      let descending = false;
+      if (isWord(tokens[last - 1], 'ASC', 'DESC')) {
+        descending = isWord(tokens[last - 1], 'DESC');
+        last--;
+      }
+      items.push({ range: this.range(start, last), descending });
+    };
+    for (; i < to; i++) {
+      const t = tokens[i] as Token;
+      if (isOp(t, '(')) depth++;
+      else if (isOp(t, ')')) depth--;
+      else if (depth === 0 && isOp(t, ',')) {
+        push(i);
+        start = i + 1;
+      } else if (depth === 0 && isWord(t, ...ends)) break;
+    }
+    push(i);
+    return { items, next: i };
+  }
+
+  private natural(at: number): void {
+    const { tokens } = this;
+    let i = at + 1;
+    if (isWord(tokens[i], 'LEFT', 'RIGHT')) i++;
+    if (isWord(tokens[i], 'OUTER')) i++;
+    if (isWord(tokens[i], 'INNER')) i++;
+    if (!isWord(tokens[i], 'JOIN')) return;
+    const end = this.tableFactorEnd(i + 1);
+    const natural = tokens[at] as Token;
+    this.edit(natural.start, natural.end, ' ');
+    const last = tokens[end - 1] as Token;
+    this.edit(last.end, last.end, ` USING (${NATURAL_MARK})`);
+  }
+
+  /** The token index just past the table factor starting at `at`. */
+  private tableFactorEnd(at: number): number {
+    const { tokens } = this;
+    let i = at;
+    if (isOp(tokens[i], '(')) {
+      const end = closing(tokens, i);
+      if (end === -1) throw syntax(this.sql, tokens[i]);
+      i = end + 1;
+    } else {
+      i++;
+      while (isOp(tokens[i], '.')) i += 2;
+    }
+    if (isWord(tokens[i], 'AS')) return i + 2;
+    const alias = tokens[i];
+    if (
+      alias !== undefined &&
+      (alias.kind === 'quoted-ident' ||
+        (alias.kind === 'word' && !TABLE_FACTOR_ENDS.has(alias.value.toUpperCase())))
+    ) {
+      return i + 1;
+    }
+    return i;
+  }
+
+  /** name( DISTINCT | ALL …: the aggregate forms node-sql-parser does not read. */
+  private aggregate(at: number): void {
+    const { tokens } = this;
+    const name = tokens[at] as Token;
+    const upper = name.value.toUpperCase();
+    const synonym = SYNONYMS[upper];
+    const modifier = tokens[at + 2];
+    if (isWord(modifier, 'ALL') && (DISTINCT_AGGREGATES.has(upper) || upper === 'COUNT')) {
+      const m = modifier as Token;
+      this.edit(m.start, m.end, ' ');
+    } else if (isWord(modifier, 'DISTINCT') && DISTINCT_AGGREGATES.has(upper)) {
+      const m = modifier as Token;
+      this.edit(name.start, name.end, `${DISTINCT_AGGREGATE_MARK}${synonym ?? upper}`);
+      this.edit(m.start, m.end, ' ');
+      return;
+    }
+    if (synonym !== undefined) this.edit(name.start, name.end, synonym);
+  }
+}
+
+function syntax(sql: string, at: Token | undefined): Error {
+  // parse.ts turns this into ER_PARSE_ERROR at the offset.
+  return new QueryTextSyntaxError(at?.start ?? sql.length);
+}
+
+/** A window specification that does not parse, at `offset` of the original text. */
+export class QueryTextSyntaxError extends Error {
+  override readonly name = 'QueryTextSyntaxError';
+  constructor(readonly offset: number) {
+    super(`syntax error at ${offset}`);
+  }
+}
+
+/** Lexed text with `edits` (original offsets, sorted, disjoint) applied to its parser text. */
+function rewrite(lexed: Lexed, edits: readonly Edit[]): Lexed {
+  if (edits.length === 0) return lexed;
+  const mapped = edits
+    .map((e) => ({ a: lexed.toParser(e.start), b: lexed.toParser(e.end), text: e.text }))
+    .sort((x, y) => x.a - y.a || x.b - y.b);
+  let text = '';
+  let at = 0;
+  const pieces: { oldA: number; oldB: number; newA: number; newB: number }[] = [];
+  for (const m of mapped) {
+    if (m.a < at) continue; // overlapping: Q2 keeps the first
+    text += lexed.parserText.slice(at, m.a);
+    const newA = text.length;
+    text += m.text;
+    pieces.push({ oldA: m.a, oldB: m.b, newA, newB: text.length });
+    at = m.b;
+  }
+  text += lexed.parserText.slice(at);
+  const toNew = (old: number): number => {
+    let shift = 0;
+    for (const p of pieces) {
+      if (old < p.oldA) break;
+      if (old < p.oldB) return p.newA;
+      shift = p.newB - p.oldB;
+    }
+    return old + shift;
+  };
+  const toOld = (offset: number): number => {
+    let shift = 0;
+    for (const p of pieces) {
+      if (offset < p.newA) break;
+      if (offset < p.newB) return p.oldA;
+      shift = p.oldB - p.newB;
+    }
+    return offset + shift;
+  };
+  return {
+    tokens: lexed.tokens,
+    literals: lexed.literals,
+    parserText: text,
+    toParser: (original) => toNew(lexed.toParser(original)),
+    toOriginal: (offset) => lexed.toOriginal(toOld(offset)),
+  };
+}
+
+/** The statement's query blocks and window specs, and its text rewritten for node-sql-parser. */
+export function analyzeQueryText(sql: string, lexed: Lexed, tokens: readonly Token[]): QueryText {
+  const analyzer = new Analyzer(sql, tokens);
+  const blocks = analyzer.run();
+  const edits = [...analyzer.edits].sort((x, y) => x.start - y.start || x.end - y.end);
+  return { lexed: rewrite(lexed, edits), blocks, overs: analyzer.overs };
+}
