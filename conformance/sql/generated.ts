@@ -105,7 +105,8 @@ function schema(r: Random): string[] {
   for (let id = 1; id <= 14; id++) {
     const c = `${r.int(50)}.${String(r.int(100)).padStart(2, '0')}`;
     g1.push(
-      `(${[id, maybe(String(r.int(6))), maybe(`'${r.pick(STRINGS)}'`), maybe(c), r.int(4)].join(', ')})`,
+      `(${[id, maybe(String(r.int(6))), maybe(`'${r.pick(STRINGS)}'`), maybe(c), r.int(4)]
+        .join(', ')})`,
     );
   }
   out.push(`INSERT INTO g1 VALUES ${g1.join(', ')}`);
@@ -176,7 +177,9 @@ class QueryGenerator {
       case 3:
         return `${this.anyColumn(ref)} IS ${r.pick(['', 'NOT '])}NULL`;
       case 4:
-        return `${this.intColumn(ref)} ${r.pick(['', 'NOT '])}BETWEEN ${r.int(3)} AND ${2 + r.int(4)}`;
+        return `${this.intColumn(ref)} ${r.pick(['', 'NOT '])}BETWEEN ${r.int(3)} AND ${
+          2 + r.int(4)
+        }`;
       case 5:
         return `${this.intColumn(ref)} ${r.pick(['', 'NOT '])}IN (${this.inList()})`;
       case 6:
@@ -190,7 +193,11 @@ class QueryGenerator {
         if (ref.table.strings.length === 0) return this.predicate(refs, depth);
         return `${this.stringColumn(ref)} ${r.pick(['', 'NOT '])}LIKE '${r.pick(LIKE_PATTERNS)}'`;
       case 8:
-        return `(${words(this.predicate(refs, depth + 1), r.pick(['AND', 'OR']), this.predicate(refs, depth + 1))})`;
+        return `(${words(
+          this.predicate(refs, depth + 1),
+          r.pick(['AND', 'OR']),
+          this.predicate(refs, depth + 1),
+        )})`;
       case 9:
         return `NOT (${this.predicate(refs, depth + 1)})`;
       case 10:
@@ -212,7 +219,11 @@ class QueryGenerator {
     const from = `${inner.table.name} ${inner.alias}`;
     switch (r.int(5)) {
       case 0:
-        return `${this.intColumn(outer)} ${r.pick(['', 'NOT '])}IN (${select(innerCol, from, where)})`;
+        return `${this.intColumn(outer)} ${r.pick(['', 'NOT '])}IN (${select(
+          innerCol,
+          from,
+          where,
+        )})`;
       case 1:
         return `${r.pick(['', 'NOT '])}EXISTS (SELECT 1 FROM ${from} WHERE ${where})`;
       case 2:
@@ -374,7 +385,9 @@ class QueryGenerator {
     const side = (): string => {
       const ref = this.ref(r.pick(TABLES));
       const col = r.pick(ref.table.ints.filter((c) => c !== 'id' || ref.table !== G3));
-      return `SELECT ${ref.alias}.${col} AS u FROM ${this.named(ref)} WHERE ${this.predicate([ref])}`;
+      return `SELECT ${ref.alias}.${col} AS u FROM ${this.named(ref)} WHERE ${this.predicate([
+        ref,
+      ])}`;
     };
     const op = r.pick(['UNION', 'UNION ALL', 'UNION DISTINCT']);
     const sql = `${side()} ${op} ${side()}`;
@@ -440,7 +453,9 @@ class QueryGenerator {
         ordered: true,
       };
     }
-    const sql = `SELECT ${ref.alias}.id, ${col} * 3 AS x FROM ${from} WHERE ${this.predicate([ref])}`;
+    const sql = `SELECT ${ref.alias}.id, ${col} * 3 AS x FROM ${from} WHERE ${this.predicate([
+      ref,
+    ])}`;
     return {
       sql: `${sql} ORDER BY ${r.pick(['x, 1', '-x, id', `${col} % 3, id`, '2 DESC, 1'])}`,
       ordered: true,
@@ -453,7 +468,9 @@ class QueryGenerator {
     const side = (): string => {
       const ref = this.ref(r.pick([G1, G2]));
       const col = r.pick(['a', 'd', 'n', 'id'].filter((c) => ref.table.ints.includes(c)));
-      return `SELECT ${ref.alias}.${col} AS u FROM ${this.named(ref)} WHERE ${this.predicate([ref])}`;
+      return `SELECT ${ref.alias}.${col} AS u FROM ${this.named(ref)} WHERE ${this.predicate([
+        ref,
+      ])}`;
     };
     const op = r.pick(['INTERSECT', 'EXCEPT', 'UNION ALL', 'UNION']);
     return {
@@ -495,9 +512,8 @@ class QueryGenerator {
     const ref = this.ref(r.pick([G1, G2]));
     const other = this.ref(G1);
     const limit = r.chance(0.5) ? ` ORDER BY ${ref.alias}.id LIMIT ${1 + r.int(8)}` : '';
-    const inner = `SELECT ${ref.alias}.id AS i, ${this.intColumn(ref)} AS v FROM ${this.named(ref)}${
-      limit
-    }`;
+    const column = this.intColumn(ref);
+    const inner = `SELECT ${ref.alias}.id AS i, ${column} AS v FROM ${this.named(ref)}${limit}`;
     const join = r.pick(['JOIN', 'LEFT JOIN']);
     return {
       sql:

@@ -130,41 +130,18 @@ function describe(node: QueryNode): string[] {
       return [`Table scan on ${node.name}`];
     case 'nested-loop':
       return [`Nested loop ${joinName(node.join)}${onText(node.condition)}`];
-    case 'hash-join': {
-      const keys = node.outerKeys.map(
-        (k, i) => `${printExpr(k)} = ${printExpr(node.innerKeys[i] as PlanExpr)}`,
-      );
-      const kind =
-        node.join === 'inner'
-          ? 'Inner'
-          : node.join === 'left'
-            ? 'Left'
-            : node.join === 'semi'
-              ? 'Semi'
-              : 'Anti';
-      return [`${kind} hash join (${keys.join(', ') || 'no condition'})${onText(node.condition)}`];
-    }
+    case 'hash-join':
+      return [hashJoinText(node)];
     case 'filter':
       return [`Filter: ${printExpr(node.condition)}`];
-    case 'aggregate': {
-      const aggs = node.aggregates
-        .map((a) => `${a.name}(${a.args.map(printExpr).join(', ') || '0'})`)
-        .join(', ');
-      if (node.groupBy.length === 0) return [`Aggregate: ${aggs}`];
-      const rollup = node.rollup ? ' with rollup' : '';
-      return [
-        'Table scan on <temporary>',
-        `Aggregate using temporary table${rollup}: ${node.groupBy.map(printExpr).join(', ')}`,
-      ];
-    }
+    case 'aggregate':
+      return aggregateText(node);
     case 'window':
       return [`Window aggregate: ${node.functions.map((f) => `${f.name}()`).join(', ')}`];
     case 'project':
       return [];
     case 'sort':
-      return [
-        `Sort: ${keysText(node.keys)}${topN(node.keep)}`,
-      ];
+      return [`Sort: ${keysText(node.keys)}${topN(node.keep)}`];
     case 'distinct':
       return ['Table scan on <temporary>', 'Temporary table with deduplication'];
     case 'limit':
@@ -186,6 +163,28 @@ function describe(node: QueryNode): string[] {
     default:
       return [];
   }
+}
+
+function hashJoinText(node: QueryNode & { kind: 'hash-join' }): string {
+  const keys = node.outerKeys.map(
+    (k, i) => `${printExpr(k)} = ${printExpr(node.innerKeys[i] as PlanExpr)}`,
+  );
+  const kinds = { inner: 'Inner', left: 'Left', semi: 'Semi', anti: 'Anti' } as const;
+  return `${kinds[node.join]} hash join (${keys.join(', ') || 'no condition'})${onText(
+    node.condition,
+  )}`;
+}
+
+function aggregateText(node: QueryNode & { kind: 'aggregate' }): string[] {
+  const aggs = node.aggregates
+    .map((a) => `${a.name}(${a.args.map(printExpr).join(', ') || '0'})`)
+    .join(', ');
+  if (node.groupBy.length === 0) return [`Aggregate: ${aggs}`];
+  const rollup = node.rollup ? ' with rollup' : '';
+  return [
+    'Table scan on <temporary>',
+    `Aggregate using temporary table${rollup}: ${node.groupBy.map(printExpr).join(', ')}`,
+  ];
 }
 
 function topN(keep: bigint | null): string {

@@ -233,7 +233,9 @@ export function storeDateOrTimestamp(
     }
     return day;
   }
-  const utc = localToUtc(parsed, target.timeZone ?? '+00:00');
+  // A stored TIMESTAMP (a DEFAULT, a row value) is UTC already; everything else is wall clock.
+  const stored = source.kind === 'datetime' && source.variant === 'timestamp' && source.local !== true;
+  const utc = stored ? parsed : localToUtc(parsed, target.timeZone ?? '+00:00');
   if (utc < TIMESTAMP_MIN || utc > TIMESTAMP_MAX) {
     throw badTemporal(kind, toText(source, value) ?? '', target);
   }

@@ -192,7 +192,9 @@ export function ucaCompare(a: string, b: string): number {
 /** The sort key: each weight as two bytes, big-endian (U1). */
 export function ucaSortKey(s: string): Buffer {
   const t = tableNow();
-  const cursor = new WeightCursor(t, s);
+  keyCursor ??= new WeightCursor(t, '');
+  const cursor = keyCursor;
+  cursor.reset(s);
   let out = Buffer.allocUnsafe(Math.max(8, s.length * 2));
   let at = 0;
   for (let w = cursor.next(); w !== -1; w = cursor.next()) {
@@ -228,6 +230,7 @@ export function ucaWeights(s: string): string {
 
 const WEIGHT_CHUNK = 1024;
 let weightCursor: WeightCursor | undefined;
+let keyCursor: WeightCursor | undefined;
 const weightBytes = Buffer.alloc(WEIGHT_CHUNK * 2);
 const weightUnits = new Uint16Array(weightBytes.buffer, weightBytes.byteOffset, WEIGHT_CHUNK);
 

@@ -78,7 +78,16 @@ export type SqlType =
       /** Binary only because NULL is (QUOTE(NULL)): yields to any other argument's charset. */
       readonly ignorable?: true;
     }
-  | { readonly kind: 'datetime'; readonly fsp: number; readonly variant?: 'date' | 'timestamp' }
+  | {
+      readonly kind: 'datetime';
+      readonly fsp: number;
+      readonly variant?: 'date' | 'timestamp';
+      /**
+       * A TIMESTAMP read through bind.ts (the session's wall clock); without it a TIMESTAMP value
+       * is the stored UTC (a column's DEFAULT, a row value).
+       */
+      readonly local?: true;
+    }
   | { readonly kind: 'time'; readonly fsp: number };
 
 export type Value = null | bigint | number | string | Decimal;

@@ -153,7 +153,7 @@ export function readTimestamp(e: PlanExpr): PlanExpr {
   if (e.kind !== 'column' || t.kind !== 'datetime' || t.variant !== 'timestamp') return e;
   return {
     kind: 'call',
-    info: e.info,
+    info: { ...e.info, type: { ...t, local: true } },
     name: 'timestamp_column',
     args: [e],
     deterministic: true,
