@@ -104,6 +104,17 @@ export type Result =
       readonly columns: readonly ColumnInfo[];
       /** Rows in batches: the server writes a batch, and awaits the socket's drain if full. */
       readonly rows: AsyncIterable<readonly Row[]>;
+    }
+  /**
+   * LOAD DATA LOCAL INFILE: the server asks the client for `filename` (the 0xFB packet), reads
+   * the file's content up to the empty packet, and answers the command with `load(content)`'s
+   * Result. A client without CLIENT_LOCAL_FILES gets ER_CLIENT_LOCAL_FILES_DISABLED instead (the
+   * server then never calls `load`). Only Session.execute returns it, never a prepared statement.
+   */
+  | {
+      readonly kind: 'local-infile';
+      readonly filename: string;
+      load(content: Buffer): Promise<Result>;
     };
 
 export interface SessionStatus {

@@ -135,9 +135,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   }
   const catalog = await Catalog.load(trees);
   const defaultAuthPlugin = options.defaultAuthPlugin ?? 'caching_sha2_password';
+  // root@localhost is made with mysql_native_password, the plugin the greeting offers: no auth
+  // switch at connect, and libmariadb clients (sysbench) never load caching_sha2_password from
+  // several threads at once, which fails there with 1156. Accounts made later get
+  // @@default_authentication_plugin, as in MySQL 8.
   const accounts = await Accounts.load(trees, {
     password: options.rootPassword ?? '',
-    plugin: defaultAuthPlugin,
+    plugin: 'mysql_native_password',
   });
   log.info({ databases: catalog.databaseNames().length }, 'catalog loaded');
   const txnLimits =

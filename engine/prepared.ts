@@ -75,6 +75,10 @@ const UNPREPARABLE: ReadonlySet<Statement['kind']> = new Set([
   'prepare-sql',
   'execute-sql',
   'deallocate-sql',
+  // Issue 6 (6c): the file exchange happens inside COM_QUERY only; LOCK TABLES as in MySQL.
+  'load-data',
+  'lock-tables',
+  'unlock-tables',
 ]);
 
 export function checkPreparable(statement: Statement): void {

@@ -196,6 +196,13 @@ function statementTables(statement: Statement): { reads: TableName[]; writes: Ta
     case 'update':
     case 'delete':
       return { reads: queryTables(statement), writes: [statement.table.table] };
+    case 'update-join':
+    case 'delete-join': {
+      const reads = queryTables({ kind: 'select', from: statement.from });
+      return { reads, writes: [] };
+    }
+    case 'load-data':
+      return { reads: [], writes: [statement.table] };
     default:
       return { reads: [], writes: [] };
   }
@@ -210,4 +217,20 @@ export function checkTableLocks(
   if (!locks.active) return;
   const { reads, writes } = statementTables(statement);
   locks.check(reads, writes, database);
+}
+
+/** The INSERT … SELECT that fills a table CREATE TABLE … SELECT made. */
+export function selectInsert(
+  statement: Statement & { kind: 'create-table' },
+  select: { readonly columns: readonly string[]; readonly duplicates: 'error' | 'ignore' | 'replace'; readonly query: Statement },
+): Statement {
+  return {
+    kind: 'insert',
+    table: statement.table,
+    columns: select.columns,
+    rows: [],
+    query: select.query,
+    ...(select.duplicates === 'ignore' ? { ignore: true } : {}),
+    ...(select.duplicates === 'replace' ? { replace: true } : {}),
+  };
 }

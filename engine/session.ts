@@ -89,8 +89,11 @@ import {
   infoSchemaHost,
   runSessionSchemaStatement,
   schemaMetadataHost,
+  selectInsert,
 } from './session-schema.js';
 import { SessionTableLocks } from './table-locks.js';
+import { runLoad } from './sql/load-data.js';
+import { insertTarget } from './sql/plan-insert.js';
 
 /** What sessions share: the engine's state. */
 export interface EngineCore {
@@ -176,7 +179,13 @@ const STATEMENT_WRITES: ReadonlySet<Statement['kind']> = new Set([
   'alter-database',
 ]);
 
-const STATEMENT_DML: ReadonlySet<Statement['kind']> = new Set(['insert', 'update', 'delete']);
+const STATEMENT_DML: ReadonlySet<Statement['kind']> = new Set([
+  'insert',
+  'update',
+  'delete',
+  'update-join',
+  'delete-join',
+]);
 
 const STATEMENT_TXN: ReadonlySet<Statement['kind']> = new Set([
   'begin',
@@ -563,6 +572,10 @@ export class EngineSession implements Session {
       result = rowsResult(ANALYZE_COLUMNS, [rows]);
     } else if (STATEMENT_DML.has(statement.kind)) {
       result = await this.dml(statement, warnings);
+    } else if (statement.kind === 'create-table' && statement.select !== undefined) {
+      result = await this.createTableSelect(statement, warnings);
+    } else if (statement.kind === 'load-data') {
+      result = this.loadData(statement, warnings);
     } else if (STATEMENT_WRITES.has(statement.kind)) {
       result = await this.write(statement, warnings);
     } else {
@@ -573,6 +586,41 @@ export class EngineSession implements Session {
     return this.counted(result);
   }
 
+  /**
+   * LOAD DATA LOCAL INFILE (6c): checked now (local_infile, the table), then the server fetches
+   * the file from the client (api.ts 'local-infile') and `load` inserts its rows in one write.
+   */
+  private loadData(statement: Statement & { kind: 'load-data' }, warnings: StatementWarnings): Result {
+    if (!statement.local) throw new SqlError('ER_NOT_SUPPORTED_YET', ['LOAD DATA without LOCAL']);
+    if (this.extras.variables.get('local_infile') !== 1n) {
+      throw new SqlError('ER_CLIENT_LOCAL_FILES_DISABLED');
+    }
+    const planContext = {
+      catalog: this.core.catalog,
+      database: this.database,
+      variables: this.extras.bindVariables(),
+    };
+    insertTarget(statement.table, planContext); // 1146 before the file is asked for
+    const load = async (content: Buffer): Promise<Result> => {
+      try {
+        const outcome = await this.txn.run(true, (rows) =>
+          runLoad(statement, content, this.context(warnings, rows), planContext),
+        );
+        if (outcome.generatedId !== undefined) this.txn.lastInsertId = outcome.generatedId;
+        this.warnings = warnings.list;
+        this.warningCount = warnings.count();
+        return okResult(outcome);
+      } catch (e) {
+        if (e instanceof SqlError) {
+          this.warnings = [...warnings.list, { level: 'Error', code: e.errno, message: e.message }];
+          this.warningCount = warnings.count();
+        }
+        throw e;
+      }
+    };
+    return { kind: 'local-infile', filename: statement.filename, load };
+  }
+
   /** ROW_COUNT() and FOUND_ROWS() read the previous statement's counts (issue 6b). */
   private readonly counts = { rowCount: -1n, foundRows: 0n };
 
@@ -581,6 +629,9 @@ export class EngineSession implements Session {
     if (result.kind === 'ok') {
       this.counts.rowCount = BigInt(result.affectedRows);
       return result;
+    }
+    if (result.kind === 'local-infile') {
+      return { ...result, load: async (content) => this.counted(await result.load(content)) };
     }
     const counts = this.counts;
     const rows = result.rows;
@@ -700,6 +751,31 @@ export class EngineSession implements Session {
       eval: this.evalContext(warnings),
       wallNow: this.core.services.clock.wallNow(),
     };
+  }
+
+  /**
+   * CREATE TABLE … SELECT (6c): the table, then its rows as INSERT … SELECT, committed; if the
+   * rows fail, the table is dropped again (MySQL 8's atomic CREATE TABLE … SELECT).
+   */
+  private async createTableSelect(
+    statement: Statement & { kind: 'create-table' },
+    warnings: StatementWarnings,
+  ): Promise<Result> {
+    const plan = this.plan(statement);
+    const database = statement.table.database ?? this.database;
+    const existed = database !== null && this.core.catalog.hasTableOrView(database, statement.table.name);
+    const created = await this.write(statement, warnings);
+    if (existed || plan.kind !== 'create-table' || plan.select === undefined) return created;
+    try {
+      const inserted = await this.dml(selectInsert(statement, plan.select), warnings);
+      await this.txn.implicitCommit();
+      return inserted;
+    } catch (e) {
+      this.txn.close();
+      const drop: Statement = { kind: 'drop-table', tables: [statement.table], ifExists: true };
+      await this.write(drop, new StatementWarnings());
+      throw e;
+    }
   }
 
   /** LOCK / UNLOCK TABLES and DROP PROCEDURE & co (session-schema.ts). */

@@ -34,6 +34,7 @@ export const USAGE = `Usage:
       --max-allowed-packet N   largest packet accepted, in bytes (default 67108864)
       --commit-timeout MS      how long a commit waits for the storage quorum (default 10000)
       --buffer-pool-size SIZE  page cache size: bytes or N[K|M|G] (default 128M)
+      --storage-thread T       embedded storage nodes in a 'worker' thread (default) or 'main'
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
       --tls-key FILE           made at first start under DATA-DIR/tls); give both or neither
       --storage H:P,...        remote storage nodes, six or more (borealis storage-node)
@@ -51,7 +52,8 @@ export const USAGE = `Usage:
 
 Environment: BOREALIS_DATA_DIR, BOREALIS_ROOT_PASSWORD, BOREALIS_MAX_CONNECTIONS,
 BOREALIS_MAX_ALLOWED_PACKET, BOREALIS_STORAGE, BOREALIS_REPLICA_OF, BOREALIS_CLUSTER_SECRET,
-BOREALIS_ZONE, BOREALIS_RETENTION, BOREALIS_SCRUB_INTERVAL; LOG_LEVEL (default info).
+BOREALIS_ZONE, BOREALIS_RETENTION, BOREALIS_SCRUB_INTERVAL, BOREALIS_STORAGE_THREAD; LOG_LEVEL
+(default info).
 Options win over the environment.
 `;
 
@@ -99,6 +101,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'max-allowed-packet': { type: 'string' },
         'commit-timeout': { type: 'string' },
         'buffer-pool-size': { type: 'string' },
+        'storage-thread': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         storage: { type: 'string' },
@@ -123,6 +126,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         maxAllowedPacket: values['max-allowed-packet'],
         commitTimeout: values['commit-timeout'],
         bufferPoolSize: values['buffer-pool-size'],
+        storageThread: values['storage-thread'],
         tlsCert: values['tls-cert'],
         tlsKey: values['tls-key'],
         storage: values.storage,

@@ -22,8 +22,11 @@ describe('loadConfig', () => {
       connectTimeoutMs: 10_000,
       logLevel: 'info',
       bufferPoolBytes: 128 * 1024 * 1024,
+      storageThread: 'worker',
     });
     expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);
+    expect(loadConfig({ storageThread: 'main' }, {}).storageThread).toBe('main');
+    expect(() => loadConfig({ storageThread: 'both' }, {})).toThrow(ConfigError);
   });
 
   it('takes options over the environment', () => {

@@ -15,6 +15,9 @@
  *   --commit-timeout     BOREALIS_COMMIT_TIMEOUT_MS 10000 ms (then a commit's outcome is unknown)
  *   --buffer-pool-size   BOREALIS_BUFFER_POOL_SIZE  128M (innodb_buffer_pool_size; bytes, or with
  *                                                   a K/M/G suffix)
+ *   --storage-thread     BOREALIS_STORAGE_THREAD    worker: the embedded storage nodes run in a
+ *                                                   worker thread (the second core); main: in
+ *                                                   the server's own thread
  *   --tls-cert           BOREALIS_TLS_CERT          null: a self-signed certificate made at first
  *   --tls-key            BOREALIS_TLS_KEY           start under <data-dir>/tls (both or neither)
  *   --cluster-secret     BOREALIS_CLUSTER_SECRET    '' (required with --storage: every storage
@@ -88,6 +91,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Bytes of the engine's page cache (innodb_buffer_pool_size). */
   readonly bufferPoolBytes: number;
+  /** Where the embedded storage nodes run: a worker thread, or the server's own thread. */
+  readonly storageThread: 'worker' | 'main';
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -106,6 +111,7 @@ export const DEFAULT_CONFIG: Config = {
   connectTimeoutMs: CONNECT_TIMEOUT_MS,
   logLevel: 'info',
   bufferPoolBytes: 128 * 1024 * 1024,
+  storageThread: 'worker',
 };
 
 /** --buffer-pool-size bounds: 1 MiB (64 pages) up to 1 TiB. */
@@ -127,6 +133,7 @@ export interface ConfigOptions {
   readonly tlsKey?: string | undefined;
   readonly clusterSecret?: string | undefined;
   readonly bufferPoolSize?: string | undefined;
+  readonly storageThread?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -192,7 +199,14 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
       pick(options.bufferPoolSize, 'BOREALIS_BUFFER_POOL_SIZE'),
       DEFAULT_CONFIG.bufferPoolBytes,
     ),
+    storageThread: parseStorageThread(pick(options.storageThread, 'BOREALIS_STORAGE_THREAD')),
   };
+}
+
+function parseStorageThread(text: string | undefined): 'worker' | 'main' {
+  if (text === undefined || text === '') return DEFAULT_CONFIG.storageThread;
+  if (text === 'worker' || text === 'main') return text;
+  throw new ConfigError(`--storage-thread must be worker or main, not '${text}'`);
 }
 
 /** A byte size as MySQL options take it: digits with an optional K, M or G suffix. */

@@ -218,6 +218,11 @@ function commandContext(
       }),
     send: (payload) => channel.send(payload),
     flushIfFull: () => channel.flushIfFull(),
+    readPacket: async () => {
+      await channel.flush();
+      const packet = await channel.read(channel.nextSequenceId);
+      return packet === null ? null : Buffer.from(packet.payload);
+    },
   };
 }
 
@@ -282,6 +287,7 @@ function negotiate(clientCapabilities: number, tls: boolean): ClientFlags {
     deprecateEof: hasFlag(capabilities, CLIENT.CLIENT_DEPRECATE_EOF),
     foundRows: hasFlag(capabilities, CLIENT.CLIENT_FOUND_ROWS),
     multiStatements: hasFlag(capabilities, CLIENT.CLIENT_MULTI_STATEMENTS),
+    localFiles: hasFlag(capabilities, CLIENT.CLIENT_LOCAL_FILES),
   };
 }
 

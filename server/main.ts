@@ -126,6 +126,7 @@ async function storageCluster(config: Config, log: Logger): Promise<Cluster> {
       dataDir: config.dataDir,
       log,
       commitTimeoutMs: config.commitTimeoutMs,
+      thread: config.storageThread,
     });
   }
   const remote = createRemoteCluster({

@@ -90,6 +90,9 @@ export async function sendResult(
       await sendRows(ctx, result.columns, result.rows, framing.protocol);
       sendEndOfRows(ctx, moreFlag(framing));
       return;
+    case 'local-infile':
+      // COM_QUERY exchanges the file first (commands/local-infile.ts); nothing else returns it.
+      throw new Error('a LOAD DATA LOCAL result outside COM_QUERY');
     default:
       unreachable(result);
   }

@@ -13,7 +13,7 @@ import { type Change, TestWriter, cellInsert, leafInit, pageOf } from './testing
 
 const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 
-describe('embedded cluster (six LMDB nodes, in-process transport)', () => {
+describe.each(['main', 'worker'] as const)('embedded cluster (six LMDB nodes, %s thread)', (thread) => {
   let dataDir: string;
   const clusters: EmbeddedCluster[] = [];
 
@@ -21,6 +21,7 @@ describe('embedded cluster (six LMDB nodes, in-process transport)', () => {
     const c = await createEmbeddedCluster({
       dataDir,
       log,
+      thread,
       ...(commitTimeoutMs === undefined ? {} : { commitTimeoutMs }),
     });
     clusters.push(c);
@@ -164,7 +165,7 @@ describe('embedded cluster (six LMDB nodes, in-process transport)', () => {
   });
 
   it('runs the same protocol over memory stores', async () => {
-    const c = await createEmbeddedCluster({ dataDir, log, store: 'memory' });
+    const c = await createEmbeddedCluster({ dataDir, log, store: 'memory', thread });
     clusters.push(c);
     const writer = new TestWriter(await c.client.open());
     c.client.ship(writer.mtr([[pageOf(0, 1), leafInit()], [pageOf(0, 1), cellInsert(0, 'm')]]));

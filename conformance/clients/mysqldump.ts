@@ -1,11 +1,13 @@
 /**
  * mysqldump and restore with the mysql CLI, adapted from the client-traces `mysqldump/` scripts.
  *
- * Two schemas: `basic.sql` (what the walking skeleton supports: integers, strings, DECIMAL,
- * DATETIME, primary keys) and `full.sql` (FKs, a view, a trigger, a procedure, JSON, ENUM,
- * BLOBs). Each is dumped, restored into another database, and read back; the data must survive
- * the round trip on the same server. The target also restores the *reference's* basic dump,
- * which is how users move a MariaDB/MySQL database to Borealis.
+ * Three schemas: `basic.sql` (what the walking skeleton supports: integers, strings, DECIMAL,
+ * DATETIME, primary keys), `full.sql` (FKs, a view, a trigger, a procedure, JSON, ENUM,
+ * BLOBs) and `types.sql` (every column type, a view, foreign keys; no routines). Each is dumped,
+ * restored into another database, and read back; the data must survive the round trip on the
+ * same server, and `types.sql`'s restored copy must dump back to the same text. The target also
+ * restores the *reference's* basic dump, which is how users move a MariaDB/MySQL database to
+ * Borealis.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -104,8 +106,65 @@ async function run(ctx: RunContext): Promise<RunOutput> {
       return sameData(fullData, await mysql(ctx, [db, '-e', READ_FULL]));
     }),
   ];
+  results.push(...(await typesRoundTrip(ctx)));
   await mysql(ctx, ['-e', `DROP DATABASE IF EXISTS ${copy}`]).catch(() => undefined);
   return { plan: results.map((r) => r.step), results };
+}
+
+const READ_TYPES = 'SELECT * FROM owners ORDER BY id; ' +
+  'SELECT id, owner_id, ti, si, mi, bi, b1, de, fl, db, bt + 0, d, dt, ts, tm, yr, c, vc, HEX(bn), ' +
+  'HEX(vb), tt, tx, mt, lt, HEX(tb), HEX(bl), HEX(mb), HEX(lb), en, st, js FROM everything ORDER BY id; ' +
+  'SELECT * FROM everything_names ORDER BY id';
+const DUMP_ARGS = ['--single-transaction', '--routines', '--triggers', '--events', '--skip-dump-date'];
+
+/** A dump's text with the database's name replaced, so dumps of two databases compare. */
+function dumpText(file: string, db: string): string {
+  return readFileSync(file, 'latin1').split(db).join('<db>');
+}
+
+/**
+ * Every type, a view and foreign keys (types.sql): dump, restore into another database, and dump
+ * that again — the two dumps must be identical (but for the database's name).
+ */
+async function typesRoundTrip(ctx: RunContext): Promise<StepResult[]> {
+  const db = `${ctx.database}_types`;
+  const copy = `${ctx.database}_types2`;
+  const first = path.join(ctx.workDir, 'types.dump.sql');
+  const second = path.join(ctx.workDir, 'types.redump.sql');
+  let data = '';
+  const recreate = (name: string): Promise<string> =>
+    mysql(ctx, ['-e', `DROP DATABASE IF EXISTS ${name}; CREATE DATABASE ${name}`]);
+  const results = [
+    await step('setup-types-views-fks', async () => {
+      await recreate(db);
+      await mysql(ctx, [db], path.join(DUMP_DIR, 'types.sql'));
+      data = await mysql(ctx, [db, '-e', READ_TYPES]);
+      return undefined;
+    }),
+    await step('dump-types-views-fks', async () => {
+      expectSuccess('mysqldump', await exec('mysqldump', [...connArgs(ctx), ...DUMP_ARGS, db],
+        { timeoutMs: 30_000, outputFile: first }));
+      return undefined;
+    }),
+    await step('restore-types-views-fks', async () => {
+      await recreate(copy);
+      await mysql(ctx, [copy], first);
+      sameData(data, await mysql(ctx, [copy, '-e', READ_TYPES]));
+      return undefined;
+    }),
+    await step('redump-types-views-fks-identical', async () => {
+      expectSuccess('mysqldump', await exec('mysqldump', [...connArgs(ctx), ...DUMP_ARGS, copy],
+        { timeoutMs: 30_000, outputFile: second }));
+      const a = dumpText(first, db);
+      const b = dumpText(second, copy);
+      if (a !== b) throw new Error(`the second dump differs from the first: compare ${first} and ${second}`);
+      return undefined;
+    }),
+  ];
+  for (const name of [db, copy]) {
+    await mysql(ctx, ['-e', `DROP DATABASE IF EXISTS ${name}`]).catch(() => undefined);
+  }
+  return results;
 }
 
 export const mysqldumpRunner: ClientRunner = { name: 'mysqldump', run };

@@ -109,3 +109,26 @@ describe('ALTER TABLE', () => {
     await ok(s, 'DROP VIEW IF EXISTS v');
   });
 });
+
+describe('CREATE TABLE … LIKE / … SELECT', () => {
+  it('copies a definition, or makes one from a query and fills it', async () => {
+    const s = await fixture();
+    await ok(s, 'ALTER TABLE t ADD UNIQUE KEY u_name (name), ADD CONSTRAINT c_n CHECK (n > 0)');
+    await ok(s, 'CREATE TABLE t2 LIKE t');
+    const text = String((await query(s, 'SHOW CREATE TABLE t2'))[0]?.[1]);
+    expect(text).toContain('UNIQUE KEY `u_name` (`name`)');
+    expect(await query(s, 'SELECT * FROM t2')).toEqual([]);
+    const r = await ok(s, 'CREATE TABLE t3 AS SELECT id, name, n * 2 AS m FROM t WHERE id < 3');
+    expect([r.affectedRows, r.info]).toEqual([2, 'Records: 2  Duplicates: 0  Warnings: 0']);
+    expect(await query(s, 'SELECT * FROM t3 ORDER BY id')).toEqual([[1n, 'a', 20n], [2n, 'b', 40n]]);
+    expect(await query(s, 'DESCRIBE t3')).toEqual([
+      ['id', 'int', 'NO', '', null, ''],
+      ['name', 'varchar(20)', 'YES', '', null, ''],
+      ['m', 'bigint', 'YES', '', null, ''],
+    ]);
+    await ok(s, 'CREATE TABLE t4 (k INT PRIMARY KEY) SELECT id AS k FROM t');
+    expect(await query(s, 'SELECT k FROM t4 ORDER BY k')).toEqual([[1n], [2n], [3n]]);
+    expect((await failure(s, 'CREATE TABLE t5 (k INT PRIMARY KEY) SELECT 1 AS k UNION ALL SELECT 1')).errno).toBe(1062);
+    expect((await failure(s, 'SELECT * FROM t5')).errno).toBe(1146);
+  });
+});

@@ -83,7 +83,12 @@ export const ANALYZE_COLUMNS: readonly ColumnInfo[] = [
   textColumn('Table', 171),
   textColumn('Op', 10),
   textColumn('Msg_type', 10),
-  textColumn('Msg_text', 340),
+  // SQL_ADMIN_MSG_TEXT_SIZE (128 KiB characters): longer than a VARCHAR, so sent as MEDIUM_BLOB.
+  {
+    ...textColumn('Msg_text', 131_072),
+    type: 'MEDIUM_BLOB',
+    flags: COLUMN_FLAG.NOT_NULL | COLUMN_FLAG.BLOB,
+  },
 ];
 
 /** Counts each table's rows (at the snapshot of `rows`) into the statistics. */

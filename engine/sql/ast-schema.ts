@@ -11,6 +11,7 @@ import type {
   IndexDefinition,
   ShowFilter,
   Statement,
+  TableExpr,
   TableName,
 } from './ast.js';
 
@@ -141,7 +142,50 @@ export interface CreateView {
 
 export type LockMode = 'READ' | 'READ LOCAL' | 'WRITE' | 'LOW_PRIORITY WRITE';
 
+/** Multi-table UPDATE and DELETE (parse-dml.ts). */
+export type JoinDmlStatement =
+  | {
+      readonly kind: 'update-join';
+      readonly from: TableExpr;
+      readonly assignments: readonly Assignment[];
+      readonly where: Expr | null;
+      readonly ignore: boolean;
+      /** ORDER BY / LIMIT were written: MySQL refuses them here (1221). */
+      readonly misuse?: 'ORDER BY' | 'LIMIT';
+    }
+  | {
+      readonly kind: 'delete-join';
+      /** The tables (or aliases) rows are deleted from. */
+      readonly targets: readonly TableName[];
+      readonly from: TableExpr;
+      readonly where: Expr | null;
+      readonly ignore: boolean;
+    };
+
+/** LOAD DATA [LOCAL] INFILE (parse-load.ts). */
+export interface LoadData {
+  readonly kind: 'load-data';
+  readonly local: boolean;
+  readonly filename: string;
+  /** REPLACE / IGNORE; null: not said (LOCAL then means IGNORE). */
+  readonly duplicates: 'replace' | 'ignore' | null;
+  readonly table: TableName;
+  readonly charset: string | null;
+  readonly fieldsTerminated: string;
+  readonly enclosed: string;
+  readonly optionallyEnclosed: boolean;
+  readonly escaped: string;
+  readonly linesStarting: string;
+  readonly linesTerminated: string;
+  readonly ignoreLines: number;
+  /** The file's fields, in order: a column, or a user variable (@v) the SET clause reads. */
+  readonly targets: readonly ({ readonly kind: 'column' | 'variable'; readonly name: string })[] | null;
+  readonly set: readonly Assignment[];
+}
+
 export type SchemaStatement =
+  | LoadData
+  | JoinDmlStatement
   | {
       readonly kind: 'alter-table';
       readonly table: TableName;

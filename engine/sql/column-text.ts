@@ -33,7 +33,7 @@ export function dataTypeText(column: ColumnDef): string {
 
 /** True for the types that have a character set (strings other than binary ones). */
 export function hasCharset(type: ColumnType): boolean {
-  return type.kind === 'string' && type.collation !== 'binary';
+  return type.kind === 'string' && type.collation !== 'binary' && type.variant !== 'json';
 }
 
 /** A string column's collation name, else null. */

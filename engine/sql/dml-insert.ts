@@ -302,10 +302,14 @@ function valueRows(plan: Plan & { kind: 'insert' }, ctx: EvalContext): { value: 
   );
 }
 
-/** Runs an INSERT / REPLACE plan (see the file comment). */
+/**
+ * Runs an INSERT / REPLACE plan (see the file comment); `style` 'load' reports LOAD DATA's info
+ * ("Records: r  Deleted: d  Skipped: s  Warnings: w") instead of INSERT's.
+ */
 export async function runInsert(
   plan: Plan & { kind: 'insert' },
   ctx: ExecContext,
+  style: 'insert' | 'load' = 'insert',
 ): Promise<WriteOutcome> {
   const fromQuery = plan.dml?.query !== null && plan.dml?.query !== undefined;
   const inserter = new Inserter(plan, ctx, fromQuery || plan.rows.length > 1);
@@ -324,9 +328,11 @@ export async function runInsert(
   const matched = inserted + deleted + 2 * changed + unchanged;
   const duplicates = inserter.dml.ignore ? skipped : deleted + changed;
   const warnings = ctx.eval.warnings.count();
-  const info = fromQuery || rows.length > 1
-    ? `Records: ${rows.length}  Duplicates: ${duplicates}  Warnings: ${warnings}`
-    : '';
+  const info = style === 'load'
+    ? `Records: ${rows.length}  Deleted: ${deleted}  Skipped: ${skipped}  Warnings: ${warnings}`
+    : fromQuery || rows.length > 1
+      ? `Records: ${rows.length}  Duplicates: ${duplicates}  Warnings: ${warnings}`
+      : '';
   const generatedId = inserter.generatedId;
   const insertId = generatedId ?? inserter.insertId;
   return {

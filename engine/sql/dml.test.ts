@@ -64,3 +64,22 @@ describe('INSERT forms', () => {
     expect(await query(s, 'SELECT n FROM t WHERE id = 5')).toEqual([[0n]]);
   });
 });
+
+describe('multi-table UPDATE and DELETE', () => {
+  it('updates and deletes through joins, each row once', async () => {
+    const s = await fixture();
+    await ok(s, "INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+    await ok(s, 'CREATE TABLE u (tid INT, bonus INT)');
+    await ok(s, 'INSERT INTO u VALUES (1, 10), (1, 20), (2, 5)');
+    const r = await ok(s, 'UPDATE t JOIN u ON u.tid = t.id SET t.n = t.n + u.bonus WHERE u.bonus > 1');
+    expect([r.affectedRows, r.info]).toEqual([2, 'Rows matched: 2  Changed: 2  Warnings: 0']);
+    expect(await query(s, 'SELECT id, n FROM t ORDER BY id')).toEqual([[1n, 11n], [2n, 7n], [3n, 3n]]);
+    await ok(s, 'UPDATE t, u SET n = 0 WHERE t.id = u.tid AND u.bonus = 5');
+    expect(await query(s, 'SELECT n FROM t WHERE id = 2')).toEqual([[0n]]);
+    const d = await ok(s, 'DELETE t FROM t JOIN u ON u.tid = t.id WHERE u.bonus >= 10');
+    expect(d.affectedRows).toBe(1);
+    await ok(s, 'DELETE FROM t USING t LEFT JOIN u ON u.tid = t.id WHERE u.tid IS NULL');
+    expect(await query(s, 'SELECT id FROM t ORDER BY id')).toEqual([[2n]]);
+    expect((await failure(s, 'DELETE x FROM t JOIN u ON u.tid = t.id')).errno).toBe(1109);
+  });
+});

@@ -45,6 +45,7 @@ import { type SqlType, type Value, toSeamValue } from './values.js';
 import { runQuery } from './query-run.js';
 import { runInsert } from './dml-insert.js';
 import { runDelete, runUpdate } from './dml-update.js';
+import { runJoinDml } from './dml-join.js';
 import { checkDropParents, runCreateTable, runSchemaWrite } from './schema-run.js';
 import { type InfoSchemaHost, virtualRows } from './information-schema/index.js';
 
@@ -405,6 +406,9 @@ export function runDml(plan: Plan, ctx: ExecContext): Promise<WriteOutcome> {
       return runUpdate(plan, ctx);
     case 'delete':
       return runDelete(plan, ctx);
+    case 'update-join':
+    case 'delete-join':
+      return runJoinDml(plan, ctx);
     default:
       return assert.fail(`runDml: ${plan.kind} is not DML`);
   }
@@ -470,6 +474,9 @@ export function isWrite(plan: Plan): boolean {
     case 'drop-view':
     case 'alter-database':
       return true;
+    case 'update-join':
+    case 'delete-join':
+      return false;
     case 'select':
     case 'show-databases':
     case 'show-tables':

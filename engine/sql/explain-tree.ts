@@ -14,7 +14,9 @@ import type { ColumnInfo } from '../api.js';
 import type { TableDef } from '../catalog/definitions.js';
 import type { Access, KeyBound, PlanExpr, SortKey, TableSource } from './plan.js';
 import { printExpr } from './plan.js';
-import type { QueryNode, QueryPlan } from './plan-query.js';
+import type { AggregateSpec, QueryNode, QueryPlan } from './plan-query.js';
+import { mapExpr } from './plan-walk.js';
+import { unreachable } from '../unreachable.js';
 
 /**
  * printPlan's text of a SELECT: the classic one-liner ("select db.t <access> sort … limit …")
@@ -38,7 +40,7 @@ export function printQueryPlan(
       node = node.input;
       return true;
     }
-    if (node.kind === 'sort' && order === null) {
+    if (node.kind === 'sort' && order === null && node.dedupe !== true) {
       order = node.keys;
       node = node.input;
       return true;
@@ -51,8 +53,8 @@ export function printQueryPlan(
   return `select\n${treeLines(plan).join('\n')}`;
 }
 
-function keysText(keys: readonly SortKey[]): string {
-  return keys.map((k) => `${printExpr(k.expr)}${k.descending ? ' DESC' : ''}`).join(', ');
+function keysText(keys: readonly SortKey[], show: Show): string {
+  return keys.map((k) => `${show(k.expr)}${k.descending ? ' DESC' : ''}`).join(', ');
 }
 
 /** A key's column names, in key order. */
@@ -63,19 +65,24 @@ function keyColumns(table: TableDef, access: Access): string[] {
   return table.primaryKey.map((i) => table.columns[i]?.name ?? '?');
 }
 
-function rangeText(column: string, lower: readonly KeyBound[], upper: readonly KeyBound[]): string {
-  const lo = lower.map((b) => `${printExpr(b.expr)} ${b.inclusive ? '<=' : '<'} `).join('');
-  const hi = upper.map((b) => ` ${b.inclusive ? '<=' : '<'} ${printExpr(b.expr)}`).join('');
+function rangeText(
+  column: string,
+  lower: readonly KeyBound[],
+  upper: readonly KeyBound[],
+  show: Show,
+): string {
+  const lo = lower.map((b) => `${show(b.expr)} ${b.inclusive ? '<=' : '<'} `).join('');
+  const hi = upper.map((b) => ` ${b.inclusive ? '<=' : '<'} ${show(b.expr)}`).join('');
   return `(${lo}${column}${hi})`;
 }
 
 /** A scan as MySQL 8 names its access path (Table scan, Index lookup, Index range scan …). */
-function scanText(name: string, source: TableSource): string {
+function scanText(name: string, source: TableSource, show: Show): string {
   const { table, access } = source;
   const reverse = source.reverse ? ' (reverse)' : '';
   const columns = keyColumns(table, access);
   const equals = (values: readonly PlanExpr[]): string =>
-    values.map((v, i) => `${columns[i] ?? '?'}=${printExpr(v)}`).join(', ');
+    values.map((v, i) => `${columns[i] ?? '?'}=${show(v)}`).join(', ');
   switch (access.kind) {
     case 'full-scan':
       return `Table scan on ${name}${reverse}`;
@@ -98,8 +105,9 @@ function scanText(name: string, source: TableSource): string {
         return `${kind} on ${name} using ${key} (${equals(access.prefixes[0] ?? [])})${reverse}`;
       }
       const over = access.prefixes.map((p) => {
-        const fixed = p.map((v, i) => `${columns[i] ?? '?'} = ${printExpr(v)}`);
-        const range = ranged ? [rangeText(columns[depth] ?? '?', access.lower, access.upper)] : [];
+        const fixed = p.map((v, i) => `${columns[i] ?? '?'} = ${show(v)}`);
+        const column = columns[depth] ?? '?';
+        const range = ranged ? [rangeText(column, access.lower, access.upper, show)] : [];
         return [...fixed, ...range].join(' AND ');
       });
       return `Index range scan on ${name} using ${key} over ${over.join(' OR ')}${reverse}`;
@@ -111,15 +119,19 @@ function scanText(name: string, source: TableSource): string {
   }
 }
 
-/** One node as its lines: [depth offset, text][], children after (in `children`). */
-function describe(node: QueryNode): string[] {
+/**
+ * One node as its lines, children after (in `children`); `show` prints an expression over the
+ * node's input rows (`names` makes the printers for a plan).
+ */
+function describe(node: QueryNode, show: Show, names: Names): string[] {
   switch (node.kind) {
     case 'one-row':
       return ['Rows fetched before execution'];
     case 'scan': {
-      const scan = scanText(node.name, node.source);
+      const scan = scanText(node.name, node.source, show);
       const residual = node.source.residual;
-      return residual === null ? [scan] : [`Filter: ${printExpr(residual)}`, scan];
+      if (residual === null) return [scan];
+      return [`Filter: ${names.ofTable(node.name, show)(residual)}`, scan];
     }
     case 'derived':
       return [
@@ -129,19 +141,23 @@ function describe(node: QueryNode): string[] {
     case 'cte':
       return [`Table scan on ${node.name}`];
     case 'nested-loop':
-      return [`Nested loop ${joinName(node.join)}${onText(node.condition)}`];
+      return [`Nested loop ${joinName(node.join)}${onText(node.condition, show)}`];
     case 'hash-join':
-      return [hashJoinText(node)];
+      return [hashJoinText(node, show)];
     case 'filter':
-      return [`Filter: ${printExpr(node.condition)}`];
+      return [`Filter: ${show(node.condition)}`];
     case 'aggregate':
-      return aggregateText(node);
+      return aggregateText(node, show);
     case 'window':
       return [`Window aggregate: ${node.functions.map((f) => `${f.name}()`).join(', ')}`];
     case 'project':
       return [];
     case 'sort':
-      return [`Sort: ${keysText(node.keys)}${topN(node.keep)}`];
+      return [
+        `Sort${node.dedupe ? ' with duplicate removal' : ''}: ${keysText(node.keys, show)}${topN(
+          node.keep,
+        )}`,
+      ];
     case 'distinct':
       return ['Table scan on <temporary>', 'Temporary table with deduplication'];
     case 'limit':
@@ -165,25 +181,20 @@ function describe(node: QueryNode): string[] {
   }
 }
 
-function hashJoinText(node: QueryNode & { kind: 'hash-join' }): string {
-  const keys = node.outerKeys.map(
-    (k, i) => `${printExpr(k)} = ${printExpr(node.innerKeys[i] as PlanExpr)}`,
-  );
+function hashJoinText(node: QueryNode & { kind: 'hash-join' }, show: Show): string {
+  const keys = node.outerKeys.map((k, i) => `${show(k)} = ${show(node.innerKeys[i] as PlanExpr)}`);
   const kinds = { inner: 'Inner', left: 'Left', semi: 'Semi', anti: 'Anti' } as const;
-  return `${kinds[node.join]} hash join (${keys.join(', ') || 'no condition'})${onText(
-    node.condition,
-  )}`;
+  const on = onText(node.condition, show);
+  return `${kinds[node.join]} hash join (${keys.join(', ') || 'no condition'})${on}`;
 }
 
-function aggregateText(node: QueryNode & { kind: 'aggregate' }): string[] {
-  const aggs = node.aggregates
-    .map((a) => `${a.name}(${a.args.map(printExpr).join(', ') || '0'})`)
-    .join(', ');
+function aggregateText(node: QueryNode & { kind: 'aggregate' }, show: Show): string[] {
+  const aggs = node.aggregates.map((a) => aggregateName(a, show)).join(', ');
   if (node.groupBy.length === 0) return [`Aggregate: ${aggs}`];
   const rollup = node.rollup ? ' with rollup' : '';
   return [
     'Table scan on <temporary>',
-    `Aggregate using temporary table${rollup}: ${node.groupBy.map(printExpr).join(', ')}`,
+    `Aggregate using temporary table${rollup}: ${node.groupBy.map(show).join(', ')}`,
   ];
 }
 
@@ -195,8 +206,12 @@ function joinName(join: string): string {
   return join === 'semi' ? 'semijoin' : join === 'anti' ? 'antijoin' : `${join} join`;
 }
 
-function onText(condition: PlanExpr | null): string {
-  return condition === null ? '' : ` (on ${printExpr(condition)})`;
+function aggregateName(a: AggregateSpec, show: Show): string {
+  return `${a.name}(${a.args.map(show).join(', ') || '0'})`;
+}
+
+function onText(condition: PlanExpr | null, show: Show): string {
+  return condition === null ? '' : ` (on ${show(condition)})`;
 }
 
 function children(node: QueryNode): QueryNode[] {
@@ -217,41 +232,206 @@ function children(node: QueryNode): QueryNode[] {
   }
 }
 
-/** The plan as FORMAT=TREE lines (ET1). */
-export function treeLines(plan: QueryPlan): string[] {
+/** The plan as FORMAT=TREE lines (ET1); `names`: how expressions name columns. */
+export function treeLines(plan: QueryPlan, names: Names = PLAIN): string[] {
   const lines: string[] = [];
-  const visit = (node: QueryNode, depth: number): void => {
-    const own = describe(node);
+  const visit = (node: QueryNode, depth: number, block: Show): void => {
+    const input = node.kind === 'derived' || !('input' in node) ? null : node.input;
+    const own = describe(node, input === null ? block : names.output(input, block), names);
     own.forEach((text, i) => lines.push(`${'    '.repeat(depth + i)}-> ${text}`));
     const below = depth + own.length;
     const kids = children(node);
+    const startsBlock = node.kind === 'derived' || node.kind === 'set-operation';
+    const blockOf = (child: QueryNode): Show => (startsBlock ? names.block(child) : block);
     if (node.kind === 'hash-join') {
-      visit(kids[0] as QueryNode, below);
+      visit(kids[0] as QueryNode, below, block);
       lines.push(`${'    '.repeat(below)}-> Hash`);
-      visit(kids[1] as QueryNode, below + 1);
+      visit(kids[1] as QueryNode, below + 1, block);
       return;
     }
-    for (const child of kids) visit(child, below);
+    for (const child of kids) visit(child, below, blockOf(child));
   };
-  visit(plan.root, 0);
+  const root = (node: QueryNode, depth: number): void => visit(node, depth, names.block(node));
+  root(plan.root, 0);
   plan.ctes.forEach((cte) => {
     lines.push(`-> Materialize ${cte.recursive === null ? '' : 'recursive '}CTE ${cte.name}`);
-    visit(cte.anchor, 1);
+    root(cte.anchor, 1);
     if (cte.recursive !== null) {
       lines.push('    -> Repeat until convergence');
-      visit(cte.recursive, 2);
+      root(cte.recursive, 2);
     }
   });
   plan.subqueries.forEach((sub, i) => {
     lines.push(`-> Select #${i + 2} (subquery${sub.perRow ? '; dependent' : ''})`);
-    visit(sub.root, 1);
+    root(sub.root, 1);
   });
   return lines;
 }
 
-/** EXPLAIN FORMAT=TREE's one value: the tree as text. */
+/** EXPLAIN FORMAT=TREE's one value: the tree as text, columns named as MySQL's tree names them. */
 export function explainTree(plan: QueryPlan): string {
-  return treeLines(plan).join('\n');
+  return treeLines(plan, QUALIFIED).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column names in expressions
+
+type Show = (e: PlanExpr) => string;
+
+/** How a tree prints expressions: each over the rows of a block, a node's output, or a table. */
+interface Names {
+  /** Over the rows of the block whose relations `root` reads. */
+  block(root: QueryNode): Show;
+  /** Over the rows `node` yields, given `block` for the block it is in. */
+  output(node: QueryNode, block: Show): Show;
+  /** Over the rows of one table read as `name` (a scan's residual filter) in `block`. */
+  ofTable(name: string, block: Show): Show;
+}
+
+/** Column names as the plan has them (printPlan's test form). */
+const PLAIN: Names = { block: () => printExpr, output: () => printExpr, ofTable: () => printExpr };
+
+/**
+ * MySQL's tree form: a relation's column as `alias.column`, a projected column, group key or
+ * aggregate by its expression.
+ */
+const QUALIFIED: Names = {
+  block: (root) => {
+    const spans = spansOf(root);
+    return (e) =>
+      labelled(e, (x) => {
+        if (x.kind === 'outer-column' && x.depth > 0) {
+          return x.qualifiedName.replace(/`/g, '').split('.').slice(-2).join('.');
+        }
+        const span = spans.find((s) => x.index >= s.from && x.index < s.to);
+        return span === undefined ? undefined : `${span.name}.${x.name}`;
+      });
+  },
+  output: (node, block) => outputShow(node, block),
+  ofTable: (name, block) => (e) =>
+    labelled(e, (x) => (x.kind === 'column' ? `${name}.${x.name}` : block(x))),
+};
+
+/** The printer over a node's output rows (QUALIFIED). */
+function outputShow(node: QueryNode, block: Show): Show {
+  switch (node.kind) {
+    case 'project': {
+      const below = outputShow(node.input, block);
+      const exprs = node.exprs;
+      return (e) => labelled(e, (x) => mapped(x, (i) => exprs[i], below));
+    }
+    case 'sort':
+    case 'distinct':
+    case 'limit':
+    case 'filter':
+      return outputShow(node.input, block);
+    case 'aggregate': {
+      const below = outputShow(node.input, block);
+      const { inputWidth: w, groupBy, aggregates } = node;
+      return (e) =>
+        labelled(e, (x) => {
+          if (x.kind !== 'column') return undefined;
+          if (x.index < w) return below(x);
+          const key = groupBy[x.index - w];
+          if (key !== undefined) return below(key);
+          const a = aggregates[x.index - w - groupBy.length];
+          return a === undefined ? undefined : aggregateName(a, below);
+        });
+    }
+    case 'window': {
+      const below = outputShow(node.input, block);
+      const { inputWidth: w, functions } = node;
+      return (e) =>
+        labelled(e, (x) => {
+          if (x.kind !== 'column') return undefined;
+          if (x.index < w) return below(x);
+          const f = functions[x.index - w];
+          return f === undefined ? undefined : `${f.name}()`;
+        });
+    }
+    case 'set-operation':
+    case 'with':
+      return printExpr;
+    default:
+      return block;
+  }
+}
+
+/** A projected column's label: the expression it projects, printed over the rows below. */
+function mapped(
+  x: PlanExpr & { kind: 'column' | 'outer-column' },
+  exprOf: (i: number) => PlanExpr | undefined,
+  below: Show,
+): string | undefined {
+  if (x.kind !== 'column') return undefined;
+  const e = exprOf(x.index);
+  return e === undefined ? undefined : below(e);
+}
+
+/** Where a block's relations sit in its rows: [from, to) and the name the query gives them. */
+interface Span {
+  readonly from: number;
+  readonly to: number;
+  readonly name: string;
+}
+
+function spansOf(root: QueryNode): Span[] {
+  const spans: Span[] = [];
+  const walk = (n: QueryNode): void => {
+    if (n.kind === 'scan') {
+      spans.push({ from: n.offset, to: n.offset + n.source.table.columns.length, name: n.name });
+    }
+    if (n.kind === 'derived' || n.kind === 'cte') {
+      spans.push({ from: n.offset, to: n.offset + n.columns, name: n.name });
+    }
+    if (n.kind === 'derived' || n.kind === 'set-operation') return;
+    for (const c of children(n)) walk(c);
+  };
+  walk(root);
+  return spans;
+}
+
+/**
+ * `e` printed with column references named by `label` (undefined: their own name), and
+ * subqueries as MySQL's tree refers to them (`exists(select #2)`, `(x in (select #3))` …).
+ */
+function labelled(
+  e: PlanExpr,
+  label: (x: PlanExpr & { kind: 'column' | 'outer-column' }) => string | undefined,
+): string {
+  const show = (o: PlanExpr): string => labelled(o, label);
+  return printExpr(
+    mapExpr(e, (x) => {
+      if (x.kind === 'subquery') {
+        const name = subqueryText(x, show);
+        return { kind: 'column', info: x.info, index: -1, name, qualifiedName: name };
+      }
+      if (x.kind !== 'column' && x.kind !== 'outer-column') return undefined;
+      const name = label(x);
+      return name === undefined ? x : { ...x, name };
+    }),
+  );
+}
+
+function subqueryText(e: PlanExpr & { kind: 'subquery' }, show: Show): string {
+  const select = `(select #${e.id + 2})`;
+  const test = e.test;
+  const row = (operands: readonly PlanExpr[]): string =>
+    operands.length === 1 ? show(operands[0] as PlanExpr) : `(${operands.map(show).join(', ')})`;
+  switch (test.kind) {
+    case 'scalar':
+      return select;
+    case 'exists':
+      return test.negated ? `(not(exists${select}))` : `exists${select}`;
+    case 'in':
+      return `(${row(test.operands)} ${test.negated ? 'not in' : 'in'} ${select})`;
+    case 'quantified':
+      return `(${show(test.operand)} ${test.op} ${test.all ? 'all' : 'any'} ${select})`;
+    case 'row-compare':
+      return `(${row(test.operands)} ${test.op} ${select})`;
+    default:
+      return unreachable(test);
+  }
 }
 
 /** EXPLAIN FORMAT=TREE's one column. */

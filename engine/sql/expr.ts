@@ -404,7 +404,12 @@ function compileArith(e: PlanExpr & { kind: 'arith' }): Evaluator {
       return arithDecimal(e, x, toDecimal(rt, b, ctx.warnings) as Decimal, ctx);
     }
     const x = toDouble(lt, a, ctx.warnings) as number;
-    return arithDouble(e, x, toDouble(rt, b, ctx.warnings) as number, ctx);
+    const r = arithDouble(e, x, toDouble(rt, b, ctx.warnings) as number, ctx);
+    // A DOUBLE result past ±1.8e308 is MySQL's 1690 "DOUBLE value is out of range" (issue 6b).
+    if (typeof r === 'number' && !Number.isFinite(r)) {
+      throw new SqlError('ER_DATA_OUT_OF_RANGE', ['DOUBLE', printMysql(e)]);
+    }
+    return r;
   };
 }
 

@@ -6,7 +6,7 @@
  *
  * Errors are MySQL's: ER_PARSE_ERROR (1064) at the token where the text stops making sense.
  */
-import type { Expr, Statement, TableName } from './ast.js';
+import type { Expr, Statement, TableExpr, TableName } from './ast.js';
 import type { Token } from './lexer.js';
 import { parseErrorAt } from './parse.js';
 
@@ -23,6 +23,8 @@ export interface ParseContext {
   query(at: number, end?: number): Statement;
   /** The next `?` placeholder (numbered in text order). */
   param(): Expr;
+  /** Tokens [at, end) read as the FROM clause of a query (`SELECT 1 FROM …`). */
+  fromClause(at: number, end: number): TableExpr;
 }
 
 /** The text as written of the expressions the cursors parsed. */

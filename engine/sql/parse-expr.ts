@@ -82,9 +82,8 @@ export function castExpr(node: Obj, host: ExprHost): Expr {
 }
 
 /** DATE '…' / TIME '…' / TIMESTAMP '…' literals. */
-export function temporalLiteral(node: Obj, type: string, value: string): Expr {
+export function temporalLiteral(type: string, value: string): Expr {
   const target = type === 'date' ? 'DATE' : type === 'time' ? 'TIME' : 'DATETIME(6)';
-  void node;
   return call('temporal_literal', [str(value), str(target)]);
 }
 

@@ -103,21 +103,27 @@ export class QueryConverter {
   query(node: Obj): QueryExpr {
     const withClause = this.with(node.with);
     const blocks: { node: Obj; parenthesized: boolean }[] = [];
-    const ops: { op: SetOp; distinct: boolean }[] = [];
+    const rawOps: (string | null)[] = [];
     let at: Obj | null = node;
     while (at !== null) {
       blocks.push({ node: at, parenthesized: at.parentheses_symbol === true });
       const next: unknown = at._next;
       if (!isObj(next)) break;
-      ops.push(setOperator(text(at.set_op)));
+      rawOps.push(text(at.set_op));
       at = next;
     }
     const last = blocks[blocks.length - 1] as { node: Obj; parenthesized: boolean };
     // Unparenthesized, the last block's ORDER BY / LIMIT belong to the whole set operation.
     const trailing = blocks.length > 1 && !last.parenthesized;
-    const converted = blocks.map((b, i) =>
-      this.select(b.node, i === 0 ? withClause : null, trailing && i === blocks.length - 1),
-    );
+    // Blocks and operators in text order: each INTERSECT / EXCEPT takes its ALL flag in turn.
+    const converted: SelectStatement[] = [];
+    const ops: { op: SetOp; distinct: boolean }[] = [];
+    blocks.forEach((b, i) => {
+      converted.push(
+        this.select(b.node, i === 0 ? withClause : null, trailing && i === blocks.length - 1),
+      );
+      if (i < rawOps.length) ops.push(this.setOperator(rawOps[i] ?? null));
+    });
     let orderBy = trailing ? this.host.orderBy(last.node.orderby) : [];
     let limit = trailing ? this.host.limit(last.node.limit) : null;
     if (present(node._orderby)) orderBy = this.host.orderBy(node._orderby);
@@ -130,6 +136,15 @@ export class QueryConverter {
     }
     const tree = combine(converted, ops);
     return { ...tree, with: withClause, orderBy, limit };
+  }
+
+  private nextSetOp = 0;
+
+  private setOperator(raw: string | null): { op: SetOp; distinct: boolean } {
+    const parsed = setOperator(raw);
+    if (parsed.op === 'union') return parsed;
+    const all = this.queryText?.setOpAll[this.nextSetOp++] === true;
+    return { op: parsed.op, distinct: !all };
   }
 
   private with(x: unknown): WithClause | null {

@@ -61,6 +61,8 @@ import type { ParseContext } from './parse-cursor.js';
 import { matchDdlStatement } from './parse-ddl.js';
 import { matchShowStatement } from './parse-show.js';
 import { matchInsertStatement } from './parse-insert.js';
+import { matchMultiTableStatement } from './parse-dml.js';
+import { matchLoadStatement } from './parse-load.js';
 
 const parser = new sqlParser.Parser();
 
@@ -214,11 +216,14 @@ function statementOf(
     expressions: (ranges) => parseExpressions(sql, lexed, ranges, counter),
     query: (at, end) => subStatement(sql, significant, at, end, counter),
     param: () => ({ kind: 'param', index: counter.next++ }),
+    fromClause: (at, end) => fromClauseOf(sql, significant, at, end, counter),
   };
   const schema =
     matchShowStatement(schemaContext) ??
     matchDdlStatement(schemaContext) ??
-    matchInsertStatement(schemaContext);
+    matchInsertStatement(schemaContext) ??
+    matchMultiTableStatement(schemaContext) ??
+    matchLoadStatement(schemaContext);
   if (schema !== undefined) return schema;
   const matched = matchStatement(sql, significant) ?? matchAnalyze(sql, significant);
   if (matched !== undefined) return matched;
@@ -284,6 +289,25 @@ function subStatement(
   const parsed = parseStatement(sql.slice(first.start, last.end));
   counter.next += parsed.paramCount;
   return parsed.statement;
+}
+
+/** Tokens [at, end) read as the FROM clause of `SELECT 1 FROM …` (multi-table UPDATE / DELETE). */
+function fromClauseOf(
+  sql: string,
+  tokens: readonly Token[],
+  at: number,
+  end: number,
+  counter: { next: number },
+): import('./ast.js').TableExpr {
+  const first = tokens[at];
+  const last = tokens[end - 1];
+  if (first === undefined || last === undefined) throw parseErrorAt(sql, sql.length);
+  const parsed = parseStatement(`SELECT 1 FROM ${sql.slice(first.start, last.end)}`);
+  if (parsed.statement.kind !== 'select' || parsed.statement.from === null) {
+    throw parseErrorAt(sql, first.start);
+  }
+  counter.next += parsed.paramCount;
+  return parsed.statement.from;
 }
 
 /**
@@ -720,7 +744,7 @@ class Converter {
       case 'time':
       case 'timestamp':
       case 'datetime':
-        return temporalLiteral(node, type, this.stringValue(node.value, "'"));
+        return temporalLiteral(type, this.stringValue(node.value, "'"));
       default:
         throw notSupported(`expression '${type}'`);
     }

@@ -220,9 +220,6 @@ export function planCreateTable(
 ): TableSpec {
   checkName(database, 'database');
   checkName(statement.table.name, 'table');
-  if (statement.like !== undefined || statement.select !== undefined) {
-    throw new SqlError('ER_NOT_SUPPORTED_YET', ['CREATE TABLE ... LIKE / SELECT here']);
-  }
   if (statement.columns.length === 0) throw new SqlError('ER_TABLE_MUST_HAVE_COLUMNS');
   if (statement.columns.length > TABLE_COLUMNS_MAX) throw new SqlError('ER_TOO_MANY_FIELDS');
   const options = statement.options ?? {};

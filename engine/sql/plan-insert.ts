@@ -255,3 +255,33 @@ export function planInsert(statement: Statement & { kind: 'insert' }, ctx: PlanC
   const ignore = statement.ignore === true;
   return { kind: 'insert', table, rows, dml: { duplicates, onDuplicate, query, given, ignore } };
 }
+
+/**
+ * The column an UPDATE … SET assigns (named, possibly qualified by the table or its alias):
+ * its index, or 1054. Resolved by name, not bound as an expression (a TIMESTAMP column reads
+ * through a time-zone conversion when bound).
+ */
+export function assignedColumn(
+  table: TableDef,
+  ref: { readonly table: TableName; readonly alias: string | null },
+  column: { readonly database: string | null; readonly table: string | null; readonly name: string },
+): number {
+  const shown = [column.database, column.table, column.name].filter((p) => p !== null).join('.');
+  const qualifier = ref.alias ?? ref.table.name;
+  const index = table.columns.findIndex((c) => c.name.toLowerCase() === column.name.toLowerCase());
+  const wrongTable = column.table !== null && column.table !== qualifier;
+  const wrongDatabase = column.database !== null && column.database !== table.database;
+  if (index === -1 || wrongTable || wrongDatabase) throw new SqlError('ER_BAD_FIELD_ERROR', [shown, 'field list']);
+  return index;
+}
+
+/** SET col = value: DEFAULT is the column's DEFAULT; a generated column takes nothing else. */
+export function assignedValue(table: TableDef, column: number, value: Expr, bind: Binder): PlanExpr {
+  const def = table.columns[column] as ColumnDef;
+  const isDefault = value.kind === 'default' && value.column === null;
+  if (def.generated !== undefined && !isDefault) {
+    throw new SqlError('ER_NON_DEFAULT_VALUE_FOR_GENERATED_COLUMN', [def.name, table.name]);
+  }
+  if (isDefault) return initialValue(def, table);
+  return value.kind === 'default' ? bindDefault(value, table) : bind.bind(value);
+}

@@ -162,6 +162,11 @@ export type QueryNode =
       readonly keys: readonly SortKey[];
       /** Rows needed from the sorted order (LIMIT offset + count): a top-N sort; null: all. */
       readonly keep: bigint | null;
+      /**
+       * SELECT DISTINCT done by the sort (MySQL's "Sort with duplicate removal"): the keys are
+       * columns covering every column, so a row equal to the one before it in every key is dropped.
+       */
+      readonly dedupe?: true;
       readonly width: number;
     }
   /** Drops rows equal (under their types' comparison) in their first `columns` values. */

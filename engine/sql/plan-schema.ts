@@ -12,7 +12,9 @@
  * SHOW statements and DESCRIBE are not planned: the session runs them (metadata-statements.ts);
  * LOCK / UNLOCK TABLES and DROP PROCEDURE / FUNCTION / TRIGGER / EVENT are session statements too.
  */
-import type { TableDef, ViewDef } from '../catalog/definitions.js';
+import type { ColumnDef, ColumnType, TableDef, ViewDef } from '../catalog/definitions.js';
+import type { ColumnInfo } from '../api.js';
+import type { ExprInfo } from './plan.js';
 import { SqlError } from '../errors.js';
 import type { CreateTable, SchemaStatement, TableName } from './ast.js';
 import { resolveCollation } from './plan-columns.js';
@@ -152,9 +154,15 @@ export function planSchemaStatement(statement: SchemaStatement, ctx: PlanContext
 /** CREATE TABLE: the definition checked in the context of its database and the session. */
 export function planCreate(statement: CreateTable, ctx: PlanContext): Plan {
   const database = databaseOf(statement.table, ctx);
+  if (statement.like !== undefined) return planCreateLike(statement, database, ctx);
   const warnings: PlanWarning[] = [];
-  const spec = planCreateTable(
-    statement,
+  const query = statement.select === undefined ? null : planStatement(statement.select.query, ctx);
+  if (query !== null && query.kind !== 'select') throw new SqlError('ER_NOT_SUPPORTED_YET', ['this CREATE TABLE source']);
+  const explicit = new Set(statement.columns.map((c) => c.name.toLowerCase()));
+  const selected = query === null || query.kind !== 'select' ? [] : query.query.columns;
+  const extra = selected.filter((c) => !explicit.has(c.name.toLowerCase())).map(selectedColumn);
+  const planned = planCreateTable(
+    { ...statement, select: undefined, columns: statement.columns.length === 0 && extra.length > 0 ? [PLACEHOLDER] : statement.columns },
     database,
     {
       databaseCollation: ctx.catalog.database(database)?.collation ?? 'utf8mb4_0900_ai_ci',
@@ -165,7 +173,66 @@ export function planCreate(statement: CreateTable, ctx: PlanContext): Plan {
     },
     warnings,
   );
-  return { kind: 'create-table', spec, ifNotExists: statement.ifNotExists, warnings };
+  const own = statement.columns.length === 0 ? [] : planned.columns;
+  const spec = extra.length === 0 ? planned : { ...planned, columns: [...own, ...extra] };
+  if (new Set(spec.columns.map((c) => c.name.toLowerCase())).size !== spec.columns.length) {
+    throw new SqlError('ER_DUP_FIELDNAME', [spec.columns.map((c) => c.name).find((n, i, all) => all.findIndex((m) => m.toLowerCase() === n.toLowerCase()) !== i) ?? '']);
+  }
+  const select =
+    statement.select === undefined
+      ? undefined
+      : { columns: selected.map((c) => c.name), duplicates: statement.select.duplicates, query: statement.select.query };
+  return { kind: 'create-table', spec, ifNotExists: statement.ifNotExists, warnings, ...(select === undefined ? {} : { select }) };
+}
+
+/** Stands in for the columns of CREATE TABLE t SELECT … while the rest is checked. */
+const PLACEHOLDER = {
+  name: '\u0001',
+  type: { kind: 'int' as const, name: 'INT' as const, unsigned: false },
+  nullable: true,
+  default: null,
+  primaryKey: false,
+  collation: null,
+};
+
+/** A column of CREATE TABLE … SELECT, typed by its query column (MySQL's rules, simplified). */
+function selectedColumn(column: { name: string; info: ExprInfo; meta: ColumnInfo }): ColumnDef {
+  let type: ColumnType;
+  const t = column.info.type;
+  if (t.kind === 'null') type = { kind: 'string', variant: 'char', chars: 0, collation: 'binary' };
+  else if (t.kind === 'int' && t.bytes === 8 && column.meta.orgTable === '' && t.year !== true && t.bits === undefined) {
+    // An integer expression is INT when its display width fits one (11 digits), else BIGINT.
+    type = column.info.length > 11 ? t : { ...t, bytes: 4 };
+  } else type = t;
+  return {
+    name: column.name,
+    type,
+    nullable: column.info.nullable,
+    defaultValue: column.info.nullable ? { value: null } : null,
+  };
+}
+
+/** CREATE TABLE t LIKE s: s's columns, keys, CHECKs and options (not its foreign keys). */
+function planCreateLike(statement: CreateTable, database: string, ctx: PlanContext): Plan {
+  const source = baseTable(statement.like as TableName, ctx);
+  const name = statement.table.name;
+  const renamed = (check: { name: string }): string => {
+    const m = new RegExp(`^${source.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_chk_(\\d+)$`, 'i').exec(check.name);
+    return m === null ? check.name : `${name}_chk_${m[1]}`;
+  };
+  const { created: _created, ...options } = source.options ?? {};
+  const spec = {
+    database,
+    name,
+    columns: source.columns,
+    primaryKey: source.primaryKey,
+    indexes: source.indexes.map(({ root: _root, ...index }) => index),
+    autoIncrement: source.autoIncrement,
+    options,
+    ...(source.checks === undefined ? {} : { checks: source.checks.map((c) => ({ ...c, name: renamed(c) })) }),
+    ...(source.fulltext === undefined ? {} : { fulltext: source.fulltext }),
+  };
+  return { kind: 'create-table', spec, ifNotExists: statement.ifNotExists, warnings: [] };
 }
 
 /** foreign_key_checks as the session has it (on unless turned off). */

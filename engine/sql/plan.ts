@@ -14,6 +14,8 @@
 import type { ColumnInfo } from '../api.js';
 import type { DatabaseDef, IndexDef, IndexSpec, TableDef, ViewDef } from '../catalog/definitions.js';
 import type { AlterPlan } from './plan-alter.js';
+import type { JoinDmlPlan } from './plan-join-dml.js';
+import type { Statement } from './ast.js';
 import type { PlanWarning } from './plan-ddl.js';
 import type { TableSpec } from '../catalog/catalog.js';
 import type { VirtualTable } from './information-schema/index.js';
@@ -289,6 +291,12 @@ export type Plan =
       readonly ifNotExists: boolean;
       /** Warnings the statement raises when it runs (engine substitution, 6c). */
       readonly warnings?: readonly PlanWarning[];
+      /** CREATE TABLE … SELECT: the query, inserted after the table exists (6c). */
+      readonly select?: {
+        readonly columns: readonly string[];
+        readonly duplicates: 'error' | 'ignore' | 'replace';
+        readonly query: Statement;
+      };
     }
   | {
       readonly kind: 'drop-table';
@@ -333,8 +341,10 @@ export type Plan =
   // Issue 6 (6c): schema changes (plan-schema.ts, run by schema-run.ts)
   | SchemaPlan;
 
-/** Schema changes of issue 6 (6c). */
+/** Schema changes of issue 6 (6c), and multi-table UPDATE / DELETE. */
 export type SchemaPlan =
+  | { readonly kind: 'update-join'; readonly join: JoinDmlPlan; readonly ignore: boolean }
+  | { readonly kind: 'delete-join'; readonly join: JoinDmlPlan; readonly ignore: boolean }
   | { readonly kind: 'alter-table'; readonly alter: AlterPlan }
   | {
       readonly kind: 'rename-table';
@@ -526,6 +536,9 @@ export function printPlan(plan: Plan): string {
       return `drop-index ${plan.index.name} on ${plan.table.database}.${plan.table.name}`;
     case 'explain':
       return `explain ${printPlan(plan.plan)}`;
+    case 'update-join':
+    case 'delete-join':
+      return `${plan.kind} ${plan.join.targets.map((t) => `${t.table.database}.${t.table.name}`).join(', ')}`;
     case 'alter-table':
       return `alter-table ${plan.alter.table.database}.${plan.alter.table.name}${plan.alter.rebuild ? ' rebuild' : ''}`;
     case 'rename-table':

@@ -19,8 +19,9 @@ import type {
   SortKey,
   TableSource,
 } from './plan.js';
-import { planInsert } from './plan-insert.js';
+import { assignedColumn, assignedValue, planInsert } from './plan-insert.js';
 import { planCreate, planSchemaStatement } from './plan-schema.js';
+import { planJoinDml } from './plan-join-dml.js';
 import { chooseSource } from './index-access.js';
 import { planAddedIndex } from './plan-index.js';
 import { planQuery } from './query-planner.js';
@@ -102,7 +103,11 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'drop-index':
     case 'explain':
       return planIndexStatement(statement, ctx);
-    // Issue 6 (6c): schema statements (plan-schema.ts); SHOW and DESCRIBE run in the session.
+    // Issue 6 (6c): multi-table UPDATE / DELETE, schema statements (plan-schema.ts); SHOW and
+    // DESCRIBE run in the session.
+    case 'update-join':
+    case 'delete-join':
+      return planJoinDml(statement, ctx);
     case 'alter-table':
     case 'rename-table':
     case 'truncate-table':
@@ -122,6 +127,7 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'show-collation':
     case 'show-routines':
     case 'show-create-routine':
+    case 'load-data':
       return planSchemaStatement(statement, ctx);
     default:
       return unreachable(statement);
@@ -200,10 +206,8 @@ function planUpdate(statement: Statement & { kind: 'update' }, ctx: PlanContext)
   const table = resolveTable(statement.table.table, ctx);
   const fields = binder(table, statement.table, 'field list', ctx);
   const assignments = statement.assignments.map((a) => {
-    const column = fields.bind(a.column);
-    if (column.kind !== 'column')
-      throw new SqlError('ER_BAD_FIELD_ERROR', [a.column.name, 'field list']);
-    return { column: column.index, expr: fields.bind(a.value) };
+    const column = assignedColumn(table, statement.table, a.column);
+    return { column, expr: assignedValue(table, column, a.value, fields) };
   });
   const where =
     statement.where === null

@@ -51,7 +51,16 @@ export const AGGREGATE_BASE = 1 << 24;
 export const WINDOW_BASE = 1 << 25;
 
 export type ClauseRole =
-  'where' | 'on' | 'group' | 'select' | 'having' | 'order' | 'aggregate-argument' | 'window-spec';
+  | 'where'
+  | 'on'
+  | 'group'
+  | 'select'
+  | 'having'
+  | 'order'
+  | 'aggregate-argument'
+  /** A window function's arguments: aggregates (of the block's groups) allowed, windows not. */
+  | 'window-argument'
+  | 'window-spec';
 
 /** A subquery planned for an expression: its id in the statement, and its columns. */
 export interface PlannedSubquery {
@@ -407,14 +416,21 @@ export class BlockBinding implements QueryBinding {
     return placeholder(AGGREGATE_BASE + this.host.aggregates.length - 1, spec.info, e.name);
   }
 
-  /** Binds an aggregate's arguments (nested aggregates forbidden) and types its result. */
-  aggregateSpec(e: AggregateCall, clause: BindScope['clause']): AggregateSpec {
+  /**
+   * Binds an aggregate's arguments and types its result: nested aggregates are forbidden, except
+   * in a window aggregate's arguments (`role` 'window-argument': SUM(SUM(x)) OVER …).
+   */
+  aggregateSpec(
+    e: AggregateCall,
+    clause: BindScope['clause'],
+    role: ClauseRole = 'aggregate-argument',
+  ): AggregateSpec {
     const counts = ARG_COUNTS[e.name] ?? [1];
     if (!e.star && !counts.includes(e.args.length)) {
       throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', [e.name]);
     }
     if (e.star && e.name !== 'count') throw new SqlError('ER_PARSE_ERROR', ['*', 1]);
-    const inner = this.binderFor('aggregate-argument', clause);
+    const inner = this.binderFor(role, clause);
     const args = e.args.map((a) => inner.bind(rewriteRows(a)));
     const orderBy: SortKey[] = e.orderBy.map((o) => ({
       expr: inner.bind(rewriteRows(o.expr)),
@@ -442,11 +458,11 @@ export class BlockBinding implements QueryBinding {
     let args: PlanExpr[];
     let info: ExprInfo;
     if (e.kind === 'aggregate') {
-      aggregate = this.aggregateSpec(e, clause);
+      aggregate = this.aggregateSpec(e, clause, 'window-argument');
       args = [...aggregate.args];
       info = aggregate.info;
     } else {
-      const inner = this.binderFor('aggregate-argument', clause);
+      const inner = this.binderFor('window-argument', clause);
       args = e.args.map((a) => inner.bind(rewriteRows(a)));
       info = windowInfo(name, args);
     }

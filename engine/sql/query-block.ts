@@ -179,7 +179,8 @@ class BlockPlanner implements BlockBindingHost {
         continue;
       }
       const expr = this.bind(item.expr, 'select', 'field list');
-      const index = item.expr.kind === 'column' && expr.kind === 'column' ? expr.index : -1;
+      const bare = item.expr.kind === 'column' ? columnOf(expr) : undefined;
+      const index = bare === undefined ? -1 : bare.index;
       const relation = index >= 0 ? relationAt(this.scope.relations, index) : undefined;
       // MySQL 8 names an information_schema column by its own (upper-case) name, however written.
       const system =
@@ -414,11 +415,12 @@ class BlockPlanner implements BlockBindingHost {
       return { kind: 'project', input: limited(node), exprs: selectExprs, width: n };
     }
     let node: QueryNode = { kind: 'project', input, exprs: selectExprs, width: n };
-    node = { kind: 'distinct', input: node, types: selectExprs.map((e) => e.info.type), width: n };
-    if (order.length > 0) {
-      const keys = order.map((k, i) => ({ ...k, expr: onProjection(k.expr, selectExprs, i) }));
-      node = { kind: 'sort', input: node, keys, keep, width: n };
+    const keys = order.map((k, i) => ({ ...k, expr: onProjection(k.expr, selectExprs, i) }));
+    if (keys.length > 0 && keep === null && sortDedupes(keys, selectExprs)) {
+      return limited({ kind: 'sort', input: node, keys, keep, dedupe: true, width: n });
     }
+    node = { kind: 'distinct', input: node, types: selectExprs.map((e) => e.info.type), width: n };
+    if (keys.length > 0) node = { kind: 'sort', input: node, keys, keep, width: n };
     return limited(node);
   }
 
@@ -543,8 +545,9 @@ class BlockPlanner implements BlockBindingHost {
               args: this.aggregates[e.index - AGGREGATE_BASE]?.args,
             };
       const name = call === undefined ? undefined : 'call' in call ? call.call.name : call.name;
-      const arg = call?.args?.[0];
-      if (name !== undefined && SAME_TYPE_FUNCTIONS.has(name) && arg?.kind === 'column') {
+      const first = call?.args?.[0];
+      const arg = first === undefined ? undefined : columnOf(first);
+      if (name !== undefined && SAME_TYPE_FUNCTIONS.has(name) && arg !== undefined) {
         const relation = relationAt(this.scope.relations, arg.index);
         const column = relation?.columns[arg.index - relation.offset];
         if (column !== undefined) {
@@ -574,6 +577,41 @@ class BlockPlanner implements BlockBindingHost {
 function withBatchRows(node: QueryNode, keep: bigint): QueryNode {
   const rows = Number(keep < 256n ? keep : 256n);
   return node.kind === 'scan' ? { ...node, batchRows: Math.max(1, rows) } : node;
+}
+
+/**
+ * Whether sorting by `keys` can remove DISTINCT's duplicates as it goes: every key a projected
+ * column, every column a key, and each column's type one whose sort order puts exactly the values
+ * DISTINCT finds equal next to each other (integers, decimals, non-binary character strings).
+ */
+function sortDedupes(keys: readonly SortKey[], selectExprs: readonly PlanExpr[]): boolean {
+  const covered = new Set<number>();
+  for (const k of keys) {
+    if (k.expr.kind !== 'column' || k.expr.index >= selectExprs.length) return false;
+    covered.add(k.expr.index);
+  }
+  if (covered.size !== selectExprs.length) return false;
+  return selectExprs.every(({ info: { type } }) => {
+    if (type.kind === 'int' || type.kind === 'decimal') return true;
+    return (
+      type.kind === 'string' &&
+      (type.variant === 'char' || type.variant === 'varchar' || type.variant === 'text') &&
+      type.collation !== 'binary' &&
+      type.hex !== true
+    );
+  });
+}
+
+/**
+ * The column `e` reads as itself: a column reference, or one read through 6b's TIMESTAMP
+ * conversion (a 'call' named timestamp_column of the column); undefined for anything else.
+ */
+function columnOf(e: PlanExpr): (PlanExpr & { kind: 'column' }) | undefined {
+  if (e.kind === 'column') return e.index < AGGREGATE_BASE ? e : undefined;
+  if (e.kind === 'call' && e.name === 'timestamp_column' && e.args.length === 1) {
+    return columnOf(e.args[0] as PlanExpr);
+  }
+  return undefined;
 }
 
 function starItem(relation: Relation, index: number): Item {
@@ -658,7 +696,10 @@ function dependentColumns(
   relations: readonly Relation[],
 ): Set<number> {
   const dependent = new Set<number>();
-  for (const g of groupBy) if (g.kind === 'column') dependent.add(g.index);
+  for (const g of groupBy) {
+    const column = columnOf(g);
+    if (column !== undefined) dependent.add(column.index);
+  }
   let changed = true;
   const add = (i: number): void => {
     if (!dependent.has(i)) {
@@ -670,16 +711,17 @@ function dependentColumns(
     changed = false;
     for (const c of equalities) {
       if (c.kind !== 'compare' || c.op !== '=') continue;
-      const { left, right } = c;
+      const left = columnOf(c.left);
+      const right = columnOf(c.right);
       if (
-        left.kind === 'column' &&
-        (isConstant(right) || (right.kind === 'column' && dependent.has(right.index)))
+        left !== undefined &&
+        (isConstant(c.right) || (right !== undefined && dependent.has(right.index)))
       ) {
         add(left.index);
       }
       if (
-        right.kind === 'column' &&
-        (isConstant(left) || (left.kind === 'column' && dependent.has(left.index)))
+        right !== undefined &&
+        (isConstant(c.left) || (left !== undefined && dependent.has(left.index)))
       ) {
         add(right.index);
       }

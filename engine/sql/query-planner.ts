@@ -37,7 +37,7 @@ import {
   tableRelation,
   usingConditions,
 } from './query-from.js';
-import { BlockFrame, type Relation, type RelationColumn, Scope, sameName } from './query-scope.js';
+import { BlockFrame, type Relation, Scope, sameName } from './query-scope.js';
 import { mergedColumn } from './query-types.js';
 import { virtualTable } from './information-schema/index.js';
 
@@ -75,6 +75,12 @@ export class CteScope {
 export interface PlannedQuery {
   readonly root: QueryNode;
   readonly columns: readonly QueryColumn[];
+}
+
+/** A star column by relation id, while relations may still be rebuilt. */
+interface StarRef {
+  readonly id: number;
+  readonly index: number;
 }
 
 /** One item of a FROM clause's star expansion: a relation column. */
@@ -406,7 +412,8 @@ class FromBuilder {
   readonly equalities: PlanExpr[] = [];
   /** Columns USING / NATURAL coalesced: "relation:column" of the hidden copies. */
   private readonly hidden = new Set<string>();
-  private readonly coalesced = new Map<LogicalFrom, StarColumn[]>();
+  /** SELECT *'s columns of each join built (by relation id: nullable() rebuilds relations). */
+  private readonly coalesced = new Map<LogicalFrom, StarRef[]>();
 
   constructor(
     private readonly planner: StatementPlanner,
@@ -465,6 +472,7 @@ class FromBuilder {
     this.track(left);
     let right = this.build(e.right);
     this.track(right);
+    const sides = { left, right };
     const leftRelations = relationsOf(left);
     const rightRelations = relationsOf(right);
     checkUnique([...leftRelations, ...rightRelations]);
@@ -494,7 +502,7 @@ class FromBuilder {
     } else {
       node = { kind: 'join', join: 'inner', left, right, on };
     }
-    this.coalesced.set(node, this.starOfJoin(e, left, right, shared));
+    this.coalesced.set(node, this.starOfJoin(e, sides.left, sides.right, shared));
     return node;
   }
 
@@ -524,42 +532,53 @@ class FromBuilder {
     };
   }
 
-  /** SELECT *'s columns of a join: USING/NATURAL columns first (once), then each side's rest. */
+  /**
+   * SELECT *'s columns of a join: without USING/NATURAL the left side's then the right side's;
+   * with them the shared columns once (the preserved side's: the right one of a RIGHT JOIN),
+   * then the rest of the preserved side, then the rest of the other (MySQL's order).
+   */
   private starOfJoin(
     e: TableExpr & { kind: 'join' },
     left: LogicalFrom,
     right: LogicalFrom,
     shared: readonly string[],
-  ): StarColumn[] {
-    const [first, second] = e.join === 'right' ? [right, left] : [left, right];
-    const a = this.starOf(first);
-    const b = this.starOf(second);
-    if (shared.length === 0) return e.join === 'right' ? [...b, ...a] : [...a, ...b];
-    const folded = new Set(shared.map((s) => s.toLowerCase()));
-    const name = (c: StarColumn): string =>
-      (c.relation.columns[c.index] as RelationColumn).name.toLowerCase();
-    const preserved = e.join === 'right' ? b : a;
-    const common = shared.map(
-      (s) => preserved.find((c) => name(c) === s.toLowerCase()) as StarColumn,
+  ): StarRef[] {
+    const a = this.starOf(left);
+    const b = this.starOf(right);
+    if (shared.length === 0) return [...a, ...b];
+    const [first, second] = e.join === 'right' ? [b, a] : [a, b];
+    const byId = new Map(
+      relationsOf(left)
+        .concat(relationsOf(right))
+        .map((r) => [r.id, r]),
     );
-    const restLeft = (e.join === 'right' ? b : a).filter((c) => !folded.has(name(c)));
-    const restRight = (e.join === 'right' ? a : b).filter((c) => !folded.has(name(c)));
-    return [...common, ...restLeft, ...restRight];
+    const name = (c: StarRef): string =>
+      (byId.get(c.id)?.columns[c.index]?.name ?? '').toLowerCase();
+    const folded = new Set(shared.map((s) => s.toLowerCase()));
+    const common = shared.map((s) => first.find((c) => name(c) === s.toLowerCase()) as StarRef);
+    const rest = (side: StarRef[]): StarRef[] => side.filter((c) => !folded.has(name(c)));
+    return [...common, ...rest(first), ...rest(second)];
   }
 
-  private starOf(node: LogicalFrom): StarColumn[] {
+  private starOf(node: LogicalFrom): StarRef[] {
     const joined = this.coalesced.get(node);
     if (joined !== undefined) return joined;
-    if (node.kind === 'leaf')
-      return node.relation.columns.map((_, index) => ({ relation: node.relation, index }));
+    if (node.kind === 'leaf') {
+      return node.relation.columns.map((_, index) => ({ id: node.relation.id, index }));
+    }
     return [...this.starOf(node.left), ...this.starOf(node.right)];
   }
 
+  /** SELECT * (table null) or t.*, over the final relations (nullable where outer-joined). */
   star(tree: LogicalFrom, table: string | null): StarColumn[] | undefined {
-    if (table === null) return this.starOf(tree);
-    const relation = relationsOf(tree).find((r) => sameName(r.name, table, r));
-    if (relation === undefined) return undefined;
-    return relation.columns.map((_, index) => ({ relation, index }));
+    const relations = relationsOf(tree);
+    if (table !== null) {
+      const relation = relations.find((r) => sameName(r.name, table, r));
+      if (relation === undefined) return undefined;
+      return relation.columns.map((_, index) => ({ relation, index }));
+    }
+    const byId = new Map(relations.map((r) => [r.id, r]));
+    return this.starOf(tree).map((c) => ({ relation: byId.get(c.id) as Relation, index: c.index }));
   }
 }
 

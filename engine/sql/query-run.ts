@@ -202,9 +202,9 @@ export function tooMany(what: string): never {
   throw new SqlError('ER_NOT_SUPPORTED_YET', [`${what} more than ${SORT_ROWS_MAX} rows`]);
 }
 
-async function checkpoint(ctx: EvalContext): Promise<void> {
-  const pause = ctx.interrupt?.checkpoint();
-  if (pause !== undefined) await pause;
+/** The interrupt checkpoint of a row loop: a pause to await now and then, else undefined. */
+function checkpoint(ctx: EvalContext): Promise<void> | undefined {
+  return ctx.interrupt?.checkpoint();
 }
 
 /** A node's rows, in batches (QR1). */
@@ -265,8 +265,8 @@ async function* scan(
   const direct = base === null && offset === 0 && width === node.source.table.columns.length;
   const source =
     node.source.virtual === undefined
-      ? run.q.exec.rows.read(readRequest(node.source, ctx, run.q.locking))
-      : virtualRows(node.source.virtual, node.source.residual, run.q.exec.info, ctx);
+      ? run.q.exec.rows.readBatches(readRequest(node.source, ctx, run.q.locking))
+      : singles(virtualRows(node.source.virtual, node.source.residual, run.q.exec.info, ctx));
   // A locking read locks each row as it reads it: hand rows up one at a time so a LIMIT above
   // stops the read (and its locking) where InnoDB would (SKIP LOCKED job queues rely on it).
   const batchRows = run.q.locking.mode === 'none' ? (node.batchRows ?? RESULT_BATCH_ROWS) : 1;
@@ -277,24 +277,32 @@ async function* scan(
     node.source.virtual === undefined;
   let seen = 0;
   let batch: Row[] = [];
-  for await (const r of source) {
-    await checkpoint(ctx);
-    seen++;
-    if (direct) {
-      batch.push(r.row);
-    } else {
-      const row = blank(width, base);
-      const values = r.row;
-      for (let i = 0; i < values.length; i++) row[offset + i] = values[i] as Value;
-      batch.push(row);
-    }
-    if (batch.length >= batchRows) {
-      yield batch;
-      batch = [];
+  for await (const read of source) {
+    for (const r of read) {
+      const pause = ctx.interrupt?.checkpoint();
+      if (pause !== undefined) await pause;
+      seen++;
+      if (direct) {
+        batch.push(r.row);
+      } else {
+        const row = blank(width, base);
+        const values = r.row;
+        for (let i = 0; i < values.length; i++) row[offset + i] = values[i] as Value;
+        batch.push(row);
+      }
+      if (batch.length >= batchRows) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length > 0) yield batch;
   if (counts) statisticsOf(run.q.exec.catalog).record(node.source.table, seen);
+}
+
+/** A row-at-a-time source as one-row batches. */
+async function* singles<T>(rows: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const r of rows) yield [r];
 }
 
 /** Rows of a derived table (its own block), placed at its offset. */
@@ -660,10 +668,33 @@ async function* sort(
   }
   rows.sort(compareRows);
   if (keep !== null && rows.length > keep) rows.length = keep;
+  if (node.dedupe === true) rows = withoutRepeats(rows, keys);
   for (let i = 0; i < rows.length; i += RESULT_BATCH_ROWS) {
     yield rows.slice(i, i + RESULT_BATCH_ROWS).map((d) => d.row);
   }
   rows = [];
+}
+
+/** Sorted rows without those equal to the row before them in every key (Sort with dedupe). */
+function withoutRepeats(rows: readonly Decorated[], keys: readonly SortPlanKey[]): Decorated[] {
+  const out: Decorated[] = [];
+  let last: Decorated | undefined;
+  for (const d of rows) {
+    if (last !== undefined && sameKeys(last, d, keys)) continue;
+    out.push(d);
+    last = d;
+  }
+  return out;
+}
+
+function sameKeys(a: Decorated, b: Decorated, keys: readonly SortPlanKey[]): boolean {
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j] as SortPlanKey;
+    if (compareForSort(k.type, a.values[j] as Value, b.values[j] as Value, k.collation) !== 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 async function* distinct(

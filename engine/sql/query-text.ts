@@ -10,6 +10,7 @@
  *        NATURAL [LEFT|RIGHT] JOIN t   → [LEFT|RIGHT] JOIN t USING (__natural__)
  *        SUM(DISTINCT x) and kin       → __DISTINCT_SUM(x);  COUNT(ALL x) → COUNT(x)
  *        STD( / VARIANCE(              → STDDEV_POP( / VAR_POP(   (MySQL's synonyms)
+ *        INTERSECT | EXCEPT ALL        → INTERSECT | EXCEPT   (ALL kept aside, in text order)
  *      The rewritten text maps offsets back to the original (error positions stay right).
  *
  * Invariants:
@@ -59,6 +60,8 @@ export interface QueryText {
   readonly blocks: readonly BlockText[];
   /** The spec of `OVER __w<k>`, by k. */
   readonly overs: readonly WindowSpecText[];
+  /** Each INTERSECT / EXCEPT in text order: ALL (true) or DISTINCT (false, the default). */
+  readonly setOpAll: readonly boolean[];
 }
 
 export const NATURAL_MARK = '__natural__';
@@ -116,6 +119,7 @@ interface Edit {
 class Analyzer {
   readonly edits: Edit[] = [];
   readonly overs: WindowSpecText[] = [];
+  readonly setOpAll: boolean[] = [];
   /** Ranges whose text is replaced whole (OVER specs, WINDOW clauses): Q2. */
   private readonly covered: TextRange[] = [];
 
@@ -132,6 +136,7 @@ class Analyzer {
       if (isWord(t, 'SELECT')) blocks.push(this.block(i));
       else if (isWord(t, 'OVER') && isOp(tokens[i + 1], '(')) this.over(i);
       else if (isWord(t, 'NATURAL')) this.natural(i);
+      else if (isWord(t, 'INTERSECT', 'EXCEPT')) this.setOperator(i);
       else if (t.kind === 'word' && isOp(tokens[i + 1], '(')) this.aggregate(i);
     }
     return blocks;
@@ -345,6 +350,17 @@ class Analyzer {
     return { items, next: i };
   }
 
+  /** INTERSECT / EXCEPT [ALL | DISTINCT]: node-sql-parser reads neither word after them. */
+  private setOperator(at: number): void {
+    const next = this.tokens[at + 1];
+    const all = isWord(next, 'ALL');
+    if (all || isWord(next, 'DISTINCT')) {
+      const t = next as Token;
+      this.edit(t.start, t.end, ' ');
+    }
+    this.setOpAll.push(all);
+  }
+
   private natural(at: number): void {
     const { tokens } = this;
     let i = at + 1;
@@ -466,5 +482,10 @@ export function analyzeQueryText(sql: string, lexed: Lexed, tokens: readonly Tok
   const analyzer = new Analyzer(sql, tokens);
   const blocks = analyzer.run();
   const edits = [...analyzer.edits].sort((x, y) => x.start - y.start || x.end - y.end);
-  return { lexed: rewrite(lexed, edits), blocks, overs: analyzer.overs };
+  return {
+    lexed: rewrite(lexed, edits),
+    blocks,
+    overs: analyzer.overs,
+    setOpAll: analyzer.setOpAll,
+  };
 }

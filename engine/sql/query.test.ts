@@ -248,7 +248,7 @@ describe('derived tables, set operations and CTEs', () => {
         'SELECT DISTINCT `d`.`p_id` AS `ids_p_id`, `d`.`p_id` FROM (SELECT p.id AS p_id, t.tag ' +
           'FROM posts p ' +
           'LEFT JOIN tags t ON t.post_id = p.id) `d` ORDER BY `d`.`p_id` DESC, `p_id` ASC ' +
-            'LIMIT 2 OFFSET 1',
+          'LIMIT 2 OFFSET 1',
       ),
     ).toEqual([
       [12, 12],
@@ -322,6 +322,60 @@ describe('window functions', () => {
   });
 });
 
+describe('EXPLAIN FORMAT=TREE', () => {
+  const tree = async (sql: string): Promise<string> =>
+    String((await query(s, `EXPLAIN FORMAT=TREE ${sql}`))[0]?.[0]);
+
+  it('shows the join plan the executor runs, columns named by alias', async () => {
+    expect(
+      await tree(
+        'SELECT u.name, p.title FROM posts p JOIN users u ON u.id = p.user_id ' +
+          'WHERE p.views > 1 ORDER BY p.id LIMIT 2',
+      ),
+    ).toBe(
+      [
+        '-> Limit: 2 row(s)',
+        '    -> Nested loop inner join',
+        '        -> Filter: (p.views > 1)',
+        '            -> Table scan on p',
+        '        -> Single-row index lookup on u using PRIMARY (id=p.user_id)',
+      ].join('\n'),
+    );
+    expect(
+      await tree('SELECT p.title, t.tag FROM posts p LEFT JOIN tags t ON t.post_id = p.id'),
+    ).toBe(
+      [
+        '-> Left hash join (p.id = t.post_id)',
+        '    -> Table scan on p',
+        '    -> Hash',
+        '        -> Table scan on t',
+      ].join('\n'),
+    );
+  });
+
+  it('removes DISTINCT duplicates in the sort, and numbers subqueries', async () => {
+    expect(await tree('SELECT DISTINCT name FROM users ORDER BY name DESC')).toBe(
+      ['-> Sort with duplicate removal: users.name DESC', '    -> Table scan on users'].join('\n'),
+    );
+    expect(await rows('SELECT DISTINCT user_id FROM posts ORDER BY user_id DESC')).toEqual([
+      [2],
+      [1],
+      [null],
+    ]);
+    expect(
+      await tree('SELECT name FROM users WHERE id IN (SELECT user_id FROM posts WHERE views > 5)'),
+    ).toBe(
+      [
+        '-> Filter: (users.id in (select #2))',
+        '    -> Table scan on users',
+        '-> Select #2 (subquery)',
+        '    -> Filter: (posts.views > 5)',
+        '        -> Table scan on posts',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('streaming', () => {
   it('stops reading at LIMIT', async () => {
     const big = Array.from({ length: 2000 }, (_, i) => `(${i + 1000}, 1, 'x', ${i})`).join(',');
@@ -334,5 +388,36 @@ describe('streaming', () => {
     for await (const batch of result.rows) seen.push(...batch);
     expect(seen.length).toBe(3);
     await s.execute('DELETE FROM posts WHERE id >= 1000');
+  });
+});
+
+describe('batched reads', () => {
+  it('lays a transaction’s own writes into the scan batches, in both directions', async () => {
+    const t = openSession(await memoryEngine());
+    for (const sql of [
+      'CREATE DATABASE b',
+      'USE b',
+      'CREATE TABLE n (id INT PRIMARY KEY, v INT)',
+    ]) {
+      await t.execute(sql);
+    }
+    const ids = Array.from({ length: 1500 }, (_, i) => 2 * i + 2);
+    await t.execute(`INSERT INTO n VALUES ${ids.map((i) => `(${i}, ${i})`).join(',')}`);
+    await t.execute('START TRANSACTION');
+    // Own writes before, between, over and after the committed keys; deletions among them.
+    await t.execute('INSERT INTO n VALUES (1, -1), (1001, -1), (3001, -1), (5000, -1)');
+    await t.execute('DELETE FROM n WHERE id % 14 = 0');
+    await t.execute('UPDATE n SET v = 0 WHERE id % 10 = 0');
+    const expected = [1, 1001, 3001, 5000, ...ids.filter((i) => i % 14 !== 0)]
+      .sort((a, b) => a - b)
+      .map((i) => [i, i % 10 === 0 ? 0 : i % 2 === 1 ? -1 : i]);
+    const read = async (sql: string): Promise<unknown[]> => plain(await query(t, sql));
+    expect(await read('SELECT id, v FROM n')).toEqual(expected);
+    expect(await read('SELECT id, v FROM n ORDER BY id DESC')).toEqual([...expected].reverse());
+    expect(await read('SELECT id, v FROM n WHERE id BETWEEN 900 AND 1100')).toEqual(
+      expected.filter(([i]) => (i as number) >= 900 && (i as number) <= 1100),
+    );
+    await t.execute('ROLLBACK');
+    expect(await read('SELECT COUNT(*), SUM(v) FROM n')).toEqual([[1500, String(1500 * 1501)]]);
   });
 });

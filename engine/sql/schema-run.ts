@@ -52,7 +52,7 @@ function outcome(affectedRows: number, changes: readonly CatalogChange[], info =
 
 /** Runs a schema change plan inside `mtr`. */
 export async function runSchemaWrite(
-  plan: Plan & SchemaPlan,
+  plan: Plan & Exclude<SchemaPlan, { kind: 'update-join' | 'delete-join' }>,
   ctx: DdlContext,
   mtr: Mtr,
 ): Promise<WriteOutcome> {

@@ -23,10 +23,18 @@
 import type { ColumnDef, ColumnType } from '../catalog/definitions.js';
 import { SqlError, sqlErrorWithMessage } from '../errors.js';
 import { unreachable } from '../unreachable.js';
-import { dateTimeDigits, roundToFsp } from './datetime.js';
+import { roundToFsp } from './datetime.js';
 import { temporalFromValue } from './store-types.js';
 import { Decimal, pow10 } from './decimal.js';
-import { type SqlType, type Value, type Warnings, intRange, toText } from './values.js';
+import {
+  type SqlType,
+  type Value,
+  type Warnings,
+  intRange,
+  temporalDigits,
+  toDecimal,
+  toText,
+} from './values.js';
 import { bytesToText, hasRawBytes, invalidBytesText, textToBytes } from './bytes.js';
 import {
   storeBit,
@@ -104,8 +112,16 @@ function asDecimal(
     if (!Number.isFinite(value)) throw outOfRange(target);
     return Decimal.fromNumber(value, 30);
   }
-  if (typeof value === 'string') return parseNumber(value, kind, target);
-  if (type.kind === 'datetime') return Decimal.parse(dateTimeDigits(value, type.fsp)) as Decimal;
+  if (typeof value === 'string') {
+    // Hexadecimal literals, ENUM and SET are numbers in numeric context (issue 6b).
+    const exact =
+      type.kind === 'string' && (type.hex === true || type.variant === 'enum' || type.variant === 'set');
+    if (exact) return toDecimal(type, value, target.warnings) as Decimal;
+    return parseNumber(value, kind, target);
+  }
+  if (type.kind === 'datetime' || type.kind === 'time') {
+    return Decimal.parse(temporalDigits(type, value)) as Decimal;
+  }
   return Decimal.fromBigInt(value);
 }
 
@@ -117,7 +133,7 @@ function storeInt(
 ): bigint {
   const range = intRange(type.bytes, type.unsigned);
   let v: bigint;
-  if (typeof value === 'bigint' && source.kind !== 'datetime') v = value;
+  if (typeof value === 'bigint' && source.kind !== 'datetime' && source.kind !== 'time') v = value;
   else if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
       return lenient(target, outOfRange(target), value > 0 ? range.max : range.min);

@@ -93,3 +93,15 @@ describe('ENUM, SET, BIT, JSON', () => {
     await ok(s, 'SET sql_mode = DEFAULT');
   });
 });
+
+describe('conversions on storing', () => {
+  it('stores hexadecimal literals, ENUM indexes and TIME digits as numbers', async () => {
+    await ok(s, "CREATE TABLE cn (id INT PRIMARY KEY, i INT, d DECIMAL(10,0), e ENUM('p','q'), t TIME)");
+    await ok(s, "INSERT INTO cn VALUES (1, 0x10, X'0100', 'q', '10:11:12')");
+    await ok(s, 'INSERT INTO cn (id, i, d) SELECT 2, e, t FROM cn WHERE id = 1');
+    expect(show(await query(s, 'SELECT id, i, d FROM cn ORDER BY id'))).toEqual([
+      ['1', '16', '256'],
+      ['2', '2', '101112'],
+    ]);
+  });
+});

@@ -154,6 +154,25 @@ export class TxnRows {
     })();
   }
 
+  /**
+   * read(), a batch of rows at a time: a consistent read's per scan batch (view.ts
+   * consistentBatches), a locking read's one row per batch (its locks are taken as rows are
+   * pulled, so a LIMIT above still stops the locking).
+   */
+  readBatches(request: ReadRequest): AsyncGenerator<SourceRow[]> {
+    const waiting = this.useTable(request.table);
+    const view = this.view;
+    const locking = this.locking;
+    return (async function* () {
+      if (waiting !== undefined) await waiting;
+      if (request.lock === 'none') {
+        yield* view.consistentBatches(request);
+        return;
+      }
+      for await (const r of locking.read(request)) yield [r];
+    })();
+  }
+
   // -- writes -------------------------------------------------------------------------------------
 
   /** The insert intention and X lock on a new key of `root` (R5). */

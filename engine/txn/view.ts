@@ -77,6 +77,40 @@ export class TxnView {
   }
 
   /**
+   * merged(), a batch at a time: each Trees scan batch with the write set's entries laid into it
+   * (R2; the query engine reads rows in batches, without a promise per row).
+   */
+  async *mergedBatches(root: PageId, range: KeyRange, at: Snapshot): AsyncGenerator<Entry[]> {
+    const mine = this.txn.writes.range(root, range);
+    const sign = range.reverse === true ? -1 : 1;
+    let m = 0;
+    for await (const batch of this.trees.scan(root, range, at)) {
+      const out: Entry[] = [];
+      for (const entry of batch) {
+        for (; m < mine.length; m++) {
+          const w = mine[m] as WriteEntry;
+          if (Buffer.compare(w.key, entry.key) * sign >= 0) break;
+          if (w.value !== null) out.push({ key: w.key, value: w.value });
+        }
+        const w = mine[m];
+        if (w !== undefined && w.key.equals(entry.key)) {
+          m++;
+          if (w.value !== null) out.push({ key: w.key, value: w.value });
+          continue;
+        }
+        out.push(entry);
+      }
+      if (out.length > 0) yield out;
+    }
+    const rest: Entry[] = [];
+    for (; m < mine.length; m++) {
+      const w = mine[m] as WriteEntry;
+      if (w.value !== null) rest.push({ key: w.key, value: w.value });
+    }
+    if (rest.length > 0) yield rest;
+  }
+
+  /**
    * A table row's values from its stored form (long values read from their chains as of `at`;
    * null: the latest state, for a row the caller holds locked).
    */
@@ -173,6 +207,38 @@ export class TxnView {
         }
         const found = await this.rowOfEntry(table, index, entry, at);
         if (found !== null && kept(found.row)) yield found;
+      }
+    }
+  }
+
+  /**
+   * consistent(), a batch of rows at a time: one per Trees scan batch (a point lookup's rows in
+   * one), the same rows in the same order.
+   */
+  async *consistentBatches(request: ReadRequest): AsyncGenerator<SourceRow[]> {
+    const { table, keep, index } = request;
+    if (request.points !== null) {
+      const rows: SourceRow[] = [];
+      for await (const r of this.consistent(request)) rows.push(r);
+      if (rows.length > 0) yield rows;
+      return;
+    }
+    const at = this.txn.readView();
+    const root = index === null ? table.root : index.root;
+    const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
+    for (const r of ranges) {
+      const range = keyRange(r, request.reverse, null);
+      for await (const entries of this.mergedBatches(root, range, at)) {
+        const rows: SourceRow[] = [];
+        for (const entry of entries) {
+          let found: SourceRow | null;
+          if (index !== null) found = await this.rowOfEntry(table, index, entry, at);
+          else if (hasExternals(entry.value)) {
+            found = { key: entry.key, row: await this.row(table, entry.value, at) };
+          } else found = { key: entry.key, row: decodeRow(table.types, entry.value) };
+          if (found !== null && (keep === undefined || keep(found.row))) rows.push(found);
+        }
+        if (rows.length > 0) yield rows;
       }
     }
   }

@@ -6,6 +6,7 @@
  *                                      INSERT on u)
  *   RENAME TABLE t TO u                ALTER and DROP on t, CREATE and INSERT on u
  *   TRUNCATE t                         DROP on t
+ *   LOAD DATA … INTO TABLE t           INSERT on t (REPLACE: also DELETE)
  *   CREATE VIEW v, ALTER VIEW v        CREATE VIEW on v (OR REPLACE, ALTER: also DROP)
  *   DROP VIEW v                        DROP on v
  *   LOCK TABLES t …                    LOCK TABLES on t's database and SELECT on t
@@ -36,6 +37,26 @@ export function authorizeSchema(
     if (db !== null && db.toLowerCase() !== SYSTEM_DATABASE) privileges.requireAnyOnDatabase(db);
   };
   switch (statement.kind) {
+    case 'update-join':
+    case 'delete-join': {
+      // SELECT on every table read; UPDATE (DELETE) on the ones written (by alias, or by table
+      // name when unaliased).
+      const read = queryTables({ kind: 'select', from: statement.from });
+      for (const name of read) table(name, 'SELECT');
+      if (statement.kind === 'delete-join') {
+        for (const target of statement.targets) {
+          const named = read.find((t) => t.name === target.name) ?? target;
+          table(named, 'DELETE');
+        }
+      } else {
+        for (const a of statement.assignments) {
+          // An unqualified column may be any table's: UPDATE is needed on every one.
+          const named = a.column.table === null ? read : read.filter((t) => t.name === a.column.table);
+          for (const t of named.length === 0 ? read : named) table(t, 'UPDATE');
+        }
+      }
+      return;
+    }
     case 'alter-table':
       table(statement.table, 'ALTER');
       for (const action of statement.actions) {
@@ -53,6 +74,10 @@ export function authorizeSchema(
       return;
     case 'truncate-table':
       table(statement.table, 'DROP');
+      return;
+    case 'load-data':
+      table(statement.table, 'INSERT');
+      if (statement.duplicates === 'replace') table(statement.table, 'DELETE');
       return;
     case 'create-view':
       table(statement.name, 'CREATE VIEW');

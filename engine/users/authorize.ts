@@ -219,6 +219,11 @@ export function authorize(
       return;
     case 'create-table':
       table(statement.table, 'CREATE');
+      if (statement.like !== undefined) table(statement.like, 'SELECT');
+      if (statement.select !== undefined) {
+        table(statement.table, 'INSERT');
+        for (const name of queryTables(statement.select.query)) table(name, 'SELECT');
+      }
       return;
     case 'drop-table':
       for (const t of statement.tables) table(t, 'DROP');
@@ -252,6 +257,8 @@ export function authorize(
       return;
     }
     // Issue 6 (6c): schema and metadata statements (authorize-schema.ts).
+    case 'update-join':
+    case 'delete-join':
     case 'alter-table':
     case 'rename-table':
     case 'truncate-table':
@@ -271,6 +278,7 @@ export function authorize(
     case 'show-collation':
     case 'show-routines':
     case 'show-create-routine':
+    case 'load-data':
       authorizeSchema(statement, privileges, current);
       return;
     default:

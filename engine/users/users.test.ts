@@ -56,10 +56,9 @@ describe('the bootstrap root and findAccount', () => {
       createEngine({ storage: {} as StorageClient, log, trees, rootPassword });
     const first = await start('s3cret');
     const root = await first.findAccount('root', 'localhost');
-    expect(root?.plugin).toBe('caching_sha2_password');
-    expect(root?.authString).toMatch(/^\$A\$005\$/);
-    expect(root?.authString).toHaveLength(70);
-    expect(checkPassword('caching_sha2_password', root?.authString ?? '', 's3cret')).toBe(true);
+    expect(root?.plugin).toBe('mysql_native_password');
+    expect(root?.authString).toMatch(/^\*[0-9A-F]{40}$/);
+    expect(checkPassword('mysql_native_password', root?.authString ?? '', 's3cret')).toBe(true);
     expect(await first.findAccount('root', '10.0.0.1')).toBeUndefined();
     const again = await start('ignored');
     const same = await again.findAccount('root', 'localhost');

@@ -25,6 +25,8 @@ export interface ClientFlags {
   readonly foundRows: boolean;
   /** CLIENT_MULTI_STATEMENTS, as negotiated and then switched by COM_SET_OPTION. */
   multiStatements: boolean;
+  /** CLIENT_LOCAL_FILES: the client sends files for LOAD DATA LOCAL INFILE. */
+  readonly localFiles: boolean;
 }
 
 /** Splits a COM_QUERY text into its statements (the engine's lexer knows quotes and comments). */
@@ -46,6 +48,11 @@ export interface CommandContext {
   send(payload: Buffer): void;
   /** Writes queued packets once NET_BUFFER_BYTES are waiting; resolves when the socket drains. */
   flushIfFull(): Promise<void>;
+  /**
+   * Flushes what is queued, then reads the client's next packet of this command (the next
+   * sequence id): LOAD DATA LOCAL's file content. Null when the client left.
+   */
+  readPacket(): Promise<Buffer | null>;
 }
 
 /** 'close': the command failed in a way that ends the connection (a failed COM_CHANGE_USER). */

@@ -10,11 +10,13 @@
  * CLIENT_QUERY_ATTRIBUTES is never negotiated, so the text follows the command byte directly.
  * The text goes to the engine as the client's bytes (mysqldump puts raw non-UTF-8 bytes inside
  * literals); the engine decodes it in character_set_client. Under multi-statements the engine's
- * lexer splits it; an error stops the statements after it, as in MySQL.
+ * lexer splits it; an error stops the statements after it, as in MySQL. LOAD DATA LOCAL INFILE
+ * exchanges the file within the command (local-infile.ts).
  */
 import { SINGLE_TEXT_RESULT, sendResult } from '../results.js';
 import type { CommandHandler } from './context.js';
 import { loggableSql } from './loggable-sql.js';
+import { localInfile } from './local-infile.js';
 
 const MORE_TEXT_RESULTS = { moreResults: true, protocol: 'text' } as const;
 
@@ -24,7 +26,8 @@ export const query: CommandHandler = async (ctx, payload) => {
   const split = ctx.client.multiStatements ? ctx.splitStatements(text) : [];
   const statements = split.length === 0 ? [text] : split;
   for (let i = 0; i < statements.length; i++) {
-    const result = await ctx.session.execute(statements[i] as Buffer);
+    let result = await ctx.session.execute(statements[i] as Buffer);
+    if (result.kind === 'local-infile') result = await localInfile(ctx, result);
     const last = i === statements.length - 1;
     await sendResult(ctx, result, last ? SINGLE_TEXT_RESULT : MORE_TEXT_RESULTS);
   }

@@ -97,7 +97,7 @@ export function hasFlag(flags: number, flag: number): boolean {
 
 /**
  * What the greeting offers: what MySQL 8.0 offers, less SSL (K1: added only with TLS), COMPRESS,
- * QUERY_ATTRIBUTES (K1), LOCAL_FILES (no LOAD DATA LOCAL yet), OPTIONAL_RESULTSET_METADATA (it
+ * QUERY_ATTRIBUTES (K1), OPTIONAL_RESULTSET_METADATA (it
  * changes the result-set format), IGNORE_SPACE (the parser does not honour it), and the
  * compression and multi-factor bits. SESSION_TRACK is offered (K2).
  */
@@ -106,6 +106,7 @@ export const SERVER_CAPABILITIES =
     CLIENT.CLIENT_FOUND_ROWS |
     CLIENT.CLIENT_LONG_FLAG |
     CLIENT.CLIENT_CONNECT_WITH_DB |
+    CLIENT.CLIENT_LOCAL_FILES |
     CLIENT.CLIENT_PROTOCOL_41 |
     CLIENT.CLIENT_INTERACTIVE |
     CLIENT.CLIENT_IGNORE_SIGPIPE |

@@ -30,7 +30,6 @@ import {
   toDecimal,
   toDouble,
   toText,
-  truth,
 } from '../values.js';
 import { type FunctionBindHost, register, strict } from './registry.js';
 import { charsOf, dateInfo, jsonInfo, timeInfo } from './types.js';
@@ -213,7 +212,6 @@ export function castTarget(text: string, source: ExprInfo): CastTarget {
   const name = (m[1] as string).toUpperCase();
   const length = m[2] === undefined ? null : Number(m[2]);
   const scale = m[3] === undefined ? null : Number(m[3]);
-  const nullable = true;
   switch (name) {
     case 'SIGNED':
       return integerTarget(false, source.nullable);
@@ -257,7 +255,6 @@ export function castTarget(text: string, source: ExprInfo): CastTarget {
     case 'JSON':
       return jsonTarget();
     default:
-      void nullable;
       throw new SqlError('ER_NOT_SUPPORTED_YET', [`CAST AS ${name}`]);
   }
 }
@@ -441,4 +438,3 @@ register('bit_count', {
   }),
 });
 
-export { truth };

@@ -1,6 +1,6 @@
 /** Date and time functions against MySQL 8's answers (NOW() is 2023-03-01 12:00:00 here). */
 import { describe, expect, it } from 'vitest';
-import { evaluate, table } from './functions.test.js';
+import { evaluate, table } from './testing.js';
 
 describe('date and time functions', () => {
   it('sees the statement time', () => {

@@ -6,8 +6,9 @@
  * UNIX_TIMESTAMP convert through time_zone (temporal.ts).
  */
 import { SqlError } from '../../errors.js';
+import { timeZoneOffset } from '../../variables/time-zone.js';
 import { constantValue, datetimeInfo, decimalInfo, intInfo, stringInfo } from '../bind.js';
-import { fromFields, roundToFsp, toFields, validFields } from '../datetime.js';
+import { fromFields, roundToFsp, toFields } from '../datetime.js';
 import { Decimal } from '../decimal.js';
 import type { EvalContext } from '../expr.js';
 import type { CallArgument, ExprInfo, PlanExpr } from '../plan.js';
@@ -15,7 +16,6 @@ import {
   EPOCH,
   MICROS_PER_DAY,
   MICROS_PER_SECOND,
-  TIME_MAX,
   clipTime,
   formatDate as formatDateOnly,
   parseTime,
@@ -24,7 +24,6 @@ import { temporalFromValue } from '../store-types.js';
 import {
   type SqlType,
   type Value,
-  formatDouble,
   temporalText,
   toBigInt,
   toDecimal,
@@ -471,7 +470,6 @@ register('convert_tz', {
   }),
 });
 
-import { timeZoneOffset } from '../../variables/time-zone.js';
 function validZone(zone: string): boolean {
   return timeZoneOffset(zone, new Date(0)) !== undefined;
 }
@@ -911,6 +909,3 @@ register('period_diff', {
   }),
 });
 
-void TIME_MAX;
-void validFields;
-void formatDouble;

@@ -1,7 +1,7 @@
 /** JSON functions and JSON comparison against MySQL 8's answers. */
 import { describe, expect, it } from 'vitest';
 import { compareJson, parseJson, serializeJson } from '../json.js';
-import { errors, table } from './functions.test.js';
+import { errors, table } from './testing.js';
 
 describe('the JSON model', () => {
   it('sorts object keys by length then bytes, keeps the last duplicate', () => {

@@ -8,7 +8,6 @@
  */
 import { SqlError } from '../../errors.js';
 import { intInfo, stringInfo } from '../bind.js';
-import type { EvalContext } from '../expr.js';
 import {
   type Json,
   type JsonObject,
@@ -405,7 +404,7 @@ register('json_search', {
   args: [3, Infinity],
   bind: () => ({
     info: jsonInfo(true),
-    compile: lenientCall((v, ctx: EvalContext, a) => {
+    compile: lenientCall((v, _ctx, a) => {
       if (v[0] === null || v[1] === null || v[2] === null) return null;
       const document = doc(a, v, 0, 'json_search');
       const mode = (
@@ -431,7 +430,6 @@ register('json_search', {
         }
       };
       walk(document, '$');
-      void ctx;
       if (found.length === 0) return null;
       return json(found.length === 1 ? (found[0] as string) : found);
     }),

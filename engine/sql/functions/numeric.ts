@@ -9,6 +9,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { SqlError } from '../../errors.js';
 import { textToBytes } from '../bytes.js';
 import { constantValue, decimalInfo, doubleInfo, intInfo, stringInfo } from '../bind.js';
 import { Decimal, pow10 } from '../decimal.js';
@@ -72,7 +73,13 @@ function doubleFunction(
       compile: strict((v, ctx, a) => {
         const x = v.map((_, i) => dbl(a, v, i, ctx));
         const r = fn(x, ctx);
-        return r === null || !Number.isFinite(r) ? null : r;
+        if (r === null || Number.isNaN(r)) return null;
+        if (!Number.isFinite(r)) {
+          // POW(10, 400), EXP(1000): MySQL's 1690, naming the call.
+          const call = `${typeof names === 'string' ? names : names[0]}(${x.join(',')})`;
+          throw new SqlError('ER_DATA_OUT_OF_RANGE', ['DOUBLE', call]);
+        }
+        return r;
       }),
     }),
   });
@@ -266,7 +273,7 @@ function roundLike(name: string, truncate: boolean): void {
           }
           const exact = dec(a, v, 0, ctx);
           let rounded: Decimal;
-          if (d >= 0) rounded = truncate ? exact.truncate(d) : exact.rescale(Math.min(d, 30));
+          if (d >= 0) rounded = truncate ? exact.truncate(Math.min(d, 30)) : exact.rescale(Math.min(d, 30));
           else {
             const unit = pow10(Math.min(-d, 80));
             const denominator = pow10(exact.scale) * unit;

@@ -9,8 +9,8 @@
  * that is no function at all falls through to bind.ts (1305 / 1235).
  *
  * Invariants: (F1) a 'strict' function returns NULL when any argument is NULL, without
- * evaluating the rest; (F2) an entry's evaluator never allocates per row for plain integer
- * arguments beyond the value it returns.
+ * evaluating the rest; (F2) a one-argument strict function allocates nothing per row beyond its
+ * result (several arguments share one array per call).
  */
 import type { Expr } from '../ast.js';
 import { SqlError } from '../../errors.js';
@@ -51,6 +51,11 @@ export function register(names: string | readonly string[], def: FunctionDef): v
 
 export function hasFunction(name: string): boolean {
   return REGISTRY.has(name);
+}
+
+/** Every registered name with its argument counts (for tests that sweep the library). */
+export function registeredFunctions(): [string, readonly [number, number]][] {
+  return [...REGISTRY].map(([name, def]) => [name, def.args]);
 }
 
 /** Binds a call to a registered function, or undefined when `name` is none. */

@@ -1,6 +1,6 @@
 /** String and numeric functions against MySQL 8's answers. */
 import { describe } from 'vitest';
-import { errors, table } from './functions.test.js';
+import { errors, table } from './testing.js';
 
 describe('string functions', () => {
   table([

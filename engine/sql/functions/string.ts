@@ -5,16 +5,15 @@
  * use the arguments' collation, REPLACE is always exact.
  */
 import { createHash } from 'node:crypto';
-import { SqlError } from '../../errors.js';
 import { bytesToText, textToBytes } from '../bytes.js';
-import { binaryInfo, compareMode, intInfo, stringInfo } from '../bind.js';
+import { binaryInfo, compareMode, constantValue, intInfo, stringInfo } from '../bind.js';
 import { type Collation, collation } from '../collation.js';
 import { Decimal } from '../decimal.js';
-import type { EvalContext } from '../expr.js';
+import { type EvalContext, compareIn } from '../expr.js';
 import type { CallArgument, ExprInfo, PlanExpr } from '../plan.js';
 import { type SqlType, type Value, toBigInt, toDecimal, toText } from '../values.js';
-import { register, strict } from './registry.js';
-import { charsOf, collationOf, textResult } from './types.js';
+import { type FunctionBindHost, register, strict } from './registry.js';
+import { charsOf, textResult } from './types.js';
 
 type NonNull = Exclude<Value, null>;
 
@@ -59,7 +58,7 @@ function nullableOf(args: readonly PlanExpr[]): boolean {
 function stringFunction(
   names: string | readonly string[],
   args: readonly [number, number],
-  length: (args: readonly PlanExpr[]) => number,
+  length: (args: readonly PlanExpr[], host: FunctionBindHost) => number,
   fn: (
     values: readonly NonNull[],
     ctx: EvalContext,
@@ -70,10 +69,10 @@ function stringFunction(
 ): void {
   register(names, {
     args,
-    bind: (bound) => {
+    bind: (bound, host) => {
       const binary = anyBinary(bound);
       const info = textResult(
-        length(bound),
+        length(bound, host),
         (nullable ?? nullableOf)(bound),
         bound.map((b) => b.info),
       );
@@ -92,6 +91,15 @@ function intFunction(
     args,
     bind: (bound) => ({ info: intInfo(length, nullableOf(bound)), compile: strict(fn) }),
   });
+}
+
+/** max_allowed_packet's default: a longer result is NULL with warning 1301, as in MySQL. */
+const RESULT_CHARS_MAX = 67_108_864n;
+
+function tooLarge(ctx: EvalContext, fn: string): null {
+  const message = `Result of ${fn}() was larger than max_allowed_packet (67108864) - truncated`;
+  ctx.warnings.warn('Warning', 1301, message);
+  return null;
 }
 
 const sumChars = (args: readonly PlanExpr[]): number =>
@@ -227,19 +235,16 @@ stringFunction('reverse', [1, 1], firstChars, (v, _ctx, a, binary) =>
 stringFunction(
   'repeat',
   [2, 2],
-  (b) => firstChars(b) * 10,
+  (b, host) => {
+    // A constant count sizes the result, as MySQL's max_length (a long one is a BLOB type).
+    const count = constantValue(b[1] as PlanExpr, host.params);
+    return firstChars(b) * (typeof count === 'bigint' && count > 0n ? Number(count) : 10);
+  },
   (v, ctx, a, binary) => {
     const n = int(a, v, 1, ctx);
     const s = text(a, v, 0, binary);
     if (n <= 0n) return '';
-    if (BigInt(s.length) * n > 67_108_864n) {
-      ctx.warnings.warn(
-        'Warning',
-        1301,
-        'Result of repeat() was larger than max_allowed_packet (67108864) - truncated',
-      );
-      return null;
-    }
+    if (BigInt(s.length) * n > RESULT_CHARS_MAX) return tooLarge(ctx, 'repeat');
     return s.repeat(Number(n));
   },
   () => true,
@@ -252,13 +257,15 @@ function pad(
     const n = int(a, v, 1, ctx);
     const s = chars(text(a, v, 0, binary));
     if (n < 0n) return null;
+    if (n > RESULT_CHARS_MAX) return tooLarge(ctx, left ? 'lpad' : 'rpad');
     const len = Number(n);
     if (s.length >= len) return s.slice(0, len).join('');
     const p = chars(text(a, v, 2, binary));
     if (p.length === 0) return null;
-    const fill: string[] = [];
-    while (fill.length < len - s.length) fill.push(p[fill.length % p.length] as string);
-    return left ? fill.join('') + s.join('') : s.join('') + fill.join('');
+    const missing = len - s.length;
+    const fill =
+      p.join('').repeat(Math.floor(missing / p.length)) + p.slice(0, missing % p.length).join('');
+    return left ? fill + s.join('') : s.join('') + fill;
   };
 }
 stringFunction(
@@ -344,7 +351,6 @@ register('field', {
   },
 });
 
-import { compareIn } from '../expr.js';
 function compareInMode(
   mode: ReturnType<typeof compareMode>,
   ta: SqlType,
@@ -418,7 +424,8 @@ register('space', {
     info: stringInfo(Number(constantLength(bound[0])), true),
     compile: strict((v, ctx, a) => {
       const n = int(a, v, 0, ctx);
-      return n <= 0n ? '' : ' '.repeat(Number(n > 67_108_864n ? 67_108_864n : n));
+      if (n > RESULT_CHARS_MAX) return tooLarge(ctx, 'space');
+      return n <= 0n ? '' : ' '.repeat(Number(n));
     }),
   }),
 });
@@ -763,5 +770,3 @@ export function textArgument(info: ExprInfo, value: NonNull): string {
   return bytesToText(toText(info.type, value) as string);
 }
 
-void SqlError;
-void collationOf;

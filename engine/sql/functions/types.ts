@@ -7,7 +7,6 @@ import { SqlError } from '../../errors.js';
 import { binaryInfo, decimalInfo, doubleInfo, datetimeInfo, intInfo, stringInfo } from '../bind.js';
 import { type Collation, DEFAULT_COLLATION, collation } from '../collation.js';
 import { roundToFsp } from '../datetime.js';
-import { Decimal } from '../decimal.js';
 import type { ExprInfo } from '../plan.js';
 import { MICROS_PER_DAY, parseTime } from '../temporal.js';
 import {
@@ -188,4 +187,3 @@ export function requireConstant(value: Value | undefined, what: string): Value {
   return value;
 }
 
-export { Decimal };

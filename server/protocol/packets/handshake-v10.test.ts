@@ -22,14 +22,14 @@ const greeting: HandshakeV10 = {
 
 describe('HandshakeV10', () => {
   it('encodes the layout of the manual, byte for byte', () => {
-    expect(SERVER_CAPABILITIES.toString(16)).toBe('1ffb60f');
+    expect(SERVER_CAPABILITIES.toString(16)).toBe('1ffb68f');
     expect(hex(encodeHandshakeV10(greeting))).toBe(
       '0a' +
         hex(Buffer.from('8.0.36-borealis\0')) +
         '07000000' +
         hex(Buffer.from('abcdefgh')) +
         '00' +
-        '0fb6' + // capability flags, lower 16 bits
+        '8fb6' + // capability flags, lower 16 bits (CLIENT_LOCAL_FILES: 0x80)
         'ff' + // utf8mb4_0900_ai_ci
         '0200' + // SERVER_STATUS_AUTOCOMMIT
         'ff01' + // capability flags, upper 16 bits
@@ -59,6 +59,7 @@ describe('HandshakeV10', () => {
       CLIENT.CLIENT_FOUND_ROWS,
       CLIENT.CLIENT_LONG_FLAG,
       CLIENT.CLIENT_DEPRECATE_EOF,
+      CLIENT.CLIENT_LOCAL_FILES, // LOAD DATA LOCAL INFILE (commands/local-infile.ts)
     ]) {
       expect(hasFlag(SERVER_CAPABILITIES, flag)).toBe(true);
     }

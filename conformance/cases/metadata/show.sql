@@ -1,0 +1,45 @@
+-- The SHOW family and DESCRIBE over tables and views, with LIKE and WHERE filters.
+CREATE TABLE pets (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL, kind VARCHAR(10),
+  born DATE, weight DECIMAL(5,2), note TEXT, UNIQUE KEY by_name (name), KEY by_kind (kind, born));
+CREATE TABLE owners (id INT PRIMARY KEY, pet INT, FOREIGN KEY (pet) REFERENCES pets (id));
+CREATE VIEW pet_names AS SELECT name FROM pets;
+SHOW TABLES;
+SHOW TABLES LIKE 'p%';
+SHOW TABLES LIKE 'nothing%';
+SHOW FULL TABLES;
+SHOW FULL TABLES WHERE Table_type = 'VIEW';
+SHOW COLUMNS FROM pets;
+SHOW FIELDS FROM pets;
+SHOW COLUMNS FROM pets LIKE 'n%';
+SHOW COLUMNS FROM pets WHERE Field = 'born';
+SHOW COLUMNS FROM pets WHERE `Null` = 'YES';
+SHOW COLUMNS IN pets LIKE 'w%';
+DESCRIBE pets;
+DESC pets;
+DESCRIBE pets name;
+DESCRIBE pets 'k%';
+EXPLAIN pets;
+SHOW COLUMNS FROM pet_names;
+-- error 1146
+SHOW COLUMNS FROM nothing;
+-- error 1146
+DESCRIBE nothing;
+SHOW DATABASES LIKE 'information_schema';
+SHOW CREATE VIEW pet_names;
+-- error 1146
+SHOW CREATE TABLE nothing;
+-- error 1347
+SHOW CREATE VIEW pets;
+SHOW TRIGGERS;
+SHOW TRIGGERS LIKE 'pets';
+SHOW PROCEDURE STATUS WHERE Db = DATABASE();
+SHOW FUNCTION STATUS WHERE Db = DATABASE();
+SHOW EVENTS;
+SHOW CHARACTER SET LIKE 'utf8mb4';
+SHOW CHARSET WHERE Charset = 'latin1';
+SHOW COLLATION LIKE 'latin1_swedish_ci';
+SHOW COLLATION WHERE Collation = 'utf8mb4_bin';
+SHOW ENGINES;
+SHOW WARNINGS;
+SHOW ERRORS;
+SHOW COUNT(*) WARNINGS;
