@@ -34,7 +34,9 @@ describe('information_schema.BOREALIS_SEGMENTS', () => {
       log,
     );
     cleanups.push(() => server.close());
-    const conn = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root' });
+    const conn = await mysql.createConnection({
+      host: '127.0.0.1', port: server.port, user: 'root',
+    });
     cleanups.push(() => conn.end());
     await conn.query('CREATE DATABASE s');
     await conn.query('CREATE TABLE s.t (id INT PRIMARY KEY)');
