@@ -106,6 +106,16 @@ export type Result =
       readonly rows: AsyncIterable<readonly Row[]>;
     }
   /**
+   * CALL of a stored procedure: the result sets its statements produced, in order, then the
+   * CALL's own OK. The server sends each result set with SERVER_MORE_RESULTS_EXISTS, then
+   * `final` (as MySQL does). The rows are already materialized.
+   */
+  | {
+      readonly kind: 'multi';
+      readonly results: readonly (Result & { readonly kind: 'rows' })[];
+      readonly final: Result & { readonly kind: 'ok' };
+    }
+  /**
    * LOAD DATA LOCAL INFILE: the server asks the client for `filename` (the 0xFB packet), reads
    * the file's content up to the empty packet, and answers the command with `load(content)`'s
    * Result. A client without CLIENT_LOCAL_FILES gets ER_CLIENT_LOCAL_FILES_DISABLED instead (the
@@ -189,6 +199,11 @@ export interface SessionInit {
   readonly host: string;
   /** The handshake's character set, as a wire charset: sets the session's character_set_*. */
   readonly charset?: WireCharset;
+  /**
+   * The handshake's collation id: collation_connection when the engine knows it and it belongs
+   * to `charset` (else `charset`'s default collation), as MySQL sets it.
+   */
+  readonly collationId?: number;
   /** Called when KILL CONNECTION (or KILL) names this session: the server closes the socket. */
   readonly onKill?: () => void;
 }

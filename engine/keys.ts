@@ -6,8 +6,10 @@
  *   int signed, w bytes   w                          big-endian two's complement, sign bit flipped
  *   int unsigned          w                          big-endian
  *   DECIMAL(p,s)          decimalKeyBytes(p)         unscaled value (at scale s) + 10^p, big-endian
- *   DATETIME              8                          microseconds (datetime.ts), big-endian
- *                                                    (DATE likewise; TIMESTAMP: UTC)
+ *   DATETIME              8                          datetime.ts orderKey (MySQL's packed
+ *                                                    year·13+month, day, time: zero dates
+ *                                                    order too), big-endian (DATE likewise;
+ *                                                    TIMESTAMP: UTC)
  *   TIME                  8                          microseconds + 2^63, big-endian
  *   DOUBLE / FLOAT        8                          IEEE 754 big-endian, sign bit flipped
  *                                                    (negatives: every bit flipped); -0 as 0
@@ -27,6 +29,7 @@
  */
 import assert from 'node:assert/strict';
 import { collation } from './sql/collation.js';
+import { orderKey } from './sql/datetime.js';
 import { Decimal, pow10 } from './sql/decimal.js';
 import { type SqlType, type Value, memberNumber } from './sql/values.js';
 import { unreachable } from './unreachable.js';
@@ -97,7 +100,7 @@ export function encodeKeyPart(type: SqlType, value: Value): Buffer {
     }
     case 'datetime':
       assert(typeof value === 'bigint', 'datetime key part is bigint');
-      return writeBigUIntBE(value, 8);
+      return writeBigUIntBE(orderKey(value), 8);
     case 'time':
       assert(typeof value === 'bigint', 'time key part is bigint');
       return writeBigUIntBE(value + 2n ** 63n, 8);

@@ -9,7 +9,8 @@
  *                         int w bytes    w bytes, big-endian two's complement
  *                         DECIMAL        u8 length, then big-endian two's complement unscaled
  *                                        value at the column's scale
- *                         DATETIME       8 bytes big-endian microseconds (datetime.ts); DATE and
+ *                         DATETIME       8 bytes big-endian two's complement microseconds
+ *                                        (datetime.ts; negative: a zero date, DT1); DATE and
  *                                        TIMESTAMP (UTC) likewise
  *                         TIME           8 bytes big-endian two's complement microseconds
  *                         DOUBLE         8 bytes IEEE 754 big-endian (FLOAT: float32-rounded)
@@ -44,18 +45,6 @@ function writeVarint(buf: Buffer, at: number, n: number): number {
   }
   buf[at++] = n;
   return at;
-}
-
-function readVarint(buf: Buffer, at: number): { value: number; at: number } {
-  let value = 0;
-  let shift = 1;
-  for (;;) {
-    const b = buf[at++];
-    assert(b !== undefined, 'row: varint within the row');
-    value += (b & 0x7f) * shift;
-    if (b < 0x80) return { value, at };
-    shift *= 0x80;
-  }
 }
 
 /** Minimal big-endian two's complement of `value` (at least one byte). */
@@ -99,7 +88,7 @@ function valueBytes(type: SqlType, value: Value): Buffer {
     case 'datetime': {
       assert(typeof value === 'bigint', 'row: datetime is bigint');
       const out = Buffer.alloc(8);
-      out.writeBigUInt64BE(value);
+      out.writeBigInt64BE(value);
       return out;
     }
     case 'double': {
@@ -180,41 +169,101 @@ export function encodeRow(types: readonly SqlType[], values: readonly Value[]): 
   return out;
 }
 
-function readValue(type: SqlType, buf: Buffer, at: number): { value: Value; at: number } {
-  switch (type.kind) {
-    case 'int': {
-      const size = type.bytes;
-      let v = 0n;
-      for (let i = 0; i < size; i++) v = (v << 8n) | BigInt(buf[at + i] as number);
-      if (!type.unsigned) v = BigInt.asIntN(size * 8, v);
-      return { value: v, at: at + size };
+/** Where the last readValue / skipValue call stopped (no object per decoded column). */
+let readEnd = 0;
+
+/** 2^(8·w) for the widths an int column may have that fit a double exactly (w ≤ 6). */
+const INT_RANGE = [1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 32, 2 ** 40, 2 ** 48];
+
+function readInt(buf: Buffer, at: number, size: number, unsigned: boolean): bigint {
+  if (size === 8) return unsigned ? buf.readBigUInt64BE(at) : buf.readBigInt64BE(at);
+  if (size <= 6) {
+    // Issue 8: one BigInt per value instead of a BigInt shift per byte.
+    let v = 0;
+    for (let i = 0; i < size; i++) v = v * 256 + (buf[at + i] as number);
+    const range = INT_RANGE[size] as number;
+    if (!unsigned && v >= range / 2) v -= range;
+    return BigInt(v);
+  }
+  let v = 0n;
+  for (let i = 0; i < size; i++) v = (v << 8n) | BigInt(buf[at + i] as number);
+  return unsigned ? v : BigInt.asIntN(size * 8, v);
+}
+
+/** The varint at `at`; its end goes to readEnd. */
+function readVarintAt(buf: Buffer, at: number): number {
+  let value = 0;
+  let shift = 1;
+  for (;;) {
+    const b = buf[at++];
+    assert(b !== undefined, 'row: varint within the row');
+    value += (b & 0x7f) * shift;
+    if (b < 0x80) {
+      readEnd = at;
+      return value;
     }
+    shift *= 0x80;
+  }
+}
+
+/** The value at `at`; where it ends goes to readEnd. */
+function readValue(type: SqlType, buf: Buffer, at: number): Value {
+  switch (type.kind) {
+    case 'int':
+      readEnd = at + type.bytes;
+      return readInt(buf, at, type.bytes, type.unsigned);
     case 'decimal': {
       const size = buf[at] as number;
-      const unscaled = readSigned(buf, at + 1, size);
-      return { value: new Decimal(unscaled, type.scale), at: at + 1 + size };
+      readEnd = at + 1 + size;
+      return new Decimal(readSigned(buf, at + 1, size), type.scale);
     }
     case 'datetime':
-      return { value: buf.readBigUInt64BE(at), at: at + 8 };
-    case 'double':
-      return { value: buf.readDoubleBE(at), at: at + 8 };
     case 'time':
-      return { value: buf.readBigInt64BE(at), at: at + 8 };
+      readEnd = at + 8;
+      return buf.readBigInt64BE(at);
+    case 'double':
+      readEnd = at + 8;
+      return buf.readDoubleBE(at);
     case 'string': {
       if (type.variant === 'enum') {
-        const index = readVarint(buf, at);
-        const member = index.value === 0 ? '' : type.members?.[index.value - 1];
+        const index = readVarintAt(buf, at);
+        const member = index === 0 ? '' : type.members?.[index - 1];
         assert(member !== undefined, 'row: ENUM index names a member');
-        return { value: member, at: index.at };
+        return member;
       }
       if (type.variant === 'set') {
-        return { value: setText(type.members ?? [], buf.readBigUInt64BE(at)), at: at + 8 };
+        readEnd = at + 8;
+        return setText(type.members ?? [], buf.readBigUInt64BE(at));
       }
-      const length = readVarint(buf, at);
-      const end = length.at + length.value;
+      const length = readVarintAt(buf, at);
+      const start = readEnd;
+      const end = start + length;
       assert(end <= buf.length, 'row: string within the row');
-      const encoding = type.collation === 'binary' ? 'latin1' : 'utf8';
-      return { value: buf.toString(encoding, length.at, end), at: end };
+      readEnd = end;
+      return buf.toString(type.collation === 'binary' ? 'latin1' : 'utf8', start, end);
+    }
+    case 'null':
+      return assert.fail('row: no column has type NULL');
+    default:
+      return unreachable(type);
+  }
+}
+
+/** Where the value at `at` ends, without decoding it (a column the reader does not need). */
+function skipValue(type: SqlType, buf: Buffer, at: number): number {
+  switch (type.kind) {
+    case 'int':
+      return at + type.bytes;
+    case 'decimal':
+      return at + 1 + (buf[at] as number);
+    case 'datetime':
+    case 'time':
+    case 'double':
+      return at + 8;
+    case 'string': {
+      if (type.variant === 'set') return at + 8;
+      const length = readVarintAt(buf, at);
+      return type.variant === 'enum' ? readEnd : readEnd + length;
     }
     case 'null':
       return assert.fail('row: no column has type NULL');
@@ -224,18 +273,20 @@ function readValue(type: SqlType, buf: Buffer, at: number): { value: Value; at: 
 }
 
 /**
- * Decodes a row. Columns the row was written without (added later) take `missing(i)`.
+ * Decodes a row. Columns the row was written without (added later) take `missing(i)`. With
+ * `needed`, a column whose entry is false is skipped and left null (issue 8: a read that uses
+ * only some columns does not decode the others; the caller guarantees nothing reads them).
  */
 export function decodeRow(
   types: readonly SqlType[],
   buf: Buffer,
   missing: (column: number) => Value = () => null,
+  needed?: readonly boolean[],
 ): Value[] {
   assert.equal(buf[0], ROW_FORMAT_VERSION, 'row: known format version');
-  const count = readVarint(buf, 1);
-  const n = count.value;
+  const n = readVarintAt(buf, 1);
   assert(n <= types.length, 'row: no more columns than the table has');
-  const bitmapAt = count.at;
+  const bitmapAt = readEnd;
   let at = bitmapAt + ((n + 7) >> 3);
   const values: Value[] = new Array<Value>(types.length);
   for (let i = 0; i < n; i++) {
@@ -243,9 +294,14 @@ export function decodeRow(
       values[i] = null;
       continue;
     }
-    const read = readValue(types[i] as SqlType, buf, at);
-    values[i] = read.value;
-    at = read.at;
+    const type = types[i] as SqlType;
+    if (needed !== undefined && needed[i] !== true) {
+      values[i] = null;
+      at = skipValue(type, buf, at);
+      continue;
+    }
+    values[i] = readValue(type, buf, at);
+    at = readEnd;
   }
   assert.equal(at, buf.length, 'row: every byte read');
   for (let i = n; i < types.length; i++) values[i] = missing(i);

@@ -229,7 +229,7 @@ function showDiagnostics(
   if (statement.count) {
     const name = `@@session.${statement.which === 'warnings' ? 'warning' : 'error'}_count`;
     const count = statement.which === 'warnings' ? host.previousCount : errors.length;
-    return rows([expressionInfo(name, intInfo(21, false))], [[BigInt(count)]]);
+    return rows([expressionInfo(name, intInfo(21, false, true))], [[BigInt(count)]]);
   }
   const list = statement.which === 'warnings' ? host.previous : errors;
   const limit = statement.limit;

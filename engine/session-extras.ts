@@ -15,7 +15,12 @@ import type { ProcessList } from './process-list.js';
 import type { Accounts } from './users/accounts.js';
 import type { EvalVariables, SqlModeFlags } from './sql/expr.js';
 import type { SqlType, Value } from './sql/values.js';
-import { wireCharset } from './variables/charsets.js';
+import {
+  charsetOfCollation,
+  collationById,
+  defaultCollation,
+  wireCharset,
+} from './variables/charsets.js';
 import { type GlobalVariables, SessionVariables } from './variables/session-variables.js';
 import { sqlModeFlags } from './variables/sql-mode.js';
 import { COM_BY_KIND, type GlobalStatus, StatusCounters } from './variables/status.js';
@@ -35,6 +40,12 @@ export interface SessionServices {
 }
 
 /** The last statement's diagnostics, as @@warning_count and @@error_count read them. */
+/** What the handshake (or COM_CHANGE_USER) said about the connection's character set. */
+export interface Handshake {
+  readonly charset?: WireCharset;
+  readonly collationId?: number;
+}
+
 export interface DiagnosticsCounts {
   readonly warnings: number;
   readonly errors: number;
@@ -51,12 +62,12 @@ export class SessionExtras {
   constructor(
     private readonly services: SessionServices,
     connectionId: number,
-    charset: WireCharset | undefined,
+    handshake: Handshake,
     diagnostics: () => DiagnosticsCounts,
   ) {
     this.interrupt = new Interrupt(() => pause(services.clock));
     this.variables = new SessionVariables(services.globals);
-    if (charset !== undefined) this.handshakeCharset(charset);
+    this.handshakeCharset(handshake);
     this.variables.provide('timestamp', () => this.timestampSeconds());
     this.variables.watch('timestamp', {
       apply: (value) => {
@@ -68,14 +79,18 @@ export class SessionExtras {
     this.variables.provide('pseudo_thread_id', () => BigInt(connectionId));
   }
 
-  /** The handshake's character set sets character_set_client/_connection/_results. */
-  handshakeCharset(charset: WireCharset): void {
-    const collation = {
-      utf8mb4: 'utf8mb4_0900_ai_ci',
-      utf8mb3: 'utf8mb3_general_ci',
-      latin1: 'latin1_swedish_ci',
-      binary: 'binary',
-    }[charset];
+  /**
+   * The handshake's character set sets character_set_client/_connection/_results, and its
+   * collation collation_connection (MySQL's thd_init_client_charset): a client that connects
+   * with utf8mb4_unicode_ci (id 224) has @@collation_connection = utf8mb4_unicode_ci.
+   */
+  handshakeCharset({ charset, collationId }: Handshake): void {
+    if (charset === undefined) return;
+    const named = collationId === undefined ? undefined : collationById(collationId);
+    const collation =
+      named !== undefined && charsetOfCollation(named) === charset
+        ? named
+        : defaultCollation(charset);
     for (const name of [
       'character_set_client',
       'character_set_connection',
@@ -103,11 +118,11 @@ export class SessionExtras {
   }
 
   /** COM_RESET_CONNECTION and COM_CHANGE_USER: variables back to the global values. */
-  reset(charset: WireCharset | undefined): void {
+  reset(handshake: Handshake): void {
     this.variables.reset();
     this.users.clear();
     this.timestamp = null;
-    if (charset !== undefined) this.handshakeCharset(charset);
+    this.handshakeCharset(handshake);
   }
 
   private timestampSeconds(): number {

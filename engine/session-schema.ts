@@ -19,10 +19,10 @@ import { parse } from './sql/parse.js';
 import { planStatement } from './sql/planner.js';
 import type { Value } from './sql/values.js';
 import type { TxnRows } from './txn/rows.js';
-import type { Statement, TableName } from './sql/ast.js';
+import type { Statement, TableRef } from './sql/ast.js';
 import type { SessionTableLocks } from './table-locks.js';
 import type { Warnings } from './sql/values.js';
-import { queryTables } from './sql/query-tables.js';
+import { queryTableRefs } from './sql/query-tables.js';
 import { timeZoneOffset } from './variables/time-zone.js';
 
 export interface SchemaSessionFacts {
@@ -182,27 +182,27 @@ function dropRoutine(
   return OK;
 }
 
-/** The tables a statement reads and writes, for LOCK TABLES' checks. */
-function statementTables(statement: Statement): { reads: TableName[]; writes: TableName[] } {
+/** The tables a statement reads and writes (with their aliases), for LOCK TABLES' checks. */
+function statementTables(statement: Statement): { reads: TableRef[]; writes: TableRef[] } {
   switch (statement.kind) {
     case 'select':
     case 'set-operation':
-      return { reads: queryTables(statement), writes: [] };
+      return { reads: queryTableRefs(statement), writes: [] };
     case 'insert':
       return {
-        reads: statement.query === undefined ? [] : queryTables(statement.query),
-        writes: [statement.table],
+        reads: statement.query === undefined ? [] : queryTableRefs(statement.query),
+        writes: [{ table: statement.table, alias: null }],
       };
     case 'update':
     case 'delete':
-      return { reads: queryTables(statement), writes: [statement.table.table] };
+      return { reads: queryTableRefs(statement), writes: [statement.table] };
     case 'update-join':
     case 'delete-join': {
-      const reads = queryTables({ kind: 'select', from: statement.from });
+      const reads = queryTableRefs({ kind: 'select', from: statement.from });
       return { reads, writes: [] };
     }
     case 'load-data':
-      return { reads: [], writes: [statement.table] };
+      return { reads: [], writes: [{ table: statement.table, alias: null }] };
     default:
       return { reads: [], writes: [] };
   }

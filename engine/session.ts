@@ -18,7 +18,7 @@
  * and never sees a commit that is not durable. A failure to confirm durability reaches the client
  * as the SqlError the Trees layer throws (ER_ERROR_DURING_COMMIT: outcome unknown), never as OK.
  */
-import { performSleeps } from './sql/functions/info.js';
+import { performSleeps, sleepCallsOf } from './sql/functions/info.js';
 import type { Logger } from 'pino';
 import type {
   ColumnInfo,
@@ -93,7 +93,14 @@ import {
 } from './session-schema.js';
 import { SessionTableLocks } from './table-locks.js';
 import { runLoad } from './sql/load-data.js';
+import { type RoutineSessionHost, isRoutineStatement, runRoutineStatement } from './session-routines.js';
+import type { ProgramChange } from './catalog/programs.js';
+import type { QueryValues } from './sql/routines.js';
+import type { TriggerHost } from './sql/triggers.js';
+import { runQuery } from './sql/query-run.js';
+import type { Value as EngineValue } from './sql/values.js';
 import { insertTarget } from './sql/plan-insert.js';
+import { pointSelectOf, runPointSelect } from './sql/point-select.js';
 
 /** What sessions share: the engine's state. */
 export interface EngineCore {
@@ -201,6 +208,8 @@ export class EngineSession implements Session {
   private database: string | null = null;
   private warnings: readonly Warning[] = [];
   private warningCount = 0;
+  /** The statement was SHOW WARNINGS / ERRORS: it keeps the diagnostics but raised none (0). */
+  private diagnosticShown = false;
   private closed = false;
   private readonly log: Logger;
   /** The session's transaction state and statement discipline (issue 5). */
@@ -223,7 +232,7 @@ export class EngineSession implements Session {
   ) {
     this.log = core.log.child({ conn: init.connectionId, user: init.user });
     this.txn = new SessionTransactions(core.transactions, core.trees, this.log);
-    this.extras = new SessionExtras(core.services, init.connectionId, init.charset, () => ({
+    this.extras = new SessionExtras(core.services, init.connectionId, init, () => ({
       warnings: this.warningCount,
       errors: this.warnings.filter((w) => w.level === 'Error').length,
     }));
@@ -299,7 +308,7 @@ export class EngineSession implements Session {
       database: this.database,
       autocommit: this.txn.autocommit,
       inTransaction: this.txn.inTransaction,
-      warningCount: this.warningCount,
+      warningCount: this.diagnosticShown ? 0 : this.warningCount,
       charsetClient: this.extras.charset('character_set_client'),
       charsetResults: this.extras.charset('character_set_results'),
       waitTimeoutSeconds: Number(this.extras.variables.get('wait_timeout')),
@@ -392,7 +401,7 @@ export class EngineSession implements Session {
   async reset(): Promise<void> {
     this.txn.close();
     this.releasePrepared();
-    this.extras.reset(this.init.charset);
+    this.extras.reset(this.init);
     this.warnings = [];
     this.warningCount = 0;
   }
@@ -482,6 +491,7 @@ export class EngineSession implements Session {
     if (this.extras.interrupt.connectionKilled) throw new SqlError('ER_QUERY_INTERRUPTED');
     const { processes, status, clock } = this.core.services;
     const warnings = new StatementWarnings();
+    this.diagnosticShown = false;
     processes.begin(this.process, command, info);
     status.threadsRunning++;
     try {
@@ -533,19 +543,40 @@ export class EngineSession implements Session {
       this.warningCount = warnings.count();
       return shown;
     }
+    if (
+      (statement.kind === 'select' || statement.kind === 'set-operation') &&
+      queryTables(statement).length > 0
+    ) {
+      // Issue 8: a SELECT from tables is none of the admin or schema statements below.
+      checkTableLocks(statement, this.tableLocks, this.database);
+      const selected = await this.select(statement, warnings); // counted by select()
+      this.warnings = warnings.list;
+      this.warningCount = warnings.count();
+      return selected;
+    }
     const admin = await runAdminStatement(statement, this.adminHost(warnings));
     if (admin !== undefined) {
       // SHOW WARNINGS and its kin report the previous statement's diagnostics and keep them.
       if (statement.kind !== 'show-diagnostics') {
         this.warnings = warnings.list;
         this.warningCount = warnings.count();
+      } else {
+        this.diagnosticShown = true;
       }
       return admin;
     }
     if (statement.kind === 'show-warnings') {
       // SHOW WARNINGS reports the previous statement's warnings and keeps them.
+      this.diagnosticShown = true;
       const shown = showWarnings(this.warnings);
       return rowsResult(shown.columns, [shown.rows]);
+    }
+    if (isRoutineStatement(statement)) {
+      // CREATE / DROP PROCEDURE, FUNCTION, TRIGGER and CALL (session-routines.ts, issue 6).
+      const result = await runRoutineStatement(statement, this.routineHost(warnings));
+      this.warnings = warnings.list;
+      this.warningCount = warnings.count();
+      return this.counted(result);
     }
     const schema = await runSessionSchemaStatement(statement, this.schemaHost(warnings));
     if (schema !== undefined) {
@@ -555,12 +586,7 @@ export class EngineSession implements Session {
     }
     checkTableLocks(statement, this.tableLocks, this.database);
     let result: Result;
-    if (
-      (statement.kind === 'select' || statement.kind === 'set-operation') &&
-      queryTables(statement).length > 0
-    ) {
-      result = await this.select(statement, warnings);
-    } else if (STATEMENT_TXN.has(statement.kind)) {
+    if (STATEMENT_TXN.has(statement.kind)) {
       if (statement.kind === 'begin') this.tableLocks.unlock(); // START TRANSACTION unlocks
       await this.txn.control(statement as Statement & { kind: 'begin' });
       result = okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] });
@@ -632,6 +658,10 @@ export class EngineSession implements Session {
     }
     if (result.kind === 'local-infile') {
       return { ...result, load: async (content) => this.counted(await result.load(content)) };
+    }
+    if (result.kind === 'multi') {
+      this.counts.rowCount = BigInt(result.final.affectedRows);
+      return result;
     }
     const counts = this.counts;
     const rows = result.rows;
@@ -741,7 +771,102 @@ export class EngineSession implements Session {
       },
       rows,
     );
-    return { catalog: this.core.catalog, eval: this.evalContext(warnings), rows, autoIncrement, info };
+    const triggers = this.core.catalog.programs.anyTriggers() ? this.triggerHost() : undefined;
+    return {
+      catalog: this.core.catalog,
+      eval: this.evalContext(warnings),
+      rows,
+      autoIncrement,
+      info,
+      ...(triggers === undefined ? {} : { triggers }),
+    };
+  }
+
+  /** What a statement's triggers run with (sql/triggers.ts). */
+  private triggerHost(): TriggerHost {
+    return {
+      plan: (statement, database) =>
+        planStatement(statement, {
+          catalog: this.core.catalog,
+          database,
+          variables: this.extras.bindVariables(),
+          params: NO_PARAMS,
+        }),
+      dml: (plan, ctx) => runDml(plan, ctx),
+      active: new Set(),
+    };
+  }
+
+  /** What CREATE / DROP of stored programs and CALL run with (session-routines.ts). */
+  private routineHost(warnings: StatementWarnings): RoutineSessionHost {
+    const account = this.privileges.account ?? { user: this.init.user, host: this.init.host };
+    const text = (name: string): string => String(this.extras.variables.get(name) ?? '');
+    return {
+      catalog: this.core.catalog,
+      database: this.database,
+      definer: { user: account.user, host: account.host },
+      warnings,
+      strict: this.extras.sqlMode().strict,
+      timeZone: text('time_zone'),
+      sqlMode: text('sql_mode'),
+      charsetClient: text('character_set_client'),
+      collationConnection: text('collation_connection'),
+      now: this.core.services.clock.wallNow(),
+      writePrograms: (work) => this.writePrograms(work),
+      dispatch: (statement) => this.dispatch(statement, warnings, NO_PARAMS, undefined),
+      query: (statement) => this.queryValues(statement, warnings),
+      setUser: (name, value, type) => this.extras.evalVariables().setUser(name, value, type),
+      withDatabase: async (database, run) => {
+        const saved = this.database;
+        this.database = database;
+        try {
+          await run();
+        } finally {
+          this.database = saved; // C3
+        }
+      },
+    };
+  }
+
+  /** A query's engine values (a stored program's expressions and SELECT … INTO). */
+  private async queryValues(statement: Statement, warnings: StatementWarnings): Promise<QueryValues> {
+    this.current = { ...this.current, plans: undefined };
+    const plan = this.plan(statement);
+    if (plan.kind !== 'select') throw new Error(`queryValues: unexpected plan ${plan.kind}`);
+    await this.sleeps(plan, warnings);
+    const collect = async (access: TxnRows): Promise<EngineValue[][]> => {
+      const rows: EngineValue[][] = [];
+      for await (const b of runQuery(plan.query, this.context(warnings, access), CONSISTENT)) {
+        for (const r of b) rows.push([...r]);
+      }
+      return rows;
+    };
+    const rows = queryTables(statement).length > 0 ? await this.txn.run(false, collect) : await collect(NO_ROWS);
+    return { types: plan.query.columns.map((c) => c.info.type), rows };
+  }
+
+  /** Stored program changes in one mini-transaction, as DDL (implicit commit first). */
+  private async writePrograms(work: (mtr: Mtr) => Promise<readonly ProgramChange[]>): Promise<void> {
+    const { trees, catalog } = this.core;
+    this.txn.checkWritable();
+    await this.txn.implicitCommit();
+    let durable: Promise<void>;
+    const release = await this.extras.interrupt.acquire(this.core.latch.exclusive());
+    try {
+      const mtr = await trees.begin();
+      let changes: readonly ProgramChange[];
+      try {
+        changes = await work(mtr);
+      } catch (e) {
+        trees.rollback(mtr);
+        throw e;
+      }
+      durable = trees.commit(mtr);
+      for (const change of changes) catalog.programs.apply(change);
+    } finally {
+      release();
+    }
+    await this.extras.interrupt.race(durable);
   }
 
   private ddlContext(warnings: Warnings): DdlContext {
@@ -803,23 +928,35 @@ export class EngineSession implements Session {
   ): Promise<Result> {
     const plan = this.plan(statement);
     if (plan.kind !== 'select') throw new Error(`select: unexpected plan ${plan.kind}`);
-    await this.sleeps(plan, warnings);
+    if (sleepCallsOf(plan).length > 0) await this.sleeps(plan, warnings);
     const columns = plan.query.columns.map((c) => c.meta);
     const locking = this.txn.selectLocking(statement.kind === 'select' ? statement.lock : undefined);
+    const point = locking.mode === 'none' ? pointSelectOf(plan.query) : null;
+    if (point !== null) {
+      // Issue 8: a consistent read by whole primary keys, collected (sql/point-select.ts).
+      const catalog = this.core.catalog;
+      const rows = await this.txn.run(false, (access) =>
+        runPointSelect(point, { catalog, eval: this.evalContext(warnings), rows: access }),
+      );
+      this.counts.rowCount = -1n;
+      this.counts.foundRows = BigInt(rows.length);
+      return { kind: 'rows', columns, rows: collectedRows(rows) };
+    }
     if (locking.mode === 'none') {
       const rows = this.txn.stream((access) => runSelect(plan, this.context(warnings, access), locking));
-      return { kind: 'rows', columns, rows: this.live(rows, warnings) };
+      return { kind: 'rows', columns, rows: this.live(rows, warnings) }; // live() counts
     }
     const batches = await this.txn.run(false, async (access) => {
       const all: Row[][] = [];
       for await (const b of runSelect(plan, this.context(warnings, access), locking)) all.push(b);
       return all;
     });
-    return rowsResult(columns, batches);
+    return this.counted(rowsResult(columns, batches));
   }
 
   /** SLEEP() calls of a statement, waited for before it runs (functions/info.ts, issue 6b). */
   private async sleeps(plan: Plan, warnings: Warnings): Promise<void> {
+    if (sleepCallsOf(plan).length === 0) return;
     const { clock } = this.core.services;
     const interrupt = this.extras.interrupt;
     await performSleeps(
@@ -830,13 +967,18 @@ export class EngineSession implements Session {
     );
   }
 
-  /** Rows of a streamed result, keeping the session's warnings current as they are produced. */
+  /**
+   * Rows of a streamed result, keeping the session's warnings current as they are produced, and
+   * its counts once they are all read (what counted() does, in the same generator: issue 8).
+   */
   private async *live(
     rows: AsyncGenerator<Row[]>,
     warnings: StatementWarnings,
   ): AsyncGenerator<readonly Row[]> {
+    let n = 0n;
     try {
       for await (const batch of rows) {
+        n += BigInt(batch.length);
         this.warnings = warnings.list;
         this.warningCount = warnings.count();
         yield batch;
@@ -844,6 +986,8 @@ export class EngineSession implements Session {
     } finally {
       this.warnings = warnings.list;
       this.warningCount = warnings.count();
+      this.counts.rowCount = -1n;
+      this.counts.foundRows = n;
     }
   }
 
@@ -1029,6 +1173,26 @@ function rowsResult(columns: readonly ColumnInfo[], batches: readonly (readonly 
       for (const batch of batches) if (batch.length > 0) yield batch;
     })(),
   };
+}
+
+/**
+ * Rows already collected, as a result's batches: one batch, no generator (issue 8). Iterable
+ * once, as a generator is.
+ */
+function collectedRows(rows: readonly Row[]): AsyncIterable<readonly Row[]> {
+  let done = rows.length === 0;
+  const iterator: AsyncIterator<readonly Row[]> = {
+    next: () => {
+      if (done) return Promise.resolve({ done: true, value: undefined });
+      done = true;
+      return Promise.resolve({ done: false, value: rows });
+    },
+    return: () => {
+      done = true;
+      return Promise.resolve({ done: true, value: undefined });
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 /** Row access for statements that touch no table: any use is a bug. */

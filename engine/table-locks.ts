@@ -12,14 +12,19 @@
  * across sessions. mysqldump's LOCK TABLES … READ LOCAL and a restore's LOCK TABLES … WRITE run
  * as they do on MySQL.
  *
+ * A table locked under an alias (LOCK TABLES t AS x READ) must be named by that alias, and a
+ * table locked without one must be named without one (SELECT … FROM t AS y is 1100 for 'y'):
+ * a lock is found by (database, table, alias-or-table-name), as MySQL finds a locked table by
+ * its alias (TL2).
+ *
  * Invariant (TL1): `locks` is null exactly when the session holds no table locks.
  */
 import { SqlError } from './errors.js';
-import type { LockMode, TableName } from './sql/ast.js';
+import type { LockMode, TableRef } from './sql/ast.js';
 import { isSystemSchema } from './sql/information-schema/index.js';
 
 export class SessionTableLocks {
-  /** database \0 table (or alias) → READ or WRITE (TL1). */
+  /** database \0 table \0 alias-or-table → READ or WRITE (TL1, TL2). */
   private locks: Map<string, 'READ' | 'WRITE'> | null = null;
 
   get active(): boolean {
@@ -31,10 +36,8 @@ export class SessionTableLocks {
     const locks = new Map<string, 'READ' | 'WRITE'>();
     for (const e of entries) {
       const mode = e.mode === 'WRITE' || e.mode === 'LOW_PRIORITY WRITE' ? 'WRITE' : 'READ';
-      for (const name of e.alias === null ? [e.name] : [e.name, e.alias]) {
-        const key = `${e.database}\u0000${name}`;
-        if (locks.get(key) !== 'WRITE') locks.set(key, mode);
-      }
+      const key = `${e.database}\u0000${e.name}\u0000${e.alias ?? e.name}`;
+      if (locks.get(key) !== 'WRITE') locks.set(key, mode);
     }
     this.locks = locks;
   }
@@ -45,22 +48,26 @@ export class SessionTableLocks {
 
   /** Checks a statement's tables against the locks (no locks: no check). */
   check(
-    reads: readonly TableName[],
-    writes: readonly TableName[],
+    reads: readonly TableRef[],
+    writes: readonly TableRef[],
     current: string | null,
   ): void {
     const locks = this.locks;
     if (locks === null) return;
-    const modeOf = (name: TableName): 'READ' | 'WRITE' | undefined | null => {
-      const database = name.database ?? current;
+    const modeOf = (ref: TableRef): 'READ' | 'WRITE' | undefined | null => {
+      const database = ref.table.database ?? current;
       if (database === null || isSystemSchema(database)) return null;
-      return locks.get(`${database}\u0000${name.name}`);
+      return locks.get(`${database}\u0000${ref.table.name}\u0000${ref.alias ?? ref.table.name}`);
     };
-    for (const name of [...reads, ...writes]) {
-      if (modeOf(name) === undefined) throw new SqlError('ER_TABLE_NOT_LOCKED', [name.name]);
+    for (const ref of [...reads, ...writes]) {
+      if (modeOf(ref) === undefined) {
+        throw new SqlError('ER_TABLE_NOT_LOCKED', [ref.alias ?? ref.table.name]);
+      }
     }
-    for (const name of writes) {
-      if (modeOf(name) === 'READ') throw new SqlError('ER_TABLE_NOT_LOCKED_FOR_WRITE', [name.name]);
+    for (const ref of writes) {
+      if (modeOf(ref) === 'READ') {
+        throw new SqlError('ER_TABLE_NOT_LOCKED_FOR_WRITE', [ref.alias ?? ref.table.name]);
+      }
     }
   }
 }

@@ -254,9 +254,9 @@ function exchangeOf(channel: Channel): AuthExchange {
 }
 
 /** The handshake's charset for SessionInit; absent when the collation id is unknown. */
-function charsetField(collation: number): { charset?: WireCharset } {
+function charsetField(collation: number): { charset?: WireCharset; collationId?: number } {
   const charset = charsetOfCollation(collation);
-  return charset === undefined ? {} : { charset };
+  return charset === undefined ? {} : { charset, collationId: collation };
 }
 
 /** Sends ER_CON_COUNT_ERROR in place of a greeting and closes (the max_connections limit). */

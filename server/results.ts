@@ -17,7 +17,7 @@
  *        SERVER_MORE_RESULTS_EXISTS (multi-statements).
  *   (S5) Strings and column metadata go out in the session's character_set_results.
  */
-import type { ColumnInfo, Result, Row, SessionStatus } from '../engine/index.js';
+import type { ColumnInfo, Result, Row, SessionStatus, WireCharset } from '../engine/index.js';
 import type { CommandContext } from './commands/context.js';
 import { type StringCodec, stringCodec } from './protocol/charsets.js';
 import { SERVER_STATUS } from './protocol/constants.js';
@@ -90,6 +90,13 @@ export async function sendResult(
       await sendRows(ctx, result.columns, result.rows, framing.protocol);
       sendEndOfRows(ctx, moreFlag(framing));
       return;
+    case 'multi': {
+      // CALL: each result set, then the final OK, all but the last flagged (S4).
+      const more: ResultFraming = { moreResults: true, protocol: framing.protocol };
+      for (const sub of result.results) await sendResult(ctx, sub, more);
+      await sendResult(ctx, result.final, framing);
+      return;
+    }
     case 'local-infile':
       // COM_QUERY exchanges the file first (commands/local-infile.ts); nothing else returns it.
       throw new Error('a LOAD DATA LOCAL result outside COM_QUERY');
@@ -116,7 +123,28 @@ export function sendResultMetadata(
 
 export function sendColumnDefinitions(ctx: CommandContext, columns: readonly ColumnInfo[]): void {
   const charset = ctx.session.status.charsetResults;
-  for (const column of columns) ctx.send(encodeColumnDefinition(column, charset));
+  for (const column of columns) ctx.send(columnDefinition(column, charset));
+}
+
+/**
+ * Column definitions encoded once per ColumnInfo and charset (issue 8: a prepared statement's
+ * plan hands out the same ColumnInfo objects on every execution). ColumnInfo is immutable, and a
+ * queued payload is only copied into the frame (framing.ts), so sharing the bytes is safe.
+ */
+const encodedColumns = new WeakMap<ColumnInfo, Map<WireCharset, Buffer>>();
+
+function columnDefinition(column: ColumnInfo, charset: WireCharset): Buffer {
+  let byCharset = encodedColumns.get(column);
+  if (byCharset === undefined) {
+    byCharset = new Map();
+    encodedColumns.set(column, byCharset);
+  }
+  let bytes = byCharset.get(charset);
+  if (bytes === undefined) {
+    bytes = encodeColumnDefinition(column, charset);
+    byCharset.set(charset, bytes);
+  }
+  return bytes;
 }
 
 export function encodeRow(

@@ -81,8 +81,20 @@ export interface Trees {
   latest(): Snapshot;
   /** The LSN `latest()` would read at now: a current read restarts when it has moved. */
   latestLsn(): Lsn;
+  /**
+   * Resolves once VDL ≥ `lsn` (T2's durability wait on its own): a transaction that read
+   * commits not yet durable waits here before it is acknowledged (txn/manager.ts, M4). Rejects
+   * like `commit` when durability is not confirmed in time.
+   */
+  waitDurable(lsn: Lsn): Promise<void>;
 
   get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined>;
+  /**
+   * get() at `at` without waiting, when every page it needs is cached: the value, null when the
+   * key is absent, undefined when a page would have to be read (then call get). Point selects
+   * answer from it without a promise per page (issue 8).
+   */
+  getCached(root: PageId, key: Buffer, at: Snapshot): Buffer | null | undefined;
   /** Entries in key order (or reverse), one leaf's worth per batch. */
   scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]>;
   /** False, and no change, when the key is already there. */

@@ -91,6 +91,20 @@ export class BTree {
     return found ? Buffer.from(leafValue(page, slot)) : undefined;
   }
 
+  /**
+   * get() as of `at` without waiting (issue 8): the value (a copy), null when the key is absent,
+   * undefined when a page on the path is not cached (then call get).
+   */
+  getCached(root: PageId, key: Buffer, at: Lsn): Buffer | null | undefined {
+    let page = this.pool.pageAtCached(root, at);
+    while (page !== undefined && pg.pageType(page) === PAGE_TYPE.btreeInternal) {
+      page = this.pool.pageAtCached(childFor(page, key).child, at);
+    }
+    if (page === undefined) return undefined;
+    const { slot, found } = searchLeaf(page, key);
+    return found ? Buffer.from(leafValue(page, slot)) : null;
+  }
+
   async insert(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
     checkSizes(key, value);
     try {
@@ -139,12 +153,11 @@ export class BTree {
     }
   }
 
-  async *scan(root: PageId, range: KeyRange, at?: Lsn): AsyncGenerator<readonly Entry[]> {
-    if (range.reverse === true) {
-      yield* this.scanBackward(root, range, at);
-    } else {
-      yield* this.scanForward(root, range, at);
-    }
+  scan(root: PageId, range: KeyRange, at?: Lsn): AsyncGenerator<readonly Entry[]> {
+    // The direction's generator itself, not one delegating to it (a promise less per batch).
+    return range.reverse === true
+      ? this.scanBackward(root, range, at)
+      : this.scanForward(root, range, at);
   }
 
   private async *scanForward(
@@ -153,7 +166,9 @@ export class BTree {
     at: Lsn | undefined,
   ): AsyncGenerator<readonly Entry[]> {
     const { lower, upper } = range;
-    let page = await this.leafFor(root, lower?.key, 'first', at);
+    let page =
+      this.leafCached(root, lower?.key, 'first', at) ??
+      (await this.leafFor(root, lower?.key, 'first', at));
     let slot = 0;
     if (lower !== undefined) {
       const at = searchLeaf(page, lower.key);
@@ -175,7 +190,7 @@ export class BTree {
       const next = pg.link(page, 0);
       if (batch.length > 0) yield batch;
       if (next === 0) return;
-      page = await this.fetch(next, at);
+      page = this.cached(next, at) ?? (await this.fetch(next, at));
       slot = 0;
     }
   }
@@ -186,7 +201,9 @@ export class BTree {
     at: Lsn | undefined,
   ): AsyncGenerator<readonly Entry[]> {
     const { lower, upper } = range;
-    let page = await this.leafFor(root, upper?.key, 'last', at);
+    let page =
+      this.leafCached(root, upper?.key, 'last', at) ??
+      (await this.leafFor(root, upper?.key, 'last', at));
     let slot = pg.cellCount(page) - 1;
     if (upper !== undefined) {
       const at = searchLeaf(page, upper.key);
@@ -207,7 +224,7 @@ export class BTree {
       const previous = pg.link(page, 1);
       if (batch.length > 0) yield batch;
       if (previous === 0) return;
-      page = await this.fetch(previous, at);
+      page = this.cached(previous, at) ?? (await this.fetch(previous, at));
       slot = pg.cellCount(page) - 1;
     }
   }
@@ -228,6 +245,32 @@ export class BTree {
       page = await this.fetch(child, at);
     }
     return page;
+  }
+
+  /**
+   * leafFor() without waiting, for a read at a read point (issue 8): the leaf when every page on
+   * the way is cached (BufferPool.pageAtCached, same rules as pageAt), else undefined.
+   */
+  private leafCached(
+    root: PageId,
+    key: Buffer | undefined,
+    end: 'first' | 'last',
+    at: Lsn | undefined,
+  ): Buffer | undefined {
+    let page = this.cached(root, at);
+    while (page !== undefined && pg.pageType(page) === PAGE_TYPE.btreeInternal) {
+      let child: PageId;
+      if (key !== undefined) child = childFor(page, key).child;
+      else if (end === 'first' || pg.cellCount(page) === 0) child = pg.link(page, 0);
+      else child = childAt(page, pg.cellCount(page) - 1);
+      page = this.cached(child, at);
+    }
+    return page;
+  }
+
+  /** The page as of read point `at` when cached; undefined when not, or without a read point. */
+  private cached(id: PageId, at: Lsn | undefined): Buffer | undefined {
+    return at === undefined ? undefined : this.pool.pageAtCached(id, at);
   }
 
   /** The page now, or as of read point `at`. */
@@ -432,7 +475,11 @@ function leafValue(page: Buffer, slot: number): Buffer {
 
 /** Key and value copied out of the page in one allocation (T4). */
 function entryAt(page: Buffer, slot: number): Entry {
-  const copy = Buffer.from(pg.cell(page, slot));
+  // Issue 8: copied from the page by offsets (Buffer.from(pg.cell(…)) made a view of the cell
+  // first and went through the generic array-like path).
+  const at = pg.cellOffset(page, slot);
+  const copy = Buffer.allocUnsafe(pg.cellLength(page, slot));
+  page.copy(copy, 0, at, at + copy.length);
   const keyLength = copy.readUInt16BE(0);
   return { key: copy.subarray(2, 2 + keyLength), value: copy.subarray(2 + keyLength) };
 }
@@ -447,13 +494,33 @@ function cellsOf(page: Buffer): Buffer[] {
 export function compareLeafKey(page: Buffer, slot: number, key: Buffer): number {
   const at = pg.cellOffset(page, slot);
   const keyLength = page.readUInt16BE(at);
-  return page.compare(key, 0, key.length, at + 2, at + 2 + keyLength);
+  return compareInPage(page, at + 2, at + 2 + keyLength, key);
 }
 
 /** Sign of (key of the internal cell at slot) − key. */
 function compareInternalKey(page: Buffer, slot: number, key: Buffer): number {
   const at = pg.cellOffset(page, slot);
-  return page.compare(key, 0, key.length, at + 4, at + pg.cellLength(page, slot));
+  return compareInPage(page, at + 4, at + pg.cellLength(page, slot), key);
+}
+
+/** Keys up to this long are compared byte by byte in JS; longer ones by Buffer.compare. */
+const SHORT_KEY_BYTES = 32;
+
+/**
+ * Sign of (page[start, end) − key), bytewise (B1). Issue 8: for short keys (integer primary
+ * keys are 4 or 8 bytes) a loop is cheaper than Buffer.compare's argument checks and native
+ * call, which a binary search pays a dozen times per lookup.
+ */
+function compareInPage(page: Buffer, start: number, end: number, key: Buffer): number {
+  const n = end - start;
+  const m = key.length;
+  if (n > SHORT_KEY_BYTES || m > SHORT_KEY_BYTES) return page.compare(key, 0, m, start, end);
+  const common = n < m ? n : m;
+  for (let i = 0; i < common; i++) {
+    const d = (page[start + i] as number) - (key[i] as number);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return n === m ? 0 : n < m ? -1 : 1;
 }
 
 /** First slot whose key ≥ key, and whether it is equal. */

@@ -91,6 +91,27 @@ export class BufferPool {
     }
   }
 
+  /**
+   * pageAt() without waiting (issue 8): the page as of `at` when a frame or a version holds it,
+   * undefined when it must be read from storage (then call pageAt). Same rules (BP4).
+   */
+  pageAtCached(id: PageId, at: Lsn): Buffer | undefined {
+    const frame = this.frames.get(id);
+    if (frame !== undefined) {
+      if (pageFormat.pageLsn(frame.bytes) <= at) {
+        this.hits++;
+        this.frames.delete(id);
+        this.frames.set(id, frame);
+        return frame.bytes;
+      }
+    } else if (at >= this.storage.durableLsn()) {
+      return undefined; // its latest version is at `at`, but it must be loaded
+    }
+    const version = this.versions.find(id, at);
+    if (version !== undefined) this.hits++;
+    return version;
+  }
+
   /** Storage's image of the page at `at` (≤ VDL), kept as a version for this read point. */
   private async readAt(id: PageId, at: Lsn): Promise<Buffer> {
     assert(at <= this.storage.durableLsn(), 'VC3: a point above VDL finds its version');

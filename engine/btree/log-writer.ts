@@ -180,7 +180,8 @@ export class LogWriter {
     mtr.pinned.length = 0;
   }
 
-  private async waitDurable(target: Lsn): Promise<void> {
+  /** Resolves once VDL ≥ target; ER_ERROR_DURING_COMMIT when the quorum does not confirm it. */
+  async waitDurable(target: Lsn): Promise<void> {
     try {
       await this.storage.waitDurable(target);
     } catch (error) {

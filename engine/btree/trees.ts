@@ -93,6 +93,10 @@ class PagedTrees implements OpenTrees {
     return this.writer.appliedLsn;
   }
 
+  waitDurable(lsn: Lsn): Promise<void> {
+    return this.writer.waitDurable(lsn);
+  }
+
   /** T7: a read point held until release; storage learns the oldest (its read floor). */
   private register(at: Lsn): Snapshot {
     const points = this.pool.readPoints;
@@ -114,6 +118,10 @@ class PagedTrees implements OpenTrees {
 
   get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined> {
     return this.btree.get(root, key, at?.lsn);
+  }
+
+  getCached(root: PageId, key: Buffer, at: Snapshot): Buffer | null | undefined {
+    return this.btree.getCached(root, key, at.lsn);
   }
 
   scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]> {

@@ -35,6 +35,7 @@ import {
   counterKey,
   tableKey,
 } from './definitions.js';
+import { Programs } from './programs.js';
 import {
   AutoIncrementCounters,
   decodeCounter,
@@ -102,8 +103,12 @@ export class Catalog {
   private readonly nextRowIds = new Map<number, bigint>();
   /** AUTO_INCREMENT counters (issue 5). */
   readonly autoIncrement = new AutoIncrementCounters();
+  /** Stored procedures, functions and triggers (programs.ts, issue 6). */
+  readonly programs: Programs;
 
-  private constructor(private readonly trees: Trees) {}
+  private constructor(private readonly trees: Trees) {
+    this.programs = new Programs(trees);
+  }
 
   /** Reads every definition from the catalog tree (Trees.catalogRoot). */
   static async load(trees: Trees): Promise<Catalog> {
@@ -144,6 +149,7 @@ export class Catalog {
         catalog.autoIncrement.set(table, persisted > past ? persisted : past, persisted);
       }
     }
+    await catalog.programs.load();
     return catalog;
   }
 
@@ -234,6 +240,7 @@ export class Catalog {
     for (const view of this.views(name)) {
       await this.trees.delete(mtr, this.trees.catalogRoot, tableKey(view.database, view.name));
     }
+    await this.programs.dropDatabase(mtr, name); // P2 (programs.ts)
     const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, databaseKey(name));
     assert(deleted, 'catalog: the cache said the database existed');
     return { change: { kind: 'drop-database', name }, tables: tables.length };
@@ -363,6 +370,7 @@ export class Catalog {
     await this.trees.dropTree(mtr, table.root);
     for (const index of table.indexes) await this.trees.dropTree(mtr, index.root);
     await this.trees.delete(mtr, this.trees.catalogRoot, counterKey(table.database, table.name));
+    await this.programs.dropTableTriggers(mtr, table.database, table.name); // P2 (programs.ts)
   }
 
   /** Writes a table's changed definition (CREATE / DROP INDEX); apply() swaps it in after. */
@@ -388,6 +396,7 @@ export class Catalog {
           this.autoIncrement.forget(table);
         }
         this.databases.delete(change.name);
+        this.programs.forgetDatabase(change.name);
         return;
       }
       case 'add-table': {
@@ -420,6 +429,7 @@ export class Catalog {
         if (table !== undefined) this.nextRowIds.delete(table.root);
         if (table !== undefined) this.autoIncrement.forget(table);
         this.databases.get(change.database)?.tables.delete(change.name);
+        this.programs.forgetTable(change.database, change.name);
         return;
       }
       default:

@@ -31,7 +31,9 @@ describe('ALTER TABLE', () => {
       [3n, 1n, 'c'],
     ]);
     const r = await ok(s, 'ALTER TABLE t MODIFY name VARCHAR(50) NOT NULL FIRST');
-    expect([r.affectedRows, r.info]).toEqual([3, 'Records: 3  Duplicates: 0  Warnings: 0']);
+    // A VARCHAR made longer within its length bytes, moved, made NOT NULL: InnoDB does it in
+    // place, so MySQL 8 reports no rows copied.
+    expect([r.affectedRows, r.info]).toEqual([0, 'Records: 0  Duplicates: 0  Warnings: 0']);
     await ok(s, 'ALTER TABLE t CHANGE name title VARCHAR(50) NOT NULL, RENAME COLUMN flag TO f');
     expect(await createText(s, 't')).toBe(
       [
@@ -83,7 +85,8 @@ describe('ALTER TABLE', () => {
     await ok(s, 'UNLOCK TABLES');
     expect(await query(s, 'SELECT * FROM z')).toEqual([]);
     const note = await ok(s, 'ALTER TABLE z DISABLE KEYS');
-    expect(note.info).toBe('Records: 0  Duplicates: 0  Warnings: 1');
+    // MySQL's simple rename / keys path: a bare OK, with Note 1031.
+    expect([note.info, s.status.warningCount]).toEqual(['', 1]);
     await ok(s, 'DROP PROCEDURE IF EXISTS p');
     expect((await failure(s, 'DROP PROCEDURE p')).errno).toBe(1305);
   });

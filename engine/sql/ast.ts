@@ -15,6 +15,8 @@ import type {
 } from './ast-schema.js';
 
 export type * from './ast-schema.js';
+export type * from './ast-routine.js';
+import type { RoutineStatement } from './ast-routine.js';
 
 export interface TableName {
   /** null: the session's current database. */
@@ -310,6 +312,8 @@ export type Statement =
   | TxnStatement
   | IndexStatement
   | SchemaStatement
+  /** Stored procedures, functions and triggers (ast-routine.ts). */
+  | RoutineStatement
   /** ANALYZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, … (issue 6a: refreshes join statistics). */
   | { readonly kind: 'analyze-table'; readonly tables: readonly TableName[] };
 

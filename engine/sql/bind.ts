@@ -22,6 +22,7 @@ import type { CompareMode, ExprInfo, FunctionName, PlanExpr } from './plan.js';
 import type { PlanParams } from './params.js';
 import { systemVariable, systemVariableInfo } from './system-variables.js';
 import { INT64_MAX, type SqlType, UINT64_MAX, type Value } from './values.js';
+import { charLength } from './text-length.js';
 import { userVariableInfo } from '../variables/user-variables.js';
 import { bindDefault } from './plan-insert.js';
 
@@ -64,6 +65,8 @@ export interface BindScope {
   readonly names?: NameResolver;
   /** Issue 6a: subqueries, aggregates, window calls, row constructors. */
   readonly query?: QueryBinding;
+  /** The table DEFAULT(col) reads (an INSERT's or UPDATE's target); absent: `table`. */
+  readonly defaults?: TableDef;
 }
 
 /** Variables as binding sees them (the session's SessionVariables and UserVariables). */
@@ -355,7 +358,7 @@ export function literalExpr(literal: Literal): PlanExpr {
     case 'string':
       return {
         kind: 'const',
-        info: stringInfo(Array.from(literal.value).length, false),
+        info: stringInfo(charLength(literal.value), false),
         value: literal.value,
       };
     case 'binary':
@@ -561,7 +564,7 @@ export class Binder {
       case 'window':
         return this.queryExpr(e);
       case 'default':
-        return bindDefault(e, this.scope.table);
+        return bindDefault(e, this.scope.defaults ?? this.scope.table);
       default:
         return unreachable(e);
     }

@@ -25,7 +25,7 @@ import { Binder } from './bind.js';
 import { type EvalContext, compile } from './expr.js';
 import { encodeIndexPart, indexKeyParts, primaryKeyParts } from './index-keys.js';
 import { parseExpression } from './parse.js';
-import { type StoreTarget, storeValue } from './store.js';
+import { type StoreTarget, storeValue, zeroDateModes } from './store.js';
 import type { SqlType, Value } from './values.js';
 import { quoteName } from './expr-text.js';
 
@@ -91,6 +91,7 @@ function storeTarget(table: TableDef, column: number, row: number, ctx: EvalCont
     row,
     warnings: ctx.warnings,
     strict: ctx.sqlMode?.strict ?? true,
+    ...zeroDateModes(ctx.sqlMode),
     ...(ctx.timeZone === undefined ? {} : { timeZone: ctx.timeZone }),
     table: table.name,
   };

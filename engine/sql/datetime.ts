@@ -5,8 +5,21 @@
  *
  * Accepted text (MySQL's common forms): 'YYYY-MM-DD', 'YYYY-MM-DD hh:mm:ss[.f…]' with 'T' or
  * spaces between date and time, and the delimiter-free 'YYYYMMDD' and 'YYYYMMDDhhmmss[.f…]'.
- * The zero date and invalid dates (month 13, 30 February) are rejected, as in MySQL 8's default
- * sql_mode (NO_ZERO_DATE, NO_ZERO_IN_DATE, strict).
+ * Invalid dates (month 13, 30 February) are rejected.
+ *
+ * Zero dates: MySQL also has the zero date '0000-00-00' and dates with a zero month or day
+ * ('2024-00-15', '2024-02-00'), which sql_mode's NO_ZERO_DATE / NO_ZERO_IN_DATE refuse only when
+ * storing (store-types.ts). They have no place on the microsecond line, so they are negative:
+ *
+ *   (DT1) a value v < 0 is a zero-part date: v = ZERO_BASE + packed(fields), where packed is
+ *         MySQL's order ((year·13 + month)·32 + day) days of 86,400 s, then µs. Every v ≥ 0 is a
+ *         valid date on the microsecond line.
+ *   (DT2) values order as MySQL orders them (by year, month, day, time): compareDateTime and
+ *         orderKey; a plain bigint comparison is right only when neither side is negative
+ *         (so the zero date '0000-00-00 00:00:00', the smallest value, sorts first either way).
+ *
+ * Date arithmetic (DATE_ADD, DATEDIFF, weekdays) is defined only for v ≥ 0; functions refuse
+ * zero-part dates with NULL and warning 1292, as MySQL does.
  */
 import assert from 'node:assert/strict';
 
@@ -70,7 +83,94 @@ export function validFields(f: DateTimeFields): boolean {
   );
 }
 
+/** A zero date or a date with a zero month or day (DT1), with an otherwise valid time. */
+export function zeroPartFields(f: DateTimeFields): boolean {
+  return (
+    (f.month === 0 || f.day === 0) &&
+    f.year >= 0 &&
+    f.year <= 9999 &&
+    f.month <= 12 &&
+    f.day <= (f.month === 0 ? 31 : daysInMonth(f.year, f.month)) &&
+    f.hour <= 23 &&
+    f.minute <= 59 &&
+    f.second <= 59
+  );
+}
+
+/** DT1: the base of zero-part dates; packed fields stay below 2^62. */
+const ZERO_BASE = -(2n ** 62n);
+
+function packed(f: DateTimeFields): bigint {
+  const days = BigInt((f.year * 13 + f.month) * 32 + f.day);
+  const seconds = BigInt(f.hour * 3600 + f.minute * 60 + f.second);
+  return days * MICROS_PER_DAY + seconds * MICROS_PER_SECOND + BigInt(f.micro);
+}
+
+function unpacked(p: bigint): DateTimeFields {
+  const days = Number(p / MICROS_PER_DAY);
+  const inDay = p % MICROS_PER_DAY;
+  const seconds = Number(inDay / MICROS_PER_SECOND);
+  return {
+    year: Math.floor(days / (13 * 32)),
+    month: Math.floor(days / 32) % 13,
+    day: days % 32,
+    hour: Math.floor(seconds / 3600),
+    minute: Math.floor((seconds % 3600) / 60),
+    second: seconds % 60,
+    micro: Number(inDay % MICROS_PER_SECOND),
+  };
+}
+
+/** The zero date, '0000-00-00 00:00:00' (DT1): the smallest DATETIME value. */
+export const ZERO_DATETIME = ZERO_BASE;
+
+/** DT1: a zero date or a date with a zero month or day. */
+export function isZeroPart(value: bigint): boolean {
+  return value < 0n;
+}
+
+/** The zero date itself (year, month and day all 0), at any time of day. */
+export function isZeroDate(value: bigint): boolean {
+  if (value >= 0n) return false;
+  const f = unpacked(value - ZERO_BASE);
+  return f.year === 0 && f.month === 0 && f.day === 0;
+}
+
+/** DT2: a non-negative bigint that orders every DATETIME value as MySQL does. */
+export function orderKey(value: bigint): bigint {
+  return value < 0n ? value - ZERO_BASE : packed(toFields(value));
+}
+
+/** The value of an orderKey (keys.ts decodes index keys with it). */
+export function fromOrderKey(key: bigint): bigint {
+  return fromFields(unpacked(key));
+}
+
+/** DT2: MySQL's order of two DATETIME values. */
+export function compareDateTime(a: bigint, b: bigint): number {
+  if (a >= 0n && b >= 0n) return a === b ? 0 : a < b ? -1 : 1;
+  const x = orderKey(a);
+  const y = orderKey(b);
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/** The date part (midnight) of a DATETIME value, zero-part dates included (DT1). */
+export function dateOnly(value: bigint): bigint {
+  if (value >= 0n) return value - (value % MICROS_PER_DAY);
+  const f = toFields(value);
+  return fromFields({ ...f, hour: 0, minute: 0, second: 0, micro: 0 });
+}
+
+/** The time of day of a DATETIME value, in µs (zero-part dates have one too). */
+export function timeOfDay(value: bigint): bigint {
+  return value >= 0n ? value % MICROS_PER_DAY : (value - ZERO_BASE) % MICROS_PER_DAY;
+}
+
 export function fromFields(f: DateTimeFields): bigint {
+  if (f.month === 0 || f.day === 0) {
+    assert(zeroPartFields(f), 'DT1: zero-part DATETIME fields');
+    return ZERO_BASE + packed(f);
+  }
   assert(validFields(f), 'valid DATETIME fields');
   const days = BigInt(daysFromCivil(f.year, f.month, f.day));
   const seconds = BigInt(f.hour * 3600 + f.minute * 60 + f.second);
@@ -78,7 +178,7 @@ export function fromFields(f: DateTimeFields): bigint {
 }
 
 export function toFields(value: bigint): DateTimeFields {
-  assert(value >= 0n, 'DATETIME micros are non-negative');
+  if (value < 0n) return unpacked(value - ZERO_BASE);
   const days = Number(value / MICROS_PER_DAY);
   const inDay = value % MICROS_PER_DAY;
   const seconds = Number(inDay / MICROS_PER_SECOND);
@@ -93,7 +193,17 @@ export function toFields(value: bigint): DateTimeFields {
 export function roundToFsp(value: bigint, fsp: number): bigint {
   assert(fsp >= 0 && fsp <= 6, 'fsp 0..6');
   const unit = 10n ** BigInt(6 - fsp);
+  if (value < 0n) return roundZeroPart(value, unit);
   return ((value + unit / 2n) / unit) * unit;
+}
+
+/** Rounding a zero-part date's time (DT1): a carry past 23:59:59 keeps the day, clipped. */
+function roundZeroPart(value: bigint, unit: bigint): bigint {
+  const p = value - ZERO_BASE;
+  const day = p - (p % MICROS_PER_DAY);
+  const rounded = (((p % MICROS_PER_DAY) + unit / 2n) / unit) * unit;
+  const inDay = rounded >= MICROS_PER_DAY ? MICROS_PER_DAY - unit : rounded;
+  return ZERO_BASE + day + inDay;
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
@@ -124,10 +234,13 @@ const DELIMITED =
   /^(\d{2,4})[-/.:_^@#$%&*!~]+(\d{1,2})[-/.:_^@#$%&*!~]+(\d{1,2})(?:(?:[T ]+)(\d{1,2})(?:[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.(\d*))?)?)?)?$/;
 const COMPACT = /^(\d{4}|\d{2})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})(?:\.(\d*))?)?$/;
 
-/** MySQL's two-digit years: 00-69 → 2000-2069, 70-99 → 1970-1999. */
-export function fullYear(text: string): number {
+/**
+ * MySQL's two-digit years: 00-69 → 2000-2069, 70-99 → 1970-1999; `zeroDate` (month and day 0
+ * too): the zero date keeps year 0.
+ */
+export function fullYear(text: string, zeroDate = false): number {
   const year = Number(text);
-  if (text.length > 2) return year;
+  if (text.length > 2 || (zeroDate && year === 0)) return year;
   return year < 70 ? 2000 + year : 1900 + year;
 }
 
@@ -144,7 +257,7 @@ export function parseDateTime(text: string, fsp: number): bigint | undefined {
   const num = (i: number): number => Number(match[i] ?? '0');
   const fraction = (match[7] ?? '').padEnd(7, '0');
   const fields: DateTimeFields = {
-    year: fullYear(match[1] as string),
+    year: fullYear(match[1] as string, num(2) === 0 && num(3) === 0),
     month: num(2),
     day: num(3),
     hour: num(4),
@@ -152,10 +265,12 @@ export function parseDateTime(text: string, fsp: number): bigint | undefined {
     second: num(6),
     micro: Number(fraction.slice(0, 6)),
   };
-  if (!validFields(fields)) return undefined;
+  if (!validFields(fields) && !zeroPartFields(fields)) return undefined;
   // Digits past the sixth round the microseconds first, as MySQL does.
   let value = fromFields(fields);
-  if (Number(fraction[6]) >= 5) value += 1n;
+  if (Number(fraction[6]) >= 5 && (value >= 0n || timeOfDay(value) < MICROS_PER_DAY - 1n)) {
+    value += 1n;
+  }
   return roundToFsp(value, fsp);
 }
 
@@ -174,7 +289,7 @@ export function dateTimeFromNumber(digits: string, fsp: number): bigint | undefi
   const year = text.length === 6 || text.length === 12 ? text.slice(0, 2) : text.slice(0, 4);
   const rest = text.slice(year.length);
   const fields: DateTimeFields = {
-    year: fullYear(year),
+    year: fullYear(year, Number(rest.slice(0, 4)) === 0),
     month: Number(rest.slice(0, 2)),
     day: Number(rest.slice(2, 4)),
     hour: Number(rest.slice(4, 6) || '0'),
@@ -182,7 +297,7 @@ export function dateTimeFromNumber(digits: string, fsp: number): bigint | undefi
     second: Number(rest.slice(8, 10) || '0'),
     micro: Number((fraction ?? '').padEnd(6, '0').slice(0, 6)),
   };
-  if (!validFields(fields)) return undefined;
+  if (!validFields(fields) && !zeroPartFields(fields)) return undefined;
   return roundToFsp(fromFields(fields), fsp);
 }
 

@@ -22,6 +22,11 @@
  *
  * AUTO_INCREMENT values are handed out for all rows in one synchronous pass before any row is
  * written, so one statement's generated values are consecutive (catalog/auto-increment.ts).
+ *
+ * Triggers (triggers.ts): BEFORE INSERT fires per row just before it is written (NEW may be
+ * changed; NOT NULL and generated columns are applied again after it), AFTER INSERT once the row
+ * was inserted. REPLACE's deletes and ON DUPLICATE KEY UPDATE's updates fire no DELETE / UPDATE
+ * triggers yet.
  */
 import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
@@ -33,7 +38,7 @@ import { type EvalContext, compile } from './expr.js';
 import { indexEntry } from './index-keys.js';
 import type { InsertDml, Plan, PlanExpr } from './plan.js';
 import { runQuery } from './query-run.js';
-import { type StoreTarget, storeValue } from './store.js';
+import { type StoreTarget, storeValue, zeroDateModes } from './store.js';
 import type { SqlType, Value } from './values.js';
 import { Decimal } from './decimal.js';
 import {
@@ -44,6 +49,7 @@ import {
   violatedCheck,
 } from './constraints.js';
 import { RowWriter } from './dml-update.js';
+import { fireTriggers, hasTriggers } from './triggers.js';
 
 const NO_ROW: readonly Value[] = [];
 
@@ -80,13 +86,15 @@ interface Counts {
   unchanged: number;
   deleted: number;
   skipped: number;
+  /** Rows IGNORE skipped for a CHECK: MySQL drops them before writing, so no record counts them. */
+  unchecked: number;
 }
 
 /** One statement's insertion state. */
 class Inserter {
   readonly table: TableDef;
   readonly dml: InsertDml;
-  readonly counts: Counts = { inserted: 0, changed: 0, unchanged: 0, deleted: 0, skipped: 0 };
+  readonly counts: Counts = { inserted: 0, changed: 0, unchanged: 0, deleted: 0, skipped: 0, unchecked: 0 };
   readonly storing: EvalContext;
   /** Strict mode as this statement applies it (IGNORE turns it off). */
   readonly strict: boolean;
@@ -126,6 +134,7 @@ class Inserter {
       row,
       warnings: e.warnings,
       strict: this.strict,
+      ...zeroDateModes(e.sqlMode),
       ...(e.timeZone === undefined ? {} : { timeZone: e.timeZone }),
       table: this.table.name,
     };
@@ -167,6 +176,16 @@ class Inserter {
     });
     computeGenerated(this.rules, stored, row, this.storing);
     return stored;
+  }
+
+  /** A row a BEFORE INSERT trigger may have changed: NOT NULL again, generated columns anew. */
+  retouched(row: Value[], rowNumber: number): void {
+    for (const [c, column] of this.table.columns.entries()) {
+      if (row[c] === null && !column.nullable && column.generated === undefined) {
+        throw new SqlError('ER_BAD_NULL_ERROR', [column.name]);
+      }
+    }
+    computeGenerated(this.rules, row, rowNumber, this.storing);
   }
 
   private generate(): bigint {
@@ -217,7 +236,11 @@ class Inserter {
   /** Writes one stored row by the statement's duplicate-key mode. */
   async write(row: Value[], rowId: bigint, rowNumber: number): Promise<void> {
     const violated = violatedCheck(this.rules, row, this.ctx.eval);
-    if (violated !== null && this.skipOrThrow(new SqlError('ER_CHECK_CONSTRAINT_VIOLATED', [violated]))) return;
+    if (violated !== null && this.skipOrThrow(new SqlError('ER_CHECK_CONSTRAINT_VIOLATED', [violated]))) {
+      this.counts.skipped--;
+      this.counts.unchecked++;
+      return;
+    }
     const key = this.keyOf(row, rowId);
     const mode = this.dml.duplicates;
     if (mode !== 'error') {
@@ -319,19 +342,29 @@ export async function runInsert(
   const rows = sources.map((values, r) => inserter.storeRow(values, r + 1));
   const table = plan.table;
   const firstRowId = table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
+  const triggers = hasTriggers(ctx, table, 'INSERT');
   for (const [r, row] of rows.entries()) {
     const pause = ctx.eval.interrupt?.checkpoint();
     if (pause !== undefined) await pause;
+    if (triggers) {
+      await fireTriggers(ctx, table, 'BEFORE', 'INSERT', null, row);
+      inserter.retouched(row, r + 1);
+    }
+    const inserted = inserter.counts.inserted;
     await inserter.write(row, firstRowId + BigInt(r), r + 1);
+    if (triggers && inserter.counts.inserted > inserted) {
+      await fireTriggers(ctx, table, 'AFTER', 'INSERT', null, row);
+    }
   }
-  const { inserted, changed, unchanged, deleted, skipped } = inserter.counts;
+  const { inserted, changed, unchanged, deleted, skipped, unchecked } = inserter.counts;
   const matched = inserted + deleted + 2 * changed + unchanged;
   const duplicates = inserter.dml.ignore ? skipped : deleted + changed;
   const warnings = ctx.eval.warnings.count();
   const info = style === 'load'
-    ? `Records: ${rows.length}  Deleted: ${deleted}  Skipped: ${skipped}  Warnings: ${warnings}`
+    ? `Records: ${rows.length}  Deleted: ${deleted}  Skipped: ${skipped + unchecked}  ` +
+      `Warnings: ${warnings}`
     : fromQuery || rows.length > 1
-      ? `Records: ${rows.length}  Duplicates: ${duplicates}  Warnings: ${warnings}`
+      ? `Records: ${rows.length - unchecked}  Duplicates: ${duplicates}  Warnings: ${warnings}`
       : '';
   const generatedId = inserter.generatedId;
   const insertId = generatedId ?? inserter.insertId;

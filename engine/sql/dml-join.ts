@@ -17,7 +17,7 @@ import type { Plan } from './plan.js';
 import type { JoinTarget } from './plan-join-dml.js';
 import { columnDefault } from './plan-insert.js';
 import { runQuery } from './query-run.js';
-import { storeValue } from './store.js';
+import { storeValue, zeroDateModes } from './store.js';
 import type { Value } from './values.js';
 
 async function current(ctx: ExecContext, target: JoinTarget, key: Buffer): Promise<SourceRow | null> {
@@ -63,6 +63,7 @@ export async function runJoinDml(
         const type = a.item === null ? (expr as NonNullable<typeof expr>).info.type : (query.columns[a.item]?.info.type ?? column.type);
         row[a.column] = storeValue(type, value, {
           column, row: matched, warnings: ctx.eval.warnings, strict: ctx.eval.sqlMode?.strict ?? true,
+          ...zeroDateModes(ctx.eval.sqlMode),
           ...(ctx.eval.timeZone === undefined ? {} : { timeZone: ctx.eval.timeZone }), table: table.name,
         });
       }

@@ -10,6 +10,9 @@
  *
  * Foreign key work goes through `RowWriter`, which is also the ChildWriter of cascades, so a
  * cascaded change obeys the child table's own rules in turn (constraints.ts).
+ *
+ * Triggers (triggers.ts): BEFORE UPDATE / DELETE fire per target row before its write, AFTER
+ * ones after it (AFTER UPDATE for every matched row, changed or not, as MySQL); cascades fire none.
  */
 import type { ColumnDef, TableDef } from '../catalog/definitions.js';
 import { DML_TARGET_ROWS_MAX } from '../config.js';
@@ -30,8 +33,9 @@ import {
 import { type ExecContext, type WriteOutcome, checkEntrySize, targetRows } from './execute.js';
 import { type EvalContext, compile } from './expr.js';
 import type { Plan } from './plan.js';
-import { storeValue } from './store.js';
+import { storeValue, zeroDateModes } from './store.js';
 import type { Value } from './values.js';
+import { fireTriggers, hasTriggers } from './triggers.js';
 
 /** Writes changed and deleted rows with their constraints (see the file comment). */
 export class RowWriter implements ChildWriter {
@@ -99,6 +103,7 @@ export async function runUpdate(
   const assigned = new Set(plan.assignments.map((a) => a.column));
   const rules = tableRules(table);
   const writer = new RowWriter(ctx);
+  const triggers = hasTriggers(ctx, table, 'UPDATE');
   let changed = 0;
   for (const [i, target] of targets.entries()) {
     const pause = ctx.eval.interrupt?.checkpoint();
@@ -110,21 +115,32 @@ export async function runUpdate(
         row: i + 1,
         warnings: ctx.eval.warnings,
         strict: ctx.eval.sqlMode?.strict ?? true,
+        ...zeroDateModes(ctx.eval.sqlMode),
         ...(ctx.eval.timeZone === undefined ? {} : { timeZone: ctx.eval.timeZone }),
         table: table.name,
       });
     }
     computeGenerated(rules, row, i + 1, evalCtx);
-    if (encodeRow(table.types, target.row).equals(encodeRow(table.types, row))) continue;
-    if (rules.onUpdate.length > 0) {
-      applyOnUpdate(rules, row, assigned, i + 1, evalCtx);
+    if (triggers) {
+      await fireTriggers(ctx, table, 'BEFORE', 'UPDATE', target.row, row);
       computeGenerated(rules, row, i + 1, evalCtx);
     }
-    changed++;
-    await writer.updateRow(table, target, row, 0);
+    if (!encodeRow(table.types, target.row).equals(encodeRow(table.types, row))) {
+      if (rules.onUpdate.length > 0) {
+        applyOnUpdate(rules, row, assigned, i + 1, evalCtx);
+        computeGenerated(rules, row, i + 1, evalCtx);
+      }
+      changed++;
+      await writer.updateRow(table, target, row, 0);
+    }
+    // MySQL fires AFTER UPDATE for every matched row, changed or not.
+    if (triggers) await fireTriggers(ctx, table, 'AFTER', 'UPDATE', target.row, row);
   }
   const warnings = ctx.eval.warnings.count();
-  const info = `Rows matched: ${targets.length}  Changed: ${changed}  Warnings: ${warnings}`;
+  // LIMIT 0: MySQL answers a bare OK before reading anything (no "Rows matched" info).
+  const info = plan.limit === 0n
+    ? ''
+    : `Rows matched: ${targets.length}  Changed: ${changed}  Warnings: ${warnings}`;
   return { affectedRows: changed, matchedRows: targets.length, info, changes: [] };
 }
 
@@ -138,10 +154,13 @@ export async function runDelete(
     ctx.rows, plan.source, plan.order, limit, ctx.eval, DML_TARGET_ROWS_MAX, FOR_UPDATE,
   );
   const writer = new RowWriter(ctx);
+  const triggers = hasTriggers(ctx, table, 'DELETE');
   for (const target of targets) {
     const pause = ctx.eval.interrupt?.checkpoint();
     if (pause !== undefined) await pause;
+    if (triggers) await fireTriggers(ctx, table, 'BEFORE', 'DELETE', target.row, null);
     await writer.deleteRow(table, target, 0);
+    if (triggers) await fireTriggers(ctx, table, 'AFTER', 'DELETE', target.row, null);
   }
   return { affectedRows: targets.length, matchedRows: targets.length, info: '', changes: [] };
 }

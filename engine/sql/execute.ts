@@ -15,7 +15,7 @@ import type { Row as SeamRow } from '../api.js';
 import type { Mtr, Trees } from '../btree/api.js';
 import { KEY_SIZE_MAX } from '../btree/api.js';
 import type { Catalog, CatalogChange } from '../catalog/catalog.js';
-import type { ColumnType, TableDef } from '../catalog/definitions.js';
+import type { ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
 import { SORT_ROWS_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
 import { prefixSuccessor } from '../keys.js';
@@ -29,7 +29,7 @@ import {
 } from '../txn/rows.js';
 import { unreachable } from '../unreachable.js';
 import { type Collation, collation } from './collation.js';
-import { type EvalContext, type Row, compile, compareForSort, compilePredicate } from './expr.js';
+import { type EvalContext, type Row, compile, compareForSort } from './expr.js';
 import { createIndex, dropIndex } from './index-build.js';
 import { checkStoredRowSize } from './row-overflow.js';
 import {
@@ -42,12 +42,13 @@ import {
 import { type BoundValue, boundFor } from './key-bounds.js';
 import type { KeyBound, Plan, PlanExpr, SortKey, TableSource } from './plan.js';
 import { type SqlType, type Value, toSeamValue } from './values.js';
-import { runQuery } from './query-run.js';
+import { evaluator, predicate, runQuery } from './query-run.js';
 import { runInsert } from './dml-insert.js';
 import { runDelete, runUpdate } from './dml-update.js';
 import { runJoinDml } from './dml-join.js';
 import { checkDropParents, runCreateTable, runSchemaWrite } from './schema-run.js';
 import { type InfoSchemaHost, virtualRows } from './information-schema/index.js';
+import type { TriggerHost } from './triggers.js';
 
 /** What DML and SELECT run with: table data only through the statement's transaction. */
 export interface ExecContext {
@@ -58,6 +59,8 @@ export interface ExecContext {
   readonly autoIncrement?: { readonly increment: number; readonly offset: number };
   /** What information_schema's rows are made from (6c); absent: they cannot be read. */
   readonly info?: InfoSchemaHost;
+  /** The statement's triggers (triggers.ts); absent: row changes fire none. */
+  readonly triggers?: TriggerHost;
 }
 
 /** What DDL runs with: the trees, inside the statement's mini-transaction. */
@@ -83,7 +86,7 @@ export interface WriteOutcome {
 const NO_ROW: Row = [];
 
 function constant(e: PlanExpr, ctx: EvalContext): Value {
-  return compile(e)(NO_ROW, ctx);
+  return evaluator(e)(NO_ROW, ctx); // compiled once per plan expression (query-run.ts)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,21 +108,35 @@ function encodedPrefixes(
   tuples: readonly (readonly PlanExpr[])[],
   ctx: EvalContext,
 ): Buffer[] {
+  if (tuples.length === 1) {
+    // One tuple (`pk = ?`, issue 8's point selects): nothing to sort or deduplicate.
+    const key = encodedPrefix(parts, tuples[0] as readonly PlanExpr[], ctx);
+    return key === null ? [] : [key];
+  }
   const keys = new Map<string, Buffer>();
   for (const tuple of tuples) {
-    const encoded: Buffer[] = [];
-    let empty = false;
-    tuple.forEach((e, i) => {
-      const part = parts[i] as KeyPart;
-      const bound = keyPartValue(part.type, e, 'eq', true, ctx);
-      if (bound.kind === 'value') encoded.push(encodeIndexPart(part, bound.value));
-      else empty = true;
-    });
-    if (empty) continue;
-    const key = encoded.length === 1 ? (encoded[0] as Buffer) : Buffer.concat(encoded);
-    keys.set(key.toString('hex'), key);
+    const key = encodedPrefix(parts, tuple, ctx);
+    if (key !== null) keys.set(key.toString('hex'), key);
   }
   return [...keys.values()].sort(Buffer.compare);
+}
+
+/** One tuple's encoded prefix; null when a value cannot equal any key (empty). */
+function encodedPrefix(
+  parts: readonly KeyPart[],
+  tuple: readonly PlanExpr[],
+  ctx: EvalContext,
+): Buffer | null {
+  const encoded: Buffer[] = [];
+  let empty = false;
+  for (let i = 0; i < tuple.length; i++) {
+    const part = parts[i] as KeyPart;
+    const bound = keyPartValue(part.type, tuple[i] as PlanExpr, 'eq', true, ctx);
+    if (bound.kind === 'value') encoded.push(encodeIndexPart(part, bound.value));
+    else empty = true;
+  }
+  if (empty) return null;
+  return encoded.length === 1 ? (encoded[0] as Buffer) : Buffer.concat(encoded);
 }
 
 /** The range of one prefix, normalised to [lower inclusive, upper exclusive); null when empty. */
@@ -188,42 +205,67 @@ export function readRequest(
   source: TableSource,
   ctx: EvalContext,
   locking: Locking,
+  needed?: readonly boolean[],
 ): ReadRequest {
-  const { table, access, reverse } = source;
-  const keep = source.residual === null ? null : compilePredicate(source.residual);
-  const base = {
+  const { table, access } = source;
+  // Issue 8: one object shape for every request (no conditional spreads: they cost as much as
+  // the rest of a point select's read), the residual compiled once per plan (query-run.ts).
+  const test = source.residual === null ? null : predicate(source.residual);
+  const keep = test === null ? undefined : (row: Row): boolean => test(row, ctx);
+  // A consistent read decodes only the columns the plan reads (read-columns.ts).
+  const mask = locking.mode === 'none' ? needed : undefined;
+  const make = (
+    index: IndexDef | null,
+    points: readonly Buffer[] | null,
+    ranges: readonly HalfOpenRange[],
+    uniqueLookup: boolean,
+  ): ReadRequest => ({
     table,
-    reverse,
+    index,
+    points,
+    ranges,
+    uniqueLookup,
+    reverse: source.reverse,
     lock: locking.mode,
     wait: locking.wait,
-    ...(keep === null ? {} : { keep: (row: Row): boolean => keep(row, ctx) }),
-  };
+    keep,
+    needed: mask,
+  });
   switch (access.kind) {
     case 'full-scan':
-      return { ...base, index: null, points: null, ranges: [{}] };
+      return make(null, null, WHOLE_RANGE, false);
     case 'pk-lookup':
-      return {
-        ...base,
-        index: null,
-        points: encodedPrefixes(primaryKeyParts(table), access.keys, ctx),
-        ranges: [],
-      };
+      return make(null, encodedPrefixes(pkParts(table), access.keys, ctx), NO_RANGES, false);
     case 'pk-range':
-      return { ...base, index: null, points: null, ranges: keyRanges(primaryKeyParts(table), access, ctx) };
+      return make(null, null, keyRanges(pkParts(table), access, ctx), false);
     case 'index-range': {
       const parts = indexKeyParts(table, access.index);
       const uniqueLookup =
         access.index.unique &&
         (access.prefixes[0]?.length ?? 0) === parts.length &&
         parts.every((p) => p.prefixChars === null);
-      const ranges = keyRanges(parts, access, ctx);
-      return { ...base, index: access.index, points: null, ranges, uniqueLookup };
+      return make(access.index, null, keyRanges(parts, access, ctx), uniqueLookup);
     }
     case 'index-scan':
-      return { ...base, index: access.index, points: null, ranges: [{}] };
+      return make(access.index, null, WHOLE_RANGE, false);
     default:
       return unreachable(access);
   }
+}
+
+const WHOLE_RANGE: readonly HalfOpenRange[] = [{}];
+const NO_RANGES: readonly HalfOpenRange[] = [];
+
+/** A table's primary-key parts, made once per TableDef (definitions are immutable). */
+const pkPartsOf = new WeakMap<TableDef, readonly KeyPart[]>();
+
+function pkParts(table: TableDef): readonly KeyPart[] {
+  let parts = pkPartsOf.get(table);
+  if (parts === undefined) {
+    parts = primaryKeyParts(table);
+    pkPartsOf.set(table, parts);
+  }
+  return parts;
 }
 
 /** Rows of the source that pass its residual filter (applied by the read, see txn/rows.ts). */

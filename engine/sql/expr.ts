@@ -16,10 +16,10 @@ import { SqlError } from '../errors.js';
 import { textToBytes } from './bytes.js';
 import { unreachable } from '../unreachable.js';
 import type { Collation } from './collation.js';
-import { parseDateTime } from './datetime.js';
+import { compareDateTime, parseDateTime, timeOfDay } from './datetime.js';
 import { compareJson, parseJson } from './json.js';
 import { toJson } from './json-values.js';
-import { MICROS_PER_DAY, parseTime } from './temporal.js';
+import { parseTime } from './temporal.js';
 import { Decimal, pow10 } from './decimal.js';
 import type { CompareMode, PlanExpr } from './plan.js';
 import { type QueryRuntime, compileQueryExpr } from './query-expr.js';
@@ -85,6 +85,9 @@ export interface SqlModeFlags {
   readonly errorForDivisionByZero: boolean;
   /** NO_AUTO_VALUE_ON_ZERO: 0 in an AUTO_INCREMENT column stays 0. */
   readonly noAutoValueOnZero: boolean;
+  /** NO_ZERO_DATE / NO_ZERO_IN_DATE: storing zero dates (store-types.ts); absent: set. */
+  readonly noZeroDate?: boolean;
+  readonly noZeroInDate?: boolean;
 }
 
 export interface EvalVariables {
@@ -107,7 +110,7 @@ function toDateTime(type: SqlType, value: Value): bigint | string {
 
 function toTimeValue(type: SqlType, value: Value): bigint | string {
   if (type.kind === 'time' && typeof value === 'bigint') return value;
-  if (type.kind === 'datetime' && typeof value === 'bigint') return value % MICROS_PER_DAY;
+  if (type.kind === 'datetime' && typeof value === 'bigint') return timeOfDay(value);
   const text = toText(type, value) ?? '';
   return parseTime(text, 6)?.value ?? text;
 }
@@ -149,8 +152,13 @@ export function compareIn(
         return mode.collation.compare(asBytes(ta, a), asBytes(tb, b));
       }
       return mode.collation.compare(toText(ta, a) as string, toText(tb, b) as string);
-    case 'datetime':
-      return compareMixed(toDateTime(ta, a), toDateTime(tb, b));
+    case 'datetime': {
+      const x = toDateTime(ta, a);
+      const y = toDateTime(tb, b);
+      // datetime.ts DT2: zero-part dates are negative and order by their fields.
+      if (typeof x === 'bigint' && typeof y === 'bigint') return compareDateTime(x, y);
+      return compareMixed(x, y);
+    }
     case 'time':
       return compareMixed(toTimeValue(ta, a), toTimeValue(tb, b));
     case 'json':
@@ -174,7 +182,10 @@ export function compareForSort(
   collation: Collation | null,
 ): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-  if (typeof a === 'bigint' && typeof b === 'bigint') return a === b ? 0 : a < b ? -1 : 1;
+  if (typeof a === 'bigint' && typeof b === 'bigint') {
+    if (type.kind === 'datetime' && (a < 0n || b < 0n)) return compareDateTime(a, b);
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
   if (type.kind === 'string' && typeof a === 'string' && typeof b === 'string') {
     // ENUM sorts by index, SET by mask, JSON by its own order (issue 6b).
     if (type.variant === 'enum' || type.variant === 'set') {

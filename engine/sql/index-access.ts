@@ -26,10 +26,20 @@
 import type { ColumnDef, IndexDef, TableDef } from '../catalog/definitions.js';
 import { PLAN_POINT_KEYS_MAX } from '../config.js';
 import { unreachable } from '../unreachable.js';
-import { intInfo } from './bind.js';
+import { doubleInfo, intInfo } from './bind.js';
 import { collation } from './collation.js';
-import type { Access, CompareMode, KeyBound, PlanExpr, SortKey, TableSource } from './plan.js';
+import { doubleExact } from './key-bounds.js';
+import type {
+  Access,
+  CallArgument,
+  CompareMode,
+  KeyBound,
+  PlanExpr,
+  SortKey,
+  TableSource,
+} from './plan.js';
 import { isConstant } from './planner.js';
+import { toDouble } from './values.js';
 
 /** One column of a key, as the planner sees it. */
 interface KeyColumn {
@@ -80,19 +90,28 @@ function primaryColumns(table: TableDef): KeyColumn[] {
   return table.primaryKey.map((column) => ({ column, prefixChars: null }));
 }
 
+interface Sargability {
+  readonly ok: boolean;
+  /** The key bound decides the comparison exactly (the conjunct leaves the residual). */
+  readonly exact: boolean;
+  /** An INT/DECIMAL key compared as a DOUBLE: the key takes the constant's double. */
+  readonly asDouble?: boolean;
+  /** False when an equality cannot be one key value (key-bounds.ts KB2): it becomes a range. */
+  readonly point?: boolean;
+}
+
 /** Whether comparing `column` with `constant` in `mode` follows the column's key order. */
-function sargable(
-  column: ColumnDef,
-  mode: CompareMode,
-  constant: PlanExpr,
-): { ok: boolean; exact: boolean } {
+function sargable(column: ColumnDef, mode: CompareMode, constant: PlanExpr): Sargability {
   const ct = constant.info.type;
   switch (column.type.kind) {
     case 'int':
     case 'decimal':
-      // A quoted number (id = '5') compares as a double; its key bound narrows the scan and the
-      // comparison itself stays in the residual.
-      if (mode.kind === 'double' && ct.kind === 'string') return { ok: true, exact: false };
+      // Against a DOUBLE, text (id = '5') or a mix (id IN (1, '2')) the comparison is in DOUBLE:
+      // key-bounds.ts bounds the key by the constant's double (KB1, KB2), and the comparison
+      // itself stays in the residual.
+      if (mode.kind === 'double') {
+        return { ok: true, exact: false, asDouble: true, point: doubleExact(column.type) };
+      }
       return { ok: mode.kind === 'int' || mode.kind === 'decimal', exact: true };
     case 'string':
       return {
@@ -117,6 +136,32 @@ function sargable(
   }
 }
 
+/**
+ * The constant as the key bound takes it: converted to DOUBLE first when the comparison is in
+ * DOUBLE on an INT/DECIMAL key (key-bounds.ts reads a DOUBLE source as such a comparison).
+ */
+function keyValue(s: Sargability, constant: PlanExpr): PlanExpr {
+  if (s.asDouble !== true || constant.info.type.kind === 'double') return constant;
+  return {
+    kind: 'call',
+    info: doubleInfo(constant.info.nullable),
+    name: 'cast_as_double',
+    args: [constant],
+    deterministic: true,
+    compile: ([arg]) => {
+      const { eval: value, info } = arg as CallArgument;
+      return (row, ctx) => toDouble(info.type, value(row, ctx), ctx.warnings);
+    },
+  };
+}
+
+/** `col = v` as the range [v, v] (key-bounds.ts KB2 widens both sides). */
+function pointRange(keyPart: number, value: PlanExpr, s: Sargability, c: PlanExpr): Constraint {
+  const bound = [{ expr: value, inclusive: true }];
+  return { keyPart, kind: 'range', values: [], lower: bound, upper: bound, exact: s.exact,
+    conjunct: c };
+}
+
 const FLIP: Readonly<Record<string, string>> = {
   '<': '>',
   '<=': '>=',
@@ -137,14 +182,10 @@ class KeyConstraints {
   }
 
   /** Sargability at key part `keyPart`; prefix parts are never exact. */
-  private check(
-    keyPart: number,
-    mode: CompareMode,
-    constant: PlanExpr,
-  ): { ok: boolean; exact: boolean } {
+  private check(keyPart: number, mode: CompareMode, constant: PlanExpr): Sargability {
     const part = this.key[keyPart] as KeyColumn;
     const s = sargable(this.table.columns[part.column] as ColumnDef, mode, constant);
-    return part.prefixChars === null ? s : { ok: s.ok, exact: false };
+    return part.prefixChars === null ? s : { ...s, exact: false };
   }
 
   private isPrefix(keyPart: number): boolean {
@@ -159,12 +200,14 @@ class KeyConstraints {
       if (keyPart === -1 || !isConstant(constant)) return undefined;
       const s = this.check(keyPart, c.mode, constant);
       if (!s.ok) return undefined;
-      if (op === '=') {
-        return { keyPart, kind: 'eq', values: [constant], lower: [], upper: [], exact: s.exact,
+      const value = keyValue(s, constant);
+      if (op === '=' && s.point !== false) {
+        return { keyPart, kind: 'eq', values: [value], lower: [], upper: [], exact: s.exact,
           conjunct: c };
       }
       if (this.isPrefix(keyPart)) return undefined;
-      const bound = { expr: constant, inclusive: op.endsWith('=') };
+      if (op === '=') return pointRange(keyPart, value, s, c);
+      const bound = { expr: value, inclusive: op.endsWith('=') };
       const lower = op.startsWith('>') ? [bound] : [];
       const upper = op.startsWith('<') ? [bound] : [];
       return { keyPart, kind: 'range', values: [], lower, upper, exact: s.exact, conjunct: c };
@@ -178,7 +221,8 @@ class KeyConstraints {
       if (!a.ok || !b.ok) return undefined;
       return {
         keyPart, kind: 'range', values: [],
-        lower: [{ expr: c.low, inclusive: true }], upper: [{ expr: c.high, inclusive: true }],
+        lower: [{ expr: keyValue(a, c.low), inclusive: true }],
+        upper: [{ expr: keyValue(b, c.high), inclusive: true }],
         exact: a.exact && b.exact, conjunct: c,
       };
     }
@@ -187,7 +231,14 @@ class KeyConstraints {
       if (keyPart === -1 || !c.list.every(isConstant)) return undefined;
       const checks = c.list.map((item) => this.check(keyPart, c.mode, item));
       if (!checks.every((s) => s.ok)) return undefined;
-      return { keyPart, kind: 'eq', values: c.list, lower: [], upper: [],
+      const values = c.list.map((item, i) => keyValue(checks[i] as Sargability, item));
+      if (checks.some((s) => s.point === false)) {
+        // KB2: one value is a range; several would be several ranges (not planned yet).
+        const [only] = values;
+        if (values.length !== 1 || only === undefined || this.isPrefix(keyPart)) return undefined;
+        return pointRange(keyPart, only, checks[0] as Sargability, c);
+      }
+      return { keyPart, kind: 'eq', values, lower: [], upper: [],
         exact: checks.every((s) => s.exact), conjunct: c };
     }
     return undefined;

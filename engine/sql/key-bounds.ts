@@ -10,11 +10,24 @@
  *
  * So a consumed conjunct (planner.ts) never needs re-checking, and an out-of-range constant never
  * widens a scan to the whole table.
+ *
+ * An INT or DECIMAL column compared with a DOUBLE (a DOUBLE constant or parameter, as mysql2
+ * sends every JS number; a text or mixed constant, which index-access.ts wraps in a conversion to
+ * DOUBLE) compares as a double: MySQL converts the column's value too. So the bound comes from the
+ * double (id = 5e0 ≡ id = 5, id < 5.5e0 ≡ id <= 5), and:
+ *
+ *   (KB1) when every column value converts to a distinct double (doubleExact: INT of at most 4
+ *         bytes, DECIMAL of at most 15 digits, DBL_DIG; a BIGINT against a double under 2^53),
+ *         comparing the double equals comparing exact values, so the bound is exact;
+ *   (KB2) otherwise several column values may convert to the same double (BIGINT 2^63-1 and
+ *         2^63-2 both give 2^63): the bound is widened by one double on each side, never 'eq'
+ *         (index-access.ts makes such an equality a range), and the comparison stays in the
+ *         residual to decide the rows exactly.
  */
 import type { ColumnType } from '../catalog/definitions.js';
 import { textToBytes } from './bytes.js';
 import { unreachable } from '../unreachable.js';
-import { parseDateTime } from './datetime.js';
+import { parseDateTime, timeOfDay } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
 import {
   type SqlType,
@@ -113,11 +126,52 @@ function dateTimeBound(
   else micros = parseDateTime(toText(source, value) ?? '', 6);
   if (micros === undefined) return side === 'eq' ? EMPTY : UNBOUNDED;
   const unit = 10n ** BigInt(6 - column.fsp);
-  const down = micros - (micros % unit);
+  // The time of day, not micros itself: a zero-part date is negative (datetime.ts DT1).
+  const down = micros - (timeOfDay(micros) % unit);
   const exact = down === micros;
   if (side === 'eq') return exact ? { kind: 'value', value: micros, inclusive: true } : EMPTY;
   const candidate = side === 'lower' && !exact ? down + unit : down;
   return { kind: 'value', value: candidate, inclusive: exact ? inclusive : true };
+}
+
+/** KB1: whether every value of an INT/DECIMAL column converts to a distinct double. */
+export function doubleExact(column: ColumnType): boolean {
+  if (column.kind === 'int') return column.bytes <= 4;
+  return column.kind === 'decimal' && column.precision <= 15;
+}
+
+const TWO_53 = 2 ** 53;
+
+/** The double next to `d` towards +∞ (up) or −∞, for a finite `d`. */
+function nextDouble(d: number, up: boolean): number {
+  if (d === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, d);
+  const bits = view.getBigUint64(0);
+  // Away from zero is one more in the magnitude's bits, towards zero one less.
+  view.setBigUint64(0, up === d > 0 ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
+}
+
+/** An INT/DECIMAL column compared as a double with `d` (the file comment, KB1, KB2). */
+function doubleBound(
+  column: ColumnType & { kind: 'int' | 'decimal' },
+  d: number,
+  side: Side,
+  inclusive: boolean,
+): BoundValue {
+  if (Number.isNaN(d)) return EMPTY;
+  if (!Number.isFinite(d)) {
+    // Past every value: = and the far side hold for none, the near side for all.
+    if (side === 'eq') return EMPTY;
+    return (side === 'lower') === d > 0 ? EMPTY : UNBOUNDED;
+  }
+  const exact = doubleExact(column) || (column.kind === 'int' && Math.abs(d) < TWO_53);
+  if (exact) return numericBound(column, Decimal.fromDouble(d), side, inclusive);
+  if (side === 'eq') throw new Error('key-bounds KB2: a widened double bound is never a point');
+  const wide = nextDouble(d, side === 'upper');
+  if (!Number.isFinite(wide)) return UNBOUNDED;
+  return numericBound(column, Decimal.fromDouble(wide), side, true);
 }
 
 /** The key-column value for `value` (of static type `source`) on `side`; see the file comment. */
@@ -133,6 +187,9 @@ export function boundFor(
   switch (column.kind) {
     case 'int':
     case 'decimal': {
+      if (source.kind === 'double') {
+        return doubleBound(column, toDouble(source, value, warnings) as number, side, inclusive);
+      }
       const d = toDecimal(source, value, warnings);
       return d === null ? EMPTY : numericBound(column, d, side, inclusive);
     }

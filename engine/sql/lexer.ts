@@ -497,8 +497,15 @@ class Lexer {
       this.i = start + 2;
       return;
     }
-    const length =
-      three === '<=>' ? 3 : ['<=', '>=', '<>', '!=', '<<', '>>', ':='].includes(two) ? 2 : 1;
+    if (three === '<=>') {
+      // node-sql-parser has no <=>: it reads `<= ` (same length), and parse.ts finds the
+      // operator's original text again by the expression's location (null-safe equality).
+      this.push('op', start, start + 3);
+      this.emitter.replace('<= ', start, start + 3);
+      this.i = start + 3;
+      return;
+    }
+    const length = ['<=', '>=', '<>', '!=', '<<', '>>', ':='].includes(two) ? 2 : 1;
     this.push('op', start, start + length);
     this.emitter.verbatim(sql, start, start + length);
     this.i = start + length;

@@ -9,7 +9,9 @@
  *                                   Index_comment Visible Expression
  *   SHOW CREATE TABLE / VIEW / DATABASE, SHOW [FULL] TABLES, SHOW DATABASES, SHOW TABLE STATUS,
  *   SHOW ENGINES, SHOW CHARSET, SHOW COLLATION
- *   SHOW TRIGGERS / EVENTS / PROCEDURE STATUS / FUNCTION STATUS: empty (routines are not built:
+ *   SHOW TRIGGERS / PROCEDURE STATUS / FUNCTION STATUS, SHOW CREATE PROCEDURE / FUNCTION /
+ *   TRIGGER: from the catalog's stored programs (routine-text.ts); SHOW EVENTS: empty (events are
+ *   not built:
  *   CREATE of one answers 1235), SHOW CREATE of one: its "does not exist" error.
  *
  * Errors: unknown database 1049, unknown table 1146, SHOW CREATE VIEW of a table 1347.
@@ -35,6 +37,7 @@ import type { PlanParams } from './params.js';
 import { charsetOf, defaultCollationOfCharset } from './plan-columns.js';
 import { filterShowRows } from './show-filter.js';
 import { createDatabaseText, createTableText, createViewText } from './show-create.js';
+import { createRoutineText, createTriggerText, definerText } from './routine-text.js';
 import { unreachable } from '../unreachable.js';
 
 /** The statements this file runs. */
@@ -71,7 +74,8 @@ export interface SystemTables {
 // ---------------------------------------------------------------------------------------------
 // Result columns
 
-type ShowType = 'text' | 'blob' | 'int' | 'uint';
+/** 'datetime' / 'datetime2': DATETIME with 0 / 2 fractional digits (stored programs' times). */
+type ShowType = 'text' | 'blob' | 'int' | 'uint' | 'datetime' | 'datetime2';
 
 interface ShowColumn {
   readonly name: string;
@@ -80,6 +84,14 @@ interface ShowColumn {
 }
 
 function columnInfo(column: ShowColumn): ColumnInfo {
+  if (column.type === 'datetime' || column.type === 'datetime2') {
+    const fsp = column.type === 'datetime' ? 0 : 2;
+    return {
+      name: column.name, orgName: column.name, table: '', orgTable: '', db: '', type: 'DATETIME',
+      length: fsp === 0 ? 19 : 22, decimals: fsp, collation: 63,
+      flags: COLUMN_FLAG.BINARY | (column.nullable === true ? 0 : COLUMN_FLAG.NOT_NULL),
+    };
+  }
   const numeric = column.type === 'int' || column.type === 'uint';
   let flags = column.nullable === true ? 0 : COLUMN_FLAG.NOT_NULL;
   if (numeric) flags |= COLUMN_FLAG.BINARY | (column.type === 'uint' ? COLUMN_FLAG.UNSIGNED : 0);
@@ -565,28 +577,104 @@ const ROUTINE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-/** Routines and triggers are not built (CREATE answers 1235): there are none to list. */
+/** The non-text columns of SHOW TRIGGERS / PROCEDURE STATUS (MySQL 8: LONGTEXT is a BLOB). */
+const ROUTINE_COLUMN_TYPES: Readonly<Record<string, ShowType>> = {
+  Statement: 'blob',
+  Comment: 'blob',
+  Created: 'datetime',
+  Modified: 'datetime',
+};
+
+/** Rows whose column `at` matches LIKE (names: case-insensitively), or WHERE over all. */
+function filteredAt(
+  host: MetadataHost,
+  columns: readonly ShowColumn[],
+  rows: readonly (readonly Cell[])[],
+  filter: ShowFilter,
+  at: number,
+): (readonly Cell[])[] {
+  const like = filter.like;
+  if (like === null) return filtered(host, columns, rows, filter);
+  const coll = collation('utf8mb4_general_ci');
+  return rows.filter((r) => likeMatch(String(r[at] ?? ''), like, '\\', coll));
+}
+
+/** SHOW TRIGGERS (LIKE matches the table), SHOW PROCEDURE / FUNCTION STATUS (the name). */
 function showRoutines(
   host: MetadataHost,
   statement: MetadataStatement & { kind: 'show-routines' },
 ): Result {
-  if (statement.which === 'triggers' || statement.which === 'events') {
-    databaseOf(host, statement.database);
-  }
+  const database =
+    statement.which === 'triggers' || statement.which === 'events' ? databaseOf(host, statement.database) : null;
   const names = ROUTINE_COLUMNS[statement.which.endsWith('status') ? 'status' : statement.which] ?? [];
-  const columns = names.map((name): ShowColumn => ({ name, type: 'text', nullable: true }));
-  return rowsResult(columns, filtered(host, columns, [], statement.filter));
+  const columns = names.map((name): ShowColumn => ({
+    name,
+    // SHOW TRIGGERS' Created has centiseconds, SHOW … STATUS' times none.
+    type: statement.which === 'triggers' && name === 'Created' ? 'datetime2' : (ROUTINE_COLUMN_TYPES[name] ?? 'text'),
+    nullable: true,
+  }));
+  const { programs } = host.catalog;
+  let rows: Cell[][] = [];
+  let at = 0;
+  if (statement.which === 'triggers' && database !== null) {
+    at = 2;
+    rows = programs.triggers(database).map((t) => [
+      t.name, t.event, t.table, t.body, t.timing, formatCentiseconds(host, t.created), t.sqlMode,
+      definerText(t.definer), t.charsetClient, t.collationConnection, t.databaseCollation,
+    ]);
+  } else if (statement.which !== 'events') {
+    at = 1;
+    const type = statement.which === 'procedure status' ? 'PROCEDURE' : 'FUNCTION';
+    rows = programs
+      .routines(null)
+      .filter((r) => r.type === type && host.mayShowDatabase(r.database))
+      .map((r) => [
+        r.database, r.name, r.type, definerText(r.definer), host.formatTime(r.modified),
+        host.formatTime(r.created), r.characteristics.security, r.characteristics.comment,
+        r.charsetClient, r.collationConnection, r.databaseCollation,
+      ]);
+  }
+  return rowsResult(columns, filteredAt(host, columns, rows, statement.filter, at));
+}
+
+/** A time with its centiseconds (SHOW TRIGGERS' Created). */
+function formatCentiseconds(host: MetadataHost, ms: number): string {
+  return `${host.formatTime(ms)}.${String(Math.floor((ms % 1000) / 10)).padStart(2, '0')}`;
 }
 
 function showCreateRoutine(
   host: MetadataHost,
   statement: MetadataStatement & { kind: 'show-create-routine' },
-): never {
+): Result {
   const { routine, name } = statement;
-  if (routine === 'TRIGGER') throw new SqlError('ER_TRG_DOES_NOT_EXIST');
   if (routine === 'EVENT') throw new SqlError('ER_EVENT_DOES_NOT_EXIST', [name.name]);
   const database = name.database ?? host.database;
-  throw new SqlError('ER_SP_DOES_NOT_EXIST', [routine, database === null ? name.name : `${database}.${name.name}`]);
+  if (database === null) throw new SqlError('ER_NO_DB_ERROR');
+  const { programs } = host.catalog;
+  const text = (n: string): ShowColumn => ({ name: n, type: 'text', nullable: true });
+  if (routine === 'TRIGGER') {
+    const t = programs.trigger(database, name.name);
+    if (t === undefined) throw new SqlError('ER_TRG_DOES_NOT_EXIST');
+    const columns = [
+      text('Trigger'), text('sql_mode'), text('SQL Original Statement'), text('character_set_client'),
+      text('collation_connection'), text('Database Collation'),
+      { name: 'Created', type: 'datetime2', nullable: true } as const,
+    ];
+    return rowsResult(columns, [[
+      t.name, t.sqlMode, createTriggerText(t), t.charsetClient, t.collationConnection,
+      t.databaseCollation, formatCentiseconds(host, t.created),
+    ]]);
+  }
+  const r = programs.routine(database, routine, name.name);
+  if (r === undefined) throw new SqlError('ER_SP_DOES_NOT_EXIST', [routine, `${database}.${name.name}`]);
+  const title = routine === 'PROCEDURE' ? 'Procedure' : 'Function';
+  const columns = [
+    text(title), text('sql_mode'), text(`Create ${title}`), text('character_set_client'),
+    text('collation_connection'), text('Database Collation'),
+  ];
+  return rowsResult(columns, [[
+    r.name, r.sqlMode, createRoutineText(r), r.charsetClient, r.collationConnection, r.databaseCollation,
+  ]]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import { binaryInfo, decimalInfo, doubleInfo, intInfo, literalExpr, stringInfo }
 import { Decimal } from './decimal.js';
 import type { ExprInfo } from './plan.js';
 import { INT64_MAX, UINT64_MAX, type Value } from './values.js';
+import { charLength } from './text-length.js';
 
 /** The type facts of a parameter value (as literalExpr gives a literal's). */
 export function paramInfo(value: Value | undefined): ExprInfo {
@@ -29,7 +30,7 @@ export function paramInfo(value: Value | undefined): ExprInfo {
     return decimalInfo(value.toString().replace('-', '').length, 0, false);
   }
   if (typeof value === 'number') return doubleInfo(false);
-  if (typeof value === 'string') return stringInfo(Array.from(value).length, false);
+  if (typeof value === 'string') return stringInfo(charLength(value), false);
   if (value instanceof Decimal)
     return literalExpr({ kind: 'decimal', text: value.toString() }).info;
   return intInfo(1, false);

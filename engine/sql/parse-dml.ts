@@ -1,6 +1,6 @@
 /**
  * The token parser for multi-table UPDATE and DELETE (single-table ones stay with
- * node-sql-parser):
+ * node-sql-parser, but for an UPDATE … SET c = DEFAULT without ORDER BY / LIMIT, read here):
  *
  *   UPDATE [LOW_PRIORITY] [IGNORE] table_refs SET c = e, … [WHERE e]     (refs with ',' or JOIN)
  *   DELETE [LOW_PRIORITY] [QUICK] [IGNORE] t1[.*], … FROM table_refs [WHERE e]
@@ -80,7 +80,10 @@ function update(c: Cursor): Statement | undefined {
   const ignore = c.word('IGNORE');
   const refsStart = c.at;
   const set = topLevel(c, refsStart, 'SET');
-  if (set === c.tokens.length || !multiTable(c, refsStart, set)) return undefined;
+  if (set === c.tokens.length) return undefined;
+  const single = !multiTable(c, refsStart, set);
+  // node-sql-parser reads single-table UPDATEs, except `SET c = DEFAULT` (read here).
+  if (single && !bareDefault(c, set + 1)) return undefined;
   const from = fromClause(c, refsStart, set);
   c.at = set + 1;
   const assignments: Assignment[] = [];
@@ -94,11 +97,33 @@ function update(c: Cursor): Statement | undefined {
     c.at = end;
     assignments.push({ column, value });
   } while (c.op(','));
+  if (single && topLevel(c, c.at, 'ORDER', 'LIMIT') !== c.tokens.length) return undefined;
   if (isWord(c.peek(), 'ORDER', 'LIMIT')) {
     // MySQL: "Incorrect usage of UPDATE and ORDER BY / LIMIT".
     return { kind: 'update-join', from, assignments, where: null, ignore, misuse: c.peek()?.value.toUpperCase() === 'LIMIT' ? 'LIMIT' : 'ORDER BY' };
   }
+  if (single) {
+    if (from.kind !== 'table' || ignore) return undefined;
+    const table = { table: from.table, alias: from.alias };
+    return { kind: 'update', table, assignments, where: whereClause(c), orderBy: [], limit: null };
+  }
   return { kind: 'update-join', from, assignments, where: whereClause(c), ignore };
+}
+
+/** True when a SET list from `from` assigns a bare DEFAULT (`c = DEFAULT`, top level). */
+function bareDefault(c: Cursor, from: number): boolean {
+  let depth = 0;
+  for (let i = from; i + 1 < c.tokens.length; i++) {
+    const t = c.tokens[i] as Token;
+    if (isOp(t, '(')) depth++;
+    else if (isOp(t, ')')) depth--;
+    else if (depth === 0 && isWord(t, 'WHERE', 'ORDER', 'LIMIT')) return false;
+    else if (depth === 0 && isOp(t, '=') && isWord(c.tokens[i + 1], 'DEFAULT')) {
+      const after = c.tokens[i + 2];
+      if (after === undefined || isOp(after, ',') || isWord(after, 'WHERE', 'ORDER', 'LIMIT')) return true;
+    }
+  }
+  return false;
 }
 
 /** `t1[.*], t2[.*] …` (DELETE's targets). */

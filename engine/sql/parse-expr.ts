@@ -183,6 +183,12 @@ export function specialCall(
       if (kind === undefined || rawArgs.length !== 2) return undefined;
       return call('get_format', [str(kind), host.expr(rawArgs[1])]);
     }
+    case 'default': {
+      // DEFAULT(col) inside an expression: the column's DEFAULT (bound against the DML target).
+      const arg = rawArgs.length === 1 ? host.expr(rawArgs[0]) : undefined;
+      if (arg?.kind !== 'column') return undefined;
+      return { kind: 'default', column: arg.name };
+    }
     case 'convert': {
       const [value, type] = rawArgs;
       if (rawArgs.length === 2 && isObj(type) && type.type === 'datatype') {

@@ -63,6 +63,7 @@ import { matchShowStatement } from './parse-show.js';
 import { matchInsertStatement } from './parse-insert.js';
 import { matchMultiTableStatement } from './parse-dml.js';
 import { matchLoadStatement } from './parse-load.js';
+import { compoundEnd, matchRoutineStatement } from './parse-routine.js';
 
 const parser = new sqlParser.Parser();
 
@@ -220,6 +221,7 @@ function statementOf(
   };
   const schema =
     matchShowStatement(schemaContext) ??
+    matchRoutineStatement(schemaContext) ??
     matchDdlStatement(schemaContext) ??
     matchInsertStatement(schemaContext) ??
     matchMultiTableStatement(schemaContext) ??
@@ -230,7 +232,10 @@ function statementOf(
   const explained = explainedStart(significant);
   if (explained !== null) {
     const tree = significant.slice(1, 4).map((t) => t.value.toUpperCase()).join(' ') === 'FORMAT = TREE';
-    return { kind: 'explain', statement: parse(sql.slice(explained)), ...(tree ? { format: 'tree' } : {}) };
+    // A prepared EXPLAIN's `?` are its statement's (EXPLAIN itself has none before them).
+    const inner = parseStatement(sql.slice(explained));
+    counter.next += inner.paramCount;
+    return { kind: 'explain', statement: inner.statement, ...(tree ? { format: 'tree' } : {}) };
   }
   const locking = lockingClause(significant);
   const queryText = analyzeText(sql, lexed, significant);
@@ -321,6 +326,11 @@ function parseExpressions(
   counter: { next: number },
 ): Expr[] {
   if (ranges.length === 0) return [];
+  for (const [a, b] of ranges) {
+    // These are read without locations, so a <=> (lexed as `<= `) could not be told apart.
+    const at = sql.slice(a, b).indexOf('<=>');
+    if (at !== -1) throw new SqlError('ER_NOT_SUPPORTED_YET', ['<=> in this statement']);
+  }
   const texts = ranges.map(([a, b]) => lexed.parserText.slice(lexed.toParser(a), lexed.toParser(b)));
   let ast: unknown;
   try {
@@ -340,6 +350,9 @@ function parseExpressions(
 
 /** Index of the first token after the statement (its ';' or the end); text after → 1064. */
 function statementEnd(sql: string, tokens: readonly Token[]): number {
+  // A stored program's body holds `;`s: the CREATE runs to its end (parse-routine.ts).
+  const compound = compoundEnd(tokens);
+  if (compound !== undefined) return compound;
   const semicolon = tokens.findIndex((t) => t.kind === 'op' && t.value === ';');
   if (semicolon === -1) return tokens.length;
   const after = tokens.slice(semicolon + 1).find((t) => !(t.kind === 'op' && t.value === ';'));
@@ -369,7 +382,9 @@ function pegError(e: unknown): PegError | undefined {
 function runParser(sql: string, lexed: Lexed): unknown {
   let ast: unknown;
   try {
-    ast = parser.astify(lexed.parserText, { database: 'MySQL', trimQuery: false });
+    // Locations only when a <=> needs finding again (Converter.nullSafe).
+    const parseOptions = { includeLocations: sql.includes('<=>') };
+    ast = parser.astify(lexed.parserText, { database: 'MySQL', trimQuery: false, parseOptions });
   } catch (e) {
     const failure = pegError(e);
     // node-sql-parser refuses a scalar subquery of several columns itself (issue 6a).
@@ -792,6 +807,7 @@ class Converter {
       return { kind: 'call', name: 'date_add', args: [this.expr(node.right), ...parts] };
     }
     const left = this.expr(node.left);
+    if (operator === '<=' && this.nullSafe(node)) return nullSafeEqual(left, this.expr(node.right));
     switch (operator) {
       case 'IS':
       case 'IS NOT':
@@ -845,6 +861,40 @@ class Converter {
         return { kind: 'binary', op, left, right: this.expr(node.right) };
       }
     }
+  }
+
+  /**
+   * Whether a `<=` node was written `<=>` (the lexer hands node-sql-parser `<= ` for it): its own
+   * operator is the `<=` of its location outside its operands' locations.
+   */
+  private nullSafe(node: Obj): boolean {
+    const at = (x: unknown): number | undefined =>
+      isObj(x) && isObj(x.loc) && isObj(x.loc.start) && typeof x.loc.start.offset === 'number'
+        ? x.loc.start.offset : undefined;
+    const end = (x: unknown): number | undefined =>
+      isObj(x) && isObj(x.loc) && isObj(x.loc.end) && typeof x.loc.end.offset === 'number'
+        ? x.loc.end.offset : undefined;
+    const from = at(node);
+    const to = end(node);
+    if (from === undefined || to === undefined) return false;
+    const covered: [number, number][] = [];
+    const collect = (x: unknown): void => {
+      if (Array.isArray(x)) return x.forEach(collect);
+      if (!isObj(x)) return;
+      const a = at(x);
+      const b = end(x);
+      if (a !== undefined && b !== undefined) covered.push([a, b]);
+      for (const [key, value] of Object.entries(x)) if (key !== 'loc') collect(value);
+    };
+    collect(node.left);
+    collect(node.right);
+    const text = this.lexed.parserText;
+    for (let p = text.indexOf('<=', from); p !== -1 && p < to; p = text.indexOf('<=', p + 1)) {
+      if (covered.some(([a, b]) => p >= a && p < b)) continue;
+      const original = this.lexed.toOriginal(p);
+      return this.sql.slice(original, original + 3) === '<=>';
+    }
+    return false;
   }
 
   private like(operand: Expr, right: Obj, negated: boolean): Expr {
@@ -1167,6 +1217,20 @@ class Converter {
     }
     return collation;
   }
+}
+
+/**
+ * a <=> b, MySQL's null-safe equality (1 when both are NULL, 0 when one is, else a = b), as
+ * CASE WHEN a IS NULL THEN b IS NULL WHEN b IS NULL THEN 0 ELSE a = b END.
+ */
+function nullSafeEqual(left: Expr, right: Expr): Expr {
+  const isNull = (operand: Expr): Expr => ({ kind: 'is', operand, test: 'null', negated: false });
+  const int = (value: bigint): Expr => ({ kind: 'literal', literal: { kind: 'int', value } });
+  return {
+    kind: 'call',
+    name: 'case',
+    args: [int(0n), isNull(left), isNull(right), isNull(right), int(0n), { kind: 'binary', op: '=', left, right }],
+  };
 }
 
 function isTest(x: unknown): 'null' | 'true' | 'false' {

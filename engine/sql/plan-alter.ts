@@ -84,6 +84,11 @@ export interface AlterPlan {
   readonly warnings: readonly PlanWarning[];
   /** Nothing changes (DISABLE KEYS, FORCE, an empty ALTER): the definition is not rewritten. */
   readonly noop: boolean;
+  /**
+   * Only RENAME TO and ENABLE / DISABLE KEYS (or nothing): MySQL's simple rename path answers a
+   * bare OK, without the "Records: …" info.
+   */
+  readonly simple: boolean;
   /** Foreign keys and CHECKs this statement adds (or enforces): the rows must satisfy them. */
   readonly addedForeignKeys: readonly string[];
   readonly addedChecks: readonly string[];
@@ -310,7 +315,11 @@ class Draft {
     const inKey = this.primaryKey.includes(old) || definition.primaryKey;
     const def = planColumn(definition, this.collation, inKey);
     const reshaped = !sameStorage(old.def, def);
-    if (JSON.stringify(old.def.type) !== JSON.stringify(def.type)) this.copied = true;
+    if (JSON.stringify(old.def.type) !== JSON.stringify(def.type) && !widensInPlace(old.def.type, def.type)) {
+      this.copied = true;
+    }
+    // Making an existing column AUTO_INCREMENT is a COPY in MySQL 8 (the rows are counted).
+    if (definition.autoIncrement === true && this.autoIncrement !== old) this.copied = true;
     const changed: DraftColumn = { def, source: old.source };
     this.replace(old, changed);
     if (reshaped) this.reshaped = true;
@@ -337,12 +346,29 @@ class Draft {
     const column: DraftColumn = { def: planColumn(definition, this.collation, definition.primaryKey), source: null };
     this.columns.push(column);
     this.reshaped = true;
+    // A STORED generated column is computed into every row: MySQL 8 COPYs (and counts them).
+    if (column.def.generated?.stored === true) this.copied = true;
     this.place(column, position);
     this.keyAttributes(column, definition);
   }
 }
 
 /** True when a column's values are stored the same way under both definitions. */
+/**
+ * A VARCHAR (or VARBINARY) made longer, same collation, its length still stored in as many bytes
+ * (up to 255 bytes: one; more: two): InnoDB does it in place, so MySQL reports no rows copied.
+ */
+function widensInPlace(a: ColumnDef['type'], b: ColumnDef['type']): boolean {
+  const bytes = (t: ColumnDef['type']): number | null => {
+    if (t.kind === 'string' && t.variant === 'varchar') return t.chars * (t.collation === 'binary' ? 1 : 4);
+    return null;
+  };
+  const from = bytes(a);
+  const to = bytes(b);
+  if (from === null || to === null || to < from || (from > 255) !== (to > 255)) return false;
+  return JSON.stringify({ ...a, chars: 0 }) === JSON.stringify({ ...b, chars: 0 });
+}
+
 function sameStorage(a: ColumnDef, b: ColumnDef): boolean {
   return JSON.stringify(a.type) === JSON.stringify(b.type) && a.nullable === b.nullable &&
     JSON.stringify(a.generated ?? null) === JSON.stringify(b.generated ?? null);
@@ -540,6 +566,13 @@ export function planAlter(table: TableDef, actions: readonly AlterAction[], ctx:
   for (const action of actions) applyAction(draft, action);
   checkAutoIncrement(draft);
   const noop = actions.every((a) => a.kind === 'keys' || a.kind === 'no-op');
+  // MySQL 8 COPYs (and counts the rows) when the primary key is dropped without a new one,
+  // when a CHECK is added or enforced, and when a foreign key is added under foreign_key_checks.
+  if (table.primaryKey.length > 0 && draft.primaryKey.length === 0) draft.copied = true;
+  if (draft.addedChecks.length > 0 || (draft.addedForeignKeys.length > 0 && ctx.foreignKeyChecks)) {
+    draft.copied = true;
+    draft.reshaped = true; // a real copy: the rows are counted as they are rewritten
+  }
   const index = new Map(draft.columns.map((c, i) => [c, i]));
   const at = (c: DraftColumn): number => index.get(c) as number;
   const rebuild = draft.reshaped || draft.columns.some((c) => c.source === null);
@@ -565,6 +598,7 @@ export function planAlter(table: TableDef, actions: readonly AlterAction[], ctx:
     autoIncrementStart: draft.autoIncrementStart,
     warnings: draft.warnings,
     noop,
+    simple: actions.every((a) => a.kind === 'keys' || a.kind === 'rename-table'),
     fulltext: draft.fulltext.map((f) => ({ ...f, columns: f.columns.map(at) })),
     addedForeignKeys: draft.addedForeignKeys,
     addedChecks: draft.addedChecks,

@@ -21,7 +21,7 @@ import { type CollationName, findCollation } from './collation.js';
 import { exprText } from './expr-text.js';
 import { writtenText } from './parse-cursor.js';
 import { columnType } from './plan-ddl.js';
-import { storeValue } from './store.js';
+import { type StoreTarget, storeValue } from './store.js';
 import type { Warnings } from './values.js';
 
 /** MySQL's limit on a column COMMENT, in characters. */
@@ -100,10 +100,17 @@ function isBlob(type: ColumnType): boolean {
   return type.kind === 'string' && (type.variant === 'text' || type.variant === 'json');
 }
 
+/**
+ * The sql_mode members a literal DEFAULT is checked under (strict, NO_ZERO_DATE,
+ * NO_ZERO_IN_DATE: '0000-00-00' is 1067 only when they refuse it); absent: MySQL 8's default.
+ */
+export type DefaultModes = Pick<StoreTarget, 'strict' | 'noZeroDate' | 'noZeroInDate'>;
+
 /** A literal DEFAULT, stored through the column's type (ER_INVALID_DEFAULT if it does not fit). */
 function literalDefault(
   definition: ColumnDefinition,
   column: Omit<ColumnDef, 'defaultValue'>,
+  modes: DefaultModes = {},
 ): ColumnDef['defaultValue'] {
   if (definition.default === null) return column.nullable ? { value: null } : null;
   const bound = new Binder({
@@ -121,6 +128,7 @@ function literalDefault(
       column: { ...column, defaultValue: null },
       row: 1,
       warnings: NO_WARNINGS,
+      ...modes,
     });
     return { value };
   } catch (e) {
@@ -144,6 +152,7 @@ export function planColumn(
   definition: ColumnDefinition,
   tableCollation: CollationName,
   inKey: boolean,
+  modes: DefaultModes = {},
 ): ColumnDef {
   const { name } = definition;
   const collationName = resolveCollation(definition.charset, definition.collation, tableCollation);
@@ -180,7 +189,8 @@ export function planColumn(
     const expression = storedExprText(definition.defaultExpression);
     return { ...base, defaultValue: { value: null }, defaultExpression: expression, ...onUpdate, ...extras };
   }
-  return { ...base, defaultValue: literalDefault(definition, base), ...onUpdate, ...extras };
+  const defaultValue = literalDefault(definition, base, modes);
+  return { ...base, defaultValue, ...onUpdate, ...extras };
 }
 
 /**

@@ -33,7 +33,7 @@ import { keyPartBytesMax } from '../keys.js';
 import { unreachable } from '../unreachable.js';
 import type { CreateTable, TypeSpec } from './ast.js';
 import { type CollationName, DEFAULT_COLLATION } from './collation.js';
-import { planColumn, resolveCollation } from './plan-columns.js';
+import { type DefaultModes, planColumn, resolveCollation } from './plan-columns.js';
 import { INDEXES_MAX, planFulltext, planIndex, planTableIndexes } from './plan-index.js';
 import { checkGenerated, planChecks, planForeignKeys } from './plan-constraints.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -157,6 +157,8 @@ export interface CreateTableContext {
   readonly catalog?: Catalog;
   /** foreign_key_checks (default on). */
   readonly foreignKeyChecks?: boolean;
+  /** sql_mode as it checks literal DEFAULTs (zero dates); absent: MySQL 8's default. */
+  readonly defaultModes?: DefaultModes;
 }
 
 const DEFAULT_CONTEXT: CreateTableContext = {
@@ -249,7 +251,7 @@ export function planCreateTable(
     if (seen.has(folded[index] as string))
       throw new SqlError('ER_DUP_FIELDNAME', [definition.name]);
     seen.add(folded[index] as string);
-    return planColumn(definition, tableCollation, primaryKey.includes(index));
+    return planColumn(definition, tableCollation, primaryKey.includes(index), context.defaultModes);
   });
   const keyBytes = primaryKey.reduce(
     (sum, i) => sum + keyPartBytesMax((columns[i] as ColumnDef).type),

@@ -130,10 +130,11 @@ export function insertTarget(name: TableName, ctx: PlanContext, user = ''): Tabl
   throw new SqlError('ER_NO_SUCH_TABLE', [database, name.name]);
 }
 
-function binderFor(table: TableDef | null, ctx: PlanContext): Binder {
+function binderFor(table: TableDef | null, ctx: PlanContext, defaults?: TableDef): Binder {
   return new Binder({
     table,
     tableName: table?.name ?? null,
+    ...(defaults === undefined ? {} : { defaults }),
     clause: 'field list',
     currentDatabase: ctx.database,
     ...(ctx.params === undefined ? {} : { params: ctx.params }),
@@ -242,7 +243,7 @@ export function planInsert(statement: Statement & { kind: 'insert' }, ctx: PlanC
     rows = [table.columns.map((column) => initialValue(column, table))];
     query = { plan, targets };
   } else {
-    rows = insertRows(table, targets, statement.rows, binderFor(null, ctx));
+    rows = insertRows(table, targets, statement.rows, binderFor(null, ctx, table));
   }
   const duplicates = statement.replace === true
     ? 'replace'

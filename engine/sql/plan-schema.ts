@@ -16,8 +16,10 @@ import type { ColumnDef, ColumnType, TableDef, ViewDef } from '../catalog/defini
 import type { ColumnInfo } from '../api.js';
 import type { ExprInfo } from './plan.js';
 import { SqlError } from '../errors.js';
-import type { CreateTable, SchemaStatement, TableName } from './ast.js';
-import { resolveCollation } from './plan-columns.js';
+import type { CreateTable, SchemaStatement, Statement, TableName } from './ast.js';
+import { type DefaultModes, resolveCollation } from './plan-columns.js';
+import { zeroDateModes } from './store.js';
+import { sqlModeFlags } from '../variables/sql-mode.js';
 import { isSystemSchema } from './information-schema/index.js';
 import { planAlter } from './plan-alter.js';
 import { type PlanWarning, planCreateTable } from './plan-ddl.js';
@@ -46,6 +48,14 @@ export function baseTable(name: TableName, ctx: PlanContext): TableDef {
 export function sqlModeText(ctx: PlanContext): string {
   const mode = ctx.variables?.system('sql_mode', null);
   return typeof mode === 'string' ? mode.toUpperCase() : 'NO_ENGINE_SUBSTITUTION';
+}
+
+/** sql_mode's members that check a literal DEFAULT (plan-columns.ts DefaultModes). */
+export function defaultModesOf(ctx: PlanContext): { defaultModes?: DefaultModes } {
+  const mode = ctx.variables?.system('sql_mode', null);
+  if (typeof mode !== 'string') return {};
+  const flags = sqlModeFlags(mode.toUpperCase());
+  return { defaultModes: { strict: flags.strict, ...zeroDateModes(flags) } };
 }
 
 function variableText(ctx: PlanContext, name: string, fallback: string): string {
@@ -97,19 +107,41 @@ function planView(statement: SchemaStatement & { kind: 'create-view' }, ctx: Pla
     if (seen.has(column.toLowerCase())) throw new SqlError('ER_DUP_FIELDNAME', [column]);
     seen.add(column.toLowerCase());
   }
+  const mergeRefused = statement.algorithm === 'MERGE' && !mergeable(statement.query);
   const view: ViewDef = {
     database,
     name,
     columns: statement.columns,
     query: statement.text,
-    algorithm: statement.algorithm ?? existing?.algorithm ?? 'UNDEFINED',
+    algorithm: mergeRefused ? 'UNDEFINED' : statement.algorithm ?? existing?.algorithm ?? 'UNDEFINED',
     definer: statement.definer ?? existing?.definer ?? { user: '', host: '' },
     security: statement.security ?? existing?.security ?? 'DEFINER',
     checkOption: statement.checkOption ?? 'NONE',
     charsetClient: variableText(ctx, 'character_set_client', 'utf8mb4'),
     collationConnection: variableText(ctx, 'collation_connection', 'utf8mb4_0900_ai_ci'),
   };
-  return { kind: 'create-view', view, replace: existing !== undefined, alter: statement.alter };
+  return { kind: 'create-view', view, replace: existing !== undefined, alter: statement.alter, mergeRefused };
+}
+
+/**
+ * Whether MySQL can merge a view's query into the queries that use it (LEX::can_be_merged): one
+ * query block over at least one table, without GROUP BY, HAVING, aggregates, window functions,
+ * DISTINCT, LIMIT, derived tables or subqueries outside WHERE / ON.
+ */
+function mergeable(query: Statement): boolean {
+  if (query.kind !== 'select') return false;
+  if (query.from === null || query.groupBy !== null || query.having !== null) return false;
+  if (query.distinct || query.limit !== null || query.windows.length > 0) return false;
+  const found = (v: unknown, kinds: readonly string[]): boolean => {
+    if (Array.isArray(v)) return v.some((x) => found(x, kinds));
+    if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+    const kind = (v as { kind?: unknown }).kind;
+    if (typeof kind === 'string' && kinds.includes(kind)) return true;
+    return Object.values(v).some((x) => found(x, kinds));
+  };
+  const QUERIES = ['subquery', 'exists', 'in-subquery', 'quantified', 'derived'];
+  if (found(query.items, ['aggregate', 'window', ...QUERIES])) return false;
+  return !found(query.from, ['derived']);
 }
 
 export function planSchemaStatement(statement: SchemaStatement, ctx: PlanContext): Plan {
@@ -170,6 +202,7 @@ export function planCreate(statement: CreateTable, ctx: PlanContext): Plan {
       now: 0,
       catalog: ctx.catalog,
       foreignKeyChecks: foreignKeyChecksOf(ctx),
+      ...defaultModesOf(ctx),
     },
     warnings,
   );

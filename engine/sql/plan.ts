@@ -357,6 +357,8 @@ export type SchemaPlan =
   | {
       readonly kind: 'create-view';
       readonly view: ViewDef;
+      /** ALGORITHM = MERGE asked of a query MySQL cannot merge: warning 1354, UNDEFINED kept. */
+      readonly mergeRefused: boolean;
       /** OR REPLACE / ALTER VIEW: an existing view is replaced (ALTER: must exist). */
       readonly replace: boolean;
       readonly alter: boolean;

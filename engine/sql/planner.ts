@@ -25,6 +25,7 @@ import { planJoinDml } from './plan-join-dml.js';
 import { chooseSource } from './index-access.js';
 import { planAddedIndex } from './plan-index.js';
 import { planQuery } from './query-planner.js';
+import { queryTables } from './query-tables.js';
 
 export interface PlanContext {
   readonly catalog: Catalog;
@@ -129,6 +130,11 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'show-create-routine':
     case 'load-data':
       return planSchemaStatement(statement, ctx);
+    // Stored programs run in the session (session-routines.ts); they have no plan.
+    case 'create-routine':
+    case 'create-trigger':
+    case 'call':
+      throw new Error(`${statement.kind}: stored programs are not planned`);
     default:
       return unreachable(statement);
   }
@@ -202,8 +208,53 @@ export function limitPlan(limit: Limit | null, ctx: PlanContext): LimitPlan | nu
 // ---------------------------------------------------------------------------------------------
 // UPDATE, DELETE
 
+/** An expression (any AST value) holding a subquery. */
+function hasSubquery(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasSubquery);
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const kind = (v as { kind?: unknown }).kind;
+  if (kind === 'subquery' || kind === 'exists' || kind === 'in-subquery' || kind === 'quantified') {
+    return true;
+  }
+  return Object.values(v).some(hasSubquery);
+}
+
+/**
+ * A single-table UPDATE / DELETE with a subquery (and no ORDER BY / LIMIT) runs as the
+ * multi-table form over its one table, whose query planner binds subqueries. A subquery may not
+ * read the table being changed (1093).
+ */
+function viaJoinDml(
+  statement: Statement & { kind: 'update' | 'delete' },
+  table: TableDef,
+  ctx: PlanContext,
+): Plan | undefined {
+  const inWhere = hasSubquery(statement.where);
+  const inSet = statement.kind === 'update' && hasSubquery(statement.assignments);
+  if (!inWhere && !inSet) return undefined;
+  if (statement.orderBy.length > 0 || statement.limit !== null) return undefined;
+  const read = [statement.where, statement.kind === 'update' ? statement.assignments : null];
+  for (const name of queryTables(read)) {
+    if (name.name === table.name && (name.database ?? ctx.database) === table.database) {
+      throw new SqlError('ER_UPDATE_TABLE_USED', [statement.table.alias ?? table.name]);
+    }
+  }
+  const from = { kind: 'table' as const, table: statement.table.table, alias: statement.table.alias };
+  return statement.kind === 'update'
+    ? planJoinDml({
+      kind: 'update-join', from, assignments: statement.assignments, where: statement.where,
+      ignore: false,
+    }, ctx)
+    : planJoinDml({
+      kind: 'delete-join', targets: [{ database: null, name: statement.table.alias ?? table.name }],
+      from, where: statement.where, ignore: false,
+    }, ctx);
+}
+
 function planUpdate(statement: Statement & { kind: 'update' }, ctx: PlanContext): Plan {
   const table = resolveTable(statement.table.table, ctx);
+  const joined = viaJoinDml(statement, table, ctx);
+  if (joined !== undefined) return joined;
   const fields = binder(table, statement.table, 'field list', ctx);
   const assignments = statement.assignments.map((a) => {
     const column = assignedColumn(table, statement.table, a.column);
@@ -225,6 +276,8 @@ function planUpdate(statement: Statement & { kind: 'update' }, ctx: PlanContext)
 
 function planDelete(statement: Statement & { kind: 'delete' }, ctx: PlanContext): Plan {
   const table = resolveTable(statement.table.table, ctx);
+  const joined = viaJoinDml(statement, table, ctx);
+  if (joined !== undefined) return joined;
   const where =
     statement.where === null
       ? null

@@ -24,7 +24,8 @@
 import { COLUMN_FLAG, type ColumnInfo } from '../api.js';
 import { SqlError } from '../errors.js';
 import type { Expr, FrameBound, OrderItem, SelectStatement, WindowSpec } from './ast.js';
-import { conjuncts } from './index-access.js';
+import { ZERO_DATETIME } from './datetime.js';
+import { andAll, conjuncts } from './index-access.js';
 import { expressionInfo } from './metadata.js';
 import type { ExprInfo, PlanExpr, SortKey } from './plan.js';
 import type {
@@ -148,7 +149,8 @@ class BlockPlanner implements BlockBindingHost {
       );
       this.scope = this.from.scope;
     }
-    const where = s.where === null ? null : this.bind(s.where, 'where', 'where clause');
+    const where =
+      s.where === null ? null : zeroDateIsNull(this.bind(s.where, 'where', 'where clause'));
     this.items = this.selectItems();
     const aliasScope = this.scope.with(this.scope.relations, (name, clause) =>
       this.alias(name, clause),
@@ -798,4 +800,25 @@ function variableNumber(planner: StatementPlanner, name: string, fallback: numbe
   } catch {
     return fallback;
   }
+}
+
+/**
+ * MySQL's special case for finding zero dates: in WHERE, a top-level `col IS NULL` on a NOT NULL
+ * DATE or DATETIME column means `col = '0000-00-00'` (datetime.ts DT1). Columns on an outer
+ * join's inner side are nullable (query-from.ts), so `LEFT JOIN … WHERE r.d IS NULL` is untouched.
+ */
+function zeroDateIsNull(where: PlanExpr): PlanExpr {
+  const parts = conjuncts(where);
+  const rewrite = (e: PlanExpr): PlanExpr => {
+    if (e.kind !== 'is' || e.test !== 'null' || e.negated) return e;
+    const column = e.operand;
+    const type = column.info.type;
+    if (column.kind !== 'column' || column.info.nullable) return e;
+    if (type.kind !== 'datetime' || type.variant === 'timestamp') return e;
+    const zero: PlanExpr = { kind: 'const', info: column.info, value: ZERO_DATETIME };
+    const mode = { kind: 'datetime' } as const;
+    return { kind: 'compare', info: e.info, op: '=', mode, left: column, right: zero };
+  };
+  if (!parts.some((p) => rewrite(p) !== p)) return where;
+  return andAll(parts.map(rewrite)) ?? where;
 }

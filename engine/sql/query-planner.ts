@@ -115,6 +115,22 @@ export class StatementPlanner {
     return { root, columns: inner.columns };
   }
 
+  /**
+   * A view's query, planned in the view's database; a table, column or function it names that is
+   * gone makes the view invalid (1356), as MySQL reports it.
+   */
+  private viewQuery(q: QueryExpr, env: QueryEnv, database: string, name: string): PlannedQuery {
+    try {
+      return this.query(q, { ...env, parent: null, ctes: null, database });
+    } catch (e) {
+      const gone = ['ER_NO_SUCH_TABLE', 'ER_BAD_FIELD_ERROR', 'ER_SP_DOES_NOT_EXIST'];
+      if (e instanceof SqlError && gone.includes(e.code)) {
+        throw new SqlError('ER_VIEW_INVALID', [database, name]);
+      }
+      throw e;
+    }
+  }
+
   private body(q: QueryExpr, env: QueryEnv): PlannedQuery {
     return q.kind === 'select' ? planBlock(this, q, env) : this.setOperation(q, env);
   }
@@ -380,12 +396,7 @@ export class StatementPlanner {
     if (statement.kind !== 'select' && statement.kind !== 'set-operation') {
       throw new SqlError('ER_VIEW_INVALID', [database, ref.table.name]);
     }
-    const planned = this.query(statement, {
-      ...env,
-      parent: null,
-      ctes: null,
-      database: view.database,
-    });
+    const planned = this.viewQuery(statement, env, view.database, ref.table.name);
     const columns = renamed(planned.columns, view.columns, view.name);
     const relation = derivedRelation(id, offset, alias ?? view.name, columns);
     return {

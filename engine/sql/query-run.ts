@@ -33,6 +33,7 @@ import type { PlanExpr, SortKey } from './plan.js';
 import type { CtePlan, QueryNode, QueryPlan } from './plan-query.js';
 import { visitExpr } from './plan-walk.js';
 import { runAggregate } from './query-aggregate-run.js';
+import { neededColumns } from './read-columns.js';
 import type { QueryRuntime, SubqueryResult } from './query-expr.js';
 import { type KeyOf, type KeyPart, classOf, keyOf, tupleKey } from './query-keys.js';
 import { coerceValue } from './query-types.js';
@@ -265,7 +266,9 @@ async function* scan(
   const direct = base === null && offset === 0 && width === node.source.table.columns.length;
   const source =
     node.source.virtual === undefined
-      ? run.q.exec.rows.readBatches(readRequest(node.source, ctx, run.q.locking))
+      ? run.q.exec.rows.readBatches(
+          readRequest(node.source, ctx, run.q.locking, neededColumns(run.q.plan, node)),
+        )
       : singles(virtualRows(node.source.virtual, node.source.residual, run.q.exec.info, ctx));
   // A locking read locks each row as it reads it: hand rows up one at a time so a LIMIT above
   // stops the read (and its locking) where InnoDB would (SKIP LOCKED job queues rely on it).

@@ -6,12 +6,23 @@
  *
  * (QT1) every table name the planner would resolve against the catalog is listed.
  */
-import type { TableName } from './ast.js';
+import type { TableName, TableRef } from './ast.js';
 
-const cache = new WeakMap<object, TableName[]>();
+const cache = new WeakMap<object, TableRef[]>();
+const names = new WeakMap<object, TableName[]>();
 
 /** Table names `statement` (any AST value) reads in its FROM clauses, CTE names excluded. */
 export function queryTables(statement: unknown): TableName[] {
+  if (typeof statement !== 'object' || statement === null) return [];
+  const cached = names.get(statement);
+  if (cached !== undefined) return cached;
+  const tables = queryTableRefs(statement).map((r) => r.table);
+  names.set(statement, tables);
+  return tables;
+}
+
+/** The same references with their aliases (null: none), for LOCK TABLES' checks. */
+export function queryTableRefs(statement: unknown): TableRef[] {
   // Statements are immutable and shared by the parse and plan caches: walk each once.
   if (typeof statement !== 'object' || statement === null) return [];
   const cached = cache.get(statement);
@@ -21,9 +32,9 @@ export function queryTables(statement: unknown): TableName[] {
   return tables;
 }
 
-function collect(statement: unknown): TableName[] {
+function collect(statement: unknown): TableRef[] {
   const ctes = new Set<string>();
-  const tables: TableName[] = [];
+  const tables: TableRef[] = [];
   walk(statement, (node) => {
     if (node.kind === 'select' || node.kind === 'set-operation') {
       const w = (node as { with?: unknown }).with;
@@ -33,11 +44,13 @@ function collect(statement: unknown): TableName[] {
     }
     if (node.kind === 'table') {
       const table = (node as { table?: unknown }).table;
-      if (typeof table === 'object' && table !== null && 'name' in table)
-        tables.push(table as TableName);
+      const alias = (node as { alias?: unknown }).alias;
+      if (typeof table === 'object' && table !== null && 'name' in table) {
+        tables.push({ table: table as TableName, alias: typeof alias === 'string' ? alias : null });
+      }
     }
   });
-  return tables.filter((t) => t.database !== null || !ctes.has(t.name));
+  return tables.filter((t) => t.table.database !== null || !ctes.has(t.table.name));
 }
 
 function walk(v: unknown, visit: (node: { kind: string }) => void): void {

@@ -34,7 +34,9 @@ import { encodeRow } from '../row.js';
 import { duplicateEntry } from '../txn/rows.js';
 import { largestValue } from '../catalog/auto-increment.js';
 import { implicitDefault } from './dml-insert.js';
-import { foreignKeyChecks, foreignKeyText, keyAccess, referencesTo, tableRules } from './constraints.js';
+import {
+  computeGenerated, foreignKeyChecks, foreignKeyText, keyAccess, referencesTo, tableRules,
+} from './constraints.js';
 import { encodeIndexPart, indexKeyParts, primaryKeyParts } from './index-keys.js';
 import type { DdlContext, WriteOutcome } from './execute.js';
 import { compile } from './expr.js';
@@ -79,6 +81,10 @@ export async function runSchemaWrite(
     case 'truncate-table':
       return runTruncate(plan.table, ctx, mtr);
     case 'create-view': {
+      if (plan.mergeRefused) {
+        const refused = new SqlError('ER_WARN_VIEW_MERGE');
+        ctx.eval.warnings.warn('Warning', refused.errno, refused.message);
+      }
       const account = ctx.eval.session.account ?? `${ctx.eval.session.user}@${ctx.eval.session.host}`;
       const at = account.lastIndexOf('@');
       const definer =
@@ -303,10 +309,14 @@ async function rebuild(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<{ a
   }
   const after = alteredDef(alter, root, indexes);
   const converter = new RowConverter(alter, after, ctx);
+  // Generated columns are computed again from the converted row (a new one has no value yet).
+  const rules = tableRules(after);
+  const storing = { ...ctx.eval, storing: true };
   let rowId = 0n;
   let largest = 0n;
   for await (const { row } of tableRows(ctx, before)) {
     const converted = converter.convert(row);
+    if (rules.generated.length > 0) computeGenerated(rules, converted, converter.rowNumber, storing);
     const key = after.primaryKey.length === 0
       ? encodeRowId(++rowId)
       : encodeKey(after.keyTypes, after.primaryKey.map((i) => converted[i] as Value));
@@ -350,9 +360,9 @@ async function inPlace(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<Tab
 async function runAlter(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<WriteOutcome> {
   const before = alter.table;
   for (const w of alter.warnings) ctx.eval.warnings.warn(w.level ?? 'Warning', w.code, w.message);
-  if (alter.noop) {
-    return outcome(0, [], `Records: 0  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`);
-  }
+  const info = (records: number): string =>
+    alter.simple ? '' : `Records: ${records}  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`;
+  if (alter.noop) return outcome(0, [], info(0));
   let after: TableDef;
   let rows = 0;
   let autoNext: bigint | null = null;
@@ -385,8 +395,7 @@ async function runAlter(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<Wr
   if (alter.rename !== null) changes.push(await ctx.catalog.renameTable(mtr, repointSelf(after, alter.rename), alter.rename));
   // MySQL copies the rows only when a column's type changes; other changes are in place (0).
   const copied = alter.copy ? rows : 0;
-  const warnings = ctx.eval.warnings.count();
-  return outcome(copied, changes, `Records: ${copied}  Duplicates: 0  Warnings: ${warnings}`);
+  return outcome(copied, changes, info(copied));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
  * A `;` ends a statement unless it is inside a quoted string ('…', "…", with backslash escapes and
  * doubled quotes), a quoted identifier (`…`, doubled backticks), or a comment: `#…` and `-- …` to
  * the end of the line (`--` must be followed by a space, a control character or the end, as in
- * MySQL), `/* … *\/` (executable `/*! … *\/` comments too). Each statement is returned without
+ * MySQL), `/* … *\/` (executable `/*! … *\/` comments too), or the body of a CREATE PROCEDURE /
+ * FUNCTION / TRIGGER / EVENT (BEGIN … END and the other compound statements). Each statement is returned without
  * its `;` and without leading whitespace. Statements that hold nothing but whitespace and
  * comments (an executable comment is not one) are dropped after the last real one (a trailing
  * `;` yields no empty statement); one between two others stays, so that the engine answers it
@@ -84,8 +85,98 @@ function trimStart(sql: Buffer, start: number, end: number): Buffer {
   return sql.subarray(i, end);
 }
 
+function isIdentByte(b: number | undefined): boolean {
+  return (
+    b !== undefined &&
+    ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) ||
+      b === 0x5f || b === 0x24 || b >= 0x80)
+  );
+}
+
+function isWordStart(b: number): boolean {
+  return isIdentByte(b) && !(b >= 0x30 && b <= 0x39);
+}
+
+/** The first word after `at` (spaces skipped) in upper case, or the next byte as text. */
+function nextToken(sql: Buffer, at: number): string {
+  let i = at;
+  while (i < sql.length && isSpace(sql[i])) i++;
+  if (i >= sql.length) return '';
+  if (!isWordStart(sql[i] as number)) return String.fromCharCode(sql[i] as number);
+  let j = i;
+  while (isIdentByte(sql[j])) j++;
+  return sql.toString('latin1', i, j).toUpperCase();
+}
+
+/**
+ * The compound statement of a CREATE PROCEDURE / FUNCTION / TRIGGER / EVENT: its body's `;`s
+ * do not end it. Blocks are counted by their words: BEGIN, IF (the statement, not IF( or IF
+ * [NOT] EXISTS), CASE, LOOP, WHILE, REPEAT (not REPEAT() open one; END closes one, with the word
+ * after it (END IF, END LOOP, …).
+ */
+class CompoundTracker {
+  private words = 0;
+  private program = false;
+  private depth = 0;
+  private afterEnd = false;
+
+  reset(): void {
+    this.words = 0;
+    this.program = false;
+    this.depth = 0;
+    this.afterEnd = false;
+  }
+
+  /** True while a `;` is inside the body of a stored program. */
+  get open(): boolean {
+    return this.program && this.depth > 0;
+  }
+
+  word(sql: Buffer, start: number, end: number): void {
+    const word = sql.toString('latin1', start, end).toUpperCase();
+    this.words++;
+    if (!this.program) {
+      if (this.words === 1 && word !== 'CREATE') this.words = 100;
+      else if (this.words > 1 && this.words <= 8 && PROGRAM_WORDS.has(word)) this.program = true;
+      else if (this.words === 2 && word !== 'DEFINER') this.words = 100;
+      return;
+    }
+    if (this.afterEnd) {
+      this.afterEnd = false;
+      if (BLOCK_ENDS.has(word)) return;
+    }
+    const next = nextToken(sql, end);
+    switch (word) {
+      case 'END':
+        this.depth = Math.max(0, this.depth - 1);
+        this.afterEnd = BLOCK_ENDS.has(next);
+        return;
+      case 'BEGIN':
+        if (next !== 'WORK' && next !== ';') this.depth++;
+        return;
+      case 'IF':
+        if (next !== '(' && next !== 'NOT' && next !== 'EXISTS') this.depth++;
+        return;
+      case 'REPEAT':
+        if (next !== '(') this.depth++;
+        return;
+      case 'CASE':
+      case 'LOOP':
+      case 'WHILE':
+        this.depth++;
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+const PROGRAM_WORDS: ReadonlySet<string> = new Set(['PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT']);
+const BLOCK_ENDS: ReadonlySet<string> = new Set(['IF', 'CASE', 'LOOP', 'WHILE', 'REPEAT']);
+
 export function splitStatements(sql: Buffer): Buffer[] {
   const parts: Buffer[] = [];
+  const compound = new CompoundTracker();
   let start = 0;
   let i = 0;
   while (i < sql.length) {
@@ -99,9 +190,17 @@ export function splitStatements(sql: Buffer): Buffer[] {
       i = end;
       continue;
     }
-    if (b === SEMICOLON) {
+    if (isWordStart(b) && !isIdentByte(sql[i - 1])) {
+      let j = i;
+      while (isIdentByte(sql[j])) j++;
+      compound.word(sql, i, j);
+      i = j;
+      continue;
+    }
+    if (b === SEMICOLON && !compound.open) {
       parts.push(trimStart(sql, start, i));
       start = i + 1;
+      compound.reset();
     }
     i++;
   }

@@ -13,6 +13,10 @@
  *   JSON                    JSON text or a JSON value; else 3140 (always an error)
  *   DATE                    a date, or a datetime whose time is dropped (Note 1265 when not
  *                           midnight); bad text → 1292
+ *   DATE / DATETIME /       the zero date '0000-00-00' and zero months or days (datetime.ts
+ *   TIMESTAMP               DT1) unless sql_mode has NO_ZERO_DATE / NO_ZERO_IN_DATE: then
+ *                           1292 (strict) or the zero date with warning 1264; TIMESTAMP keeps
+ *                           no zero month or day: those become the zero date the same way
  *   TIMESTAMP               the session's wall-clock time → UTC (temporal.ts); outside
  *                           1970-01-01 00:00:01 … 2038-01-19 03:14:07 UTC → 1292
  *   TIME                    '[-][D ]hh:mm:ss', numbers hhmmss, a datetime's time; clipped to
@@ -22,7 +26,15 @@ import type { ColumnType } from '../catalog/definitions.js';
 import { SqlError, sqlErrorWithMessage } from '../errors.js';
 import { textToBytes } from './bytes.js';
 import { collation } from './collation.js';
-import { dateTimeFromNumber, parseDateTime, roundToFsp } from './datetime.js';
+import {
+  ZERO_DATETIME,
+  dateTimeFromNumber,
+  isZeroDate,
+  isZeroPart,
+  parseDateTime,
+  roundToFsp,
+  timeOfDay,
+} from './datetime.js';
 import { Decimal } from './decimal.js';
 import { JsonSyntaxError, parseJson, serializeJson } from './json.js';
 import {
@@ -34,7 +46,6 @@ import {
   truncated,
 } from './store.js';
 import {
-  MICROS_PER_DAY,
   TIMESTAMP_MAX,
   TIMESTAMP_MIN,
   datePart,
@@ -222,6 +233,10 @@ export function storeDateOrTimestamp(
   const kind = type.variant === 'date' ? 'date' : 'datetime';
   const parsed = temporalFromValue(source, value, type.fsp);
   if (parsed === undefined) throw badTemporal(kind, toText(source, value) ?? '', target);
+  if (isZeroPart(parsed)) {
+    const bad = badTemporal(kind, toText(source, value) ?? '', target);
+    return storeZeroPart(type, parsed, bad, target);
+  }
   if (type.variant === 'date') {
     const day = datePart(parsed);
     if (day !== parsed) {
@@ -242,6 +257,45 @@ export function storeDateOrTimestamp(
   return utc;
 }
 
+/**
+ * A zero-part date (datetime.ts DT1) into DATE, DATETIME or TIMESTAMP: kept unless sql_mode's
+ * NO_ZERO_DATE / NO_ZERO_IN_DATE refuse it (a TIMESTAMP has no zero month or day, only the zero
+ * date); refused: `bad` in strict mode, else the zero date with warning 1264.
+ */
+export function storeZeroPart(
+  type: ColumnType & { kind: 'datetime' },
+  value: bigint,
+  bad: SqlError,
+  target: StoreTarget,
+): bigint {
+  const timestamp = type.variant === 'timestamp';
+  const refused = isZeroDate(value)
+    ? target.noZeroDate !== false
+    : target.noZeroInDate !== false || timestamp;
+  if (refused) {
+    if (target.strict !== false) throw bad;
+    const { name } = target.column;
+    const message = `Out of range value for column '${name}' at row ${target.row}`;
+    target.warnings.warn('Warning', 1264, message);
+    return ZERO_DATETIME;
+  }
+  if (type.variant === 'date') return dateOfZeroPart(value, target);
+  return timestamp ? ZERO_DATETIME : value;
+}
+
+/** A zero-part DATETIME stored in a DATE: its date, Note 1265 when a time is dropped. */
+function dateOfZeroPart(value: bigint, target: StoreTarget): bigint {
+  const day = datePart(value);
+  if (day !== value) {
+    target.warnings.warn(
+      'Note',
+      1265,
+      `Data truncated for column '${target.column.name}' at row ${target.row}`,
+    );
+  }
+  return day;
+}
+
 export function storeTime(
   type: ColumnType & { kind: 'time' },
   source: SqlType,
@@ -250,7 +304,7 @@ export function storeTime(
 ): bigint {
   if (source.kind === 'time' && typeof value === 'bigint') return roundTime(value, type.fsp);
   if (source.kind === 'datetime' && typeof value === 'bigint') {
-    return roundTime(value % MICROS_PER_DAY, type.fsp);
+    return roundTime(timeOfDay(value), type.fsp);
   }
   const text = typeof value === 'string' ? value : (toText(source, value) ?? '');
   const parsed = parseTime(text, type.fsp);

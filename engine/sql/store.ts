@@ -24,7 +24,7 @@ import type { ColumnDef, ColumnType } from '../catalog/definitions.js';
 import { SqlError, sqlErrorWithMessage } from '../errors.js';
 import { unreachable } from '../unreachable.js';
 import { roundToFsp } from './datetime.js';
-import { temporalFromValue } from './store-types.js';
+import { storeZeroPart, temporalFromValue } from './store-types.js';
 import { Decimal, pow10 } from './decimal.js';
 import {
   type SqlType,
@@ -53,10 +53,24 @@ export interface StoreTarget {
   readonly warnings: Warnings;
   /** sql_mode's strict mode (default true): bad values are errors rather than warnings. */
   readonly strict?: boolean;
+  /** sql_mode's NO_ZERO_DATE / NO_ZERO_IN_DATE (store-types.ts); absent: set (MySQL 8). */
+  readonly noZeroDate?: boolean;
+  readonly noZeroInDate?: boolean;
   /** The session's time_zone: TIMESTAMP columns store UTC (temporal.ts); absent: UTC. */
   readonly timeZone?: string;
   /** The table name, for messages that name `table`.`column` (JSON). */
   readonly table?: string;
+}
+
+/** StoreTarget's zero-date members from a statement's sql_mode (absent: MySQL 8's default). */
+export function zeroDateModes(
+  mode: { readonly noZeroDate?: boolean; readonly noZeroInDate?: boolean } | undefined,
+): { noZeroDate?: boolean; noZeroInDate?: boolean } {
+  if (mode === undefined) return {};
+  return {
+    ...(mode.noZeroDate === undefined ? {} : { noZeroDate: mode.noZeroDate }),
+    ...(mode.noZeroInDate === undefined ? {} : { noZeroInDate: mode.noZeroInDate }),
+  };
 }
 
 /** Strict: throws `error`. Otherwise: warns with its code and message and returns `adjusted`. */
@@ -237,13 +251,18 @@ function storeDateTime(
   value: Exclude<Value, null>,
   target: StoreTarget,
 ): bigint {
-  if (source.kind === 'datetime' && typeof value === 'bigint') return roundToFsp(value, type.fsp);
-  const text = toText(source, value) as string;
-  const parsed = temporalFromValue(source, value, type.fsp);
-  if (parsed === undefined) {
+  const parsed =
+    source.kind === 'datetime' && typeof value === 'bigint'
+      ? roundToFsp(value, type.fsp)
+      : temporalFromValue(source, value, type.fsp);
+  if (parsed === undefined || parsed < 0n) {
+    const text = toText(source, value) as string;
     const { name } = target.column;
     const message = `Incorrect datetime value: '${text}' for column '${name}' at row ${target.row}`;
-    throw sqlErrorWithMessage('ER_TRUNCATED_WRONG_VALUE', message);
+    const error = sqlErrorWithMessage('ER_TRUNCATED_WRONG_VALUE', message);
+    // A zero-part date (datetime.ts DT1): as sql_mode allows (store-types.ts).
+    if (parsed !== undefined) return storeZeroPart(type, parsed, error, target);
+    throw error;
   }
   return parsed;
 }

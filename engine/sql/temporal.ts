@@ -11,9 +11,17 @@
  *   TIME        bigint µs, signed, |t| ≤ 838:59:59.999999  '[-]hh:mm:ss[.f]' (hours ≥ 2 digits)
  *
  * Invariants: (TM1) a TIME value lies within ±TIME_MAX; (TM2) a DATE value is a whole day;
- * (TM3) a TIMESTAMP stored lies within [TIMESTAMP_MIN, TIMESTAMP_MAX] (UTC).
+ * (TM3) a TIMESTAMP stored lies within [TIMESTAMP_MIN, TIMESTAMP_MAX] (UTC) or is the zero date
+ * (datetime.ts DT1), which no time zone shifts.
  */
-import { fromFields, parseDateTime, roundToFsp, toFields } from './datetime.js';
+import {
+  dateOnly,
+  fromFields,
+  parseDateTime,
+  roundToFsp,
+  timeOfDay,
+  toFields,
+} from './datetime.js';
 import { timeZoneOffset } from '../variables/time-zone.js';
 
 export const MICROS_PER_SECOND = 1_000_000n;
@@ -57,9 +65,9 @@ export function formatDate(value: bigint): string {
   return `${pad(f.year, 4)}-${pad(f.month, 2)}-${pad(f.day, 2)}`;
 }
 
-/** The date part of a DATETIME (TM2). */
+/** The date part of a DATETIME (TM2), zero-part dates included (datetime.ts DT1). */
 export function datePart(value: bigint): bigint {
-  return value - (value % MICROS_PER_DAY);
+  return dateOnly(value);
 }
 
 export function dateDigits(value: bigint): string {
@@ -138,7 +146,7 @@ export function parseTime(
     if (digits.length > 7) {
       const dt = parseDateTime(t, 6);
       if (dt === undefined) return undefined;
-      micros = dt % MICROS_PER_DAY;
+      micros = timeOfDay(dt);
     } else {
       const n = BigInt(digits);
       const s = n % 100n;
@@ -150,7 +158,7 @@ export function parseTime(
   } else {
     const dt = parseDateTime(t, 6);
     if (dt === undefined) return undefined;
-    micros = dt % MICROS_PER_DAY;
+    micros = timeOfDay(dt);
   }
   const clipped = clipTime(roundTime(micros, fsp));
   return clipped;
@@ -169,6 +177,8 @@ function offsetAt(zone: string, utcMicros: bigint): bigint {
 
 /** A UTC instant as the wall clock of `zone` (a time_zone value). */
 export function utcToLocal(utcMicros: bigint, zone: string): bigint {
+  // The zero TIMESTAMP (datetime.ts DT1) is no instant: it reads as itself in every zone.
+  if (utcMicros < 0n) return utcMicros;
   if (zone === '+00:00' || zone.toUpperCase() === 'UTC') return utcMicros;
   return utcMicros + offsetAt(zone, utcMicros);
 }
@@ -178,6 +188,7 @@ export function utcToLocal(utcMicros: bigint, zone: string): bigint {
  * applies; in an overlap (fall back), the first of the two instants, as MySQL resolves them.
  */
 export function localToUtc(localMicros: bigint, zone: string): bigint {
+  if (localMicros < 0n) return localMicros;
   if (zone === '+00:00' || zone.toUpperCase() === 'UTC') return localMicros;
   let guess = localMicros - offsetAt(zone, localMicros);
   for (let i = 0; i < 2; i++) {

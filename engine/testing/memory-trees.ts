@@ -188,6 +188,11 @@ export class MemoryTrees implements Trees {
     return this.committed as Lsn;
   }
 
+  /** Everything committed counts as durable at once. */
+  waitDurable(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async createTree(mtr: Mtr): Promise<PageId> {
     const open = this.mtr(mtr);
     const root = this.allocate();
@@ -208,6 +213,12 @@ export class MemoryTrees implements Trees {
     const entries = this.tree(root, at);
     const entry = entries[search(entries, key, false)];
     return entry !== undefined && entry.key.equals(key) ? Buffer.from(entry.value) : undefined;
+  }
+
+  getCached(root: PageId, key: Buffer, at: Snapshot): Buffer | null {
+    const entries = this.tree(root, at);
+    const entry = entries[search(entries, key, false)];
+    return entry !== undefined && entry.key.equals(key) ? Buffer.from(entry.value) : null;
   }
 
   async *scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]> {

@@ -6,17 +6,28 @@
  *   2. check that every table the write set changes is still the table it was (DDL in between
  *      would make the write set meaningless: ER_TABLE_DEF_CHANGED, nothing applied);
  *   3. apply the whole write set to the B-trees in one mini-transaction; `Trees.commit` ships it
- *      and returns, the latch is released, so later commits group with this one;
- *   4. await durability (VDL ≥ the commit's CPL), then release the row locks: a writer never
- *      builds on a change that is not durable, and the client gets OK only now.
+ *      and returns; the row locks are released at once (early lock release: the commit's redo
+ *      has its LSNs and is on its way to the quorum), then the latch, so later commits group
+ *      with this one and a hot row's next writer need not wait for this one's quorum round;
+ *   4. await durability (VDL ≥ the commit's CPL): the client gets OK only now.
+ *
+ * Early lock release is safe because VDL covers LSNs in order: a transaction that read this
+ * commit's rows (a current read, after the locks went) commits at a higher LSN, so its own
+ * durability wait covers this commit; one that writes nothing waits for VDL ≥ the latest LSN
+ * before it is acknowledged (M4). Consistent reads see only VDL (X2), so no snapshot shows a
+ * commit that is not durable. If this commit's durability is never confirmed, neither is that
+ * of any transaction that built on it.
  *
  * Invariants:
  *   (M1) a transaction's changes reach the B-trees in exactly one mini-transaction, or not at
  *        all; a failure before `Trees.commit` rolls the mini-transaction back whole (T2).
- *   (M2) row locks are released only after the commit is durable (or its outcome is unknown and
- *        reported so), never before.
+ *   (M2) row locks are released only once the commit's redo is shipped (its LSNs assigned, its
+ *        changes in the latest state), or when the transaction rolls back.
  *   (M3) only committed work reaches redo: nothing but COMMIT opens a mini-transaction for a
  *        transaction's rows.
+ *   (M4) no commit is acknowledged before every commit it may have read is durable: a writing
+ *        one by its own CPL (higher than anything it read), a read-only one that made current
+ *        reads (X5) or holds locks by waiting for VDL ≥ the latest LSN.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -89,7 +100,12 @@ export class TransactionManager {
   async commit(txn: Transaction): Promise<void> {
     txn.markCommitting();
     try {
-      if (txn.writes.isEmpty) return;
+      if (txn.writes.isEmpty) {
+        if (txn.readCurrent || this.locks.held(txn) > 0) {
+          await this.trees.waitDurable(this.trees.latestLsn()); // M4
+        }
+        return;
+      }
       let durable: Promise<void>;
       const release = await this.latch.exclusive();
       try {
@@ -116,13 +132,14 @@ export class TransactionManager {
           throw e;
         }
         durable = this.trees.commit(mtr);
+        this.locks.releaseAll(txn); // M2: shipped; M4 makes its readers wait for durability
         for (const { table, value } of counters) this.catalog.autoIncrement.confirm(table, value);
       } finally {
         release();
       }
       await durable;
     } finally {
-      this.finish(txn); // M2: after durability (or its failure)
+      this.finish(txn); // the rest of the row locks, and the metadata locks
     }
   }
 

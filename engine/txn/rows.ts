@@ -75,6 +75,11 @@ export interface ReadRequest {
   readonly wait?: WaitPolicy;
   /** The rows the statement keeps (its WHERE); others are not yielded. */
   readonly keep?: (row: Value[]) => boolean;
+  /**
+   * A consistent read decodes only the columns marked true, the others read as null (issue 8,
+   * sql/read-columns.ts); absent: every column. Locking reads ignore it.
+   */
+  readonly needed?: readonly boolean[];
 }
 
 /** ER_DUP_ENTRY for the primary key ('PRIMARY') or a UNIQUE index, worded as MySQL 8 does. */
@@ -144,6 +149,7 @@ export class TxnRows {
 
   /** The rows the request reaches, in key (or index) order, or reverse. */
   read(request: ReadRequest): AsyncGenerator<SourceRow> {
+    if (request.lock !== 'none') this.txn.readCurrent = true; // X5
     const waiting = this.useTable(request.table);
     const rows = (): AsyncGenerator<SourceRow> =>
       request.lock === 'none' ? this.view.consistent(request) : this.locking.read(request);
@@ -154,14 +160,25 @@ export class TxnRows {
     })();
   }
 
+  /** A consistent read of whole primary keys, its rows collected (issue 8's point selects). */
+  async pointRows(request: ReadRequest): Promise<SourceRow[]> {
+    if (request.lock !== 'none') throw new Error('pointRows: a consistent read only');
+    const waiting = this.useTable(request.table);
+    if (waiting !== undefined) await waiting;
+    return this.view.consistentPoints(request);
+  }
+
   /**
    * read(), a batch of rows at a time: a consistent read's per scan batch (view.ts
    * consistentBatches), a locking read's one row per batch (its locks are taken as rows are
    * pulled, so a LIMIT above still stops the locking).
    */
   readBatches(request: ReadRequest): AsyncGenerator<SourceRow[]> {
+    if (request.lock !== 'none') this.txn.readCurrent = true; // X5
     const waiting = this.useTable(request.table);
     const view = this.view;
+    // Issue 8: a consistent read with its table lock granted is the view's generator itself.
+    if (waiting === undefined && request.lock === 'none') return view.consistentBatches(request);
     const locking = this.locking;
     return (async function* () {
       if (waiting !== undefined) await waiting;
@@ -217,6 +234,7 @@ export class TxnRows {
 
   /** INSERT of one row under primary key `key` (R5, R7); ER_DUP_ENTRY when a key is taken. */
   async insert(table: TableDef, key: Buffer, row: readonly Value[]): Promise<void> {
+    this.txn.readCurrent = true; // X5: the duplicate checks read the latest state
     await this.useTable(table);
     const root = table.root;
     const id = keyId(key);

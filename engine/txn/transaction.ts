@@ -16,6 +16,9 @@
  *        statement. A snapshot is at VDL, so no read sees a commit that is not durable.
  *   (X3) nothing of the write set reaches a B-tree before commit (write-set.ts).
  *   (X4) every snapshot taken is released by the time the transaction ends.
+ *   (X5) `readCurrent` is set before the transaction's first current read (a locking read or a
+ *        write's read of the latest state), which may see a commit whose row locks were released
+ *        early but that is not durable yet (txn/manager.ts, M4).
  */
 import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
@@ -52,6 +55,8 @@ export class Transaction implements LockOwner {
   readonly tables = new Map<PageId, TableDef>();
   private view: Snapshot | null = null;
   private stateNow: TransactionState = 'active';
+  /** X5: a current read happened (its reads may depend on commits not yet durable). */
+  readCurrent = false;
 
   constructor(
     readonly id: number,

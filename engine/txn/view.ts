@@ -11,6 +11,7 @@
  *        transaction has changed since is skipped, and the changed row is found through its
  *        own entry in the write set.
  */
+import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
 import type { Entry, KeyRange, Snapshot, Trees } from '../btree/api.js';
 import type { IndexDef, TableDef } from '../catalog/definitions.js';
@@ -80,8 +81,19 @@ export class TxnView {
    * merged(), a batch at a time: each Trees scan batch with the write set's entries laid into it
    * (R2; the query engine reads rows in batches, without a promise per row).
    */
-  async *mergedBatches(root: PageId, range: KeyRange, at: Snapshot): AsyncGenerator<Entry[]> {
+  mergedBatches(root: PageId, range: KeyRange, at: Snapshot): AsyncIterable<readonly Entry[]> {
     const mine = this.txn.writes.range(root, range);
+    // Issue 8: nothing of the transaction's own in the range: the snapshot's batches as they are.
+    if (mine.length === 0) return this.trees.scan(root, range, at);
+    return this.mergeWith(mine, root, range, at);
+  }
+
+  private async *mergeWith(
+    mine: readonly WriteEntry[],
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot,
+  ): AsyncGenerator<Entry[]> {
     const sign = range.reverse === true ? -1 : 1;
     let m = 0;
     for await (const batch of this.trees.scan(root, range, at)) {
@@ -181,6 +193,30 @@ export class TxnView {
     return { key: pk, row };
   }
 
+  /**
+   * The rows of a point request's keys at the transaction's read view (X2, R1), in the request's
+   * order, collected: a key whose pages are cached is read without a promise (issue 8).
+   */
+  async consistentPoints(request: ReadRequest): Promise<SourceRow[]> {
+    assert(request.points !== null, 'consistentPoints: a point request');
+    const at = this.txn.readView();
+    const { table, keep } = request;
+    const root = table.root;
+    const keys = request.reverse ? [...request.points].reverse() : request.points;
+    const rows: SourceRow[] = [];
+    for (const key of keys) {
+      const mine = this.txn.writes.get(root, key);
+      let value = mine !== undefined ? mine.value : this.trees.getCached(root, key, at);
+      if (value === undefined) value = (await this.trees.get(root, key, at)) ?? null;
+      if (value === null) continue;
+      const row = hasExternals(value)
+        ? await this.row(table, value, at)
+        : decodeRow(table.types, value, undefined, request.needed);
+      if (keep === undefined || keep(row)) rows.push({ key, row });
+    }
+    return rows;
+  }
+
   /** A consistent read: the request's rows at the transaction's read view (X2). */
   async *consistent(request: ReadRequest): AsyncGenerator<SourceRow> {
     const at = this.txn.readView();
@@ -216,10 +252,9 @@ export class TxnView {
    * one), the same rows in the same order.
    */
   async *consistentBatches(request: ReadRequest): AsyncGenerator<SourceRow[]> {
-    const { table, keep, index } = request;
+    const { table, keep, index, needed } = request;
     if (request.points !== null) {
-      const rows: SourceRow[] = [];
-      for await (const r of this.consistent(request)) rows.push(r);
+      const rows = await this.consistentPoints(request);
       if (rows.length > 0) yield rows;
       return;
     }
@@ -235,7 +270,9 @@ export class TxnView {
           if (index !== null) found = await this.rowOfEntry(table, index, entry, at);
           else if (hasExternals(entry.value)) {
             found = { key: entry.key, row: await this.row(table, entry.value, at) };
-          } else found = { key: entry.key, row: decodeRow(table.types, entry.value) };
+          } else {
+            found = { key: entry.key, row: decodeRow(table.types, entry.value, undefined, needed) };
+          }
           if (found !== null && (keep === undefined || keep(found.row))) rows.push(found);
         }
         if (rows.length > 0) yield rows;

@@ -66,8 +66,24 @@ function namedZoneOffset(zone: string, at: Date): number | undefined {
   return Math.round((wall - utc) / 60_000);
 }
 
+/** The last wallClock answer: every statement asks for NOW(), many in the same millisecond. */
+let lastZone = '';
+let lastMs = Number.NaN;
+let lastWall = 0n;
+
 /** The wall-clock time at `at` in `zone`, as a DATETIME value (µs, datetime.ts). */
 export function wallClock(zone: string, at: Date): bigint {
+  const ms = at.getTime();
+  // A pure function of (zone, ms): the previous answer serves again (issue 8).
+  if (ms === lastMs && zone === lastZone) return lastWall;
+  const value = computeWallClock(zone, at);
+  lastZone = zone;
+  lastMs = ms;
+  lastWall = value;
+  return value;
+}
+
+function computeWallClock(zone: string, at: Date): bigint {
   const offset = timeZoneOffset(zone, at) ?? -at.getTimezoneOffset();
   const shifted = new Date(at.getTime() + offset * 60_000);
   return fromFields({

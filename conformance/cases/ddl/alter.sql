@@ -46,7 +46,7 @@ ALTER TABLE items DROP INDEX by_b;
 ALTER TABLE items ADD INDEX by_name (qty);
 -- error 1060
 ALTER TABLE items ADD COLUMN name INT;
--- error 1054
+-- error 1091
 ALTER TABLE items DROP COLUMN nothing;
 -- error 1054
 ALTER TABLE items MODIFY nothing INT;
@@ -57,10 +57,10 @@ ALTER TABLE missing ADD COLUMN z INT;
 ALTER TABLE items DROP COLUMN a, DROP COLUMN b;
 SELECT * FROM items ORDER BY id;
 -- A narrowing MODIFY under strict mode fails and leaves the table as it was.
--- error 1265
+-- error 1406
 ALTER TABLE items MODIFY name CHAR(3) NOT NULL;
 SELECT id, name FROM items ORDER BY id;
--- error 1138
+-- error 1138 1265
 ALTER TABLE items MODIFY price DECIMAL(10,3) NOT NULL;
 UPDATE items SET price = 0 WHERE price IS NULL;
 ALTER TABLE items MODIFY price DECIMAL(10,3) NOT NULL;
@@ -70,6 +70,10 @@ CREATE TABLE conv (id INT PRIMARY KEY, n VARCHAR(10), d VARCHAR(20));
 INSERT INTO conv VALUES (1, '42', '2024-01-15'), (2, '-7', '1999-12-31');
 ALTER TABLE conv MODIFY n INT, MODIFY d DATE;
 SELECT id, n + 1, d FROM conv ORDER BY id;
+-- error 1264
+ALTER TABLE conv MODIFY n BIGINT UNSIGNED;
+SELECT id, n FROM conv ORDER BY id;
+UPDATE conv SET n = '7' WHERE id = 2;
 ALTER TABLE conv MODIFY n BIGINT UNSIGNED;
 -- error 1264
 INSERT INTO conv VALUES (3, -1, NULL);

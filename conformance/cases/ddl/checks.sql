@@ -24,11 +24,10 @@ SELECT * FROM acct ORDER BY id;
 -- error 3819 4025
 INSERT INTO acct VALUES (7, 1.00, 3, 1), (8, 1.00, 1, 3);
 SELECT COUNT(*) FROM acct;
-ALTER TABLE acct DROP CHECK lo_le_hi;
+ALTER TABLE acct DROP CONSTRAINT lo_le_hi;
 INSERT INTO acct VALUES (9, 1.00, 9, 1);
 SELECT id, lo, hi FROM acct WHERE id = 9;
--- error 3819 4025
-ALTER TABLE acct ADD CONSTRAINT lo_le_hi2 CHECK (lo <= hi);
+-- (MySQL 8 refuses to add a check that a row violates, 3819; MariaDB adds it: engine tests.)
 DELETE FROM acct WHERE id = 9;
 ALTER TABLE acct ADD CONSTRAINT lo_le_hi2 CHECK (lo <= hi);
 -- error 3819 4025

@@ -23,7 +23,7 @@ SELECT * FROM parent ORDER BY id;
 SELECT * FROM child ORDER BY id;
 -- error 1451
 DROP TABLE parent;
--- error 1451
+-- error 1701
 TRUNCATE TABLE parent;
 SET foreign_key_checks = 0;
 INSERT INTO child VALUES (15, 99, 'unchecked');
@@ -107,7 +107,7 @@ SELECT * FROM t2 ORDER BY id;
 -- error 1091
 ALTER TABLE t2 DROP FOREIGN KEY fk_t2;
 -- A reference to a missing table, with and without checks.
--- error 1824
+-- error 1824 1005
 CREATE TABLE bad1 (id INT PRIMARY KEY, x INT, FOREIGN KEY (x) REFERENCES nowhere (id));
 SET foreign_key_checks = 0;
 CREATE TABLE later_child (id INT PRIMARY KEY, x INT, FOREIGN KEY (x) REFERENCES later_parent (id));
@@ -119,7 +119,7 @@ INSERT INTO later_child VALUES (2, 6);
 INSERT INTO later_parent VALUES (6);
 INSERT INTO later_child VALUES (2, 6);
 SELECT * FROM later_child ORDER BY id;
--- error 3780
+-- error 3780 1005
 CREATE TABLE bad2 (id INT PRIMARY KEY, x VARCHAR(5), FOREIGN KEY (x) REFERENCES later_parent (id));
--- error 1215
+-- error 3734 1005
 CREATE TABLE bad3 (id INT PRIMARY KEY, x INT, FOREIGN KEY (x) REFERENCES later_parent (nothing));

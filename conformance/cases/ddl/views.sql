@@ -47,10 +47,10 @@ SELECT * FROM unioned ORDER BY name;
 DROP VIEW consts;
 -- error 1146
 SELECT * FROM consts;
--- error 1051
+-- error 1051 4092
 DROP VIEW consts;
 DROP VIEW IF EXISTS consts, dup;
--- error 1347
+-- error 1347 4092
 DROP VIEW emp;
 -- A view over a dropped table is invalid.
 CREATE TABLE tmp (x INT);

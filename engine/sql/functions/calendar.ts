@@ -9,6 +9,7 @@ import {
   fromFields,
   toFields,
   validFields,
+  zeroPartFields,
   type DateTimeFields,
 } from '../datetime.js';
 import { MICROS_PER_DAY, MICROS_PER_SECOND } from '../temporal.js';
@@ -552,7 +553,8 @@ export function parseWithFormat(text: string, format: string): ParsedDate | unde
   }
   if (hasDate) {
     const fields = { ...f, year: f.year === 0 && !hasDate ? 1 : f.year };
-    if (!validFields(fields)) return undefined;
+    // Zero dates and zero parts parse; str_to_date refuses them by sql_mode (datetime.ts DT1).
+    if (!validFields(fields) && !zeroPartFields(fields)) return undefined;
     return { value: fromFields(fields), hasDate, hasTime, rest: text.slice(t) };
   }
   if (f.hour > 23 || f.minute > 59 || f.second > 59) return undefined;

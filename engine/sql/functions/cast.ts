@@ -15,13 +15,13 @@ import { textToBytes } from '../bytes.js';
 import { binaryInfo, decimalInfo, doubleInfo, datetimeInfo, intInfo, stringInfo } from '../bind.js';
 import { type CollationName, findCollation } from '../collation.js';
 import { charsetOfCollation, collationByName } from '../../variables/charsets.js';
-import { roundToFsp } from '../datetime.js';
+import { dateOnly, isZeroDate, isZeroPart, roundToFsp, timeOfDay } from '../datetime.js';
 import { Decimal, pow10 } from '../decimal.js';
 import type { EvalContext } from '../expr.js';
 import { JsonSyntaxError, parseJson, serializeJson } from '../json.js';
 import { toJson } from '../json-values.js';
 import type { CallArgument, ExprInfo, PlanExpr } from '../plan.js';
-import { MICROS_PER_DAY, parseTime } from '../temporal.js';
+import { parseTime } from '../temporal.js';
 import { temporalFromValue } from '../store-types.js';
 import {
   type SqlType,
@@ -152,6 +152,17 @@ function charTarget(
   };
 }
 
+/**
+ * CAST to DATE / DATETIME keeps a zero-part date (datetime.ts DT1) only when sql_mode has no
+ * NO_ZERO_DATE / NO_ZERO_IN_DATE for it (MySQL's str_to_datetime_with_warn flags), or when it
+ * is a temporal value already (a column's stored zero date).
+ */
+function zeroPartAllowed(value: bigint, source: SqlType, ctx: EvalContext): boolean {
+  if (!isZeroPart(value) || source.kind === 'datetime') return true;
+  const mode = ctx.sqlMode;
+  return isZeroDate(value) ? mode?.noZeroDate === false : mode?.noZeroInDate === false;
+}
+
 function temporalTarget(kind: 'DATE' | 'DATETIME' | 'TIME', fsp: number): CastTarget {
   if (fsp > 6) throw new SqlError('ER_TOO_BIG_PRECISION', [fsp, 'CAST', 6]);
   if (kind === 'TIME') {
@@ -160,7 +171,7 @@ function temporalTarget(kind: 'DATE' | 'DATETIME' | 'TIME', fsp: number): CastTa
       convert: (v, source, ctx) => {
         if (source.kind === 'time' && typeof v === 'bigint') return v;
         if (source.kind === 'datetime' && typeof v === 'bigint')
-          return roundToFsp(v % MICROS_PER_DAY, fsp);
+          return roundToFsp(timeOfDay(v), fsp);
         const text = toText(source, v) ?? '';
         const parsed = parseTime(text, fsp);
         if (parsed !== undefined) return parsed.value;
@@ -177,9 +188,9 @@ function temporalTarget(kind: 'DATE' | 'DATETIME' | 'TIME', fsp: number): CastTa
     info: kind === 'DATE' ? dateInfo(true) : datetimeInfo(fsp, true),
     convert: (v, source, ctx) => {
       const parsed = temporalFromValue(source, v, kind === 'DATE' ? 0 : fsp);
-      if (parsed === undefined)
+      if (parsed === undefined || !zeroPartAllowed(parsed, source, ctx))
         return badTemporal(kind === 'DATE' ? 'date' : 'datetime', toText(source, v) ?? '', ctx);
-      return kind === 'DATE' ? parsed - (parsed % MICROS_PER_DAY) : parsed;
+      return kind === 'DATE' ? dateOnly(parsed) : parsed;
     },
   };
 }

@@ -4,11 +4,23 @@
  * datetime value"), a TIME as today's date at that time where a datetime is wanted. The
  * statement's NOW() (EvalContext.now) is the session's wall clock in time_zone; UTC_* and
  * UNIX_TIMESTAMP convert through time_zone (temporal.ts).
+ *
+ * Zero dates ('0000-00-00', '2024-00-15': datetime.ts DT1) reach only the functions that read
+ * fields (YEAR, MONTH, DAYOFMONTH, QUARTER, EXTRACT, DATE, DATE_FORMAT, the time parts,
+ * UNIX_TIMESTAMP → 0); every other function answers NULL with warning 1292, as MySQL does.
  */
 import { SqlError } from '../../errors.js';
 import { timeZoneOffset } from '../../variables/time-zone.js';
 import { constantValue, datetimeInfo, decimalInfo, intInfo, stringInfo } from '../bind.js';
-import { fromFields, roundToFsp, toFields } from '../datetime.js';
+import {
+  dateOnly,
+  fromFields,
+  isZeroDate,
+  isZeroPart,
+  roundToFsp,
+  timeOfDay,
+  toFields,
+} from '../datetime.js';
 import { Decimal } from '../decimal.js';
 import type { EvalContext } from '../expr.js';
 import type { CallArgument, ExprInfo, PlanExpr } from '../plan.js';
@@ -53,18 +65,27 @@ function incorrect(kind: string, type: SqlType, v: NonNull, ctx: EvalContext): n
   return null;
 }
 
-/** Argument i as DATETIME µs; a TIME is today at that time; invalid → NULL with 1292. */
+/**
+ * Argument i as DATETIME µs; a TIME is today at that time; invalid → NULL with 1292. A zero-part
+ * date (DT1) only with `zero` 'ok'; else NULL, with 1292 for text (and for values with 'warn').
+ */
 function asDateTime(
   a: readonly CallArgument[],
   v: readonly NonNull[],
   i: number,
   ctx: EvalContext,
+  zero: 'ok' | 'null' | 'warn' = 'null',
 ): bigint | null {
   const type = (a[i] as CallArgument).info.type;
   const value = v[i] as NonNull;
   if (type.kind === 'time' && typeof value === 'bigint')
     return ctx.now - (ctx.now % MICROS_PER_DAY) + value;
   const parsed = temporalFromValue(type, value, 6);
+  if (parsed !== undefined && zero !== 'ok' && isZeroPart(parsed)) {
+    // A stored zero date is NULL quietly ('warn': DATE_ADD warns); text naming one warns.
+    const quiet = type.kind === 'datetime' && zero === 'null';
+    return quiet ? null : incorrect('datetime', type, value, ctx);
+  }
   return parsed ?? incorrect('datetime', type, value, ctx);
 }
 
@@ -78,7 +99,7 @@ function asTime(
   const type = (a[i] as CallArgument).info.type;
   const value = v[i] as NonNull;
   if (type.kind === 'time' && typeof value === 'bigint') return value;
-  if (type.kind === 'datetime' && typeof value === 'bigint') return value % MICROS_PER_DAY;
+  if (type.kind === 'datetime' && typeof value === 'bigint') return timeOfDay(value);
   const text =
     typeof value === 'bigint' || typeof value === 'number' || value instanceof Decimal
       ? (toText(type, value) ?? '')
@@ -110,24 +131,25 @@ function datePart(
   names: string | readonly string[],
   length: number,
   fn: (value: bigint) => number,
-  input: 'datetime' | 'time' = 'datetime',
+  input: 'datetime' | 'time' | 'fields' = 'datetime',
 ): void {
   register(names, {
     args: [1, 1],
     bind: () => ({
       info: intInfo(length, true),
       compile: strict((v, ctx, a) => {
-        const value = input === 'time' ? asTime(a, v, 0, ctx) : asDateTime(a, v, 0, ctx);
+        const zero = input === 'fields' ? 'ok' : 'null';
+        const value = input === 'time' ? asTime(a, v, 0, ctx) : asDateTime(a, v, 0, ctx, zero);
         return value === null ? null : BigInt(fn(value));
       }),
     }),
   });
 }
 
-datePart('year', 4, (d) => toFields(d).year);
-datePart('month', 2, (d) => toFields(d).month);
-datePart('quarter', 1, (d) => Math.ceil(toFields(d).month / 3));
-datePart(['day', 'dayofmonth'], 2, (d) => toFields(d).day);
+datePart('year', 4, (d) => toFields(d).year, 'fields');
+datePart('month', 2, (d) => toFields(d).month, 'fields');
+datePart('quarter', 1, (d) => Math.ceil(toFields(d).month / 3), 'fields');
+datePart(['day', 'dayofmonth'], 2, (d) => toFields(d).day, 'fields');
 datePart('dayofweek', 1, (d) => ((weekday(d) + 1) % 7) + 1);
 datePart('weekday', 1, (d) => weekday(d));
 datePart('dayofyear', 3, (d) => {
@@ -415,8 +437,9 @@ register('unix_timestamp', {
     return {
       info,
       compile: strict((v, ctx, a) => {
-        const d = asDateTime(a, v, 0, ctx);
+        const d = asDateTime(a, v, 0, ctx, 'ok');
         if (d === null) return null;
+        if (isZeroPart(d)) return fsp > 0 ? new Decimal(0n, fsp) : 0n;
         const micros = sessionToUtc(d, ctx) - EPOCH;
         if (micros < 0n) return fsp > 0 ? new Decimal(0n, fsp) : 0n;
         if (fsp === 0) return micros / MICROS_PER_SECOND;
@@ -482,8 +505,8 @@ register('date', {
   bind: () => ({
     info: dateInfo(true),
     compile: strict((v, ctx, a) => {
-      const d = asDateTime(a, v, 0, ctx);
-      return d === null ? null : d - (d % MICROS_PER_DAY);
+      const d = asDateTime(a, v, 0, ctx, 'ok');
+      return d === null ? null : dateOnly(d);
     }),
   }),
 });
@@ -501,7 +524,7 @@ register('timestamp', {
   bind: (args) => ({
     info: datetimeInfo(Math.max(...args.map(fspOfArg)), true),
     compile: strict((v, ctx, a) => {
-      const d = asDateTime(a, v, 0, ctx);
+      const d = asDateTime(a, v, 0, ctx, v.length === 1 ? 'ok' : 'null');
       if (d === null) return null;
       if (v.length === 1) return d;
       const t = asTime(a, v, 1, ctx);
@@ -553,7 +576,7 @@ function dateArith(name: string, sign: 1n | -1n): void {
             if (tv === null || interval.months !== 0n) return null;
             return clipTime(tv + interval.micros).value;
           }
-          const d = asDateTime(a, v, 0, ctx);
+          const d = asDateTime(a, v, 0, ctx, 'warn');
           if (d === null) return null;
           const out = addInterval(d, interval);
           if (out === undefined) {
@@ -730,7 +753,8 @@ register('extract', {
       compile: strict((v, ctx, a) => {
         const t = (a[1] as CallArgument).info.type;
         const isTime = t.kind === 'time';
-        const value = isTime ? asTime(a, v, 1, ctx) : asDateTime(a, v, 1, ctx);
+        const zero = unit === 'WEEK' ? 'null' : 'ok';
+        const value = isTime ? asTime(a, v, 1, ctx) : asDateTime(a, v, 1, ctx, zero);
         if (value === null) return null;
         return extractUnit(unit, value, isTime);
       }),
@@ -742,7 +766,7 @@ function extractUnit(unit: string, value: bigint, isTime: boolean): bigint {
   const negative = isTime && value < 0n;
   const abs = negative ? -value : value;
   const sign = negative ? -1n : 1n;
-  const inDay = isTime ? abs : abs % MICROS_PER_DAY;
+  const inDay = isTime ? abs : timeOfDay(abs);
   const h = inDay / (3600n * MICROS_PER_SECOND);
   const mi = (inDay / (60n * MICROS_PER_SECOND)) % 60n;
   const s = (inDay / MICROS_PER_SECOND) % 60n;
@@ -752,7 +776,7 @@ function extractUnit(unit: string, value: bigint, isTime: boolean): bigint {
     YEAR: BigInt(f.year),
     QUARTER: BigInt(Math.ceil(f.month / 3)),
     MONTH: BigInt(f.month),
-    WEEK: isTime ? 0n : BigInt(calcWeek(value, 0).week),
+    WEEK: isTime || unit !== 'WEEK' ? 0n : BigInt(calcWeek(value, 0).week),
     DAY: BigInt(f.day),
     HOUR: h,
     MINUTE: mi,
@@ -781,9 +805,12 @@ register('date_format', {
   bind: () => ({
     info: stringInfo(64, true),
     compile: strict((v, ctx, a) => {
-      const d = asDateTime(a, v, 0, ctx);
+      const d = asDateTime(a, v, 0, ctx, 'ok');
       if (d === null) return null;
-      return formatDate(d, toText((a[1] as CallArgument).info.type, v[1] as NonNull) as string);
+      const format = toText((a[1] as CallArgument).info.type, v[1] as NonNull) as string;
+      // Names, weekdays and week numbers need a real date (MySQL's make_date_time: NULL).
+      if (isZeroPart(d) && /%[abMWjUuVvXxw]/.test(format)) return null;
+      return formatDate(d, format);
     }),
   }),
 });
@@ -806,6 +833,16 @@ register('time_format', {
   }),
 });
 
+/**
+ * STR_TO_DATE's zero dates: allowed unless sql_mode's NO_ZERO_DATE / NO_ZERO_IN_DATE say no
+ * (then NULL with a warning, as MySQL documents).
+ */
+function zeroPartAllowed(value: bigint, ctx: EvalContext): boolean {
+  if (!isZeroPart(value)) return true;
+  const mode = ctx.sqlMode;
+  return isZeroDate(value) ? mode?.noZeroDate === false : mode?.noZeroInDate === false;
+}
+
 register('str_to_date', {
   args: [2, 2],
   bind: (args, host) => {
@@ -826,7 +863,7 @@ register('str_to_date', {
         const s = toText((a[0] as CallArgument).info.type, v[0] as NonNull) as string;
         const f = toText((a[1] as CallArgument).info.type, v[1] as NonNull) as string;
         const parsed = parseWithFormat(s, f);
-        if (parsed === undefined) {
+        if (parsed === undefined || (parsed.hasDate && !zeroPartAllowed(parsed.value, ctx))) {
           ctx.warnings.warn(
             'Warning',
             1411,

@@ -239,19 +239,32 @@ function sleepCalls(node: unknown, out: PlanExpr[], seen: Set<unknown>): void {
   }
 }
 
+/** SLEEP calls per plan, found once: plans are immutable and shared by executions (issue 8). */
+const sleepsOfPlan = new WeakMap<object, readonly PlanExpr[]>();
+
+/** The SLEEP calls of `plan` (a walk of the whole plan the first time only). */
+export function sleepCallsOf(plan: object): readonly PlanExpr[] {
+  let calls = sleepsOfPlan.get(plan);
+  if (calls === undefined) {
+    const found: PlanExpr[] = [];
+    sleepCalls(plan, found, new Set());
+    calls = found;
+    sleepsOfPlan.set(plan, calls);
+  }
+  return calls;
+}
+
 /**
  * Waits for the SLEEP calls in `plan` (see the file comment), each racing the statement's
  * interrupt; rejects with ER_QUERY_INTERRUPTED when killed.
  */
 export async function performSleeps(
-  plan: unknown,
+  plan: object,
   ctx: EvalContext,
   wait: (ms: number) => Promise<void>,
   race: <T>(work: Promise<T>) => Promise<T>,
 ): Promise<void> {
-  const calls: PlanExpr[] = [];
-  sleepCalls(plan, calls, new Set());
-  for (const call of calls) {
+  for (const call of sleepCallsOf(plan)) {
     if (call.kind !== 'call') continue;
     const arg = call.args[0] as PlanExpr;
     const value = compile(arg)([], ctx);

@@ -6,9 +6,9 @@
 import { SqlError } from '../../errors.js';
 import { binaryInfo, decimalInfo, doubleInfo, datetimeInfo, intInfo, stringInfo } from '../bind.js';
 import { type Collation, DEFAULT_COLLATION, collation } from '../collation.js';
-import { roundToFsp } from '../datetime.js';
+import { dateOnly, roundToFsp } from '../datetime.js';
 import type { ExprInfo } from '../plan.js';
-import { MICROS_PER_DAY, parseTime } from '../temporal.js';
+import { parseTime } from '../temporal.js';
 import {
   type SqlType,
   type Value,
@@ -171,7 +171,7 @@ export function convertValue(
     case 'datetime': {
       const v = temporalFromValue(source, value, target.fsp);
       if (v === undefined) return null;
-      return target.variant === 'date' ? v - (v % MICROS_PER_DAY) : roundToFsp(v, target.fsp);
+      return target.variant === 'date' ? dateOnly(v) : roundToFsp(v, target.fsp);
     }
     case 'time':
       if (source.kind === 'time') return value;

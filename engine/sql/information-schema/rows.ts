@@ -8,8 +8,9 @@
  *   constraints             PRIMARY KEY as 'PRIMARY', UNIQUE indexes by name, FOREIGN KEY and
  *                           CHECK by constraint name; rules as written, NO ACTION by default
  *
- * ROUTINES, TRIGGERS, EVENTS and FILES are empty: routines, triggers and events are not built
- * (their CREATE answers 1235), and table data lives in the storage tier, not in files.
+ * ROUTINES and TRIGGERS list the catalog's stored programs; EVENTS and FILES are empty: events
+ * are not built (their CREATE answers 1235), and table data lives in the storage tier, not in
+ * files.
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { ColumnDef, ColumnType, TableDef, ViewDef } from '../../catalog/definitions.js';
@@ -27,7 +28,9 @@ import {
 } from '../column-text.js';
 import { parseDateTime } from '../datetime.js';
 import { charsetOf, defaultCollationOfCharset } from '../plan-columns.js';
-import type { Value } from '../values.js';
+import { type Value, typeName } from '../values.js';
+import type { RoutineDef } from '../../catalog/programs.js';
+import { declaredType } from '../routines.js';
 import { SCHEMA_NAME, systemTable, systemTableNames } from './definitions.js';
 
 /** What the rows are made from: the session's view of the engine. */
@@ -355,6 +358,50 @@ function viewUpdatable(view: ViewDef): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// ROUTINES, TRIGGERS (issue 6: catalog/programs.ts)
+
+/** A function's RETURNS type: DATA_TYPE and DTD_IDENTIFIER. */
+function returnType(def: RoutineDef): [Value, Value] {
+  if (def.returns === null) return ['', null];
+  const full = typeName(declaredType(def.returns, def.name));
+  return [full.replace(/[( ].*$/, ''), full];
+}
+
+function routines(host: InfoSchemaHost, hint: RowHint): Rows {
+  const rows: Rows = [];
+  for (const database of visibleSchemas(host, hint)) {
+    for (const r of host.catalog.programs.routines(database)) {
+      const [dataType, dtd] = returnType(r);
+      const c = r.characteristics;
+      rows.push([
+        r.name, DEF, database, r.name, r.type, dataType, null, null, null, null, null, null, null,
+        dtd, 'SQL', r.body, null, 'SQL', 'SQL', c.deterministic ? 'YES' : 'NO', c.dataAccess, null,
+        c.security, host.localTime(r.created), host.localTime(r.modified), r.sqlMode, c.comment,
+        `${r.definer.user}@${r.definer.host}`, r.charsetClient, r.collationConnection,
+        r.databaseCollation,
+      ]);
+    }
+  }
+  return rows;
+}
+
+function triggers(host: InfoSchemaHost, hint: RowHint): Rows {
+  const rows: Rows = [];
+  const { programs } = host.catalog;
+  for (const database of visibleSchemas(host, hint)) {
+    for (const t of programs.triggers(database)) {
+      rows.push([
+        DEF, database, t.name, t.event, DEF, database, t.table, BigInt(programs.actionOrder(t)), null,
+        t.body, 'ROW', t.timing, null, null, 'OLD', 'NEW', host.localTime(t.created), t.sqlMode,
+        `${t.definer.user}@${t.definer.host}`, t.charsetClient, t.collationConnection,
+        t.databaseCollation,
+      ]);
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The rest
 
 async function partitions(host: InfoSchemaHost, hint: RowHint): Promise<Rows> {
@@ -451,7 +498,9 @@ export async function systemRows(name: string, host: InfoSchemaHost, hint: RowHi
     case 'BOREALIS_SEGMENTS':
       return segments(host);
     case 'ROUTINES':
+      return routines(host, hint);
     case 'TRIGGERS':
+      return triggers(host, hint);
     case 'EVENTS':
     case 'FILES':
       return [];
