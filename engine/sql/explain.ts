@@ -15,16 +15,21 @@
  *   key            the key used (PRIMARY or the index's name), or NULL
  *   key_len        bytes of the key parts used, as MySQL counts them (utf8mb4: 4 a character,
  *                  +2 for VARCHAR/TEXT lengths, +1 for a nullable part)
- *   ref            "const" per part compared with a constant (const, ref), else NULL
- *   rows           the rows the access path reaches (counted at the snapshot, up to a cap)
+ *                  eq_ref  (a joined table) a whole unique key per row of the tables before it
+ *   ref            per key part: "const", or the earlier table's column (db.table.column) a
+ *                  joined table is looked up by, or "func"; NULL for scans and ranges
+ *   rows           the rows the access path reaches (counted at the snapshot, up to a cap); a
+ *                  table looked up per row of the tables before it shows 1 (one lookup's rows
+ *                  are not known before those rows are)
  *   filtered       100.00, or 10.00 when a residual condition remains
  *   Extra          Using where; Using filesort; No tables used
  */
 import { COLUMN_FLAG, type ColumnInfo, type Row } from '../api.js';
 import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
 import { type ExecContext, countAccessRows } from './execute.js';
-import type { Plan, TableSource } from './plan.js';
+import type { Access, Plan, PlanExpr, TableSource } from './plan.js';
 import { explainTables } from './explain-tree.js';
+import { someExpr } from './plan-walk.js';
 
 /** EXPLAIN counts rows up to this many (MySQL estimates; counting more would cost too much). */
 export const EXPLAIN_ROWS_COUNTED_MAX = 100_000;
@@ -148,7 +153,10 @@ async function sourceRow(
     0,
   );
   const possible = source.possibleKeys ?? [];
-  const rows = await countAccessRows(source, ctx, EXPLAIN_ROWS_COUNTED_MAX);
+  const parts = keyExprs(source.access);
+  const perRow = parts.some((e) => someExpr(e, (x) => x.kind === 'outer-column' && x.depth === 0));
+  if (perRow && use.type === 'const') use = { ...use, type: 'eq_ref' };
+  const rows = perRow ? 1 : await countAccessRows(source, ctx, EXPLAIN_ROWS_COUNTED_MAX);
   const residual = source.residual !== null;
   const extra = [
     ...(residual || use.type === 'range' ? ['Using where'] : []),
@@ -163,11 +171,30 @@ async function sourceRow(
     possible.length === 0 ? null : possible.join(','),
     use.key,
     use.key === null ? null : String(keyLen),
-    use.refs === 0 ? null : Array.from({ length: use.refs }, () => 'const').join(','),
+    use.refs === 0 ? null : parts.slice(0, use.refs).map(refText).join(','),
     BigInt(use.type === 'const' ? Math.min(rows, 1) || 1 : rows),
     residual ? '10.00' : '100.00',
     extra.length === 0 ? null : extra.join('; '),
   ];
+}
+
+/** The expressions a single-lookup access path computes its key from, in key order. */
+function keyExprs(access: Access): readonly PlanExpr[] {
+  switch (access.kind) {
+    case 'pk-lookup':
+      return access.keys.length === 1 ? (access.keys[0] ?? []) : [];
+    case 'pk-range':
+    case 'index-range':
+      return access.prefixes.length === 1 ? (access.prefixes[0] ?? []) : [];
+    default:
+      return [];
+  }
+}
+
+/** EXPLAIN's ref for one key part. */
+function refText(e: PlanExpr): string {
+  if (e.kind === 'outer-column' && e.depth === 0) return e.qualifiedName.replace(/`/g, '');
+  return someExpr(e, (x) => x.kind === 'outer-column' || x.kind === 'column') ? 'func' : 'const';
 }
 
 /** The EXPLAIN rows of a plan (explained plans are SELECT, INSERT, UPDATE, DELETE). */
