@@ -8,10 +8,11 @@
  *
  * Write path: `ship` checks each record's header, queues it under its protection group, and at
  * the end of the tick sends each group's new records to its six segments, in AppendRequests of
- * at most appendBatchBytesMax each. Every reply carries the segment's SCL; from the SCLs,
- * quorum.ts gives each group's durable point, VCL and VDL, and `waitDurable` callers are
- * released. A segment that fails, times out or
- * shows a hole is caught up later from the records the client retains (replication.ts).
+ * at most appendBatchBytesMax each, at most appendWindowBytes unanswered per segment (G6): the
+ * rest of a large batch follows as replies come back. Every reply carries the segment's SCL;
+ * from the SCLs, quorum.ts gives each group's durable point, VCL and VDL, and `waitDurable`
+ * callers are released. A segment that fails, times out or shows a hole is caught up later from
+ * the records the client retains (replication.ts).
  *
  * Invariants:
  *   (K1) Records are shipped gap-free and in LSN order from VDL after open, stamped with this
@@ -20,12 +21,17 @@
  *        and the group is over its bound (G1, G2): nothing is lost while it is not durable (C2).
  *   (K3) VCL and VDL move only by Q3–Q5 from SCLs the segments reported; VDL never decreases
  *        (Q1, C4) and a waiter is released only once VDL >= its LSN (C3).
- *   (K4) `waitDurable` rejects with 'quorum-timeout' after commitTimeoutMs and cancels nothing.
+ *   (K4) `waitDurable` rejects with 'quorum-timeout' once commitTimeoutMs have passed since it
+ *        was called and since VCL last advanced, and cancels nothing: a wait fails when the
+ *        quorum stops making progress, not because the batch ahead of it is large.
  *   (K5) A page is read from a segment of the writer's epoch that holds every record of the group
  *        at or below the read point (G5), so it is the page as of the read point (C5).
  *   (K6) Once closed or fenced (a segment reports a newer epoch), nothing more is sent.
  *   (K7) Reads go to the fastest complete segment first; one that has not answered within its
- *        hedge delay is raced by the next, and an error moves on to the next at once.
+ *        hedge delay is raced by the next, a third only once both are past readTimeoutMs, and
+ *        an error moves on to the next at once. A slow answer is not dropped: whichever comes
+ *        first wins, and the read fails only when every candidate failed or readDeadlineMs
+ *        passed (a busy node, or a page built from many records, is slow, not down).
  *   (K8) A replaced slot's channels start over at SCL 0 and ignore replies from the node it had
  *        before (their SCLs are not the new node's). It is joining (M1) until every group's
  *        segment there reports an SCL at or above what the group held when it was replaced;
@@ -49,16 +55,19 @@ import type { SegmentStatusRow, StorageClient, VolumeState } from './client-api.
 import { type Clock, type Timer, systemClock, withTimeout } from './clock.js';
 import {
   APPEND_BATCH_BYTES_MAX,
+  APPEND_WINDOW_BYTES,
   CATCH_UP_BATCH_BYTES_MAX,
   COMMIT_TIMEOUT_MS,
   HEDGE_DELAY_MIN_MS,
   IDENTITY_CHECK_MS,
   LAGGING_SEGMENT_BYTES_MAX,
+  READ_DEADLINE_MS,
   READ_TIMEOUT_MS,
   RECOVERY_DURABLE_TIMEOUT_MS,
   RETRY_BACKOFF_MAX_MS,
   RETRY_BACKOFF_MIN_MS,
   SEGMENTS_PER_GROUP,
+  SEGMENT_REQUEST_MS_PER_MIB,
   SEGMENT_REQUEST_TIMEOUT_MS,
   protectionGroupOf,
 } from './config.js';
@@ -85,12 +94,15 @@ export interface ClientLimits {
   readonly commitTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly readTimeoutMs: number;
+  readonly readDeadlineMs: number;
   readonly hedgeDelayMinMs: number;
   readonly backoffMinMs: number;
   readonly backoffMaxMs: number;
   readonly laggingBytesMax: number;
   readonly catchUpBytesMax: number;
   readonly appendBatchBytesMax: number;
+  readonly appendWindowBytes: number;
+  readonly requestMsPerMiB: number;
   readonly identityCheckMs: number;
 }
 
@@ -98,12 +110,15 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   commitTimeoutMs: COMMIT_TIMEOUT_MS,
   requestTimeoutMs: SEGMENT_REQUEST_TIMEOUT_MS,
   readTimeoutMs: READ_TIMEOUT_MS,
+  readDeadlineMs: READ_DEADLINE_MS,
   hedgeDelayMinMs: HEDGE_DELAY_MIN_MS,
   backoffMinMs: RETRY_BACKOFF_MIN_MS,
   backoffMaxMs: RETRY_BACKOFF_MAX_MS,
   laggingBytesMax: LAGGING_SEGMENT_BYTES_MAX,
   catchUpBytesMax: CATCH_UP_BATCH_BYTES_MAX,
   appendBatchBytesMax: APPEND_BATCH_BYTES_MAX,
+  appendWindowBytes: APPEND_WINDOW_BYTES,
+  requestMsPerMiB: SEGMENT_REQUEST_MS_PER_MIB,
   identityCheckMs: IDENTITY_CHECK_MS,
 };
 
@@ -128,6 +143,7 @@ interface SentAppend {
   readonly generation: number;
   readonly incarnation: number;
   readonly lastLsn: Lsn;
+  readonly bytes: number;
 }
 
 /** Counters for tests and benchmarks. */
@@ -153,6 +169,8 @@ export class QuorumStorageClient implements StorageClient {
   /** The last LSN shipped. */
   private frontier: Lsn = LSN_NONE;
   private vcl: Lsn = LSN_NONE;
+  /** When VCL last advanced (K4). */
+  private progressAt = 0;
   private vdl: Lsn = LSN_NONE;
   /** The oldest read point the engine still reads at; undefined: VDL. */
   private readFloorValue: Lsn | undefined;
@@ -320,17 +338,29 @@ export class QuorumStorageClient implements StorageClient {
     return g;
   }
 
-  /** Sends each group's new records to its streaming segments, in bounded requests. */
+  /**
+   * Sends each group's new records to its streaming segments, in bounded requests, as far as
+   * each one's window has room; a segment whose window fills catches up on the rest (G6).
+   */
   private flush(): void {
     this.flushScheduled = false;
     if (this.state !== 'open') return;
     for (const [group, records] of this.unsent) {
       const g = this.groups.get(group);
       assert(g !== undefined, 'unsent records belong to a known group');
-      for (const chunk of chunks(records, this.limits.appendBatchBytesMax)) {
-        const lastLsn = decodeRedoHeader(chunk[chunk.length - 1] ?? Buffer.alloc(0)).lsn;
-        for (const ch of g.channels) {
-          if (ch.state === 'streaming') this.sendAppend(g, ch, chunk, lastLsn);
+      const parts = chunks(records, this.limits.appendBatchBytesMax).map((chunk) => ({
+        chunk,
+        before: decodeRedoHeader(chunk[0] ?? Buffer.alloc(0)).prevLsn,
+        lastLsn: decodeRedoHeader(chunk[chunk.length - 1] ?? Buffer.alloc(0)).lsn,
+      }));
+      for (const ch of g.channels) {
+        if (ch.state !== 'streaming') continue;
+        for (const part of parts) {
+          if (ch.inFlightBytes >= this.limits.appendWindowBytes) {
+            this.catchUpFrom(ch, part.before);
+            break;
+          }
+          this.sendAppend(g, ch, part.chunk, part.lastLsn);
         }
       }
     }
@@ -338,13 +368,17 @@ export class QuorumStorageClient implements StorageClient {
   }
 
   private sendAppend(g: ReplicatedGroup, ch: Channel, records: Buffer[], lastLsn: Lsn): void {
+    let bytes = 0;
+    for (const r of records) bytes += r.length;
     const sent: SentAppend = {
       id: ++this.requestSeq,
       generation: ch.generation,
       incarnation: ch.incarnation,
       lastLsn,
+      bytes,
     };
     ch.outstanding.set(sent.id, this.clock.now());
+    ch.inFlightBytes += bytes;
     const request: AppendRequest = {
       kind: 'AppendRequest',
       group: g.group,
@@ -355,7 +389,7 @@ export class QuorumStorageClient implements StorageClient {
       ...(ch.epochSynced ? {} : { history: this.history }),
     };
     this.stats.appendRequests++;
-    for (const r of records) this.stats.appendBytes += r.length;
+    this.stats.appendBytes += bytes;
     this.transport.send(ch.node, request).then(
       (reply) => this.onAppendReply(g, ch, sent, reply),
       (error: unknown) => this.onAppendFailed(g, ch, sent, error),
@@ -363,7 +397,7 @@ export class QuorumStorageClient implements StorageClient {
   }
 
   private onAppendReply(g: ReplicatedGroup, ch: Channel, sent: SentAppend, reply: StorageReply) {
-    ch.outstanding.delete(sent.id);
+    answered(ch, sent);
     if (this.state !== 'open' || sent.incarnation !== ch.incarnation) return; // K8
     if (reply.kind === 'Refused') return this.onRefused(g, ch, sent, reply);
     if (reply.kind !== 'AppendReply') return this.onAppendFailed(g, ch, sent, reply.kind);
@@ -371,7 +405,6 @@ export class QuorumStorageClient implements StorageClient {
     this.noteScl(g, ch, reply.scl);
     if (sent.generation !== ch.generation) return;
     if (ch.state === 'catching-up') {
-      ch.cursor = sent.lastLsn;
       this.catchUpNext(g, ch);
     } else if (ch.state === 'streaming' && reply.scl < sent.lastLsn) {
       g.markLagging(ch);
@@ -391,7 +424,7 @@ export class QuorumStorageClient implements StorageClient {
   }
 
   private onAppendFailed(g: ReplicatedGroup, ch: Channel, sent: SentAppend, error: unknown) {
-    ch.outstanding.delete(sent.id);
+    answered(ch, sent);
     if (this.state !== 'open' || sent.generation !== ch.generation) return;
     if (sent.incarnation !== ch.incarnation) return;
     const log = ch.state === 'streaming' ? this.log.warn : this.log.debug;
@@ -404,6 +437,7 @@ export class QuorumStorageClient implements StorageClient {
     ch.generation++;
     ch.state = 'backoff';
     ch.outstanding.clear();
+    ch.inFlightBytes = 0;
     ch.timer?.cancel();
     const delayMs = ch.backoffMs;
     ch.backoffMs = Math.min(delayMs * 2, this.limits.backoffMaxMs);
@@ -421,17 +455,40 @@ export class QuorumStorageClient implements StorageClient {
     ch.generation++;
     ch.state = 'catching-up';
     ch.outstanding.clear();
+    ch.inFlightBytes = 0;
     ch.cursor = ch.scl;
     g.markLagging(ch);
     this.catchUpNext(g, ch);
   }
 
+  /**
+   * streaming → catching-up without a failure: the window is full (G6), so the records above
+   * `sent` (the last LSN this segment was sent) follow as its requests are answered. The
+   * requests in flight keep counting: same generation.
+   */
+  private catchUpFrom(ch: Channel, sent: Lsn): void {
+    ch.state = 'catching-up';
+    ch.cursor = sent;
+  }
+
+  /** Sends the retained records above the cursor while the window has room (G6). */
   private catchUpNext(g: ReplicatedGroup, ch: Channel): void {
-    const { records, lastLsn } = g.retained.chunkAbove(ch.cursor, this.limits.catchUpBytesMax);
-    if (records.length > 0) return this.sendAppend(g, ch, records, lastLsn);
-    // Nothing to send, but a segment that has not applied this epoch gets the history now, so
-    // it truncates (and exists, on a new node) without waiting for the group's next record.
-    if (!ch.epochSynced) return this.sendAppend(g, ch, [], ch.cursor);
+    const chunkMax = Math.min(this.limits.catchUpBytesMax, this.limits.appendBatchBytesMax);
+    let sent = false;
+    while (ch.inFlightBytes < this.limits.appendWindowBytes || ch.outstanding.size === 0) {
+      const { records, lastLsn } = g.retained.chunkAbove(ch.cursor, chunkMax);
+      if (records.length === 0) break;
+      ch.cursor = lastLsn;
+      this.sendAppend(g, ch, records, lastLsn);
+      sent = true;
+    }
+    if (sent || g.retained.firstAbove(ch.cursor) !== undefined) return;
+    if (!ch.epochSynced) {
+      // Nothing to send, but a segment that has not applied this epoch gets the history now, so
+      // it truncates (and exists, on a new node) without waiting for the group's next record.
+      if (ch.outstanding.size === 0) this.sendAppend(g, ch, [], ch.cursor);
+      return;
+    }
     ch.state = 'streaming';
     ch.backoffMs = this.limits.backoffMinMs;
     this.log.debug({ group: g.group, node: ch.node, scl: ch.scl }, 'segment caught up');
@@ -451,6 +508,7 @@ export class QuorumStorageClient implements StorageClient {
     for (const g of this.groups.values()) firsts.push(g.firstNotDurable());
     const vcl = volumeCompleteLsn(this.frontier, firsts);
     assert(vcl >= this.vcl, 'VCL never decreases');
+    if (vcl > this.vcl) this.progressAt = this.clock.now();
     this.vcl = vcl;
     let vdl = this.vdl;
     while (this.cplHead < this.cpls.length && (this.cpls[this.cplHead] ?? vcl + 1) <= vcl) {
@@ -479,12 +537,20 @@ export class QuorumStorageClient implements StorageClient {
       let at = this.waiters.length;
       while (at > 0 && (this.waiters[at - 1]?.lsn ?? 0) > target) at--;
       this.waiters.splice(at, 0, waiter);
-      waiter.timer = this.clock.setTimer(() => {
+      const started = this.clock.now();
+      const expire = (): void => {
+        // K4: VCL moved within the last timeoutMs: the quorum is working through what is ahead.
+        const leftMs = timeoutMs - (this.clock.now() - Math.max(started, this.progressAt));
+        if (leftMs >= 1 && this.state === 'open') {
+          waiter.timer = this.clock.setTimer(expire, leftMs);
+          return;
+        }
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
-        const message = `VDL did not reach ${target} in ${timeoutMs} ms`;
+        const message = `VDL did not reach ${target}: no progress in ${timeoutMs} ms`;
         reject(new StorageError('quorum-timeout', message));
-      }, timeoutMs);
+      };
+      waiter.timer = this.clock.setTimer(expire, timeoutMs);
     });
   }
 
@@ -525,9 +591,14 @@ export class QuorumStorageClient implements StorageClient {
       let inFlight = 0;
       let done = false;
       let hedge: Timer | undefined;
+      const deadline = this.clock.setTimer(() => {
+        const message = `page ${pageId}: no segment answered in ${this.limits.readDeadlineMs} ms`;
+        if (!done) finish(() => reject(new StorageError('quorum-timeout', message)));
+      }, this.limits.readDeadlineMs);
       const finish = (outcome: () => void): void => {
         done = true;
         hedge?.cancel();
+        deadline.cancel();
         outcome();
       };
       const launch = (hedged: boolean): void => {
@@ -542,7 +613,9 @@ export class QuorumStorageClient implements StorageClient {
         else if (next > 1) this.stats.readRetries++;
         inFlight++;
         hedge?.cancel();
-        hedge = this.clock.setTimer(() => launch(true), this.hedgeDelay(ch));
+        // K7: one hedge soon; a further one only once all in flight are past the read timeout.
+        const delay = inFlight === 1 ? this.hedgeDelay(ch) : this.limits.readTimeoutMs;
+        hedge = this.clock.setTimer(() => launch(true), delay);
         this.readFrom(g, ch, pageId, readPoint).then(
           (page) => {
             inFlight--;
@@ -581,8 +654,9 @@ export class QuorumStorageClient implements StorageClient {
       readPoint,
     };
     try {
+      // K7: a slow answer still counts (the hedge races it); only the read's deadline ends it.
       const sent = this.transport.send(ch.node, request);
-      const reply = await withTimeout(this.clock, sent, this.limits.readTimeoutMs, 'page read');
+      const reply = await withTimeout(this.clock, sent, this.limits.readDeadlineMs, 'page read');
       if (reply.kind === 'ReadPageReply') {
         assert.equal(reply.page.length, PAGE_SIZE, 'a page is PAGE_SIZE bytes');
         const sample = this.clock.now() - started;
@@ -653,7 +727,9 @@ export class QuorumStorageClient implements StorageClient {
       for (const g of this.groups.values()) {
         for (const ch of g.channels) {
           const oldest = ch.outstanding.values().next();
-          if (!oldest.done && now - oldest.value > this.limits.requestTimeoutMs) {
+          const allowedMs = this.limits.requestTimeoutMs +
+            (ch.inFlightBytes / 2 ** 20) * this.limits.requestMsPerMiB;
+          if (!oldest.done && now - oldest.value > allowedMs) {
             this.log.warn({ group: g.group, node: ch.node }, 'segment request timed out');
             this.enterBackoff(g, ch);
           }
@@ -903,8 +979,14 @@ function newChannel(node: number, backoffMs: number): Channel {
     timer: undefined,
     cursor: LSN_NONE,
     outstanding: new Map(),
+    inFlightBytes: 0,
     readLatencyMs: 0,
   };
+}
+
+/** A reply or failure came for `sent`: it no longer counts against the window (G6). */
+function answered(ch: Channel, sent: SentAppend): void {
+  if (ch.outstanding.delete(sent.id)) ch.inFlightBytes -= sent.bytes;
 }
 
 /** Splits records into runs of at most about bytesMax (at least one record each). */

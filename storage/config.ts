@@ -22,9 +22,12 @@ export function protectionGroupOf(page: PageId): number {
 }
 
 /**
- * How long `waitDurable` waits for VDL before it rejects with 'quorum-timeout' (C3). Ten seconds
- * covers a segment restart and a few retry rounds; past that the commit's outcome is reported
- * unknown rather than leaving the client hanging. Configurable per cluster.
+ * How long `waitDurable` waits for VDL without progress before it rejects with 'quorum-timeout'
+ * (C3): the time runs from the call, and starts over whenever VCL advances, so a commit of many
+ * megabytes that the quorum is persisting steadily is not cut off, while one the quorum does not
+ * move at all is. Ten seconds covers a segment restart and a few retry rounds; past that the
+ * commit's outcome is reported unknown rather than leaving the client hanging. Configurable per
+ * cluster.
  */
 export const COMMIT_TIMEOUT_MS = 10_000;
 /**
@@ -33,8 +36,16 @@ export const COMMIT_TIMEOUT_MS = 10_000;
  * one that is silent this long is as good as down for the write path.
  */
 export const SEGMENT_REQUEST_TIMEOUT_MS = 2_000;
-/** One attempt to read a page from one segment; on timeout the next segment is tried. */
+/**
+ * One attempt to read a page from one segment: past this, another segment is tried as well
+ * (client.ts K7); the slow attempt still counts if it answers first.
+ */
 export const READ_TIMEOUT_MS = 2_000;
+/**
+ * A page read fails (quorum-timeout) when no segment has answered in this time. A cold buffer
+ * pool under many connections queues reads behind each other at the nodes: slow, not lost.
+ */
+export const READ_DEADLINE_MS = 10_000;
 /**
  * Backoff between attempts to bring a lagging segment up to date: doubled after each failure,
  * from the minimum to the maximum. The maximum bounds how long a restarted node waits to be used.
@@ -56,6 +67,17 @@ export const CATCH_UP_BATCH_BYTES_MAX = 1024 * 1024;
  * least this many records to build it, so the next read starts from the image.
  */
 export const COALESCE_RECORDS_MIN = 16;
+/**
+ * A segment also coalesces in the background: a page that has received this many records since
+ * its last image gets a new one (segment.ts S8). Without it a page the writer keeps cached (the
+ * volume header, a root) is never read from storage, its records pile up, and the first read
+ * after a restart applies all of them: seconds at 1 GiB, more with every gigabyte.
+ */
+export const COALESCE_BACKGROUND_RECORDS = 256;
+/** Pages one background coalescing turn builds before it yields to requests. */
+export const COALESCE_PAGES_PER_TURN = 32;
+/** Records (or page images) one step of a segment's usage count reads (status; segment.ts S9). */
+export const USAGE_SCAN_BATCH = 4_096;
 /** Recovery reads from a read quorum; once it has one it waits this long for the stragglers. */
 export const RECOVERY_GRACE_MS = 50;
 /**
@@ -74,6 +96,19 @@ export const RECOVERY_ATTEMPTS_MAX = 3;
 export const HEDGE_DELAY_MIN_MS = 20;
 /** Records per AppendRequest: one tick's batch is split so every frame stays small. */
 export const APPEND_BATCH_BYTES_MAX = 1024 * 1024;
+/**
+ * Bytes of records a segment may have been sent and not yet acknowledged (replication.ts G6).
+ * A large commit goes out as a stream: the next chunk leaves as an earlier one is acknowledged,
+ * so a node (or the storage worker, which serves six) never gets more than a few window's worth
+ * at once, and each request is answered in a bounded time. Two chunks keep the pipe full.
+ */
+export const APPEND_WINDOW_BYTES = 2 * APPEND_BATCH_BYTES_MAX;
+/**
+ * A request with records waits longer than SEGMENT_REQUEST_TIMEOUT_MS before it counts as failed:
+ * this much per MiB of the channel's bytes in flight, the time a busy node may need to persist
+ * them (crc, index, sync) while it also serves its other segments.
+ */
+export const SEGMENT_REQUEST_MS_PER_MIB = 1_000;
 
 // Segment background work (segment/maintenance.ts), per node.
 /** How often each segment asks one peer for what it lacks (gossip). */
@@ -129,9 +164,12 @@ assert(COMMIT_TIMEOUT_MS > SEGMENT_REQUEST_TIMEOUT_MS, 'a commit outlives one re
 assert(RETRY_BACKOFF_MIN_MS > 0 && RETRY_BACKOFF_MIN_MS <= RETRY_BACKOFF_MAX_MS, 'backoff range');
 assert(CATCH_UP_BATCH_BYTES_MAX < LAGGING_SEGMENT_BYTES_MAX, 'a catch-up batch fits the bound');
 assert(COALESCE_RECORDS_MIN >= 1, 'coalescing needs records');
+assert(COALESCE_BACKGROUND_RECORDS >= COALESCE_RECORDS_MIN, 'background coalescing is rarer');
 assert(RECOVERY_ATTEMPTS_MAX >= 1, 'recovery tries at least once');
 assert(HEDGE_DELAY_MIN_MS < READ_TIMEOUT_MS, 'a read is hedged before it times out');
+assert(READ_TIMEOUT_MS < READ_DEADLINE_MS, 'a slow attempt is raced before the read fails');
 assert(APPEND_BATCH_BYTES_MAX * 2 < FRAME_PAYLOAD_MAX, 'an append batch fits a frame');
+assert(APPEND_WINDOW_BYTES >= APPEND_BATCH_BYTES_MAX, 'a window holds a chunk');
 assert(CATCH_UP_BATCH_BYTES_MAX * 2 < FRAME_PAYLOAD_MAX, 'a catch-up batch fits a frame');
 assert(GOSSIP_BYTES_MAX * 2 < FRAME_PAYLOAD_MAX, 'a gossip answer fits a frame');
 assert(FRAME_PAYLOAD_MAX <= CONNECTION_IN_FLIGHT_BYTES_MAX, 'one frame fits in flight');

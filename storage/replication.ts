@@ -7,11 +7,14 @@
  *
  *     streaming ──request fails, times out or is refused──▶ backoff
  *     streaming ──ack shows a hole the retained records can fill──▶ catching-up
+ *     streaming ──its window (G6) is full──▶ catching-up (from the last LSN it was sent)
  *     backoff ──timer──▶ catching-up ──all retained records sent──▶ streaming
  *     catching-up ──request fails──▶ backoff
  *
- *   A streaming channel gets every new batch at once. A channel in backoff or catching-up gets
- *   none; catching up sends it the retained records above its SCL, in chunks, then streams.
+ *   A streaming channel gets every new batch at once, as far as its window has room (G6); what
+ *   does not fit makes it catch up from there. A channel in backoff or catching-up gets none;
+ *   catching up sends it the retained records above its cursor (its SCL after a failure), in
+ *   chunks that keep its window full, then streams.
  *
  * Invariants:
  *   (G1) `retained` holds, in LSN order, every record of the group shipped after
@@ -25,6 +28,9 @@
  *   (G5) A segment is complete up to `completeThrough(channel)`: it holds every record of the
  *        group at or below that LSN (it holds its chain up to its SCL, and the group's next record
  *        after the SCL is retained, by G1 and G4).
+ *   (G6) A channel has at most about the append window's bytes in requests not yet answered, so
+ *        a commit of any size reaches a segment as a stream of bounded requests and each one is
+ *        answered in a bounded time (client.ts enforces it; the window is one chunk at least).
  */
 import assert from 'node:assert/strict';
 import type { Timer } from './clock.js';
@@ -52,6 +58,8 @@ export interface Channel {
   cursor: Lsn;
   /** Append requests in flight: request id → the time it was sent, oldest first. */
   readonly outstanding: Map<number, number>;
+  /** G6: bytes of records in the requests of `outstanding`. */
+  inFlightBytes: number;
   /** Its page reads' latency, smoothed (EWMA); reads prefer the fastest. */
   readLatencyMs: number;
 }

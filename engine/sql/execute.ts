@@ -109,34 +109,55 @@ function encodedPrefixes(
   ctx: EvalContext,
 ): Buffer[] {
   if (tuples.length === 1) {
-    // One tuple (`pk = ?`, issue 8's point selects): nothing to sort or deduplicate.
-    const key = encodedPrefix(parts, tuples[0] as readonly PlanExpr[], ctx);
-    return key === null ? [] : [key];
+    // One tuple (`pk = ?`, issue 8's point selects): nothing to sort or deduplicate (several
+    // keys from one tuple come in key order, key-bounds.ts KB2).
+    const keys: Buffer[] = [];
+    pushPrefixes(parts, tuples[0] as readonly PlanExpr[], ctx, keys);
+    return keys;
   }
   const keys = new Map<string, Buffer>();
+  const mine: Buffer[] = [];
   for (const tuple of tuples) {
-    const key = encodedPrefix(parts, tuple, ctx);
-    if (key !== null) keys.set(key.toString('hex'), key);
+    mine.length = 0;
+    pushPrefixes(parts, tuple, ctx, mine);
+    for (const key of mine) keys.set(key.toString('hex'), key);
   }
   return [...keys.values()].sort(Buffer.compare);
 }
 
-/** One tuple's encoded prefix; null when a value cannot equal any key (empty). */
-function encodedPrefix(
+/**
+ * One tuple's encoded prefixes, appended to `out` in key order: none when a value cannot equal
+ * any key (empty), several when a value is several key values (key-bounds.ts KB2).
+ */
+function pushPrefixes(
   parts: readonly KeyPart[],
   tuple: readonly PlanExpr[],
   ctx: EvalContext,
-): Buffer | null {
-  const encoded: Buffer[] = [];
+  out: Buffer[],
+): void {
+  const encoded: (Buffer | Buffer[])[] = [];
   let empty = false;
+  let several = false;
   for (let i = 0; i < tuple.length; i++) {
     const part = parts[i] as KeyPart;
     const bound = keyPartValue(part.type, tuple[i] as PlanExpr, 'eq', true, ctx);
     if (bound.kind === 'value') encoded.push(encodeIndexPart(part, bound.value));
-    else empty = true;
+    else if (bound.kind === 'values') {
+      encoded.push(bound.values.map((v) => encodeIndexPart(part, v)));
+      several = true;
+    } else empty = true;
   }
-  if (empty) return null;
-  return encoded.length === 1 ? (encoded[0] as Buffer) : Buffer.concat(encoded);
+  if (empty) return;
+  if (!several) {
+    out.push(encoded.length === 1 ? (encoded[0] as Buffer) : Buffer.concat(encoded as Buffer[]));
+    return;
+  }
+  let keys: Buffer[] = [Buffer.alloc(0)];
+  for (const e of encoded) {
+    const options = Array.isArray(e) ? e : [e];
+    keys = keys.flatMap((k) => options.map((o) => Buffer.concat([k, o])));
+  }
+  out.push(...keys);
 }
 
 /** The range of one prefix, normalised to [lower inclusive, upper exclusive); null when empty. */
@@ -159,6 +180,7 @@ function prefixRange(
       const bound = keyPartValue(part.type, b.expr, side, b.inclusive, ctx);
       if (bound.kind === 'empty') return null;
       if (bound.kind === 'unbounded') continue;
+      if (bound.kind === 'values') throw new Error('key-bounds KB2: several values only for =');
       const at = Buffer.concat([prefix, encodeIndexPart(part, bound.value)]);
       // b >= v: from P(v); b > v: past every key starting with P(v); likewise for upper.
       const key = bound.inclusive === (side === 'lower') ? at : prefixSuccessor(at);

@@ -6,7 +6,9 @@
  *   >, >=, BETWEEN, IN; the constant free of columns) whose comparison mode matches the key
  *   column's own order constrains that column. Walking a key's columns in order, equalities and
  *   IN lists build key prefixes, and the first column with a range bounds a range scan. A prefix
- *   column (col(n)) takes equalities only and never applies them exactly.
+ *   column (col(n)) takes equalities only and never applies them exactly. An INT/DECIMAL column
+ *   compared in DOUBLE (with a DOUBLE parameter, as mysql2 sends numbers, or with text) is bounded
+ *   by the constant's double (key-bounds.ts KB1, KB2) and keeps the comparison in the residual.
  *
  * Every key is tried; the best is chosen by rank (lower is better):
  *
@@ -28,7 +30,7 @@ import { PLAN_POINT_KEYS_MAX } from '../config.js';
 import { unreachable } from '../unreachable.js';
 import { doubleInfo, intInfo } from './bind.js';
 import { collation } from './collation.js';
-import { doubleExact } from './key-bounds.js';
+import { doublePoints } from './key-bounds.js';
 import type {
   Access,
   CallArgument,
@@ -110,7 +112,7 @@ function sargable(column: ColumnDef, mode: CompareMode, constant: PlanExpr): Sar
       // key-bounds.ts bounds the key by the constant's double (KB1, KB2), and the comparison
       // itself stays in the residual.
       if (mode.kind === 'double') {
-        return { ok: true, exact: false, asDouble: true, point: doubleExact(column.type) };
+        return { ok: true, exact: false, asDouble: true, point: doublePoints(column.type) };
       }
       return { ok: mode.kind === 'int' || mode.kind === 'decimal', exact: true };
     case 'string':

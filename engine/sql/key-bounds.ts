@@ -20,9 +20,10 @@
  *         bytes, DECIMAL of at most 15 digits, DBL_DIG; a BIGINT against a double under 2^53),
  *         comparing the double equals comparing exact values, so the bound is exact;
  *   (KB2) otherwise several column values may convert to the same double (BIGINT 2^63-1 and
- *         2^63-2 both give 2^63): the bound is widened by one double on each side, never 'eq'
- *         (index-access.ts makes such an equality a range), and the comparison stays in the
- *         residual to decide the rows exactly.
+ *         2^63-2 both give 2^63): a range bound is widened by one double on each side; a BIGINT
+ *         equality is every value that converts to the double ('values', at most a few
+ *         thousand); a DECIMAL equality is never asked for (doublePoints: index-access.ts makes
+ *         it a range). The comparison stays in the residual to decide the rows exactly.
  */
 import type { ColumnType } from '../catalog/definitions.js';
 import { textToBytes } from './bytes.js';
@@ -44,7 +45,9 @@ export type Side = 'eq' | 'lower' | 'upper';
 export type BoundValue =
   | { readonly kind: 'empty' }
   | { readonly kind: 'unbounded' }
-  | { readonly kind: 'value'; readonly value: Value; readonly inclusive: boolean };
+  | { readonly kind: 'value'; readonly value: Value; readonly inclusive: boolean }
+  /** 'eq' only: each of these key values, ascending (KB2). */
+  | { readonly kind: 'values'; readonly values: readonly Value[] };
 
 const EMPTY: BoundValue = { kind: 'empty' };
 const UNBOUNDED: BoundValue = { kind: 'unbounded' };
@@ -140,6 +143,11 @@ export function doubleExact(column: ColumnType): boolean {
   return column.kind === 'decimal' && column.precision <= 15;
 }
 
+/** KB2: whether an equality compared as a double is a set of key values (else a range). */
+export function doublePoints(column: ColumnType): boolean {
+  return column.kind === 'int' || doubleExact(column);
+}
+
 const TWO_53 = 2 ** 53;
 
 /** The double next to `d` towards +∞ (up) or −∞, for a finite `d`. */
@@ -168,10 +176,31 @@ function doubleBound(
   }
   const exact = doubleExact(column) || (column.kind === 'int' && Math.abs(d) < TWO_53);
   if (exact) return numericBound(column, Decimal.fromDouble(d), side, inclusive);
-  if (side === 'eq') throw new Error('key-bounds KB2: a widened double bound is never a point');
+  if (side === 'eq') {
+    if (column.kind !== 'int') throw new Error('key-bounds KB2: no DECIMAL point for a double');
+    return sharedValues(column, d);
+  }
   const wide = nextDouble(d, side === 'upper');
   if (!Number.isFinite(wide)) return UNBOUNDED;
   return numericBound(column, Decimal.fromDouble(wide), side, true);
+}
+
+/** KB2: the BIGINT values that convert to the double `d` (|d| ≥ 2^53, an integer). */
+function sharedValues(column: ColumnType & { kind: 'int' }, d: number): BoundValue {
+  const range = intRange(column.bytes, column.unsigned);
+  const at = BigInt(d);
+  // Values rounding to d lie between the midpoints to its neighbours (at most one ulp apart).
+  const up = nextDouble(d, true);
+  const below = (BigInt(nextDouble(d, false)) + at) / 2n - 1n;
+  const above = Number.isFinite(up) ? (BigInt(up) + at) / 2n + 1n : at;
+  const values: bigint[] = [];
+  const last = above < range.max ? above : range.max;
+  for (let v = below > range.min ? below : range.min; v <= last; v++) {
+    if (Number(v) === d) values.push(v);
+  }
+  if (values.length === 0) return EMPTY;
+  if (values.length === 1) return { kind: 'value', value: values[0] as bigint, inclusive: true };
+  return { kind: 'values', values };
 }
 
 /** The key-column value for `value` (of static type `source`) on `side`; see the file comment. */

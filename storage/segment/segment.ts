@@ -43,14 +43,24 @@
  *        one has an image at its last record at or below gcLsn; reads below gcLsn are refused.
  *   (S7) gossip takes records only from a peer in the same applied epoch, and only up to that
  *        peer's SCL (its chain is complete there, CH1).
+ *   (S8) a page is materialised from at most about COALESCE_BACKGROUND_RECORDS records above its
+ *        newest image (about twice that across a node restart, which forgets the counts): a page
+ *        that collects that many gets an image at the SCL in the background, so the cost of a
+ *        read, and of the first reads after a restart, does not grow with the volume's history.
+ *   (S9) counting what the segment holds (status) never blocks: it runs in the background in
+ *        bounded steps, from load and after every change too large to track, and the status
+ *        reports the last complete count meanwhile.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../clock.js';
 import {
+  COALESCE_BACKGROUND_RECORDS,
+  COALESCE_PAGES_PER_TURN,
   COALESCE_RECORDS_MIN,
   RETENTION_MS,
   TIME_MARKS_MAX,
+  USAGE_SCAN_BATCH,
   protectionGroupOf,
 } from '../config.js';
 import { LSN_NONE, type Lsn, type PageId } from '../lsn.js';
@@ -136,6 +146,10 @@ export class Segment {
   /** @internal */ readFloor: Lsn = LSN_NONE;
   /** Counted on first use (status), then kept up to date; undefined: count again. */
   private usageCount: Usage | undefined;
+  /** S9: what the status reports while a recount runs; the recount's generation. */
+  private lastUsage: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
+  private recounting = false;
+  private usageGeneration = 0;
   private failure: unknown = undefined;
   /** Set when its node stops: background work still under way ends quietly. */
   private retired = false;
@@ -144,6 +158,11 @@ export class Segment {
   /** Store writes in flight, and who waits for them to finish (S3). */
   private writes = 0;
   private drainWaiters: (() => void)[] = [];
+  /** S8: per page, records persisted since its last image (as far as this run has seen). */
+  private readonly unimaged = new Map<PageId, number>();
+  /** S8: pages due for a background image, and whether a coalescing turn is queued. */
+  private readonly coalesceDue = new Set<PageId>();
+  private coalesceQueued = false;
 
   /** Loads the segment's state from its store: metadata, then the index above the saved SCL. */
   constructor(
@@ -173,6 +192,8 @@ export class Segment {
       this.chain.add(entry.lsn, entry.prevLsn);
     }
     this.maintenance = new SegmentMaintenance(this);
+    if (meta === undefined) this.usageCount = { ...this.lastUsage };
+    else this.startRecount();
     if (meta !== undefined) {
       log.debug({ scl: this.chain.tail, pending: this.chain.pendingCount }, 'segment loaded');
     }
@@ -222,7 +243,8 @@ export class Segment {
   }
 
   status(): SegmentStatus {
-    this.usageCount ??= this.store.usage();
+    if (this.usageCount === undefined) this.startRecount();
+    const usage = this.usageCount ?? this.lastUsage;
     return {
       group: this.group,
       scl: this.chain.tail,
@@ -230,9 +252,9 @@ export class Segment {
       appliedEpoch: this.appliedEpoch,
       sealedEpoch: this.sealed,
       pendingRecords: this.chain.pendingCount,
-      records: this.usageCount.records,
-      recordBytes: this.usageCount.recordBytes,
-      bytes: this.usageCount.recordBytes + this.usageCount.imageBytes,
+      records: usage.records,
+      recordBytes: usage.recordBytes,
+      bytes: usage.recordBytes + usage.imageBytes,
       lastScrubMs: this.lastScrubMs,
       corruptFound: this.corruptFound,
       repairs: this.repairs,
@@ -303,7 +325,10 @@ export class Segment {
       await this.store.append(stored, this.meta({ vdlHint: hint, marks }));
       this.marks = marks;
       if (hint > this.vdlHint) this.vdlHint = hint;
-      for (const r of stored) this.chain.add(r.entry.lsn, r.entry.prevLsn);
+      for (const r of stored) {
+        this.chain.add(r.entry.lsn, r.entry.prevLsn);
+        this.countUnimaged(r.entry.pageId);
+      }
       if (this.usageCount !== undefined) {
         this.usageCount.records += stored.length;
         for (const r of stored) this.usageCount.recordBytes += r.bytes.length;
@@ -368,6 +393,7 @@ export class Segment {
     }
     if (result.applied >= COALESCE_RECORDS_MIN && result.last <= this.chain.tail) {
       this.coalesce(m.pageId, result.last, Buffer.from(result.page));
+      this.unimaged.delete(m.pageId);
     }
     return { kind: 'ReadPageReply', page: result.page };
   }
@@ -392,6 +418,40 @@ export class Segment {
       last = lsn;
     }
     return { kind: 'page', page, applied, last };
+  }
+
+  /** S8: one more record of `pageId` above its image; due for one at the bound. */
+  private countUnimaged(pageId: PageId): void {
+    const n = (this.unimaged.get(pageId) ?? 0) + 1;
+    this.unimaged.set(pageId, n);
+    if (n < COALESCE_BACKGROUND_RECORDS) return;
+    this.coalesceDue.add(pageId);
+    if (this.coalesceQueued) return;
+    this.coalesceQueued = true;
+    this.options.clock.defer(() => this.coalesceSome());
+  }
+
+  /**
+   * S8: images at the SCL (S4) for up to COALESCE_PAGES_PER_TURN due pages, then yields; the
+   * rest follow in later turns. Nothing while an epoch change runs or after a failure: the
+   * counts stay, and the next record of the page queues it again.
+   */
+  private coalesceSome(): void {
+    this.coalesceQueued = false;
+    if (this.busy) return;
+    let built = 0;
+    for (const pageId of this.coalesceDue) {
+      if (built++ >= COALESCE_PAGES_PER_TURN) break;
+      this.coalesceDue.delete(pageId);
+      this.unimaged.delete(pageId);
+      const result = this.materialise(pageId, this.chain.tail);
+      if (result.kind === 'bad') this.maintenance.repairSoon(result.bad);
+      else if (result.applied > 0) this.coalesce(pageId, result.last, result.page);
+    }
+    if (this.coalesceDue.size > 0 && !this.coalesceQueued) {
+      this.coalesceQueued = true;
+      this.options.clock.defer(() => this.coalesceSome());
+    }
   }
 
   /** Writes a page image back in the background (S4); a failure makes the segment fail (S5). */
@@ -454,7 +514,7 @@ export class Segment {
       this.appliedEpoch = epoch;
       this.history = merged;
       this.marks = marks;
-      this.usageCount = undefined;
+      this.recount();
       this.log.info({ epoch, cut, scl: this.chain.tail }, 'segment truncated for a new epoch');
       return { kind: 'TruncateReply', scl: this.chain.tail };
     });
@@ -574,6 +634,56 @@ export class Segment {
   /** @internal Forgets the usage count after a change too large to track (GC, install). */
   recount(): void {
     this.usageCount = undefined;
+    this.usageGeneration++;
+    this.startRecount();
+  }
+
+  /**
+   * S9: counts what the store holds in steps of USAGE_SCAN_BATCH records or images, one per
+   * turn, never in one go (a full scan of a gigabyte takes seconds, and the node serves
+   * requests meanwhile). Writes behind the scan's cursor are missed until the next recount.
+   */
+  private startRecount(): void {
+    if (this.recounting) return; // the running count starts over if its generation is old
+    this.recounting = true;
+    let generation = this.usageGeneration;
+    let counted: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
+    let records: RecordKey | undefined;
+    let images: RecordKey | undefined;
+    let recordsDone = false;
+    const step = (): void => {
+      if (this.retired) {
+        this.recounting = false;
+        return;
+      }
+      if (generation !== this.usageGeneration) {
+        generation = this.usageGeneration;
+        counted = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
+        records = undefined;
+        images = undefined;
+        recordsDone = false;
+      }
+      if (!recordsDone) {
+        const batch = this.store.scanRecords(records, USAGE_SCAN_BATCH);
+        for (const r of batch) counted.recordBytes += r.bytes.length;
+        counted.records += batch.length;
+        records = batch[batch.length - 1];
+        recordsDone = batch.length < USAGE_SCAN_BATCH;
+      } else {
+        const batch = this.store.scanImages(images, USAGE_SCAN_BATCH);
+        for (const image of batch) counted.imageBytes += image.bytes.length + 4;
+        counted.images += batch.length;
+        images = batch[batch.length - 1];
+        if (batch.length < USAGE_SCAN_BATCH) {
+          this.recounting = false;
+          this.usageCount = counted;
+          this.lastUsage = counted;
+          return;
+        }
+      }
+      this.options.clock.defer(step);
+    };
+    this.options.clock.defer(step);
   }
 
   private refuse(reason: RefusalReason): Refused {

@@ -1,0 +1,56 @@
+-- INT and DECIMAL keys (primary and secondary) compared with DECIMAL, DOUBLE and text constants:
+-- the comparison semantics (an INT against a DOUBLE compares as a double), fractional bounds,
+-- bounds past the column's range, NULL. EXPLAIN is left out: its format differs per server.
+CREATE TABLE t (id INT PRIMARY KEY, ti TINYINT, u INT UNSIGNED, b BIGINT, d DECIMAL(6,2),
+  KEY (ti), KEY (u), KEY (b), KEY (d));
+INSERT INTO t VALUES (-2147483648, -128, 0, -9000000000, -9999.99),
+  (-5, -5, 1, -5, -5.50), (-1, -1, 5, -1, -0.01), (0, 0, 6, 0, 0.00), (1, 1, 7, 1, 0.10),
+  (2, 2, 8, 2, 1.00), (3, 3, 9, 3, 2.50), (4, 4, 10, 4, 4.99), (5, 5, 11, 5, 5.00),
+  (6, 6, 12, 6, 5.50), (7, 127, 4294967295, 9000000000, 9999.99),
+  (2147483647, NULL, NULL, NULL, NULL);
+SELECT id FROM t WHERE id = 5.0;
+SELECT id FROM t WHERE id = 5.5;
+SELECT id FROM t WHERE id = 5e0;
+SELECT id FROM t WHERE id = 5.000001e0;
+SELECT id FROM t WHERE id < 5.5 ORDER BY id;
+SELECT id FROM t WHERE id <= 4.999 ORDER BY id;
+SELECT id FROM t WHERE id > -5.5 AND id < 2.5e0 ORDER BY id;
+SELECT id FROM t WHERE id >= -0.5 AND id <= 1 ORDER BY id;
+SELECT id FROM t WHERE id = '7';
+SELECT id FROM t WHERE id = '7.0';
+SELECT id FROM t WHERE id < '2.5' ORDER BY id;
+SELECT id FROM t WHERE id IN (1.0, 2.5) ORDER BY id;
+SELECT id FROM t WHERE id IN (1, 2.5e0, '6') ORDER BY id;
+SELECT id FROM t WHERE id BETWEEN '2' AND 4.9 ORDER BY id;
+SELECT id FROM t WHERE id BETWEEN -5.5 AND 0.5e0 ORDER BY id;
+SELECT id FROM t WHERE id = NULL;
+SELECT id FROM t WHERE id > 2147483647.5;
+SELECT id FROM t WHERE id >= 2147483646.5 ORDER BY id;
+SELECT id FROM t WHERE id < -2147483648.5;
+SELECT id FROM t WHERE id <= -2147483647.5 ORDER BY id;
+SELECT id FROM t WHERE id > 1e10;
+SELECT id FROM t WHERE id < 1e10 AND id > 6 ORDER BY id;
+SELECT id FROM t WHERE ti > 1e10;
+SELECT id FROM t WHERE ti < -1e10;
+SELECT id FROM t WHERE ti >= 126.5 ORDER BY id;
+SELECT id FROM t WHERE ti = 127.0;
+SELECT id FROM t WHERE ti = 127.5;
+SELECT id FROM t WHERE ti < -127.5 ORDER BY id;
+SELECT id FROM t WHERE ti BETWEEN -5.5 AND 1.5 ORDER BY id;
+SELECT id FROM t WHERE u > -1 AND u < 3 ORDER BY id;
+SELECT id FROM t WHERE u < -0.5;
+SELECT id FROM t WHERE u = 4294967295e0;
+SELECT id FROM t WHERE u > 4294967294.5 ORDER BY id;
+SELECT id FROM t WHERE u IN (5e0, 7.5, '9') ORDER BY id;
+SELECT id FROM t WHERE b = 5e0;
+SELECT id FROM t WHERE b = 9000000000e0;
+SELECT id FROM t WHERE b < -1e9 ORDER BY id;
+SELECT id FROM t WHERE b BETWEEN -5.5e0 AND 2.5e0 ORDER BY id;
+SELECT id FROM t WHERE b > 3.5 ORDER BY id;
+SELECT id FROM t WHERE d = 5.5e0;
+SELECT id FROM t WHERE d = 0.1e0;
+SELECT id FROM t WHERE d = '2.5';
+SELECT id FROM t WHERE d < 0.1e0 ORDER BY id;
+SELECT id FROM t WHERE d > 9999.98e0 ORDER BY id;
+SELECT id FROM t WHERE d > 1e10;
+SELECT id FROM t WHERE d BETWEEN 4.995 AND 5.5e0 ORDER BY id;
