@@ -118,6 +118,8 @@ describe('LmdbSegmentStore', () => {
       history,
     });
     expect(reply).toEqual({ kind: 'AppendReply', scl: 2 });
+    segment.retire(); // as a node does before it closes its store
+    await segment.drain();
     await store.close();
 
     store = new LmdbNodeStore(dir);
@@ -131,6 +133,26 @@ describe('LmdbSegmentStore', () => {
       readPoint: L(2),
     });
     expect(page).toEqual({ kind: 'ReadPageReply', page: writer.page(pageOf(0, 3)) });
+    segment.retire();
+    await segment.drain();
     await store.close();
+  });
+
+  it('fails the segment, not the process, when its store closes under a background count', async () => {
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    let store = new LmdbNodeStore(dir);
+    let segment = new Segment(store.segment(0), log);
+    await segment.processMessage({
+      kind: 'AppendRequest', group: 0, epoch: 1, vdlHint: L(0), readFloor: L(0),
+      records: writer.mtr([[pageOf(0, 3), leafInit()]]), history: [{ epoch: 1, startLsn: L(0) }],
+    });
+    segment.retire();
+    await segment.drain();
+    await store.close();
+    store = new LmdbNodeStore(dir);
+    segment = new Segment(store.segment(0), log); // a reopened segment recounts its usage (S9)
+    await store.close(); // not retired first: the count's next step finds the store closed
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(segment.failed).toBe(true);
   });
 });

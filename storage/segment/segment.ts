@@ -440,13 +440,18 @@ export class Segment {
     this.coalesceQueued = false;
     if (this.busy) return;
     let built = 0;
-    for (const pageId of this.coalesceDue) {
-      if (built++ >= COALESCE_PAGES_PER_TURN) break;
-      this.coalesceDue.delete(pageId);
-      this.unimaged.delete(pageId);
-      const result = this.materialise(pageId, this.chain.tail);
-      if (result.kind === 'bad') this.maintenance.repairSoon(result.bad);
-      else if (result.applied > 0) this.coalesce(pageId, result.last, result.page);
+    try {
+      for (const pageId of this.coalesceDue) {
+        if (built++ >= COALESCE_PAGES_PER_TURN) break;
+        this.coalesceDue.delete(pageId);
+        this.unimaged.delete(pageId);
+        const result = this.materialise(pageId, this.chain.tail);
+        if (result.kind === 'bad') this.maintenance.repairSoon(result.bad);
+        else if (result.applied > 0) this.coalesce(pageId, result.last, result.page);
+      }
+    } catch (error) {
+      this.fail(error); // S5: a store that cannot be read fails the segment, not the process
+      return;
     }
     if (this.coalesceDue.size > 0 && !this.coalesceQueued) {
       this.coalesceQueued = true;
@@ -652,10 +657,18 @@ export class Segment {
     let images: RecordKey | undefined;
     let recordsDone = false;
     const step = (): void => {
-      if (this.retired) {
+      if (this.retired || this.failure !== undefined) {
         this.recounting = false;
         return;
       }
+      try {
+        countSome();
+      } catch (error) {
+        this.recounting = false;
+        this.fail(error); // S5: a store that cannot be read fails the segment, not the process
+      }
+    };
+    const countSome = (): void => {
       if (generation !== this.usageGeneration) {
         generation = this.usageGeneration;
         counted = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
