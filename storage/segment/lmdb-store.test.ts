@@ -138,7 +138,7 @@ describe('LmdbSegmentStore', () => {
     await store.close();
   });
 
-  it('fails the segment, not the process, when its store closes under a background count', async () => {
+  it('fails the segment, not the process, when its store closes under a count', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
     let store = new LmdbNodeStore(dir);
     let segment = new Segment(store.segment(0), log);
