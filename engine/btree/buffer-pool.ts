@@ -63,27 +63,10 @@ export class BufferPool {
   /** The page as of read point `at` (BP4). The bytes must not be kept across an await. */
   async pageAt(id: PageId, at: Lsn): Promise<Buffer> {
     for (;;) {
-      const frame = this.frames.get(id);
-      if (frame !== undefined) {
-        if (pageFormat.pageLsn(frame.bytes) <= at) {
-          this.hits++;
-          this.frames.delete(id);
-          this.frames.set(id, frame);
-          return frame.bytes;
-        }
-        const version = this.versions.find(id, at);
-        if (version !== undefined) {
-          this.hits++;
-          return version;
-        }
-        return this.readAt(id, at);
-      }
-      const vdl = this.storage.durableLsn();
-      if (at < vdl) {
-        const version = this.versions.find(id, at);
-        if (version !== undefined) return version;
-        return this.readAt(id, at);
-      }
+      const cached = this.pageAtCached(id, at);
+      if (cached !== undefined) return cached;
+      // A frame newer than `at`, or a read point below VDL: storage's image at `at`.
+      if (this.frames.has(id) || at < this.storage.durableLsn()) return this.readAt(id, at);
       // Not cached: every change to the page is durable (BP1), so its latest version is the
       // version at `at`. Load it, then look again if a writer changed it meanwhile.
       const bytes = await this.load(id);

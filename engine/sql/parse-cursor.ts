@@ -6,7 +6,7 @@
  *
  * Errors are MySQL's: ER_PARSE_ERROR (1064) at the token where the text stops making sense.
  */
-import type { Expr, Statement, TableExpr, TableName } from './ast.js';
+import type { AccountName, ColumnRef, Expr, Statement, TableExpr, TableName } from './ast.js';
 import type { Token } from './lexer.js';
 import { parseErrorAt } from './parse.js';
 
@@ -215,4 +215,39 @@ export class Cursor {
   end(): void {
     if (!this.done()) this.error();
   }
+}
+
+/** `col`, `t.col` or `db.t.col`, as a column reference. */
+export function columnRef(c: Cursor): ColumnRef {
+  const first = c.name();
+  if (!isOp(c.peek(), '.')) return { kind: 'column', database: null, table: null, name: first };
+  c.at++;
+  const second = c.name();
+  if (!isOp(c.peek(), '.')) return { kind: 'column', database: null, table: first, name: second };
+  c.at++;
+  return { kind: 'column', database: first, table: second, name: c.name() };
+}
+
+/** After DEFINER: `= user[@host] | CURRENT_USER[()]`; null for CURRENT_USER. */
+export function definerClause(c: Cursor): AccountName | null {
+  c.optionalEquals();
+  if (c.word('CURRENT_USER')) {
+    if (c.op('(')) c.expectOp(')');
+    return null;
+  }
+  const user = c.name(true);
+  const at = c.peek();
+  if (at === undefined || at.kind !== 'variable') return { user, host: '%' };
+  c.at++;
+  const host = at.value === '@' ? c.name(true) : unquoteHost(at.value.slice(1));
+  return { user, host };
+}
+
+/** A host name as the lexer left it after `@`: quotes (and doubled quotes) removed. */
+export function unquoteHost(text: string): string {
+  const quote = text[0];
+  if (quote === '`' || quote === "'" || quote === '"') {
+    return text.slice(1, -1).split(quote + quote).join(quote);
+  }
+  return text;
 }

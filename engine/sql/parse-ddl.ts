@@ -27,7 +27,7 @@ import type {
   Statement,
   TableName,
 } from './ast.js';
-import { Cursor, type ParseContext, isOp, isWord } from './parse-cursor.js';
+import { Cursor, type ParseContext, definerClause, isOp, isWord } from './parse-cursor.js';
 import { alterActions, tableElement, tableOptions } from './parse-ddl-table.js';
 import { notSupported } from './parse.js';
 
@@ -63,21 +63,6 @@ export function matchDdlStatement(ctx: ParseContext): Statement | undefined {
 // ---------------------------------------------------------------------------------------------
 // CREATE
 
-/** DEFINER = user@host | CURRENT_USER[()]; null for CURRENT_USER. */
-function definer(c: Cursor): AccountName | null {
-  c.optionalEquals();
-  if (c.word('CURRENT_USER')) {
-    if (c.op('(')) c.expectOp(')');
-    return null;
-  }
-  const user = c.name(true);
-  const at = c.peek();
-  if (at === undefined || at.kind !== 'variable') return { user, host: '%' };
-  c.at++;
-  const host = at.value === '@' ? c.name(true) : at.value.slice(1);
-  return { user, host };
-}
-
 function create(c: Cursor): Statement | undefined {
   const orReplace = c.words('OR', 'REPLACE');
   let algorithm: 'UNDEFINED' | 'MERGE' | 'TEMPTABLE' | null = null;
@@ -87,7 +72,7 @@ function create(c: Cursor): Statement | undefined {
     if (c.word('ALGORITHM')) {
       c.optionalEquals();
       algorithm = c.oneOf('UNDEFINED', 'MERGE', 'TEMPTABLE') ?? c.error();
-    } else if (c.word('DEFINER')) who = definer(c);
+    } else if (c.word('DEFINER')) who = definerClause(c);
     else if (c.words('SQL', 'SECURITY')) {
       security = c.oneOf('DEFINER', 'INVOKER') ?? c.error();
     } else break;
@@ -273,7 +258,7 @@ function alter(c: Cursor): Statement | undefined {
     if (c.word('ALGORITHM')) {
       c.optionalEquals();
       algorithm = c.oneOf('UNDEFINED', 'MERGE', 'TEMPTABLE') ?? c.error();
-    } else if (c.word('DEFINER')) who = definer(c);
+    } else if (c.word('DEFINER')) who = definerClause(c);
     else if (c.words('SQL', 'SECURITY')) security = c.oneOf('DEFINER', 'INVOKER') ?? c.error();
     else break;
   }

@@ -10,9 +10,9 @@
  * so joins, aliases and derived tables read as they do in SELECT. Parts are read in text order,
  * which numbers `?` placeholders as MySQL does.
  */
-import type { Assignment, ColumnRef, Expr, Statement, TableExpr, TableName } from './ast.js';
+import type { Assignment, Expr, Statement, TableExpr, TableName } from './ast.js';
 import type { Token } from './lexer.js';
-import { Cursor, type ParseContext, isOp, isWord } from './parse-cursor.js';
+import { Cursor, type ParseContext, columnRef, isOp, isWord } from './parse-cursor.js';
 
 /** Where the first top-level `word` is at or after `from`, or the end. */
 function topLevel(c: Cursor, from: number, ...words: string[]): number {
@@ -42,16 +42,6 @@ function multiTable(c: Cursor, from: number, to: number): boolean {
 function fromClause(c: Cursor, from: number, to: number): TableExpr {
   if (to <= from) c.error();
   return c.ctx.fromClause(from, to);
-}
-
-function columnRef(c: Cursor): ColumnRef {
-  const first = c.name();
-  if (!isOp(c.peek(), '.')) return { kind: 'column', database: null, table: null, name: first };
-  c.at++;
-  const second = c.name();
-  if (!isOp(c.peek(), '.')) return { kind: 'column', database: null, table: first, name: second };
-  c.at++;
-  return { kind: 'column', database: first, table: second, name: c.name() };
 }
 
 /** The end of a SET value: the next top-level ',' or WHERE, or the end. */

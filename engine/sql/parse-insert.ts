@@ -13,9 +13,9 @@
  * literals never reach node-sql-parser), a `?`, or any expression (node-sql-parser, one value at
  * a time so that `?` placeholders are numbered in text order).
  */
-import type { Assignment, ColumnRef, Expr, Statement } from './ast.js';
+import type { Assignment, Expr, Statement } from './ast.js';
 import type { Token } from './lexer.js';
-import { Cursor, type ParseContext, isOp, isWord } from './parse-cursor.js';
+import { Cursor, type ParseContext, columnRef, isOp, isWord } from './parse-cursor.js';
 import { notSupported, numberLiteral } from './parse.js';
 import { textToBytes } from './bytes.js';
 
@@ -156,16 +156,6 @@ function valueRows(c: Cursor): Expr[][] {
     rows.push(row);
   } while (c.op(','));
   return rows;
-}
-
-function columnRef(c: Cursor): ColumnRef {
-  const first = c.name();
-  if (!isOp(c.peek(), '.')) return { kind: 'column', database: null, table: null, name: first };
-  c.at++;
-  const second = c.name();
-  if (!isOp(c.peek(), '.')) return { kind: 'column', database: null, table: first, name: second };
-  c.at++;
-  return { kind: 'column', database: first, table: second, name: c.name() };
 }
 
 /** `c = v, …` (SET form and ON DUPLICATE KEY UPDATE). */

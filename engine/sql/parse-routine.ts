@@ -36,34 +36,13 @@ import type {
   TableName,
 } from './ast.js';
 import { type Token, lex } from './lexer.js';
-import { Cursor, type ParseContext, isOp, isWord } from './parse-cursor.js';
+import {
+  Cursor, type ParseContext, definerClause, isOp, isWord, unquoteHost,
+} from './parse-cursor.js';
 import { columnType } from './parse-ddl-table.js';
 import { notSupported, parseErrorAt } from './parse.js';
 
 const PROGRAM_WORDS = ['PROCEDURE', 'FUNCTION', 'TRIGGER'];
-
-/** Consumes `DEFINER = user[@host] | CURRENT_USER[()]`; null for CURRENT_USER. */
-function definerClause(c: Cursor): AccountName | null {
-  c.optionalEquals();
-  if (c.word('CURRENT_USER')) {
-    if (c.op('(')) c.expectOp(')');
-    return null;
-  }
-  const user = c.name(true);
-  const at = c.peek();
-  if (at === undefined || at.kind !== 'variable') return { user, host: '%' };
-  c.at++;
-  const host = at.value === '@' ? c.name(true) : unquoteHost(at.value.slice(1));
-  return { user, host };
-}
-
-function unquoteHost(text: string): string {
-  const quote = text[0];
-  if (quote === '`' || quote === "'" || quote === '"') {
-    return text.slice(1, -1).split(quote + quote).join(quote);
-  }
-  return text;
-}
 
 /** Index of the PROCEDURE / FUNCTION / TRIGGER word of a CREATE of one, or -1. */
 function programWordAt(tokens: readonly Token[]): number {
