@@ -773,6 +773,7 @@ export const ER = {
     sqlState: '42000',
     message: 'OUT or INOUT argument %d for routine %s is not a variable or NEW pseudo-variable in BEFORE trigger',
   },
+  ER_TRG_IN_WRONG_SCHEMA: { errno: 1435, sqlState: 'HY000', message: 'Trigger in wrong schema' },
   ER_SP_NO_RETSET: { errno: 1415, sqlState: '0A000', message: 'Not allowed to return a result set from a %s' },
   ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG: {
     errno: 1442,

@@ -300,6 +300,11 @@ export class Catalog {
     table: TableDef,
     to: { readonly database: string; readonly name: string },
   ): Promise<CatalogChange> {
+    // P3 (programs.ts): the table's triggers stay with it, in its database only.
+    if (this.programs.renamingTriggers(mtr, table.database, table.name).length > 0) {
+      if (to.database !== table.database) throw new SqlError('ER_TRG_IN_WRONG_SCHEMA');
+      await this.programs.renameTableTriggers(mtr, table.database, table.name, to.name);
+    }
     const def = makeTableDef({ ...table, database: to.database, name: to.name });
     const oldKey = tableKey(table.database, table.name);
     assert(await this.trees.delete(mtr, this.trees.catalogRoot, oldKey), 'catalog: renamed table exists');
@@ -464,6 +469,7 @@ export class Catalog {
         assert(before !== undefined, 'catalog: a renamed table existed');
         entry(change.from.database).tables.delete(change.from.name);
         entry(change.def.database).tables.set(change.def.name, change.def);
+        this.programs.renameTable(change.from.database, change.from.name, change.def.name);
         return;
       }
       case 'alter-table': {

@@ -16,6 +16,10 @@
  *   (P1) Routine names are case-insensitive per database and type; trigger names per database.
  *   (P2) A trigger's table exists in its database: dropping the table (or the database) drops
  *        its triggers in the same Mtr; dropping a database drops its routines.
+ *   (P3) Renaming a table (RENAME TABLE, ALTER TABLE … RENAME) keeps its triggers: their
+ *        definitions are rewritten to name the new table in the same Mtr, and a table with
+ *        triggers cannot move to another database (1435), as in MySQL. Several renames in one
+ *        Mtr (a swap through a temporary name) each see the earlier ones (`pending`).
  */
 import assert from 'node:assert/strict';
 import type { Mtr, Trees } from '../btree/api.js';
@@ -108,6 +112,8 @@ function routineKey(type: RoutineType, name: string): string {
 export class Programs {
   private readonly routineMap = new Map<string, Map<string, RoutineDef>>();
   private readonly triggerMap = new Map<string, Map<string, TriggerDef>>();
+  /** P3: trigger definitions an uncommitted Mtr's renames rewrote, by lower-cased name. */
+  private readonly pending = new WeakMap<Mtr, Map<string, TriggerDef>>();
 
   constructor(private readonly trees: Trees) {}
 
@@ -244,6 +250,28 @@ export class Programs {
     }
   }
 
+  /** P3: the triggers of `table` as `mtr` sees them (the cache, with the Mtr's renames). */
+  renamingTriggers(mtr: Mtr, database: string, table: string): TriggerDef[] {
+    const pending = this.pending.get(mtr);
+    return this.triggers(database)
+      .map((t) => pending?.get(t.name.toLowerCase()) ?? t)
+      .filter((t) => t.table === table);
+  }
+
+  /**
+   * P3: a table renamed within `database` keeps its triggers (the cache follows in
+   * renameTable once the Mtr commits). The caller has refused a move to another database.
+   */
+  async renameTableTriggers(mtr: Mtr, database: string, from: string, to: string): Promise<void> {
+    let pending = this.pending.get(mtr);
+    for (const t of this.renamingTriggers(mtr, database, from)) {
+      const def: TriggerDef = { ...t, table: to };
+      await this.putTrigger(mtr, def);
+      if (pending === undefined) this.pending.set(mtr, (pending = new Map()));
+      pending.set(def.name.toLowerCase(), def);
+    }
+  }
+
   /** P2: the routines of a database being dropped (its tables' triggers go with the tables). */
   async dropDatabase(mtr: Mtr, database: string): Promise<void> {
     for (const r of this.routines(database)) {
@@ -271,6 +299,13 @@ export class Programs {
   forgetDatabase(database: string): void {
     this.routineMap.delete(database);
     this.triggerMap.delete(database);
+  }
+
+  /** P3: the cache after a committed rename of a table within `database`. */
+  renameTable(database: string, from: string, to: string): void {
+    const all = this.triggerMap.get(database);
+    if (all === undefined) return;
+    for (const [key, t] of all) if (t.table === from) all.set(key, { ...t, table: to });
   }
 
   forgetTable(database: string, table: string): void {

@@ -23,10 +23,12 @@
  * AUTO_INCREMENT values are handed out for all rows in one synchronous pass before any row is
  * written, so one statement's generated values are consecutive (catalog/auto-increment.ts).
  *
- * Triggers (triggers.ts): BEFORE INSERT fires per row just before it is written (NEW may be
- * changed; NOT NULL and generated columns are applied again after it), AFTER INSERT once the row
- * was inserted. REPLACE's deletes and ON DUPLICATE KEY UPDATE's updates fire no DELETE / UPDATE
- * triggers yet.
+ * Triggers (triggers.ts), as MySQL 8 fires them: BEFORE INSERT fires per row just before it is
+ * written (NEW may be changed; NOT NULL and generated columns are applied again after it), AFTER
+ * INSERT once the row was inserted. REPLACE fires BEFORE / AFTER DELETE around each conflicting
+ * row it deletes, then inserts (AFTER INSERT). ON DUPLICATE KEY UPDATE of a duplicate fires
+ * BEFORE UPDATE (NEW = the row after its SET, may be changed) and AFTER UPDATE (changed or not,
+ * as an UPDATE does), and no AFTER INSERT.
  */
 import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
@@ -255,9 +257,13 @@ class Inserter {
           return;
         }
         if (mode === 'update') return this.update(first.row, row, rowNumber);
+        const { ctx, table } = this;
+        const triggers = hasTriggers(ctx, table, 'DELETE');
         for (const f of found) {
-          await this.writer.deleteRow(this.table, f.row, 0);
+          if (triggers) await fireTriggers(ctx, table, 'BEFORE', 'DELETE', f.row.row, null);
+          await this.writer.deleteRow(table, f.row, 0);
           this.counts.deleted++;
+          if (triggers) await fireTriggers(ctx, table, 'AFTER', 'DELETE', f.row.row, null);
         }
       }
     }
@@ -282,17 +288,25 @@ class Inserter {
     }
     const row = combined.slice(0, table.columns.length);
     computeGenerated(this.rules, row, rowNumber, this.storing);
+    const triggers = hasTriggers(this.ctx, table, 'UPDATE');
+    if (triggers) {
+      await fireTriggers(this.ctx, table, 'BEFORE', 'UPDATE', old.row, row);
+      computeGenerated(this.rules, row, rowNumber, this.storing);
+    }
     const before = encodeRow(table.types, old.row);
     if (before.equals(encodeRow(table.types, row))) {
       this.counts.unchanged++;
-      return;
+    } else {
+      if (this.rules.onUpdate.length > 0) {
+        const assigned = new Set(this.dml.onDuplicate.map((a) => a.column));
+        applyOnUpdate(this.rules, row, assigned, rowNumber, this.storing);
+        computeGenerated(this.rules, row, rowNumber, this.storing);
+      }
+      await this.writer.updateRow(table, old, row, 0);
+      this.counts.changed++;
     }
-    if (this.rules.onUpdate.length > 0) {
-      applyOnUpdate(this.rules, row, new Set(this.dml.onDuplicate.map((a) => a.column)), rowNumber, this.storing);
-      computeGenerated(this.rules, row, rowNumber, this.storing);
-    }
-    await this.writer.updateRow(table, old, row, 0);
-    this.counts.changed++;
+    // As an UPDATE: AFTER UPDATE for the duplicate row, changed or not.
+    if (triggers) await fireTriggers(this.ctx, table, 'AFTER', 'UPDATE', old.row, row);
   }
 }
 

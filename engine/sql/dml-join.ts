@@ -4,6 +4,10 @@
  * primary key with an exclusive lock (a current read), its new values computed from the joined
  * row — through the row writer, so constraints and foreign key actions apply as for single-table
  * statements. UPDATE reports "Rows matched: m  Changed: c  Warnings: w".
+ *
+ * Triggers (triggers.ts): each target table's BEFORE / AFTER DELETE, or BEFORE / AFTER UPDATE,
+ * fire per target row (AFTER UPDATE for every matched row, changed or not, as MySQL; NEW may be
+ * changed by a BEFORE UPDATE trigger before the row is compared and written).
  */
 import type { ColumnDef } from '../catalog/definitions.js';
 import { encodeKey } from '../keys.js';
@@ -19,6 +23,7 @@ import { columnDefault } from './plan-insert.js';
 import { runQuery } from './query-run.js';
 import { storeValue, zeroDateModes } from './store.js';
 import type { Value } from './values.js';
+import { fireTriggers, hasTriggers } from './triggers.js';
 
 async function current(ctx: ExecContext, target: JoinTarget, key: Buffer): Promise<SourceRow | null> {
   const request = { table: target.table, index: null, points: [key], ranges: [], reverse: false, lock: 'update' as const };
@@ -51,8 +56,11 @@ export async function runJoinDml(
       if (found === null) continue;
       matched++;
       if (plan.kind === 'delete-join') {
+        const triggers = hasTriggers(ctx, table, 'DELETE');
+        if (triggers) await fireTriggers(ctx, table, 'BEFORE', 'DELETE', found.row, null);
         await writer.deleteRow(table, found, 0);
         changed++;
+        if (triggers) await fireTriggers(ctx, table, 'AFTER', 'DELETE', found.row, null);
         continue;
       }
       const row = [...found.row];
@@ -69,11 +77,18 @@ export async function runJoinDml(
       }
       const rules = tableRules(table);
       computeGenerated(rules, row, matched, storing);
-      if (encodeRow(table.types, found.row).equals(encodeRow(table.types, row))) continue;
-      applyOnUpdate(rules, row, new Set(target.assignments.map((a) => a.column)), matched, storing);
-      computeGenerated(rules, row, matched, storing);
-      await writer.updateRow(table, found, row, 0);
-      changed++;
+      const triggers = hasTriggers(ctx, table, 'UPDATE');
+      if (triggers) {
+        await fireTriggers(ctx, table, 'BEFORE', 'UPDATE', found.row, row);
+        computeGenerated(rules, row, matched, storing);
+      }
+      if (!encodeRow(table.types, found.row).equals(encodeRow(table.types, row))) {
+        applyOnUpdate(rules, row, new Set(target.assignments.map((a) => a.column)), matched, storing);
+        computeGenerated(rules, row, matched, storing);
+        await writer.updateRow(table, found, row, 0);
+        changed++;
+      }
+      if (triggers) await fireTriggers(ctx, table, 'AFTER', 'UPDATE', found.row, row);
     }
   }
   if (plan.kind === 'delete-join') return { affectedRows: changed, matchedRows: changed, info: '', changes: [] };

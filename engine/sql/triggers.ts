@@ -1,6 +1,7 @@
 /**
- * Triggers (issue 6): FOR EACH ROW bodies fired by the row changes of INSERT, REPLACE, LOAD DATA
- * (dml-insert.ts), UPDATE and DELETE (dml-update.ts), run by routines.ts inside the triggering
+ * Triggers (issue 6): FOR EACH ROW bodies fired by the row changes of INSERT, REPLACE, INSERT …
+ * ON DUPLICATE KEY UPDATE, LOAD DATA (dml-insert.ts), UPDATE and DELETE (dml-update.ts) and
+ * multi-table UPDATE and DELETE (dml-join.ts), run by routines.ts inside the triggering
  * statement's transaction, through the same ExecContext: a trigger's INSERT into an audit table
  * belongs to the statement that fired it, and fails or rolls back with it.
  *
@@ -91,6 +92,7 @@ function triggerProgramHost(ctx: ExecContext, host: TriggerHost, database: strin
           return;
         case 'update-join':
         case 'delete-join':
+          for (const target of plan.join.targets) checkTriggerTarget(ctx, target.table);
           await host.dml(plan, ctx);
           return;
         default:
