@@ -23,12 +23,14 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-const isTest = (file: string): boolean => /\.(test|bench)\.ts$/.test(file) || file.includes('/testing');
+const isTest = (file: string): boolean =>
+  /\.(test|bench)\.ts$/.test(file) || file.includes('/testing');
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specs: string[] = [];
-  for (const m of text.matchAll(/(?:import|export)[^'";]*?from\s+['"]([^'"]+)['"]/g)) specs.push(m[1] ?? '');
+  for (const m of text.matchAll(/(?:import|export)[^'";]*?from\s+['"]([^'"]+)['"]/g))
+    specs.push(m[1] ?? '');
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1] ?? '');
   return specs;
 }
@@ -57,7 +59,8 @@ describe('tidy', () => {
           (from === 'server' && to === 'engine') ||
           (rel === 'server/main.ts' && to === 'storage');
         if (!allowed) problems.push(`${rel} imports ${spec} (${from} → ${to})`);
-        else if (!/\/index\.js$/.test(spec)) problems.push(`${rel} imports ${spec}: use ${to}/index.ts`);
+        else if (!/\/index\.js$/.test(spec))
+          problems.push(`${rel} imports ${spec}: use ${to}/index.ts`);
       }
     }
     expect(problems).toEqual([]);

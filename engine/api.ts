@@ -12,7 +12,8 @@
  *   integer types (TINY … LONGLONG, YEAR, BIT as number)  → bigint
  *   FLOAT, DOUBLE                                         → number
  *   NEWDECIMAL                                            → string, exact, e.g. '12.50'
- *   DATE 'YYYY-MM-DD', DATETIME/TIMESTAMP 'YYYY-MM-DD hh:mm:ss[.ffffff]', TIME '[-]hh:mm:ss[.f]' → string
+ *   DATE 'YYYY-MM-DD', DATETIME/TIMESTAMP 'YYYY-MM-DD hh:mm:ss[.ffffff]',
+ *   TIME '[-]hh:mm:ss[.f]'                                → string
  *   character types, ENUM, SET, JSON                      → string
  *   binary types (BINARY, VARBINARY, BLOB, BIT)           → Buffer
  *   SQL NULL                                              → null

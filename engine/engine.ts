@@ -145,7 +145,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   log.info({ databases: catalog.databaseNames().length }, 'catalog loaded');
   const txnLimits =
-    options.writeSetBytesMax === undefined ? undefined : { writeSetBytesMax: options.writeSetBytesMax };
+    options.writeSetBytesMax === undefined
+      ? undefined
+      : { writeSetBytesMax: options.writeSetBytesMax };
   const engine = new EngineImpl(
     trees,
     catalog,
@@ -161,6 +163,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
   );
   // The storage tier, for information_schema.BOREALIS_SEGMENTS (6c); test doubles may lack it.
-  engine.storage = typeof options.storage.segmentStatus === 'function' ? options.storage : undefined;
+  engine.storage =
+    typeof options.storage.segmentStatus === 'function' ? options.storage : undefined;
   return engine;
 }

@@ -30,7 +30,10 @@ export const ER = {
   ER_WRONG_FIELD_WITH_GROUP: {
     errno: 1055,
     sqlState: '42000',
-    message: "Expression #%d of SELECT list is not in GROUP BY clause and contains nonaggregated column '%s' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by",
+    message:
+      "Expression #%d of SELECT list is not in GROUP BY clause and contains " +
+      "nonaggregated column '%s' which is not functionally dependent on columns " +
+      "in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by",
   },
   ER_DUP_FIELDNAME: { errno: 1060, sqlState: '42S21', message: "Duplicate column name '%s'" },
   ER_DUP_KEYNAME: { errno: 1061, sqlState: '42000', message: "Duplicate key name '%s'" },
@@ -38,7 +41,9 @@ export const ER = {
   ER_PARSE_ERROR: {
     errno: 1064,
     sqlState: '42000',
-    message: "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '%s' at line %d",
+    message:
+      "You have an error in your SQL syntax; check the manual that corresponds to " +
+      "your MySQL server version for the right syntax to use near '%s' at line %d",
   },
   ER_EMPTY_QUERY: { errno: 1065, sqlState: '42000', message: 'Query was empty' },
   ER_NONUNIQ_TABLE: { errno: 1066, sqlState: '42000', message: "Not unique table/alias: '%s'" },
@@ -62,7 +67,9 @@ export const ER = {
   ER_WRONG_AUTO_KEY: {
     errno: 1075,
     sqlState: '42000',
-    message: 'Incorrect table definition; there can be only one auto column and it must be defined as a key',
+    message:
+      'Incorrect table definition; there can be only ' +
+      'one auto column and it must be defined as a key',
   },
   ER_WRONG_VALUE_COUNT_ON_ROW: {
     errno: 1136,
@@ -85,8 +92,16 @@ export const ER = {
     sqlState: '08S01',
     message: "Got a packet bigger than 'max_allowed_packet' bytes",
   },
-  ER_NET_READ_ERROR: { errno: 1158, sqlState: '08S01', message: 'Got an error reading communication packets' },
-  ER_NET_PACKETS_OUT_OF_ORDER: { errno: 1156, sqlState: '08S01', message: 'Got packets out of order' },
+  ER_NET_READ_ERROR: {
+    errno: 1158,
+    sqlState: '08S01',
+    message: 'Got an error reading communication packets',
+  },
+  ER_NET_PACKETS_OUT_OF_ORDER: {
+    errno: 1156,
+    sqlState: '08S01',
+    message: 'Got packets out of order',
+  },
   ER_LOCK_WAIT_TIMEOUT: {
     errno: 1205,
     sqlState: 'HY000',
@@ -145,22 +160,46 @@ export const ER = {
   },
   ER_DIVISION_BY_ZERO: { errno: 1365, sqlState: '22012', message: 'Division by 0' },
   ER_SP_DOES_NOT_EXIST: { errno: 1305, sqlState: '42000', message: '%s %s does not exist' },
-  ER_QUERY_INTERRUPTED: { errno: 1317, sqlState: '70100', message: 'Query execution was interrupted' },
+  ER_QUERY_INTERRUPTED: {
+    errno: 1317,
+    sqlState: '70100',
+    message: 'Query execution was interrupted',
+  },
   ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT: {
     errno: 1582,
     sqlState: '42000',
     message: "Incorrect parameter count in the call to native function '%s'",
   },
-  ER_OPERAND_COLUMNS: { errno: 1241, sqlState: '21000', message: 'Operand should contain %d column(s)' },
-  ER_SUBQUERY_NO_1_ROW: { errno: 1242, sqlState: '21000', message: 'Subquery returns more than 1 row' },
-  ER_ILLEGAL_REFERENCE: { errno: 1247, sqlState: '42S22', message: "Reference '%s' not supported (%s)" },
-  ER_TOO_MANY_KEYS: { errno: 1069, sqlState: '42000', message: 'Too many keys specified; max %d keys allowed' },
+  ER_OPERAND_COLUMNS: {
+    errno: 1241,
+    sqlState: '21000',
+    message: 'Operand should contain %d column(s)',
+  },
+  ER_SUBQUERY_NO_1_ROW: {
+    errno: 1242,
+    sqlState: '21000',
+    message: 'Subquery returns more than 1 row',
+  },
+  ER_ILLEGAL_REFERENCE: {
+    errno: 1247,
+    sqlState: '42S22',
+    message: "Reference '%s' not supported (%s)",
+  },
+  ER_TOO_MANY_KEYS: {
+    errno: 1069,
+    sqlState: '42000',
+    message: 'Too many keys specified; max %d keys allowed',
+  },
   ER_REQUIRES_PRIMARY_KEY: {
     errno: 1173,
     sqlState: '42000',
     message: 'This table type requires a primary key',
   },
-  ER_TOO_LONG_IDENT: { errno: 1059, sqlState: '42000', message: "Identifier name '%s' is too long" },
+  ER_TOO_LONG_IDENT: {
+    errno: 1059,
+    sqlState: '42000',
+    message: "Identifier name '%s' is too long",
+  },
   ER_WRONG_DB_NAME: { errno: 1102, sqlState: '42000', message: "Incorrect database name '%s'" },
   ER_WRONG_TABLE_NAME: { errno: 1103, sqlState: '42000', message: "Incorrect table name '%s'" },
   ER_WRONG_COLUMN_NAME: { errno: 1166, sqlState: '42000', message: "Incorrect column name '%s'" },
@@ -177,7 +216,8 @@ export const ER = {
   ER_PRIMARY_CANT_HAVE_NULL: {
     errno: 1171,
     sqlState: '42000',
-    message: 'All parts of a PRIMARY KEY must be NOT NULL; if you need NULL in a key, use UNIQUE instead',
+    message:
+      'All parts of a PRIMARY KEY must be NOT NULL; if you need NULL in a key, use UNIQUE instead',
   },
   ER_TOO_BIG_PRECISION: {
     errno: 1426,
@@ -276,7 +316,11 @@ export const ER = {
     message: "%s command denied to user '%s'@'%s' for table '%s'",
   },
   ER_NO_SUCH_THREAD: { errno: 1094, sqlState: 'HY000', message: 'Unknown thread id: %s' },
-  ER_KILL_DENIED_ERROR: { errno: 1095, sqlState: 'HY000', message: 'You are not owner of thread %s' },
+  ER_KILL_DENIED_ERROR: {
+    errno: 1095,
+    sqlState: 'HY000',
+    message: 'You are not owner of thread %s',
+  },
   ER_MAX_PREPARED_STMT_COUNT_REACHED: {
     errno: 1461,
     sqlState: '42000',
@@ -332,7 +376,8 @@ export const ER = {
   ER_ILLEGAL_GRANT_FOR_TABLE: {
     errno: 1144,
     sqlState: '42000',
-    message: 'Illegal GRANT/REVOKE command; please consult the manual to see which privileges can be used',
+    message:
+      'Illegal GRANT/REVOKE command; please consult the manual to see which privileges can be used',
   },
   ER_WRONG_USAGE: { errno: 1221, sqlState: 'HY000', message: 'Incorrect usage of %s and %s' },
   ER_PASSWORD_FORMAT: {
@@ -349,7 +394,9 @@ export const ER = {
   ER_TRANS_CACHE_FULL: {
     errno: 1197,
     sqlState: 'HY000',
-    message: "Multi-statement transaction required more than 'max_binlog_cache_size' bytes of storage; increase this mysqld variable and try again",
+    message:
+      "Multi-statement transaction required more than 'max_binlog_cache_size' " +
+      "bytes of storage; increase this mysqld variable and try again",
   },
   ER_CANT_CHANGE_TX_CHARACTERISTICS: {
     errno: 1568,
@@ -364,7 +411,8 @@ export const ER = {
   ER_LOCK_NOWAIT: {
     errno: 3572,
     sqlState: 'HY000',
-    message: 'Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.',
+    message:
+      'Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.',
   },
   ER_TABLE_DEF_CHANGED: {
     errno: 1412,
@@ -384,7 +432,9 @@ export const ER = {
   ER_WRONG_SUB_KEY: {
     errno: 1089,
     sqlState: 'HY000',
-    message: "Incorrect prefix key; the used key part isn't a string, the used length is longer than the key part, or the storage engine doesn't support unique prefix keys",
+    message:
+      "Incorrect prefix key; the used key part isn't a string, the used length is longer " +
+      "than the key part, or the storage engine doesn't support unique prefix keys",
   },
   ER_TOO_MANY_KEY_PARTS: {
     errno: 1070,
@@ -400,7 +450,9 @@ export const ER = {
   ER_DUP_INDEX: {
     errno: 1831,
     sqlState: 'HY000',
-    message: "Duplicate index '%s' defined on the table '%s.%s'. This is deprecated and will be disallowed in a future release.",
+    message:
+      "Duplicate index '%s' defined on the table '%s.%s'. This " +
+      "is deprecated and will be disallowed in a future release.",
   },
   ER_BLOB_USED_AS_KEY: {
     errno: 1073,
@@ -442,7 +494,8 @@ export const ER = {
     errno: 3146,
     sqlState: '22032',
     message:
-      'Invalid data type for JSON data in argument %d to function %s; a JSON string or JSON type is required.',
+      'Invalid data type for JSON data in argument %d to ' +
+      'function %s; a JSON string or JSON type is required.',
   },
   ER_JSON_DOCUMENT_NULL_KEY: {
     errno: 3158,
@@ -471,7 +524,11 @@ export const ER = {
     sqlState: 'HY000',
     message: "Column '%s' has duplicated value '%s' in %s",
   },
-  ER_TOO_BIG_SET: { errno: 1097, sqlState: 'HY000', message: 'Too many strings for column %s and SET' },
+  ER_TOO_BIG_SET: {
+    errno: 1097,
+    sqlState: 'HY000',
+    message: 'Too many strings for column %s and SET',
+  },
   ER_TOO_BIG_DISPLAYWIDTH: {
     errno: 1439,
     sqlState: '42000',
@@ -487,7 +544,11 @@ export const ER = {
     sqlState: 'HY000',
     message: "Illegal mix of collations (%s,%s) and (%s,%s) for operation '%s'",
   },
-  ER_REGEXP_ERROR: { errno: 3685, sqlState: 'HY000', message: 'Illegal argument to a regular expression.' },
+  ER_REGEXP_ERROR: {
+    errno: 3685,
+    sqlState: 'HY000',
+    message: 'Illegal argument to a regular expression.',
+  },
   ER_REGEXP_MISMATCHED_PAREN: {
     errno: 3692,
     sqlState: 'HY000',
@@ -515,16 +576,25 @@ export const ER = {
     sqlState: '42000',
     message: 'Every derived table must have its own alias',
   },
-  ER_INVALID_GROUP_FUNC_USE: { errno: 1111, sqlState: 'HY000', message: 'Invalid use of group function' },
+  ER_INVALID_GROUP_FUNC_USE: {
+    errno: 1111,
+    sqlState: 'HY000',
+    message: 'Invalid use of group function',
+  },
   ER_MIX_OF_GROUP_FUNC_AND_FIELDS: {
     errno: 1140,
     sqlState: '42000',
-    message: "In aggregated query without GROUP BY, expression #%d of SELECT list contains nonaggregated column '%s'; this is incompatible with sql_mode=only_full_group_by",
+    message:
+      "In aggregated query without GROUP BY, expression #%d of SELECT list contains " +
+      "nonaggregated column '%s'; this is incompatible with sql_mode=only_full_group_by",
   },
   ER_WRONG_FIELD_WITH_GROUP_V2: {
     errno: 1055,
     sqlState: '42000',
-    message: "Expression #%d of %s is not in GROUP BY clause and contains nonaggregated column '%s' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by",
+    message:
+      "Expression #%d of %s is not in GROUP BY clause and contains nonaggregated " +
+      "column '%s' which is not functionally dependent on columns in GROUP " +
+      "BY clause; this is incompatible with sql_mode=only_full_group_by",
   },
   ER_WRONG_GROUP_FIELD: { errno: 1056, sqlState: '42000', message: "Can't group on '%s'" },
   ER_UNKNOWN_TABLE: { errno: 1109, sqlState: '42S02', message: "Unknown table '%s' in %s" },
@@ -536,7 +606,9 @@ export const ER = {
   ER_FIELD_IN_ORDER_NOT_SELECT: {
     errno: 3065,
     sqlState: 'HY000',
-    message: "Expression #%d of ORDER BY clause is not in SELECT list, references column '%s' which is not in SELECT list; this is incompatible with DISTINCT",
+    message:
+      "Expression #%d of ORDER BY clause is not in SELECT list, references column " +
+      "'%s' which is not in SELECT list; this is incompatible with DISTINCT",
   },
   ER_AGGREGATE_ORDER_FOR_UNION: {
     errno: 3028,
@@ -546,7 +618,9 @@ export const ER = {
   ER_AGGREGATE_ORDER_NON_AGG_QUERY: {
     errno: 3029,
     sqlState: 'HY000',
-    message: 'Expression #%d of ORDER BY contains aggregate function and applies to the result of a non-aggregated query',
+    message:
+      'Expression #%d of ORDER BY contains aggregate function ' +
+      'and applies to the result of a non-aggregated query',
   },
   ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT: {
     errno: 1222,
@@ -556,13 +630,21 @@ export const ER = {
   ER_VIEW_WRONG_LIST: {
     errno: 1353,
     sqlState: 'HY000',
-    message: 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts',
+    message:
+      'In definition of view, derived table or common table expression, ' +
+      'SELECT list and column names list have different column counts',
   },
-  ER_CUT_VALUE_GROUP_CONCAT: { errno: 1260, sqlState: 'HY000', message: 'Row %d was cut by GROUP_CONCAT()' },
+  ER_CUT_VALUE_GROUP_CONCAT: {
+    errno: 1260,
+    sqlState: 'HY000',
+    message: 'Row %d was cut by GROUP_CONCAT()',
+  },
   ER_CTE_MAX_RECURSION_DEPTH: {
     errno: 3636,
     sqlState: 'HY000',
-    message: 'Recursive query aborted after %d iterations. Try increasing @@cte_max_recursion_depth to a larger value.',
+    message:
+      'Recursive query aborted after %d iterations. Try ' +
+      'increasing @@cte_max_recursion_depth to a larger value.',
   },
   ER_CTE_RECURSIVE_REQUIRES_UNION: {
     errno: 3573,
@@ -572,29 +654,42 @@ export const ER = {
   ER_CTE_RECURSIVE_REQUIRES_NONRECURSIVE_FIRST: {
     errno: 3574,
     sqlState: 'HY000',
-    message: "Recursive Common Table Expression '%s' should have one or more non-recursive query blocks followed by one or more recursive ones",
+    message:
+      "Recursive Common Table Expression '%s' should have one or more " +
+      "non-recursive query blocks followed by one or more recursive ones",
   },
   ER_CTE_RECURSIVE_FORBIDS_AGGREGATION: {
     errno: 3575,
     sqlState: 'HY000',
-    message: "Recursive Common Table Expression '%s' can contain neither aggregation nor window functions in recursive query block",
+    message:
+      "Recursive Common Table Expression '%s' can contain neither " +
+      "aggregation nor window functions in recursive query block",
   },
   ER_CTE_RECURSIVE_FORBIDDEN_JOIN_ORDER: {
     errno: 3576,
     sqlState: 'HY000',
-    message: "In recursive query block of Recursive Common Table Expression '%s', the recursive table must neither be in the right argument of a LEFT JOIN, nor be forced to be non-first with join order hints",
+    message:
+      "In recursive query block of Recursive Common Table Expression " +
+      "'%s', the recursive table must neither be in the right argument " +
+      "of a LEFT JOIN, nor be forced to be non-first with join order hints",
   },
   ER_CTE_RECURSIVE_REQUIRES_SINGLE_REFERENCE: {
     errno: 3577,
     sqlState: 'HY000',
-    message: "In recursive query block of Recursive Common Table Expression '%s', the recursive table must be referenced only once, and not in any subquery",
+    message:
+      "In recursive query block of Recursive Common Table Expression '%s', the " +
+      "recursive table must be referenced only once, and not in any subquery",
   },
   ER_TABLENAME_NOT_ALLOWED_HERE: {
     errno: 1250,
     sqlState: '42000',
     message: "Table '%s' from one of the %ss cannot be used in %s",
   },
-  ER_WINDOW_NO_SUCH_WINDOW: { errno: 3579, sqlState: 'HY000', message: "Window name '%s' is not defined." },
+  ER_WINDOW_NO_SUCH_WINDOW: {
+    errno: 3579,
+    sqlState: 'HY000',
+    message: "Window name '%s' is not defined.",
+  },
   ER_WINDOW_CIRCULARITY_IN_WINDOW_GRAPH: {
     errno: 3580,
     sqlState: 'HY000',
@@ -633,24 +728,34 @@ export const ER = {
   ER_WINDOW_RANGE_FRAME_ORDER_TYPE: {
     errno: 3587,
     sqlState: 'HY000',
-    message: "Window '%s' with RANGE N PRECEDING/FOLLOWING frame requires exactly one ORDER BY expression, of numeric or temporal type",
+    message:
+      "Window '%s' with RANGE N PRECEDING/FOLLOWING frame requires " +
+      "exactly one ORDER BY expression, of numeric or temporal type",
   },
   ER_WINDOW_RANGE_FRAME_TEMPORAL_TYPE: {
     errno: 3588,
     sqlState: 'HY000',
-    message: "Window '%s' with RANGE frame has ORDER BY expression of datetime type. Only INTERVAL bound value allowed.",
+    message:
+      "Window '%s' with RANGE frame has ORDER BY expression " +
+      "of datetime type. Only INTERVAL bound value allowed.",
   },
   ER_WINDOW_RANGE_FRAME_NUMERIC_TYPE: {
     errno: 3589,
     sqlState: 'HY000',
-    message: "Window '%s' with RANGE frame has ORDER BY expression of numeric type, INTERVAL bound value not allowed.",
+    message:
+      "Window '%s' with RANGE frame has ORDER BY expression " +
+      "of numeric type, INTERVAL bound value not allowed.",
   },
   ER_WINDOW_RANGE_BOUND_NOT_CONSTANT: {
     errno: 3590,
     sqlState: 'HY000',
     message: "Window '%s' has a non-constant frame bound.",
   },
-  ER_WINDOW_DUPLICATE_NAME: { errno: 3591, sqlState: 'HY000', message: "Window '%s' is defined twice." },
+  ER_WINDOW_DUPLICATE_NAME: {
+    errno: 3591,
+    sqlState: 'HY000',
+    message: "Window '%s' is defined twice.",
+  },
   ER_WINDOW_INVALID_WINDOW_FUNC_USE: {
     errno: 3593,
     sqlState: 'HY000',
@@ -659,7 +764,9 @@ export const ER = {
   ER_WINDOW_INVALID_WINDOW_FUNC_ALIAS_USE: {
     errno: 3594,
     sqlState: 'HY000',
-    message: "You cannot use the alias '%s' of an expression containing a window function in this context.'",
+    message:
+      "You cannot use the alias '%s' of an expression " +
+      "containing a window function in this context.'",
   },
   ER_WINDOW_NESTED_WINDOW_FUNC_USE_IN_WINDOW_SPEC: {
     errno: 3595,
@@ -693,7 +800,11 @@ export const ER = {
     sqlState: '42000',
     message: 'A table must have at least 1 column',
   },
-  ER_CANNOT_ADD_FOREIGN: { errno: 1215, sqlState: 'HY000', message: 'Cannot add foreign key constraint' },
+  ER_CANNOT_ADD_FOREIGN: {
+    errno: 1215,
+    sqlState: 'HY000',
+    message: 'Cannot add foreign key constraint',
+  },
   ER_WRONG_FK_DEF: {
     errno: 1239,
     sqlState: '42000',
@@ -704,7 +815,11 @@ export const ER = {
     sqlState: 'HY000',
     message: "Column '%s' cannot be part of FULLTEXT index",
   },
-  ER_UNKNOWN_STORAGE_ENGINE: { errno: 1286, sqlState: '42000', message: "Unknown storage engine '%s'" },
+  ER_UNKNOWN_STORAGE_ENGINE: {
+    errno: 1286,
+    sqlState: '42000',
+    message: "Unknown storage engine '%s'",
+  },
   ER_INVALID_ON_UPDATE: {
     errno: 1294,
     sqlState: 'HY000',
@@ -724,7 +839,9 @@ export const ER = {
   ER_VIEW_INVALID: {
     errno: 1356,
     sqlState: 'HY000',
-    message: "View '%s.%s' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them",
+    message:
+      "View '%s.%s' references invalid table(s) or column(s) or " +
+      "function(s) or definer/invoker of view lack rights to use them",
   },
   ER_TRG_DOES_NOT_EXIST: { errno: 1360, sqlState: 'HY000', message: 'Trigger does not exist' },
   // Stored programs (issue 6: sql/routines.ts, sql/triggers.ts)
@@ -736,21 +853,37 @@ export const ER = {
   },
   ER_SP_LABEL_REDEFINE: { errno: 1309, sqlState: '42000', message: 'Redefining label %s' },
   ER_SP_LABEL_MISMATCH: { errno: 1310, sqlState: '42000', message: 'End-label %s without match' },
-  ER_SP_UNINIT_VAR: { errno: 1311, sqlState: '01000', message: 'Referring to uninitialized variable %s' },
+  ER_SP_UNINIT_VAR: {
+    errno: 1311,
+    sqlState: '01000',
+    message: 'Referring to uninitialized variable %s',
+  },
   ER_SP_BADSELECT: {
     errno: 1312,
     sqlState: '0A000',
     message: "PROCEDURE %s can't return a result set in the given context",
   },
-  ER_SP_BADRETURN: { errno: 1313, sqlState: '42000', message: 'RETURN is only allowed in a FUNCTION' },
-  ER_SP_BADSTATEMENT: { errno: 1314, sqlState: '0A000', message: '%s is not allowed in stored procedures' },
+  ER_SP_BADRETURN: {
+    errno: 1313,
+    sqlState: '42000',
+    message: 'RETURN is only allowed in a FUNCTION',
+  },
+  ER_SP_BADSTATEMENT: {
+    errno: 1314,
+    sqlState: '0A000',
+    message: '%s is not allowed in stored procedures',
+  },
   ER_SP_WRONG_NO_OF_ARGS: {
     errno: 1318,
     sqlState: '42000',
     message: 'Incorrect number of arguments for %s %s; expected %d, got %d',
   },
   ER_SP_NORETURN: { errno: 1320, sqlState: '42000', message: 'No RETURN found in FUNCTION %s' },
-  ER_SP_NORETURNEND: { errno: 1321, sqlState: '2F005', message: 'FUNCTION %s ended without RETURN' },
+  ER_SP_NORETURNEND: {
+    errno: 1321,
+    sqlState: '2F005',
+    message: 'FUNCTION %s ended without RETURN',
+  },
   ER_SP_DUP_PARAM: { errno: 1330, sqlState: '42000', message: 'Duplicate parameter: %s' },
   ER_SP_DUP_VAR: { errno: 1331, sqlState: '42000', message: 'Duplicate variable: %s' },
   ER_SP_UNDECLARED_VAR: { errno: 1327, sqlState: '42000', message: 'Undeclared variable: %s' },
@@ -759,35 +892,69 @@ export const ER = {
     sqlState: '02000',
     message: 'No data - zero rows fetched, selected, or processed',
   },
-  ER_SP_CASE_NOT_FOUND: { errno: 1339, sqlState: '20000', message: 'Case not found for CASE statement' },
+  ER_SP_CASE_NOT_FOUND: {
+    errno: 1339,
+    sqlState: '20000',
+    message: 'Case not found for CASE statement',
+  },
   ER_TRG_ALREADY_EXISTS: { errno: 1359, sqlState: 'HY000', message: 'Trigger already exists' },
   ER_TRG_ON_VIEW_OR_TEMP_TABLE: {
     errno: 1361,
     sqlState: 'HY000',
     message: "Trigger's '%s' is view or temporary table",
   },
-  ER_TRG_CANT_CHANGE_ROW: { errno: 1362, sqlState: 'HY000', message: 'Updating of %s row is not allowed in %strigger' },
-  ER_TRG_NO_SUCH_ROW_IN_TRG: { errno: 1363, sqlState: 'HY000', message: 'There is no %s row in on %s trigger' },
+  ER_TRG_CANT_CHANGE_ROW: {
+    errno: 1362,
+    sqlState: 'HY000',
+    message: 'Updating of %s row is not allowed in %strigger',
+  },
+  ER_TRG_NO_SUCH_ROW_IN_TRG: {
+    errno: 1363,
+    sqlState: 'HY000',
+    message: 'There is no %s row in on %s trigger',
+  },
   ER_SP_NOT_VAR_ARG: {
     errno: 1414,
     sqlState: '42000',
-    message: 'OUT or INOUT argument %d for routine %s is not a variable or NEW pseudo-variable in BEFORE trigger',
+    message:
+      'OUT or INOUT argument %d for routine %s is not a ' +
+      'variable or NEW pseudo-variable in BEFORE trigger',
   },
   ER_TRG_IN_WRONG_SCHEMA: { errno: 1435, sqlState: 'HY000', message: 'Trigger in wrong schema' },
-  ER_SP_NO_RETSET: { errno: 1415, sqlState: '0A000', message: 'Not allowed to return a result set from a %s' },
+  ER_SP_NO_RETSET: {
+    errno: 1415,
+    sqlState: '0A000',
+    message: 'Not allowed to return a result set from a %s',
+  },
   ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG: {
     errno: 1442,
     sqlState: 'HY000',
-    message: "Can't update table '%s' in stored function/trigger because it is already used by statement which invoked this stored function/trigger.",
+    message:
+      "Can't update table '%s' in stored function/trigger because it is " +
+      "already used by statement which invoked this stored function/trigger.",
   },
-  ER_SP_NO_RECURSION: { errno: 1424, sqlState: 'HY000', message: 'Recursive stored functions and triggers are not allowed.' },
+  ER_SP_NO_RECURSION: {
+    errno: 1424,
+    sqlState: 'HY000',
+    message: 'Recursive stored functions and triggers are not allowed.',
+  },
   ER_SP_RECURSION_LIMIT: {
     errno: 1456,
     sqlState: 'HY000',
-    message: 'Recursive limit %d (as set by the max_sp_recursion_depth variable) was exceeded for routine %s',
+    message:
+      'Recursive limit %d (as set by the max_sp_recursion_depth ' +
+      'variable) was exceeded for routine %s',
   },
-  ER_TOO_MANY_ROWS: { errno: 1172, sqlState: '42000', message: 'Result consisted of more than one row' },
-  ER_SP_BAD_VAR_SHADOW: { errno: 1453, sqlState: '42000', message: 'Variable %s must be quoted with `...`, or renamed' },
+  ER_TOO_MANY_ROWS: {
+    errno: 1172,
+    sqlState: '42000',
+    message: 'Result consisted of more than one row',
+  },
+  ER_SP_BAD_VAR_SHADOW: {
+    errno: 1453,
+    sqlState: '42000',
+    message: 'Variable %s must be quoted with `...`, or renamed',
+  },
   ER_ROW_IS_REFERENCED_2: {
     errno: 1451,
     sqlState: '23000',
@@ -822,7 +989,9 @@ export const ER = {
   ER_FK_NO_INDEX_PARENT: {
     errno: 1822,
     sqlState: 'HY000',
-    message: "Failed to add the foreign key constraint. Missing index for constraint '%s' in the referenced table '%s'",
+    message:
+      "Failed to add the foreign key constraint. Missing " +
+      "index for constraint '%s' in the referenced table '%s'",
   },
   ER_FK_CANNOT_OPEN_PARENT: {
     errno: 1824,
@@ -897,12 +1066,16 @@ export const ER = {
   ER_FK_NO_COLUMN_PARENT: {
     errno: 3734,
     sqlState: 'HY000',
-    message: "Failed to add the foreign key constraint. Missing column '%s' for constraint '%s' in the referenced table '%s'",
+    message:
+      "Failed to add the foreign key constraint. Missing column " +
+      "'%s' for constraint '%s' in the referenced table '%s'",
   },
   ER_FK_INCOMPATIBLE_COLUMNS: {
     errno: 3780,
     sqlState: 'HY000',
-    message: "Referencing column '%s' and referenced column '%s' in foreign key constraint '%s' are incompatible.",
+    message:
+      "Referencing column '%s' and referenced column '%s' " +
+      "in foreign key constraint '%s' are incompatible.",
   },
   ER_COLUMN_CHECK_CONSTRAINT_REFERENCES_OTHER_COLUMN: {
     errno: 3813,
@@ -952,7 +1125,8 @@ export const ER = {
   ER_CLIENT_LOCAL_FILES_DISABLED: {
     errno: 3948,
     sqlState: '42000',
-    message: 'Loading local data is disabled; this must be enabled on both the client and server sides',
+    message:
+      'Loading local data is disabled; this must be enabled on both the client and server sides',
   },
   ER_DEPENDENT_BY_CHECK_CONSTRAINT: {
     errno: 3959,

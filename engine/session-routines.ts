@@ -66,12 +66,24 @@ const ROUTINE_KINDS: ReadonlySet<Statement['kind']> = new Set([
 
 /** True for the statements runRoutineStatement runs (DROP EVENT is session-schema.ts's). */
 export function isRoutineStatement(statement: Statement): boolean {
-  return ROUTINE_KINDS.has(statement.kind) && !(statement.kind === 'drop-routine' && statement.routine === 'EVENT');
+  return (
+    ROUTINE_KINDS.has(statement.kind) &&
+    !(statement.kind === 'drop-routine' && statement.routine === 'EVENT')
+  );
 }
 
-const OK: Result & { kind: 'ok' } = { kind: 'ok', affectedRows: 0, lastInsertId: 0n, matchedRows: 0, info: '' };
+const OK: Result & { kind: 'ok' } = {
+  kind: 'ok',
+  affectedRows: 0,
+  lastInsertId: 0n,
+  matchedRows: 0,
+  info: '',
+};
 
-export async function runRoutineStatement(statement: Statement, host: RoutineSessionHost): Promise<Result> {
+export async function runRoutineStatement(
+  statement: Statement,
+  host: RoutineSessionHost,
+): Promise<Result> {
   switch (statement.kind) {
     case 'create-routine':
       await createRoutine(statement, host);
@@ -143,7 +155,8 @@ async function createRoutine(statement: CreateRoutine, host: RoutineSessionHost)
 async function createTrigger(statement: CreateTrigger, host: RoutineSessionHost): Promise<void> {
   const database = databaseOf(statement.name, host);
   const tableDatabase = statement.table.database ?? database;
-  if (tableDatabase !== database) throw new SqlError('ER_NOT_SUPPORTED_YET', ['a trigger in another schema than its table']);
+  if (tableDatabase !== database)
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['a trigger in another schema than its table']);
   if (statement.order !== null) throw new SqlError('ER_NOT_SUPPORTED_YET', ['FOLLOWS / PRECEDES']);
   const { catalog } = host;
   await host.writePrograms(async (mtr) => {
@@ -213,7 +226,10 @@ interface CallState {
   readonly stack: string[];
 }
 
-function materialized(result: Result & { kind: 'rows' }, batches: readonly (readonly Row[])[]): Result & { kind: 'rows' } {
+function materialized(
+  result: Result & { kind: 'rows' },
+  batches: readonly (readonly Row[])[],
+): Result & { kind: 'rows' } {
   return {
     kind: 'rows',
     columns: result.columns,
@@ -275,12 +291,22 @@ async function invoke(
     throw new SqlError('ER_SP_DOES_NOT_EXIST', ['PROCEDURE', `${database}.${statement.name.name}`]);
   }
   const qualified = `${def.database}.${def.name}`.toLowerCase();
-  if (state.stack.includes(qualified)) throw new SqlError('ER_SP_RECURSION_LIMIT', [0, def.name]); // C2
-  const body = parseBody(def.body, { locals: def.params.map((p) => p.name), trigger: null, function: false });
-  const args: CallArgument[] = statement.args.map((expr) => ({ expr, target: argumentTarget(expr, caller) }));
+  if (state.stack.includes(qualified))
+    throw new SqlError('ER_SP_RECURSION_LIMIT', [0, def.name]); // C2
+  const body = parseBody(def.body, {
+    locals: def.params.map((p) => p.name),
+    trigger: null,
+    function: false,
+  });
+  const args: CallArgument[] = statement.args.map((expr) => ({
+    expr,
+    target: argumentTarget(expr, caller),
+  }));
   state.stack.push(qualified);
   try {
-    await callProcedure(def, body, args, caller, programHost, (run) => host.withDatabase(def.database, run));
+    await callProcedure(def, body, args, caller, programHost, (run) =>
+      host.withDatabase(def.database, run),
+    );
   } finally {
     state.stack.pop();
   }

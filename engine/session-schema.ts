@@ -12,7 +12,11 @@ import { encodeRow } from './row.js';
 import type { BindVariables } from './sql/bind.js';
 import { parseDateTime } from './sql/datetime.js';
 import type { EvalContext } from './sql/expr.js';
-import { type InfoSchemaHost, systemTable, systemTableNames } from './sql/information-schema/index.js';
+import {
+  type InfoSchemaHost,
+  systemTable,
+  systemTableNames,
+} from './sql/information-schema/index.js';
 import type { MetadataHost } from './sql/metadata-statements.js';
 import type { PlanParams } from './sql/params.js';
 import { parse } from './sql/parse.js';
@@ -94,7 +98,14 @@ export interface InfoSchemaFacts {
 async function tableSize(rows: TxnRows, table: TableDef): Promise<{ rows: number; bytes: number }> {
   let count = 0;
   let bytes = 0;
-  const request = { table, index: null, points: null, ranges: [{}], reverse: false, lock: 'none' as const };
+  const request = {
+    table,
+    index: null,
+    points: null,
+    ranges: [{}],
+    reverse: false,
+    lock: 'none' as const,
+  };
   for await (const r of rows.read(request)) {
     count++;
     bytes += r.key.length + encodeRow(table.types, r.row).length;
@@ -107,11 +118,16 @@ export function infoSchemaHost(facts: InfoSchemaFacts, rows: TxnRows): InfoSchem
   return {
     catalog: facts.catalog,
     mayShowDatabase: facts.mayShowDatabase,
-    processes: () => facts.processes().map((r) => r.map((v): Value => (Buffer.isBuffer(v) ? v.toString('latin1') : v))),
+    processes: () =>
+      facts
+        .processes()
+        .map((r) => r.map((v): Value => (Buffer.isBuffer(v) ? v.toString('latin1') : v))),
     localTime: (ms) => parseDateTime(formatSessionTime(ms, facts.timeZone()), 0) ?? null,
     tableSize: (table) => tableSize(rows, table),
     viewColumns: (view) => viewColumns(facts.catalog, view),
-    segments: async () => (facts.storage?.segmentStatus === undefined ? [] : facts.storage.segmentStatus()),
+    segments: async () => (
+      facts.storage?.segmentStatus === undefined ? [] : facts.storage.segmentStatus()
+    ),
   };
 }
 
@@ -222,7 +238,11 @@ export function checkTableLocks(
 /** The INSERT … SELECT that fills a table CREATE TABLE … SELECT made. */
 export function selectInsert(
   statement: Statement & { kind: 'create-table' },
-  select: { readonly columns: readonly string[]; readonly duplicates: 'error' | 'ignore' | 'replace'; readonly query: Statement },
+  select: {
+    readonly columns: readonly string[];
+    readonly duplicates: 'error' | 'ignore' | 'replace';
+    readonly query: Statement;
+  },
 ): Statement {
   return {
     kind: 'insert',

@@ -93,7 +93,11 @@ import {
 } from './session-schema.js';
 import { SessionTableLocks } from './table-locks.js';
 import { runLoad } from './sql/load-data.js';
-import { type RoutineSessionHost, isRoutineStatement, runRoutineStatement } from './session-routines.js';
+import {
+  type RoutineSessionHost,
+  isRoutineStatement,
+  runRoutineStatement,
+} from './session-routines.js';
 import type { ProgramChange } from './catalog/programs.js';
 import type { QueryValues } from './sql/routines.js';
 import type { TriggerHost } from './sql/triggers.js';
@@ -593,8 +597,13 @@ export class EngineSession implements Session {
     } else if (statement.kind === 'explain') {
       result = await this.explain(statement, warnings);
     } else if (statement.kind === 'analyze-table') {
-      const tables = statement.tables.map((t) => ({ database: t.database ?? this.database, name: t.name }));
-      const rows = await this.txn.run(false, (access) => analyzeTables(this.core.catalog, tables, access));
+      const tables = statement.tables.map((t) => ({
+        database: t.database ?? this.database,
+        name: t.name,
+      }));
+      const rows = await this.txn.run(false, (access) =>
+        analyzeTables(this.core.catalog, tables, access),
+      );
       result = rowsResult(ANALYZE_COLUMNS, [rows]);
     } else if (STATEMENT_DML.has(statement.kind)) {
       result = await this.dml(statement, warnings);
@@ -616,7 +625,10 @@ export class EngineSession implements Session {
    * LOAD DATA LOCAL INFILE (6c): checked now (local_infile, the table), then the server fetches
    * the file from the client (api.ts 'local-infile') and `load` inserts its rows in one write.
    */
-  private loadData(statement: Statement & { kind: 'load-data' }, warnings: StatementWarnings): Result {
+  private loadData(
+    statement: Statement & { kind: 'load-data' },
+    warnings: StatementWarnings,
+  ): Result {
     if (!statement.local) throw new SqlError('ER_NOT_SUPPORTED_YET', ['LOAD DATA without LOCAL']);
     if (this.extras.variables.get('local_infile') !== 1n) {
       throw new SqlError('ER_CLIENT_LOCAL_FILES_DISABLED');
@@ -829,7 +841,10 @@ export class EngineSession implements Session {
   }
 
   /** A query's engine values (a stored program's expressions and SELECT … INTO). */
-  private async queryValues(statement: Statement, warnings: StatementWarnings): Promise<QueryValues> {
+  private async queryValues(
+    statement: Statement,
+    warnings: StatementWarnings,
+  ): Promise<QueryValues> {
     this.current = { ...this.current, plans: undefined };
     const plan = this.plan(statement);
     if (plan.kind !== 'select') throw new Error(`queryValues: unexpected plan ${plan.kind}`);
@@ -841,12 +856,17 @@ export class EngineSession implements Session {
       }
       return rows;
     };
-    const rows = queryTables(statement).length > 0 ? await this.txn.run(false, collect) : await collect(NO_ROWS);
+    const rows =
+      queryTables(statement).length > 0
+        ? await this.txn.run(false, collect)
+        : await collect(NO_ROWS);
     return { types: plan.query.columns.map((c) => c.info.type), rows };
   }
 
   /** Stored program changes in one mini-transaction, as DDL (implicit commit first). */
-  private async writePrograms(work: (mtr: Mtr) => Promise<readonly ProgramChange[]>): Promise<void> {
+  private async writePrograms(
+    work: (mtr: Mtr) => Promise<readonly ProgramChange[]>,
+  ): Promise<void> {
     const { trees, catalog } = this.core;
     this.txn.checkWritable();
     await this.txn.implicitCommit();
@@ -888,7 +908,8 @@ export class EngineSession implements Session {
   ): Promise<Result> {
     const plan = this.plan(statement);
     const database = statement.table.database ?? this.database;
-    const existed = database !== null && this.core.catalog.hasTableOrView(database, statement.table.name);
+    const existed =
+      database !== null && this.core.catalog.hasTableOrView(database, statement.table.name);
     const created = await this.write(statement, warnings);
     if (existed || plan.kind !== 'create-table' || plan.select === undefined) return created;
     try {
@@ -930,7 +951,9 @@ export class EngineSession implements Session {
     if (plan.kind !== 'select') throw new Error(`select: unexpected plan ${plan.kind}`);
     if (sleepCallsOf(plan).length > 0) await this.sleeps(plan, warnings);
     const columns = plan.query.columns.map((c) => c.meta);
-    const locking = this.txn.selectLocking(statement.kind === 'select' ? statement.lock : undefined);
+    const locking = this.txn.selectLocking(
+      statement.kind === 'select' ? statement.lock : undefined,
+    );
     const point = locking.mode === 'none' ? pointSelectOf(plan.query) : null;
     if (point !== null) {
       // Issue 8: a consistent read by whole primary keys, collected (sql/point-select.ts).
@@ -943,7 +966,9 @@ export class EngineSession implements Session {
       return { kind: 'rows', columns, rows: collectedRows(rows) };
     }
     if (locking.mode === 'none') {
-      const rows = this.txn.stream((access) => runSelect(plan, this.context(warnings, access), locking));
+      const rows = this.txn.stream((access) =>
+        runSelect(plan, this.context(warnings, access), locking),
+      );
       return { kind: 'rows', columns, rows: this.live(rows, warnings) }; // live() counts
     }
     const batches = await this.txn.run(false, async (access) => {
@@ -1143,7 +1168,9 @@ export class EngineSession implements Session {
       case 'drop-table':
         return statement.tables.flatMap(name);
       case 'drop-database':
-        return this.core.catalog.tableNames(statement.name).map((t) => tableLockName(statement.name, t));
+        return this.core.catalog
+          .tableNames(statement.name)
+          .map((t) => tableLockName(statement.name, t));
       default:
         return [];
     }

@@ -32,7 +32,9 @@ export class SessionTableLocks {
   }
 
   /** Takes the locks (the caller has committed and checked the tables exist). */
-  lock(entries: readonly { database: string; name: string; alias: string | null; mode: LockMode }[]): void {
+  lock(
+    entries: readonly { database: string; name: string; alias: string | null; mode: LockMode }[],
+  ): void {
     const locks = new Map<string, 'READ' | 'WRITE'>();
     for (const e of entries) {
       const mode = e.mode === 'WRITE' || e.mode === 'LOW_PRIORITY WRITE' ? 'WRITE' : 'READ';

@@ -72,22 +72,27 @@ describe('collation_connection', () => {
     expect(rows[0]?.['collation_connection']).toBe('utf8mb4_unicode_ci');
   });
 
-  it('sends zero dates in the binary protocol (zero-length MYSQL_TIME) and takes them', async () => {
-    const conn = await connect('UTF8MB4_0900_AI_CI');
-    await conn.query("SET sql_mode = ''");
-    await conn.query('CREATE TABLE hc.z (id INT PRIMARY KEY, d DATE, dt DATETIME(3))');
-    await conn.execute('INSERT INTO hc.z VALUES (?, ?, ?)', [1, '0000-00-00', '2024-00-15 10:00:00']);
-    await conn.query("INSERT INTO hc.z VALUES (2, '2024-02-00', '0000-00-00 00:00:00')");
-    const [rows] = await conn.execute<RowDataPacket[]>(
-      'SELECT id, d, dt, CAST(dt AS CHAR) AS t FROM hc.z WHERE d <= ? ORDER BY id',
-      ['2024-03-01'],
-    );
-    // mysql2 turns a zero-length DATE into an invalid Date and the parts into Dates it rolls;
-    // the text column shows what the server holds.
-    expect(rows.map((r) => [r['id'], r['t']])).toEqual([
-      [1, '2024-00-15 10:00:00.000'],
-      [2, '0000-00-00 00:00:00.000'],
-    ]);
-    expect(Number.isNaN((rows[0]?.['d'] as Date).getTime())).toBe(true);
-  });
+  it('sends zero dates in the binary protocol (zero-length MYSQL_TIME) and takes them',
+    async () => {
+      const conn = await connect('UTF8MB4_0900_AI_CI');
+      await conn.query("SET sql_mode = ''");
+      await conn.query('CREATE TABLE hc.z (id INT PRIMARY KEY, d DATE, dt DATETIME(3))');
+      await conn.execute('INSERT INTO hc.z VALUES (?, ?, ?)', [
+        1,
+        '0000-00-00',
+        '2024-00-15 10:00:00',
+      ]);
+      await conn.query("INSERT INTO hc.z VALUES (2, '2024-02-00', '0000-00-00 00:00:00')");
+      const [rows] = await conn.execute<RowDataPacket[]>(
+        'SELECT id, d, dt, CAST(dt AS CHAR) AS t FROM hc.z WHERE d <= ? ORDER BY id',
+        ['2024-03-01'],
+      );
+      // mysql2 turns a zero-length DATE into an invalid Date and the parts into Dates it rolls;
+      // the text column shows what the server holds.
+      expect(rows.map((r) => [r['id'], r['t']])).toEqual([
+        [1, '2024-00-15 10:00:00.000'],
+        [2, '0000-00-00 00:00:00.000'],
+      ]);
+      expect(Number.isNaN((rows[0]?.['d'] as Date).getTime())).toBe(true);
+    });
 });

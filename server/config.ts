@@ -218,7 +218,8 @@ export function parseSize(name: string, text: string | undefined, fallback: numb
   const bytes = Number(match[1]) * unit;
   if (bytes < BUFFER_POOL_BYTES_MIN || bytes > BUFFER_POOL_BYTES_MAX) {
     throw new ConfigError(
-      `${name} must be between ${BUFFER_POOL_BYTES_MIN} and ${BUFFER_POOL_BYTES_MAX} bytes, got ${text}`,
+      `${name} must be between ${BUFFER_POOL_BYTES_MIN} and ${BUFFER_POOL_BYTES_MAX} bytes, ` +
+        `got ${text}`,
     );
   }
   return bytes;

@@ -39,8 +39,10 @@ describe('CALL over the wire', () => {
     await conn.query(
       'CREATE DATABASE r; USE r; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(5)); ' +
         "INSERT INTO t VALUES (1, 'a'), (2, 'b'); " +
-        'CREATE PROCEDURE two(IN lo INT, OUT n INT) BEGIN SELECT id, v FROM t WHERE id >= lo ORDER BY id; ' +
-        'SELECT COUNT(*) AS c FROM t; SELECT COUNT(*) INTO n FROM t WHERE id >= lo; END; SELECT 1 AS after',
+        'CREATE PROCEDURE two(IN lo INT, OUT n INT) BEGIN ' +
+        'SELECT id, v FROM t WHERE id >= lo ORDER BY id; ' +
+        'SELECT COUNT(*) AS c FROM t; SELECT COUNT(*) INTO ' +
+        'n FROM t WHERE id >= lo; END; SELECT 1 AS after',
     );
     const [results] = await conn.query('CALL two(2, @n)');
     expect(Array.isArray(results)).toBe(true);

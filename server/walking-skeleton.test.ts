@@ -81,7 +81,8 @@ describe('walking skeleton', () => {
     const expected = (i: number): unknown[] => [
       i, `row-${i}-${'x'.repeat(i % 17)}`, i % 2 === 0 ? null : (i * 7919) % 100_000 - 50_000,
       `${Math.floor(i / 3)}.${String(i % 100).padStart(2, '0')}`,
-      `2026-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')} 12:34:56`,
+      `2026-${String((i % 12) + 1).padStart(2, '0')}-` +
+        `${String((i % 28) + 1).padStart(2, '0')} 12:34:56`,
     ];
     for (let chunk = 0; chunk < 50; chunk++) {
       const rows: unknown[][] = [];
@@ -108,36 +109,45 @@ describe('walking skeleton', () => {
     await killed(server.child);
   }, 180_000);
 
-  it('commits with two storage nodes down, reports an unknown outcome with three, recovers', async () => {
-    const log = createRootLogger({ logLevel: 'silent' });
-    const server: RunningServer = await startServer(
-      { ...DEFAULT_CONFIG, port: 0, dataDir: tempDir(), commitTimeoutMs: 1500, logLevel: 'silent' },
-      log,
-    );
-    cleanups.push(() => server.close());
-    const conn = await connect(server.port);
-    await conn.query('CREATE DATABASE q');
-    await conn.query('CREATE TABLE q.t (id INT PRIMARY KEY, v VARCHAR(10))');
-    await conn.query("INSERT INTO q.t VALUES (1, 'a')");
-    const [n1, n2, n3] = server.storageNodes;
-    await n1?.stop();
-    await n2?.stop();
-    await conn.query("INSERT INTO q.t VALUES (2, 'b')");
-    await n3?.stop();
-    const started = Date.now();
-    const error = await conn.query("INSERT INTO q.t VALUES (3, 'c')").catch((e: unknown) => e);
-    expect(error).toMatchObject({ errno: 1180, sqlState: 'HY000' });
-    expect(Date.now() - started).toBeLessThan(10_000);
-    const [rows] = await conn.query<RowDataPacket[]>('SELECT id FROM q.t WHERE id <= 2 ORDER BY id');
-    expect(rows.map((r) => r.id)).toEqual([1, 2]);
-    await n1?.start();
-    await n2?.start();
-    await n3?.start();
-    await conn.query("INSERT INTO q.t VALUES (4, 'd')");
-    const [all] = await conn.query<RowDataPacket[]>('SELECT id FROM q.t ORDER BY id');
-    // Row 3's outcome was unknown; with the quorum back it became durable, as reported.
-    expect(all.map((r) => r.id)).toEqual([1, 2, 3, 4]);
-  }, 60_000);
+  it('commits with two storage nodes down, reports an unknown outcome with three, recovers',
+    async () => {
+      const log = createRootLogger({ logLevel: 'silent' });
+      const server: RunningServer = await startServer(
+        {
+          ...DEFAULT_CONFIG,
+          port: 0,
+          dataDir: tempDir(),
+          commitTimeoutMs: 1500,
+          logLevel: 'silent',
+        },
+        log,
+      );
+      cleanups.push(() => server.close());
+      const conn = await connect(server.port);
+      await conn.query('CREATE DATABASE q');
+      await conn.query('CREATE TABLE q.t (id INT PRIMARY KEY, v VARCHAR(10))');
+      await conn.query("INSERT INTO q.t VALUES (1, 'a')");
+      const [n1, n2, n3] = server.storageNodes;
+      await n1?.stop();
+      await n2?.stop();
+      await conn.query("INSERT INTO q.t VALUES (2, 'b')");
+      await n3?.stop();
+      const started = Date.now();
+      const error = await conn.query("INSERT INTO q.t VALUES (3, 'c')").catch((e: unknown) => e);
+      expect(error).toMatchObject({ errno: 1180, sqlState: 'HY000' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const [rows] = await conn.query<RowDataPacket[]>(
+        'SELECT id FROM q.t WHERE id <= 2 ORDER BY id',
+      );
+      expect(rows.map((r) => r.id)).toEqual([1, 2]);
+      await n1?.start();
+      await n2?.start();
+      await n3?.start();
+      await conn.query("INSERT INTO q.t VALUES (4, 'd')");
+      const [all] = await conn.query<RowDataPacket[]>('SELECT id FROM q.t ORDER BY id');
+      // Row 3's outcome was unknown; with the quorum back it became durable, as reported.
+      expect(all.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    }, 60_000);
 
   it('answers errors with MySQL codes and none of them disturbs another connection', async () => {
     const log = createRootLogger({ logLevel: 'silent' });

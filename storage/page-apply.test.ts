@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { type Lsn, type PageId, pageId } from './lsn.js';
 import { applyRedo } from './page-apply.js';
-import { PAGE_TYPE, canInsert, cell, cellCount, checkPage, freeBytes, link, newPage, pageLsn } from './page.js';
+import {
+  PAGE_TYPE,
+  canInsert,
+  cell,
+  cellCount,
+  checkPage,
+  freeBytes,
+  link,
+  newPage,
+  pageLsn,
+} from './page.js';
 import { type PageChange, type RedoRecord, decodeRedo, encodeRedo, redoIsIntact } from './redo.js';
 
 function prng(seed: number): () => number {
@@ -16,7 +26,14 @@ function prng(seed: number): () => number {
 }
 
 function record(lsn: number, change: PageChange, id: PageId = pageId(7)): RedoRecord {
-  return { lsn: lsn as Lsn, prevLsn: (lsn - 1) as Lsn, pageId: id, epoch: 3, cpl: lsn % 2 === 0, change };
+  return {
+    lsn: lsn as Lsn,
+    prevLsn: (lsn - 1) as Lsn,
+    pageId: id,
+    epoch: 3,
+    cpl: lsn % 2 === 0,
+    change,
+  };
 }
 
 const init: PageChange = {
@@ -56,7 +73,11 @@ describe('redo records', () => {
 });
 
 function reviveBuffers(_key: string, value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === 'Buffer'
+  ) {
     return Buffer.from((value as { data: number[] }).data);
   }
   return value;
@@ -110,7 +131,11 @@ describe('applyRedo', () => {
     for (let lsn = 2; lsn < 3000; lsn++) {
       const change: PageChange = count > 0 && random() < 0.4
         ? { kind: 'cell-delete', slot: Math.floor(random() * count) }
-        : { kind: 'cell-insert', slot: Math.floor(random() * (count + 1)), cell: Buffer.alloc(Math.floor(random() * 60), lsn) };
+        : {
+          kind: 'cell-insert',
+          slot: Math.floor(random() * (count + 1)),
+          cell: Buffer.alloc(Math.floor(random() * 60), lsn),
+        };
       if (change.kind === 'cell-insert' && !canInsert(probe, change.cell.length)) continue;
       count += change.kind === 'cell-insert' ? 1 : -1;
       records.push(record(records.length + 1, change));

@@ -146,8 +146,9 @@ async function hotRow(port: number, o: Options): Promise<string> {
 
 /** Runs sysbench oltp_write_only; returns the transactions it counted (run) or 0. */
 async function sysbench(port: number, o: Options, phase: string, threads: number): Promise<number> {
-  const r = await exec('sysbench', ['oltp_write_only', '--db-driver=mysql', '--mysql-host=127.0.0.1',
-    `--mysql-port=${port}`, '--mysql-user=root', '--mysql-password=', '--mysql-db=sbtest',
+  const r = await exec('sysbench', ['oltp_write_only', '--db-driver=mysql',
+    '--mysql-host=127.0.0.1', `--mysql-port=${port}`, '--mysql-user=root', '--mysql-password=',
+    '--mysql-db=sbtest',
     '--tables=4', `--table-size=${o.rows}`, `--threads=${threads}`, `--time=${o.timeS}`,
     '--report-interval=0', phase], { timeoutMs: 3_600_000 });
   if (r.code !== '0') throw new Error(`sysbench ${phase}: ${r.stderr.slice(-500)}`);

@@ -112,10 +112,17 @@ async function run(ctx: RunContext): Promise<RunOutput> {
 }
 
 const READ_TYPES = 'SELECT * FROM owners ORDER BY id; ' +
-  'SELECT id, owner_id, ti, si, mi, bi, b1, de, fl, db, bt + 0, d, dt, ts, tm, yr, c, vc, HEX(bn), ' +
-  'HEX(vb), tt, tx, mt, lt, HEX(tb), HEX(bl), HEX(mb), HEX(lb), en, st, js FROM everything ORDER BY id; ' +
+  'SELECT id, owner_id, ti, si, mi, bi, b1, de, fl, db, bt + 0, d, dt, ts, tm, yr, c, vc, ' +
+  'HEX(bn), HEX(vb), tt, tx, mt, lt, HEX(tb), HEX(bl), HEX(mb), HEX(lb), en, st, js ' +
+  'FROM everything ORDER BY id; ' +
   'SELECT * FROM everything_names ORDER BY id';
-const DUMP_ARGS = ['--single-transaction', '--routines', '--triggers', '--events', '--skip-dump-date'];
+const DUMP_ARGS = [
+  '--single-transaction',
+  '--routines',
+  '--triggers',
+  '--events',
+  '--skip-dump-date',
+];
 
 /** A dump's text with the database's name replaced, so dumps of two databases compare. */
 function dumpText(file: string, db: string): string {
@@ -157,7 +164,8 @@ async function typesRoundTrip(ctx: RunContext): Promise<StepResult[]> {
         { timeoutMs: 30_000, outputFile: second }));
       const a = dumpText(first, db);
       const b = dumpText(second, copy);
-      if (a !== b) throw new Error(`the second dump differs from the first: compare ${first} and ${second}`);
+      if (a !== b)
+        throw new Error(`the second dump differs from the first: compare ${first} and ${second}`);
       return undefined;
     }),
   ];

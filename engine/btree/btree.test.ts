@@ -34,47 +34,48 @@ async function open(storage: MemoryStorage, poolPages = 256): Promise<OpenTrees>
 }
 
 describe('B-tree', () => {
-  it('matches a map oracle under a random workload, with splits, deletes and restarts', async () => {
-    const seed = Number(process.env.SEED ?? 1);
-    const prng = new Prng(seed);
-    const random = (): number => prng.next();
-    const storage = new MemoryStorage();
-    let trees = await open(storage, 64);
-    let mtr = await trees.begin();
-    const root = await trees.createTree(mtr);
-    await trees.commit(mtr);
-    const oracle = new Map<string, Buffer>();
-    for (let round = 0; round < 40; round++) {
-      mtr = await trees.begin();
-      for (let i = 0; i < 150; i++) {
-        const k = keyOf(Math.floor(random() * 3000));
-        const hex = k.toString('hex');
-        const big = random() < 0.05;
-        const value = Buffer.alloc(big ? ENTRY_SIZE_MAX - 4 : Math.floor(random() * 200), round);
-        const op = random();
-        if (op < 0.6) {
-          expect(await trees.insert(mtr, root, k, value)).toBe(!oracle.has(hex));
-          if (!oracle.has(hex)) oracle.set(hex, value);
-        } else if (op < 0.8) {
-          expect(await trees.update(mtr, root, k, value)).toBe(oracle.has(hex));
-          if (oracle.has(hex)) oracle.set(hex, value);
-        } else {
-          expect(await trees.delete(mtr, root, k)).toBe(oracle.delete(hex));
-        }
-      }
+  it('matches a map oracle under a random workload, with splits, deletes and restarts',
+    async () => {
+      const seed = Number(process.env.SEED ?? 1);
+      const prng = new Prng(seed);
+      const random = (): number => prng.next();
+      const storage = new MemoryStorage();
+      let trees = await open(storage, 64);
+      let mtr = await trees.begin();
+      const root = await trees.createTree(mtr);
       await trees.commit(mtr);
-      if (round % 10 === 9) {
-        await trees.close();
-        trees = await open(storage, 64); // restart: everything comes back from storage
+      const oracle = new Map<string, Buffer>();
+      for (let round = 0; round < 40; round++) {
+        mtr = await trees.begin();
+        for (let i = 0; i < 150; i++) {
+          const k = keyOf(Math.floor(random() * 3000));
+          const hex = k.toString('hex');
+          const big = random() < 0.05;
+          const value = Buffer.alloc(big ? ENTRY_SIZE_MAX - 4 : Math.floor(random() * 200), round);
+          const op = random();
+          if (op < 0.6) {
+            expect(await trees.insert(mtr, root, k, value)).toBe(!oracle.has(hex));
+            if (!oracle.has(hex)) oracle.set(hex, value);
+          } else if (op < 0.8) {
+            expect(await trees.update(mtr, root, k, value)).toBe(oracle.has(hex));
+            if (oracle.has(hex)) oracle.set(hex, value);
+          } else {
+            expect(await trees.delete(mtr, root, k)).toBe(oracle.delete(hex));
+          }
+        }
+        await trees.commit(mtr);
+        if (round % 10 === 9) {
+          await trees.close();
+          trees = await open(storage, 64); // restart: everything comes back from storage
+        }
+        const shape = await trees.check(root);
+        expect(shape.entries).toBe(oracle.size);
       }
-      const shape = await trees.check(root);
-      expect(shape.entries).toBe(oracle.size);
-    }
-    expect(await scanAll(trees, root)).toEqual(oracleList(oracle));
-    expect(await scanAll(trees, root, true)).toEqual(oracleList(oracle).reverse());
-    expect((await trees.check(root)).height).toBeGreaterThan(1);
-    expect(trees.pool.stats().evictions).toBeGreaterThan(0);
-  });
+      expect(await scanAll(trees, root)).toEqual(oracleList(oracle));
+      expect(await scanAll(trees, root, true)).toEqual(oracleList(oracle).reverse());
+      expect((await trees.check(root)).height).toBeGreaterThan(1);
+      expect(trees.pool.stats().evictions).toBeGreaterThan(0);
+    });
 
   it('answers range scans in both directions with inclusive and exclusive bounds', async () => {
     const trees = await open(new MemoryStorage());
@@ -114,11 +115,13 @@ describe('B-tree', () => {
     const trees = await open(storage);
     let mtr = await trees.begin();
     const root = await trees.createTree(mtr);
-    for (let n = 0; n < 300; n++) await trees.insert(mtr, root, keyOf(n * 10), Buffer.alloc(100, 1));
+    for (let n = 0; n < 300; n++)
+      await trees.insert(mtr, root, keyOf(n * 10), Buffer.alloc(100, 1));
     await trees.commit(mtr);
     const before = new Map([...trees.pool.cached()].map(([id, b]) => [id, crc32(b)]));
     mtr = await trees.begin();
-    for (let n = 0; n < 500; n++) await trees.insert(mtr, root, keyOf(n * 10 + 5), Buffer.alloc(90, 2));
+    for (let n = 0; n < 500; n++)
+      await trees.insert(mtr, root, keyOf(n * 10 + 5), Buffer.alloc(90, 2));
     await trees.delete(mtr, root, keyOf(10));
     trees.rollback(mtr);
     const after = new Map([...trees.pool.cached()].map(([id, b]) => [id, crc32(b)]));
@@ -140,7 +143,8 @@ describe('B-tree', () => {
     const root = await trees.createTree(mtr);
     for (let i = 0; i < 3000; i++) {
       const k = keyOf(Math.floor(random() * 100_000));
-      if (random() < 0.8) await trees.insert(mtr, root, k, Buffer.alloc(Math.floor(random() * 300)));
+      if (random() < 0.8)
+        await trees.insert(mtr, root, k, Buffer.alloc(Math.floor(random() * 300)));
       else await trees.delete(mtr, root, k);
     }
     await trees.commit(mtr);

@@ -321,7 +321,9 @@ export class BTree {
       return;
     }
     const rightId = await this.volume.allocate(mtr);
-    const separator = isLeaf ? leafKey(cells[split] as Buffer) : internalKey(cells[split] as Buffer);
+    const separator = isLeaf
+      ? leafKey(cells[split] as Buffer)
+      : internalKey(cells[split] as Buffer);
     const rightCells = cells.slice(isLeaf ? split : split + 1);
     const level = pg.pageLevel(node.page);
     if (isLeaf) {
@@ -486,7 +488,8 @@ function entryAt(page: Buffer, slot: number): Entry {
 
 function cellsOf(page: Buffer): Buffer[] {
   const cells: Buffer[] = [];
-  for (let slot = 0; slot < pg.cellCount(page); slot++) cells.push(Buffer.from(pg.cell(page, slot)));
+  for (let slot = 0; slot < pg.cellCount(page); slot++)
+    cells.push(Buffer.from(pg.cell(page, slot)));
   return cells;
 }
 

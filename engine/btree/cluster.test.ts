@@ -10,7 +10,12 @@ import { crc32 } from 'node:zlib';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Prng } from '../testing/prng.js';
-import { type EmbeddedCluster, type PageId, createEmbeddedCluster, page as pg } from '../../storage/index.js';
+import {
+  type EmbeddedCluster,
+  type PageId,
+  createEmbeddedCluster,
+  page as pg,
+} from '../../storage/index.js';
 import { SqlError } from '../errors.js';
 import { openTrees, type OpenTrees } from './trees.js';
 
@@ -23,7 +28,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function start(dataDir: string, commitTimeoutMs?: number): Promise<[EmbeddedCluster, OpenTrees]> {
+async function start(
+  dataDir: string,
+  commitTimeoutMs?: number,
+): Promise<[EmbeddedCluster, OpenTrees]> {
   const cluster = await createEmbeddedCluster({
     dataDir, log, ...(commitTimeoutMs === undefined ? {} : { commitTimeoutMs }),
   });
@@ -68,7 +76,8 @@ describe('B-trees on the six-node storage tier', () => {
         const size = Math.floor(random() * 400);
         if (random() < 0.75) {
           if (await trees.insert(mtr, root, keyOf(k), Buffer.alloc(size, k))) oracle.set(k, size);
-          else if (await trees.update(mtr, root, keyOf(k), Buffer.alloc(size, k))) oracle.set(k, size);
+          else if (await trees.update(mtr, root, keyOf(k), Buffer.alloc(size, k)))
+            oracle.set(k, size);
         } else if (await trees.delete(mtr, root, keyOf(k))) {
           oracle.delete(k);
         }
@@ -90,33 +99,34 @@ describe('B-trees on the six-node storage tier', () => {
     for (const [k, size] of oracle) expect((await trees.get(root, keyOf(k)))?.length).toBe(size);
   });
 
-  it('commits with two nodes down, reports an unknown outcome with three, resumes after', async () => {
-    const [cluster, trees] = await start(tempDir(), 1500);
-    let mtr = await trees.begin();
-    const root = await trees.createTree(mtr);
-    await trees.insert(mtr, root, keyOf(1), Buffer.from('one'));
-    await trees.commit(mtr);
-    const [n1, n2, n3] = cluster.nodes;
-    await n1?.stop();
-    await n2?.stop();
-    mtr = await trees.begin();
-    await trees.insert(mtr, root, keyOf(2), Buffer.from('two'));
-    await trees.commit(mtr);
-    await n3?.stop();
-    mtr = await trees.begin();
-    await trees.insert(mtr, root, keyOf(3), Buffer.from('three'));
-    const started = Date.now();
-    const error = await trees.commit(mtr).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SqlError);
-    expect((error as SqlError).errno).toBe(1180);
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect((await trees.get(root, keyOf(1)))?.toString()).toBe('one');
-    await n1?.start();
-    await n2?.start();
-    await n3?.start();
-    mtr = await trees.begin();
-    await trees.insert(mtr, root, keyOf(4), Buffer.from('four'));
-    await trees.commit(mtr);
-    expect(await count(trees, root)).toBe(4);
-  });
+  it('commits with two nodes down, reports an unknown outcome with three, resumes after',
+    async () => {
+      const [cluster, trees] = await start(tempDir(), 1500);
+      let mtr = await trees.begin();
+      const root = await trees.createTree(mtr);
+      await trees.insert(mtr, root, keyOf(1), Buffer.from('one'));
+      await trees.commit(mtr);
+      const [n1, n2, n3] = cluster.nodes;
+      await n1?.stop();
+      await n2?.stop();
+      mtr = await trees.begin();
+      await trees.insert(mtr, root, keyOf(2), Buffer.from('two'));
+      await trees.commit(mtr);
+      await n3?.stop();
+      mtr = await trees.begin();
+      await trees.insert(mtr, root, keyOf(3), Buffer.from('three'));
+      const started = Date.now();
+      const error = await trees.commit(mtr).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SqlError);
+      expect((error as SqlError).errno).toBe(1180);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect((await trees.get(root, keyOf(1)))?.toString()).toBe('one');
+      await n1?.start();
+      await n2?.start();
+      await n3?.start();
+      mtr = await trees.begin();
+      await trees.insert(mtr, root, keyOf(4), Buffer.from('four'));
+      await trees.commit(mtr);
+      expect(await count(trees, root)).toBe(4);
+    });
 });

@@ -4,5 +4,10 @@
  */
 export type { Entry, KeyBound, KeyRange, Mtr, Snapshot, Trees } from './api.js';
 export { ENTRY_SIZE_MAX, KEY_SIZE_MAX } from './api.js';
-export { openTrees, type OpenTrees, type TreesOptions, BUFFER_POOL_PAGES_DEFAULT } from './trees.js';
+export {
+  openTrees,
+  type OpenTrees,
+  type TreesOptions,
+  BUFFER_POOL_PAGES_DEFAULT,
+} from './trees.js';
 export type { TreeShape } from './check.js';

@@ -44,7 +44,10 @@ export class MemoryStorageClient implements StorageClient {
       if (record.cpl) vdl = record.lsn;
     }
     // Drop records past the last consistency point, as recovery truncates above VDL.
-    while (this.volume.records.length > 0 && decodeRedo(this.volume.records.at(-1) as Buffer).lsn > vdl) {
+    while (
+      this.volume.records.length > 0 &&
+      decodeRedo(this.volume.records.at(-1) as Buffer).lsn > vdl
+    ) {
       this.volume.records.pop();
     }
     this.vdl = vdl;

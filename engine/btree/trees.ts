@@ -33,7 +33,10 @@ export interface OpenTrees extends Trees {
 export async function openTrees(options: TreesOptions): Promise<OpenTrees> {
   const log = options.log.child({ component: 'trees' });
   const state = await options.storage.open();
-  const pool = new BufferPool(options.storage, options.bufferPoolPages ?? BUFFER_POOL_PAGES_DEFAULT);
+  const pool = new BufferPool(
+    options.storage,
+    options.bufferPoolPages ?? BUFFER_POOL_PAGES_DEFAULT,
+  );
   const writer = new LogWriter(options.storage, pool, state, log);
   const volume = new Volume(pool, writer);
   const btree = new BTree(pool, writer, volume);

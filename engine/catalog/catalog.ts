@@ -47,7 +47,10 @@ import {
 const COUNTER_SUFFIX = 0x01;
 
 /** A table definition before its trees exist. */
-export type TableSpec = Omit<TableDef, 'root' | 'types' | 'keyTypes' | 'indexes' | 'autoIncrement'> & {
+export type TableSpec = Omit<
+  TableDef,
+  'root' | 'types' | 'keyTypes' | 'indexes' | 'autoIncrement'
+> & {
   readonly indexes?: readonly IndexSpec[];
   readonly autoIncrement?: number | null;
   /** CREATE TABLE … AUTO_INCREMENT = n: the counter's first value. */
@@ -262,12 +265,18 @@ export class Catalog {
     if (key.length + sized.length > ENTRY_SIZE_MAX) throw new SqlError('ER_TOO_MANY_FIELDS');
     const root = await this.trees.createTree(mtr);
     const indexes: IndexDef[] = [];
-    for (const index of indexSpecs) indexes.push({ ...index, root: await this.trees.createTree(mtr) });
+    for (const index of indexSpecs)
+      indexes.push({ ...index, root: await this.trees.createTree(mtr) });
     const { autoIncrementStart, ...rest } = spec;
     const def = makeTableDef({ ...rest, root, indexes });
     if (def.autoIncrement !== null && autoIncrementStart !== undefined && autoIncrementStart > 1n) {
       const counter = counterKey(def.database, def.name);
-      await this.trees.insert(mtr, this.trees.catalogRoot, counter, encodeCounter(autoIncrementStart));
+      await this.trees.insert(
+        mtr,
+        this.trees.catalogRoot,
+        counter,
+        encodeCounter(autoIncrementStart),
+      );
     }
     const inserted = await this.trees.insert(mtr, this.trees.catalogRoot, key, encodeTable(def));
     assert(inserted, 'catalog: the cache said the table was new');
@@ -289,7 +298,11 @@ export class Catalog {
   }
 
   async dropView(mtr: Mtr, view: ViewDef): Promise<CatalogChange> {
-    const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, tableKey(view.database, view.name));
+    const deleted = await this.trees.delete(
+      mtr,
+      this.trees.catalogRoot,
+      tableKey(view.database, view.name),
+    );
     assert(deleted, 'catalog: the cache said the view existed');
     return { kind: 'drop-view', database: view.database, name: view.name };
   }
@@ -307,13 +320,29 @@ export class Catalog {
     }
     const def = makeTableDef({ ...table, database: to.database, name: to.name });
     const oldKey = tableKey(table.database, table.name);
-    assert(await this.trees.delete(mtr, this.trees.catalogRoot, oldKey), 'catalog: renamed table exists');
-    const inserted = await this.trees.insert(mtr, this.trees.catalogRoot, tableKey(to.database, to.name), encodeTable(def));
+    assert(
+      await this.trees.delete(mtr, this.trees.catalogRoot, oldKey),
+      'catalog: renamed table exists',
+    );
+    const inserted = await this.trees.insert(
+      mtr,
+      this.trees.catalogRoot,
+      tableKey(to.database, to.name),
+      encodeTable(def),
+    );
     assert(inserted, 'catalog: the new name was free');
-    const counter = await this.trees.get(this.trees.catalogRoot, counterKey(table.database, table.name));
+    const counter = await this.trees.get(
+      this.trees.catalogRoot,
+      counterKey(table.database, table.name),
+    );
     if (counter !== undefined) {
       await this.trees.delete(mtr, this.trees.catalogRoot, counterKey(table.database, table.name));
-      await this.trees.insert(mtr, this.trees.catalogRoot, counterKey(to.database, to.name), counter);
+      await this.trees.insert(
+        mtr,
+        this.trees.catalogRoot,
+        counterKey(to.database, to.name),
+        counter,
+      );
     }
     return { kind: 'rename-table', from: { database: table.database, name: table.name }, def };
   }
@@ -324,8 +353,16 @@ export class Catalog {
     to: { readonly database: string; readonly name: string },
   ): Promise<CatalogChange> {
     const def: ViewDef = { ...view, database: to.database, name: to.name };
-    assert(await this.trees.delete(mtr, this.trees.catalogRoot, tableKey(view.database, view.name)), 'view exists');
-    await this.trees.insert(mtr, this.trees.catalogRoot, tableKey(to.database, to.name), encodeView(def));
+    assert(
+      await this.trees.delete(mtr, this.trees.catalogRoot, tableKey(view.database, view.name)),
+      'view exists',
+    );
+    await this.trees.insert(
+      mtr,
+      this.trees.catalogRoot,
+      tableKey(to.database, to.name),
+      encodeView(def),
+    );
     return { kind: 'rename-view', from: { database: view.database, name: view.name }, def };
   }
 
@@ -340,11 +377,17 @@ export class Catalog {
     after: TableDef,
     extra: { readonly autoIncrementNext?: bigint; readonly nextRowId?: bigint } = {},
   ): Promise<CatalogChange> {
-    assert(before.database === after.database && before.name === after.name, 'alter keeps the name');
+    assert(
+      before.database === after.database && before.name === after.name,
+      'alter keeps the name',
+    );
     const key = tableKey(after.database, after.name);
     const value = encodeTable(after);
     if (key.length + value.length > ENTRY_SIZE_MAX) throw new SqlError('ER_TOO_MANY_FIELDS');
-    assert(await this.trees.update(mtr, this.trees.catalogRoot, key, value), 'catalog: altered table exists');
+    assert(
+      await this.trees.update(mtr, this.trees.catalogRoot, key, value),
+      'catalog: altered table exists',
+    );
     const counter = counterKey(after.database, after.name);
     if (after.autoIncrement === null) {
       await this.trees.delete(mtr, this.trees.catalogRoot, counter);
@@ -358,7 +401,12 @@ export class Catalog {
   }
 
   async alterDatabase(mtr: Mtr, def: DatabaseDef): Promise<CatalogChange> {
-    const updated = await this.trees.update(mtr, this.trees.catalogRoot, databaseKey(def.name), encodeDatabase(def));
+    const updated = await this.trees.update(
+      mtr,
+      this.trees.catalogRoot,
+      databaseKey(def.name),
+      encodeDatabase(def),
+    );
     assert(updated, 'catalog: the altered database exists');
     return { kind: 'alter-database', def };
   }
@@ -445,7 +493,13 @@ export class Catalog {
   /** Issue 6's changes (views, renames, ALTER TABLE, ALTER DATABASE), applied to the cache. */
   private applySchemaChange(
     change: CatalogChange & {
-      kind: 'put-view' | 'drop-view' | 'rename-table' | 'rename-view' | 'alter-table' | 'alter-database';
+      kind:
+        | 'put-view'
+        | 'drop-view'
+        | 'rename-table'
+        | 'rename-view'
+        | 'alter-table'
+        | 'alter-database';
     },
   ): void {
     const entry = (database: string): DatabaseEntry => {
@@ -480,7 +534,10 @@ export class Catalog {
         if (before.autoIncrement !== null) this.autoIncrement.forget(before);
         if (after.autoIncrement !== null) this.autoIncrement.set(after, next, next);
         if (before.root !== after.root) this.nextRowIds.delete(before.root);
-        if (after.primaryKey.length === 0 && (change.nextRowId !== undefined || before.root !== after.root)) {
+        if (
+          after.primaryKey.length === 0 &&
+          (change.nextRowId !== undefined || before.root !== after.root)
+        ) {
           this.nextRowIds.set(after.root, change.nextRowId ?? 1n);
         }
         return;

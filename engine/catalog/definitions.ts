@@ -206,7 +206,11 @@ export function makeTableDef(
     assert(!names.has(index.name.toLowerCase()), 'D4: index names unique');
     names.add(index.name.toLowerCase());
     assert(index.parts.length > 0, 'D4: an index has parts');
-    assert.equal(new Set(index.parts.map((p) => p.column)).size, index.parts.length, 'D4: distinct');
+    assert.equal(
+      new Set(index.parts.map((p) => p.column)).size,
+      index.parts.length,
+      'D4: distinct',
+    );
     for (const part of index.parts) {
       const column = spec.columns[part.column];
       assert(column !== undefined, 'D4: index parts name columns');
@@ -237,7 +241,8 @@ function checkConstraints(spec: {
     if (column.defaultNow !== undefined || column.defaultExpression !== undefined) {
       assert(column.defaultValue?.value === null, 'D6: a computed DEFAULT has no literal');
     }
-    if (column.generated !== undefined) assert(column.defaultValue === null || column.nullable, 'D7');
+    if (column.generated !== undefined)
+      assert(column.defaultValue === null || column.nullable, 'D7');
   }
   const names = new Set<string>();
   for (const fk of spec.foreignKeys ?? []) {
@@ -326,7 +331,10 @@ export function typeCode(type: ColumnType): string {
     case 'decimal':
       return `d${type.precision},${type.scale}${type.unsigned ? 'u' : ''}`;
     case 'string':
-      return `${VARIANT_CODES[type.variant as 'char' | 'varchar' | 'text']}${type.chars}:${collation(type.collation).id}`;
+      return (
+        `${VARIANT_CODES[type.variant as 'char' | 'varchar' | 'text']}${type.chars}:` +
+        `${collation(type.collation).id}`
+      );
     case 'datetime':
       return `T${type.fsp}`;
     case 'double':
@@ -412,7 +420,9 @@ export function decodeDatabase(bytes: Buffer): DatabaseDef {
 /** A table key's entry: a table's definition, or a view's. */
 export function decodeTableEntry(
   bytes: Buffer,
-): { readonly kind: 'table'; readonly def: TableDef } | { readonly kind: 'view'; readonly def: ViewDef } {
+):
+  | { readonly kind: 'table'; readonly def: TableDef }
+  | { readonly kind: 'view'; readonly def: ViewDef } {
   const o = parseJson(bytes, 'table');
   if (o.view === undefined) return { kind: 'table', def: decodeTable(bytes) };
   const v = asObj(o.view, 'view');
@@ -493,7 +503,12 @@ function decodeColumn(x: unknown): ColumnDef {
       value: defaultText === null ? null : defaultFromText(type, asString(defaultText, 'default')),
     };
   }
-  const column = { name: asString(name, 'column name'), type, nullable: nullable === 1, defaultValue };
+  const column = {
+    name: asString(name, 'column name'),
+    type,
+    nullable: nullable === 1,
+    defaultValue,
+  };
   return x.length === 5 ? decodeColumnExtras(column, extras) : column;
 }
 
@@ -581,7 +596,13 @@ function decodeColumnExtras(column: ColumnDef, x: unknown): ColumnDef {
   };
 }
 
-const FK_RULES: readonly ForeignKeyRule[] = ['RESTRICT', 'CASCADE', 'SET NULL', 'NO ACTION', 'SET DEFAULT'];
+const FK_RULES: readonly ForeignKeyRule[] = [
+  'RESTRICT',
+  'CASCADE',
+  'SET NULL',
+  'NO ACTION',
+  'SET DEFAULT',
+];
 
 function asRule(x: unknown): ForeignKeyRule {
   const rule = FK_RULES.find((r) => r === x);
@@ -595,7 +616,8 @@ function tableExtras(def: TableDef): { x?: Record<string, unknown> } {
   if (options.collation !== undefined) o.co = options.collation;
   if (options.comment !== undefined && options.comment !== '') o.cm = options.comment;
   if (options.rowFormat !== undefined) o.rf = options.rowFormat;
-  if (options.createOptions !== undefined && options.createOptions !== '') o.cr = options.createOptions;
+  if (options.createOptions !== undefined && options.createOptions !== '')
+    o.cr = options.createOptions;
   if (options.created !== undefined) o.t = options.created;
   if ((def.foreignKeys ?? []).length > 0) {
     o.fk = (def.foreignKeys ?? []).map((f) => [
@@ -606,7 +628,11 @@ function tableExtras(def: TableDef): { x?: Record<string, unknown> } {
     o.ck = (def.checks ?? []).map((c) => [c.name, c.expression, c.enforced ? 1 : 0]);
   }
   if ((def.fulltext ?? []).length > 0) {
-    o.ft = (def.fulltext ?? []).map((f) => [f.name, f.columns, ...(f.comment === undefined ? [] : [f.comment])]);
+    o.ft = (def.fulltext ?? []).map((f) => [
+      f.name,
+      f.columns,
+      ...(f.comment === undefined ? [] : [f.comment]),
+    ]);
   }
   return Object.keys(o).length === 0 ? {} : { x: o };
 }
@@ -629,10 +655,14 @@ function decodeFulltext(x: unknown): FulltextDef[] {
   });
 }
 
-function decodeTableExtras(x: unknown): Pick<TableDef, 'options' | 'foreignKeys' | 'checks' | 'fulltext'> {
+function decodeTableExtras(
+  x: unknown,
+): Pick<TableDef, 'options' | 'foreignKeys' | 'checks' | 'fulltext'> {
   const o = asObj(x, 'table extras');
   const collationName =
-    o.co === undefined ? undefined : COLLATION_NAMES.find((n) => n === o.co) ?? corrupt('collation');
+    o.co === undefined
+      ? undefined
+      : COLLATION_NAMES.find((n) => n === o.co) ?? corrupt('collation');
   const options: TableOptions = {
     ...(o.e === undefined ? {} : { engine: asString(o.e, 'engine') }),
     ...(collationName === undefined ? {} : { collation: collationName }),

@@ -98,7 +98,12 @@ function nameBytes(name: string): number[] {
 }
 
 function routineBase(database: string, type: RoutineType, name: string): number[] {
-  return [KEY_ROUTINE, ...nameBytes(database), type === 'PROCEDURE' ? 0x50 : 0x46, ...nameBytes(name.toLowerCase())];
+  return [
+    KEY_ROUTINE,
+    ...nameBytes(database),
+    type === 'PROCEDURE' ? 0x50 : 0x46,
+    ...nameBytes(name.toLowerCase()),
+  ];
 }
 
 function triggerBase(database: string, name: string): number[] {
@@ -143,7 +148,11 @@ export class Programs {
   }
 
   private decode(kind: number, bytes: Buffer): void {
-    const o = JSON.parse(bytes.toString('utf8')) as { v: number; routine?: RoutineDef; trigger?: TriggerDef };
+    const o = JSON.parse(bytes.toString('utf8')) as {
+      v: number;
+      routine?: RoutineDef;
+      trigger?: TriggerDef;
+    };
     assert.equal(o.v, DEFINITION_VERSION, 'programs: definition version');
     if (kind === KEY_ROUTINE && o.routine !== undefined) this.cacheRoutine(o.routine);
     else if (kind === KEY_TRIGGER && o.trigger !== undefined) this.cacheTrigger(o.trigger);
@@ -179,11 +188,21 @@ export class Programs {
     const dbs = database === null ? [...this.triggerMap.values()] : [this.triggerMap.get(database)];
     return dbs
       .flatMap((m) => [...(m?.values() ?? [])])
-      .sort((a, b) => a.database.localeCompare(b.database) || a.created - b.created || a.name.localeCompare(b.name));
+      .sort(
+        (a, b) =>
+          a.database.localeCompare(b.database) ||
+          a.created - b.created ||
+          a.name.localeCompare(b.name),
+      );
   }
 
   /** The triggers a row change of `table` fires at `timing`, in order. */
-  tableTriggers(database: string, table: string, timing: TriggerTiming, event: TriggerEvent): TriggerDef[] {
+  tableTriggers(
+    database: string,
+    table: string,
+    timing: TriggerTiming,
+    event: TriggerEvent,
+  ): TriggerDef[] {
     const all = this.triggerMap.get(database);
     if (all === undefined || all.size === 0) return [];
     return [...all.values()]
@@ -193,7 +212,11 @@ export class Programs {
 
   /** ACTION_ORDER: 1-based position among the triggers of its table, timing and event. */
   actionOrder(def: TriggerDef): number {
-    return this.tableTriggers(def.database, def.table, def.timing, def.event).findIndex((t) => t.name === def.name) + 1;
+    return (
+      this.tableTriggers(def.database, def.table, def.timing, def.event).findIndex(
+        (t) => t.name === def.name,
+      ) + 1
+    );
   }
 
   // -- changes (inside the statement's Mtr; apply() after commit) ----------------------------

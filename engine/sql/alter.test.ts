@@ -24,7 +24,10 @@ async function createText(s: Session, table: string): Promise<string> {
 describe('ALTER TABLE', () => {
   it('adds, drops, moves and retypes columns of a table with rows', async () => {
     const s = await fixture();
-    await ok(s, "ALTER TABLE t ADD COLUMN flag TINYINT(1) NOT NULL DEFAULT 1 AFTER id, DROP COLUMN n");
+    await ok(
+      s,
+      "ALTER TABLE t ADD COLUMN flag TINYINT(1) NOT NULL DEFAULT 1 AFTER id, DROP COLUMN n",
+    );
     expect(await query(s, 'SELECT * FROM t ORDER BY id')).toEqual([
       [1n, 1n, 'a'],
       [2n, 1n, 'b'],
@@ -65,7 +68,9 @@ describe('ALTER TABLE', () => {
     await ok(s, "INSERT INTO u (name) VALUES ('z')");
     expect(await query(s, "SELECT id FROM u WHERE name = 'z'")).toEqual([[3n]]);
     await ok(s, "ALTER TABLE u COMMENT = 'hello', AUTO_INCREMENT = 10");
-    expect(await createText(s, 'u')).toContain("AUTO_INCREMENT=10 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci COMMENT='hello'");
+    expect(await createText(s, 'u')).toContain(
+      "AUTO_INCREMENT=10 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci COMMENT='hello'",
+    );
   });
 
   it('renames, truncates, locks', async () => {
@@ -123,7 +128,10 @@ describe('CREATE TABLE … LIKE / … SELECT', () => {
     expect(await query(s, 'SELECT * FROM t2')).toEqual([]);
     const r = await ok(s, 'CREATE TABLE t3 AS SELECT id, name, n * 2 AS m FROM t WHERE id < 3');
     expect([r.affectedRows, r.info]).toEqual([2, 'Records: 2  Duplicates: 0  Warnings: 0']);
-    expect(await query(s, 'SELECT * FROM t3 ORDER BY id')).toEqual([[1n, 'a', 20n], [2n, 'b', 40n]]);
+    expect(await query(s, 'SELECT * FROM t3 ORDER BY id')).toEqual([
+      [1n, 'a', 20n],
+      [2n, 'b', 40n],
+    ]);
     expect(await query(s, 'DESCRIBE t3')).toEqual([
       ['id', 'int', 'NO', '', null, ''],
       ['name', 'varchar(20)', 'YES', '', null, ''],
@@ -131,7 +139,10 @@ describe('CREATE TABLE … LIKE / … SELECT', () => {
     ]);
     await ok(s, 'CREATE TABLE t4 (k INT PRIMARY KEY) SELECT id AS k FROM t');
     expect(await query(s, 'SELECT k FROM t4 ORDER BY k')).toEqual([[1n], [2n], [3n]]);
-    expect((await failure(s, 'CREATE TABLE t5 (k INT PRIMARY KEY) SELECT 1 AS k UNION ALL SELECT 1')).errno).toBe(1062);
+    expect(
+      (await failure(s, 'CREATE TABLE t5 (k INT PRIMARY KEY) SELECT 1 AS k UNION ALL SELECT 1'))
+        .errno,
+    ).toBe(1062);
     expect((await failure(s, 'SELECT * FROM t5')).errno).toBe(1146);
   });
 });

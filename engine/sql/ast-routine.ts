@@ -113,12 +113,19 @@ export type BodyNode =
       readonly assignments: readonly { readonly target: AssignTarget; readonly expr: string }[];
     }
   /** SELECT … INTO targets: the query's text without its INTO clause; at most one row. */
-  | { readonly kind: 'select-into'; readonly query: string; readonly targets: readonly AssignTarget[] }
+  | {
+      readonly kind: 'select-into';
+      readonly query: string;
+      readonly targets: readonly AssignTarget[];
+    }
   /** Any other statement, run as it is written once the locals are replaced. */
   | { readonly kind: 'sql'; readonly text: string }
   | {
       readonly kind: 'if';
-      readonly branches: readonly { readonly condition: string; readonly body: readonly BodyNode[] }[];
+      readonly branches: readonly {
+        readonly condition: string;
+        readonly body: readonly BodyNode[];
+      }[];
       readonly otherwise: readonly BodyNode[] | null;
       /** CASE without ELSE: no branch taken is ER_SP_CASE_NOT_FOUND (1339). */
       readonly caseNotFound: boolean;

@@ -112,7 +112,11 @@ export type AlterAction =
   | { readonly kind: 'rename-table'; readonly to: TableName }
   | { readonly kind: 'options'; readonly options: TableOptionsSpec }
   /** CONVERT TO CHARACTER SET cs [COLLATE c]: every string column and the table default. */
-  | { readonly kind: 'convert-charset'; readonly charset: string; readonly collation: string | null }
+  | {
+      readonly kind: 'convert-charset';
+      readonly charset: string;
+      readonly collation: string | null;
+    }
   /** DISABLE / ENABLE KEYS: InnoDB has no such option (a note), nothing changes. */
   | { readonly kind: 'keys' }
   /** FORCE, ALGORITHM=…, LOCK=…, VISIBLE: no change to the definition. */
@@ -179,7 +183,9 @@ export interface LoadData {
   readonly linesTerminated: string;
   readonly ignoreLines: number;
   /** The file's fields, in order: a column, or a user variable (@v) the SET clause reads. */
-  readonly targets: readonly ({ readonly kind: 'column' | 'variable'; readonly name: string })[] | null;
+  readonly targets:
+    | readonly ({ readonly kind: 'column' | 'variable'; readonly name: string })[]
+    | null;
   readonly set: readonly Assignment[];
 }
 

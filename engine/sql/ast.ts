@@ -250,7 +250,10 @@ export interface CreateTable {
   /** CREATE TABLE t LIKE source. */
   readonly like?: TableName;
   /** CREATE TABLE t [(…)] [IGNORE | REPLACE] [AS] SELECT …: the query. */
-  readonly select?: { readonly query: Statement; readonly duplicates: 'error' | 'ignore' | 'replace' };
+  readonly select?: {
+    readonly query: Statement;
+    readonly duplicates: 'error' | 'ignore' | 'replace';
+  };
 }
 
 export type Statement =
@@ -351,7 +354,11 @@ export interface ShowFilter {
 export type AdminStatement =
   | { readonly kind: 'set-variables'; readonly assignments: readonly SetAssignment[] }
   /** SET NAMES cs [COLLATE coll] | SET NAMES DEFAULT (charset null). */
-  | { readonly kind: 'set-names'; readonly charset: string | null; readonly collation: string | null }
+  | {
+      readonly kind: 'set-names';
+      readonly charset: string | null;
+      readonly collation: string | null;
+    }
   /** SET CHARACTER SET cs | DEFAULT (null). */
   | { readonly kind: 'set-charset'; readonly charset: string | null }
   | { readonly kind: 'show-variables'; readonly global: boolean; readonly filter: ShowFilter }
@@ -412,12 +419,20 @@ export type AccountStatement =
       readonly users: readonly AccountSpec[];
       readonly lock: boolean | null;
     }
-  | { readonly kind: 'drop-user'; readonly ifExists: boolean; readonly users: readonly AccountRef[] }
+  | {
+      readonly kind: 'drop-user';
+      readonly ifExists: boolean;
+      readonly users: readonly AccountRef[];
+    }
   | {
       readonly kind: 'rename-user';
       readonly renames: readonly { readonly from: AccountRef; readonly to: AccountRef }[];
     }
-  | { readonly kind: 'set-password'; readonly account: AccountRef | null; readonly password: string }
+  | {
+      readonly kind: 'set-password';
+      readonly account: AccountRef | null;
+      readonly password: string;
+    }
   | {
       readonly kind: 'grant';
       /** Upper case, as written: 'SELECT', 'ALL', 'GRANT OPTION', 'CREATE TEMPORARY TABLES' … */
@@ -453,7 +468,11 @@ export interface SelectLock {
 
 export type TxnStatement =
   /** BEGIN, START TRANSACTION [WITH CONSISTENT SNAPSHOT] [READ ONLY | READ WRITE] */
-  | { readonly kind: 'begin'; readonly consistentSnapshot: boolean; readonly readOnly: boolean | null }
+  | {
+      readonly kind: 'begin';
+      readonly consistentSnapshot: boolean;
+      readonly readOnly: boolean | null;
+    }
   | { readonly kind: 'commit'; readonly chain: boolean; readonly release: boolean }
   | { readonly kind: 'rollback'; readonly chain: boolean; readonly release: boolean }
   | { readonly kind: 'savepoint'; readonly name: string }

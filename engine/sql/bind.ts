@@ -367,7 +367,11 @@ export function literalExpr(literal: Literal): PlanExpr {
       return { kind: 'const', info: doubleInfo(false), value: literal.value };
     case 'hex': {
       const info = binaryInfo(literal.value.length, false);
-      return { kind: 'const', info: { ...info, type: { ...info.type, hex: true } as SqlType }, value: literal.value };
+      return {
+        kind: 'const',
+        info: { ...info, type: { ...info.type, hex: true } as SqlType },
+        value: literal.value,
+      };
     }
     default:
       return unreachable(literal);

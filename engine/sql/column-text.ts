@@ -20,7 +20,12 @@ import { toSeamValue, toText, typeName } from './values.js';
 /** COLUMN_TYPE: the type as SHOW CREATE TABLE and information_schema write it. */
 export function columnTypeText(column: ColumnDef): string {
   const type = column.type;
-  if (type.kind === 'int' && type.bytes === 1 && column.displayWidth === 1 && type.bits === undefined) {
+  if (
+    type.kind === 'int' &&
+    type.bytes === 1 &&
+    column.displayWidth === 1 &&
+    type.bits === undefined
+  ) {
     return `tinyint(1)${type.unsigned ? ' unsigned' : ''}`;
   }
   return typeName(type);

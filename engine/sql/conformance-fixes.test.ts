@@ -19,11 +19,16 @@ async function fixture(): Promise<Session> {
 describe('expressions and DML', () => {
   it('reads <=> as null-safe equality, also beside <=', async () => {
     const s = await fixture();
-    const rows = await query(s, 'SELECT NULL <=> NULL, 1 <=> NULL, 2 <=> 2, 2 <= 3, (1 <=> 1) <= 0');
+    const rows = await query(
+      s,
+      'SELECT NULL <=> NULL, 1 <=> NULL, 2 <=> 2, 2 <= 3, (1 <=> 1) <= 0',
+    );
     expect(rows[0]?.map(String)).toEqual(['1', '0', '1', '1', '0']);
     await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY, v INT)');
     await ok(s, 'INSERT INTO t VALUES (1, NULL), (2, 2)');
-    expect((await query(s, 'SELECT id FROM t WHERE v <=> NULL')).map((r) => String(r[0]))).toEqual(['1']);
+    expect((await query(s, 'SELECT id FROM t WHERE v <=> NULL')).map((r) => String(r[0]))).toEqual([
+      '1',
+    ]);
   });
 
   it('takes DEFAULT(col) inside expressions and SET c = DEFAULT', async () => {
@@ -33,22 +38,30 @@ describe('expressions and DML', () => {
     await ok(s, 'INSERT INTO t VALUES (2, 100)');
     await ok(s, 'UPDATE t SET a = DEFAULT WHERE id = 2');
     await ok(s, 'UPDATE t SET a = DEFAULT(a) * 3 WHERE id = 1');
-    expect((await query(s, 'SELECT a FROM t ORDER BY id')).map((r) => String(r[0]))).toEqual(['15', '5']);
+    expect((await query(s, 'SELECT a FROM t ORDER BY id')).map((r) => String(r[0]))).toEqual([
+      '15',
+      '5',
+    ]);
   });
 
-  it('runs single-table UPDATE / DELETE with subqueries; refuses one reading the target', async () => {
-    const s = await fixture();
-    await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY, v INT)');
-    await ok(s, 'CREATE TABLE u (id INT PRIMARY KEY)');
-    await ok(s, 'INSERT INTO t VALUES (1, 1), (2, 2), (3, 3)');
-    await ok(s, 'INSERT INTO u VALUES (2), (3)');
-    await ok(s, 'UPDATE t SET v = v + 10 WHERE id IN (SELECT id FROM u)');
-    await ok(s, 'DELETE FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.id = t.id AND u.id = 3)');
-    expect((await query(s, 'SELECT id, v FROM t ORDER BY id')).map((r) => r.map(String))).toEqual([
-      ['1', '1'], ['2', '12'],
-    ]);
-    expect((await failure(s, 'UPDATE t SET v = 0 WHERE id IN (SELECT id FROM t)')).errno).toBe(1093);
-  });
+  it('runs single-table UPDATE / DELETE with subqueries; refuses one reading the target',
+    async () => {
+      const s = await fixture();
+      await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY, v INT)');
+      await ok(s, 'CREATE TABLE u (id INT PRIMARY KEY)');
+      await ok(s, 'INSERT INTO t VALUES (1, 1), (2, 2), (3, 3)');
+      await ok(s, 'INSERT INTO u VALUES (2), (3)');
+      await ok(s, 'UPDATE t SET v = v + 10 WHERE id IN (SELECT id FROM u)');
+      await ok(s, 'DELETE FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.id = t.id AND u.id = 3)');
+      expect(
+        (await query(s, 'SELECT id, v FROM t ORDER BY id')).map((r) => r.map(String)),
+      ).toEqual([
+        ['1', '1'], ['2', '12'],
+      ]);
+      expect((await failure(s, 'UPDATE t SET v = 0 WHERE id IN (SELECT id FROM t)')).errno).toBe(
+        1093,
+      );
+    });
 });
 
 describe('schema', () => {
@@ -81,7 +94,9 @@ describe('schema', () => {
     await ok(s, 'INSERT INTO t VALUES (1, 2), (2, 4)');
     await ok(s, 'ALTER TABLE t ADD COLUMN twice INT AS (w * 2)');
     await ok(s, 'ALTER TABLE t ADD COLUMN half INT AS (w / 2) STORED');
-    expect((await query(s, 'SELECT twice, half FROM t ORDER BY id')).map((r) => r.map(String))).toEqual([
+    expect(
+      (await query(s, 'SELECT twice, half FROM t ORDER BY id')).map((r) => r.map(String)),
+    ).toEqual([
       ['4', '1'], ['8', '2'],
     ]);
   });

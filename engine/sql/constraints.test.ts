@@ -20,7 +20,8 @@ describe('FOREIGN KEY', () => {
     await ok(s, 'CREATE TABLE p (id INT PRIMARY KEY)');
     await ok(
       s,
-      'CREATE TABLE c (id INT PRIMARY KEY, pid INT, qid INT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE, ' +
+      'CREATE TABLE c (id INT PRIMARY KEY, pid INT, qid INT, ' +
+        'FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE, ' +
         'CONSTRAINT fk_q FOREIGN KEY (qid) REFERENCES p (id) ON UPDATE SET NULL)',
     );
     const rows = await query(s, 'SHOW CREATE TABLE c');
@@ -38,16 +39,29 @@ describe('FOREIGN KEY', () => {
         ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci',
       ].join('\n'),
     );
-    expect((await failure(s, 'CREATE TABLE e (x INT, FOREIGN KEY (x) REFERENCES nope (id))')).errno).toBe(1824);
-    expect((await failure(s, 'CREATE TABLE e (x BIGINT, FOREIGN KEY (x) REFERENCES p (id))')).errno).toBe(3780);
-    expect((await failure(s, 'CREATE TABLE e (x INT, FOREIGN KEY (x) REFERENCES p (nope))')).errno).toBe(3734);
+    expect(
+      (await failure(s, 'CREATE TABLE e (x INT, FOREIGN KEY (x) REFERENCES nope (id))')).errno,
+    ).toBe(1824);
+    expect(
+      (await failure(s, 'CREATE TABLE e (x BIGINT, FOREIGN KEY (x) REFERENCES p (id))')).errno,
+    ).toBe(3780);
+    expect(
+      (await failure(s, 'CREATE TABLE e (x INT, FOREIGN KEY (x) REFERENCES p (nope))')).errno,
+    ).toBe(3734);
   });
 
   it('enforces, cascades, and obeys foreign_key_checks', async () => {
     const s = await fixture();
     await ok(s, 'CREATE TABLE p (id INT PRIMARY KEY, v INT)');
-    await ok(s, 'CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE ON UPDATE CASCADE)');
-    await ok(s, 'CREATE TABLE r (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id))');
+    await ok(
+      s,
+      'CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY ' +
+        '(pid) REFERENCES p (id) ON DELETE CASCADE ON UPDATE CASCADE)',
+    );
+    await ok(
+      s,
+      'CREATE TABLE r (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p (id))',
+    );
     await ok(s, 'INSERT INTO p VALUES (1, 0), (2, 0), (3, 0)');
     await ok(s, 'INSERT INTO c VALUES (10, 1), (11, 1), (12, 2), (13, NULL)');
     expect((await failure(s, 'INSERT INTO c VALUES (14, 9)')).errno).toBe(1452);
@@ -73,15 +87,21 @@ describe('FOREIGN KEY', () => {
     await ok(s, 'CREATE TABLE c (id INT PRIMARY KEY, pid INT)');
     await ok(s, 'INSERT INTO p VALUES (1)');
     await ok(s, 'INSERT INTO c VALUES (1, 1), (2, 5)');
-    expect((await failure(s, 'ALTER TABLE c ADD FOREIGN KEY (pid) REFERENCES p (id)')).errno).toBe(1452);
+    expect((await failure(s, 'ALTER TABLE c ADD FOREIGN KEY (pid) REFERENCES p (id)')).errno).toBe(
+      1452,
+    );
     await ok(s, 'DELETE FROM c WHERE id = 2');
     await ok(s, 'ALTER TABLE c ADD FOREIGN KEY (pid) REFERENCES p (id)');
     await ok(s, 'ALTER TABLE c DROP FOREIGN KEY c_ibfk_1');
     await ok(s, 'ALTER TABLE c ADD FOREIGN KEY (pid) REFERENCES p (id)');
     const kcu = await query(s, 'SHOW CREATE TABLE c');
-    expect(String(kcu[0]?.[1])).toContain('CONSTRAINT `c_ibfk_1` FOREIGN KEY (`pid`) REFERENCES `p` (`id`)');
+    expect(String(kcu[0]?.[1])).toContain(
+      'CONSTRAINT `c_ibfk_1` FOREIGN KEY (`pid`) REFERENCES `p` (`id`)',
+    );
     await ok(s, 'ALTER TABLE p RENAME COLUMN id TO pk');
-    expect(String((await query(s, 'SHOW CREATE TABLE c'))[0]?.[1])).toContain('REFERENCES `p` (`pk`)');
+    expect(String((await query(s, 'SHOW CREATE TABLE c'))[0]?.[1])).toContain(
+      'REFERENCES `p` (`pk`)',
+    );
   });
 });
 
@@ -105,10 +125,14 @@ describe('CHECK, generated columns, DEFAULT expressions, ON UPDATE', () => {
     await ok(
       s,
       'CREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED, c INT AS (b + 1), ' +
-        "d VARCHAR(10) DEFAULT (CONCAT('x', 'y')), at DATETIME DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)",
+        "d VARCHAR(10) DEFAULT (CONCAT('x', 'y')), at DATETIME " +
+        "DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)",
     );
     await ok(s, 'INSERT INTO t (a) VALUES (1), (5)');
-    expect(await query(s, 'SELECT a, b, c FROM t ORDER BY a')).toEqual([[1n, 2n, 3n], [5n, 10n, 11n]]);
+    expect(await query(s, 'SELECT a, b, c FROM t ORDER BY a')).toEqual([
+      [1n, 2n, 3n],
+      [5n, 10n, 11n],
+    ]);
     await ok(s, 'UPDATE t SET a = 7 WHERE a = 1');
     expect(await query(s, 'SELECT b, c FROM t WHERE a = 7')).toEqual([[14n, 15n]]);
     expect((await failure(s, 'INSERT INTO t (a, b) VALUES (1, 2)')).errno).toBe(3105);

@@ -98,18 +98,36 @@ function storeTarget(table: TableDef, column: number, row: number, ctx: EvalCont
 }
 
 /** Fills the generated columns of `row` (in place), in column order. */
-export function computeGenerated(rules: TableRules, row: Value[], rowNumber: number, ctx: EvalContext): void {
+export function computeGenerated(
+  rules: TableRules,
+  row: Value[],
+  rowNumber: number,
+  ctx: EvalContext,
+): void {
   for (const g of rules.generated) {
-    row[g.column] = storeValue(g.type, g.eval(row, ctx), storeTarget(rules.table, g.column, rowNumber, ctx));
+    row[g.column] = storeValue(
+      g.type,
+      g.eval(row, ctx),
+      storeTarget(rules.table, g.column, rowNumber, ctx),
+    );
   }
 }
 
 /** The first enforced CHECK the row violates (FALSE, not NULL), or null. */
-export function violatedCheck(rules: TableRules, row: readonly Value[], ctx: EvalContext): string | null {
+export function violatedCheck(
+  rules: TableRules,
+  row: readonly Value[],
+  ctx: EvalContext,
+): string | null {
   for (const check of rules.checks) {
     const value = check.test(row, ctx);
     if (value === null) continue;
-    const truthy = typeof value === 'bigint' ? value !== 0n : typeof value === 'number' ? value !== 0 : Number(value) !== 0;
+    const truthy =
+      typeof value === 'bigint'
+        ? value !== 0n
+        : typeof value === 'number'
+          ? value !== 0
+          : Number(value) !== 0;
     if (!truthy) return check.name;
   }
   return null;
@@ -125,7 +143,11 @@ export function applyOnUpdate(
 ): void {
   for (const { column, fsp } of rules.onUpdate) {
     if (assigned.has(column)) continue;
-    row[column] = storeValue({ kind: 'datetime', fsp }, ctx.now, storeTarget(rules.table, column, rowNumber, ctx));
+    row[column] = storeValue(
+      { kind: 'datetime', fsp },
+      ctx.now,
+      storeTarget(rules.table, column, rowNumber, ctx),
+    );
   }
 }
 
@@ -142,12 +164,16 @@ export function foreignKeyChecks(ctx: EvalContext): boolean {
 export function foreignKeyText(child: TableDef, fk: ForeignKeyDef): string {
   const columns = fk.columns.map((c) => quoteName(child.columns[c]?.name ?? '?')).join(', ');
   const parent =
-    fk.refDatabase === child.database ? quoteName(fk.refTable) : `${quoteName(fk.refDatabase)}.${quoteName(fk.refTable)}`;
+    fk.refDatabase === child.database
+      ? quoteName(fk.refTable)
+      : `${quoteName(fk.refDatabase)}.${quoteName(fk.refTable)}`;
   let text =
     `${quoteName(child.database)}.${quoteName(child.name)}, CONSTRAINT ${quoteName(fk.name)} ` +
     `FOREIGN KEY (${columns}) REFERENCES ${parent} (${fk.refColumns.map(quoteName).join(', ')})`;
-  if (fk.onDelete !== 'NO ACTION' && fk.onDelete !== 'RESTRICT') text += ` ON DELETE ${fk.onDelete}`;
-  if (fk.onUpdate !== 'NO ACTION' && fk.onUpdate !== 'RESTRICT') text += ` ON UPDATE ${fk.onUpdate}`;
+  if (fk.onDelete !== 'NO ACTION' && fk.onDelete !== 'RESTRICT')
+    text += ` ON DELETE ${fk.onDelete}`;
+  if (fk.onUpdate !== 'NO ACTION' && fk.onUpdate !== 'RESTRICT')
+    text += ` ON UPDATE ${fk.onUpdate}`;
   return text;
 }
 
@@ -175,14 +201,24 @@ export function keyAccess(table: TableDef, columns: readonly number[]): KeyAcces
 }
 
 /** The read of the rows whose leading key columns equal `values`. */
-function lookup(table: TableDef, access: KeyAccess, values: readonly Value[], lock: LockMode): ReadRequest {
+function lookup(
+  table: TableDef,
+  access: KeyAccess,
+  values: readonly Value[],
+  lock: LockMode,
+): ReadRequest {
   const parts = access.index === null ? primaryKeyParts(table) : indexKeyParts(table, access.index);
-  const prefix = Buffer.concat(values.map((v, i) => encodeIndexPart(parts[i] as (typeof parts)[number], v)));
+  const prefix = Buffer.concat(
+    values.map((v, i) => encodeIndexPart(parts[i] as (typeof parts)[number], v)),
+  );
   const upper = prefixSuccessor(prefix);
   return {
     table,
     index: access.index,
-    points: access.index === null && values.length === table.primaryKey.length ? [encodeKey(table.keyTypes, values)] : null,
+    points:
+      access.index === null && values.length === table.primaryKey.length
+        ? [encodeKey(table.keyTypes, values)]
+        : null,
     ranges: [upper === undefined ? { lower: prefix } : { lower: prefix, upper }],
     reverse: false,
     lock,
@@ -190,9 +226,15 @@ function lookup(table: TableDef, access: KeyAccess, values: readonly Value[], lo
 }
 
 /** Child FKs of every table that reference `parent`, cached per catalog version. */
-const referencing = new WeakMap<Catalog, { version: number; map: Map<string, { child: TableDef; fk: ForeignKeyDef }[]> }>();
+const referencing = new WeakMap<
+  Catalog,
+  { version: number; map: Map<string, { child: TableDef; fk: ForeignKeyDef }[]> }
+>();
 
-export function referencesTo(catalog: Catalog, parent: { database: string; name: string }): { child: TableDef; fk: ForeignKeyDef }[] {
+export function referencesTo(
+  catalog: Catalog,
+  parent: { database: string; name: string },
+): { child: TableDef; fk: ForeignKeyDef }[] {
   let entry = referencing.get(catalog);
   if (entry === undefined || entry.version !== catalog.version) {
     const map = new Map<string, { child: TableDef; fk: ForeignKeyDef }[]>();
@@ -232,7 +274,11 @@ export async function checkParents(
   for (const fk of child.foreignKeys ?? []) {
     const values = childValues(fk, row);
     if (values === null) continue;
-    if (before !== null && fk.columns.every((c) => sameValue(child, c, before[c] ?? null, row[c] ?? null))) continue;
+    if (
+      before !== null &&
+      fk.columns.every((c) => sameValue(child, c, before[c] ?? null, row[c] ?? null))
+    )
+      continue;
     const parent = ctx.catalog.table(fk.refDatabase, fk.refTable);
     const columns = parent === undefined ? [] : fk.refColumns.map((n) => columnIndex(parent, n));
     const access = parent === undefined || columns.includes(-1) ? null : keyAccess(parent, columns);
@@ -276,7 +322,11 @@ export async function parentActions(
     if (columns.includes(-1)) continue;
     const old = columns.map((c) => before[c] ?? null);
     if (old.some((v) => v === null)) continue;
-    if (after !== null && columns.every((c) => sameValue(parent, c, before[c] ?? null, after[c] ?? null))) continue;
+    if (
+      after !== null &&
+      columns.every((c) => sameValue(parent, c, before[c] ?? null, after[c] ?? null))
+    )
+      continue;
     const access = keyAccess(child, fk.columns);
     if (access === null) continue;
     const rule = after === null ? fk.onDelete : fk.onUpdate;
@@ -286,7 +336,8 @@ export async function parentActions(
     if (rule === 'RESTRICT' || rule === 'NO ACTION' || rule === 'SET DEFAULT') {
       throw new SqlError('ER_ROW_IS_REFERENCED_2', [foreignKeyText(child, fk)]);
     }
-    if (depth >= FK_CASCADE_DEPTH_MAX) throw new SqlError('ER_FK_DEPTH_EXCEEDED', [FK_CASCADE_DEPTH_MAX]);
+    if (depth >= FK_CASCADE_DEPTH_MAX)
+      throw new SqlError('ER_FK_DEPTH_EXCEEDED', [FK_CASCADE_DEPTH_MAX]);
     for (const target of targets) {
       if (after === null && rule === 'CASCADE') {
         await writer.deleteRow(child, target, depth + 1);

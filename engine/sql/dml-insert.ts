@@ -75,7 +75,8 @@ export function implicitDefault(type: ColumnType): Value | undefined {
     case 'string':
       if (type.variant === 'enum') return type.members?.[0] ?? '';
       if (type.variant === 'json') return undefined;
-      if (type.collation === 'binary' && type.variant === 'char') return '\u0000'.repeat(type.chars);
+      if (type.collation === 'binary' && type.variant === 'char')
+        return '\u0000'.repeat(type.chars);
       return '';
     default:
       return undefined;
@@ -96,13 +97,24 @@ interface Counts {
 class Inserter {
   readonly table: TableDef;
   readonly dml: InsertDml;
-  readonly counts: Counts = { inserted: 0, changed: 0, unchanged: 0, deleted: 0, skipped: 0, unchecked: 0 };
+  readonly counts: Counts = {
+    inserted: 0,
+    changed: 0,
+    unchanged: 0,
+    deleted: 0,
+    skipped: 0,
+    unchecked: 0,
+  };
   readonly storing: EvalContext;
   /** Strict mode as this statement applies it (IGNORE turns it off). */
   readonly strict: boolean;
   generatedId: bigint | undefined;
   insertId: bigint | undefined;
-  private readonly onDuplicate: { column: number; eval: ReturnType<typeof compile>; type: SqlType }[];
+  private readonly onDuplicate: {
+    column: number;
+    eval: ReturnType<typeof compile>;
+    type: SqlType;
+  }[];
   private readonly rules: TableRules;
   private readonly writer: RowWriter;
 
@@ -118,7 +130,9 @@ class Inserter {
     this.storing = {
       ...ctx.eval,
       storing: true,
-      ...(ctx.eval.sqlMode === undefined ? {} : { sqlMode: { ...ctx.eval.sqlMode, strict: this.strict } }),
+      ...(ctx.eval.sqlMode === undefined
+        ? {}
+        : { sqlMode: { ...ctx.eval.sqlMode, strict: this.strict } }),
     };
     this.rules = tableRules(this.table);
     this.writer = new RowWriter(ctx);
@@ -204,7 +218,11 @@ class Inserter {
   }
 
   /** The rows that `row` collides with: by primary key, then by each UNIQUE index. */
-  async conflicts(key: Buffer, row: readonly Value[], lock: LockMode): Promise<{ row: SourceRow; index: IndexDef | null }[]> {
+  async conflicts(
+    key: Buffer,
+    row: readonly Value[],
+    lock: LockMode,
+  ): Promise<{ row: SourceRow; index: IndexDef | null }[]> {
     const table = this.table;
     const found: { row: SourceRow; index: IndexDef | null }[] = [];
     if (table.primaryKey.length > 0) {
@@ -238,7 +256,10 @@ class Inserter {
   /** Writes one stored row by the statement's duplicate-key mode. */
   async write(row: Value[], rowId: bigint, rowNumber: number): Promise<void> {
     const violated = violatedCheck(this.rules, row, this.ctx.eval);
-    if (violated !== null && this.skipOrThrow(new SqlError('ER_CHECK_CONSTRAINT_VIOLATED', [violated]))) {
+    if (
+      violated !== null &&
+      this.skipOrThrow(new SqlError('ER_CHECK_CONSTRAINT_VIOLATED', [violated]))
+    ) {
       this.counts.skipped--;
       this.counts.unchecked++;
       return;
@@ -270,7 +291,8 @@ class Inserter {
     try {
       await this.writer.checkParents(this.table, row);
     } catch (e) {
-      if (e instanceof SqlError && e.code === 'ER_NO_REFERENCED_ROW_2' && this.skipOrThrow(e)) return;
+      if (e instanceof SqlError && e.code === 'ER_NO_REFERENCED_ROW_2' && this.skipOrThrow(e))
+        return;
       throw e;
     }
     checkEntrySize(this.table, key, row);
@@ -279,7 +301,11 @@ class Inserter {
   }
 
   /** ON DUPLICATE KEY UPDATE of `old` with the new row `incoming`. */
-  private async update(old: SourceRow, incoming: readonly Value[], rowNumber: number): Promise<void> {
+  private async update(
+    old: SourceRow,
+    incoming: readonly Value[],
+    rowNumber: number,
+  ): Promise<void> {
     const table = this.table;
     const combined: Value[] = [...old.row, ...incoming];
     for (const a of this.onDuplicate) {
@@ -325,7 +351,10 @@ async function queryRows(
     for (const r of batch) {
       const values = defaults.map((d) => ({ value: d.eval(NO_ROW, ctx.eval), type: d.type }));
       query.targets.forEach((c, i) => {
-        values[c] = { value: r[i] as Value, type: (q.columns[i] as { info: { type: SqlType } }).info.type };
+        values[c] = {
+          value: r[i] as Value,
+          type: (q.columns[i] as { info: { type: SqlType } }).info.type,
+        };
       });
       out.push(values);
     }
@@ -333,7 +362,10 @@ async function queryRows(
   return out;
 }
 
-function valueRows(plan: Plan & { kind: 'insert' }, ctx: EvalContext): { value: Value; type: SqlType }[][] {
+function valueRows(
+  plan: Plan & { kind: 'insert' },
+  ctx: EvalContext,
+): { value: Value; type: SqlType }[][] {
   return plan.rows.map((exprs: readonly PlanExpr[]) =>
     exprs.map((e) => ({ value: compile(e)(NO_ROW, ctx), type: e.info.type })),
   );
@@ -355,7 +387,8 @@ export async function runInsert(
     : valueRows(plan, inserter.storing);
   const rows = sources.map((values, r) => inserter.storeRow(values, r + 1));
   const table = plan.table;
-  const firstRowId = table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
+  const firstRowId =
+    table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
   const triggers = hasTriggers(ctx, table, 'INSERT');
   for (const [r, row] of rows.entries()) {
     const pause = ctx.eval.interrupt?.checkpoint();

@@ -25,8 +25,19 @@ import { storeValue, zeroDateModes } from './store.js';
 import type { Value } from './values.js';
 import { fireTriggers, hasTriggers } from './triggers.js';
 
-async function current(ctx: ExecContext, target: JoinTarget, key: Buffer): Promise<SourceRow | null> {
-  const request = { table: target.table, index: null, points: [key], ranges: [], reverse: false, lock: 'update' as const };
+async function current(
+  ctx: ExecContext,
+  target: JoinTarget,
+  key: Buffer,
+): Promise<SourceRow | null> {
+  const request = {
+    table: target.table,
+    index: null,
+    points: [key],
+    ranges: [],
+    reverse: false,
+    lock: 'update' as const,
+  };
   for await (const r of ctx.rows.read(request)) return r;
   return null;
 }
@@ -37,7 +48,8 @@ export async function runJoinDml(
 ): Promise<WriteOutcome> {
   const { query, targets } = plan.join;
   const rows: Value[][] = [];
-  for await (const batch of runQuery(query, ctx, CONSISTENT)) for (const r of batch) rows.push([...r]);
+  for await (const batch of runQuery(query, ctx, CONSISTENT))
+    for (const r of batch) rows.push([...r]);
   const writer = new RowWriter(ctx);
   const storing = { ...ctx.eval, storing: true };
   const seen = targets.map(() => new Set<string>());
@@ -67,12 +79,22 @@ export async function runJoinDml(
       for (const a of target.assignments) {
         const column = table.columns[a.column] as ColumnDef;
         const expr = a.item === null ? columnDefault(column, table) : null;
-        const value = a.item === null ? compile(expr as NonNullable<typeof expr>)([], storing) : (joined[a.item] as Value);
-        const type = a.item === null ? (expr as NonNullable<typeof expr>).info.type : (query.columns[a.item]?.info.type ?? column.type);
+        const value =
+          a.item === null
+            ? compile(expr as NonNullable<typeof expr>)([], storing)
+            : (joined[a.item] as Value);
+        const type =
+          a.item === null
+            ? (expr as NonNullable<typeof expr>).info.type
+            : (query.columns[a.item]?.info.type ?? column.type);
         row[a.column] = storeValue(type, value, {
-          column, row: matched, warnings: ctx.eval.warnings, strict: ctx.eval.sqlMode?.strict ?? true,
+          column,
+          row: matched,
+          warnings: ctx.eval.warnings,
+          strict: ctx.eval.sqlMode?.strict ?? true,
           ...zeroDateModes(ctx.eval.sqlMode),
-          ...(ctx.eval.timeZone === undefined ? {} : { timeZone: ctx.eval.timeZone }), table: table.name,
+          ...(ctx.eval.timeZone === undefined ? {} : { timeZone: ctx.eval.timeZone }),
+          table: table.name,
         });
       }
       const rules = tableRules(table);
@@ -83,7 +105,13 @@ export async function runJoinDml(
         computeGenerated(rules, row, matched, storing);
       }
       if (!encodeRow(table.types, found.row).equals(encodeRow(table.types, row))) {
-        applyOnUpdate(rules, row, new Set(target.assignments.map((a) => a.column)), matched, storing);
+        applyOnUpdate(
+          rules,
+          row,
+          new Set(target.assignments.map((a) => a.column)),
+          matched,
+          storing,
+        );
         computeGenerated(rules, row, matched, storing);
         await writer.updateRow(table, found, row, 0);
         changed++;
@@ -91,8 +119,11 @@ export async function runJoinDml(
       if (triggers) await fireTriggers(ctx, table, 'AFTER', 'UPDATE', found.row, row);
     }
   }
-  if (plan.kind === 'delete-join') return { affectedRows: changed, matchedRows: changed, info: '', changes: [] };
-  const info = `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${ctx.eval.warnings.count()}`;
+  if (plan.kind === 'delete-join')
+    return { affectedRows: changed, matchedRows: changed, info: '', changes: [] };
+  const info =
+    `Rows matched: ${matched}  Changed: ${changed}  ` +
+    `Warnings: ${ctx.eval.warnings.count()}`;
   return { affectedRows: changed, matchedRows: matched, info, changes: [] };
 }
 

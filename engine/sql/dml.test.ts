@@ -11,7 +11,10 @@ async function fixture(): Promise<Session> {
   const s = openSession(engine);
   await ok(s, 'CREATE DATABASE d');
   await ok(s, 'USE d');
-  await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY, email VARCHAR(50) UNIQUE, n INT NOT NULL DEFAULT 0)');
+  await ok(
+    s,
+    'CREATE TABLE t (id INT PRIMARY KEY, email VARCHAR(50) UNIQUE, n INT NOT NULL DEFAULT 0)',
+  );
   return s;
 }
 
@@ -34,10 +37,16 @@ describe('INSERT forms', () => {
     expect(r.affectedRows).toBe(1);
     r = await ok(s, "INSERT INTO t VALUES (1, 'a', 1) ON DUPLICATE KEY UPDATE n = n + VALUES(n)");
     expect([r.affectedRows, r.matchedRows]).toEqual([2, 2]);
-    r = await ok(s, "INSERT INTO t VALUES (1, 'a', 5) AS new ON DUPLICATE KEY UPDATE n = new.n - 3");
+    r = await ok(
+      s,
+      "INSERT INTO t VALUES (1, 'a', 5) AS new ON DUPLICATE KEY UPDATE n = new.n - 3",
+    );
     expect([r.affectedRows, r.matchedRows]).toEqual([0, 1]);
     expect(await query(s, 'SELECT * FROM t')).toEqual([[1n, 'a', 2n]]);
-    r = await ok(s, "INSERT INTO t (id, email, n) VALUES (2, 'a', 9) AS x(i, e, m) ON DUPLICATE KEY UPDATE n = m");
+    r = await ok(
+      s,
+      "INSERT INTO t (id, email, n) VALUES (2, 'a', 9) AS x(i, e, m) ON DUPLICATE KEY UPDATE n = m",
+    );
     expect(r.affectedRows).toBe(2);
     expect(await query(s, 'SELECT * FROM t')).toEqual([[1n, 'a', 9n]]);
   });
@@ -71,9 +80,16 @@ describe('multi-table UPDATE and DELETE', () => {
     await ok(s, "INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
     await ok(s, 'CREATE TABLE u (tid INT, bonus INT)');
     await ok(s, 'INSERT INTO u VALUES (1, 10), (1, 20), (2, 5)');
-    const r = await ok(s, 'UPDATE t JOIN u ON u.tid = t.id SET t.n = t.n + u.bonus WHERE u.bonus > 1');
+    const r = await ok(
+      s,
+      'UPDATE t JOIN u ON u.tid = t.id SET t.n = t.n + u.bonus WHERE u.bonus > 1',
+    );
     expect([r.affectedRows, r.info]).toEqual([2, 'Rows matched: 2  Changed: 2  Warnings: 0']);
-    expect(await query(s, 'SELECT id, n FROM t ORDER BY id')).toEqual([[1n, 11n], [2n, 7n], [3n, 3n]]);
+    expect(await query(s, 'SELECT id, n FROM t ORDER BY id')).toEqual([
+      [1n, 11n],
+      [2n, 7n],
+      [3n, 3n],
+    ]);
     await ok(s, 'UPDATE t, u SET n = 0 WHERE t.id = u.tid AND u.bonus = 5');
     expect(await query(s, 'SELECT n FROM t WHERE id = 2')).toEqual([[0n]]);
     const d = await ok(s, 'DELETE t FROM t JOIN u ON u.tid = t.id WHERE u.bonus >= 10');

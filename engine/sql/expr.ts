@@ -302,7 +302,8 @@ function checkInt(e: PlanExpr, value: bigint): bigint {
 /** An operand of integer arithmetic as a bigint (datetimes as YYYYMMDDhhmmss). */
 function asBigInt(type: SqlType, value: Exclude<Value, null>): bigint {
   if (typeof value === 'bigint') {
-    if (type.kind === 'datetime' || type.kind === 'time') return BigInt(temporalDigits(type, value));
+    if (type.kind === 'datetime' || type.kind === 'time')
+      return BigInt(temporalDigits(type, value));
     return value;
   }
   if (value instanceof Decimal) return value.toBigInt();

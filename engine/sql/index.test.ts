@@ -217,28 +217,29 @@ for (const backend of backends) {
       await engine.close();
     });
 
-    it('explains a table looked up per row of a join (eq_ref, ref by the outer column)', async () => {
-      const { engine } = await backend.start();
-      const s = await db(engine);
-      await s.execute('CREATE TABLE k (id INT PRIMARY KEY, v INT, KEY (v))');
-      await s.execute('CREATE TABLE p (id INT PRIMARY KEY, kid INT)');
-      await s.execute('INSERT INTO k VALUES (1, 1), (2, 2)');
-      await s.execute('INSERT INTO p VALUES (1, 1), (2, 2), (3, 2)');
-      const explain = async (sql: string): Promise<unknown[]> =>
-        (await query(s, `EXPLAIN ${sql}`)).map((r) => [r[2], r[4], r[6], r[8], r[9]]);
-      const inner = ['k', 'eq_ref', 'PRIMARY', 'd.p.kid', 1n];
-      expect(await explain('SELECT * FROM p JOIN k ON k.id = p.kid')).toEqual([
-        ['p', 'ALL', null, null, 3n],
-        inner,
-      ]);
-      expect(await explain('SELECT * FROM p LEFT JOIN k ON k.id = p.kid')).toEqual([
-        ['p', 'ALL', null, null, 3n],
-        inner,
-      ]);
-      expect(await query(s, 'SELECT p.id, k.v FROM p JOIN k ON k.id = p.kid ORDER BY p.id'))
-        .toEqual([[1n, 1n], [2n, 2n], [3n, 2n]]);
-      await engine.close();
-    });
+    it('explains a table looked up per row of a join (eq_ref, ref by the outer column)',
+      async () => {
+        const { engine } = await backend.start();
+        const s = await db(engine);
+        await s.execute('CREATE TABLE k (id INT PRIMARY KEY, v INT, KEY (v))');
+        await s.execute('CREATE TABLE p (id INT PRIMARY KEY, kid INT)');
+        await s.execute('INSERT INTO k VALUES (1, 1), (2, 2)');
+        await s.execute('INSERT INTO p VALUES (1, 1), (2, 2), (3, 2)');
+        const explain = async (sql: string): Promise<unknown[]> =>
+          (await query(s, `EXPLAIN ${sql}`)).map((r) => [r[2], r[4], r[6], r[8], r[9]]);
+        const inner = ['k', 'eq_ref', 'PRIMARY', 'd.p.kid', 1n];
+        expect(await explain('SELECT * FROM p JOIN k ON k.id = p.kid')).toEqual([
+          ['p', 'ALL', null, null, 3n],
+          inner,
+        ]);
+        expect(await explain('SELECT * FROM p LEFT JOIN k ON k.id = p.kid')).toEqual([
+          ['p', 'ALL', null, null, 3n],
+          inner,
+        ]);
+        expect(await query(s, 'SELECT p.id, k.v FROM p JOIN k ON k.id = p.kid ORDER BY p.id'))
+          .toEqual([[1n, 1n], [2n, 2n], [3n, 2n]]);
+        await engine.close();
+      });
 
     it('locks through an index: FOR UPDATE on a value blocks inserting it', async () => {
       const { engine } = await backend.start();

@@ -226,7 +226,8 @@ export function boundFor(
       const text = toText(source, value) as string;
       // A binary key column compares bytes: text becomes its UTF-8 bytes (bytes.ts).
       const bytes =
-        column.collation === 'binary' && !(source.kind === 'string' && source.collation === 'binary');
+        column.collation === 'binary' &&
+        !(source.kind === 'string' && source.collation === 'binary');
       return {
         kind: 'value',
         value: bytes ? textToBytes(text) : text,

@@ -45,7 +45,8 @@ describe('LOAD DATA field splitting', () => {
 
   it('reads CSV with enclosed fields, doubled quotes and IGNORE 1 LINES', () => {
     const l = loadOf(
-      "LOAD DATA LOCAL INFILE 'f' INTO TABLE t FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' LINES TERMINATED BY '\\r\\n' IGNORE 1 LINES",
+      "LOAD DATA LOCAL INFILE 'f' INTO TABLE t FIELDS TERMINATED BY ',' " +
+        "OPTIONALLY ENCLOSED BY '\"' LINES TERMINATED BY '\\r\\n' IGNORE 1 LINES",
     );
     expect(splitRows('id,name\r\n1,"a, ""b"""\r\n2,NULL\r\n', l)).toEqual([
       ['1', 'a, "b"'],
@@ -66,11 +67,22 @@ describe('LOAD DATA LOCAL INFILE', () => {
   it('loads rows and reports Records / Deleted / Skipped / Warnings', async () => {
     const s = await fixture();
     await ok(s, "INSERT INTO t VALUES (1, 'old', 1)");
-    const r = await load(s, "LOAD DATA LOCAL INFILE 'f.tsv' INTO TABLE t", '1\tdup\t2\n2\tb\n3\tc\t4\t9\n');
-    expect([r.affectedRows, r.info]).toEqual([2, 'Records: 3  Deleted: 0  Skipped: 1  Warnings: 3']);
+    const r = await load(
+      s,
+      "LOAD DATA LOCAL INFILE 'f.tsv' INTO TABLE t",
+      '1\tdup\t2\n2\tb\n3\tc\t4\t9\n',
+    );
+    expect([r.affectedRows, r.info]).toEqual([
+      2,
+      'Records: 3  Deleted: 0  Skipped: 1  Warnings: 3',
+    ]);
     expect(await query(s, 'SHOW WARNINGS')).toEqual([
       ['Warning', 1261n, "Row 2 doesn't contain data for all columns"],
-      ['Warning', 1262n, 'Row 3 was truncated; it contained more data than there were input columns'],
+      [
+        'Warning',
+        1262n,
+        'Row 3 was truncated; it contained more data than there were input columns',
+      ],
       ['Warning', 1062n, "Duplicate entry '1' for key 't.PRIMARY'"],
     ]);
     expect(await query(s, 'SELECT * FROM t ORDER BY id')).toEqual([
@@ -85,10 +97,14 @@ describe('LOAD DATA LOCAL INFILE', () => {
     await ok(s, "INSERT INTO t VALUES (1, 'old', 1)");
     const r = await load(
       s,
-      "LOAD DATA LOCAL INFILE 'f.csv' REPLACE INTO TABLE t FIELDS TERMINATED BY ',' (id, @name) SET name = UPPER(@name), n = id * 10",
+      "LOAD DATA LOCAL INFILE 'f.csv' REPLACE INTO TABLE t FIELDS " +
+        "TERMINATED BY ',' (id, @name) SET name = UPPER(@name), n = id * 10",
       '1,a\n2,b\n',
     );
-    expect([r.affectedRows, r.info]).toEqual([3, 'Records: 2  Deleted: 1  Skipped: 0  Warnings: 0']);
+    expect([r.affectedRows, r.info]).toEqual([
+      3,
+      'Records: 2  Deleted: 1  Skipped: 0  Warnings: 0',
+    ]);
     expect(await query(s, 'SELECT * FROM t ORDER BY id')).toEqual([
       [1n, 'A', 10n],
       [2n, 'B', 20n],

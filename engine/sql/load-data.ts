@@ -26,7 +26,14 @@ import type { PlanContext } from './planner.js';
 import { storeValue } from './store.js';
 import type { Value } from './values.js';
 
-const ESCAPES: Readonly<Record<string, string>> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0',
+  b: '\b',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  Z: '\x1a',
+};
 
 /** The file's lines cut into fields (null: \N or an unquoted NULL in an enclosed format). */
 export function splitRows(text: string, load: LoadData): (string | null)[][] {
@@ -104,7 +111,12 @@ export function splitRows(text: string, load: LoadData): (string | null)[][] {
   return rows;
 }
 
-function fieldValue(field: string, wasQuoted: boolean, escapedNull: boolean, load: LoadData): string | null {
+function fieldValue(
+  field: string,
+  wasQuoted: boolean,
+  escapedNull: boolean,
+  load: LoadData,
+): string | null {
   if (escapedNull && field === '\\N') return null;
   if (!wasQuoted && load.enclosed !== '' && field === 'NULL') return null;
   return field;
@@ -124,7 +136,8 @@ function planRows(
   ctx: ExecContext,
   plan: PlanContext,
 ): { rows: PlanExpr[][]; given: boolean[] } {
-  const targets = load.targets ?? table.columns.map((c) => ({ kind: 'column' as const, name: c.name }));
+  const targets =
+    load.targets ?? table.columns.map((c) => ({ kind: 'column' as const, name: c.name }));
   const indexes = targets.map((t) => {
     if (t.kind === 'variable') return -1;
     const at = table.columns.findIndex((c) => c.name.toLowerCase() === t.name.toLowerCase());
@@ -139,18 +152,33 @@ function planRows(
     ...(plan.variables === undefined ? {} : { variables: plan.variables }),
   });
   const sets = load.set.map((a) => {
-    const column = table.columns.findIndex((c) => c.name.toLowerCase() === a.column.name.toLowerCase());
+    const column = table.columns.findIndex(
+      (c) => c.name.toLowerCase() === a.column.name.toLowerCase(),
+    );
     if (column === -1) throw new SqlError('ER_BAD_FIELD_ERROR', [a.column.name, 'field list']);
     const expr = binder.bind(a.value);
     return { column, expr, eval: compile(expr) };
   });
-  const given = table.columns.map((_, c) => indexes.includes(c) || sets.some((s) => s.column === c));
-  const storing = { ...ctx.eval, storing: true, sqlMode: { ...(ctx.eval.sqlMode ?? { errorForDivisionByZero: true, noAutoValueOnZero: false }), strict: false } };
+  const given = table.columns.map(
+    (_, c) => indexes.includes(c) || sets.some((s) => s.column === c),
+  );
+  const storing = {
+    ...ctx.eval,
+    storing: true,
+    sqlMode: {
+      ...(ctx.eval.sqlMode ?? { errorForDivisionByZero: true, noAutoValueOnZero: false }),
+      strict: false,
+    },
+  };
   const rows = fields.map((row, r) => {
     if (row.length < targets.length) {
       ctx.eval.warnings.warn('Warning', 1261, `Row ${r + 1} doesn't contain data for all columns`);
     } else if (row.length > targets.length) {
-      ctx.eval.warnings.warn('Warning', 1262, `Row ${r + 1} was truncated; it contained more data than there were input columns`);
+      ctx.eval.warnings.warn(
+        'Warning',
+        1262,
+        `Row ${r + 1} was truncated; it contained more data than there were input columns`,
+      );
     }
     const values: PlanExpr[] = table.columns.map((column) => columnDefault(column, table));
     targets.forEach((t, i) => {
@@ -163,9 +191,15 @@ function planRows(
       // SET reads the row's columns as stored, and the user variables just set.
       const typed: Value[] = values.map((e, c) => {
         const v = compile(e)([], storing);
-        return storeValue(e.info.type, v, { column: table.columns[c] as ColumnDef, row: r + 1, warnings: ctx.eval.warnings, strict: false });
+        return storeValue(e.info.type, v, {
+          column: table.columns[c] as ColumnDef,
+          row: r + 1,
+          warnings: ctx.eval.warnings,
+          strict: false,
+        });
       });
-      for (const s of sets) values[s.column] = { kind: 'const', info: s.expr.info, value: s.eval(typed, storing) };
+      for (const s of sets)
+        values[s.column] = { kind: 'const', info: s.expr.info, value: s.eval(typed, storing) };
     }
     return values;
   });
@@ -183,7 +217,13 @@ export async function runLoad(
   const fields = splitRows(content.toString('utf8'), load);
   const { rows, given } = planRows(load, table, fields, ctx, plan);
   const duplicates = load.duplicates ?? (load.local ? 'ignore' : 'error');
-  const dml: InsertDml = { duplicates, onDuplicate: [], query: null, given, ignore: duplicates !== 'replace' || load.local };
+  const dml: InsertDml = {
+    duplicates,
+    onDuplicate: [],
+    query: null,
+    given,
+    ignore: duplicates !== 'replace' || load.local,
+  };
   const outcome = await runInsert({ kind: 'insert', table, rows, dml }, ctx, 'load');
   return outcome;
 }

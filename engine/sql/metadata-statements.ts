@@ -3,7 +3,8 @@
  * catalog, with MySQL 8's column names and order, filtered by LIKE (on the first column) or by
  * WHERE (over the result's own columns, as if they were a table: show-filter.ts).
  *
- *   SHOW [FULL] COLUMNS, DESCRIBE   Field Type [Collation] Null Key Default Extra [Privileges Comment]
+ *   SHOW [FULL] COLUMNS, DESCRIBE   Field Type [Collation] Null Key Default Extra
+ *                                   [Privileges Comment]
  *   SHOW INDEX                      Table Non_unique Key_name Seq_in_index Column_name Collation
  *                                   Cardinality Sub_part Packed Null Index_type Comment
  *                                   Index_comment Visible Expression
@@ -21,7 +22,12 @@ import { COLUMN_FLAG } from '../api.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ColumnDef, TableDef, ViewDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
-import type { MetadataStatement as SchemaMetadataStatement, ShowFilter, Statement, TableName } from './ast.js';
+import type {
+  MetadataStatement as SchemaMetadataStatement,
+  ShowFilter,
+  Statement,
+  TableName,
+} from './ast.js';
 import type { BindVariables } from './bind.js';
 import { COLLATION_NAMES, collation } from './collation.js';
 import {
@@ -149,7 +155,10 @@ function filtered(
     texts,
     filter,
     host.evalContext(),
-    { variables: host.bindVariables(), ...(host.params === undefined ? {} : { params: host.params }) },
+    {
+      variables: host.bindVariables(),
+      ...(host.params === undefined ? {} : { params: host.params }),
+    },
   );
   return kept.map((t) => byText.get(t) as readonly Cell[]);
 }
@@ -238,7 +247,8 @@ function showColumns(
   statement: MetadataStatement & { kind: 'show-columns' },
 ): Result {
   const found = findTable(host, statement.table);
-  const table = found.kind === 'view' ? viewTable(found.view, host.viewColumns(found.view)) : found.table;
+  const table =
+    found.kind === 'view' ? viewTable(found.view, host.viewColumns(found.view)) : found.table;
   const keep = COLUMNS_FULL.map((c) => statement.full || !FULL_ONLY.has(c.name));
   const columns = COLUMNS_FULL.filter((_, i) => keep[i]);
   const rows = columnRows(table).map((r) => r.filter((_, i) => keep[i]));
@@ -313,7 +323,10 @@ export function indexRows(table: TableDef): Cell[][] {
   return rows;
 }
 
-function showIndex(host: MetadataHost, statement: MetadataStatement & { kind: 'show-index' }): Result {
+function showIndex(
+  host: MetadataHost,
+  statement: MetadataStatement & { kind: 'show-index' },
+): Result {
   const found = findTable(host, statement.table);
   const rows = found.kind === 'view' ? [] : indexRows(found.table);
   return rowsResult(INDEX_COLUMNS, filtered(host, INDEX_COLUMNS, rows, statement.filter));
@@ -387,7 +400,9 @@ function showTableNames(
   const database = databaseOf(host, statement.database);
   const like = statement.like;
   const filter = { like, where: statement.where ?? null };
-  const columns: ShowColumn[] = [{ name: `Tables_in_${database}${like === null ? '' : ` (${like})`}`, type: 'text' }];
+  const columns: ShowColumn[] = [
+    { name: `Tables_in_${database}${like === null ? '' : ` (${like})`}`, type: 'text' },
+  ];
   if (statement.full === true) columns.push({ name: 'Table_type', type: 'text' });
   let named: [string, string][];
   if (isSystemDatabase(host, database)) {
@@ -409,7 +424,9 @@ function showDatabaseNames(
 ): Result {
   const like = statement.like;
   const filter = { like, where: statement.where ?? null };
-  const columns: ShowColumn[] = [{ name: `Database${like === null ? '' : ` (${like})`}`, type: 'text' }];
+  const columns: ShowColumn[] = [
+    { name: `Database${like === null ? '' : ` (${like})`}`, type: 'text' },
+  ];
   const names = host.catalog.databaseNames().filter((d) => host.mayShowDatabase(d));
   if (host.systemTables !== undefined) names.push(host.systemTables.database);
   names.sort();
@@ -447,7 +464,11 @@ export interface TableFacts {
   readonly comment: string;
 }
 
-export function tableFacts(catalog: Catalog, table: TableDef, formatTime: (ms: number) => string): TableFacts {
+export function tableFacts(
+  catalog: Catalog,
+  table: TableDef,
+  formatTime: (ms: number) => string,
+): TableFacts {
   const options = table.options ?? {};
   return {
     rowFormat: options.rowFormat === undefined ? 'Dynamic' : capitalize(options.rowFormat),
@@ -501,7 +522,16 @@ function showEngines(): Result {
       { name: 'XA', type: 'text', nullable: true },
       { name: 'Savepoints', type: 'text', nullable: true },
     ],
-    [['InnoDB', 'DEFAULT', 'Supports transactions, row-level locking, and foreign keys', 'YES', 'NO', 'YES']],
+    [
+      [
+        'InnoDB',
+        'DEFAULT',
+        'Supports transactions, row-level locking, and foreign keys',
+        'YES',
+        'NO',
+        'YES',
+      ],
+    ],
   );
 }
 
@@ -605,12 +635,18 @@ function showRoutines(
   statement: MetadataStatement & { kind: 'show-routines' },
 ): Result {
   const database =
-    statement.which === 'triggers' || statement.which === 'events' ? databaseOf(host, statement.database) : null;
-  const names = ROUTINE_COLUMNS[statement.which.endsWith('status') ? 'status' : statement.which] ?? [];
+    statement.which === 'triggers' || statement.which === 'events'
+      ? databaseOf(host, statement.database)
+      : null;
+  const names =
+    ROUTINE_COLUMNS[statement.which.endsWith('status') ? 'status' : statement.which] ?? [];
   const columns = names.map((name): ShowColumn => ({
     name,
     // SHOW TRIGGERS' Created has centiseconds, SHOW … STATUS' times none.
-    type: statement.which === 'triggers' && name === 'Created' ? 'datetime2' : (ROUTINE_COLUMN_TYPES[name] ?? 'text'),
+    type:
+      statement.which === 'triggers' && name === 'Created'
+        ? 'datetime2'
+        : (ROUTINE_COLUMN_TYPES[name] ?? 'text'),
     nullable: true,
   }));
   const { programs } = host.catalog;
@@ -656,8 +692,8 @@ function showCreateRoutine(
     const t = programs.trigger(database, name.name);
     if (t === undefined) throw new SqlError('ER_TRG_DOES_NOT_EXIST');
     const columns = [
-      text('Trigger'), text('sql_mode'), text('SQL Original Statement'), text('character_set_client'),
-      text('collation_connection'), text('Database Collation'),
+      text('Trigger'), text('sql_mode'), text('SQL Original Statement'),
+      text('character_set_client'), text('collation_connection'), text('Database Collation'),
       { name: 'Created', type: 'datetime2', nullable: true } as const,
     ];
     return rowsResult(columns, [[
@@ -666,14 +702,16 @@ function showCreateRoutine(
     ]]);
   }
   const r = programs.routine(database, routine, name.name);
-  if (r === undefined) throw new SqlError('ER_SP_DOES_NOT_EXIST', [routine, `${database}.${name.name}`]);
+  if (r === undefined)
+    throw new SqlError('ER_SP_DOES_NOT_EXIST', [routine, `${database}.${name.name}`]);
   const title = routine === 'PROCEDURE' ? 'Procedure' : 'Function';
   const columns = [
     text(title), text('sql_mode'), text(`Create ${title}`), text('character_set_client'),
     text('collation_connection'), text('Database Collation'),
   ];
   return rowsResult(columns, [[
-    r.name, r.sqlMode, createRoutineText(r), r.charsetClient, r.collationConnection, r.databaseCollation,
+    r.name, r.sqlMode, createRoutineText(r), r.charsetClient, r.collationConnection,
+    r.databaseCollation,
   ]]);
 }
 
@@ -725,6 +763,8 @@ const METADATA_KINDS: ReadonlySet<string> = new Set<MetadataStatement['kind']>([
   'show-create-routine',
 ]);
 
-export function isMetadataStatement(statement: { readonly kind: string }): statement is MetadataStatement {
+export function isMetadataStatement(statement: {
+  readonly kind: string;
+}): statement is MetadataStatement {
   return METADATA_KINDS.has(statement.kind);
 }

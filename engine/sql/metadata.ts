@@ -120,7 +120,11 @@ function wireType(type: SqlType, isExpression: boolean): WireType {
       }
       return 'VAR_STRING';
     case 'datetime':
-      return type.variant === 'date' ? 'DATE' : type.variant === 'timestamp' ? 'TIMESTAMP' : 'DATETIME';
+      return type.variant === 'date'
+        ? 'DATE'
+        : type.variant === 'timestamp'
+          ? 'TIMESTAMP'
+          : 'DATETIME';
     case 'time':
       return 'TIME';
     case 'null':

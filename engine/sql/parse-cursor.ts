@@ -30,7 +30,10 @@ export interface ParseContext {
 /** The text as written of the expressions the cursors parsed. */
 const WRITTEN = new WeakMap<Expr, string>();
 
-/** An expression's text as written, when a cursor parsed it (DDL keeps it when it cannot print it). */
+/**
+ * An expression's text as written, when a cursor parsed it (DDL keeps it when it cannot print
+ * it).
+ */
 export function writtenText(expr: Expr): string | undefined {
   return WRITTEN.get(expr);
 }
@@ -119,7 +122,9 @@ export class Cursor {
     const token = this.peek();
     if (
       token !== undefined &&
-      (token.kind === 'word' || token.kind === 'quoted-ident' || (strings && token.kind === 'string'))
+      (token.kind === 'word' ||
+        token.kind === 'quoted-ident' ||
+        (strings && token.kind === 'string'))
     ) {
       this.at++;
       return token.value;

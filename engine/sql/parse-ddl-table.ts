@@ -67,7 +67,8 @@ function typeName(c: Cursor): string {
   c.at++;
   const first = token.value.toUpperCase();
   const next = c.peek();
-  const second = next?.kind === 'word' ? TWO_WORD_TYPES[first]?.[next.value.toUpperCase()] : undefined;
+  const second =
+    next?.kind === 'word' ? TWO_WORD_TYPES[first]?.[next.value.toUpperCase()] : undefined;
   if (second !== undefined) {
     c.at++;
     return second;
@@ -302,7 +303,9 @@ export function columnDefinition(c: Cursor): ColumnDefinition {
     ...(state.autoIncrement ? { autoIncrement: true } : {}),
     ...(state.comment === undefined ? {} : { comment: state.comment }),
     ...(state.defaultNow === undefined ? {} : { defaultNow: state.defaultNow }),
-    ...(state.defaultExpression === undefined ? {} : { defaultExpression: state.defaultExpression }),
+    ...(state.defaultExpression === undefined
+      ? {}
+      : { defaultExpression: state.defaultExpression }),
     ...(state.onUpdateNow === undefined ? {} : { onUpdateNow: state.onUpdateNow }),
     ...(state.generated === undefined ? {} : { generated: state.generated }),
     ...(state.checks.length === 0 ? {} : { checks: state.checks }),
@@ -381,7 +384,9 @@ function rule(c: Cursor): ForeignKeyRuleSpec {
 }
 
 /** REFERENCES t (cols) [MATCH FULL | PARTIAL | SIMPLE] [ON DELETE r] [ON UPDATE r]. */
-function references(c: Cursor): Pick<ForeignKeyDefinition, 'refTable' | 'refColumns' | 'onDelete' | 'onUpdate'> {
+function references(
+  c: Cursor,
+): Pick<ForeignKeyDefinition, 'refTable' | 'refColumns' | 'onDelete' | 'onUpdate'> {
   const refTable = c.tableName();
   const refColumns = keyParts(c).map((p) => p.name);
   if (c.word('MATCH')) c.expectWord('FULL', 'PARTIAL', 'SIMPLE');
@@ -647,11 +652,17 @@ function alterAction(c: Cursor): AlterAction {
   }
   c.word('COLUMN');
   const name = c.name();
-  if (c.words('DROP', 'DEFAULT')) return { kind: 'column-default', name, default: null, expression: false };
+  if (c.words('DROP', 'DEFAULT'))
+    return { kind: 'column-default', name, default: null, expression: false };
   if (c.words('SET', 'DEFAULT')) {
     const clause = defaultClause(c);
     if (clause.kind === 'now') throw notSupported('SET DEFAULT CURRENT_TIMESTAMP');
-    return { kind: 'column-default', name, default: clause.expr, expression: clause.kind === 'expression' };
+    return {
+      kind: 'column-default',
+      name,
+      default: clause.expr,
+      expression: clause.kind === 'expression',
+    };
   }
   if (c.words('SET', 'VISIBLE')) return { kind: 'no-op' };
   if (c.words('SET', 'INVISIBLE')) throw notSupported('INVISIBLE columns');
@@ -680,7 +691,12 @@ function alterSpecification(c: Cursor, out: AlterAction[]): void {
   if (c.word('MODIFY')) {
     c.word('COLUMN');
     const column = columnDefinition(c);
-    return void out.push({ kind: 'change-column', from: column.name, column, position: position(c) });
+    return void out.push({
+      kind: 'change-column',
+      from: column.name,
+      column,
+      position: position(c),
+    });
   }
   if (c.word('CHANGE')) {
     c.word('COLUMN');
@@ -690,7 +706,8 @@ function alterSpecification(c: Cursor, out: AlterAction[]): void {
   }
   if (c.word('ALTER')) return void out.push(alterAction(c));
   if (c.word('RENAME')) return void out.push(renameAction(c));
-  if (c.words('DISABLE', 'KEYS') || c.words('ENABLE', 'KEYS')) return void out.push({ kind: 'keys' });
+  if (c.words('DISABLE', 'KEYS') || c.words('ENABLE', 'KEYS'))
+    return void out.push({ kind: 'keys' });
   if (c.word('FORCE')) return void out.push({ kind: 'no-op' });
   if (c.word('ALGORITHM', 'LOCK')) {
     c.optionalEquals();

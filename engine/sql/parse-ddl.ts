@@ -77,7 +77,8 @@ function create(c: Cursor): Statement | undefined {
       security = c.oneOf('DEFINER', 'INVOKER') ?? c.error();
     } else break;
   }
-  if (c.word('VIEW')) return createView(c, { orReplace, alter: false, algorithm, definer: who, security });
+  if (c.word('VIEW'))
+    return createView(c, { orReplace, alter: false, algorithm, definer: who, security });
   if (isWord(c.peek(), 'TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT', 'AGGREGATE')) {
     throw notSupported(`CREATE ${(c.peek()?.value ?? '').toUpperCase()}`);
   }

@@ -83,14 +83,23 @@ function update(c: Cursor): Statement | undefined {
     const end = valueEnd(c, c.at);
     const token = c.tokens[c.at];
     const value: Expr =
-      end === c.at + 1 && isWord(token, 'DEFAULT') ? { kind: 'default', column: null } : c.exprAt(c.at, end);
+      end === c.at + 1 && isWord(token, 'DEFAULT')
+        ? { kind: 'default', column: null }
+        : c.exprAt(c.at, end);
     c.at = end;
     assignments.push({ column, value });
   } while (c.op(','));
   if (single && topLevel(c, c.at, 'ORDER', 'LIMIT') !== c.tokens.length) return undefined;
   if (isWord(c.peek(), 'ORDER', 'LIMIT')) {
     // MySQL: "Incorrect usage of UPDATE and ORDER BY / LIMIT".
-    return { kind: 'update-join', from, assignments, where: null, ignore, misuse: c.peek()?.value.toUpperCase() === 'LIMIT' ? 'LIMIT' : 'ORDER BY' };
+    return {
+      kind: 'update-join',
+      from,
+      assignments,
+      where: null,
+      ignore,
+      misuse: c.peek()?.value.toUpperCase() === 'LIMIT' ? 'LIMIT' : 'ORDER BY',
+    };
   }
   if (single) {
     if (from.kind !== 'table' || ignore) return undefined;
@@ -110,7 +119,8 @@ function bareDefault(c: Cursor, from: number): boolean {
     else if (depth === 0 && isWord(t, 'WHERE', 'ORDER', 'LIMIT')) return false;
     else if (depth === 0 && isOp(t, '=') && isWord(c.tokens[i + 1], 'DEFAULT')) {
       const after = c.tokens[i + 2];
-      if (after === undefined || isOp(after, ',') || isWord(after, 'WHERE', 'ORDER', 'LIMIT')) return true;
+      if (after === undefined || isOp(after, ',') || isWord(after, 'WHERE', 'ORDER', 'LIMIT'))
+        return true;
     }
   }
   return false;

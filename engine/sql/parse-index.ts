@@ -118,7 +118,8 @@ export function explainedStart(tokens: readonly Token[]): number | null {
   if (isWord(tokens[at], 'FORMAT')) {
     const format = tokens[at + 2];
     if (tokens[at + 1]?.value !== '=' || format === undefined) return null;
-    if (!isWord(format, 'TRADITIONAL', 'TREE')) throw notSupported(`EXPLAIN FORMAT=${format.value}`);
+    if (!isWord(format, 'TRADITIONAL', 'TREE'))
+      throw notSupported(`EXPLAIN FORMAT=${format.value}`);
     at += 3;
   }
   if (isWord(tokens[at], 'ANALYZE', 'EXTENDED', 'PARTITIONS')) {

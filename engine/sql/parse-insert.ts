@@ -104,11 +104,15 @@ function literalValue(c: Cursor, from: number, to: number): Expr | undefined {
   const first = c.tokens[from] as Token;
   const n = to - from;
   if (n === 1) {
-    if (first.kind === 'string') return { kind: 'literal', literal: { kind: 'string', value: first.value } };
+    if (first.kind === 'string')
+      return { kind: 'literal', literal: { kind: 'string', value: first.value } };
     if (first.kind === 'param') return c.ctx.param();
     if (isWord(first, 'NULL')) return { kind: 'literal', literal: { kind: 'null' } };
     if (isWord(first, 'TRUE', 'FALSE')) {
-      return { kind: 'literal', literal: { kind: 'bool', value: first.value.toUpperCase() === 'TRUE' } };
+      return {
+        kind: 'literal',
+        literal: { kind: 'bool', value: first.value.toUpperCase() === 'TRUE' },
+      };
     }
     if (isWord(first, 'DEFAULT')) return { kind: 'default', column: null };
     if (first.kind === 'number' && /^\d+(\.\d*)?$|^\.\d+$/.test(first.value)) {
@@ -127,7 +131,8 @@ function literalValue(c: Cursor, from: number, to: number): Expr | undefined {
   }
   if (n === 4 && isWord(first, 'DEFAULT') && isOp(second, '(') && isOp(c.tokens[from + 3], ')')) {
     const name = c.tokens[from + 2] as Token;
-    if (name.kind === 'word' || name.kind === 'quoted-ident') return { kind: 'default', column: name.value };
+    if (name.kind === 'word' || name.kind === 'quoted-ident')
+      return { kind: 'default', column: name.value };
   }
   return undefined;
 }

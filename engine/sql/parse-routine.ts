@@ -254,7 +254,8 @@ const BODY_CACHE_MAX = 256;
 
 /** A body's nodes (cached by text and scope: bodies are parsed again each time they run). */
 export function parseBody(body: string, scope: BodyScope): readonly BodyNode[] {
-  const key = `${scope.function ? 'F' : 'P'}${scope.trigger?.timing ?? ''}${scope.trigger?.event ?? ''}` +
+  const key =
+    `${scope.function ? 'F' : 'P'}${scope.trigger?.timing ?? ''}${scope.trigger?.event ?? ''}` +
     `${scope.locals.join(',')}\u0000${body}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
@@ -389,7 +390,8 @@ class BodyParser {
     if (isWord(start, 'BEGIN') && !isWord(this.peek(1), 'WORK') && !isOp(this.peek(1), ';')) {
       return this.labelled(label, false, () => this.block(label));
     }
-    if (isWord(start, 'BEGIN') && label !== null) return this.labelled(label, false, () => this.block(label));
+    if (isWord(start, 'BEGIN') && label !== null)
+      return this.labelled(label, false, () => this.block(label));
     if (isWord(start, 'LOOP', 'WHILE', 'REPEAT')) {
       return this.labelled(label, true, () => this.loop(label));
     }
@@ -427,7 +429,8 @@ class BodyParser {
 
   private labelled(label: string | null, loop: boolean, parse: () => BodyNode): BodyNode {
     if (label !== null) {
-      if (this.labels.some((l) => l.name === label)) throw new SqlError('ER_SP_LABEL_REDEFINE', [label]);
+      if (this.labels.some((l) => l.name === label))
+        throw new SqlError('ER_SP_LABEL_REDEFINE', [label]);
       this.labels.push({ name: label, loop });
     }
     try {
@@ -469,7 +472,10 @@ class BodyParser {
 
   private declare(names: Set<string>): LocalDeclaration {
     this.expectWord('DECLARE');
-    if (isWord(this.peek(1), 'CONDITION', 'CURSOR') || isWord(this.peek(), 'CONTINUE', 'EXIT', 'UNDO')) {
+    if (
+      isWord(this.peek(1), 'CONDITION', 'CURSOR') ||
+      isWord(this.peek(), 'CONTINUE', 'EXIT', 'UNDO')
+    ) {
       throw notSupported('DECLARE … CONDITION / CURSOR / HANDLER in stored programs');
     }
     const declared: string[] = [];
@@ -570,7 +576,8 @@ class BodyParser {
     if ((t.kind === 'word' || t.kind === 'quoted-ident') && isOp(this.peek(1), '.')) {
       if (this.scope.trigger !== null && isWord(t, 'NEW', 'OLD')) {
         const column = this.peek(2);
-        if (column === undefined || (column.kind !== 'word' && column.kind !== 'quoted-ident')) this.error();
+        if (column === undefined || (column.kind !== 'word' && column.kind !== 'quoted-ident'))
+          this.error();
         if (isWord(t, 'OLD')) throw new SqlError('ER_TRG_CANT_CHANGE_ROW', ['OLD', '']);
         if (this.scope.trigger.event === 'DELETE') {
           throw new SqlError('ER_TRG_NO_SUCH_ROW_IN_TRG', ['NEW', 'DELETE']);
@@ -594,7 +601,18 @@ class BodyParser {
   private set(): BodyNode {
     const setAt = this.at;
     this.expectWord('SET');
-    if (isWord(this.peek(), 'TRANSACTION', 'NAMES', 'CHARACTER', 'CHARSET', 'PASSWORD', 'ROLE', 'DEFAULT')) {
+    if (
+      isWord(
+        this.peek(),
+        'TRANSACTION',
+        'NAMES',
+        'CHARACTER',
+        'CHARSET',
+        'PASSWORD',
+        'ROLE',
+        'DEFAULT',
+      )
+    ) {
       this.at = setAt;
       return { kind: 'sql', text: this.simpleText() };
     }

@@ -88,7 +88,8 @@ export function matchShowStatement(ctx: ParseContext): Statement | undefined {
     c.end();
     return { kind: 'show-engines' };
   }
-  if (c.word('CHARSET') || c.words('CHARACTER', 'SET')) return { kind: 'show-charset', filter: filter(c) };
+  if (c.word('CHARSET') || c.words('CHARACTER', 'SET'))
+    return { kind: 'show-charset', filter: filter(c) };
   if (c.word('COLLATION')) return { kind: 'show-collation', filter: filter(c) };
   const listing = c.oneOf('TRIGGERS', 'EVENTS');
   if (listing !== null) {

@@ -263,7 +263,10 @@ describe('parse: statements', () => {
 
   it('names the statements it does not run yet (1235)', () => {
     const unsupported: [string, string][] = [
-      ['(SELECT a FROM t LIMIT 1) ORDER BY a', 'ORDER BY or LIMIT after a parenthesized query with its own'],
+      [
+        '(SELECT a FROM t LIMIT 1) ORDER BY a',
+        'ORDER BY or LIMIT after a parenthesized query with its own',
+      ],
       ['CREATE TABLE t (a INT, KEY k (a DESC))', 'descending indexes'],
       ['SET PERSIST max_connections = 10', 'SET PERSIST'],
       ['SELECT 1 FROM t WHERE a IS UNKNOWN', 'IS UNKNOWN'],

@@ -231,7 +231,11 @@ function statementOf(
   if (matched !== undefined) return matched;
   const explained = explainedStart(significant);
   if (explained !== null) {
-    const tree = significant.slice(1, 4).map((t) => t.value.toUpperCase()).join(' ') === 'FORMAT = TREE';
+    const tree =
+      significant
+        .slice(1, 4)
+        .map((t) => t.value.toUpperCase())
+        .join(' ') === 'FORMAT = TREE';
     // A prepared EXPLAIN's `?` are its statement's (EXPLAIN itself has none before them).
     const inner = parseStatement(sql.slice(explained));
     counter.next += inner.paramCount;
@@ -244,7 +248,10 @@ function statementOf(
     sql,
     locking === null
       ? rewritten
-      : { ...rewritten, parserText: rewritten.parserText.slice(0, rewritten.toParser(locking.start)) },
+      : {
+          ...rewritten,
+          parserText: rewritten.parserText.slice(0, rewritten.toParser(locking.start)),
+        },
   );
   const statement = convertStatement(sql, lexed, counter, queryText, ast);
   if (locking === null) return statement;
@@ -331,7 +338,9 @@ function parseExpressions(
     const at = sql.slice(a, b).indexOf('<=>');
     if (at !== -1) throw new SqlError('ER_NOT_SUPPORTED_YET', ['<=> in this statement']);
   }
-  const texts = ranges.map(([a, b]) => lexed.parserText.slice(lexed.toParser(a), lexed.toParser(b)));
+  const texts = ranges.map(([a, b]) =>
+    lexed.parserText.slice(lexed.toParser(a), lexed.toParser(b)),
+  );
   let ast: unknown;
   try {
     ast = parser.astify(`SELECT ${texts.join(', ')}`, { database: 'MySQL', trimQuery: false });
@@ -729,7 +738,11 @@ class Converter {
         const left = obj(node.left, 'assignment');
         if (left.type !== 'var' || left.prefix !== '@') throw notSupported('assignment');
         const value = this.expr(node.right);
-        return { kind: 'assign-user-variable', name: nameOf(left.name, 'variable').toLowerCase(), value };
+        return {
+          kind: 'assign-user-variable',
+          name: nameOf(left.name, 'variable').toLowerCase(),
+          value,
+        };
       }
       case 'expr_list':
         return this.parenthesized(node);
@@ -750,7 +763,10 @@ class Converter {
           kind: 'call',
           name: 'extract',
           args: [
-            { kind: 'literal', literal: { kind: 'string', value: String(args.field).toUpperCase() } },
+            {
+              kind: 'literal',
+              literal: { kind: 'string', value: String(args.field).toUpperCase() },
+            },
             this.expr(args.source),
           ],
         };
@@ -773,14 +789,22 @@ class Converter {
 
   /** `x COLLATE name` → collate(x, 'name') (issue 6b). */
   private collated(node: Obj): Expr {
-    const holder = isObj(node.collate) ? node.collate : isObj(node.suffix) ? node.suffix.collate : null;
+    const holder = isObj(node.collate)
+      ? node.collate
+      : isObj(node.suffix)
+        ? node.suffix.collate
+        : null;
     const inner = isObj(holder) && isObj(holder.collate) ? holder.collate.name : undefined;
     const name = typeof inner === 'string' ? inner : nameOf(inner, 'collation');
     const stripped = isObj(node.suffix) && present(node.suffix.collate)
       ? { ...node, suffix: { ...node.suffix, collate: null } }
       : { ...node, collate: null };
     const value = this.expr(stripped);
-    return { kind: 'call', name: 'collate', args: [value, { kind: 'literal', literal: { kind: 'string', value: name } }] };
+    return {
+      kind: 'call',
+      name: 'collate',
+      args: [value, { kind: 'literal', literal: { kind: 'string', value: name } }],
+    };
   }
 
   private parenthesized(node: Obj): Expr {
@@ -852,7 +876,11 @@ class Converter {
         // Issue 6b: INTERVAL arithmetic, ->, ->>, REGEXP, bit operators.
         if ((operator === '+' || operator === '-') && isInterval(node.right)) {
           const fn = operator === '+' ? 'date_add' : 'date_sub';
-          return { kind: 'call', name: fn, args: [left, ...intervalParts(node.right, this.exprHost)] };
+          return {
+            kind: 'call',
+            name: fn,
+            args: [left, ...intervalParts(node.right, this.exprHost)],
+          };
         }
         const special = operatorCall(operator, left, () => this.expr(node.right));
         if (special !== undefined) return special;
@@ -1229,7 +1257,14 @@ function nullSafeEqual(left: Expr, right: Expr): Expr {
   return {
     kind: 'call',
     name: 'case',
-    args: [int(0n), isNull(left), isNull(right), isNull(right), int(0n), { kind: 'binary', op: '=', left, right }],
+    args: [
+      int(0n),
+      isNull(left),
+      isNull(right),
+      isNull(right),
+      int(0n),
+      { kind: 'binary', op: '=', left, right },
+    ],
   };
 }
 

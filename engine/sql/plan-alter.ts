@@ -31,7 +31,13 @@ import type {
   TableOptions,
 } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
-import type { AlterAction, ColumnDefinition, ColumnPosition, IndexDefinition, TableName } from './ast.js';
+import type {
+  AlterAction,
+  ColumnDefinition,
+  ColumnPosition,
+  IndexDefinition,
+  TableName,
+} from './ast.js';
 import type { CollationName } from './collation.js';
 import { columnWithDefault, planColumn, resolveCollation } from './plan-columns.js';
 import { INDEXES_MAX, planFulltext, planIndex } from './plan-index.js';
@@ -146,10 +152,15 @@ class Draft {
     const name = folded(column.def.name);
     const reads = (text: string): boolean => text.toLowerCase().includes(`\`${name}\``);
     for (const check of this.checks) {
-      if (reads(check.expression)) throw new SqlError('ER_DEPENDENT_BY_CHECK_CONSTRAINT', [check.name, column.def.name]);
+      if (reads(check.expression))
+        throw new SqlError('ER_DEPENDENT_BY_CHECK_CONSTRAINT', [check.name, column.def.name]);
     }
     for (const other of this.columns) {
-      if (other !== column && other.def.generated !== undefined && reads(other.def.generated.expression)) {
+      if (
+        other !== column &&
+        other.def.generated !== undefined &&
+        reads(other.def.generated.expression)
+      ) {
         throw new SqlError('ER_DEPENDENT_BY_GENERATED_COLUMN', [column.def.name]);
       }
     }
@@ -179,7 +190,10 @@ class Draft {
       existing: index,
     }));
     this.autoIncrement = table.autoIncrement === null ? null : at(table.autoIncrement);
-    this.foreignKeys = (table.foreignKeys ?? []).map((fk) => ({ def: fk, columns: fk.columns.map(at) }));
+    this.foreignKeys = (table.foreignKeys ?? []).map((fk) => ({
+      def: fk,
+      columns: fk.columns.map(at),
+    }));
     this.checks = [...(table.checks ?? [])];
     this.fulltext = (table.fulltext ?? []).map((f) => ({ ...f, columns: f.columns.map(at) }));
     this.options = { ...(table.options ?? {}) };
@@ -224,9 +238,18 @@ class Draft {
   keyAttributes(column: DraftColumn, definition: ColumnDefinition): void {
     if (definition.primaryKey) this.addPrimaryKey([column]);
     if (definition.unique === true) {
-      this.addIndex({ name: null, unique: true, columns: [{ name: column.def.name, prefix: null }] });
+      this.addIndex({
+        name: null,
+        unique: true,
+        columns: [{ name: column.def.name, prefix: null }],
+      });
     }
-    const auto = definition.autoIncrement === true ? column : this.autoIncrement === column ? null : this.autoIncrement;
+    const auto =
+      definition.autoIncrement === true
+        ? column
+        : this.autoIncrement === column
+          ? null
+          : this.autoIncrement;
     if (auto !== this.autoIncrement) {
       // A new AUTO_INCREMENT column is renumbered or validated against the rows: a rebuild.
       this.autoIncrement = auto;
@@ -240,7 +263,12 @@ class Draft {
       if (c.def.type.kind === 'string' && c.def.type.variant === 'text') {
         throw new SqlError('ER_BLOB_KEY_WITHOUT_LENGTH', [c.def.name]);
       }
-      if (c.def.nullable) c.def = { ...c.def, nullable: false, defaultValue: c.def.defaultValue?.value === null ? null : c.def.defaultValue };
+      if (c.def.nullable)
+        c.def = {
+          ...c.def,
+          nullable: false,
+          defaultValue: c.def.defaultValue?.value === null ? null : c.def.defaultValue,
+        };
     }
     this.primaryKey = columns;
     this.reshaped = true;
@@ -251,7 +279,10 @@ class Draft {
     const taken = this.indexNames();
     if (definition.fulltext === true) {
       const planned = planFulltext(definition, columns, taken);
-      this.fulltext.push({ ...planned, columns: planned.columns.map((i) => this.columns[i] as DraftColumn) });
+      this.fulltext.push({
+        ...planned,
+        columns: planned.columns.map((i) => this.columns[i] as DraftColumn),
+      });
       return;
     }
     if (this.indexes.length >= INDEXES_MAX) throw new SqlError('ER_TOO_MANY_KEYS', [INDEXES_MAX]);
@@ -259,7 +290,10 @@ class Draft {
     this.indexes.push({
       name: spec.name,
       unique: spec.unique,
-      parts: spec.parts.map((p) => ({ column: this.columns[p.column] as DraftColumn, prefixChars: p.prefixChars })),
+      parts: spec.parts.map((p) => ({
+        column: this.columns[p.column] as DraftColumn,
+        prefixChars: p.prefixChars,
+      })),
       ...(definition.comment === undefined ? {} : { comment: definition.comment }),
       existing: null,
     });
@@ -287,14 +321,16 @@ class Draft {
     const column = this.find(name);
     if (column === undefined) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', [name]);
     for (const fk of this.foreignKeys) {
-      if (fk.columns.includes(column)) throw new SqlError('ER_FK_COLUMN_CANNOT_DROP', [column.def.name, fk.def.name]);
+      if (fk.columns.includes(column))
+        throw new SqlError('ER_FK_COLUMN_CANNOT_DROP', [column.def.name, fk.def.name]);
     }
     this.dependents(column);
     if (this.ctx.foreignKeyChecks) this.referenced(column);
     this.columns = this.columns.filter((c) => c !== column);
     if (this.columns.length === 0) throw new SqlError('ER_CANT_REMOVE_ALL_FIELDS');
     // MySQL drops the column from every key, and a key left without columns with it.
-    if (this.primaryKey.includes(column)) this.primaryKey = this.primaryKey.filter((c) => c !== column);
+    if (this.primaryKey.includes(column))
+      this.primaryKey = this.primaryKey.filter((c) => c !== column);
     this.indexes = this.indexes
       .map((i) => (i.parts.some((p) => p.column === column)
         ? { ...i, parts: i.parts.filter((p) => p.column !== column), existing: null }
@@ -311,11 +347,15 @@ class Draft {
   changeColumn(from: string, definition: ColumnDefinition, position: ColumnPosition | null): void {
     const old = this.column(from);
     const other = this.find(definition.name);
-    if (other !== undefined && other !== old) throw new SqlError('ER_DUP_FIELDNAME', [definition.name]);
+    if (other !== undefined && other !== old)
+      throw new SqlError('ER_DUP_FIELDNAME', [definition.name]);
     const inKey = this.primaryKey.includes(old) || definition.primaryKey;
     const def = planColumn(definition, this.collation, inKey);
     const reshaped = !sameStorage(old.def, def);
-    if (JSON.stringify(old.def.type) !== JSON.stringify(def.type) && !widensInPlace(old.def.type, def.type)) {
+    if (
+      JSON.stringify(old.def.type) !== JSON.stringify(def.type) &&
+      !widensInPlace(old.def.type, def.type)
+    ) {
       this.copied = true;
     }
     // Making an existing column AUTO_INCREMENT is a COPY in MySQL 8 (the rows are counted).
@@ -334,16 +374,29 @@ class Draft {
     this.indexes = this.indexes.map((i) => ({
       ...i,
       parts: i.parts.map((p) => (p.column === old ? { ...p, column: next } : p)),
-      existing: i.parts.some((p) => p.column === old) && !sameStorage(old.def, next.def) ? null : i.existing,
+      existing:
+        i.parts.some((p) => p.column === old) && !sameStorage(old.def, next.def)
+          ? null
+          : i.existing,
     }));
-    this.foreignKeys = this.foreignKeys.map((fk) => ({ ...fk, columns: fk.columns.map((c) => (c === old ? next : c)) }));
-    this.fulltext = this.fulltext.map((f) => ({ ...f, columns: f.columns.map((c) => (c === old ? next : c)) }));
+    this.foreignKeys = this.foreignKeys.map((fk) => ({
+      ...fk,
+      columns: fk.columns.map((c) => (c === old ? next : c)),
+    }));
+    this.fulltext = this.fulltext.map((f) => ({
+      ...f,
+      columns: f.columns.map((c) => (c === old ? next : c)),
+    }));
     if (this.autoIncrement === old) this.autoIncrement = next;
   }
 
   addColumn(definition: ColumnDefinition, position: ColumnPosition | null): void {
-    if (this.find(definition.name) !== undefined) throw new SqlError('ER_DUP_FIELDNAME', [definition.name]);
-    const column: DraftColumn = { def: planColumn(definition, this.collation, definition.primaryKey), source: null };
+    if (this.find(definition.name) !== undefined)
+      throw new SqlError('ER_DUP_FIELDNAME', [definition.name]);
+    const column: DraftColumn = {
+      def: planColumn(definition, this.collation, definition.primaryKey),
+      source: null,
+    };
     this.columns.push(column);
     this.reshaped = true;
     // A STORED generated column is computed into every row: MySQL 8 COPYs (and counts them).
@@ -360,7 +413,8 @@ class Draft {
  */
 function widensInPlace(a: ColumnDef['type'], b: ColumnDef['type']): boolean {
   const bytes = (t: ColumnDef['type']): number | null => {
-    if (t.kind === 'string' && t.variant === 'varchar') return t.chars * (t.collation === 'binary' ? 1 : 4);
+    if (t.kind === 'string' && t.variant === 'varchar')
+      return t.chars * (t.collation === 'binary' ? 1 : 4);
     return null;
   };
   const from = bytes(a);
@@ -385,7 +439,8 @@ function applyAction(draft: Draft, action: AlterAction): void {
     case 'rename-column': {
       const column = draft.column(action.from);
       const other = draft.find(action.to);
-      if (other !== undefined && other !== column) throw new SqlError('ER_DUP_FIELDNAME', [action.to]);
+      if (other !== undefined && other !== column)
+        throw new SqlError('ER_DUP_FIELDNAME', [action.to]);
       if (folded(action.from) !== folded(action.to)) draft.dependents(column);
       column.def = { ...column.def, name: action.to };
       return;
@@ -406,7 +461,8 @@ function applyAction(draft: Draft, action: AlterAction): void {
       return draft.dropPrimaryKey();
     case 'rename-index': {
       const index = draft.indexes.find((i) => folded(i.name) === folded(action.from));
-      if (index === undefined) throw new SqlError('ER_KEY_DOES_NOT_EXITS', [action.from, draft.table.name]);
+      if (index === undefined)
+        throw new SqlError('ER_KEY_DOES_NOT_EXITS', [action.from, draft.table.name]);
       if (draft.indexes.some((i) => i !== index && folded(i.name) === folded(action.to))) {
         throw new SqlError('ER_DUP_KEYNAME', [action.to]);
       }
@@ -431,7 +487,11 @@ function applyAction(draft: Draft, action: AlterAction): void {
       return;
     }
     case 'keys':
-      draft.warnings.push({ code: 1031, message: `Table storage engine for '${draft.table.name}' doesn't have this option`, level: 'Note' });
+      draft.warnings.push({
+        code: 1031,
+        message: `Table storage engine for '${draft.table.name}' doesn't have this option`,
+        level: 'Note',
+      });
       return;
     case 'no-op':
       return;
@@ -451,7 +511,11 @@ function columnDefault(draft: Draft, action: AlterAction & { kind: 'column-defau
     throw new SqlError('ER_WRONG_USAGE', ['DEFAULT', 'generated column']);
   }
   const value =
-    action.default === null ? null : action.expression ? { expression: action.default } : { literal: action.default };
+    action.default === null
+      ? null
+      : action.expression
+        ? { expression: action.default }
+        : { literal: action.default };
   column.def = columnWithDefault(column.def, value);
 }
 
@@ -468,8 +532,20 @@ function renameTo(draft: Draft, to: TableName): void {
 }
 
 function tableOptions(draft: Draft, options: import('./ast.js').TableOptionsSpec): void {
-  planEngine(options.engine, draft.table.name, { databaseCollation: draft.collation, noEngineSubstitution: draft.ctx.noEngineSubstitution, now: 0 }, draft.warnings);
-  if (options.comment !== undefined && Array.from(options.comment).length > TABLE_COMMENT_CHARS_MAX) {
+  planEngine(
+    options.engine,
+    draft.table.name,
+    {
+      databaseCollation: draft.collation,
+      noEngineSubstitution: draft.ctx.noEngineSubstitution,
+      now: 0,
+    },
+    draft.warnings,
+  );
+  if (
+    options.comment !== undefined &&
+    Array.from(options.comment).length > TABLE_COMMENT_CHARS_MAX
+  ) {
     throw new SqlError('ER_TOO_LONG_TABLE_COMMENT', [draft.table.name, TABLE_COMMENT_CHARS_MAX]);
   }
   const collation = options.charset !== undefined || options.collation !== undefined
@@ -480,7 +556,9 @@ function tableOptions(draft: Draft, options: import('./ast.js').TableOptionsSpec
     ...(collation === undefined ? {} : { collation }),
     ...(options.comment === undefined ? {} : { comment: options.comment }),
     ...(options.rowFormat === undefined ? {} : { rowFormat: options.rowFormat }),
-    ...(options.createOptions === undefined ? {} : { createOptions: options.createOptions.join(' ') }),
+    ...(options.createOptions === undefined
+      ? {}
+      : { createOptions: options.createOptions.join(' ') }),
   };
   if (options.autoIncrement !== undefined) draft.autoIncrementStart = options.autoIncrement;
 }
@@ -492,7 +570,10 @@ function constraintAction(draft: Draft, action: AlterAction): void {
       const indexes = draft.indexes.map((i) => ({
         name: i.name,
         unique: i.unique,
-        parts: i.parts.map((p) => ({ column: draft.columns.indexOf(p.column), prefixChars: p.prefixChars })),
+        parts: i.parts.map((p) => ({
+          column: draft.columns.indexOf(p.column),
+          prefixChars: p.prefixChars,
+        })),
       }));
       const [fk] = planForeignKeys([action.foreignKey], {
         database: draft.table.database,
@@ -526,10 +607,12 @@ function constraintAction(draft: Draft, action: AlterAction): void {
       return;
     }
     case 'drop-foreign-key':
-      if (!draft.dropForeignKey(action.name)) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', [action.name]);
+      if (!draft.dropForeignKey(action.name))
+        throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', [action.name]);
       return;
     case 'drop-check':
-      if (!draft.dropCheck(action.name)) throw new SqlError('ER_CHECK_CONSTRAINT_NOT_FOUND', [action.name]);
+      if (!draft.dropCheck(action.name))
+        throw new SqlError('ER_CHECK_CONSTRAINT_NOT_FOUND', [action.name]);
       return;
     case 'drop-constraint': {
       if (draft.dropForeignKey(action.name) || draft.dropCheck(action.name)) return;
@@ -556,12 +639,17 @@ function checkAutoIncrement(draft: Draft): void {
   const auto = draft.autoIncrement;
   if (auto === null) return;
   if (auto.def.type.kind !== 'int') throw new SqlError('ER_WRONG_FIELD_SPEC', [auto.def.name]);
-  const leads = draft.primaryKey[0] === auto || draft.indexes.some((i) => i.parts[0]?.column === auto);
+  const leads =
+    draft.primaryKey[0] === auto || draft.indexes.some((i) => i.parts[0]?.column === auto);
   if (!leads) throw new SqlError('ER_WRONG_AUTO_KEY');
 }
 
 /** ALTER TABLE → its plan (see the file comment). */
-export function planAlter(table: TableDef, actions: readonly AlterAction[], ctx: AlterContext): AlterPlan {
+export function planAlter(
+  table: TableDef,
+  actions: readonly AlterAction[],
+  ctx: AlterContext,
+): AlterPlan {
   const draft = new Draft(table, ctx);
   for (const action of actions) applyAction(draft, action);
   checkAutoIncrement(draft);
@@ -605,7 +693,9 @@ export function planAlter(table: TableDef, actions: readonly AlterAction[], ctx:
     renamedColumns: new Map(
       draft.columns.flatMap((c) => {
         const old = c.source === null ? undefined : table.columns[c.source]?.name;
-        return old === undefined || old === c.def.name ? [] : [[old, c.def.name] as [string, string]];
+        return old === undefined || old === c.def.name
+          ? []
+          : [[old, c.def.name] as [string, string]];
       }),
     ),
   };

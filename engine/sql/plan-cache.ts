@@ -146,7 +146,9 @@ export function normalise(sql: string): Normalised | undefined {
       case 'number':
       case 'string': {
         const literal =
-          mode === 'list' || mode === 'other' || frozen > 0 ? undefined : liftable(sql, token, prev);
+          mode === 'list' || mode === 'other' || frozen > 0
+            ? undefined
+            : liftable(sql, token, prev);
         if (literal !== undefined) {
           key += `${sql.slice(copied, token.start)}?`;
           copied = token.end;

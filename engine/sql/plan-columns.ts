@@ -2,7 +2,8 @@
  * A column definition as written (ast.ts ColumnDefinition) → a checked ColumnDef, for CREATE
  * TABLE and ALTER TABLE alike, with MySQL's errors:
  *
- *   unknown collation / character set          ER_UNKNOWN_COLLATION (1273) / ER_UNKNOWN_CHARACTER_SET
+ *   unknown collation / character set          ER_UNKNOWN_COLLATION (1273) /
+ *                                              ER_UNKNOWN_CHARACTER_SET
  *   COLLATE of another character set           ER_COLLATION_CHARSET_MISMATCH (1253)
  *   DEFAULT CURRENT_TIMESTAMP on a non-datetime ER_INVALID_DEFAULT (1067)
  *   ON UPDATE CURRENT_TIMESTAMP on one         ER_INVALID_ON_UPDATE (1294)
@@ -138,7 +139,12 @@ function literalDefault(
 }
 
 /** The fsp a CURRENT_TIMESTAMP may have on this column: its own (MySQL requires equal fsp). */
-function checkNow(type: ColumnType, fsp: number, name: string, error: 'ER_INVALID_DEFAULT' | 'ER_INVALID_ON_UPDATE'): void {
+function checkNow(
+  type: ColumnType,
+  fsp: number,
+  name: string,
+  error: 'ER_INVALID_DEFAULT' | 'ER_INVALID_ON_UPDATE',
+): void {
   if (!isDateTime(type) || (type.kind === 'datetime' && type.fsp !== fsp)) {
     throw new SqlError(error, [name]);
   }
@@ -159,35 +165,60 @@ export function planColumn(
   const type = columnType(definition.type, name, collationName);
   if (inKey && isBlob(type)) throw new SqlError('ER_BLOB_KEY_WITHOUT_LENGTH', [name]);
   if (inKey && definition.nullable === true) throw new SqlError('ER_PRIMARY_CANT_HAVE_NULL');
-  if (definition.comment !== undefined && Array.from(definition.comment).length > COLUMN_COMMENT_CHARS_MAX) {
+  if (
+    definition.comment !== undefined &&
+    Array.from(definition.comment).length > COLUMN_COMMENT_CHARS_MAX
+  ) {
     throw new SqlError('ER_TOO_LONG_FIELD_COMMENT', [name, COLUMN_COMMENT_CHARS_MAX]);
   }
   const base = { name, type, nullable: inKey ? false : definition.nullable !== false };
   const extras = {
-    ...(definition.comment === undefined || definition.comment === '' ? {} : { comment: definition.comment }),
+    ...(definition.comment === undefined || definition.comment === ''
+      ? {}
+      : { comment: definition.comment }),
     ...(definition.displayWidth === undefined ? {} : { displayWidth: definition.displayWidth }),
   };
   if (definition.onUpdateNow !== undefined) {
     checkNow(type, definition.onUpdateNow, name, 'ER_INVALID_ON_UPDATE');
   }
-  const onUpdate = definition.onUpdateNow === undefined ? {} : { onUpdateNow: definition.onUpdateNow };
+  const onUpdate =
+    definition.onUpdateNow === undefined ? {} : { onUpdateNow: definition.onUpdateNow };
   if (definition.generated !== undefined) {
-    if (definition.default !== null || definition.defaultNow !== undefined || definition.defaultExpression !== undefined) {
+    if (
+      definition.default !== null ||
+      definition.defaultNow !== undefined ||
+      definition.defaultExpression !== undefined
+    ) {
       throw new SqlError('ER_WRONG_USAGE', ['DEFAULT', 'generated column']);
     }
     if (definition.autoIncrement === true) {
       throw new SqlError('ER_UNSUPPORTED_ACTION_ON_GENERATED_COLUMN', ['AUTO_INCREMENT']);
     }
-    const generated = { expression: storedExprText(definition.generated.expr), stored: definition.generated.stored };
+    const generated = {
+      expression: storedExprText(definition.generated.expr),
+      stored: definition.generated.stored,
+    };
     return { ...base, defaultValue: base.nullable ? { value: null } : null, generated, ...extras };
   }
   if (definition.defaultNow !== undefined) {
     checkNow(type, definition.defaultNow, name, 'ER_INVALID_DEFAULT');
-    return { ...base, defaultValue: { value: null }, defaultNow: definition.defaultNow, ...onUpdate, ...extras };
+    return {
+      ...base,
+      defaultValue: { value: null },
+      defaultNow: definition.defaultNow,
+      ...onUpdate,
+      ...extras,
+    };
   }
   if (definition.defaultExpression !== undefined) {
     const expression = storedExprText(definition.defaultExpression);
-    return { ...base, defaultValue: { value: null }, defaultExpression: expression, ...onUpdate, ...extras };
+    return {
+      ...base,
+      defaultValue: { value: null },
+      defaultExpression: expression,
+      ...onUpdate,
+      ...extras,
+    };
   }
   const defaultValue = literalDefault(definition, base, modes);
   return { ...base, defaultValue, ...onUpdate, ...extras };
@@ -204,7 +235,11 @@ export function columnWithDefault(
   const { defaultNow: _now, defaultExpression: _expression, ...rest } = def;
   if (value === null) return { ...rest, defaultValue: def.nullable ? { value: null } : null };
   if ('expression' in value) {
-    return { ...rest, defaultValue: { value: null }, defaultExpression: storedExprText(value.expression) };
+    return {
+      ...rest,
+      defaultValue: { value: null },
+      defaultExpression: storedExprText(value.expression),
+    };
   }
   const definition: ColumnDefinition = {
     name: def.name,

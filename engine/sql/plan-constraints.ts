@@ -15,7 +15,14 @@
  *   generated columns  unknown column 1054, AUTO_INCREMENT 3109, a later generated column 3107
  */
 import type { Catalog } from '../catalog/catalog.js';
-import type { CheckDef, ColumnDef, ColumnType, ForeignKeyDef, IndexSpec, TableDef } from '../catalog/definitions.js';
+import type {
+  CheckDef,
+  ColumnDef,
+  ColumnType,
+  ForeignKeyDef,
+  IndexSpec,
+  TableDef,
+} from '../catalog/definitions.js';
 import { makeTableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
 import { pageId } from '../../storage/index.js';
@@ -59,7 +66,11 @@ function factsOf(expr: Expr): ExprFacts {
   walk(expr, (node) => {
     if (node.kind === 'column' && typeof node.name === 'string') facts.columns.push(node.name);
     else if (node.kind === 'call' && typeof node.name === 'string') facts.functions.push(node.name);
-    else if (node.kind === 'user-variable' || node.kind === 'system-variable' || node.kind === 'param') {
+    else if (
+      node.kind === 'user-variable' ||
+      node.kind === 'system-variable' ||
+      node.kind === 'param'
+    ) {
       (facts as { variables: boolean }).variables = true;
     } else if (node.kind === 'subquery' || node.kind === 'exists' || node.kind === 'in-subquery') {
       (facts as { subquery: boolean }).subquery = true;
@@ -87,7 +98,12 @@ function nextNumber(table: string, kind: 'ibfk' | 'chk', taken: readonly string[
 }
 
 /** Names of foreign keys / checks in the database, except `exceptTable`'s own. */
-function schemaNames(catalog: Catalog, database: string, kind: 'fk' | 'check', exceptTable: string): Set<string> {
+function schemaNames(
+  catalog: Catalog,
+  database: string,
+  kind: 'fk' | 'check',
+  exceptTable: string,
+): Set<string> {
   const names = new Set<string>();
   for (const table of catalog.tables(database)) {
     if (table.name === exceptTable) continue;
@@ -108,7 +124,11 @@ export interface CheckInput {
 
 export function planChecks(
   inputs: readonly CheckInput[],
-  table: { readonly database: string; readonly name: string; readonly columns: readonly ColumnDef[] },
+  table: {
+    readonly database: string;
+    readonly name: string;
+    readonly columns: readonly ColumnDef[];
+  },
   autoIncrement: number | null,
   existing: readonly CheckDef[],
   catalog: Catalog,
@@ -119,7 +139,10 @@ export function planChecks(
   const out: CheckDef[] = [];
   for (const { check, column } of inputs) {
     const name = check.name ?? `${table.name}_chk_${nextNumber(table.name, 'chk', taken)}`;
-    if (taken.some((t) => t.toLowerCase() === name.toLowerCase()) || schema.has(name.toLowerCase())) {
+    if (
+      taken.some((t) => t.toLowerCase() === name.toLowerCase()) ||
+      schema.has(name.toLowerCase())
+    ) {
       throw new SqlError('ER_CHECK_CONSTRAINT_DUP_NAME', [name]);
     }
     const facts = factsOf(check.expr);
@@ -129,12 +152,14 @@ export function planChecks(
       if (column !== null && c.toLowerCase() !== column.toLowerCase()) {
         throw new SqlError('ER_COLUMN_CHECK_CONSTRAINT_REFERENCES_OTHER_COLUMN', [name]);
       }
-      if (index === autoIncrement) throw new SqlError('ER_CHECK_CONSTRAINT_REFERS_AUTO_INCREMENT_COLUMN', [name]);
+      if (index === autoIncrement)
+        throw new SqlError('ER_CHECK_CONSTRAINT_REFERS_AUTO_INCREMENT_COLUMN', [name]);
     }
     if (facts.variables) throw new SqlError('ER_CHECK_CONSTRAINT_VARIABLES', [name]);
     if (facts.subquery) throw new SqlError('ER_CHECK_CONSTRAINT_FUNCTION_IS_NOT_ALLOWED', [name]);
     const banned = facts.functions.find((f) => NONDETERMINISTIC.has(f.toLowerCase()));
-    if (banned !== undefined) throw new SqlError('ER_CHECK_CONSTRAINT_NAMED_FUNCTION_IS_NOT_ALLOWED', [name, banned]);
+    if (banned !== undefined)
+      throw new SqlError('ER_CHECK_CONSTRAINT_NAMED_FUNCTION_IS_NOT_ALLOWED', [name, banned]);
     const expression = storedExprText(check.expr);
     bindOn(scratch, expression);
     taken.push(name);
@@ -145,14 +170,21 @@ export function planChecks(
 
 /** Binds a stored expression over a table: unknown functions and columns fail as in queries. */
 function bindOn(table: TableDef, text: string): void {
-  new Binder({ table, tableName: table.name, clause: 'field list', currentDatabase: table.database }).bind(
-    parseExpression(text),
-  );
+  new Binder({
+    table,
+    tableName: table.name,
+    clause: 'field list',
+    currentDatabase: table.database,
+  }).bind(parseExpression(text));
 }
 
 /** Generated columns' expressions: columns they read (1054, 3107, 3109) and functions. */
 export function checkGenerated(
-  table: { readonly database: string; readonly name: string; readonly columns: readonly ColumnDef[] },
+  table: {
+    readonly database: string;
+    readonly name: string;
+    readonly columns: readonly ColumnDef[];
+  },
   autoIncrement: number | null,
 ): void {
   const scratch = scratchTable(table.database, table.name, table.columns);
@@ -163,7 +195,8 @@ export function checkGenerated(
     for (const c of facts.columns) {
       const index = table.columns.findIndex((d) => d.name.toLowerCase() === c.toLowerCase());
       if (index === -1) throw new SqlError('ER_BAD_FIELD_ERROR', [c, 'generated column function']);
-      if (index === autoIncrement) throw new SqlError('ER_GENERATED_COLUMN_REF_AUTO_INC', [column.name]);
+      if (index === autoIncrement)
+        throw new SqlError('ER_GENERATED_COLUMN_REF_AUTO_INC', [column.name]);
       if (table.columns[index]?.generated !== undefined && index >= i) {
         throw new SqlError('ER_GENERATED_COLUMN_NON_PRIOR');
       }
@@ -182,12 +215,14 @@ export function checkGenerated(
 function compatible(a: ColumnType, b: ColumnType): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'int' && b.kind === 'int') return a.bytes === b.bytes && a.unsigned === b.unsigned;
-  if (a.kind === 'decimal' && b.kind === 'decimal') return a.precision === b.precision && a.scale === b.scale;
+  if (a.kind === 'decimal' && b.kind === 'decimal')
+    return a.precision === b.precision && a.scale === b.scale;
   if (a.kind === 'string' && b.kind === 'string') {
     const chars = (v: string): boolean => v === 'char' || v === 'varchar';
     return a.collation === b.collation && chars(a.variant) && chars(b.variant);
   }
-  if (a.kind === 'datetime' && b.kind === 'datetime') return (a.variant ?? 'datetime') === (b.variant ?? 'datetime');
+  if (a.kind === 'datetime' && b.kind === 'datetime')
+    return (a.variant ?? 'datetime') === (b.variant ?? 'datetime');
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -208,13 +243,23 @@ export interface ForeignKeyPlanContext {
   addIndex(definition: IndexDefinition): void;
 }
 
-function parentOf(fk: ForeignKeyDefinition, child: ForeignKeyTable, catalog: Catalog): TableDef | 'self' | undefined {
+function parentOf(
+  fk: ForeignKeyDefinition,
+  child: ForeignKeyTable,
+  catalog: Catalog,
+): TableDef | 'self' | undefined {
   const database = fk.refTable.database ?? child.database;
   if (database === child.database && fk.refTable.name === child.name) return 'self';
   return catalog.table(database, fk.refTable.name);
 }
 
-function checkParent(fk: ForeignKeyDefinition, name: string, columns: readonly number[], child: ForeignKeyTable, catalog: Catalog): void {
+function checkParent(
+  fk: ForeignKeyDefinition,
+  name: string,
+  columns: readonly number[],
+  child: ForeignKeyTable,
+  catalog: Catalog,
+): void {
   const found = parentOf(fk, child, catalog);
   if (found === undefined) throw new SqlError('ER_FK_CANNOT_OPEN_PARENT', [fk.refTable.name]);
   const parent: TableDef =
@@ -238,7 +283,8 @@ function checkParent(fk: ForeignKeyDefinition, name: string, columns: readonly n
       throw new SqlError('ER_FK_INCOMPATIBLE_COLUMNS', [childColumn.name, parentColumn.name, name]);
     }
   });
-  if (keyAccess(parent, refColumns) === null) throw new SqlError('ER_FK_NO_INDEX_PARENT', [name, parent.name]);
+  if (keyAccess(parent, refColumns) === null)
+    throw new SqlError('ER_FK_NO_INDEX_PARENT', [name, parent.name]);
 }
 
 /** Does the child have an index (or primary key) its FK columns lead? */
@@ -246,7 +292,9 @@ function childIndexed(child: ForeignKeyTable, columns: readonly number[]): boole
   const leads = (parts: readonly number[]): boolean =>
     parts.length >= columns.length && columns.every((c, i) => parts[i] === c);
   if (leads(child.primaryKey)) return true;
-  return child.indexes.some((i) => leads(i.parts.map((p) => (p.prefixChars === null ? p.column : -1))));
+  return child.indexes.some((i) =>
+    leads(i.parts.map((p) => (p.prefixChars === null ? p.column : -1))),
+  );
 }
 
 export function planForeignKeys(
@@ -260,7 +308,10 @@ export function planForeignKeys(
   const out: ForeignKeyDef[] = [];
   for (const fk of definitions) {
     const name = fk.name ?? `${child.name}_ibfk_${nextNumber(child.name, 'ibfk', taken)}`;
-    if (taken.some((t) => t.toLowerCase() === name.toLowerCase()) || schema.has(name.toLowerCase())) {
+    if (
+      taken.some((t) => t.toLowerCase() === name.toLowerCase()) ||
+      schema.has(name.toLowerCase())
+    ) {
       throw new SqlError('ER_FK_DUP_NAME', [name]);
     }
     const columns = fk.columns.map((c) => {
@@ -269,11 +320,15 @@ export function planForeignKeys(
       return index;
     });
     if (fk.refColumns.length !== columns.length) {
-      throw new SqlError('ER_WRONG_FK_DEF', [name, "Key reference and table reference don't match"]);
+      throw new SqlError('ER_WRONG_FK_DEF', [
+        name,
+        "Key reference and table reference don't match",
+      ]);
     }
     const onDelete = fk.onDelete ?? 'NO ACTION';
     const onUpdate = fk.onUpdate ?? 'NO ACTION';
-    if (onDelete === 'SET DEFAULT' || onUpdate === 'SET DEFAULT') throw new SqlError('ER_CANNOT_ADD_FOREIGN');
+    if (onDelete === 'SET DEFAULT' || onUpdate === 'SET DEFAULT')
+      throw new SqlError('ER_CANNOT_ADD_FOREIGN');
     for (const c of columns) {
       const column = child.columns[c] as ColumnDef;
       if ((onDelete === 'SET NULL' || onUpdate === 'SET NULL') && !column.nullable) {
@@ -290,7 +345,15 @@ export function planForeignKeys(
     }
     const refDatabase = fk.refTable.database ?? child.database;
     taken.push(name);
-    out.push({ name, columns, refDatabase, refTable: fk.refTable.name, refColumns: fk.refColumns, onDelete, onUpdate });
+    out.push({
+      name,
+      columns,
+      refDatabase,
+      refTable: fk.refTable.name,
+      refColumns: fk.refColumns,
+      onDelete,
+      onUpdate,
+    });
   }
   return out;
 }

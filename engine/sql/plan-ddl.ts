@@ -119,7 +119,8 @@ function binaryType(spec: TypeSpec & { kind: 'binary' }, column: string): Column
   switch (spec.variant) {
     case 'binary': {
       const length = spec.length ?? 1;
-      if (length > CHAR_CHARS_MAX) throw new SqlError('ER_TOO_BIG_FIELDLENGTH', [column, CHAR_CHARS_MAX]);
+      if (length > CHAR_CHARS_MAX)
+        throw new SqlError('ER_TOO_BIG_FIELDLENGTH', [column, CHAR_CHARS_MAX]);
       return { kind: 'string', variant: 'char', chars: length, collation: 'binary' };
     }
     case 'varbinary': {
@@ -180,7 +181,8 @@ export interface PlanWarning {
 
 /**
  * ENGINE: every table is stored the same way, as InnoDB. Another engine is substituted with
- * warnings 1286 and 1266 unless sql_mode has NO_ENGINE_SUBSTITUTION (then ER_UNKNOWN_STORAGE_ENGINE).
+ * warnings 1286 and 1266 unless sql_mode has NO_ENGINE_SUBSTITUTION (then
+ * ER_UNKNOWN_STORAGE_ENGINE).
  */
 export function planEngine(
   engine: string | undefined,
@@ -201,15 +203,25 @@ export function planTableOptions(
   now: number,
 ): TableOptions {
   const options = statement.options ?? {};
-  if (options.comment !== undefined && Array.from(options.comment).length > TABLE_COMMENT_CHARS_MAX) {
-    throw new SqlError('ER_TOO_LONG_TABLE_COMMENT', [statement.table.name, TABLE_COMMENT_CHARS_MAX]);
+  if (
+    options.comment !== undefined &&
+    Array.from(options.comment).length > TABLE_COMMENT_CHARS_MAX
+  ) {
+    throw new SqlError('ER_TOO_LONG_TABLE_COMMENT', [
+      statement.table.name,
+      TABLE_COMMENT_CHARS_MAX,
+    ]);
   }
   return {
     engine: 'InnoDB',
     collation: collationName,
-    ...(options.comment === undefined || options.comment === '' ? {} : { comment: options.comment }),
+    ...(options.comment === undefined || options.comment === ''
+      ? {}
+      : { comment: options.comment }),
     ...(options.rowFormat === undefined ? {} : { rowFormat: options.rowFormat }),
-    ...(options.createOptions === undefined ? {} : { createOptions: options.createOptions.join(' ') }),
+    ...(options.createOptions === undefined
+      ? {}
+      : { createOptions: options.createOptions.join(' ') }),
     created: now,
   };
 }
@@ -260,7 +272,11 @@ export function planCreateTable(
   if (keyBytes > KEY_BYTES_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_BYTES_MAX]);
   const uniqueColumns = statement.columns.filter((c) => c.unique === true).map((c) => c.name);
   const definitions = statement.indexes ?? [];
-  const indexes = planTableIndexes(definitions.filter((d) => d.fulltext !== true), uniqueColumns, columns);
+  const indexes = planTableIndexes(
+    definitions.filter((d) => d.fulltext !== true),
+    uniqueColumns,
+    columns,
+  );
   const names = new Set(indexes.map((i) => i.name.toLowerCase()));
   const fulltext = definitions
     .filter((d) => d.fulltext === true)
@@ -269,20 +285,31 @@ export function planCreateTable(
   const foreignKeys =
     context.catalog === undefined
       ? []
-      : planForeignKeys(statement.foreignKeys ?? [], { database, name, columns, primaryKey, indexes }, [], {
-          catalog: context.catalog,
-          checks: context.foreignKeyChecks ?? true,
-          addIndex: (definition) => {
-            if (indexes.length >= INDEXES_MAX) throw new SqlError('ER_TOO_MANY_KEYS', [INDEXES_MAX]);
-            const taken = new Set([...indexes.map((i) => i.name.toLowerCase()), ...fulltext.map((f) => f.name.toLowerCase())]);
-            indexes.push(planIndex(definition, columns, taken));
+      : planForeignKeys(
+          statement.foreignKeys ?? [],
+          { database, name, columns, primaryKey, indexes },
+          [],
+          {
+            catalog: context.catalog,
+            checks: context.foreignKeyChecks ?? true,
+            addIndex: (definition) => {
+              if (indexes.length >= INDEXES_MAX)
+                throw new SqlError('ER_TOO_MANY_KEYS', [INDEXES_MAX]);
+              const taken = new Set([
+                ...indexes.map((i) => i.name.toLowerCase()),
+                ...fulltext.map((f) => f.name.toLowerCase()),
+              ]);
+              indexes.push(planIndex(definition, columns, taken));
+            },
           },
-        });
+        );
   const autoIncrement = autoIncrementColumn(statement, columns, primaryKey, indexes);
   checkGenerated({ database, name, columns }, autoIncrement);
   // Generated names number the checks in the order the statement writes them.
   const checkInputs = [
-    ...statement.columns.flatMap((c) => (c.checks ?? []).map((check) => ({ check, column: c.name }))),
+    ...statement.columns.flatMap((c) =>
+      (c.checks ?? []).map((check) => ({ check, column: c.name })),
+    ),
     ...(statement.checks ?? []).map((check) => ({ check, column: null })),
   ].sort((a, b) => (a.check.position ?? 0) - (b.check.position ?? 0));
   const checks =

@@ -145,7 +145,11 @@ export function planFulltext(
     const index = folded.indexOf(c.name.toLowerCase());
     if (index === -1) throw new SqlError('ER_KEY_COLUMN_DOES_NOT_EXITS', [c.name]);
     const type = (columns[index] as ColumnDef).type;
-    if (type.kind !== 'string' || type.collation === 'binary' || !['char', 'varchar', 'text'].includes(type.variant)) {
+    if (
+      type.kind !== 'string' ||
+      type.collation === 'binary' ||
+      !['char', 'varchar', 'text'].includes(type.variant)
+    ) {
       throw new SqlError('ER_BAD_FT_COLUMN', [c.name]);
     }
     return index;
@@ -154,5 +158,9 @@ export function planFulltext(
   if (name === null) name = generatedName((columns[indexes[0] ?? 0] as ColumnDef).name, taken);
   else if (taken.has(name.toLowerCase())) throw new SqlError('ER_DUP_KEYNAME', [name]);
   taken.add(name.toLowerCase());
-  return { name, columns: indexes, ...(definition.comment === undefined ? {} : { comment: definition.comment }) };
+  return {
+    name,
+    columns: indexes,
+    ...(definition.comment === undefined ? {} : { comment: definition.comment }),
+  };
 }

@@ -25,7 +25,12 @@ export function columnDefault(column: ColumnDef, table: TableDef): PlanExpr {
   if (column.defaultNow !== undefined) {
     const fsp = column.defaultNow;
     const arg: PlanExpr = { kind: 'const', info: intInfo(1, false), value: BigInt(fsp) };
-    return { kind: 'function', info: datetimeInfo(fsp, false), name: 'now', args: fsp === 0 ? [] : [arg] };
+    return {
+      kind: 'function',
+      info: datetimeInfo(fsp, false),
+      name: 'now',
+      args: fsp === 0 ? [] : [arg],
+    };
   }
   if (column.defaultExpression !== undefined) {
     const binder = new Binder({
@@ -81,7 +86,11 @@ export function insertColumns(table: TableDef, names: readonly string[] | null):
 
 /** A placeholder for a value computed when the row is written (a generated column). */
 function computedLater(column: ColumnDef): PlanExpr {
-  return { kind: 'const', info: { type: column.type, nullable: true, length: 0, decimals: 0, collationId: 63 }, value: null };
+  return {
+    kind: 'const',
+    info: { type: column.type, nullable: true, length: 0, decimals: 0, collationId: 63 },
+    value: null,
+  };
 }
 
 /** The expression a column of a new row starts from: its DEFAULT, or computed later. */
@@ -157,7 +166,8 @@ function newRowRefs(
   if (node.kind === 'call' && node.name === 'values') {
     const args = node.args as readonly Expr[];
     const arg = args[0];
-    if (args.length !== 1 || arg?.kind !== 'column') throw new SqlError('ER_WRONG_ARGUMENTS', ['VALUES']);
+    if (args.length !== 1 || arg?.kind !== 'column')
+      throw new SqlError('ER_WRONG_ARGUMENTS', ['VALUES']);
     const column = table.columns.find((c) => c.name.toLowerCase() === arg.name.toLowerCase());
     if (column === undefined) throw new SqlError('ER_BAD_FIELD_ERROR', [arg.name, 'field list']);
     return { kind: 'column', database: null, table: null, name: NEW(column.name) };
@@ -168,7 +178,9 @@ function newRowRefs(
       const target = named ?? node.name;
       return { kind: 'column', database: null, table: null, name: NEW(target) };
     }
-    const own = table.columns.some((c) => c.name.toLowerCase() === (node.name as string).toLowerCase());
+    const own = table.columns.some(
+      (c) => c.name.toLowerCase() === (node.name as string).toLowerCase(),
+    );
     if (node.table === null && named !== undefined && !own) {
       return { kind: 'column', database: null, table: null, name: NEW(named) };
     }
@@ -252,7 +264,8 @@ export function planInsert(statement: Statement & { kind: 'insert' }, ctx: PlanC
       : statement.ignore === true
         ? 'ignore'
         : 'error';
-  const onDuplicate = duplicates === 'update' ? planOnDuplicate(statement, table, targets, ctx) : [];
+  const onDuplicate =
+    duplicates === 'update' ? planOnDuplicate(statement, table, targets, ctx) : [];
   const ignore = statement.ignore === true;
   return { kind: 'insert', table, rows, dml: { duplicates, onDuplicate, query, given, ignore } };
 }
@@ -265,19 +278,29 @@ export function planInsert(statement: Statement & { kind: 'insert' }, ctx: PlanC
 export function assignedColumn(
   table: TableDef,
   ref: { readonly table: TableName; readonly alias: string | null },
-  column: { readonly database: string | null; readonly table: string | null; readonly name: string },
+  column: {
+    readonly database: string | null;
+    readonly table: string | null;
+    readonly name: string;
+  },
 ): number {
   const shown = [column.database, column.table, column.name].filter((p) => p !== null).join('.');
   const qualifier = ref.alias ?? ref.table.name;
   const index = table.columns.findIndex((c) => c.name.toLowerCase() === column.name.toLowerCase());
   const wrongTable = column.table !== null && column.table !== qualifier;
   const wrongDatabase = column.database !== null && column.database !== table.database;
-  if (index === -1 || wrongTable || wrongDatabase) throw new SqlError('ER_BAD_FIELD_ERROR', [shown, 'field list']);
+  if (index === -1 || wrongTable || wrongDatabase)
+    throw new SqlError('ER_BAD_FIELD_ERROR', [shown, 'field list']);
   return index;
 }
 
 /** SET col = value: DEFAULT is the column's DEFAULT; a generated column takes nothing else. */
-export function assignedValue(table: TableDef, column: number, value: Expr, bind: Binder): PlanExpr {
+export function assignedValue(
+  table: TableDef,
+  column: number,
+  value: Expr,
+  bind: Binder,
+): PlanExpr {
   const def = table.columns[column] as ColumnDef;
   const isDefault = value.kind === 'default' && value.column === null;
   if (def.generated !== undefined && !isDefault) {

@@ -61,17 +61,23 @@ function leaves(from: TableExpr, ctx: PlanContext, out: Leaf[] = []): Leaf[] {
 }
 
 function leafOf(all: readonly Leaf[], name: TableName, what: string): Leaf {
-  const found = all.find((l) => l.name === name.name && (name.database === null || (!l.aliased && l.table.database === name.database)));
+  const found = all.find(
+    (l) =>
+      l.name === name.name &&
+      (name.database === null || (!l.aliased && l.table.database === name.database)),
+  );
   if (found === undefined) throw new SqlError('ER_UNKNOWN_TABLE', [name.name, what]);
   return found;
 }
 
 function assignmentLeaf(all: readonly Leaf[], column: ColumnRef): Leaf {
-  const has = (l: Leaf): boolean => l.table.columns.some((c) => c.name.toLowerCase() === column.name.toLowerCase());
+  const has = (l: Leaf): boolean =>
+    l.table.columns.some((c) => c.name.toLowerCase() === column.name.toLowerCase());
   const shown = [column.table, column.name].filter((p) => p !== null).join('.');
   if (column.table !== null) {
     const leaf = all.find((l) => l.name === column.table);
-    if (leaf === undefined || !has(leaf)) throw new SqlError('ER_BAD_FIELD_ERROR', [shown, 'field list']);
+    if (leaf === undefined || !has(leaf))
+      throw new SqlError('ER_BAD_FIELD_ERROR', [shown, 'field list']);
     return leaf;
   }
   const matches = all.filter(has);
@@ -98,11 +104,18 @@ export function planJoinDml(statement: JoinDmlStatement, ctx: PlanContext): Plan
   const unique = [...new Set(chosen)];
   for (const leaf of unique) {
     if (leaf.table.primaryKey.length === 0) {
-      throw new SqlError('ER_NOT_SUPPORTED_YET', ['multi-table UPDATE / DELETE of a table without a primary key']);
+      throw new SqlError('ER_NOT_SUPPORTED_YET', [
+        'multi-table UPDATE / DELETE of a table without a primary key',
+      ]);
     }
   }
   const items: SelectItem[] = [];
-  const targets: { table: TableDef; offset: number; leaf: Leaf; assignments: { column: number; item: number | null }[] }[] = [];
+  const targets: {
+    table: TableDef;
+    offset: number;
+    leaf: Leaf;
+    assignments: { column: number; item: number | null }[];
+  }[] = [];
   for (const leaf of unique) {
     targets.push({ table: leaf.table, offset: items.length, leaf, assignments: [] });
     for (const column of leaf.table.columns) items.push(columnItem(leaf, column.name));
@@ -111,15 +124,17 @@ export function planJoinDml(statement: JoinDmlStatement, ctx: PlanContext): Plan
     statement.assignments.forEach((a, i) => {
       const target = targets.find((t) => t.leaf === chosen[i]);
       if (target === undefined) return;
-      const column = target.table.columns.findIndex((c) => c.name.toLowerCase() === a.column.name.toLowerCase());
+      const column = target.table.columns.findIndex(
+        (c) => c.name.toLowerCase() === a.column.name.toLowerCase(),
+      );
       const isDefault = a.value.kind === 'default' && a.value.column === null;
       if (!isDefault) items.push({ kind: 'expr', expr: a.value, alias: null, text: `v${i}` });
       target.assignments.push({ column, item: isDefault ? null : items.length - 1 });
     });
   }
   const select: SelectStatement = {
-    kind: 'select', with: null, distinct: false, items, from: statement.from, where: statement.where,
-    groupBy: null, having: null, windows: [], orderBy: [], limit: null,
+    kind: 'select', with: null, distinct: false, items, from: statement.from,
+    where: statement.where, groupBy: null, having: null, windows: [], orderBy: [], limit: null,
   };
   const plan = planStatement(select, ctx);
   if (plan.kind !== 'select') throw new Error('planJoinDml: a query plans to a select');

@@ -94,8 +94,10 @@ function planView(statement: SchemaStatement & { kind: 'create-view' }, ctx: Pla
     throw new SqlError('ER_TABLE_EXISTS_ERROR', [name]);
   }
   const existing = ctx.catalog.view(database, name);
-  if (existing !== undefined && !statement.orReplace) throw new SqlError('ER_TABLE_EXISTS_ERROR', [name]);
-  if (existing === undefined && statement.alter) throw new SqlError('ER_NO_SUCH_TABLE', [database, name]);
+  if (existing !== undefined && !statement.orReplace)
+    throw new SqlError('ER_TABLE_EXISTS_ERROR', [name]);
+  if (existing === undefined && statement.alter)
+    throw new SqlError('ER_NO_SUCH_TABLE', [database, name]);
   const plan = planStatement(statement.query, { ...ctx, database });
   if (plan.kind !== 'select') throw new SqlError('ER_NOT_SUPPORTED_YET', ['this view query']);
   const names = statement.columns ?? plan.query.columns.map((c) => c.name);
@@ -113,14 +115,22 @@ function planView(statement: SchemaStatement & { kind: 'create-view' }, ctx: Pla
     name,
     columns: statement.columns,
     query: statement.text,
-    algorithm: mergeRefused ? 'UNDEFINED' : statement.algorithm ?? existing?.algorithm ?? 'UNDEFINED',
+    algorithm: mergeRefused
+      ? 'UNDEFINED'
+      : statement.algorithm ?? existing?.algorithm ?? 'UNDEFINED',
     definer: statement.definer ?? existing?.definer ?? { user: '', host: '' },
     security: statement.security ?? existing?.security ?? 'DEFINER',
     checkOption: statement.checkOption ?? 'NONE',
     charsetClient: variableText(ctx, 'character_set_client', 'utf8mb4'),
     collationConnection: variableText(ctx, 'collation_connection', 'utf8mb4_0900_ai_ci'),
   };
-  return { kind: 'create-view', view, replace: existing !== undefined, alter: statement.alter, mergeRefused };
+  return {
+    kind: 'create-view',
+    view,
+    replace: existing !== undefined,
+    alter: statement.alter,
+    mergeRefused,
+  };
 }
 
 /**
@@ -134,7 +144,8 @@ function mergeable(query: Statement): boolean {
   if (query.distinct || query.limit !== null || query.windows.length > 0) return false;
   const found = (v: unknown, kinds: readonly string[]): boolean => {
     if (Array.isArray(v)) return v.some((x) => found(x, kinds));
-    if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+    if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype)
+      return false;
     const kind = (v as { kind?: unknown }).kind;
     if (typeof kind === 'string' && kinds.includes(kind)) return true;
     return Object.values(v).some((x) => found(x, kinds));
@@ -189,12 +200,18 @@ export function planCreate(statement: CreateTable, ctx: PlanContext): Plan {
   if (statement.like !== undefined) return planCreateLike(statement, database, ctx);
   const warnings: PlanWarning[] = [];
   const query = statement.select === undefined ? null : planStatement(statement.select.query, ctx);
-  if (query !== null && query.kind !== 'select') throw new SqlError('ER_NOT_SUPPORTED_YET', ['this CREATE TABLE source']);
+  if (query !== null && query.kind !== 'select')
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['this CREATE TABLE source']);
   const explicit = new Set(statement.columns.map((c) => c.name.toLowerCase()));
   const selected = query === null || query.kind !== 'select' ? [] : query.query.columns;
   const extra = selected.filter((c) => !explicit.has(c.name.toLowerCase())).map(selectedColumn);
   const planned = planCreateTable(
-    { ...statement, select: undefined, columns: statement.columns.length === 0 && extra.length > 0 ? [PLACEHOLDER] : statement.columns },
+    {
+      ...statement,
+      select: undefined,
+      columns:
+        statement.columns.length === 0 && extra.length > 0 ? [PLACEHOLDER] : statement.columns,
+    },
     database,
     {
       databaseCollation: ctx.catalog.database(database)?.collation ?? 'utf8mb4_0900_ai_ci',
@@ -209,13 +226,27 @@ export function planCreate(statement: CreateTable, ctx: PlanContext): Plan {
   const own = statement.columns.length === 0 ? [] : planned.columns;
   const spec = extra.length === 0 ? planned : { ...planned, columns: [...own, ...extra] };
   if (new Set(spec.columns.map((c) => c.name.toLowerCase())).size !== spec.columns.length) {
-    throw new SqlError('ER_DUP_FIELDNAME', [spec.columns.map((c) => c.name).find((n, i, all) => all.findIndex((m) => m.toLowerCase() === n.toLowerCase()) !== i) ?? '']);
+    throw new SqlError('ER_DUP_FIELDNAME', [
+      spec.columns
+        .map((c) => c.name)
+        .find((n, i, all) => all.findIndex((m) => m.toLowerCase() === n.toLowerCase()) !== i) ?? '',
+    ]);
   }
   const select =
     statement.select === undefined
       ? undefined
-      : { columns: selected.map((c) => c.name), duplicates: statement.select.duplicates, query: statement.select.query };
-  return { kind: 'create-table', spec, ifNotExists: statement.ifNotExists, warnings, ...(select === undefined ? {} : { select }) };
+      : {
+          columns: selected.map((c) => c.name),
+          duplicates: statement.select.duplicates,
+          query: statement.select.query,
+        };
+  return {
+    kind: 'create-table',
+    spec,
+    ifNotExists: statement.ifNotExists,
+    warnings,
+    ...(select === undefined ? {} : { select }),
+  };
 }
 
 /** Stands in for the columns of CREATE TABLE t SELECT … while the rest is checked. */
@@ -233,7 +264,13 @@ function selectedColumn(column: { name: string; info: ExprInfo; meta: ColumnInfo
   let type: ColumnType;
   const t = column.info.type;
   if (t.kind === 'null') type = { kind: 'string', variant: 'char', chars: 0, collation: 'binary' };
-  else if (t.kind === 'int' && t.bytes === 8 && column.meta.orgTable === '' && t.year !== true && t.bits === undefined) {
+  else if (
+    t.kind === 'int' &&
+    t.bytes === 8 &&
+    column.meta.orgTable === '' &&
+    t.year !== true &&
+    t.bits === undefined
+  ) {
     // An integer expression is INT when its display width fits one (11 digits), else BIGINT.
     type = column.info.length > 11 ? t : { ...t, bytes: 4 };
   } else type = t;
@@ -250,7 +287,10 @@ function planCreateLike(statement: CreateTable, database: string, ctx: PlanConte
   const source = baseTable(statement.like as TableName, ctx);
   const name = statement.table.name;
   const renamed = (check: { name: string }): string => {
-    const m = new RegExp(`^${source.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_chk_(\\d+)$`, 'i').exec(check.name);
+    const m = new RegExp(
+      `^${source.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_chk_(\\d+)$`,
+      'i',
+    ).exec(check.name);
     return m === null ? check.name : `${name}_chk_${m[1]}`;
   };
   const { created: _created, ...options } = source.options ?? {};
@@ -262,7 +302,9 @@ function planCreateLike(statement: CreateTable, database: string, ctx: PlanConte
     indexes: source.indexes.map(({ root: _root, ...index }) => index),
     autoIncrement: source.autoIncrement,
     options,
-    ...(source.checks === undefined ? {} : { checks: source.checks.map((c) => ({ ...c, name: renamed(c) })) }),
+    ...(source.checks === undefined
+      ? {}
+      : { checks: source.checks.map((c) => ({ ...c, name: renamed(c) })) }),
     ...(source.fulltext === undefined ? {} : { fulltext: source.fulltext }),
   };
   return { kind: 'create-table', spec, ifNotExists: statement.ifNotExists, warnings: [] };

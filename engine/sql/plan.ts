@@ -12,7 +12,13 @@
  * `residual` is the part of WHERE the access does not guarantee; it is applied to every row.
  */
 import type { ColumnInfo } from '../api.js';
-import type { DatabaseDef, IndexDef, IndexSpec, TableDef, ViewDef } from '../catalog/definitions.js';
+import type {
+  DatabaseDef,
+  IndexDef,
+  IndexSpec,
+  TableDef,
+  ViewDef,
+} from '../catalog/definitions.js';
 import type { AlterPlan } from './plan-alter.js';
 import type { JoinDmlPlan } from './plan-join-dml.js';
 import type { Statement } from './ast.js';
@@ -540,9 +546,14 @@ export function printPlan(plan: Plan): string {
       return `explain ${printPlan(plan.plan)}`;
     case 'update-join':
     case 'delete-join':
-      return `${plan.kind} ${plan.join.targets.map((t) => `${t.table.database}.${t.table.name}`).join(', ')}`;
+      return `${plan.kind} ${plan.join.targets
+        .map((t) => `${t.table.database}.${t.table.name}`)
+        .join(', ')}`;
     case 'alter-table':
-      return `alter-table ${plan.alter.table.database}.${plan.alter.table.name}${plan.alter.rebuild ? ' rebuild' : ''}`;
+      return (
+        `alter-table ${plan.alter.table.database}.${plan.alter.table.name}` +
+        `${plan.alter.rebuild ? ' rebuild' : ''}`
+      );
     case 'rename-table':
       return `rename-table ${plan.renames.map((r) => `${r.from.name} to ${r.to.name}`).join(', ')}`;
     case 'truncate-table':

@@ -211,7 +211,8 @@ export function limitPlan(limit: Limit | null, ctx: PlanContext): LimitPlan | nu
 /** An expression (any AST value) holding a subquery. */
 function hasSubquery(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(hasSubquery);
-  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype)
+    return false;
   const kind = (v as { kind?: unknown }).kind;
   if (kind === 'subquery' || kind === 'exists' || kind === 'in-subquery' || kind === 'quantified') {
     return true;
@@ -239,7 +240,11 @@ function viaJoinDml(
       throw new SqlError('ER_UPDATE_TABLE_USED', [statement.table.alias ?? table.name]);
     }
   }
-  const from = { kind: 'table' as const, table: statement.table.table, alias: statement.table.alias };
+  const from = {
+    kind: 'table' as const,
+    table: statement.table.table,
+    alias: statement.table.alias,
+  };
   return statement.kind === 'update'
     ? planJoinDml({
       kind: 'update-join', from, assignments: statement.assignments, where: statement.where,

@@ -34,7 +34,11 @@ describe('procedures', () => {
   it('returns result sets and OUT parameters', async () => {
     await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))');
     await ok(s, "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
-    await ok(s, 'CREATE PROCEDURE p(IN lo INT, OUT n INT) BEGIN SELECT v FROM t WHERE id >= lo ORDER BY id; SELECT COUNT(*) INTO n FROM t WHERE id >= lo; END');
+    await ok(
+      s,
+      'CREATE PROCEDURE p(IN lo INT, OUT n INT) BEGIN SELECT v FROM t WHERE ' +
+        'id >= lo ORDER BY id; SELECT COUNT(*) INTO n FROM t WHERE id >= lo; END',
+    );
     const sets = await resultSets(await s.execute('CALL p(1, @n)'));
     expect(sets).toEqual([[['a'], ['b']]]);
     expect(await scalar(s, 'SELECT @n')).toBe(2n);
@@ -69,7 +73,9 @@ describe('procedures', () => {
        END`,
     );
     await ok(s, 'CALL loops(10, @t, @w)');
-    expect(await query(s, 'SELECT @t, @w')).toEqual([['2.660000000000000000000000000000', 'xxxyy']]);
+    expect(await query(s, 'SELECT @t, @w')).toEqual([
+      ['2.660000000000000000000000000000', 'xxxyy'],
+    ]);
   });
 
   it('runs its statements in its own database and restores the caller’s', async () => {
@@ -106,17 +112,41 @@ describe('triggers', () => {
   it('fires BEFORE and AFTER row triggers', async () => {
     await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY, title VARCHAR(20))');
     await ok(s, 'CREATE TABLE audit (n INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(60))');
-    await ok(s, 'CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW SET NEW.title = TRIM(NEW.title)');
-    await ok(s, "CREATE TRIGGER ai AFTER INSERT ON t FOR EACH ROW INSERT INTO audit (what) VALUES (CONCAT('ins ', NEW.id, ' ', NEW.title))");
-    await ok(s, "CREATE TRIGGER bu BEFORE UPDATE ON t FOR EACH ROW BEGIN IF NEW.title = '' THEN SET NEW.title = OLD.title; END IF; END");
-    await ok(s, "CREATE TRIGGER ad AFTER DELETE ON t FOR EACH ROW INSERT INTO audit (what) VALUES (CONCAT('del ', OLD.id))");
+    await ok(
+      s,
+      'CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW SET NEW.title = TRIM(NEW.title)',
+    );
+    await ok(
+      s,
+      "CREATE TRIGGER ai AFTER INSERT ON t FOR EACH ROW INSERT INTO " +
+        "audit (what) VALUES (CONCAT('ins ', NEW.id, ' ', NEW.title))",
+    );
+    await ok(
+      s,
+      "CREATE TRIGGER bu BEFORE UPDATE ON t FOR EACH ROW BEGIN IF " +
+        "NEW.title = '' THEN SET NEW.title = OLD.title; END IF; END",
+    );
+    await ok(
+      s,
+      "CREATE TRIGGER ad AFTER DELETE ON t FOR EACH ROW INSERT " +
+        "INTO audit (what) VALUES (CONCAT('del ', OLD.id))",
+    );
     await ok(s, "INSERT INTO t VALUES (1, '  a  '), (2, ' b')");
     await ok(s, "UPDATE t SET title = '' WHERE id = 1");
     await ok(s, 'DELETE FROM t WHERE id = 2');
     expect(await query(s, 'SELECT id, title FROM t')).toEqual([[1n, 'a']]);
-    expect(await query(s, 'SELECT what FROM audit ORDER BY n')).toEqual([['ins 1 a'], ['ins 2 b'], ['del 2']]);
-    expect((await failure(s, 'CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW SET NEW.id = 1')).errno).toBe(1359);
-    expect((await failure(s, 'CREATE TRIGGER x BEFORE INSERT ON nope FOR EACH ROW SET NEW.id = 1')).errno).toBe(1146);
+    expect(await query(s, 'SELECT what FROM audit ORDER BY n')).toEqual([
+      ['ins 1 a'],
+      ['ins 2 b'],
+      ['del 2'],
+    ]);
+    expect(
+      (await failure(s, 'CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW SET NEW.id = 1')).errno,
+    ).toBe(1359);
+    expect(
+      (await failure(s, 'CREATE TRIGGER x BEFORE INSERT ON nope FOR EACH ROW SET NEW.id = 1'))
+        .errno,
+    ).toBe(1146);
     await ok(s, 'DROP TRIGGER bi');
     expect((await failure(s, 'DROP TRIGGER bi')).errno).toBe(1360);
     await ok(s, 'DROP TABLE t');
@@ -125,7 +155,10 @@ describe('triggers', () => {
 
   it('refuses a trigger that changes its own table (1442)', async () => {
     await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY)');
-    await ok(s, 'CREATE TRIGGER ai AFTER INSERT ON t FOR EACH ROW INSERT INTO t VALUES (NEW.id + 100)');
+    await ok(
+      s,
+      'CREATE TRIGGER ai AFTER INSERT ON t FOR EACH ROW INSERT INTO t VALUES (NEW.id + 100)',
+    );
     expect((await failure(s, 'INSERT INTO t VALUES (1)')).errno).toBe(1442);
     expect(await query(s, 'SELECT COUNT(*) FROM t')).toEqual([[0n]]);
   });
@@ -134,8 +167,15 @@ describe('triggers', () => {
 describe('metadata', () => {
   it('shows procedures and triggers as MySQL 8 does', async () => {
     await ok(s, 'CREATE TABLE posts (id INT PRIMARY KEY, title VARCHAR(20))');
-    await ok(s, 'CREATE PROCEDURE count_posts(OUT n INT) COMMENT \'hi\' BEGIN SELECT COUNT(*) INTO n FROM posts; END');
-    await ok(s, 'CREATE TRIGGER trg BEFORE INSERT ON posts FOR EACH ROW SET NEW.title = TRIM(NEW.title)');
+    await ok(
+      s,
+      'CREATE PROCEDURE count_posts(OUT n INT) COMMENT \'hi\' ' +
+        'BEGIN SELECT COUNT(*) INTO n FROM posts; END',
+    );
+    await ok(
+      s,
+      'CREATE TRIGGER trg BEFORE INSERT ON posts FOR EACH ROW SET NEW.title = TRIM(NEW.title)',
+    );
     const [create] = await query(s, 'SHOW CREATE PROCEDURE count_posts');
     expect(create?.[2]).toBe(
       "CREATE DEFINER=`root`@`localhost` PROCEDURE `count_posts`(OUT n INT)\n    COMMENT 'hi'\n" +
@@ -154,26 +194,42 @@ describe('metadata', () => {
       ['trg', 'INSERT', 'posts', 'SET NEW.title = TRIM(NEW.title)', 'BEFORE'],
     ]);
     expect(
-      await query(s, "SELECT TRIGGER_NAME, ACTION_ORDER FROM INFORMATION_SCHEMA.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = 'posts'"),
+      await query(
+        s,
+        "SELECT TRIGGER_NAME, ACTION_ORDER FROM INFORMATION_SCHEMA.TRIGGERS " +
+          "WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = 'posts'",
+      ),
     ).toEqual([['trg', 1n]]);
     expect(
-      await query(s, "SELECT ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'd'"),
+      await query(
+        s,
+        "SELECT ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION FROM " +
+          "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'd'",
+      ),
     ).toEqual([['count_posts', 'PROCEDURE', 'BEGIN SELECT COUNT(*) INTO n FROM posts; END']]);
     // What mysqldump writes back parses to the same definitions.
     await ok(s, 'DROP PROCEDURE count_posts');
     await ok(s, String(create?.[2]));
     await ok(s, 'DROP TRIGGER trg');
-    await ok(s, "/*!50003 CREATE*/ /*!50017 DEFINER=`app`@`%`*/ /*!50003 TRIGGER trg BEFORE INSERT ON posts FOR EACH ROW SET NEW.title = TRIM(NEW.title) \n*/");
+    await ok(
+      s,
+      '/*!50003 CREATE*/ /*!50017 DEFINER=`app`@`%`*/ /*!50003 TRIGGER trg BEFORE INSERT ' +
+        'ON posts FOR EACH ROW SET NEW.title = TRIM(NEW.title) \n*/',
+    );
     await ok(s, "INSERT INTO posts VALUES (1, '  x ')");
     expect(await query(s, 'SELECT title FROM posts')).toEqual([['x']]);
     expect((await failure(s, 'CREATE FUNCTION f() RETURNS INT RETURN 1')).errno).toBe(1235);
-    expect((await failure(s, 'CREATE PROCEDURE h() BEGIN DECLARE c CURSOR FOR SELECT 1; END')).errno).toBe(1235);
+    expect(
+      (await failure(s, 'CREATE PROCEDURE h() BEGIN DECLARE c CURSOR FOR SELECT 1; END')).errno,
+    ).toBe(1235);
   });
 });
 
 describe('splitStatements and stored programs', () => {
   it('keeps a CREATE PROCEDURE body whole', () => {
-    const sql = "CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT IF(1,2,3); END IF; SELECT 'a;b'; END; CALL p(); SELECT 1";
+    const sql =
+      "CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT IF(1,2,3); " +
+      "END IF; SELECT 'a;b'; END; CALL p(); SELECT 1";
     const parts = splitStatements(Buffer.from(sql)).map((b) => b.toString());
     expect(parts).toEqual([
       "CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT IF(1,2,3); END IF; SELECT 'a;b'; END",

@@ -85,7 +85,10 @@ export class Frame {
   ) {}
 
   declare(variable: LocalVariable): void {
-    (this.scopes[this.scopes.length - 1] as Map<string, LocalVariable>).set(variable.name, variable);
+    (this.scopes[this.scopes.length - 1] as Map<string, LocalVariable>).set(
+      variable.name,
+      variable,
+    );
   }
 
   find(name: string): LocalVariable | undefined {
@@ -106,7 +109,10 @@ export class Frame {
   }
 
   /** NEW.c / OLD.c: the column's index, value and type; undefined when not a trigger's row. */
-  rowColumn(which: string, column: string): { index: number; value: Value; def: ColumnDef } | undefined {
+  rowColumn(
+    which: string,
+    column: string,
+  ): { index: number; value: Value; def: ColumnDef } | undefined {
     const t = this.trigger;
     if (t === null) return undefined;
     const side = which.toLowerCase();
@@ -158,7 +164,10 @@ export function valueExpr(type: SqlType, value: Value): Expr {
       return castTo(literal({ kind: 'string', value: toText(type, value) as string }), target);
     }
     case 'time':
-      return castTo(literal({ kind: 'string', value: toText(type, value) as string }), `TIME(${type.fsp})`);
+      return castTo(
+        literal({ kind: 'string', value: toText(type, value) as string }),
+        `TIME(${type.fsp})`,
+      );
   }
 }
 
@@ -230,8 +239,18 @@ export function declaredType(text: string, name: string): ColumnType {
 }
 
 /** Stores `value` (of `source` type) as a value of `variable`'s type (L1). */
-function storeLocal(host: ProgramHost, variable: LocalVariable, value: Value, source: SqlType): Value {
-  const column: ColumnDef = { name: variable.name, type: variable.type, nullable: true, defaultValue: null };
+function storeLocal(
+  host: ProgramHost,
+  variable: LocalVariable,
+  value: Value,
+  source: SqlType,
+): Value {
+  const column: ColumnDef = {
+    name: variable.name,
+    type: variable.type,
+    nullable: true,
+    defaultValue: null,
+  };
   return storeValue(source, value, {
     column,
     row: 1,
@@ -261,13 +280,21 @@ function selectOf(expr: Expr, text: string): SelectStatement {
 }
 
 /** One value of an expression given as AST (CALL's arguments). */
-export async function evalAst(expr: Expr, frame: Frame, host: ProgramHost): Promise<{ value: Value; type: SqlType }> {
+export async function evalAst(
+  expr: Expr,
+  frame: Frame,
+  host: ProgramHost,
+): Promise<{ value: Value; type: SqlType }> {
   const result = await host.query(bindLocals(selectOf(expr, 'arg') as Statement, frame));
   return { value: result.rows[0]?.[0] ?? null, type: result.types[0] ?? { kind: 'null' } };
 }
 
 /** One value of an expression written as text. */
-async function evalText(text: string, frame: Frame, host: ProgramHost): Promise<{ value: Value; type: SqlType }> {
+async function evalText(
+  text: string,
+  frame: Frame,
+  host: ProgramHost,
+): Promise<{ value: Value; type: SqlType }> {
   const statement = parse(`SELECT ${text}`);
   if (statement.kind !== 'select' || statement.items.length !== 1) {
     throw new SqlError('ER_OPERAND_COLUMNS', [1]);
@@ -345,14 +372,19 @@ async function selectInto(
   }
 }
 
-async function block(node: BodyNode & { kind: 'block' }, frame: Frame, host: ProgramHost): Promise<Flow> {
+async function block(
+  node: BodyNode & { kind: 'block' },
+  frame: Frame,
+  host: ProgramHost,
+): Promise<Flow> {
   frame.push();
   try {
     for (const d of node.declarations) {
       const initial = d.defaultExpr === null ? null : await evalText(d.defaultExpr, frame, host);
       for (const name of d.names) {
         const variable: LocalVariable = { name, type: declaredType(d.type, name), value: null };
-        if (initial !== null) variable.value = storeLocal(host, variable, initial.value, initial.type);
+        if (initial !== null)
+          variable.value = storeLocal(host, variable, initial.value, initial.type);
         frame.declare(variable);
       }
     }
@@ -364,9 +396,14 @@ async function block(node: BodyNode & { kind: 'block' }, frame: Frame, host: Pro
   }
 }
 
-async function loop(node: BodyNode & { kind: 'loop' }, frame: Frame, host: ProgramHost): Promise<Flow> {
+async function loop(
+  node: BodyNode & { kind: 'loop' },
+  frame: Frame,
+  host: ProgramHost,
+): Promise<Flow> {
   for (;;) {
-    if (node.test?.when === 'before' && !(await condition(node.test.condition, frame, host))) return NEXT;
+    if (node.test?.when === 'before' && !(await condition(node.test.condition, frame, host)))
+      return NEXT;
     const flow = await runNodes(node.body, frame, host);
     if (flow.kind === 'leave' && flow.label === node.label) return NEXT;
     if (flow.kind === 'leave' || flow.kind === 'return') return flow;
@@ -403,7 +440,8 @@ async function runNode(node: BodyNode, frame: Frame, host: ProgramHost): Promise
     }
     case 'if': {
       for (const branch of node.branches) {
-        if (await condition(branch.condition, frame, host)) return runNodes(branch.body, frame, host);
+        if (await condition(branch.condition, frame, host))
+          return runNodes(branch.body, frame, host);
       }
       if (node.otherwise !== null) return runNodes(node.otherwise, frame, host);
       if (node.caseNotFound) throw new SqlError('ER_SP_CASE_NOT_FOUND');
@@ -422,7 +460,11 @@ async function runNode(node: BodyNode, frame: Frame, host: ProgramHost): Promise
   }
 }
 
-async function runNodes(nodes: readonly BodyNode[], frame: Frame, host: ProgramHost): Promise<Flow> {
+async function runNodes(
+  nodes: readonly BodyNode[],
+  frame: Frame,
+  host: ProgramHost,
+): Promise<Flow> {
   for (const node of nodes) {
     const flow = await runNode(node, frame, host);
     if (flow.kind !== 'next') return flow;
@@ -453,8 +495,15 @@ export interface CallArgument {
 export function argumentTarget(expr: Expr, caller: Frame | null): AssignTarget | null {
   if (expr.kind === 'user-variable') return { kind: 'user', name: expr.name };
   if (caller === null || expr.kind !== 'column' || expr.database !== null) return null;
-  if (expr.table === null) return caller.find(expr.name) === undefined ? null : { kind: 'local', name: expr.name.toLowerCase() };
-  if (expr.table.toLowerCase() === 'new' && caller.trigger?.new !== null && caller.trigger !== null) {
+  if (expr.table === null)
+    return caller.find(expr.name) === undefined
+      ? null
+      : { kind: 'local', name: expr.name.toLowerCase() };
+  if (
+    expr.table.toLowerCase() === 'new' &&
+    caller.trigger?.new !== null &&
+    caller.trigger !== null
+  ) {
     return { kind: 'new', column: expr.name };
   }
   return null;
@@ -475,7 +524,12 @@ export async function callProcedure(
 ): Promise<void> {
   const qualified = `${def.database}.${def.name}`;
   if (args.length !== def.params.length) {
-    throw new SqlError('ER_SP_WRONG_NO_OF_ARGS', ['PROCEDURE', qualified, def.params.length, args.length]);
+    throw new SqlError('ER_SP_WRONG_NO_OF_ARGS', [
+      'PROCEDURE',
+      qualified,
+      def.params.length,
+      args.length,
+    ]);
   }
   const frame = new Frame(qualified);
   for (const [i, param] of def.params.entries()) {
@@ -483,7 +537,11 @@ export async function callProcedure(
     if (param.mode !== 'IN' && arg.target === null) {
       throw new SqlError('ER_SP_NOT_VAR_ARG', [i + 1, qualified]);
     }
-    const variable: LocalVariable = { name: param.name, type: declaredType(param.type, param.name), value: null };
+    const variable: LocalVariable = {
+      name: param.name,
+      type: declaredType(param.type, param.name),
+      value: null,
+    };
     if (param.mode !== 'OUT') {
       const { value, type } = await evalAst(arg.expr, caller ?? frame, host);
       variable.value = storeLocal(host, variable, value, type);

@@ -72,7 +72,8 @@ export async function runSchemaWrite(
         }
         else {
           const view = ctx.catalog.view(from.database, from.name);
-          if (view === undefined) throw new SqlError('ER_NO_SUCH_TABLE', [from.database, from.name]);
+          if (view === undefined)
+            throw new SqlError('ER_NO_SUCH_TABLE', [from.database, from.name]);
           changes.push(await ctx.catalog.renameView(mtr, view, to));
         }
       }
@@ -85,7 +86,8 @@ export async function runSchemaWrite(
         const refused = new SqlError('ER_WARN_VIEW_MERGE');
         ctx.eval.warnings.warn('Warning', refused.errno, refused.message);
       }
-      const account = ctx.eval.session.account ?? `${ctx.eval.session.user}@${ctx.eval.session.host}`;
+      const account =
+        ctx.eval.session.account ?? `${ctx.eval.session.user}@${ctx.eval.session.host}`;
       const at = account.lastIndexOf('@');
       const definer =
         plan.view.definer.user === '' && plan.view.definer.host === ''
@@ -153,16 +155,25 @@ async function runDropView(
 // Trees
 
 /** Frees a table's trees and its rows' overflow chains. */
-async function freeTable(ctx: DdlContext, mtr: Mtr, table: TableDef, roots: readonly PageId[]): Promise<void> {
+async function freeTable(
+  ctx: DdlContext,
+  mtr: Mtr,
+  table: TableDef,
+  roots: readonly PageId[],
+): Promise<void> {
   const { trees } = ctx;
   for await (const batch of trees.scan(table.root, {})) {
-    for (const entry of batch) if (hasExternals(entry.value)) await freeExternals(trees, mtr, entry.value);
+    for (const entry of batch)
+      if (hasExternals(entry.value)) await freeExternals(trees, mtr, entry.value);
   }
   for (const root of roots) await trees.dropTree(mtr, root);
 }
 
 /** Every row of a table, with its key: the latest committed state (we hold the latch). */
-async function* tableRows(ctx: DdlContext, table: TableDef): AsyncGenerator<{ key: Buffer; row: Value[] }> {
+async function* tableRows(
+  ctx: DdlContext,
+  table: TableDef,
+): AsyncGenerator<{ key: Buffer; row: Value[] }> {
   for await (const batch of ctx.trees.scan(table.root, {})) {
     for (const entry of batch) {
       yield { key: entry.key, row: await loadRow(ctx.trees, table, entry.value, undefined) };
@@ -207,7 +218,8 @@ async function runTruncate(table: TableDef, ctx: DdlContext, mtr: Mtr): Promise<
   }
   const root = await ctx.trees.createTree(mtr);
   const indexes: IndexDef[] = [];
-  for (const index of table.indexes) indexes.push({ ...index, root: await ctx.trees.createTree(mtr) });
+  for (const index of table.indexes)
+    indexes.push({ ...index, root: await ctx.trees.createTree(mtr) });
   await freeTable(ctx, mtr, table, [table.root, ...table.indexes.map((i) => i.root)]);
   const after = makeTableDef({ ...table, root, indexes });
   const change = await ctx.catalog.alterTable(mtr, table, after, {
@@ -282,7 +294,11 @@ class RowConverter {
       if (!added && strict) throw new SqlError('ER_INVALID_USE_OF_NULL');
       if (fallback === undefined) throw new SqlError('ER_INVALID_USE_OF_NULL');
       if (!added) {
-        this.ctx.eval.warnings.warn('Warning', 1265, `Data truncated for column '${column.name}' at row ${this.rowNumber}`);
+        this.ctx.eval.warnings.warn(
+          'Warning',
+          1265,
+          `Data truncated for column '${column.name}' at row ${this.rowNumber}`,
+        );
       }
       return fallback;
     }
@@ -298,7 +314,11 @@ class RowConverter {
   }
 }
 
-async function rebuild(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<{ after: TableDef; rows: number; autoNext: bigint | null }> {
+async function rebuild(
+  alter: AlterPlan,
+  ctx: DdlContext,
+  mtr: Mtr,
+): Promise<{ after: TableDef; rows: number; autoNext: bigint | null }> {
   const { trees } = ctx;
   const before = alter.table;
   const root = await trees.createTree(mtr);
@@ -316,7 +336,8 @@ async function rebuild(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<{ a
   let largest = 0n;
   for await (const { row } of tableRows(ctx, before)) {
     const converted = converter.convert(row);
-    if (rules.generated.length > 0) computeGenerated(rules, converted, converter.rowNumber, storing);
+    if (rules.generated.length > 0)
+      computeGenerated(rules, converted, converter.rowNumber, storing);
     const key = after.primaryKey.length === 0
       ? encodeRowId(++rowId)
       : encodeKey(after.keyTypes, after.primaryKey.map((i) => converted[i] as Value));
@@ -328,7 +349,11 @@ async function rebuild(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<{ a
     if (typeof auto === 'bigint' && auto > largest) largest = auto;
   }
   await freeTable(ctx, mtr, before, [before.root, ...before.indexes.map((i) => i.root)]);
-  return { after, rows: converter.rowNumber, autoNext: after.autoIncrement === null ? null : largest + 1n };
+  return {
+    after,
+    rows: converter.rowNumber,
+    autoNext: after.autoIncrement === null ? null : largest + 1n,
+  };
 }
 
 async function inPlace(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<TableDef> {
@@ -339,7 +364,11 @@ async function inPlace(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<Tab
   for (const spec of alter.indexes) {
     const { keep, ...rest } = spec;
     if (keep !== null) {
-      indexes.push({ ...keep, name: rest.name, ...(rest.comment === undefined ? {} : { comment: rest.comment }) });
+      indexes.push({
+        ...keep,
+        name: rest.name,
+        ...(rest.comment === undefined ? {} : { comment: rest.comment }),
+      });
       continue;
     }
     const index = { ...rest, root: await trees.createTree(mtr) };
@@ -347,7 +376,8 @@ async function inPlace(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<Tab
     built.push(index);
   }
   const kept = new Set(alter.indexes.flatMap((s) => (s.keep === null ? [] : [s.keep.root])));
-  for (const index of before.indexes) if (!kept.has(index.root)) await trees.dropTree(mtr, index.root);
+  for (const index of before.indexes)
+    if (!kept.has(index.root)) await trees.dropTree(mtr, index.root);
   const after = alteredDef(alter, before.root, indexes);
   if (built.length > 0) {
     for await (const { key, row } of tableRows(ctx, after)) {
@@ -361,7 +391,9 @@ async function runAlter(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<Wr
   const before = alter.table;
   for (const w of alter.warnings) ctx.eval.warnings.warn(w.level ?? 'Warning', w.code, w.message);
   const info = (records: number): string =>
-    alter.simple ? '' : `Records: ${records}  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`;
+    alter.simple
+      ? ''
+      : `Records: ${records}  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`;
   if (alter.noop) return outcome(0, [], info(0));
   let after: TableDef;
   let rows = 0;
@@ -392,7 +424,10 @@ async function runAlter(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<Wr
     const to = alter.rename ?? { database: before.database, name: before.name };
     changes.push(...(await repointChildren(ctx, mtr, before, to, alter.renamedColumns)));
   }
-  if (alter.rename !== null) changes.push(await ctx.catalog.renameTable(mtr, repointSelf(after, alter.rename), alter.rename));
+  if (alter.rename !== null)
+    changes.push(
+      await ctx.catalog.renameTable(mtr, repointSelf(after, alter.rename), alter.rename),
+    );
   // MySQL copies the rows only when a column's type changes; other changes are in place (0).
   const copied = alter.copy ? rows : 0;
   return outcome(copied, changes, info(copied));
@@ -416,8 +451,12 @@ export async function runCreateTable(
     ctx.eval.warnings.warn('Note', error.errno, error.message);
     return outcome(0, []);
   }
-  for (const w of plan.warnings ?? []) ctx.eval.warnings.warn(w.level ?? 'Warning', w.code, w.message);
-  const options = { ...(spec.options ?? {}), ...(ctx.wallNow === undefined ? {} : { created: ctx.wallNow }) };
+  for (const w of plan.warnings ?? [])
+    ctx.eval.warnings.warn(w.level ?? 'Warning', w.code, w.message);
+  const options = {
+    ...(spec.options ?? {}),
+    ...(ctx.wallNow === undefined ? {} : { created: ctx.wallNow }),
+  };
   return outcome(0, [await catalog.createTable(mtr, { ...spec, options })]);
 }
 
@@ -459,7 +498,12 @@ async function repointChildren(
   for (const child of children.values()) {
     const foreignKeys = (child.foreignKeys ?? []).map((fk) =>
       fk.refDatabase === parent.database && fk.refTable === parent.name
-        ? { ...fk, refDatabase: to.database, refTable: to.name, refColumns: fk.refColumns.map((c) => renamed(columns, c)) }
+        ? {
+            ...fk,
+            refDatabase: to.database,
+            refTable: to.name,
+            refColumns: fk.refColumns.map((c) => renamed(columns, c)),
+          }
         : fk,
     );
     changes.push(await ctx.catalog.alterTable(mtr, child, makeTableDef({ ...child, foreignKeys })));
@@ -493,21 +537,37 @@ async function validateAdded(ctx: DdlContext, table: TableDef, alter: AlterPlan)
 }
 
 /** A child row's parent exists in the trees (DDL has no transaction): 1452 if not. */
-async function checkParentInTrees(ctx: DdlContext, child: TableDef, fk: ForeignKeyDef, row: readonly Value[]): Promise<void> {
+async function checkParentInTrees(
+  ctx: DdlContext,
+  child: TableDef,
+  fk: ForeignKeyDef,
+  row: readonly Value[],
+): Promise<void> {
   const values = fk.columns.map((c) => row[c] ?? null);
   if (values.some((v) => v === null)) return;
   const self = fk.refDatabase === child.database && fk.refTable === child.name;
   const parent = self ? child : ctx.catalog.table(fk.refDatabase, fk.refTable);
-  const columns = parent === undefined ? [] : fk.refColumns.map((n) => parent.columns.findIndex((c) => c.name.toLowerCase() === n.toLowerCase()));
+  const columns =
+    parent === undefined
+      ? []
+      : fk.refColumns.map((n) =>
+          parent.columns.findIndex((c) => c.name.toLowerCase() === n.toLowerCase()),
+        );
   const access = parent === undefined ? null : keyAccess(parent, columns);
   if (parent !== undefined && access !== null) {
-    const parts = access.index === null ? primaryKeyParts(parent) : indexKeyParts(parent, access.index);
-    const prefix = Buffer.concat(values.map((v, i) => encodeIndexPart(parts[i] as (typeof parts)[number], v)));
+    const parts =
+      access.index === null ? primaryKeyParts(parent) : indexKeyParts(parent, access.index);
+    const prefix = Buffer.concat(
+      values.map((v, i) => encodeIndexPart(parts[i] as (typeof parts)[number], v)),
+    );
     const upper = prefixSuccessor(prefix);
     const range = upper === undefined
       ? { lower: { key: prefix, inclusive: true } }
       : { lower: { key: prefix, inclusive: true }, upper: { key: upper, inclusive: false } };
-    for await (const batch of ctx.trees.scan(access.index === null ? parent.root : access.index.root, range)) {
+    for await (const batch of ctx.trees.scan(
+      access.index === null ? parent.root : access.index.root,
+      range,
+    )) {
       if (batch.length > 0) return;
       break;
     }
@@ -516,7 +576,10 @@ async function checkParentInTrees(ctx: DdlContext, child: TableDef, fk: ForeignK
 }
 
 /** A table's self-referencing foreign keys follow its RENAME TO. */
-function repointSelf(table: TableDef, to: { readonly database: string; readonly name: string }): TableDef {
+function repointSelf(
+  table: TableDef,
+  to: { readonly database: string; readonly name: string },
+): TableDef {
   const foreignKeys = (table.foreignKeys ?? []).map((fk) =>
     fk.refDatabase === table.database && fk.refTable === table.name
       ? { ...fk, refDatabase: to.database, refTable: to.name }

@@ -162,7 +162,9 @@ function constraintLines(table: TableDef, quote: boolean): string[] {
     lines.push(line);
   }
   // MySQL lists CHECK constraints by name.
-  const checks = [...(table.checks ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const checks = [...(table.checks ?? [])].sort((a, b) => (
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+  ));
   for (const check of checks) {
     let line = `  CONSTRAINT ${showName(check.name, quote)} CHECK (${check.expression})`;
     if (!check.enforced) line += ' /*!80016 NOT ENFORCED */';
@@ -175,7 +177,8 @@ function tableOptions(table: TableDef, autoIncrementNext: bigint | null): string
   const options = table.options ?? {};
   const collation = options.collation ?? 'utf8mb4_0900_ai_ci';
   let out = ` ENGINE=${options.engine ?? 'InnoDB'}`;
-  if (autoIncrementNext !== null && autoIncrementNext > 1n) out += ` AUTO_INCREMENT=${autoIncrementNext}`;
+  if (autoIncrementNext !== null && autoIncrementNext > 1n)
+    out += ` AUTO_INCREMENT=${autoIncrementNext}`;
   out += ` DEFAULT CHARSET=${charsetOf(collation)}`;
   if (!isPrimaryCollation(collation) || collation === 'utf8mb4_0900_ai_ci') {
     out += ` COLLATE=${collation}`;
@@ -230,7 +233,9 @@ export function createDatabaseText(
 ): string {
   const exists = ifNotExists ? '/*!32312 IF NOT EXISTS*/ ' : '';
   const collate =
-    !isPrimaryCollation(collation) || collation === 'utf8mb4_0900_ai_ci' ? ` COLLATE ${collation}` : '';
+    !isPrimaryCollation(collation) || collation === 'utf8mb4_0900_ai_ci'
+      ? ` COLLATE ${collation}`
+      : '';
   return (
     `CREATE DATABASE ${exists}${showName(name, quote)} ` +
     `/*!40100 DEFAULT CHARACTER SET ${charsetOf(collation)}${collate} */ ` +

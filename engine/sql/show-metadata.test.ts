@@ -21,7 +21,8 @@ describe('SHOW CREATE TABLE', () => {
       "CREATE TABLE `t` (`id` INT UNSIGNED NOT NULL AUTO_INCREMENT, `name` VARCHAR(100) COLLATE " +
         "utf8mb4_bin DEFAULT NULL COMMENT 'it''s', `n` DECIMAL(12,2) DEFAULT 0, `b` TINYINT(1) " +
         'DEFAULT true, `at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE ' +
-        'CURRENT_TIMESTAMP(3), `body` TEXT, PRIMARY KEY (`id`), UNIQUE KEY `u_name` (`name`), KEY ' +
+        'CURRENT_TIMESTAMP(3), `body` TEXT, PRIMARY ' +
+        'KEY (`id`), UNIQUE KEY `u_name` (`name`), KEY ' +
         "`k_n` (`n`, `b`)) ENGINE=InnoDB COMMENT='hello'",
     );
     const rows = await query(s, 'SHOW CREATE TABLE t');
@@ -49,18 +50,37 @@ describe('SHOW COLUMNS and DESCRIBE', () => {
     const s = await fixture();
     await ok(
       s,
-      'CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, ' +
-        'at DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), k INT, KEY (k))',
+      'CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT ' +
+        'PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, ' +
+        'at DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) ON ' +
+        'UPDATE CURRENT_TIMESTAMP(6), k INT, KEY (k))',
     );
     expect(await query(s, 'DESCRIBE t')).toEqual([
       ['id', 'int', 'NO', 'PRI', null, 'auto_increment'],
       ['email', 'varchar(191)', 'NO', 'UNI', null, ''],
-      ['at', 'datetime(6)', 'YES', '', 'CURRENT_TIMESTAMP(6)', 'DEFAULT_GENERATED on update CURRENT_TIMESTAMP(6)'],
+      [
+        'at',
+        'datetime(6)',
+        'YES',
+        '',
+        'CURRENT_TIMESTAMP(6)',
+        'DEFAULT_GENERATED on update CURRENT_TIMESTAMP(6)',
+      ],
       ['k', 'int', 'YES', 'MUL', null, ''],
     ]);
     const full = await query(s, "SHOW FULL COLUMNS FROM t WHERE Field = 'email'");
     expect(full).toEqual([
-      ['email', 'varchar(191)', 'utf8mb4_0900_ai_ci', 'NO', 'UNI', null, '', 'select,insert,update,references', ''],
+      [
+        'email',
+        'varchar(191)',
+        'utf8mb4_0900_ai_ci',
+        'NO',
+        'UNI',
+        null,
+        '',
+        'select,insert,update,references',
+        '',
+      ],
     ]);
     expect(await query(s, "SHOW COLUMNS FROM t LIKE 'e%'")).toHaveLength(1);
     expect(await query(s, 'DESC t k')).toHaveLength(1);
@@ -71,7 +91,11 @@ describe('SHOW COLUMNS and DESCRIBE', () => {
 describe('SHOW INDEX, TABLES, DATABASES, CREATE DATABASE', () => {
   it('lists', async () => {
     const s = await fixture();
-    await ok(s, 'CREATE TABLE t (a INT PRIMARY KEY, b VARCHAR(20), c INT, UNIQUE KEY ub (b(10)), KEY kc (c, b))');
+    await ok(
+      s,
+      'CREATE TABLE t (a INT PRIMARY KEY, b VARCHAR(20), ' +
+        'c INT, UNIQUE KEY ub (b(10)), KEY kc (c, b))',
+    );
     const index = await query(s, 'SHOW INDEX FROM t');
     expect(index.map((r) => [r[2], r[3], r[4], r[1], r[7]])).toEqual([
       ['PRIMARY', 1n, 'a', 0n, null],

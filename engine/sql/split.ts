@@ -6,11 +6,11 @@
  * doubled quotes), a quoted identifier (`…`, doubled backticks), or a comment: `#…` and `-- …` to
  * the end of the line (`--` must be followed by a space, a control character or the end, as in
  * MySQL), `/* … *\/` (executable `/*! … *\/` comments too), or the body of a CREATE PROCEDURE /
- * FUNCTION / TRIGGER / EVENT (BEGIN … END and the other compound statements). Each statement is returned without
- * its `;` and without leading whitespace. Statements that hold nothing but whitespace and
- * comments (an executable comment is not one) are dropped after the last real one (a trailing
- * `;` yields no empty statement); one between two others stays, so that the engine answers it
- * with ER_EMPTY_QUERY as MySQL does.
+ * FUNCTION / TRIGGER / EVENT (BEGIN … END and the other compound statements). Each statement is
+ * returned without its `;` and without leading whitespace. Statements that hold nothing but
+ * whitespace and comments (an executable comment is not one) are dropped after the last real one
+ * (a trailing `;` yields no empty statement); one between two others stays, so that the engine
+ * answers it with ER_EMPTY_QUERY as MySQL does.
  *
  * Unterminated quotes or comments run to the end: the last statement then fails to parse with
  * MySQL's error.

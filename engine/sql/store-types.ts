@@ -249,7 +249,8 @@ export function storeDateOrTimestamp(
     return day;
   }
   // A stored TIMESTAMP (a DEFAULT, a row value) is UTC already; everything else is wall clock.
-  const stored = source.kind === 'datetime' && source.variant === 'timestamp' && source.local !== true;
+  const stored =
+    source.kind === 'datetime' && source.variant === 'timestamp' && source.local !== true;
   const utc = stored ? parsed : localToUtc(parsed, target.timeZone ?? '+00:00');
   if (utc < TIMESTAMP_MIN || utc > TIMESTAMP_MAX) {
     throw badTemporal(kind, toText(source, value) ?? '', target);

@@ -129,7 +129,8 @@ function asDecimal(
   if (typeof value === 'string') {
     // Hexadecimal literals, ENUM and SET are numbers in numeric context (issue 6b).
     const exact =
-      type.kind === 'string' && (type.hex === true || type.variant === 'enum' || type.variant === 'set');
+      type.kind === 'string' &&
+      (type.hex === true || type.variant === 'enum' || type.variant === 'set');
     if (exact) return toDecimal(type, value, target.warnings) as Decimal;
     return parseNumber(value, kind, target);
   }
@@ -227,7 +228,11 @@ function storeString(
  * A byte string into BINARY(n) / VARBINARY(n) / BLOB: longer than the column → 1406 (strict) or
  * cut with 1265; BINARY(n) pads with 0x00 bytes, as MySQL does.
  */
-function storeBytes(type: ColumnType & { kind: 'string' }, bytes: string, target: StoreTarget): string {
+function storeBytes(
+  type: ColumnType & { kind: 'string' },
+  bytes: string,
+  target: StoreTarget,
+): string {
   let stored = bytes;
   if (stored.length > type.chars) {
     stored = lenient(target, dataTooLong(target), stored.slice(0, type.chars));

@@ -69,9 +69,11 @@ export function checkTriggerTarget(ctx: ExecContext, table: TableDef): void {
 function triggerProgramHost(ctx: ExecContext, host: TriggerHost, database: string): ProgramHost {
   const query = async (statement: Statement): Promise<QueryValues> => {
     const plan = host.plan(statement, database);
-    if (plan.kind !== 'select') throw new SqlError('ER_NOT_SUPPORTED_YET', [`${plan.kind} in a trigger expression`]);
+    if (plan.kind !== 'select')
+      throw new SqlError('ER_NOT_SUPPORTED_YET', [`${plan.kind} in a trigger expression`]);
     const rows: Value[][] = [];
-    for await (const batch of runQuery(plan.query, ctx, CONSISTENT)) for (const r of batch) rows.push([...r]);
+    for await (const batch of runQuery(plan.query, ctx, CONSISTENT))
+      for (const r of batch) rows.push([...r]);
     return { types: plan.query.columns.map((c) => c.info.type), rows };
   };
   return {
@@ -99,7 +101,8 @@ function triggerProgramHost(ctx: ExecContext, host: TriggerHost, database: strin
           throw new SqlError('ER_NOT_SUPPORTED_YET', [`${statement.kind} in triggers`]);
       }
     },
-    setUser: (name: string, value: Value, type: SqlType) => ctx.eval.variables?.setUser(name, value, type),
+    setUser: (name: string, value: Value, type: SqlType) =>
+      ctx.eval.variables?.setUser(name, value, type),
     warnings: ctx.eval.warnings,
     strict: ctx.eval.sqlMode?.strict ?? true,
     ...(ctx.eval.timeZone === undefined ? {} : { timeZone: ctx.eval.timeZone }),
@@ -128,8 +131,16 @@ export async function fireTriggers(
   host.active.add(id);
   try {
     for (const trigger of triggers) {
-      const body = parseBody(trigger.body, { locals: [], trigger: { timing, event }, function: false });
-      const frame = new Frame(trigger.name, { table, old, new: timing === 'AFTER' && row !== null ? [...row] : row });
+      const body = parseBody(trigger.body, {
+        locals: [],
+        trigger: { timing, event },
+        function: false,
+      });
+      const frame = new Frame(trigger.name, {
+        table,
+        old,
+        new: timing === 'AFTER' && row !== null ? [...row] : row,
+      });
       await runBody(body, frame, triggerProgramHost(ctx, host, trigger.database));
     }
   } finally {

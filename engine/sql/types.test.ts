@@ -68,11 +68,13 @@ describe('ENUM, SET, BIT, JSON', () => {
   it('stores members, orders ENUM by index, refuses others in strict mode', async () => {
     await ok(
       s,
-      "CREATE TABLE e (id INT PRIMARY KEY, e ENUM('small','medium','large'), st SET('a','b','c'), b BIT(4), j JSON)",
+      "CREATE TABLE e (id INT PRIMARY KEY, e " +
+        "ENUM('small','medium','large'), st SET('a','b','c'), b BIT(4), j JSON)",
     );
     await ok(
       s,
-      `INSERT INTO e VALUES (1, 'LARGE', 'c,a', b'101', '{"b": 1, "a": [1, 2]}'), (2, 'small', '', 9, 'null'), (3, 2, 7, 0, '"x"')`,
+      `INSERT INTO e VALUES (1, 'LARGE', 'c,a', b'101', '{"b": 1, "a": [1, 2]}'), ` +
+        `(2, 'small', '', 9, 'null'), (3, 2, 7, 0, '"x"')`,
     );
     expect(show(await query(s, 'SELECT id, e, st, b + 0, j FROM e ORDER BY e'))).toEqual([
       ['2', 'small', '', '9', 'null'],
@@ -96,7 +98,10 @@ describe('ENUM, SET, BIT, JSON', () => {
 
 describe('conversions on storing', () => {
   it('stores hexadecimal literals, ENUM indexes and TIME digits as numbers', async () => {
-    await ok(s, "CREATE TABLE cn (id INT PRIMARY KEY, i INT, d DECIMAL(10,0), e ENUM('p','q'), t TIME)");
+    await ok(
+      s,
+      "CREATE TABLE cn (id INT PRIMARY KEY, i INT, d DECIMAL(10,0), e ENUM('p','q'), t TIME)",
+    );
     await ok(s, "INSERT INTO cn VALUES (1, 0x10, X'0100', 'q', '10:11:12')");
     await ok(s, 'INSERT INTO cn (id, i, d) SELECT 2, e, t FROM cn WHERE id = 1');
     expect(show(await query(s, 'SELECT id, i, d FROM cn ORDER BY id'))).toEqual([

@@ -143,7 +143,13 @@ function stringTypeName(type: SqlType & { kind: 'string' }): string {
     case 'text': {
       const binary = type.collation === 'binary';
       const size =
-        type.chars <= 255 ? 'tiny' : type.chars <= 65_535 ? '' : type.chars <= 16_777_215 ? 'medium' : 'long';
+        type.chars <= 255
+          ? 'tiny'
+          : type.chars <= 65_535
+            ? ''
+            : type.chars <= 16_777_215
+              ? 'medium'
+              : 'long';
       return size + (binary ? 'blob' : 'text');
     }
     case 'char':
@@ -191,7 +197,10 @@ export function temporalText(type: SqlType & { kind: 'datetime' | 'time' }, valu
 }
 
 /** A temporal value as the number MySQL reads it as: YYYYMMDD[hhmmss[.f]] or hhmmss[.f]. */
-export function temporalDigits(type: SqlType & { kind: 'datetime' | 'time' }, value: bigint): string {
+export function temporalDigits(
+  type: SqlType & { kind: 'datetime' | 'time' },
+  value: bigint,
+): string {
   if (type.kind === 'time') return timeDigits(value, type.fsp);
   if (type.variant === 'date') return dateDigits(value);
   return dateTimeDigits(value, type.fsp);
@@ -207,11 +216,24 @@ export function numericPrefix(text: string): {
   const match = /^[ \t\n\r]*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)/.exec(text);
   if (match === null) return { text: '', complete: false, trailingSpaces: false };
   const rest = text.slice(match[0].length);
-  return { text: match[1] as string, complete: rest === '', trailingSpaces: rest !== '' && rest.trim() === '' };
+  return {
+    text: match[1] as string,
+    complete: rest === '',
+    trailingSpaces: rest !== '' && rest.trim() === '',
+  };
 }
 
-function truncatedNumber(kind: string, text: string, prefix: { trailingSpaces: boolean }, warnings: Warnings): void {
-  warnings.warn(prefix.trailingSpaces ? 'Note' : 'Warning', 1292, `Truncated incorrect ${kind} value: '${text}'`);
+function truncatedNumber(
+  kind: string,
+  text: string,
+  prefix: { trailingSpaces: boolean },
+  warnings: Warnings,
+): void {
+  warnings.warn(
+    prefix.trailingSpaces ? 'Note' : 'Warning',
+    1292,
+    `Truncated incorrect ${kind} value: '${text}'`,
+  );
 }
 
 /** Sink for the warnings an expression raises (SHOW WARNINGS material). */
@@ -335,7 +357,11 @@ function jsonNumber(text: string, warnings: Warnings): number {
   if (/^-?\d/.test(t)) return Number(t);
   if (t === 'true') return 1;
   if (t === 'false' || t === 'null') return 0;
-  warnings.warn('Warning', 3156, `Invalid JSON value for CAST to DOUBLE from column json_extract at row 1`);
+  warnings.warn(
+    'Warning',
+    3156,
+    `Invalid JSON value for CAST to DOUBLE from column json_extract at row 1`,
+  );
   return 0;
 }
 

@@ -102,7 +102,8 @@ describe('storing zero dates by sql_mode', () => {
     expect(show(await query(s, 'SELECT id, d IS NULL FROM z WHERE id = 2'))).toEqual([['2', '0']]);
     await ok(s, 'CREATE TABLE other (id INT PRIMARY KEY, d DATE NOT NULL)');
     await ok(s, "INSERT INTO other VALUES (1, '2024-03-01'), (2, '0000-00-00')");
-    const anti = 'SELECT z.id FROM z LEFT JOIN other o ON o.id = z.id WHERE o.d IS NULL ORDER BY z.id';
+    const anti =
+      'SELECT z.id FROM z LEFT JOIN other o ON o.id = z.id WHERE o.d IS NULL ORDER BY z.id';
     expect(show(await query(s, anti))).toEqual([['3'], ['4'], ['5']]);
     await ok(s, 'CREATE TABLE n (id INT PRIMARY KEY, d DATE NULL)');
     await ok(s, "INSERT INTO n VALUES (1, '0000-00-00'), (2, NULL)");

@@ -97,7 +97,9 @@ describe('early lock release', () => {
       const write = s1.execute('UPDATE counter SET n = 7 WHERE id = 1');
       await settle();
       await reader.execute('BEGIN');
-      const seen = await rows(await reader.execute('SELECT n FROM counter WHERE id = 1 FOR UPDATE'));
+      const seen = await rows(
+        await reader.execute('SELECT n FROM counter WHERE id = 1 FOR UPDATE'),
+      );
       expect(seen).toEqual([[7n]]); // the latest state, as a current read
       // A plain read of the snapshot (at VDL) does not see the commit that is not durable.
       const other = await session(engine);

@@ -370,22 +370,26 @@ for (const backend of backends) {
       await engine.close();
     });
 
-    it('locks only the rows a LIMIT reads, so SKIP LOCKED workers take different jobs', async () => {
-      const engine = await backend.start();
-      const s1 = await setup(engine);
-      const s2 = await other(engine);
-      await s1.execute('INSERT INTO a VALUES (3, 30), (4, 40)');
-      const take = 'SELECT id FROM a ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED';
-      await s1.execute('BEGIN');
-      expect(await query(s1, take)).toEqual([[1n]]);
-      await s2.execute('BEGIN');
-      expect(await query(s2, take)).toEqual([[2n]]);
-      const s3 = await other(engine);
-      await s3.execute('BEGIN');
-      expect(await query(s3, 'SELECT id FROM a ORDER BY id FOR UPDATE SKIP LOCKED')).toEqual([[3n], [4n]]);
-      for (const s of [s1, s2, s3]) await s.execute('COMMIT');
-      await engine.close();
-    });
+    it('locks only the rows a LIMIT reads, so SKIP LOCKED workers take different jobs',
+      async () => {
+        const engine = await backend.start();
+        const s1 = await setup(engine);
+        const s2 = await other(engine);
+        await s1.execute('INSERT INTO a VALUES (3, 30), (4, 40)');
+        const take = 'SELECT id FROM a ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED';
+        await s1.execute('BEGIN');
+        expect(await query(s1, take)).toEqual([[1n]]);
+        await s2.execute('BEGIN');
+        expect(await query(s2, take)).toEqual([[2n]]);
+        const s3 = await other(engine);
+        await s3.execute('BEGIN');
+        expect(await query(s3, 'SELECT id FROM a ORDER BY id FOR UPDATE SKIP LOCKED')).toEqual([
+          [3n],
+          [4n],
+        ]);
+        for (const s of [s1, s2, s3]) await s.execute('COMMIT');
+        await engine.close();
+      });
 
     it('times a lock wait out with 1205, rolling back the statement only', async () => {
       const engine = await backend.start();

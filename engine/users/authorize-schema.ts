@@ -51,7 +51,8 @@ export function authorizeSchema(
       } else {
         for (const a of statement.assignments) {
           // An unqualified column may be any table's: UPDATE is needed on every one.
-          const named = a.column.table === null ? read : read.filter((t) => t.name === a.column.table);
+          const named =
+            a.column.table === null ? read : read.filter((t) => t.name === a.column.table);
           for (const t of named.length === 0 ? read : named) table(t, 'UPDATE');
         }
       }

@@ -28,7 +28,11 @@ function loader(received: Buffer[]): FakeHandler {
       load: async (content) => {
         received.push(content);
         const lines = content.toString('utf8').split('\n').filter((l) => l !== '').length;
-        return ok({ affectedRows: lines, matchedRows: lines, info: `Records: ${lines}  Deleted: 0  Skipped: 0  Warnings: 0` });
+        return ok({
+          affectedRows: lines,
+          matchedRows: lines,
+          info: `Records: ${lines}  Deleted: 0  Skipped: 0  Warnings: 0`,
+        });
       },
     };
     return result;

@@ -44,7 +44,9 @@ export interface StatementShape {
 export class FakeEngine implements Engine {
   readonly sessions: FakeSession[] = [];
   readonly databases = new Set(['test', 'appdb', 'mysql', 'information_schema']);
-  /** Accounts for findAccount; without a match, 'root'@'%' with `rootPassword` (as bootstrapped). */
+  /**
+   * Accounts for findAccount; without a match, 'root'@'%' with `rootPassword` (as bootstrapped).
+   */
   readonly accounts: Account[] = [];
   /** COM_FIELD_LIST answers, per table. */
   readonly fields = new Map<string, readonly FieldListColumn[]>();

@@ -273,7 +273,8 @@ function roundLike(name: string, truncate: boolean): void {
           }
           const exact = dec(a, v, 0, ctx);
           let rounded: Decimal;
-          if (d >= 0) rounded = truncate ? exact.truncate(Math.min(d, 30)) : exact.rescale(Math.min(d, 30));
+          if (d >= 0)
+            rounded = truncate ? exact.truncate(Math.min(d, 30)) : exact.rescale(Math.min(d, 30));
           else {
             const unit = pow10(Math.min(-d, 80));
             const denominator = pow10(exact.scale) * unit;

@@ -15,7 +15,15 @@ const ARGS = [
   "'%Y-%m-%d'", "X'FF00'", "DATE '2024-01-31'", "'😀é'", '65', "'DAY'",
 ];
 /** Internal forms built by parse-expr.ts, not callable with arbitrary arguments. */
-const SKIP = new Set(['case', 'cast', 'collate', 'convert_using', 'temporal_literal', 'sleep', 'benchmark']);
+const SKIP = new Set([
+  'case',
+  'cast',
+  'collate',
+  'convert_using',
+  'temporal_literal',
+  'sleep',
+  'benchmark',
+]);
 
 describe('the function library never throws anything but SqlError', () => {
   const random = new Prng(66);

@@ -76,15 +76,20 @@ describe('TIMESTAMP and time_zone', () => {
 });
 
 describe('TIMESTAMP assignments and DEFAULTs', () => {
-  it('keeps the instant when a TIMESTAMP is assigned to itself, stores DEFAULTs as they are', async () => {
-    await ok(s, "SET time_zone = '-07:00'");
-    await ok(s, 'UPDATE tz SET ts = ts WHERE id = 1');
-    await ok(s, "SET time_zone = '+00:00'");
-    expect(await scalar(s, 'SELECT ts FROM tz WHERE id = 1')).toBe('2024-03-01 09:00:00.125');
-    await ok(s, "CREATE TABLE tzd (id INT PRIMARY KEY, ts TIMESTAMP NOT NULL DEFAULT '2020-01-01 00:00:00')");
-    await ok(s, "SET time_zone = '+05:00'");
-    await ok(s, 'INSERT INTO tzd (id) VALUES (1)');
-    await ok(s, "SET time_zone = '+00:00'");
-    expect(await scalar(s, 'SELECT ts FROM tzd')).toBe('2020-01-01 00:00:00');
-  });
+  it('keeps the instant when a TIMESTAMP is assigned to itself, stores DEFAULTs as they are',
+    async () => {
+      await ok(s, "SET time_zone = '-07:00'");
+      await ok(s, 'UPDATE tz SET ts = ts WHERE id = 1');
+      await ok(s, "SET time_zone = '+00:00'");
+      expect(await scalar(s, 'SELECT ts FROM tz WHERE id = 1')).toBe('2024-03-01 09:00:00.125');
+      await ok(
+        s,
+        'CREATE TABLE tzd (id INT PRIMARY KEY, ' +
+          "ts TIMESTAMP NOT NULL DEFAULT '2020-01-01 00:00:00')",
+      );
+      await ok(s, "SET time_zone = '+05:00'");
+      await ok(s, 'INSERT INTO tzd (id) VALUES (1)');
+      await ok(s, "SET time_zone = '+00:00'");
+      expect(await scalar(s, 'SELECT ts FROM tzd')).toBe('2020-01-01 00:00:00');
+    });
 });

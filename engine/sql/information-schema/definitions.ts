@@ -15,7 +15,12 @@
  * BOREALIS_SEGMENTS is ours: the storage tier's segments (storage/client-api.ts C6).
  */
 import { pageId } from '../../../storage/index.js';
-import { type ColumnDef, type ColumnType, type TableDef, makeTableDef } from '../../catalog/definitions.js';
+import {
+  type ColumnDef,
+  type ColumnType,
+  type TableDef,
+  makeTableDef,
+} from '../../catalog/definitions.js';
 
 export const SCHEMA_NAME = 'information_schema';
 
@@ -34,7 +39,8 @@ const SPECS: Readonly<Record<string, string>> = {
     'CHARACTER_SET_NAME n64 null, COLLATION_NAME n64 null, COLUMN_TYPE text, COLUMN_KEY v3, ' +
     'EXTRA v256 null, PRIVILEGES v154 null, COLUMN_COMMENT text, GENERATION_EXPRESSION text, ' +
     'SRS_ID u4 null',
-  ENGINES: 'ENGINE v64, SUPPORT v8, COMMENT v80, TRANSACTIONS v3 null, XA v3 null, SAVEPOINTS v3 null',
+  ENGINES:
+    'ENGINE v64, SUPPORT v8, COMMENT v80, TRANSACTIONS v3 null, XA v3 null, SAVEPOINTS v3 null',
   EVENTS:
     'EVENT_CATALOG n64, EVENT_SCHEMA n64, EVENT_NAME v64, DEFINER v288, TIME_ZONE v64, ' +
     'EVENT_BODY v3, EVENT_DEFINITION text, EVENT_TYPE v9, EXECUTE_AT dt null, ' +

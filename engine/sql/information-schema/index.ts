@@ -73,7 +73,10 @@ export function rowHint(table: TableDef, residual: PlanExpr | null, ctx: EvalCon
     if (SCHEMA_COLUMNS.has(columnName)) schema = text;
     if (TABLE_COLUMNS.has(columnName)) name = text;
   }
-  return { ...(schema === undefined ? {} : { schema }), ...(name === undefined ? {} : { table: name }) };
+  return {
+    ...(schema === undefined ? {} : { schema }),
+    ...(name === undefined ? {} : { table: name }),
+  };
 }
 
 /** The rows of a virtual table's scan, filtered by its residual, as source rows. */

@@ -184,7 +184,8 @@ export function typeFacts(type: ColumnType): [Value, Value, Value, Value, Value]
           : members.reduce((n, m) => n + Array.from(m).length, Math.max(0, members.length - 1));
         return [BigInt(longest), BigInt(longest * 4), null, null, null];
       }
-      if (type.variant === 'text') return [BigInt(type.chars), BigInt(type.chars), null, null, null];
+      if (type.variant === 'text')
+        return [BigInt(type.chars), BigInt(type.chars), null, null, null];
       return [BigInt(type.chars), BigInt(binary ? type.chars : type.chars * 4), null, null, null];
     }
     default:
@@ -219,8 +220,15 @@ function columns(host: InfoSchemaHost, hint: RowHint): Rows {
       } catch {
         continue; // an invalid view: MySQL warns and shows no columns for it
       }
-      const def: TableDef = { ...(systemTable('TABLES') as TableDef), database, name: view.name, columns: viewColumns };
-      rows.push(...columnRows({ ...def, primaryKey: [], indexes: [], autoIncrement: null }, database));
+      const def: TableDef = {
+        ...(systemTable('TABLES') as TableDef),
+        database,
+        name: view.name,
+        columns: viewColumns,
+      };
+      rows.push(
+        ...columnRows({ ...def, primaryKey: [], indexes: [], autoIncrement: null }, database),
+      );
     }
   }
   return rows;
@@ -233,20 +241,45 @@ function statistics(host: InfoSchemaHost, hint: RowHint): Rows {
   const rows: Rows = [];
   for (const database of visibleSchemas(host, hint)) {
     for (const table of tablesOf(host, database, hint)) {
-      const part = (index: string, unique: boolean, seq: number, column: ColumnDef, sub: number | null, comment: string): Value[] => [
+      const part = (
+        index: string,
+        unique: boolean,
+        seq: number,
+        column: ColumnDef,
+        sub: number | null,
+        comment: string,
+      ): Value[] => [
         DEF, database, table.name, unique ? 0n : 1n, database, index, BigInt(seq), column.name,
         'A', 0n, sub === null ? null : BigInt(sub), null, column.nullable ? 'YES' : '', 'BTREE',
         '', comment, 'YES', null,
       ];
-      table.primaryKey.forEach((c, i) => rows.push(part('PRIMARY', true, i + 1, table.columns[c] as ColumnDef, null, '')));
+      table.primaryKey.forEach((c, i) =>
+        rows.push(part('PRIMARY', true, i + 1, table.columns[c] as ColumnDef, null, '')),
+      );
       for (const index of sortedIndexes(table)) {
         index.parts.forEach((p, i) => {
-          rows.push(part(index.name, index.unique, i + 1, table.columns[p.column] as ColumnDef, p.prefixChars, index.comment ?? ''));
+          rows.push(
+            part(
+              index.name,
+              index.unique,
+              i + 1,
+              table.columns[p.column] as ColumnDef,
+              p.prefixChars,
+              index.comment ?? '',
+            ),
+          );
         });
       }
       for (const f of table.fulltext ?? []) {
         f.columns.forEach((c, i) => {
-          const row = part(f.name, false, i + 1, table.columns[c] as ColumnDef, null, f.comment ?? '');
+          const row = part(
+            f.name,
+            false,
+            i + 1,
+            table.columns[c] as ColumnDef,
+            null,
+            f.comment ?? '',
+          );
           row[8] = null;
           row[13] = 'FULLTEXT';
           rows.push(row);
@@ -258,15 +291,23 @@ function statistics(host: InfoSchemaHost, hint: RowHint): Rows {
 }
 
 /** The parent key a foreign key's columns match: PRIMARY or a UNIQUE index's name; else null. */
-function uniqueConstraintName(catalog: Catalog, refDatabase: string, refTable: string, refColumns: readonly string[]): string | null {
+function uniqueConstraintName(
+  catalog: Catalog,
+  refDatabase: string,
+  refTable: string,
+  refColumns: readonly string[],
+): string | null {
   const parent = catalog.table(refDatabase, refTable);
   if (parent === undefined) return null;
   const names = (columns: readonly number[]): string[] =>
     columns.map((c) => (parent.columns[c]?.name ?? '').toLowerCase());
   const wanted = refColumns.map((c) => c.toLowerCase());
-  const same = (a: readonly string[]): boolean => a.length === wanted.length && a.every((x, i) => x === wanted[i]);
+  const same = (a: readonly string[]): boolean =>
+    a.length === wanted.length && a.every((x, i) => x === wanted[i]);
   if (same(names(parent.primaryKey))) return 'PRIMARY';
-  const index = sortedIndexes(parent).find((i) => i.unique && same(names(i.parts.map((p) => p.column))));
+  const index = sortedIndexes(parent).find(
+    (i) => i.unique && same(names(i.parts.map((p) => p.column))),
+  );
   return index?.name ?? null;
 }
 
@@ -274,7 +315,12 @@ function keyColumnUsage(host: InfoSchemaHost, hint: RowHint): Rows {
   const rows: Rows = [];
   for (const database of visibleSchemas(host, hint)) {
     for (const table of tablesOf(host, database, hint)) {
-      const row = (name: string, column: number, seq: number, ref: [Value, Value, Value, Value] = [null, null, null, null]): Value[] => [
+      const row = (
+        name: string,
+        column: number,
+        seq: number,
+        ref: [Value, Value, Value, Value] = [null, null, null, null],
+      ): Value[] => [
         DEF, database, name, DEF, database, table.name, table.columns[column]?.name ?? null,
         BigInt(seq), ...ref,
       ];
@@ -285,7 +331,14 @@ function keyColumnUsage(host: InfoSchemaHost, hint: RowHint): Rows {
       }
       for (const fk of table.foreignKeys ?? []) {
         fk.columns.forEach((c, i) => {
-          rows.push(row(fk.name, c, i + 1, [BigInt(i + 1), fk.refDatabase, fk.refTable, fk.refColumns[i] ?? null]));
+          rows.push(
+            row(fk.name, c, i + 1, [
+              BigInt(i + 1),
+              fk.refDatabase,
+              fk.refTable,
+              fk.refColumns[i] ?? null,
+            ]),
+          );
         });
       }
     }
@@ -317,7 +370,8 @@ function tableConstraints(host: InfoSchemaHost, hint: RowHint): Rows {
         DEF, database, name, database, table.name, type, enforced ? 'YES' : 'NO',
       ];
       if (table.primaryKey.length > 0) rows.push(row('PRIMARY', 'PRIMARY KEY'));
-      for (const index of sortedIndexes(table)) if (index.unique) rows.push(row(index.name, 'UNIQUE'));
+      for (const index of sortedIndexes(table))
+        if (index.unique) rows.push(row(index.name, 'UNIQUE'));
       for (const fk of table.foreignKeys ?? []) rows.push(row(fk.name, 'FOREIGN KEY'));
       for (const check of table.checks ?? []) rows.push(row(check.name, 'CHECK', check.enforced));
     }
@@ -329,7 +383,8 @@ function checkConstraints(host: InfoSchemaHost, hint: RowHint): Rows {
   const rows: Rows = [];
   for (const database of visibleSchemas(host, hint)) {
     for (const table of tablesOf(host, database, hint)) {
-      for (const check of table.checks ?? []) rows.push([DEF, database, check.name, check.expression]);
+      for (const check of table.checks ?? [])
+        rows.push([DEF, database, check.name, check.expression]);
     }
   }
   return rows;
@@ -353,7 +408,8 @@ function views(host: InfoSchemaHost, hint: RowHint): Rows {
 function viewUpdatable(view: ViewDef): string {
   if (view.algorithm === 'TEMPTABLE') return 'NO';
   const text = view.query.toUpperCase();
-  const blocked = /\b(DISTINCT|GROUP\s+BY|HAVING|UNION|COUNT\s*\(|SUM\s*\(|AVG\s*\(|MIN\s*\(|MAX\s*\()/;
+  const blocked =
+    /\b(DISTINCT|GROUP\s+BY|HAVING|UNION|COUNT\s*\(|SUM\s*\(|AVG\s*\(|MIN\s*\(|MAX\s*\()/;
   return blocked.test(text) || !/\bFROM\b/.test(text) ? 'NO' : 'YES';
 }
 
@@ -391,9 +447,9 @@ function triggers(host: InfoSchemaHost, hint: RowHint): Rows {
   for (const database of visibleSchemas(host, hint)) {
     for (const t of programs.triggers(database)) {
       rows.push([
-        DEF, database, t.name, t.event, DEF, database, t.table, BigInt(programs.actionOrder(t)), null,
-        t.body, 'ROW', t.timing, null, null, 'OLD', 'NEW', host.localTime(t.created), t.sqlMode,
-        `${t.definer.user}@${t.definer.host}`, t.charsetClient, t.collationConnection,
+        DEF, database, t.name, t.event, DEF, database, t.table, BigInt(programs.actionOrder(t)),
+        null, t.body, 'ROW', t.timing, null, null, 'OLD', 'NEW', host.localTime(t.created),
+        t.sqlMode, `${t.definer.user}@${t.definer.host}`, t.charsetClient, t.collationConnection,
         t.databaseCollation,
       ]);
     }
@@ -422,7 +478,16 @@ async function partitions(host: InfoSchemaHost, hint: RowHint): Promise<Rows> {
 }
 
 function engines(): Rows {
-  return [['InnoDB', 'DEFAULT', 'Supports transactions, row-level locking, and foreign keys', 'YES', 'NO', 'YES']];
+  return [
+    [
+      'InnoDB',
+      'DEFAULT',
+      'Supports transactions, row-level locking, and foreign keys',
+      'YES',
+      'NO',
+      'YES',
+    ],
+  ];
 }
 
 const CHARSET_FACTS: Readonly<Record<string, [string, bigint]>> = {
