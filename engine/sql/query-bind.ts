@@ -153,10 +153,10 @@ export function rewriteRows(e: Expr): Expr {
   if (e.kind === 'in' && (isRow(e.operand) || e.list.some(isRow))) {
     const n = isRow(e.operand) ? e.operand.items.length : 1;
     const left = rowItems(e.operand, n).map(rewriteRows);
-    const any = e.list
+    const matchesOne = e.list
       .map((item) => rowCompare('=', left, rowItems(item, n).map(rewriteRows)))
       .reduce((a, b) => binary('or', a, b));
-    return e.negated ? { kind: 'unary', op: 'not', operand: any } : any;
+    return e.negated ? { kind: 'unary', op: 'not', operand: matchesOne } : matchesOne;
   }
   return rewriteInner(e);
 }

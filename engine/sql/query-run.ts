@@ -444,6 +444,17 @@ function nullInner(row: Row, ranges: readonly (readonly [number, number])[]): Ro
   return out;
 }
 
+/** What an outer row adds after its matches: NULL-extended (LEFT), or itself (SEMI/ANTI). */
+function pushOuter(
+  node: { readonly join: string; readonly innerRanges: readonly (readonly [number, number])[] },
+  o: Row,
+  matched: boolean,
+  out: Row[],
+): void {
+  if (!matched && node.join === 'left') out.push(nullInner(o, node.innerRanges));
+  else if (matched ? node.join === 'semi' : node.join === 'anti') out.push(o);
+}
+
 async function* nestedLoop(
   node: QueryNode & { kind: 'nested-loop' },
   run: Run,
@@ -472,9 +483,7 @@ async function* nestedLoop(
       } finally {
         await inner.return(undefined);
       }
-      if (!matched && node.join === 'left') out.push(nullInner(o, node.innerRanges));
-      if (matched && node.join === 'semi') out.push(o);
-      if (!matched && node.join === 'anti') out.push(o);
+      pushOuter(node, o, matched, out);
       if (out.length >= RESULT_BATCH_ROWS) {
         yield out;
         out = [];
@@ -528,9 +537,7 @@ async function* hashJoin(
         if (node.join === 'inner' || node.join === 'left') out.push(row);
         else break;
       }
-      if (!matched && node.join === 'left') out.push(nullInner(o, node.innerRanges));
-      if (matched && node.join === 'semi') out.push(o);
-      if (!matched && node.join === 'anti') out.push(o);
+      pushOuter(node, o, matched, out);
       if (out.length >= RESULT_BATCH_ROWS) {
         yield out;
         out = [];

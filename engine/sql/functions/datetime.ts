@@ -212,6 +212,12 @@ function nameFunction(name: string, names: readonly string[], pick: (d: bigint) 
 nameFunction('dayname', DAY_NAMES, weekday);
 nameFunction('monthname', MONTH_NAMES, (d) => toFields(d).month - 1);
 
+/** WEEK / YEARWEEK's optional mode argument (0 without one). */
+function weekArgument(v: readonly NonNull[], ctx: EvalContext, a: readonly CallArgument[]): number {
+  if (v.length < 2) return 0;
+  return Number(toBigInt((a[1] as CallArgument).info.type, v[1] as NonNull, ctx.warnings));
+}
+
 register('week', {
   args: [1, 2],
   bind: () => ({
@@ -219,10 +225,7 @@ register('week', {
     compile: strict((v, ctx, a) => {
       const d = asDateTime(a, v, 0, ctx);
       if (d === null) return null;
-      const mode =
-        v.length > 1
-          ? Number(toBigInt((a[1] as CallArgument).info.type, v[1] as NonNull, ctx.warnings))
-          : 0;
+      const mode = weekArgument(v, ctx, a);
       return BigInt(calcWeek(d, weekMode(mode)).week);
     }),
   }),
@@ -235,10 +238,7 @@ register('yearweek', {
     compile: strict((v, ctx, a) => {
       const d = asDateTime(a, v, 0, ctx);
       if (d === null) return null;
-      const mode =
-        v.length > 1
-          ? Number(toBigInt((a[1] as CallArgument).info.type, v[1] as NonNull, ctx.warnings))
-          : 0;
+      const mode = weekArgument(v, ctx, a);
       const w = calcWeek(d, weekMode(mode) | 2);
       return BigInt(w.year * 100 + w.week);
     }),
