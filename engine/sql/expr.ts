@@ -455,9 +455,10 @@ function compileNeg(e: PlanExpr & { kind: 'neg' }): Evaluator {
 // ---------------------------------------------------------------------------------------------
 // Predicates
 
-const bool = (b: boolean): bigint => (b ? 1n : 0n);
+export const bool = (b: boolean): bigint => (b ? 1n : 0n);
 
-function compareOutcome(op: string, c: number): boolean {
+/** Whether a three-way comparison's result `c` satisfies `op`. */
+export function compareOutcome(op: string, c: number): boolean {
   switch (op) {
     case '=':
       return c === 0;

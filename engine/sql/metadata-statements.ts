@@ -30,6 +30,7 @@ import type {
 } from './ast.js';
 import type { BindVariables } from './bind.js';
 import { COLLATION_NAMES, collation } from './collation.js';
+import { CHARSET_FACTS, INNODB_ENGINE } from './information-schema/rows.js';
 import {
   columnCollation,
   columnKey,
@@ -522,26 +523,9 @@ function showEngines(): Result {
       { name: 'XA', type: 'text', nullable: true },
       { name: 'Savepoints', type: 'text', nullable: true },
     ],
-    [
-      [
-        'InnoDB',
-        'DEFAULT',
-        'Supports transactions, row-level locking, and foreign keys',
-        'YES',
-        'NO',
-        'YES',
-      ],
-    ],
+    [[...INNODB_ENGINE]],
   );
 }
-
-const CHARSET_DESCRIPTIONS: Readonly<Record<string, [string, bigint]>> = {
-  binary: ['Binary pseudo charset', 1n],
-  utf8mb4: ['UTF-8 Unicode', 4n],
-  utf8mb3: ['UTF-8 Unicode', 3n],
-  latin1: ['cp1252 West European', 1n],
-  ascii: ['US ASCII', 1n],
-};
 
 function showCharset(host: MetadataHost, filter: ShowFilter): Result {
   const columns: ShowColumn[] = [
@@ -552,7 +536,7 @@ function showCharset(host: MetadataHost, filter: ShowFilter): Result {
   ];
   const charsets = [...new Set(COLLATION_NAMES.map(charsetOf))].sort();
   const rows = charsets.map((cs): Cell[] => {
-    const [description, maxlen] = CHARSET_DESCRIPTIONS[cs] ?? [cs, 1n];
+    const [description, maxlen] = CHARSET_FACTS[cs] ?? [cs, 1n];
     return [cs, description, defaultCollationOfCharset(cs) ?? null, maxlen];
   });
   return rowsResult(columns, filtered(host, columns, rows, filter));

@@ -17,7 +17,9 @@
 import assert from 'node:assert/strict';
 import { SqlError } from '../errors.js';
 import { unreachable } from '../unreachable.js';
-import { type EvalContext, type Evaluator, type Row, compareIn, compile } from './expr.js';
+import {
+  type EvalContext, type Evaluator, type Row, bool, compareIn, compareOutcome, compile,
+} from './expr.js';
 import type { CompareMode, CompareOp, PlanExpr, SubqueryTest } from './plan.js';
 import { type KeyOf, type KeyPart, NULL_KEY, keyOf, tupleKey } from './query-keys.js';
 import type { SqlType, Value, Warnings } from './values.js';
@@ -37,27 +39,6 @@ export interface QueryRuntime {
   readonly joinRow: Row | null;
   /** Subquery results by subquery id, prepared by the executor (QE1). */
   readonly results: (SubqueryResult | undefined)[];
-}
-
-const bool = (b: boolean): bigint => (b ? 1n : 0n);
-
-function compareOutcome(op: CompareOp, c: number): boolean {
-  switch (op) {
-    case '=':
-      return c === 0;
-    case '<>':
-      return c !== 0;
-    case '<':
-      return c < 0;
-    case '<=':
-      return c <= 0;
-    case '>':
-      return c > 0;
-    case '>=':
-      return c >= 0;
-    default:
-      return unreachable(op);
-  }
 }
 
 /** a op b in three-valued logic. */

@@ -477,20 +477,18 @@ async function partitions(host: InfoSchemaHost, hint: RowHint): Promise<Rows> {
   return rows;
 }
 
-function engines(): Rows {
-  return [
-    [
-      'InnoDB',
-      'DEFAULT',
-      'Supports transactions, row-level locking, and foreign keys',
-      'YES',
-      'NO',
-      'YES',
-    ],
-  ];
-}
+/** The one storage engine SHOW ENGINES and ENGINES list: what MySQL 8 says of InnoDB. */
+export const INNODB_ENGINE: readonly string[] = [
+  'InnoDB',
+  'DEFAULT',
+  'Supports transactions, row-level locking, and foreign keys',
+  'YES',
+  'NO',
+  'YES',
+];
 
-const CHARSET_FACTS: Readonly<Record<string, [string, bigint]>> = {
+/** Description and maximum bytes per character of each character set. */
+export const CHARSET_FACTS: Readonly<Record<string, [string, bigint]>> = {
   binary: ['Binary pseudo charset', 1n],
   utf8mb4: ['UTF-8 Unicode', 4n],
   utf8mb3: ['UTF-8 Unicode', 3n],
@@ -555,7 +553,7 @@ export async function systemRows(name: string, host: InfoSchemaHost, hint: RowHi
     case 'PROCESSLIST':
       return host.processes().map((r) => [...r]);
     case 'ENGINES':
-      return engines();
+      return [[...INNODB_ENGINE]];
     case 'CHARACTER_SETS':
       return characterSets();
     case 'COLLATIONS':
