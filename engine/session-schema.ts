@@ -22,7 +22,7 @@ import type { PlanParams } from './sql/params.js';
 import { parse } from './sql/parse.js';
 import { planStatement } from './sql/planner.js';
 import type { Value } from './sql/values.js';
-import type { TxnRows } from './txn/rows.js';
+import { type TxnRows, wholeTable } from './txn/rows.js';
 import type { Statement, TableRef } from './sql/ast.js';
 import type { SessionTableLocks } from './table-locks.js';
 import type { Warnings } from './sql/values.js';
@@ -98,15 +98,7 @@ export interface InfoSchemaFacts {
 async function tableSize(rows: TxnRows, table: TableDef): Promise<{ rows: number; bytes: number }> {
   let count = 0;
   let bytes = 0;
-  const request = {
-    table,
-    index: null,
-    points: null,
-    ranges: [{}],
-    reverse: false,
-    lock: 'none' as const,
-  };
-  for await (const r of rows.read(request)) {
+  for await (const r of rows.read(wholeTable(table))) {
     count++;
     bytes += r.key.length + encodeRow(table.types, r.row).length;
   }

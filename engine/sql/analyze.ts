@@ -14,7 +14,7 @@
 import { COLUMN_FLAG, type ColumnInfo, type Row } from '../api.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { SqlError } from '../errors.js';
-import type { TxnRows } from '../txn/rows.js';
+import { type TxnRows, wholeTable } from '../txn/rows.js';
 import type { Statement, TableName } from './ast.js';
 import type { Token } from './lexer.js';
 import { parseErrorAt } from './parse.js';
@@ -108,15 +108,7 @@ export async function analyzeTables(
       continue;
     }
     let count = 0;
-    const request = {
-      table,
-      index: null,
-      points: null,
-      ranges: [{}],
-      reverse: false,
-      lock: 'none' as const,
-    };
-    for await (const _ of rows.read(request)) count++;
+    for await (const _ of rows.read(wholeTable(table))) count++;
     statisticsOf(catalog).record(table, count);
     out.push([shown, 'analyze', 'status', 'OK']);
   }

@@ -82,6 +82,11 @@ export interface ReadRequest {
   readonly needed?: readonly boolean[];
 }
 
+/** A consistent read of every row of `table`, in key order (counts, sizes, statistics). */
+export function wholeTable(table: TableDef): ReadRequest {
+  return { table, index: null, points: null, ranges: [{}], reverse: false, lock: 'none' };
+}
+
 /** ER_DUP_ENTRY for the primary key ('PRIMARY') or a UNIQUE index, worded as MySQL 8 does. */
 export function duplicateEntry(
   table: TableDef,
