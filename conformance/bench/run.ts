@@ -6,8 +6,13 @@
  * date and the machine.
  *
  *   npm run bench -- [--tables 4] [--rows 100000] [--time 30] [--threads 1,8,32]
- *                    [--tests oltp_point_select,…] [--no-append]
+ *                    [--tests oltp_point_select,…] [--repeat 1] [--buffer-pool MiB] [--no-append]
  *   quick: npm run bench -- --tables 1 --rows 1000 --time 5 --threads 1
+ *
+ * --repeat N measures every cell N times, alternating which server goes first, and reports each
+ * side's medians and the range of the per-run ratios. --buffer-pool gives both servers the same
+ * page cache (innodb_buffer_pool_size, --buffer-pool-size), e.g. smaller than the data for the
+ * scale runs; without it MariaDB gets 1 GiB and Borealis its default.
  *
  * BOREALIS_URL benchmarks a Borealis that is already running; BOREALIS_ARGS adds server options.
  * What fails on Borealis (start, prepare, a run) is recorded as failed with its reason.
@@ -25,11 +30,13 @@ import { startMariaDb, type MariaDb } from '../harness/mariadb.js';
 import { OUTPUT_DIR, REPO_ROOT } from '../harness/paths.js';
 import { exec } from '../clients/exec.js';
 import { parseSysbenchReport, sysbenchConnection, sysbenchFatal } from './sysbench-output.js';
-import { formatTable, type Cell, type Row } from './table.js';
+import { formatTable, median, runRatios, type Cell, type Row } from './table.js';
 
 const ALL_TESTS = ['oltp_point_select', 'oltp_read_only', 'oltp_read_write', 'oltp_write_only',
   'oltp_insert'];
 const DATABASE = 'sbtest';
+/** MariaDB's page cache when --buffer-pool is not given: the data of the default size fits. */
+const MARIADB_BUFFER_POOL_MB = 1024;
 
 interface Options {
   readonly tables: number;
@@ -37,6 +44,9 @@ interface Options {
   readonly timeS: number;
   readonly threads: readonly number[];
   readonly tests: readonly string[];
+  readonly repeat: number;
+  /** MiB of page cache for both servers; null: MariaDB 1 GiB, Borealis its default. */
+  readonly bufferPoolMb: number | null;
   readonly append: boolean;
 }
 
@@ -49,6 +59,8 @@ function parseOptions(argv: readonly string[]): Options {
       time: { type: 'string', default: '30' },
       threads: { type: 'string', default: '1,8,32' },
       tests: { type: 'string', default: ALL_TESTS.join(',') },
+      repeat: { type: 'string', default: '1' },
+      'buffer-pool': { type: 'string' },
       'no-append': { type: 'boolean', default: false },
     },
   });
@@ -65,6 +77,10 @@ function parseOptions(argv: readonly string[]): Options {
     timeS: positive('time', values.time),
     threads: values.threads.split(',').map((t) => positive('threads', t)),
     tests,
+    repeat: positive('repeat', values.repeat),
+    bufferPoolMb: values['buffer-pool'] === undefined
+      ? null
+      : positive('buffer-pool', values['buffer-pool']),
     append: !values['no-append'],
   };
 }
@@ -156,10 +172,11 @@ function relative(text: string): string {
   return text.split(`${REPO_ROOT}${path.sep}`).join('');
 }
 
-async function startSides(logDir: string): Promise<{ mariadb: MariaDb; borealis: Side;
-  stop: () => Promise<void> }> {
+async function startSides(logDir: string, o: Options): Promise<{ mariadb: MariaDb;
+  borealis: Side; stop: () => Promise<void> }> {
   const mariadb = await startMariaDb({
-    role: 'reference', durable: true, logDir, name: 'bench-mariadb', bufferPoolMb: 1024,
+    role: 'reference', durable: true, logDir, name: 'bench-mariadb',
+    bufferPoolMb: o.bufferPoolMb ?? MARIADB_BUFFER_POOL_MB,
   });
   let b: Borealis | undefined;
   let borealis: Side;
@@ -171,8 +188,9 @@ async function startSides(logDir: string): Promise<{ mariadb: MariaDb; borealis:
         ensureRunning: async () => undefined, diagnostics: () => '',
       } };
     } else {
-      b = await startBorealis({ role: 'target', logDir, name: 'bench-borealis',
-        extraArgs: (process.env['BOREALIS_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '') });
+      const pool = o.bufferPoolMb === null ? [] : ['--buffer-pool-size', `${o.bufferPoolMb}M`];
+      b = await startBorealis({ role: 'target', logDir, name: 'bench-borealis', extraArgs: [
+        ...pool, ...(process.env['BOREALIS_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '')] });
       borealis = { kind: 'up', endpoint: b };
     }
   } catch (error) {
@@ -192,7 +210,7 @@ async function main(): Promise<void> {
   const started = new Date();
   log(`bench: ${o.tests.join(', ')} at ${o.threads.join('/')} threads; ${o.tables} tables × ` +
     `${o.rows} rows; ${o.timeS} s per run`);
-  const sides = await startSides(logDir);
+  const sides = await startSides(logDir, o);
   const stop = (): void => { void sides.stop().finally(() => process.exit(130)); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -202,11 +220,20 @@ async function main(): Promise<void> {
     const borealis = await prepare(sides.borealis, o, log);
     for (const test of o.tests) {
       for (const threads of o.threads) {
-        const m = await measure(mariadb, o, test, threads);
-        const b = await measure(borealis, o, test, threads);
-        rows.push({ test, threads, mariadb: m, borealis: b });
-        const show = (c: Cell): string => (c.kind === 'ok' ? `${c.tps.toFixed(1)} tps` : 'failed');
-        log(`  ${test} ${threads}: MariaDB ${show(m)}, Borealis ${show(b)}`);
+        const m: Cell[] = [];
+        const b: Cell[] = [];
+        for (let run = 0; run < o.repeat; run++) {
+          // Alternate which server goes first, so neither always runs on a warmer machine.
+          if (run % 2 === 0) m.push(await measure(mariadb, o, test, threads));
+          b.push(await measure(borealis, o, test, threads));
+          if (run % 2 === 1) m.push(await measure(mariadb, o, test, threads));
+          const show = (c: Cell | undefined): string =>
+            c?.kind === 'ok' ? `${c.tps.toFixed(1)} tps` : 'failed';
+          log(`  ${test} ${threads}${o.repeat > 1 ? ` run ${run + 1}` : ''}: ` +
+            `MariaDB ${show(m[run])}, Borealis ${show(b[run])}`);
+        }
+        rows.push({ test, threads, mariadb: median(m), borealis: median(b),
+          ...(o.repeat > 1 ? { runRatios: runRatios(b, m) } : {}) });
       }
     }
   } finally {
@@ -217,13 +244,16 @@ async function main(): Promise<void> {
     `${o.tables} table(s) × ${o.rows.toLocaleString('en-US')} rows, ${o.timeS} s per run`;
   const borealisLabel = sides.borealis.kind === 'up' ? 'embedded six-node quorum (its defaults)'
     : sides.borealis.reason;
+  const mariadbPool = o.bufferPoolMb ?? MARIADB_BUFFER_POOL_MB;
   const entry = [
     heading, '',
     `- machine: ${machine()}`,
     `- MariaDB: ${sides.mariadb.label.replace(/ \(private.*$/, '')}, ` +
-      'innodb_flush_log_at_trx_commit=1, buffer pool 1 GiB',
-    `- Borealis: ${borealisLabel}; commit ${commit()}`,
-    `- sysbench 1.0, \`--db-ps-mode=auto\`, ${o.threads.join('/')} threads`,
+      `innodb_flush_log_at_trx_commit=1, buffer pool ${mariadbPool} MiB`,
+    `- Borealis: ${borealisLabel}` +
+      `${o.bufferPoolMb === null ? '' : `, buffer pool ${o.bufferPoolMb} MiB`}; commit ${commit()}`,
+    `- sysbench 1.0, \`--db-ps-mode=auto\`, ${o.threads.join('/')} threads` +
+      (o.repeat > 1 ? `; each cell the median of ${o.repeat} runs, servers alternating` : ''),
     '', table, '',
   ].join('\n');
   log(`\n${entry}`);

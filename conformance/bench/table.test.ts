@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, ratio, type Cell } from './table.js';
+import { formatTable, median, ratio, runRatios, type Cell } from './table.js';
 
 const ok = (tps: number, p95Ms: number): Cell => ({ kind: 'ok', tps, qps: tps, p95Ms });
 
@@ -20,5 +20,19 @@ describe('formatTable', () => {
   });
   it('has no ratio without two measurements', () => {
     expect(ratio({ kind: 'failed', reason: 'x' }, ok(1, 1))).toBe('–');
+  });
+  it('reduces repeated runs to medians and shows the range of the per-run ratios', () => {
+    const m = [ok(1000, 1), ok(1200, 3), ok(1100, 2)];
+    const b = [ok(500, 4), ok(900, 6), ok(600, 5)];
+    expect(median(m)).toEqual({ kind: 'ok', tps: 1100, qps: 1100, p95Ms: 2 });
+    expect(median([ok(1, 1), ok(3, 3)])).toEqual({ kind: 'ok', tps: 2, qps: 2, p95Ms: 2 });
+    const failure: Cell = { kind: 'failed', reason: 'run 2 failed' };
+    expect(median([ok(1, 1), failure, ok(3, 3)])).toBe(failure);
+    const ratios = runRatios(b, m);
+    expect(ratios.map((r) => r.toFixed(2))).toEqual(['0.50', '0.75', '0.55']);
+    const table = formatTable([{ test: 'oltp_insert', threads: 8, mariadb: median(m),
+      borealis: median(b), runRatios: ratios }]);
+    expect(table).toContain('| oltp_insert | 8 | 1,100 | 1,100 | 2.00 | 600 | 600 | 5.00 | ' +
+      '0.55× | 0.50–0.75× |');
   });
 });
