@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { type Lsn, type PageId, pageId } from './lsn.js';
 import { applyRedo } from './page-apply.js';
 import {
+  CELL_LENGTH_SIZE,
+  HEADER_SIZE,
+  PAGE_SIZE,
   PAGE_TYPE,
   canInsert,
   cell,
   cellCount,
+  cellLength,
+  cellOffset,
   checkPage,
+  contentStart,
+  fragmentedBytes,
   freeBytes,
   link,
   newPage,
@@ -152,5 +159,185 @@ describe('applyRedo', () => {
     applyRedo(page, record(2, { kind: 'link-set', which: 0, target: pageId(44) }));
     expect(link(page, 0)).toBe(44);
     expect(() => applyRedo(page, record(2, { kind: 'cell-delete', slot: 0 }))).toThrow(/A2/);
+  });
+});
+
+/** Σ footprint of the model's cells: what freeBytes must say whatever the layout (A3). */
+function modelFree(cells: readonly Buffer[]): number {
+  let used = 0;
+  for (const c of cells) used += 2 + CELL_LENGTH_SIZE + c.length;
+  return PAGE_SIZE - HEADER_SIZE - used;
+}
+
+function expectPageHolds(page: Buffer, cells: readonly Buffer[]): void {
+  checkPage(page, pageId(7));
+  expect(cellCount(page)).toBe(cells.length);
+  expect(freeBytes(page)).toBe(modelFree(cells));
+  const wrong = cells.findIndex((c, i) => !cell(page, i).equals(c));
+  expect(wrong).toBe(-1);
+}
+
+describe('applyRedo: in-place replace and compaction (issue 8)', () => {
+  /** A leaf filled with `size`-byte cells (byte i+1 each) until the next does not fit. */
+  function fullPage(size: number): { page: Buffer; cells: Buffer[]; lsn: number } {
+    const page = newPage();
+    let lsn = 1;
+    applyRedo(page, record(lsn++, init));
+    const cells: Buffer[] = [];
+    while (canInsert(page, size)) {
+      const c = Buffer.alloc(size, cells.length + 1);
+      applyRedo(page, record(lsn++, { kind: 'cell-insert', slot: cells.length, cell: c }));
+      cells.push(c);
+    }
+    return { page, cells, lsn };
+  }
+
+  it('overwrites a same-size cell where it lies: no fragment, no compaction', () => {
+    const { page, cells, lsn } = fullPage(100);
+    const before = Buffer.from(page);
+    const slot = 5;
+    const at = cellOffset(page, slot);
+    const c = Buffer.alloc(100, 0xab);
+    applyRedo(page, record(lsn, { kind: 'cell-replace', slot, cell: c }));
+    cells[slot] = c;
+    expectPageHolds(page, cells);
+    expect(cellOffset(page, slot)).toBe(at);
+    expect(fragmentedBytes(page)).toBe(0);
+    expect(contentStart(page)).toBe(contentStart(before));
+    // Only the cell's bytes and the page LSN changed.
+    for (let i = 8; i < PAGE_SIZE; i++) {
+      if (i >= at && i < at + 100) continue;
+      if (page[i] !== before[i]) throw new Error(`byte ${i} changed`);
+    }
+  });
+
+  it('shrinks a cell in place: the rest becomes fragmented bytes, zeroed', () => {
+    const { page, cells, lsn } = fullPage(100);
+    const at = cellOffset(page, 3);
+    const c = Buffer.alloc(60, 0xcd);
+    applyRedo(page, record(lsn, { kind: 'cell-replace', slot: 3, cell: c }));
+    cells[3] = c;
+    expectPageHolds(page, cells);
+    expect(cellOffset(page, 3)).toBe(at);
+    expect(fragmentedBytes(page)).toBe(40);
+    expect(page.subarray(at + 60, at + 100).every((b) => b === 0)).toBe(true);
+    // The freed 40 bytes are usable: an insert that needs them compacts and fits.
+    const more = Buffer.alloc(freeBytes(page) - 4, 0xef);
+    applyRedo(page, record(lsn + 1, { kind: 'cell-insert', slot: 0, cell: more }));
+    cells.unshift(more);
+    expectPageHolds(page, cells);
+    expect(freeBytes(page)).toBe(0);
+  });
+
+  it('grows a cell by a delete and an insert, compacting when the gap is too small', () => {
+    const { page, cells, lsn } = fullPage(100);
+    applyRedo(page, record(lsn, { kind: 'cell-delete', slot: 0 }));
+    cells.shift();
+    const c = Buffer.alloc(150, 0x77);
+    applyRedo(page, record(lsn + 1, { kind: 'cell-replace', slot: 10, cell: c }));
+    cells[10] = c;
+    expectPageHolds(page, cells);
+  });
+
+  it('compacts the live cells in slot order, cell 0 lowest, and zeroes the free space', () => {
+    const { page, cells, lsn } = fullPage(90);
+    let next = lsn;
+    // Punch holes in the middle of the content area, then insert one cell that needs them all.
+    for (const slot of [40, 30, 20, 10]) {
+      applyRedo(page, record(next++, { kind: 'cell-delete', slot }));
+      cells.splice(slot, 1);
+    }
+    const gap = contentStart(page) - (HEADER_SIZE + 2 * cells.length);
+    // Needs more than the gap (so it compacts), far less than the free space (so some is left).
+    const free = freeBytes(page);
+    const big = Buffer.alloc(gap + 10, 0x5a);
+    expect(free).toBeGreaterThan(gap + 100);
+    applyRedo(page, record(next, { kind: 'cell-insert', slot: 7, cell: big }));
+    cells.splice(7, 0, big);
+    expectPageHolds(page, cells);
+    expect(fragmentedBytes(page)).toBe(0);
+    expect(freeBytes(page)).toBe(free - (gap + 14));
+    expect(page.subarray(HEADER_SIZE + 2 * cells.length, contentStart(page)).every((x) => x === 0))
+      .toBe(true);
+    // The new cell sits at contentStart; the others follow contiguously in slot order.
+    expect(cellOffset(page, 7) - CELL_LENGTH_SIZE).toBe(contentStart(page));
+    let at = contentStart(page) + CELL_LENGTH_SIZE + big.length;
+    cells.forEach((c, slot) => {
+      if (slot === 7) return;
+      expect(cellOffset(page, slot) - CELL_LENGTH_SIZE).toBe(at);
+      at += CELL_LENGTH_SIZE + c.length;
+    });
+    expect(at).toBe(PAGE_SIZE);
+  });
+
+  it('matches a cell-list model through random inserts, replaces of every size, deletes', () => {
+    for (const seed of [1, 2, 3]) {
+      const random = prng(seed);
+      const page = newPage();
+      let lsn = 1;
+      applyRedo(page, record(lsn++, init));
+      const cells: Buffer[] = [];
+      for (let step = 0; step < 3000; step++) {
+        const n = cells.length;
+        const op = random();
+        const size = Math.floor(random() * 300);
+        const slot = Math.floor(random() * (n + 1));
+        let change: PageChange | undefined;
+        if (op < 0.4 && canInsert(page, size)) {
+          change = { kind: 'cell-insert', slot, cell: Buffer.alloc(size, step) };
+          cells.splice(slot, 0, change.cell);
+        } else if (op < 0.8 && slot < n) {
+          const old = (cells[slot] as Buffer).length;
+          // Same size, shorter, or longer (as far as the page has room: A3).
+          const pick = random();
+          const room = freeBytes(page) + old;
+          const length = pick < 0.4 ? old : pick < 0.7 ? Math.floor(random() * (old + 1))
+            : Math.min(room, old + 1 + Math.floor(random() * 200));
+          change = { kind: 'cell-replace', slot, cell: Buffer.alloc(length, ~step & 0xff) };
+          cells[slot] = change.cell;
+        } else if (op < 0.97 && slot < n) {
+          change = { kind: 'cell-delete', slot };
+          cells.splice(slot, 1);
+        } else if (slot < n) {
+          change = { kind: 'cells-truncate', slot };
+          cells.length = slot;
+        }
+        if (change === undefined) continue;
+        applyRedo(page, record(lsn++, change));
+        expectPageHolds(page, cells);
+      }
+    }
+  });
+
+  it('is deterministic with replaces: every copy, and a decoded copy, ends byte-identical', () => {
+    const random = prng(9);
+    const probe = newPage();
+    const records: RedoRecord[] = [record(1, init)];
+    applyRedo(probe, records[0] as RedoRecord);
+    for (let lsn = 2; records.length < 5000; lsn++) {
+      const n = cellCount(probe);
+      const slot = Math.floor(random() * n);
+      const size = Math.floor(random() * 120);
+      let change: PageChange;
+      if (n > 0 && random() < 0.5) {
+        const room = freeBytes(probe) + cellLength(probe, slot);
+        change = { kind: 'cell-replace', slot, cell: Buffer.alloc(Math.min(size, room), lsn) };
+      } else if (n > 0 && random() < 0.3) {
+        change = { kind: 'cell-delete', slot };
+      } else if (canInsert(probe, size)) {
+        change = { kind: 'cell-insert', slot: Math.floor(random() * (n + 1)), cell:
+          Buffer.alloc(size, lsn) };
+      } else {
+        continue;
+      }
+      records.push(record(records.length + 1, change));
+      applyRedo(probe, records.at(-1) as RedoRecord);
+    }
+    const a = newPage();
+    const b = newPage();
+    for (const r of records) applyRedo(a, r);
+    for (const r of records) applyRedo(b, decodeRedo(encodeRedo(r)));
+    expect(a.equals(probe)).toBe(true);
+    expect(b.equals(probe)).toBe(true);
   });
 });

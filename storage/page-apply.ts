@@ -12,6 +12,14 @@
  *   (A3) a record fits: the writer checks space (canInsert) before it produces a record, so a
  *        failure here is a bug in the producer, never a condition to handle.
  *   (A4) pageLsn(page) = record.lsn afterwards.
+ *
+ * Issue 8 (cost): a 'cell-replace' whose new cell is no longer than the old one overwrites it
+ * where it is (a shorter one leaves the rest as fragmented bytes), so a same-size UPDATE neither
+ * fragments the page nor makes the next insert compact it; a longer one is a delete and an
+ * insert. Compaction copies the content area once into a scratch page and places the cells from
+ * there, with no allocation per cell. Both depend only on the page's bytes and the record (A1),
+ * and keep P1–P3 and freeBytes exactly as a delete and an insert would (the space they leave
+ * free is the same; only where the cells lie differs).
  */
 import assert from 'node:assert/strict';
 import { type Lsn, writeLsn } from './lsn.js';
@@ -46,8 +54,7 @@ export function applyRedo(page: Buffer, record: RedoRecord): void {
       insertCell(page, change.slot, change.cell);
       break;
     case 'cell-replace':
-      deleteCell(page, change.slot);
-      insertCell(page, change.slot, change.cell);
+      replaceCell(page, change.slot, change.cell);
       break;
     case 'cell-delete':
       deleteCell(page, change.slot);
@@ -120,29 +127,58 @@ function deleteCell(page: Buffer, slot: number): void {
 }
 
 /**
- * Rewrites the live cells contiguously at the end of the page, in slot order, and zeroes the
- * freed space, so that the result depends only on the live cells (A1).
+ * A new cell no longer than the old one takes the old one's place (its unused tail becomes
+ * fragmented bytes, zeroed); a longer one is a delete and an insert. Either way freeBytes ends
+ * the same (A3 holds for both: the writer checks room as freeBytes + the old cell's footprint).
+ */
+function replaceCell(page: Buffer, slot: number, bytes: Buffer): void {
+  const n = cellCount(page);
+  assert(slot >= 0 && slot < n, 'cell-replace slot out of range');
+  const at = page.readUInt16BE(HEADER_SIZE + 2 * slot);
+  const old = page.readUInt16BE(at);
+  if (bytes.length > old) {
+    deleteCell(page, slot);
+    insertCell(page, slot, bytes);
+    return;
+  }
+  page.writeUInt16BE(bytes.length, at);
+  bytes.copy(page, at + CELL_LENGTH_SIZE);
+  if (bytes.length === old) return;
+  const end = at + CELL_LENGTH_SIZE + old;
+  page.fill(0, at + CELL_LENGTH_SIZE + bytes.length, end);
+  page.writeUInt16BE(fragmentedBytes(page) + old - bytes.length, OFFSET.fragmentedBytes);
+}
+
+/** Compaction's copy of the content area (applyRedo is synchronous: one per thread will do). */
+const scratch = Buffer.allocUnsafe(PAGE_SIZE);
+
+/**
+ * Rewrites the live cells contiguously at the end of the page, in slot order (cell 0 lowest),
+ * and zeroes the freed space, so that the result depends only on the live cells (A1). The
+ * content area is copied once into `scratch`; cells are placed from there, a run of cells that
+ * already lie in slot order next to each other in one copy.
  */
 function compact(page: Buffer): void {
   const n = cellCount(page);
-  const cells: Buffer[] = [];
-  for (let slot = 0; slot < n; slot++) {
-    const at = page.readUInt16BE(HEADER_SIZE + 2 * slot);
-    const size = CELL_LENGTH_SIZE + page.readUInt16BE(at);
-    cells.push(Buffer.from(page.subarray(at, at + size)));
-  }
+  const start = contentStart(page);
+  page.copy(scratch, start, start, PAGE_SIZE);
   let end = PAGE_SIZE;
+  // The run being gathered: scratch[runFrom, runTo) goes to page[end - (runTo - runFrom), ...).
+  let runFrom = PAGE_SIZE;
+  let runTo = PAGE_SIZE;
   for (let slot = n - 1; slot >= 0; slot--) {
-    const c = cells[slot] ?? Buffer.alloc(0);
-    end -= c.length;
-    c.copy(page, end);
+    const slotAt = HEADER_SIZE + 2 * slot;
+    const at = page.readUInt16BE(slotAt);
+    const size = CELL_LENGTH_SIZE + scratch.readUInt16BE(at);
+    if (at + size !== runFrom) {
+      if (runTo > runFrom) scratch.copy(page, end, runFrom, runTo);
+      runTo = at + size;
+    }
+    runFrom = at;
+    end -= size;
+    page.writeUInt16BE(end, slotAt);
   }
-  // Re-place slots so slot order and content order agree: cell 0 lowest.
-  let at = end;
-  for (let slot = 0; slot < n; slot++) {
-    page.writeUInt16BE(at, HEADER_SIZE + 2 * slot);
-    at += (cells[slot] ?? Buffer.alloc(0)).length;
-  }
+  if (runTo > runFrom) scratch.copy(page, end, runFrom, runTo);
   page.fill(0, HEADER_SIZE + 2 * n, end);
   page.writeUInt16BE(end, OFFSET.contentStart);
   page.writeUInt16BE(0, OFFSET.fragmentedBytes);

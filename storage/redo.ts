@@ -191,8 +191,23 @@ export function decodeRedoHeader(bytes: Buffer): RedoHeader {
 /** Decodes and verifies a record; throws RedoCorruption when the bytes are not one. */
 export function decodeRedo(bytes: Buffer): RedoRecord {
   if (!redoIsIntact(bytes)) throw new RedoCorruption('crc or length mismatch');
-  const header = decodeRedoHeader(bytes);
-  return { ...header, change: decodeChange(bytes) };
+  return decodeIntactRedo(bytes);
+}
+
+/**
+ * Decodes a record the caller has just found intact (redoIsIntact), without a second crc: a
+ * segment materialising a page checks each stored record once (issue 8: the crc of every record
+ * was computed twice per read). Throws RedoCorruption on a body that is not a record's.
+ */
+export function decodeIntactRedo(bytes: Buffer): RedoRecord {
+  return {
+    lsn: readLsn(bytes, 8),
+    prevLsn: readLsn(bytes, 16),
+    pageId: bytes.readUInt32BE(24) as PageId,
+    epoch: bytes.readUInt32BE(28),
+    cpl: ((bytes[33] ?? 0) & REDO_FLAG_CPL) !== 0,
+    change: decodeChange(bytes),
+  };
 }
 
 function decodeChange(bytes: Buffer): PageChange {

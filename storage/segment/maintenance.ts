@@ -17,7 +17,9 @@
  *
  * None of it runs while an epoch change holds the segment (S3: `busy`), and each re-checks the
  * segment's epoch after every await before it writes. Store writes are counted as writes in
- * flight, so an epoch change waits for them.
+ * flight, so an epoch change waits for them. Collection and image installs read what their store
+ * write will remove and add just before they issue it, and adjust the segment's usage count by
+ * that once it is durable (S9), rather than have it count the whole segment again.
  */
 import {
   GOSSIP_BYTES_MAX,
@@ -31,7 +33,8 @@ import type { GossipReply, GossipRequest, StorageReply } from '../messages.js';
 import { PAGE_SIZE, pageLsn } from '../page.js';
 import { decodeRedoHeader, redoIsIntact } from '../redo.js';
 import type { BadCopy, Segment } from './segment.js';
-import type { PageImage, RecordKey, TimeMark } from './store.js';
+import type { PageImage, RecordKey, SegmentStore, TimeMark, Usage } from './store.js';
+import { imageBytes, noUsage } from './usage.js';
 
 export interface ScrubProgress {
   readonly checked: number;
@@ -172,6 +175,12 @@ export class SegmentMaintenance {
       this.install = { peer, gcLsn: reply.gcLsn, next: 0 };
       if (!fresh) return true; // the peer collected further: start over at its new point
     }
+    const delta = noUsage();
+    for (const image of reply.images) {
+      const old = s.store.pageImage(image.pageId, image.lsn);
+      if (old?.lsn === image.lsn) countImage(delta, old.bytes, -1); // overwritten
+      countImage(delta, image.bytes, 1);
+    }
     s.writeStarted();
     try {
       await Promise.all(reply.images.map((i) => s.store.putPageImage(i.pageId, i)));
@@ -181,6 +190,7 @@ export class SegmentMaintenance {
     } finally {
       s.writeDone();
     }
+    s.usage.adjust(delta);
     this.install.next = reply.imagesNext;
     if (reply.imagesNext !== -1) return true;
     this.install = undefined;
@@ -193,6 +203,7 @@ export class SegmentMaintenance {
     const hint = reply.vdlHint > s.hint ? reply.vdlHint : s.hint;
     const tail = reply.gcTail > s.scl ? reply.gcTail : s.scl;
     const meta = s.meta({ gcLsn: reply.gcLsn, gcTail: reply.gcTail, vdlHint: hint, scl: tail });
+    const delta = collectDelta(s.store, s.gcLsn, reply.gcLsn, []);
     s.writeStarted();
     try {
       // Our own records at or below the new GC point go, as our own collection would drop them.
@@ -207,7 +218,7 @@ export class SegmentMaintenance {
     s.gcTail = reply.gcTail;
     s.raiseHint(hint);
     s.chain.advanceTo(reply.gcTail);
-    s.recount();
+    s.usage.adjust(delta);
     s.log.info({ peer, gcLsn: s.gcLsn, scl: s.scl }, 'gossip: took page images at a peer GC point');
     const superseded = this.unrepaired.filter((b) => b.lsn <= s.gcLsn);
     this.unrepaired = this.unrepaired.filter((b) => b.lsn > s.gcLsn);
@@ -272,13 +283,14 @@ export class SegmentMaintenance {
     const s = this.segment;
     const from = s.gcLsn;
     this.collecting = true;
+    const delta = collectDelta(s.store, from, upTo, images);
     s.writeStarted();
     try {
       await s.store.collect(from, upTo, images, s.meta({ gcLsn: upTo, gcTail: tail, marks }));
       s.gcLsn = upTo;
       s.gcTail = tail;
       s.marks = marks;
-      s.recount();
+      s.usage.adjust(delta);
       s.log.debug({ from, gcLsn: upTo, records: count, images: images.length }, 'collected');
     } catch (error) {
       s.fail(error);
@@ -477,6 +489,51 @@ function key<T extends RecordKey>(k: T): RecordKey & Partial<Pick<BadCopy, 'what
   const out: RecordKey & { what?: BadCopy['what'] } = { pageId: k.pageId, lsn: k.lsn };
   if ('what' in k && (k.what === 'record' || k.what === 'image')) out.what = k.what;
   return out;
+}
+
+/** Counts one stored image in or out (`sign` ±1). */
+function countImage(usage: Usage, page: Buffer, sign: 1 | -1): void {
+  usage.images += sign;
+  usage.imageBytes += sign * imageBytes(page);
+}
+
+/**
+ * S9: what `store.collect(afterLsn, upToLsn, images)` will change, read from the store in the same
+ * turn, before it runs (store.ts says what it does): it removes the records in (afterLsn,
+ * upToLsn]; it writes `images`, each overwriting an image at the same key; and of every page it
+ * touches, it removes the images older than the page's newest at or below upToLsn.
+ */
+function collectDelta(
+  store: SegmentStore,
+  afterLsn: Lsn,
+  upToLsn: Lsn,
+  images: readonly (PageImage & { pageId: PageId })[],
+): Usage {
+  const delta = noUsage();
+  const pages = new Set<PageId>();
+  for (const entry of store.index(afterLsn, upToLsn)) {
+    delta.records--;
+    delta.recordBytes -= store.record(entry.pageId, entry.lsn)?.length ?? 0;
+    pages.add(entry.pageId);
+  }
+  const written = new Map<PageId, Lsn>();
+  for (const image of images) {
+    if (!written.has(image.pageId)) written.set(image.pageId, image.lsn);
+    pages.add(image.pageId);
+    countImage(delta, image.bytes, 1);
+  }
+  for (const pageId of pages) {
+    const mine = written.get(pageId);
+    const newest = mine ?? store.pageImage(pageId, upToLsn)?.lsn;
+    if (newest === undefined) continue;
+    let image = store.pageImage(pageId, newest);
+    while (image !== undefined) {
+      // The newest stays, unless collect writes its own image at that key over it.
+      if (image.lsn !== newest || mine !== undefined) countImage(delta, image.bytes, -1);
+      image = image.lsn > LSN_NONE ? store.pageImage(pageId, (image.lsn - 1) as Lsn) : undefined;
+    }
+  }
+  return delta;
 }
 
 function newCursor(): ScrubCursor {

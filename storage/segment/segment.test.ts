@@ -1,14 +1,14 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../clock.js';
-import { type Lsn, lsn } from '../lsn.js';
+import { type Clock, systemClock } from '../clock.js';
+import { type Lsn, type PageId, lsn } from '../lsn.js';
 import type { EpochStart, SegmentReply, SegmentRequest } from '../messages.js';
 import { PAGE_SIZE } from '../page.js';
 import { decodeRedoHeader } from '../redo.js';
 import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
 import { ChainTracker } from './chain.js';
 import { MemoryDisk, MemoryNodeStore } from './memory-store.js';
-import { Segment } from './segment.js';
+import { type PeerSend, Segment } from './segment.js';
 
 const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 const L = (n: number): Lsn => lsn(n);
@@ -248,3 +248,95 @@ describe('Segment over MemorySegmentStore', () => {
     expect(h.segment.scl).toBe(3);
   });
 });
+
+describe('Segment usage count (S9)', () => {
+  /** Two segments of group 0 that gossip with each other, with a wall clock the test moves. */
+  function pair() {
+    let wall = 1_000_000;
+    const clock: Clock = { ...systemClock, wallNow: () => wall };
+    const stores = [new MemoryNodeStore(new MemoryDisk(), systemClock),
+      new MemoryNodeStore(new MemoryDisk(), systemClock)];
+    const segments: Segment[] = [];
+    const sendToPeer: PeerSend = (address, request) => {
+      const peer = segments[address === 'a' ? 0 : 1] as Segment;
+      if (request.kind !== 'GossipRequest') throw new Error(`unexpected ${request.kind}`);
+      return peer.processMessage(request);
+    };
+    for (const [i, store] of stores.entries()) {
+      segments.push(new Segment(store.segment(0), log, {
+        clock, retentionMs: 10, peers: () => [i === 0 ? 'b' : 'a'], sendToPeer,
+      }));
+    }
+    return {
+      a: segments[0] as Segment,
+      b: segments[1] as Segment,
+      tick: (ms: number) => {
+        wall += ms;
+      },
+    };
+  }
+
+  function append(segment: Segment, records: Buffer[], vdl: Lsn) {
+    return segment.processMessage({
+      kind: 'AppendRequest', group: 0, epoch: 1, vdlHint: vdl, readFloor: vdl, records,
+      history: HISTORY_1,
+    });
+  }
+
+  async function expectCounted(segment: Segment): Promise<void> {
+    await segment.drain();
+    const counted = segment.store.usage();
+    expect(counted.records).toBeGreaterThan(0);
+    expect(counted.images).toBeGreaterThan(0);
+    expect(segment.status()).toMatchObject({
+      records: counted.records,
+      recordBytes: counted.recordBytes,
+      bytes: counted.recordBytes + counted.imageBytes,
+    });
+  }
+
+  it('follows collection and image installs without counting the segment again', async () => {
+    const { a, b, tick } = pair();
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    const pages = [1, 2, 3].map((n) => pageOf(0, n));
+    const first = writer.mtr(pages.map((p) => [p, leafInit()]));
+    await append(a, first, writer.lastLsn);
+    await append(b, first, writer.lastLsn); // b holds only these, then misses the rest
+    for (let round = 0; round < 12; round++) {
+      for (const [i, page] of pages.entries()) {
+        const records = writer.mtr([
+          [page, cellInsert(0, `r${round}-${i}`.repeat(1 + (round % 4)))],
+          [page, { kind: 'cell-replace', slot: 0, cell: Buffer.alloc(round * 3, round) }],
+          [page, cellInsert(1, `s${round}`)],
+        ]);
+        await append(a, records, writer.lastLsn);
+      }
+      // Reads that apply 16 records or more leave page images behind (coalescing), some of
+      // which collection then removes and some of which it overwrites.
+      if (round % 3 === 2) for (const page of pages) await a.processMessage(readOf(page, writer));
+      tick(5);
+    }
+    await expectCounted(a);
+    tick(1_000);
+    // Collection reaches the record before this one: pages 2 and 3 end there, and their images
+    // from the last reads lie exactly at their last records (collection writes over them).
+    await append(a, writer.mtr([[pageOf(0, 1), cellInsert(0, 'late')]]), writer.lastLsn);
+    tick(20);
+    const images = pages.map((p) => a.store.pageImage(p, L(writer.lastLsn - 1))?.lsn);
+    await a.maintenance.collect();
+    expect(a.gcLsn).toBe(writer.lastLsn - 1);
+    expect(pages.map((p) => a.store.pageImage(p, a.gcLsn)?.lsn).slice(1)).toEqual(images.slice(1));
+    expect(a.gcLsn).toBeGreaterThan(0);
+    await expectCounted(a);
+    expect(a.status().records).toBeLessThan(writer.lastLsn);
+    // b is below a's GC point: it takes a's images, drops its own records, then gossips the rest.
+    for (let i = 0; i < 20 && b.scl < a.scl; i++) await b.maintenance.gossipRound();
+    expect(b.scl).toBe(a.scl);
+    expect(b.gcLsn).toBe(a.gcLsn);
+    await expectCounted(b);
+  });
+});
+
+function readOf(page: PageId, writer: TestWriter): SegmentRequest {
+  return { kind: 'ReadPageRequest', group: 0, epoch: 1, pageId: page, readPoint: writer.lastLsn };
+}

@@ -47,9 +47,11 @@
  *        newest image (about twice that across a node restart, which forgets the counts): a page
  *        that collects that many gets an image at the SCL in the background, so the cost of a
  *        read, and of the first reads after a restart, does not grow with the volume's history.
- *   (S9) counting what the segment holds (status) never blocks: it runs in the background in
- *        bounded steps, from load and after every change too large to track, and the status
- *        reports the last complete count meanwhile.
+ *   (S9) counting what the segment holds (status) never blocks: a full count runs in the
+ *        background in bounded steps, only where the count is unknown (load, truncation for a
+ *        new epoch), and the status reports the last complete count meanwhile. Appends, images,
+ *        garbage collection and image installs adjust the count by what they add and remove
+ *        (usage.ts U1–U3; issue 8: a full count after every collection read the whole segment).
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -60,7 +62,6 @@ import {
   COALESCE_RECORDS_MIN,
   RETENTION_MS,
   TIME_MARKS_MAX,
-  USAGE_SCAN_BATCH,
   protectionGroupOf,
 } from '../config.js';
 import { LSN_NONE, type Lsn, type PageId } from '../lsn.js';
@@ -94,17 +95,16 @@ import type {
 import { PAGE_SIZE, pageLsn } from '../page.js';
 import { applyRedo } from '../page-apply.js';
 import { epochCut, mergeHistories } from '../quorum.js';
-import { decodeRedo, decodeRedoHeader, redoIsIntact, unreachable } from '../redo.js';
+import { decodeIntactRedo, decodeRedoHeader, redoIsIntact, unreachable } from '../redo.js';
 import { ChainTracker } from './chain.js';
 import { SegmentMaintenance } from './maintenance.js';
+import { UsageCounter } from './usage.js';
 import {
-  META_DEFAULTS,
   type RecordKey,
   type SegmentMeta,
   type SegmentStore,
   type StoredRecord,
   type TimeMark,
-  type Usage,
 } from './store.js';
 
 const LSN_TOP = Number.MAX_SAFE_INTEGER as Lsn;
@@ -144,12 +144,8 @@ export class Segment {
   /** @internal */ repairs: number;
   /** The oldest read point the writer still uses (reported with appends; 0 until then). */
   /** @internal */ readFloor: Lsn = LSN_NONE;
-  /** Counted on first use (status), then kept up to date; undefined: count again. */
-  private usageCount: Usage | undefined;
-  /** S9: what the status reports while a recount runs; the recount's generation. */
-  private lastUsage: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
-  private recounting = false;
-  private usageGeneration = 0;
+  /** @internal S9: what the segment holds, for its status (usage.ts). */
+  readonly usage: UsageCounter;
   private failure: unknown = undefined;
   /** Set when its node stops: background work still under way ends quietly. */
   private retired = false;
@@ -192,8 +188,13 @@ export class Segment {
       this.chain.add(entry.lsn, entry.prevLsn);
     }
     this.maintenance = new SegmentMaintenance(this);
-    if (meta === undefined) this.usageCount = { ...this.lastUsage };
-    else this.startRecount();
+    this.usage = new UsageCounter(
+      store,
+      this.options.clock,
+      meta === undefined,
+      () => this.retired || this.failure !== undefined,
+      (error) => this.fail(error),
+    );
     if (meta !== undefined) {
       log.debug({ scl: this.chain.tail, pending: this.chain.pendingCount }, 'segment loaded');
     }
@@ -243,8 +244,7 @@ export class Segment {
   }
 
   status(): SegmentStatus {
-    if (this.usageCount === undefined) this.startRecount();
-    const usage = this.usageCount ?? this.lastUsage;
+    const usage = this.usage.current();
     return {
       group: this.group,
       scl: this.chain.tail,
@@ -329,10 +329,7 @@ export class Segment {
         this.chain.add(r.entry.lsn, r.entry.prevLsn);
         this.countUnimaged(r.entry.pageId);
       }
-      if (this.usageCount !== undefined) {
-        this.usageCount.records += stored.length;
-        for (const r of stored) this.usageCount.recordBytes += r.bytes.length;
-      }
+      this.usage.recordsAdded(stored);
       return true;
     } catch (error) {
       this.fail(error);
@@ -408,12 +405,12 @@ export class Segment {
     let applied = 0;
     let last = image?.lsn ?? LSN_NONE;
     for (const { lsn, bytes } of this.store.pageRecords(pageId, last, readPoint)) {
-      const h = redoIsIntact(bytes) ? decodeRedoHeader(bytes) : undefined;
-      if (h === undefined || h.lsn !== lsn || h.pageId !== pageId) {
+      const record = redoIsIntact(bytes) ? decodeIntactRedo(bytes) : undefined;
+      if (record === undefined || record.lsn !== lsn || record.pageId !== pageId) {
         this.log.error({ pageId, lsn }, 'stored redo record failed its crc');
         return { kind: 'bad', bad: { pageId, lsn, what: 'record' } };
       }
-      applyRedo(page, decodeRedo(bytes));
+      applyRedo(page, record);
       applied++;
       last = lsn;
     }
@@ -464,11 +461,7 @@ export class Segment {
     this.writes++;
     this.store
       .putPageImage(pageId, { lsn, bytes })
-      .then(() => {
-        if (this.usageCount === undefined) return;
-        this.usageCount.images++;
-        this.usageCount.imageBytes += bytes.length + 4;
-      })
+      .then(() => this.usage.imageAdded({ pageId, lsn }, bytes))
       .catch((error: unknown) => this.fail(error))
       .finally(() => this.writeDone());
   }
@@ -519,7 +512,7 @@ export class Segment {
       this.appliedEpoch = epoch;
       this.history = merged;
       this.marks = marks;
-      this.recount();
+      this.usage.recount(); // U2: what went above the cut is not known here
       this.log.info({ epoch, cut, scl: this.chain.tail }, 'segment truncated for a new epoch');
       return { kind: 'TruncateReply', scl: this.chain.tail };
     });
@@ -612,91 +605,29 @@ export class Segment {
     return { kind: 'RepairReply', bytes: good ? result.page : null };
   }
 
-  /** @internal */
+  /**
+   * @internal The metadata as it stands, with `change` over it. Issue 8: one object literal of
+   * fixed shape, no spreads (it is built for every append).
+   */
   meta(change: Partial<SegmentMeta>): SegmentMeta {
     return {
-      ...META_DEFAULTS,
-      scl: this.chain.tail,
-      vdlHint: this.vdlHint,
-      sealedEpoch: this.sealed,
-      appliedEpoch: this.appliedEpoch,
-      history: this.history,
-      gcLsn: this.gcLsn,
-      gcTail: this.gcTail,
-      lastScrubMs: this.lastScrubMs,
-      corruptFound: this.corruptFound,
-      repairs: this.repairs,
-      marks: this.marks,
-      ...change,
+      scl: change.scl ?? this.chain.tail,
+      vdlHint: change.vdlHint ?? this.vdlHint,
+      sealedEpoch: change.sealedEpoch ?? this.sealed,
+      appliedEpoch: change.appliedEpoch ?? this.appliedEpoch,
+      history: change.history ?? this.history,
+      gcLsn: change.gcLsn ?? this.gcLsn,
+      gcTail: change.gcTail ?? this.gcTail,
+      lastScrubMs: change.lastScrubMs ?? this.lastScrubMs,
+      corruptFound: change.corruptFound ?? this.corruptFound,
+      repairs: change.repairs ?? this.repairs,
+      marks: change.marks ?? this.marks,
     };
   }
 
   /** @internal A peer's VDL hint, taken with its page images (S6: gcLsn <= vdlHint). */
   raiseHint(hint: Lsn): void {
     if (hint > this.vdlHint) this.vdlHint = hint;
-  }
-
-  /** @internal Forgets the usage count after a change too large to track (GC, install). */
-  recount(): void {
-    this.usageCount = undefined;
-    this.usageGeneration++;
-    this.startRecount();
-  }
-
-  /**
-   * S9: counts what the store holds in steps of USAGE_SCAN_BATCH records or images, one per
-   * turn, never in one go (a full scan of a gigabyte takes seconds, and the node serves
-   * requests meanwhile). Writes behind the scan's cursor are missed until the next recount.
-   */
-  private startRecount(): void {
-    if (this.recounting) return; // the running count starts over if its generation is old
-    this.recounting = true;
-    let generation = this.usageGeneration;
-    let counted: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
-    let records: RecordKey | undefined;
-    let images: RecordKey | undefined;
-    let recordsDone = false;
-    const step = (): void => {
-      if (this.retired || this.failure !== undefined) {
-        this.recounting = false;
-        return;
-      }
-      try {
-        countSome();
-      } catch (error) {
-        this.recounting = false;
-        this.fail(error); // S5: a store that cannot be read fails the segment, not the process
-      }
-    };
-    const countSome = (): void => {
-      if (generation !== this.usageGeneration) {
-        generation = this.usageGeneration;
-        counted = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
-        records = undefined;
-        images = undefined;
-        recordsDone = false;
-      }
-      if (!recordsDone) {
-        const batch = this.store.scanRecords(records, USAGE_SCAN_BATCH);
-        for (const r of batch) counted.recordBytes += r.bytes.length;
-        counted.records += batch.length;
-        records = batch[batch.length - 1];
-        recordsDone = batch.length < USAGE_SCAN_BATCH;
-      } else {
-        const batch = this.store.scanImages(images, USAGE_SCAN_BATCH);
-        for (const image of batch) counted.imageBytes += image.bytes.length + 4;
-        counted.images += batch.length;
-        images = batch[batch.length - 1];
-        if (batch.length < USAGE_SCAN_BATCH) {
-          this.recounting = false;
-          this.usageCount = counted;
-          this.lastUsage = counted;
-          return;
-        }
-      }
-      this.options.clock.defer(step);
-    };
-    this.options.clock.defer(step);
   }
 
   private refuse(reason: RefusalReason): Refused {

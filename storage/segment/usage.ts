@@ -1,0 +1,182 @@
+/**
+ * What a segment holds (records, page images and their bytes) for its status: a count kept up to
+ * date by every change of known size, and a full count in the background where it is unknown.
+ *
+ * Invariants (S9 of segment.ts is the promise; these are how it is kept):
+ *   (U1) a full count never blocks: it reads USAGE_SCAN_BATCH records or images per turn, and
+ *        the status reports the last complete count meanwhile.
+ *   (U2) a full count runs only where the count is unknown: at load, and after a change whose
+ *        size the segment does not know (a truncation for a new epoch). Appends, page images,
+ *        garbage collection and image installs adjust the count by what they add and remove.
+ *   (U3) an append or an image that becomes durable while a full count runs is counted once:
+ *        by the count if the count's cursor has not passed its key yet, else here. (The scan
+ *        reads (pageId, lsn) order; a write is visible to it only once durable.)
+ * A change of known size that lands while a full count runs restarts that count (its keys may
+ * lie on both sides of the cursor).
+ */
+import type { Clock } from '../clock.js';
+import { USAGE_SCAN_BATCH } from '../config.js';
+import type { RecordKey, SegmentStore, StoredRecord, Usage } from './store.js';
+
+/** A full count under way: what it has counted so far, and where it stands (U1). */
+interface FullCount {
+  readonly counted: Usage;
+  /** The last record, then image, counted; undefined: none yet. */
+  record: RecordKey | undefined;
+  recordsDone: boolean;
+  image: RecordKey | undefined;
+}
+
+export function noUsage(): Usage {
+  return { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
+}
+
+/** The bytes an image takes in the store, as counted: the page and its crc. */
+export function imageBytes(page: Buffer): number {
+  return page.length + 4;
+}
+
+export class UsageCounter {
+  /** Kept up to date; undefined while unknown (a full count runs, or must be started). */
+  private known: Usage | undefined;
+  /** What the status reports while the count is unknown (U1). */
+  private last: Usage = noUsage();
+  private full: FullCount | undefined;
+
+  /**
+   * `empty`: the segment is new, so the count is known (zero). `stopped`: background work must
+   * end (the segment failed or retired). `fail`: a store read failed.
+   */
+  constructor(
+    private readonly store: SegmentStore,
+    private readonly clock: Clock,
+    empty: boolean,
+    private readonly stopped: () => boolean,
+    private readonly fail: (error: unknown) => void,
+  ) {
+    if (empty) this.known = noUsage();
+    else this.start();
+  }
+
+  /** The count for the status; starts a full count if it is unknown and none runs. */
+  current(): Usage {
+    if (this.known === undefined) this.start();
+    return this.known ?? this.last;
+  }
+
+  /** Records that are now durable (U3). */
+  recordsAdded(records: readonly StoredRecord[]): void {
+    const usage = this.known;
+    if (usage !== undefined) {
+      usage.records += records.length;
+      for (const r of records) usage.recordBytes += r.bytes.length;
+      return;
+    }
+    const full = this.full;
+    if (full === undefined) return; // the next status starts a full count, which will see them
+    for (const r of records) {
+      if (!passed(full.record, full.recordsDone, r.entry)) continue;
+      full.counted.records++;
+      full.counted.recordBytes += r.bytes.length;
+    }
+  }
+
+  /**
+   * A page image that is now durable (U3), counted as a new one: coalescing writes an image at a
+   * page's newest record, where there is rarely one already (an overwrite counts twice until the
+   * next full count).
+   */
+  imageAdded(key: RecordKey, page: Buffer): void {
+    const usage = this.known;
+    if (usage !== undefined) {
+      usage.images++;
+      usage.imageBytes += imageBytes(page);
+      return;
+    }
+    const full = this.full;
+    if (full === undefined || !full.recordsDone || !passed(full.image, false, key)) return;
+    full.counted.images++;
+    full.counted.imageBytes += imageBytes(page);
+  }
+
+  /** A change of known size is durable (U2); during a full count, that count starts over. */
+  adjust(delta: Usage): void {
+    const usage = this.known;
+    if (usage === undefined) {
+      this.recount();
+      return;
+    }
+    usage.records += delta.records;
+    usage.recordBytes += delta.recordBytes;
+    usage.images += delta.images;
+    usage.imageBytes += delta.imageBytes;
+  }
+
+  /** The count is unknown (U2): count everything again, from the start. */
+  recount(): void {
+    this.known = undefined;
+    if (this.full === undefined) this.start();
+    else this.full = newFullCount();
+  }
+
+  private start(): void {
+    if (this.full !== undefined) return;
+    this.full = newFullCount();
+    this.clock.defer(this.step);
+  }
+
+  /** One turn of the full count (U1); the next is deferred. */
+  private readonly step = (): void => {
+    const full = this.full;
+    if (full === undefined) return;
+    if (this.stopped()) {
+      this.full = undefined;
+      return;
+    }
+    let done: boolean;
+    try {
+      done = this.countSome(full);
+    } catch (error) {
+      this.full = undefined;
+      this.fail(error); // S5: a store that cannot be read fails the segment, not the process
+      return;
+    }
+    if (!done) {
+      this.clock.defer(this.step);
+      return;
+    }
+    this.full = undefined;
+    this.known = full.counted;
+    this.last = full.counted;
+  };
+
+  /** Counts one batch; true when the count is complete. */
+  private countSome(full: FullCount): boolean {
+    if (!full.recordsDone) {
+      const batch = this.store.scanRecords(full.record, USAGE_SCAN_BATCH);
+      for (const r of batch) full.counted.recordBytes += r.bytes.length;
+      full.counted.records += batch.length;
+      const last = batch[batch.length - 1];
+      if (last !== undefined) full.record = { pageId: last.pageId, lsn: last.lsn };
+      full.recordsDone = batch.length < USAGE_SCAN_BATCH;
+      return false;
+    }
+    const batch = this.store.scanImages(full.image, USAGE_SCAN_BATCH);
+    for (const image of batch) full.counted.imageBytes += imageBytes(image.bytes);
+    full.counted.images += batch.length;
+    const last = batch[batch.length - 1];
+    if (last !== undefined) full.image = { pageId: last.pageId, lsn: last.lsn };
+    return batch.length < USAGE_SCAN_BATCH;
+  }
+}
+
+function newFullCount(): FullCount {
+  return { counted: noUsage(), record: undefined, recordsDone: false, image: undefined };
+}
+
+/** True if a scan in (pageId, lsn) order that stands at `cursor` has gone past `key`. */
+function passed(cursor: RecordKey | undefined, done: boolean, key: RecordKey): boolean {
+  if (done) return true;
+  if (cursor === undefined) return false;
+  return key.pageId < cursor.pageId || (key.pageId === cursor.pageId && key.lsn <= cursor.lsn);
+}
