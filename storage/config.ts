@@ -76,8 +76,17 @@ export const COALESCE_RECORDS_MIN = 16;
 export const COALESCE_BACKGROUND_RECORDS = 256;
 /** Pages one background coalescing turn builds before it yields to requests. */
 export const COALESCE_PAGES_PER_TURN = 32;
-/** Records (or page images) one step of a segment's usage count reads (status; segment.ts S9). */
+/** Records one step of a segment's usage count reads (status; segment.ts S9, usage.ts U1). */
 export const USAGE_SCAN_BATCH = 4_096;
+/** Page images one step of a usage count reads (16 KiB each: 4 MiB a step). */
+export const USAGE_SCAN_IMAGES = 256;
+/**
+ * A usage count's share of its thread: after a step it pauses for this many times the step's own
+ * duration (1: at most half the thread). A full count of a big segment at load (2 million
+ * records) otherwise kept the storage thread busy for tens of seconds after every restart, and
+ * page reads waited behind it.
+ */
+export const USAGE_SCAN_PAUSE_FACTOR = 1;
 /** Recovery reads from a read quorum; once it has one it waits this long for the stragglers. */
 export const RECOVERY_GRACE_MS = 50;
 /**

@@ -228,6 +228,36 @@ describe('usage count (S9)', () => {
     expect(segment.status()).toMatchObject({ records: w.lastLsn, recordBytes: bytes });
     expect(largestStep).toBeLessThanOrEqual(USAGE_SCAN_BATCH);
   });
+
+  it('runs one full count at a time per thread, pausing after each step', async () => {
+    const stores: MemoryNodeStore[] = [];
+    for (let n = 0; n < 2; n++) {
+      const store = new MemoryNodeStore(new MemoryDisk(), systemClock);
+      const s = new Segment(store.segment(0), log);
+      const w = new TestWriter({ epoch: 1, vdl: lsn(0), groupTails: new Map() });
+      for (let i = 0; i < 3 * USAGE_SCAN_BATCH; i += 1_000) {
+        expect((await s.processMessage(append(bulk(w, 1_000, 40)))).kind).toBe('AppendReply');
+      }
+      s.retire();
+      stores.push(store);
+    }
+    const steps: { store: number; at: number }[] = [];
+    const segments = stores.map((store, n) => {
+      const inner = store.segment(0);
+      const watched = Object.assign(Object.create(inner) as typeof inner, {
+        scanRecords: (from: Parameters<typeof inner.scanRecords>[0], limit: number) => {
+          steps.push({ store: n, at: performance.now() });
+          return inner.scanRecords(from, limit);
+        },
+      });
+      return new Segment(watched, log);
+    });
+    await until(() => segments.every((s) => s.status().records > 0));
+    // U1: one count at a time: every step of the first count comes before the second's.
+    const order = steps.map((s) => s.store);
+    expect(order.length).toBeGreaterThan(6);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
 });
 
 async function until(condition: () => boolean): Promise<void> {

@@ -3,8 +3,10 @@
  * date by every change of known size, and a full count in the background where it is unknown.
  *
  * Invariants (S9 of segment.ts is the promise; these are how it is kept):
- *   (U1) a full count never blocks: it reads USAGE_SCAN_BATCH records or images per turn, and
- *        the status reports the last complete count meanwhile.
+ *   (U1) a full count never blocks: it reads USAGE_SCAN_BATCH records or USAGE_SCAN_IMAGES images
+ *        per step, and the status reports the last complete count meanwhile. It never hogs its
+ *        thread either: the full counts of one thread (one clock) run one at a time, and each
+ *        step is followed by a pause USAGE_SCAN_PAUSE_FACTOR times as long as the step took.
  *   (U2) a full count runs only where the count is unknown: at load, and after a change whose
  *        size the segment does not know (a truncation for a new epoch). Appends, page images,
  *        garbage collection and image installs adjust the count by what they add and remove.
@@ -15,7 +17,7 @@
  * lie on both sides of the cursor).
  */
 import type { Clock } from '../clock.js';
-import { USAGE_SCAN_BATCH } from '../config.js';
+import { USAGE_SCAN_BATCH, USAGE_SCAN_IMAGES, USAGE_SCAN_PAUSE_FACTOR } from '../config.js';
 import type { RecordKey, SegmentStore, StoredRecord, Usage } from './store.js';
 
 /** A full count under way: what it has counted so far, and where it stands (U1). */
@@ -122,16 +124,16 @@ export class UsageCounter {
   private start(): void {
     if (this.full !== undefined) return;
     this.full = newFullCount();
-    this.clock.defer(this.step);
+    queueOf(this.clock).enqueue(this.step);
   }
 
-  /** One turn of the full count (U1); the next is deferred. */
-  private readonly step = (): void => {
+  /** One step of the full count (U1): true when the count is over (done, stopped or failed). */
+  private readonly step = (): boolean => {
     const full = this.full;
-    if (full === undefined) return;
+    if (full === undefined) return true;
     if (this.stopped()) {
       this.full = undefined;
-      return;
+      return true;
     }
     let done: boolean;
     try {
@@ -139,15 +141,13 @@ export class UsageCounter {
     } catch (error) {
       this.full = undefined;
       this.fail(error); // S5: a store that cannot be read fails the segment, not the process
-      return;
+      return true;
     }
-    if (!done) {
-      this.clock.defer(this.step);
-      return;
-    }
+    if (!done) return false;
     this.full = undefined;
     this.known = full.counted;
     this.last = full.counted;
+    return true;
   };
 
   /** Counts one batch; true when the count is complete. */
@@ -161,13 +161,59 @@ export class UsageCounter {
       full.recordsDone = batch.length < USAGE_SCAN_BATCH;
       return false;
     }
-    const batch = this.store.scanImages(full.image, USAGE_SCAN_BATCH);
+    const batch = this.store.scanImages(full.image, USAGE_SCAN_IMAGES);
     for (const image of batch) full.counted.imageBytes += imageBytes(image.bytes);
     full.counted.images += batch.length;
     const last = batch[batch.length - 1];
     if (last !== undefined) full.image = { pageId: last.pageId, lsn: last.lsn };
-    return batch.length < USAGE_SCAN_BATCH;
+    return batch.length < USAGE_SCAN_IMAGES;
   }
+}
+
+/** A full count's steps; a step returns true once its count is over. */
+type Step = () => boolean;
+
+/**
+ * The full counts of one thread (one clock), run one at a time, each step followed by a pause
+ * as long as USAGE_SCAN_PAUSE_FACTOR times the step (U1).
+ */
+class CountQueue {
+  private readonly waiting: Step[] = [];
+  private running = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  enqueue(step: Step): void {
+    this.waiting.push(step);
+    if (!this.running) {
+      this.running = true;
+      this.clock.defer(this.next);
+    }
+  }
+
+  private readonly next = (): void => {
+    const step = this.waiting[0];
+    if (step === undefined) {
+      this.running = false;
+      return;
+    }
+    const started = this.clock.now();
+    if (step()) this.waiting.shift();
+    const took = this.clock.now() - started;
+    if (took * USAGE_SCAN_PAUSE_FACTOR < 1) this.clock.defer(this.next);
+    else this.clock.setTimer(this.next, took * USAGE_SCAN_PAUSE_FACTOR);
+  };
+}
+
+const queues = new WeakMap<Clock, CountQueue>();
+
+function queueOf(clock: Clock): CountQueue {
+  let queue = queues.get(clock);
+  if (queue === undefined) {
+    queue = new CountQueue(clock);
+    queues.set(clock, queue);
+  }
+  return queue;
 }
 
 function newFullCount(): FullCount {
