@@ -1,9 +1,9 @@
 /**
- * LmdbSegmentStore: a storage node's NodeStore on one LMDB environment. The only importer of
- * 'lmdb' in the project.
+ * LmdbSegmentStore: a storage node's NodeStore on one LMDB environment, with a hot log in front
+ * of it (hot-log.ts). The only importer of 'lmdb' in the project.
  *
  * One environment (directory) per node holds the segments of every protection group the node
- * serves, in four databases. Keys are big-endian so byte order is numeric order (ST3); values
+ * serves, in five databases. Keys are big-endian so byte order is numeric order (ST3); values
  * are our own bytes (encoding 'binary'), never msgpack'd objects, so we own the on-disk format.
  *
  *   database  key                                   value
@@ -12,18 +12,43 @@
  *   images    u32 group, u32 pageId, u64 lsn        u32 crc32 + a 16 KiB page image
  *   meta      u32 group                             segment metadata (store.ts)
  *   node      UTF-8 name                            node-level values: its id, its membership
+ *   hot-log   'durableGen'                          u32 high, u32 low: the hot log's generation
  *
- * Durability (ST1): every option is spelled out. A commit syncs the data and the meta page before
- * the write's promise resolves (no noSync, no noMetaSync, no overlappingSync, whose promise would
- * resolve before the flush; mapAsync, absent from the typings, stays at its default, off).
- * Group commit: lmdb-js puts every asynchronous write issued in one event turn into one
- * transaction (eventTurnBatching), so all the appends of one tick, from every segment of the
- * node, share one sync; that same rule makes each store call, whose writes are all issued
- * synchronously, atomic (ST2). storage/bench.ts measures the sharing: many appends from separate
- * turns, while a sync is running, go into the next transaction together.
+ * Writes: every write call (append, putMeta, putPageImage, putRecord, removePageImage, truncate,
+ * collect, putNodeValue) is turned into its key writes (puts and removes of whole keys, computed
+ * from what reads see at call time, as before) and handed to the hot log as one frame: it
+ * resolves once the frame is synced in the log (H1, ST1), a frame is all or nothing (ST2), and
+ * frames reach the disk in call order (H2), so a crash leaves the effect of a prefix of the
+ * calls, as LMDB's own ordered transactions did. No write goes to LMDB except the hot log's
+ * flushes and its replay, so no LMDB write can be reordered against a frame (L1). Page images
+ * therefore take the same path as records: a 16 KiB frame costs one sequential write in a batch
+ * that is being synced anyway, where a barrier (flush the log, then write LMDB) would cost two
+ * LMDB syncs per image.
+ *
+ * Reads merge the overlay (synced frames not yet in LMDB) over LMDB (L2): point reads ask the
+ * overlay first; ranges merge both streams in key order (ST3), the overlay winning on equal keys
+ * and its tombstones hiding LMDB's values. Frames that are not yet synced are not visible (ST1).
+ *
+ * Durability of LMDB itself (the flushes and the replay): every option is spelled out. A commit
+ * syncs the data and the meta page before its promise resolves (no noSync, no noMetaSync, no
+ * overlappingSync, whose promise would resolve before the flush; mapAsync, absent from the
+ * typings, stays at its default, off). A flush issues all its puts and removes, and durableGen,
+ * in one event turn: lmdb-js puts every write of a turn in one transaction (eventTurnBatching;
+ * a batch started early stays open until the turn ends), so the flush is atomic, and the B-tree
+ * work runs in lmdb-js's write thread, not the node's. The replay on open is one synchronous
+ * transaction, committed before the constructor returns, so the store serves nothing before the
+ * log's frames are in LMDB (H5).
+ *
+ * Invariants (besides ST1–ST3 of store.ts, H1–H6 of hot-log.ts and O1–O2 of hot-log-overlay.ts):
+ *   (L1) LMDB is written only by the replay and by the hot log's flushes, each of which also
+ *        writes durableGen in the same transaction.
+ *   (L2) Every read goes through the merged view (overlay over LMDB), never LMDB alone.
  */
+import assert from 'node:assert/strict';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { type Lsn, type PageId, readLsn, writeLsn } from '../lsn.js';
+import { HotLog, type HotLogOptions, type Op, readHotLog } from './hot-log.js';
+import { type KeyValue, type RangeOptions, mergeRange } from './hot-log-overlay.js';
 import {
   type IndexEntry,
   type LsnBytes,
@@ -54,19 +79,30 @@ const DB_OPTIONS = {
   dupSort: false,
 } as const;
 
+/** The databases the hot log writes, by the id its frames carry. */
+const enum DbId {
+  Records = 0,
+  Index = 1,
+  Images = 2,
+  Meta = 3,
+  Node = 4,
+}
+const DB_NAMES = ['records', 'index', 'images', 'meta', 'node'] as const;
+const GEN_KEY = Buffer.from('durableGen', 'utf8');
+
 export class LmdbNodeStore implements NodeStore {
   private readonly root: RootDatabase<Buffer, Buffer>;
-  readonly records: Db;
-  readonly index: Db;
-  readonly images: Db;
-  readonly meta: Db;
-  readonly node: Db;
+  private readonly dbs: Db[];
+  private readonly hot: Db;
+  private readonly log: HotLog;
+  private closed = false;
 
-  constructor(path: string) {
+  /** Opens the environment and replays its hot log into it before anything is served (H5). */
+  constructor(path: string, options: HotLogOptions = {}) {
     this.root = open<Buffer, Buffer>({
       path,
       ...DB_OPTIONS,
-      maxDbs: 5,
+      maxDbs: 6,
       noSync: false,
       noMetaSync: false,
       overlappingSync: false,
@@ -74,24 +110,31 @@ export class LmdbNodeStore implements NodeStore {
       eventTurnBatching: true,
       commitDelay: 0,
     });
-    this.records = this.root.openDB<Buffer, Buffer>({ name: 'records', ...DB_OPTIONS });
-    this.index = this.root.openDB<Buffer, Buffer>({ name: 'index', ...DB_OPTIONS });
-    this.images = this.root.openDB<Buffer, Buffer>({ name: 'images', ...DB_OPTIONS });
-    this.meta = this.root.openDB<Buffer, Buffer>({ name: 'meta', ...DB_OPTIONS });
-    this.node = this.root.openDB<Buffer, Buffer>({ name: 'node', ...DB_OPTIONS });
+    this.dbs = DB_NAMES.map((name) => this.root.openDB<Buffer, Buffer>({ name, ...DB_OPTIONS }));
+    this.hot = this.root.openDB<Buffer, Buffer>({ name: 'hot-log', ...DB_OPTIONS });
+    const stored = this.hot.get(GEN_KEY);
+    const gen = stored === undefined ? 0 : decodeGen(stored);
+    const frames = readHotLog(path, gen);
+    const durableGen = gen + 2; // H4: above every generation either file may hold
+    this.root.transactionSync(() => {
+      for (const ops of frames) for (const op of ops) this.writeOp(op);
+      this.hot.putSync(GEN_KEY, encodeGen(durableGen)); // L1
+    });
+    this.log = new HotLog(path, durableGen, DB_NAMES.length, (e, g) => this.persist(e, g), options);
   }
 
   nodeValue(key: string): Buffer | undefined {
-    return this.node.get(Buffer.from(key, 'utf8'));
+    return this.get(DbId.Node, Buffer.from(key, 'utf8'));
   }
 
   putNodeValue(key: string, value: Buffer): Promise<void> {
-    return commit(new Set([this.node.put(Buffer.from(key, 'utf8'), value)]));
+    return this.write([{ db: DbId.Node, key: Buffer.from(key, 'utf8'), value }]);
   }
 
   groups(): number[] {
     const out: number[] = [];
-    for (const key of this.meta.getKeys({})) out.push(key.readUInt32BE(0));
+    const all = { start: Buffer.alloc(4), end: Buffer.alloc(5, 0xff) };
+    for (const { key } of this.range(DbId.Meta, all)) out.push(key.readUInt32BE(0));
     return out;
   }
 
@@ -100,9 +143,87 @@ export class LmdbNodeStore implements NodeStore {
   }
 
   async close(): Promise<void> {
-    await this.root.flushed;
+    try {
+      await this.log.close();
+    } finally {
+      this.closed = true;
+      await this.root.flushed;
+      await this.root.close();
+    }
+  }
+
+  /**
+   * @internal What a crash leaves behind (tests): drops the overlay and whatever is queued,
+   * flushes nothing, closes the environment. The store must not be used afterwards.
+   */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    await this.log.abandon();
     await this.root.close();
   }
+
+  /** @internal One store call's key writes, as one hot-log frame (H1, H2). */
+  write(ops: readonly Op[]): Promise<void> {
+    return this.log.write(ops);
+  }
+
+  /** @internal L2: a key's value, the overlay over LMDB. */
+  get(db: DbId, key: Buffer): Buffer | undefined {
+    this.checkOpen();
+    const hot = this.log.overlay.get(db, key);
+    return hot !== undefined ? hot.value : this.db(db).get(key);
+  }
+
+  /** @internal L2, ST3: a range, the overlay merged over LMDB in key order. */
+  range(db: DbId, options: RangeOptions): Iterable<KeyValue> {
+    this.checkOpen();
+    const overlay = this.log.overlay.range(db, options);
+    const base = this.db(db).getRange(options);
+    if (overlay.length === 0) return base;
+    return mergeRange(base, overlay, options.reverse === true);
+  }
+
+  /** @internal Flushes the hot log into LMDB now (tests; the log also does it on its own). */
+  flush(): Promise<void> {
+    return this.log.flush();
+  }
+
+  /** L1: the overlay and the new generation, in one synced LMDB transaction. */
+  private async persist(ops: readonly Op[], durableGen: number): Promise<void> {
+    const writes = new Set<Promise<boolean>>();
+    for (const { db, key, value } of ops) {
+      writes.add(value === undefined ? this.db(db).remove(key) : this.db(db).put(key, value));
+    }
+    writes.add(this.hot.put(GEN_KEY, encodeGen(durableGen)));
+    await Promise.all(writes);
+  }
+
+  /** Inside the replay's write transaction only (L1). */
+  private writeOp(op: Op): void {
+    if (op.value === undefined) this.db(op.db).removeSync(op.key);
+    else this.db(op.db).putSync(op.key, op.value);
+  }
+
+  private db(db: number): Db {
+    const found = this.dbs[db];
+    assert(found !== undefined, 'lmdb-store: database id');
+    return found;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('lmdb-store: the store is closed');
+  }
+}
+
+function decodeGen(buf: Buffer): number {
+  return buf.readUInt32BE(0) * 2 ** 32 + buf.readUInt32BE(4);
+}
+
+function encodeGen(gen: number): Buffer {
+  const buf = Buffer.alloc(8);
+  buf.writeUInt32BE(Math.floor(gen / 2 ** 32), 0);
+  buf.writeUInt32BE(gen >>> 0, 4);
+  return buf;
 }
 
 class LmdbSegmentStore implements SegmentStore {
@@ -117,13 +238,13 @@ class LmdbSegmentStore implements SegmentStore {
   }
 
   meta(): SegmentMeta | undefined {
-    const value = this.node.meta.get(this.metaKey);
+    const value = this.node.get(DbId.Meta, this.metaKey);
     return value === undefined ? undefined : decodeMeta(value);
   }
 
   *index(afterLsn: Lsn, upToLsn: Lsn): Iterable<IndexEntry> {
     if (upToLsn <= afterLsn) return;
-    const range = this.node.index.getRange({
+    const range = this.node.range(DbId.Index, {
       start: indexKey(this.group, (afterLsn + 1) as Lsn),
       end: indexKey(this.group, upToLsn),
       inclusiveEnd: true,
@@ -132,11 +253,10 @@ class LmdbSegmentStore implements SegmentStore {
   }
 
   indexFloor(lsn: Lsn): IndexEntry | undefined {
-    const range = this.node.index.getRange({
+    const range = this.node.range(DbId.Index, {
       start: indexKey(this.group, lsn),
       end: indexKey(this.group, 0 as Lsn),
       reverse: true,
-      limit: 1,
     });
     for (const { key, value } of range) return decodeIndexValue(readLsn(key, 4), value);
     return undefined;
@@ -144,7 +264,7 @@ class LmdbSegmentStore implements SegmentStore {
 
   *pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<LsnBytes> {
     if (upToLsn <= afterLsn) return;
-    const range = this.node.records.getRange({
+    const range = this.node.range(DbId.Records, {
       start: pageKey(this.group, pageId, (afterLsn + 1) as Lsn),
       end: pageKey(this.group, pageId, upToLsn),
       inclusiveEnd: true,
@@ -153,15 +273,14 @@ class LmdbSegmentStore implements SegmentStore {
   }
 
   record(pageId: PageId, lsn: Lsn): Buffer | undefined {
-    return this.node.records.get(pageKey(this.group, pageId, lsn));
+    return this.node.get(DbId.Records, pageKey(this.group, pageId, lsn));
   }
 
   pageImage(pageId: PageId, atOrBelow: Lsn): StoredImage | undefined {
-    const range = this.node.images.getRange({
+    const range = this.node.range(DbId.Images, {
       start: pageKey(this.group, pageId, atOrBelow),
       end: pageKey(this.group, pageId, 0 as Lsn),
       reverse: true,
-      limit: 1,
     });
     for (const { key, value } of range) return { lsn: readLsn(key, 8), ...decodeImageValue(value) };
     return undefined;
@@ -190,18 +309,18 @@ class LmdbSegmentStore implements SegmentStore {
 
   private firstImageKeyFrom(pageId: number): number | undefined {
     if (pageId > 0xffff_ffff) return undefined;
-    const keys = this.node.images.getKeys({
+    const keys = this.node.range(DbId.Images, {
       start: pageKey(this.group, pageId as PageId, 0 as Lsn),
       end: pageKey(this.group + 1, 0 as PageId, 0 as Lsn),
-      limit: 1,
     });
-    for (const key of keys) return key.readUInt32BE(4);
+    for (const { key } of keys) return key.readUInt32BE(4);
     return undefined;
   }
 
   scanRecords(from: RecordKey | undefined, limit: number): (RecordKey & { bytes: Buffer })[] {
     const out: (RecordKey & { bytes: Buffer })[] = [];
-    for (const { key, value } of this.node.records.getRange(this.scanRange(from, limit))) {
+    for (const { key, value } of this.node.range(DbId.Records, this.scanRange(from))) {
+      if (out.length >= limit) break;
       out.push({ pageId: key.readUInt32BE(4) as PageId, lsn: readLsn(key, 8), bytes: value });
     }
     return out;
@@ -209,29 +328,30 @@ class LmdbSegmentStore implements SegmentStore {
 
   scanImages(from: RecordKey | undefined, limit: number): (RecordKey & StoredImage)[] {
     const out: (RecordKey & StoredImage)[] = [];
-    for (const { key, value } of this.node.images.getRange(this.scanRange(from, limit))) {
+    for (const { key, value } of this.node.range(DbId.Images, this.scanRange(from))) {
+      if (out.length >= limit) break;
       const image = decodeImageValue(value);
       out.push({ pageId: key.readUInt32BE(4) as PageId, lsn: readLsn(key, 8), ...image });
     }
     return out;
   }
 
-  private scanRange(from: RecordKey | undefined, limit: number) {
+  private scanRange(from: RecordKey | undefined): RangeOptions {
     const start =
       from === undefined
         ? pageKey(this.group, 0 as PageId, 0 as Lsn)
         : pageKey(this.group, from.pageId, (from.lsn + 1) as Lsn);
-    return { start, end: pageKey(this.group + 1, 0 as PageId, 0 as Lsn), limit };
+    return { start, end: pageKey(this.group + 1, 0 as PageId, 0 as Lsn) };
   }
 
   usage(): Usage {
     const usage: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
-    const range = this.scanRange(undefined, Number.MAX_SAFE_INTEGER);
-    for (const { value } of this.node.records.getRange(range)) {
+    const range = this.scanRange(undefined);
+    for (const { value } of this.node.range(DbId.Records, range)) {
       usage.records++;
       usage.recordBytes += value.length;
     }
-    for (const { value } of this.node.images.getRange(range)) {
+    for (const { value } of this.node.range(DbId.Images, range)) {
       usage.images++;
       usage.imageBytes += value.length;
     }
@@ -239,31 +359,37 @@ class LmdbSegmentStore implements SegmentStore {
   }
 
   append(records: readonly StoredRecord[], meta: SegmentMeta): Promise<void> {
-    const writes = new Set<Promise<boolean>>();
+    const ops: Op[] = [];
     for (const { entry, bytes } of records) {
-      writes.add(this.node.records.put(pageKey(this.group, entry.pageId, entry.lsn), bytes));
-      writes.add(this.node.index.put(indexKey(this.group, entry.lsn), encodeIndexValue(entry)));
+      const key = pageKey(this.group, entry.pageId, entry.lsn);
+      ops.push({ db: DbId.Records, key, value: bytes });
+      ops.push({
+        db: DbId.Index,
+        key: indexKey(this.group, entry.lsn),
+        value: encodeIndexValue(entry),
+      });
     }
-    writes.add(this.node.meta.put(this.metaKey, encodeMeta(meta)));
-    return commit(writes);
+    ops.push(this.metaOp(meta));
+    return this.node.write(ops);
   }
 
   putMeta(meta: SegmentMeta): Promise<void> {
-    return commit(new Set([this.node.meta.put(this.metaKey, encodeMeta(meta))]));
+    return this.node.write([this.metaOp(meta)]);
   }
 
   putPageImage(pageId: PageId, image: PageImage): Promise<void> {
     const key = pageKey(this.group, pageId, image.lsn);
-    return commit(new Set([this.node.images.put(key, encodeImageValue(image.bytes))]));
+    return this.node.write([{ db: DbId.Images, key, value: encodeImageValue(image.bytes) }]);
   }
 
   putRecord(key: RecordKey, bytes: Buffer): Promise<void> {
     const at = pageKey(this.group, key.pageId, key.lsn);
-    return commit(new Set([this.node.records.put(at, bytes)]));
+    return this.node.write([{ db: DbId.Records, key: at, value: bytes }]);
   }
 
   removePageImage(key: RecordKey): Promise<void> {
-    return commit(new Set([this.node.images.remove(pageKey(this.group, key.pageId, key.lsn))]));
+    const at = pageKey(this.group, key.pageId, key.lsn);
+    return this.node.write([{ db: DbId.Images, key: at, value: undefined }]);
   }
 
   collect(
@@ -272,57 +398,57 @@ class LmdbSegmentStore implements SegmentStore {
     images: readonly (PageImage & { pageId: PageId })[],
     meta: SegmentMeta,
   ): Promise<void> {
-    const writes = new Set<Promise<boolean>>();
+    const ops: Op[] = [];
     const pages = new Set<PageId>();
     for (const entry of [...this.index(afterLsn, upToLsn)]) {
-      writes.add(this.node.records.remove(pageKey(this.group, entry.pageId, entry.lsn)));
-      writes.add(this.node.index.remove(indexKey(this.group, entry.lsn)));
+      ops.push(...this.removeRecordOps(entry));
       pages.add(entry.pageId);
     }
     for (const image of images) {
       const key = pageKey(this.group, image.pageId, image.lsn);
-      writes.add(this.node.images.put(key, encodeImageValue(image.bytes)));
+      ops.push({ db: DbId.Images, key, value: encodeImageValue(image.bytes) });
       pages.add(image.pageId);
     }
     for (const pageId of pages) {
       const written = images.find((i) => i.pageId === pageId)?.lsn;
       const newest = written ?? this.pageImage(pageId, upToLsn)?.lsn;
       if (newest === undefined) continue;
-      const older = this.node.images.getKeys({
+      const older = this.node.range(DbId.Images, {
         start: pageKey(this.group, pageId, 0 as Lsn),
         end: pageKey(this.group, pageId, newest),
       });
-      for (const key of [...older]) writes.add(this.node.images.remove(key));
+      for (const { key } of [...older]) ops.push({ db: DbId.Images, key, value: undefined });
     }
-    writes.add(this.node.meta.put(this.metaKey, encodeMeta(meta)));
-    return commit(writes);
+    ops.push(this.metaOp(meta));
+    return this.node.write(ops);
   }
 
   truncate(aboveLsn: Lsn, meta: SegmentMeta): Promise<void> {
-    const writes = new Set<Promise<boolean>>();
+    const ops: Op[] = [];
     for (const entry of [...this.index(aboveLsn, Number.MAX_SAFE_INTEGER as Lsn)]) {
-      writes.add(this.node.records.remove(pageKey(this.group, entry.pageId, entry.lsn)));
-      writes.add(this.node.index.remove(indexKey(this.group, entry.lsn)));
+      ops.push(...this.removeRecordOps(entry));
     }
-    const imageKeys = this.node.images.getKeys({
+    const imageKeys = this.node.range(DbId.Images, {
       start: pageKey(this.group, 0 as PageId, 0 as Lsn),
       end: pageKey(this.group + 1, 0 as PageId, 0 as Lsn),
     });
-    for (const key of [...imageKeys]) {
-      if (readLsn(key, 8) > aboveLsn) writes.add(this.node.images.remove(key));
+    for (const { key } of [...imageKeys]) {
+      if (readLsn(key, 8) > aboveLsn) ops.push({ db: DbId.Images, key, value: undefined });
     }
-    writes.add(this.node.meta.put(this.metaKey, encodeMeta(meta)));
-    return commit(writes);
+    ops.push(this.metaOp(meta));
+    return this.node.write(ops);
   }
-}
 
-/**
- * The writes of one store call were all issued in this event turn, so lmdb-js put them in one
- * transaction and hands back (nearly always) one shared promise; it resolves once that
- * transaction is committed and synced (ST1, ST2).
- */
-async function commit(writes: ReadonlySet<Promise<boolean>>): Promise<void> {
-  await Promise.all(writes);
+  private metaOp(meta: SegmentMeta): Op {
+    return { db: DbId.Meta, key: this.metaKey, value: encodeMeta(meta) };
+  }
+
+  private removeRecordOps(entry: IndexEntry): Op[] {
+    return [
+      { db: DbId.Records, key: pageKey(this.group, entry.pageId, entry.lsn), value: undefined },
+      { db: DbId.Index, key: indexKey(this.group, entry.lsn), value: undefined },
+    ];
+  }
 }
 
 function indexKey(group: number, lsn: Lsn): Buffer {

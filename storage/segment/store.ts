@@ -1,10 +1,11 @@
 /**
  * The persistence seam of a storage node: what LmdbSegmentStore and MemorySegmentStore implement.
  *
- * A NodeStore is one node's durable state (one LMDB environment, or one memory "disk"); it hands
- * out a SegmentStore per protection group. Reads are synchronous (LMDB reads are memory-mapped);
- * every write is one awaited call that resolves only once the write is synced, and each call is
- * atomic: its records, index entries and metadata are all there after a crash, or none are.
+ * A NodeStore is one node's durable state (one LMDB environment with its hot log in front, or
+ * one memory "disk"); it hands out a SegmentStore per protection group. Reads are synchronous
+ * (LMDB reads are memory-mapped, the hot log's overlay is in memory); every write is one awaited
+ * call that resolves only once the write is synced, and each call is atomic: its records, index
+ * entries and metadata are all there after a crash, or none are.
  *
  * Invariants the stores keep:
  *   (ST1) A write resolves only after it is durable; reads see only durable (committed) writes.

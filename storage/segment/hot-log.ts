@@ -1,0 +1,429 @@
+/**
+ * The hot log: a storage node's append-only redo log in front of its LMDB environment (Aurora's
+ * "hot log"). Every write call of the node's store (lmdb-store.ts) becomes one frame of key
+ * writes; a frame is acknowledged once it is on stable storage, and its writes go to LMDB later,
+ * many frames per transaction, off the acknowledgement path.
+ *
+ * Files: two preallocated files, hot-log-0 and hot-log-1, in the environment's directory. Frames
+ * of generation g go to file g % 2 from offset 0; LMDB keeps `durableGen` (lmdb-store.ts).
+ *
+ *   frame     OFFSET SIZE DESCRIPTION
+ *             0      4    magic 'BHL1'
+ *             4      4    n: body length
+ *             8      8    generation (u32 high, u32 low)
+ *             16     4    crc32 of bytes 0..16 then of the body
+ *             20     n    body: ops, each u8 db, u8 kind (1 put, 0 remove), u16 key length k,
+ *                         u32 value length v, k key bytes, v value bytes
+ *
+ * Write path (group commit): write() encodes the frame and queues it; while one batch (one
+ * positional write of all its frames into a file opened O_DSYNC, asynchronous, in the libuv
+ * threadpool; or a write then an fdatasync, through the LogFs seam) is in flight, frames from
+ * every segment of the node queue for the next batch. The files are extended with zeros a
+ * megabyte at a time, and reused, so a sync seldom has a file size to write. When a batch is
+ * synced its frames are applied, in order, to the overlay (hot-log-overlay.ts), which reads merge
+ * over LMDB, and then their promises resolve. A flush (FLUSH_INTERVAL_MS after a frame, or once
+ * the overlay holds FLUSH_BYTES) switches new frames to generation durableGen + 1 in the other
+ * file, waits for the batch in flight, freezes the overlay's layer and writes it plus the new
+ * durableGen to LMDB in one synced transaction; then the overlay drops that layer. On open, the
+ * frames of durableGen and durableGen + 1 are replayed into LMDB, with durableGen + 2, in one
+ * synced transaction, before the store serves anything: recovery reads at most the frames of
+ * about two flush intervals (or 2 x FLUSH_BYTES), whatever the size of the data.
+ *
+ * Invariants:
+ *   (H1) A frame is acknowledged (its promise resolves) only after all its bytes are on stable
+ *        storage (an O_DSYNC write, or a write then an fdatasync, has completed), and only then
+ *        do reads see its writes (ST1).
+ *   (H2) One batch at a time: batches are written and synced in the order frames were queued,
+ *        each at the offset where the previous one ended, so a synced frame never follows a
+ *        frame that is not synced, and the node's durable state after a crash is the effect of a
+ *        prefix of its write calls, in call order (ST2: a frame is one call, all or nothing).
+ *   (H3) Synced frames are applied to the overlay in log order, so it holds, per key, the value
+ *        of the newest synced frame that wrote it.
+ *   (H4) With LMDB at durableGen D, LMDB holds the effect of every frame of the generations
+ *        below D and of a prefix of D's; frames are written only under D or D + 1 (a flush moves
+ *        new frames to D + 1, and commits D + 1 only once every frame of D is synced and in its
+ *        snapshot); each generation is written once, from offset 0 of file g % 2, whose older
+ *        contents (generation g - 2 or below) LMDB already holds.
+ *   (H5) Replay applies the frames of durableGen then durableGen + 1, each file up to its first
+ *        frame with a bad magic, generation, length or crc (a torn tail, or an older generation's
+ *        leftovers); ops are puts and removes of whole keys, so applying a prefix again changes
+ *        nothing (idempotent), and the result is LMDB plus the log's frames, in order.
+ *   (H6) A failed write or sync is sticky: that frame and every later one is refused, because
+ *        the file may now hold a hole before frames that would otherwise be acknowledged. So is
+ *        a failed flush (H4 would no longer hold for the next one); reads go on.
+ */
+import assert from 'node:assert/strict';
+import {
+  closeSync,
+  constants,
+  fdatasync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  write,
+} from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { type Op, Overlay } from './hot-log-overlay.js';
+
+export type { Op } from './hot-log-overlay.js';
+
+const MAGIC = 0x42484c31;
+const HEADER_SIZE = 20;
+const OP_HEADER_SIZE = 8;
+/**
+ * Flush the overlay into LMDB this long after a frame is synced. It bounds recovery (the frames
+ * of about two intervals are replayed) and the overlay; each flush is one LMDB commit, whose
+ * page writes and two syncs cost about 0.5 ms of threadpool CPU, so per node per second that is
+ * 1000 / FLUSH_INTERVAL_MS commits instead of one per append.
+ */
+export const FLUSH_INTERVAL_MS = 200;
+/** ...or as soon as the overlay holds this many value bytes. */
+export const FLUSH_BYTES = 4 << 20;
+/** The log files grow by this much, written as zeros, so an fdatasync rarely changes the size. */
+export const PREALLOCATE_BYTES = 1 << 20;
+const ZEROS = Buffer.alloc(PREALLOCATE_BYTES);
+
+/**
+ * The file operations the log needs: the seam tests instrument (H1). With `dsync` the files are
+ * opened O_DSYNC, so a write returns only once its data (and the metadata needed to read it
+ * back) is on stable storage, as a write followed by fdatasync would: one system call and one
+ * trip through the threadpool instead of two, and `datasync` is not called.
+ */
+export interface LogFs {
+  readonly dsync: boolean;
+  write(fd: number, buf: Buffer, position: number): Promise<number>;
+  datasync(fd: number): Promise<void>;
+}
+
+export const nodeLogFs: LogFs = {
+  dsync: true,
+  write: (fd, buf, position) =>
+    new Promise((resolve, reject) => {
+      write(fd, buf, 0, buf.length, position, (error, n) => (error ? reject(error) : resolve(n)));
+    }),
+  datasync: (fd) =>
+    new Promise((resolve, reject) => {
+      fdatasync(fd, (error) => (error ? reject(error) : resolve()));
+    }),
+};
+
+export interface HotLogOptions {
+  readonly fs?: LogFs;
+  readonly flushIntervalMs?: number;
+  readonly flushBytes?: number;
+}
+
+/** Writes the overlay's entries and the new durable generation in one synced transaction. */
+export type Persist = (ops: readonly Op[], durableGen: number) => Promise<void>;
+
+export function logPath(dir: string, gen: number): string {
+  return join(dir, `hot-log-${gen % 2}`);
+}
+
+/** A frame with its header still blank (filled in by sealFrame), and its ops over its bytes. */
+export function encodeFrame(ops: readonly Op[]): { frame: Buffer; ops: Op[] } {
+  let size = HEADER_SIZE;
+  for (const op of ops) size += OP_HEADER_SIZE + op.key.length + (op.value?.length ?? 0);
+  const frame = Buffer.allocUnsafe(size);
+  const views: Op[] = [];
+  let at = HEADER_SIZE;
+  for (const op of ops) {
+    assert(op.key.length <= 0xffff, 'hot log: key length');
+    frame[at] = op.db;
+    frame[at + 1] = op.value === undefined ? 0 : 1;
+    frame.writeUInt16BE(op.key.length, at + 2);
+    frame.writeUInt32BE(op.value?.length ?? 0, at + 4);
+    at += OP_HEADER_SIZE;
+    const key = frame.subarray(at, at + op.key.length);
+    at += op.key.copy(frame, at);
+    let value: Buffer | undefined;
+    if (op.value !== undefined) {
+      value = frame.subarray(at, at + op.value.length);
+      at += op.value.copy(frame, at);
+    }
+    views.push({ db: op.db, key, value });
+  }
+  assert.equal(at, size, 'encodeFrame: every byte written');
+  frame.writeUInt32BE(MAGIC, 0);
+  frame.writeUInt32BE(size - HEADER_SIZE, 4);
+  return { frame, ops: views };
+}
+
+/** Stamps a frame with its generation and crc (at batch time: the generation is known then). */
+export function sealFrame(frame: Buffer, gen: number): void {
+  frame.writeUInt32BE(Math.floor(gen / 0x1_0000_0000), 8);
+  frame.writeUInt32BE(gen >>> 0, 12);
+  frame.writeUInt32BE(frameCrc(frame.subarray(0, 16), frame.subarray(HEADER_SIZE)), 16);
+}
+
+function frameCrc(head: Buffer, body: Buffer): number {
+  return crc32(body, crc32(head));
+}
+
+export function decodeOps(body: Buffer): Op[] {
+  const ops: Op[] = [];
+  let at = 0;
+  while (at < body.length) {
+    const db = body[at] as number;
+    const put = body[at + 1] === 1;
+    const keyLength = body.readUInt16BE(at + 2);
+    const valueLength = body.readUInt32BE(at + 4);
+    at += OP_HEADER_SIZE;
+    const key = body.subarray(at, at + keyLength);
+    at += keyLength;
+    const value = put ? body.subarray(at, at + valueLength) : undefined;
+    at += put ? valueLength : 0;
+    ops.push({ db, key, value });
+  }
+  assert.equal(at, body.length, 'decodeOps: the ops fill the body');
+  return ops;
+}
+
+/** H5: the ops of the good frames of generation `gen` in its file, in order. */
+export function readGeneration(dir: string, gen: number): Op[][] {
+  let fd: number;
+  try {
+    fd = openSync(logPath(dir, gen), constants.O_RDONLY);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const frames: Op[][] = [];
+    const head = Buffer.alloc(HEADER_SIZE);
+    for (let at = 0; at + HEADER_SIZE <= size; ) {
+      if (readSync(fd, head, 0, HEADER_SIZE, at) !== HEADER_SIZE) break;
+      const n = head.readUInt32BE(4);
+      const frameGen = head.readUInt32BE(8) * 0x1_0000_0000 + head.readUInt32BE(12);
+      if (head.readUInt32BE(0) !== MAGIC || frameGen !== gen) break;
+      if (at + HEADER_SIZE + n > size) break;
+      const body = Buffer.alloc(n);
+      if (readSync(fd, body, 0, n, at + HEADER_SIZE) !== n) break;
+      if (frameCrc(head.subarray(0, 16), body) !== head.readUInt32BE(16)) break;
+      frames.push(decodeOps(body));
+      at += HEADER_SIZE + n;
+    }
+    return frames;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** H5: what a node replays on open, given LMDB's durableGen. */
+export function readHotLog(dir: string, durableGen: number): Op[][] {
+  return [...readGeneration(dir, durableGen), ...readGeneration(dir, durableGen + 1)];
+}
+
+interface Pending {
+  readonly frame: Buffer;
+  readonly ops: readonly Op[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class HotLog {
+  readonly overlay: Overlay;
+  /** Sticky (H6). */
+  failure: Error | undefined;
+  private readonly fs: LogFs;
+  private readonly fds: number[];
+  private readonly allocated: number[];
+  private readonly flushIntervalMs: number;
+  private readonly flushBytes: number;
+  /** The generation new batches are written under: durableGen or durableGen + 1 (H4). */
+  private gen: number;
+  private offset = 0;
+  private queue: Pending[] = [];
+  private inFlight: Promise<void> | undefined;
+  private flushChain: Promise<void> = Promise.resolve();
+  private flushing = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /** `durableGen` is already committed in LMDB, and LMDB holds every frame of older ones. */
+  constructor(
+    dir: string,
+    private durableGen: number,
+    dbCount: number,
+    private readonly persist: Persist,
+    options: HotLogOptions = {},
+  ) {
+    this.overlay = new Overlay(dbCount);
+    this.fs = options.fs ?? nodeLogFs;
+    this.flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+    this.flushBytes = options.flushBytes ?? FLUSH_BYTES;
+    this.gen = durableGen;
+    const flags = constants.O_RDWR | constants.O_CREAT | (this.fs.dsync ? constants.O_DSYNC : 0);
+    this.fds = [0, 1].map((i) => openSync(logPath(dir, i), flags));
+    this.allocated = this.fds.map((fd) => fstatSync(fd).size);
+    if (this.allocated.some((size) => size === 0)) syncDirectory(dir);
+  }
+
+  /** Queues one frame of writes; resolves once it is synced (H1). */
+  write(ops: readonly Op[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('hot log: the store is closed'));
+    const encoded = encodeFrame(ops);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ frame: encoded.frame, ops: encoded.ops, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Writes everything synced so far into LMDB (and what is in flight now); H6 on failure. */
+  flush(): Promise<void> {
+    const next = this.flushChain
+      .then(() => this.flushOnce())
+      .catch((error: unknown) => {
+        this.fail(error);
+        throw this.failure;
+      });
+    this.flushChain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * @internal What a crash leaves (tests): closes the files, flushing nothing; frames still
+   * queued fail (the batch in flight, if any, completes first: its fd must stay valid). The
+   * node must not use the store afterwards.
+   */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    this.fail(new Error('hot log: abandoned'));
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+    for (const fd of this.fds) closeSync(fd);
+  }
+
+  /** Waits for every queued frame, flushes, and closes the files; later writes are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.inFlight !== undefined) await this.inFlight;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    try {
+      if (this.failure === undefined) await this.flush();
+    } finally {
+      await this.flushChain;
+      for (const fd of this.fds) closeSync(fd);
+    }
+  }
+
+  /** H2: starts the next batch unless one is in flight. */
+  private kick(): void {
+    if (this.inFlight !== undefined || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.inFlight = this.writeBatch(batch).finally(() => {
+      this.inFlight = undefined;
+      this.kick();
+    });
+  }
+
+  /** H2: one write and one fdatasync for every queued frame, then apply and acknowledge. */
+  private async writeBatch(batch: readonly Pending[]): Promise<void> {
+    const gen = this.gen;
+    assert(gen === this.durableGen || gen === this.durableGen + 1, 'H4: D or D + 1');
+    const file = gen % 2;
+    const at = this.offset;
+    for (const p of batch) sealFrame(p.frame, gen);
+    const bytes = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
+    this.offset = at + bytes.length;
+    try {
+      if (this.failure !== undefined) throw this.failure;
+      await this.preallocate(file, at + bytes.length);
+      await this.writeAll(this.fds[file]!, bytes, at);
+      if (!this.fs.dsync) await this.fs.datasync(this.fds[file]!);
+    } catch (error) {
+      this.fail(error);
+      for (const p of batch) p.reject(this.failure);
+      return;
+    }
+    for (const p of batch) this.overlay.apply(p.ops); // H3: in log order
+    for (const p of batch) p.resolve(); // H1: synced, and visible to reads, before the ack
+    this.scheduleFlush();
+  }
+
+  /** Extends a file with zeros so that an fdatasync within it need not write its size. */
+  private async preallocate(file: number, end: number): Promise<void> {
+    const size = this.allocated[file]!;
+    if (end <= size) return;
+    const target = Math.ceil(end / PREALLOCATE_BYTES) * PREALLOCATE_BYTES;
+    for (let at = size; at < target; at += PREALLOCATE_BYTES) {
+      await this.writeAll(this.fds[file]!, ZEROS.subarray(0, target - at), at);
+    }
+    this.allocated[file] = target;
+  }
+
+  private async writeAll(fd: number, buf: Buffer, position: number): Promise<void> {
+    for (let done = 0; done < buf.length; ) {
+      const n = await this.fs.write(fd, buf.subarray(done), position + done);
+      assert(n > 0, 'hot log: a write made progress');
+      done += n;
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    const queued = this.queue;
+    this.queue = [];
+    for (const p of queued) p.reject(this.failure);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing || this.closed) return;
+    if (this.overlay.active.bytes >= this.flushBytes) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.backgroundFlush();
+      return;
+    }
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.backgroundFlush();
+    }, this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  private backgroundFlush(): void {
+    this.flush().catch(() => undefined); // sticky (H6): the next write reports it
+  }
+
+  /** H4: switch to the next generation, wait for the old one's batch, persist the overlay. */
+  private async flushOnce(): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.overlay.active.size === 0 && this.inFlight === undefined) return;
+    assert.equal(this.gen, this.durableGen, 'H4: one generation ahead of LMDB at most');
+    this.flushing = true;
+    try {
+      const old = this.inFlight;
+      this.gen = this.durableGen + 1;
+      this.offset = 0;
+      if (old !== undefined) await old;
+      if (this.failure !== undefined) throw this.failure;
+      const layer = this.overlay.freeze();
+      await this.persist(layer.ops(), this.gen);
+      this.durableGen = this.gen;
+      this.overlay.release(layer); // O2
+    } finally {
+      this.flushing = false;
+    }
+    if (this.overlay.active.size > 0) this.scheduleFlush();
+  }
+}
+
+/** A new file's name is durable only once its directory is synced. */
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
