@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ColumnType } from './catalog/definitions.js';
-import { decodeRow, encodeRow } from './row.js';
+import { decodeRow, decodeRowAt, encodeRow } from './row.js';
 import { Decimal } from './sql/decimal.js';
 import { intRange, type Value } from './sql/values.js';
 import { Prng } from './testing/prng.js';
@@ -67,6 +67,22 @@ describe('row codec', () => {
       decoded.forEach((v, c) => {
         if (v instanceof Decimal) expect((row[c] as Decimal).compare(v)).toBe(0);
       });
+    }
+  });
+
+  it('decodes a row in place from a larger buffer as from its own (decodeRowAt)', () => {
+    const prng = Prng.fromEnv(9);
+    for (let i = 0; i < 200; i++) {
+      const row = TYPES.map((t) => randomValue(prng, t));
+      const stored = encodeRow(TYPES, row);
+      const before = prng.int(40);
+      const page = Buffer.concat([Buffer.alloc(before, 0xee), stored, Buffer.alloc(17, 0xdd)]);
+      const needed = TYPES.map(() => prng.int(2) === 0);
+      const end = before + stored.length;
+      const got = decodeRowAt(TYPES, page, before, end, undefined, needed);
+      expect(got.map(String)).toEqual(decodeRow(TYPES, stored, undefined, needed).map(String));
+      // The row's end is checked: a wrong end is a wrong row.
+      expect(() => decodeRowAt(TYPES, page, before, end + 1)).toThrow(/every byte read/);
     }
   });
 

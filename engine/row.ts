@@ -283,8 +283,25 @@ export function decodeRow(
   missing: (column: number) => Value = () => null,
   needed?: readonly boolean[],
 ): Value[] {
-  assert.equal(buf[0], ROW_FORMAT_VERSION, 'row: known format version');
-  const n = readVarintAt(buf, 1);
+  return decodeRowAt(types, buf, 0, buf.length, missing, needed);
+}
+
+const NO_VALUE = (): Value => null;
+
+/**
+ * decodeRow() of the row stored in buf[start, end), e.g. in place in a page (issue 8: a scan
+ * decodes without a Buffer per row).
+ */
+export function decodeRowAt(
+  types: readonly SqlType[],
+  buf: Buffer,
+  start: number,
+  end: number,
+  missing: (column: number) => Value = NO_VALUE,
+  needed?: readonly boolean[],
+): Value[] {
+  assert.equal(buf[start], ROW_FORMAT_VERSION, 'row: known format version');
+  const n = readVarintAt(buf, start + 1);
   assert(n <= types.length, 'row: no more columns than the table has');
   const bitmapAt = readEnd;
   let at = bitmapAt + ((n + 7) >> 3);
@@ -303,7 +320,7 @@ export function decodeRow(
     values[i] = readValue(type, buf, at);
     at = readEnd;
   }
-  assert.equal(at, buf.length, 'row: every byte read');
+  assert.equal(at, end, 'row: every byte read');
   for (let i = n; i < types.length; i++) values[i] = missing(i);
   return values;
 }

@@ -153,6 +153,15 @@ export class Channel {
     this.#writer.add(payload);
   }
 
+  /** PacketWriter.reserve: a packet whose payload the caller writes into `packetBuffer`. */
+  reserve(length: number): number {
+    return this.#writer.reserve(length);
+  }
+
+  get packetBuffer(): Buffer {
+    return this.#writer.buffer;
+  }
+
   async flushIfFull(): Promise<void> {
     if (this.#writer.pendingBytes >= NET_BUFFER_BYTES) await this.flush();
   }

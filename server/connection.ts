@@ -217,6 +217,10 @@ function commandContext(
         secure: channel.secure,
       }),
     send: (payload) => channel.send(payload),
+    reserve: (length) => channel.reserve(length),
+    get packetBuffer() {
+      return channel.packetBuffer;
+    },
     flushIfFull: () => channel.flushIfFull(),
     readPacket: async () => {
       await channel.flush();

@@ -21,7 +21,7 @@ import type { ColumnInfo, Result, Row, SessionStatus, WireCharset } from '../eng
 import type { CommandContext } from './commands/context.js';
 import { type StringCodec, stringCodec } from './protocol/charsets.js';
 import { SERVER_STATUS } from './protocol/constants.js';
-import { encodeBinaryRow } from './protocol/packets/binary-row.js';
+import { encodeBinaryRow, sendBinaryRow } from './protocol/packets/binary-row.js';
 import { encodeColumnCount } from './protocol/packets/column-count.js';
 import { encodeColumnDefinition } from './protocol/packets/column-definition.js';
 import { encodeEof } from './protocol/packets/eof.js';
@@ -166,7 +166,11 @@ async function sendRows(
 ): Promise<void> {
   const codec = resultsCodec(ctx);
   for await (const batch of rows) {
-    for (const row of batch) ctx.send(encodeRow(row, columns, protocol, codec));
+    if (protocol === 'binary') {
+      for (const row of batch) sendBinaryRow(ctx, row, columns, codec);
+    } else {
+      for (const row of batch) ctx.send(encodeTextRow(row, columns, codec));
+    }
     await ctx.flushIfFull(); // S1
   }
 }

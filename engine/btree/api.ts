@@ -32,6 +32,12 @@ export interface Entry {
   readonly value: Buffer;
 }
 
+/**
+ * Reads one leaf value in place: bytes [start, end) of `page`, which are valid only during the
+ * call (the reader copies or decodes what it keeps; Trees.scanValues).
+ */
+export type ValueReader<T> = (page: Buffer, start: number, end: number) => T;
+
 export interface KeyBound {
   readonly key: Buffer;
   readonly inclusive: boolean;
@@ -97,6 +103,16 @@ export interface Trees {
   getCached(root: PageId, key: Buffer, at: Snapshot): Buffer | null | undefined;
   /** Entries in key order (or reverse), one leaf's worth per batch. */
   scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]>;
+  /**
+   * scan()'s values, each read in place by `read` as the scan passes it, without its key and
+   * without a copy (issue 8: a consistent scan decodes rows straight from the page).
+   */
+  scanValues<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot | undefined,
+    read: ValueReader<T>,
+  ): AsyncIterable<readonly T[]>;
   /** False, and no change, when the key is already there. */
   insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean>;
   /** False, and no change, when the key is not there. */

@@ -34,7 +34,7 @@ import {
   page as pg,
   pageId,
 } from '../../storage/index.js';
-import type { Entry, KeyRange } from './api.js';
+import type { Entry, KeyRange, ValueReader } from './api.js';
 import { ENTRY_SIZE_MAX, KEY_SIZE_MAX } from './api.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { LogWriter, MtrImpl } from './log-writer.js';
@@ -156,15 +156,36 @@ export class BTree {
   scan(root: PageId, range: KeyRange, at?: Lsn): AsyncGenerator<readonly Entry[]> {
     // The direction's generator itself, not one delegating to it (a promise less per batch).
     return range.reverse === true
-      ? this.scanBackward(root, range, at)
-      : this.scanForward(root, range, at);
+      ? this.scanBackward(root, range, at, entryAt)
+      : this.scanForward(root, range, at, entryAt);
   }
 
-  private async *scanForward(
+  /**
+   * scan(), each leaf value handed to `read` in place (page bytes [start, end), valid only during
+   * the call) instead of copied out with its key (issue 8: no Buffer objects per row).
+   */
+  scanValues<T>(
     root: PageId,
     range: KeyRange,
     at: Lsn | undefined,
-  ): AsyncGenerator<readonly Entry[]> {
+    read: ValueReader<T>,
+  ): AsyncGenerator<readonly T[]> {
+    const take = (page: Buffer, slot: number): T => {
+      const start = pg.cellOffset(page, slot);
+      const end = start + pg.cellLength(page, slot);
+      return read(page, start + 2 + page.readUInt16BE(start), end);
+    };
+    return range.reverse === true
+      ? this.scanBackward(root, range, at, take)
+      : this.scanForward(root, range, at, take);
+  }
+
+  private async *scanForward<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Lsn | undefined,
+    take: (page: Buffer, slot: number) => T,
+  ): AsyncGenerator<readonly T[]> {
     const { lower, upper } = range;
     let page =
       this.leafCached(root, lower?.key, 'first', at) ??
@@ -175,7 +196,7 @@ export class BTree {
       slot = at.found && !lower.inclusive ? at.slot + 1 : at.slot;
     }
     for (;;) {
-      const batch: Entry[] = [];
+      const batch: T[] = [];
       const n = pg.cellCount(page);
       for (; slot < n; slot++) {
         if (upper !== undefined) {
@@ -185,7 +206,7 @@ export class BTree {
             return;
           }
         }
-        batch.push(entryAt(page, slot));
+        batch.push(take(page, slot));
       }
       const next = pg.link(page, 0);
       if (batch.length > 0) yield batch;
@@ -195,11 +216,12 @@ export class BTree {
     }
   }
 
-  private async *scanBackward(
+  private async *scanBackward<T>(
     root: PageId,
     range: KeyRange,
     at: Lsn | undefined,
-  ): AsyncGenerator<readonly Entry[]> {
+    take: (page: Buffer, slot: number) => T,
+  ): AsyncGenerator<readonly T[]> {
     const { lower, upper } = range;
     let page =
       this.leafCached(root, upper?.key, 'last', at) ??
@@ -210,7 +232,7 @@ export class BTree {
       slot = at.found && upper.inclusive ? at.slot : at.slot - 1;
     }
     for (;;) {
-      const batch: Entry[] = [];
+      const batch: T[] = [];
       for (; slot >= 0; slot--) {
         if (lower !== undefined) {
           const c = compareLeafKey(page, slot, lower.key);
@@ -219,7 +241,7 @@ export class BTree {
             return;
           }
         }
-        batch.push(entryAt(page, slot));
+        batch.push(take(page, slot));
       }
       const previous = pg.link(page, 1);
       if (batch.length > 0) yield batch;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { Lsn, PageId, StorageClient } from '../../storage/index.js';
-import type { Entry, KeyRange, Mtr, Snapshot, Trees } from './api.js';
+import type { Entry, KeyRange, Mtr, Snapshot, Trees, ValueReader } from './api.js';
 import { BTree } from './btree.js';
 import { BufferPool } from './buffer-pool.js';
 import { checkTree, type TreeShape } from './check.js';
@@ -129,6 +129,15 @@ class PagedTrees implements OpenTrees {
 
   scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]> {
     return this.btree.scan(root, range, at?.lsn);
+  }
+
+  scanValues<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot | undefined,
+    read: ValueReader<T>,
+  ): AsyncIterable<readonly T[]> {
+    return this.btree.scanValues(root, range, at?.lsn, read);
   }
 
   insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {

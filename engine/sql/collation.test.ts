@@ -95,3 +95,65 @@ describe('utf8mb4_0900_as_ci and _as_cs', () => {
     expect(sorted).toEqual(['a', 'A', 'á', 'b', 'B']);
   });
 });
+
+describe('sort prefixes (K2)', () => {
+  const alphabet = ['a', 'A', 'á', 'b', 'ß', 's', 'æ', ' ', '-', '1', 'é', 'e\u0301', 'Ω', '中'];
+  const more = ['😀', '\u0000', 'ﬁ', '\u0301', 'ǽ', 'ẞ', '\u00a0', '\t'];
+  const sortable = COLLATION_NAMES.filter((name) => collation(name).sortPrefix !== undefined);
+
+  it('is given by utf8mb4_0900_ai_ci', () => {
+    expect(sortable).toContain('utf8mb4_0900_ai_ci');
+  });
+
+  /** compare() as the sort uses prefixes: they decide when they differ or are whole. */
+  const byPrefix = (c: ReturnType<typeof collation>, a: string, b: string): number => {
+    const prefix = c.sortPrefix as (s: string) => number;
+    const p = prefix(a);
+    const q = prefix(b);
+    if (p !== q) return p < q ? -1 : 1;
+    return p % 0x10000 === 0 ? 0 : Math.sign(c.compare(a, b));
+  };
+
+  for (const name of sortable) {
+    it(`${name}: prefixes order as compare does, on random and tricky strings`, () => {
+      const c = collation(name);
+      const random = Prng.fromEnv(8);
+      const letters = [...alphabet, ...more];
+      const word = (): string => {
+        let s = '';
+        const n = random.int(6);
+        for (let i = 0; i < n; i++) s += random.pick(letters);
+        return s;
+      };
+      const tricky = [
+        ['a', 'A'],
+        ['a ', 'a'],
+        ['ab', 'a b'],
+        ['Straße', 'STRASSE'],
+        ['æ', 'ae'],
+        ['resume', 'Résumé'],
+        ['ﬁ', 'fi'],
+        ['e\u0301', 'é'],
+        ['a\u0301', 'a'],
+        ['😀', '😁'],
+        ['', '\u0301'],
+        ['ab', 'abc'],
+        ['abc', 'ab\u0301c'],
+        ['a😀', 'a😀b'],
+        ['83868641912-28773972837', '83868641912-28773972836'],
+        ['x'.repeat(30), 'X'.repeat(30)],
+        ['x'.repeat(30), `${'x'.repeat(29)}y`],
+      ];
+      for (const [a, b] of tricky) {
+        const want = Math.sign(c.compare(a as string, b as string));
+        expect([a, b, byPrefix(c, a as string, b as string)]).toEqual([a, b, want]);
+      }
+      for (let i = 0; i < 10_000; i++) {
+        const a = word();
+        const b = random.int(4) === 0 ? a.toUpperCase() : word();
+        const want = Math.sign(c.compare(a, b));
+        expect([a, b, byPrefix(c, a, b)]).toEqual([a, b, want]);
+      }
+    });
+  }
+});

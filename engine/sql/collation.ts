@@ -17,10 +17,20 @@
  *   binary (63): the collation of binary strings (BINARY, VARBINARY, BLOB), held as byte strings
  *       (bytes.ts): bytes compare unsigned, NO PAD; the sort key is the bytes themselves.
  *
- * Invariant (K1): compare(a, b) === Buffer.compare(sortKey(a), sortKey(b)) for all strings.
+ * Invariants:
+ *   (K1) compare(a, b) === Buffer.compare(sortKey(a), sortKey(b)) for all strings.
+ *   (K2) sortPrefix, where given, orders as compare() does whenever two prefixes differ, and
+ *        equal prefixes with their low 16 bits 0 mean compare() === 0 (uca.ts U2).
  */
 
-import { ucaCodePointWeights, ucaCompare, ucaLevelsKey, ucaSortKey, ucaWeights } from './uca.js';
+import {
+  ucaCodePointWeights,
+  ucaCompare,
+  ucaLevelsKey,
+  ucaSortKey,
+  ucaSortPrefix,
+  ucaWeights,
+} from './uca.js';
 
 export const COLLATION_NAMES = [
   'utf8mb4_0900_ai_ci',
@@ -46,6 +56,12 @@ export interface Collation {
   sortKey(s: string): Buffer;
   /** One weight per code point of `s`, for LIKE ('_' matches one code point). */
   charWeights(s: string): string[];
+  /**
+   * Where a collation has it (K2): a number from the start of the string's weights. Two strings
+   * whose prefixes differ compare as the numbers do; equal prefixes whose low 16 bits are 0 mean
+   * equal strings; otherwise compare() decides.
+   */
+  readonly sortPrefix?: (s: string) => number;
 }
 
 export const DEFAULT_COLLATION: CollationName = 'utf8mb4_0900_ai_ci';
@@ -130,6 +146,7 @@ const UCA_AI_CI: Collation = {
   weights: ucaWeights,
   compare: (a, b) => (a === b ? 0 : ucaCompare(a, b)),
   sortKey: ucaSortKey,
+  sortPrefix: ucaSortPrefix,
   charWeights: (s) => {
     const out: string[] = [];
     for (const ch of s) {

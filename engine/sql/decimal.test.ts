@@ -18,6 +18,20 @@ function randomDecimal(random: Prng): Decimal {
 /** a·10^-sa as a fraction over 10^s. */
 const at = (d: Decimal, scale: number): bigint => d.unscaled * pow10(scale - d.scale);
 
+describe('Decimal.fromDouble', () => {
+  it('gives an integral double its integer, as the digits path does', () => {
+    for (const d of [0, -0, 1, -1, 42, 1e15, -(2 ** 53 - 1), 2 ** 53 - 1]) {
+      const viaDigits = Decimal.fromScientific(String(d)).normalized();
+      const got = Decimal.fromDouble(d);
+      expect([d, got.toString(), got.compare(viaDigits)]).toEqual([d, viaDigits.toString(), 0]);
+    }
+    expect(Decimal.fromDouble(2 ** 53).toString()).toBe('9007199254740992');
+    expect(Decimal.fromDouble(1e21).toString()).toBe('1000000000000000000000');
+    expect(Decimal.fromDouble(0.1).toString()).toBe('0.1');
+    expect(Decimal.fromDouble(-2.5).toString()).toBe('-2.5');
+  });
+});
+
 describe('Decimal against a bigint oracle', () => {
   const random = new Prng(6_000);
   it('adds, subtracts and multiplies exactly', () => {

@@ -71,6 +71,8 @@ export class Decimal {
   /** A double as MySQL converts it to DECIMAL: its shortest round-trip digits, exactly. */
   static fromDouble(value: number): Decimal {
     assert(Number.isFinite(value), 'a finite double');
+    // Issue 8: an integral double (a client's numeric parameter) needs no digit string.
+    if (Number.isSafeInteger(value)) return new Decimal(BigInt(value), 0);
     return Decimal.fromScientific(String(value)).normalized();
   }
 

@@ -286,10 +286,10 @@ async function* scan(
       if (pause !== undefined) await pause;
       seen++;
       if (direct) {
-        batch.push(r.row);
+        batch.push(r);
       } else {
         const row = blank(width, base);
-        const values = r.row;
+        const values = r;
         for (let i = 0; i < values.length; i++) row[offset + i] = values[i] as Value;
         batch.push(row);
       }
@@ -303,9 +303,9 @@ async function* scan(
   if (counts) statisticsOf(run.q.exec.catalog).record(node.source.table, seen);
 }
 
-/** A row-at-a-time source as one-row batches. */
-async function* singles<T>(rows: AsyncIterable<T>): AsyncGenerator<T[]> {
-  for await (const r of rows) yield [r];
+/** A row-at-a-time source's rows as one-row batches. */
+async function* singles(rows: AsyncIterable<{ readonly row: Value[] }>): AsyncGenerator<Row[]> {
+  for await (const r of rows) yield [r.row];
 }
 
 /** Rows of a derived table (its own block), placed at its offset. */
@@ -628,11 +628,37 @@ interface Decorated {
   readonly row: Row;
   readonly values: Value[];
   readonly at: number;
+  /** The first key's collation sort prefix (collation.ts K2), or -1: compare the values. */
+  readonly prefix: number;
+}
+
+/** K2: a sort prefix that is a multiple of this holds its string's every weight. */
+const WHOLE_PREFIX = 0x10000;
+
+/**
+ * The first key's sort prefix function, when it is a string compared by a collation that has
+ * one (K2): ENUM, SET and JSON sort otherwise (expr.ts compareForSort).
+ */
+function sortPrefixOf(keys: readonly SortPlanKey[]): ((s: string) => number) | null {
+  const k = keys[0];
+  if (k === undefined || k.type.kind !== 'string' || k.collation === null) return null;
+  const variant = k.type.variant;
+  if (variant === 'enum' || variant === 'set' || variant === 'json') return null;
+  return k.collation.sortPrefix ?? null;
 }
 
 function compareDecorated(keys: readonly SortPlanKey[]): (a: Decorated, b: Decorated) => number {
+  const sign0 = keys[0]?.sign ?? 1;
   return (a, b) => {
-    for (let j = 0; j < keys.length; j++) {
+    let j = 0;
+    const p = a.prefix;
+    const q = b.prefix;
+    if (p >= 0 && q >= 0) {
+      // K2: differing prefixes decide; equal whole ones are equal strings.
+      if (p !== q) return p < q ? -sign0 : sign0;
+      if (p % WHOLE_PREFIX === 0) j = 1;
+    }
+    for (; j < keys.length; j++) {
       const k = keys[j] as SortPlanKey;
       const c = compareForSort(k.type, a.values[j] as Value, b.values[j] as Value, k.collation);
       if (c !== 0) return c * k.sign;
@@ -648,6 +674,7 @@ async function* sort(
 ): AsyncGenerator<Row[]> {
   const keys = sortKeysOf(node.keys);
   const compareRows = compareDecorated(keys);
+  const prefixOf = sortPrefixOf(keys);
   const keep = node.keep === null ? null : Number(node.keep);
   if (keep === 0) return;
   const uses = subqueryUses(
@@ -665,7 +692,9 @@ async function* sort(
       if (uses.perRow.length > 0) await prepareRow(uses, run, row);
       const values = new Array<Value>(keys.length);
       for (let j = 0; j < keys.length; j++) values[j] = (keys[j] as SortPlanKey).eval(row, ctx);
-      rows.push({ row, values, at: at++ });
+      const v0 = values[0];
+      const prefix = prefixOf !== null && typeof v0 === 'string' ? prefixOf(v0) : -1;
+      rows.push({ row, values, at: at++, prefix });
     }
     // Top-N: keep the buffer bounded by sorting and cutting it now and then.
     if (keep !== null && rows.length > Math.max(2 * keep, 1024)) {
@@ -698,7 +727,12 @@ function withoutRepeats(rows: readonly Decorated[], keys: readonly SortPlanKey[]
 }
 
 function sameKeys(a: Decorated, b: Decorated, keys: readonly SortPlanKey[]): boolean {
-  for (let j = 0; j < keys.length; j++) {
+  let j = 0;
+  if (a.prefix >= 0 && b.prefix >= 0) {
+    if (a.prefix !== b.prefix) return false; // K2
+    if (a.prefix % WHOLE_PREFIX === 0) j = 1;
+  }
+  for (; j < keys.length; j++) {
     const k = keys[j] as SortPlanKey;
     if (compareForSort(k.type, a.values[j] as Value, b.values[j] as Value, k.collation) !== 0) {
       return false;

@@ -83,6 +83,11 @@ export function hasExternals(stored: Buffer): boolean {
   return stored[0] === EXTERNAL_ROW_FORMAT;
 }
 
+/** hasExternals() of a stored row that starts at `at` of `buf` (e.g. in place in a page). */
+export function hasExternalsAt(buf: Buffer, at: number): boolean {
+  return buf[at] === EXTERNAL_ROW_FORMAT;
+}
+
 /** The references of a stored row, and its inline part (row.ts's encoding). */
 export function splitStoredRow(stored: Buffer): { refs: ExternalRef[]; inline: Buffer } {
   if (!hasExternals(stored)) return { refs: [], inline: stored };

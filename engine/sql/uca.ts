@@ -20,8 +20,12 @@
  * Hangul syllables compare as one weight rather than their jamo; DUCET contractions are not
  * modelled (the root collation has none for Latin, Greek, Cyrillic).
  *
- * Invariant (U1): for all strings, compare(a, b) has the sign of the byte comparison of their
- * sort keys (collation.ts K1): both walk the same weight sequence.
+ * Invariants:
+ *   (U1) for all strings, compare(a, b) has the sign of the byte comparison of their sort keys
+ *        (collation.ts K1): both walk the same weight sequence.
+ *   (U2) ucaSortPrefix(s) packs the first three weights of that sequence (0 for those it lacks),
+ *        so two different prefixes order their strings as compare does, and equal prefixes
+ *        whose third weight is missing (low 16 bits 0) mean equal strings.
  */
 
 const BMP = 0x10000;
@@ -208,6 +212,26 @@ export function ucaSortKey(s: string): Buffer {
   }
   return out.subarray(0, at);
 }
+
+/**
+ * The first three weights of `s` as one number, w1·2³² + w2·2¹⁶ + w3, a missing weight 0 (U2;
+ * weights are 1 … 0xfffe, so a shorter sequence is the smaller number). A sort computes it once
+ * per row and compares numbers instead of walking both strings per comparison.
+ */
+export function ucaSortPrefix(s: string): number {
+  const t = tableNow();
+  prefixCursor ??= new WeightCursor(t, '');
+  const cursor = prefixCursor;
+  cursor.reset(s);
+  const w1 = cursor.next();
+  if (w1 === -1) return 0;
+  const w2 = cursor.next();
+  if (w2 === -1) return w1 * 2 ** 32;
+  const w3 = cursor.next();
+  return w1 * 2 ** 32 + w2 * 2 ** 16 + (w3 === -1 ? 0 : w3);
+}
+
+let prefixCursor: WeightCursor | undefined;
 
 /** The weights as a string of 16-bit units: equal ⇔ equal under the collation. */
 export function ucaWeights(s: string): string {

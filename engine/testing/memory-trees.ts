@@ -21,6 +21,7 @@ import {
   type Mtr,
   type Snapshot,
   type Trees,
+  type ValueReader,
 } from '../btree/api.js';
 import { SqlError } from '../errors.js';
 
@@ -232,6 +233,17 @@ export class MemoryTrees implements Trees {
       if (batch.length === 0) return;
       lastKey = (batch.at(-1) as Entry).key;
       yield batch;
+    }
+  }
+
+  async *scanValues<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot | undefined,
+    read: ValueReader<T>,
+  ): AsyncIterable<readonly T[]> {
+    for await (const batch of this.scan(root, range, at)) {
+      yield batch.map((e) => read(e.value, 0, e.value.length));
     }
   }
 

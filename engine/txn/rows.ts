@@ -178,7 +178,7 @@ export class TxnRows {
    * consistentBatches), a locking read's one row per batch (its locks are taken as rows are
    * pulled, so a LIMIT above still stops the locking).
    */
-  readBatches(request: ReadRequest): AsyncGenerator<SourceRow[]> {
+  readBatches(request: ReadRequest): AsyncGenerator<Value[][]> {
     if (request.lock !== 'none') this.txn.readCurrent = true; // X5
     const waiting = this.useTable(request.table);
     const view = this.view;
@@ -191,7 +191,7 @@ export class TxnRows {
         yield* view.consistentBatches(request);
         return;
       }
-      for await (const r of locking.read(request)) yield [r];
+      for await (const r of locking.read(request)) yield [r.row];
     })();
   }
 

@@ -282,10 +282,11 @@ export class SessionTransactions implements TxnVariableHost {
   }
 
   private rowsOf(txn: Transaction): TxnRows {
-    return new TxnRows(this.trees, txn, this.manager.locks, this.manager.mdl, {
-      ...(this.interrupt === undefined ? {} : { interrupt: this.interrupt }),
-      metadataLockWaitMs: this.metadataLockWaitS * 1000,
-    });
+    const metadataLockWaitMs = this.metadataLockWaitS * 1000;
+    const interrupt = this.interrupt;
+    const options =
+      interrupt === undefined ? { metadataLockWaitMs } : { interrupt, metadataLockWaitMs };
+    return new TxnRows(this.trees, txn, this.manager.locks, this.manager.mdl, options);
   }
 
   /** Runs one statement that reads (write = false) or changes table rows. */

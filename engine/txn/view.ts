@@ -15,9 +15,9 @@ import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
 import type { Entry, KeyRange, Snapshot, Trees } from '../btree/api.js';
 import type { IndexDef, TableDef } from '../catalog/definitions.js';
-import { decodeRow } from '../row.js';
+import { decodeRow, decodeRowAt } from '../row.js';
 import { entryPrimaryKey, indexEntry } from '../sql/index-keys.js';
-import { hasExternals, loadRow } from '../sql/row-overflow.js';
+import { hasExternals, hasExternalsAt, loadRow } from '../sql/row-overflow.js';
 import type { Value } from '../sql/values.js';
 import type { HalfOpenRange, ReadRequest, SourceRow } from './rows.js';
 import type { Transaction } from './transaction.js';
@@ -37,11 +37,9 @@ export function keyRange(r: HalfOpenRange, reverse: boolean, position: Position 
     if (reverse) upper = { key: position.key, inclusive: position.inclusive };
     else lower = { key: position.key, inclusive: position.inclusive };
   }
-  return {
-    ...(lower === undefined ? {} : { lower }),
-    ...(upper === undefined ? {} : { upper }),
-    reverse,
-  };
+  // Issue 8: literals rather than spreads (a range per statement on the read path).
+  if (lower === undefined) return upper === undefined ? { reverse } : { upper, reverse };
+  return upper === undefined ? { lower, reverse } : { lower, upper, reverse };
 }
 
 export class TxnView {
@@ -248,14 +246,14 @@ export class TxnView {
   }
 
   /**
-   * consistent(), a batch of rows at a time: one per Trees scan batch (a point lookup's rows in
+   * consistent()'s rows, a batch at a time: one per Trees scan batch (a point lookup's rows in
    * one), the same rows in the same order.
    */
-  async *consistentBatches(request: ReadRequest): AsyncGenerator<SourceRow[]> {
+  async *consistentBatches(request: ReadRequest): AsyncGenerator<Value[][]> {
     const { table, keep, index, needed } = request;
     if (request.points !== null) {
       const rows = await this.consistentPoints(request);
-      if (rows.length > 0) yield rows;
+      if (rows.length > 0) yield rows.map((r) => r.row);
       return;
     }
     const at = this.txn.readView();
@@ -263,20 +261,47 @@ export class TxnView {
     const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
     for (const r of ranges) {
       const range = keyRange(r, request.reverse, null);
+      if (index === null && this.txn.writes.range(root, range).length === 0) {
+        yield* this.snapshotRows(request, range, at);
+        continue;
+      }
       for await (const entries of this.mergedBatches(root, range, at)) {
-        const rows: SourceRow[] = [];
+        const rows: Value[][] = [];
         for (const entry of entries) {
-          let found: SourceRow | null;
-          if (index !== null) found = await this.rowOfEntry(table, index, entry, at);
-          else if (hasExternals(entry.value)) {
-            found = { key: entry.key, row: await this.row(table, entry.value, at) };
-          } else {
-            found = { key: entry.key, row: decodeRow(table.types, entry.value, undefined, needed) };
-          }
-          if (found !== null && (keep === undefined || keep(found.row))) rows.push(found);
+          let row: Value[] | null;
+          if (index !== null) row = (await this.rowOfEntry(table, index, entry, at))?.row ?? null;
+          else if (hasExternals(entry.value)) row = await this.row(table, entry.value, at);
+          else row = decodeRow(table.types, entry.value, undefined, needed);
+          if (row !== null && (keep === undefined || keep(row))) rows.push(row);
         }
         if (rows.length > 0) yield rows;
       }
+    }
+  }
+
+  /**
+   * A table range's rows at `at` when the write set holds none of its keys (R1 holds
+   * trivially): decoded in place from the pages (issue 8: no key or value copy per row); a row
+   * with long values is copied out and its chains read after.
+   */
+  private async *snapshotRows(
+    request: ReadRequest,
+    range: KeyRange,
+    at: Snapshot,
+  ): AsyncGenerator<Value[][]> {
+    const { table, keep, needed } = request;
+    const types = table.types;
+    const read = (page: Buffer, start: number, end: number): Value[] | Buffer =>
+      hasExternalsAt(page, start)
+        ? Buffer.from(page.subarray(start, end))
+        : decodeRowAt(types, page, start, end, undefined, needed);
+    for await (const batch of this.trees.scanValues(table.root, range, at, read)) {
+      const rows: Value[][] = [];
+      for (const v of batch) {
+        const row = Buffer.isBuffer(v) ? await this.row(table, v, at) : v;
+        if (keep === undefined || keep(row)) rows.push(row);
+      }
+      if (rows.length > 0) yield rows;
     }
   }
 }

@@ -46,6 +46,14 @@ export interface CommandContext {
   reauthenticate(request: ChangeUser): Promise<AuthOutcome>;
   /** Queues one packet payload with the next sequence id. */
   send(payload: Buffer): void;
+  /**
+   * Queues one packet of `length` payload bytes (less than 0xFFFFFF) that the caller writes at
+   * the returned offset of `packetBuffer` before anything else is sent (issue 8: result rows
+   * encoded in place).
+   */
+  reserve(length: number): number;
+  /** Where reserve()'s payload goes; valid until the next send, reserve or flush. */
+  readonly packetBuffer: Buffer;
   /** Writes queued packets once NET_BUFFER_BYTES are waiting; resolves when the socket drains. */
   flushIfFull(): Promise<void>;
   /**

@@ -39,6 +39,28 @@ describe('PacketWriter', () => {
     expect(w.pendingBytes).toBe(0);
   });
 
+  it('frames packets written in place between added ones, growing and reusing its buffer', () => {
+    const w = new PacketWriter();
+    w.sequenceId = 7;
+    w.add(Buffer.from('ab'));
+    const at = w.reserve(3);
+    w.buffer.write('xyz', at, 'latin1');
+    const big = patterned(5000);
+    w.add(big);
+    const at2 = w.reserve(0);
+    expect(at2).toBe(w.pendingBytes);
+    expect(w.take().toString('hex')).toBe(
+      '02000007' + '6162' + '03000008' + '78797a' + '88130009' + big.toString('hex') + '0000000a',
+    );
+    // The next flush starts empty; what was taken is a copy the writer no longer touches.
+    const kept = w.buffer;
+    w.buffer.fill(0);
+    w.add(Buffer.from('q'));
+    expect(w.buffer).toBe(kept);
+    expect(w.take().toString('hex')).toBe('0100000b' + '71');
+    expect(() => w.reserve(MAX_PACKET_PAYLOAD)).toThrow(/F4/);
+  });
+
   it('wraps sequence ids at 256', () => {
     const w = new PacketWriter();
     w.sequenceId = 255;

@@ -186,41 +186,75 @@ export class PacketReader {
 
 /**
  * Collects outgoing payloads and frames them into one buffer per flush (F4), splitting payloads of
- * 0xFFFFFF bytes or more. `sequenceId` is the id the next packet takes.
+ * 0xFFFFFF bytes or more. `sequenceId` is the id the next packet takes. Packets are framed into
+ * the writer's own buffer as they come (kept between flushes up to KEEP_BYTES), so a packet can
+ * also be written in place: reserve() (issue 8: result rows without a Buffer each).
  */
 export class PacketWriter {
   sequenceId = 0;
-  readonly #payloads: Buffer[] = [];
-  readonly #firstIds: number[] = [];
-  #framedBytes = 0;
+  /** The framed packets queued: bytes [0, #used) of #buf. */
+  #buf: Buffer = Buffer.alloc(0);
+  #used = 0;
 
   /** Bytes the queued packets take on the wire, headers included. */
   get pendingBytes(): number {
-    return this.#framedBytes;
+    return this.#used;
+  }
+
+  /** Where reserve()'s payload is written; valid until the next add, reserve or take. */
+  get buffer(): Buffer {
+    return this.#buf;
   }
 
   add(payload: Buffer): void {
     const fragments = fragmentCount(payload.length);
-    this.#payloads.push(payload);
-    this.#firstIds.push(this.sequenceId);
-    this.#framedBytes += payload.length + HEADER_SIZE * fragments;
+    this.#room(payload.length + HEADER_SIZE * fragments);
+    this.#used = writeFramed(this.#buf, this.#used, payload, this.sequenceId);
     this.sequenceId = (this.sequenceId + fragments) & 0xff;
+  }
+
+  /**
+   * Queues a packet of `length` payload bytes, less than one fragment, whose payload the caller
+   * writes at the returned offset of `buffer` before anything else is queued (F4 as add()).
+   */
+  reserve(length: number): number {
+    assert(length < MAX_PACKET_PAYLOAD, 'F4: a reserved packet is a single fragment');
+    this.#room(HEADER_SIZE + length);
+    const at = this.#used;
+    this.#buf.writeUIntLE(length, at, 3);
+    this.#buf[at + 3] = this.sequenceId;
+    this.sequenceId = (this.sequenceId + 1) & 0xff;
+    this.#used = at + HEADER_SIZE + length;
+    return at + HEADER_SIZE;
   }
 
   /** Every queued packet, framed, in one buffer; the queue is then empty. */
   take(): Buffer {
-    const out = Buffer.allocUnsafe(this.#framedBytes);
-    let pos = 0;
-    for (let i = 0; i < this.#payloads.length; i++) {
-      pos = writeFramed(out, pos, this.#payloads[i] as Buffer, this.#firstIds[i] as number);
+    const used = this.#used;
+    this.#used = 0;
+    if (this.#buf.length > KEEP_BYTES) {
+      // A large buffer goes out as it is rather than being copied and kept.
+      const out = this.#buf.subarray(0, used);
+      this.#buf = Buffer.alloc(0);
+      return out;
     }
-    assert(pos === out.length, 'F4: framed size');
-    this.#payloads.length = 0;
-    this.#firstIds.length = 0;
-    this.#framedBytes = 0;
+    const out = Buffer.allocUnsafe(used);
+    this.#buf.copy(out, 0, 0, used);
     return out;
   }
+
+  /** Makes room for `n` more bytes, keeping those queued. */
+  #room(n: number): void {
+    const need = this.#used + n;
+    if (need <= this.#buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.#buf.length, 1024));
+    this.#buf.copy(bigger, 0, 0, this.#used);
+    this.#buf = bigger;
+  }
 }
+
+/** A writer's buffer up to this size is kept for the next flush. */
+const KEEP_BYTES = 64 * 1024;
 
 function writeFramed(out: Buffer, start: number, payload: Buffer, firstId: number): number {
   let pos = start;

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMN_FLAG, type ColumnInfo, type ColumnType, type Row } from '../../../engine/index.js';
 import { stringCodec } from '../charsets.js';
-import { framePacket } from '../framing.js';
+import { framePacket, PacketWriter } from '../framing.js';
 import { hex } from '../testing.js';
-import { decodeBinaryRow, encodeBinaryRow } from './binary-row.js';
+import { decodeBinaryRow, encodeBinaryRow, sendBinaryRow } from './binary-row.js';
 
 function col(type: ColumnType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
   return {
@@ -37,6 +37,46 @@ describe('binary row', () => {
     const columns = Array.from({ length: 8 }, () => col('TINY'));
     const row: Row = [null, 1n, 2n, 3n, 4n, 5n, 6n, null];
     expect(golden(row, columns)).toBe('00' + '0402' + '010203040506');
+  });
+
+  it('encodes rows of strings and NULLs (the all-text path) as the general path does', () => {
+    const text = col('VAR_STRING', { collation: 255 });
+    const long = 'é'.repeat(200); // 400 bytes: a 3-byte length
+    expect(golden([null, 'ab', long], [text, text, text])).toBe(
+      '00' + '04' + '026162' + 'fc9001' + 'c3a9'.repeat(200),
+    );
+    // A row mixing a string with an integer takes the general path: the same layout.
+    expect(golden(['ab', 7n, null], [text, col('TINY'), text])).toBe('00' + '10' + '026162' + '07');
+    const rows: Row[] = [[], [null], ['😀 naïve', null, ''], [long, 'x'.repeat(251), null]];
+    for (const row of rows) {
+      const columns = row.map(() => text);
+      expect(decodeBinaryRow(encodeBinaryRow(row, columns), columns)).toEqual(row);
+    }
+    // Another character set: strings are converted by the codec, not written as UTF-8.
+    const latin1 = stringCodec('latin1');
+    expect(hex(encodeBinaryRow(['é'], [text], latin1))).toBe('0000' + '01e9');
+  });
+
+  it('sends rows in place into the packet queue as the encoded payloads would be', () => {
+    const text = col('VAR_STRING', { collation: 255 });
+    const rows: Row[] = [['ab', null, 'é'.repeat(200)], [null, null, null], ['x', 7n, 'y']];
+    const columns = [text, text, text];
+    const mixed = [text, col('TINY'), text];
+    const inPlace = new PacketWriter();
+    const sink = {
+      send: (payload: Buffer) => inPlace.add(payload),
+      reserve: (length: number) => inPlace.reserve(length),
+      get packetBuffer() {
+        return inPlace.buffer;
+      },
+    };
+    const added = new PacketWriter();
+    for (const [i, row] of rows.entries()) {
+      const cols = i === 2 ? mixed : columns;
+      sendBinaryRow(sink, row, cols, stringCodec('utf8mb4'));
+      added.add(encodeBinaryRow(row, cols));
+    }
+    expect(hex(inPlace.take())).toBe(hex(added.take()));
   });
 
   it('writes integers in their width, two’s complement, signed or UNSIGNED', () => {

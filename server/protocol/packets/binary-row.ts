@@ -34,7 +34,7 @@ import {
   type SqlValue,
 } from '../../../engine/index.js';
 import { type StringCodec, stringCodec } from '../charsets.js';
-import { COLLATION } from '../constants.js';
+import { COLLATION, MAX_PACKET_PAYLOAD } from '../constants.js';
 import {
   type DateTimeParts,
   dateTimeLength,
@@ -123,10 +123,18 @@ function integerOf(value: SqlValue): bigint {
   return BigInt(value);
 }
 
+/** [min, max] of a column width in bytes (1, 2, 4, 8), signed and unsigned (B1). */
+const INT_RANGES = new Map<number, readonly [bigint, bigint, bigint, bigint]>(
+  [1, 2, 4, 8].map((bytes) => {
+    const bits = BigInt(bytes * 8);
+    return [bytes, [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n, 0n, (1n << bits) - 1n]];
+  }),
+);
+
 function checkRange(value: bigint, bytes: number, unsigned: boolean): void {
-  const bits = BigInt(bytes * 8);
-  const min = unsigned ? 0n : -(1n << (bits - 1n));
-  const max = unsigned ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
+  const range = INT_RANGES.get(bytes);
+  assert(range !== undefined, 'an integer column is 1, 2, 4 or 8 bytes');
+  const [min, max] = unsigned ? [range[2], range[3]] : [range[0], range[1]];
   assert(value >= min && value <= max, 'B1: an integer fits its column');
 }
 
@@ -214,6 +222,78 @@ export function nullBitmapSize(count: number, offset: number): number {
   return Math.floor((count + 7 + offset) / 8);
 }
 
+/** UTF-8 lengths of a row's string cells, reused across rows (textRowSize → writeTextRow). */
+const textLengths: number[] = [];
+
+/**
+ * Issue 8: the payload size of a row whose cells are all NULL or strings sent as UTF-8 unchanged
+ * (sysbench's SELECT c), or -1 for any other row (the general path, with a Cell per value, then
+ * encodes it). Leaves the strings' lengths for writeTextRow.
+ */
+function textRowSize(
+  row: Row,
+  columns: readonly ColumnInfo[],
+  codec: StringCodec,
+  bitmapSize: number,
+): number {
+  if (!codec.utf8) return -1;
+  let size = 1 + bitmapSize;
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (value === null) continue;
+    if (typeof value !== 'string') return -1;
+    const kind = BINARY_KIND[(columns[i] as ColumnInfo).type].kind;
+    if (kind !== 'lenenc' && kind !== 'null') return -1;
+    const length = Buffer.byteLength(value, 'utf8');
+    textLengths[i] = length;
+    size += lenEncIntSize(length) + length;
+  }
+  return size;
+}
+
+/** Writes a row textRowSize() measured at buf[at, at + size): the general path's bytes. */
+function writeTextRow(buf: Buffer, at: number, size: number, row: Row, bitmapSize: number): void {
+  buf[at] = BINARY_ROW_HEADER;
+  for (let b = 1; b <= bitmapSize; b++) buf[at + b] = 0;
+  let pos = at + 1 + bitmapSize;
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (typeof value === 'string') {
+      pos = writeLenEncString(buf, pos, value, textLengths[i] as number);
+      continue;
+    }
+    const bit = i + ROW_BITMAP_OFFSET;
+    buf[at + 1 + (bit >> 3)] = (buf[at + 1 + (bit >> 3)] as number) | (1 << (bit & 7));
+  }
+  assert(pos === at + size, 'binary row size');
+}
+
+/** Where a row can be sent: a packet queue that can also take a payload written in place. */
+export interface RowSink {
+  send(payload: Buffer): void;
+  /** A packet of `length` payload bytes written at the returned offset of `packetBuffer`. */
+  reserve(length: number): number;
+  readonly packetBuffer: Buffer;
+}
+
+/** Sends a binary row: an all-text row written straight into the packet queue (issue 8). */
+export function sendBinaryRow(
+  sink: RowSink,
+  row: Row,
+  columns: readonly ColumnInfo[],
+  codec: StringCodec,
+): void {
+  assert(row.length === columns.length, 'a row has one value per column');
+  const bitmapSize = nullBitmapSize(columns.length, ROW_BITMAP_OFFSET);
+  const size = textRowSize(row, columns, codec, bitmapSize);
+  if (size < 0 || size >= MAX_PACKET_PAYLOAD) {
+    sink.send(encodeBinaryRow(row, columns, codec));
+    return;
+  }
+  const at = sink.reserve(size);
+  writeTextRow(sink.packetBuffer, at, size, row, bitmapSize);
+}
+
 export function encodeBinaryRow(
   row: Row,
   columns: readonly ColumnInfo[],
@@ -221,6 +301,12 @@ export function encodeBinaryRow(
 ): Buffer {
   assert(row.length === columns.length, 'a row has one value per column');
   const bitmapSize = nullBitmapSize(columns.length, ROW_BITMAP_OFFSET);
+  const textSize = textRowSize(row, columns, codec, bitmapSize);
+  if (textSize >= 0) {
+    const text = Buffer.allocUnsafe(textSize);
+    writeTextRow(text, 0, textSize, row, bitmapSize);
+    return text;
+  }
   const cells: (Cell | null)[] = new Array<Cell | null>(row.length);
   let size = 1 + bitmapSize;
   for (let i = 0; i < row.length; i++) {
