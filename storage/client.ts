@@ -57,6 +57,7 @@ import {
   APPEND_BATCH_BYTES_MAX,
   APPEND_WINDOW_BYTES,
   CATCH_UP_BATCH_BYTES_MAX,
+  CHAIN_ENTRIES_MAX,
   COMMIT_TIMEOUT_MS,
   HEDGE_DELAY_MIN_MS,
   IDENTITY_CHECK_MS,
@@ -104,6 +105,8 @@ export interface ClientLimits {
   readonly appendWindowBytes: number;
   readonly requestMsPerMiB: number;
   readonly identityCheckMs: number;
+  /** Chain entries recovery asks a segment for per request (recovery.ts R3). */
+  readonly chainEntriesMax: number;
 }
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
@@ -120,6 +123,7 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   appendWindowBytes: APPEND_WINDOW_BYTES,
   requestMsPerMiB: SEGMENT_REQUEST_MS_PER_MIB,
   identityCheckMs: IDENTITY_CHECK_MS,
+  chainEntriesMax: CHAIN_ENTRIES_MAX,
 };
 
 export interface QuorumClientOptions {
@@ -277,6 +281,7 @@ export class QuorumStorageClient implements StorageClient {
       timeoutMs: this.limits.commitTimeoutMs,
       placement: (group) => this.placement(group),
       joining: new Set(found.membership.joining),
+      chainEntriesMax: this.limits.chainEntriesMax,
     });
   }
 

@@ -30,6 +30,7 @@ class Instrumented implements Network {
   appendDelayMs = 0;
   readDelayMs = 0;
   reads = 0;
+  chainRequests = 0;
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly inner: Network) {}
@@ -41,6 +42,7 @@ class Instrumented implements Network {
       await sleep(this.readDelayMs);
       return reply;
     }
+    if (request.kind === 'ChainRequest') this.chainRequests++;
     if (request.kind !== 'AppendRequest') return this.inner.send(address, request);
     let bytes = 0;
     for (const r of request.records) bytes += r.length;
@@ -87,6 +89,12 @@ class Cluster {
       this.nodes.push(node);
       await node.start();
     }
+    return this.reopen(limits);
+  }
+
+  /** A new writer on the same nodes: it recovers the volume first. */
+  async reopen(limits: Partial<ClientLimits>): Promise<{ c: QuorumStorageClient; w: TestWriter }> {
+    await this.client?.close();
     const transport = new SlotTransport(this.wire, SIX);
     this.client = new QuorumStorageClient({ log, transport, limits });
     return { c: this.client, w: new TestWriter(await this.client.open()) };
@@ -155,6 +163,23 @@ describe('large writes', () => {
     const error = await c.waitDurable(w.lastLsn).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'quorum-timeout' });
     expect(performance.now() - stalled).toBeLessThan(1_000);
+  });
+
+  it('recovers after a commit whose chain is longer than one reply lists (R3)', async () => {
+    cluster = new Cluster();
+    const first = await cluster.open({});
+    const records = bulk(first.w, 700, 40); // one commit of 750 records, all in group 0
+    first.c.ship(records);
+    await first.c.waitDurable(first.w.lastLsn);
+    const last = first.w.lastLsn;
+    const page = pageOf(0, 7);
+    const expected = first.w.page(page);
+    cluster.wire.chainRequests = 0;
+    const { c } = await cluster.reopen({ chainEntriesMax: 64 });
+    // The chain above the segments' VDL hint holds the whole commit: read 64 entries a time.
+    expect(cluster.wire.chainRequests).toBeGreaterThan(1);
+    expect(c.durableLsn()).toBe(last);
+    expect((await c.readPage(page, last)).equals(expected)).toBe(true);
   });
 
   it('takes a page from a segment that answers after the read timeout (K7)', async () => {

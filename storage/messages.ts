@@ -87,6 +87,8 @@ export interface ChainRequest {
   readonly epoch: number;
   readonly afterLsn: Lsn;
   readonly upToLsn: Lsn;
+  /** Entries the reply carries at most; a full reply means more may follow above its last. */
+  readonly entriesMax: number;
 }
 
 export interface ChainEntry {
@@ -98,7 +100,7 @@ export interface ChainReply {
   readonly kind: 'ChainReply';
   /** The segment's last record at or below afterLsn (0 = none). */
   readonly baseLsn: Lsn;
-  /** Its records in (afterLsn, upToLsn], in LSN order. */
+  /** Its records in (afterLsn, upToLsn], in LSN order: the first entriesMax of them. */
   readonly entries: readonly ChainEntry[];
 }
 

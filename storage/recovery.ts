@@ -29,6 +29,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import {
   CATCH_UP_BATCH_BYTES_MAX,
+  CHAIN_ENTRIES_MAX,
   READ_QUORUM,
   RECOVERY_ATTEMPTS_MAX,
   RECOVERY_GRACE_MS,
@@ -59,6 +60,8 @@ export interface RecoveryContext {
   readonly placement: (group: number) => readonly number[];
   /** Slots being rebuilt after a replacement: they do not count towards read quorums (M1). */
   readonly joining: ReadonlySet<number>;
+  /** Chain entries asked for per request (tests); CHAIN_ENTRIES_MAX otherwise. */
+  readonly chainEntriesMax?: number;
 }
 
 export interface RecoveredGroup {
@@ -185,6 +188,7 @@ async function sealGroup(
   return { responders, sealedEpoch };
 }
 
+/** The chain in (afterLsn, upToLsn], CHAIN_ENTRIES_MAX entries a request (R3). */
 async function readChain(
   ctx: RecoveryContext,
   group: number,
@@ -193,10 +197,22 @@ async function readChain(
   afterLsn: Lsn,
   upToLsn: Lsn,
 ): Promise<{ baseLsn: Lsn; entries: readonly ChainEntry[] }> {
-  const request: StorageRequest = { kind: 'ChainRequest', group, epoch, afterLsn, upToLsn };
-  const reply = await sendOne(ctx, node, request);
-  if (reply.kind !== 'ChainReply') throw unexpected('chain', reply);
-  return reply;
+  const entriesMax = ctx.chainEntriesMax ?? CHAIN_ENTRIES_MAX;
+  let baseLsn: Lsn | undefined;
+  const entries: ChainEntry[] = [];
+  let after = afterLsn;
+  for (;;) {
+    const request: StorageRequest = {
+      kind: 'ChainRequest', group, epoch, afterLsn: after, upToLsn, entriesMax,
+    };
+    const reply = await sendOne(ctx, node, request);
+    if (reply.kind !== 'ChainReply') throw unexpected('chain', reply);
+    baseLsn ??= reply.baseLsn;
+    for (const e of reply.entries) entries.push(e);
+    const last = reply.entries.at(-1);
+    if (reply.entries.length < entriesMax || last === undefined) return { baseLsn, entries };
+    after = last.lsn;
+  }
 }
 
 async function truncateGroup(

@@ -63,7 +63,8 @@ const EXAMPLES: { readonly [K in MessageKind]: readonly Extract<StorageMessage, 
   ReadPageReply: [{ kind: 'ReadPageReply', page }],
   SclRequest: [{ kind: 'SclRequest', group: 4, epoch: 8 }],
   SclReply: [{ kind: 'SclReply', scl: L(5), vdlHint: L(3), appliedEpoch: 2, history }],
-  ChainRequest: [{ kind: 'ChainRequest', group: 1, epoch: 2, afterLsn: L(3), upToLsn: L(10) }],
+  ChainRequest: [{ kind: 'ChainRequest', group: 1, epoch: 2, afterLsn: L(3), upToLsn: L(10),
+    entriesMax: 4096 }],
   ChainReply: [
     {
       kind: 'ChainReply',

@@ -135,7 +135,8 @@ const ENCODE: Encoders = {
     w.u64(m.scl).u64(m.vdlHint).u32(m.appliedEpoch);
     writeHistory(w, m.history);
   },
-  ChainRequest: (w, m) => w.u32(m.group).u32(m.epoch).u64(m.afterLsn).u64(m.upToLsn),
+  ChainRequest: (w, m) =>
+    w.u32(m.group).u32(m.epoch).u64(m.afterLsn).u64(m.upToLsn).u32(m.entriesMax),
   ChainReply(w, m) {
     w.u64(m.baseLsn);
     w.list(m.entries, (e: ChainEntry) => w.u64(e.lsn).bool(e.cpl));
@@ -239,6 +240,7 @@ const DECODE: Decoders = {
     epoch: r.u32(),
     afterLsn: lsnOf(r),
     upToLsn: lsnOf(r),
+    entriesMax: r.u32(),
   }),
   ChainReply: (r) => ({
     kind: 'ChainReply',

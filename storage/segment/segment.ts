@@ -531,7 +531,10 @@ export class Segment {
     const upTo = m.upToLsn < this.chain.tail ? m.upToLsn : this.chain.tail;
     const after = m.afterLsn < upTo ? m.afterLsn : upTo;
     const entries = [];
-    for (const e of this.store.index(after, upTo)) entries.push({ lsn: e.lsn, cpl: e.cpl });
+    for (const e of this.store.index(after, upTo)) {
+      if (entries.length >= m.entriesMax) break; // the rest in the next request
+      entries.push({ lsn: e.lsn, cpl: e.cpl });
+    }
     return { kind: 'ChainReply', baseLsn: this.floor(after), entries };
   }
 
