@@ -200,14 +200,7 @@ export function decodeRedo(bytes: Buffer): RedoRecord {
  * was computed twice per read). Throws RedoCorruption on a body that is not a record's.
  */
 export function decodeIntactRedo(bytes: Buffer): RedoRecord {
-  return {
-    lsn: readLsn(bytes, 8),
-    prevLsn: readLsn(bytes, 16),
-    pageId: bytes.readUInt32BE(24) as PageId,
-    epoch: bytes.readUInt32BE(28),
-    cpl: ((bytes[33] ?? 0) & REDO_FLAG_CPL) !== 0,
-    change: decodeChange(bytes),
-  };
+  return { ...decodeRedoHeader(bytes), change: decodeChange(bytes) };
 }
 
 function decodeChange(bytes: Buffer): PageChange {
