@@ -134,7 +134,8 @@ const INT_RANGES = new Map<number, readonly [bigint, bigint, bigint, bigint]>(
 function checkRange(value: bigint, bytes: number, unsigned: boolean): void {
   const range = INT_RANGES.get(bytes);
   assert(range !== undefined, 'an integer column is 1, 2, 4 or 8 bytes');
-  const [min, max] = unsigned ? [range[2], range[3]] : [range[0], range[1]];
+  const min = unsigned ? range[2] : range[0];
+  const max = unsigned ? range[3] : range[1];
   assert(value >= min && value <= max, 'B1: an integer fits its column');
 }
 
@@ -286,12 +287,23 @@ export function sendBinaryRow(
   assert(row.length === columns.length, 'a row has one value per column');
   const bitmapSize = nullBitmapSize(columns.length, ROW_BITMAP_OFFSET);
   const size = textRowSize(row, columns, codec, bitmapSize);
-  if (size < 0 || size >= MAX_PACKET_PAYLOAD) {
-    sink.send(encodeBinaryRow(row, columns, codec));
+  if (size < 0) {
+    sink.send(encodeCellRow(row, columns, codec, bitmapSize));
+    return;
+  }
+  if (size >= MAX_PACKET_PAYLOAD) {
+    sink.send(textRow(row, size, bitmapSize)); // fragments: PacketWriter.add splits it
     return;
   }
   const at = sink.reserve(size);
   writeTextRow(sink.packetBuffer, at, size, row, bitmapSize);
+}
+
+/** A row textRowSize() measured, in a buffer of its own. */
+function textRow(row: Row, size: number, bitmapSize: number): Buffer {
+  const text = Buffer.allocUnsafe(size);
+  writeTextRow(text, 0, size, row, bitmapSize);
+  return text;
 }
 
 export function encodeBinaryRow(
@@ -302,11 +314,17 @@ export function encodeBinaryRow(
   assert(row.length === columns.length, 'a row has one value per column');
   const bitmapSize = nullBitmapSize(columns.length, ROW_BITMAP_OFFSET);
   const textSize = textRowSize(row, columns, codec, bitmapSize);
-  if (textSize >= 0) {
-    const text = Buffer.allocUnsafe(textSize);
-    writeTextRow(text, 0, textSize, row, bitmapSize);
-    return text;
-  }
+  if (textSize >= 0) return textRow(row, textSize, bitmapSize);
+  return encodeCellRow(row, columns, codec, bitmapSize);
+}
+
+/** The general path: a Cell per value, measured, then written. */
+function encodeCellRow(
+  row: Row,
+  columns: readonly ColumnInfo[],
+  codec: StringCodec,
+  bitmapSize: number,
+): Buffer {
   const cells: (Cell | null)[] = new Array<Cell | null>(row.length);
   let size = 1 + bitmapSize;
   for (let i = 0; i < row.length; i++) {
