@@ -80,7 +80,7 @@ function externalisable(column: ColumnDef): boolean {
 
 /** True when a stored row holds references. */
 export function hasExternals(stored: Buffer): boolean {
-  return stored[0] === EXTERNAL_ROW_FORMAT;
+  return hasExternalsAt(stored, 0);
 }
 
 /** hasExternals() of a stored row that starts at `at` of `buf` (e.g. in place in a page). */

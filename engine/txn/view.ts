@@ -79,8 +79,12 @@ export class TxnView {
    * merged(), a batch at a time: each Trees scan batch with the write set's entries laid into it
    * (R2; the query engine reads rows in batches, without a promise per row).
    */
-  mergedBatches(root: PageId, range: KeyRange, at: Snapshot): AsyncIterable<readonly Entry[]> {
-    const mine = this.txn.writes.range(root, range);
+  mergedBatches(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot,
+    mine: readonly WriteEntry[] = this.txn.writes.range(root, range),
+  ): AsyncIterable<readonly Entry[]> {
     // Issue 8: nothing of the transaction's own in the range: the snapshot's batches as they are.
     if (mine.length === 0) return this.trees.scan(root, range, at);
     return this.mergeWith(mine, root, range, at);
@@ -261,11 +265,12 @@ export class TxnView {
     const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
     for (const r of ranges) {
       const range = keyRange(r, request.reverse, null);
-      if (index === null && this.txn.writes.range(root, range).length === 0) {
+      const mine = this.txn.writes.range(root, range);
+      if (index === null && mine.length === 0) {
         yield* this.snapshotRows(request, range, at);
         continue;
       }
-      for await (const entries of this.mergedBatches(root, range, at)) {
+      for await (const entries of this.mergedBatches(root, range, at, mine)) {
         const rows: Value[][] = [];
         for (const entry of entries) {
           let row: Value[] | null;
