@@ -76,13 +76,19 @@ const isIdentChar = (c: string | undefined): boolean =>
   c !== undefined && (/[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) >= 0x80);
 const isSpace = (c: string | undefined): boolean => c !== undefined && /[ \t\n\r\f\v]/.test(c);
 
-const STRING_ESCAPES: Readonly<Record<string, string>> = {
+/** MySQL's backslash escapes that stand for a character (string literals and LOAD DATA). */
+export const BACKSLASH_ESCAPES: Readonly<Record<string, string>> = {
   '0': '\0',
   b: '\b',
   n: '\n',
   r: '\r',
   t: '\t',
   Z: '\x1a',
+};
+
+/** In a string literal \% and \_ keep their backslash (they are LIKE's escapes). */
+const STRING_ESCAPES: Readonly<Record<string, string>> = {
+  ...BACKSLASH_ESCAPES,
   '%': '\\%',
   _: '\\_',
 };

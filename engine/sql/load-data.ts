@@ -20,20 +20,12 @@ import { Binder, stringInfo } from './bind.js';
 import { runInsert } from './dml-insert.js';
 import type { ExecContext, WriteOutcome } from './execute.js';
 import { compile } from './expr.js';
+import { BACKSLASH_ESCAPES } from './lexer.js';
 import type { InsertDml, PlanExpr } from './plan.js';
 import { columnDefault, insertTarget } from './plan-insert.js';
 import type { PlanContext } from './planner.js';
 import { storeValue } from './store.js';
 import type { Value } from './values.js';
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '0': '\0',
-  b: '\b',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  Z: '\x1a',
-};
 
 /** The file's lines cut into fields (null: \N or an unquoted NULL in an enclosed format). */
 export function splitRows(text: string, load: LoadData): (string | null)[][] {
@@ -60,8 +52,9 @@ export function splitRows(text: string, load: LoadData): (string | null)[][] {
       const ch = text[i] as string;
       if (escaped !== '' && ch === escaped && i + 1 < text.length) {
         const next = text[i + 1] as string;
-        if (next === 'N' && field === '' && !quoted) escapedSeen = true;
-        field += next === 'N' && field === '' && !quoted ? '\\N' : (ESCAPES[next] ?? next);
+        const nullMark = next === 'N' && field === '' && !quoted;
+        if (nullMark) escapedSeen = true;
+        field += nullMark ? '\\N' : (BACKSLASH_ESCAPES[next] ?? next);
         i += 2;
         continue;
       }
