@@ -1222,7 +1222,7 @@ function collectedRows(rows: readonly Row[]): AsyncIterable<readonly Row[]> {
   return { [Symbol.asyncIterator]: () => iterator };
 }
 
-/** Row access for statements that touch no table: any use is a bug. */
+/** Row access for statements that touch no table: a use of it is a bug. */
 const NO_ROWS = new Proxy({} as TxnRows, {
   get(): never {
     throw new Error('a statement without a table read rows');

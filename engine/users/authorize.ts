@@ -56,7 +56,7 @@ export class SessionPrivileges {
     return this.record()?.privileges.has(privilege) === true;
   }
 
-  /** True when the account has any of `privileges` globally. */
+  /** True when the account has at least one of `privileges` globally. */
   hasAnyGlobal(...privileges: Privilege[]): boolean {
     const record = this.record();
     return record !== undefined && privileges.some((p) => record.privileges.has(p));

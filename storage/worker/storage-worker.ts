@@ -2,7 +2,7 @@
  * The storage worker thread: the six embedded storage nodes run here, so that their work (CRCs,
  * LMDB writes, page materialisation, gossip, scrub) uses the second core instead of the writer's
  * event loop. The writer's thread reaches them through WorkerNetwork (worker-network.ts) with the
- * same storage protocol as any other transport; this file is the other end of that channel.
+ * same storage protocol as every other transport; this file is the other end of that channel.
  *
  * Every message from the writer's thread is a batch (batch.ts). Requests are handed to their node
  * in the order they arrived, all in the turn the batch arrived (T2, and the appends of one batch
