@@ -325,11 +325,14 @@ export class Segment {
       await this.store.append(stored, this.meta({ vdlHint: hint, marks }));
       this.marks = marks;
       if (hint > this.vdlHint) this.vdlHint = hint;
-      for (const r of stored) {
+      // The same record can be persisted twice at once (from the writer and by gossip): the
+      // store keeps it once, and the usage counts it once (U3).
+      const fresh = stored.filter((r) => !this.chain.has(r.entry.lsn, r.entry.prevLsn));
+      for (const r of fresh) {
         this.chain.add(r.entry.lsn, r.entry.prevLsn);
         this.countUnimaged(r.entry.pageId);
       }
-      this.usage.recordsAdded(stored);
+      this.usage.recordsAdded(fresh);
       return true;
     } catch (error) {
       this.fail(error);
@@ -497,6 +500,9 @@ export class Segment {
       assert(cut >= this.gcLsn, 'S6: an epoch starts at or above a VDL the segment was told');
       const merged = mergeHistories(this.history, history);
       const tail = cut >= this.chain.tail ? this.chain.tail : this.floor(cut);
+      // Nothing above the cut (no chain, no pending record; images lie at or below SCL): the
+      // truncation removes nothing and the usage count stays known (U2). Every open truncates.
+      const removesNothing = cut >= this.chain.tail && this.chain.pendingCount === 0;
       const hint = this.vdlHint <= cut ? this.vdlHint : cut;
       const marks = this.marks.filter((mark) => mark.lsn <= cut);
       const meta = { ...this.meta({ sealedEpoch: epoch, vdlHint: hint, marks }), scl: tail };
@@ -512,7 +518,7 @@ export class Segment {
       this.appliedEpoch = epoch;
       this.history = merged;
       this.marks = marks;
-      this.usage.recount(); // U2: what went above the cut is not known here
+      if (!removesNothing) this.usage.recount(); // U2: what went above the cut is not known here
       this.log.info({ epoch, cut, scl: this.chain.tail }, 'segment truncated for a new epoch');
       return { kind: 'TruncateReply', scl: this.chain.tail };
     });

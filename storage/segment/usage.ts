@@ -8,7 +8,7 @@
  *        thread either: the full counts of one thread (one clock) run one at a time, and each
  *        step is followed by a pause USAGE_SCAN_PAUSE_FACTOR times as long as the step took.
  *   (U2) a full count runs only where the count is unknown: at load, and after a change whose
- *        size the segment does not know (a truncation for a new epoch). Appends, page images,
+ *        size the segment does not know (a truncation for a new epoch that removes records). Appends, page images,
  *        garbage collection and image installs adjust the count by what they add and remove.
  *   (U3) an append or an image that becomes durable while a full count runs is counted once:
  *        by the count if the count's cursor has not passed its key yet, else here. (The scan
