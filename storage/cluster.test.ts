@@ -304,6 +304,9 @@ describe.each(['memory', 'lmdb'] as const)('storage cluster on %s: GC and scrub'
     client.ship(writer.mtr([[page, leafInit()], [page, cellInsert(0, 'precious')]]));
     await client.waitDurable(writer.lastLsn);
     const key = { pageId: page, lsn: writer.lastLsn };
+    // Durable is four of six: c may be one of the two still writing it.
+    await until('c holds the record', () =>
+      cluster.stores.get('c')?.segment(0).record(page, writer.lastLsn) !== undefined);
     const good = cluster.stores.get('c')?.segment(0).record(page, writer.lastLsn);
     expect(good).toBeDefined();
     const bad = Buffer.from(good ?? Buffer.alloc(0));
