@@ -24,6 +24,13 @@
  *        re-read from storage for it); release exactly once.
  *   (T8) An overflow chain is written once and never changed; it is read at the read point its
  *        referencing entry was read at, and freed by the Mtr that drops the reference.
+ *   (T9) `commitStep` commits an Mtr's changes so far as a mini-transaction of their own (as
+ *        `commit` would) and keeps the Mtr open, empty, for more; `rollbackStep` undoes only the
+ *        changes since the last step. A long DDL so runs in bounded steps under one latch: each
+ *        step must leave the volume consistent on its own (a crash may stop after each one).
+ *   (T10) A BulkLoad fills an empty tree from entries in strictly increasing key order, page by
+ *        page; after `flush` the tree holds exactly the entries appended so far (B1–B4 hold),
+ *        so a step may end there. Between flushes, pages written are not yet reachable.
  */
 import type { Lsn, PageId } from '../../storage/index.js';
 
@@ -58,6 +65,13 @@ export interface Snapshot {
   release(): void;
 }
 
+/** T10: appends entries, in strictly increasing key order, to an empty tree, bottom-up. */
+export interface BulkLoad {
+  append(key: Buffer, value: Buffer): Promise<void>;
+  /** Writes the pages still held, so that the tree holds every entry appended (T10). */
+  flush(): Promise<void>;
+}
+
 /** A mini-transaction: the unit of atomic, durable change. Opaque to its users. */
 export interface Mtr {
   readonly id: number;
@@ -76,10 +90,26 @@ export interface Trees {
    */
   commit(mtr: Mtr): Promise<void>;
   rollback(mtr: Mtr): void;
+  /**
+   * T9: commits the Mtr's changes so far (shipped before it returns; resolves when durable, or
+   * rejects like `commit`) and keeps the Mtr open for the next step.
+   */
+  commitStep(mtr: Mtr): Promise<void>;
+  /** T9: undoes the changes since the last step (or begin); the Mtr stays open. */
+  rollbackStep(mtr: Mtr): void;
 
   createTree(mtr: Mtr): Promise<PageId>;
   /** Frees the tree's pages for reuse. */
   dropTree(mtr: Mtr, root: PageId): Promise<void>;
+  /**
+   * dropTree() for a tree of whatever size (T9): frees its pages `stepPages` at a time, children
+   * before parents, ending each batch but the last with `commitStep` (at most one awaiting
+   * durability); the last batch, the root's, stays in the open Mtr. A page already free is
+   * skipped, so a drop that a crash interrupted is completed by running it again.
+   */
+  dropTreeInSteps(mtr: Mtr, root: PageId, stepPages: number): Promise<void>;
+  /** T10: a bulk load of `root`, which must be an empty tree made by createTree. */
+  bulkLoad(mtr: Mtr, root: PageId): BulkLoad;
 
   /** T6: at VDL; sees exactly the durable commits. */
   snapshot(): Snapshot;

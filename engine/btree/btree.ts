@@ -82,6 +82,60 @@ export class BTree {
     await this.volume.freeMany(mtr, pages);
   }
 
+  /**
+   * drop() in bounded steps (Trees T9): pages are freed `stepPages` at a time in post-order
+   * (children before parents, so the pages freed by committed steps are always whole subtrees),
+   * each batch but the last committed by commitStep with at most one step awaiting durability.
+   * The walk skips free pages: after a crash between steps, running it again frees the rest.
+   * The last batch, the root's, stays in the open Mtr.
+   */
+  async dropInSteps(mtr: MtrImpl, root: PageId, stepPages: number): Promise<void> {
+    assert(stepPages >= 1, 'a step frees at least one page');
+    let batch: PageId[] = [];
+    let inFlight: Promise<void> = Promise.resolve();
+    for await (const id of this.postOrder(root)) {
+      batch.push(id);
+      if (batch.length < stepPages || id === root) continue;
+      await this.volume.freeMany(mtr, batch);
+      batch = [];
+      await inFlight;
+      inFlight = this.writer.commitStep(mtr);
+      inFlight.catch(() => undefined); // awaited before the next step or the end
+    }
+    await inFlight;
+    await this.volume.freeMany(mtr, batch);
+  }
+
+  /** The tree's pages, children before parents; free pages (and so their subtrees) skipped. */
+  private async *postOrder(root: PageId): AsyncGenerator<PageId> {
+    const stack: { readonly id: PageId; readonly children: PageId[] }[] = [];
+    const visit = async (id: PageId): Promise<boolean> => {
+      const page = await this.fetch(id);
+      const type = pg.pageType(page);
+      if (type === PAGE_TYPE.free) return false;
+      assert(type === PAGE_TYPE.btreeLeaf || type === PAGE_TYPE.btreeInternal, 'a tree page');
+      if (type === PAGE_TYPE.btreeLeaf) return true;
+      const children = [pg.link(page, 0)];
+      for (let slot = 0; slot < pg.cellCount(page); slot++) children.push(childAt(page, slot));
+      stack.push({ id, children: children.reverse() });
+      return false;
+    };
+    if (await visit(root)) {
+      yield root;
+      return;
+    }
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as (typeof stack)[number];
+      const child = top.children.pop();
+      if (child === undefined) {
+        stack.pop();
+        yield top.id;
+      } else if (await visit(child)) {
+        yield child;
+      }
+    }
+  }
+
   async get(root: PageId, key: Buffer, at?: Lsn): Promise<Buffer | undefined> {
     let page = await this.fetch(root, at);
     while (pg.pageType(page) === PAGE_TYPE.btreeInternal) {
@@ -460,7 +514,7 @@ export function chooseSplit(cells: readonly Buffer[], isLeaf: boolean, appending
   return best;
 }
 
-function leafCell(key: Buffer, value: Buffer): Buffer {
+export function leafCell(key: Buffer, value: Buffer): Buffer {
   const cell = Buffer.allocUnsafe(2 + key.length + value.length);
   cell.writeUInt16BE(key.length, 0);
   key.copy(cell, 2);
@@ -468,7 +522,7 @@ function leafCell(key: Buffer, value: Buffer): Buffer {
   return cell;
 }
 
-function internalCell(child: PageId, key: Buffer): Buffer {
+export function internalCell(child: PageId, key: Buffer): Buffer {
   const cell = Buffer.allocUnsafe(4 + key.length);
   cell.writeUInt32BE(child, 0);
   key.copy(cell, 4);

@@ -2,7 +2,9 @@
  * engine/btree: the page layer — B-trees, buffer pool, log writer, volume header. The SQL layer
  * uses it only through the Trees seam (api.ts).
  */
-export type { Entry, KeyBound, KeyRange, Mtr, Snapshot, Trees, ValueReader } from './api.js';
+export type {
+  BulkLoad, Entry, KeyBound, KeyRange, Mtr, Snapshot, Trees, ValueReader,
+} from './api.js';
 export { ENTRY_SIZE_MAX, KEY_SIZE_MAX } from './api.js';
 export {
   openTrees,

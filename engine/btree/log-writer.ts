@@ -21,6 +21,10 @@
  *        mini-transaction; a rollback discards those versions with the LSNs it gives back.
  *   (L7) `appliedLsn` is the last LSN of the last committed mini-transaction: the newest read
  *        point at which every page is consistent (a current read reads there).
+ *   (L8) `commitStep` commits the open mini-transaction's changes so far exactly as `commit`
+ *        would (CPL on the last record, shipped, pins released) and keeps the Mtr open as a new,
+ *        empty mini-transaction: a long DDL runs as a series of bounded ones (Trees T9);
+ *        `rollbackStep` undoes only the changes since the last step.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -49,15 +53,23 @@ interface Touched {
 }
 
 export class MtrImpl implements Mtr {
-  readonly records: RedoRecord[] = [];
+  records: RedoRecord[] = [];
   readonly touched = new Map<PageId, Touched>();
   /** Pages pinned while an operation walks the tree; released by `releasePins`. */
   readonly pinned: PageId[] = [];
   constructor(
     readonly id: number,
-    readonly firstLsn: Lsn,
-    readonly tailsBefore: ReadonlyMap<number, Lsn>,
+    public firstLsn: Lsn,
+    public tailsBefore: ReadonlyMap<number, Lsn>,
   ) {}
+
+  /** L8: the same Mtr, empty again, continuing at `firstLsn`. */
+  restart(firstLsn: Lsn, tailsBefore: ReadonlyMap<number, Lsn>): void {
+    this.records = [];
+    this.touched.clear();
+    this.firstLsn = firstLsn;
+    this.tailsBefore = tailsBefore;
+  }
 }
 
 export class LogWriter {
@@ -142,6 +154,20 @@ export class LogWriter {
   commit(mtr: MtrImpl): Promise<void> {
     assert(this.open === mtr, 'L2: commit the open mini-transaction');
     this.open = undefined;
+    return this.ship(mtr);
+  }
+
+  /** L8: commits the changes so far; the Mtr stays open, empty, for the next step. */
+  commitStep(mtr: MtrImpl): Promise<void> {
+    assert(this.open === mtr, 'L2: commit the open mini-transaction');
+    assert.equal(mtr.pinned.length, 0, 'L8: a step ends between operations');
+    const durable = this.ship(mtr);
+    mtr.restart(this.nextLsn, new Map(this.groupTails));
+    return durable;
+  }
+
+  /** Ships the Mtr's records with its last as the CPL; resolves when they are durable. */
+  private ship(mtr: MtrImpl): Promise<void> {
     this.releasePins(mtr);
     for (const id of mtr.touched.keys()) this.pool.unpin(id);
     const last = mtr.records.at(-1);
@@ -156,8 +182,14 @@ export class LogWriter {
 
   rollback(mtr: MtrImpl): void {
     assert(this.open === mtr, 'L2: roll back the open mini-transaction');
-    assert.equal(this.nextLsn, mtr.firstLsn + mtr.records.length, 'L1: no LSN escaped');
+    this.rollbackStep(mtr);
     this.open = undefined;
+  }
+
+  /** L8: undoes the changes since the last step (or begin); the Mtr stays open. */
+  rollbackStep(mtr: MtrImpl): void {
+    assert(this.open === mtr, 'L2: roll back the open mini-transaction');
+    assert.equal(this.nextLsn, mtr.firstLsn + mtr.records.length, 'L1: no LSN escaped');
     this.releasePins(mtr);
     for (const [id, touched] of mtr.touched) {
       this.pool.unpin(id);
@@ -173,6 +205,7 @@ export class LogWriter {
     this.nextLsn = mtr.firstLsn;
     this.groupTails.clear();
     for (const [group, tail] of mtr.tailsBefore) this.groupTails.set(group, tail);
+    mtr.restart(mtr.firstLsn, mtr.tailsBefore);
   }
 
   releasePins(mtr: MtrImpl): void {

@@ -6,13 +6,16 @@
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { Lsn, PageId, StorageClient } from '../../storage/index.js';
-import type { Entry, KeyRange, Mtr, Snapshot, Trees, ValueReader } from './api.js';
+import type {
+  BulkLoad, Entry, KeyRange, Mtr, Snapshot, Trees, ValueReader,
+} from './api.js';
 import { BTree } from './btree.js';
 import { BufferPool } from './buffer-pool.js';
+import { BulkLoader } from './bulk-load.js';
 import { checkTree, type TreeShape } from './check.js';
 import { LogWriter, MtrImpl } from './log-writer.js';
 import { Overflow } from './overflow.js';
-import { Volume } from './volume.js';
+import { Volume, type VolumeHeader } from './volume.js';
 
 /** 8,192 pages of 16 KiB: 128 MiB, InnoDB's default buffer pool size. */
 export const BUFFER_POOL_PAGES_DEFAULT = 8_192;
@@ -26,6 +29,8 @@ export interface TreesOptions {
 export interface OpenTrees extends Trees {
   /** Walks a tree asserting its invariants: for tests. */
   check(root: PageId): Promise<TreeShape>;
+  /** The volume header (page allocation): for tests. */
+  header(): Promise<VolumeHeader>;
   readonly pool: BufferPool;
   close(): Promise<void>;
 }
@@ -51,7 +56,9 @@ export async function openTrees(options: TreesOptions): Promise<OpenTrees> {
   const header = await volume.header();
   log.info({ vdl: state.vdl, epoch: state.epoch, pages: header.nextPageId }, 'volume open');
   const overflow = new Overflow(pool, writer, volume);
-  return new PagedTrees(header.catalogRoot, pool, writer, btree, options.storage, overflow);
+  return new PagedTrees(
+    header.catalogRoot, pool, writer, btree, options.storage, overflow, volume,
+  );
 }
 
 class PagedTrees implements OpenTrees {
@@ -62,6 +69,7 @@ class PagedTrees implements OpenTrees {
     private readonly btree: BTree,
     private readonly storage: StorageClient,
     private readonly overflow: Overflow,
+    private readonly volume: Volume,
   ) {}
 
   begin(): Promise<Mtr> {
@@ -76,12 +84,28 @@ class PagedTrees implements OpenTrees {
     this.writer.rollback(asMtr(mtr));
   }
 
+  commitStep(mtr: Mtr): Promise<void> {
+    return this.writer.commitStep(asMtr(mtr));
+  }
+
+  rollbackStep(mtr: Mtr): void {
+    this.writer.rollbackStep(asMtr(mtr));
+  }
+
   createTree(mtr: Mtr): Promise<PageId> {
     return this.btree.create(asMtr(mtr));
   }
 
   dropTree(mtr: Mtr, root: PageId): Promise<void> {
     return this.btree.drop(asMtr(mtr), root);
+  }
+
+  dropTreeInSteps(mtr: Mtr, root: PageId, stepPages: number): Promise<void> {
+    return this.btree.dropInSteps(asMtr(mtr), root, stepPages);
+  }
+
+  bulkLoad(mtr: Mtr, root: PageId): BulkLoad {
+    return new BulkLoader(this.pool, this.writer, this.volume, asMtr(mtr), root);
   }
 
   snapshot(): Snapshot {
@@ -166,6 +190,10 @@ class PagedTrees implements OpenTrees {
 
   check(root: PageId): Promise<TreeShape> {
     return checkTree(this.pool, root);
+  }
+
+  header(): Promise<VolumeHeader> {
+    return this.volume.header();
   }
 
   async close(): Promise<void> {

@@ -5,11 +5,16 @@
  * Changes are two-phase, so that a failed statement leaves the cache untouched: a DDL method
  * writes the catalog tree inside the statement's mini-transaction and returns a CatalogChange;
  * the caller applies the change to the cache only once `Trees.commit` has shipped the Mtr
- * (session.ts). Everything here runs under the engine latch: shared for lookups, exclusive for
- * changes, so the cache and the tree never disagree for longer than one statement.
+ * (session.ts), or `Trees.commitStep` the step holding it (sql/index-build.ts IB5, when the
+ * trees it frees are freed in steps after it). Everything here runs under the engine latch:
+ * shared for lookups, exclusive for changes, so the cache and the tree never disagree for
+ * longer than one statement.
  *
  * Names: database and table names are case-sensitive (lower_case_table_names = 0); column
  * names are not (definitions.ts, D2).
+ *
+ * Dropping a table or database leaves its trees to the caller, which frees them in steps after
+ * the change (retireTrees). Loading first frees the trees a crash left pending (pending-trees.ts).
  */
 import assert from 'node:assert/strict';
 import { ENTRY_SIZE_MAX, type Mtr, type Trees } from '../btree/api.js';
@@ -36,6 +41,7 @@ import {
   tableKey,
 } from './definitions.js';
 import { Programs } from './programs.js';
+import { type PendingTree, dropPendingTrees } from './pending-trees.js';
 import {
   AutoIncrementCounters,
   decodeCounter,
@@ -108,6 +114,8 @@ export class Catalog {
   readonly autoIncrement = new AutoIncrementCounters();
   /** Stored procedures, functions and triggers (programs.ts, issue 6). */
   readonly programs: Programs;
+  /** Trees an interrupted build left, dropped by `load` (pending-trees.ts). */
+  droppedPendingTrees: readonly PendingTree[] = [];
 
   private constructor(private readonly trees: Trees) {
     this.programs = new Programs(trees);
@@ -116,6 +124,7 @@ export class Catalog {
   /** Reads every definition from the catalog tree (Trees.catalogRoot). */
   static async load(trees: Trees): Promise<Catalog> {
     const catalog = new Catalog(trees);
+    catalog.droppedPendingTrees = await dropPendingTrees(trees);
     const tables: TableDef[] = [];
     const views: ViewDef[] = [];
     const counters = new Map<string, bigint>();
@@ -236,8 +245,14 @@ export class Catalog {
     return { kind: 'add-database', def };
   }
 
-  /** Drops the database, its tables and their trees; returns the change and the table count. */
-  async dropDatabase(mtr: Mtr, name: string): Promise<{ change: CatalogChange; tables: number }> {
+  /**
+   * Drops the database and its tables; returns the change, the table count and the tables,
+   * whose trees the caller frees after the change (sql/index-build.ts retireTrees).
+   */
+  async dropDatabase(
+    mtr: Mtr,
+    name: string,
+  ): Promise<{ change: CatalogChange; tables: number; dropped: readonly TableDef[] }> {
     const tables = this.tables(name);
     for (const table of tables) await this.dropTableTree(mtr, table);
     for (const view of this.views(name)) {
@@ -246,7 +261,7 @@ export class Catalog {
     await this.programs.dropDatabase(mtr, name); // P2 (programs.ts)
     const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, databaseKey(name));
     assert(deleted, 'catalog: the cache said the database existed');
-    return { change: { kind: 'drop-database', name }, tables: tables.length };
+    return { change: { kind: 'drop-database', name }, tables: tables.length, dropped: tables };
   }
 
   /** Creates the table's tree, its indexes' trees and its catalog entry. */
@@ -411,17 +426,17 @@ export class Catalog {
     return { kind: 'alter-database', def };
   }
 
+  /** Drops the table's entries; the caller frees its trees after the change (retireTrees). */
   async dropTable(mtr: Mtr, table: TableDef): Promise<CatalogChange> {
     await this.dropTableTree(mtr, table);
     return { kind: 'drop-table', database: table.database, name: table.name };
   }
 
+  /** The table's entries go; its trees stay for the caller to retire (in steps, IB5). */
   private async dropTableTree(mtr: Mtr, table: TableDef): Promise<void> {
     const key = tableKey(table.database, table.name);
     const deleted = await this.trees.delete(mtr, this.trees.catalogRoot, key);
     assert(deleted, 'catalog: the cache said the table existed');
-    await this.trees.dropTree(mtr, table.root);
-    for (const index of table.indexes) await this.trees.dropTree(mtr, index.root);
     await this.trees.delete(mtr, this.trees.catalogRoot, counterKey(table.database, table.name));
     await this.programs.dropTableTriggers(mtr, table.database, table.name); // P2 (programs.ts)
   }

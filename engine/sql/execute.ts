@@ -30,7 +30,8 @@ import {
 import { unreachable } from '../unreachable.js';
 import { type Collation, collation } from './collation.js';
 import { type EvalContext, type Row, compile, compareForSort } from './expr.js';
-import { createIndex, dropIndex } from './index-build.js';
+import { createIndex, dropIndex, retireTrees, tableTrees } from './index-build.js';
+import type { PendingTree } from '../catalog/pending-trees.js';
 import { checkStoredRowSize } from './row-overflow.js';
 import {
   type KeyPart,
@@ -431,7 +432,10 @@ async function runDdl(
         return outcome(0);
       }
       const dropped = await catalog.dropDatabase(mtr, plan.name);
-      return outcome(dropped.tables, [dropped.change]);
+      // The tables' trees are freed in steps after the change (index-build.ts IB5).
+      const trees = dropped.dropped.flatMap((t) => tableTrees(t, 'dropped'));
+      return outcome(dropped.tables,
+        await retireTrees(ctx.trees, mtr, catalog, [dropped.change], trees));
     }
     case 'create-table':
       return runCreateTable(plan, ctx, mtr);
@@ -446,6 +450,7 @@ async function runDdl(
       }
       checkDropParents(plan.tables, ctx);
       const changes: CatalogChange[] = [];
+      const trees: PendingTree[] = [];
       const done = new Set<string>();
       for (const t of plan.tables) {
         const table = catalog.table(t.database, t.name);
@@ -453,8 +458,10 @@ async function runDdl(
         if (table === undefined || done.has(id)) continue;
         done.add(id);
         changes.push(await catalog.dropTable(mtr, table));
+        trees.push(...tableTrees(table, 'dropped'));
       }
-      return outcome(0, changes);
+      // The trees are freed in steps after the change (index-build.ts IB5).
+      return outcome(0, await retireTrees(ctx.trees, mtr, catalog, changes, trees));
     }
     default:
       return unreachable(plan);
@@ -484,12 +491,13 @@ async function runIndexDdl(
   ctx: DdlContext,
   mtr: Mtr,
 ): Promise<WriteOutcome> {
-  const change =
+  // DROP INDEX applies its change itself (index-build.ts IB5): it hands back none.
+  const changes =
     plan.kind === 'create-index'
-      ? await createIndex(ctx.trees, ctx.catalog, mtr, plan.table, plan.spec)
+      ? [await createIndex(ctx.trees, ctx.catalog, mtr, plan.table, plan.spec)]
       : await dropIndex(ctx.trees, ctx.catalog, mtr, plan.table, plan.index);
   const info = `Records: 0  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`;
-  return { affectedRows: 0, matchedRows: 0, info, changes: [change] };
+  return { affectedRows: 0, matchedRows: 0, info, changes };
 }
 
 /** Runs a plan that changes the catalog, inside `mtr` (under the exclusive engine latch). */

@@ -1,14 +1,17 @@
 /**
  * Running the schema changes of issue 6 (6c) inside the DDL's mini-transaction, under the
  * exclusive engine latch (session.ts): the trees read here are the latest committed state, and a
- * failure anywhere rolls the whole change back (T2) — MySQL 8's atomic DDL.
+ * failure anywhere leaves the schema as it was — MySQL 8's atomic DDL. Changes whose work grows
+ * with the table run in bounded steps of that Mtr (index-build.ts, IB1–IB5): new trees are
+ * pending until the step that records the change, trees it frees are retired after it.
  *
  *   ALTER TABLE, rebuild    every row read from the old tree (long values from their chains),
  *                           converted to the new columns (values stored as INSERT stores them:
- *                           errors by sql_mode), written with its index entries into new trees;
- *                           the old trees and chains freed
- *   ALTER TABLE, in place   new indexes built from the rows, dropped ones freed
- *   TRUNCATE                new empty trees; the AUTO_INCREMENT counter back to 1
+ *                           errors by sql_mode), sorted by its new key and loaded with its index
+ *                           entries into new trees; the old trees and chains retired
+ *   ALTER TABLE, in place   new indexes built from the rows, dropped ones retired
+ *   TRUNCATE                new empty trees; the AUTO_INCREMENT counter back to 1; the old trees
+ *                           retired
  *   RENAME TABLE            the catalog entries move; trees stay
  *   CREATE / DROP VIEW      the view's catalog entry
  *
@@ -31,7 +34,6 @@ import {
 import { SqlError } from '../errors.js';
 import { encodeKey, encodeRowId, prefixSuccessor } from '../keys.js';
 import { encodeRow } from '../row.js';
-import { duplicateEntry } from '../txn/rows.js';
 import { largestValue } from '../catalog/auto-increment.js';
 import { implicitDefault } from './dml-insert.js';
 import {
@@ -40,11 +42,14 @@ import {
 import { encodeIndexPart, indexKeyParts, primaryKeyParts } from './index-keys.js';
 import type { DdlContext, WriteOutcome } from './execute.js';
 import { compile } from './expr.js';
-import { indexEntry } from './index-keys.js';
+import {
+  type NewRow, buildIndexes, buildLimits, buildTable, retireTrees, tableTrees,
+} from './index-build.js';
+import type { PendingTree } from '../catalog/pending-trees.js';
 import type { AlterPlan } from './plan-alter.js';
 import { columnDefault } from './plan-insert.js';
 import type { Plan, SchemaPlan } from './plan.js';
-import { freeExternals, hasExternals, loadRow, storeRow as storedRow } from './row-overflow.js';
+import { loadRow } from './row-overflow.js';
 import { storeValue } from './store.js';
 import type { Value } from './values.js';
 
@@ -154,21 +159,6 @@ async function runDropView(
 // ---------------------------------------------------------------------------------------------
 // Trees
 
-/** Frees a table's trees and its rows' overflow chains. */
-async function freeTable(
-  ctx: DdlContext,
-  mtr: Mtr,
-  table: TableDef,
-  roots: readonly PageId[],
-): Promise<void> {
-  const { trees } = ctx;
-  for await (const batch of trees.scan(table.root, {})) {
-    for (const entry of batch)
-      if (hasExternals(entry.value)) await freeExternals(trees, mtr, entry.value);
-  }
-  for (const root of roots) await trees.dropTree(mtr, root);
-}
-
 /** Every row of a table, with its key: the latest committed state (we hold the latch). */
 async function* tableRows(
   ctx: DdlContext,
@@ -179,30 +169,6 @@ async function* tableRows(
       yield { key: entry.key, row: await loadRow(ctx.trees, table, entry.value, undefined) };
     }
   }
-}
-
-/** Puts a row's entry in an index tree; a UNIQUE index refuses a second equal value (1062). */
-async function putIndexEntry(
-  ctx: DdlContext,
-  mtr: Mtr,
-  table: TableDef,
-  index: IndexDef,
-  key: Buffer,
-  row: readonly Value[],
-): Promise<void> {
-  const e = indexEntry(table, index, key, row);
-  if (e.key.length > KEY_SIZE_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_SIZE_MAX]);
-  if (index.unique && !e.hasNull) {
-    const upper = prefixSuccessor(e.unique);
-    const range = upper === undefined
-      ? { lower: { key: e.unique, inclusive: true } }
-      : { lower: { key: e.unique, inclusive: true }, upper: { key: upper, inclusive: false } };
-    for await (const found of ctx.trees.scan(index.root, range)) {
-      if (found.length > 0) throw duplicateEntry(table, row, index);
-      break;
-    }
-  }
-  await ctx.trees.insert(mtr, index.root, e.key, e.value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,13 +186,13 @@ async function runTruncate(table: TableDef, ctx: DdlContext, mtr: Mtr): Promise<
   const indexes: IndexDef[] = [];
   for (const index of table.indexes)
     indexes.push({ ...index, root: await ctx.trees.createTree(mtr) });
-  await freeTable(ctx, mtr, table, [table.root, ...table.indexes.map((i) => i.root)]);
   const after = makeTableDef({ ...table, root, indexes });
   const change = await ctx.catalog.alterTable(mtr, table, after, {
     ...(table.autoIncrement === null ? {} : { autoIncrementNext: 1n }),
     nextRowId: 1n,
   });
-  return outcome(0, [change]);
+  // The old trees are retired (IB5): freed in steps, whatever the table's size.
+  return retire(ctx, mtr, outcome(0, [change]), tableTrees(table, 'truncated'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,95 +280,135 @@ class RowConverter {
   }
 }
 
+/**
+ * ALTER TABLE's copy: the old rows, converted, fill new trees in bounded steps (index-build.ts
+ * buildTable); `finish` records the change; then the old trees are retired (IB5) and freed in
+ * steps. The catalog change is applied there, so the outcome carries none.
+ */
 async function rebuild(
   alter: AlterPlan,
   ctx: DdlContext,
   mtr: Mtr,
-): Promise<{ after: TableDef; rows: number; autoNext: bigint | null }> {
-  const { trees } = ctx;
+  finish: (built: Built) => Promise<WriteOutcome>,
+): Promise<WriteOutcome> {
   const before = alter.table;
-  const root = await trees.createTree(mtr);
-  const indexes: IndexDef[] = [];
-  for (const spec of alter.indexes) {
-    const { keep: _keep, ...rest } = spec;
-    indexes.push({ ...rest, root: await trees.createTree(mtr) });
-  }
-  const after = alteredDef(alter, root, indexes);
-  const converter = new RowConverter(alter, after, ctx);
-  // Generated columns are computed again from the converted row (a new one has no value yet).
-  const rules = tableRules(after);
-  const storing = { ...ctx.eval, storing: true };
-  let rowId = 0n;
+  const specs = alter.indexes.map(({ keep: _keep, ...rest }) => rest);
+  // The new rows' columns and keys (their trees come later).
+  const shape = alteredDef(alter, before.root, []);
+  const converter = new RowConverter(alter, shape, ctx);
   let largest = 0n;
-  for await (const { row } of tableRows(ctx, before)) {
-    const converted = converter.convert(row);
-    if (rules.generated.length > 0)
-      computeGenerated(rules, converted, converter.rowNumber, storing);
-    const key = after.primaryKey.length === 0
-      ? encodeRowId(++rowId)
-      : encodeKey(after.keyTypes, after.primaryKey.map((i) => converted[i] as Value));
-    if (key.length > KEY_SIZE_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_SIZE_MAX]);
-    const stored = await storedRow(trees, mtr, after, key, encodeRow(after.types, converted));
-    if (!(await trees.insert(mtr, root, key, stored))) throw duplicateEntry(after, converted, null);
-    for (const index of indexes) await putIndexEntry(ctx, mtr, after, index, key, converted);
-    const auto = after.autoIncrement === null ? null : converted[after.autoIncrement];
-    if (typeof auto === 'bigint' && auto > largest) largest = auto;
-  }
-  await freeTable(ctx, mtr, before, [before.root, ...before.indexes.map((i) => i.root)]);
-  return {
-    after,
-    rows: converter.rowNumber,
-    autoNext: after.autoIncrement === null ? null : largest + 1n,
+  const rows = async function* (): AsyncGenerator<NewRow> {
+    // Generated columns are computed again from the converted row (a new one has no value yet).
+    const rules = tableRules(shape);
+    const storing = { ...ctx.eval, storing: true };
+    let rowId = 0n;
+    for await (const { row } of tableRows(ctx, before)) {
+      const converted = converter.convert(row);
+      if (rules.generated.length > 0)
+        computeGenerated(rules, converted, converter.rowNumber, storing);
+      const key = shape.primaryKey.length === 0
+        ? encodeRowId(++rowId)
+        : encodeKey(shape.keyTypes, shape.primaryKey.map((i) => converted[i] as Value));
+      if (key.length > KEY_SIZE_MAX) throw new SqlError('ER_TOO_LONG_KEY', [KEY_SIZE_MAX]);
+      const auto = shape.autoIncrement === null ? null : converted[shape.autoIncrement];
+      if (typeof auto === 'bigint' && auto > largest) largest = auto;
+      yield { key, encoded: encodeRow(shape.types, converted), row: converted };
+    }
   };
+  const define = (root: PageId, indexes: readonly IndexDef[]): TableDef =>
+    alteredDef(alter, root, indexes);
+  const done = await buildTable(ctx.trees, mtr, define, specs, rows(), buildLimits(), (after) =>
+    finish({
+      after,
+      rows: converter.rowNumber,
+      autoNext: after.autoIncrement === null ? null : largest + 1n,
+    }),
+  );
+  return retire(ctx, mtr, done, tableTrees(before, 'replaced'));
 }
 
-async function inPlace(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<TableDef> {
+interface Built {
+  readonly after: TableDef;
+  readonly rows: number;
+  readonly autoNext: bigint | null;
+}
+
+function retiredIndex(table: TableDef, index: IndexDef): PendingTree {
+  return { root: index.root, what: `index ${index.name} of ${table.database}.${table.name}`,
+    rows: false };
+}
+
+/** IB5: commits `done`'s change with `trees` pending, applies it, frees them in steps. */
+async function retire(
+  ctx: DdlContext,
+  mtr: Mtr,
+  done: WriteOutcome,
+  trees: readonly PendingTree[],
+): Promise<WriteOutcome> {
+  return { ...done, changes: await retireTrees(ctx.trees, mtr, ctx.catalog, done.changes, trees) };
+}
+
+/**
+ * In place: the new indexes are built from the rows in bounded steps (index-build.ts) and
+ * `finish` records the change in the final step (a failure there frees the new trees too,
+ * IB4); then dropped indexes are retired (IB5).
+ */
+async function inPlace(
+  alter: AlterPlan,
+  ctx: DdlContext,
+  mtr: Mtr,
+  finish: (after: TableDef) => Promise<WriteOutcome>,
+): Promise<WriteOutcome> {
   const { trees } = ctx;
   const before = alter.table;
-  const indexes: IndexDef[] = [];
-  const built: IndexDef[] = [];
-  for (const spec of alter.indexes) {
-    const { keep, ...rest } = spec;
-    if (keep !== null) {
-      indexes.push({
-        ...keep,
-        name: rest.name,
-        ...(rest.comment === undefined ? {} : { comment: rest.comment }),
-      });
-      continue;
-    }
-    const index = { ...rest, root: await trees.createTree(mtr) };
-    indexes.push(index);
-    built.push(index);
-  }
+  const specs = alter.indexes.flatMap(({ keep, ...rest }) => (keep === null ? [rest] : []));
+  // The rows stay as they are: read with the new columns' names and order.
+  const shape = alteredDef(alter, before.root, []);
+  const done = await buildIndexes(trees, mtr, shape, specs, buildLimits(), (built) => {
+    let next = 0;
+    const indexes = alter.indexes.map(({ keep, ...rest }) =>
+      keep === null
+        ? (built[next++] as IndexDef)
+        : {
+            ...keep,
+            name: rest.name,
+            ...(rest.comment === undefined ? {} : { comment: rest.comment }),
+          },
+    );
+    return finish(alteredDef(alter, before.root, indexes));
+  });
   const kept = new Set(alter.indexes.flatMap((s) => (s.keep === null ? [] : [s.keep.root])));
-  for (const index of before.indexes)
-    if (!kept.has(index.root)) await trees.dropTree(mtr, index.root);
-  const after = alteredDef(alter, before.root, indexes);
-  if (built.length > 0) {
-    for await (const { key, row } of tableRows(ctx, after)) {
-      for (const index of built) await putIndexEntry(ctx, mtr, after, index, key, row);
-    }
-  }
-  return after;
+  const dropped = before.indexes.filter((i) => !kept.has(i.root));
+  return retire(ctx, mtr, done, dropped.map((i) => retiredIndex(before, i)));
 }
 
 async function runAlter(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<WriteOutcome> {
-  const before = alter.table;
   for (const w of alter.warnings) ctx.eval.warnings.warn(w.level ?? 'Warning', w.code, w.message);
-  const info = (records: number): string =>
-    alter.simple
-      ? ''
-      : `Records: ${records}  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`;
-  if (alter.noop) return outcome(0, [], info(0));
-  let after: TableDef;
-  let rows = 0;
-  let autoNext: bigint | null = null;
+  if (alter.noop) return outcome(0, [], alterInfo(alter, ctx, 0));
   if (alter.rebuild) {
-    ({ after, rows, autoNext } = await rebuild(alter, ctx, mtr));
-  } else {
-    after = await inPlace(alter, ctx, mtr);
+    return rebuild(alter, ctx, mtr, (built) => finishAlter(alter, ctx, mtr, built));
   }
+  return inPlace(alter, ctx, mtr, (after) =>
+    finishAlter(alter, ctx, mtr, { after, rows: 0, autoNext: null }),
+  );
+}
+
+function alterInfo(alter: AlterPlan, ctx: DdlContext, records: number): string {
+  return alter.simple
+    ? ''
+    : `Records: ${records}  Duplicates: 0  Warnings: ${ctx.eval.warnings.count()}`;
+}
+
+/** Records the altered table (its counter, renames, children) once its trees are built. */
+async function finishAlter(
+  alter: AlterPlan,
+  ctx: DdlContext,
+  mtr: Mtr,
+  built: Built,
+): Promise<WriteOutcome> {
+  const before = alter.table;
+  const { after, rows } = built;
+  let autoNext = built.autoNext;
   if (after.autoIncrement !== null) {
     // The counter never falls below one past the column's largest value (InnoDB).
     const largest = autoNext ?? (await largestValue(ctx.trees, after)) + 1n;
@@ -430,7 +436,7 @@ async function runAlter(alter: AlterPlan, ctx: DdlContext, mtr: Mtr): Promise<Wr
     );
   // MySQL copies the rows only when a column's type changes; other changes are in place (0).
   const copied = alter.copy ? rows : 0;
-  return outcome(copied, changes, info(copied));
+  return outcome(copied, changes, alterInfo(alter, ctx, copied));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,13 +7,16 @@
  * `commit` makes them the newest committed state (and can be told to fail, to test an unknown
  * commit outcome); (T3) one Mtr at a time; (T4) entries handed out are copies; (T5) oversized
  * keys and entries are assertion failures; (T6, T7) a snapshot reads the versions as of its
- * commit number, kept until it is released. Everything committed counts as durable at once.
+ * commit number, kept until it is released; (T9) `commitStep` commits like `commit` and keeps the
+ * Mtr open, `rollbackStep` drops the versions made since; (T10) a bulk load appends in key order.
+ * Everything committed counts as durable at once.
  *
  * A new MemoryTrees has an empty catalog tree; keep the instance to "restart" an engine over it.
  */
 import assert from 'node:assert/strict';
 import { type Lsn, type PageId, pageId } from '../../storage/index.js';
 import {
+  type BulkLoad,
   ENTRY_SIZE_MAX,
   type Entry,
   KEY_SIZE_MAX,
@@ -123,11 +126,7 @@ export class MemoryTrees implements Trees {
   commit(mtr: Mtr): Promise<void> {
     const open = this.mtr(mtr);
     this.open = undefined;
-    this.commits++;
-    if (open.touched.size > 0) {
-      this.committed++;
-      for (const root of open.touched) this.prune(root);
-    }
+    this.commitTouched(open);
     if (this.failNextCommit) {
       this.failNextCommit = false;
       return Promise.reject(
@@ -137,14 +136,34 @@ export class MemoryTrees implements Trees {
     return Promise.resolve();
   }
 
+  private commitTouched(open: OpenMtr): void {
+    this.commits++;
+    if (open.touched.size > 0) {
+      this.committed++;
+      for (const root of open.touched) this.prune(root);
+    }
+    open.touched.clear();
+  }
+
   rollback(mtr: Mtr): void {
+    this.rollbackStep(mtr);
+    this.open = undefined;
+  }
+
+  /** T9: the Mtr's changes so far become the newest committed state; it stays open. */
+  commitStep(mtr: Mtr): Promise<void> {
+    this.commitTouched(this.mtr(mtr));
+    return Promise.resolve();
+  }
+
+  rollbackStep(mtr: Mtr): void {
     const open = this.mtr(mtr);
     for (const root of open.touched) {
       const versions = this.trees.get(root) as TreeVersion[];
       versions.pop();
       if (versions.length === 0) this.trees.delete(root);
     }
-    this.open = undefined;
+    open.touched.clear();
   }
 
   /** Drops versions no snapshot can read (keeps the newest and each read point's). */
@@ -208,6 +227,26 @@ export class MemoryTrees implements Trees {
     this.writable(open, root);
     const versions = this.trees.get(root) as TreeVersion[];
     (versions.at(-1) as TreeVersion).entries = null;
+  }
+
+  /** No pages to bound here: the tree goes in one change. */
+  dropTreeInSteps(mtr: Mtr, root: PageId): Promise<void> {
+    return this.dropTree(mtr, root);
+  }
+
+  /** T10: entries appended to an empty tree in increasing key order. */
+  bulkLoad(mtr: Mtr, root: PageId): BulkLoad {
+    assert.equal(this.tree(root).length, 0, 'T10: the tree is empty');
+    let last: Buffer | undefined;
+    return {
+      append: async (key: Buffer, value: Buffer): Promise<void> => {
+        this.checkSizes(key, value);
+        assert(last === undefined || Buffer.compare(last, key) < 0, 'T10: increasing keys');
+        last = Buffer.from(key);
+        this.writable(this.mtr(mtr), root).push({ key: last, value: Buffer.from(value) });
+      },
+      flush: async (): Promise<void> => undefined,
+    };
   }
 
   async get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined> {
