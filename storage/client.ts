@@ -36,6 +36,12 @@
  *        before (their SCLs are not the new node's). It is joining (M1) until every group's
  *        segment there reports an SCL at or above what the group held when it was replaced;
  *        then a new membership version drops it from `joining`.
+ *   (K9) Every AppendRequest carries VDL as the segments' hint (R2). Once VDL has passed the
+ *        last hint sent and no append has gone out for hintIdleMs, the hint goes alone, in an
+ *        AppendRequest without records, to every streaming segment of every group: so the
+ *        segments' hint, where the next recovery starts reading chains, is at most hintIdleMs
+ *        behind VDL when the writer falls idle. One timer, armed only while VDL is ahead of the
+ *        hint sent: nothing is sent while nothing changes.
  *
  * Recovery reasoning (`open`, C1; the invariants R1–R6 and E1–E2 are in quorum.ts, the messaging
  * in recovery.ts). A commit was acknowledged only when VDL covered it, i.e. when each record at or
@@ -70,6 +76,7 @@ import {
   SEGMENTS_PER_GROUP,
   SEGMENT_REQUEST_MS_PER_MIB,
   SEGMENT_REQUEST_TIMEOUT_MS,
+  VDL_HINT_IDLE_MS,
   protectionGroupOf,
 } from './config.js';
 import { type DiscoveryContext, findMembership, writeMembership } from './discovery.js';
@@ -107,6 +114,11 @@ export interface ClientLimits {
   readonly identityCheckMs: number;
   /** Chain entries recovery asks a segment for per request (recovery.ts R3). */
   readonly chainEntriesMax: number;
+  /**
+   * K9: idle time after which the VDL hint is sent alone. 0: never (tests of a writer that died
+   * before it told the segments).
+   */
+  readonly hintIdleMs: number;
 }
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
@@ -124,6 +136,7 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   requestMsPerMiB: SEGMENT_REQUEST_MS_PER_MIB,
   identityCheckMs: IDENTITY_CHECK_MS,
   chainEntriesMax: CHAIN_ENTRIES_MAX,
+  hintIdleMs: VDL_HINT_IDLE_MS,
 };
 
 export interface QuorumClientOptions {
@@ -157,6 +170,10 @@ export interface ClientStats {
   readRetries: number;
   appendRequests: number;
   appendBytes: number;
+  /** K9: AppendRequests sent for the hint alone (counted in appendRequests too). */
+  hintRequests: number;
+  /** Chain entries the recovery in `open` read (recovery.ts). */
+  recoveryChainEntries: number;
 }
 
 export class QuorumStorageClient implements StorageClient {
@@ -189,6 +206,10 @@ export class QuorumStorageClient implements StorageClient {
   private waiters: Waiter[] = [];
   private requestSeq = 0;
   private sweepTimer: Timer | undefined;
+  /** K9: the highest VDL hint any AppendRequest carried; when the last one went out. */
+  private hintSent: Lsn = LSN_NONE;
+  private lastAppendAt = 0;
+  private hintTimer: Timer | undefined;
   private fenceError: StorageError | undefined;
   private readonly clock: Clock;
   private readonly limits: ClientLimits;
@@ -200,6 +221,8 @@ export class QuorumStorageClient implements StorageClient {
     readRetries: 0,
     appendRequests: 0,
     appendBytes: 0,
+    hintRequests: 0,
+    recoveryChainEntries: 0,
   };
 
   constructor(options: QuorumClientOptions) {
@@ -248,6 +271,7 @@ export class QuorumStorageClient implements StorageClient {
     if (this.state !== 'opening') throw new StorageError('closed', 'closed during recovery');
     this.epoch = volume.epoch;
     this.history = volume.history;
+    this.stats.recoveryChainEntries = volume.chainEntries;
     this.frontier = volume.vdl;
     this.vcl = volume.hint;
     this.vdl = volume.hint;
@@ -384,6 +408,8 @@ export class QuorumStorageClient implements StorageClient {
     };
     ch.outstanding.set(sent.id, this.clock.now());
     ch.inFlightBytes += bytes;
+    this.lastAppendAt = this.clock.now();
+    if (this.vdl > this.hintSent) this.hintSent = this.vdl;
     const request: AppendRequest = {
       kind: 'AppendRequest',
       group: g.group,
@@ -527,12 +553,40 @@ export class QuorumStorageClient implements StorageClient {
     assert(vdl > this.vdl, 'Q1: VDL never decreases');
     assert(vdl <= this.vcl, 'Q2: VDL <= VCL');
     this.vdl = vdl;
+    if (this.hintTimer === undefined && this.limits.hintIdleMs > 0) {
+      this.hintTimer = this.clock.setTimer(this.hintIdle, this.limits.hintIdleMs);
+    }
     while (this.waiters.length > 0 && (this.waiters[0]?.lsn ?? Infinity) <= vdl) {
       const w = this.waiters.shift();
       w?.timer?.cancel();
       w?.resolve();
     }
   }
+
+  /**
+   * K9: VDL moved since the timer was armed. If appends went out within the idle time, they
+   * carried a recent hint: wait until the idle time has passed since the last one. Then, if VDL
+   * is still ahead of every hint sent, send it alone to every streaming segment.
+   */
+  private readonly hintIdle = (): void => {
+    this.hintTimer = undefined;
+    if (this.state !== 'open' || this.vdl <= this.hintSent) return;
+    const idleMs = this.clock.now() - this.lastAppendAt;
+    if (idleMs < this.limits.hintIdleMs) {
+      // Whole milliseconds: a fraction can be lost in the clock's precision, and never pass.
+      const leftMs = Math.max(1, Math.ceil(this.limits.hintIdleMs - idleMs));
+      this.hintTimer = this.clock.setTimer(this.hintIdle, leftMs);
+      return;
+    }
+    for (const g of this.groups.values()) {
+      for (const ch of g.channels) {
+        if (ch.state !== 'streaming' || !ch.epochSynced) continue;
+        this.stats.hintRequests++;
+        this.sendAppend(g, ch, [], LSN_NONE);
+      }
+    }
+    this.hintSent = this.vdl;
+  };
 
   waitDurable(target: Lsn, timeoutMs = this.limits.commitTimeoutMs): Promise<void> {
     if (target <= this.vdl) return Promise.resolve();
@@ -706,6 +760,8 @@ export class QuorumStorageClient implements StorageClient {
   private stopEverything(error: StorageError): void {
     this.sweepTimer?.cancel();
     this.sweepTimer = undefined;
+    this.hintTimer?.cancel();
+    this.hintTimer = undefined;
     for (const g of this.groups.values()) for (const ch of g.channels) ch.timer?.cancel();
     this.unsent.clear();
     const waiters = this.waiters;

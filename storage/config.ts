@@ -93,6 +93,23 @@ export const USAGE_SCAN_IMAGES = 256;
  * page reads waited behind it.
  */
 export const USAGE_SCAN_PAUSE_FACTOR = 1;
+/**
+ * The writer sends its VDL to every segment with each append (the segments' VDL hint, where the
+ * next recovery starts reading chains: quorum.ts R2). When VDL has moved and no append has gone
+ * out for this long, it sends the hint alone (client.ts K9): otherwise a writer that falls idle
+ * after a huge commit (a CREATE INDEX of a million records) leaves the hint before that commit,
+ * and a restart lists the commit's whole chain again (12 s at a million rows). Short, so the hint
+ * is current soon after the last commit; long enough that a writer still committing never sends
+ * it (its appends carry it).
+ */
+export const VDL_HINT_IDLE_MS = 100;
+/**
+ * A segment whose store has had no write for this long writes its usage counts into its
+ * metadata (usage.ts U5), so that a restart, even after a crash, need not count again. Long
+ * enough that a segment under load never does it (a crash under load counts again); one small
+ * synced write per idle period otherwise.
+ */
+export const USAGE_CHECKPOINT_IDLE_MS = 1_000;
 /** Recovery reads from a read quorum; once it has one it waits this long for the stragglers. */
 export const RECOVERY_GRACE_MS = 50;
 /**

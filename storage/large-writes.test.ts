@@ -16,6 +16,7 @@ import type { StorageReply, StorageRequest } from './messages.js';
 import { StorageNode } from './node.js';
 import { MemoryDisk, MemoryNodeStore } from './segment/memory-store.js';
 import { Segment } from './segment/segment.js';
+import type { NodeStore, SegmentStore } from './segment/store.js';
 import { TestWriter, leafInit, pageOf } from './testing/records.js';
 import { InProcessNetwork, type Network, SlotTransport } from './transport.js';
 
@@ -73,11 +74,13 @@ class Cluster {
   readonly network = new InProcessNetwork(systemClock);
   readonly wire = new Instrumented(this.network);
   readonly nodes: StorageNode[] = [];
+  readonly disks: MemoryDisk[] = [];
   private client: QuorumStorageClient | undefined;
 
   async open(limits: Partial<ClientLimits>): Promise<{ c: QuorumStorageClient; w: TestWriter }> {
     for (const [i, address] of SIX.entries()) {
       const disk = new MemoryDisk();
+      this.disks.push(disk);
       const node = new StorageNode({
         id: i + 1,
         log,
@@ -167,7 +170,8 @@ describe('large writes', () => {
 
   it('recovers after a commit whose chain is longer than one reply lists (R3)', async () => {
     cluster = new Cluster();
-    const first = await cluster.open({});
+    // A writer that stops right after its commit, before it tells the segments the new VDL (K9).
+    const first = await cluster.open({ hintIdleMs: 0 });
     const records = bulk(first.w, 700, 40); // one commit of 750 records, all in group 0
     first.c.ship(records);
     await first.c.waitDurable(first.w.lastLsn);
@@ -178,8 +182,55 @@ describe('large writes', () => {
     const { c } = await cluster.reopen({ chainEntriesMax: 64 });
     // The chain above the segments' VDL hint holds the whole commit: read 64 entries a time.
     expect(cluster.wire.chainRequests).toBeGreaterThan(1);
+    expect(c.stats.recoveryChainEntries).toBeGreaterThanOrEqual(750);
     expect(c.durableLsn()).toBe(last);
     expect((await c.readPage(page, last)).equals(expected)).toBe(true);
+  });
+
+  it('sends the VDL hint alone once idle: a restart reads no chain of it (K9)', async () => {
+    cluster = new Cluster();
+    const idleMs = 40;
+    const first = await cluster.open({ hintIdleMs: idleMs });
+    first.c.ship(bulk(first.w, 700, 40)); // one commit of 750 records, all in group 0
+    await first.c.waitDurable(first.w.lastLsn);
+    const last = first.w.lastLsn;
+    const hints = (): (Lsn | undefined)[] =>
+      cluster.disks.map((d) => d.groups.get(0)?.meta?.vdlHint);
+    // The commit's appends carried the VDL from before it; nothing else is written after it.
+    expect(hints().filter((h) => h === last)).toHaveLength(0);
+    const idleFrom = performance.now();
+    await until(() => hints().every((h) => h === last));
+    const learntMs = performance.now() - idleFrom;
+    expect(learntMs).toBeGreaterThanOrEqual(idleMs - 5);
+    expect(learntMs).toBeLessThan(idleMs + 1_000); // the idle time and one synced write
+    expect(first.c.stats.hintRequests).toBe(6);
+    // Nothing more while nothing changes.
+    const requests = first.c.stats.appendRequests;
+    await sleep(idleMs * 5);
+    expect(first.c.stats.appendRequests).toBe(requests);
+
+    const page = pageOf(0, 7);
+    const expected = first.w.page(page);
+    cluster.wire.chainRequests = 0;
+    const { c } = await cluster.reopen({ chainEntriesMax: 64 });
+    expect(c.stats.recoveryChainEntries).toBe(0); // nothing above the hint: the hint is VDL
+    expect(cluster.wire.chainRequests).toBe(1); // one group, one request
+    expect(c.durableLsn()).toBe(last);
+    expect((await c.readPage(page, last)).equals(expected)).toBe(true);
+  });
+
+  it('sends no hint of its own while appends go out (K9)', async () => {
+    cluster = new Cluster();
+    const idleMs = 40;
+    const { c, w } = await cluster.open({ hintIdleMs: idleMs });
+    const started = performance.now();
+    while (performance.now() - started < idleMs * 6) {
+      c.ship(w.mtr([[pageOf(0, 1 + (w.lastLsn % 20)), leafInit()]]));
+      await c.waitDurable(w.lastLsn);
+      await sleep(idleMs / 4);
+    }
+    expect(c.stats.hintRequests).toBe(0);
+    await until(() => c.stats.hintRequests === 6);
   });
 
   it('takes a page from a segment that answers after the read timeout (K7)', async () => {
@@ -252,6 +303,54 @@ describe('usage count (S9)', () => {
     await until(() => segment.status().records > 0);
     expect(segment.status()).toMatchObject({ records: w.lastLsn, recordBytes: bytes });
     expect(largestStep).toBeLessThanOrEqual(USAGE_SCAN_BATCH);
+  });
+
+  it('is not counted again when its node stops cleanly and starts (U4, U5)', async () => {
+    const disk = new MemoryDisk();
+    let watched = false;
+    const openStore = (): Promise<NodeStore> => {
+      const inner = new MemoryNodeStore(disk, systemClock);
+      const fail = (): never => {
+        throw new Error('a full usage count ran');
+      };
+      const segment = (group: number): SegmentStore => {
+        const store = inner.segment(group);
+        if (!watched) return store;
+        return Object.assign(Object.create(store) as SegmentStore, {
+          usage: fail, scanRecords: fail, scanImages: fail,
+        });
+      };
+      return Promise.resolve({
+        groups: () => inner.groups(),
+        segment,
+        nodeValue: (key: string) => inner.nodeValue(key),
+        putNodeValue: (key: string, value: Buffer) => inner.putNodeValue(key, value),
+        close: () => inner.close(),
+      });
+    };
+    const node = new StorageNode({ id: 1, log, openStore, background: false });
+    await node.start();
+    const w = new TestWriter({ epoch: 1, vdl: lsn(0), groupTails: new Map() });
+    expect((await node.handle(append(bulk(w, 2_000, 40)))).kind).toBe('AppendReply');
+    const read = { kind: 'ReadPageRequest', group: 0, epoch: 1, pageId: pageOf(0, 9) } as const;
+    expect((await node.handle({ ...read, readPoint: w.lastLsn })).kind).toBe('ReadPageReply');
+    await node.stop();
+
+    watched = true;
+    await node.start();
+    const reply = await node.handle({ kind: 'StatusRequest' });
+    await sleep(20); // a full count's first step would have run by now
+    const counted = new MemoryNodeStore(disk, systemClock).segment(0).usage();
+    expect(counted.images).toBe(1);
+    expect(reply.kind === 'StatusReply' && reply.segments[0]).toMatchObject({
+      records: counted.records,
+      recordBytes: counted.recordBytes,
+      bytes: counted.recordBytes + counted.imageBytes,
+      failed: false,
+    });
+    const again = await node.handle({ kind: 'StatusRequest' });
+    expect(again.kind === 'StatusReply' && again.segments[0]?.failed).toBe(false);
+    await node.stop();
   });
 
   it('runs one full count at a time per thread, pausing after each step', async () => {

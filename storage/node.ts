@@ -18,7 +18,8 @@
  *   start: opens the store; reads (or creates) the node id; loads membership and segments; arms
  *          the background timers.
  *   stop:  stops answering (requests are refused with StorageError 'unavailable'), cancels the
- *          timers, retires the segments, waits for the writes in flight, closes the store.
+ *          timers, retires the segments, waits for the writes in flight, writes each segment's
+ *          usage counts (usage.ts U5: the next start counts nothing), closes the store.
  *
  * Invariants:
  *   (N1) a node answers only while running; a stopped node answers nothing, like a dead one.
@@ -177,6 +178,7 @@ export class StorageNode {
     this.transition = (async () => {
       const segments = this.retireAll();
       await Promise.all(segments.map((s) => s.drain()));
+      await Promise.all(segments.map((s) => s.saveUsage()));
       this.store = undefined;
       await store.close();
     })();

@@ -82,6 +82,11 @@ export interface RecoveredVolume {
   /** R2: the highest hint; everything at or below it was durable already. */
   readonly hint: Lsn;
   readonly groups: readonly RecoveredGroup[];
+  /**
+   * Chain entries phase 3 read, over every group: the records above the hint. The work of a
+   * recovery grows with it, so it stays small when the writer kept the hint current (K9).
+   */
+  readonly chainEntries: number;
 }
 
 export async function recoverVolume(ctx: RecoveryContext): Promise<RecoveredVolume> {
@@ -120,7 +125,10 @@ async function recoverOnce(ctx: RecoveryContext, epochFloor: number): Promise<Ou
   const vcl = recoveredVcl(hint, chains.map((c) => c.entries));
   const vdl = recoveredVdl(hint, vcl, chains.map((c) => c.entries));
   const newHistory = mergeHistories(history, [{ epoch, startLsn: vdl }]);
-  ctx.log.info({ epoch, hint, vcl, vdl, groups: groups.length }, 'recovery: volume decided');
+  let chainEntries = 0;
+  for (const c of chains) chainEntries += c.entries.length;
+  const decided = { epoch, hint, vcl, vdl, groups: groups.length, chainEntries };
+  ctx.log.info(decided, 'recovery: volume decided');
   const recovered = await Promise.all(
     quorums.map(async (q, i) => {
       const chain = chains[i];
@@ -132,7 +140,7 @@ async function recoverOnce(ctx: RecoveryContext, epochFloor: number): Promise<Ou
       return { group: q.group, tail, repairFloor: floor, repair, scls };
     }),
   );
-  const volume = { epoch, history: newHistory, vdl, hint, groups: recovered };
+  const volume = { epoch, history: newHistory, vdl, hint, groups: recovered, chainEntries };
   return { kind: 'recovered', volume };
 }
 

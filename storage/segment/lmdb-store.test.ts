@@ -9,7 +9,14 @@ import { decodeRedoHeader } from '../redo.js';
 import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
 import { LmdbNodeStore } from './lmdb-store.js';
 import { Segment } from './segment.js';
-import { META_DEFAULTS, type SegmentMeta, type StoredRecord } from './store.js';
+import {
+  META_DEFAULTS,
+  type SegmentMeta,
+  type SegmentStore,
+  type StoredRecord,
+  decodeMeta,
+  encodeMeta,
+} from './store.js';
 
 const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 const L = (n: number): Lsn => lsn(n);
@@ -29,6 +36,170 @@ function meta(scl: number, extra: Partial<SegmentMeta> = {}): SegmentMeta {
     history: [{ epoch: 1, startLsn: L(0) }],
     ...extra,
   };
+}
+
+/**
+ * A segment's metadata as the previous format (version 2) wrote it, recorded from that encoder:
+ * scl 7, vdlHint 5, epochs 2/2, history (1, 0) (2, 5), gcLsn 3, gcTail 2, a scrub at
+ * 1,700,000,000,000 ms, one bad copy found and repaired, one time mark (that time, lsn 4).
+ */
+const META_V2 = Buffer.from(
+  '02000000000000000700000000000000050000000200000002000000020000000100000000000000000000' +
+    '00020000000000000005000000000000000300000000000000020000018bcfe56800000000010000000100' +
+    '0000010000018bcfe568000000000000000004',
+  'hex',
+);
+
+/** The metadata database's id in a hot-log op (lmdb-store.ts DbId.Meta). */
+const META_DB = 3;
+
+/** Wraps a segment store so that a full usage count (or any whole scan) fails the test. */
+function noFullCount(inner: SegmentStore): SegmentStore {
+  const fail = (): never => {
+    throw new Error('a full usage count ran');
+  };
+  return Object.assign(Object.create(inner) as SegmentStore, {
+    usage: fail,
+    scanRecords: fail,
+    scanImages: fail,
+  });
+}
+
+/** Appends `records` to a segment of group 0 in epoch 1. */
+async function append(segment: Segment, records: Buffer[]): Promise<void> {
+  const reply = await segment.processMessage({
+    kind: 'AppendRequest', group: 0, epoch: 1, vdlHint: L(0), readFloor: L(0), records,
+    history: [{ epoch: 1, startLsn: L(0) }],
+  });
+  expect(reply.kind).toBe('AppendReply');
+}
+
+/** Reads a page of group 0 at the writer's last LSN (coalescing it if it applies 16 or more). */
+async function read(segment: Segment, writer: TestWriter, page: number): Promise<void> {
+  const reply = await segment.processMessage({
+    kind: 'ReadPageRequest', group: 0, epoch: 1, pageId: pageOf(0, page),
+    readPoint: writer.lastLsn,
+  });
+  expect(reply).toEqual({ kind: 'ReadPageReply', page: writer.page(pageOf(0, page)) });
+}
+
+/** Twenty records on each of pages 1..n. */
+function pages(writer: TestWriter, n: number): Buffer[] {
+  const records: Buffer[] = [];
+  for (let p = 1; p <= n; p++) records.push(...writer.mtr([[pageOf(0, p), leafInit()]]));
+  for (let i = 0; i < 19; i++) {
+    for (let p = 1; p <= n; p++) records.push(...writer.mtr([[pageOf(0, p), cellInsert(0, 'v')]]));
+  }
+  return records;
+}
+
+describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'borealis-usage-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the version-2 format, and writes version 3 with or without counts', () => {
+    const old = decodeMeta(META_V2);
+    expect(old).toMatchObject({ scl: 7, vdlHint: 5, gcLsn: 3, gcTail: 2, repairs: 1 });
+    expect(old.marks).toEqual([{ wallMs: 1_700_000_000_000, lsn: 4 }]);
+    expect(old.usage).toBeUndefined(); // U4: not known: a segment over it counts
+    const usage = { records: 3, recordBytes: 300, images: 1, imageBytes: 16_388 };
+    for (const meta of [old, { ...old, usage }]) {
+      const bytes = encodeMeta(meta);
+      expect(bytes[0]).toBe(3);
+      expect(decodeMeta(bytes)).toEqual(meta);
+    }
+    expect(() => encodeMeta({ ...old, usage: { ...usage, records: -1 } })).toThrow('U4');
+  });
+
+  it('needs no full count after a clean stop, and counts a version-2 store', async () => {
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    let store = new LmdbNodeStore(dir);
+    let segment = new Segment(store.segment(0), log);
+    await append(segment, pages(writer, 5));
+    await read(segment, writer, 2); // 20 records: an image is written back
+    segment.retire(); // a clean stop, as node.ts does it
+    await segment.drain();
+    await segment.saveUsage();
+    const counted = store.segment(0).usage();
+    expect(counted.images).toBe(1);
+    expect(store.segment(0).meta()?.usage).toEqual(counted);
+    await store.close();
+
+    store = new LmdbNodeStore(dir);
+    segment = new Segment(noFullCount(store.segment(0)), log);
+    expect(segment.usage.counting).toBe(false);
+    expect(segment.status()).toMatchObject({
+      records: counted.records,
+      recordBytes: counted.recordBytes,
+      bytes: counted.recordBytes + counted.imageBytes,
+    });
+    // The same store as the previous format left it: metadata of version 2, without counts.
+    const meta = store.segment(0).meta();
+    expect(meta).toBeDefined();
+    const v3 = encodeMeta({ ...(meta as SegmentMeta), usage: undefined });
+    const v2 = Buffer.concat([Buffer.from([2]), v3.subarray(1, v3.length - 33)]);
+    segment.retire();
+    const key = Buffer.alloc(4); // group 0
+    await store.write([{ db: META_DB, key, value: v2 }]);
+    await store.close();
+
+    store = new LmdbNodeStore(dir);
+    expect(store.segment(0).meta()).toEqual({ ...meta, usage: undefined });
+    segment = new Segment(store.segment(0), log);
+    expect(segment.usage.counting).toBe(true);
+    await until(() => !segment.usage.counting);
+    expect(segment.status()).toMatchObject({ records: counted.records, scl: writer.lastLsn });
+    expect(segment.status().bytes).toBe(counted.recordBytes + counted.imageBytes);
+    segment.retire();
+    await segment.drain();
+    await store.close();
+  });
+
+  it('keeps counts across a crash only where they cover every write before it (U6)', async () => {
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    let store = new LmdbNodeStore(dir);
+    let segment = new Segment(store.segment(0), log);
+    await append(segment, pages(writer, 4));
+    await segment.drain();
+    await segment.saveUsage(); // the idle checkpoint
+    segment.retire();
+    await store.abandon(); // a crash: nothing after the checkpoint
+
+    store = new LmdbNodeStore(dir);
+    segment = new Segment(noFullCount(store.segment(0)), log);
+    const counted = store.segment(0).usage();
+    const status = segment.status();
+    expect(status).toMatchObject({ records: counted.records, bytes: counted.recordBytes });
+    // Only a page image after the checkpoint: a write without metadata (U6).
+    await read(segment, writer, 3);
+    await segment.drain();
+    segment.retire();
+    await store.abandon();
+
+    store = new LmdbNodeStore(dir);
+    expect(store.segment(0).meta()?.usage).toBeUndefined();
+    const after = store.segment(0).usage();
+    expect(after.images).toBe(1);
+    segment = new Segment(store.segment(0), log);
+    await until(() => !segment.usage.counting);
+    expect(segment.status().bytes).toBe(after.recordBytes + after.imageBytes);
+    segment.retire();
+    await segment.drain();
+    await store.close();
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = performance.now() + 5_000;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('not reached in 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 describe('LmdbSegmentStore', () => {

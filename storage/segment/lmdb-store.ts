@@ -183,6 +183,21 @@ export class LmdbNodeStore implements NodeStore {
     return mergeRange(base, overlay, options.reverse === true);
   }
 
+  /**
+   * @internal L2, ST3: the keys of a range, the overlay merged over LMDB, without reading LMDB's
+   * values (a scan of page image keys reads no 16 KiB page).
+   */
+  keys(db: DbId, options: RangeOptions): Iterable<Buffer> {
+    this.checkOpen();
+    const overlay = this.log.overlay.range(db, options);
+    const base = this.db(db).getKeys(options);
+    if (overlay.length === 0) return base;
+    const empty = Buffer.alloc(0);
+    const entries = base.map((key) => ({ key, value: empty }));
+    const merged = mergeRange(entries, overlay, options.reverse === true);
+    return mapKeys(merged);
+  }
+
   /** @internal Flushes the hot log into LMDB now (tests; the log also does it on its own). */
   flush(): Promise<void> {
     return this.log.flush();
@@ -213,6 +228,10 @@ export class LmdbNodeStore implements NodeStore {
   private checkOpen(): void {
     if (this.closed) throw new Error('lmdb-store: the store is closed');
   }
+}
+
+function* mapKeys(entries: Iterable<KeyValue>): Generator<Buffer> {
+  for (const { key } of entries) yield key;
 }
 
 function decodeGen(buf: Buffer): number {
@@ -428,11 +447,12 @@ class LmdbSegmentStore implements SegmentStore {
     for (const entry of [...this.index(aboveLsn, Number.MAX_SAFE_INTEGER as Lsn)]) {
       ops.push(...this.removeRecordOps(entry));
     }
-    const imageKeys = this.node.range(DbId.Images, {
+    // Images are keyed by page first: every image key of the group is read, but no image.
+    const imageKeys = this.node.keys(DbId.Images, {
       start: pageKey(this.group, 0 as PageId, 0 as Lsn),
       end: pageKey(this.group + 1, 0 as PageId, 0 as Lsn),
     });
-    for (const { key } of [...imageKeys]) {
+    for (const key of [...imageKeys]) {
       if (readLsn(key, 8) > aboveLsn) ops.push({ db: DbId.Images, key, value: undefined });
     }
     ops.push(this.metaOp(meta));

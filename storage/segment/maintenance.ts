@@ -17,10 +17,13 @@
  *
  * None of it runs while an epoch change holds the segment (S3: `busy`), and each re-checks the
  * segment's epoch after every await before it writes. Store writes are counted as writes in
- * flight, so an epoch change waits for them. Collection and image installs read what their store
- * write will remove and add just before they issue it, and adjust the segment's usage count by
- * that once it is durable (S9), rather than have it count the whole segment again.
+ * flight, so an epoch change waits for them. Collection, image installs and repairs read what
+ * their store write will remove and add just before they issue it, and adjust the segment's usage
+ * count by that once it is durable (S9), rather than have it count the whole segment again; they
+ * do it alone among the writes that touch page images (usage.ts U7: `imagesAlone`), and a write
+ * without metadata first makes sure the store's metadata carries no counts (U6: `uncount`).
  */
+import assert from 'node:assert/strict';
 import {
   GOSSIP_BYTES_MAX,
   GOSSIP_REQUESTS_PER_ROUND,
@@ -29,7 +32,7 @@ import {
 } from '../config.js';
 import { withTimeout } from '../clock.js';
 import { LSN_NONE, type Lsn, type PageId } from '../lsn.js';
-import type { GossipReply, GossipRequest, StorageReply } from '../messages.js';
+import type { GossipReply, GossipRequest, PageImageCopy, StorageReply } from '../messages.js';
 import { PAGE_SIZE, pageLsn } from '../page.js';
 import { decodeRedoHeader, redoIsIntact } from '../redo.js';
 import type { BadCopy, Segment } from './segment.js';
@@ -169,42 +172,57 @@ export class SegmentMaintenance {
    * tail to the peer's GC tail.
    */
   private async installImages(peer: string, reply: GossipReply): Promise<boolean> {
-    const s = this.segment;
     if (this.install === undefined || this.install.gcLsn !== reply.gcLsn) {
       const fresh = this.install === undefined;
       this.install = { peer, gcLsn: reply.gcLsn, next: 0 };
       if (!fresh) return true; // the peer collected further: start over at its new point
     }
-    const delta = noUsage();
-    for (const image of reply.images) {
-      const old = s.store.pageImage(image.pageId, image.lsn);
-      if (old?.lsn === image.lsn) countImage(delta, old.bytes, -1); // overwritten
-      countImage(delta, image.bytes, 1);
-    }
-    s.writeStarted();
-    try {
-      await Promise.all(reply.images.map((i) => s.store.putPageImage(i.pageId, i)));
-    } catch (error) {
-      s.fail(error);
-      return false;
-    } finally {
-      s.writeDone();
-    }
-    s.usage.adjust(delta);
+    if (!(await this.putImages(reply.images)) || this.install === undefined) return false;
     this.install.next = reply.imagesNext;
     if (reply.imagesNext !== -1) return true;
     this.install = undefined;
     return this.adoptGcPoint(peer, reply);
   }
 
-  private async adoptGcPoint(peer: string, reply: GossipReply): Promise<boolean> {
+  /** A peer's images (U6, U7: counted from what each overwrites, alone); false on failure. */
+  private putImages(images: readonly PageImageCopy[]): Promise<boolean> {
+    const s = this.segment;
+    return s.imagesAlone(async () => {
+      if (s.busy) return false;
+      s.writeStarted();
+      try {
+        await s.uncount();
+        if (s.failed) return false;
+        const delta = noUsage();
+        for (const image of images) {
+          const old = s.store.pageImage(image.pageId, image.lsn);
+          if (old?.lsn === image.lsn) countImage(delta, old.bytes, -1); // overwritten
+          countImage(delta, image.bytes, 1);
+        }
+        await Promise.all(images.map((i) => s.store.putPageImage(i.pageId, i)));
+        s.usage.adjust(delta);
+        return true;
+      } catch (error) {
+        s.fail(error);
+        return false;
+      } finally {
+        s.writeDone();
+      }
+    });
+  }
+
+  private adoptGcPoint(peer: string, reply: GossipReply): Promise<boolean> {
+    return this.segment.imagesAlone(() => this.adoptGcPointAlone(peer, reply));
+  }
+
+  private async adoptGcPointAlone(peer: string, reply: GossipReply): Promise<boolean> {
     const s = this.segment;
     if (s.busy || s.epoch !== reply.appliedEpoch || reply.gcLsn <= s.gcLsn) return false;
     const hint = reply.vdlHint > s.hint ? reply.vdlHint : s.hint;
     const tail = reply.gcTail > s.scl ? reply.gcTail : s.scl;
-    const meta = s.meta({ gcLsn: reply.gcLsn, gcTail: reply.gcTail, vdlHint: hint, scl: tail });
     const delta = collectDelta(s.store, s.gcLsn, reply.gcLsn, []);
     s.writeStarted();
+    const meta = s.meta({ gcLsn: reply.gcLsn, gcTail: reply.gcTail, vdlHint: hint, scl: tail });
     try {
       // Our own records at or below the new GC point go, as our own collection would drop them.
       await s.store.collect(s.gcLsn, reply.gcLsn, [], meta);
@@ -270,7 +288,18 @@ export class SegmentMaintenance {
       images.push({ pageId, lsn: last, bytes: result.page });
     }
     const marks = s.marks.filter((mark) => mark.lsn > upTo);
-    await this.commitCollect(upTo, tail, images, marks, count);
+    const from = s.gcLsn;
+    const epoch = s.epoch;
+    this.collecting = true;
+    try {
+      await s.imagesAlone(async () => {
+        // U7: an epoch change or a peer's GC point may have come while this waited.
+        if (s.busy || s.gcLsn !== from || s.epoch !== epoch) return;
+        await this.commitCollect(upTo, tail, images, marks, count);
+      });
+    } finally {
+      this.collecting = false;
+    }
   }
 
   private async commitCollect(
@@ -282,7 +311,6 @@ export class SegmentMaintenance {
   ): Promise<void> {
     const s = this.segment;
     const from = s.gcLsn;
-    this.collecting = true;
     const delta = collectDelta(s.store, from, upTo, images);
     s.writeStarted();
     try {
@@ -296,7 +324,6 @@ export class SegmentMaintenance {
       s.fail(error);
     } finally {
       s.writeDone();
-      this.collecting = false;
     }
   }
 
@@ -394,7 +421,7 @@ export class SegmentMaintenance {
     s.log.warn({ pageId: bad.pageId, lsn: bad.lsn, what: bad.what }, 'bad copy found');
     if (bad.what === 'image' && bad.lsn > s.gcLsn) {
       // Derived from records the segment still holds: dropping it is the repair (S4).
-      await this.write(() => s.store.removePageImage(bad));
+      if (!(await this.replaceCopy(bad, undefined))) return false;
       return this.repaired(bad, 'dropped');
     }
     if (await this.copyFromPeer(bad)) return true;
@@ -440,15 +467,47 @@ export class SegmentMaintenance {
       if (reply.kind !== 'RepairReply' || reply.bytes === null) continue;
       const good = reply.bytes;
       if (bad.what === 'record' ? !recordIsGood(bad, good) : !imageIsGood(bad, good)) continue;
-      if (s.busy || !this.stillThere(bad)) return false;
-      await this.write(() =>
-        bad.what === 'record'
-          ? s.store.putRecord(bad, good)
-          : s.store.putPageImage(bad.pageId, { lsn: bad.lsn, bytes: good }),
-      );
+      if (!(await this.replaceCopy(bad, good))) return false;
       return this.repaired(bad, peer);
     }
     return false;
+  }
+
+  /**
+   * Puts a good copy over a bad one, or drops a bad image (`good` undefined), counted by what the
+   * store holds there (U6, U7). False if the segment is busy or the bad copy went meanwhile.
+   */
+  private replaceCopy(bad: BadCopy, good: Buffer | undefined): Promise<boolean> {
+    const s = this.segment;
+    return s.imagesAlone(async () => {
+      if (s.busy) return false;
+      s.writeStarted();
+      try {
+        await s.uncount();
+        if (s.failed || !this.stillThere(bad)) return false;
+        const delta = noUsage();
+        if (bad.what === 'record') {
+          assert(good !== undefined, 'a bad record is replaced, never dropped');
+          delta.recordBytes = good.length - (s.store.record(bad.pageId, bad.lsn)?.length ?? 0);
+          await s.store.putRecord(bad, good);
+        } else {
+          const old = s.store.pageImage(bad.pageId, bad.lsn);
+          if (old !== undefined) countImage(delta, old.bytes, -1);
+          if (good === undefined) await s.store.removePageImage(bad);
+          else {
+            countImage(delta, good, 1);
+            await s.store.putPageImage(bad.pageId, { lsn: bad.lsn, bytes: good });
+          }
+        }
+        s.usage.adjust(delta);
+        return true;
+      } catch (error) {
+        s.fail(error);
+        return false;
+      } finally {
+        s.writeDone();
+      }
+    });
   }
 
   private stillThere(bad: BadCopy): boolean {

@@ -293,6 +293,8 @@ describe('Segment usage count (S9)', () => {
       recordBytes: counted.recordBytes,
       bytes: counted.recordBytes + counted.imageBytes,
     });
+    await segment.saveUsage(); // U4: what it would persist is what the store holds
+    expect(segment.store.meta()?.usage).toEqual(counted);
   }
 
   it('follows collection and image installs without counting the segment again', async () => {
@@ -334,6 +336,49 @@ describe('Segment usage count (S9)', () => {
     expect(b.scl).toBe(a.scl);
     expect(b.gcLsn).toBe(a.gcLsn);
     await expectCounted(b);
+  });
+});
+
+describe('Segment usage checkpoint (usage.ts U5)', () => {
+  it('writes its counts once idle for USAGE_CHECKPOINT_IDLE_MS, not while writing', async () => {
+    let now = 0;
+    const timers: { at: number; fn: () => void; live: boolean }[] = [];
+    const clock: Clock = {
+      ...systemClock,
+      now: () => now,
+      setTimer: (fn, delayMs) => {
+        const timer = { at: now + delayMs, fn, live: true };
+        timers.push(timer);
+        return { cancel: () => (timer.live = false) };
+      },
+    };
+    const live = (): number => timers.filter((t) => t.live).length;
+    const advance = async (ms: number): Promise<void> => {
+      now += ms;
+      for (const t of timers.filter((x) => x.live && x.at <= now)) {
+        t.live = false;
+        t.fn();
+      }
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const store = new MemoryNodeStore(new MemoryDisk(), systemClock);
+    const segment = new Segment(store.segment(0), log, { clock });
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    const append = (records: Buffer[]) => segment.processMessage({
+      kind: 'AppendRequest', group: 0, epoch: 1, vdlHint: writer.lastLsn, readFloor: L(0),
+      records, history: HISTORY_1,
+    });
+    await append(writer.mtr([[pageOf(0, 1), leafInit()]]));
+    expect(store.segment(0).meta()?.usage).toBeUndefined(); // appends carry no counts
+    await advance(600);
+    await append(writer.mtr([[pageOf(0, 1), cellInsert(0, 'a')]]));
+    await advance(500); // the first timer: only 500 ms since the last write
+    expect(store.segment(0).meta()?.usage).toBeUndefined();
+    await advance(500);
+    expect(store.segment(0).meta()?.usage).toEqual(store.segment(0).usage());
+    expect(store.segment(0).meta()?.usage?.records).toBe(2);
+    expect(live()).toBe(0); // nothing more while nothing changes
+    segment.retire();
   });
 });
 

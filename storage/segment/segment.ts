@@ -52,16 +52,19 @@
  *        new epoch), and the status reports the last complete count meanwhile. Appends, images,
  *        garbage collection and image installs adjust the count by what they add and remove
  *        (usage.ts U1–U3; issue 8: a full count after every collection read the whole segment).
+ *        The count is persisted in the metadata when it is exact (U4–U7), so a restart does
+ *        not count again: at idle (a checkpoint), at a clean stop, with seals and truncations.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, type Timer, systemClock } from '../clock.js';
 import {
   COALESCE_BACKGROUND_RECORDS,
   COALESCE_PAGES_PER_TURN,
   COALESCE_RECORDS_MIN,
   RETENTION_MS,
   TIME_MARKS_MAX,
+  USAGE_CHECKPOINT_IDLE_MS,
   protectionGroupOf,
 } from '../config.js';
 import { LSN_NONE, type Lsn, type PageId } from '../lsn.js';
@@ -98,7 +101,7 @@ import { epochCut, mergeHistories } from '../quorum.js';
 import { decodeIntactRedo, decodeRedoHeader, redoIsIntact, unreachable } from '../redo.js';
 import { ChainTracker } from './chain.js';
 import { SegmentMaintenance } from './maintenance.js';
-import { UsageCounter } from './usage.js';
+import { UsageCounter, imageBytes, noUsage } from './usage.js';
 import {
   type RecordKey,
   type SegmentMeta,
@@ -159,6 +162,19 @@ export class Segment {
   /** S8: pages due for a background image, and whether a coalescing turn is queued. */
   private readonly coalesceDue = new Set<PageId>();
   private coalesceQueued = false;
+  /** U5, U6: whether the newest metadata issued to the store carries usage counts. */
+  private metaCounts: boolean;
+  /** U6: metadata without counts on its way to the store; writes without metadata wait for it. */
+  private uncounting: Promise<void> | undefined;
+  /** U5: the idle checkpoint's timer; when the last store write started. */
+  private checkpointTimer: Timer | undefined;
+  private lastWriteMs = 0;
+  /** U7: coalescing's image writes in flight ("pageId:lsn"), and who waits for none. */
+  private readonly imagesInFlight = new Set<string>();
+  private imagesQuietWaiters: (() => void)[] = [];
+  /** U7: writes that count images from the store, waiting or running; they run one at a time. */
+  private imagesAloneWaiting = 0;
+  private imagesAloneTail: Promise<void> = Promise.resolve();
 
   /** Loads the segment's state from its store: metadata, then the index above the saved SCL. */
   constructor(
@@ -188,12 +204,14 @@ export class Segment {
       this.chain.add(entry.lsn, entry.prevLsn);
     }
     this.maintenance = new SegmentMaintenance(this);
+    this.metaCounts = meta?.usage !== undefined;
     this.usage = new UsageCounter(
       store,
       this.options.clock,
-      meta === undefined,
+      meta === undefined ? noUsage() : meta.usage,
       () => this.retired || this.failure !== undefined,
       (error) => this.fail(error),
+      () => this.checkpointSoon(),
     );
     if (meta !== undefined) {
       log.debug({ scl: this.chain.tail, pending: this.chain.pendingCount }, 'segment loaded');
@@ -232,6 +250,8 @@ export class Segment {
   /** Its node stops (or crashes): nothing more is started; what runs ends without a trace. */
   retire(): void {
     this.retired = true;
+    this.checkpointTimer?.cancel();
+    this.checkpointTimer = undefined;
   }
 
   summary(): GroupSummary {
@@ -319,7 +339,7 @@ export class Segment {
    * links them into the chain (S1). The caller has checked the epoch with no await since.
    */
   async persist(stored: readonly StoredRecord[], hint: Lsn): Promise<boolean> {
-    this.writes++;
+    this.writeStarted();
     const marks = this.nextMarks();
     try {
       await this.store.append(stored, this.meta({ vdlHint: hint, marks }));
@@ -392,8 +412,9 @@ export class Segment {
       return this.refuse('corrupt');
     }
     if (result.applied >= COALESCE_RECORDS_MIN && result.last <= this.chain.tail) {
-      this.coalesce(m.pageId, result.last, Buffer.from(result.page));
-      this.unimaged.delete(m.pageId);
+      if (this.coalesce(m.pageId, result.last, Buffer.from(result.page))) {
+        this.unimaged.delete(m.pageId);
+      }
     }
     return { kind: 'ReadPageReply', page: result.page };
   }
@@ -434,11 +455,12 @@ export class Segment {
   /**
    * S8: images at the SCL (S4) for up to COALESCE_PAGES_PER_TURN due pages, then yields; the
    * rest follow in later turns. Nothing while an epoch change runs or after a failure: the
-   * counts stay, and the next record of the page queues it again.
+   * counts stay, and the next record of the page queues it again. Nothing either while a write
+   * that counts images waits (U7): the turn is queued again once it is done.
    */
   private coalesceSome(): void {
     this.coalesceQueued = false;
-    if (this.busy) return;
+    if (this.busy || this.imagesAloneWaiting > 0) return;
     let built = 0;
     try {
       for (const pageId of this.coalesceDue) {
@@ -453,27 +475,143 @@ export class Segment {
       this.fail(error); // S5: a store that cannot be read fails the segment, not the process
       return;
     }
+    this.queueCoalescing();
+  }
+
+  private queueCoalescing(): void {
     if (this.coalesceDue.size > 0 && !this.coalesceQueued) {
       this.coalesceQueued = true;
       this.options.clock.defer(() => this.coalesceSome());
     }
   }
 
-  /** Writes a page image back in the background (S4); a failure makes the segment fail (S5). */
-  private coalesce(pageId: PageId, lsn: Lsn, bytes: Buffer): void {
-    this.writes++;
-    this.store
-      .putPageImage(pageId, { lsn, bytes })
-      .then(() => this.usage.imageAdded({ pageId, lsn }, bytes))
+  /**
+   * Writes a page image back in the background (S4), and counts it (U7): not while a write that
+   * counts images waits or runs, and not twice at once at one key (it would be the same image).
+   * False if it was not started. A failure makes the segment fail (S5).
+   */
+  private coalesce(pageId: PageId, lsn: Lsn, bytes: Buffer): boolean {
+    const key = `${pageId}:${lsn}`;
+    if (this.imagesAloneWaiting > 0 || this.imagesInFlight.has(key)) return false;
+    this.imagesInFlight.add(key);
+    this.writeStarted();
+    this.writeImage(pageId, lsn, bytes)
       .catch((error: unknown) => this.fail(error))
-      .finally(() => this.writeDone());
+      .finally(() => {
+        this.imagesInFlight.delete(key);
+        if (this.imagesInFlight.size === 0) {
+          const waiters = this.imagesQuietWaiters;
+          this.imagesQuietWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
+        this.writeDone();
+      });
+    return true;
+  }
+
+  /** U6, U7: the image write of `coalesce`, counted by what the store holds at its key. */
+  private async writeImage(pageId: PageId, lsn: Lsn, bytes: Buffer): Promise<void> {
+    await this.uncount();
+    if (this.failure !== undefined) return;
+    const old = this.store.pageImage(pageId, lsn);
+    const overwritten = old !== undefined && old.lsn === lsn ? old.bytes : undefined;
+    await this.store.putPageImage(pageId, { lsn, bytes });
+    if (overwritten === undefined) {
+      this.usage.imageAdded({ pageId, lsn }, bytes);
+    } else if (overwritten.length !== bytes.length) {
+      const delta = { ...noUsage(), imageBytes: imageBytes(bytes) - imageBytes(overwritten) };
+      this.usage.adjust(delta);
+    }
+  }
+
+  /**
+   * @internal U7: runs `write`, which reads the store to count what its store write will change
+   * and then issues it, alone among the writes that add or remove page images: after every
+   * coalescing write in flight, before any new one, one such write at a time. `write` checks
+   * `busy` first: an epoch change may have run while it waited.
+   */
+  async imagesAlone<T>(write: () => Promise<T>): Promise<T> {
+    this.imagesAloneWaiting++;
+    const before = this.imagesAloneTail;
+    let done = (): void => {};
+    this.imagesAloneTail = new Promise((resolve) => {
+      done = resolve;
+    });
+    try {
+      await before;
+      while (this.imagesInFlight.size > 0) {
+        await new Promise<void>((resolve) => this.imagesQuietWaiters.push(resolve));
+      }
+      return await write();
+    } finally {
+      this.imagesAloneWaiting--;
+      done();
+      if (this.imagesAloneWaiting === 0 && !this.busy) this.queueCoalescing();
+    }
+  }
+
+  /**
+   * @internal U6: resolves once the newest metadata issued to the store carries no counts and
+   * is durable, writing such metadata first if it must. The caller has started its write
+   * (`writeStarted`), so no checkpoint comes in between; it checks `failed` after.
+   */
+  async uncount(): Promise<void> {
+    while (this.metaCounts || this.uncounting !== undefined) {
+      if (this.uncounting === undefined) {
+        this.writeStarted();
+        this.uncounting = this.store
+          .putMeta(this.meta({}))
+          .catch((error: unknown) => this.fail(error))
+          .finally(() => {
+            this.uncounting = undefined;
+            this.writeDone();
+          });
+      }
+      await this.uncounting;
+    }
+  }
+
+  /**
+   * U5: writes the counts alone when they are known, no store write is in flight and the
+   * newest metadata lacks them: at the idle checkpoint, and when the node stops cleanly.
+   */
+  async saveUsage(): Promise<void> {
+    if (this.metaCounts || this.failure !== undefined) return;
+    if (this.writes > 0 || this.lock !== undefined) return;
+    const usage = this.usage.after();
+    if (usage === undefined) return;
+    const meta = this.meta({ usage });
+    this.writeStarted();
+    try {
+      await this.store.putMeta(meta);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.writeDone();
+    }
+  }
+
+  /** U5: a checkpoint once the store has had no write for USAGE_CHECKPOINT_IDLE_MS. */
+  private checkpointSoon(delayMs = USAGE_CHECKPOINT_IDLE_MS): void {
+    if (this.checkpointTimer !== undefined || this.retired || this.failure !== undefined) return;
+    this.checkpointTimer = this.options.clock.setTimer(() => {
+      this.checkpointTimer = undefined;
+      if (this.metaCounts || this.retired || this.usage.counting) return; // counted: re-armed
+      if (this.writes > 0 || this.lock !== undefined) return this.checkpointSoon();
+      const idleMs = this.options.clock.now() - this.lastWriteMs;
+      if (idleMs < USAGE_CHECKPOINT_IDLE_MS) {
+        return this.checkpointSoon(Math.max(1, Math.ceil(USAGE_CHECKPOINT_IDLE_MS - idleMs)));
+      }
+      this.saveUsage().catch((error: unknown) => this.fail(error));
+    }, delayMs);
   }
 
   private seal(m: SclRequest): Promise<SclReply | Refused> {
     return this.exclusive(async () => {
       if (m.epoch <= this.sealed) return this.refuse('stale-epoch');
       try {
-        await this.store.putMeta(this.meta({ sealedEpoch: m.epoch }));
+        // U5: counts may go with it: nothing is in flight (S3) and a seal changes no count.
+        await this.store.putMeta(this.meta({ sealedEpoch: m.epoch, usage: this.usage.after() }));
       } catch (error) {
         this.fail(error);
         return this.refuse('store-failed');
@@ -500,14 +638,18 @@ export class Segment {
       assert(cut >= this.gcLsn, 'S6: an epoch starts at or above a VDL the segment was told');
       const merged = mergeHistories(this.history, history);
       const tail = cut >= this.chain.tail ? this.chain.tail : this.floor(cut);
-      // Nothing above the cut (no chain, no pending record; images lie at or below SCL): the
-      // truncation removes nothing and the usage count stays known (U2). Every open truncates.
+      // Nothing above the cut (no chain, no pending record; images lie at or below the SCL, S4,
+      // or at a peer's GC point, below any later epoch's start): the truncation removes nothing
+      // and the usage count stays known (U2). Every open truncates: then only the metadata is
+      // written, rather than have the store look for what to remove (every image key).
       const removesNothing = cut >= this.chain.tail && this.chain.pendingCount === 0;
       const hint = this.vdlHint <= cut ? this.vdlHint : cut;
       const marks = this.marks.filter((mark) => mark.lsn <= cut);
-      const meta = { ...this.meta({ sealedEpoch: epoch, vdlHint: hint, marks }), scl: tail };
+      const usage = removesNothing ? this.usage.after() : undefined; // U5 (c)
+      const meta = { ...this.meta({ sealedEpoch: epoch, vdlHint: hint, marks, usage }), scl: tail };
+      const next = { ...meta, appliedEpoch: epoch, history: merged };
       try {
-        await this.store.truncate(cut, { ...meta, appliedEpoch: epoch, history: merged });
+        await (removesNothing ? this.store.putMeta(next) : this.store.truncate(cut, next));
       } catch (error) {
         this.fail(error);
         return this.refuse('store-failed');
@@ -615,10 +757,14 @@ export class Segment {
   }
 
   /**
-   * @internal The metadata as it stands, with `change` over it. Issue 8: one object literal of
-   * fixed shape, no spreads (it is built for every append).
+   * @internal The metadata for a store write issued now, as it stands with `change` over it.
+   * Issue 8: one object literal of fixed shape, no spreads (it is built for every append). It
+   * carries usage counts only if `change` gives them (U5), and notes whether it does (U6).
    */
   meta(change: Partial<SegmentMeta>): SegmentMeta {
+    const usage = change.usage;
+    assert(usage === undefined || this.writes === 0, 'U5: counts go with no write in flight');
+    this.metaCounts = usage !== undefined;
     return {
       scl: change.scl ?? this.chain.tail,
       vdlHint: change.vdlHint ?? this.vdlHint,
@@ -631,6 +777,7 @@ export class Segment {
       corruptFound: change.corruptFound ?? this.corruptFound,
       repairs: change.repairs ?? this.repairs,
       marks: change.marks ?? this.marks,
+      usage,
     };
   }
 
@@ -676,9 +823,10 @@ export class Segment {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** @internal A background store write starts (S3 waits for it). */
+  /** @internal A store write starts (S3 waits for it; U5 counts the idle time from it). */
   writeStarted(): void {
     this.writes++;
+    this.lastWriteMs = this.options.clock.now();
   }
 
   /** @internal */
@@ -686,6 +834,7 @@ export class Segment {
     this.writes--;
     assert(this.writes >= 0, 'S3: writes in flight are counted');
     if (this.writes > 0) return;
+    if (!this.metaCounts) this.checkpointSoon();
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();

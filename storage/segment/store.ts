@@ -14,10 +14,11 @@
  * What a store does not know: chains, epochs and SCL are the segment's business (segment.ts);
  * the store keeps bytes under keys.
  *
- * Metadata encoding (big-endian), one value per segment, version 2 (version 1, without the fields
- * from gcLsn on, is still read):
+ * Metadata encoding (big-endian), one value per segment, version 3. Older values are still read:
+ * version 2 lacks the usage fields (its segment counts what it holds once, in the background),
+ * version 1 also the fields from gcLsn on.
  *   OFFSET SIZE DESCRIPTION
- *   0      1    format version (2)
+ *   0      1    format version (3)
  *   1      8    scl: a chain tail that is persisted (a lower bound; load scans above it)
  *   9      8    vdlHint: highest VDL a writer has reported
  *   17     4    sealedEpoch
@@ -31,6 +32,11 @@
  *   ..     4    repairs: bad copies replaced by a good one from a peer, ever
  *   ..     4    m: time marks
  *   ..     16m  marks: (u64 wallMs, u64 lsn): records <= lsn had arrived by wallMs (retention)
+ *   ..     1    usageKnown: 1 if the four counts below are what the store holds (usage.ts U4)
+ *   ..     8    records          } the segment's usage, as of the store write that carried
+ *   ..     8    recordBytes      } this value; all 0 when usageKnown is 0
+ *   ..     8    images           }
+ *   ..     8    imageBytes       }
  *
  * Page images are stored as (u32 BE crc32 of the page, the 16 KiB page), so a scrub can tell a
  * bad image from a good one; records carry their own crc (redo.ts).
@@ -77,6 +83,11 @@ export interface SegmentMeta {
   readonly corruptFound: number;
   readonly repairs: number;
   readonly marks: readonly TimeMark[];
+  /**
+   * What the store holds once this metadata is written with its write, or undefined: not known
+   * (usage.ts U4–U6: a reader of undefined counts the store itself).
+   */
+  readonly usage: Readonly<Usage> | undefined;
 }
 
 /** What a new segment's metadata holds besides what the caller sets. */
@@ -87,6 +98,7 @@ export const META_DEFAULTS = {
   corruptFound: 0,
   repairs: 0,
   marks: [],
+  usage: undefined,
 } as const satisfies Partial<SegmentMeta>;
 
 export interface PageImage {
@@ -171,15 +183,17 @@ export interface NodeStore {
   close(): Promise<void>;
 }
 
-const META_VERSION = 2;
+const META_VERSION = 3;
 const META_FIXED_SIZE = 29;
 const HISTORY_ENTRY_SIZE = 12;
 const META_TAIL_SIZE = 36;
 const MARK_SIZE = 16;
+const USAGE_SIZE = 33;
 
 export function encodeMeta(meta: SegmentMeta): Buffer {
   const historyEnd = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length;
-  const buf = Buffer.alloc(historyEnd + META_TAIL_SIZE + MARK_SIZE * meta.marks.length);
+  const marksEnd = historyEnd + META_TAIL_SIZE + MARK_SIZE * meta.marks.length;
+  const buf = Buffer.alloc(marksEnd + USAGE_SIZE);
   buf[0] = META_VERSION;
   writeLsn(buf, 1, meta.scl);
   writeLsn(buf, 9, meta.vdlHint);
@@ -204,13 +218,30 @@ export function encodeMeta(meta: SegmentMeta): Buffer {
     writeLsn(buf, at + 8, mark.lsn);
     at += MARK_SIZE;
   }
+  const usage = meta.usage;
+  if (usage !== undefined) {
+    assert(usageIsSane(usage), 'U4: usage counts are whole and not negative');
+    buf[at] = 1;
+    writeLsn(buf, at + 1, usage.records as Lsn);
+    writeLsn(buf, at + 9, usage.recordBytes as Lsn);
+    writeLsn(buf, at + 17, usage.images as Lsn);
+    writeLsn(buf, at + 25, usage.imageBytes as Lsn);
+  }
+  at += USAGE_SIZE;
   assert.equal(at, buf.length, 'encodeMeta: every byte written');
   return buf;
 }
 
+/** Counts that can be what a store holds: whole, not negative, no bytes without an item. */
+export function usageIsSane(u: Readonly<Usage>): boolean {
+  const values = [u.records, u.recordBytes, u.images, u.imageBytes];
+  if (!values.every((v) => Number.isSafeInteger(v) && v >= 0)) return false;
+  return (u.records > 0 || u.recordBytes === 0) && (u.images > 0 || u.imageBytes === 0);
+}
+
 export function decodeMeta(buf: Buffer): SegmentMeta {
   const version = buf[0];
-  assert(version === 1 || version === META_VERSION, 'segment metadata version');
+  assert(version === 1 || version === 2 || version === META_VERSION, 'segment metadata version');
   const n = buf.readUInt32BE(25);
   const history: EpochStart[] = [];
   let at = META_FIXED_SIZE;
@@ -229,7 +260,9 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
     return { ...head, ...META_DEFAULTS };
   }
   const m = buf.readUInt32BE(at + 32);
-  assert.equal(buf.length, at + META_TAIL_SIZE + MARK_SIZE * m, 'segment metadata length');
+  const marksEnd = at + META_TAIL_SIZE + MARK_SIZE * m;
+  const usageSize = version === META_VERSION ? USAGE_SIZE : 0;
+  assert.equal(buf.length, marksEnd + usageSize, 'segment metadata length');
   const marks: TimeMark[] = [];
   for (let i = 0, p = at + META_TAIL_SIZE; i < m; i++, p += MARK_SIZE) {
     marks.push({ wallMs: readLsn(buf, p), lsn: readLsn(buf, p + 8) });
@@ -242,7 +275,22 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
     corruptFound: buf.readUInt32BE(at + 24),
     repairs: buf.readUInt32BE(at + 28),
     marks,
+    usage: usageSize === 0 ? undefined : decodeUsage(buf, marksEnd),
   };
+}
+
+function decodeUsage(buf: Buffer, at: number): Usage | undefined {
+  const flag = buf[at];
+  assert(flag === 0 || flag === 1, 'segment metadata: usageKnown is 0 or 1');
+  if (flag === 0) return undefined;
+  const usage = {
+    records: readLsn(buf, at + 1),
+    recordBytes: readLsn(buf, at + 9),
+    images: readLsn(buf, at + 17),
+    imageBytes: readLsn(buf, at + 25),
+  };
+  assert(usageIsSane(usage), 'U4: stored usage counts are whole and not negative');
+  return usage;
 }
 
 /** A stored page image: u32 BE crc32, then the page. */

@@ -1,24 +1,58 @@
 /**
  * What a segment holds (records, page images and their bytes) for its status: a count kept up to
- * date by every change of known size, and a full count in the background where it is unknown.
+ * date by every change of known size, persisted in the segment's metadata (store.ts, version 3)
+ * so that a restart does not count again, and a full count in the background where it is
+ * unknown.
  *
  * Invariants (S9 of segment.ts is the promise; these are how it is kept):
  *   (U1) a full count never blocks: it reads USAGE_SCAN_BATCH records or USAGE_SCAN_IMAGES images
  *        per step, and the status reports the last complete count meanwhile. It never hogs its
  *        thread either: the full counts of one thread (one clock) run one at a time, and each
  *        step is followed by a pause USAGE_SCAN_PAUSE_FACTOR times as long as the step took.
- *   (U2) a full count runs only where the count is unknown: at load, and after a change whose
- *        size the segment does not know (a truncation for a new epoch that removes records). Appends, page images,
- *        garbage collection and image installs adjust the count by what they add and remove.
+ *   (U2) a full count runs only where the count is unknown: at load when the metadata carries
+ *        no counts (U4), and after a change whose size the segment does not know (a truncation
+ *        for a new epoch that removes records). Appends, page images, garbage collection, image
+ *        installs and repairs adjust the count by what they add and remove.
  *   (U3) an append or an image that becomes durable while a full count runs is counted once:
  *        by the count if the count's cursor has not passed its key yet, else here. (The scan
  *        reads (pageId, lsn) order; a write is visible to it only once durable.)
  * A change of known size that lands while a full count runs restarts that count (its keys may
  * lie on both sides of the cursor).
+ *
+ * Persisted counts (the segment keeps these; its store writes carry its metadata):
+ *   (U4) Metadata that carries counts (SegmentMeta.usage) carries exactly what the store holds
+ *        once the store write that carries it is durable. A segment loaded with counts needs no
+ *        full count; one loaded without (a version-2 store, or a crash that left metadata
+ *        without counts) counts in the background, as before. The counts are also checked
+ *        for sanity where they are encoded and decoded (store.ts usageIsSane).
+ *   (U5) So counts go with a store write only when (a) they are known (no full count runs),
+ *        (b) no other store write of the segment is in flight (one issued earlier may land
+ *        before this one and is not counted yet), and (c) they include the write's own effect.
+ *        Writes that carry counts: a segment idle for USAGE_CHECKPOINT_IDLE_MS writes them
+ *        alone (a checkpoint), its node writes them when it stops cleanly, and a seal and a
+ *        truncation that removes nothing (which change nothing counted) carry them. Every
+ *        other metadata write (appends, collection) carries none.
+ *   (U6) A store write that carries no metadata (a page image, a repaired copy, a dropped
+ *        image) is issued only once no metadata with counts can be the store's newest: if the
+ *        last metadata issued carried counts, metadata without them is written first and the
+ *        write waits until it is durable. So no crash leaves counts beside a change they miss.
+ *   (U7) A change counted from what the store holds before it (an image write that may
+ *        overwrite one, collection, image installs, repairs) reads the store while no other
+ *        write that can add or remove images of the segment is in flight: coalescing writes
+ *        one image per page and lsn at a time and skips while one of the others waits; the
+ *        others run one at a time, alone (segment.ts `imagesAlone`). So every delta is exact,
+ *        and so is the count (U2, U3), which is what makes U4 hold.
  */
+import assert from 'node:assert/strict';
 import type { Clock } from '../clock.js';
 import { USAGE_SCAN_BATCH, USAGE_SCAN_IMAGES, USAGE_SCAN_PAUSE_FACTOR } from '../config.js';
-import type { RecordKey, SegmentStore, StoredRecord, Usage } from './store.js';
+import {
+  type RecordKey,
+  type SegmentStore,
+  type StoredRecord,
+  type Usage,
+  usageIsSane,
+} from './store.js';
 
 /** A full count under way: what it has counted so far, and where it stands (U1). */
 interface FullCount {
@@ -46,18 +80,48 @@ export class UsageCounter {
   private full: FullCount | undefined;
 
   /**
-   * `empty`: the segment is new, so the count is known (zero). `stopped`: background work must
-   * end (the segment failed or retired). `fail`: a store read failed.
+   * `loaded`: the counts the segment's metadata carried (U4; zero for a new segment), or
+   * undefined: count in the background. `stopped`: background work must end (the segment failed
+   * or retired). `fail`: a store read failed. `counted`: a full count has just completed.
    */
   constructor(
     private readonly store: SegmentStore,
     private readonly clock: Clock,
-    empty: boolean,
+    loaded: Readonly<Usage> | undefined,
     private readonly stopped: () => boolean,
     private readonly fail: (error: unknown) => void,
+    private readonly counted: () => void = () => {},
   ) {
-    if (empty) this.known = noUsage();
-    else this.start();
+    if (loaded === undefined) {
+      this.start();
+      return;
+    }
+    assert(usageIsSane(loaded), 'U4: loaded usage counts are whole and not negative');
+    this.known = { ...loaded };
+    this.last = this.known;
+  }
+
+  /** True while a full count runs (or must be started): the counts are not known (U5 a). */
+  get counting(): boolean {
+    return this.known === undefined;
+  }
+
+  /**
+   * U5: the counts once `delta` is durable too, if they are known; undefined otherwise. Counts
+   * that cannot be what a store holds (a bug broke U7) are not persisted: they are counted again.
+   */
+  after(delta: Readonly<Usage> = noUsage()): Usage | undefined {
+    const usage = this.known;
+    if (usage === undefined) return undefined;
+    const next = {
+      records: usage.records + delta.records,
+      recordBytes: usage.recordBytes + delta.recordBytes,
+      images: usage.images + delta.images,
+      imageBytes: usage.imageBytes + delta.imageBytes,
+    };
+    if (usageIsSane(next)) return next;
+    this.recount();
+    return undefined;
   }
 
   /** The count for the status; starts a full count if it is unknown and none runs. */
@@ -103,6 +167,9 @@ export class UsageCounter {
 
   /** A change of known size is durable (U2); during a full count, that count starts over. */
   adjust(delta: Usage): void {
+    if (delta.records === 0 && delta.recordBytes === 0) {
+      if (delta.images === 0 && delta.imageBytes === 0) return; // nothing changed
+    }
     const usage = this.known;
     if (usage === undefined) {
       this.recount();
@@ -147,6 +214,7 @@ export class UsageCounter {
     this.full = undefined;
     this.known = full.counted;
     this.last = full.counted;
+    this.counted();
     return true;
   };
 

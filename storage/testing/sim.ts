@@ -22,6 +22,8 @@
  *        page at that LSN, computed by applyRedo over the oracle's records.
  *   (I5) after healing, every segment of every group reaches the group's tail (gossip and
  *        catch-up fill every hole), and recovery's group tails are the oracle's.
+ *   (I6) usage counts a segment's metadata carries are what its node's disk holds (usage.ts
+ *        U4): checked on the disk a crash left, and at the end after every node stops cleanly.
  * A failure throws SimFailure, whose message names the seed (SIM_SEED=n replays it) and whose
  * `log` is the buffered log of the run.
  */
@@ -57,6 +59,8 @@ export interface SimResult {
   readonly corruptions: number;
   readonly replacements: number;
   readonly reads: number;
+  /** Segments whose persisted usage counts I6 compared with their disk. */
+  readonly usageChecked: number;
   readonly events: number;
   readonly virtualMs: number;
   readonly vdl: number;
@@ -157,7 +161,9 @@ class World {
   timeline: Buffer[] = [];
   epochs: number[] = [];
   pages: PageId[] = [];
-  counts = { commits: 0, acked: 0, crashes: 0, corruptions: 0, replacements: 0, reads: 0 };
+  counts = {
+    commits: 0, acked: 0, crashes: 0, corruptions: 0, replacements: 0, reads: 0, usageChecked: 0,
+  };
   spares = 0;
   original: string[] = [];
   /** Spares whose replacement failed half-way: they stay up (a membership may name them). */
@@ -219,6 +225,10 @@ async function run(w: World, steps: number): Promise<SimResult> {
   const final = await openWriter(w, false);
   await converge(w, final);
   const vdl = final.client.durableLsn();
+  for (const n of upNodes(w)) {
+    await settle(w, n.node.stop());
+    checkUsage(w, n, 'after a clean stop');
+  }
   return {
     seed: w.seed,
     nodes: count,
@@ -414,6 +424,21 @@ function oraclePage(timeline: readonly Buffer[], id: PageId, at: Lsn): Buffer {
   return page;
 }
 
+/** I6: the usage counts in each segment's metadata on a node's disk, against a full count. */
+function checkUsage(w: World, n: SimNode, when: string): void {
+  const store = new MemoryNodeStore(n.disk, w.clock);
+  for (const [group, g] of n.disk.groups) {
+    const saved = g.meta?.usage;
+    if (saved === undefined) continue;
+    const held = store.segment(group).usage();
+    const same = saved.records === held.records && saved.recordBytes === held.recordBytes &&
+      saved.images === held.images && saved.imageBytes === held.imageBytes;
+    const detail = `${JSON.stringify(saved)} saved, ${JSON.stringify(held)} held`;
+    if (!same) w.fail(`I6: ${n.address} group ${group} ${when}: ${detail}`);
+    w.counts.usageChecked++;
+  }
+}
+
 function upNodes(w: World): SimNode[] {
   return w.nodes.filter((n) => n.up && !n.retired);
 }
@@ -425,6 +450,7 @@ async function crashNode(w: World): Promise<void> {
   const victim = w.prng.pick(up);
   victim.node.halt();
   victim.store?.crash();
+  checkUsage(w, victim, 'after a crash');
   w.net.bump(victim.address);
   w.counts.crashes++;
   w.buffer.note(`crash ${victim.address}`);
@@ -446,6 +472,7 @@ function crashHolders(w: World, acked: Lsn): void {
     const victim = holders.splice(w.prng.int(holders.length), 1)[0] as SimNode;
     victim.node.halt();
     victim.store?.crash();
+    checkUsage(w, victim, 'after a crash');
     w.net.bump(victim.address);
     w.counts.crashes++;
     w.buffer.note(`crash ${victim.address} (holds ${acked})`);
