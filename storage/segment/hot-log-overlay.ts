@@ -25,6 +25,9 @@ export interface Op {
   readonly value: Buffer | undefined;
 }
 
+/** An op's header in a frame: u8 db, u8 kind (1 put, 0 remove), u16 key and u32 value length. */
+export const OP_HEADER_SIZE = 8;
+
 export interface KeyValue {
   readonly key: Buffer;
   readonly value: Buffer;
@@ -38,17 +41,17 @@ export interface RangeOptions {
   readonly reverse?: boolean;
 }
 
+/** A layer's view of one database: a key's newest value, or null (a tombstone). */
 class DbLayer {
   /** latin1 strings of the keys, so string order is byte order. */
-  readonly entries = new Map<string, Op>();
+  readonly entries = new Map<string, Buffer | null>();
   /** O1: sorted keys, and keys added since the last sort. */
   private sorted: string[] = [];
   private pending: string[] = [];
 
-  set(op: Op): void {
-    const skey = op.key.toString('latin1');
-    if (!this.entries.has(skey)) this.pending.push(skey);
-    this.entries.set(skey, op);
+  set(key: string, value: Buffer | null): void {
+    if (!this.entries.has(key)) this.pending.push(key);
+    this.entries.set(key, value);
   }
 
   /** O1: the keys in order, sorting in what was added since the last call. */
@@ -72,7 +75,7 @@ class DbLayer {
   }
 
   /** The entries of a range, in the range's order (tombstones included). */
-  range(options: RangeOptions): Op[] {
+  range(db: number, options: RangeOptions): Op[] {
     if (this.entries.size === 0) return [];
     const keys = this.keys();
     const start = options.start.toString('latin1');
@@ -83,16 +86,23 @@ class DbLayer {
       for (let i = upperBound(keys, start) - 1; i >= 0; i--) {
         const k = keys[i] as string;
         if (inclusive ? k < end : k <= end) break;
-        out.push(this.entries.get(k) as Op);
+        out.push(this.op(db, k));
       }
     } else {
       for (let i = lowerBound(keys, start); i < keys.length; i++) {
         const k = keys[i] as string;
         if (inclusive ? k > end : k >= end) break;
-        out.push(this.entries.get(k) as Op);
+        out.push(this.op(db, k));
       }
     }
     return out;
+  }
+
+  /** The entry of a key the map holds, as an Op (its key bytes made again from the string). */
+  op(db: number, key: string): Op {
+    const value = this.entries.get(key);
+    assert(value !== undefined, 'O1: the key list names the map');
+    return { db, key: Buffer.from(key, 'latin1'), value: value ?? undefined };
   }
 }
 
@@ -110,7 +120,9 @@ export class Layer {
   /** Every newest write, for a flush. */
   ops(): Op[] {
     const out: Op[] = [];
-    for (const db of this.dbs) for (const op of db.entries.values()) out.push(op);
+    this.dbs.forEach((db, i) => {
+      for (const key of db.entries.keys()) out.push(db.op(i, key));
+    });
     return out;
   }
 }
@@ -127,14 +139,20 @@ export class Overlay {
     return this.active.size + (this.frozen?.size ?? 0);
   }
 
-  /** Applies one synced frame's writes, in order (H3: frames are applied in log order). */
-  apply(ops: readonly Op[]): void {
+  /**
+   * Applies one synced frame's writes, in order (H3: frames are applied in log order): `body`
+   * holds its ops as hot-log.ts encodes them. The values stay views of the frame, and no object
+   * is made per op but the key's string: what a layer holds lives until the next flush, so what
+   * it allocates is what the young generation's collections copy.
+   */
+  applyFrame(body: Buffer): void {
     const layer = this.active;
-    for (const op of ops) {
-      this.db(layer, op.db).set(op);
-      layer.bytes += op.key.length + (op.value?.length ?? 0);
+    forEachOp(body, (db, key, keyEnd, valueEnd) => {
+      const value = valueEnd < 0 ? null : body.subarray(keyEnd, valueEnd);
+      this.db(layer, db).set(body.toString('latin1', key, keyEnd), value);
+      layer.bytes += Math.max(valueEnd, keyEnd) - key;
       layer.size++;
-    }
+    });
   }
 
   /** O2: starts a flush: later frames go to a new active layer. */
@@ -151,8 +169,8 @@ export class Overlay {
     this.frozen = undefined;
   }
 
-  /** undefined: the overlay does not know the key; { value: undefined }: a tombstone. */
-  get(db: number, key: Buffer): Op | undefined {
+  /** undefined: the overlay does not know the key; null: a tombstone (the key was removed). */
+  get(db: number, key: Buffer): Buffer | null | undefined {
     const skey = key.toString('latin1');
     const active = this.db(this.active, db).entries.get(skey);
     if (active !== undefined || this.frozen === undefined) return active;
@@ -161,9 +179,9 @@ export class Overlay {
 
   /** The overlay's entries of a range, in the range's order, the newer layer's on equal keys. */
   range(db: number, options: RangeOptions): Op[] {
-    const active = this.db(this.active, db).range(options);
+    const active = this.db(this.active, db).range(db, options);
     if (this.frozen === undefined) return active;
-    const frozen = this.db(this.frozen, db).range(options);
+    const frozen = this.db(this.frozen, db).range(db, options);
     if (frozen.length === 0) return active;
     if (active.length === 0) return frozen;
     const sign = options.reverse === true ? -1 : 1;
@@ -192,6 +210,26 @@ export class Overlay {
     assert(found !== undefined, 'overlay database id');
     return found;
   }
+}
+
+/**
+ * Calls `visit` for each op of a frame's body, in order, with the op's database and the offsets
+ * in `body` where its key starts and ends and where its value (from the key's end) ends: -1 for
+ * a removal.
+ */
+export function forEachOp(
+  body: Buffer,
+  visit: (db: number, key: number, keyEnd: number, valueEnd: number) => void,
+): void {
+  let at = 0;
+  while (at < body.length) {
+    const put = body[at + 1] === 1;
+    const keyEnd = at + OP_HEADER_SIZE + body.readUInt16BE(at + 2);
+    const valueEnd = put ? keyEnd + body.readUInt32BE(at + 4) : -1;
+    visit(body[at] as number, at + OP_HEADER_SIZE, keyEnd, valueEnd);
+    at = put ? valueEnd : keyEnd;
+  }
+  assert.equal(at, body.length, 'forEachOp: the ops fill the body');
 }
 
 /**

@@ -65,13 +65,12 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { type Op, Overlay } from './hot-log-overlay.js';
+import { OP_HEADER_SIZE, type Op, Overlay, forEachOp } from './hot-log-overlay.js';
 
 export type { Op } from './hot-log-overlay.js';
 
 const MAGIC = 0x42484c31;
 const HEADER_SIZE = 20;
-const OP_HEADER_SIZE = 8;
 /**
  * Flush the overlay into LMDB this long after a frame is synced. It bounds recovery (the frames
  * of about two intervals are replayed) and the overlay; each flush is one LMDB commit, whose
@@ -122,12 +121,11 @@ export function logPath(dir: string, gen: number): string {
   return join(dir, `hot-log-${gen % 2}`);
 }
 
-/** A frame with its header still blank (filled in by sealFrame), and its ops over its bytes. */
-export function encodeFrame(ops: readonly Op[]): { frame: Buffer; ops: Op[] } {
+/** A frame with its header still blank but for its magic and length (sealFrame fills it in). */
+export function encodeFrame(ops: readonly Op[]): Buffer {
   let size = HEADER_SIZE;
   for (const op of ops) size += OP_HEADER_SIZE + op.key.length + (op.value?.length ?? 0);
   const frame = Buffer.allocUnsafe(size);
-  const views: Op[] = [];
   let at = HEADER_SIZE;
   for (const op of ops) {
     assert(op.key.length <= 0xffff, 'hot log: key length');
@@ -136,19 +134,13 @@ export function encodeFrame(ops: readonly Op[]): { frame: Buffer; ops: Op[] } {
     frame.writeUInt16BE(op.key.length, at + 2);
     frame.writeUInt32BE(op.value?.length ?? 0, at + 4);
     at += OP_HEADER_SIZE;
-    const key = frame.subarray(at, at + op.key.length);
     at += op.key.copy(frame, at);
-    let value: Buffer | undefined;
-    if (op.value !== undefined) {
-      value = frame.subarray(at, at + op.value.length);
-      at += op.value.copy(frame, at);
-    }
-    views.push({ db: op.db, key, value });
+    if (op.value !== undefined) at += op.value.copy(frame, at);
   }
   assert.equal(at, size, 'encodeFrame: every byte written');
   frame.writeUInt32BE(MAGIC, 0);
   frame.writeUInt32BE(size - HEADER_SIZE, 4);
-  return { frame, ops: views };
+  return frame;
 }
 
 /** Stamps a frame with its generation and crc (at batch time: the generation is known then). */
@@ -164,20 +156,10 @@ function frameCrc(head: Buffer, body: Buffer): number {
 
 export function decodeOps(body: Buffer): Op[] {
   const ops: Op[] = [];
-  let at = 0;
-  while (at < body.length) {
-    const db = body[at] as number;
-    const put = body[at + 1] === 1;
-    const keyLength = body.readUInt16BE(at + 2);
-    const valueLength = body.readUInt32BE(at + 4);
-    at += OP_HEADER_SIZE;
-    const key = body.subarray(at, at + keyLength);
-    at += keyLength;
-    const value = put ? body.subarray(at, at + valueLength) : undefined;
-    at += put ? valueLength : 0;
-    ops.push({ db, key, value });
-  }
-  assert.equal(at, body.length, 'decodeOps: the ops fill the body');
+  forEachOp(body, (db, key, keyEnd, valueEnd) => {
+    const value = valueEnd < 0 ? undefined : body.subarray(keyEnd, valueEnd);
+    ops.push({ db, key: body.subarray(key, keyEnd), value });
+  });
   return ops;
 }
 
@@ -219,7 +201,6 @@ export function readHotLog(dir: string, durableGen: number): Op[][] {
 
 interface Pending {
   readonly frame: Buffer;
-  readonly ops: readonly Op[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -266,9 +247,9 @@ export class HotLog {
   write(ops: readonly Op[]): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('hot log: the store is closed'));
-    const encoded = encodeFrame(ops);
+    const frame = encodeFrame(ops);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ frame: encoded.frame, ops: encoded.ops, resolve, reject });
+      this.queue.push({ frame, resolve, reject });
       this.kick();
     });
   }
@@ -343,7 +324,7 @@ export class HotLog {
       for (const p of batch) p.reject(this.failure);
       return;
     }
-    for (const p of batch) this.overlay.apply(p.ops); // H3: in log order
+    for (const p of batch) this.overlay.applyFrame(p.frame.subarray(HEADER_SIZE)); // H3: in order
     for (const p of batch) p.resolve(); // H1: synced, and visible to reads, before the ack
     this.scheduleFlush();
   }

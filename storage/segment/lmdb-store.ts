@@ -171,7 +171,7 @@ export class LmdbNodeStore implements NodeStore {
   get(db: DbId, key: Buffer): Buffer | undefined {
     this.checkOpen();
     const hot = this.log.overlay.get(db, key);
-    return hot !== undefined ? hot.value : this.db(db).get(key);
+    return hot !== undefined ? (hot ?? undefined) : this.db(db).get(key);
   }
 
   /** @internal L2, ST3: a range, the overlay merged over LMDB in key order. */
