@@ -44,7 +44,7 @@
  */
 import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
-import type { Mtr, Trees } from '../btree/api.js';
+import type { BulkLoad, Mtr, Trees } from '../btree/api.js';
 import { KEY_SIZE_MAX } from '../btree/api.js';
 import type { Catalog, CatalogChange } from '../catalog/catalog.js';
 import {
@@ -221,10 +221,10 @@ export async function buildTable<T>(
 
 /**
  * IB5: trees that a change stops referencing (an ALTER TABLE copy's old table, a dropped index,
- * a truncated or dropped table's) are freed in steps after it. The change, in the open step, is committed
- * with the trees named pending and applied to the catalog's cache as soon as it is shipped (as
- * the session does after its commit); then each tree is freed. The last step stays open for
- * the statement's commit. If freeing fails, the trees stay pending (the next start frees them)
+ * a truncated or dropped table's) are freed in steps after it. The change, in the open step, is
+ * committed with the trees named pending and applied to the catalog's cache as soon as it is
+ * shipped (as the session does after its commit); then each tree is freed. The last step stays
+ * open for the statement's commit. If freeing fails, the trees stay pending (the next start frees them)
  * and the statement still succeeds: its change is committed. Returns the changes the caller
  * still hands to the session: none, or all when there was no tree to retire.
  */
@@ -309,6 +309,32 @@ interface Stepping {
   readonly stepBytes: number;
 }
 
+/** A bulk load that commits a step each time `stepBytes` of entries have been appended. */
+class SteppedLoad {
+  count = 0;
+  private bytes = 0;
+  private readonly load: BulkLoad;
+
+  constructor(trees: Trees, mtr: Mtr, root: PageId, private readonly stepping: Stepping) {
+    this.load = trees.bulkLoad(mtr, root);
+  }
+
+  async append(key: Buffer, value: Buffer, size: number): Promise<void> {
+    await this.load.append(key, value);
+    this.count++;
+    this.bytes += size;
+    if (this.bytes < this.stepping.stepBytes) return;
+    await this.flush();
+  }
+
+  /** Writes what the load holds and commits it as a step. */
+  async flush(): Promise<void> {
+    await this.load.flush();
+    await this.stepping.steps.commit();
+    this.bytes = 0;
+  }
+}
+
 /** Runs `work` with `count` sorters sharing the run budget; closes them whatever happens. */
 async function withSorters(
   count: number,
@@ -379,28 +405,18 @@ async function loadRows(
   rows: AsyncIterable<SortedEntry>,
   stepping: Stepping,
 ): Promise<number> {
-  const load = trees.bulkLoad(mtr, table.root);
-  let count = 0;
+  const load = new SteppedLoad(trees, mtr, table.root, stepping);
   let previous: Buffer | undefined;
-  let bytes = 0;
   for await (const entry of rows) {
     if (previous !== undefined && previous.equals(entry.key)) {
       throw duplicateEntry(table, decodeRow(table.types, entry.value), null);
     }
     previous = Buffer.from(entry.key);
     const stored = await storeRow(trees, mtr, table, previous, Buffer.from(entry.value));
-    await load.append(previous, stored);
-    count++;
-    bytes += previous.length + entry.value.length;
-    if (bytes >= stepping.stepBytes) {
-      await load.flush();
-      await stepping.steps.commit();
-      bytes = 0;
-    }
+    await load.append(previous, stored, previous.length + entry.value.length);
   }
   await load.flush();
-  await stepping.steps.commit();
-  return count;
+  return load.count;
 }
 
 /** Loads each index from its sorter, then waits for the last step's durability. */
@@ -455,10 +471,8 @@ async function loadIndex(
   entries: AsyncIterable<SortedEntry>,
   stepping: Stepping,
 ): Promise<number> {
-  const load = trees.bulkLoad(mtr, index.root);
-  let count = 0;
+  const load = new SteppedLoad(trees, mtr, index.root, stepping);
   let previous: Buffer | undefined; // the last entry's unique prefix, when it has one to check
-  let bytes = 0;
   for await (const entry of entries) {
     if (entry.tag === TAG_UNIQUE) {
       const unique = entry.key.subarray(0, entry.key.length - entry.value.readUInt16BE(0));
@@ -469,18 +483,10 @@ async function loadIndex(
     } else {
       previous = undefined;
     }
-    await load.append(entry.key, entry.value);
-    count++;
-    bytes += entry.key.length + entry.value.length;
-    if (bytes >= stepping.stepBytes) {
-      await load.flush();
-      await stepping.steps.commit();
-      bytes = 0;
-    }
+    await load.append(entry.key, entry.value, entry.key.length + entry.value.length);
   }
   await load.flush();
-  await stepping.steps.commit();
-  return count;
+  return load.count;
 }
 
 /** ER_DUP_ENTRY naming the values of the row behind `entry` (IB1). */
