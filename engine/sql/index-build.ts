@@ -224,9 +224,9 @@ export async function buildTable<T>(
  * a truncated or dropped table's) are freed in steps after it. The change, in the open step, is
  * committed with the trees named pending and applied to the catalog's cache as soon as it is
  * shipped (as the session does after its commit); then each tree is freed. The last step stays
- * open for the statement's commit. If freeing fails, the trees stay pending (the next start frees them)
- * and the statement still succeeds: its change is committed. Returns the changes the caller
- * still hands to the session: none, or all when there was no tree to retire.
+ * open for the statement's commit. If freeing fails, the trees stay pending (the next start
+ * frees them) and the statement still succeeds: its change is committed. Returns the changes
+ * the caller still hands to the session: none, or all when there was no tree to retire.
  */
 export async function retireTrees(
   trees: Trees,
