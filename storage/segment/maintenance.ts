@@ -410,6 +410,7 @@ export class SegmentMaintenance {
     let running = this.repairing.get(key);
     if (running === undefined) {
       this.segment.corruptFound++;
+      if (bad.what === 'record') this.segment.badRecordFound(bad.lsn); // S10
       running = this.repairNow(bad).finally(() => this.repairing.delete(key));
       this.repairing.set(key, running);
     }
@@ -519,6 +520,7 @@ export class SegmentMaintenance {
   private async repaired(bad: BadCopy, from: string): Promise<boolean> {
     const s = this.segment;
     s.repairs++;
+    if (bad.what === 'record') s.badRecordGone(bad.lsn); // S10
     s.log.warn({ ...key(bad), from }, 'bad copy repaired');
     await this.saveCounters();
     return true;

@@ -218,6 +218,35 @@ describe('Segment over MemorySegmentStore', () => {
     expect(sclOf(await h.append(records))).toBe(2);
   });
 
+  it('gives recovery an SCL below a record it holds a bad copy of (S10)', async () => {
+    // Records 1..3; this segment's copy of 2 goes bad, and no peer has one (none is reachable):
+    // a sole copy of a record the writer never got acknowledged. Recovery must not read past 1.
+    const records = h.writer.mtr([[pageOf(0, 1), leafInit()]]);
+    records.push(...h.writer.mtr([[pageOf(0, 1), cellInsert(0, 'lost')]]));
+    records.push(...h.writer.mtr([[pageOf(0, 2), leafInit()]]));
+    expect(sclOf(await h.append(records))).toBe(3);
+    const byte = (records[1]?.length ?? 0) - 1;
+    expect(h.disk.corruptRecord(0, { pageId: pageOf(0, 1), lsn: L(2) }, byte)).toBe(true);
+    const read = { kind: 'ReadRecordsRequest', group: 0, epoch: 1, bytesMax: 1 << 20 } as const;
+    const found = await h.send({ ...read, afterLsn: L(1), upToLsn: L(3) });
+    expect(found).toMatchObject({ kind: 'Refused', reason: 'corrupt' });
+    expect(await h.send({ kind: 'SclRequest', group: 0, epoch: 2 })).toMatchObject({
+      kind: 'SclReply',
+      scl: 1,
+    });
+    const chain = { kind: 'ChainRequest', group: 0, epoch: 2, entriesMax: 100 } as const;
+    const entries = await h.send({ ...chain, afterLsn: L(0), upToLsn: L(3) });
+    expect(entries).toMatchObject({ kind: 'ChainReply', entries: [{ lsn: 1 }] });
+    // Recovery cuts at 1: the bad copy goes with the truncation, and the SCL is the chain's again.
+    const history = [...HISTORY_1, { epoch: 2, startLsn: L(1) }];
+    expect(await h.send({ kind: 'TruncateRequest', group: 0, epoch: 2, history })).toMatchObject({
+      kind: 'TruncateReply',
+      scl: 1,
+    });
+    expect(h.segment.scl).toBe(1);
+    expect(await h.send({ kind: 'SclRequest', group: 0, epoch: 3 })).toMatchObject({ scl: 1 });
+  });
+
   it('stops acknowledging after a store failure until restarted (sticky error)', async () => {
     await h.append(h.writer.mtr([[pageOf(0, 1), leafInit()]]));
     h.store.failWrites(1);

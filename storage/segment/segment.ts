@@ -54,6 +54,11 @@
  *        (usage.ts U1–U3; issue 8: a full count after every collection read the whole segment).
  *        The count is persisted in the metadata when it is exact (U4–U7), so a restart does
  *        not count again: at idle (a checkpoint), at a clean stop, with seals and truncations.
+ *   (S10) the SCL a segment gives recovery (SclReply, ChainReply) stops below the lowest record
+ *        it knows it holds a bad copy of (met by a read, gossip or the scrub, and not repaired
+ *        yet): recovery must not build on a chain whose records it cannot read. A bad sole copy
+ *        of a record that never reached a write quorum would otherwise fail every recovery; an
+ *        acknowledged record is on a write quorum, so another responder still reports it.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -159,6 +164,8 @@ export class Segment {
   private drainWaiters: (() => void)[] = [];
   /** S8: per page, records persisted since its last image (as far as this run has seen). */
   private readonly unimaged = new Map<PageId, number>();
+  /** S10: LSNs of records whose copy here is known to be bad and not repaired yet. */
+  private readonly badRecords = new Set<Lsn>();
   /** S8: pages due for a background image, and whether a coalescing turn is queued. */
   private readonly coalesceDue = new Set<PageId>();
   private coalesceQueued = false;
@@ -617,10 +624,11 @@ export class Segment {
         return this.refuse('store-failed');
       }
       this.sealed = m.epoch;
-      this.log.info({ epoch: m.epoch, scl: this.chain.tail }, 'segment sealed');
+      const scl = this.readableScl();
+      this.log.info({ epoch: m.epoch, scl }, 'segment sealed');
       return {
         kind: 'SclReply',
-        scl: this.chain.tail,
+        scl,
         vdlHint: this.vdlHint,
         appliedEpoch: this.appliedEpoch,
         history: this.history,
@@ -661,9 +669,30 @@ export class Segment {
       this.history = merged;
       this.marks = marks;
       if (!removesNothing) this.usage.recount(); // U2: what went above the cut is not known here
+      for (const lsn of this.badRecords) if (lsn > cut) this.badRecords.delete(lsn); // S10
       this.log.info({ epoch, cut, scl: this.chain.tail }, 'segment truncated for a new epoch');
       return { kind: 'TruncateReply', scl: this.chain.tail };
     });
+  }
+
+  /** @internal S10: a copy of this record is bad (repaired: `badRecordGone`). */
+  badRecordFound(lsn: Lsn): void {
+    this.badRecords.add(lsn);
+  }
+
+  /** @internal S10: the bad copy of this record was replaced or removed. */
+  badRecordGone(lsn: Lsn): void {
+    this.badRecords.delete(lsn);
+  }
+
+  /** S10: the chain tail, or the last chain record below the lowest known bad one. */
+  private readableScl(): Lsn {
+    let scl = this.chain.tail;
+    for (const lsn of this.badRecords) {
+      if (lsn <= this.gcTail || lsn > this.chain.tail) continue; // not in the chain
+      if (lsn <= scl) scl = this.floor((lsn - 1) as Lsn);
+    }
+    return scl;
   }
 
   /** The segment's last record at or below lsn (inside the chain, so it is the chain's). */
@@ -676,7 +705,8 @@ export class Segment {
     while (this.lock !== undefined) await this.lock;
     if (m.epoch < this.sealed) return this.refuse('stale-epoch');
     // Only the chain up to upTo counts: above a capped SCL there may be void records (E2).
-    const upTo = m.upToLsn < this.chain.tail ? m.upToLsn : this.chain.tail;
+    const scl = this.readableScl();
+    const upTo = m.upToLsn < scl ? m.upToLsn : scl;
     const after = m.afterLsn < upTo ? m.afterLsn : upTo;
     const entries = [];
     for (const e of this.store.index(after, upTo)) {
