@@ -187,27 +187,13 @@ export class SegmentMaintenance {
   /** A peer's images (U6, U7: counted from what each overwrites, alone); false on failure. */
   private putImages(images: readonly PageImageCopy[]): Promise<boolean> {
     const s = this.segment;
-    return s.imagesAlone(async () => {
-      if (s.busy) return false;
-      s.writeStarted();
-      try {
-        await s.uncount();
-        if (s.failed) return false;
-        const delta = noUsage();
-        for (const image of images) {
-          const old = s.store.pageImage(image.pageId, image.lsn);
-          if (old?.lsn === image.lsn) countImage(delta, old.bytes, -1); // overwritten
-          countImage(delta, image.bytes, 1);
-        }
-        await Promise.all(images.map((i) => s.store.putPageImage(i.pageId, i)));
-        s.usage.adjust(delta);
-        return true;
-      } catch (error) {
-        s.fail(error);
-        return false;
-      } finally {
-        s.writeDone();
+    return countedWrite(s, () => true, async (delta) => {
+      for (const image of images) {
+        const old = s.store.pageImage(image.pageId, image.lsn);
+        if (old?.lsn === image.lsn) countImage(delta, old.bytes, -1); // overwritten
+        countImage(delta, image.bytes, 1);
       }
+      await Promise.all(images.map((i) => s.store.putPageImage(i.pageId, i)));
     });
   }
 
@@ -480,33 +466,19 @@ export class SegmentMaintenance {
    */
   private replaceCopy(bad: BadCopy, good: Buffer | undefined): Promise<boolean> {
     const s = this.segment;
-    return s.imagesAlone(async () => {
-      if (s.busy) return false;
-      s.writeStarted();
-      try {
-        await s.uncount();
-        if (s.failed || !this.stillThere(bad)) return false;
-        const delta = noUsage();
-        if (bad.what === 'record') {
-          assert(good !== undefined, 'a bad record is replaced, never dropped');
-          delta.recordBytes = good.length - (s.store.record(bad.pageId, bad.lsn)?.length ?? 0);
-          await s.store.putRecord(bad, good);
-        } else {
-          const old = s.store.pageImage(bad.pageId, bad.lsn);
-          if (old !== undefined) countImage(delta, old.bytes, -1);
-          if (good === undefined) await s.store.removePageImage(bad);
-          else {
-            countImage(delta, good, 1);
-            await s.store.putPageImage(bad.pageId, { lsn: bad.lsn, bytes: good });
-          }
-        }
-        s.usage.adjust(delta);
-        return true;
-      } catch (error) {
-        s.fail(error);
-        return false;
-      } finally {
-        s.writeDone();
+    return countedWrite(s, () => this.stillThere(bad), async (delta) => {
+      if (bad.what === 'record') {
+        assert(good !== undefined, 'a bad record is replaced, never dropped');
+        delta.recordBytes = good.length - (s.store.record(bad.pageId, bad.lsn)?.length ?? 0);
+        await s.store.putRecord(bad, good);
+        return;
+      }
+      const old = s.store.pageImage(bad.pageId, bad.lsn);
+      if (old !== undefined) countImage(delta, old.bytes, -1);
+      if (good === undefined) await s.store.removePageImage(bad);
+      else {
+        countImage(delta, good, 1);
+        await s.store.putPageImage(bad.pageId, { lsn: bad.lsn, bytes: good });
       }
     });
   }
@@ -553,6 +525,36 @@ function key<T extends RecordKey>(k: T): RecordKey & Partial<Pick<BadCopy, 'what
 }
 
 /** Counts one stored image in or out (`sign` ±1). */
+/**
+ * A write that changes what the usage counts (U6, U7): alone among the writes that touch images,
+ * counted first, skipped when the segment is busy, failed, or `ready` says the write no longer
+ * applies; `write` fills the delta it makes. False when skipped or failed (S5: a failure fails
+ * the segment).
+ */
+function countedWrite(
+  s: Segment,
+  ready: () => boolean,
+  write: (delta: Usage) => Promise<void>,
+): Promise<boolean> {
+  return s.imagesAlone(async () => {
+    if (s.busy) return false;
+    s.writeStarted();
+    try {
+      await s.uncount();
+      if (s.failed || !ready()) return false;
+      const delta = noUsage();
+      await write(delta);
+      s.usage.adjust(delta);
+      return true;
+    } catch (error) {
+      s.fail(error);
+      return false;
+    } finally {
+      s.writeDone();
+    }
+  });
+}
+
 function countImage(usage: Usage, page: Buffer, sign: 1 | -1): void {
   usage.images += sign;
   usage.imageBytes += sign * imageBytes(page);
