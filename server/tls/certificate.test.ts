@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSelfSignedCertificate, selfSignedDer } from './certificate.js';
+import { createSelfSignedCertificate, selfSignedDer, serialNumber } from './certificate.js';
+import * as der from './der.js';
 import { CERT_FILE, KEY_FILE, loadTlsIdentity, TlsSetupError } from './identity.js';
 
 const log = pino({ level: 'silent' });
@@ -38,7 +39,17 @@ describe('self-signed certificate', () => {
     expect(cert.verify(cert.publicKey)).toBe(true);
     expect(cert.checkHost('localhost')).toBe('localhost');
     expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
-    expect(cert.serialNumber).toMatch(/^[0-7][0-9A-F]{31}$/);
+    expect(cert.serialNumber).toMatch(/^[4-7][0-9A-F]{31}$/);
+  });
+
+  it('makes serials of 16 bytes, positive, even from random bytes that start with zeros', () => {
+    const oneAtTheEnd = Buffer.from(`${'00'.repeat(15)}01`, 'hex');
+    const randoms = [Buffer.alloc(16), Buffer.alloc(16, 0xff), oneAtTheEnd];
+    for (const random of randoms) {
+      const encoded = der.integer(serialNumber(random));
+      expect(encoded.subarray(0, 2)).toEqual(Buffer.from([0x02, 16])); // INTEGER, 16 bytes
+      expect((encoded[2] as number) & 0x80).toBe(0); // positive
+    }
   });
 
   it('signs exactly its TBSCertificate: a flipped byte fails verification', () => {

@@ -73,6 +73,16 @@ function rsaKeyPair(): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> 
   });
 }
 
+/**
+ * A serial number from 16 random bytes: positive, and always 16 bytes once DER-encoded (its
+ * first byte 0x40-0x7f: DER drops a leading zero byte, which made 1 serial in 128 shorter).
+ */
+export function serialNumber(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = 0x40 | ((serial[0] as number) & 0x3f);
+  return serial;
+}
+
 export function selfSignedDer(
   options: CertificateOptions,
   publicKey: KeyObject,
@@ -91,8 +101,7 @@ export function selfSignedDer(
   );
   const notBefore = options.notBefore ?? new Date();
   const notAfter = new Date(notBefore.getTime() + options.validityDays * DAY_MS);
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f; // positive
+  const serial = serialNumber(randomBytes(16));
   const tbs = der.sequence(
     der.explicit(0, der.integer(2n)),
     der.integer(serial),
