@@ -144,6 +144,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     plugin: 'mysql_native_password',
   });
   log.info({ databases: catalog.databaseNames().length }, 'catalog loaded');
+  for (const tree of catalog.droppedPendingTrees) {
+    // A DDL statement was cut off (a crash) while it built or freed this tree.
+    log.warn({ root: tree.root, what: tree.what }, 'freed a tree an interrupted statement left');
+  }
   const txnLimits =
     options.writeSetBytesMax === undefined
       ? undefined
