@@ -63,8 +63,9 @@ export class BulkLoader implements BulkLoad {
     assert(key.length <= KEY_SIZE_MAX, 'T5: key within KEY_SIZE_MAX');
     assert(key.length + value.length <= ENTRY_SIZE_MAX, 'T5: entry within ENTRY_SIZE_MAX');
     assert(this.lastKey === undefined || Buffer.compare(this.lastKey, key) < 0, 'BL1');
-    this.lastKey = Buffer.from(key);
-    await this.add(0, leafCell(key, value));
+    const cell = leafCell(key, value);
+    this.lastKey = cell.subarray(2, 2 + key.length); // the cell's copy: no second one per entry
+    await this.add(0, cell);
   }
 
   /** BL2: writes every node being filled; the top one is the root. */
@@ -108,7 +109,7 @@ export class BulkLoader implements BulkLoad {
     if (this.levels[level + 1] === undefined) {
       this.levels.push({ id: undefined, written: false, cells: [], bytes: 0, link: id });
     }
-    await this.add(level + 1, internalCell(next, Buffer.from(separator)));
+    await this.add(level + 1, internalCell(next, separator)); // internalCell copies it
   }
 
   /** One page-load record: a leaf (right sibling `right`) or an internal node. */

@@ -121,7 +121,9 @@ export class Layer {
   ops(): Op[] {
     const out: Op[] = [];
     this.dbs.forEach((db, i) => {
-      for (const key of db.entries.keys()) out.push(db.op(i, key));
+      for (const [key, value] of db.entries) {
+        out.push({ db: i, key: Buffer.from(key, 'latin1'), value: value ?? undefined });
+      }
     });
     return out;
   }
