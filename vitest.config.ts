@@ -2,12 +2,31 @@ import { defineConfig } from 'vitest/config';
 
 // Unit and integration tests sit beside the code they cover (*.test.ts). Conformance suites that
 // need MariaDB, the mysql CLI or sysbench are named *.conformance.ts and run by
-// `npm run conformance`.
+// `npm run conformance`. The 'io-thread' project runs the protocol suites a second time with
+// client sockets served from the socket I/O thread (server/io/, --io-thread on).
 export default defineConfig({
   test: {
-    include: ['{server,engine,storage,conformance}/**/*.test.ts'],
     exclude: ['dist/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'all', include: ['{server,engine,storage,conformance}/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'io-thread',
+          include: [
+            'server/server.test.ts',
+            'server/tls.test.ts',
+            'server/walking-skeleton.test.ts',
+            'server/transactions.test.ts',
+          ],
+          env: { BOREALIS_IO_THREAD: 'on' },
+        },
+      },
+    ],
   },
 });

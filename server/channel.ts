@@ -26,6 +26,7 @@
  */
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
+import type { RemoteSocket } from './io/remote-socket.js';
 import {
   NET_BUFFER_BYTES,
   NET_READ_TIMEOUT_MS,
@@ -54,9 +55,12 @@ export class ClientGone extends Error {
   override readonly name = 'ClientGone';
 }
 
+/** A client's socket: a net.Socket, or one the socket I/O thread owns (io/remote-socket.ts). */
+export type ClientSocket = Socket | RemoteSocket;
+
 export class Channel {
-  readonly #raw: Socket;
-  #stream: Socket;
+  readonly #raw: ClientSocket;
+  #stream: ClientSocket;
   readonly #reader: PacketReader;
   readonly #writer = new PacketWriter();
   #wake: (() => void) | null = null;
@@ -82,7 +86,7 @@ export class Channel {
   };
 
   constructor(
-    socket: Socket,
+    socket: ClientSocket,
     readonly limits: ChannelLimits,
   ) {
     this.#raw = socket;
@@ -223,7 +227,7 @@ export class Channel {
     this.#raw.destroy();
   }
 
-  #attach(stream: Socket): void {
+  #attach(stream: ClientSocket): void {
     stream.on('data', this.#onData);
     stream.on('end', this.#onEnd);
     stream.on('close', this.#onEnd);
@@ -285,7 +289,7 @@ export class Channel {
   }
 }
 
-function drained(stream: Socket): Promise<void> {
+function drained(stream: ClientSocket): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onDrain = (): void => {
       stream.off('close', onClose);

@@ -35,6 +35,8 @@ export const USAGE = `Usage:
       --commit-timeout MS      how long a commit waits for the storage quorum (default 10000)
       --buffer-pool-size SIZE  page cache size: bytes or N[K|M|G] (default 128M)
       --storage-thread T       embedded storage nodes in a 'worker' thread (default) or 'main'
+      --io-thread on|off       client sockets read and written by a thread of their own
+                               (default off)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
       --tls-key FILE           made at first start under DATA-DIR/tls); give both or neither
       --storage H:P,...        remote storage nodes, six or more (borealis storage-node)
@@ -102,6 +104,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'commit-timeout': { type: 'string' },
         'buffer-pool-size': { type: 'string' },
         'storage-thread': { type: 'string' },
+        'io-thread': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         storage: { type: 'string' },
@@ -127,6 +130,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         commitTimeout: values['commit-timeout'],
         bufferPoolSize: values['buffer-pool-size'],
         storageThread: values['storage-thread'],
+        ioThread: values['io-thread'],
         tlsCert: values['tls-cert'],
         tlsKey: values['tls-key'],
         storage: values.storage,

@@ -23,10 +23,15 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bufferPoolBytes: 128 * 1024 * 1024,
       storageThread: 'worker',
+      ioThread: false,
     });
     expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);
     expect(loadConfig({ storageThread: 'main' }, {}).storageThread).toBe('main');
     expect(() => loadConfig({ storageThread: 'both' }, {})).toThrow(ConfigError);
+    expect(loadConfig({ ioThread: 'on' }, {}).ioThread).toBe(true);
+    expect(loadConfig({}, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(true);
+    expect(loadConfig({ ioThread: 'off' }, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(false);
+    expect(() => loadConfig({ ioThread: 'yes' }, {})).toThrow(ConfigError);
   });
 
   it('takes options over the environment', () => {

@@ -18,6 +18,9 @@
  *   --storage-thread     BOREALIS_STORAGE_THREAD    worker: the embedded storage nodes run in a
  *                                                   worker thread (the second core); main: in
  *                                                   the server's own thread
+ *   --io-thread          BOREALIS_IO_THREAD         off: client sockets on the server's own
+ *                                                   thread; on: in a socket I/O thread
+ *                                                   (server/io/), which reads and writes them
  *   --tls-cert           BOREALIS_TLS_CERT          null: a self-signed certificate made at first
  *   --tls-key            BOREALIS_TLS_KEY           start under <data-dir>/tls (both or neither)
  *   --cluster-secret     BOREALIS_CLUSTER_SECRET    '' (required with --storage: every storage
@@ -93,6 +96,8 @@ export interface Config {
   readonly bufferPoolBytes: number;
   /** Where the embedded storage nodes run: a worker thread, or the server's own thread. */
   readonly storageThread: 'worker' | 'main';
+  /** Client sockets read and written by a socket I/O thread (server/io/io-bridge.ts). */
+  readonly ioThread: boolean;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -112,6 +117,7 @@ export const DEFAULT_CONFIG: Config = {
   logLevel: 'info',
   bufferPoolBytes: 128 * 1024 * 1024,
   storageThread: 'worker',
+  ioThread: false,
 };
 
 /** --buffer-pool-size bounds: 1 MiB (64 pages) up to 1 TiB. */
@@ -134,6 +140,7 @@ export interface ConfigOptions {
   readonly clusterSecret?: string | undefined;
   readonly bufferPoolSize?: string | undefined;
   readonly storageThread?: string | undefined;
+  readonly ioThread?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -200,7 +207,16 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
       DEFAULT_CONFIG.bufferPoolBytes,
     ),
     storageThread: parseStorageThread(pick(options.storageThread, 'BOREALIS_STORAGE_THREAD')),
+    ioThread: parseOnOff('--io-thread', pick(options.ioThread, 'BOREALIS_IO_THREAD'),
+      DEFAULT_CONFIG.ioThread),
   };
+}
+
+function parseOnOff(name: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined || text === '') return fallback;
+  if (text === 'on' || text === '1') return true;
+  if (text === 'off' || text === '0') return false;
+  throw new ConfigError(`${name} must be on or off, not '${text}'`);
 }
 
 function parseStorageThread(text: string | undefined): 'worker' | 'main' {

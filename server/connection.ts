@@ -36,13 +36,12 @@
  *   (C5) A connection that has not finished its handshake within connect_timeout is dropped,
  *        and one idle past the session's wait_timeout is told so (4031) and closed.
  */
-import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import { type Engine, type Session, SqlError, type WireCharset } from '../engine/index.js';
 import { type AuthExchange, type AuthServices, authenticate } from './auth/authenticate.js';
 import { createScramble } from './auth/native-password.js';
-import { ClientGone, Channel, type ChannelLimits } from './channel.js';
+import { Channel, type ChannelLimits, type ClientSocket, ClientGone } from './channel.js';
 import { commandName, COMMANDS, isCommandByte } from './commands/index.js';
 import type {
   ClientFlags,
@@ -79,7 +78,7 @@ export interface ConnectionLimits extends ChannelLimits {
 }
 
 export interface ConnectionDeps {
-  readonly socket: Socket;
+  readonly socket: ClientSocket;
   readonly connectionId: number;
   readonly engine: Engine;
   readonly auth: AuthServices;
@@ -107,7 +106,7 @@ export function serveConnection(deps: ConnectionDeps): ServedConnection {
 }
 
 /** Drops a socket without a word (it arrived while the server shuts down). */
-export function dropConnection(socket: Socket): void {
+export function dropConnection(socket: ClientSocket): void {
   socket.destroy();
 }
 
@@ -264,7 +263,7 @@ function charsetField(collation: number): { charset?: WireCharset; collationId?:
 }
 
 /** Sends ER_CON_COUNT_ERROR in place of a greeting and closes (the max_connections limit). */
-export function refuseConnection(socket: Socket, error: ErrPacket, log: Logger): void {
+export function refuseConnection(socket: ClientSocket, error: ErrPacket, log: Logger): void {
   const writer = new PacketWriter();
   writer.add(encodeErr(error));
   socket.on('error', (e) => log.debug({ err: e }, 'refused socket error'));
@@ -398,7 +397,7 @@ async function closeSession(session: Session | null, log: Logger): Promise<void>
   }
 }
 
-function hostOf(socket: Socket): string {
+function hostOf(socket: ClientSocket): string {
   const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
   // MySQL resolves the loopback address to 'localhost' in account names and messages.
   return address === '127.0.0.1' || address === '::1' ? 'localhost' : address;

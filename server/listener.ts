@@ -13,16 +13,17 @@
  *        only when all of them have finished.
  */
 import assert from 'node:assert/strict';
-import { type AddressInfo, createServer, type Server } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { createSecureContext } from 'node:tls';
 import { type Engine, SqlError } from '../engine/index.js';
 import type { AuthServices } from './auth/authenticate.js';
 import { Sha2Cache } from './auth/caching-sha2-password.js';
 import { lazyRsaKeyPair } from './auth/rsa-keys.js';
-import { type ChannelLimits, DEFAULT_NET_TIMEOUTS } from './channel.js';
+import { type ChannelLimits, type ClientSocket, DEFAULT_NET_TIMEOUTS } from './channel.js';
 import type { StatementSplitter } from './commands/context.js';
 import type { Config } from './config.js';
+import { IoBridge } from './io/io-bridge.js';
 import {
   dropConnection,
   refuseConnection,
@@ -33,7 +34,7 @@ import {
 export type ListenerConfig = Pick<
   Config,
   'port' | 'host' | 'maxConnections' | 'maxAllowedPacket' | 'connectTimeoutMs'
->;
+> & Partial<Pick<Config, 'ioThread'>>;
 
 /** A certificate chain and its private key, in PEM. */
 export interface TlsIdentity {
@@ -87,7 +88,7 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
   let nextConnectionId = 1;
   let closing = false;
 
-  const server = createServer({ noDelay: true, keepAlive: true }, (socket) => {
+  const accept = (socket: ClientSocket): void => {
     if (closing) {
       dropConnection(socket);
       return;
@@ -114,27 +115,31 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     served.done
       .catch((error: unknown) => connLog.error({ err: error }, 'connection failed'))
       .finally(() => active.delete(connectionId));
-  });
+  };
 
-  await bind(server, config.port, config.host);
-  server.on('error', (error) => log.error({ err: error }, 'listener error'));
-  const address = server.address() as AddressInfo;
-  log.info({ host: config.host, port: address.port, tls: tls !== null }, 'listening');
+  // The sockets live in a socket I/O thread (io/io-bridge.ts), or in a net.Server here.
+  const ioThread = config.ioThread === true;
+  const sockets = ioThread
+    ? await IoBridge.start(config.host, config.port, accept, log)
+    : await netListener(config.port, config.host, accept, log);
+  log.info({ host: config.host, port: sockets.port, tls: tls !== null, ioThread },
+    'listening');
   let closed: Promise<void> | null = null;
 
   return {
-    port: address.port,
+    port: sockets.port,
     get connectionCount() {
       return active.size;
     },
     close() {
       closed ??= (async () => {
         closing = true;
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = sockets.stopAccepting();
         const connections = [...active.values()];
         for (const connection of connections) connection.close();
         await Promise.all(connections.map((c) => c.done));
-        await stopped; // L3
+        await stopped;
+        await sockets.close(); // L3
         log.info('listener closed');
       })();
       return closed;
@@ -142,13 +147,37 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
   };
 }
 
-/** 'root', whose password comes from the command line while the engine keeps no accounts. */
-function bind(server: Server, port: number, host: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+/** Where accepted sockets come from: a net.Server here, or the socket I/O thread. */
+interface SocketSource {
+  readonly port: number;
+  /** Resolves once no new socket will be accepted and the listening socket is closed. */
+  stopAccepting(): Promise<void>;
+  /** Releases what is left (the I/O thread); after every connection has finished. */
+  close(): Promise<void>;
+}
+
+async function netListener(
+  port: number,
+  host: string,
+  accept: (socket: ClientSocket) => void,
+  log: Logger,
+): Promise<SocketSource> {
+  const server = createServer({ noDelay: true, keepAlive: true }, accept);
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
+  server.on('error', (error) => log.error({ err: error }, 'listener error'));
+  const stopped = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    stopAccepting: () => {
+      server.close();
+      return stopped;
+    },
+    close: async () => undefined,
+  };
 }

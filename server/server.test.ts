@@ -10,7 +10,7 @@ import { type Row, SqlError } from '../engine/index.js';
 import { scrambleNativePassword } from './auth/native-password.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { type Listener, listen } from './listener.js';
-import type { FakeConfig } from './testing/harness.js';
+import { type FakeConfig, TEST_IO_THREAD } from './testing/harness.js';
 import { CLIENT, COM } from './protocol/constants.js';
 import { decodeAuthSwitchRequest } from './protocol/packets/auth-switch.js';
 import { decodeColumnDefinition41 } from './protocol/packets/column-definition.js';
@@ -49,7 +49,7 @@ async function start(handler: FakeHandler, config: FakeConfig = {}): Promise<Run
   const listener = await listen({
     log,
     engine,
-    config: { ...DEFAULT_CONFIG, port: 0, ...config },
+    config: { ...DEFAULT_CONFIG, port: 0, ioThread: TEST_IO_THREAD, ...config },
   });
   cleanups.push(() => listener.close());
   return { engine, listener, port: listener.port };

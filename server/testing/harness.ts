@@ -11,6 +11,12 @@ import { FakeEngine, type FakeHandler, fakeSplitStatements } from './fake-engine
 
 export const silentLog: Logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 
+/**
+ * Serve test connections from the socket I/O thread: the 'io-thread' project of vitest.config.ts
+ * runs the protocol suites a second time with BOREALIS_IO_THREAD=on.
+ */
+export const TEST_IO_THREAD = process.env['BOREALIS_IO_THREAD'] === 'on';
+
 export interface Running {
   readonly engine: FakeEngine;
   readonly listener: Listener;
@@ -42,7 +48,7 @@ export async function startFake(
   const listener = await listen({
     log: silentLog,
     engine,
-    config: { ...DEFAULT_CONFIG, port: 0, ...config },
+    config: { ...DEFAULT_CONFIG, port: 0, ioThread: TEST_IO_THREAD, ...config },
     splitStatements: fakeSplitStatements,
     ...options,
   });
