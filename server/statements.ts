@@ -24,6 +24,8 @@ import type { ColumnInfo, PreparedStatement, Row, SqlError } from '../engine/ind
 import { CommandError } from './protocol/errors.js';
 import { LAST_PREPARED_STATEMENT_ID, type ParamType } from './protocol/packets/stmt-execute.js';
 
+const NO_LONG_DATA: ReadonlyMap<number, Buffer> = new Map();
+
 export class Cursor {
   readonly #iterator: AsyncIterator<readonly Row[]>;
   #batch: readonly Row[] = [];
@@ -102,12 +104,13 @@ export class ServerStatement {
   }
 
   /** Each parameter's long data, joined. */
-  longData(): Map<number, Buffer> {
+  longData(): ReadonlyMap<number, Buffer> {
+    if (this.#longData.size === 0) return NO_LONG_DATA;
     return new Map([...this.#longData].map(([id, pieces]) => [id, Buffer.concat(pieces)]));
   }
 
   clearLongData(): void {
-    this.#longData.clear();
+    if (this.#longData.size > 0) this.#longData.clear();
     this.#longDataBytes = 0;
     this.longDataError = null;
   }

@@ -36,7 +36,7 @@ export const stmtExecute: CommandHandler = async (ctx, payload) => {
   if (statement === undefined) {
     throw new CommandError('ER_UNKNOWN_STMT_HANDLER', [header.statementId, 'mysqld_stmt_execute']);
   }
-  await statement.closeCursor();
+  if (statement.cursor !== null) await statement.closeCursor();
   const longDataError = statement.longDataError;
   const longData = statement.longData();
   statement.clearLongData();
