@@ -120,6 +120,22 @@ describe('keys: order preservation (K2)', () => {
     }
   });
 
+  it('integers are w bytes, big-endian, sign bit flipped, at the limits and between', () => {
+    for (const bytes of [1, 2, 3, 4, 8] as const) {
+      for (const unsigned of [false, true]) {
+        const { min, max } = intRange(bytes, unsigned);
+        const offset = unsigned ? 0n : 2n ** BigInt(bytes * 8 - 1);
+        for (const v of [min, max, 0n, min + 1n, max - 1n, prng.bigint(min, max)]) {
+          if (v < min || v > max) continue;
+          const expected = (v + offset).toString(16).padStart(bytes * 2, '0');
+          expect(encodeKey([{ kind: 'int', bytes, unsigned }], [v]).toString('hex')).toBe(expected);
+        }
+        expect(() => encodeKey([{ kind: 'int', bytes, unsigned }], [max + 1n])).toThrow();
+        expect(() => encodeKey([{ kind: 'int', bytes, unsigned }], [min - 1n])).toThrow();
+      }
+    }
+  });
+
   it('decimals', () => {
     checkOrder([{ kind: 'decimal', precision: 10, scale: 2, unsigned: false }]);
     checkOrder([{ kind: 'decimal', precision: 65, scale: 30, unsigned: false }]);

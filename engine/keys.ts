@@ -83,14 +83,42 @@ function escapeTerminated(bytes: Buffer): Buffer {
   return out;
 }
 
+/** 2^(8·w) for the int widths w ≤ 6, whose keys a double holds exactly. */
+const INT_KEY_MODULUS = [1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 32, 2 ** 40, 2 ** 48];
+const U64_LIMIT = 2n ** 64n;
+/** 2^(8·w-1): the sign-bit flip of a signed w-byte key, by width. */
+const SIGN_OFFSET = Array.from({ length: 9 }, (_, w) => (w === 0 ? 0n : 2n ** BigInt(w * 8 - 1)));
+
+/**
+ * An int key part (the hot case: primary keys, lock names). Issue 8 (cost): a double and one
+ * pooled buffer for widths ≤ 6, not a BigInt power, BigInt arithmetic and a zeroed buffer.
+ */
+function intKey(bytes: number, unsigned: boolean, value: bigint): Buffer {
+  const modulus = INT_KEY_MODULUS[bytes];
+  if (modulus !== undefined) {
+    const v = Number(value) + (unsigned ? 0 : modulus / 2);
+    assert(v >= 0 && v < modulus, 'key part fits its width');
+    const out = Buffer.allocUnsafe(bytes);
+    out.writeUIntBE(v, 0, bytes);
+    return out;
+  }
+  const biased = value + (unsigned ? 0n : (SIGN_OFFSET[bytes] as bigint));
+  if (bytes === 8) {
+    assert(biased >= 0n && biased < U64_LIMIT, 'key part fits its width');
+    const out = Buffer.allocUnsafe(8);
+    out.writeBigUInt64BE(biased);
+    return out;
+  }
+  return writeBigUIntBE(biased, bytes);
+}
+
 /** One key part. `value` must already be of the column's type (store.ts converts). */
 export function encodeKeyPart(type: SqlType, value: Value): Buffer {
   assert(value !== null, 'K3: keys hold no NULL');
   switch (type.kind) {
     case 'int': {
       assert(typeof value === 'bigint', 'int key part is bigint');
-      const offset = type.unsigned ? 0n : 2n ** BigInt(type.bytes * 8 - 1);
-      return writeBigUIntBE(value + offset, type.bytes);
+      return intKey(type.bytes, type.unsigned, value);
     }
     case 'decimal': {
       assert(value instanceof Decimal, 'decimal key part is Decimal');

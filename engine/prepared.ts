@@ -47,12 +47,15 @@ export class EnginePreparedStatement implements PreparedStatement {
     return this.closed;
   }
 
-  async execute(params: readonly SqlValue[]): Promise<Result> {
+  execute(params: readonly SqlValue[]): Promise<Result> {
+    // Not an async function (issue 8: one promise less per execution); errors still reject.
     if (this.closed) {
-      throw new SqlError('ER_UNKNOWN_STMT_HANDLER', [String(this.id), 'mysqld_stmt_execute']);
+      return Promise.reject(
+        new SqlError('ER_UNKNOWN_STMT_HANDLER', [String(this.id), 'mysqld_stmt_execute']),
+      );
     }
     if (params.length !== this.paramCount) {
-      throw new SqlError('ER_WRONG_ARGUMENTS', ['mysqld_stmt_execute']);
+      return Promise.reject(new SqlError('ER_WRONG_ARGUMENTS', ['mysqld_stmt_execute']));
     }
     return this.host.executePrepared(this, params);
   }

@@ -1,6 +1,7 @@
 /**
  * Decoding a sysbench row (id INT, k INT, c CHAR(120), pad CHAR(60)): every column against only
- * `c` (row.ts decodeRow `needed`, what `SELECT c … WHERE id …` reads). Run:
+ * `c` (row.ts decodeRow `needed`, what `SELECT c … WHERE id …` reads); and encoding it (every
+ * INSERT and UPDATE encodes its rows). Run:
  * npx vitest bench engine/row.bench.ts
  */
 import { bench, describe } from 'vitest';
@@ -19,6 +20,18 @@ const ROWS = Array.from({ length: 100 }, (_, i) =>
   encodeRow(TYPES, [BigInt(i + 1), BigInt(50_000 + i), `${C}-${i}`, PAD]),
 );
 const ONLY_C = [false, false, true, false];
+const VALUES = Array.from({ length: 100 }, (_, i) => [
+  BigInt(i + 1),
+  BigInt(50_000 + i),
+  `${C}-${i}`,
+  PAD,
+]);
+
+describe('encode 100 sysbench rows', () => {
+  bench('encodeRow', () => {
+    for (const values of VALUES) encodeRow(TYPES, values);
+  });
+});
 
 describe('decode 100 sysbench rows', () => {
   bench('every column', () => {

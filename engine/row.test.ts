@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ColumnType } from './catalog/definitions.js';
-import { decodeRow, decodeRowAt, encodeRow } from './row.js';
+import { decodeRow, decodeRowAt, encodeRow, encodedRowSize } from './row.js';
 import { Decimal } from './sql/decimal.js';
 import { intRange, type Value } from './sql/values.js';
 import { Prng } from './testing/prng.js';
@@ -62,7 +62,9 @@ describe('row codec', () => {
     const prng = Prng.fromEnv(7);
     for (let i = 0; i < 500; i++) {
       const row = TYPES.map((t) => randomValue(prng, t));
-      const decoded = decodeRow(TYPES, encodeRow(TYPES, row));
+      const encoded = encodeRow(TYPES, row);
+      expect(encodedRowSize(TYPES, row)).toBe(encoded.length);
+      const decoded = decodeRow(TYPES, encoded);
       expect(decoded.map(String)).toEqual(row.map(String));
       decoded.forEach((v, c) => {
         if (v instanceof Decimal) expect((row[c] as Decimal).compare(v)).toBe(0);
@@ -84,6 +86,22 @@ describe('row codec', () => {
       // The row's end is checked: a wrong end is a wrong row.
       expect(() => decodeRowAt(TYPES, page, before, end + 1)).toThrow(/every byte read/);
     }
+  });
+
+  it('writes the documented bytes (ints, strings, a NULL bitmap)', () => {
+    const types: ColumnType[] = [
+      { kind: 'int', bytes: 4, unsigned: false },
+      { kind: 'int', bytes: 3, unsigned: true },
+      { kind: 'int', bytes: 8, unsigned: false },
+      { kind: 'string', variant: 'varchar', chars: 9, collation: 'utf8mb4_bin' },
+      { kind: 'string', variant: 'varchar', chars: 9, collation: 'binary' },
+      { kind: 'double' },
+    ];
+    const row: Value[] = [-2n, 0xabcdefn, -(2n ** 63n), 'é', '\u00ff\u0000', null];
+    // version 1, 6 columns, bitmap 0b100000, then each non-NULL value.
+    expect(encodeRow(types, row).toString('hex')).toBe(
+      '0106' + '20' + 'fffffffe' + 'abcdef' + '8000000000000000' + '02c3a9' + '02ff00',
+    );
   });
 
   it('stores a NULL as one bit', () => {

@@ -66,56 +66,36 @@ function readSigned(buf: Buffer, at: number, size: number): bigint {
   return BigInt.asIntN(size * 8, v);
 }
 
-/** Encoded values of one row, computed once so the buffer is allocated once. */
-function valueBytes(type: SqlType, value: Value): Buffer {
-  switch (type.kind) {
-    case 'int': {
-      assert(typeof value === 'bigint', 'row: int is bigint');
-      const out = Buffer.alloc(type.bytes);
-      let v = type.unsigned ? value : BigInt.asUintN(type.bytes * 8, value);
-      for (let i = type.bytes - 1; i >= 0; i--) {
-        out[i] = Number(v & 0xffn);
-        v >>= 8n;
-      }
-      return out;
-    }
-    case 'decimal': {
-      assert(value instanceof Decimal, 'row: decimal is Decimal');
-      const digits = signedBytes(value.rescale(type.scale).unscaled);
-      assert(digits.length < 256, 'row: decimal fits a u8 length');
-      return Buffer.concat([Buffer.from([digits.length]), digits]);
-    }
-    case 'datetime': {
-      assert(typeof value === 'bigint', 'row: datetime is bigint');
-      const out = Buffer.alloc(8);
-      out.writeBigInt64BE(value);
-      return out;
-    }
-    case 'double': {
-      assert(typeof value === 'number', 'row: double is number');
-      const out = Buffer.alloc(8);
-      out.writeDoubleBE(value);
-      return out;
-    }
-    case 'time': {
-      assert(typeof value === 'bigint', 'row: time is bigint');
-      const out = Buffer.alloc(8);
-      out.writeBigInt64BE(value);
-      return out;
-    }
-    case 'string': {
-      assert(typeof value === 'string', 'row: string is string');
-      if (type.variant === 'enum' || type.variant === 'set') return memberBytes(type, value);
-      // Binary strings are byte strings (sql/bytes.ts): one byte per code unit.
-      const text = Buffer.from(value, type.collation === 'binary' ? 'latin1' : 'utf8');
-      const out = Buffer.alloc(varintSize(text.length) + text.length);
-      text.copy(out, writeVarint(out, 0, text.length));
-      return out;
-    }
-    case 'null':
-      return assert.fail('row: no column has type NULL');
-    default:
-      return unreachable(type);
+/**
+ * A DECIMAL's bytes ([u8 length][unscaled value]): encoded ahead of the row's buffer (its size
+ * depends on the value), as are ENUM and SET (memberBytes).
+ */
+function decimalBytes(scale: number, value: Value): Buffer {
+  assert(value instanceof Decimal, 'row: decimal is Decimal');
+  const digits = signedBytes(value.rescale(scale).unscaled);
+  assert(digits.length < 256, 'row: decimal fits a u8 length');
+  return Buffer.concat([Buffer.from([digits.length]), digits]);
+}
+
+/** 2^(8·w) for int widths w ≤ 6, whose values a double holds exactly. */
+const INT_MODULUS = [1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 32, 2 ** 40, 2 ** 48];
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const SAFE_MIN = -SAFE_MAX;
+
+/** An int column's w bytes, big-endian two's complement (unsigned: the plain value). */
+function writeInt(out: Buffer, at: number, bytes: number, unsigned: boolean, value: Value): void {
+  assert(typeof value === 'bigint', 'row: int is bigint');
+  const modulus = INT_MODULUS[bytes];
+  if (modulus !== undefined && value <= SAFE_MAX && value >= SAFE_MIN) {
+    // Issue 8 (cost): a double, not a BigInt per byte.
+    const v = Number(value) % modulus;
+    out.writeUIntBE(v < 0 ? v + modulus : v, at, bytes);
+    return;
+  }
+  let v = unsigned ? value : BigInt.asUintN(bytes * 8, value);
+  for (let i = bytes - 1; i >= 0; i--) {
+    out[at + i] = Number(v & 0xffn);
+    v >>= 8n;
   }
 }
 
@@ -143,30 +123,131 @@ export function setText(members: readonly string[], mask: bigint): string {
   return present.join(',');
 }
 
+/**
+ * Per column of the row being encoded: a string's byte length, or -1 when its bytes were
+ * encoded ahead into `ahead` (DECIMAL, ENUM, SET). Scratch for encodeRow, which is synchronous.
+ */
+let lengths: number[] = [];
+let ahead: Buffer[] = [];
+
+/**
+ * Issue 8 (cost): sized first, then written straight into one buffer — no Buffer per value (an
+ * INT column's bytes were a Buffer of their own, a string's two).
+ */
 export function encodeRow(types: readonly SqlType[], values: readonly Value[]): Buffer {
   assert(types.length === values.length, 'row: one value per column');
   const n = types.length;
-  const parts: Buffer[] = [];
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    const value = values[i] as Value;
-    if (value === null) continue;
-    const bytes = valueBytes(types[i] as SqlType, value);
-    parts.push(bytes);
-    size += bytes.length;
-  }
   const bitmapBytes = (n + 7) >> 3;
   const headerBytes = 1 + varintSize(n) + bitmapBytes;
-  const out = Buffer.alloc(headerBytes + size);
+  if (lengths.length < n) lengths = new Array<number>(n).fill(0);
+  ahead.length = 0;
+  let size = headerBytes;
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as Value;
+    if (value !== null) size += sizeOf(types[i] as SqlType, value, i);
+  }
+  const out = Buffer.allocUnsafe(size);
   out[0] = ROW_FORMAT_VERSION;
   let at = writeVarint(out, 1, n);
+  out.fill(0, at, at + bitmapBytes);
   for (let i = 0; i < n; i++) {
     if (values[i] === null) out[at + (i >> 3)] = (out[at + (i >> 3)] as number) | (1 << (i & 7));
   }
   at += bitmapBytes;
-  for (const part of parts) at += part.copy(out, at);
+  let next = 0; // the next of `ahead`
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as Value;
+    if (value === null) continue;
+    const type = types[i] as SqlType;
+    if (lengths[i] === -1) {
+      at += (ahead[next++] as Buffer).copy(out, at);
+      continue;
+    }
+    at = writeValue(out, at, type, value, lengths[i] as number);
+  }
   assert.equal(at, out.length, 'row: every byte written');
+  ahead.length = 0;
   return out;
+}
+
+/** Bytes of a row's encoding (what encodeRow(...).length would be), without encoding it. */
+export function encodedRowSize(types: readonly SqlType[], values: readonly Value[]): number {
+  assert(types.length === values.length, 'row: one value per column');
+  const n = types.length;
+  if (lengths.length < n) lengths = new Array<number>(n).fill(0);
+  let size = 1 + varintSize(n) + ((n + 7) >> 3);
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as Value;
+    if (value !== null) size += sizeOf(types[i] as SqlType, value, i);
+  }
+  ahead.length = 0;
+  return size;
+}
+
+/** The encoded size of column i's non-NULL value; notes its length (or its bytes) for writing. */
+function sizeOf(type: SqlType, value: Exclude<Value, null>, i: number): number {
+  switch (type.kind) {
+    case 'int':
+      lengths[i] = 0;
+      return type.bytes;
+    case 'datetime':
+    case 'double':
+    case 'time':
+      lengths[i] = 0;
+      return 8;
+    case 'decimal':
+      return encodedAhead(decimalBytes(type.scale, value), i);
+    case 'string': {
+      assert(typeof value === 'string', 'row: string is string');
+      if (type.variant === 'enum' || type.variant === 'set') {
+        return encodedAhead(memberBytes(type, value), i);
+      }
+      // Binary strings are byte strings (sql/bytes.ts): one byte per code unit.
+      const length = type.collation === 'binary' ? value.length : Buffer.byteLength(value, 'utf8');
+      lengths[i] = length;
+      return varintSize(length) + length;
+    }
+    case 'null':
+      return assert.fail('row: no column has type NULL');
+    default:
+      return unreachable(type);
+  }
+}
+
+function encodedAhead(bytes: Buffer, i: number): number {
+  lengths[i] = -1;
+  ahead.push(bytes);
+  return bytes.length;
+}
+
+/** Writes a non-NULL value sized by sizeOf (`length`: a string's bytes); returns its end. */
+function writeValue(out: Buffer, at: number, type: SqlType, value: Value, length: number): number {
+  switch (type.kind) {
+    case 'int':
+      writeInt(out, at, type.bytes, type.unsigned, value);
+      return at + type.bytes;
+    case 'datetime':
+    case 'time':
+      assert(typeof value === 'bigint', `row: ${type.kind} is bigint`);
+      out.writeBigInt64BE(value, at);
+      return at + 8;
+    case 'double':
+      assert(typeof value === 'number', 'row: double is number');
+      out.writeDoubleBE(value, at);
+      return at + 8;
+    case 'string': {
+      assert(typeof value === 'string', 'row: string is string');
+      at = writeVarint(out, at, length);
+      const written = out.write(value, at, type.collation === 'binary' ? 'latin1' : 'utf8');
+      assert.equal(written, length, 'row: the string is as long as measured');
+      return at + length;
+    }
+    case 'decimal':
+    case 'null':
+      return assert.fail('row: encoded ahead, or no such column');
+    default:
+      return unreachable(type);
+  }
 }
 
 /** Where the last readValue / skipValue call stopped (no object per decoded column). */

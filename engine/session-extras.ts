@@ -24,7 +24,7 @@ import {
 import { type GlobalVariables, SessionVariables } from './variables/session-variables.js';
 import { sqlModeFlags } from './variables/sql-mode.js';
 import { COM_BY_KIND, type GlobalStatus, StatusCounters } from './variables/status.js';
-import { wallClock } from './variables/time-zone.js';
+import { wallClockAt } from './variables/time-zone.js';
 import { UserVariables } from './variables/user-variables.js';
 
 export interface SessionServices {
@@ -49,6 +49,18 @@ export interface Handshake {
 export interface DiagnosticsCounts {
   readonly warnings: number;
   readonly errors: number;
+}
+
+/** Values derived from the variables as of their versions (SessionVariables, GlobalVariables). */
+interface Derived {
+  readonly version: number;
+  readonly globalsVersion: number;
+  readonly sqlMode: SqlModeFlags;
+  readonly timeZone: string;
+  readonly charsetClient: WireCharset;
+  readonly charsetResults: WireCharset;
+  readonly waitTimeoutSeconds: number;
+  readonly longQuerySeconds: number;
 }
 
 export class SessionExtras {
@@ -131,35 +143,82 @@ export class SessionExtras {
 
   /** NOW() for a statement starting now: the wall clock in time_zone, or SET timestamp. */
   now(): bigint {
-    const at = new Date(
-      this.timestamp === null ? this.services.clock.wallNow() : this.timestamp * 1000,
-    );
-    return wallClock(String(this.variables.get('time_zone')), at);
+    const ms = this.timestamp === null ? this.services.clock.wallNow() : this.timestamp * 1000;
+    return wallClockAt(this.timeZone(), ms);
+  }
+
+  /** What every statement reads of the variables, read again only after they change. */
+  private derivedMade: Derived | null = null;
+
+  private derived(): Derived {
+    const { variables } = this;
+    const made = this.derivedMade;
+    if (
+      made !== null &&
+      made.version === variables.version &&
+      made.globalsVersion === variables.globals.version
+    ) {
+      return made;
+    }
+    const charset = (name: string): WireCharset => {
+      const value = variables.get(name);
+      return wireCharset(value === null ? null : String(value));
+    };
+    this.derivedMade = {
+      version: variables.version,
+      globalsVersion: variables.globals.version,
+      sqlMode: sqlModeFlags(String(variables.get('sql_mode'))),
+      timeZone: String(variables.get('time_zone')),
+      charsetClient: charset('character_set_client'),
+      charsetResults: charset('character_set_results'),
+      waitTimeoutSeconds: Number(variables.get('wait_timeout')),
+      longQuerySeconds: Number(variables.get('long_query_time')),
+    };
+    return this.derivedMade;
   }
 
   sqlMode(): SqlModeFlags {
-    return sqlModeFlags(String(this.variables.get('sql_mode')));
+    return this.derived().sqlMode;
+  }
+
+  /** @@time_zone. */
+  timeZone(): string {
+    return this.derived().timeZone;
+  }
+
+  /** @@long_query_time. */
+  longQuerySeconds(): number {
+    return this.derived().longQuerySeconds;
+  }
+
+  /** What the session status reports of the variables, in one call. */
+  wire(): {
+    readonly charsetClient: WireCharset;
+    readonly charsetResults: WireCharset;
+    readonly waitTimeoutSeconds: number;
+  } {
+    return this.derived();
   }
 
   charset(name: 'character_set_client' | 'character_set_results'): WireCharset {
-    const value = this.variables.get(name);
-    return wireCharset(value === null ? null : String(value));
+    const derived = this.derived();
+    return name === 'character_set_client' ? derived.charsetClient : derived.charsetResults;
   }
 
+  /** Issue 8 (cost): made once per session (they read the variables when called). */
+  private readonly bound: EvalVariables = {
+    system: (name, scope) => this.variables.read(name, scope),
+    user: (name) => this.users.get(name),
+    setUser: (name: string, value: Value, type: SqlType) => {
+      this.users.set(name, value, type);
+    },
+  };
+
   bindVariables(): BindVariables {
-    return {
-      system: (name, scope) => this.variables.read(name, scope),
-      user: (name) => this.users.get(name),
-    };
+    return this.bound;
   }
 
   evalVariables(): EvalVariables {
-    return {
-      system: (name, scope) => this.variables.read(name, scope),
-      user: (name) => this.users.get(name),
-      setUser: (name: string, value: Value, type: SqlType) => {
-        this.users.set(name, value, type);
-      },
-    };
+    return this.bound;
   }
 }

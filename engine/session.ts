@@ -36,7 +36,7 @@ import type { StorageClient } from '../storage/index.js';
 import type { Catalog } from './catalog/catalog.js';
 import { SqlError } from './errors.js';
 import type { Latch } from './latch.js';
-import type { AccountStatement, Statement } from './sql/ast.js';
+import type { AccountStatement, Statement, TxnStatement } from './sql/ast.js';
 import { type AdminHost, type SqlPreparedHost, runAdminStatement } from './session-admin.js';
 import { SessionExtras, type SessionServices } from './session-extras.js';
 import { decodeStatement } from './sql/bytes.js';
@@ -84,6 +84,7 @@ import {
   runMetadataStatement,
 } from './sql/metadata-statements.js';
 import {
+  type InfoSchemaFacts,
   type SessionSchemaHost,
   checkTableLocks,
   infoSchemaHost,
@@ -92,6 +93,7 @@ import {
   selectInsert,
 } from './session-schema.js';
 import { SessionTableLocks } from './table-locks.js';
+import type { InfoSchemaHost } from './sql/information-schema/index.js';
 import { runLoad } from './sql/load-data.js';
 import {
   type RoutineSessionHost,
@@ -307,16 +309,38 @@ export class EngineSession implements Session {
     await this.extras.interrupt.race(durable);
   }
 
+  /** The last status made, handed out again while it holds (issue 8: read per packet). */
+  private statusMade: SessionStatus | null = null;
+
   get status(): SessionStatus {
-    return {
-      database: this.database,
-      autocommit: this.txn.autocommit,
-      inTransaction: this.txn.inTransaction,
-      warningCount: this.diagnosticShown ? 0 : this.warningCount,
-      charsetClient: this.extras.charset('character_set_client'),
-      charsetResults: this.extras.charset('character_set_results'),
-      waitTimeoutSeconds: Number(this.extras.variables.get('wait_timeout')),
+    const made = this.statusMade;
+    const database = this.database;
+    const autocommit = this.txn.autocommit;
+    const inTransaction = this.txn.inTransaction;
+    const warningCount = this.diagnosticShown ? 0 : this.warningCount;
+    const { charsetClient, charsetResults, waitTimeoutSeconds } = this.extras.wire();
+    if (
+      made !== null &&
+      made.database === database &&
+      made.autocommit === autocommit &&
+      made.inTransaction === inTransaction &&
+      made.warningCount === warningCount &&
+      made.charsetClient === charsetClient &&
+      made.charsetResults === charsetResults &&
+      made.waitTimeoutSeconds === waitTimeoutSeconds
+    ) {
+      return made;
+    }
+    this.statusMade = {
+      database,
+      autocommit,
+      inTransaction,
+      warningCount,
+      charsetClient,
+      charsetResults,
+      waitTimeoutSeconds,
     };
+    return this.statusMade;
   }
 
   private prepareStatement(sql: string, name: string | null): EnginePreparedStatement {
@@ -511,7 +535,7 @@ export class EngineSession implements Session {
     } finally {
       status.threadsRunning--;
       const seconds = (clock.now() - this.process.since) / 1000;
-      if (seconds > Number(this.extras.variables.get('long_query_time'))) {
+      if (seconds > this.extras.longQuerySeconds()) {
         status.count(this.extras.counters, 'Slow_queries');
       }
       processes.begin(this.process, 'Sleep', null);
@@ -523,16 +547,60 @@ export class EngineSession implements Session {
    * statement's, or the plan cache's). The parameters stay current until the next statement: the
    * server consumes a result's rows before it sends another (api.ts).
    */
-  private async dispatch(
+  private dispatch(
     statement: Statement,
     warnings: StatementWarnings,
     params: PlanParams,
     plans: PlanStore | undefined,
   ): Promise<Result> {
-    this.current = { params, plans, values: params.values.map((v) => v ?? null) };
-    warnings.params = this.current.values;
-    this.extras.startStatement(statement.kind);
-    authorize(statement, this.privileges, this.database);
+    try {
+      this.current = { params, plans, values: params.values.map((v) => v ?? null) };
+      warnings.params = this.current.values;
+      this.extras.startStatement(statement.kind);
+      authorize(statement, this.privileges, this.database);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // Issue 8 (cost): DML and transaction statements are none of the session-level kinds; they
+    // skip the hosts dispatchSession's checks build (and one async step).
+    if (STATEMENT_DML.has(statement.kind)) return this.dmlStatement(statement, warnings);
+    if (STATEMENT_TXN.has(statement.kind)) {
+      return this.txnStatement(statement as TxnStatement, warnings);
+    }
+    return this.dispatchSession(statement, warnings);
+  }
+
+  /**
+   * INSERT, UPDATE and DELETE, in a small async function of their own (issue 8: an async
+   * function's frame holds all of its locals, and dispatchTable has many).
+   */
+  private async dmlStatement(statement: Statement, warnings: StatementWarnings): Promise<Result> {
+    checkTableLocks(statement, this.tableLocks, this.database);
+    const result = await this.dml(statement, warnings);
+    this.warnings = warnings.list;
+    this.warningCount = warnings.count();
+    return this.counted(result);
+  }
+
+  /** BEGIN, COMMIT, ROLLBACK, SAVEPOINT …, likewise. */
+  private async txnStatement(
+    statement: TxnStatement,
+    warnings: StatementWarnings,
+  ): Promise<Result> {
+    checkTableLocks(statement, this.tableLocks, this.database);
+    if (statement.kind === 'begin') this.tableLocks.unlock(); // START TRANSACTION unlocks
+    const controlling = this.txn.control(statement);
+    if (controlling !== undefined) await controlling;
+    this.warnings = warnings.list;
+    this.warningCount = warnings.count();
+    return this.counted(okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] }));
+  }
+
+  /** dispatch()'s statements that may be session-level ones (accounts, SET, SHOW, …). */
+  private async dispatchSession(
+    statement: Statement,
+    warnings: StatementWarnings,
+  ): Promise<Result> {
     if (isAccountStatement(statement)) {
       this.process.info = ACCOUNT_STATEMENT_INFO[statement.kind];
       const result = await this.accountStatement(statement, warnings);
@@ -588,13 +656,14 @@ export class EngineSession implements Session {
       this.warningCount = warnings.count();
       return schema;
     }
+    return await this.dispatchTable(statement, warnings);
+  }
+
+  /** dispatch()'s statements past the session-level kinds (DML and transactions aside). */
+  private async dispatchTable(statement: Statement, warnings: StatementWarnings): Promise<Result> {
     checkTableLocks(statement, this.tableLocks, this.database);
     let result: Result;
-    if (STATEMENT_TXN.has(statement.kind)) {
-      if (statement.kind === 'begin') this.tableLocks.unlock(); // START TRANSACTION unlocks
-      await this.txn.control(statement as Statement & { kind: 'begin' });
-      result = okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] });
-    } else if (statement.kind === 'explain') {
+    if (statement.kind === 'explain') {
       result = await this.explain(statement, warnings);
     } else if (statement.kind === 'analyze-table') {
       const tables = statement.tables.map((t) => ({
@@ -605,8 +674,6 @@ export class EngineSession implements Session {
         analyzeTables(this.core.catalog, tables, access),
       );
       result = rowsResult(ANALYZE_COLUMNS, [rows]);
-    } else if (STATEMENT_DML.has(statement.kind)) {
-      result = await this.dml(statement, warnings);
     } else if (statement.kind === 'create-table' && statement.select !== undefined) {
       result = await this.createTableSelect(statement, warnings);
     } else if (statement.kind === 'load-data') {
@@ -692,9 +759,26 @@ export class EngineSession implements Session {
     return { ...result, rows: counting() };
   }
 
+  /** The last facts() made and what they were made from (issue 8: reused while those hold). */
+  private factsMade: {
+    readonly database: string | null;
+    readonly init: SessionInit;
+    readonly account: Identity | null;
+    readonly facts: SessionFacts;
+  } | null = null;
+
   private facts(): SessionFacts {
     const account = this.privileges.account;
-    return {
+    const made = this.factsMade;
+    if (
+      made !== null &&
+      made.database === this.database &&
+      made.init === this.init &&
+      made.account === account
+    ) {
+      return made.facts;
+    }
+    const facts: SessionFacts = {
       database: this.database,
       user: this.init.user,
       host: this.init.host,
@@ -704,6 +788,8 @@ export class EngineSession implements Session {
           ? `${this.init.user}@${this.init.host}`
           : `${account.user}@${account.host}`,
     };
+    this.factsMade = { database: this.database, init: this.init, account, facts };
+    return facts;
   }
 
   private evalContext(warnings: Warnings): EvalContext {
@@ -715,7 +801,7 @@ export class EngineSession implements Session {
       variables: this.extras.evalVariables(),
       interrupt: this.extras.interrupt,
       sqlMode: this.extras.sqlMode(),
-      timeZone: String(this.extras.variables.get('time_zone')),
+      timeZone: this.extras.timeZone(),
       counts: this.counts,
       params: warnings instanceof StatementWarnings ? warnings.params : this.current.values,
       lastInsertId: this.lastInsertId,
@@ -764,34 +850,37 @@ export class EngineSession implements Session {
     };
   }
 
+  private infoFactsMade: InfoSchemaFacts | undefined;
+
+  /** What information_schema's rows are made from, but the statement's read view. */
+  private infoFacts(): InfoSchemaFacts {
+    this.infoFactsMade ??= {
+      catalog: this.core.catalog,
+      storage: this.core.storage,
+      mayShowDatabase: (db) =>
+        this.privileges.hasGlobal('SHOW DATABASES') || this.privileges.hasAnyOnDatabase(db),
+      processes: () => {
+        const all = this.privileges.hasGlobal('PROCESS');
+        return this.core.services.processes.rows(true, (e) => all || e.user === this.init.user);
+      },
+      timeZone: () => String(this.extras.variables.get('time_zone')),
+    };
+    return this.infoFactsMade;
+  }
+
   private context(warnings: Warnings, rows: TxnRows): ExecContext {
     const autoIncrement = {
       increment: this.txn.autoIncrementIncrement,
       offset: this.txn.autoIncrementOffset,
     };
-    const info = infoSchemaHost(
-      {
-        catalog: this.core.catalog,
-        storage: this.core.storage,
-        mayShowDatabase: (db) =>
-          this.privileges.hasGlobal('SHOW DATABASES') || this.privileges.hasAnyOnDatabase(db),
-        processes: () => {
-          const all = this.privileges.hasGlobal('PROCESS');
-          return this.core.services.processes.rows(true, (e) => all || e.user === this.init.user);
-        },
-        timeZone: () => String(this.extras.variables.get('time_zone')),
-      },
-      rows,
-    );
-    const triggers = this.core.catalog.programs.anyTriggers() ? this.triggerHost() : undefined;
-    return {
-      catalog: this.core.catalog,
-      eval: this.evalContext(warnings),
+    return new StatementContext(
+      this.core.catalog,
+      this.evalContext(warnings),
       rows,
       autoIncrement,
-      info,
-      ...(triggers === undefined ? {} : { triggers }),
-    };
+      this.infoFacts(),
+      this.core.catalog.programs.anyTriggers() ? this.triggerHost() : undefined,
+    );
   }
 
   /** What a statement's triggers run with (sql/triggers.ts). */
@@ -1179,6 +1268,32 @@ export class EngineSession implements Session {
   /** lock_wait_timeout (metadata locks), in ms. */
   private lockWaitMs(): number {
     return this.txn.metadataLockWaitS * 1000;
+  }
+}
+
+/**
+ * A statement's ExecContext. Issue 8 (cost): its information_schema host is made when the
+ * statement reads information_schema (a getter on the class, so making one costs no more than
+ * a plain object).
+ */
+class StatementContext implements ExecContext {
+  readonly eval: EvalContext;
+  private infoMade: InfoSchemaHost | undefined;
+
+  constructor(
+    readonly catalog: Catalog,
+    evalContext: EvalContext,
+    readonly rows: TxnRows,
+    readonly autoIncrement: { readonly increment: number; readonly offset: number },
+    private readonly facts: InfoSchemaFacts,
+    readonly triggers: TriggerHost | undefined,
+  ) {
+    this.eval = evalContext;
+  }
+
+  get info(): InfoSchemaHost {
+    this.infoMade ??= infoSchemaHost(this.facts, this.rows);
+    return this.infoMade;
   }
 }
 

@@ -131,6 +131,12 @@ export interface Trees {
    * answer from it without a promise per page (issue 8).
    */
   getCached(root: PageId, key: Buffer, at: Snapshot): Buffer | null | undefined;
+  /**
+   * get() at `latest()`'s read point without waiting and without a snapshot (a synchronous read
+   * holds its read point throughout by itself): as getCached. A current read of one key without
+   * a promise (issue 8).
+   */
+  latestCached(root: PageId, key: Buffer): Buffer | null | undefined;
   /** Entries in key order (or reverse), one leaf's worth per batch. */
   scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]>;
   /**
@@ -149,6 +155,14 @@ export interface Trees {
   update(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean>;
   /** False, and no change, when the key is not there. */
   delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean>;
+  /**
+   * insert(), update() and delete() without waiting (issue 8: a commit's changes without a
+   * promise each): the same outcome when every page they need is cached and no page must split;
+   * otherwise undefined and no change at all (then call the waiting one).
+   */
+  insertCached(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): boolean | undefined;
+  updateCached(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): boolean | undefined;
+  deleteCached(mtr: Mtr, root: PageId, key: Buffer): boolean | undefined;
 
   /** (T8) A long value written as a chain of overflow pages; returns the chain's first page. */
   writeOverflow(mtr: Mtr, bytes: Buffer): Promise<PageId>;

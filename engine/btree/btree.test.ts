@@ -199,7 +199,115 @@ describe('B-tree', () => {
   });
 });
 
+describe('changes without waiting (insertCached, updateCached, deleteCached)', () => {
+  it('match the waiting ones, and change nothing when they answer undefined', async () => {
+    const prng = new Prng(Number(process.env.SEED ?? 3));
+    const random = (): number => prng.next();
+    const storage = new MemoryStorage();
+    let trees = await open(storage, 64);
+    let mtr = await trees.begin();
+    const root = await trees.createTree(mtr);
+    await trees.commit(mtr);
+    const oracle = new Map<string, Buffer>();
+    let deferred = 0;
+    for (let round = 0; round < 15; round++) {
+      mtr = await trees.begin();
+      for (let i = 0; i < 80; i++) {
+        const k = keyOf(Math.floor(random() * 1500));
+        const hex = k.toString('hex');
+        const value = Buffer.alloc(Math.floor(random() * 300), round);
+        const op = random();
+        const before = await scanAll(trees, root);
+        const now =
+          op < 0.5
+            ? trees.insertCached(mtr, root, k, value)
+            : op < 0.8
+              ? trees.updateCached(mtr, root, k, value)
+              : trees.deleteCached(mtr, root, k);
+        if (now === undefined) {
+          deferred++;
+          expect(await scanAll(trees, root)).toEqual(before); // nothing changed
+        }
+        if (op < 0.5) {
+          const inserted = now ?? (await trees.insert(mtr, root, k, value));
+          expect(inserted).toBe(!oracle.has(hex));
+          if (!oracle.has(hex)) oracle.set(hex, value);
+        } else if (op < 0.8) {
+          const updated = now ?? (await trees.update(mtr, root, k, value));
+          expect(updated).toBe(oracle.has(hex));
+          if (oracle.has(hex)) oracle.set(hex, value);
+        } else {
+          expect(now ?? (await trees.delete(mtr, root, k))).toBe(oracle.delete(hex));
+        }
+      }
+      await trees.commit(mtr);
+      if (round % 5 === 4) {
+        await trees.close();
+        trees = await open(storage, 64); // restart: pages come back from storage, uncached
+      }
+      expect((await trees.check(root)).entries).toBe(oracle.size);
+    }
+    expect(await scanAll(trees, root)).toEqual(oracleList(oracle));
+    expect(deferred).toBeGreaterThan(0); // splits and uncached pages went the waiting way
+  });
+
+  it('read the latest committed state without a snapshot (latestCached)', async () => {
+    const trees = await open(new MemoryStorage());
+    let mtr = await trees.begin();
+    const root = await trees.createTree(mtr);
+    await trees.insert(mtr, root, keyOf(1), Buffer.from('one'));
+    await trees.commit(mtr);
+    expect(trees.latestCached(root, keyOf(1))?.toString()).toBe('one');
+    expect(trees.latestCached(root, keyOf(2))).toBeNull();
+    mtr = await trees.begin();
+    await trees.update(mtr, root, keyOf(1), Buffer.from('uno'));
+    // The open mini-transaction's change is not committed: T6's latest() does not see it.
+    expect(trees.latestCached(root, keyOf(1))?.toString()).toBe('one');
+    await trees.commit(mtr);
+    expect(trees.latestCached(root, keyOf(1))?.toString()).toBe('uno');
+  });
+});
+
+/** chooseSplit's rule, computed the slow way: the first most balanced valid split point. */
+function referenceSplit(cells: readonly Buffer[], isLeaf: boolean, appending: boolean): number {
+  const capacity = 16_384 - pg.HEADER_SIZE;
+  const sizes = cells.map((c) => pg.cellFootprint(c.length));
+  const sum = (a: number, b: number): number => sizes.slice(a, b).reduce((x, y) => x + y, 0);
+  const n = cells.length;
+  const valid = (s: number): boolean =>
+    isLeaf
+      ? s >= 1 && s <= n - 1 && sum(0, s) <= capacity && sum(s, n) <= capacity
+      : sum(0, s) <= capacity && sum(s + 1, n) <= capacity;
+  if (appending && valid(n - 1)) return n - 1;
+  let best = -1;
+  let bestImbalance = Infinity;
+  for (let s = 0; s < n; s++) {
+    const imbalance = Math.abs(sum(0, s) - (sum(s, n) - (isLeaf ? 0 : sizes[s] ?? 0)));
+    if (valid(s) && imbalance < bestImbalance) {
+      best = s;
+      bestImbalance = imbalance;
+    }
+  }
+  return best;
+}
+
 describe('chooseSplit', () => {
+  it('picks what the slow reference picks, for leaves and internal nodes', () => {
+    const prng = new Prng(11);
+    for (let trial = 0; trial < 300; trial++) {
+      const cells: Buffer[] = [];
+      let bytes = 0;
+      while (bytes < 16_400) {
+        const cell = Buffer.alloc(4 + Math.floor(prng.next() * (prng.next() < 0.1 ? 4000 : 200)));
+        cells.push(cell);
+        bytes += cell.length + 4;
+      }
+      const isLeaf = prng.next() < 0.5;
+      const appending = prng.next() < 0.3;
+      expect(chooseSplit(cells, isLeaf, appending)).toBe(referenceSplit(cells, isLeaf, appending));
+    }
+  });
+
   it('balances by bytes and never leaves a side too big', () => {
     const cells = [Buffer.alloc(5000), Buffer.alloc(10), Buffer.alloc(5000), Buffer.alloc(5000),
       Buffer.alloc(5000)];

@@ -9,11 +9,12 @@
  *   (BP3) the pool holds at most `capacityPages` pages — unpinned frames plus the version cache's
  *         older page images (version-cache.ts) — plus whatever is pinned or not yet durable; when
  *         nothing can be evicted it runs over rather than lose a change, and catches up on the
- *         next miss.
+ *         next miss. (Besides them: at most SPARE_PAGES_MAX spare buffers for before-images.)
  *   (BP4) `pageAt(id, at)` returns the page as of read point `at`: the frame when its pageLsn ≤
  *         at, else a version (VC1), else storage's image at `at` (which needs at ≤ VDL; a point
  *         above VDL always finds its version by VC3). Frames only ever hold the latest version.
- * LRU order is the Map's insertion order: a hit moves the frame to the end.
+ * LRU order is the Map's insertion order: a hit moves the frame to the end (unless it moved
+ * there lately, see `touch`: an approximate LRU).
  */
 import assert from 'node:assert/strict';
 import {
@@ -27,9 +28,23 @@ import {
 import { sqlErrorWithMessage } from '../errors.js';
 import { ReadPoints, VersionCache } from './version-cache.js';
 
+/**
+ * Dropped before-images kept for reuse (1 MiB): enough for the commits in flight, so a commit's
+ * page copies allocate nothing (each fresh 16 KiB buffer is external memory the GC must track).
+ */
+const SPARE_PAGES_MAX = 64;
+
+/** A page's pageLsn (storage/page.ts: u64 BE at offset 0), read without a check per call. */
+function lsnOf(bytes: Buffer): Lsn {
+  const at = pageFormat.OFFSET.pageLsn;
+  return (bytes.readUInt32BE(at) * 0x1_0000_0000 + bytes.readUInt32BE(at + 4)) as Lsn;
+}
+
 interface Frame {
   readonly bytes: Buffer;
   pins: number;
+  /** The pool's `clock` when the frame last moved to the LRU end. */
+  moved: number;
 }
 
 export interface BufferPoolStats {
@@ -47,17 +62,26 @@ export class BufferPool {
   private readonly frames = new Map<PageId, Frame>();
   private readonly loading = new Map<PageId, Promise<Buffer>>();
   private hits = 0;
+  /** Counts hits: the LRU's notion of time (touch). */
+  private clock = 0;
+  /** Hits within which a frame that moved to the LRU end stays put (touch). */
+  private readonly recentHits: number;
   private misses = 0;
   private evictions = 0;
   private snapshotReads = 0;
   readonly readPoints = new ReadPoints();
-  readonly versions = new VersionCache(this.readPoints);
+  /** Page-sized buffers of dropped before-images, for the next ones (VC5, `copyPage`). */
+  private readonly spare: Buffer[] = [];
+  readonly versions = new VersionCache(this.readPoints, (bytes) => {
+    if (this.spare.length < SPARE_PAGES_MAX) this.spare.push(bytes);
+  });
 
   constructor(
     private readonly storage: StorageClient,
     private readonly capacityPages: number,
   ) {
     assert(capacityPages >= 16, 'buffer pool: at least 16 pages');
+    this.recentHits = capacityPages >> 3;
   }
 
   /** The page as of read point `at` (BP4). The bytes must not be kept across an await. */
@@ -81,10 +105,9 @@ export class BufferPool {
   pageAtCached(id: PageId, at: Lsn): Buffer | undefined {
     const frame = this.frames.get(id);
     if (frame !== undefined) {
-      if (pageFormat.pageLsn(frame.bytes) <= at) {
+      if (lsnOf(frame.bytes) <= at) {
         this.hits++;
-        this.frames.delete(id);
-        this.frames.set(id, frame);
+        this.touch(id, frame);
         return frame.bytes;
       }
     } else if (at >= this.storage.durableLsn()) {
@@ -121,9 +144,21 @@ export class BufferPool {
     const frame = this.frames.get(id);
     if (frame === undefined) return undefined;
     this.hits++;
+    this.touch(id, frame);
+    return frame.bytes;
+  }
+
+  /**
+   * A hit: the frame moves to the LRU end, unless it moved there within the last eighth of the
+   * pool's worth of hits (it is among the newest frames still). Issue 8 (cost): a hot page is not
+   * deleted and re-added to the Map on every hit (a Map rehashes under that churn).
+   */
+  private touch(id: PageId, frame: Frame): void {
+    this.clock++;
+    if (this.clock - frame.moved <= this.recentHits) return;
+    frame.moved = this.clock;
     this.frames.delete(id);
     this.frames.set(id, frame);
-    return frame.bytes;
   }
 
   /** The page, from cache or from storage (BP2). */
@@ -141,7 +176,7 @@ export class BufferPool {
         assert.equal(bytes.length, PAGE_SIZE, 'storage returns whole pages');
         const cached = this.frames.get(id);
         if (cached !== undefined) return cached.bytes; // created meanwhile by the writer
-        this.frames.set(id, { bytes, pins: 0 });
+        this.frames.set(id, { bytes, pins: 0, moved: this.clock });
         this.evict(id);
         return bytes;
       })
@@ -158,6 +193,13 @@ export class BufferPool {
     return promise;
   }
 
+  /** A copy of `page` (a before-image, log-writer.ts), in a reused buffer when one is spare. */
+  copyPage(page: Buffer): Buffer {
+    const copy = this.spare.pop() ?? Buffer.allocUnsafeSlow(PAGE_SIZE);
+    page.copy(copy, 0, 0, PAGE_SIZE);
+    return copy;
+  }
+
   /** A page that storage has never seen: allocated by the writer, formatted by its first record. */
   create(id: PageId): Buffer {
     const existing = this.frames.get(id);
@@ -166,7 +208,7 @@ export class BufferPool {
       return existing.bytes;
     }
     const bytes = Buffer.alloc(PAGE_SIZE);
-    this.frames.set(id, { bytes, pins: 0 });
+    this.frames.set(id, { bytes, pins: 0, moved: this.clock });
     return bytes;
   }
 
@@ -185,12 +227,12 @@ export class BufferPool {
   pinFrame(id: PageId, bytes: Buffer): void {
     const frame = this.frames.get(id);
     if (frame === undefined) {
-      this.frames.set(id, { bytes, pins: 1 });
+      this.frames.set(id, { bytes, pins: 1, moved: this.clock });
       return;
     }
     if (frame.bytes !== bytes) {
       assert.equal(frame.pins, 0, 'BP2: a pinned frame is not replaced');
-      this.frames.set(id, { bytes, pins: 1 });
+      this.frames.set(id, { bytes, pins: 1, moved: this.clock });
       return;
     }
     frame.pins++;
@@ -241,7 +283,7 @@ export class BufferPool {
     for (const [id, frame] of this.frames) {
       if (this.frames.size <= budget) return;
       if (frame.pins > 0 || id === keep) continue;
-      if (pageFormat.pageLsn(frame.bytes) > vdl) continue;
+      if (lsnOf(frame.bytes) > vdl) continue;
       this.frames.delete(id);
       this.evictions++;
     }

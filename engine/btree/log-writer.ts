@@ -115,10 +115,10 @@ export class LogWriter {
   apply(mtr: MtrImpl, id: PageId, page: Buffer, change: PageChange): void {
     assert(this.open === mtr, 'L2: changes go through the open mini-transaction');
     if (!mtr.touched.has(id)) {
-      const before = Buffer.from(page);
+      const before = this.pool.copyPage(page);
       mtr.touched.set(id, { before });
       this.pool.pinFrame(id, page);
-      this.pool.versions.record(id, before, this.nextLsn); // L6
+      this.pool.versions.record(id, before, this.nextLsn, true); // L6; reusable once dropped
     }
     const group = protectionGroupOf(id);
     const record: RedoRecord = {

@@ -151,6 +151,10 @@ class PagedTrees implements OpenTrees {
     return this.btree.getCached(root, key, at.lsn);
   }
 
+  latestCached(root: PageId, key: Buffer): Buffer | null | undefined {
+    return this.btree.getCached(root, key, this.writer.appliedLsn);
+  }
+
   scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]> {
     return this.btree.scan(root, range, at?.lsn);
   }
@@ -174,6 +178,18 @@ class PagedTrees implements OpenTrees {
 
   delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean> {
     return this.btree.delete(asMtr(mtr), root, key);
+  }
+
+  insertCached(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): boolean | undefined {
+    return this.btree.insertCached(asMtr(mtr), root, key, value);
+  }
+
+  updateCached(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): boolean | undefined {
+    return this.btree.updateCached(asMtr(mtr), root, key, value);
+  }
+
+  deleteCached(mtr: Mtr, root: PageId, key: Buffer): boolean | undefined {
+    return this.btree.deleteCached(asMtr(mtr), root, key);
   }
 
   writeOverflow(mtr: Mtr, bytes: Buffer): Promise<PageId> {

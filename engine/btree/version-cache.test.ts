@@ -2,14 +2,15 @@
  * Reads at a read point (BP4, VC1–VC5): a snapshot keeps seeing the trees as of its LSN while
  * later mini-transactions split and rewrite its pages — from the version cache, and from storage
  * once the pool has evicted everything — and a rolled-back mini-transaction leaves readers
- * nothing of itself. Also the ReadPoints multiset.
+ * nothing of itself. Also the ReadPoints multiset, and VC5: the buffer of a dropped before-image
+ * is reused only when no read point could be reading it.
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from './api.js';
 import { MemoryStorage, MemoryStorageClient } from './testing.js';
 import { type OpenTrees, openTrees } from './trees.js';
-import { ReadPoints } from './version-cache.js';
+import { ReadPoints, VersionCache } from './version-cache.js';
 import type { PageId, Lsn } from '../../storage/index.js';
 
 const log = pino({ level: 'silent' });
@@ -117,5 +118,63 @@ describe('ReadPoints', () => {
     expect(points.anyIn(l(5), l(11))).toBe(false);
     expect(points.lowest()).toBe(30);
     expect(() => points.remove(l(10))).toThrow();
+  });
+});
+
+describe('VersionCache reuse (VC5)', () => {
+  const l = (n: number): Lsn => n as Lsn;
+  const image = (pageLsn: number): Buffer => {
+    const bytes = Buffer.alloc(16_384);
+    bytes.writeUInt32BE(pageLsn, 4); // pageLsn, u64 BE at offset 0
+    return bytes;
+  };
+
+  it('hands back a reusable version dropped with no read point in its range', () => {
+    const reused: Buffer[] = [];
+    const cache = new VersionCache(new ReadPoints(), (bytes) => reused.push(bytes));
+    const bytes = image(5);
+    cache.record(1 as PageId, bytes, l(9), true);
+    cache.prune(l(8), 100); // not durable yet (VC3): kept
+    expect(reused).toEqual([]);
+    cache.prune(l(9), 100);
+    expect(reused).toEqual([bytes]);
+    expect(cache.size).toBe(0);
+  });
+
+  it('never hands back one a read point may be reading, nor one not marked reusable', () => {
+    const points = new ReadPoints();
+    const reused: Buffer[] = [];
+    const cache = new VersionCache(points, (bytes) => reused.push(bytes));
+    points.add(l(6));
+    cache.record(1 as PageId, image(5), l(9), true);
+    cache.record(2 as PageId, image(5), l(9), false);
+    cache.prune(l(20), 0); // over budget: the needed version goes too, but is not reused
+    expect(cache.size).toBe(0);
+    expect(reused).toEqual([]);
+    cache.record(3 as PageId, image(5), l(9), true);
+    cache.prune(l(20), 100); // retained for the read point
+    expect(cache.find(3 as PageId, l(6))).toBeDefined();
+    points.remove(l(6));
+    cache.prune(l(20), 100); // released: dropped, and now nobody can read it
+    expect(reused.length).toBe(1);
+  });
+
+  it('keeps snapshots right while commits reuse before-images (a small pool)', async () => {
+    const trees = await openTrees({
+      storage: new MemoryStorageClient(new MemoryStorage()),
+      log,
+      bufferPoolPages: 32,
+    });
+    const mtr = await trees.begin();
+    const root = await trees.createTree(mtr);
+    await trees.commit(mtr);
+    await fill(trees, root, 0, 300, 'a');
+    for (let round = 0; round < 20; round++) {
+      const snapshot = trees.snapshot();
+      const seen = await keysAt(trees, root, snapshot);
+      await fill(trees, root, round * 10, round * 10 + 40, `r${round}`);
+      expect(await keysAt(trees, root, snapshot)).toEqual(seen);
+      snapshot.release();
+    }
   });
 });

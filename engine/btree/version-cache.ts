@@ -19,7 +19,12 @@
  *   (VC4) any other version may be dropped at any time (a read then falls back to storage at
  *         its read point, which is ≤ VDL); `prune` drops those no registered read point lies in,
  *         and, under memory pressure, needed ones too, oldest first.
- *   (VC5) a version's bytes are never changed after it is recorded.
+ *   (VC5) a version's bytes are never changed while it is live. Once dropped, the bytes of a
+ *         `reusable` version (a writer's before-image, log-writer.ts) go back to the buffer
+ *         pool for its next before-image, but only when no registered read point lay in the
+ *         version's range when it was dropped: then nobody can be reading them (a read holds a
+ *         registered read point for as long as it uses page bytes, Trees T7). A version dropped
+ *         under memory pressure, or discarded by a rollback, is left to the garbage collector.
  */
 import assert from 'node:assert/strict';
 import { type Lsn, type PageId, page as pageFormat } from '../../storage/index.js';
@@ -29,6 +34,8 @@ interface Version {
   readonly bytes: Buffer;
   readonly fromLsn: Lsn;
   readonly toLsn: Lsn;
+  /** VC5: the bytes may be reused once the version is dropped with no read point in range. */
+  readonly reusable: boolean;
   dropped: boolean;
 }
 
@@ -89,15 +96,22 @@ export class VersionCache {
   private retainedGeneration = -1;
   private live = 0;
 
-  constructor(readonly readPoints: ReadPoints) {}
+  constructor(
+    readonly readPoints: ReadPoints,
+    /** VC5: takes the bytes of a reusable version that nobody can be reading any more. */
+    private readonly reuse: (bytes: Buffer) => void = () => undefined,
+  ) {}
 
   /** Versions held: each is one page of memory, counted against the buffer pool's bound. */
   get size(): number {
     return this.live;
   }
 
-  /** Records `bytes` (an image of page `id` whose pageLsn is its fromLsn) valid until `toLsn`. */
-  record(id: PageId, bytes: Buffer, toLsn: Lsn): void {
+  /**
+   * Records `bytes` (an image of page `id` whose pageLsn is its fromLsn) valid until `toLsn`;
+   * `reusable`: the cache may hand the bytes back for reuse once it drops the version (VC5).
+   */
+  record(id: PageId, bytes: Buffer, toLsn: Lsn, reusable = false): void {
     const fromLsn = pageFormat.pageLsn(bytes);
     assert(fromLsn < toLsn, 'VC1: a version covers a non-empty range');
     const list = this.byPage.get(id) ?? [];
@@ -114,7 +128,7 @@ export class VersionCache {
       i--;
     }
     assert(after === undefined || after.fromLsn >= toLsn, 'VC2: versions do not overlap');
-    const version: Version = { id, bytes, fromLsn, toLsn, dropped: false };
+    const version: Version = { id, bytes, fromLsn, toLsn, reusable, dropped: false };
     list.splice(i, 0, version);
     this.byPage.set(id, list);
     this.queue.push(version);
@@ -155,7 +169,7 @@ export class VersionCache {
       if (!v.dropped) {
         if (v.toLsn > vdl) break; // VC3
         if (this.readPoints.anyIn(v.fromLsn, v.toLsn)) this.retained.push(v);
-        else this.drop(v);
+        else this.drop(v, true);
       }
       this.head++;
     }
@@ -165,8 +179,9 @@ export class VersionCache {
       this.retainedGeneration = this.readPoints.generation;
       this.retained = this.retained.filter((v) => {
         if (v.dropped) return false;
-        if (this.live > budget || !this.readPoints.anyIn(v.fromLsn, v.toLsn)) {
-          this.drop(v);
+        const needed = this.readPoints.anyIn(v.fromLsn, v.toLsn);
+        if (this.live > budget || !needed) {
+          this.drop(v, !needed); // VC5: bytes a read point may be using are not reused
           return false;
         }
         return true;
@@ -181,13 +196,15 @@ export class VersionCache {
     }
   }
 
-  private drop(v: Version): void {
+  /** Drops a version; `unread`: no read point lies in its range, so its bytes may be reused. */
+  private drop(v: Version, unread: boolean): void {
     const list = this.byPage.get(v.id);
     if (list !== undefined) {
       const at = list.indexOf(v);
       if (at >= 0) list.splice(at, 1);
       if (list.length === 0) this.byPage.delete(v.id);
     }
+    if (!v.dropped && unread && v.reusable) this.reuse(v.bytes); // VC5
     this.unlink(v);
   }
 

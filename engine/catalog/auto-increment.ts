@@ -42,6 +42,18 @@ export function decodeCounter(bytes: Buffer): bigint {
   return bytes.readBigUInt64BE(0);
 }
 
+/** Each table definition's counter key, made once (issue 8: a commit persists the counter). */
+const counterKeys = new WeakMap<TableDef, Buffer>();
+
+function counterKeyOf(table: TableDef): Buffer {
+  let key = counterKeys.get(table);
+  if (key === undefined) {
+    key = counterKey(table.database, table.name);
+    counterKeys.set(table, key);
+  }
+  return key;
+}
+
 export class AutoIncrementCounters {
   private readonly byRoot = new Map<PageId, Counter>();
 
@@ -89,11 +101,16 @@ export class AutoIncrementCounters {
   async persist(trees: Trees, mtr: Mtr, table: TableDef): Promise<bigint | null> {
     const counter = this.byRoot.get(table.root);
     if (counter === undefined || counter.next <= counter.persisted) return null;
-    const key = counterKey(table.database, table.name);
+    const key = counterKeyOf(table);
     const value = encodeCounter(counter.next);
-    if (!(await trees.update(mtr, trees.catalogRoot, key, value))) {
-      await trees.insert(mtr, trees.catalogRoot, key, value);
+    // Issue 8 (cost): on cached pages without a promise; else (or on a split) waiting.
+    const updated = trees.updateCached(mtr, trees.catalogRoot, key, value);
+    if (updated === true) return counter.next;
+    if (updated === undefined && (await trees.update(mtr, trees.catalogRoot, key, value))) {
+      return counter.next;
     }
+    const inserted = trees.insertCached(mtr, trees.catalogRoot, key, value);
+    if (inserted === undefined) await trees.insert(mtr, trees.catalogRoot, key, value);
     return counter.next;
   }
 

@@ -39,8 +39,8 @@ import { checkEntrySize, type ExecContext, type WriteOutcome } from './execute.j
 import { type EvalContext, compile } from './expr.js';
 import { indexEntry } from './index-keys.js';
 import type { InsertDml, Plan, PlanExpr } from './plan.js';
-import { runQuery } from './query-run.js';
-import { type StoreTarget, storeValue, zeroDateModes } from './store.js';
+import { evaluator, runQuery } from './query-run.js';
+import { type StoreTarget, storeValue } from './store.js';
 import type { SqlType, Value } from './values.js';
 import { Decimal } from './decimal.js';
 import {
@@ -145,13 +145,15 @@ class Inserter {
 
   target(column: ColumnDef, row: number): StoreTarget {
     const e = this.ctx.eval;
+    // Issue 8 (cost): one object of one shape per value stored (absent members read as unset).
     return {
       column,
       row,
       warnings: e.warnings,
       strict: this.strict,
-      ...zeroDateModes(e.sqlMode),
-      ...(e.timeZone === undefined ? {} : { timeZone: e.timeZone }),
+      noZeroDate: e.sqlMode?.noZeroDate,
+      noZeroInDate: e.sqlMode?.noZeroInDate,
+      timeZone: e.timeZone,
       table: this.table.name,
     };
   }
@@ -289,7 +291,8 @@ class Inserter {
       }
     }
     try {
-      await this.writer.checkParents(this.table, row);
+      const checking = this.writer.checkParents(this.table, row);
+      if (checking !== undefined) await checking;
     } catch (e) {
       if (e instanceof SqlError && e.code === 'ER_NO_REFERENCED_ROW_2' && this.skipOrThrow(e))
         return;
@@ -366,8 +369,9 @@ function valueRows(
   plan: Plan & { kind: 'insert' },
   ctx: EvalContext,
 ): { value: Value; type: SqlType }[][] {
+  // Issue 8 (cost): each expression compiled once per plan (evaluator), not per execution.
   return plan.rows.map((exprs: readonly PlanExpr[]) =>
-    exprs.map((e) => ({ value: compile(e)(NO_ROW, ctx), type: e.info.type })),
+    exprs.map((e) => ({ value: evaluator(e)(NO_ROW, ctx), type: e.info.type })),
   );
 }
 
@@ -390,7 +394,8 @@ export async function runInsert(
   const firstRowId =
     table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
   const triggers = hasTriggers(ctx, table, 'INSERT');
-  for (const [r, row] of rows.entries()) {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Value[];
     const pause = ctx.eval.interrupt?.checkpoint();
     if (pause !== undefined) await pause;
     if (triggers) {

@@ -27,14 +27,15 @@ import {
   computeGenerated,
   foreignKeyChecks,
   parentActions,
+  referencesTo,
   tableRules,
   violatedCheck,
 } from './constraints.js';
 import { type ExecContext, type WriteOutcome, checkEntrySize, targetRows } from './execute.js';
-import { type EvalContext, compile } from './expr.js';
+import { type EvalContext, type Evaluator, compile } from './expr.js';
 import type { Plan } from './plan.js';
-import { storeValue, zeroDateModes } from './store.js';
-import type { Value } from './values.js';
+import { storeValue } from './store.js';
+import type { SqlType, Value } from './values.js';
 import { fireTriggers, hasTriggers } from './triggers.js';
 
 /** Writes changed and deleted rows with their constraints (see the file comment). */
@@ -55,13 +56,25 @@ export class RowWriter implements ChildWriter {
     if (violated !== null) throw new SqlError('ER_CHECK_CONSTRAINT_VIOLATED', [violated]);
   }
 
-  /** A new row's parents exist (1452), when foreign_key_checks is on. */
-  async checkParents(table: TableDef, row: readonly Value[]): Promise<void> {
-    if (this.fkChecks) await checkParents(this.fk, table, row, null);
+  /**
+   * Issue 8 (cost): whether the table has foreign keys of its own (parents to check) or is
+   * referenced by some (children to act on), so a table with neither awaits no FK work.
+   */
+  private hasParents(table: TableDef): boolean {
+    return this.fkChecks && (table.foreignKeys?.length ?? 0) > 0;
+  }
+
+  private hasChildren(table: TableDef): boolean {
+    return this.fkChecks && referencesTo(this.ctx.catalog, table).length > 0;
+  }
+
+  /** A new row's parents exist (1452), when foreign_key_checks is on; undefined: none to check. */
+  checkParents(table: TableDef, row: readonly Value[]): Promise<void> | undefined {
+    return this.hasParents(table) ? checkParents(this.fk, table, row, null) : undefined;
   }
 
   async deleteRow(table: TableDef, target: SourceRow, depth: number): Promise<void> {
-    if (this.fkChecks) await parentActions(this.fk, table, target.row, null, this, depth);
+    if (this.hasChildren(table)) await parentActions(this.fk, table, target.row, null, this, depth);
     await this.ctx.rows.delete(table, target);
   }
 
@@ -69,7 +82,7 @@ export class RowWriter implements ChildWriter {
   async updateRow(table: TableDef, target: SourceRow, row: Value[], depth: number): Promise<void> {
     if (depth > 0) computeGenerated(tableRules(table), row, 1, this.ctx.eval);
     this.check(table, row);
-    if (this.fkChecks) await checkParents(this.fk, table, row, target.row);
+    if (this.hasParents(table)) await checkParents(this.fk, table, row, target.row);
     const key =
       table.primaryKey.length === 0
         ? target.key
@@ -77,12 +90,36 @@ export class RowWriter implements ChildWriter {
     checkEntrySize(table, key, row);
     await this.ctx.rows.update(table, target, key, row);
     // The children follow the row's new key (InnoDB updates the parent first).
-    if (this.fkChecks) await parentActions(this.fk, table, target.row, row, this, depth);
+    if (this.hasChildren(table)) await parentActions(this.fk, table, target.row, row, this, depth);
   }
 }
 
 function storing(ctx: EvalContext): EvalContext {
   return { ...ctx, storing: true };
+}
+
+interface CompiledAssignments {
+  readonly assignments: readonly { column: number; eval: Evaluator; type: SqlType }[];
+  readonly assigned: ReadonlySet<number>;
+}
+
+/** An UPDATE plan's SET list compiled, once per plan (issue 8: plans are reused, plan-store.ts). */
+const compiledSets = new WeakMap<Plan & { kind: 'update' }, CompiledAssignments>();
+
+function compiledAssignments(plan: Plan & { kind: 'update' }): CompiledAssignments {
+  let compiled = compiledSets.get(plan);
+  if (compiled === undefined) {
+    compiled = {
+      assignments: plan.assignments.map((a) => ({
+        column: a.column,
+        eval: compile(a.expr),
+        type: a.expr.info.type,
+      })),
+      assigned: new Set(plan.assignments.map((a) => a.column)),
+    };
+    compiledSets.set(plan, compiled);
+  }
+  return compiled;
 }
 
 export async function runUpdate(
@@ -95,28 +132,27 @@ export async function runUpdate(
     ctx.rows, plan.source, plan.order, limit, ctx.eval, DML_TARGET_ROWS_MAX, FOR_UPDATE,
   );
   const evalCtx = storing(ctx.eval);
-  const assignments = plan.assignments.map((a) => ({
-    column: a.column,
-    eval: compile(a.expr),
-    type: a.expr.info.type,
-  }));
-  const assigned = new Set(plan.assignments.map((a) => a.column));
+  const { assignments, assigned } = compiledAssignments(plan);
   const rules = tableRules(table);
   const writer = new RowWriter(ctx);
   const triggers = hasTriggers(ctx, table, 'UPDATE');
   let changed = 0;
-  for (const [i, target] of targets.entries()) {
+  const { sqlMode, timeZone, warnings: statementWarnings } = ctx.eval;
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets[i] as SourceRow;
     const pause = ctx.eval.interrupt?.checkpoint();
     if (pause !== undefined) await pause;
     const row = [...target.row];
     for (const a of assignments) {
+      // Issue 8 (cost): one object of one shape per value stored (absent members read as unset).
       row[a.column] = storeValue(a.type, a.eval(row, evalCtx), {
         column: table.columns[a.column] as ColumnDef,
         row: i + 1,
-        warnings: ctx.eval.warnings,
-        strict: ctx.eval.sqlMode?.strict ?? true,
-        ...zeroDateModes(ctx.eval.sqlMode),
-        ...(ctx.eval.timeZone === undefined ? {} : { timeZone: ctx.eval.timeZone }),
+        warnings: statementWarnings,
+        strict: sqlMode?.strict ?? true,
+        noZeroDate: sqlMode?.noZeroDate,
+        noZeroInDate: sqlMode?.noZeroInDate,
+        timeZone,
         table: table.name,
       });
     }

@@ -347,17 +347,51 @@ export async function targetRows(
   const rows: SourceRow[] = [];
   const stopAt = order === null && limit !== null ? limit.offset + limit.count : null;
   if (stopAt === 0n) return [];
-  for await (const r of sourceRows(access, source, ctx, locking)) {
-    const pause = ctx.interrupt?.checkpoint();
-    if (pause !== undefined) await pause;
-    rows.push(r);
-    if (rows.length > rowsMax)
-      throw new SqlError('ER_NOT_SUPPORTED_YET', [`statements touching more than ${rowsMax} rows`]);
-    if (stopAt !== null && BigInt(rows.length) >= stopAt) break;
+  const request =
+    source.virtual === undefined && locking.mode !== 'none'
+      ? readRequest(source, ctx, locking)
+      : null;
+  if (request !== null && request.points !== null && request.points.length === 1) {
+    // Issue 8 (cost): UPDATE / DELETE by primary key: one locked row, without a generator.
+    const found = access.lockedPoint(request);
+    const row = found instanceof Promise ? await found : found;
+    if (row !== null) {
+      const pause = ctx.interrupt?.checkpoint();
+      if (pause !== undefined) await pause;
+      rows.push(row);
+      if (rows.length > rowsMax) throw tooManyRows(rowsMax);
+    }
+  } else {
+    await collectRows(access, source, ctx, locking, request, rows, rowsMax, stopAt);
   }
   const sorted = order === null ? rows : sortRows(rows, order, ctx);
   if (limit === null) return sorted;
   return sorted.slice(Number(limit.offset), Number(limit.offset + limit.count));
+}
+
+function tooManyRows(rowsMax: number): SqlError {
+  return new SqlError('ER_NOT_SUPPORTED_YET', [`statements touching more than ${rowsMax} rows`]);
+}
+
+/** targetRows()'s rows of `source` (its read request when made already), up to `stopAt`. */
+async function collectRows(
+  access: TxnRows,
+  source: TableSource,
+  ctx: EvalContext,
+  locking: Locking,
+  request: ReadRequest | null,
+  rows: SourceRow[],
+  rowsMax: number,
+  stopAt: bigint | null,
+): Promise<void> {
+  const read = request === null ? sourceRows(access, source, ctx, locking) : access.read(request);
+  for await (const r of read) {
+    const pause = ctx.interrupt?.checkpoint();
+    if (pause !== undefined) await pause;
+    rows.push(r);
+    if (rows.length > rowsMax) throw tooManyRows(rowsMax);
+    if (stopAt !== null && BigInt(rows.length) >= stopAt) break;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

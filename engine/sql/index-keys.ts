@@ -71,22 +71,44 @@ export interface IndexEntry {
   readonly hasNull: boolean;
 }
 
-/** The entry `row` (whose primary key encodes to `pk`) puts in `index`. */
+/** An index's KeyParts as of the table they were made for (definitions are immutable). */
+const partsOf = new WeakMap<IndexDef, { readonly table: TableDef; readonly parts: KeyPart[] }>();
+
+function cachedKeyParts(table: TableDef, index: IndexDef): readonly KeyPart[] {
+  const cached = partsOf.get(index);
+  if (cached !== undefined && cached.table === table) return cached.parts;
+  const parts = indexKeyParts(table, index);
+  partsOf.set(index, { table, parts });
+  return parts;
+}
+
+/**
+ * The entry `row` (whose primary key encodes to `pk`) puts in `index`. Issue 8 (cost): the key is
+ * one buffer; `unique` is a view of its front.
+ */
 export function indexEntry(
   table: TableDef,
   index: IndexDef,
   pk: Buffer,
   row: readonly Value[],
 ): IndexEntry {
-  const parts = indexKeyParts(table, index);
-  const encoded = parts.map((part, i) =>
-    encodeIndexPart(part, row[index.parts[i]?.column ?? -1] ?? null),
-  );
-  const unique = Buffer.concat(encoded);
-  const value = Buffer.alloc(2);
+  const parts = cachedKeyParts(table, index);
+  const n = parts.length;
+  const encoded: Buffer[] = new Array<Buffer>(n + 1);
+  let uniqueLength = 0;
+  let hasNull = false;
+  for (let i = 0; i < n; i++) {
+    const value = row[index.parts[i]?.column ?? -1] ?? null;
+    if (value === null) hasNull = true;
+    const part = encodeIndexPart(parts[i] as KeyPart, value);
+    encoded[i] = part;
+    uniqueLength += part.length;
+  }
+  encoded[n] = pk;
+  const key = Buffer.concat(encoded, uniqueLength + pk.length);
+  const value = Buffer.allocUnsafe(2);
   value.writeUInt16BE(pk.length, 0);
-  const hasNull = index.parts.some((p) => (row[p.column] ?? null) === null);
-  return { key: Buffer.concat([unique, pk]), value, unique, hasNull };
+  return { key, value, unique: key.subarray(0, uniqueLength), hasNull };
 }
 
 /** IX2: the primary key at the end of an entry's key. */

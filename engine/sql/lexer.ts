@@ -72,9 +72,25 @@ export function literalReference(raw: string): number | undefined {
 }
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-const isIdentChar = (c: string | undefined): boolean =>
-  c !== undefined && (/[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) >= 0x80);
-const isSpace = (c: string | undefined): boolean => c !== undefined && /[ \t\n\r\f\v]/.test(c);
+/** [A-Za-z0-9_$] or any non-ASCII code unit (issue 8: by code, not a regex per character). */
+const isIdentChar = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f ||
+    code === 0x24 ||
+    code >= 0x80
+  );
+};
+/** [ \t\n\r\f\v] */
+const isSpace = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+};
 
 /** MySQL's backslash escapes that stand for a character (string literals and LOAD DATA). */
 export const BACKSLASH_ESCAPES: Readonly<Record<string, string>> = {
@@ -95,6 +111,8 @@ const STRING_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Decodes a quoted string body (between the quotes) by MySQL's rules. */
 export function decodeStringBody(body: string, quote: string): string {
+  // Issue 8 (cost): nothing to decode is the common case (sysbench's strings).
+  if (!body.includes('\\') && !body.includes(quote)) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i] as string;
@@ -252,6 +270,16 @@ export function hexLiteralBytes(text: string): string | undefined {
   return out;
 }
 
+/**
+ * The tokens of `sql` only, as lex() would give them (issue 8: the plan cache's normalisation
+ * needs no parser text, so none is built).
+ */
+export function lexTokens(sql: string): readonly Token[] {
+  const lexer = new Lexer(sql, false);
+  lexer.run();
+  return lexer.tokens;
+}
+
 /** Lexes `sql`; see the file comment. */
 export function lex(sql: string): Lexed {
   const lexer = new Lexer(sql);
@@ -266,15 +294,28 @@ export function lex(sql: string): Lexed {
   };
 }
 
+/** An Emitter that writes nothing: for lexTokens. */
+class SilentEmitter extends Emitter {
+  override verbatim(): void {}
+  override replace(): void {}
+  override blank(): void {}
+}
+
 class Lexer {
   readonly tokens: Token[] = [];
   readonly literals: LiteralEntry[] = [];
-  readonly emitter = new Emitter();
+  readonly emitter: Emitter;
   private i = 0;
   /** End offset of the executable comment we are inside, when we are. */
   private inExecutableComment = false;
 
-  constructor(private readonly sql: string) {}
+  constructor(
+    private readonly sql: string,
+    /** False: tokens only, no parser text (lexTokens). */
+    private readonly emit = true,
+  ) {
+    this.emitter = emit ? new Emitter() : new SilentEmitter();
+  }
 
   run(): void {
     const sql = this.sql;
@@ -372,6 +413,7 @@ class Lexer {
   }
 
   private reference(entry: LiteralEntry): string {
+    if (!this.emit) return '';
     this.literals.push(entry);
     return `'${LITERAL_REFERENCE_MARK}${this.literals.length - 1}'`;
   }
@@ -442,9 +484,13 @@ class Lexer {
         return;
       }
     }
+    // Issue 8 (cost): only a word starting 0 (0x…, 0b…) or one letter before a quote (X'…',
+    // B'…') can be a hex or bit literal; the others skip the patterns.
+    const maybeHex = text[0] === '0' || (text.length === 1 && sql[j] === "'");
     if (
-      /^0[xX][0-9a-fA-F]+$|^0[bB][01]+$/.test(text) ||
-      (/^[xXbB]$/.test(text) && sql[j] === "'")
+      maybeHex &&
+      (/^0[xX][0-9a-fA-F]+$|^0[bB][01]+$/.test(text) ||
+        (/^[xXbB]$/.test(text) && sql[j] === "'"))
     ) {
       const end = /^[xXbB]$/.test(text) ? quotedEnd(sql, j, "'", false) : j;
       const stop = end === -1 ? sql.length : end;
@@ -457,6 +503,10 @@ class Lexer {
       return;
     }
     this.push('word', start, j);
+    if (!this.emit) {
+      this.i = j; // tokens only: a type's spelling matters to the parser text alone
+      return;
+    }
     const spelled = this.typeSpelling(text.toUpperCase());
     if (spelled === undefined) this.emitter.verbatim(sql, start, j);
     else this.emitter.replace(spelled, start, j);

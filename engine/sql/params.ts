@@ -20,17 +20,54 @@ import type { ExprInfo } from './plan.js';
 import { INT64_MAX, UINT64_MAX, type Value } from './values.js';
 import { charLength } from './text-length.js';
 
+/**
+ * Type facts made once and shared (ExprInfo is immutable): integers' by their length in
+ * characters, strings' by theirs. Issue 8 (cost): every execution of a prepared statement types
+ * each of its parameters.
+ */
+const intInfos: ExprInfo[] = [];
+const stringInfos = new Map<number, ExprInfo>();
+const STRING_INFOS_MAX = 4096;
+
+/** Characters of an integer's decimal text (its sign included), as `${value}`.length. */
+function digitCount(value: bigint): number {
+  if (value > -1_000_000_000_000_000n && value < 1_000_000_000_000_000n) {
+    let n = Number(value);
+    let count = n < 0 ? 2 : 1;
+    if (n < 0) n = -n;
+    while (n >= 10) {
+      n = Math.floor(n / 10);
+      count++;
+    }
+    return count;
+  }
+  return value.toString().length;
+}
+
 /** The type facts of a parameter value (as literalExpr gives a literal's). */
 export function paramInfo(value: Value | undefined): ExprInfo {
   if (value === undefined || value === null) return literalExpr({ kind: 'null' }).info;
   if (typeof value === 'bigint') {
+    if (value >= -(INT64_MAX + 1n) && value <= INT64_MAX) {
+      const length = digitCount(value);
+      intInfos[length] ??= literalExpr({ kind: 'int', value }).info;
+      return intInfos[length];
+    }
     if (value >= -(INT64_MAX + 1n) && value <= UINT64_MAX) {
       return literalExpr({ kind: 'int', value }).info;
     }
     return decimalInfo(value.toString().replace('-', '').length, 0, false);
   }
   if (typeof value === 'number') return doubleInfo(false);
-  if (typeof value === 'string') return stringInfo(charLength(value), false);
+  if (typeof value === 'string') {
+    const chars = charLength(value);
+    let info = stringInfos.get(chars);
+    if (info === undefined) {
+      info = stringInfo(chars, false);
+      if (stringInfos.size < STRING_INFOS_MAX) stringInfos.set(chars, info);
+    }
+    return info;
+  }
   if (value instanceof Decimal)
     return literalExpr({ kind: 'decimal', text: value.toString() }).info;
   return intInfo(1, false);
@@ -88,11 +125,24 @@ export class PlanParams {
 
   /** Parameters that were literals of a text statement (the plan cache). */
   static fromLiterals(literals: readonly Literal[]): PlanParams {
-    const consts = literals.map((l) => literalExpr(l));
-    return new PlanParams(
-      consts.map((c) => (c.kind === 'const' ? c.value : null)),
-      consts.map((c) => c.info),
-    );
+    const values: Value[] = [];
+    const infos: ExprInfo[] = [];
+    for (const l of literals) {
+      // Issue 8 (cost): an integer or string literal's type facts are paramInfo's shared ones
+      // (the same as literalExpr's), so a cached plan is found by identity (sameInfos).
+      const shared =
+        l.kind === 'string' ||
+        (l.kind === 'int' && l.value >= -(INT64_MAX + 1n) && l.value <= UINT64_MAX);
+      if (shared) {
+        values.push(l.value);
+        infos.push(paramInfo(l.value));
+        continue;
+      }
+      const c = literalExpr(l);
+      values.push(c.kind === 'const' ? c.value : null);
+      infos.push(c.info);
+    }
+    return new PlanParams(values, infos);
   }
 
   get count(): number {
@@ -121,9 +171,28 @@ export class PlanParams {
     return this.values.some((v) => v === undefined);
   }
 
+  private typeKeyMade: string | undefined;
+
+  /** The parameters' type facts, to compare by identity (sameInfos) before by key. */
+  get infoList(): readonly ExprInfo[] {
+    return this.infos;
+  }
+
+  /**
+   * True when `infos` are this one's, object for object: then their type keys agree too (issue
+   * 8: shared type facts, paramInfo, make the common case a few identity checks, no key built).
+   */
+  sameInfos(infos: readonly ExprInfo[]): boolean {
+    if (infos.length !== this.infos.length) return false;
+    for (let i = 0; i < infos.length; i++) if (infos[i] !== this.infos[i]) return false;
+    return true;
+  }
+
   /** The type facts of every parameter: plans built with equal type keys may share. */
   typeKey(): string {
-    return this.infos.map(infoKey).join(',');
+    // Issue 8 (cost): made once (infos never change); a plan lookup asks for it every statement.
+    this.typeKeyMade ??= this.infos.map(infoKey).join(',');
+    return this.typeKeyMade;
   }
 
   /** The indexes the planner read, with their values. */

@@ -24,7 +24,7 @@
  */
 import { PARSE_CACHE_TEXT_CHARS_MAX } from '../config.js';
 import type { Literal, Statement } from './ast.js';
-import { type Token, lex } from './lexer.js';
+import { type Token, lexTokens } from './lexer.js';
 import { numberLiteral, parseStatement } from './parse.js';
 import { PlanStore } from './plan-store.js';
 
@@ -110,7 +110,7 @@ function liftable(sql: string, token: Token, prev: Token | undefined): Literal |
 /** The statement's cache key and lifted literals, or undefined when it is not cacheable. */
 export function normalise(sql: string): Normalised | undefined {
   if (sql.length > PARSE_CACHE_TEXT_CHARS_MAX) return undefined;
-  const { tokens } = lex(sql);
+  const tokens = lexTokens(sql);
   const first = tokens[0];
   if (first === undefined || first.kind !== 'word') return undefined;
   if (!CACHEABLE_STARTS.has(first.value.toUpperCase())) return undefined;

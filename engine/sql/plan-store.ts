@@ -16,11 +16,14 @@
  */
 import type { Plan } from './plan.js';
 import type { PlanParams } from './params.js';
+import type { ExprInfo } from './plan.js';
 
 interface Entry {
   readonly catalogVersion: number;
   readonly database: string | null;
   readonly typeKey: string;
+  /** The type facts the key was made of: the same objects mean the same key. */
+  readonly infos: readonly ExprInfo[];
   readonly reads: ReadonlyMap<number, string>;
   readonly plan: Plan;
 }
@@ -33,13 +36,12 @@ export class PlanStore {
   constructor(private readonly capacity: number) {}
 
   find(params: PlanParams, catalogVersion: number, database: string | null): Plan | undefined {
-    const typeKey = params.typeKey();
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i] as Entry;
       if (
         e.catalogVersion === catalogVersion &&
         e.database === database &&
-        e.typeKey === typeKey &&
+        (params.sameInfos(e.infos) || e.typeKey === params.typeKey()) &&
         params.sameReads(e.reads)
       ) {
         if (i > 0) {
@@ -61,6 +63,7 @@ export class PlanStore {
       catalogVersion,
       database,
       typeKey: params.typeKey(),
+      infos: params.infoList,
       reads: params.readValues(),
       plan,
     });

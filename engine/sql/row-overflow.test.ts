@@ -4,7 +4,7 @@
  * to overflow chains and come back whole; an older snapshot still reads the value it saw after a
  * commit replaced it (and its pages were reused); chains are freed by UPDATE and DELETE; values
  * survive a restart; CREATE INDEX reads chained values; and a row that cannot fit even with its
- * long values out is 1118.
+ * long values out is 1118. mayOverflow knows which tables can never need a chain.
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,10 @@ import type { Engine, Result, Row, Session } from '../api.js';
 import { MemoryStorage, MemoryStorageClient } from '../btree/testing.js';
 import { createEngine } from '../engine.js';
 import { SqlError } from '../errors.js';
+import { type ColumnDef, type ColumnType, makeTableDef } from '../catalog/definitions.js';
 import { MemoryTrees } from '../testing/memory-trees.js';
+import { pageId } from '../../storage/index.js';
+import { mayOverflow } from './row-overflow.js';
 
 const log = pino({ level: 'silent' });
 
@@ -134,3 +137,40 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('mayOverflow', () => {
+  const column = (name: string, type: ColumnType): ColumnDef => ({
+    name,
+    type,
+    nullable: false,
+    defaultValue: null,
+  });
+  const int: ColumnType = { kind: 'int', bytes: 4, unsigned: false };
+  const chars = (n: number, variant: 'char' | 'varchar' = 'char'): ColumnType => ({
+    kind: 'string',
+    variant,
+    chars: n,
+    collation: 'utf8mb4_0900_ai_ci',
+  });
+  const table = (columns: ColumnDef[], primaryKey: number[]) =>
+    makeTableDef({ database: 'd', name: 't', root: pageId(9), columns, primaryKey });
+
+  it('is false when no row can exceed an entry: its key bounded by its fixed-width parts', () => {
+    // sysbench's table: an INT key (4 bytes), CHAR(120) and CHAR(60) (4 bytes a character).
+    const sbtest = [column('id', int), column('k', int), column('c', chars(120)),
+      column('pad', chars(60))];
+    expect(mayOverflow(table(sbtest, [0]))).toBe(false);
+    expect(mayOverflow(table(sbtest, []))).toBe(false); // the hidden row id
+  });
+
+  it('is true when the key is a string (bounded only by KEY_SIZE_MAX) or the row is long', () => {
+    // A VARCHAR(500) fits beside a 4-byte key, not beside a 3072-byte one.
+    const keyed = [column('name', chars(100, 'varchar')), column('id', int),
+      column('c', chars(500, 'varchar'))];
+    expect(mayOverflow(table(keyed, [0]))).toBe(true);
+    expect(mayOverflow(table(keyed, [1]))).toBe(false);
+    const long = [column('id', int), column('a', chars(1000, 'varchar')),
+      column('b', chars(1000, 'varchar'))];
+    expect(mayOverflow(table(long, [0]))).toBe(true);
+  });
+});

@@ -133,8 +133,10 @@ class CompoundTracker {
   }
 
   word(sql: Buffer, start: number, end: number): void {
-    const word = sql.toString('latin1', start, end).toUpperCase();
     this.words++;
+    // Issue 8 (cost): past its first words a statement is no program; its words are not read.
+    if (!this.program && this.words > 8) return;
+    const word = sql.toString('latin1', start, end).toUpperCase();
     if (!this.program) {
       if (this.words === 1 && word !== 'CREATE') this.words = 100;
       else if (this.words > 1 && this.words <= 8 && PROGRAM_WORDS.has(word)) this.program = true;

@@ -24,6 +24,7 @@ import type { ColumnDef, ColumnType } from '../catalog/definitions.js';
 import { SqlError, sqlErrorWithMessage } from '../errors.js';
 import { unreachable } from '../unreachable.js';
 import { roundToFsp } from './datetime.js';
+import { charLength } from './text-length.js';
 import { storeZeroPart, temporalFromValue } from './store-types.js';
 import { Decimal, pow10 } from './decimal.js';
 import {
@@ -61,6 +62,9 @@ export interface StoreTarget {
   /** The table name, for messages that name `table`.`column` (JSON). */
   readonly table?: string;
 }
+
+/** A code unit of a raw byte (bytes.ts B1): hasRawBytes then checks it is not half a pair. */
+const RAW_BYTE_UNIT = /[\udc80-\udcff]/;
 
 /** StoreTarget's zero-date members from a statement's sql_mode (absent: MySQL 8's default). */
 export function zeroDateModes(
@@ -198,11 +202,12 @@ function storeString(
     return storeBytes(type, binarySource ? text : textToBytes(text), target);
   }
   if (binarySource) text = bytesToText(text);
-  if (hasRawBytes(text)) {
+  // Issue 8 (cost): a regex scans for raw-byte code units natively before the exact check.
+  if (RAW_BYTE_UNIT.test(text) && hasRawBytes(text)) {
     const error = incorrect('string', invalidBytesText(text), target);
     text = lenient(target, error, text.replace(/[\udc80-\udcff]/g, '?'));
   }
-  if (type.variant === 'char') text = text.replace(/ +$/, '');
+  if (type.variant === 'char' && text.endsWith(' ')) text = text.replace(/ +$/, '');
   if (type.variant === 'text') {
     const limit = type.chars;
     if (Buffer.byteLength(text, 'utf8') > limit) {
@@ -211,8 +216,9 @@ function storeString(
     }
     return text;
   }
+  // Issue 8 (cost): counted without an array of characters (text-length.ts), the common case.
+  if (text.length <= type.chars || charLength(text) <= type.chars) return text;
   const chars = Array.from(text);
-  if (chars.length <= type.chars) return text;
   if (chars.slice(type.chars).every((c) => c === ' ')) {
     target.warnings.warn(
       'Note',

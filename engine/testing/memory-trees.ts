@@ -261,6 +261,15 @@ export class MemoryTrees implements Trees {
     return entry !== undefined && entry.key.equals(key) ? Buffer.from(entry.value) : null;
   }
 
+  latestCached(root: PageId, key: Buffer): Buffer | null {
+    const at = this.latest();
+    try {
+      return this.getCached(root, key, at);
+    } finally {
+      at.release();
+    }
+  }
+
   async *scan(root: PageId, range: KeyRange, at?: Snapshot): AsyncIterable<readonly Entry[]> {
     let lastKey: Buffer | undefined;
     for (;;) {
@@ -334,6 +343,18 @@ export class MemoryTrees implements Trees {
   }
 
   async insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    return this.insertCached(mtr, root, key, value);
+  }
+
+  async update(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    return this.updateCached(mtr, root, key, value);
+  }
+
+  async delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean> {
+    return this.deleteCached(mtr, root, key);
+  }
+
+  insertCached(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): boolean {
     const open = this.mtr(mtr);
     this.checkSizes(key, value);
     const current = this.tree(root);
@@ -343,7 +364,7 @@ export class MemoryTrees implements Trees {
     return true;
   }
 
-  async update(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+  updateCached(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): boolean {
     const open = this.mtr(mtr);
     this.checkSizes(key, value);
     const current = this.tree(root);
@@ -354,7 +375,7 @@ export class MemoryTrees implements Trees {
     return true;
   }
 
-  async delete(mtr: Mtr, root: PageId, key: Buffer): Promise<boolean> {
+  deleteCached(mtr: Mtr, root: PageId, key: Buffer): boolean {
     const open = this.mtr(mtr);
     const current = this.tree(root);
     const i = search(current, key, false);

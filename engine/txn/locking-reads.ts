@@ -122,24 +122,62 @@ export class LockingReads {
     };
   }
 
-  /** A whole-primary-key lookup under a lock (R4); null when no kept row is there. */
-  private async lockPoint(request: ReadRequest, key: Buffer): Promise<Value[] | null> {
-    const { table } = request;
-    const root = table.root;
+  /**
+   * A whole-primary-key lookup under a lock (R4); null when no kept row is there. Issue 8
+   * (cost): the answer at once when the lock is granted at once and the row's pages are cached
+   * (an UPDATE or DELETE by primary key takes no promise here); a promise otherwise.
+   */
+  lockPoint(request: ReadRequest, key: Buffer): Value[] | null | Promise<Value[] | null> {
+    const root = request.table.root;
     const id = keyId(key);
     const mode = this.strength(request);
     const held = this.locks.holds(this.txn, root, id, mode);
-    const outcome = await this.waitFor(
-      this.locks.lockRecord(this.txn, root, id, mode, request.wait ?? 'wait'),
-    );
+    const outcome = this.locks.lockRecord(this.txn, root, id, mode, request.wait ?? 'wait');
+    if (outcome instanceof Promise) return this.lockPointAfterWait(request, key, held, outcome);
     if (outcome === 'skipped') return null;
-    const value = await this.view.current(root, key);
-    const row = value === null ? null : await this.view.row(table, value, null);
-    if (row !== null && (request.keep === undefined || request.keep(row))) return row;
-    if (!held && (row === null || !this.txn.repeatable)) {
-      this.locks.unlockRecord(this.txn, root, id);
+    const value = this.view.current(root, key);
+    if (value instanceof Promise || (value !== null && hasExternals(value))) {
+      return this.lockedPointRow(request, key, held, value);
     }
-    if (row === null && this.txn.repeatable) await this.lockGapAround(root, key);
+    const row = value === null ? null : decodeRow(request.table.types, value);
+    return this.settlePoint(request, key, held, row);
+  }
+
+  private async lockPointAfterWait(
+    request: ReadRequest,
+    key: Buffer,
+    held: boolean,
+    outcome: Promise<LockOutcome>,
+  ): Promise<Value[] | null> {
+    if ((await this.waitFor(outcome)) === 'skipped') return null;
+    return this.lockedPointRow(request, key, held, this.view.current(request.table.root, key));
+  }
+
+  /** lockPoint() once its lock is held: the row of the key's current value. */
+  private async lockedPointRow(
+    request: ReadRequest,
+    key: Buffer,
+    held: boolean,
+    current: Buffer | null | Promise<Buffer | null>,
+  ): Promise<Value[] | null> {
+    const value = await current;
+    const row = value === null ? null : await this.view.row(request.table, value, null);
+    return this.settlePoint(request, key, held, row);
+  }
+
+  /** lockPoint()'s end: the kept row, or null with the lock given back or the gap locked. */
+  private settlePoint(
+    request: ReadRequest,
+    key: Buffer,
+    held: boolean,
+    row: Value[] | null,
+  ): Value[] | null | Promise<null> {
+    if (row !== null && (request.keep === undefined || request.keep(row))) return row;
+    const root = request.table.root;
+    if (!held && (row === null || !this.txn.repeatable)) {
+      this.locks.unlockRecord(this.txn, root, keyId(key));
+    }
+    if (row === null && this.txn.repeatable) return this.lockGapAround(root, key).then(() => null);
     return null;
   }
 

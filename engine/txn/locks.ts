@@ -461,7 +461,7 @@ export class LockManager {
   /** Grants every waiter of the index that nothing blocks any more (LK2). */
   private wake(index: number): void {
     const locks = this.indexes.get(index);
-    if (locks === undefined) return;
+    if (locks === undefined || locks.waiters.size === 0) return;
     for (const waiter of [...locks.waiters]) {
       if (waiter.blockers().size > 0) continue;
       locks.waiters.delete(waiter);

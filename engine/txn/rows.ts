@@ -107,6 +107,18 @@ export function duplicateEntry(
   return new SqlError('ER_DUP_ENTRY', [text, `${table.name}.${index?.name ?? 'PRIMARY'}`]);
 }
 
+/** Each table definition's metadata lock name, made once (definitions are immutable). */
+const lockNames = new WeakMap<TableDef, string>();
+
+function lockNameOf(table: TableDef): string {
+  let name = lockNames.get(table);
+  if (name === undefined) {
+    name = tableLockName(table.database, table.name);
+    lockNames.set(table, name);
+  }
+  return name;
+}
+
 export class TxnRows {
   private readonly view: TxnView;
   private readonly interrupt: Interruptible | undefined;
@@ -140,9 +152,12 @@ export class TxnRows {
     }
   }
 
-  /** The table's metadata lock (mdl.ts): a transaction that uses a table holds it to its end. */
+  /**
+   * The table's metadata lock (mdl.ts): a transaction that uses a table holds it to its end.
+   * Undefined when granted at once.
+   */
   private useTable(table: TableDef): Promise<void> | undefined {
-    const name = tableLockName(table.database, table.name);
+    const name = lockNameOf(table);
     const waiting = this.mdl.shared(this.txn, name, this.metadataLockWaitMs);
     if (waiting === undefined || this.interrupt === undefined) return waiting;
     return this.interrupt.race(waiting).catch((error: unknown) => {
@@ -163,6 +178,23 @@ export class TxnRows {
       await waiting;
       yield* rows();
     })();
+  }
+
+  /**
+   * read() of a locking request for one whole primary key (UPDATE or DELETE by primary key): its
+   * row, or null; at once when nothing has to wait (issue 8: no generator, no promise).
+   */
+  lockedPoint(request: ReadRequest): SourceRow | null | Promise<SourceRow | null> {
+    const key = request.points?.[0];
+    if (request.lock === 'none' || key === undefined || request.points?.length !== 1) {
+      throw new Error('lockedPoint: a locking read of one key');
+    }
+    this.txn.readCurrent = true; // X5
+    const waiting = this.useTable(request.table);
+    if (waiting !== undefined) return waiting.then(() => this.lockedPoint(request));
+    const row = this.locking.lockPoint(request, key);
+    if (row instanceof Promise) return row.then((r) => (r === null ? null : { key, row: r }));
+    return row === null ? null : { key, row };
   }
 
   /** A consistent read of whole primary keys, its rows collected (issue 8's point selects). */
@@ -197,9 +229,23 @@ export class TxnRows {
 
   // -- writes -------------------------------------------------------------------------------------
 
-  /** The insert intention and X lock on a new key of `root` (R5). */
-  private async claim(root: PageId, key: Buffer, lockId: string): Promise<void> {
-    await this.waitFor(this.locks.insertIntention(this.txn, root, keyId(key), 'wait'));
+  /**
+   * The insert intention and X lock on a new key of `root` (R5); undefined when both are granted
+   * at once (issue 8: no promise), else a promise of them.
+   */
+  private claim(root: PageId, key: Buffer, lockId: string): Promise<void> | undefined {
+    const intention = this.locks.insertIntention(this.txn, root, keyId(key), 'wait');
+    if (intention instanceof Promise) return this.claimAfter(intention, root, lockId);
+    const record = this.locks.lockRecord(this.txn, root, lockId, 'X', 'wait');
+    return record instanceof Promise ? this.waitFor(record).then(() => undefined) : undefined;
+  }
+
+  private async claimAfter(
+    intention: Promise<LockOutcome>,
+    root: PageId,
+    lockId: string,
+  ): Promise<void> {
+    await this.waitFor(intention);
     await this.waitFor(this.locks.lockRecord(this.txn, root, lockId, 'X', 'wait'));
   }
 
@@ -211,7 +257,8 @@ export class TxnRows {
     row: readonly Value[],
   ): Promise<void> {
     const lockId = keyId(index.unique ? entry.unique : entry.key);
-    await this.claim(index.root, entry.key, lockId);
+    const claiming = this.claim(index.root, entry.key, lockId);
+    if (claiming !== undefined) await claiming;
     if (index.unique && !entry.hasNull) {
       const at = this.view.trees.latest();
       try {
@@ -226,31 +273,42 @@ export class TxnRows {
     this.txn.writes.put(index.root, entry.key, entry.value, { fresh: true });
   }
 
-  /** An index entry of the row's old version, locked and deleted. */
-  private async dropEntry(index: IndexDef, entry: IndexEntry): Promise<void> {
+  /** An index entry of the row's old version, locked and deleted (at once when granted). */
+  private dropEntry(index: IndexDef, entry: IndexEntry): Promise<void> | undefined {
     const lockId = keyId(index.unique ? entry.unique : entry.key);
-    await this.waitFor(this.locks.lockRecord(this.txn, index.root, lockId, 'X', 'wait'));
+    const locked = this.locks.lockRecord(this.txn, index.root, lockId, 'X', 'wait');
+    if (locked instanceof Promise) {
+      return this.waitFor(locked).then(() => {
+        this.txn.writes.put(index.root, entry.key, null, { fresh: false });
+      });
+    }
     this.txn.writes.put(index.root, entry.key, null, { fresh: false });
+    return undefined;
   }
 
   private touch(table: TableDef): void {
-    this.txn.touch(table, [table.root, ...table.indexes.map((i) => i.root)]);
+    this.txn.touch(table);
   }
 
   /** INSERT of one row under primary key `key` (R5, R7); ER_DUP_ENTRY when a key is taken. */
   async insert(table: TableDef, key: Buffer, row: readonly Value[]): Promise<void> {
     this.txn.readCurrent = true; // X5: the duplicate checks read the latest state
-    await this.useTable(table);
+    // Issue 8 (cost): locks granted and pages cached at once are not awaited.
+    const using = this.useTable(table);
+    if (using !== undefined) await using;
     const root = table.root;
     const id = keyId(key);
-    await this.claim(root, key, id);
+    const claiming = this.claim(root, key, id);
+    if (claiming !== undefined) await claiming;
     const mine = this.txn.writes.get(root, key);
     let fresh: boolean;
     if (mine !== undefined) {
       if (mine.value !== null) throw duplicateEntry(table, row, null);
       fresh = mine.fresh;
     } else {
-      if ((await this.view.current(root, key)) !== null) throw duplicateEntry(table, row, null);
+      const found = this.view.current(root, key);
+      const current = found instanceof Promise ? await found : found;
+      if (current !== null) throw duplicateEntry(table, row, null);
       fresh = true;
     }
     this.touch(table);
@@ -267,7 +325,8 @@ export class TxnRows {
     key: Buffer,
     row: readonly Value[],
   ): Promise<void> {
-    await this.useTable(table);
+    const using = this.useTable(table);
+    if (using !== undefined) await using;
     const root = table.root;
     this.touch(table);
     if (!key.equals(target.key)) {
@@ -288,7 +347,8 @@ export class TxnRows {
         }
         continue;
       }
-      await this.dropEntry(index, before);
+      const dropping = this.dropEntry(index, before);
+      if (dropping !== undefined) await dropping;
       await this.addEntry(table, index, after, row);
     }
     this.txn.writes.put(root, key, encodeRow(table.types, row), { fresh: false });
@@ -299,10 +359,12 @@ export class TxnRows {
     table: TableDef,
     target: { readonly key: Buffer; readonly row: readonly Value[] },
   ): Promise<void> {
-    await this.useTable(table);
+    const using = this.useTable(table);
+    if (using !== undefined) await using;
     this.touch(table);
     for (const index of table.indexes) {
-      await this.dropEntry(index, indexEntry(table, index, target.key, target.row));
+      const dropping = this.dropEntry(index, indexEntry(table, index, target.key, target.row));
+      if (dropping !== undefined) await dropping;
     }
     this.txn.writes.put(table.root, target.key, null, { fresh: false });
   }

@@ -112,32 +112,47 @@ export class SessionTransactions implements TxnVariableHost {
 
   // -- transaction statements -------------------------------------------------------------------
 
-  async control(statement: TxnStatement): Promise<void> {
+  /**
+   * A transaction statement; undefined when it is done at once (issue 8: no promise unless a
+   * commit has to wait).
+   */
+  control(statement: TxnStatement): Promise<void> | undefined {
     switch (statement.kind) {
       case 'begin': {
-        await this.implicitCommit();
-        const txn = this.start('explicit', statement.readOnly);
-        if (statement.consistentSnapshot) txn.readView();
-        return;
+        const begin = (): void => {
+          const txn = this.start('explicit', statement.readOnly);
+          if (statement.consistentSnapshot) txn.readView();
+        };
+        if (this.current !== null) return this.commitCurrent().then(begin);
+        begin();
+        return undefined;
       }
       case 'commit':
       case 'rollback': {
         const options = this.current?.options;
-        if (statement.kind === 'commit') await this.commitCurrent();
-        else this.rollbackCurrent();
-        if (statement.chain && options !== undefined) {
-          this.nextIsolation = options.isolation;
-          this.start('explicit', options.readOnly);
+        const chain = (): void => {
+          if (statement.chain && options !== undefined) {
+            this.nextIsolation = options.isolation;
+            this.start('explicit', options.readOnly);
+          }
+        };
+        if (statement.kind === 'commit' && this.current !== null) {
+          return this.commitCurrent().then(chain);
         }
-        return;
+        if (statement.kind === 'rollback') this.rollbackCurrent();
+        chain();
+        return undefined;
       }
       case 'savepoint':
-        return this.savepoint(statement.name);
+        this.savepoint(statement.name);
+        return undefined;
       case 'rollback-to-savepoint':
       case 'release-savepoint':
-        return this.toSavepoint(statement.name, statement.kind === 'rollback-to-savepoint');
+        this.toSavepoint(statement.name, statement.kind === 'rollback-to-savepoint');
+        return undefined;
       case 'set-transaction':
-        return this.setTransaction(statement);
+        this.setTransaction(statement);
+        return undefined;
       default:
         return unreachable(statement);
     }
@@ -220,6 +235,7 @@ export class SessionTransactions implements TxnVariableHost {
     const txn = this.current;
     if (txn === null) return;
     this.current = null;
+    this.rowsMade = null; // its write set goes with it
     this.savepoints = [];
     await this.manager.commit(txn);
   }
@@ -228,6 +244,7 @@ export class SessionTransactions implements TxnVariableHost {
     const txn = this.current;
     if (txn === null) return;
     this.current = null;
+    this.rowsMade = null;
     this.savepoints = [];
     this.manager.rollback(txn);
   }
@@ -262,11 +279,12 @@ export class SessionTransactions implements TxnVariableHost {
     return CONSISTENT;
   }
 
-  /** A statement succeeded: a single-statement transaction commits. */
-  private async succeeded(txn: Transaction): Promise<void> {
-    if (this.current !== txn) return;
-    if (this.kind === 'single') await this.commitCurrent();
-    else txn.statementDone();
+  /** A statement succeeded: a single-statement transaction commits (the promise of it). */
+  private succeeded(txn: Transaction): Promise<void> | undefined {
+    if (this.current !== txn) return undefined;
+    if (this.kind === 'single') return this.commitCurrent();
+    txn.statementDone();
+    return undefined;
   }
 
   /** A statement failed: undo it, or the whole transaction after a deadlock or when single. */
@@ -281,12 +299,32 @@ export class SessionTransactions implements TxnVariableHost {
     txn.statementDone();
   }
 
+  /** The last TxnRows made, reused while its transaction and options hold (issue 8: cost). */
+  private rowsMade: {
+    readonly txn: Transaction;
+    readonly interrupt: Interruptible | undefined;
+    readonly metadataLockWaitS: number;
+    readonly rows: TxnRows;
+  } | null = null;
+
   private rowsOf(txn: Transaction): TxnRows {
-    const metadataLockWaitMs = this.metadataLockWaitS * 1000;
+    const made = this.rowsMade;
     const interrupt = this.interrupt;
+    const waitS = this.metadataLockWaitS;
+    if (
+      made !== null &&
+      made.txn === txn &&
+      made.interrupt === interrupt &&
+      made.metadataLockWaitS === waitS
+    ) {
+      return made.rows;
+    }
+    const metadataLockWaitMs = waitS * 1000;
     const options =
       interrupt === undefined ? { metadataLockWaitMs } : { interrupt, metadataLockWaitMs };
-    return new TxnRows(this.trees, txn, this.manager.locks, this.manager.mdl, options);
+    const rows = new TxnRows(this.trees, txn, this.manager.locks, this.manager.mdl, options);
+    this.rowsMade = { txn, interrupt, metadataLockWaitS: waitS, rows };
+    return rows;
   }
 
   /** Runs one statement that reads (write = false) or changes table rows. */
@@ -300,7 +338,8 @@ export class SessionTransactions implements TxnVariableHost {
       this.failed(txn, mark, error);
       throw error;
     }
-    await this.succeeded(txn);
+    const committing = this.succeeded(txn);
+    if (committing !== undefined) await committing;
     return result;
   }
 

@@ -109,9 +109,13 @@ export class Transaction implements LockOwner {
     }
   }
 
-  /** Notes that the write set changes `table`'s trees (commit verifies the table is unchanged). */
-  touch(table: TableDef, roots: readonly PageId[]): void {
-    for (const root of roots) this.tables.set(root, table);
+  /**
+   * Notes that the write set changes `table`'s trees, its rows' and its indexes' (commit verifies
+   * the table is unchanged).
+   */
+  touch(table: TableDef): void {
+    this.tables.set(table.root, table);
+    for (const index of table.indexes) this.tables.set(index.root, table);
   }
 
   markCommitting(): void {

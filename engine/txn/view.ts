@@ -146,10 +146,19 @@ export class TxnView {
     return (await this.trees.get(root, key, at)) ?? null;
   }
 
-  /** The current value of a key: the write set's, or the latest committed one. */
-  async current(root: PageId, key: Buffer): Promise<Buffer | null> {
+  /**
+   * The current value of a key: the write set's, or the latest committed one; a value at once
+   * when its pages are cached.
+   */
+  current(root: PageId, key: Buffer): Buffer | null | Promise<Buffer | null> {
     const mine = this.txn.writes.get(root, key);
     if (mine !== undefined) return mine.value;
+    // Issue 8 (cost): from cached pages without a promise or a registered read point.
+    const cached = this.trees.latestCached(root, key);
+    return cached !== undefined ? cached : this.currentRead(root, key);
+  }
+
+  private async currentRead(root: PageId, key: Buffer): Promise<Buffer | null> {
     const at = this.trees.latest();
     try {
       return (await this.trees.get(root, key, at)) ?? null;

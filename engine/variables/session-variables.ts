@@ -44,6 +44,8 @@ export type ReadScope = 'global' | 'session' | null;
 
 export class GlobalVariables {
   private readonly values = new Map<string, Value>();
+  /** Bumped by every change: what a session derives from the values is current while equal. */
+  version = 0;
 
   constructor(overrides: Readonly<Record<string, Value>> = {}) {
     for (const name of systemVariableNames()) {
@@ -56,13 +58,16 @@ export class GlobalVariables {
   }
 
   get(name: string): Value {
-    assert(this.values.has(name), `global ${name} exists`);
-    return this.values.get(name) as Value;
+    const value = this.values.get(name);
+    // Issue 8 (cost): no message made per read (every global is in the map, none undefined).
+    if (value === undefined) assert.fail(`global ${name} exists`);
+    return value;
   }
 
   set(name: string, value: Value): void {
     assert(this.values.has(name), `global ${name} exists`);
     this.values.set(name, value);
+    this.version++;
   }
 
   /** Values for a new session: every variable that has a session scope. */
@@ -78,6 +83,8 @@ export class GlobalVariables {
 
 export class SessionVariables {
   private values: Map<string, Value>;
+  /** Bumped by every change of the session values (with `globals.version`: see there). */
+  version = 0;
   private readonly providers = new Map<string, () => Value>();
   private readonly watchers = new Map<string, VariableWatch[]>();
   /** Variables owned elsewhere, by name, looked up before the registry (set by the session). */
@@ -90,6 +97,7 @@ export class SessionVariables {
   /** Back to the global values (COM_RESET_CONNECTION, COM_CHANGE_USER). */
   reset(): void {
     this.values = this.globals.sessionCopy();
+    this.version++;
   }
 
   provide(name: string, getter: () => Value): void {
@@ -129,7 +137,10 @@ export class SessionVariables {
   /** Stores a canonical value (S1); the caller has validated it. */
   store(name: string, value: Value, global: boolean): void {
     if (global) this.globals.set(name, value);
-    else this.values.set(name, value);
+    else {
+      this.values.set(name, value);
+      this.version++;
+    }
   }
 
   async check(name: string, value: Value, global: boolean): Promise<void> {

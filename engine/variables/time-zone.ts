@@ -66,21 +66,31 @@ function namedZoneOffset(zone: string, at: Date): number | undefined {
   return Math.round((wall - utc) / 60_000);
 }
 
-/** The last wallClock answer: every statement asks for NOW(), many in the same millisecond. */
+/**
+ * The last whole second wallClock computed: every statement asks for NOW(), many in the same
+ * second. Within a second the zone's offset holds (zone transitions fall on whole seconds), so a
+ * time's wall clock is its second's plus its milliseconds.
+ */
 let lastZone = '';
-let lastMs = Number.NaN;
+let lastSecond = Number.NaN;
 let lastWall = 0n;
 
 /** The wall-clock time at `at` in `zone`, as a DATETIME value (µs, datetime.ts). */
 export function wallClock(zone: string, at: Date): bigint {
-  const ms = at.getTime();
-  // A pure function of (zone, ms): the previous answer serves again (issue 8).
-  if (ms === lastMs && zone === lastZone) return lastWall;
-  const value = computeWallClock(zone, at);
-  lastZone = zone;
-  lastMs = ms;
-  lastWall = value;
-  return value;
+  return wallClockAt(zone, at.getTime());
+}
+
+/** wallClock() of `ms` since the epoch; no Date made within the second last computed. */
+export function wallClockAt(zone: string, ms: number): bigint {
+  const whole = Math.trunc(ms); // a Date's time value (TimeClip)
+  const second = Math.floor(whole / 1000);
+  // A pure function of (zone, second) plus the milliseconds (issue 8).
+  if (second !== lastSecond || zone !== lastZone) {
+    lastWall = computeWallClock(zone, new Date(second * 1000));
+    lastZone = zone;
+    lastSecond = second;
+  }
+  return lastWall + BigInt((whole - second * 1000) * 1000);
 }
 
 function computeWallClock(zone: string, at: Date): bigint {

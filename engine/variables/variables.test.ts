@@ -2,10 +2,13 @@
  * System and user variables through Session.execute: SELECT @@x in its scopes, SET in every form
  * the traced clients send, MySQL's errors, SET NAMES and the status the server reads,
  * SHOW VARIABLES / STATUS, SHOW WARNINGS / ERRORS, sql_mode driving strict storing, time_zone
- * and timestamp driving NOW().
+ * and timestamp driving NOW() (and wallClockAt, which NOW() reads, against a fresh computation).
  */
 import { describe, expect, it } from 'vitest';
 import type { EngineClock } from '../clock.js';
+import { fromFields } from '../sql/datetime.js';
+import { Prng } from '../testing/prng.js';
+import { timeZoneOffset, wallClockAt } from './time-zone.js';
 import { failure, memoryEngine, ok, openSession, query, scalar } from '../testing/sessions.js';
 
 describe('system variables', () => {
@@ -359,5 +362,41 @@ describe('time', () => {
     await ok(s, 'SET timestamp = DEFAULT');
     wall += 1000;
     expect(await scalar(s, 'SELECT NOW()')).toBe('2024-01-02 03:04:06');
+    // NOW(6) within one second and across a DST change (the wall clock is kept per second).
+    await ok(s, "SET time_zone = 'Europe/Berlin'");
+    wall = Date.UTC(2024, 2, 31, 0, 59, 59, 250);
+    expect(await scalar(s, 'SELECT NOW(6)')).toBe('2024-03-31 01:59:59.250000');
+    wall += 500;
+    expect(await scalar(s, 'SELECT NOW(6)')).toBe('2024-03-31 01:59:59.750000');
+    wall += 500;
+    expect(await scalar(s, 'SELECT NOW(6)')).toBe('2024-03-31 03:00:00.250000');
+    await ok(s, "SET time_zone = '+01:00'");
+    expect(await scalar(s, 'SELECT NOW(6)')).toBe('2024-03-31 02:00:00.250000');
+  });
+
+  it('wallClockAt answers as wallClock, within a second and across seconds and zones', () => {
+    const prng = new Prng(9);
+    const zones = ['SYSTEM', '+00:00', '-05:30', 'Europe/Berlin', 'America/New_York'];
+    const base = Date.UTC(2024, 2, 10, 6, 59, 58);
+    for (let i = 0; i < 500; i++) {
+      const zone = zones[prng.int(zones.length)] as string;
+      const ms = base + prng.int(4000) + (prng.int(4) === 0 ? 0.5 : 0);
+      expect(wallClockAt(zone, ms)).toBe(expectedWall(zone, new Date(ms)));
+    }
   });
 });
+
+/** The wall clock of `at` in `zone`, computed afresh (no cache). */
+function expectedWall(zone: string, at: Date): bigint {
+  const offset = timeZoneOffset(zone, at) ?? -at.getTimezoneOffset();
+  const shifted = new Date(at.getTime() + offset * 60_000);
+  return fromFields({
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+    micro: shifted.getUTCMilliseconds() * 1000,
+  });
+}

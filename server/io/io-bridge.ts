@@ -180,9 +180,8 @@ export class IoBridge implements SocketPort {
         this.sockets.delete(stream);
         socket.receivedClose(payload.length === 0 ? null : payload.toString('utf8'));
         return;
-      case Inbound.BLOCKED:
-      case Inbound.DRAINED:
-        socket.setBlocked(kind === Inbound.BLOCKED);
+      case Inbound.ACK:
+        socket.receivedAck();
         return;
       default:
         this.log.error({ kind }, 'unknown inbound message kind');
@@ -207,6 +206,10 @@ export class IoBridge implements SocketPort {
 
   resume(stream: number): void {
     this.outbound.send(Outbound.RESUME, stream, null);
+  }
+
+  requestAck(stream: number): void {
+    this.outbound.send(Outbound.ACK_REQUEST, stream, null);
   }
 
   /** Closes the listening socket; resolves once it is closed (IO4). */

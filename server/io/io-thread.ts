@@ -11,8 +11,9 @@
  *         in order, behind the ones before it (RingSender keeps the order when the ring is full).
  *   (IO2) Input back-pressure: while the inbound ring has a backlog, every socket that added to
  *         it is paused, and resumed when the backlog is gone (unless the engine paused it).
- *   (IO3) Output back-pressure: a socket whose write buffer is over its high-water mark is
- *         reported BLOCKED, and DRAINED once it drains; the engine holds further writes meanwhile.
+ *   (IO3) Output back-pressure: ACK_REQUEST is answered with ACK once the socket's write
+ *         buffer is empty (every byte sent before the request is in the kernel); the engine
+ *         asks after each window of bytes and writes no more until the answer.
  *   (IO4) 'stop-accepting' closes the listening socket ('stopped' once it is closed); 'close'
  *         also destroys every socket, and the thread then has nothing left to run and exits.
  */
@@ -33,7 +34,8 @@ interface Client {
   readonly socket: Socket;
   /** The engine asked for this socket to be paused (its PAUSE), apart from IO2's pauses. */
   pausedByEngine: boolean;
-  blocked: boolean;
+  /** An ACK_REQUEST waits for the socket's write buffer to empty (IO3). */
+  ackWanted: boolean;
 }
 
 class IoThread {
@@ -86,7 +88,7 @@ class IoThread {
       return;
     }
     const stream = this.nextStream++;
-    const client: Client = { socket, pausedByEngine: false, blocked: false };
+    const client: Client = { socket, pausedByEngine: false, ackWanted: false };
     this.clients.set(stream, client);
     const info: SocketInfo = {
       remoteAddress: socket.remoteAddress ?? null,
@@ -100,9 +102,9 @@ class IoThread {
       failure = error.message;
     });
     socket.on('drain', () => {
-      if (!client.blocked) return;
-      client.blocked = false;
-      this.toEngine(Inbound.DRAINED, stream, null); // IO3
+      if (!client.ackWanted) return;
+      client.ackWanted = false;
+      this.toEngine(Inbound.ACK, stream, null); // IO3
     });
     socket.on('close', () => {
       this.clients.delete(stream);
@@ -147,10 +149,11 @@ class IoThread {
     const { socket } = client;
     switch (kind) {
       case Outbound.DATA:
-        if (!socket.write(payload) && !client.blocked) {
-          client.blocked = true;
-          this.toEngine(Inbound.BLOCKED, stream, null); // IO3
-        }
+        socket.write(payload);
+        return;
+      case Outbound.ACK_REQUEST:
+        if (socket.writableLength === 0) this.toEngine(Inbound.ACK, stream, null); // IO3
+        else client.ackWanted = true;
         return;
       case Outbound.END:
         socket.end();

@@ -9,9 +9,9 @@
  *   DATA     bytes the client sent          DESTROY  close it now, dropping unwritten bytes
  *   END      the client ended its side      PAUSE    stop reading it (input back-pressure)
  *   CLOSE    the socket is gone;            RESUME   read it again
- *            payload: the error, if any
- *   BLOCKED  the socket's write buffer is full (output back-pressure)
- *   DRAINED  it emptied again
+ *            payload: the error, if any     ACK_REQUEST  say when every byte sent so far is
+ *   ACK      every byte sent before the                  in the kernel (output back-pressure)
+ *            ACK_REQUEST is in the kernel
  */
 
 export const Inbound = {
@@ -19,8 +19,7 @@ export const Inbound = {
   DATA: 2,
   END: 3,
   CLOSE: 4,
-  BLOCKED: 5,
-  DRAINED: 6,
+  ACK: 5,
 } as const;
 
 export const Outbound = {
@@ -29,6 +28,7 @@ export const Outbound = {
   DESTROY: 3,
   PAUSE: 4,
   RESUME: 5,
+  ACK_REQUEST: 6,
 } as const;
 
 /** The accepted socket's peer, for the connection's log and its account's host match. */

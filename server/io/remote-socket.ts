@@ -5,9 +5,11 @@
  * would on a net.Socket; the bytes travel through the bridge's rings (io-bridge.ts).
  *
  * Invariants:
- *   (RS1) Output back-pressure: while the I/O thread reports the socket BLOCKED, the callback of
- *         the write in progress is held, so later writes queue in the stream and write() returns
- *         false (the Channel then waits for 'drain', under its write timeout); DRAINED releases it.
+ *   (RS1) Output back-pressure: at most UNACKED_BYTES_MAX bytes are written to the I/O thread
+ *         that it has not confirmed are in the kernel. The write that reaches the bound sends
+ *         ACK_REQUEST and its callback is held, so later writes queue in the stream and write()
+ *         returns false (the Channel then waits for 'drain', under its write timeout); the ACK
+ *         releases it. The bound needs no message while it is not reached: none per response.
  *   (RS2) Input back-pressure: when the stream's read buffer is full (push() returns false) the
  *         I/O thread is asked to PAUSE the socket, and to RESUME it when the stream reads again.
  *   (RS3) 'timeout' follows net.Socket: it is emitted once `setTimeout(ms)` has passed with no
@@ -18,6 +20,9 @@
 import { Duplex } from 'node:stream';
 import type { SocketInfo } from './messages.js';
 
+/** RS1: bytes written ahead of the I/O thread's confirmation (a few socket buffers' worth). */
+export const UNACKED_BYTES_MAX = 1024 * 1024;
+
 /** What a RemoteSocket needs from the bridge. */
 export interface SocketPort {
   write(stream: number, bytes: Buffer, done: () => void): void;
@@ -25,6 +30,7 @@ export interface SocketPort {
   destroy(stream: number): void;
   pause(stream: number): void;
   resume(stream: number): void;
+  requestAck(stream: number): void;
 }
 
 export class RemoteSocket extends Duplex {
@@ -33,7 +39,7 @@ export class RemoteSocket extends Duplex {
   failure: string | null = null;
   #remotePaused = false;
   #remoteClosed = false;
-  #blocked = false;
+  #unacked = 0;
   #held: (() => void) | null = null;
   #timeoutMs = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -94,13 +100,12 @@ export class RemoteSocket extends Duplex {
     this.destroy(); // RS4
   }
 
-  /** RS1: BLOCKED (true) and DRAINED (false). */
-  setBlocked(blocked: boolean): void {
-    this.#blocked = blocked;
-    if (blocked || this.#held === null) return;
+  /** RS1: every byte written before the request is in the kernel (ACK). */
+  receivedAck(): void {
+    this.#unacked = 0;
     const held = this.#held;
     this.#held = null;
-    held();
+    held?.();
   }
 
   override _read(): void {
@@ -111,9 +116,14 @@ export class RemoteSocket extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
     this.#active();
+    this.#unacked += chunk.length;
     this.port.write(this.stream, chunk, () => {
-      if (this.#blocked) this.#held = callback; // RS1
-      else callback();
+      if (this.#unacked < UNACKED_BYTES_MAX) {
+        callback();
+        return;
+      }
+      this.#held = callback; // RS1
+      this.port.requestAck(this.stream);
     });
   }
 
