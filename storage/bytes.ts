@@ -88,9 +88,28 @@ export class ByteWriter {
     return this;
   }
 
+  /** Reserves a u32 that patchU32 fills in: a length known only once its bytes are written. */
+  reserveU32(): number {
+    this.room(4);
+    const at = this.at;
+    this.at += 4;
+    return at;
+  }
+
+  patchU32(at: number, v: number): void {
+    assert(Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff, 'u32 range');
+    assert(at + 4 <= this.at, 'patchU32 of a reserved u32');
+    this.buf.writeUInt32LE(v, at);
+  }
+
   /** The bytes written, copied out (the writer's buffer is reused no further). */
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.at));
+  }
+
+  /** The bytes written, as a view of the writer's buffer: for a caller that copies them now. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.at);
   }
 }
 
@@ -150,8 +169,24 @@ export class ByteReader {
     return v;
   }
 
+  /**
+   * The next length-prefixed byte string as a view of the buffer read, not a copy: only for a
+   * buffer the reader's caller owns and keeps (a transferred batch, batch.ts).
+   */
+  view(): Buffer {
+    const n = this.u32();
+    this.need(n);
+    const v = this.buf.subarray(this.at, this.at + n);
+    this.at += n;
+    return v;
+  }
+
   string(): string {
-    return this.bytes().toString('utf8');
+    const n = this.u32();
+    this.need(n);
+    const v = this.buf.toString('utf8', this.at, this.at + n);
+    this.at += n;
+    return v;
   }
 
   list<T>(each: () => T, max = 1 << 24): T[] {

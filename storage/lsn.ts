@@ -18,12 +18,17 @@ export type PageId = number & { readonly __brand: 'PageId' };
 export const LSN_NONE = 0 as Lsn;
 
 export function lsn(n: number): Lsn {
-  assert(Number.isSafeInteger(n) && n >= 0, `LSN must be a safe non-negative integer: ${n}`);
+  // The message is built only on failure: this runs for every LSN read from a key or a record.
+  if (!(Number.isSafeInteger(n) && n >= 0)) {
+    assert.fail(`LSN must be a safe non-negative integer: ${n}`);
+  }
   return n as Lsn;
 }
 
 export function pageId(n: number): PageId {
-  assert(Number.isInteger(n) && n >= 0 && n <= 0xffff_ffff, `page id out of range: ${n}`);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffff_ffff)) {
+    assert.fail(`page id out of range: ${n}`);
+  }
   return n as PageId;
 }
 

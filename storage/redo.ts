@@ -200,7 +200,15 @@ export function decodeRedo(bytes: Buffer): RedoRecord {
  * was computed twice per read). Throws RedoCorruption on a body that is not a record's.
  */
 export function decodeIntactRedo(bytes: Buffer): RedoRecord {
-  return { ...decodeRedoHeader(bytes), change: decodeChange(bytes) };
+  // One object literal of fixed shape, no spread: this runs for every record a read applies.
+  return {
+    lsn: readLsn(bytes, 8),
+    prevLsn: readLsn(bytes, 16),
+    pageId: bytes.readUInt32BE(24) as PageId,
+    epoch: bytes.readUInt32BE(28),
+    cpl: ((bytes[33] ?? 0) & REDO_FLAG_CPL) !== 0,
+    change: decodeChange(bytes),
+  };
 }
 
 function decodeChange(bytes: Buffer): PageChange {

@@ -192,9 +192,9 @@ describe('hot log', () => {
   it('flushes in the background, and a failed flush refuses later writes (H6)', async () => {
     let fail = false;
     const persisted: number[] = [];
-    const persist = async (entries: readonly unknown[], gen: number) => {
+    const persist = async (layer: { readonly size: number }, gen: number) => {
       if (fail) throw new Error('MDB_PANIC');
-      persisted.push(entries.length, gen);
+      persisted.push(layer.size, gen);
     };
     const log = new HotLog(dir, 1, 1, persist, { flushIntervalMs: 1 });
     await log.write([{ db: 0, key: Buffer.from([1]), value: Buffer.from([1]) }]);

@@ -47,8 +47,15 @@
 import assert from 'node:assert/strict';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { type Lsn, type PageId, readLsn, writeLsn } from '../lsn.js';
-import { HotLog, type HotLogOptions, type Op, readHotLog } from './hot-log.js';
-import { type KeyValue, type RangeOptions, mergeRange } from './hot-log-overlay.js';
+import {
+  FrameBuilder,
+  HotLog,
+  type HotLogOptions,
+  type Op,
+  opSize,
+  readHotLog,
+} from './hot-log.js';
+import { type KeyValue, type Layer, type RangeOptions, mergeRange } from './hot-log-overlay.js';
 import {
   type IndexEntry,
   type LsnBytes,
@@ -60,18 +67,42 @@ import {
   type StoredImage,
   type StoredRecord,
   type Usage,
+  INDEX_VALUE_SIZE,
   decodeImageValue,
   decodeIndexValue,
   decodeMeta,
   encodeImageValue,
-  encodeIndexValue,
   encodeMeta,
+  metaSize,
+  writeImageValue,
+  writeIndexValue,
+  writeMeta,
 } from './store.js';
 
 type Db = Database<Buffer, Buffer>;
 
+/**
+ * Values are stored as given and read back as a copy in a Buffer of Node's pool. lmdb-js's own
+ * 'binary' reads copy each value into a new Uint8Array, which for any value over 64 bytes (V8
+ * keeps only smaller typed arrays on its heap) means a new ArrayBuffer: about 0.7 µs a value,
+ * most of the cost of reading a page's records to materialise it. lmdb-js hands a decoder that
+ * copies (the `encoder` option) its shared read buffer and the value's length; nothing here
+ * keeps a view of that buffer.
+ */
+const VALUE_CODEC = {
+  encode: (value: Buffer): Buffer => value,
+  decode: (bytes: Buffer, size?: unknown): Buffer => {
+    const n = typeof size === 'number' ? size : bytes.length;
+    const copy = Buffer.allocUnsafe(n);
+    // A view of exactly n bytes: the shared buffer's `length` is lmdb-js's, not its real one.
+    copy.set(new Uint8Array(bytes.buffer, bytes.byteOffset, n));
+    return copy;
+  },
+};
+
 const DB_OPTIONS = {
   encoding: 'binary',
+  encoder: VALUE_CODEC,
   keyEncoding: 'binary',
   compression: false,
   cache: false,
@@ -167,6 +198,11 @@ export class LmdbNodeStore implements NodeStore {
     return this.log.write(ops);
   }
 
+  /** @internal One store call's key writes, as a frame built in place (FrameBuilder). */
+  writeFrame(frame: Buffer): Promise<void> {
+    return this.log.writeFrame(frame);
+  }
+
   /** @internal L2: a key's value, the overlay over LMDB. */
   get(db: DbId, key: Buffer): Buffer | undefined {
     this.checkOpen();
@@ -178,9 +214,10 @@ export class LmdbNodeStore implements NodeStore {
   range(db: DbId, options: RangeOptions): Iterable<KeyValue> {
     this.checkOpen();
     const overlay = this.log.overlay.range(db, options);
+    const first = overlay.next();
     const base = this.db(db).getRange(options);
-    if (overlay.length === 0) return base;
-    return mergeRange(base, overlay, options.reverse === true);
+    if (first.done === true) return base;
+    return mergeRange(base, overlay, first, options.reverse === true);
   }
 
   /**
@@ -190,11 +227,12 @@ export class LmdbNodeStore implements NodeStore {
   keys(db: DbId, options: RangeOptions): Iterable<Buffer> {
     this.checkOpen();
     const overlay = this.log.overlay.range(db, options);
+    const first = overlay.next();
     const base = this.db(db).getKeys(options);
-    if (overlay.length === 0) return base;
+    if (first.done === true) return base;
     const empty = Buffer.alloc(0);
     const entries = base.map((key) => ({ key, value: empty }));
-    const merged = mergeRange(entries, overlay, options.reverse === true);
+    const merged = mergeRange(entries, overlay, first, options.reverse === true);
     return mapKeys(merged);
   }
 
@@ -203,13 +241,22 @@ export class LmdbNodeStore implements NodeStore {
     return this.log.flush();
   }
 
-  /** L1: the overlay and the new generation, in one synced LMDB transaction. */
-  private async persist(ops: readonly Op[], durableGen: number): Promise<void> {
-    const writes = new Set<Promise<boolean>>();
-    for (const { db, key, value } of ops) {
-      writes.add(value === undefined ? this.db(db).remove(key) : this.db(db).put(key, value));
-    }
-    writes.add(this.hot.put(GEN_KEY, encodeGen(durableGen)));
+  /**
+   * L1: the overlay and the new generation, in one synced LMDB transaction (every put and
+   * remove is issued in this turn: eventTurnBatching). lmdb-js hands each write of the turn the
+   * same promise, the transaction's, as a rule; each distinct one is awaited.
+   */
+  private async persist(layer: Layer, durableGen: number): Promise<void> {
+    const writes: Promise<boolean>[] = [];
+    let last: Promise<boolean> | undefined;
+    const dbs = this.dbs;
+    layer.forEachOp((db, key, value) => {
+      const target = dbs[db];
+      assert(target !== undefined, 'lmdb-store: database id');
+      const write = value === undefined ? target.remove(key) : target.put(key, value);
+      if (write !== last) writes.push((last = write));
+    });
+    writes.push(this.hot.put(GEN_KEY, encodeGen(durableGen)));
     await Promise.all(writes);
   }
 
@@ -377,28 +424,43 @@ class LmdbSegmentStore implements SegmentStore {
     return usage;
   }
 
+  /**
+   * The hot path: each record's key, its index entry and the metadata are written straight into
+   * the frame (FrameBuilder), one buffer per call.
+   */
   append(records: readonly StoredRecord[], meta: SegmentMeta): Promise<void> {
-    const ops: Op[] = [];
-    for (const { entry, bytes } of records) {
-      const key = pageKey(this.group, entry.pageId, entry.lsn);
-      ops.push({ db: DbId.Records, key, value: bytes });
-      ops.push({
-        db: DbId.Index,
-        key: indexKey(this.group, entry.lsn),
-        value: encodeIndexValue(entry),
-      });
+    const metaBytes = metaSize(meta);
+    let size = opSize(META_KEY_SIZE, metaBytes);
+    for (const { bytes } of records) {
+      size += opSize(PAGE_KEY_SIZE, bytes.length) + opSize(INDEX_KEY_SIZE, INDEX_VALUE_SIZE);
     }
-    ops.push(this.metaOp(meta));
-    return this.node.write(ops);
+    const frame = new FrameBuilder(size);
+    const buf = frame.frame;
+    for (const { entry, bytes } of records) {
+      const at = frame.put(DbId.Records, PAGE_KEY_SIZE, bytes.length);
+      writePageKey(buf, at, this.group, entry.pageId, entry.lsn);
+      bytes.copy(buf, at + PAGE_KEY_SIZE);
+      const index = frame.put(DbId.Index, INDEX_KEY_SIZE, INDEX_VALUE_SIZE);
+      writeIndexKey(buf, index, this.group, entry.lsn);
+      writeIndexValue(buf, index + INDEX_KEY_SIZE, entry);
+    }
+    const at = frame.put(DbId.Meta, META_KEY_SIZE, metaBytes);
+    buf.writeUInt32BE(this.group, at);
+    writeMeta(buf, at + META_KEY_SIZE, meta);
+    return this.node.writeFrame(frame.finish());
   }
 
   putMeta(meta: SegmentMeta): Promise<void> {
     return this.node.write([this.metaOp(meta)]);
   }
 
+  /** The image goes straight into the frame: one copy of the 16 KiB page, not two. */
   putPageImage(pageId: PageId, image: PageImage): Promise<void> {
-    const key = pageKey(this.group, pageId, image.lsn);
-    return this.node.write([{ db: DbId.Images, key, value: encodeImageValue(image.bytes) }]);
+    const frame = new FrameBuilder(opSize(PAGE_KEY_SIZE, 4 + image.bytes.length));
+    const at = frame.put(DbId.Images, PAGE_KEY_SIZE, 4 + image.bytes.length);
+    writePageKey(frame.frame, at, this.group, pageId, image.lsn);
+    writeImageValue(frame.frame, at + PAGE_KEY_SIZE, image.bytes);
+    return this.node.writeFrame(frame.finish());
   }
 
   putRecord(key: RecordKey, bytes: Buffer): Promise<void> {
@@ -471,17 +533,29 @@ class LmdbSegmentStore implements SegmentStore {
   }
 }
 
+const META_KEY_SIZE = 4;
+const INDEX_KEY_SIZE = 12;
+const PAGE_KEY_SIZE = 16;
+
 function indexKey(group: number, lsn: Lsn): Buffer {
-  const key = Buffer.allocUnsafe(12);
-  key.writeUInt32BE(group, 0);
-  writeLsn(key, 4, lsn);
+  const key = Buffer.allocUnsafe(INDEX_KEY_SIZE);
+  writeIndexKey(key, 0, group, lsn);
   return key;
 }
 
+function writeIndexKey(buf: Buffer, at: number, group: number, lsn: Lsn): void {
+  buf.writeUInt32BE(group, at);
+  writeLsn(buf, at + 4, lsn);
+}
+
 function pageKey(group: number, pageId: PageId, lsn: Lsn): Buffer {
-  const key = Buffer.allocUnsafe(16);
-  key.writeUInt32BE(group, 0);
-  key.writeUInt32BE(pageId, 4);
-  writeLsn(key, 8, lsn);
+  const key = Buffer.allocUnsafe(PAGE_KEY_SIZE);
+  writePageKey(key, 0, group, pageId, lsn);
   return key;
+}
+
+function writePageKey(buf: Buffer, at: number, group: number, pageId: PageId, lsn: Lsn): void {
+  buf.writeUInt32BE(group, at);
+  buf.writeUInt32BE(pageId, at + 4);
+  writeLsn(buf, at + 8, lsn);
 }

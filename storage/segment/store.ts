@@ -191,16 +191,27 @@ const MARK_SIZE = 16;
 const USAGE_SIZE = 33;
 
 export function encodeMeta(meta: SegmentMeta): Buffer {
+  const buf = Buffer.allocUnsafe(metaSize(meta));
+  writeMeta(buf, 0, meta);
+  return buf;
+}
+
+/** The length of encodeMeta(meta). */
+export function metaSize(meta: SegmentMeta): number {
   const historyEnd = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length;
-  const marksEnd = historyEnd + META_TAIL_SIZE + MARK_SIZE * meta.marks.length;
-  const buf = Buffer.alloc(marksEnd + USAGE_SIZE);
-  buf[0] = META_VERSION;
-  writeLsn(buf, 1, meta.scl);
-  writeLsn(buf, 9, meta.vdlHint);
-  buf.writeUInt32BE(meta.sealedEpoch, 17);
-  buf.writeUInt32BE(meta.appliedEpoch, 21);
-  buf.writeUInt32BE(meta.history.length, 25);
-  let at = META_FIXED_SIZE;
+  return historyEnd + META_TAIL_SIZE + MARK_SIZE * meta.marks.length + USAGE_SIZE;
+}
+
+/** encodeMeta(meta), written into `buf` at `start` (metaSize(meta) bytes; a frame's value). */
+export function writeMeta(buf: Buffer, start: number, meta: SegmentMeta): void {
+  const end = start + metaSize(meta);
+  buf[start] = META_VERSION;
+  writeLsn(buf, start + 1, meta.scl);
+  writeLsn(buf, start + 9, meta.vdlHint);
+  buf.writeUInt32BE(meta.sealedEpoch, start + 17);
+  buf.writeUInt32BE(meta.appliedEpoch, start + 21);
+  buf.writeUInt32BE(meta.history.length, start + 25);
+  let at = start + META_FIXED_SIZE;
   for (const entry of meta.history) {
     buf.writeUInt32BE(entry.epoch, at);
     writeLsn(buf, at + 4, entry.startLsn);
@@ -226,10 +237,11 @@ export function encodeMeta(meta: SegmentMeta): Buffer {
     writeLsn(buf, at + 9, usage.recordBytes as Lsn);
     writeLsn(buf, at + 17, usage.images as Lsn);
     writeLsn(buf, at + 25, usage.imageBytes as Lsn);
+  } else {
+    buf.fill(0, at, at + USAGE_SIZE); // usageKnown 0, and zero counts
   }
   at += USAGE_SIZE;
-  assert.equal(at, buf.length, 'encodeMeta: every byte written');
-  return buf;
+  assert.equal(at, end, 'encodeMeta: every byte written');
 }
 
 /** Counts that can be what a store holds: whole, not negative, no bytes without an item. */
@@ -296,9 +308,14 @@ function decodeUsage(buf: Buffer, at: number): Usage | undefined {
 /** A stored page image: u32 BE crc32, then the page. */
 export function encodeImageValue(page: Buffer): Buffer {
   const value = Buffer.allocUnsafe(4 + page.length);
-  value.writeUInt32BE(crc32(page), 0);
-  page.copy(value, 4);
+  writeImageValue(value, 0, page);
   return value;
+}
+
+/** encodeImageValue(page), written into `buf` at `at` (4 + page.length bytes). */
+export function writeImageValue(buf: Buffer, at: number, page: Buffer): void {
+  buf.writeUInt32BE(crc32(page), at);
+  page.copy(buf, at + 4);
 }
 
 export function decodeImageValue(value: Buffer): { bytes: Buffer; intact: boolean } {
@@ -311,11 +328,16 @@ export function decodeImageValue(value: Buffer): { bytes: Buffer; intact: boolea
 export const INDEX_VALUE_SIZE = 13;
 
 export function encodeIndexValue(entry: IndexEntry): Buffer {
-  const buf = Buffer.alloc(INDEX_VALUE_SIZE);
-  writeLsn(buf, 0, entry.prevLsn);
-  buf.writeUInt32BE(entry.pageId, 8);
-  buf[12] = entry.cpl ? 1 : 0;
+  const buf = Buffer.allocUnsafe(INDEX_VALUE_SIZE);
+  writeIndexValue(buf, 0, entry);
   return buf;
+}
+
+/** encodeIndexValue(entry), written into `buf` at `at` (INDEX_VALUE_SIZE bytes). */
+export function writeIndexValue(buf: Buffer, at: number, entry: IndexEntry): void {
+  writeLsn(buf, at, entry.prevLsn);
+  buf.writeUInt32BE(entry.pageId, at + 8);
+  buf[at + 12] = entry.cpl ? 1 : 0;
 }
 
 export function decodeIndexValue(lsn: Lsn, buf: Buffer): IndexEntry {

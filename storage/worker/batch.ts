@@ -18,13 +18,14 @@
  * Invariants:
  *   (WB1) decode(encode(entries)) gives the entries back, in order, with equal messages.
  *   (WB2) an encoded batch is an ArrayBuffer of exactly its length, owned by nobody else, so it
- *         can be transferred.
+ *         can be transferred; so the decoded records and messages are views of it, not copies
+ *         (the receiver owns it from then on, and nothing writes it).
  */
 import assert from 'node:assert/strict';
 import { ByteReader, ByteWriter, WireError } from '../bytes.js';
 import type { StorageError } from '../errors.js';
 import type { StorageReply, StorageRequest } from '../messages.js';
-import { decodeMessage, encodeMessage, isRequest } from '../net/codec.js';
+import { type StorageMessage, decodeMessage, isRequest, writeMessage } from '../net/codec.js';
 import { decodeFailure, encodeFailure } from '../net/frame.js';
 
 /** What a control entry asks of the worker. */
@@ -46,6 +47,15 @@ export type BatchEntry =
 const TYPE = { request: 1, reply: 2, failure: 3, control: 4, 'control-done': 5 } as const;
 const LIST_MAX = 1 << 24;
 
+/** A message as a length-prefixed byte string, written in place. */
+function message(w: ByteWriter, m: StorageMessage): ByteWriter {
+  const at = w.reserveU32();
+  const start = w.length;
+  writeMessage(w, m);
+  w.patchU32(at, w.length - start);
+  return w;
+}
+
 /** WB2: the entries in one transferable ArrayBuffer. */
 export function encodeBatch(entries: readonly BatchEntry[]): ArrayBuffer {
   const lists = new Map<readonly Buffer[], number>();
@@ -63,14 +73,14 @@ export function encodeBatch(entries: readonly BatchEntry[]): ArrayBuffer {
             index = lists.size;
             lists.set(r.records, index);
           }
-          body.bytes(encodeMessage({ ...r, records: [] })).u32(index + 1);
+          message(body, { ...r, records: [] }).u32(index + 1);
         } else {
-          body.bytes(encodeMessage(r)).u32(0);
+          message(body, r).u32(0);
         }
         break;
       }
       case 'reply':
-        body.bytes(encodeMessage(e.reply));
+        message(body, e.reply);
         break;
       case 'failure':
         body.bytes(encodeFailure(e.error));
@@ -86,8 +96,8 @@ export function encodeBatch(entries: readonly BatchEntry[]): ArrayBuffer {
   const head = new ByteWriter(16);
   head.u32(lists.size);
   for (const list of lists.keys()) head.list(list, (b) => head.bytes(b));
-  const headBytes = head.finish();
-  const bodyBytes = body.finish();
+  const headBytes = head.view();
+  const bodyBytes = body.view();
   const out = new ArrayBuffer(headBytes.length + bodyBytes.length);
   const view = Buffer.from(out);
   headBytes.copy(view, 0);
@@ -99,14 +109,14 @@ export function encodeBatch(entries: readonly BatchEntry[]): ArrayBuffer {
 export function decodeBatch(batch: ArrayBuffer): BatchEntry[] {
   const buf = Buffer.from(batch);
   const r = new ByteReader(buf);
-  const lists = r.list(() => r.list(() => r.bytes(), LIST_MAX), LIST_MAX);
+  const lists = r.list(() => r.list(() => r.view(), LIST_MAX), LIST_MAX);
   const entries = r.list((): BatchEntry => {
     const type = r.u8();
     const id = r.u32();
     switch (type) {
       case TYPE.request: {
         const address = r.string();
-        const message = decodeMessage(r.bytes());
+        const message = decodeMessage(r.view());
         if (!isRequest(message)) throw new WireError(`a ${message.kind} sent as a request`);
         const list = r.u32();
         if (list === 0) return { kind: 'request', id, address, request: message };
@@ -117,7 +127,7 @@ export function decodeBatch(batch: ArrayBuffer): BatchEntry[] {
         return { kind: 'request', id, address, request: { ...message, records } };
       }
       case TYPE.reply: {
-        const reply = decodeMessage(r.bytes());
+        const reply = decodeMessage(r.view());
         if (isRequest(reply)) throw new WireError(`a ${reply.kind} sent as a reply`);
         return { kind: 'reply', id, reply };
       }

@@ -22,7 +22,7 @@ import { systemClock, systemRandom } from '../clock.js';
 import { createEmbeddedNodes } from '../embedded-nodes.js';
 import { StorageError } from '../errors.js';
 import type { StorageNode } from '../node.js';
-import { InProcessNetwork } from '../transport.js';
+import { InProcessNetwork, inProcessAddress } from '../transport.js';
 import { type BatchEntry, type ControlOp, decodeBatch, encodeBatch } from './batch.js';
 
 /** What the writer's thread passes at spawn (worker-network.ts). */
@@ -45,6 +45,8 @@ class StorageWorker {
   private flushQueued = false;
   private readonly network = new InProcessNetwork(systemClock);
   readonly nodes: StorageNode[];
+  /** The nodes by their in-process address (`node-0` … `node-5`). */
+  private readonly byAddress = new Map<string, StorageNode>();
 
   constructor(
     data: StorageWorkerData,
@@ -60,6 +62,7 @@ class StorageWorker {
       network: this.network,
       ...(data.retentionMs === undefined ? {} : { retentionMs: data.retentionMs }),
     });
+    this.nodes.forEach((node, i) => this.byAddress.set(inProcessAddress(i), node));
   }
 
   receive(batch: ArrayBuffer): void {
@@ -78,7 +81,7 @@ class StorageWorker {
   }
 
   private request(id: number, address: string, entry: BatchEntry & { kind: 'request' }): void {
-    const node = this.nodes.find((_, i) => `node-${i}` === address);
+    const node = this.byAddress.get(address);
     if (node === undefined || !node.running) {
       const error = new StorageError('unavailable', `storage node ${address} is down`); // SW1
       this.post({ kind: 'failure', id, error });
@@ -106,12 +109,16 @@ class StorageWorker {
     work.then(() => done(null), done);
   }
 
-  /** SW2: collected, and posted once per turn. */
+  /**
+   * SW2: collected, and posted once per turn of the event loop, after the I/O callbacks of that
+   * turn (systemClock.defer): the replies of the six nodes, whose hot-log writes complete in
+   * separate callbacks, share one message when they complete together.
+   */
   private post(entry: BatchEntry): void {
     this.outbox.push(entry);
     if (this.flushQueued) return;
     this.flushQueued = true;
-    queueMicrotask(() => {
+    systemClock.defer(() => {
       this.flushQueued = false;
       const entries = this.outbox;
       this.outbox = [];
