@@ -93,7 +93,8 @@ export function wallClockAt(zone: string, ms: number): bigint {
   return lastWall + BigInt((whole - second * 1000) * 1000);
 }
 
-function computeWallClock(zone: string, at: Date): bigint {
+/** wallClock() computed afresh, without the per-second cache (tests compare the two). */
+export function computeWallClock(zone: string, at: Date): bigint {
   const offset = timeZoneOffset(zone, at) ?? -at.getTimezoneOffset();
   const shifted = new Date(at.getTime() + offset * 60_000);
   return fromFields({
