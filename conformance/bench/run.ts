@@ -54,7 +54,13 @@ interface Options {
   readonly append: boolean;
 }
 
-function parseOptions(argv: readonly string[]): Options {
+const USAGE = `usage: npm run bench -- [--tables 4] [--rows 100000] [--time 30] [--threads 1,8,32]
+                      [--tests ${ALL_TESTS.join(',')}]
+                      [--repeat 1] [--buffer-pool MiB] [--borealis-prepared] [--no-append]
+environment: BOREALIS_URL (benchmark a running Borealis), BOREALIS_ARGS (extra server options)`;
+
+/** The options, or null when --help asked for the usage only. */
+function parseOptions(argv: readonly string[]): Options | null {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -67,8 +73,10 @@ function parseOptions(argv: readonly string[]): Options {
       'buffer-pool': { type: 'string' },
       'borealis-prepared': { type: 'boolean', default: false },
       'no-append': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) return null;
   const positive = (name: string, v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
@@ -213,6 +221,10 @@ async function startSides(logDir: string, o: Options): Promise<{ mariadb: MariaD
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
+  if (o === null) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const log = (s: string): void => { process.stdout.write(`${s}\n`); };
   const logDir = path.join(OUTPUT_DIR, 'bench');
   mkdirSync(logDir, { recursive: true });
