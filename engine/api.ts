@@ -105,6 +105,12 @@ export type Result =
       readonly columns: readonly ColumnInfo[];
       /** Rows in batches: the server writes a batch, and awaits the socket's drain if full. */
       readonly rows: AsyncIterable<readonly Row[]>;
+      /**
+       * The same rows when the engine already holds them all (a point select): one batch the
+       * server may write without iterating `rows` (issue 8: no promise per batch). A consumer
+       * reads one or the other, once.
+       */
+      readonly collected?: readonly Row[];
     }
   /**
    * CALL of a stored procedure: the result sets its statements produced, in order, then the

@@ -1052,7 +1052,7 @@ export class EngineSession implements Session {
       );
       this.counts.rowCount = -1n;
       this.counts.foundRows = BigInt(rows.length);
-      return { kind: 'rows', columns, rows: collectedRows(rows) };
+      return { kind: 'rows', columns, rows: collectedRows(rows), collected: rows };
     }
     if (locking.mode === 'none') {
       const rows = this.txn.stream((access) =>

@@ -166,8 +166,8 @@ export class Channel {
     return this.#writer.buffer;
   }
 
-  async flushIfFull(): Promise<void> {
-    if (this.#writer.pendingBytes >= NET_BUFFER_BYTES) await this.flush();
+  flushIfFull(): Promise<void> | undefined {
+    return this.#writer.pendingBytes >= NET_BUFFER_BYTES ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {

@@ -65,26 +65,60 @@ export function sendPlainOk(ctx: CommandContext, extraFlags = 0): void {
   );
 }
 
+/**
+ * sendResult without a promise when it needs none (issue 8): a result whose rows the engine
+ * already collected, or an OK, is queued at once; the promise is the socket's drain, if the
+ * queued bytes passed NET_BUFFER_BYTES (S1). Anything else goes through sendResult.
+ */
+export function sendResultNow(
+  ctx: CommandContext,
+  result: Result,
+  framing: ResultFraming,
+): Promise<void> | undefined {
+  if (result.kind === 'rows' && result.collected !== undefined) {
+    sendResultMetadata(ctx, result.columns, 0);
+    sendBatch(ctx, result.columns, result.collected, framing.protocol, resultsCodec(ctx));
+    const full = ctx.flushIfFull(); // S1
+    if (full !== undefined) {
+      return full.then(() => sendEndOfRows(ctx, moreFlag(framing)));
+    }
+    sendEndOfRows(ctx, moreFlag(framing));
+    return undefined;
+  }
+  if (result.kind === 'ok') {
+    sendOk(ctx, result, framing);
+    return undefined;
+  }
+  return sendResult(ctx, result, framing);
+}
+
+function sendOk(
+  ctx: CommandContext,
+  result: Result & { readonly kind: 'ok' },
+  framing: ResultFraming,
+): void {
+  const status = ctx.session.status;
+  ctx.send(
+    encodeOk({
+      header: OK_HEADER,
+      affectedRows: ctx.client.foundRows ? result.matchedRows : result.affectedRows, // S3
+      lastInsertId: result.lastInsertId,
+      statusFlags: statusFlagsOf(status, moreFlag(framing)),
+      warnings: status.warningCount,
+      info: result.info,
+    }),
+  );
+}
+
 export async function sendResult(
   ctx: CommandContext,
   result: Result,
   framing: ResultFraming = SINGLE_TEXT_RESULT,
 ): Promise<void> {
   switch (result.kind) {
-    case 'ok': {
-      const status = ctx.session.status;
-      ctx.send(
-        encodeOk({
-          header: OK_HEADER,
-          affectedRows: ctx.client.foundRows ? result.matchedRows : result.affectedRows, // S3
-          lastInsertId: result.lastInsertId,
-          statusFlags: statusFlagsOf(status, moreFlag(framing)),
-          warnings: status.warningCount,
-          info: result.info,
-        }),
-      );
+    case 'ok':
+      sendOk(ctx, result, framing);
       return;
-    }
     case 'rows':
       sendResultMetadata(ctx, result.columns, 0);
       await sendRows(ctx, result.columns, result.rows, framing.protocol);
@@ -166,12 +200,22 @@ async function sendRows(
 ): Promise<void> {
   const codec = resultsCodec(ctx);
   for await (const batch of rows) {
-    if (protocol === 'binary') {
-      for (const row of batch) sendBinaryRow(ctx, row, columns, codec);
-    } else {
-      for (const row of batch) ctx.send(encodeTextRow(row, columns, codec));
-    }
+    sendBatch(ctx, columns, batch, protocol, codec);
     await ctx.flushIfFull(); // S1
+  }
+}
+
+function sendBatch(
+  ctx: CommandContext,
+  columns: readonly ColumnInfo[],
+  batch: readonly Row[],
+  protocol: RowProtocol,
+  codec: StringCodec,
+): void {
+  if (protocol === 'binary') {
+    for (const row of batch) sendBinaryRow(ctx, row, columns, codec);
+  } else {
+    for (const row of batch) ctx.send(encodeTextRow(row, columns, codec));
   }
 }
 

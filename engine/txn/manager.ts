@@ -105,6 +105,18 @@ export class TransactionManager {
     return new Transaction(this.nextId++, options, this.trees, this.limits);
   }
 
+  /**
+   * COMMIT of a transaction that wrote nothing and has nothing to wait for (no current read, no
+   * lock held: M4 asks nothing of it): it ends at once, without a promise (issue 8: every
+   * autocommit SELECT ends this way). False, and nothing done, when it needs commit().
+   */
+  endIfNothingToCommit(txn: Transaction): boolean {
+    if (!txn.writes.isEmpty || txn.readCurrent || this.locks.held(txn) > 0) return false;
+    txn.markCommitting();
+    this.finish(txn);
+    return true;
+  }
+
   /** COMMIT (M1–M3). Rejects with SqlError; the transaction has ended either way. */
   async commit(txn: Transaction): Promise<void> {
     txn.markCommitting();

@@ -282,8 +282,17 @@ export class SessionTransactions implements TxnVariableHost {
   /** A statement succeeded: a single-statement transaction commits (the promise of it). */
   private succeeded(txn: Transaction): Promise<void> | undefined {
     if (this.current !== txn) return undefined;
-    if (this.kind === 'single') return this.commitCurrent();
+    if (this.kind === 'single') return this.endSingle(txn);
     txn.statementDone();
+    return undefined;
+  }
+
+  /** A single-statement transaction ends: at once when it has nothing to commit (issue 8). */
+  private endSingle(txn: Transaction): Promise<void> | undefined {
+    if (!this.manager.endIfNothingToCommit(txn)) return this.commitCurrent();
+    this.current = null;
+    this.rowsMade = null;
+    this.savepoints = [];
     return undefined;
   }
 

@@ -54,8 +54,11 @@ export interface CommandContext {
   reserve(length: number): number;
   /** Where reserve()'s payload goes; valid until the next send, reserve or flush. */
   readonly packetBuffer: Buffer;
-  /** Writes queued packets once NET_BUFFER_BYTES are waiting; resolves when the socket drains. */
-  flushIfFull(): Promise<void>;
+  /**
+   * Writes queued packets once NET_BUFFER_BYTES are waiting; the promise resolves when the socket
+   * drains. Undefined when fewer bytes wait (nothing written, nothing to await).
+   */
+  flushIfFull(): Promise<void> | undefined;
   /**
    * Flushes what is queued, then reads the client's next packet of this command (the next
    * sequence id): LOAD DATA LOCAL's file content. Null when the client left.

@@ -13,7 +13,7 @@
  * lexer splits it; an error stops the statements after it, as in MySQL. LOAD DATA LOCAL INFILE
  * exchanges the file within the command (local-infile.ts).
  */
-import { SINGLE_TEXT_RESULT, sendResult } from '../results.js';
+import { SINGLE_TEXT_RESULT, sendResultNow } from '../results.js';
 import type { CommandHandler } from './context.js';
 import { loggableSql } from './loggable-sql.js';
 import { localInfile } from './local-infile.js';
@@ -29,7 +29,8 @@ export const query: CommandHandler = async (ctx, payload) => {
     let result = await ctx.session.execute(statements[i] as Buffer);
     if (result.kind === 'local-infile') result = await localInfile(ctx, result);
     const last = i === statements.length - 1;
-    await sendResult(ctx, result, last ? SINGLE_TEXT_RESULT : MORE_TEXT_RESULTS);
+    const sending = sendResultNow(ctx, result, last ? SINGLE_TEXT_RESULT : MORE_TEXT_RESULTS);
+    if (sending !== undefined) await sending;
   }
   return 'continue';
 };

@@ -21,7 +21,7 @@ import {
   decodeStmtExecuteHeader,
   decodeStmtExecuteParams,
 } from '../protocol/packets/stmt-execute.js';
-import { sendColumnDefinitions, sendEof, sendResult } from '../results.js';
+import { sendColumnDefinitions, sendEof, sendResultNow } from '../results.js';
 import { Cursor } from '../statements.js';
 import type { CommandHandler } from './context.js';
 
@@ -29,6 +29,8 @@ const ANY_CURSOR =
   CURSOR_TYPE.CURSOR_TYPE_READ_ONLY |
   CURSOR_TYPE.CURSOR_TYPE_FOR_UPDATE |
   CURSOR_TYPE.CURSOR_TYPE_SCROLLABLE;
+
+const BINARY_RESULT = { moreResults: false, protocol: 'binary' } as const;
 
 export const stmtExecute: CommandHandler = async (ctx, payload) => {
   const header = decodeStmtExecuteHeader(payload);
@@ -59,6 +61,7 @@ export const stmtExecute: CommandHandler = async (ctx, payload) => {
     sendEof(ctx, SERVER_STATUS.SERVER_STATUS_CURSOR_EXISTS);
     return 'continue';
   }
-  await sendResult(ctx, result, { moreResults: false, protocol: 'binary' });
+  const sending = sendResultNow(ctx, result, BINARY_RESULT);
+  if (sending !== undefined) await sending;
   return 'continue';
 };
