@@ -37,6 +37,8 @@ export const USAGE = `Usage:
       --storage-thread T       embedded storage nodes in a 'worker' thread (default) or 'main'
       --io-thread on|off       client sockets read and written by a thread of their own
                                (default off)
+      --awake-us N             after a command the event loop stays awake N µs while a core
+                               is spare, so the next one is read at once (default 200; 0: off)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
       --tls-key FILE           made at first start under DATA-DIR/tls); give both or neither
       --storage H:P,...        remote storage nodes, six or more (borealis storage-node)
@@ -105,6 +107,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'buffer-pool-size': { type: 'string' },
         'storage-thread': { type: 'string' },
         'io-thread': { type: 'string' },
+        'awake-us': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         storage: { type: 'string' },
@@ -131,6 +134,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         bufferPoolSize: values['buffer-pool-size'],
         storageThread: values['storage-thread'],
         ioThread: values['io-thread'],
+        awakeUs: values['awake-us'],
         tlsCert: values['tls-cert'],
         tlsKey: values['tls-key'],
         storage: values.storage,

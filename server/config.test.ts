@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       bufferPoolBytes: 128 * 1024 * 1024,
       storageThread: 'worker',
       ioThread: false,
+      awakeUs: 200,
     });
     expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);
     expect(loadConfig({ storageThread: 'main' }, {}).storageThread).toBe('main');
@@ -32,6 +33,10 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(true);
     expect(loadConfig({ ioThread: 'off' }, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(false);
     expect(() => loadConfig({ ioThread: 'yes' }, {})).toThrow(ConfigError);
+    expect(loadConfig({ awakeUs: '0' }, {}).awakeUs).toBe(0);
+    expect(loadConfig({}, { BOREALIS_AWAKE_US: '500' }).awakeUs).toBe(500);
+    expect(() => loadConfig({ awakeUs: '-1' }, {})).toThrow(ConfigError);
+    expect(() => loadConfig({ awakeUs: '10001' }, {})).toThrow(ConfigError);
   });
 
   it('takes options over the environment', () => {

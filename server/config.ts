@@ -21,6 +21,9 @@
  *   --io-thread          BOREALIS_IO_THREAD         off: client sockets on the server's own
  *                                                   thread; on: in a socket I/O thread
  *                                                   (server/io/), which reads and writes them
+ *   --awake-us           BOREALIS_AWAKE_US          200: after a command the event loop stays awake
+ *                                                   this many µs while a core is spare (awake.ts);
+ *                                                   0: sleeps at once
  *   --tls-cert           BOREALIS_TLS_CERT          null: a self-signed certificate made at first
  *   --tls-key            BOREALIS_TLS_KEY           start under <data-dir>/tls (both or neither)
  *   --cluster-secret     BOREALIS_CLUSTER_SECRET    '' (required with --storage: every storage
@@ -36,6 +39,8 @@ export const MAX_ALLOWED_PACKET_MIN = 1024;
 export const MAX_ALLOWED_PACKET_MAX = 1024 * 1024 * 1024;
 /** Connections: at least one; the ceiling is MySQL's for max_connections. */
 export const MAX_CONNECTIONS_MAX = 100_000;
+/** --awake-us bounds: spinning longer than 10 ms after a command buys nothing. */
+export const AWAKE_US_MAX = 10_000;
 /** MySQL's connect_timeout: a client has this long to finish the handshake. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 /**
@@ -98,6 +103,8 @@ export interface Config {
   readonly storageThread: 'worker' | 'main';
   /** Client sockets read and written by a socket I/O thread (server/io/io-bridge.ts). */
   readonly ioThread: boolean;
+  /** µs the event loop stays awake after a command while a core is spare (awake.ts); 0: off. */
+  readonly awakeUs: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -118,6 +125,7 @@ export const DEFAULT_CONFIG: Config = {
   bufferPoolBytes: 128 * 1024 * 1024,
   storageThread: 'worker',
   ioThread: false,
+  awakeUs: 200,
 };
 
 /** --buffer-pool-size bounds: 1 MiB (64 pages) up to 1 TiB. */
@@ -141,6 +149,7 @@ export interface ConfigOptions {
   readonly bufferPoolSize?: string | undefined;
   readonly storageThread?: string | undefined;
   readonly ioThread?: string | undefined;
+  readonly awakeUs?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -209,6 +218,7 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
     storageThread: parseStorageThread(pick(options.storageThread, 'BOREALIS_STORAGE_THREAD')),
     ioThread: parseOnOff('--io-thread', pick(options.ioThread, 'BOREALIS_IO_THREAD'),
       DEFAULT_CONFIG.ioThread),
+    awakeUs: parseAwakeUs(pick(options.awakeUs, 'BOREALIS_AWAKE_US')),
   };
 }
 
@@ -217,6 +227,11 @@ function parseOnOff(name: string, text: string | undefined, fallback: boolean): 
   if (text === 'on' || text === '1') return true;
   if (text === 'off' || text === '0') return false;
   throw new ConfigError(`${name} must be on or off, not '${text}'`);
+}
+
+function parseAwakeUs(text: string | undefined): number {
+  if (text === undefined || text === '') return DEFAULT_CONFIG.awakeUs;
+  return parseInteger('--awake-us', text, 0, AWAKE_US_MAX);
 }
 
 function parseStorageThread(text: string | undefined): 'worker' | 'main' {

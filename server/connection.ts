@@ -36,6 +36,7 @@
  *   (C5) A connection that has not finished its handshake within connect_timeout is dropped,
  *        and one idle past the session's wait_timeout is told so (4031) and closed.
  */
+import type { Awake } from './awake.js';
 import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import { type Engine, type Session, SqlError, type WireCharset } from '../engine/index.js';
@@ -88,6 +89,8 @@ export interface ConnectionDeps {
   readonly limits: ConnectionLimits;
   /** Already scoped to this connection ({ conn: id }). */
   readonly log: Logger;
+  /** Told after every command, to keep the event loop awake a moment (awake.ts). */
+  readonly awake?: Awake;
 }
 
 export interface ServedConnection {
@@ -140,7 +143,8 @@ async function handleConnection(deps: ConnectionDeps): Promise<void> {
     channel.clearTimeout();
     log.info(connectedFields(login.response, login.host, channel), 'authenticated');
     statements = new StatementRegistry(deps.limits.maxAllowedPacket);
-    await commandLoop(channel, commandContext(deps, channel, login, session, statements));
+    await commandLoop(channel, commandContext(deps, channel, login, session, statements),
+      deps.awake);
   } catch (error) {
     await reportFailure(channel, log, error);
   } finally {
@@ -305,7 +309,11 @@ function okPacket(session: Session): Buffer {
   });
 }
 
-async function commandLoop(channel: Channel, ctx: CommandContext): Promise<void> {
+async function commandLoop(
+  channel: Channel,
+  ctx: CommandContext,
+  awake: Awake | undefined,
+): Promise<void> {
   for (;;) {
     const idleMs = Math.min(ctx.session.status.waitTimeoutSeconds * 1000, TIMER_MS_MAX);
     const packet = await channel.readCommand(idleMs);
@@ -322,6 +330,7 @@ async function commandLoop(channel: Channel, ctx: CommandContext): Promise<void>
     }
     const outcome = await dispatch(ctx, packet);
     await channel.flush(); // C1: the response is out before the next command is read
+    awake?.touch();
     if (outcome !== 'continue') {
       ctx.log.info(outcome === 'quit' ? 'client quit' : 'closing after the command');
       return;

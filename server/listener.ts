@@ -23,6 +23,7 @@ import { lazyRsaKeyPair } from './auth/rsa-keys.js';
 import { type ChannelLimits, type ClientSocket, DEFAULT_NET_TIMEOUTS } from './channel.js';
 import type { StatementSplitter } from './commands/context.js';
 import type { Config } from './config.js';
+import { Awake } from './awake.js';
 import { IoBridge } from './io/io-bridge.js';
 import {
   dropConnection,
@@ -34,7 +35,7 @@ import {
 export type ListenerConfig = Pick<
   Config,
   'port' | 'host' | 'maxConnections' | 'maxAllowedPacket' | 'connectTimeoutMs'
-> & Partial<Pick<Config, 'ioThread'>>;
+> & Partial<Pick<Config, 'ioThread' | 'awakeUs'>>;
 
 /** A certificate chain and its private key, in PEM. */
 export interface TlsIdentity {
@@ -85,6 +86,8 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     ...(options.netTimeouts ?? DEFAULT_NET_TIMEOUTS),
   };
   const active = new Map<number, ServedConnection>();
+  // Absent (an embedding or a test that did not ask): the loop sleeps at once after a command.
+  const awake = new Awake((config.awakeUs ?? 0) / 1000);
   let nextConnectionId = 1;
   let closing = false;
 
@@ -110,6 +113,7 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
       splitStatements,
       limits,
       log: connLog,
+      awake,
     });
     active.set(connectionId, served);
     served.done

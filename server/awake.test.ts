@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { Awake, type CpuTimes, machineCpuTimes } from './awake.js';
+
+/** A machine whose cores are idle `idleShare` of the time, advancing 1000 ms per reading. */
+function fakeMachine(idleShare: () => number): () => CpuTimes {
+  let idle = 0;
+  let total = 0;
+  return () => {
+    total += 2000;
+    idle += 2000 * idleShare();
+    return { idle, total };
+  };
+}
+
+describe('Awake', () => {
+  it('keeps turning after a touch, then stops once spinMs passed with nothing to do (AW1)', async () => {
+    const awake = new Awake(5, { cpuTimes: fakeMachine(() => 1), cores: 2 });
+    expect(awake.spinning).toBe(false);
+    awake.touch();
+    expect(awake.spinning).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(awake.spinning).toBe(true); // still within 5 ms: the next turn is queued
+    await sleep(30);
+    expect(awake.spinning).toBe(false);
+  });
+
+  it('never spins with spinMs 0', () => {
+    const awake = new Awake(0);
+    awake.touch();
+    expect(awake.spinning).toBe(false);
+  });
+
+  it('does not spin after a period with no core to spare, and spins again once there is (AW3)', async () => {
+    let idle = 0;
+    const awake = new Awake(1, { cpuTimes: fakeMachine(() => idle), cores: 2, periodMs: 5 });
+    await sleep(10);
+    awake.touch(); // measures the busy period first
+    expect(awake.spinning).toBe(false);
+    idle = 0.5; // one core of two idle
+    await sleep(10);
+    awake.touch();
+    expect(awake.spinning).toBe(true);
+    await sleep(20);
+    expect(awake.spinning).toBe(false);
+  });
+
+  it("counts its own spinning as spare: the spinning alone does not switch it off (AW3)", async () => {
+    // Every core busy, but this loop spun for most of the period: without it a core was idle.
+    const awake = new Awake(40, { cpuTimes: fakeMachine(() => 0), cores: 2, periodMs: 20 });
+    awake.touch();
+    await sleep(45); // turns for 40 of the ~45 ms: without them half a core was idle
+    expect(awake.spinning).toBe(false); // the spin ended by itself
+    awake.touch();
+    expect(awake.spinning).toBe(true);
+    await sleep(100);
+    expect(awake.spinning).toBe(false);
+  });
+
+  it('reads the machine counters', () => {
+    const a = machineCpuTimes();
+    expect(a.total).toBeGreaterThan(0);
+    expect(a.idle).toBeLessThanOrEqual(a.total);
+  });
+});
