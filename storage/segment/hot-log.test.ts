@@ -1,6 +1,6 @@
 /**
  * The hot log's tests: acknowledgement only after the sync (H1), group commit, sticky failures
- * (H6), replay across flushes, generations and torn tails (H4, H5), no resurrection of truncated
+ * (H6), replay across flushes, generations and torn tails (H4, H5), no resurrection of purged
  * or collected records, reads that merge the overlay over LMDB (ST3), agreement with the memory
  * store through random calls and crashes, and SIGKILL of a writing process (hot-log-child.ts,
  * from dist/; `npx tsc -p .` first, as `npm test` does).
@@ -11,14 +11,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { type Lsn, type PageId } from '../lsn.js';
 import { packageRoot } from '../testing/processes.js';
+import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
 import { HotLog, type LogFs, nodeLogFs, readHotLog } from './hot-log.js';
-import { imageBytes, metaAt, pageFor, recordBytes, storedRecord } from './hot-log-child.js';
+import {
+  TRUNCATE_CUT,
+  TRUNCATE_RECORDS,
+  epochOne,
+  imageBytes,
+  metaAt,
+  pageFor,
+  purgeAbove,
+  recordBytes,
+  storedRecord,
+} from './hot-log-child.js';
 import { LmdbNodeStore } from './lmdb-store.js';
 import { MemoryDisk, MemoryNodeStore } from './memory-store.js';
+import { Segment } from './segment.js';
 import type { NodeStore } from './store.js';
 
 const NEVER = 1e9; // a flush interval no test waits for: frames stay in the log only
@@ -232,19 +245,19 @@ describe('hot log', () => {
     }
   });
 
-  it('does not resurrect truncated or collected records after a crash', async () => {
+  it('does not resurrect purged or collected records after a crash', async () => {
     for (const flushMs of [NEVER, 1]) {
       const store = new LmdbNodeStore(dir, { flushIntervalMs: flushMs });
       await appendAll(store, 0, 1, 20);
       const s = store.segment(0);
-      await s.putPageImage(1 as PageId, { lsn: 15 as Lsn, bytes: imageBytes(15) });
-      await s.truncate(10 as Lsn, metaAt(10));
+      await s.putPageImage(pageFor(15), { lsn: 15 as Lsn, bytes: imageBytes(15) });
+      await purgeAbove(s, 10, metaAt(10));
       await s.collect(0 as Lsn, 4 as Lsn, [], { ...metaAt(10), gcLsn: 4 as Lsn });
       await store.abandon();
       const reopened = new LmdbNodeStore(dir);
       expect(lsns(reopened, 0)).toEqual([5, 6, 7, 8, 9, 10]);
       expect(reopened.segment(0).record(pageFor(12), 12 as Lsn)).toBeUndefined();
-      expect(reopened.segment(0).pageImage(1 as PageId, 99 as Lsn)).toBeUndefined();
+      expect(reopened.segment(0).pageImage(pageFor(15), 99 as Lsn)).toBeUndefined();
       expect(reopened.segment(0).meta()?.gcLsn).toBe(4);
       await reopened.close();
       await rm(dir, { recursive: true, force: true });
@@ -276,7 +289,7 @@ describe('hot log', () => {
     await s.putPageImage(2 as PageId, { lsn: 4 as Lsn, bytes: imageBytes(4) });
     expect(s.pageImage(2 as PageId, 5 as Lsn)?.lsn).toBe(4);
     expect(s.latestImages(0, 9 as Lsn, 1 << 20).images.map((i) => i.lsn)).toEqual([4]);
-    await s.truncate(3 as Lsn, metaAt(3)); // tombstones over LMDB's 5, the overlay's 4 and 6
+    await purgeAbove(s, 3, metaAt(3)); // tombstones over LMDB's 5, the overlay's 4 and 6
     expect(lsns(store, 3)).toEqual([1, 2, 3]);
     expect(s.indexFloor(99 as Lsn)?.lsn).toBe(3);
     expect(s.pageImage(2 as PageId, 9 as Lsn)).toBeUndefined();
@@ -321,7 +334,7 @@ async function randomCall(stores: readonly NodeStore[], rnd: () => number, next:
   } else if (pick < 0.8) {
     const cut = Math.floor(rnd() * n);
     next[group] = cut + 1;
-    await each((st) => st.segment(group).truncate(cut as Lsn, metaAt(cut)));
+    await each((st) => purgeAbove(st.segment(group), cut, metaAt(cut)));
   } else if (pick < 0.9) {
     const upTo = Math.floor(rnd() * n) as Lsn;
     const images = [{ pageId: pageFor(upTo), lsn: upTo, bytes: imageBytes(upTo + 1) }];
@@ -380,17 +393,74 @@ describe.skipIf(!existsSync(CHILD))('hot log under SIGKILL (dist/storage/segment
     }
   });
 
-  it('does not resurrect truncated or collected records of a killed process', async () => {
+  it('does not resurrect purged or collected records of a killed process', async () => {
     for (const flushMs of ['1', '1000000']) {
       const enough = (lines: string[]) => lines.filter((l) => l.startsWith('ack')).length >= 30;
       await runAndKill('rewrite', flushMs, enough);
       const store = new LmdbNodeStore(dir);
       expect(lsns(store, 0)).toEqual(Array.from({ length: 50 }, (_, i) => i + 51));
-      expect(store.segment(0).pageImage(1 as PageId, 999 as Lsn)).toBeUndefined();
+      expect(store.segment(0).pageImage(pageFor(150), 999 as Lsn)).toBeUndefined();
       expect(store.segment(0).meta()?.gcLsn).toBe(50);
       await store.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(!existsSync(CHILD))('lazy truncation under SIGKILL (segment.ts V1–V4)', () => {
+  it('resumes a purge killed midway; the new epoch never meets a void key', async () => {
+    const lines = await runAndKill('truncate', '20', (l) => l.some((x) => x.startsWith('purged')));
+    const [, after0, upTo] = (lines[0] ?? '').split(' ').map(Number);
+    expect(after0).toBe(TRUNCATE_CUT);
+    expect(upTo).toBe(TRUNCATE_RECORDS);
+    const acked = Number(lines.at(-1)?.split(' ')[1]); // a purge write known to be durable
+    const store = new LmdbNodeStore(dir);
+    const s = store.segment(0);
+    const voided = s.meta()?.voided;
+    expect(voided?.upTo).toBe(TRUNCATE_RECORDS);
+    expect(voided?.after).toBeGreaterThanOrEqual(acked); // V2: what was acknowledged stays
+    expect(voided?.after).toBeLessThan(TRUNCATE_RECORDS); // killed midway
+    const after = voided?.after ?? 0;
+    const cut = TRUNCATE_CUT;
+    // V2: below the cut the old timeline, from the cut to `after` nothing, above it void keys.
+    const index = [...s.index(0 as Lsn, 1e9 as Lsn)].map((e) => e.lsn);
+    expect(index.length).toBe(cut + TRUNCATE_RECORDS - after);
+    expect(index.filter((l) => l > cut && l <= after)).toEqual([]);
+    expect(s.scanImages(undefined, 1e9).some((i) => i.lsn > after)).toBe(true); // void, for V4
+
+    const segment = new Segment(s, pino({ level: 'silent' }));
+    expect(segment.summary()).toMatchObject({ scl: cut, appliedEpoch: 2 });
+    expect(segment.status().pendingRecords).toBe(0); // V1: no void record is in the chain
+    const old = new TestWriter({ epoch: 1, vdl: 0 as Lsn, groupTails: new Map() });
+    epochOne(old, cut); // the pages as of the cut
+    const tails = new Map([[0, cut as Lsn]]);
+    const next = new TestWriter({ epoch: 2, vdl: cut as Lsn, groupTails: tails });
+    for (let p = 1; p <= 8; p++) next.pages.set(pageOf(0, p), old.page(pageOf(0, p)));
+    const records = next.mtr([[pageOf(0, 30), leafInit()], [pageOf(0, 2), cellInsert(0, 'e2')]]);
+    records.push(...next.mtr([[pageOf(0, 30), cellInsert(0, 'e2')]]));
+    const history = [{ epoch: 1, startLsn: 0 as Lsn }, { epoch: 2, startLsn: cut as Lsn }];
+    const append = await segment.processMessage({
+      kind: 'AppendRequest', group: 0, epoch: 2, vdlHint: cut as Lsn, readFloor: 0 as Lsn,
+      records, history,
+    });
+    expect(append).toMatchObject({ kind: 'AppendReply', scl: next.lastLsn });
+    for (let i = 0; segment.voidedRange !== undefined; i++) {
+      if (i > 5_000) throw new Error('the purge did not finish');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await segment.drain();
+    const newLsns = records.map((_, i) => cut + 1 + i);
+    expect([...s.index(cut as Lsn, 1e9 as Lsn)].map((e) => e.lsn)).toEqual(newLsns);
+    expect(s.scanRecords(undefined, 1e9).filter((r) => r.lsn > cut).length).toBe(newLsns.length);
+    expect(s.scanImages(undefined, 1e9).filter((i) => i.lsn > cut)).toEqual([]); // V4
+    for (const p of [1, 2, 30]) {
+      const reply = await segment.processMessage({
+        kind: 'ReadPageRequest', group: 0, epoch: 2, pageId: pageOf(0, p), readPoint: next.lastLsn,
+      });
+      expect(reply).toEqual({ kind: 'ReadPageReply', page: next.page(pageOf(0, p)) });
+    }
+    segment.retire();
+    await store.close();
   });
 });
 

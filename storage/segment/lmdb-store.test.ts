@@ -7,10 +7,14 @@ import { type Lsn, lsn } from '../lsn.js';
 import { PAGE_SIZE } from '../page.js';
 import { decodeRedoHeader } from '../redo.js';
 import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
+import { systemClock } from '../clock.js';
 import { LmdbNodeStore } from './lmdb-store.js';
+import { MemoryDisk, MemoryNodeStore } from './memory-store.js';
 import { Segment } from './segment.js';
+import { noUsage } from './usage.js';
 import {
   META_DEFAULTS,
+  type NodeStore,
   type SegmentMeta,
   type SegmentStore,
   type StoredRecord,
@@ -102,17 +106,22 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads the version-2 format, and writes version 3 with or without counts', () => {
+  it('reads the version-2 format, and writes version 4 with or without counts', () => {
     const old = decodeMeta(META_V2);
     expect(old).toMatchObject({ scl: 7, vdlHint: 5, gcLsn: 3, gcTail: 2, repairs: 1 });
     expect(old.marks).toEqual([{ wallMs: 1_700_000_000_000, lsn: 4 }]);
     expect(old.usage).toBeUndefined(); // U4: not known: a segment over it counts
     const usage = { records: 3, recordBytes: 300, images: 1, imageBytes: 16_388 };
-    for (const meta of [old, { ...old, usage }]) {
+    const voided = { after: L(7), upTo: L(90) };
+    for (const meta of [old, { ...old, usage }, { ...old, usage, voided }]) {
       const bytes = encodeMeta(meta);
-      expect(bytes[0]).toBe(3);
+      expect(bytes[0]).toBe(4);
       expect(decodeMeta(bytes)).toEqual(meta);
+      // Version 3 is version 4 without the voided range: nothing voided.
+      const v3 = Buffer.concat([Buffer.from([3]), bytes.subarray(1, bytes.length - 17)]);
+      expect(decodeMeta(v3)).toEqual({ ...meta, voided: undefined });
     }
+    expect(() => encodeMeta({ ...old, voided: { after: L(9), upTo: L(9) } })).toThrow('V1');
     expect(() => encodeMeta({ ...old, usage: { ...usage, records: -1 } })).toThrow('U4');
   });
 
@@ -141,8 +150,8 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     // The same store as the previous format left it: metadata of version 2, without counts.
     const meta = store.segment(0).meta();
     expect(meta).toBeDefined();
-    const v3 = encodeMeta({ ...(meta as SegmentMeta), usage: undefined });
-    const v2 = Buffer.concat([Buffer.from([2]), v3.subarray(1, v3.length - 33)]);
+    const v4 = encodeMeta({ ...(meta as SegmentMeta), usage: undefined });
+    const v2 = Buffer.concat([Buffer.from([2]), v4.subarray(1, v4.length - 33 - 17)]);
     segment.retire();
     const key = Buffer.alloc(4); // group 0
     await store.write([{ db: META_DB, key, value: v2 }]);
@@ -247,32 +256,6 @@ describe('LmdbSegmentStore', () => {
     await store.close();
   });
 
-  it('truncates records, index entries and page images above an LSN, durably', async () => {
-    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
-    const records = writer.mtr([
-      [pageOf(0, 1), leafInit()],
-      [pageOf(0, 1), cellInsert(0, 'a')],
-      [pageOf(0, 1), cellInsert(1, 'b')],
-    ]);
-    let store = new LmdbNodeStore(dir);
-    const s = store.segment(0);
-    await s.append(records.map(stored), meta(3));
-    await s.putPageImage(pageOf(0, 1), { lsn: L(1), bytes: Buffer.alloc(PAGE_SIZE, 1) });
-    await s.putPageImage(pageOf(0, 1), { lsn: L(3), bytes: Buffer.alloc(PAGE_SIZE, 3) });
-    await s.truncate(L(1), meta(1, { sealedEpoch: 2, appliedEpoch: 2 }));
-    await store.close();
-
-    store = new LmdbNodeStore(dir);
-    const t = store.segment(0);
-    expect([...t.index(L(0), L(99))].map((e) => e.lsn)).toEqual([1]);
-    expect([...t.pageRecords(pageOf(0, 1), L(0), L(99))].map((r) => r.bytes)).toEqual([
-      records[0],
-    ]);
-    expect(t.pageImage(pageOf(0, 1), L(99))?.lsn).toBe(1);
-    expect(t.meta()?.appliedEpoch).toBe(2);
-    await store.close();
-  });
-
   it('lets a segment recover its SCL and serve pages after a reopen', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
     const records = writer.mtr([[pageOf(0, 3), leafInit()], [pageOf(0, 3), cellInsert(0, 'x')]]);
@@ -325,5 +308,83 @@ describe('LmdbSegmentStore', () => {
     await store.close(); // not retired first: the count's next step finds the store closed
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(segment.failed).toBe(true);
+  });
+});
+
+/** A node store of either kind, reopened over what survived (a directory, a memory disk). */
+interface StoreKind {
+  readonly name: string;
+  open(): NodeStore;
+}
+
+function lmdbKind(dir: () => string): StoreKind {
+  return { name: 'LmdbSegmentStore', open: () => new LmdbNodeStore(dir()) };
+}
+
+function memoryKind(): StoreKind {
+  const disk = new MemoryDisk();
+  return { name: 'MemorySegmentStore', open: () => new MemoryNodeStore(disk, systemClock) };
+}
+
+describe('purge, the same contract for both stores (store.ts, segment.ts V2, V4)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'borealis-purge-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const kinds = [(): StoreKind => lmdbKind(() => dir), memoryKind];
+  it.each(kinds)('removes the records, index entries and images at their keys, durably', async (
+    kind,
+  ) => {
+    const k = kind();
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    const records = writer.mtr([
+      [pageOf(0, 1), leafInit()],
+      [pageOf(0, 1), cellInsert(0, 'a')],
+      [pageOf(0, 2), leafInit()],
+      [pageOf(0, 1), cellInsert(1, 'b')],
+    ]);
+    let store = k.open();
+    const s = store.segment(0);
+    await s.append(records.map(stored), meta(4));
+    await store.segment(1).append(records.map(stored), meta(4)); // another group: untouched
+    const image = (n: number) => ({ lsn: L(n), bytes: Buffer.alloc(PAGE_SIZE, n) });
+    await s.putPageImage(pageOf(0, 1), image(2));
+    await s.putPageImage(pageOf(0, 1), image(4)); // at record 4's key: goes with it (V4)
+    await s.putPageImage(pageOf(0, 2), image(4)); // at no record's key: stays
+    const before = s.usage();
+    const entries = [...s.index(L(2), L(99))];
+    const voided = { after: L(3), upTo: L(4) };
+    const removed = await s.purge(entries, meta(2, { appliedEpoch: 2, voided }));
+    expect(removed).toEqual({
+      records: 2,
+      recordBytes: (records[2]?.length ?? 0) + (records[3]?.length ?? 0),
+      images: 1,
+      imageBytes: PAGE_SIZE + 4,
+    });
+    const after = s.usage();
+    expect(after.records).toBe(before.records - removed.records);
+    expect(after.imageBytes).toBe(before.imageBytes - removed.imageBytes);
+    await store.close();
+
+    store = k.open();
+    const t = store.segment(0);
+    expect([...t.index(L(0), L(99))].map((e) => e.lsn)).toEqual([1, 2]);
+    expect([...t.pageRecords(pageOf(0, 1), L(0), L(99))].map((r) => r.bytes)).toEqual([
+      records[0],
+      records[1],
+    ]);
+    expect(t.record(pageOf(0, 2), L(3))).toBeUndefined();
+    expect(t.pageImage(pageOf(0, 1), L(99))?.lsn).toBe(2);
+    expect(t.pageImage(pageOf(0, 2), L(99))?.lsn).toBe(4);
+    expect(t.meta()).toMatchObject({ appliedEpoch: 2, voided });
+    expect([...store.segment(1).index(L(0), L(99))].map((e) => e.lsn)).toEqual([1, 2, 3, 4]);
+    // An empty purge writes the metadata alone.
+    expect(await t.purge([], meta(2, { appliedEpoch: 3 }))).toEqual(noUsage());
+    expect(t.meta()).toMatchObject({ appliedEpoch: 3, voided: undefined });
+    await store.close();
   });
 });

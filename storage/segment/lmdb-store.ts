@@ -14,7 +14,7 @@
  *   node      UTF-8 name                            node-level values: its id, its membership
  *   hot-log   'durableGen'                          u32 high, u32 low: the hot log's generation
  *
- * Writes: every write call (append, putMeta, putPageImage, putRecord, removePageImage, truncate,
+ * Writes: every write call (append, putMeta, putPageImage, putRecord, removePageImage, purge,
  * collect, putNodeValue) is turned into its key writes (puts and removes of whole keys, computed
  * from what reads see at call time, as before) and handed to the hot log as one frame: it
  * resolves once the frame is synced in the log (H1, ST1), a frame is all or nothing (ST2), and
@@ -220,22 +220,6 @@ export class LmdbNodeStore implements NodeStore {
     return mergeRange(base, overlay, first, options.reverse === true);
   }
 
-  /**
-   * @internal L2, ST3: the keys of a range, the overlay merged over LMDB, without reading LMDB's
-   * values (a scan of page image keys reads no 16 KiB page).
-   */
-  keys(db: DbId, options: RangeOptions): Iterable<Buffer> {
-    this.checkOpen();
-    const overlay = this.log.overlay.range(db, options);
-    const first = overlay.next();
-    const base = this.db(db).getKeys(options);
-    if (first.done === true) return base;
-    const empty = Buffer.alloc(0);
-    const entries = base.map((key) => ({ key, value: empty }));
-    const merged = mergeRange(entries, overlay, first, options.reverse === true);
-    return mapKeys(merged);
-  }
-
   /** @internal Flushes the hot log into LMDB now (tests; the log also does it on its own). */
   flush(): Promise<void> {
     return this.log.flush();
@@ -275,10 +259,6 @@ export class LmdbNodeStore implements NodeStore {
   private checkOpen(): void {
     if (this.closed) throw new Error('lmdb-store: the store is closed');
   }
-}
-
-function* mapKeys(entries: Iterable<KeyValue>): Generator<Buffer> {
-  for (const { key } of entries) yield key;
 }
 
 function decodeGen(buf: Buffer): number {
@@ -504,21 +484,41 @@ class LmdbSegmentStore implements SegmentStore {
     return this.node.write(ops);
   }
 
-  truncate(aboveLsn: Lsn, meta: SegmentMeta): Promise<void> {
-    const ops: Op[] = [];
-    for (const entry of [...this.index(aboveLsn, Number.MAX_SAFE_INTEGER as Lsn)]) {
-      ops.push(...this.removeRecordOps(entry));
+  /**
+   * Point removals only, written straight into one frame: the caller bounds the batch (V2), so
+   * no frame, overlay layer or LMDB flush grows with what a truncation gave up. An image is
+   * removed only where one exists (no tombstone per record for the overlay to carry).
+   */
+  purge(entries: readonly IndexEntry[], meta: SegmentMeta): Promise<Usage> {
+    const removed: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
+    const imageKeys: Buffer[] = [];
+    for (const { pageId, lsn } of entries) {
+      const key = pageKey(this.group, pageId, lsn);
+      const record = this.node.get(DbId.Records, key);
+      if (record !== undefined) {
+        removed.records++;
+        removed.recordBytes += record.length;
+      }
+      const image = this.node.get(DbId.Images, key);
+      if (image === undefined) continue;
+      removed.images++;
+      removed.imageBytes += image.length;
+      imageKeys.push(key);
     }
-    // Images are keyed by page first: every image key of the group is read, but no image.
-    const imageKeys = this.node.keys(DbId.Images, {
-      start: pageKey(this.group, 0 as PageId, 0 as Lsn),
-      end: pageKey(this.group + 1, 0 as PageId, 0 as Lsn),
-    });
-    for (const key of [...imageKeys]) {
-      if (readLsn(key, 8) > aboveLsn) ops.push({ db: DbId.Images, key, value: undefined });
+    const metaBytes = metaSize(meta);
+    let size = opSize(META_KEY_SIZE, metaBytes) + imageKeys.length * opSize(PAGE_KEY_SIZE, 0);
+    size += entries.length * (opSize(PAGE_KEY_SIZE, 0) + opSize(INDEX_KEY_SIZE, 0));
+    const frame = new FrameBuilder(size);
+    const buf = frame.frame;
+    for (const { pageId, lsn } of entries) {
+      writePageKey(buf, frame.remove(DbId.Records, PAGE_KEY_SIZE), this.group, pageId, lsn);
+      writeIndexKey(buf, frame.remove(DbId.Index, INDEX_KEY_SIZE), this.group, lsn);
     }
-    ops.push(this.metaOp(meta));
-    return this.node.write(ops);
+    for (const key of imageKeys) key.copy(buf, frame.remove(DbId.Images, PAGE_KEY_SIZE));
+    const at = frame.put(DbId.Meta, META_KEY_SIZE, metaBytes);
+    buf.writeUInt32BE(this.group, at);
+    writeMeta(buf, at + META_KEY_SIZE, meta);
+    return this.node.writeFrame(frame.finish()).then(() => removed);
   }
 
   private metaOp(meta: SegmentMeta): Op {

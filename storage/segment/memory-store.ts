@@ -336,16 +336,46 @@ class MemorySegmentStore implements SegmentStore {
     });
   }
 
-  truncate(aboveLsn: Lsn, meta: SegmentMeta): Promise<void> {
+  purge(entries: readonly IndexEntry[], meta: SegmentMeta): Promise<Usage> {
+    const removed: Usage = { records: 0, recordBytes: 0, images: 0, imageBytes: 0 };
+    const g = this.g;
+    for (const { pageId, lsn } of entries) {
+      const record = find(g.records.get(pageId), lsn);
+      if (record !== undefined) {
+        removed.records++;
+        removed.recordBytes += record.length;
+      }
+      const image = find(g.images.get(pageId), lsn);
+      if (image === undefined) continue;
+      removed.images++;
+      removed.imageBytes += image.length;
+    }
+    const keys = entries.map((e) => ({ pageId: e.pageId, lsn: e.lsn }));
     const group = this.group;
-    return this.node.write((disk) => {
-      const g = disk.group(group);
-      cut(g.index, aboveLsn);
-      for (const list of g.records.values()) cut(list, aboveLsn);
-      for (const list of g.images.values()) cut(list, aboveLsn);
-      g.meta = meta;
+    const write = this.node.write((disk) => {
+      const d = disk.group(group);
+      for (const { pageId, lsn } of keys) {
+        remove(d.index, lsn);
+        remove(d.records.get(pageId), lsn);
+        remove(d.images.get(pageId), lsn);
+      }
+      d.meta = meta;
     });
+    return write.then(() => removed);
   }
+}
+
+/** The value at exactly lsn, if any. */
+function find<T>(list: SortedList<T> | undefined, lsn: Lsn): T | undefined {
+  const item = list?.[upperBound(list, lsn) - 1];
+  return item !== undefined && item.lsn === lsn ? item.value : undefined;
+}
+
+/** Removes the item at exactly lsn, if any. */
+function remove<T>(list: SortedList<T> | undefined, lsn: Lsn): void {
+  if (list === undefined) return;
+  const at = upperBound(list, lsn) - 1;
+  if (list[at]?.lsn === lsn) list.splice(at, 1);
 }
 
 function listOf<T>(map: Map<PageId, SortedList<T>>, pageId: PageId): SortedList<T> {
@@ -405,8 +435,4 @@ function flip(list: SortedList<Buffer> | undefined, lsn: Lsn, byteIndex: number)
   if (item === undefined || item.lsn !== lsn || byteIndex >= item.value.length) return false;
   item.value[byteIndex] = (item.value[byteIndex] ?? 0) ^ 0xff;
   return true;
-}
-
-function cut<T>(list: SortedList<T>, aboveLsn: Lsn): void {
-  list.length = upperBound(list, aboveLsn);
 }

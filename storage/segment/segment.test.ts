@@ -7,8 +7,10 @@ import { PAGE_SIZE } from '../page.js';
 import { decodeRedoHeader } from '../redo.js';
 import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
 import { ChainTracker } from './chain.js';
+import { epochOne } from './hot-log-child.js';
 import { MemoryDisk, MemoryNodeStore } from './memory-store.js';
-import { type PeerSend, Segment } from './segment.js';
+import { type PeerSend, PURGE_BATCH_RECORDS, Segment } from './segment.js';
+import type { SegmentStore } from './store.js';
 
 const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 const L = (n: number): Lsn => lsn(n);
@@ -188,12 +190,17 @@ describe('Segment over MemorySegmentStore', () => {
     const history = [...HISTORY_1, { epoch: 2, startLsn: L(2) }];
     const reply = await h.send({ kind: 'TruncateRequest', group: 0, epoch: 2, history });
     expect(sclOf(reply)).toBe(2);
-    expect([...h.store.segment(0).index(L(0), L(99))].map((e) => e.lsn)).toEqual([1, 2]);
-    // A new writer (epoch 2) reuses LSN 3 for something else.
+    // V1: nothing is removed yet, LSN 3 is void; nothing is read above the cut (V3).
+    expect(h.segment.voidedRange).toEqual({ after: 2, upTo: 3 });
+    expect(h.store.segment(0).meta()?.voided).toEqual({ after: 2, upTo: 3 });
+    expect(await h.read(1, 3, 2)).toMatchObject({ kind: 'Refused', reason: 'incomplete' });
+    // A new writer (epoch 2) reuses LSN 3 for something else: the purge goes first (V3).
     const next = new TestWriter({ epoch: 2, vdl: L(2), groupTails: new Map([[0, L(2)]]) });
     next.pages.set(pageOf(0, 1), Buffer.from(pageOfReply(await h.read(1, 2, 2))));
     const fresh = next.mtr([[pageOf(0, 1), cellInsert(1, 'fresh')]]);
     expect(sclOf(await h.append(fresh, 2, null))).toBe(3);
+    expect(h.segment.voidedRange).toBeUndefined();
+    expect(h.store.segment(0).record(pageOf(0, 1), L(3))).toEqual(fresh[0]);
     expect(pageOfReply(await h.read(1, 3, 2))).toEqual(next.page(pageOf(0, 1)));
     expect(pageOfReply(await h.read(1, 2, 2))).toEqual(expected);
     // The truncation survives a restart.
@@ -414,3 +421,166 @@ describe('Segment usage checkpoint (usage.ts U5)', () => {
 function readOf(page: PageId, writer: TestWriter): SegmentRequest {
   return { kind: 'ReadPageRequest', group: 0, epoch: 1, pageId: page, readPoint: writer.lastLsn };
 }
+
+describe('Segment: lazy truncation for a new epoch (V1–V4)', () => {
+  /** Epoch 1: `kept` records, then `lost` more that never became durable, over pages 1..8. */
+  async function epochOneAppended(h: Harness, kept: number, lost: number): Promise<void> {
+    const all = epochOne(h.writer, kept + lost);
+    for (let i = 0; i < all.length; i += 1000) {
+      expect(sclOf(await h.append(all.slice(i, i + 1000)))).toBe(Math.min(i + 1000, all.length));
+    }
+    await h.segment.drain(); // background images (S8), some of them above the cut
+  }
+
+  /** Seals and truncates for `epoch` with VDL `cut`; the reply's SCL. */
+  async function truncate(h: Harness, epoch: number, history: EpochStart[]): Promise<number> {
+    await h.send({ kind: 'SclRequest', group: 0, epoch });
+    return sclOf(await h.send({ kind: 'TruncateRequest', group: 0, epoch, history }));
+  }
+
+  /** Epoch `epoch`'s writer from VDL `cut`, with the pages as the segment serves them there. */
+  async function writerAt(h: Harness, epoch: number, cut: number): Promise<TestWriter> {
+    const next = new TestWriter({ epoch, vdl: L(cut), groupTails: new Map([[0, L(cut)]]) });
+    for (let p = 1; p <= 8; p++) {
+      next.pages.set(pageOf(0, p), Buffer.from(pageOfReply(await h.read(p, cut, epoch))));
+    }
+    return next;
+  }
+
+  /** New records on a page of the old timeline and on new pages, at LSNs the old one used. */
+  function fresh(next: TestWriter): Buffer[] {
+    const records = next.mtr([[pageOf(0, 30), leafInit()], [pageOf(0, 31), leafInit()]]);
+    records.push(...next.mtr([[pageOf(0, 2), cellInsert(0, 'new epoch')]]));
+    for (let i = 0; i < 5; i++) records.push(...next.mtr([[pageOf(0, 30), cellInsert(i, 'x')]]));
+    return records;
+  }
+
+  async function purged(h: Harness): Promise<void> {
+    for (let i = 0; h.segment.voidedRange !== undefined; i++) {
+      if (i > 2_000) throw new Error('the purge did not finish');
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await h.segment.drain();
+  }
+
+  /** The store `inner`, with `hook` called before each purge write it is given. */
+  function onPurge(inner: SegmentStore, hook: (entries: number) => void): SegmentStore {
+    const purge: SegmentStore['purge'] = (entries, meta) => {
+      const write = inner.purge(entries, meta);
+      hook(entries.length);
+      return write;
+    };
+    return Object.assign(Object.create(inner) as SegmentStore, { purge });
+  }
+
+  /** The store holds exactly the old timeline up to `cut` and the new records above it. */
+  async function expectOnly(h: Harness, cut: number, next: TestWriter, newLsns: number[]) {
+    const s = h.store.segment(0);
+    const above = [...s.index(L(cut), L(1e9))].map((e) => e.lsn);
+    expect(above).toEqual(newLsns);
+    const records = s.scanRecords(undefined, 1e9).filter((r) => r.lsn > cut);
+    expect(records.map((r) => r.lsn).sort((a, b) => a - b)).toEqual(newLsns);
+    expect(s.scanImages(undefined, 1e9).filter((i) => i.lsn > cut)).toEqual([]); // V4
+    for (const p of [1, 2, 30, 31]) {
+      const reply = await h.read(p, next.lastLsn, next.epoch);
+      expect(pageOfReply(reply)).toEqual(next.page(pageOf(0, p)));
+    }
+    // U4: the counts (kept up to date by the purge, or counted again) are what the store holds.
+    for (let i = 0; h.segment.usage.counting; i++) {
+      if (i > 2_000) throw new Error('the usage count did not finish');
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const usage = s.usage();
+    expect(h.segment.status()).toMatchObject({
+      records: usage.records,
+      recordBytes: usage.recordBytes,
+      bytes: usage.recordBytes + usage.imageBytes,
+    });
+  }
+
+  it('writes only metadata, then purges in bounded writes as the new epoch appends', async () => {
+    const h = new Harness();
+    const cut = 1_000;
+    await epochOneAppended(h, cut, 3 * PURGE_BATCH_RECORDS);
+    const top = h.writer.lastLsn;
+    const images = h.store.segment(0).scanImages(undefined, 1e9);
+    expect(images.some((i) => i.lsn > cut)).toBe(true); // void images, for V4
+    const batches: number[] = [];
+    await h.segment.saveUsage(); // counts in the metadata: the purge must keep them exact
+    h.segment.retire();
+    h.segment = new Segment(onPurge(h.store.segment(0), (n) => batches.push(n)), log);
+    expect(h.segment.usage.counting).toBe(false);
+    const history = [...HISTORY_1, { epoch: 2, startLsn: L(cut) }];
+    expect(await truncate(h, 2, history)).toBe(cut);
+    expect(h.segment.voidedRange).toEqual({ after: cut, upTo: top });
+    expect(h.store.segment(0).meta()?.voided).toEqual({ after: cut, upTo: top }); // durable
+    expect(await h.read(1, cut + 1, 2)).toMatchObject({ reason: 'incomplete' }); // V3
+    const next = await writerAt(h, 2, cut);
+    const records = fresh(next);
+    expect(sclOf(await h.append(records, 2, null))).toBe(next.lastLsn); // waits for the purge
+    await purged(h);
+    expect(batches.every((n) => n <= PURGE_BATCH_RECORDS)).toBe(true); // V2: bounded
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(top - cut);
+    expect(h.segment.usage.counting).toBe(false); // U2: no full count was needed
+    await expectOnly(h, cut, next, records.map((_, i) => cut + 1 + i));
+    h.restart();
+    expect(h.segment.summary()).toMatchObject({ scl: next.lastLsn, appliedEpoch: 2 });
+    expect(h.segment.voidedRange).toBeUndefined();
+  });
+
+  it('resumes a purge a crash interrupted, and never takes a void key for a new one', async () => {
+    const h = new Harness();
+    const cut = 500;
+    await epochOneAppended(h, cut, 3 * PURGE_BATCH_RECORDS);
+    const top = h.writer.lastLsn;
+    let calls = 0;
+    const store = h.store;
+    h.segment.retire();
+    h.segment = new Segment(
+      onPurge(store.segment(0), () => {
+        if (++calls === 2) store.crash(); // the second purge write is never synced
+      }),
+      log,
+    );
+    const history = [...HISTORY_1, { epoch: 2, startLsn: L(cut) }];
+    expect(await truncate(h, 2, history)).toBe(cut);
+    for (let i = 0; !h.segment.failed; i++) {
+      if (i > 2_000) throw new Error('the crash did not happen');
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    h.restart();
+    // The first purge write is durable, the second is not: the rest is still void (V2).
+    const voided = h.segment.voidedRange;
+    const firstLast = [...h.store.segment(0).index(L(cut), L(top))][0]?.lsn ?? 0;
+    expect(voided).toEqual({ after: firstLast - 1, upTo: top });
+    expect(firstLast - 1).toBe(cut + PURGE_BATCH_RECORDS);
+    expect(h.segment.summary()).toMatchObject({ scl: cut, appliedEpoch: 2 });
+    expect(h.segment.status().pendingRecords).toBe(0); // V1: no void record is in the chain
+    const next = await writerAt(h, 2, cut);
+    const records = fresh(next);
+    expect(sclOf(await h.append(records, 2, null))).toBe(next.lastLsn);
+    await purged(h);
+    await expectOnly(h, cut, next, records.map((_, i) => cut + 1 + i));
+  });
+
+  it('merges a second truncation into the range still being purged', async () => {
+    const h = new Harness();
+    const cut = 300;
+    await epochOneAppended(h, cut, 5 * PURGE_BATCH_RECORDS);
+    const top = h.writer.lastLsn;
+    expect(await truncate(h, 2, [...HISTORY_1, { epoch: 2, startLsn: L(cut) }])).toBe(cut);
+    const next = await writerAt(h, 2, cut);
+    const records = fresh(next); // 10 records: 301..310, kept up to 305 by epoch 3
+    expect(sclOf(await h.append(records, 2, null))).toBe(next.lastLsn);
+    expect(h.segment.voidedRange?.after).toBeGreaterThanOrEqual(next.lastLsn);
+    const history = [...HISTORY_1, { epoch: 2, startLsn: L(cut) }, { epoch: 3, startLsn: L(305) }];
+    expect(await truncate(h, 3, history)).toBe(305);
+    expect(h.segment.voidedRange).toEqual({ after: 305, upTo: top }); // V1: merged
+    await purged(h);
+    const s = h.store.segment(0);
+    expect([...s.index(L(cut), L(1e9))].map((e) => e.lsn)).toEqual([301, 302, 303, 304, 305]);
+    expect(s.scanImages(undefined, 1e9).filter((i) => i.lsn > cut)).toEqual([]);
+    const usage = s.usage();
+    expect(h.segment.status()).toMatchObject({ records: usage.records });
+  });
+});

@@ -25,7 +25,8 @@
  *   transition                          function
  *   append records, ack SCL             append → persist
  *   seal at a new epoch (recovery)      seal
- *   truncate under a new epoch          truncateFor
+ *   truncate under a new epoch          truncateFor (voids the keys above the cut, V1)
+ *   remove what a truncation voided     purgeStep (in the background, or before an append, V2)
  *   records or images from a peer       persist, installImages (maintenance.ts)
  *   fold old records into images        collect (maintenance.ts)
  *   store failure → failed              fail
@@ -48,9 +49,9 @@
  *        that collects that many gets an image at the SCL in the background, so the cost of a
  *        read, and of the first reads after a restart, does not grow with the volume's history.
  *   (S9) counting what the segment holds (status) never blocks: a full count runs in the
- *        background in bounded steps, only where the count is unknown (load, truncation for a
- *        new epoch), and the status reports the last complete count meanwhile. Appends, images,
- *        garbage collection and image installs adjust the count by what they add and remove
+ *        background in bounded steps, only where the count is unknown (a load without counts),
+ *        and the status reports the last complete count meanwhile. Appends, images, garbage
+ *        collection, image installs and purges adjust the count by what they add and remove
  *        (usage.ts U1–U3; issue 8: a full count after every collection read the whole segment).
  *        The count is persisted in the metadata when it is exact (U4–U7), so a restart does
  *        not count again: at idle (a checkpoint), at a clean stop, with seals and truncations.
@@ -59,6 +60,33 @@
  *        yet): recovery must not build on a chain whose records it cannot read. A bad sole copy
  *        of a record that never reached a write quorum would otherwise fail every recovery; an
  *        acknowledged record is on a write quorum, so another responder still reports it.
+ *
+ * Truncation for a new epoch is lazy, so that a restart after a crash in the middle of a huge
+ * commit does not wait for the removal of everything that commit shipped (one metadata write,
+ * whatever was lost). The new writer reuses the LSNs above the cut, and keys are (pageId, lsn)
+ * and (lsn), so old keys must never be taken for new ones:
+ *   (V1) a truncation that gives up keys removes nothing itself: it writes the metadata with the
+ *        range (after, upTo] it voids (after: the cut, or the lower `after` of a range still
+ *        being purged; upTo: the highest LSN of any index entry of the group, or the old upTo).
+ *        While a range is voided, every key of the group above `after` is void: no record,
+ *        index entry or page image of the applied epoch lies above it, so the chain's tail and
+ *        every pending record lie at or below `after`.
+ *   (V2) the purge removes the void index entries in ascending LSN order, PURGE_BATCH_RECORDS
+ *        per store write, each with its record and any page image at the record's key (V4),
+ *        and writes the metadata with `after` raised to the last one (or no range, at upTo); one
+ *        purge write at a time, counted as a write in flight (S3). A crash leaves the metadata
+ *        of the last durable purge write (ST2): above its `after` lie only void keys, and the
+ *        next load resumes the purge.
+ *   (V3) a write that adds keys above `after` (an append) waits until the purge has passed its
+ *        highest LSN; while a range is voided no background work runs (gossip, collection,
+ *        scrub, repair, coalescing: `busy`), and nothing above `after` is read: page reads
+ *        there are refused ('incomplete': the segment lacks those records), repairs get
+ *        nothing, and chain, record and gossip reads stop at the SCL.
+ *   (V4) every page image above the GC point either lies at or below every later epoch's start
+ *        (a peer's GC point, S6) or at the key (pageId, lsn) of a record the segment holds
+ *        (coalescing writes one at a page's last applied record, a repair rewrites one in
+ *        place), so the images at the void records' keys are all the void images: the purge
+ *        needs no scan of the group's images.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -108,14 +136,25 @@ import { ChainTracker } from './chain.js';
 import { SegmentMaintenance } from './maintenance.js';
 import { UsageCounter, imageBytes, noUsage } from './usage.js';
 import {
+  type IndexEntry,
   type RecordKey,
   type SegmentMeta,
   type SegmentStore,
   type StoredRecord,
   type TimeMark,
+  type Usage,
+  type Voided,
 } from './store.js';
 
 const LSN_TOP = Number.MAX_SAFE_INTEGER as Lsn;
+
+/**
+ * V2: void index entries one purge write removes (with their records, and images at their
+ * keys). About 1 MB of frame and 12k overlay entries at most, so the hot log flushes as usual.
+ */
+export const PURGE_BATCH_RECORDS = 4_096;
+/** V2: a background purge step is followed by a pause this many times as long as it took. */
+const PURGE_PAUSE_FACTOR = 1;
 
 export type PeerSend = (address: string, request: StorageRequest) => Promise<StorageReply>;
 
@@ -182,6 +221,11 @@ export class Segment {
   /** U7: writes that count images from the store, waiting or running; they run one at a time. */
   private imagesAloneWaiting = 0;
   private imagesAloneTail: Promise<void> = Promise.resolve();
+  /** V1: keys above `voided.after` are void and being purged; undefined: none are. */
+  private voided: Voided | undefined;
+  /** V2: the purge write under way (one at a time), and whether a background step is queued. */
+  private purging: Promise<void> | undefined;
+  private purgeQueued = false;
 
   /** Loads the segment's state from its store: metadata, then the index above the saved SCL. */
   constructor(
@@ -207,7 +251,10 @@ export class Segment {
     this.lastScrubMs = meta?.lastScrubMs ?? 0;
     this.corruptFound = meta?.corruptFound ?? 0;
     this.repairs = meta?.repairs ?? 0;
-    for (const entry of store.index(this.chain.tail, LSN_TOP)) {
+    this.voided = meta?.voided;
+    const voidAfter = this.voided?.after ?? LSN_TOP;
+    assert(this.chain.tail <= voidAfter, 'V1: the chain lies at or below a voided range');
+    for (const entry of store.index(this.chain.tail, voidAfter)) {
       this.chain.add(entry.lsn, entry.prevLsn);
     }
     this.maintenance = new SegmentMaintenance(this);
@@ -223,6 +270,7 @@ export class Segment {
     if (meta !== undefined) {
       log.debug({ scl: this.chain.tail, pending: this.chain.pendingCount }, 'segment loaded');
     }
+    this.purgeSoon(); // V2: a purge a crash or a stop interrupted goes on
   }
 
   get group(): number {
@@ -249,9 +297,18 @@ export class Segment {
     return this.failure !== undefined;
   }
 
-  /** @internal True while an epoch change runs: background work stays out of its way (S3). */
+  /**
+   * @internal True while an epoch change runs (S3) or a truncation's purge (V3): background
+   * work stays out of its way.
+   */
   get busy(): boolean {
-    return this.lock !== undefined || this.failure !== undefined || this.retired;
+    const stopped = this.failure !== undefined || this.retired;
+    return this.lock !== undefined || this.voided !== undefined || stopped;
+  }
+
+  /** @internal The range a truncation voided that is still being purged (V1), if any. */
+  get voidedRange(): Voided | undefined {
+    return this.voided;
   }
 
   /** Its node stops (or crashes): nothing more is started; what runs ends without a trace. */
@@ -333,6 +390,14 @@ export class Segment {
     if (m.readFloor > this.readFloor) this.readFloor = m.readFloor;
     const stored = this.verify(m.records);
     if (stored === undefined) return this.refuse('corrupt');
+    const voided = this.voided;
+    if (voided !== undefined && stored.some((r) => r.entry.lsn > voided.after)) {
+      // V3: the purge first passes these LSNs; then every check runs again (S3).
+      let top = LSN_NONE;
+      for (const r of stored) if (r.entry.lsn > top) top = r.entry.lsn;
+      if (!(await this.purgeThrough(top))) return this.refuse('store-failed');
+      return this.append(m);
+    }
     const hint = m.vdlHint > this.vdlHint ? m.vdlHint : this.vdlHint;
     if (stored.length === 0 && hint === this.vdlHint) {
       return { kind: 'AppendReply', scl: this.chain.tail };
@@ -346,6 +411,10 @@ export class Segment {
    * links them into the chain (S1). The caller has checked the epoch with no await since.
    */
   async persist(stored: readonly StoredRecord[], hint: Lsn): Promise<boolean> {
+    const voided = this.voided;
+    if (voided !== undefined) {
+      assert(stored.every((r) => r.entry.lsn <= voided.after), 'V3: no new key above `after`');
+    }
     this.writeStarted();
     const marks = this.nextMarks();
     try {
@@ -411,6 +480,10 @@ export class Segment {
     if (m.epoch < this.sealed) return this.refuse('stale-epoch');
     if (m.epoch !== this.appliedEpoch) return this.refuse('epoch-behind');
     if (m.readPoint < this.gcLsn) return this.refuse('collected');
+    // V3: above a voided range's `after` the segment holds no record of this epoch yet (V1).
+    if (this.voided !== undefined && m.readPoint > this.voided.after) {
+      return this.refuse('incomplete');
+    }
     const lowest = this.chain.lowestPending();
     if (lowest !== undefined && lowest <= m.readPoint) return this.refuse('incomplete');
     const result = this.materialise(m.pageId, m.readPoint);
@@ -646,18 +719,20 @@ export class Segment {
       assert(cut >= this.gcLsn, 'S6: an epoch starts at or above a VDL the segment was told');
       const merged = mergeHistories(this.history, history);
       const tail = cut >= this.chain.tail ? this.chain.tail : this.floor(cut);
-      // Nothing above the cut (no chain, no pending record; images lie at or below the SCL, S4,
-      // or at a peer's GC point, below any later epoch's start): the truncation removes nothing
-      // and the usage count stays known (U2). Every open truncates: then only the metadata is
-      // written, rather than have the store look for what to remove (every image key).
+      // V1: the keys above the cut are voided, not removed: one metadata write, whatever the
+      // size of what is given up, and the usage count stays known (U2); the purge removes them
+      // later (V2). With no chain and no pending record above the cut (images lie at or below
+      // the SCL, S4, or at a peer's GC point, below any later epoch's start: V4), as at every
+      // open, nothing more is voided.
       const removesNothing = cut >= this.chain.tail && this.chain.pendingCount === 0;
+      const voided = removesNothing ? this.voided : this.voidAbove(cut);
       const hint = this.vdlHint <= cut ? this.vdlHint : cut;
       const marks = this.marks.filter((mark) => mark.lsn <= cut);
-      const usage = removesNothing ? this.usage.after() : undefined; // U5 (c)
+      const usage = this.usage.after(); // U5 (c): the write removes nothing, so counts nothing
       const meta = { ...this.meta({ sealedEpoch: epoch, vdlHint: hint, marks, usage }), scl: tail };
-      const next = { ...meta, appliedEpoch: epoch, history: merged };
+      const next = { ...meta, appliedEpoch: epoch, history: merged, voided };
       try {
-        await (removesNothing ? this.store.putMeta(next) : this.store.truncate(cut, next));
+        await this.store.putMeta(next);
       } catch (error) {
         this.fail(error);
         return this.refuse('store-failed');
@@ -668,11 +743,88 @@ export class Segment {
       this.appliedEpoch = epoch;
       this.history = merged;
       this.marks = marks;
-      if (!removesNothing) this.usage.recount(); // U2: what went above the cut is not known here
+      this.voided = voided;
       for (const lsn of this.badRecords) if (lsn > cut) this.badRecords.delete(lsn); // S10
-      this.log.info({ epoch, cut, scl: this.chain.tail }, 'segment truncated for a new epoch');
+      const scl = this.chain.tail;
+      this.log.info({ epoch, cut, scl, voided }, 'segment truncated for a new epoch');
+      this.purgeSoon();
       return { kind: 'TruncateReply', scl: this.chain.tail };
     });
+  }
+
+  /**
+   * V1: the range a truncation at `cut` voids: every key above the cut, and what an earlier
+   * truncation voided and the purge has not removed yet (every key above its `after` is void).
+   */
+  private voidAbove(cut: Lsn): Voided | undefined {
+    const top = this.store.indexFloor(LSN_TOP)?.lsn ?? LSN_NONE;
+    const old = this.voided;
+    const after = old !== undefined && old.after < cut ? old.after : cut;
+    const upTo = old !== undefined && old.upTo > top ? old.upTo : top;
+    return upTo > after ? { after, upTo } : undefined;
+  }
+
+  /**
+   * V2: purge steps one after another, in the background, until nothing is voided; after each,
+   * a pause as long as PURGE_PAUSE_FACTOR times the step, so that the reads of a volume that
+   * has just opened are not queued behind a purge (an append pulls the steps it needs at once).
+   */
+  private purgeSoon(delayMs = 0): void {
+    if (this.purgeQueued || this.voided === undefined) return;
+    this.purgeQueued = true;
+    const step = (): void => {
+      this.purgeQueued = false;
+      if (this.retired || this.failure !== undefined) return;
+      const started = this.options.clock.now();
+      void this.purgeOnce().then(() => {
+        this.purgeSoon((this.options.clock.now() - started) * PURGE_PAUSE_FACTOR);
+      });
+    };
+    if (delayMs < 1) this.options.clock.defer(step);
+    else this.options.clock.setTimer(step, delayMs);
+  }
+
+  /** V3: resolves true once no void key lies at or below `lsn`; false if the segment stopped. */
+  private async purgeThrough(lsn: Lsn): Promise<boolean> {
+    for (let v = this.voided; v !== undefined && lsn > v.after; v = this.voided) {
+      if (this.failure !== undefined || this.retired) return false;
+      await this.purgeOnce();
+    }
+    return this.failure === undefined && !this.retired;
+  }
+
+  /** V2: the purge write under way, or a new one. Never rejects (a failure fails the segment). */
+  private purgeOnce(): Promise<void> {
+    this.purging ??= this.purgeStep().finally(() => {
+      this.purging = undefined;
+    });
+    return this.purging;
+  }
+
+  /** V2: removes the next PURGE_BATCH_RECORDS void index entries, their records and images. */
+  private async purgeStep(): Promise<void> {
+    while (this.lock !== undefined) await this.lock; // S3: an epoch change runs alone
+    const voided = this.voided;
+    if (voided === undefined || this.failure !== undefined || this.retired) return;
+    const entries: IndexEntry[] = [];
+    for (const entry of this.store.index(voided.after, voided.upTo)) {
+      entries.push(entry);
+      if (entries.length >= PURGE_BATCH_RECORDS) break;
+    }
+    const last = entries.length < PURGE_BATCH_RECORDS ? voided.upTo : entries.at(-1)?.lsn;
+    assert(last !== undefined && last > voided.after, 'V2: every purge write makes progress');
+    const next = last < voided.upTo ? { after: last, upTo: voided.upTo } : undefined;
+    this.writeStarted();
+    try {
+      const removed = await this.store.purge(entries, { ...this.meta({}), voided: next });
+      this.voided = next;
+      this.usage.adjust(negative(removed)); // U2: a change of known size
+      if (next === undefined) this.log.info({ upTo: voided.upTo }, 'segment purge done');
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.writeDone();
+    }
   }
 
   /** @internal S10: a copy of this record is bad (repaired: `badRecordGone`). */
@@ -771,6 +923,9 @@ export class Segment {
 
   /** A good copy for a peer's scrub: the record, or the page as of lsn. */
   private serveRepair(m: RepairRequest): RepairReply {
+    if (this.voided !== undefined && m.lsn > this.voided.after) {
+      return { kind: 'RepairReply', bytes: null }; // V3: void, not a copy of anything
+    }
     if (m.what === 'record') {
       const bytes = this.store.record(m.pageId, m.lsn);
       const good = bytes !== undefined && redoIsIntact(bytes);
@@ -808,6 +963,7 @@ export class Segment {
       repairs: change.repairs ?? this.repairs,
       marks: change.marks ?? this.marks,
       usage,
+      voided: this.voided,
     };
   }
 
@@ -869,4 +1025,13 @@ export class Segment {
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function negative(u: Readonly<Usage>): Usage {
+  return {
+    records: -u.records,
+    recordBytes: -u.recordBytes,
+    images: -u.images,
+    imageBytes: -u.imageBytes,
+  };
 }

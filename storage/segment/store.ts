@@ -14,11 +14,11 @@
  * What a store does not know: chains, epochs and SCL are the segment's business (segment.ts);
  * the store keeps bytes under keys.
  *
- * Metadata encoding (big-endian), one value per segment, version 3. Older values are still read:
- * version 2 lacks the usage fields (its segment counts what it holds once, in the background),
- * version 1 also the fields from gcLsn on.
+ * Metadata encoding (big-endian), one value per segment, version 4. Older values are still read:
+ * version 3 lacks the voided range (nothing is voided), version 2 also the usage fields (its
+ * segment counts what it holds once, in the background), version 1 also the fields from gcLsn on.
  *   OFFSET SIZE DESCRIPTION
- *   0      1    format version (3)
+ *   0      1    format version (4)
  *   1      8    scl: a chain tail that is persisted (a lower bound; load scans above it)
  *   9      8    vdlHint: highest VDL a writer has reported
  *   17     4    sealedEpoch
@@ -37,6 +37,9 @@
  *   ..     8    recordBytes      } this value; all 0 when usageKnown is 0
  *   ..     8    images           }
  *   ..     8    imageBytes       }
+ *   ..     1    voidedKnown: 1 if a truncation's voided range is still being purged
+ *   ..     8    voided.after     } records above `after`, up to `upTo`, are void: a truncation
+ *   ..     8    voided.upTo      } for a new epoch gave them up (segment.ts V1); 0 when none
  *
  * Page images are stored as (u32 BE crc32 of the page, the 16 KiB page), so a scrub can tell a
  * bad image from a good one; records carry their own crc (redo.ts).
@@ -88,6 +91,17 @@ export interface SegmentMeta {
    * (usage.ts U4–U6: a reader of undefined counts the store itself).
    */
   readonly usage: Readonly<Usage> | undefined;
+  /**
+   * Keys with after < lsn <= upTo are void (a truncation for a new epoch gave them up) and are
+   * being purged, or undefined: nothing is (segment.ts V1–V4).
+   */
+  readonly voided: Voided | undefined;
+}
+
+/** A range of LSNs whose keys a truncation voided; after < upTo. */
+export interface Voided {
+  readonly after: Lsn;
+  readonly upTo: Lsn;
 }
 
 /** What a new segment's metadata holds besides what the caller sets. */
@@ -99,6 +113,7 @@ export const META_DEFAULTS = {
   repairs: 0,
   marks: [],
   usage: undefined,
+  voided: undefined,
 } as const satisfies Partial<SegmentMeta>;
 
 export interface PageImage {
@@ -158,8 +173,13 @@ export interface SegmentStore {
   /** Overwrites one record's bytes with a good copy (scrub repair). */
   putRecord(key: RecordKey, bytes: Buffer): Promise<void>;
   removePageImage(key: RecordKey): Promise<void>;
-  /** Deletes every record, index entry and page image above aboveLsn; writes meta (ST2). */
-  truncate(aboveLsn: Lsn, meta: SegmentMeta): Promise<void>;
+  /**
+   * Deletes these records (keys (pageId, lsn)), their index entries and any page image at one
+   * of their keys, and writes meta, in one durable write (ST2); resolves to what it deleted
+   * (counted as usage() counts, at call time). A truncation's purge (segment.ts V2): bounded
+   * batches, so no write grows with what a crash left behind.
+   */
+  purge(entries: readonly IndexEntry[], meta: SegmentMeta): Promise<Usage>;
   /**
    * Garbage collection, in one durable write (ST2): writes `images`, deletes the records and
    * index entries with afterLsn < lsn <= upToLsn, and every image of a page older than that
@@ -183,12 +203,13 @@ export interface NodeStore {
   close(): Promise<void>;
 }
 
-const META_VERSION = 3;
+const META_VERSION = 4;
 const META_FIXED_SIZE = 29;
 const HISTORY_ENTRY_SIZE = 12;
 const META_TAIL_SIZE = 36;
 const MARK_SIZE = 16;
 const USAGE_SIZE = 33;
+const VOIDED_SIZE = 17;
 
 export function encodeMeta(meta: SegmentMeta): Buffer {
   const buf = Buffer.allocUnsafe(metaSize(meta));
@@ -199,7 +220,8 @@ export function encodeMeta(meta: SegmentMeta): Buffer {
 /** The length of encodeMeta(meta). */
 export function metaSize(meta: SegmentMeta): number {
   const historyEnd = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length;
-  return historyEnd + META_TAIL_SIZE + MARK_SIZE * meta.marks.length + USAGE_SIZE;
+  const marks = MARK_SIZE * meta.marks.length;
+  return historyEnd + META_TAIL_SIZE + marks + USAGE_SIZE + VOIDED_SIZE;
 }
 
 /** encodeMeta(meta), written into `buf` at `start` (metaSize(meta) bytes; a frame's value). */
@@ -241,6 +263,16 @@ export function writeMeta(buf: Buffer, start: number, meta: SegmentMeta): void {
     buf.fill(0, at, at + USAGE_SIZE); // usageKnown 0, and zero counts
   }
   at += USAGE_SIZE;
+  const voided = meta.voided;
+  if (voided !== undefined) {
+    assert(voided.after < voided.upTo, 'V1: a voided range is not empty');
+    buf[at] = 1;
+    writeLsn(buf, at + 1, voided.after);
+    writeLsn(buf, at + 9, voided.upTo);
+  } else {
+    buf.fill(0, at, at + VOIDED_SIZE);
+  }
+  at += VOIDED_SIZE;
   assert.equal(at, end, 'encodeMeta: every byte written');
 }
 
@@ -253,7 +285,7 @@ export function usageIsSane(u: Readonly<Usage>): boolean {
 
 export function decodeMeta(buf: Buffer): SegmentMeta {
   const version = buf[0];
-  assert(version === 1 || version === 2 || version === META_VERSION, 'segment metadata version');
+  assert(version !== undefined && version >= 1 && version <= META_VERSION, 'metadata version');
   const n = buf.readUInt32BE(25);
   const history: EpochStart[] = [];
   let at = META_FIXED_SIZE;
@@ -271,10 +303,11 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
     assert.equal(buf.length, at, 'segment metadata length');
     return { ...head, ...META_DEFAULTS };
   }
+  const usageSize = version >= 3 ? USAGE_SIZE : 0;
+  const voidedSize = version >= 4 ? VOIDED_SIZE : 0;
   const m = buf.readUInt32BE(at + 32);
   const marksEnd = at + META_TAIL_SIZE + MARK_SIZE * m;
-  const usageSize = version === META_VERSION ? USAGE_SIZE : 0;
-  assert.equal(buf.length, marksEnd + usageSize, 'segment metadata length');
+  assert.equal(buf.length, marksEnd + usageSize + voidedSize, 'segment metadata length');
   const marks: TimeMark[] = [];
   for (let i = 0, p = at + META_TAIL_SIZE; i < m; i++, p += MARK_SIZE) {
     marks.push({ wallMs: readLsn(buf, p), lsn: readLsn(buf, p + 8) });
@@ -288,7 +321,17 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
     repairs: buf.readUInt32BE(at + 28),
     marks,
     usage: usageSize === 0 ? undefined : decodeUsage(buf, marksEnd),
+    voided: voidedSize === 0 ? undefined : decodeVoided(buf, marksEnd + usageSize),
   };
+}
+
+function decodeVoided(buf: Buffer, at: number): Voided | undefined {
+  const flag = buf[at];
+  assert(flag === 0 || flag === 1, 'segment metadata: voidedKnown is 0 or 1');
+  if (flag === 0) return undefined;
+  const voided = { after: readLsn(buf, at + 1), upTo: readLsn(buf, at + 9) };
+  assert(voided.after < voided.upTo, 'V1: a stored voided range is not empty');
+  return voided;
 }
 
 function decodeUsage(buf: Buffer, at: number): Usage | undefined {

@@ -10,9 +10,10 @@
  *        thread either: the full counts of one thread (one clock) run one at a time, and each
  *        step is followed by a pause USAGE_SCAN_PAUSE_FACTOR times as long as the step took.
  *   (U2) a full count runs only where the count is unknown: at load when the metadata carries
- *        no counts (U4), and after a change whose size the segment does not know (a truncation
- *        for a new epoch that removes records). Appends, page images, garbage collection, image
- *        installs and repairs adjust the count by what they add and remove.
+ *        no counts (U4). Appends, page images, garbage collection, image installs, repairs and
+ *        the purge of what a truncation voided (segment.ts V2) adjust the count by what they add
+ *        and remove; a truncation itself removes nothing (V1): the void keys count as held
+ *        until their purge.
  *   (U3) an append or an image that becomes durable while a full count runs is counted once:
  *        by the count if the count's cursor has not passed its key yet, else here. (The scan
  *        reads (pageId, lsn) order; a write is visible to it only once durable.)
@@ -29,9 +30,9 @@
  *        (b) no other store write of the segment is in flight (one issued earlier may land
  *        before this one and is not counted yet), and (c) they include the write's own effect.
  *        Writes that carry counts: a segment idle for USAGE_CHECKPOINT_IDLE_MS writes them
- *        alone (a checkpoint), its node writes them when it stops cleanly, and a seal and a
- *        truncation that removes nothing (which change nothing counted) carry them. Every
- *        other metadata write (appends, collection) carries none.
+ *        alone (a checkpoint), its node writes them when it stops cleanly, and seals and
+ *        truncations (which remove nothing: segment.ts V1) carry them. Every other
+ *        metadata write (appends, collection, purges) carries none.
  *   (U6) A store write that carries no metadata (a page image, a repaired copy, a dropped
  *        image) is issued only once no metadata with counts can be the store's newest: if the
  *        last metadata issued carried counts, metadata without them is written first and the
@@ -181,7 +182,7 @@ export class UsageCounter {
     usage.imageBytes += delta.imageBytes;
   }
 
-  /** The count is unknown (U2): count everything again, from the start. */
+  /** The count is unknown (U2, or a bug broke U7): count everything again, from the start. */
   recount(): void {
     this.known = undefined;
     if (this.full === undefined) this.start();
