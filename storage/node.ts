@@ -67,6 +67,7 @@ import type {
   StorageRequest,
 } from './messages.js';
 import { unreachable } from './redo.js';
+import type { CoalesceShare } from './segment/coalesce-share.js';
 import { Segment } from './segment/segment.js';
 import type { NodeStore } from './segment/store.js';
 import type { Network } from './transport.js';
@@ -90,6 +91,11 @@ export interface StorageNodeOptions {
   readonly statusLogIntervalMs?: number;
   /** false: no background timers (tests that drive every step by hand). Default true. */
   readonly background?: boolean;
+  /**
+   * Pages built by coalescing, shared with the other nodes of the same thread (segment.ts S11):
+   * the nodes of an embedded cluster get one; a node alone in its process gets none.
+   */
+  readonly coalesceShare?: CoalesceShare;
 }
 
 const NODE_ID_KEY = 'node-id';
@@ -301,6 +307,7 @@ export class StorageNode {
       const generation = this.generation;
       segment = new Segment(store.segment(group), log, {
         clock: this.clock,
+        coalesceShare: this.options.coalesceShare,
         retentionMs: this.options.retentionMs ?? RETENTION_MS,
         peers: () => this.peersOf(group),
         sendToPeer:

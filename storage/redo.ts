@@ -28,6 +28,15 @@
  *     page-write      u16 offset, then bytes to write there (to the end of the record)
  *
  * The crc is checked on decode; a record whose crc fails is never applied (StorageError upstream).
+ *
+ * Invariant:
+ *   (R1) a record list is "checked" (recordListChecked) only if every record in it was found
+ *        intact (redoIsIntact) by checkRecordList, after which the list is frozen; its records
+ *        are then views of memory that nothing writes (the storage worker's transferred batch,
+ *        worker/batch.ts WB2), so a segment given that same list object need not check them
+ *        again: the six segments in the storage worker share one list, received once, and
+ *        check it once (issue 8). A list that arrives any other way (over the network, from a
+ *        peer by gossip or repair, from the store) is a different object, and is checked.
  */
 import assert from 'node:assert/strict';
 import { crc32 } from 'node:zlib';
@@ -177,6 +186,24 @@ export function redoIsIntact(bytes: Buffer): boolean {
   return bytes.readUInt32BE(0) === crc32(bytes.subarray(4));
 }
 
+/** R1: the lists checkRecordList found whole. Weak: a list goes when its request does. */
+const checkedLists = new WeakSet<readonly Buffer[]>();
+
+/**
+ * R1: checks every record of a list once (length and crc); if all are intact, freezes the list
+ * and marks it checked. Only for lists whose bytes nothing writes afterwards (WB2).
+ */
+export function checkRecordList(records: Buffer[]): boolean {
+  for (const bytes of records) if (!redoIsIntact(bytes)) return false;
+  checkedLists.add(Object.freeze(records));
+  return true;
+}
+
+/** R1: true if checkRecordList found every record of this very list intact. */
+export function recordListChecked(records: readonly Buffer[]): boolean {
+  return checkedLists.has(records);
+}
+
 /** Header fields straight from encoded bytes: what a segment needs to index a record. */
 export function decodeRedoHeader(bytes: Buffer): RedoHeader {
   return {
@@ -184,6 +211,21 @@ export function decodeRedoHeader(bytes: Buffer): RedoHeader {
     prevLsn: readLsn(bytes, 16),
     pageId: bytes.readUInt32BE(24) as PageId,
     epoch: bytes.readUInt32BE(28),
+    cpl: ((bytes[33] ?? 0) & REDO_FLAG_CPL) !== 0,
+  };
+}
+
+/**
+ * What a segment's index keeps of a record, straight from its bytes: one object of fixed shape
+ * (decodeRedoHeader's without the epoch), made once per record and kept as the index entry.
+ */
+export function redoIndexEntry(
+  bytes: Buffer,
+): Pick<RedoHeader, 'lsn' | 'prevLsn' | 'pageId' | 'cpl'> {
+  return {
+    lsn: readLsn(bytes, 8),
+    prevLsn: readLsn(bytes, 16),
+    pageId: bytes.readUInt32BE(24) as PageId,
     cpl: ((bytes[33] ?? 0) & REDO_FLAG_CPL) !== 0,
   };
 }

@@ -60,6 +60,14 @@
  *        yet): recovery must not build on a chain whose records it cannot read. A bad sole copy
  *        of a record that never reached a write quorum would otherwise fail every recovery; an
  *        acknowledged record is on a write quorum, so another responder still reports it.
+ *   (S11) a page image that coalescing writes at L is built from this segment's own store, or
+ *         is the page another segment of the group built from its own (CoalesceShare CS1) in
+ *         the same applied epoch as of the same record L, which this segment holds (its index
+ *         has L, of that page, with the same backlink) at or below its SCL, and which is the
+ *         newest record of the page it has persisted since its last image (S8): the page as of
+ *         L is one page (S4 allows a copy from a peer that holds the chain there). The six
+ *         segments of an embedded cluster share one thread, and build each page once, not six
+ *         times.
  *
  * Truncation for a new epoch is lazy, so that a restart after a crash in the middle of a huge
  * commit does not wait for the removal of everything that commit shipped (one metadata write,
@@ -131,8 +139,15 @@ import type {
 import { PAGE_SIZE, pageLsn } from '../page.js';
 import { applyRedo } from '../page-apply.js';
 import { epochCut, mergeHistories } from '../quorum.js';
-import { decodeIntactRedo, decodeRedoHeader, redoIsIntact, unreachable } from '../redo.js';
+import {
+  decodeIntactRedo,
+  recordListChecked,
+  redoIndexEntry,
+  redoIsIntact,
+  unreachable,
+} from '../redo.js';
 import { ChainTracker } from './chain.js';
+import type { CoalesceShare } from './coalesce-share.js';
 import { SegmentMaintenance } from './maintenance.js';
 import { UsageCounter, imageBytes, noUsage } from './usage.js';
 import {
@@ -166,13 +181,22 @@ export interface SegmentOptions {
   readonly peers: () => readonly string[];
   /** Reaches a peer; undefined: no gossip and no repair from peers (unit tests). */
   readonly sendToPeer: PeerSend | undefined;
+  /** S11: pages built by the segments of the same thread's nodes (embedded clusters). */
+  readonly coalesceShare?: CoalesceShare | undefined;
 }
 
 /** A bad copy met while reading: which one. */
 export type BadCopy = RecordKey & { readonly what: RepairWhat };
 
 export type Materialised =
-  | { readonly kind: 'page'; readonly page: Buffer; readonly applied: number; readonly last: Lsn }
+  | {
+      readonly kind: 'page';
+      readonly page: Buffer;
+      readonly applied: number;
+      readonly last: Lsn;
+      /** The bytes of the record at `last`, if one was applied (S11). */
+      readonly lastRecord: Buffer | undefined;
+    }
   | { readonly kind: 'bad'; readonly bad: BadCopy };
 
 export class Segment {
@@ -203,6 +227,8 @@ export class Segment {
   private drainWaiters: (() => void)[] = [];
   /** S8: per page, records persisted since its last image (as far as this run has seen). */
   private readonly unimaged = new Map<PageId, number>();
+  /** S11: per page counted in `unimaged`, the newest LSN of its records persisted since. */
+  private readonly newestUnimaged = new Map<PageId, Lsn>();
   /** S10: LSNs of records whose copy here is known to be bad and not repaired yet. */
   private readonly badRecords = new Set<Lsn>();
   /** S8: pages due for a background image, and whether a coalescing turn is queued. */
@@ -238,6 +264,7 @@ export class Segment {
       retentionMs: options.retentionMs ?? RETENTION_MS,
       peers: options.peers ?? (() => []),
       sendToPeer: options.sendToPeer,
+      coalesceShare: options.coalesceShare,
     };
     const meta = store.meta();
     this.chain = new ChainTracker(meta?.scl ?? LSN_NONE);
@@ -426,7 +453,7 @@ export class Segment {
       const fresh = stored.filter((r) => !this.chain.has(r.entry.lsn, r.entry.prevLsn));
       for (const r of fresh) {
         this.chain.add(r.entry.lsn, r.entry.prevLsn);
-        this.countUnimaged(r.entry.pageId);
+        this.countUnimaged(r.entry.pageId, r.entry.lsn);
       }
       this.usage.recordsAdded(fresh);
       return true;
@@ -455,21 +482,27 @@ export class Segment {
     return marks.length > TIME_MARKS_MAX ? marks.slice(marks.length - TIME_MARKS_MAX) : marks;
   }
 
-  /** @internal Crc and group of every record; those not yet held, or undefined if one is bad. */
+  /**
+   * @internal Crc and group of every record; those not yet held, or undefined if one is bad.
+   * A list the storage worker checked as it arrived is not checked again (redo.ts R1); the
+   * index entry is read straight from the bytes (no header object per record).
+   */
   verify(records: readonly Buffer[]): StoredRecord[] | undefined {
+    const checked = recordListChecked(records);
+    assert(!checked || Object.isFrozen(records), 'R1: a checked list is frozen');
     const stored: StoredRecord[] = [];
     for (const bytes of records) {
-      if (!redoIsIntact(bytes)) {
+      if (!checked && !redoIsIntact(bytes)) {
         this.log.error({ length: bytes.length }, 'redo record failed its crc; request refused');
         return undefined;
       }
-      const h = decodeRedoHeader(bytes);
-      if (protectionGroupOf(h.pageId) !== this.group || h.prevLsn >= h.lsn) {
-        this.log.error({ lsn: h.lsn, pageId: h.pageId }, 'redo record does not fit this segment');
+      const entry = redoIndexEntry(bytes);
+      if (protectionGroupOf(entry.pageId) !== this.group || entry.prevLsn >= entry.lsn) {
+        const { lsn, pageId } = entry;
+        this.log.error({ lsn, pageId }, 'redo record does not fit this segment');
         return undefined;
       }
-      if (this.chain.has(h.lsn, h.prevLsn) || h.lsn <= this.gcLsn) continue;
-      const entry = { lsn: h.lsn, prevLsn: h.prevLsn, pageId: h.pageId, cpl: h.cpl };
+      if (this.chain.has(entry.lsn, entry.prevLsn) || entry.lsn <= this.gcLsn) continue;
       stored.push({ entry, bytes });
     }
     return stored;
@@ -494,6 +527,7 @@ export class Segment {
     if (result.applied >= COALESCE_RECORDS_MIN && result.last <= this.chain.tail) {
       if (this.coalesce(m.pageId, result.last, Buffer.from(result.page))) {
         this.unimaged.delete(m.pageId);
+        this.newestUnimaged.delete(m.pageId);
       }
     }
     return { kind: 'ReadPageReply', page: result.page };
@@ -508,6 +542,7 @@ export class Segment {
     const page = image === undefined ? Buffer.alloc(PAGE_SIZE) : Buffer.from(image.bytes);
     let applied = 0;
     let last = image?.lsn ?? LSN_NONE;
+    let lastRecord: Buffer | undefined;
     for (const { lsn, bytes } of this.store.pageRecords(pageId, last, readPoint)) {
       const record = redoIsIntact(bytes) ? decodeIntactRedo(bytes) : undefined;
       if (record === undefined || record.lsn !== lsn || record.pageId !== pageId) {
@@ -517,14 +552,16 @@ export class Segment {
       applyRedo(page, record);
       applied++;
       last = lsn;
+      lastRecord = bytes;
     }
-    return { kind: 'page', page, applied, last };
+    return { kind: 'page', page, applied, last, lastRecord };
   }
 
   /** S8: one more record of `pageId` above its image; due for one at the bound. */
-  private countUnimaged(pageId: PageId): void {
+  private countUnimaged(pageId: PageId, lsn: Lsn): void {
     const n = (this.unimaged.get(pageId) ?? 0) + 1;
     this.unimaged.set(pageId, n);
+    if (lsn > (this.newestUnimaged.get(pageId) ?? LSN_NONE)) this.newestUnimaged.set(pageId, lsn);
     if (n < COALESCE_BACKGROUND_RECORDS) return;
     this.coalesceDue.add(pageId);
     if (this.coalesceQueued) return;
@@ -547,15 +584,56 @@ export class Segment {
         if (built++ >= COALESCE_PAGES_PER_TURN) break;
         this.coalesceDue.delete(pageId);
         this.unimaged.delete(pageId);
+        const newest = this.newestUnimaged.get(pageId);
+        this.newestUnimaged.delete(pageId);
+        if (newest !== undefined && this.coalesceShared(pageId, newest)) continue;
         const result = this.materialise(pageId, this.chain.tail);
         if (result.kind === 'bad') this.maintenance.repairSoon(result.bad);
-        else if (result.applied > 0) this.coalesce(pageId, result.last, result.page);
+        else if (result.applied > 0) {
+          this.coalesce(pageId, result.last, result.page);
+          this.offerImage(pageId, result);
+        }
       }
     } catch (error) {
       this.fail(error); // S5: a store that cannot be read fails the segment, not the process
       return;
     }
     this.queueCoalescing();
+  }
+
+  /**
+   * S11: writes, as this segment's image of `pageId`, the page that another segment of the
+   * same group and applied epoch in this thread built (CoalesceShare CS1) as of a record L at or
+   * below this segment's SCL that this segment's index holds as the same record (page and
+   * backlink): the page as of L. Only when L is `newest`, the newest record of the page this
+   * segment has persisted since its last image: an older page would leave the records above
+   * it unimaged (S8). True if it did (the page needs nothing more this turn).
+   *
+   * The index is asked, not the records: its keys arrive in LSN order, while a read of the
+   * records' keys first sorts those written since the last read (hot-log-overlay.ts O1), which
+   * cost more than the rest of this.
+   */
+  private coalesceShared(pageId: PageId, newest: Lsn): boolean {
+    const share = this.options.coalesceShare;
+    if (share === undefined || newest > this.chain.tail || newest <= this.gcLsn) return false;
+    const image = share.find(this.group, this.appliedEpoch, pageId);
+    if (image?.lsn !== newest) return false;
+    const held = this.store.indexFloor(image.lsn);
+    if (held?.lsn !== image.lsn || held.pageId !== pageId || held.prevLsn !== image.prevLsn) {
+      return false;
+    }
+    this.coalesce(pageId, image.lsn, image.page);
+    return true;
+  }
+
+  /** S11, CS1: offers a page this segment built at its SCL to the other segments. */
+  private offerImage(pageId: PageId, result: Materialised & { kind: 'page' }): void {
+    const share = this.options.coalesceShare;
+    if (share === undefined || result.lastRecord === undefined) return;
+    assert(result.last <= this.chain.tail, 'S4: built from a complete chain');
+    const prevLsn = redoIndexEntry(result.lastRecord).prevLsn;
+    const image = { lsn: result.last, prevLsn, page: result.page };
+    share.offer(this.group, this.appliedEpoch, pageId, image);
   }
 
   private queueCoalescing(): void {

@@ -20,6 +20,10 @@
  *   (WB2) an encoded batch is an ArrayBuffer of exactly its length, owned by nobody else, so it
  *         can be transferred; so the decoded records and messages are views of it, not copies
  *         (the receiver owns it from then on, and nothing writes it).
+ *   (WB3) each record list is checked (length and crc of every record) once, as it is decoded:
+ *         a list found whole is frozen and marked (redo.ts R1), so the six segments it goes to
+ *         do not check it again; a list with a bad record is passed on unmarked, and each
+ *         segment finds the bad record itself and refuses the append ('corrupt'), as before.
  */
 import assert from 'node:assert/strict';
 import { ByteReader, ByteWriter, WireError } from '../bytes.js';
@@ -27,6 +31,7 @@ import type { StorageError } from '../errors.js';
 import type { StorageReply, StorageRequest } from '../messages.js';
 import { type StorageMessage, decodeMessage, isRequest, writeMessage } from '../net/codec.js';
 import { decodeFailure, encodeFailure } from '../net/frame.js';
+import { checkRecordList } from '../redo.js';
 
 /** What a control entry asks of the worker. */
 export type ControlOp = 'start-node' | 'stop-node' | 'close';
@@ -109,7 +114,11 @@ export function encodeBatch(entries: readonly BatchEntry[]): ArrayBuffer {
 export function decodeBatch(batch: ArrayBuffer): BatchEntry[] {
   const buf = Buffer.from(batch);
   const r = new ByteReader(buf);
-  const lists = r.list(() => r.list(() => r.view(), LIST_MAX), LIST_MAX);
+  const lists = r.list(() => {
+    const list = r.list(() => r.view(), LIST_MAX);
+    checkRecordList(list); // WB3: once here, not once per segment
+    return list;
+  }, LIST_MAX);
   const entries = r.list((): BatchEntry => {
     const type = r.u8();
     const id = r.u32();
