@@ -338,6 +338,20 @@ export class Segment {
     return this.voided;
   }
 
+  /**
+   * @internal S3 for maintenance: `fn` runs alone, after the writes in flight and before the
+   * appends that come later (adopting a peer's GC point: maintenance.ts). Inside, `busy` is true
+   * because of this very lock; `fn` checks what else it needs (stoppedOrVoided).
+   */
+  alone<T>(fn: () => Promise<T>): Promise<T | Refused> {
+    return this.exclusive(fn);
+  }
+
+  /** @internal `busy` without the lock: stopped, failed, or a truncation's range voided. */
+  get stoppedOrVoided(): boolean {
+    return this.failure !== undefined || this.retired || this.voided !== undefined;
+  }
+
   /** Its node stops (or crashes): nothing more is started; what runs ends without a trace. */
   retire(): void {
     this.retired = true;
