@@ -119,12 +119,11 @@ export class TransactionManager {
 
   /** COMMIT (M1–M3). Rejects with SqlError; the transaction has ended either way. */
   async commit(txn: Transaction): Promise<void> {
+    if (this.endIfNothingToCommit(txn)) return;
     txn.markCommitting();
     try {
       if (txn.writes.isEmpty) {
-        if (txn.readCurrent || this.locks.held(txn) > 0) {
-          await this.trees.waitDurable(this.trees.latestLsn()); // M4
-        }
+        await this.trees.waitDurable(this.trees.latestLsn()); // M4: it read or locked
         return;
       }
       let durable: Promise<void>;

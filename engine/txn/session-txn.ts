@@ -231,22 +231,23 @@ export class SessionTransactions implements TxnVariableHost {
     return txn;
   }
 
-  private async commitCurrent(): Promise<void> {
+  /** The session lets go of its transaction (to commit or roll it back): the one it had. */
+  private detach(): Transaction | null {
     const txn = this.current;
-    if (txn === null) return;
     this.current = null;
     this.rowsMade = null; // its write set goes with it
     this.savepoints = [];
-    await this.manager.commit(txn);
+    return txn;
+  }
+
+  private async commitCurrent(): Promise<void> {
+    const txn = this.detach();
+    if (txn !== null) await this.manager.commit(txn);
   }
 
   private rollbackCurrent(): void {
-    const txn = this.current;
-    if (txn === null) return;
-    this.current = null;
-    this.rowsMade = null;
-    this.savepoints = [];
-    this.manager.rollback(txn);
+    const txn = this.detach();
+    if (txn !== null) this.manager.rollback(txn);
   }
 
   // -- statements that touch tables -------------------------------------------------------------
@@ -290,9 +291,7 @@ export class SessionTransactions implements TxnVariableHost {
   /** A single-statement transaction ends: at once when it has nothing to commit (issue 8). */
   private endSingle(txn: Transaction): Promise<void> | undefined {
     if (!this.manager.endIfNothingToCommit(txn)) return this.commitCurrent();
-    this.current = null;
-    this.rowsMade = null;
-    this.savepoints = [];
+    this.detach();
     return undefined;
   }
 
