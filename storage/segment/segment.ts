@@ -194,10 +194,16 @@ export type Materialised =
       readonly page: Buffer;
       readonly applied: number;
       readonly last: Lsn;
-      /** The bytes of the record at `last`, if one was applied (S11). */
-      readonly lastRecord: Buffer | undefined;
+      /** The backlink of the record at `last`, if one was applied (S11). */
+      readonly lastPrevLsn: Lsn | undefined;
     }
   | { readonly kind: 'bad'; readonly bad: BadCopy };
+
+/** S8, S11: a page's records persisted since its last image: how many, and the newest LSN. */
+interface Unimaged {
+  records: number;
+  newest: Lsn;
+}
 
 export class Segment {
   /** @internal (maintenance.ts) */ readonly chain: ChainTracker;
@@ -226,9 +232,7 @@ export class Segment {
   private writes = 0;
   private drainWaiters: (() => void)[] = [];
   /** S8: per page, records persisted since its last image (as far as this run has seen). */
-  private readonly unimaged = new Map<PageId, number>();
-  /** S11: per page counted in `unimaged`, the newest LSN of its records persisted since. */
-  private readonly newestUnimaged = new Map<PageId, Lsn>();
+  private readonly unimaged = new Map<PageId, Unimaged>();
   /** S10: LSNs of records whose copy here is known to be bad and not repaired yet. */
   private readonly badRecords = new Set<Lsn>();
   /** S8: pages due for a background image, and whether a coalescing turn is queued. */
@@ -541,7 +545,6 @@ export class Segment {
     if (result.applied >= COALESCE_RECORDS_MIN && result.last <= this.chain.tail) {
       if (this.coalesce(m.pageId, result.last, Buffer.from(result.page))) {
         this.unimaged.delete(m.pageId);
-        this.newestUnimaged.delete(m.pageId);
       }
     }
     return { kind: 'ReadPageReply', page: result.page };
@@ -556,7 +559,7 @@ export class Segment {
     const page = image === undefined ? Buffer.alloc(PAGE_SIZE) : Buffer.from(image.bytes);
     let applied = 0;
     let last = image?.lsn ?? LSN_NONE;
-    let lastRecord: Buffer | undefined;
+    let lastPrevLsn: Lsn | undefined;
     for (const { lsn, bytes } of this.store.pageRecords(pageId, last, readPoint)) {
       const record = redoIsIntact(bytes) ? decodeIntactRedo(bytes) : undefined;
       if (record === undefined || record.lsn !== lsn || record.pageId !== pageId) {
@@ -566,17 +569,21 @@ export class Segment {
       applyRedo(page, record);
       applied++;
       last = lsn;
-      lastRecord = bytes;
+      lastPrevLsn = record.prevLsn;
     }
-    return { kind: 'page', page, applied, last, lastRecord };
+    return { kind: 'page', page, applied, last, lastPrevLsn };
   }
 
   /** S8: one more record of `pageId` above its image; due for one at the bound. */
   private countUnimaged(pageId: PageId, lsn: Lsn): void {
-    const n = (this.unimaged.get(pageId) ?? 0) + 1;
-    this.unimaged.set(pageId, n);
-    if (lsn > (this.newestUnimaged.get(pageId) ?? LSN_NONE)) this.newestUnimaged.set(pageId, lsn);
-    if (n < COALESCE_BACKGROUND_RECORDS) return;
+    let counted = this.unimaged.get(pageId);
+    if (counted === undefined) {
+      counted = { records: 0, newest: lsn };
+      this.unimaged.set(pageId, counted);
+    }
+    counted.records++;
+    if (lsn > counted.newest) counted.newest = lsn;
+    if (counted.records < COALESCE_BACKGROUND_RECORDS) return;
     this.coalesceDue.add(pageId);
     if (this.coalesceQueued) return;
     this.coalesceQueued = true;
@@ -597,9 +604,8 @@ export class Segment {
       for (const pageId of this.coalesceDue) {
         if (built++ >= COALESCE_PAGES_PER_TURN) break;
         this.coalesceDue.delete(pageId);
+        const newest = this.unimaged.get(pageId)?.newest;
         this.unimaged.delete(pageId);
-        const newest = this.newestUnimaged.get(pageId);
-        this.newestUnimaged.delete(pageId);
         if (newest !== undefined && this.coalesceShared(pageId, newest)) continue;
         const result = this.materialise(pageId, this.chain.tail);
         if (result.kind === 'bad') this.maintenance.repairSoon(result.bad);
@@ -643,10 +649,9 @@ export class Segment {
   /** S11, CS1: offers a page this segment built at its SCL to the other segments. */
   private offerImage(pageId: PageId, result: Materialised & { kind: 'page' }): void {
     const share = this.options.coalesceShare;
-    if (share === undefined || result.lastRecord === undefined) return;
+    if (share === undefined || result.lastPrevLsn === undefined) return;
     assert(result.last <= this.chain.tail, 'S4: built from a complete chain');
-    const prevLsn = redoIndexEntry(result.lastRecord).prevLsn;
-    const image = { lsn: result.last, prevLsn, page: result.page };
+    const image = { lsn: result.last, prevLsn: result.lastPrevLsn, page: result.page };
     share.offer(this.group, this.appliedEpoch, pageId, image);
   }
 
