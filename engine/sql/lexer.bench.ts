@@ -1,6 +1,6 @@
 /**
  * What a text statement costs before the plan cache finds its plan: splitting a COM_QUERY
- * (split.ts), lexing (lexer.ts: lexTokens, tokens only, against lex, which also builds the
+ * (split.ts), lexing (lexer.ts: lexTokens, the Scanner's tokens, against lex, which also builds the
  * parser text) and normalising (plan-cache.ts), for sysbench's INSERT and a point SELECT. Run:
  * npx vitest bench engine/sql/lexer.bench.ts
  */

@@ -1,7 +1,7 @@
 /**
- * lexer.ts: lexTokens (the plan cache's tokens-only lexing) gives exactly lex()'s tokens, over
- * statements with every kind of token, comment, literal, introducer and escape, and over random
- * mixes of their pieces.
+ * lexer.ts: lexTokens (the Scanner's tokens, which the plan cache reads) gives exactly lex()'s
+ * tokens (L1), over statements with every kind of token, comment, literal, introducer and escape,
+ * and over random mixes of their pieces.
  */
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../testing/prng.js';
@@ -23,6 +23,8 @@ const PIECES = [
   'SELECT', ' ', '\n', 'a', '`b`', "'s'", "'it''s'", '"d"', '\\', '1', '1.5', '.5e3', '0x1F',
   "X'00'", '?', '@u', '@@g', '(', ')', ',', '=', '<=>', '--', '-- x\n', '#c\n', '/* c */',
   '/*!1 e */', '&&', '||', "_utf8mb4'x'", "N'y'", 'é', '.', ';',
+  // The Scanner's own paths: escapes and doubled quotes found past indexOf, open literals.
+  "'a\\'b'", '"x""y"', "x'0", "_binary'q'", '/*!99999 z */', '*/', '<<', '1.', 'ſet', '\t',
 ];
 
 describe('lexTokens', () => {

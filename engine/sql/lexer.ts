@@ -20,6 +20,9 @@
  *         reference carries the literal past it unchanged.
  *  3. `toOriginal(offset)`: maps an offset in the parser text back to the original text.
  *
+ * It also serves the plan cache (plan-cache.ts), which reads every text statement's tokens once:
+ * the Scanner gives the same tokens one at a time, without token objects or substrings (L1).
+ *
  * It is not a validator: anything it does not recognise passes through for node-sql-parser to
  * accept or reject.
  */
@@ -270,16 +273,6 @@ export function hexLiteralBytes(text: string): string | undefined {
   return out;
 }
 
-/**
- * The tokens of `sql` only, as lex() would give them (issue 8: the plan cache's normalisation
- * needs no parser text, so none is built).
- */
-export function lexTokens(sql: string): readonly Token[] {
-  const lexer = new Lexer(sql, false);
-  lexer.run();
-  return lexer.tokens;
-}
-
 /** Lexes `sql`; see the file comment. */
 export function lex(sql: string): Lexed {
   const lexer = new Lexer(sql);
@@ -294,28 +287,15 @@ export function lex(sql: string): Lexed {
   };
 }
 
-/** An Emitter that writes nothing: for lexTokens. */
-class SilentEmitter extends Emitter {
-  override verbatim(): void {}
-  override replace(): void {}
-  override blank(): void {}
-}
-
 class Lexer {
   readonly tokens: Token[] = [];
   readonly literals: LiteralEntry[] = [];
-  readonly emitter: Emitter;
+  readonly emitter = new Emitter();
   private i = 0;
-  /** End offset of the executable comment we are inside, when we are. */
+  /** True while inside an executable comment (its closing marker is not a comment start). */
   private inExecutableComment = false;
 
-  constructor(
-    private readonly sql: string,
-    /** False: tokens only, no parser text (lexTokens). */
-    private readonly emit = true,
-  ) {
-    this.emitter = emit ? new Emitter() : new SilentEmitter();
-  }
+  constructor(private readonly sql: string) {}
 
   run(): void {
     const sql = this.sql;
@@ -413,7 +393,6 @@ class Lexer {
   }
 
   private reference(entry: LiteralEntry): string {
-    if (!this.emit) return '';
     this.literals.push(entry);
     return `'${LITERAL_REFERENCE_MARK}${this.literals.length - 1}'`;
   }
@@ -503,10 +482,6 @@ class Lexer {
       return;
     }
     this.push('word', start, j);
-    if (!this.emit) {
-      this.i = j; // tokens only: a type's spelling matters to the parser text alone
-      return;
-    }
     const spelled = this.typeSpelling(text.toUpperCase());
     if (spelled === undefined) this.emitter.verbatim(sql, start, j);
     else this.emitter.replace(spelled, start, j);
@@ -567,4 +542,307 @@ class Lexer {
     this.i = start + length;
     void c;
   }
+}
+
+/**
+ * lex()'s tokens, one at a time, read from a Scanner (tests compare the two: the Scanner keeps
+ * lex()'s rules in a second form, so this is where they are held equal).
+ */
+export function lexTokens(sql: string): readonly Token[] {
+  const tokens: Token[] = [];
+  const s = new Scanner(sql);
+  for (let kind = s.next(); kind !== undefined; kind = s.next()) {
+    let value: string;
+    if (kind === 'string') value = s.stringValue();
+    else if (kind === 'quoted-ident') value = sql.slice(s.start + 1, s.end - 1).replace(/``/g, '`');
+    else value = sql.slice(s.start, s.end);
+    tokens.push({ kind, start: s.start, end: s.end, value });
+  }
+  return tokens;
+}
+
+const CH_TAB = 0x09;
+const CH_CR = 0x0d;
+const CH_SPACE = 0x20;
+const CH_BANG = 0x21;
+const CH_DOUBLE = 0x22;
+const CH_HASH = 0x23;
+const CH_AMP = 0x26;
+const CH_SINGLE = 0x27;
+const CH_STAR = 0x2a;
+const CH_DASH = 0x2d;
+const CH_DOT = 0x2e;
+const CH_SLASH = 0x2f;
+const CH_0 = 0x30;
+const CH_9 = 0x39;
+const CH_COLON = 0x3a;
+const CH_LT = 0x3c;
+const CH_EQ = 0x3d;
+const CH_GT = 0x3e;
+const CH_QUESTION = 0x3f;
+const CH_AT = 0x40;
+const CH_BACKTICK = 0x60;
+const CH_PIPE = 0x7c;
+
+/** Character classes of ASCII codes, for the Scanner. */
+const SPACE = 1;
+const IDENT = 2;
+const CLASSES = (() => {
+  const classes = new Uint8Array(0x80);
+  for (let c = 0; c < 0x80; c++) {
+    const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+    const digit = c >= CH_0 && c <= CH_9;
+    if (c === CH_SPACE || (c >= CH_TAB && c <= CH_CR)) classes[c] = SPACE;
+    else if (letter || digit || c === 0x5f || c === 0x24) classes[c] = IDENT;
+  }
+  return classes;
+})();
+
+/** [ \t\n\r\f\v] by code; NaN (past the end) is none. */
+const isSpaceCode = (c: number): boolean => c < 0x80 && ((CLASSES[c] as number) & SPACE) !== 0;
+const isDigitCode = (c: number): boolean => c >= CH_0 && c <= CH_9;
+/** isIdentChar by code (every non-ASCII code unit is one); NaN (past the end) is none. */
+const isIdentCode = (c: number): boolean =>
+  c < 0x80 ? ((CLASSES[c] as number) & IDENT) !== 0 : c >= 0x80;
+
+/**
+ * Issue 8 (cost): lex()'s tokens without token objects or substrings, for the plan cache, which
+ * reads every token of every text statement once. next() moves to the next token and sets
+ * `kind`, `start` and `end` (offsets in `sql`, as Token's); a string's decoded value is made
+ * only when asked for (stringValue). The rules are lex()'s (Lexer above), written over character
+ * codes; string literals without escapes are found with indexOf.
+ *
+ * Invariant (L1): the tokens a Scanner gives are lex(sql).tokens, kind, offsets and value
+ * (lexer.test.ts checks lexTokens against lex over random texts).
+ */
+export class Scanner {
+  kind: TokenKind | undefined;
+  start = 0;
+  end = 0;
+  /** 'number': it has a decimal point; an exponent. */
+  numberDot = false;
+  numberExponent = false;
+  /** 'word': every character is ASCII. */
+  wordAscii = true;
+  private i = 0;
+  private inExecutableComment = false;
+  /** End of the last '.' operator (a number right after one is a word, as in lex). */
+  private dotEnd = -1;
+  /** 'string': one literal without escapes or doubled quotes (its value is its body). */
+  private plainString = false;
+  /** Offset of the next backslash at or after the last string's start; length: none. */
+  private backslash = -1;
+
+  constructor(readonly sql: string) {}
+
+  /** The next token's kind, undefined at the end of the text. */
+  next(): TokenKind | undefined {
+    const sql = this.sql;
+    const length = sql.length;
+    while (this.i < length) {
+      const start = this.i;
+      const c = sql.charCodeAt(start);
+      if (isSpaceCode(c)) {
+        let j = start + 1;
+        while (j < length && isSpaceCode(sql.charCodeAt(j))) j++;
+        this.i = j;
+        continue;
+      }
+      const comment = this.comment(start, c);
+      if (comment === 1) continue;
+      if (comment === 2) return this.token('error', start, length);
+      if (c === CH_SINGLE || c === CH_DOUBLE) return this.string(start);
+      if (c === CH_BACKTICK) {
+        const close = quotedEnd(sql, start, '`', false);
+        if (close === -1) return this.token('error', start, length);
+        return this.token('quoted-ident', start, close);
+      }
+      return this.other(start, c);
+    }
+    this.kind = undefined;
+    return undefined;
+  }
+
+  private token(kind: TokenKind, start: number, end: number): TokenKind {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.i = end;
+    return kind;
+  }
+
+  /** As Lexer.comment: 0 none, 1 skipped (comment or executable marker), 2 unterminated. */
+  private comment(start: number, c: number): 0 | 1 | 2 {
+    const sql = this.sql;
+    const next = sql.charCodeAt(start + 1);
+    if (c === CH_STAR) {
+      if (!this.inExecutableComment || next !== CH_SLASH) return 0;
+      this.inExecutableComment = false;
+      this.i = start + 2;
+      return 1;
+    }
+    if (c === CH_HASH || (c === CH_DASH && next === CH_DASH && dashCommentAt(sql, start))) {
+      const newline = sql.indexOf('\n', start);
+      this.i = newline === -1 ? sql.length : newline;
+      return 1;
+    }
+    if (c !== CH_SLASH || next !== CH_STAR) return 0;
+    if (sql.charCodeAt(start + 2) === CH_BANG && !this.inExecutableComment) {
+      const executable = /^\/\*!(\d{5,6})?/.exec(sql.slice(start, start + 9)) as RegExpExecArray;
+      const version = executable[1];
+      if (version === undefined || Number(version) <= VERSION_ID) {
+        this.i = start + executable[0].length;
+        this.inExecutableComment = true;
+        return 1;
+      }
+    }
+    const close = sql.indexOf('*/', start + 2);
+    if (close === -1) return 2;
+    this.i = close + 2;
+    return 1;
+  }
+
+  /** A string literal (adjacent ones merged) from the quote at `start`. */
+  private string(start: number): TokenKind {
+    const sql = this.sql;
+    let at = start;
+    this.plainString = true;
+    for (;;) {
+      const quote = sql.charCodeAt(at);
+      let close = this.plainEnd(at, quote);
+      if (close === -1) {
+        this.plainString = false;
+        close = quotedEnd(sql, at, quote === CH_SINGLE ? "'" : '"', true);
+        if (close === -1) return this.token('error', at, sql.length);
+      }
+      let next = close;
+      while (isSpaceCode(sql.charCodeAt(next))) next++;
+      const after = sql.charCodeAt(next);
+      if (after !== CH_SINGLE && after !== CH_DOUBLE) return this.token('string', start, close);
+      this.plainString = false;
+      at = next;
+    }
+  }
+
+  /**
+   * Just past the closing quote of the literal opened at `at` when it holds no backslash and no
+   * doubled quote (found with indexOf); -1 otherwise, or when unterminated.
+   */
+  private plainEnd(at: number, quote: number): number {
+    const sql = this.sql;
+    const close = sql.indexOf(quote === CH_SINGLE ? "'" : '"', at + 1);
+    if (close === -1 || sql.charCodeAt(close + 1) === quote) return -1;
+    if (this.backslash <= at) {
+      const b = sql.indexOf('\\', at + 1);
+      this.backslash = b === -1 ? sql.length : b;
+    }
+    return this.backslash < close ? -1 : close + 1;
+  }
+
+  /** The current 'string' token's decoded value (adjacent literals merged), as lex()'s. */
+  stringValue(): string {
+    const sql = this.sql;
+    if (this.plainString) return sql.slice(this.start + 1, this.end - 1);
+    let value = '';
+    let at = this.start;
+    while (at < this.end) {
+      const quote = sql[at] as string;
+      const close = quotedEnd(sql, at, quote, true);
+      value += decodeStringBody(sql.slice(at + 1, close - 1), quote);
+      at = close;
+      while (at < this.end && isSpaceCode(sql.charCodeAt(at))) at++;
+    }
+    return value;
+  }
+
+  /** As Lexer.other: a number, word, hex literal, variable, `?` or operator at `start`. */
+  private other(start: number, c: number): TokenKind {
+    const sql = this.sql;
+    const numberEnd = this.numberEnd(start);
+    if (numberEnd > start && this.dotEnd !== start) return this.token('number', start, numberEnd);
+    if (isIdentCode(c)) return this.word(start);
+    if (c === CH_AT) {
+      const system = sql.charCodeAt(start + 1) === CH_AT;
+      let j = start + (system ? 2 : 1);
+      for (let d = sql.charCodeAt(j); isIdentCode(d) || d === CH_DOT; d = sql.charCodeAt(++j));
+      return this.token(system ? 'system-variable' : 'variable', start, j);
+    }
+    if (c === CH_QUESTION) return this.token('param', start, start + 1);
+    const end = start + operatorLength(sql, start, c);
+    if (c === CH_DOT && end === start + 1) this.dotEnd = end;
+    return this.token('op', start, end);
+  }
+
+  /** As numberLength, by code: the end of a number at `i`, `i` when none. */
+  private numberEnd(i: number): number {
+    const sql = this.sql;
+    let j = i;
+    while (isDigitCode(sql.charCodeAt(j))) j++;
+    this.numberDot = false;
+    this.numberExponent = false;
+    if (sql.charCodeAt(j) === CH_DOT && (j > i || isDigitCode(sql.charCodeAt(j + 1)))) {
+      this.numberDot = true;
+      j++;
+      while (isDigitCode(sql.charCodeAt(j))) j++;
+    }
+    if (j === i) return i;
+    const e = sql.charCodeAt(j);
+    if (e === 0x65 || e === 0x45) {
+      let k = j + 1;
+      const sign = sql.charCodeAt(k);
+      if (sign === 0x2b || sign === CH_DASH) k++;
+      if (isDigitCode(sql.charCodeAt(k))) {
+        while (isDigitCode(sql.charCodeAt(k))) k++;
+        j = k;
+        this.numberExponent = true;
+      }
+    }
+    return isIdentCode(sql.charCodeAt(j)) ? i : j;
+  }
+
+  /** As Lexer.word: a word, a hex or bit literal, or a string after N or a charset introducer. */
+  private word(start: number): TokenKind {
+    const sql = this.sql;
+    let j = start;
+    let ascii = true;
+    for (let d = sql.charCodeAt(j); isIdentCode(d); d = sql.charCodeAt(++j)) {
+      if (d >= 0x80) ascii = false;
+    }
+    this.wordAscii = ascii;
+    const first = sql.charCodeAt(start);
+    const quoted = sql.charCodeAt(j) === CH_SINGLE;
+    if (quoted && (first === 0x4e || first === 0x6e || first === 0x5f)) {
+      const text = sql.slice(start, j);
+      if ((/^[nN]$/.test(text) || INTRODUCER.test(text)) && !/^_binary$/i.test(text)) {
+        return this.string(j);
+      }
+    }
+    const letter = first | 0x20;
+    if (quoted && j === start + 1 && (letter === 0x78 || letter === 0x62)) {
+      const end = quotedEnd(sql, j, "'", false);
+      return this.token('hex', start, end === -1 ? sql.length : end);
+    }
+    if (first === CH_0 && /^0[xX][0-9a-fA-F]+$|^0[bB][01]+$/.test(sql.slice(start, j))) {
+      return this.token('hex', start, j);
+    }
+    return this.token('word', start, j);
+  }
+}
+
+/** True when `--` at `start` opens a comment: a space, a control character or the end follows. */
+function dashCommentAt(sql: string, start: number): boolean {
+  return start + 2 >= sql.length || /[\s\x00-\x1f]/.test(sql[start + 2] as string);
+}
+
+/** As Lexer.operator: the length of the operator at `start` (first character `c`). */
+function operatorLength(sql: string, start: number, c: number): number {
+  const d = sql.charCodeAt(start + 1);
+  if (c === CH_LT) {
+    if (d === CH_EQ) return sql.charCodeAt(start + 2) === CH_GT ? 3 : 2;
+    return d === CH_GT || d === CH_LT ? 2 : 1;
+  }
+  if (c === CH_GT) return d === CH_EQ || d === CH_GT ? 2 : 1;
+  if (c === CH_BANG || c === CH_COLON) return d === CH_EQ ? 2 : 1;
+  if (c === CH_AMP || c === CH_PIPE) return d === c ? 2 : 1;
+  return 1;
 }

@@ -1,14 +1,18 @@
 /**
  * The plan cache: which literals normalisation lifts, and PC1 as a property — the same random
  * statements (templates × literal variants of every type) on an engine with the cache and one
- * without give the same rows, metadata, errors and warnings.
+ * without give the same rows, metadata, errors and warnings. Normalisation's one-pass scan is
+ * also held to a reference written over lex()'s tokens, over random mixes of tokens.
  */
 import { describe, expect, it } from 'vitest';
 import type { Result, Session } from '../api.js';
 import { SqlError } from '../errors.js';
 import { Prng } from '../testing/prng.js';
 import { memoryEngine, ok, openSession, rowsOf } from '../testing/sessions.js';
-import { PlanCache, normalise } from './plan-cache.js';
+import type { Literal } from './ast.js';
+import { type Token, lex } from './lexer.js';
+import { numberLiteral } from './parse.js';
+import { type Normalised, PlanCache, normalise } from './plan-cache.js';
 
 describe('normalise', () => {
   it('lifts literals in value positions of WHERE, VALUES and SET', () => {
@@ -61,7 +65,139 @@ describe('normalise', () => {
     expect(cache.lookup('SELECT a FROM t WHERE id = 1 +')).toBeUndefined();
     expect(new PlanCache(0).lookup('SELECT a FROM t WHERE id = 1')).toBeUndefined();
   });
+
+  it('drops the least recently used text when full', () => {
+    const cache = new PlanCache(4);
+    const parse = (column: string): unknown =>
+      cache.lookup(`SELECT ${column} FROM t WHERE id = 1`)?.plans;
+    const first = ['a', 'b', 'c', 'd'].map(parse);
+    expect(parse('a')).toBe(first[0]);
+    parse('e'); // full: b is the least recently used
+    expect(cache.size).toBe(4);
+    expect(parse('a')).toBe(first[0]);
+    expect(parse('c')).toBe(first[2]);
+    expect(parse('b')).not.toBe(first[1]);
+  });
 });
+
+describe('normalise: corners of the one-pass scan', () => {
+  it('types literals as the parser would: escapes, adjacent strings, signs, long numbers', () => {
+    const n = normalise(
+      "SELECT a FROM t WHERE s = 'it''s' AND s = 'a\\nb' AND s = \"d\" 'e' AND n = -5 " +
+        'AND n = 123456789012345678901 AND d = 1. AND d = .25 AND h = 0x41 AND h = 7e2',
+    );
+    expect(n?.key).toBe(
+      'SELECT a FROM t WHERE s = ? AND s = ? AND s = ? AND n = -? ' +
+        'AND n = ? AND d = ? AND d = ? AND h = 0x41 AND h = 7e2',
+    );
+    expect(n?.literals).toEqual([
+      { kind: 'string', value: "it's" },
+      { kind: 'string', value: 'a\nb' },
+      { kind: 'string', value: 'de' },
+      { kind: 'int', value: 5n },
+      { kind: 'int', value: 123456789012345678901n },
+      { kind: 'decimal', text: '1' },
+      { kind: 'decimal', text: '.25' },
+    ]);
+  });
+
+  it('reads keywords in any case, skips comments, and gives up on unterminated text', () => {
+    expect(normalise('select a from t where id = 1 /* 2 */ -- 3\n and b = 4')?.key).toBe(
+      'select a from t where id = ? /* 2 */ -- 3\n and b = ?',
+    );
+    expect(normalise('/*!40000 DELETE */ FROM t WHERE id = 9')?.key).toBe(
+      '/*!40000 DELETE */ FROM t WHERE id = ?',
+    );
+    // toUpperCase makes 'ſET' SET: the clause's literals are lifted as for SET.
+    expect(normalise('UPDATE t ſET a = 1')?.key).toBe('UPDATE t ſET a = ?');
+    expect(normalise("SELECT a FROM t WHERE s = 'open")).toBeUndefined();
+    expect(normalise('SELECT a FROM t WHERE id = 1 /* open')).toBeUndefined();
+    expect(normalise('SHOW TABLES')).toBeUndefined();
+  });
+
+  it('agrees with a reference over lex()’s tokens, for random mixes of tokens', () => {
+    const prng = new Prng(8);
+    for (let i = 0; i < 3000; i++) {
+      let sql = STARTS[prng.int(STARTS.length)] as string;
+      const n = 1 + prng.int(14);
+      for (let j = 0; j < n; j++) {
+        sql += `${PIECES[prng.int(PIECES.length)]}${prng.int(3) === 0 ? ' ' : ''}`;
+      }
+      expect({ sql, n: normalise(sql) }).toEqual({ sql, n: reference(sql) });
+    }
+  });
+});
+
+const STARTS = [
+  'SELECT ', 'INSERT INTO t VALUES (', 'UPDATE t SET a=', 'DELETE FROM t WHERE a=', '',
+];
+
+const PIECES = [
+  'SELECT', 'WHERE', 'where', 'VALUES', 'SET', 'ORDER', 'IN', 'and', 'AnD', 'ſelect', 'oﬀset', ' ',
+  '\n', 'a', '`b`', "'s'", "'it''s'", '"d"', '"a\\"b"', "'x\\n'", '\\', '1', '12', '1.5', '1.',
+  '.5e3', '7e2', '0x1F', "X'00'", "x'0", '?', '@u', '@@g', '(', ')', ',', '=', '<=', '<>', '!=',
+  '>=', '<=>', '<', '+', '-', '*', '/', '%', '--', '-- x\n', '#c\n', '/* c */', '/*!1 e */',
+  '/*!99999 z */', '*/', '&&', '||', "_utf8mb4'x'", "N'y'", "_binary'q'", 'é', '.', 't.1a',
+  '99999999999999999999', ' BETWEEN ', ' NOT ', ' LIKE ', 'FROM', ' ON ', "'", '"',
+];
+
+type Mode = 'list' | 'condition' | 'values' | 'other';
+
+const MODE_WORDS: Readonly<Record<string, Mode>> = {
+  SELECT: 'list', FROM: 'other', WHERE: 'condition', ON: 'condition', VALUES: 'values',
+  VALUE: 'values', SET: 'values', ORDER: 'other', GROUP: 'other', HAVING: 'other',
+  LIMIT: 'other', OFFSET: 'other', INTO: 'other', FOR: 'other', LOCK: 'other', WINDOW: 'other',
+  UNION: 'other', USING: 'other', DUPLICATE: 'other',
+};
+const VALUE_AFTER_OPS = ['=', '<>', '!=', '<', '<=', '>', '>=', '(', ',', '+', '-', '*', '/', '%'];
+const VALUE_AFTER_WORDS = ['AND', 'OR', 'NOT', 'XOR', 'BETWEEN', 'LIKE', 'IN'];
+
+/** Normalisation as plan-cache.ts's file comment states it, over lex()'s token objects. */
+function reference(sql: string): Normalised | undefined {
+  const tokens = lex(sql).tokens;
+  const first = tokens[0];
+  if (first?.kind !== 'word') return undefined;
+  if (!['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(first.value.toUpperCase())) {
+    return undefined;
+  }
+  const stack: Mode[] = [];
+  let mode: Mode = 'other';
+  let frozen = 0;
+  let key = '';
+  let copied = 0;
+  const literals: Literal[] = [];
+  let prev: Token | undefined;
+  for (const token of tokens) {
+    if (['error', 'param', 'variable', 'system-variable'].includes(token.kind)) return undefined;
+    if (token.kind === 'word') mode = MODE_WORDS[token.value.toUpperCase()] ?? mode;
+    if (token.kind === 'op' && token.value === '(') {
+      if (mode === 'list' || frozen > 0) frozen++;
+      stack.push(mode);
+    } else if (token.kind === 'op' && token.value === ')') {
+      if (frozen > 0) frozen--;
+      mode = stack.pop() ?? mode;
+    }
+    const afterValue =
+      (prev?.kind === 'op' && VALUE_AFTER_OPS.includes(prev.value)) ||
+      (prev?.kind === 'word' && VALUE_AFTER_WORDS.includes(prev.value.toUpperCase()));
+    const lifts = afterValue && (mode === 'condition' || mode === 'values') && frozen === 0;
+    let literal: Literal | undefined;
+    if (lifts && token.kind === 'number' && /^(\d+|\d+\.\d*|\.\d+)$/.test(token.value)) {
+      literal = numberLiteral(token.value);
+    } else if (lifts && token.kind === 'string' && !/[A-Za-z0-9_$\u0080-\uffff]/.test(
+      sql[token.start - 1] ?? ' ',
+    )) {
+      literal = { kind: 'string', value: token.value };
+    }
+    if (literal !== undefined) {
+      key += `${sql.slice(copied, token.start)}?`;
+      copied = token.end;
+      literals.push(literal);
+    }
+    prev = token;
+  }
+  return { key: literals.length === 0 ? sql : key + sql.slice(copied), literals };
+}
 
 const LITERALS = [
   '0',

@@ -177,6 +177,8 @@ const PROGRAM_WORDS: ReadonlySet<string> = new Set(['PROCEDURE', 'FUNCTION', 'TR
 const BLOCK_ENDS: ReadonlySet<string> = new Set(['IF', 'CASE', 'LOOP', 'WHILE', 'REPEAT']);
 
 export function splitStatements(sql: Buffer): Buffer[] {
+  // Issue 8 (cost): without a `;` byte there is one statement (sysbench's every statement).
+  if (sql.indexOf(SEMICOLON) === -1) return [trimStart(sql, 0, sql.length)];
   const parts: Buffer[] = [];
   const compound = new CompoundTracker();
   let start = 0;
