@@ -32,6 +32,30 @@ describe('Latch', () => {
     expect(latch.state()).toEqual({ readers: 0, writer: false, waiting: 0 });
   });
 
+  it('grants tryExclusive only when exclusive() would be granted at once', async () => {
+    const latch = new Latch();
+    const release = latch.tryExclusive();
+    expect(release).toBeDefined();
+    expect(latch.tryExclusive()).toBeUndefined(); // held
+    const reader = latch.shared();
+    release?.();
+    (await reader)();
+    const r = await latch.shared();
+    expect(latch.tryExclusive()).toBeUndefined(); // a reader holds it (L1)
+    const writer = latch.exclusive();
+    r();
+    const w = await writer;
+    const queued = latch.shared();
+    w();
+    const r2 = await queued;
+    expect(latch.state()).toEqual({ readers: 1, writer: false, waiting: 0 });
+    r2();
+    const again = latch.tryExclusive();
+    expect(latch.state()).toEqual({ readers: 0, writer: true, waiting: 0 });
+    again?.();
+    expect(() => again?.()).toThrow(/L2/);
+  });
+
   it('refuses a double release (L2)', async () => {
     const release = await new Latch().exclusive();
     release();

@@ -30,6 +30,16 @@ export class Latch {
     return this.acquire(true);
   }
 
+  /**
+   * exclusive() when it would be granted at once (nobody holds or awaits the latch), without a
+   * promise (issue 8: every commit takes it); undefined, nothing taken, otherwise.
+   */
+  tryExclusive(): Release | undefined {
+    if (this.queue.length > 0 || !this.compatible(true)) return undefined;
+    this.writer = true;
+    return this.releaser(true);
+  }
+
   /** For tests: holders and waiters right now. */
   state(): { readers: number; writer: boolean; waiting: number } {
     return { readers: this.readers, writer: this.writer, waiting: this.queue.length };

@@ -82,6 +82,8 @@ export interface Trees {
   readonly catalogRoot: PageId;
   /** Opens the one mini-transaction (T3); waits while the redo in flight is at its limit. */
   begin(): Promise<Mtr>;
+  /** begin() without waiting (issue 8): undefined, nothing opened, when begin() would wait. */
+  beginNow(): Mtr | undefined;
   /**
    * Ships the Mtr's records before it returns (so the caller may release its latch right away and
    * let later statements group with this one), then resolves when they are durable. Rejects with

@@ -100,12 +100,21 @@ export class LogWriter {
   }
 
   async begin(): Promise<MtrImpl> {
+    const now = this.beginNow();
+    if (now !== undefined) return now;
+    await this.waitDurable(lsn(this.nextLsn - 1 - LAL_RECORDS)); // L5
+    return this.opened();
+  }
+
+  /** begin() without waiting: undefined, nothing opened, while L5 holds the writer back. */
+  beginNow(): MtrImpl | undefined {
     assert(this.open === undefined, 'L2: one mini-transaction at a time');
     const ahead = this.nextLsn - 1 - this.storage.durableLsn();
-    if (ahead > LAL_RECORDS) {
-      await this.waitDurable(lsn(this.nextLsn - 1 - LAL_RECORDS));
-      assert(this.open === undefined, 'L2: one mini-transaction at a time');
-    }
+    return ahead > LAL_RECORDS ? undefined : this.opened();
+  }
+
+  private opened(): MtrImpl {
+    assert(this.open === undefined, 'L2: one mini-transaction at a time');
     const mtr = new MtrImpl(++this.mtrCount, this.nextLsn, new Map(this.groupTails));
     this.open = mtr;
     return mtr;

@@ -76,6 +76,10 @@ class PagedTrees implements OpenTrees {
     return this.writer.begin();
   }
 
+  beginNow(): Mtr | undefined {
+    return this.writer.beginNow();
+  }
+
   commit(mtr: Mtr): Promise<void> {
     return this.writer.commit(asMtr(mtr));
   }

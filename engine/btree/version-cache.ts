@@ -129,7 +129,8 @@ export class VersionCache {
     }
     assert(after === undefined || after.fromLsn >= toLsn, 'VC2: versions do not overlap');
     const version: Version = { id, bytes, fromLsn, toLsn, reusable, dropped: false };
-    list.splice(i, 0, version);
+    if (i === list.length) list.push(version); // the usual case: no array for splice to return
+    else list.splice(i, 0, version);
     this.byPage.set(id, list);
     this.queue.push(version);
     this.live++;

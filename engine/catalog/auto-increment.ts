@@ -97,6 +97,12 @@ export class AutoIncrementCounters {
     if (value >= counter.next) counter.next = value + 1n;
   }
 
+  /** True when the table's counter moved past what the catalog tree holds (A2). */
+  moved(table: TableDef): boolean {
+    const counter = this.byRoot.get(table.root);
+    return counter !== undefined && counter.next > counter.persisted;
+  }
+
   /** Writes the counter into the catalog tree if it moved; returns the value to confirm. */
   async persist(trees: Trees, mtr: Mtr, table: TableDef): Promise<bigint | null> {
     const counter = this.byRoot.get(table.root);

@@ -118,6 +118,10 @@ export class MemoryTrees implements Trees {
   }
 
   async begin(): Promise<Mtr> {
+    return this.beginNow();
+  }
+
+  beginNow(): Mtr {
     assert(this.open === undefined, 'T3: one Mtr at a time');
     this.open = { id: this.nextMtr++, touched: new Set() };
     return this.open;

@@ -205,6 +205,19 @@ describe('LockManager', () => {
 });
 
 describe('SortedKeys', () => {
+  it('keeps a few keys sorted when added in reverse and deleted from the front', () => {
+    const keys = new SortedKeys();
+    const all = Array.from({ length: 40 }, (_, i) => String(i).padStart(3, '0'));
+    for (const k of [...all].reverse()) keys.add(k);
+    keys.check();
+    expect([...keys.between(null, null)]).toEqual(all);
+    for (const k of all.slice(0, 25)) keys.delete(k);
+    keys.delete('zzz'); // absent: nothing
+    keys.check();
+    expect([...keys.between(null, null)]).toEqual(all.slice(25));
+    expect(keys.size).toBe(15);
+  });
+
   it('keeps keys sorted across chunk splits and answers ranges', () => {
     const keys = new SortedKeys();
     const all: string[] = [];

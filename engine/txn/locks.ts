@@ -490,7 +490,9 @@ export class LockManager {
         // In place: waiters hold this array (their blockers read it).
         for (let i = queue.length - 1; i >= 0; i--) {
           if ((queue[i] as RecordRequest).owner !== owner) continue;
-          queue.splice(i, 1);
+          // Issue 8 (cost): the last request (usually the only one) goes without a splice's array.
+          if (i === queue.length - 1) queue.pop();
+          else queue.splice(i, 1);
           this.requests--;
         }
         if (queue.length === 0) {

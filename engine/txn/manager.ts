@@ -66,6 +66,9 @@ function isPlainRow(table: TableDef, e: WriteEntry): boolean {
   return e.value === null || e.key.length + e.value.length <= ENTRY_SIZE_MAX;
 }
 
+/** persistCounters() when no counter moved: nothing to confirm. */
+const NO_COUNTERS: readonly { readonly table: TableDef; readonly value: bigint }[] = [];
+
 /** Global values of the transaction variables (SET GLOBAL …); sessions start from them. */
 export interface TransactionGlobals {
   autocommit: boolean;
@@ -127,11 +130,12 @@ export class TransactionManager {
         return;
       }
       let durable: Promise<void>;
-      const release = await this.latch.exclusive();
+      // Issue 8 (cost): latch and mini-transaction without a promise when neither waits.
+      const release = this.latch.tryExclusive() ?? (await this.latch.exclusive());
       try {
         this.checkTables(txn);
-        const mtr = await this.trees.begin();
-        let counters: { table: TableDef; value: bigint }[];
+        const mtr = this.trees.beginNow() ?? (await this.trees.begin());
+        let counters: readonly { readonly table: TableDef; readonly value: bigint }[];
         let applied = 0;
         try {
           for (const { root, entries } of txn.writes.toApply()) {
@@ -149,7 +153,9 @@ export class TransactionManager {
               }
             }
           }
-          counters = await this.persistCounters(mtr, txn);
+          // Issue 8 (cost): no promise and nothing made when no counter moved (the usual
+          // UPDATE or DELETE, or an INSERT with explicit keys below the counter).
+          counters = this.countersMoved(txn) ? await this.persistCounters(mtr, txn) : NO_COUNTERS;
         } catch (e) {
           this.trees.rollback(mtr); // M1
           throw e;
@@ -174,6 +180,14 @@ export class TransactionManager {
     txn.end();
     this.locks.releaseAll(txn); // M2
     this.mdl.releaseAll(txn);
+  }
+
+  /** True when a table the transaction changed has an AUTO_INCREMENT counter that moved. */
+  private countersMoved(txn: Transaction): boolean {
+    for (const table of txn.tables.values()) {
+      if (table.autoIncrement !== null && this.catalog.autoIncrement.moved(table)) return true;
+    }
+    return false;
   }
 
   /** The AUTO_INCREMENT counters of the tables the transaction changed, if they moved. */

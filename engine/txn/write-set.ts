@@ -159,13 +159,18 @@ export class WriteSet {
   }
 
   /** Trees with changes to apply, each with its entries in key order. */
-  *toApply(): Iterable<{ root: PageId; entries: readonly WriteEntry[] }> {
+  toApply(): { readonly root: PageId; readonly entries: readonly WriteEntry[] }[] {
+    // Issue 8 (cost): plain loops, no generator or intermediate arrays (once per commit).
+    const out: { readonly root: PageId; readonly entries: readonly WriteEntry[] }[] = [];
     for (const [root, writes] of this.trees) {
-      const entries = this.sortedIds(writes)
-        .map((id) => writes.entries.get(id) as WriteEntry)
-        .filter((e) => !e.visibleOnly);
-      if (entries.length > 0) yield { root, entries };
+      const entries: WriteEntry[] = [];
+      for (const id of this.sortedIds(writes)) {
+        const entry = writes.entries.get(id) as WriteEntry;
+        if (!entry.visibleOnly) entries.push(entry);
+      }
+      if (entries.length > 0) out.push({ root, entries });
     }
+    return out;
   }
 
   /** Roots this write set changes. */
@@ -174,8 +179,28 @@ export class WriteSet {
   }
 
   private sortedIds(writes: TreeWrites): string[] {
-    if (writes.sorted === null) writes.sorted = [...writes.entries.keys()].sort();
+    if (writes.sorted === null) {
+      const ids = [...writes.entries.keys()];
+      // Issue 8 (cost): sort() copies into a work array; a transaction's few keys per tree are
+      // sorted in place instead.
+      if (ids.length <= SORT_IN_PLACE_MAX) sortInPlace(ids);
+      else ids.sort();
+      writes.sorted = ids;
+    }
     return writes.sorted;
+  }
+}
+
+/** Keys of one tree sorted by insertion, in place; more go to Array.prototype.sort. */
+const SORT_IN_PLACE_MAX = 16;
+
+/** Insertion sort in sort()'s order (UTF-16 code units, W1). */
+function sortInPlace(ids: string[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i] as string;
+    let j = i;
+    for (; j > 0 && (ids[j - 1] as string) > id; j--) ids[j] = ids[j - 1] as string;
+    ids[j] = id;
   }
 }
 

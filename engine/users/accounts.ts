@@ -190,6 +190,8 @@ function hostRank(host: string): number {
 export class Accounts {
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly grantsById = new Map<string, GrantRecord>();
+  /** Bumped by every change to the accounts or grants held (lookups cached by it go stale). */
+  generation = 0;
 
   private constructor(private readonly trees: Trees) {}
 
@@ -242,6 +244,7 @@ export class Accounts {
   }
 
   private cache(account: AccountRecord): void {
+    this.generation++;
     this.accounts.set(id(account.user, account.host), account);
   }
 
@@ -319,6 +322,7 @@ export class Accounts {
   }
 
   apply(change: AccountChange): void {
+    this.generation++;
     switch (change.kind) {
       case 'put-account':
         this.cache(change.account);

@@ -46,10 +46,24 @@ export class SessionPrivileges {
     public login: Identity,
   ) {}
 
+  /** The last record() looked up, and what from (issue 8: every statement asks for it). */
+  private recordMade: {
+    readonly account: Identity;
+    readonly generation: number;
+    readonly record: AccountRecord | undefined;
+  } | null = null;
+
   private record(): AccountRecord | undefined {
-    return this.account === null
-      ? undefined
-      : this.accounts.get(this.account.user, this.account.host);
+    const account = this.account;
+    if (account === null) return undefined;
+    const made = this.recordMade;
+    const generation = this.accounts.generation;
+    if (made !== null && made.account === account && made.generation === generation) {
+      return made.record;
+    }
+    const record = this.accounts.get(account.user, account.host);
+    this.recordMade = { account, generation, record };
+    return record;
   }
 
   hasGlobal(privilege: Privilege): boolean {
