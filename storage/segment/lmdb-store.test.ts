@@ -245,6 +245,11 @@ describe('LmdbSegmentStore', () => {
     ]);
     expect(s0.indexFloor(L(3))?.lsn).toBe(2);
     expect(s0.indexFloor(L(0))).toBeUndefined();
+    expect(s0.indexEntry(L(2))).toEqual(s0.indexFloor(L(3)));
+    expect(s0.indexEntry(L(3))).toBeUndefined();
+    expect(s0.pageImageAt(pageOf(0, 1), L(2))).toEqual(s0.pageImage(pageOf(0, 1), L(9)));
+    expect(s0.pageImageAt(pageOf(0, 1), L(2))?.bytes).toEqual(image.bytes);
+    expect(s0.pageImageAt(pageOf(0, 1), L(4))).toBeUndefined();
     expect([...s0.pageRecords(pageOf(0, 1), L(1), L(4))].map((r) => r.bytes)).toEqual([
       g0[1],
       g0b[0],

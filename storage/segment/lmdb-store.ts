@@ -308,6 +308,11 @@ class LmdbSegmentStore implements SegmentStore {
     return undefined;
   }
 
+  indexEntry(lsn: Lsn): IndexEntry | undefined {
+    const value = this.node.get(DbId.Index, indexKey(this.group, lsn));
+    return value === undefined ? undefined : decodeIndexValue(lsn, value);
+  }
+
   *pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<LsnBytes> {
     if (upToLsn <= afterLsn) return;
     const range = this.node.range(DbId.Records, {
@@ -330,6 +335,11 @@ class LmdbSegmentStore implements SegmentStore {
     });
     for (const { key, value } of range) return { lsn: readLsn(key, 8), ...decodeImageValue(value) };
     return undefined;
+  }
+
+  pageImageAt(pageId: PageId, lsn: Lsn): StoredImage | undefined {
+    const value = this.node.get(DbId.Images, pageKey(this.group, pageId, lsn));
+    return value === undefined ? undefined : { lsn, ...decodeImageValue(value) };
   }
 
   latestImages(

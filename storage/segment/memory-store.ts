@@ -192,6 +192,11 @@ class MemorySegmentStore implements SegmentStore {
     return list[upperBound(list, lsn) - 1]?.value;
   }
 
+  indexEntry(lsn: Lsn): IndexEntry | undefined {
+    const entry = this.indexFloor(lsn);
+    return entry?.lsn === lsn ? entry : undefined;
+  }
+
   *pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<LsnBytes> {
     const list = this.g.records.get(pageId) ?? [];
     for (let i = upperBound(list, afterLsn); i < list.length; i++) {
@@ -213,6 +218,11 @@ class MemorySegmentStore implements SegmentStore {
     if (item === undefined) return undefined;
     const { bytes, intact } = decodeImageValue(item.value);
     return { lsn: item.lsn, bytes: Buffer.from(bytes), intact };
+  }
+
+  pageImageAt(pageId: PageId, lsn: Lsn): StoredImage | undefined {
+    const image = this.pageImage(pageId, lsn);
+    return image?.lsn === lsn ? image : undefined;
   }
 
   latestImages(

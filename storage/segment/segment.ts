@@ -631,15 +631,16 @@ export class Segment {
    *
    * The index is asked, not the records: its keys arrive in LSN order, while a read of the
    * records' keys first sorts those written since the last read (hot-log-overlay.ts O1), which
-   * cost more than the rest of this.
+   * cost more than the rest of this; and at its one key (a point read), not for a floor (a
+   * range, whose cursor cost more than the rest of this too).
    */
   private coalesceShared(pageId: PageId, newest: Lsn): boolean {
     const share = this.options.coalesceShare;
     if (share === undefined || newest > this.chain.tail || newest <= this.gcLsn) return false;
     const image = share.find(this.group, this.appliedEpoch, pageId);
     if (image?.lsn !== newest) return false;
-    const held = this.store.indexFloor(image.lsn);
-    if (held?.lsn !== image.lsn || held.pageId !== pageId || held.prevLsn !== image.prevLsn) {
+    const held = this.store.indexEntry(image.lsn);
+    if (held === undefined || held.pageId !== pageId || held.prevLsn !== image.prevLsn) {
       return false;
     }
     this.coalesce(pageId, image.lsn, image.page);
@@ -690,8 +691,7 @@ export class Segment {
   private async writeImage(pageId: PageId, lsn: Lsn, bytes: Buffer): Promise<void> {
     await this.uncount();
     if (this.failure !== undefined) return;
-    const old = this.store.pageImage(pageId, lsn);
-    const overwritten = old !== undefined && old.lsn === lsn ? old.bytes : undefined;
+    const overwritten = this.store.pageImageAt(pageId, lsn)?.bytes;
     await this.store.putPageImage(pageId, { lsn, bytes });
     if (overwritten === undefined) {
       this.usage.imageAdded({ pageId, lsn }, bytes);

@@ -145,12 +145,16 @@ export interface SegmentStore {
   index(afterLsn: Lsn, upToLsn: Lsn): Iterable<IndexEntry>;
   /** The index entry with the highest lsn <= lsn. */
   indexFloor(lsn: Lsn): IndexEntry | undefined;
+  /** The index entry at exactly lsn (a point read: cheaper than a floor, which is a range). */
+  indexEntry(lsn: Lsn): IndexEntry | undefined;
   /** Encoded records of one page with afterLsn < lsn <= upToLsn, ascending (ST3). */
   pageRecords(pageId: PageId, afterLsn: Lsn, upToLsn: Lsn): Iterable<LsnBytes>;
   /** One record's bytes. */
   record(pageId: PageId, lsn: Lsn): Buffer | undefined;
   /** The page image with the highest lsn <= atOrBelow. */
   pageImage(pageId: PageId, atOrBelow: Lsn): StoredImage | undefined;
+  /** The page image at exactly lsn (a point read). */
+  pageImageAt(pageId: PageId, lsn: Lsn): StoredImage | undefined;
   /**
    * Per page with id >= fromPageId, ascending, its image with the highest lsn <= atOrBelow, until
    * about bytesMax; `next` is the page id to continue from, or -1 when there are no more.
