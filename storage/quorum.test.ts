@@ -28,6 +28,20 @@ describe('quorum math', () => {
     expect(kthHighest([L(4), L(2)], 1)).toBe(4);
   });
 
+  it('kthHighest is the k-th of the values sorted high to low (random lists with ties)', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const values = Array.from({ length: next(8) }, () => L(next(6)));
+      const k = 1 + next(7);
+      const sorted = [...values].sort((a, b) => b - a);
+      expect(kthHighest(values, k)).toBe(sorted[k - 1] ?? 0);
+    }
+  });
+
   it('computes VCL from the first record of each group that is not durable (Q4)', () => {
     expect(volumeCompleteLsn(L(20), [undefined, L(12), L(15)])).toBe(11);
     expect(volumeCompleteLsn(L(20), [undefined, undefined])).toBe(20);

@@ -52,12 +52,25 @@ import { READ_QUORUM, WRITE_QUORUM } from './config.js';
 import { LSN_NONE, type Lsn } from './lsn.js';
 import type { ChainEntry, EpochStart } from './messages.js';
 
-/** The k-th highest value (k >= 1), or 0 when there are fewer than k values. */
+/**
+ * The k-th highest value (k >= 1), or 0 when there are fewer than k values: the value v with
+ * fewer than k values above it and at least k at or above it. Issue 8 (cost): it runs for every
+ * append reply over a group's six SCLs, so it compares in place (36 comparisons) instead of
+ * sorting a copy.
+ */
 export function kthHighest(values: readonly Lsn[], k: number): Lsn {
   assert(k >= 1, 'k counts from 1');
   if (values.length < k) return LSN_NONE;
-  const sorted = [...values].sort((a, b) => b - a);
-  return sorted[k - 1] ?? LSN_NONE;
+  for (const v of values) {
+    let above = 0;
+    let atOrAbove = 0;
+    for (const w of values) {
+      if (w > v) above++;
+      if (w >= v) atOrAbove++;
+    }
+    if (above < k && k <= atOrAbove) return v;
+  }
+  assert.fail('some value is the k-th highest when there are at least k');
 }
 
 /** Q3: the highest LSN up to which a group's records are on a write quorum. */

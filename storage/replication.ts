@@ -157,6 +157,8 @@ export class ReplicatedGroup {
   releasedThrough: Lsn;
   /** Q3: the group's records up to here are durable. */
   durable: Lsn = LSN_NONE;
+  /** updateDurable's scratch: the channels' SCLs. */
+  private readonly scls: Lsn[] = [];
 
   constructor(
     readonly group: number,
@@ -170,7 +172,11 @@ export class ReplicatedGroup {
 
   /** Recomputes the write-quorum point from the channels' SCLs (Q3); true if it moved. */
   updateDurable(): boolean {
-    const durable = writeQuorumLsn(this.channels.map((c) => c.scl));
+    // Issue 8 (cost): every append reply lands here; the SCLs go into one reused array.
+    const scls = this.scls;
+    scls.length = this.channels.length;
+    for (let i = 0; i < scls.length; i++) scls[i] = (this.channels[i] as Channel).scl;
+    const durable = writeQuorumLsn(scls);
     if (durable <= this.durable) return false;
     this.durable = durable;
     return true;
