@@ -53,7 +53,7 @@ export class SortedKeys {
     const chunk = this.chunks[c] as string[];
     const at = lowerBound(chunk, key);
     if (chunk[at] === key) return; // SK2
-    insertAt(chunk, at, key);
+    chunk.splice(at, 0, key);
     this.count++;
     if (chunk.length > CHUNK_MAX) {
       this.chunks.splice(c + 1, 0, chunk.splice(CHUNK_MAX / 2));
@@ -66,7 +66,7 @@ export class SortedKeys {
     const chunk = this.chunks[c] as string[];
     const at = lowerBound(chunk, key);
     if (chunk[at] !== key) return;
-    removeAt(chunk, at);
+    chunk.splice(at, 1);
     this.count--;
     if (chunk.length === 0) this.chunks.splice(c, 1); // SK1
   }
@@ -110,30 +110,4 @@ export class SortedKeys {
     }
     assert.equal(total, this.count, 'SK3: size');
   }
-}
-
-/** Strings moved one by one at most; splice's native move is quicker past it. */
-const MOVE_BY_HAND_MAX = 32;
-
-/**
- * `list.splice(at, 0, item)`, without the array of removed items splice makes when few strings
- * move (issue 8: a lock is taken and released per row changed).
- */
-function insertAt(list: string[], at: number, item: string): void {
-  if (list.length - at > MOVE_BY_HAND_MAX) {
-    list.splice(at, 0, item);
-    return;
-  }
-  for (let i = list.length; i > at; i--) list[i] = list[i - 1] as string;
-  list[at] = item;
-}
-
-/** `list.splice(at, 1)` likewise. */
-function removeAt(list: string[], at: number): void {
-  if (list.length - at > MOVE_BY_HAND_MAX) {
-    list.splice(at, 1);
-    return;
-  }
-  for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i] as string;
-  list.length--;
 }

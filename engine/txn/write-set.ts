@@ -179,28 +179,8 @@ export class WriteSet {
   }
 
   private sortedIds(writes: TreeWrites): string[] {
-    if (writes.sorted === null) {
-      const ids = [...writes.entries.keys()];
-      // Issue 8 (cost): sort() copies into a work array; a transaction's few keys per tree are
-      // sorted in place instead.
-      if (ids.length <= SORT_IN_PLACE_MAX) sortInPlace(ids);
-      else ids.sort();
-      writes.sorted = ids;
-    }
+    if (writes.sorted === null) writes.sorted = [...writes.entries.keys()].sort();
     return writes.sorted;
-  }
-}
-
-/** Keys of one tree sorted by insertion, in place; more go to Array.prototype.sort. */
-const SORT_IN_PLACE_MAX = 16;
-
-/** Insertion sort in sort()'s order (UTF-16 code units, W1). */
-function sortInPlace(ids: string[]): void {
-  for (let i = 1; i < ids.length; i++) {
-    const id = ids[i] as string;
-    let j = i;
-    for (; j > 0 && (ids[j - 1] as string) > id; j--) ids[j] = ids[j - 1] as string;
-    ids[j] = id;
   }
 }
 
