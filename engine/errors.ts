@@ -403,6 +403,12 @@ export const ER = {
     sqlState: '25001',
     message: "Transaction characteristics can't be changed while a transaction is in progress",
   },
+  /** A read replica (--replica-of, or the in-process read engine) refuses what would write. */
+  ER_OPTION_PREVENTS_STATEMENT: {
+    errno: 1290,
+    sqlState: 'HY000',
+    message: 'The MySQL server is running with the %s option so it cannot execute this statement',
+  },
   ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION: {
     errno: 1792,
     sqlState: '25006',
