@@ -72,6 +72,20 @@ export interface BulkLoad {
   flush(): Promise<void>;
 }
 
+/**
+ * Taps the writer's redo stream (OpenTrees.tapRedo): what feeds a read replica (replica.ts). A
+ * tap sees every record shipped after it is attached; it must not throw, nor change the records.
+ */
+export interface RedoTap {
+  /**
+   * Records exactly as shipped to storage (StorageClient.ship's argument), in LSN order; each
+   * call holds whole mini-transactions (ends on a CPL).
+   */
+  shipped(records: readonly Buffer[]): void;
+  /** VDL reached `vdl` (called when a commit's durability wait resolves, with storage's VDL). */
+  durable(vdl: Lsn): void;
+}
+
 /** A mini-transaction: the unit of atomic, durable change. Opaque to its users. */
 export interface Mtr {
   readonly id: number;

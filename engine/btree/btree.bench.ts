@@ -2,7 +2,9 @@
  * Splitting a full node (btree.ts): chooseSplit over a leaf's cells, for a leaf of small index
  * entries (~600 cells, a secondary index of sysbench's `k`) and one of sysbench rows (~80 cells),
  * both splitting in the middle (a random insert, not an append at the right edge). And the
- * binary search of a leaf (searchLeaf), which every lookup and change pays. Run:
+ * binary search of a leaf (searchLeaf), which every lookup and change pays. And a commit of one
+ * change through the log writer, with no redo tap attached (log-writer.ts L9: the tap costs
+ * nothing unused), over the in-memory storage double. Run:
  * npx vitest bench engine/btree/btree.bench.ts
  */
 import { bench, describe } from 'vitest';
@@ -14,7 +16,10 @@ import {
   lsn,
   pageId,
 } from '../../storage/index.js';
+import pino from 'pino';
 import { chooseSplit, leafCell, searchLeaf } from './btree.js';
+import { MemoryStorage, MemoryStorageClient } from './testing.js';
+import { openTrees } from './trees.js';
 
 const INDEX_CELLS = Array.from({ length: 600 }, (_, i) => Buffer.alloc(20 + (i % 7)));
 const ROW_CELLS = Array.from({ length: 80 }, (_, i) => Buffer.alloc(190 + (i % 11)));
@@ -64,5 +69,28 @@ describe('searchLeaf, 64 lookups', () => {
   });
   bench('600-entry index leaf, 8-byte keys', () => {
     for (const key of INDEX_PROBES) searchLeaf(INDEX_LEAF, key);
+  });
+});
+
+const trees = await openTrees({
+  storage: new MemoryStorageClient(new MemoryStorage()),
+  log: pino({ level: 'silent' }),
+  bufferPoolPages: 64,
+});
+const ROOT = await (async () => {
+  const mtr = await trees.begin();
+  const root = await trees.createTree(mtr);
+  for (let i = 0; i < 64; i++) await trees.insert(mtr, root, intKey(i), Buffer.alloc(100));
+  await trees.commit(mtr);
+  return root;
+})();
+let round = 0;
+
+describe('commit, no redo tap', () => {
+  bench('one same-size update and its commit', async () => {
+    const mtr = trees.beginNow();
+    if (mtr === undefined) throw new Error('the writer is at its LSN allocation limit');
+    trees.updateCached(mtr, ROOT, intKey(round++ % 64), Buffer.alloc(100, round));
+    await trees.commit(mtr);
   });
 });

@@ -23,7 +23,8 @@
  *
  * Reads may name a read point `at`: every page is then read as of that LSN (BufferPool.pageAt),
  * so a reader walks the tree exactly as it was at `at` however it changes meanwhile; a page is
- * used only until the next await.
+ * used only until the next await. The reads are TreeReader's, which needs only a buffer pool: the
+ * writer's BTree extends it, and a read replica (replica.ts) reads its own pool with it.
  */
 import assert from 'node:assert/strict';
 import {
@@ -49,92 +50,12 @@ interface PathStep {
   readonly childSlot: number;
 }
 
-export class BTree {
-  constructor(
-    private readonly pool: BufferPool,
-    private readonly writer: LogWriter,
-    private readonly volume: Volume,
-  ) {}
-
-  async create(mtr: MtrImpl): Promise<PageId> {
-    const id = await this.volume.allocate(mtr);
-    this.writer.create(mtr, id, {
-      kind: 'page-init',
-      pageType: PAGE_TYPE.btreeLeaf,
-      level: 0,
-      link0: pageId(0),
-      link1: pageId(0),
-    });
-    return id;
-  }
-
-  async drop(mtr: MtrImpl, root: PageId): Promise<void> {
-    const pages: PageId[] = [];
-    const pending: PageId[] = [root];
-    while (pending.length > 0) {
-      const id = pending.pop() as PageId;
-      pages.push(id);
-      const page = await this.fetch(id);
-      if (pg.pageType(page) !== PAGE_TYPE.btreeInternal) continue;
-      pending.push(pg.link(page, 0));
-      for (let slot = 0; slot < pg.cellCount(page); slot++) pending.push(childAt(page, slot));
-    }
-    await this.volume.freeMany(mtr, pages);
-  }
-
-  /**
-   * drop() in bounded steps (Trees T9): pages are freed `stepPages` at a time in post-order
-   * (children before parents, so the pages freed by committed steps are always whole subtrees),
-   * each batch but the last committed by commitStep with at most one step awaiting durability.
-   * The walk skips free pages: after a crash between steps, running it again frees the rest.
-   * The last batch, the root's, stays in the open Mtr.
-   */
-  async dropInSteps(mtr: MtrImpl, root: PageId, stepPages: number): Promise<void> {
-    assert(stepPages >= 1, 'a step frees at least one page');
-    let batch: PageId[] = [];
-    let inFlight: Promise<void> = Promise.resolve();
-    for await (const id of this.postOrder(root)) {
-      batch.push(id);
-      if (batch.length < stepPages || id === root) continue;
-      await this.volume.freeMany(mtr, batch);
-      batch = [];
-      await inFlight;
-      inFlight = this.writer.commitStep(mtr);
-      inFlight.catch(() => undefined); // awaited before the next step or the end
-    }
-    await inFlight;
-    await this.volume.freeMany(mtr, batch);
-  }
-
-  /** The tree's pages, children before parents; free pages (and so their subtrees) skipped. */
-  private async *postOrder(root: PageId): AsyncGenerator<PageId> {
-    const stack: { readonly id: PageId; readonly children: PageId[] }[] = [];
-    const visit = async (id: PageId): Promise<boolean> => {
-      const page = await this.fetch(id);
-      const type = pg.pageType(page);
-      if (type === PAGE_TYPE.free) return false;
-      assert(type === PAGE_TYPE.btreeLeaf || type === PAGE_TYPE.btreeInternal, 'a tree page');
-      if (type === PAGE_TYPE.btreeLeaf) return true;
-      const children = [pg.link(page, 0)];
-      for (let slot = 0; slot < pg.cellCount(page); slot++) children.push(childAt(page, slot));
-      stack.push({ id, children: children.reverse() });
-      return false;
-    };
-    if (await visit(root)) {
-      yield root;
-      return;
-    }
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as (typeof stack)[number];
-      const child = top.children.pop();
-      if (child === undefined) {
-        stack.pop();
-        yield top.id;
-      } else if (await visit(child)) {
-        yield child;
-      }
-    }
-  }
+/**
+ * The read half of a B-tree (get, scans, the pages of a tree), over a buffer pool alone: the
+ * writer's BTree extends it, and a read replica (replica.ts) uses it as it is.
+ */
+export class TreeReader {
+  constructor(protected readonly pool: BufferPool) {}
 
   async get(root: PageId, key: Buffer, at?: Lsn): Promise<Buffer | undefined> {
     let page = await this.fetch(root, at);
@@ -157,110 +78,6 @@ export class BTree {
     if (page === undefined) return undefined;
     const { slot, found } = searchLeaf(page, key);
     return found ? Buffer.from(leafValue(page, slot)) : null;
-  }
-
-  async insert(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
-    checkSizes(key, value);
-    try {
-      const path = await this.descend(mtr, root, key);
-      const leaf = path[path.length - 1] as PathStep;
-      const { slot, found } = searchLeaf(leaf.page, key);
-      if (found) return false;
-      await this.insertCell(mtr, path, path.length - 1, slot, leafCell(key, value));
-      return true;
-    } finally {
-      this.writer.releasePins(mtr);
-    }
-  }
-
-  async update(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
-    checkSizes(key, value);
-    try {
-      const path = await this.descend(mtr, root, key);
-      const leaf = path[path.length - 1] as PathStep;
-      const { slot, found } = searchLeaf(leaf.page, key);
-      if (!found) return false;
-      const cell = leafCell(key, value);
-      const room = pg.freeBytes(leaf.page) + pg.cellFootprint(pg.cellLength(leaf.page, slot));
-      if (room >= pg.cellFootprint(cell.length)) {
-        this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-replace', slot, cell });
-      } else {
-        this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
-        await this.insertCell(mtr, path, path.length - 1, slot, cell);
-      }
-      return true;
-    } finally {
-      this.writer.releasePins(mtr);
-    }
-  }
-
-  async delete(mtr: MtrImpl, root: PageId, key: Buffer): Promise<boolean> {
-    try {
-      const path = await this.descend(mtr, root, key);
-      const leaf = path[path.length - 1] as PathStep;
-      const { slot, found } = searchLeaf(leaf.page, key);
-      if (!found) return false;
-      this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
-      return true;
-    } finally {
-      this.writer.releasePins(mtr);
-    }
-  }
-
-  /**
-   * insert() without waiting (Trees.insertCached): undefined, with nothing changed, when a page
-   * on the path is not cached or the leaf must split. Nothing is pinned: nothing can evict a page
-   * while this runs (the pages it changes are pinned by the log writer, L3).
-   */
-  insertCached(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): boolean | undefined {
-    checkSizes(key, value);
-    const leaf = this.leafNow(root, key);
-    if (leaf === undefined) return undefined;
-    const { slot, found } = searchLeaf(leaf.page, key);
-    if (found) return false;
-    const length = 2 + key.length + value.length;
-    if (!pg.canInsert(leaf.page, length)) return undefined;
-    const cell = leafCell(key, value);
-    this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-insert', slot, cell });
-    return true;
-  }
-
-  /** update() without waiting (Trees.updateCached), as insertCached. */
-  updateCached(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): boolean | undefined {
-    checkSizes(key, value);
-    const leaf = this.leafNow(root, key);
-    if (leaf === undefined) return undefined;
-    const { slot, found } = searchLeaf(leaf.page, key);
-    if (!found) return false;
-    const length = 2 + key.length + value.length;
-    const room = pg.freeBytes(leaf.page) + pg.cellFootprint(pg.cellLength(leaf.page, slot));
-    if (room < pg.cellFootprint(length)) return undefined;
-    const cell = leafCell(key, value);
-    this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-replace', slot, cell });
-    return true;
-  }
-
-  /** delete() without waiting (Trees.deleteCached), as insertCached. */
-  deleteCached(mtr: MtrImpl, root: PageId, key: Buffer): boolean | undefined {
-    const leaf = this.leafNow(root, key);
-    if (leaf === undefined) return undefined;
-    const { slot, found } = searchLeaf(leaf.page, key);
-    if (!found) return false;
-    this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
-    return true;
-  }
-
-  /** The leaf (as of now) that holds `key`, when every page down to it is cached. */
-  private leafNow(root: PageId, key: Buffer): { id: PageId; page: Buffer } | undefined {
-    let id = root;
-    let page = this.pool.peek(id);
-    while (page !== undefined && pg.pageType(page) === PAGE_TYPE.btreeInternal) {
-      id = childFor(page, key).child;
-      page = this.pool.peek(id);
-    }
-    if (page === undefined) return undefined;
-    assert.equal(pg.pageType(page), PAGE_TYPE.btreeLeaf, 'a tree page is a leaf or internal');
-    return { id, page };
   }
 
   scan(root: PageId, range: KeyRange, at?: Lsn): AsyncGenerator<readonly Entry[]> {
@@ -406,9 +223,218 @@ export class BTree {
   }
 
   /** The page now, or as of read point `at`. */
-  private async fetch(id: PageId, at?: Lsn): Promise<Buffer> {
+  protected async fetch(id: PageId, at?: Lsn): Promise<Buffer> {
     if (at !== undefined) return this.pool.pageAt(id, at);
     return this.pool.peek(id) ?? (await this.pool.get(id));
+  }
+
+  /** Every page of the tree rooted at `root`, as of read point `at`. */
+  async pages(root: PageId, at: Lsn): Promise<Set<PageId>> {
+    const pages = new Set<PageId>();
+    const pending: PageId[] = [root];
+    while (pending.length > 0) {
+      const id = pending.pop() as PageId;
+      pages.add(id);
+      const page = await this.fetch(id, at);
+      if (pg.pageType(page) !== PAGE_TYPE.btreeInternal) continue;
+      pending.push(pg.link(page, 0));
+      for (let slot = 0; slot < pg.cellCount(page); slot++) pending.push(childAt(page, slot));
+    }
+    return pages;
+  }
+}
+
+export class BTree extends TreeReader {
+  constructor(
+    pool: BufferPool,
+    private readonly writer: LogWriter,
+    private readonly volume: Volume,
+  ) {
+    super(pool);
+  }
+
+  async create(mtr: MtrImpl): Promise<PageId> {
+    const id = await this.volume.allocate(mtr);
+    this.writer.create(mtr, id, {
+      kind: 'page-init',
+      pageType: PAGE_TYPE.btreeLeaf,
+      level: 0,
+      link0: pageId(0),
+      link1: pageId(0),
+    });
+    return id;
+  }
+
+  async drop(mtr: MtrImpl, root: PageId): Promise<void> {
+    const pages: PageId[] = [];
+    const pending: PageId[] = [root];
+    while (pending.length > 0) {
+      const id = pending.pop() as PageId;
+      pages.push(id);
+      const page = await this.fetch(id);
+      if (pg.pageType(page) !== PAGE_TYPE.btreeInternal) continue;
+      pending.push(pg.link(page, 0));
+      for (let slot = 0; slot < pg.cellCount(page); slot++) pending.push(childAt(page, slot));
+    }
+    await this.volume.freeMany(mtr, pages);
+  }
+
+  /**
+   * drop() in bounded steps (Trees T9): pages are freed `stepPages` at a time in post-order
+   * (children before parents, so the pages freed by committed steps are always whole subtrees),
+   * each batch but the last committed by commitStep with at most one step awaiting durability.
+   * The walk skips free pages: after a crash between steps, running it again frees the rest.
+   * The last batch, the root's, stays in the open Mtr.
+   */
+  async dropInSteps(mtr: MtrImpl, root: PageId, stepPages: number): Promise<void> {
+    assert(stepPages >= 1, 'a step frees at least one page');
+    let batch: PageId[] = [];
+    let inFlight: Promise<void> = Promise.resolve();
+    for await (const id of this.postOrder(root)) {
+      batch.push(id);
+      if (batch.length < stepPages || id === root) continue;
+      await this.volume.freeMany(mtr, batch);
+      batch = [];
+      await inFlight;
+      inFlight = this.writer.commitStep(mtr);
+      inFlight.catch(() => undefined); // awaited before the next step or the end
+    }
+    await inFlight;
+    await this.volume.freeMany(mtr, batch);
+  }
+
+  /** The tree's pages, children before parents; free pages (and so their subtrees) skipped. */
+  private async *postOrder(root: PageId): AsyncGenerator<PageId> {
+    const stack: { readonly id: PageId; readonly children: PageId[] }[] = [];
+    const visit = async (id: PageId): Promise<boolean> => {
+      const page = await this.fetch(id);
+      const type = pg.pageType(page);
+      if (type === PAGE_TYPE.free) return false;
+      assert(type === PAGE_TYPE.btreeLeaf || type === PAGE_TYPE.btreeInternal, 'a tree page');
+      if (type === PAGE_TYPE.btreeLeaf) return true;
+      const children = [pg.link(page, 0)];
+      for (let slot = 0; slot < pg.cellCount(page); slot++) children.push(childAt(page, slot));
+      stack.push({ id, children: children.reverse() });
+      return false;
+    };
+    if (await visit(root)) {
+      yield root;
+      return;
+    }
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as (typeof stack)[number];
+      const child = top.children.pop();
+      if (child === undefined) {
+        stack.pop();
+        yield top.id;
+      } else if (await visit(child)) {
+        yield child;
+      }
+    }
+  }
+
+  async insert(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    checkSizes(key, value);
+    try {
+      const path = await this.descend(mtr, root, key);
+      const leaf = path[path.length - 1] as PathStep;
+      const { slot, found } = searchLeaf(leaf.page, key);
+      if (found) return false;
+      await this.insertCell(mtr, path, path.length - 1, slot, leafCell(key, value));
+      return true;
+    } finally {
+      this.writer.releasePins(mtr);
+    }
+  }
+
+  async update(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
+    checkSizes(key, value);
+    try {
+      const path = await this.descend(mtr, root, key);
+      const leaf = path[path.length - 1] as PathStep;
+      const { slot, found } = searchLeaf(leaf.page, key);
+      if (!found) return false;
+      const cell = leafCell(key, value);
+      const room = pg.freeBytes(leaf.page) + pg.cellFootprint(pg.cellLength(leaf.page, slot));
+      if (room >= pg.cellFootprint(cell.length)) {
+        this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-replace', slot, cell });
+      } else {
+        this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
+        await this.insertCell(mtr, path, path.length - 1, slot, cell);
+      }
+      return true;
+    } finally {
+      this.writer.releasePins(mtr);
+    }
+  }
+
+  async delete(mtr: MtrImpl, root: PageId, key: Buffer): Promise<boolean> {
+    try {
+      const path = await this.descend(mtr, root, key);
+      const leaf = path[path.length - 1] as PathStep;
+      const { slot, found } = searchLeaf(leaf.page, key);
+      if (!found) return false;
+      this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
+      return true;
+    } finally {
+      this.writer.releasePins(mtr);
+    }
+  }
+
+  /**
+   * insert() without waiting (Trees.insertCached): undefined, with nothing changed, when a page
+   * on the path is not cached or the leaf must split. Nothing is pinned: nothing can evict a page
+   * while this runs (the pages it changes are pinned by the log writer, L3).
+   */
+  insertCached(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): boolean | undefined {
+    checkSizes(key, value);
+    const leaf = this.leafNow(root, key);
+    if (leaf === undefined) return undefined;
+    const { slot, found } = searchLeaf(leaf.page, key);
+    if (found) return false;
+    const length = 2 + key.length + value.length;
+    if (!pg.canInsert(leaf.page, length)) return undefined;
+    const cell = leafCell(key, value);
+    this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-insert', slot, cell });
+    return true;
+  }
+
+  /** update() without waiting (Trees.updateCached), as insertCached. */
+  updateCached(mtr: MtrImpl, root: PageId, key: Buffer, value: Buffer): boolean | undefined {
+    checkSizes(key, value);
+    const leaf = this.leafNow(root, key);
+    if (leaf === undefined) return undefined;
+    const { slot, found } = searchLeaf(leaf.page, key);
+    if (!found) return false;
+    const length = 2 + key.length + value.length;
+    const room = pg.freeBytes(leaf.page) + pg.cellFootprint(pg.cellLength(leaf.page, slot));
+    if (room < pg.cellFootprint(length)) return undefined;
+    const cell = leafCell(key, value);
+    this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-replace', slot, cell });
+    return true;
+  }
+
+  /** delete() without waiting (Trees.deleteCached), as insertCached. */
+  deleteCached(mtr: MtrImpl, root: PageId, key: Buffer): boolean | undefined {
+    const leaf = this.leafNow(root, key);
+    if (leaf === undefined) return undefined;
+    const { slot, found } = searchLeaf(leaf.page, key);
+    if (!found) return false;
+    this.writer.apply(mtr, leaf.id, leaf.page, { kind: 'cell-delete', slot });
+    return true;
+  }
+
+  /** The leaf (as of now) that holds `key`, when every page down to it is cached. */
+  private leafNow(root: PageId, key: Buffer): { id: PageId; page: Buffer } | undefined {
+    let id = root;
+    let page = this.pool.peek(id);
+    while (page !== undefined && pg.pageType(page) === PAGE_TYPE.btreeInternal) {
+      id = childFor(page, key).child;
+      page = this.pool.peek(id);
+    }
+    if (page === undefined) return undefined;
+    assert.equal(pg.pageType(page), PAGE_TYPE.btreeLeaf, 'a tree page is a leaf or internal');
+    return { id, page };
   }
 
   /** Root-to-leaf path for `key`, every page pinned for the rest of the operation. */

@@ -1,5 +1,6 @@
 /**
- * The buffer pool: the writer's cache of pages, read through from storage.
+ * The buffer pool: the writer's cache of pages, read through from storage (and a read replica's,
+ * read through from its page source, replica.ts: its VDL is the replica's).
  *
  * A miss reads the page from storage at the current VDL. That is always the page's latest
  * version, because of the eviction rule:
@@ -13,6 +14,12 @@
  *   (BP4) `pageAt(id, at)` returns the page as of read point `at`: the frame when its pageLsn ≤
  *         at, else a version (VC1), else storage's image at `at` (which needs at ≤ VDL; a point
  *         above VDL always finds its version by VC3). Frames only ever hold the latest version.
+ *   (BP5) a miss reads the page at the VDL of the moment it starts (`readAt`), and the page
+ *         becomes a frame, in the same step as it stops loading, only after `landing` has
+ *         brought it forward to the VDL of the moment it lands. A writer's pool needs no
+ *         landing: no record is made for a page it has not loaded (BP1). A read replica's VDL
+ *         moves during the read, and its landing applies the records that passed meanwhile
+ *         (replica.ts R4).
  * LRU order is the Map's insertion order: a hit moves the frame to the end (unless it moved
  * there lately, see `touch`: an approximate LRU).
  */
@@ -39,6 +46,12 @@ function lsnOf(bytes: Buffer): Lsn {
   const at = pageFormat.OFFSET.pageLsn;
   return (bytes.readUInt32BE(at) * 0x1_0000_0000 + bytes.readUInt32BE(at + 4)) as Lsn;
 }
+
+/** What the pool reads pages from: storage (the writer's), or a replica's page source. */
+export type PageStore = Pick<StorageClient, 'readPage' | 'durableLsn'>;
+
+/** BP5: brings a page read at `readAt` forward to VDL before it becomes a frame. */
+export type PageLanding = (id: PageId, bytes: Buffer, readAt: Lsn) => void;
 
 interface Frame {
   readonly bytes: Buffer;
@@ -77,8 +90,9 @@ export class BufferPool {
   });
 
   constructor(
-    private readonly storage: StorageClient,
+    private readonly storage: PageStore,
     private readonly capacityPages: number,
+    private readonly landing?: PageLanding,
   ) {
     assert(capacityPages >= 16, 'buffer pool: at least 16 pages');
     this.recentHits = capacityPages >> 3;
@@ -170,27 +184,40 @@ export class BufferPool {
     const pending = this.loading.get(id);
     if (pending !== undefined) return pending;
     this.misses++;
+    const readAt = this.storage.durableLsn();
     const promise = this.storage
-      .readPage(id, this.storage.durableLsn())
+      .readPage(id, readAt)
       .then((bytes) => {
+        this.loading.delete(id); // BP5: in the step that makes the frame
         assert.equal(bytes.length, PAGE_SIZE, 'storage returns whole pages');
         const cached = this.frames.get(id);
         if (cached !== undefined) return cached.bytes; // created meanwhile by the writer
+        this.landing?.(id, bytes, readAt);
         this.frames.set(id, { bytes, pins: 0, moved: this.clock });
         this.evict(id);
         return bytes;
       })
       .catch((error: unknown) => {
+        if (this.loading.get(id) === promise) this.loading.delete(id);
         if (!(error instanceof StorageError)) throw error;
         throw sqlErrorWithMessage(
           'ER_GET_ERRNO',
           `Got error ${error.kind} - '${error.message}' from storage engine`,
           error,
         );
-      })
-      .finally(() => this.loading.delete(id));
+      });
     this.loading.set(id, promise);
     return promise;
+  }
+
+  /** True while a miss on `id` is reading it (BP2, BP5). */
+  isLoading(id: PageId): boolean {
+    return this.loading.has(id);
+  }
+
+  /** The frame's bytes, without counting a hit or moving it in the LRU order (a replica's redo). */
+  frameBytes(id: PageId): Buffer | undefined {
+    return this.frames.get(id)?.bytes;
   }
 
   /** A copy of `page` (a before-image, log-writer.ts), in a reused buffer when one is spare. */

@@ -25,6 +25,9 @@
  *        would (CPL on the last record, shipped, pins released) and keeps the Mtr open as a new,
  *        empty mini-transaction: a long DDL runs as a series of bounded ones (Trees T9);
  *        `rollbackStep` undoes only the changes since the last step.
+ *   (L9) Taps (api.ts RedoTap) get each shipped batch, the very array storage got, right after
+ *        storage, and the VDL when a commit's durability wait resolves, before the committer
+ *        resumes. With no tap attached a commit pays one field test for them, nothing more.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -42,7 +45,7 @@ import {
   protectionGroupOf,
 } from '../../storage/index.js';
 import { sqlErrorWithMessage } from '../errors.js';
-import type { Mtr } from './api.js';
+import type { Mtr, RedoTap } from './api.js';
 import type { BufferPool } from './buffer-pool.js';
 
 /** Aurora's LSN allocation limit, in records: bounds redo held in memory awaiting quorum. */
@@ -78,6 +81,8 @@ export class LogWriter {
   private readonly groupTails: Map<number, Lsn>;
   private open: MtrImpl | undefined;
   private mtrCount = 0;
+  /** L9: undefined while no tap is attached (never an empty array). Replaced, never mutated. */
+  private taps: readonly RedoTap[] | undefined;
 
   constructor(
     private readonly storage: StorageClient,
@@ -186,7 +191,51 @@ export class LogWriter {
     );
     this.storage.ship(encoded);
     this.pool.evict();
-    return this.waitDurable(last.lsn);
+    const durable = this.waitDurable(last.lsn);
+    if (this.taps !== undefined) this.tapped(this.taps, encoded, durable); // L9
+    return durable;
+  }
+
+  /** L9: attaches a tap to the redo stream; returns its detach. */
+  tapRedo(tap: RedoTap): () => void {
+    this.taps = [...(this.taps ?? []), tap];
+    return () => {
+      const rest = (this.taps ?? []).filter((t) => t !== tap);
+      this.taps = rest.length === 0 ? undefined : rest;
+    };
+  }
+
+  /**
+   * L9: hands a shipped batch to the taps, and the VDL once `durable` resolves (to those still
+   * attached). The reaction is registered before the committer awaits `durable`, so it runs
+   * first. A tap that throws is logged: its failure is not the commit's.
+   */
+  private tapped(
+    taps: readonly RedoTap[],
+    encoded: readonly Buffer[],
+    durable: Promise<void>,
+  ): void {
+    for (const tap of taps) {
+      try {
+        tap.shipped(encoded);
+      } catch (error) {
+        this.log.error({ err: error }, 'redo tap failed on a shipped batch');
+      }
+    }
+    durable.then(
+      () => {
+        const vdl = this.storage.durableLsn();
+        for (const tap of taps) {
+          if (this.taps?.includes(tap) !== true) continue; // detached meanwhile
+          try {
+            tap.durable(vdl);
+          } catch (error) {
+            this.log.error({ err: error, vdl }, 'redo tap failed on a durable VDL');
+          }
+        }
+      },
+      () => undefined, // the committer gets the rejection
+    );
   }
 
   rollback(mtr: MtrImpl): void {

@@ -55,23 +55,8 @@ export class Overflow {
   }
 
   /** The chain's `length` bytes, as of `at` (or now). */
-  async read(first: PageId, length: number, at?: Lsn): Promise<Buffer> {
-    const out = Buffer.allocUnsafe(length);
-    let written = 0;
-    let id = first;
-    for (;;) {
-      const page = at === undefined ? await this.pool.get(id) : await this.pool.pageAt(id, at);
-      assert.equal(pg.pageType(page), PAGE_TYPE.overflow, 'O2: a chain of overflow pages');
-      const piece = pg.cell(page, 0);
-      assert(written + piece.length <= length, 'O1: the chain holds the value');
-      piece.copy(out, written);
-      written += piece.length;
-      const next = pg.link(page, 0);
-      if (next === 0) break;
-      id = next;
-    }
-    assert.equal(written, length, 'O1: the chain holds the whole value');
-    return out;
+  read(first: PageId, length: number, at?: Lsn): Promise<Buffer> {
+    return readChain(this.pool, first, length, at);
   }
 
   /** Frees the chain's pages (the row that referenced it is gone or replaced). */
@@ -85,4 +70,29 @@ export class Overflow {
     }
     await this.volume.freeMany(mtr, ids);
   }
+}
+
+/** A chain's `length` bytes read through `pool`, as of `at` (or now): a writer's or a replica's. */
+export async function readChain(
+  pool: BufferPool,
+  first: PageId,
+  length: number,
+  at?: Lsn,
+): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(length);
+  let written = 0;
+  let id = first;
+  for (;;) {
+    const page = at === undefined ? await pool.get(id) : await pool.pageAt(id, at);
+    assert.equal(pg.pageType(page), PAGE_TYPE.overflow, 'O2: a chain of overflow pages');
+    const piece = pg.cell(page, 0);
+    assert(written + piece.length <= length, 'O1: the chain holds the value');
+    piece.copy(out, written);
+    written += piece.length;
+    const next = pg.link(page, 0);
+    if (next === 0) break;
+    id = next;
+  }
+  assert.equal(written, length, 'O1: the chain holds the whole value');
+  return out;
 }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   type Lsn,
   type PageId,
+  type RedoRecord,
   type SegmentStatusRow,
   type StorageClient,
   type VolumeState,
@@ -15,7 +16,6 @@ import {
   StorageError,
   applyRedo,
   decodeRedo,
-
   protectionGroupOf,
 } from '../../storage/index.js';
 
@@ -23,6 +23,29 @@ export class MemoryStorage {
   /** Every record ever shipped, decoded, in LSN order. */
   readonly records: Buffer[] = [];
   epoch = 0;
+  /** `records` by page, decoded, for readPage: covers records [0, indexed). */
+  private readonly byPage = new Map<PageId, RedoRecord[]>();
+  private indexed = 0;
+
+  /** Page `id`'s records in LSN order (the index catches up with `records` first). */
+  recordsOf(id: PageId): readonly RedoRecord[] {
+    for (; this.indexed < this.records.length; this.indexed++) {
+      const record = decodeRedo(this.records[this.indexed] as Buffer);
+      const list = this.byPage.get(record.pageId);
+      if (list === undefined) this.byPage.set(record.pageId, [record]);
+      else list.push(record);
+    }
+    return this.byPage.get(id) ?? [];
+  }
+
+  /** Drops the records above `vdl` (recovery's truncation), from the index too. */
+  truncate(vdl: Lsn): void {
+    while (this.records.length > 0 && decodeRedo(this.records.at(-1) as Buffer).lsn > vdl) {
+      this.records.pop();
+    }
+    this.byPage.clear();
+    this.indexed = 0;
+  }
 }
 
 export class MemoryStorageClient implements StorageClient {
@@ -44,12 +67,7 @@ export class MemoryStorageClient implements StorageClient {
       if (record.cpl) vdl = record.lsn;
     }
     // Drop records past the last consistency point, as recovery truncates above VDL.
-    while (
-      this.volume.records.length > 0 &&
-      decodeRedo(this.volume.records.at(-1) as Buffer).lsn > vdl
-    ) {
-      this.volume.records.pop();
-    }
+    this.volume.truncate(vdl);
     this.vdl = vdl;
     return { epoch: this.volume.epoch, vdl, groupTails: tails };
   }
@@ -89,10 +107,9 @@ export class MemoryStorageClient implements StorageClient {
   async readPage(id: PageId, readPoint: Lsn): Promise<Buffer> {
     assert(readPoint <= this.vdl, 'C5: read at or below VDL');
     const page = Buffer.alloc(PAGE_SIZE);
-    for (const bytes of this.volume.records) {
-      const record = decodeRedo(bytes);
+    for (const record of this.volume.recordsOf(id)) {
       if (record.lsn > readPoint) break;
-      if (record.pageId === id) applyRedo(page, record);
+      applyRedo(page, record);
     }
     return page;
   }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { Lsn, PageId, StorageClient } from '../../storage/index.js';
 import type {
-  BulkLoad, Entry, KeyRange, Mtr, Snapshot, Trees, ValueReader,
+  BulkLoad, Entry, KeyRange, Mtr, RedoTap, Snapshot, Trees, ValueReader,
 } from './api.js';
 import { BTree } from './btree.js';
 import { BufferPool } from './buffer-pool.js';
@@ -32,6 +32,11 @@ export interface OpenTrees extends Trees {
   /** The volume header (page allocation): for tests. */
   header(): Promise<VolumeHeader>;
   readonly pool: BufferPool;
+  /**
+   * Taps the redo stream (api.ts RedoTap, log-writer.ts L9): every batch shipped from now on,
+   * and VDL as commits become durable. Returns the detach. What a read replica is fed from.
+   */
+  tapRedo(tap: RedoTap): () => void;
   close(): Promise<void>;
 }
 
@@ -206,6 +211,10 @@ class PagedTrees implements OpenTrees {
 
   freeOverflow(mtr: Mtr, first: PageId): Promise<void> {
     return this.overflow.free(asMtr(mtr), first);
+  }
+
+  tapRedo(tap: RedoTap): () => void {
+    return this.writer.tapRedo(tap);
   }
 
   check(root: PageId): Promise<TreeShape> {
