@@ -9,8 +9,8 @@
 import type { Logger } from 'pino';
 import type { StorageClient } from '../storage/index.js';
 import type { Account, Engine, Session, SessionInit } from './api.js';
-import type { Trees } from './btree/api.js';
-import { openTrees } from './btree/index.js';
+import type { RedoTap, Trees } from './btree/api.js';
+import { type OpenTrees, openTrees } from './btree/index.js';
 import { Catalog } from './catalog/catalog.js';
 import { Latch } from './latch.js';
 import { type EngineClock, systemEngineClock } from './clock.js';
@@ -25,6 +25,7 @@ import { Accounts } from './users/accounts.js';
 import type { AuthPlugin } from './users/passwords.js';
 import { TransactionManager } from './txn/manager.js';
 import type { TransactionLimits } from './txn/transaction.js';
+import type { ReadOnlyGate } from './read-only.js';
 
 export interface EngineOptions {
   readonly storage: StorageClient;
@@ -55,7 +56,7 @@ interface SessionSetup {
   readonly defaultAuthPlugin: AuthPlugin;
 }
 
-class EngineImpl implements Engine, EngineCore {
+export class EngineImpl implements Engine, EngineCore {
   closing = false;
   storage: StorageClient | undefined = undefined;
   readonly transactions: TransactionManager;
@@ -63,18 +64,22 @@ class EngineImpl implements Engine, EngineCore {
 
   constructor(
     readonly trees: Trees,
-    readonly catalog: Catalog,
+    /** Replaced as a whole when a read engine reloads it (read-engine.ts). */
+    public catalog: Catalog,
     readonly latch: Latch,
     readonly log: Logger,
     private readonly closeTrees: () => Promise<void>,
     clock: EngineClock,
     txnLimits: TransactionLimits | undefined,
     issue4: SessionSetup,
+    readonly readOnly?: ReadOnlyGate,
   ) {
     this.transactions = new TransactionManager(trees, catalog, latch, log, txnLimits, clock);
     const status = new GlobalStatus(clock, () => ({
-      open: catalog.databaseNames().reduce((n, db) => n + catalog.tableNames(db).length, 0),
-      opened: catalog.tablesOpened,
+      open: this.catalog
+        .databaseNames()
+        .reduce((n, db) => n + this.catalog.tableNames(db).length, 0),
+      opened: this.catalog.tablesOpened,
     }));
     this.services = {
       clock,
@@ -84,6 +89,21 @@ class EngineImpl implements Engine, EngineCore {
       processes: new ProcessList(clock),
       accounts: issue4.accounts,
     };
+  }
+
+  /** A read engine's tap on this writer's redo (read-engine.ts); the trees must offer one. */
+  tapRedo(tap: RedoTap): () => void {
+    const trees = this.trees as Partial<OpenTrees>;
+    if (typeof trees.tapRedo !== 'function') {
+      throw new Error('tapRedo: these trees ship no redo to tap');
+    }
+    return trees.tapRedo(tap);
+  }
+
+  /** Moved by every change to the catalog, stored programs or accounts (read-engine.ts, RE2). */
+  schemaGenerations(): number {
+    const { catalog, services } = this;
+    return catalog.version + catalog.programs.generation + services.accounts.generation;
   }
 
   openSession(init: SessionInit): Session {
@@ -115,7 +135,14 @@ class EngineImpl implements Engine, EngineCore {
   }
 }
 
-export async function createEngine(options: EngineOptions): Promise<Engine> {
+/** The writer: an Engine a read engine can be fed from (read-engine.ts). */
+export interface WriterEngine extends Engine {
+  readonly trees: Trees;
+  tapRedo(tap: RedoTap): () => void;
+  schemaGenerations(): number;
+}
+
+export async function createEngine(options: EngineOptions): Promise<WriterEngine> {
   const log = options.log.child({ component: 'engine' });
   let trees: Trees;
   let closeTrees: () => Promise<void>;

@@ -107,6 +107,7 @@ import { runQuery } from './sql/query-run.js';
 import type { Value as EngineValue } from './sql/values.js';
 import { insertTarget } from './sql/plan-insert.js';
 import { pointSelectOf, runPointSelect } from './sql/point-select.js';
+import type { ReadOnlyGate } from './read-only.js';
 
 /** What sessions share: the engine's state. */
 export interface EngineCore {
@@ -121,6 +122,8 @@ export interface EngineCore {
   readonly services: SessionServices;
   /** True once the engine is closing: new statements fail with ER_SERVER_SHUTDOWN. */
   readonly closing: boolean;
+  /** A read engine's statement rules (read-only.ts); undefined on the writer. */
+  readonly readOnly?: ReadOnlyGate;
 }
 
 /** The statement running now: its parameters (and their values) and its plan store. */
@@ -553,7 +556,13 @@ export class EngineSession implements Session {
     params: PlanParams,
     plans: PlanStore | undefined,
   ): Promise<Result> {
+    const readOnly = this.core.readOnly;
+    if (readOnly?.settling !== undefined) {
+      // RO2 (read-only.ts): the catalog is reloading for a newer read point.
+      return readOnly.settling.then(() => this.dispatch(statement, warnings, params, plans));
+    }
     try {
+      readOnly?.check(statement, this.txn.readViewLsn);
       this.current = { params, plans, values: params.values.map((v) => v ?? null) };
       warnings.params = this.current.values;
       this.extras.startStatement(statement.kind);

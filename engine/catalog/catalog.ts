@@ -121,10 +121,13 @@ export class Catalog {
     this.programs = new Programs(trees);
   }
 
-  /** Reads every definition from the catalog tree (Trees.catalogRoot). */
-  static async load(trees: Trees): Promise<Catalog> {
+  /**
+   * Reads every definition from the catalog tree (Trees.catalogRoot). A read engine's catalog
+   * (`readOnly`) leaves the trees an interrupted build left to the writer, which drops them.
+   */
+  static async load(trees: Trees, options?: { readonly readOnly: boolean }): Promise<Catalog> {
     const catalog = new Catalog(trees);
-    catalog.droppedPendingTrees = await dropPendingTrees(trees);
+    if (options?.readOnly !== true) catalog.droppedPendingTrees = await dropPendingTrees(trees);
     const tables: TableDef[] = [];
     const views: ViewDef[] = [];
     const counters = new Map<string, bigint>();

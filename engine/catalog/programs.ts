@@ -119,6 +119,8 @@ export class Programs {
   private readonly triggerMap = new Map<string, Map<string, TriggerDef>>();
   /** P3: trigger definitions an uncommitted Mtr's renames rewrote, by lower-cased name. */
   private readonly pending = new WeakMap<Mtr, Map<string, TriggerDef>>();
+  /** Bumped by every change applied (a read engine's writer notices it: read-engine.ts). */
+  generation = 0;
 
   constructor(private readonly trees: Trees) {}
 
@@ -303,6 +305,7 @@ export class Programs {
   }
 
   apply(change: ProgramChange): void {
+    this.generation++;
     switch (change.kind) {
       case 'put-routine':
         this.cacheRoutine(change.def);

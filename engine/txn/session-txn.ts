@@ -25,6 +25,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
+import type { Lsn } from '../../storage/index.js';
 import type { Row } from '../api.js';
 import type { Trees } from '../btree/api.js';
 import { SqlError } from '../errors.js';
@@ -89,6 +90,11 @@ export class SessionTransactions implements TxnVariableHost {
   }
 
   /** The current transaction's read-only flag (for SERVER_STATUS_IN_TRANS_READONLY). */
+  /** The read point of the open transaction's snapshot, if it holds one. */
+  get readViewLsn(): Lsn | undefined {
+    return this.current?.viewLsn;
+  }
+
   get inReadOnlyTransaction(): boolean {
     return this.inTransaction && this.current?.options.readOnly === true;
   }

@@ -21,7 +21,7 @@
  *        early but that is not durable yet (txn/manager.ts, M4).
  */
 import assert from 'node:assert/strict';
-import type { PageId } from '../../storage/index.js';
+import type { Lsn, PageId } from '../../storage/index.js';
 import type { Snapshot, Trees } from '../btree/api.js';
 import type { TableDef } from '../catalog/definitions.js';
 import type { LockOwner } from './locks.js';
@@ -94,6 +94,11 @@ export class Transaction implements LockOwner {
     assert.equal(this.stateNow, 'active', 'X1: reads while active');
     if (this.view === null) this.view = this.trees.snapshot();
     return this.view;
+  }
+
+  /** The read point of the snapshot held (X2), if one is. */
+  get viewLsn(): Lsn | undefined {
+    return this.view?.lsn;
   }
 
   /** True once a snapshot is held (START TRANSACTION WITH CONSISTENT SNAPSHOT, or a read). */

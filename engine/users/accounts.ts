@@ -220,6 +220,18 @@ export class Accounts {
     return accounts;
   }
 
+  /**
+   * Takes `fresh`'s accounts and grants (a read engine's reload, read-engine.ts): lookups made
+   * before go stale by the generation.
+   */
+  replaceWith(fresh: Accounts): void {
+    this.accounts.clear();
+    this.grantsById.clear();
+    for (const [key, account] of fresh.accounts) this.accounts.set(key, account);
+    for (const [key, grant] of fresh.grantsById) this.grantsById.set(key, grant);
+    this.generation = Math.max(this.generation, fresh.generation) + 1;
+  }
+
   private async bootstrap(root: { readonly password: string; readonly plugin: AuthPlugin }) {
     const record: AccountRecord = {
       user: 'root',
