@@ -1,27 +1,34 @@
 /**
- * A hand-written MySQL lexer. It serves parse.ts three ways:
+ * A hand-written MySQL lexer. MySQL's tokenising rules are written once, in the Scanner: what is
+ * a word, a string (adjacent ones merged), a quoted identifier, a number, a hex or bit literal,
+ * a variable, a `?` parameter, an operator; comments (`#`, `/* *\/`, and `--` followed by a space,
+ * a control character or the end: otherwise two minus signs); executable comments
+ * (`/*!NNNNN … *\/` runs when NNNNN ≤ VERSION_ID and `/*! … *\/` always: only their markers are
+ * skipped; `/*M! … *\/`, MariaDB-only, is a comment); charset introducers (_utf8mb4'x', N'x',
+ * not _binary); and unterminated strings, identifiers and comments, which are 'error' tokens.
+ * The Scanner gives one token at a time without token objects or substrings: the plan cache
+ * (plan-cache.ts) reads every text statement's tokens from it once.
+ *
+ * lex() is built on a Scanner and serves parse.ts three ways:
  *
  *  1. Tokens with their offsets in the original text: the matcher for the statements
  *     node-sql-parser cannot read (SHOW TABLES, …), the select-list item texts that become column
  *     names, and the 'near …' text of ER_PARSE_ERROR.
  *  2. The text handed to node-sql-parser ("parser text"), in which MySQL's lexical rules that
- *     node-sql-parser gets wrong are settled first:
- *       - `/*!NNNNN … *\/` runs when NNNNN ≤ VERSION_ID and `/*! … *\/` always: the markers become
- *         spaces and the body stays; `/*M! … *\/` (MariaDB-only) and every other comment become
- *         spaces (newlines kept, so line numbers hold);
- *       - `--` not followed by a space or control character is two minus signs, not a comment;
- *       - `&&` and `||` are AND and OR (MySQL's default sql_mode), with MySQL's precedence;
- *       - adjacent string literals are one string ('a' 'b' = 'ab'), and charset introducers
- *         (_utf8mb4'x', N'x') are dropped;
- *       - every string literal, and every number that node-sql-parser would not keep exactly (a
- *         decimal point, an exponent, more than 15 digits), becomes a *literal reference*: the
- *         string '\u0001k' where k indexes `literals`, which holds the exact decoded value.
- *         node-sql-parser rounds long decimals through a double and keeps escapes undecoded; the
- *         reference carries the literal past it unchanged.
+ *     node-sql-parser gets wrong are settled first. It is written token by token: what lies
+ *     between tokens is copied, except the spans the Scanner reports skipping (comments,
+ *     executable comments' markers, introducers), which become spaces (newlines kept, so line
+ *     numbers hold); and some tokens are written another way:
+ *       - `--` that is not a comment is written `- -`; `&&` and `||` are AND and OR (MySQL's
+ *         default sql_mode), with MySQL's precedence;
+ *       - every string literal (adjacent ones are one: 'a' 'b' = 'ab'), well-formed hex or bit
+ *         literal, and number that node-sql-parser would not keep exactly (a decimal point, an
+ *         exponent, more than 15 digits), becomes a *literal reference*: the string '\u0001k'
+ *         where k indexes `literals`, which holds the exact decoded value. node-sql-parser
+ *         rounds long decimals through a double and keeps escapes undecoded; the reference
+ *         carries the literal past it unchanged;
+ *       - type names node-sql-parser does not know are spelled as ones it does (typeSpelling).
  *  3. `toOriginal(offset)`: maps an offset in the parser text back to the original text.
- *
- * It also serves the plan cache (plan-cache.ts), which reads every text statement's tokens once:
- * the Scanner gives the same tokens one at a time, without token objects or substrings (L1).
  *
  * It is not a validator: anything it does not recognise passes through for node-sql-parser to
  * accept or reject.
@@ -74,27 +81,6 @@ export function literalReference(raw: string): number | undefined {
   return Number.isSafeInteger(index) ? index : undefined;
 }
 
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-/** [A-Za-z0-9_$] or any non-ASCII code unit (issue 8: by code, not a regex per character). */
-const isIdentChar = (c: string | undefined): boolean => {
-  if (c === undefined) return false;
-  const code = c.charCodeAt(0);
-  return (
-    (code >= 0x61 && code <= 0x7a) ||
-    (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x30 && code <= 0x39) ||
-    code === 0x5f ||
-    code === 0x24 ||
-    code >= 0x80
-  );
-};
-/** [ \t\n\r\f\v] */
-const isSpace = (c: string | undefined): boolean => {
-  if (c === undefined) return false;
-  const code = c.charCodeAt(0);
-  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-};
-
 /** MySQL's backslash escapes that stand for a character (string literals and LOAD DATA). */
 export const BACKSLASH_ESCAPES: Readonly<Record<string, string>> = {
   '0': '\0',
@@ -146,104 +132,7 @@ function quotedEnd(sql: string, start: number, quote: string, escapes: boolean):
   return -1;
 }
 
-/** Length of a number at `i` ('12', '1.5', '.5', '1e-3'), 0 when none; word chars after → 0. */
-function numberLength(sql: string, i: number): number {
-  let j = i;
-  while (isDigit(sql[j])) j++;
-  const digitsBefore = j - i;
-  if (sql[j] === '.' && (digitsBefore > 0 || isDigit(sql[j + 1]))) {
-    j++;
-    while (isDigit(sql[j])) j++;
-  }
-  if (j === i) return 0;
-  if (sql[j] === 'e' || sql[j] === 'E') {
-    let k = j + 1;
-    if (sql[k] === '+' || sql[k] === '-') k++;
-    if (isDigit(sql[k])) {
-      while (isDigit(sql[k])) k++;
-      j = k;
-    }
-  }
-  // '1abc' and '1e' are identifiers in MySQL, not numbers.
-  if (isIdentChar(sql[j]) && sql[j] !== '.') return 0;
-  return j - i;
-}
-
 const INTRODUCER = /^_(utf8mb4|utf8mb3|utf8|latin1|ascii|binary)$/i;
-
-interface Piece {
-  readonly out: number;
-  readonly origStart: number;
-  readonly origEnd: number;
-  readonly verbatim: boolean;
-}
-
-class Emitter {
-  text = '';
-  readonly pieces: Piece[] = [];
-
-  /** Copies original text [start, end) unchanged. */
-  verbatim(sql: string, start: number, end: number): void {
-    if (end <= start) return;
-    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: true });
-    this.text += sql.slice(start, end);
-  }
-
-  /** Writes `replacement` in place of original text [start, end). */
-  replace(replacement: string, start: number, end: number): void {
-    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: false });
-    this.text += replacement;
-  }
-
-  /** Blanks original text [start, end): spaces, newlines kept. */
-  blank(sql: string, start: number, end: number): void {
-    this.verbatimText(sql.slice(start, end).replace(/[^\n]/g, ' '), start, end);
-  }
-
-  private verbatimText(text: string, start: number, end: number): void {
-    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: true });
-    this.text += text;
-  }
-
-  toParser(offset: number): number {
-    let lo = 0;
-    let hi = this.pieces.length - 1;
-    let at = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.pieces[mid] as Piece).origStart <= offset) {
-        at = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    const piece = this.pieces[at];
-    if (piece === undefined) return 0;
-    const end = this.pieces[at + 1]?.out ?? this.text.length;
-    if (offset >= piece.origEnd) return end;
-    return piece.verbatim ? Math.min(piece.out + (offset - piece.origStart), end) : piece.out;
-  }
-
-  toOriginal(offset: number): number {
-    let lo = 0;
-    let hi = this.pieces.length - 1;
-    let found: Piece | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const piece = this.pieces[mid] as Piece;
-      if (piece.out <= offset) {
-        found = piece;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    if (found === undefined) return 0;
-    if (!found.verbatim) return found.origStart;
-    return Math.min(found.origStart + (offset - found.out), found.origEnd);
-  }
-}
 
 /**
  * The bytes of a hexadecimal or bit-value literal (X'4142', 0x4142, b'101', 0b101), as a byte
@@ -271,294 +160,6 @@ export function hexLiteralBytes(text: string): string | undefined {
     value >>= 8n;
   }
   return out;
-}
-
-/** Lexes `sql`; see the file comment. */
-export function lex(sql: string): Lexed {
-  const lexer = new Lexer(sql);
-  lexer.run();
-  const emitter = lexer.emitter;
-  return {
-    tokens: lexer.tokens,
-    parserText: emitter.text,
-    literals: lexer.literals,
-    toOriginal: (offset) => emitter.toOriginal(offset),
-    toParser: (offset) => emitter.toParser(offset),
-  };
-}
-
-class Lexer {
-  readonly tokens: Token[] = [];
-  readonly literals: LiteralEntry[] = [];
-  readonly emitter = new Emitter();
-  private i = 0;
-  /** True while inside an executable comment (its closing marker is not a comment start). */
-  private inExecutableComment = false;
-
-  constructor(private readonly sql: string) {}
-
-  run(): void {
-    const sql = this.sql;
-    while (this.i < sql.length) {
-      const start = this.i;
-      const c = sql[start] as string;
-      if (isSpace(c)) {
-        while (isSpace(sql[this.i])) this.i++;
-        this.emitter.verbatim(sql, start, this.i);
-      } else if (this.comment(start)) {
-        continue;
-      } else if (c === "'" || c === '"') {
-        this.string(start, start);
-      } else if (c === '`') {
-        this.quotedIdent(start);
-      } else {
-        this.other(start, c);
-      }
-    }
-  }
-
-  private push(kind: TokenKind, start: number, end: number, value?: string): void {
-    this.tokens.push({ kind, start, end, value: value ?? this.sql.slice(start, end) });
-  }
-
-  /** Handles a comment (or an executable comment's markers) at `start`; false if none. */
-  private comment(start: number): boolean {
-    const sql = this.sql;
-    const c = sql[start];
-    if (this.inExecutableComment && c === '*' && sql[start + 1] === '/') {
-      this.inExecutableComment = false;
-      this.i = start + 2;
-      this.emitter.blank(sql, start, this.i);
-      return true;
-    }
-    const dashComment = c === '-' && sql[start + 1] === '-';
-    const lineComment =
-      c === '#' ||
-      (dashComment && (start + 2 >= sql.length || /[\s\x00-\x1f]/.test(sql[start + 2] as string)));
-    if (lineComment) {
-      const newline = sql.indexOf('\n', start);
-      this.i = newline === -1 ? sql.length : newline;
-      this.emitter.blank(sql, start, this.i);
-      return true;
-    }
-    if (c !== '/' || sql[start + 1] !== '*') return false;
-    const close = sql.indexOf('*/', start + 2);
-    const executable = /^\/\*!(\d{5,6})?/.exec(sql.slice(start, start + 9));
-    if (executable !== null && !this.inExecutableComment) {
-      const version = executable[1];
-      if (version === undefined || Number(version) <= VERSION_ID) {
-        this.i = start + executable[0].length;
-        this.emitter.blank(sql, start, this.i);
-        this.inExecutableComment = true;
-        return true;
-      }
-    }
-    if (close === -1) {
-      this.push('error', start, sql.length);
-      this.i = sql.length;
-      this.emitter.verbatim(sql, start, sql.length);
-      return true;
-    }
-    this.i = close + 2;
-    this.emitter.blank(sql, start, this.i);
-    return true;
-  }
-
-  /** A string literal from `quoteAt`; `start` includes an introducer before it. */
-  private string(start: number, quoteAt: number): void {
-    const sql = this.sql;
-    let value = '';
-    let end = quoteAt;
-    let at = quoteAt;
-    for (;;) {
-      const quote = sql[at] as string;
-      const close = quotedEnd(sql, at, quote, true);
-      if (close === -1) {
-        this.push('error', at, sql.length);
-        this.emitter.verbatim(sql, start, sql.length);
-        this.i = sql.length;
-        return;
-      }
-      value += decodeStringBody(sql.slice(at + 1, close - 1), quote);
-      end = close;
-      // Adjacent literals concatenate: 'a' 'b', 'a'\n"b".
-      let next = close;
-      while (isSpace(sql[next])) next++;
-      if (sql[next] !== "'" && sql[next] !== '"') break;
-      at = next;
-    }
-    this.push('string', start, end, value);
-    this.emitter.replace(this.reference({ kind: 'string', value }), start, end);
-    this.i = end;
-  }
-
-  private reference(entry: LiteralEntry): string {
-    this.literals.push(entry);
-    return `'${LITERAL_REFERENCE_MARK}${this.literals.length - 1}'`;
-  }
-
-  private quotedIdent(start: number): void {
-    const sql = this.sql;
-    const close = quotedEnd(sql, start, '`', false);
-    if (close === -1) {
-      this.push('error', start, sql.length);
-      this.emitter.verbatim(sql, start, sql.length);
-      this.i = sql.length;
-      return;
-    }
-    this.push('quoted-ident', start, close, sql.slice(start + 1, close - 1).replace(/``/g, '`'));
-    this.emitter.verbatim(sql, start, close);
-    this.i = close;
-  }
-
-  private other(start: number, c: string): void {
-    const sql = this.sql;
-    const numberEnd = start + numberLength(sql, start);
-    if (numberEnd > start && !this.afterDot()) {
-      this.number(start, numberEnd);
-    } else if (isIdentChar(c)) {
-      this.word(start);
-    } else if (c === '@') {
-      const system = sql[start + 1] === '@';
-      let j = start + (system ? 2 : 1);
-      while (isIdentChar(sql[j]) || sql[j] === '.') j++;
-      this.push(system ? 'system-variable' : 'variable', start, j);
-      this.emitter.verbatim(sql, start, j);
-      this.i = j;
-    } else if (c === '?') {
-      this.push('param', start, start + 1);
-      this.emitter.verbatim(sql, start, start + 1);
-      this.i = start + 1;
-    } else {
-      this.operator(start, c);
-    }
-  }
-
-  /** True right after a '.', where MySQL reads `t.1a` as identifiers, not numbers. */
-  private afterDot(): boolean {
-    const last = this.tokens.at(-1);
-    return last !== undefined && last.kind === 'op' && last.value === '.' && last.end === this.i;
-  }
-
-  private number(start: number, end: number): void {
-    const text = this.sql.slice(start, end);
-    this.push('number', start, end);
-    const exact = /^\d{1,15}$/.test(text);
-    if (exact) this.emitter.verbatim(this.sql, start, end);
-    else this.emitter.replace(this.reference({ kind: 'number', text }), start, end);
-    this.i = end;
-  }
-
-  private word(start: number): void {
-    const sql = this.sql;
-    let j = start;
-    while (isIdentChar(sql[j])) j++;
-    const text = sql.slice(start, j);
-    // X'..', B'..' stay for node-sql-parser; N'..' and _charset'..' introduce a plain string.
-    if (sql[j] === "'" && (/^[nN]$/.test(text) || INTRODUCER.test(text))) {
-      if (!/^_binary$/i.test(text)) {
-        this.emitter.blank(sql, start, j);
-        this.i = j;
-        this.string(j, j);
-        return;
-      }
-    }
-    // Issue 8 (cost): only a word starting 0 (0x…, 0b…) or one letter before a quote (X'…',
-    // B'…') can be a hex or bit literal; the others skip the patterns.
-    const maybeHex = text[0] === '0' || (text.length === 1 && sql[j] === "'");
-    if (
-      maybeHex &&
-      (/^0[xX][0-9a-fA-F]+$|^0[bB][01]+$/.test(text) ||
-        (/^[xXbB]$/.test(text) && sql[j] === "'"))
-    ) {
-      const end = /^[xXbB]$/.test(text) ? quotedEnd(sql, j, "'", false) : j;
-      const stop = end === -1 ? sql.length : end;
-      this.push('hex', start, stop);
-      const bytes = hexLiteralBytes(sql.slice(start, stop));
-      // A malformed X'…' (odd digits, not hex) is left for node-sql-parser to refuse.
-      if (bytes === undefined) this.emitter.verbatim(sql, start, stop);
-      else this.emitter.replace(this.reference({ kind: 'hex', bytes }), start, stop);
-      this.i = stop;
-      return;
-    }
-    this.push('word', start, j);
-    const spelled = this.typeSpelling(text.toUpperCase());
-    if (spelled === undefined) this.emitter.verbatim(sql, start, j);
-    else this.emitter.replace(spelled, start, j);
-    this.i = j;
-  }
-
-  /**
-   * Issue 6b: type names node-sql-parser does not know, spelled as ones it does: REAL → DOUBLE,
-   * DOUBLE PRECISION → DOUBLE, a column type BOOL → BOOLEAN. Undefined: keep the word.
-   */
-  private typeSpelling(upper: string): string | undefined {
-    const tokens = this.tokens;
-    const prev = tokens[tokens.length - 2];
-    const before = tokens[tokens.length - 3];
-    if (upper === 'REAL') return 'DOUBLE';
-    if (upper === 'PRECISION' && prev?.kind === 'word' && prev.value.toUpperCase() === 'DOUBLE') {
-      return ' '.repeat(upper.length);
-    }
-    if (upper === 'BOOL' && (prev?.kind === 'word' || prev?.kind === 'quoted-ident')) {
-      const opener =
-        before !== undefined &&
-        ((before.kind === 'op' && (before.value === '(' || before.value === ',')) ||
-          (before.kind === 'word' && /^(COLUMN|ADD|MODIFY)$/i.test(before.value)));
-      if (opener) return 'BOOLEAN';
-    }
-    return undefined;
-  }
-
-  private operator(start: number, c: string): void {
-    const sql = this.sql;
-    const two = sql.slice(start, start + 2);
-    const three = sql.slice(start, start + 3);
-    if (two === '--') {
-      // Not a comment (that was handled before): minus minus. node-sql-parser would read a
-      // comment, so the two signs are written apart.
-      this.push('op', start, start + 1);
-      this.emitter.replace('- ', start, start + 1);
-      this.i = start + 1;
-      return;
-    }
-    if (two === '&&' || two === '||') {
-      this.push('op', start, start + 2);
-      this.emitter.replace(two === '&&' ? ' AND ' : ' OR ', start, start + 2);
-      this.i = start + 2;
-      return;
-    }
-    if (three === '<=>') {
-      // node-sql-parser has no <=>: it reads `<= ` (same length), and parse.ts finds the
-      // operator's original text again by the expression's location (null-safe equality).
-      this.push('op', start, start + 3);
-      this.emitter.replace('<= ', start, start + 3);
-      this.i = start + 3;
-      return;
-    }
-    const length = ['<=', '>=', '<>', '!=', '<<', '>>', ':='].includes(two) ? 2 : 1;
-    this.push('op', start, start + length);
-    this.emitter.verbatim(sql, start, start + length);
-    this.i = start + length;
-    void c;
-  }
-}
-
-/**
- * lex()'s tokens, one at a time, read from a Scanner (tests compare the two: the Scanner keeps
- * lex()'s rules in a second form, so this is where they are held equal).
- */
-export function lexTokens(sql: string): readonly Token[] {
-  const tokens: Token[] = [];
-  const s = new Scanner(sql);
-  for (let kind = s.next(); kind !== undefined; kind = s.next()) {
-    let value: string;
-    if (kind === 'string') value = s.stringValue();
-    else if (kind === 'quoted-ident') value = sql.slice(s.start + 1, s.end - 1).replace(/``/g, '`');
-    else value = sql.slice(s.start, s.end);
-    tokens.push({ kind, start: s.start, end: s.end, value });
-  }
-  return tokens;
 }
 
 const CH_TAB = 0x09;
@@ -601,19 +202,21 @@ const CLASSES = (() => {
 /** [ \t\n\r\f\v] by code; NaN (past the end) is none. */
 const isSpaceCode = (c: number): boolean => c < 0x80 && ((CLASSES[c] as number) & SPACE) !== 0;
 const isDigitCode = (c: number): boolean => c >= CH_0 && c <= CH_9;
-/** isIdentChar by code (every non-ASCII code unit is one); NaN (past the end) is none. */
+/** [A-Za-z0-9_$] or any non-ASCII code unit; NaN (past the end) is none. */
 const isIdentCode = (c: number): boolean =>
   c < 0x80 ? ((CLASSES[c] as number) & IDENT) !== 0 : c >= 0x80;
 
 /**
- * Issue 8 (cost): lex()'s tokens without token objects or substrings, for the plan cache, which
- * reads every token of every text statement once. next() moves to the next token and sets
- * `kind`, `start` and `end` (offsets in `sql`, as Token's); a string's decoded value is made
- * only when asked for (stringValue). The rules are lex()'s (Lexer above), written over character
- * codes; string literals without escapes are found with indexOf.
+ * MySQL's tokenising rules (see the file comment), written over character codes; string
+ * literals without escapes are found with indexOf. Issue 8 (cost): no token objects or
+ * substrings, for the plan cache, which reads every token of every text statement once. next()
+ * moves to the next token and sets `kind`, `start` and `end` (offsets in `sql`, as Token's); a
+ * string's decoded value is made only when asked for (stringValue). `skipped`, when given, hears
+ * of each span passed over that is neither whitespace nor part of a token, in text order before
+ * the token after it: a comment, an executable comment's marker, a charset introducer.
  *
- * Invariant (L1): the tokens a Scanner gives are lex(sql).tokens, kind, offsets and value
- * (lexer.test.ts checks lexTokens against lex over random texts).
+ * Invariant (L1): lex(sql).tokens are the tokens a Scanner gives, kind, offsets and value
+ * (lexTokens): the Lexer reads them from a Scanner.
  */
 export class Scanner {
   kind: TokenKind | undefined;
@@ -626,14 +229,17 @@ export class Scanner {
   wordAscii = true;
   private i = 0;
   private inExecutableComment = false;
-  /** End of the last '.' operator (a number right after one is a word, as in lex). */
+  /** End of the last '.' operator (a number right after one is a word: `t.1a`). */
   private dotEnd = -1;
   /** 'string': one literal without escapes or doubled quotes (its value is its body). */
   private plainString = false;
   /** Offset of the next backslash at or after the last string's start; length: none. */
   private backslash = -1;
 
-  constructor(readonly sql: string) {}
+  constructor(
+    readonly sql: string,
+    private readonly skipped?: (start: number, end: number) => void,
+  ) {}
 
   /** The next token's kind, undefined at the end of the text. */
   next(): TokenKind | undefined {
@@ -671,34 +277,37 @@ export class Scanner {
     return kind;
   }
 
-  /** As Lexer.comment: 0 none, 1 skipped (comment or executable marker), 2 unterminated. */
+  /** A comment or executable marker at `start`: 0 none, 1 skipped, 2 unterminated. */
   private comment(start: number, c: number): 0 | 1 | 2 {
     const sql = this.sql;
     const next = sql.charCodeAt(start + 1);
     if (c === CH_STAR) {
       if (!this.inExecutableComment || next !== CH_SLASH) return 0;
       this.inExecutableComment = false;
-      this.i = start + 2;
-      return 1;
+      return this.skip(start, start + 2);
     }
     if (c === CH_HASH || (c === CH_DASH && next === CH_DASH && dashCommentAt(sql, start))) {
       const newline = sql.indexOf('\n', start);
-      this.i = newline === -1 ? sql.length : newline;
-      return 1;
+      return this.skip(start, newline === -1 ? sql.length : newline);
     }
     if (c !== CH_SLASH || next !== CH_STAR) return 0;
     if (sql.charCodeAt(start + 2) === CH_BANG && !this.inExecutableComment) {
       const executable = /^\/\*!(\d{5,6})?/.exec(sql.slice(start, start + 9)) as RegExpExecArray;
       const version = executable[1];
       if (version === undefined || Number(version) <= VERSION_ID) {
-        this.i = start + executable[0].length;
         this.inExecutableComment = true;
-        return 1;
+        return this.skip(start, start + executable[0].length);
       }
     }
     const close = sql.indexOf('*/', start + 2);
     if (close === -1) return 2;
-    this.i = close + 2;
+    return this.skip(start, close + 2);
+  }
+
+  /** Moves past the skipped span [start, end), reporting it. */
+  private skip(start: number, end: number): 1 {
+    this.i = end;
+    this.skipped?.(start, end);
     return 1;
   }
 
@@ -739,7 +348,7 @@ export class Scanner {
     return this.backslash < close ? -1 : close + 1;
   }
 
-  /** The current 'string' token's decoded value (adjacent literals merged), as lex()'s. */
+  /** The current 'string' token's decoded value (adjacent literals merged). */
   stringValue(): string {
     const sql = this.sql;
     if (this.plainString) return sql.slice(this.start + 1, this.end - 1);
@@ -755,7 +364,7 @@ export class Scanner {
     return value;
   }
 
-  /** As Lexer.other: a number, word, hex literal, variable, `?` or operator at `start`. */
+  /** A number, word, hex literal, variable, `?` or operator at `start`. */
   private other(start: number, c: number): TokenKind {
     const sql = this.sql;
     const numberEnd = this.numberEnd(start);
@@ -773,7 +382,10 @@ export class Scanner {
     return this.token('op', start, end);
   }
 
-  /** As numberLength, by code: the end of a number at `i`, `i` when none. */
+  /**
+   * The end of a number at `i` ('12', '1.5', '.5', '1e-3'), `i` when none: '1abc' and '1e' are
+   * identifiers in MySQL, not numbers.
+   */
   private numberEnd(i: number): number {
     const sql = this.sql;
     let j = i;
@@ -800,7 +412,7 @@ export class Scanner {
     return isIdentCode(sql.charCodeAt(j)) ? i : j;
   }
 
-  /** As Lexer.word: a word, a hex or bit literal, or a string after N or a charset introducer. */
+  /** A word, a hex or bit literal, or a string after N or a charset introducer (skipped). */
   private word(start: number): TokenKind {
     const sql = this.sql;
     let j = start;
@@ -814,6 +426,7 @@ export class Scanner {
     if (quoted && (first === 0x4e || first === 0x6e || first === 0x5f)) {
       const text = sql.slice(start, j);
       if ((/^[nN]$/.test(text) || INTRODUCER.test(text)) && !/^_binary$/i.test(text)) {
+        this.skipped?.(start, j);
         return this.string(j);
       }
     }
@@ -834,7 +447,7 @@ function dashCommentAt(sql: string, start: number): boolean {
   return start + 2 >= sql.length || /[\s\x00-\x1f]/.test(sql[start + 2] as string);
 }
 
-/** As Lexer.operator: the length of the operator at `start` (first character `c`). */
+/** The length of the operator at `start` (first character `c`). */
 function operatorLength(sql: string, start: number, c: number): number {
   const d = sql.charCodeAt(start + 1);
   if (c === CH_LT) {
@@ -845,4 +458,219 @@ function operatorLength(sql: string, start: number, c: number): number {
   if (c === CH_BANG || c === CH_COLON) return d === CH_EQ ? 2 : 1;
   if (c === CH_AMP || c === CH_PIPE) return d === c ? 2 : 1;
   return 1;
+}
+
+/** The Scanner's current token (of kind `kind`) as a Token. */
+function scannedToken(s: Scanner, kind: TokenKind): Token {
+  const sql = s.sql;
+  let value: string;
+  if (kind === 'string') value = s.stringValue();
+  else if (kind === 'quoted-ident') value = sql.slice(s.start + 1, s.end - 1).replace(/``/g, '`');
+  else value = sql.slice(s.start, s.end);
+  return { kind, start: s.start, end: s.end, value };
+}
+
+/** lex()'s tokens without its parser text: a Scanner's tokens as Token objects (L1). */
+export function lexTokens(sql: string): readonly Token[] {
+  const tokens: Token[] = [];
+  const s = new Scanner(sql);
+  for (let kind = s.next(); kind !== undefined; kind = s.next()) tokens.push(scannedToken(s, kind));
+  return tokens;
+}
+
+/** Lexes `sql`; see the file comment. */
+export function lex(sql: string): Lexed {
+  const lexer = new Lexer(sql);
+  lexer.run();
+  const emitter = lexer.emitter;
+  return {
+    tokens: lexer.tokens,
+    parserText: emitter.text,
+    literals: lexer.literals,
+    toOriginal: (offset) => emitter.toOriginal(offset),
+    toParser: (offset) => emitter.toParser(offset),
+  };
+}
+
+/**
+ * lex(): reads a Scanner's tokens and writes the parser text (Emitter): the spans the Scanner
+ * skips are blanked, the tokens replacement() names are replaced, the rest is copied.
+ *
+ * Invariant (L2): the parser text is the original span for span: between tokens, each character
+ * copied or (skipped spans) blanked, newlines kept; each token its own text, a respelling or a
+ * literal reference (numbered in text order); toParser and toOriginal are monotonic and map each
+ * token's start to the other's (lexer.test.ts checks this over random texts).
+ */
+class Lexer {
+  readonly tokens: Token[] = [];
+  readonly literals: LiteralEntry[] = [];
+  readonly emitter: Emitter;
+
+  constructor(private readonly sql: string) {
+    this.emitter = new Emitter(sql);
+  }
+
+  run(): void {
+    const emitter = this.emitter;
+    const s = new Scanner(this.sql, (start, end) => emitter.blank(start, end));
+    for (let kind = s.next(); kind !== undefined; kind = s.next()) {
+      const token = scannedToken(s, kind);
+      this.tokens.push(token);
+      const replacement = this.replacement(s, token);
+      if (replacement !== undefined) emitter.replace(replacement, token.start, token.end);
+    }
+    emitter.copyTo(this.sql.length);
+  }
+
+  /** What the parser text holds in place of the scanner's token; undefined: its own text. */
+  private replacement(s: Scanner, token: Token): string | undefined {
+    switch (token.kind) {
+      case 'string':
+        return this.reference({ kind: 'string', value: token.value });
+      case 'number':
+        // node-sql-parser keeps integers of up to 15 digits exactly.
+        if (!s.numberDot && !s.numberExponent && token.end - token.start <= 15) return undefined;
+        return this.reference({ kind: 'number', text: token.value });
+      case 'hex': {
+        const bytes = hexLiteralBytes(token.value);
+        // A malformed X'…' (odd digits, not hex) is left for node-sql-parser to refuse.
+        return bytes === undefined ? undefined : this.reference({ kind: 'hex', bytes });
+      }
+      case 'word':
+        return this.typeSpelling(token.value, s.wordAscii);
+      case 'op':
+        return operatorSpelling(this.sql, token);
+      default:
+        return undefined;
+    }
+  }
+
+  private reference(entry: LiteralEntry): string {
+    this.literals.push(entry);
+    return `'${LITERAL_REFERENCE_MARK}${this.literals.length - 1}'`;
+  }
+
+  /**
+   * Issue 6b: type names node-sql-parser does not know, spelled as ones it does: REAL → DOUBLE,
+   * DOUBLE PRECISION → DOUBLE, a column type BOOL → BOOLEAN. Undefined: keep the word (the last
+   * token collected).
+   */
+  private typeSpelling(word: string, ascii: boolean): string | undefined {
+    // Issue 8 (cost): an ASCII word of another length than REAL, BOOL or PRECISION is none.
+    if (ascii && word.length !== 4 && word.length !== 9) return undefined;
+    const upper = word.toUpperCase();
+    const tokens = this.tokens;
+    const prev = tokens[tokens.length - 2];
+    const before = tokens[tokens.length - 3];
+    if (upper === 'REAL') return 'DOUBLE';
+    if (upper === 'PRECISION' && prev?.kind === 'word' && prev.value.toUpperCase() === 'DOUBLE') {
+      return ' '.repeat(upper.length);
+    }
+    if (upper === 'BOOL' && (prev?.kind === 'word' || prev?.kind === 'quoted-ident')) {
+      const opener =
+        before !== undefined &&
+        ((before.kind === 'op' && (before.value === '(' || before.value === ',')) ||
+          (before.kind === 'word' && /^(COLUMN|ADD|MODIFY)$/i.test(before.value)));
+      if (opener) return 'BOOLEAN';
+    }
+    return undefined;
+  }
+}
+
+/** The parser text's spelling of an operator token; undefined: as written. */
+function operatorSpelling(sql: string, token: Token): string | undefined {
+  const op = token.value;
+  // `--` is a comment only before a space or control character (the Scanner skipped it): else
+  // it is minus minus, and node-sql-parser would read a comment, so the signs are written apart.
+  if (op === '-') return sql.charCodeAt(token.end) === CH_DASH ? '- ' : undefined;
+  if (op === '&&') return ' AND ';
+  if (op === '||') return ' OR ';
+  // node-sql-parser has no <=>: it reads `<= ` (same length), and parse.ts finds the operator's
+  // original text again by the expression's location (null-safe equality).
+  if (op === '<=>') return '<= ';
+  return undefined;
+}
+
+interface Piece {
+  readonly out: number;
+  readonly origStart: number;
+  readonly origEnd: number;
+  readonly verbatim: boolean;
+}
+
+/**
+ * The parser text, written left to right over the original: replaced spans, blanked spans and
+ * the runs between them copied; its pieces map offsets between the two texts.
+ */
+class Emitter {
+  text = '';
+  readonly pieces: Piece[] = [];
+  /** The original text before this offset is written. */
+  private copied = 0;
+
+  constructor(private readonly sql: string) {}
+
+  /** Copies the original text from where writing stopped up to `end`, unchanged. */
+  copyTo(end: number): void {
+    const start = this.copied;
+    if (end <= start) return;
+    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: true });
+    this.text += this.sql.slice(start, end);
+    this.copied = end;
+  }
+
+  /** Writes `replacement` in place of original text [start, end). */
+  replace(replacement: string, start: number, end: number): void {
+    this.copyTo(start);
+    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: false });
+    this.text += replacement;
+    this.copied = end;
+  }
+
+  /** Blanks original text [start, end): spaces, newlines kept. */
+  blank(start: number, end: number): void {
+    this.copyTo(start);
+    this.pieces.push({ out: this.text.length, origStart: start, origEnd: end, verbatim: true });
+    this.text += this.sql.slice(start, end).replace(/[^\n]/g, ' ');
+    this.copied = end;
+  }
+
+  toParser(offset: number): number {
+    let lo = 0;
+    let hi = this.pieces.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.pieces[mid] as Piece).origStart <= offset) {
+        at = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    const piece = this.pieces[at];
+    if (piece === undefined) return 0;
+    const end = this.pieces[at + 1]?.out ?? this.text.length;
+    if (offset >= piece.origEnd) return end;
+    return piece.verbatim ? Math.min(piece.out + (offset - piece.origStart), end) : piece.out;
+  }
+
+  toOriginal(offset: number): number {
+    let lo = 0;
+    let hi = this.pieces.length - 1;
+    let found: Piece | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const piece = this.pieces[mid] as Piece;
+      if (piece.out <= offset) {
+        found = piece;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (found === undefined) return 0;
+    if (!found.verbatim) return found.origStart;
+    return Math.min(found.origStart + (offset - found.out), found.origEnd);
+  }
 }
