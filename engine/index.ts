@@ -19,5 +19,16 @@ export type {
 } from './api.js';
 export { COLUMN_FLAG } from './api.js';
 export { ER, SqlError, type ErrorName } from './errors.js';
-export { createEngine, type EngineOptions } from './engine.js';
+export { createEngine, type EngineOptions, type WriterEngine } from './engine.js';
+export {
+  PendingFeed,
+  type ReadEngine,
+  type ReadEngineFeed,
+  attachReadEngine,
+  tapWriter,
+} from './read-engine.js';
+export type { ReplicaPageSource } from './btree/index.js';
+export type { Lsn, PageId, StorageErrorKind } from '../storage/index.js';
+/** A read engine's page source fails with it (server/reader: pages read for another thread). */
+export { StorageError } from '../storage/index.js';
 export { splitStatements } from './sql/split.js';

@@ -37,6 +37,8 @@ export const USAGE = `Usage:
       --storage-thread T       embedded storage nodes in a 'worker' thread (default) or 'main'
       --io-thread on|off       client sockets read and written by a thread of their own
                                (default off)
+      --reader-port N          a reader endpoint on port N: a read engine on a thread of its
+                               own serves read-only connections (default: none)
       --awake-us N             after a command the event loop stays awake N µs while a core
                                is spare, so the next one is read at once (default 200; 0: off)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
@@ -107,6 +109,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'buffer-pool-size': { type: 'string' },
         'storage-thread': { type: 'string' },
         'io-thread': { type: 'string' },
+        'reader-port': { type: 'string' },
         'awake-us': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -134,6 +137,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         bufferPoolSize: values['buffer-pool-size'],
         storageThread: values['storage-thread'],
         ioThread: values['io-thread'],
+        readerPort: values['reader-port'],
         awakeUs: values['awake-us'],
         tlsCert: values['tls-cert'],
         tlsKey: values['tls-key'],

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       rootPassword: '',
       storage: [],
       replicaOf: null,
+      readerPort: null,
       maxConnections: 151,
       maxAllowedPacket: 64 * 1024 * 1024,
       commitTimeoutMs: 10_000,
@@ -36,6 +37,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ awakeUs: '0' }, {}).awakeUs).toBe(0);
     expect(loadConfig({}, { BOREALIS_AWAKE_US: '500' }).awakeUs).toBe(500);
     expect(() => loadConfig({ awakeUs: '-1' }, {})).toThrow(ConfigError);
+    expect(loadConfig({ readerPort: '3307' }, {}).readerPort).toBe(3307);
+    expect(loadConfig({}, { BOREALIS_READER_PORT: '0' }).readerPort).toBe(0);
+    expect(() => loadConfig({ readerPort: 'x' }, {})).toThrow(ConfigError);
     expect(() => loadConfig({ awakeUs: '10001' }, {})).toThrow(ConfigError);
   });
 

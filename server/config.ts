@@ -10,6 +10,9 @@
  *   --root-password      BOREALIS_ROOT_PASSWORD     '' (root logs in with an empty password)
  *   --storage            BOREALIS_STORAGE           [] (embedded storage nodes)
  *   --replica-of         BOREALIS_REPLICA_OF        null (a writer)
+ *   --reader-port        BOREALIS_READER_PORT       null: no reader endpoint; a port: a read engine
+ *                                                   on a thread of its own serves read-only
+ *                                                   connections there (server/reader/)
  *   --max-connections    BOREALIS_MAX_CONNECTIONS   151 (MySQL's max_connections)
  *   --max-allowed-packet BOREALIS_MAX_ALLOWED_PACKET 64 MiB (MySQL 8's max_allowed_packet)
  *   --commit-timeout     BOREALIS_COMMIT_TIMEOUT_MS 10000 ms (then a commit's outcome is unknown)
@@ -85,6 +88,8 @@ export interface Config {
   readonly storage: readonly HostPort[];
   /** The writer this server replicates, or null for a writer. */
   readonly replicaOf: HostPort | null;
+  /** The reader endpoint's port (a read engine on its own thread), or null for none. */
+  readonly readerPort: number | null;
   readonly maxConnections: number;
   /** Largest payload accepted from a client (max_allowed_packet). */
   readonly maxAllowedPacket: number;
@@ -114,6 +119,7 @@ export const DEFAULT_CONFIG: Config = {
   rootPassword: '',
   storage: [],
   replicaOf: null,
+  readerPort: null,
   maxConnections: 151,
   maxAllowedPacket: 64 * 1024 * 1024,
   commitTimeoutMs: 10_000,
@@ -140,6 +146,7 @@ export interface ConfigOptions {
   readonly rootPassword?: string | undefined;
   readonly storage?: string | undefined;
   readonly replicaOf?: string | undefined;
+  readonly readerPort?: string | undefined;
   readonly maxConnections?: string | undefined;
   readonly maxAllowedPacket?: string | undefined;
   readonly commitTimeout?: string | undefined;
@@ -188,6 +195,7 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
     rootPassword: pick(options.rootPassword, 'BOREALIS_ROOT_PASSWORD') ?? '',
     storage: storageNodes,
     replicaOf: replicaOf === undefined || replicaOf === '' ? null : parseHostPort(replicaOf),
+    readerPort: parseReaderPort(pick(options.readerPort, 'BOREALIS_READER_PORT')),
     maxConnections:
       maxConnections === undefined
         ? DEFAULT_CONFIG.maxConnections
@@ -383,4 +391,9 @@ export function parseDuration(name: string, text: string): number {
     throw new ConfigError(`${name} is out of range: '${text}'`);
   }
   return value;
+}
+
+function parseReaderPort(text: string | undefined): number | null {
+  if (text === undefined || text === '') return DEFAULT_CONFIG.readerPort;
+  return parseInteger('--reader-port', text, 0, 65_535);
 }

@@ -56,6 +56,8 @@ export interface ListenerOptions {
   readonly splitStatements?: StatementSplitter;
   /** net_read_timeout and net_write_timeout; MySQL's defaults (config.ts) unless given. */
   readonly netTimeouts?: Pick<ChannelLimits, 'netReadTimeoutMs' | 'netWriteTimeoutMs'>;
+  /** The first connection id (1 unless a second listener of the process counts apart). */
+  readonly firstConnectionId?: number;
 }
 
 export interface Listener {
@@ -88,7 +90,7 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
   const active = new Map<number, ServedConnection>();
   // Absent (an embedding or a test that did not ask): the loop sleeps at once after a command.
   const awake = new Awake((config.awakeUs ?? 0) / 1000);
-  let nextConnectionId = 1;
+  let nextConnectionId = options.firstConnectionId ?? 1;
   let closing = false;
 
   const accept = (socket: ClientSocket): void => {

@@ -11,7 +11,7 @@
  * signal during shutdown exits at once with status 1.
  */
 import pino, { type Logger } from 'pino';
-import { createEngine, type Engine, splitStatements } from '../engine/index.js';
+import { createEngine, type WriterEngine, splitStatements } from '../engine/index.js';
 import {
   type EmbeddedNode,
   PAGE_SIZE,
@@ -21,12 +21,15 @@ import {
   startStorageNodeServer,
 } from '../storage/index.js';
 import type { Config, StorageNodeConfig } from './config.js';
-import { type Listener, listen } from './listener.js';
+import { type Listener, type TlsIdentity, listen } from './listener.js';
+import { type ReaderEndpoint, startReader } from './reader/reader-bridge.js';
 import { loadTlsIdentity } from './tls/identity.js';
 
 export interface RunningServer {
   /** The port bound: config.port, or the one the OS chose for port 0. */
   readonly port: number;
+  /** The reader endpoint's port (--reader-port), or null without one. */
+  readonly readerPort: number | null;
   /** The six embedded storage nodes, which tests and operators can stop and start. */
   readonly storageNodes: readonly EmbeddedNode[];
   close(): Promise<void>;
@@ -60,7 +63,10 @@ export async function startServer(
   log = createRootLogger(config),
 ): Promise<RunningServer> {
   if (config.replicaOf !== null) {
-    throw new NotBuiltError('read replicas (--replica-of) are not built yet');
+    throw new NotBuiltError(
+      '--replica-of (read replicas in another process) is not built yet; --reader-port serves ' +
+        'a read engine in this one',
+    );
   }
   log.info({ config }, 'starting');
   // The TLS identity first: a bad certificate stops the start before storage is touched.
@@ -70,7 +76,7 @@ export async function startServer(
   );
   // Storage and engine scope their own child loggers.
   const cluster = await storageCluster(config, log);
-  let engine: Engine;
+  let engine: WriterEngine;
   try {
     engine = await createEngine({
       storage: cluster.client,
@@ -96,13 +102,26 @@ export async function startServer(
     await cluster.close();
     throw error;
   }
-  log.info({ host: config.host, port: listener.port }, 'ready');
+  let reader: ReaderEndpoint | null = null;
+  try {
+    if (config.readerPort !== null) {
+      reader = await startReaderEndpoint(config, engine, cluster.client, tls, log);
+    }
+  } catch (error) {
+    await listener.close();
+    await engine.close();
+    await cluster.close();
+    throw error;
+  }
+  log.info({ host: config.host, port: listener.port, readerPort: reader?.port }, 'ready');
   let closed: Promise<void> | null = null;
   return {
     port: listener.port,
+    readerPort: reader?.port ?? null,
     storageNodes: cluster.nodes,
     close() {
       closed ??= (async () => {
+        await reader?.close();
         await listener.close();
         await engine.close();
         await cluster.close();
@@ -112,6 +131,35 @@ export async function startServer(
     },
   };
 }
+
+/** The reader endpoint: a read engine on a thread of its own (server/reader/). */
+function startReaderEndpoint(
+  config: Config,
+  writer: WriterEngine,
+  storage: StorageClient,
+  tls: TlsIdentity | null,
+  log: Logger,
+): Promise<ReaderEndpoint> {
+  return startReader({
+    writer,
+    pages: { readPage: (id, at) => storage.readPage(id, at) },
+    data: {
+      host: config.host,
+      port: config.readerPort ?? 0,
+      maxConnections: config.maxConnections,
+      maxAllowedPacket: config.maxAllowedPacket,
+      connectTimeoutMs: config.connectTimeoutMs,
+      logLevel: config.logLevel,
+      bufferPoolPages: Math.floor(config.bufferPoolBytes / PAGE_SIZE),
+      tls,
+      firstConnectionId: READER_FIRST_CONNECTION_ID,
+    },
+    log: log.child({ component: 'reader' }),
+  });
+}
+
+/** The reader endpoint's connection ids start here, apart from the writer's (from 1). */
+const READER_FIRST_CONNECTION_ID = 1_000_000_001;
 
 interface Cluster {
   readonly client: StorageClient;

@@ -15,9 +15,7 @@
  *   (B2) When the thread is dead or closed, every RemoteSocket is closed, so no connection waits
  *        forever on bytes that will not come.
  */
-import { existsSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import {
@@ -29,6 +27,7 @@ import {
   type SocketInfo,
 } from './messages.js';
 import { RemoteSocket, type SocketPort } from './remote-socket.js';
+import { threadScript } from '../thread-script.js';
 import {
   createRingMemory,
   Doorbell,
@@ -49,21 +48,6 @@ export class ListenError extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * The compiled thread script. Under vitest this module runs from its .ts source, which a worker
- * thread cannot load; the build's copy (dist/, made by `tsc` before the tests run) serves then.
- */
-function threadScript(): URL {
-  const here = new URL(import.meta.url);
-  const script = here.pathname.endsWith('.ts')
-    ? new URL('../../dist/server/io/io-thread.js', here)
-    : new URL('./io-thread.js', here);
-  if (!existsSync(fileURLToPath(script))) {
-    throw new Error(`the I/O thread script ${script.pathname} is missing: build with tsc -p .`);
-  }
-  return script;
 }
 
 export class IoBridge implements SocketPort {
@@ -112,7 +96,7 @@ export class IoBridge implements SocketPort {
       engineBell: bell.memory,
       ioBell: ioBell.memory,
     };
-    const worker = new Worker(threadScript(), { workerData: data });
+    const worker = new Worker(threadScript('io/io-thread'), { workerData: data });
     const event = await new Promise<IoThreadEvent>((resolve, reject) => {
       const onExit = (code: number): void => fail(new Error(`the I/O thread exited with ${code}`));
       const settle = (): void => {

@@ -1,0 +1,127 @@
+/**
+ * A reader thread: a read engine (engine/read-engine.ts) and a MySQL listener of its own, on a
+ * second core. The writer's thread feeds it (reader-bridge.ts, messages.ts) and reads the pages
+ * it does not cache from storage for it. Its connections run every statement that only reads at
+ * the writer's VDL; statements that write get 1290 (read-only.ts) — a reader endpoint, as
+ * Aurora's.
+ *
+ *   waiting ──'start'──▶ opening ──engine and listener up──▶ serving ──'close'──▶ closed
+ *   opening ──failure──▶ 'failed' posted, closed
+ *
+ * Invariant (RT1): a page read is answered exactly once: by the writer's 'page', or, when the
+ * thread closes first, with a rejection.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import {
+  type Lsn,
+  type PageId,
+  type ReadEngine,
+  type ReplicaPageSource,
+  PendingFeed,
+  SqlError,
+  StorageError,
+  splitStatements,
+} from '../../engine/index.js';
+import { type Listener, listen } from '../listener.js';
+import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
+import { unpackRecords } from './messages.js';
+
+const data = workerData as ReaderThreadData;
+const port = parentPort;
+if (port === null) throw new Error('the reader thread runs as a worker thread');
+const log = pino({ level: data.logLevel }).child({ component: 'reader' });
+const feed = new PendingFeed();
+
+interface PendingRead {
+  resolve(bytes: Buffer): void;
+  reject(error: Error): void;
+}
+
+const reads = new Map<number, PendingRead>();
+let nextRead = 1;
+let engine: ReadEngine | undefined;
+let listener: Listener | undefined;
+let closing = false;
+
+function post(message: FromReader): void {
+  port?.postMessage(message);
+}
+
+const pages: ReplicaPageSource = {
+  readPage(pageId, at) {
+    if (closing) return Promise.reject(new SqlError('ER_SERVER_SHUTDOWN'));
+    const id = nextRead++;
+    return new Promise<Buffer>((resolve, reject) => {
+      reads.set(id, { resolve, reject });
+      post({ kind: 'read-page', id, pageId, at });
+    });
+  },
+};
+
+async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
+  try {
+    engine = await feed.open(
+      { vdl, catalogRoot },
+      { pages, log, bufferPoolPages: data.bufferPoolPages },
+      () => undefined,
+    );
+    listener = await listen({
+      log,
+      config: data,
+      engine,
+      tls: data.tls,
+      splitStatements,
+      firstConnectionId: data.firstConnectionId,
+    });
+    post({ kind: 'listening', port: listener.port });
+  } catch (error) {
+    log.error({ err: error }, 'the reader could not start');
+    post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+    await close();
+  }
+}
+
+async function close(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await listener?.close();
+  await engine?.close();
+  for (const read of reads.values()) read.reject(new SqlError('ER_SERVER_SHUTDOWN')); // RT1
+  reads.clear();
+  port?.close();
+}
+
+function answer(message: ToReader & { kind: 'page' }): void {
+  const read = reads.get(message.id);
+  if (read === undefined) return;
+  reads.delete(message.id); // RT1
+  if (message.bytes !== null) read.resolve(Buffer.from(message.bytes));
+  else {
+    const reason = message.error ?? { kind: 'unavailable', message: 'no page' };
+    read.reject(new StorageError(reason.kind, reason.message));
+  }
+}
+
+port.on('message', (message: ToReader) => {
+  switch (message.kind) {
+    case 'records':
+      feed.shipped(unpackRecords(message.bytes, message.ends));
+      return;
+    case 'durable':
+      feed.durable(message.vdl);
+      return;
+    case 'schema':
+      feed.schemaChanged(message.lsn);
+      return;
+    case 'start':
+      void open(message.vdl, message.catalogRoot);
+      return;
+    case 'page':
+      answer(message);
+      return;
+    case 'close':
+      void close();
+      return;
+  }
+});

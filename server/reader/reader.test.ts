@@ -1,0 +1,90 @@
+/**
+ * The reader endpoint (--reader-port) over real sockets: a read engine on a thread of its own,
+ * fed by the writer's redo, serving mysql2 connections on a port of its own. What the writer
+ * commits is read there once durable; statements that write get 1290; the catalog follows DDL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config.js';
+import { type RunningServer, createRootLogger, startServer } from '../main.js';
+
+let server: RunningServer;
+let writer: Connection;
+let reader: Connection;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'borealis-reader-'));
+  server = await startServer(
+    { ...DEFAULT_CONFIG, port: 0, readerPort: 0, dataDir, logLevel: 'silent' },
+    createRootLogger({ logLevel: 'silent' }),
+  );
+  writer = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root' });
+  await writer.query('CREATE DATABASE shop');
+  await writer.query('CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20), qty INT)');
+  await writer.query("INSERT INTO shop.items VALUES (1, 'apple', 5), (2, 'pear', 7)");
+  reader = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: server.readerPort ?? 0,
+    user: 'root',
+  });
+});
+
+afterAll(async () => {
+  await reader?.end();
+  await writer?.end();
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The reader's answer once it equals `expected` (the feed is asynchronous), or its last one. */
+async function eventually(sql: string, expected: unknown): Promise<unknown> {
+  let rows: unknown;
+  for (let i = 0; i < 200; i++) {
+    [rows] = await reader.query<RowDataPacket[]>(sql);
+    if (JSON.stringify(rows) === JSON.stringify(expected)) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return rows;
+}
+
+describe('the reader endpoint', () => {
+  it('listens on a port of its own, with connection ids apart from the writer', async () => {
+    expect(server.readerPort).not.toBe(server.port);
+    const [rows] = await reader.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
+    expect(Number(rows[0]?.id)).toBeGreaterThan(1_000_000_000);
+  });
+
+  it("serves the writer's commits, in order, plain and prepared", async () => {
+    expect(await eventually('SELECT id, qty FROM shop.items ORDER BY id', [
+      { id: 1, qty: 5 },
+      { id: 2, qty: 7 },
+    ])).toEqual([{ id: 1, qty: 5 }, { id: 2, qty: 7 }]);
+    for (let i = 3; i <= 50; i++) {
+      await writer.query('INSERT INTO shop.items VALUES (?, ?, ?)', [i, `item${i}`, i]);
+    }
+    await writer.query('UPDATE shop.items SET qty = qty + 100 WHERE id <= 2');
+    const sum = 105 + 107 + ((3 + 50) * 48) / 2;
+    expect(await eventually('SELECT SUM(qty) AS s FROM shop.items', [{ s: String(sum) }]))
+      .toEqual([{ s: String(sum) }]);
+    const [rows] = await reader.execute<RowDataPacket[]>(
+      'SELECT name FROM shop.items WHERE id = ?',
+      [42],
+    );
+    expect(rows).toEqual([{ name: 'item42' }]);
+  });
+
+  it('refuses writes with 1290 and follows DDL', async () => {
+    await expect(reader.query('INSERT INTO shop.items VALUES (99, "x", 1)')).rejects.toMatchObject({
+      errno: 1290,
+      sqlState: 'HY000',
+    });
+    await writer.query('CREATE TABLE shop.tags (id INT PRIMARY KEY, tag VARCHAR(10))');
+    await writer.query("INSERT INTO shop.tags VALUES (1, 'red')");
+    expect(await eventually('SELECT tag FROM shop.tags', [{ tag: 'red' }]))
+      .toEqual([{ tag: 'red' }]);
+  });
+});
