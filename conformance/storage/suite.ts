@@ -10,6 +10,7 @@ import path from 'node:path';
 import { SimFailure, runSimulation } from '../../storage/testing/sim.js';
 import type { CheckResult } from '../report.js';
 import { partition, partitionSkipReason } from './partition.js';
+import { readerEndpoint } from './reader.js';
 import { replacement, zoneLoss } from './scenarios.js';
 
 export interface StorageSuiteOptions {
@@ -44,6 +45,8 @@ export async function runStorageSuite(options: StorageSuiteOptions): Promise<voi
   await check(reporter, 'processes: nine nodes in three zones, a zone lost, writer recovers',
     zoneLoss);
   await check(reporter, 'processes: an empty node replacing a lost one is rebuilt', replacement);
+  await check(reporter, 'reader endpoint: the mysql CLI and sysbench read there, writes get 1290',
+    readerEndpoint);
   const skip = partitionSkipReason();
   if (skip !== undefined) {
     reporter.note(`skip  ${SUITE} partition with real addresses: ${skip}`);
