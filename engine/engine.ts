@@ -26,6 +26,7 @@ import type { AuthPlugin } from './users/passwords.js';
 import { TransactionManager } from './txn/manager.js';
 import type { TransactionLimits } from './txn/transaction.js';
 import type { ReadOnlyGate } from './read-only.js';
+import type { Value } from './sql/values.js';
 
 export interface EngineOptions {
   readonly storage: StorageClient;
@@ -54,6 +55,8 @@ interface SessionSetup {
   readonly planCacheEntries: number;
   readonly accounts: Accounts;
   readonly defaultAuthPlugin: AuthPlugin;
+  /** Global variables whose value the engine's role sets (a read engine's read_only). */
+  readonly roleGlobals?: Readonly<Record<string, Value>>;
 }
 
 export class EngineImpl implements Engine, EngineCore {
@@ -83,7 +86,10 @@ export class EngineImpl implements Engine, EngineCore {
     }));
     this.services = {
       clock,
-      globals: new GlobalVariables({ default_authentication_plugin: issue4.defaultAuthPlugin }),
+      globals: new GlobalVariables({
+        default_authentication_plugin: issue4.defaultAuthPlugin,
+        ...issue4.roleGlobals,
+      }),
       status,
       planCache: new PlanCache(issue4.planCacheEntries),
       processes: new ProcessList(clock),

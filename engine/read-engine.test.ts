@@ -133,8 +133,11 @@ describe('read engine', () => {
     }
     await ok(r, 'BEGIN');
     expect((await failure(r, 'INSERT INTO d.t VALUES (1)')).errno).toBe(1290);
+    expect(await query(r, 'SELECT @@read_only, @@innodb_read_only')).toEqual([[1n, 1n]]);
+    const w = openSession(p.writer);
+    expect(await query(w, 'SELECT @@read_only, @@innodb_read_only')).toEqual([[0n, 0n]]);
     await ok(r, 'COMMIT');
-    expect(await query(openSession(p.writer), 'SELECT * FROM d.t')).toEqual([]);
+    expect(await query(w, 'SELECT * FROM d.t')).toEqual([]);
   });
 
   it('follows DDL: new, altered and dropped tables, new databases (RE1, RE2)', async () => {

@@ -102,6 +102,7 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
         planCacheEntries: options.planCacheEntries ?? PLAN_CACHE_ENTRIES,
         accounts,
         defaultAuthPlugin: 'caching_sha2_password',
+        roleGlobals: { read_only: 1n, super_read_only: 1n, innodb_read_only: 1n },
       },
       new ReadOnlyGate(),
     );

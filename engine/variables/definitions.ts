@@ -225,6 +225,10 @@ export const SYSTEM_VARIABLES: readonly SystemVariableDef[] = [
   readOnly(text('system_time_zone', 'global', systemTimeZoneName())),
   readOnly(int('innodb_page_size', 'global', 16_384n, 4_096n, 65_536n)),
   readOnly(bool('log_bin', 'global', false)),
+  // ON on a read engine (read-engine.ts): how applications tell a reader from the writer.
+  readOnly(bool('read_only', 'global', false)),
+  readOnly(bool('super_read_only', 'global', false)),
+  readOnly(bool('innodb_read_only', 'global', false)),
   readOnly(text('gtid_mode', 'global', 'OFF')),
   int('server_id', 'global', 1n, 0n, U32),
   // SQL behaviour
