@@ -77,6 +77,60 @@ describe('the reader endpoint', () => {
     expect(rows).toEqual([{ name: 'item42' }]);
   });
 
+  it('never shows a transfer half done while the writer commits them', async () => {
+    // 300 rows of ~270 bytes: the table spans several leaf pages, so a scan crosses pages
+    // that commits change between its steps.
+    await writer.query(
+      'CREATE TABLE shop.accounts (id INT PRIMARY KEY, balance INT NOT NULL, pad CHAR(255))',
+    );
+    const ids = Array.from({ length: 300 }, (_, i) => i + 1);
+    await writer.query(
+      `INSERT INTO shop.accounts VALUES ${ids.map((i) => `(${i}, 100, 'p${i}')`).join()}`,
+    );
+    expect(await eventually('SELECT COUNT(*) AS n FROM shop.accounts', [{ n: 300 }]))
+      .toEqual([{ n: 300 }]);
+    const movers = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root' }),
+      ),
+    );
+    let moving = true;
+    const transfers = movers.map(async (conn, k) => {
+      let n = 0;
+      while (moving) {
+        const from = ((n * 7 + k * 13) % 300) + 1;
+        const to = ((n * 11 + k * 5 + 1) % 300) + 1;
+        n++;
+        if (from === to) continue;
+        await conn.query('BEGIN');
+        await conn.query('UPDATE shop.accounts SET balance = balance - 3 WHERE id = ?', [from]);
+        await conn.query('UPDATE shop.accounts SET balance = balance + 3 WHERE id = ?', [to]);
+        await conn.query('COMMIT');
+      }
+      return n;
+    });
+    const sums = new Set<string>();
+    for (let i = 0; i < 150; i++) {
+      const [rows] = await reader.query<RowDataPacket[]>(
+        'SELECT SUM(balance) AS s, COUNT(*) AS n FROM shop.accounts',
+      );
+      sums.add(`${rows[0]?.s}/${rows[0]?.n}`);
+      if (i % 10 === 0) {
+        await reader.query('START TRANSACTION');
+        const [a] = await reader.query<RowDataPacket[]>('SELECT balance FROM shop.accounts');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const [b] = await reader.query<RowDataPacket[]>('SELECT balance FROM shop.accounts');
+        await reader.query('COMMIT');
+        expect(b).toEqual(a); // one snapshot for the whole transaction
+      }
+    }
+    moving = false;
+    const done = await Promise.all(transfers);
+    await Promise.all(movers.map((conn) => conn.end()));
+    expect(done.reduce((x, y) => x + y, 0)).toBeGreaterThan(20);
+    expect([...sums]).toEqual(['30000/300']);
+  });
+
   it('refuses writes with 1290 and follows DDL', async () => {
     await expect(reader.query('INSERT INTO shop.items VALUES (99, "x", 1)')).rejects.toMatchObject({
       errno: 1290,
