@@ -16,6 +16,11 @@
  * BOREALIS_URL, measures a Borealis whose sbtest database already holds the tables (a 10-million
  * row load takes most of an hour), so only MariaDB is prepared.
  *
+ * --reader starts Borealis with a reader endpoint (--reader-port): oltp_point_select and
+ * oltp_read_only then run half their threads (rounded up) at the writer's port and half at the
+ * reader's, two sysbench processes at once, and a cell is their summed TPS and QPS and the higher
+ * p95 — a client that sends its reads to the reader endpoint, as Aurora's users do.
+ *
  * BOREALIS_URL benchmarks a Borealis that is already running; BOREALIS_ARGS adds server options.
  * What fails on Borealis (start, prepare, a run) is recorded as failed with its reason.
  *
@@ -29,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { startBorealis, type Borealis } from '../harness/borealis.js';
 import { admin, parseMysqlUrl, type Endpoint } from '../harness/endpoint.js';
 import { startMariaDb, type MariaDb } from '../harness/mariadb.js';
+import { freePort } from '../harness/process.js';
 import { OUTPUT_DIR, REPO_ROOT } from '../harness/paths.js';
 import { exec } from '../clients/exec.js';
 import { parseSysbenchReport, sysbenchConnection, sysbenchFatal } from './sysbench-output.js';
@@ -52,11 +58,17 @@ interface Options {
   /** Borealis (BOREALIS_URL) already holds the data: it is not prepared again. */
   readonly borealisPrepared: boolean;
   readonly append: boolean;
+  /**
+   * Borealis runs a reader endpoint (--reader-port) and the read-only tests split their threads
+   * between the writer's port and the reader's (the second core serves reads).
+   */
+  readonly reader: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [--tables 4] [--rows 100000] [--time 30] [--threads 1,8,32]
                       [--tests ${ALL_TESTS.join(',')}]
                       [--repeat 1] [--buffer-pool MiB] [--borealis-prepared] [--no-append]
+                      [--reader]
 environment: BOREALIS_URL (benchmark a running Borealis), BOREALIS_ARGS (extra server options)`;
 
 /** The options, or null when --help asked for the usage only. */
@@ -73,6 +85,7 @@ function parseOptions(argv: readonly string[]): Options | null {
       'buffer-pool': { type: 'string' },
       'borealis-prepared': { type: 'boolean', default: false },
       'no-append': { type: 'boolean', default: false },
+      reader: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -84,6 +97,9 @@ function parseOptions(argv: readonly string[]): Options | null {
   };
   const tests = values.tests.split(',').filter((t) => t !== '');
   for (const t of tests) if (!ALL_TESTS.includes(t)) throw new Error(`unknown test ${t}`);
+  if (values.reader && (process.env['BOREALIS_URL'] ?? '') !== '') {
+    throw new Error('--reader starts Borealis with a reader endpoint: unset BOREALIS_URL');
+  }
   if (values['borealis-prepared'] && (process.env['BOREALIS_URL'] ?? '') === '') {
     throw new Error('--borealis-prepared measures the Borealis at BOREALIS_URL: set it');
   }
@@ -99,6 +115,7 @@ function parseOptions(argv: readonly string[]): Options | null {
       : positive('buffer-pool', values['buffer-pool']),
     borealisPrepared: values['borealis-prepared'],
     append: !values['no-append'],
+    reader: values.reader,
   };
 }
 
@@ -157,6 +174,25 @@ async function measure(side: Side, o: Options, test: string, threads: number): P
   return { kind: 'ok', tps: report.tps, qps: report.qps, p95Ms: report.p95Ms };
 }
 
+/** What --reader splits between the writer's port and the reader's. */
+const READ_ONLY_TESTS = new Set(['oltp_point_select', 'oltp_read_only']);
+
+/** measure() with the threads split between the writer's port and the reader's (--reader). */
+async function measureSplit(side: Side, readerPort: number | null, o: Options, test: string,
+  threads: number): Promise<Cell> {
+  if (side.kind === 'down' || readerPort === null || threads < 2 || !READ_ONLY_TESTS.has(test)) {
+    return measure(side, o, test, threads);
+  }
+  const reader: Side = { kind: 'up', endpoint: { ...side.endpoint, port: readerPort,
+    label: `${side.endpoint.label} (reader endpoint)` } };
+  const half = Math.floor(threads / 2);
+  const [w, r] = await Promise.all([measure(side, o, test, threads - half),
+    measure(reader, o, test, half)]);
+  if (w.kind !== 'ok') return w;
+  if (r.kind !== 'ok') return r;
+  return { kind: 'ok', tps: w.tps + r.tps, qps: w.qps + r.qps, p95Ms: Math.max(w.p95Ms, r.p95Ms) };
+}
+
 function machine(): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
@@ -190,13 +226,14 @@ function relative(text: string): string {
 }
 
 async function startSides(logDir: string, o: Options): Promise<{ mariadb: MariaDb;
-  borealis: Side; stop: () => Promise<void> }> {
+  borealis: Side; readerPort: number | null; stop: () => Promise<void> }> {
   const mariadb = await startMariaDb({
     role: 'reference', durable: true, logDir, name: 'bench-mariadb',
     bufferPoolMb: o.bufferPoolMb ?? MARIADB_BUFFER_POOL_MB,
   });
   let b: Borealis | undefined;
   let borealis: Side;
+  let readerPort: number | null = null;
   const url = process.env['BOREALIS_URL'];
   try {
     if (url !== undefined && url !== '') {
@@ -206,14 +243,17 @@ async function startSides(logDir: string, o: Options): Promise<{ mariadb: MariaD
       } };
     } else {
       const pool = o.bufferPoolMb === null ? [] : ['--buffer-pool-size', `${o.bufferPoolMb}M`];
+      readerPort = o.reader ? await freePort() : null;
+      const reader = readerPort === null ? [] : ['--reader-port', String(readerPort)];
       b = await startBorealis({ role: 'target', logDir, name: 'bench-borealis', extraArgs: [
-        ...pool, ...(process.env['BOREALIS_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '')] });
+        ...pool, ...reader,
+        ...(process.env['BOREALIS_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '')] });
       borealis = { kind: 'up', endpoint: b };
     }
   } catch (error) {
     borealis = { kind: 'down', reason: `Borealis did not start: ${startFailure(error)}` };
   }
-  return { mariadb, borealis, stop: async () => {
+  return { mariadb, borealis, readerPort, stop: async () => {
     await b?.stop();
     await mariadb.stop();
   } };
@@ -246,7 +286,7 @@ async function main(): Promise<void> {
         for (let run = 0; run < o.repeat; run++) {
           // Alternate which server goes first, so neither always runs on a warmer machine.
           if (run % 2 === 0) m.push(await measure(mariadb, o, test, threads));
-          b.push(await measure(borealis, o, test, threads));
+          b.push(await measureSplit(borealis, sides.readerPort, o, test, threads));
           if (run % 2 === 1) m.push(await measure(mariadb, o, test, threads));
           const show = (c: Cell | undefined): string =>
             c?.kind === 'ok' ? `${c.tps.toFixed(1)} tps` : 'failed';
@@ -273,6 +313,9 @@ async function main(): Promise<void> {
       `innodb_flush_log_at_trx_commit=1, buffer pool ${mariadbPool} MiB`,
     `- Borealis: ${borealisLabel}` +
       `${o.bufferPoolMb === null ? '' : `, buffer pool ${o.bufferPoolMb} MiB`}; commit ${commit()}`,
+    ...(sides.readerPort === null ? [] : [`- Borealis with a reader endpoint (--reader-port): ` +
+      `${[...READ_ONLY_TESTS].join(' and ')} at 2 or more threads ran half their threads at the ` +
+      `writer's port and half at the reader's, the cell their sum`]),
     `- sysbench 1.0, \`--db-ps-mode=auto\`, ${o.threads.join('/')} threads` +
       (o.repeat > 1 ? `; each cell the median of ${o.repeat} runs, servers alternating` : ''),
     '', table, '',
