@@ -227,21 +227,6 @@ export class TreeReader {
     if (at !== undefined) return this.pool.pageAt(id, at);
     return this.pool.peek(id) ?? (await this.pool.get(id));
   }
-
-  /** Every page of the tree rooted at `root`, as of read point `at`. */
-  async pages(root: PageId, at: Lsn): Promise<Set<PageId>> {
-    const pages = new Set<PageId>();
-    const pending: PageId[] = [root];
-    while (pending.length > 0) {
-      const id = pending.pop() as PageId;
-      pages.add(id);
-      const page = await this.fetch(id, at);
-      if (pg.pageType(page) !== PAGE_TYPE.btreeInternal) continue;
-      pending.push(pg.link(page, 0));
-      for (let slot = 0; slot < pg.cellCount(page); slot++) pending.push(childAt(page, slot));
-    }
-    return pages;
-  }
 }
 
 export class BTree extends TreeReader {

@@ -79,22 +79,17 @@ export interface ReplicaTrees extends Trees {
   receive(records: readonly Buffer[]): void;
   /**
    * The writer's VDL moved: records ≤ vdl are applied to cached pages, in LSN order, and the
-   * replica's read point becomes vdl (R3). Returns the ids of the pages those records changed
-   * (cached or not).
+   * replica's read point becomes vdl (R3).
    */
-  advance(vdl: Lsn): ReadonlySet<PageId>;
+  advance(vdl: Lsn): void;
   /** The replica's read point: the last VDL it was advanced to. */
   readonly vdl: Lsn;
-  /** Every page of the tree rooted at `root`, as of the replica's read point. */
-  treePages(root: PageId): Promise<ReadonlySet<PageId>>;
   readonly pool: BufferPool;
   close(): Promise<void>;
 }
 
 /** R2: records held above VDL: the writer's L5 limit, and as much again for the mtr past it. */
 const HELD_MAX = 2 * LAL_RECORDS;
-
-const NO_PAGES: ReadonlySet<PageId> = new Set();
 
 interface Held {
   readonly header: RedoHeader;
@@ -163,8 +158,8 @@ class Replica implements ReplicaTrees {
     assert(this.held.length - this.heldHead <= HELD_MAX, 'R2: held records within HELD_MAX');
   }
 
-  advance(vdl: Lsn): ReadonlySet<PageId> {
-    if (this.closed || vdl <= this.current) return NO_PAGES; // R8
+  advance(vdl: Lsn): void {
+    if (this.closed || vdl <= this.current) return; // R8
     assert(vdl <= this.lastReceived, 'R3: VDL within the records received');
     // Held records have consecutive LSNs (R2): the one at vdl is found by its distance.
     const first = this.held[this.heldHead] as Held;
@@ -172,17 +167,11 @@ class Replica implements ReplicaTrees {
     const last = (this.held[end - 1] as Held).header;
     assert(last.lsn === vdl && last.cpl, 'R3: VDL is a consistency point');
     this.forgetFailedLoads();
-    const changed = new Set<PageId>();
-    for (; this.heldHead < end; this.heldHead++) {
-      const next = this.held[this.heldHead] as Held;
-      changed.add(next.header.pageId);
-      this.route(next);
-    }
+    for (; this.heldHead < end; this.heldHead++) this.route(this.held[this.heldHead] as Held);
     this.compactHeld();
     this.current = vdl;
     this.wake();
     this.pool.evict();
-    return changed;
   }
 
   /** R3, R4: a record to its page's frame, to its page's landing, or nowhere. */
@@ -326,10 +315,6 @@ class Replica implements ReplicaTrees {
   readOverflow(first: PageId, length: number, at?: Snapshot): Promise<Buffer> {
     if (at !== undefined) return readChain(this.pool, first, length, at.lsn);
     return this.atVdl((point) => readChain(this.pool, first, length, point));
-  }
-
-  treePages(root: PageId): Promise<ReadonlySet<PageId>> {
-    return this.atVdl((point) => this.reader.pages(root, point));
   }
 
   async close(): Promise<void> {
