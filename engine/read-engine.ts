@@ -2,8 +2,10 @@
  * A read engine: Aurora's read replica as an Engine. It runs over a replica's page layer
  * (btree/replica.ts), which the writer's redo stream keeps current, and serves every statement
  * that only reads (read-only.ts) at the read point the writer last reported durable (its VDL).
- * The writer side is `feedReadEngine`: it forwards what the writer's page layer ships and, after
- * a statement changed the catalog, the LSN at which it did.
+ * The writer's side is `tapWriter`: it forwards what the writer's page layer ships, the VDL as
+ * commits become durable and, after a statement changed the catalog, the LSN at which it did;
+ * `PendingFeed` is the read engine's end, which exists before the engine (it may be another
+ * thread's: server/reader/); `attachReadEngine` joins the two in one thread.
  *
  * Invariants:
  *   (RE1) a statement reads at the replica's VDL with the catalog, stored programs and accounts
