@@ -251,17 +251,7 @@ class Replica implements ReplicaTrees {
 
   /** T7, R6: a read point held until release. */
   private register(at: Lsn): Snapshot {
-    const points = this.pool.readPoints;
-    points.add(at);
-    let released = false;
-    return {
-      lsn: at,
-      release: () => {
-        assert(!released, 'T7: a snapshot is released once');
-        released = true;
-        points.remove(at);
-      },
-    };
+    return this.pool.readPoints.hold(at);
   }
 
   /** R6: `read` at vdl, holding it as a read point until it is done. */

@@ -135,22 +135,12 @@ class PagedTrees implements OpenTrees {
 
   /** T7: a read point held until release; storage learns the oldest (its read floor). */
   private register(at: Lsn): Snapshot {
-    const points = this.pool.readPoints;
-    const lowest = points.lowest();
-    points.add(at);
-    if (lowest === undefined || at < lowest) this.storage.setReadFloor?.(at);
-    let released = false;
-    return {
-      lsn: at,
-      release: () => {
-        assert(!released, 'T7: a snapshot is released once');
-        released = true;
-        points.remove(at);
-        const now = points.lowest();
-        if (now !== at) this.storage.setReadFloor?.(now);
-      },
-    };
+    return this.pool.readPoints.hold(at, this.readFloor);
   }
+
+  private readonly readFloor = (lowest: Lsn | undefined): void => {
+    this.storage.setReadFloor?.(lowest);
+  };
 
   get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined> {
     return this.btree.get(root, key, at?.lsn);

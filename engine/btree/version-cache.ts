@@ -28,6 +28,7 @@
  */
 import assert from 'node:assert/strict';
 import { type Lsn, type PageId, page as pageFormat } from '../../storage/index.js';
+import type { Snapshot } from './api.js';
 
 interface Version {
   readonly id: PageId;
@@ -66,6 +67,28 @@ export class ReadPoints {
     this.counts.delete(point);
     this.sorted = this.sorted.filter((p) => p !== point);
     this.generation++;
+  }
+
+  /**
+   * Trees T7: `at` held as a read point until the snapshot is released (exactly once).
+   * `lowestMoved` hears of the lowest point whenever the hold or its release may move it (the
+   * writer tells storage its read floor).
+   */
+  hold(at: Lsn, lowestMoved?: (lowest: Lsn | undefined) => void): Snapshot {
+    const lowest = this.lowest();
+    this.add(at);
+    if (lowest === undefined || at < lowest) lowestMoved?.(at);
+    let released = false;
+    return {
+      lsn: at,
+      release: () => {
+        assert(!released, 'T7: a snapshot is released once');
+        released = true;
+        this.remove(at);
+        const now = this.lowest();
+        if (now !== at) lowestMoved?.(now);
+      },
+    };
   }
 
   /** True when a registered point lies in [from, to). */
