@@ -7,7 +7,7 @@
  * it opened (injected Trees belong to the caller).
  */
 import type { Logger } from 'pino';
-import type { StorageClient } from '../storage/index.js';
+import type { Lsn, StorageClient } from '../storage/index.js';
 import type { Account, Engine, Session, SessionInit } from './api.js';
 import type { RedoTap, Trees } from './btree/api.js';
 import { type OpenTrees, openTrees } from './btree/index.js';
@@ -106,6 +106,11 @@ export class EngineImpl implements Engine, EngineCore {
     return trees.tapRedo(tap);
   }
 
+  /** The oldest read point of the read engines fed from this writer (OpenTrees). */
+  setReaderFloor(lowest: Lsn | undefined): void {
+    (this.trees as Partial<OpenTrees>).setReaderFloor?.(lowest);
+  }
+
   /** Moved by every change to the catalog, stored programs or accounts (read-engine.ts, RE2). */
   schemaGenerations(): number {
     const { catalog, services } = this;
@@ -146,6 +151,8 @@ export interface WriterEngine extends Engine {
   readonly trees: Trees;
   tapRedo(tap: RedoTap): () => void;
   schemaGenerations(): number;
+  /** Storage keeps what reads at or above `lowest` need (a reader thread's oldest snapshot). */
+  setReaderFloor(lowest: Lsn | undefined): void;
 }
 
 export async function createEngine(options: EngineOptions): Promise<WriterEngine> {

@@ -224,13 +224,17 @@ describe('read engine', () => {
     });
     const w = openSession(p.writer);
     const r = openSession(p.reader);
+    expect(p.reader.readFloor()).toBeUndefined();
     await ok(r, 'START TRANSACTION');
     expect(await scalar(r, 'SELECT SUM(v) FROM d.t')).toBe('3');
+    const held = p.reader.vdl;
     for (let i = 3; i < 200; i++) await ok(w, `INSERT INTO d.t VALUES (${i}, ${i})`);
     await ok(w, 'UPDATE d.t SET v = 100 WHERE id = 1');
     await caughtUp(p);
+    expect(p.reader.readFloor()).toBe(held); // what storage must keep for it
     expect(await scalar(r, 'SELECT SUM(v) FROM d.t')).toBe('3');
     await ok(r, 'COMMIT');
+    expect(p.reader.readFloor()).toBeUndefined();
     expect(await scalar(r, 'SELECT SUM(v) FROM d.t')).toBe(String(100 + 2 + (3 + 199) * 197 / 2));
   });
 

@@ -43,6 +43,8 @@ export interface ReadEngineFeed extends RedoTap {
 export interface ReadEngine extends Engine, ReadEngineFeed {
   /** The read point new statements read at. */
   readonly vdl: Lsn;
+  /** Its oldest read point held now (undefined: none): what storage must keep for it. */
+  readFloor(): Lsn | undefined;
   /** Resolves once no catalog reload is pending (tests: the point reported is being served). */
   settled(): Promise<void>;
 }
@@ -112,6 +114,10 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
 
   get vdl(): Lsn {
     return this.pages.vdl;
+  }
+
+  readFloor(): Lsn | undefined {
+    return this.pages.pool.readPoints.lowest();
   }
 
   shipped(records: readonly Buffer[]): void {

@@ -37,6 +37,11 @@ export interface OpenTrees extends Trees {
    * and VDL as commits become durable. Returns the detach. What a read replica is fed from.
    */
   tapRedo(tap: RedoTap): () => void;
+  /**
+   * The oldest read point of the read engines fed from this writer (undefined: none): storage's
+   * read floor is the oldest of theirs and the writer's own, so segments keep what they read.
+   */
+  setReaderFloor(lowest: Lsn | undefined): void;
   close(): Promise<void>;
 }
 
@@ -135,12 +140,30 @@ class PagedTrees implements OpenTrees {
 
   /** T7: a read point held until release; storage learns the oldest (its read floor). */
   private register(at: Lsn): Snapshot {
-    return this.pool.readPoints.hold(at, this.readFloor);
+    return this.pool.readPoints.hold(at, this.ownFloor);
   }
 
-  private readonly readFloor = (lowest: Lsn | undefined): void => {
-    this.storage.setReadFloor?.(lowest);
+  /** The oldest of this writer's read points (undefined: none). */
+  private ownLowest: Lsn | undefined = undefined;
+  /** The oldest read point of its read engines (setReaderFloor). */
+  private readerLowest: Lsn | undefined = undefined;
+
+  private readonly ownFloor = (lowest: Lsn | undefined): void => {
+    this.ownLowest = lowest;
+    this.storage.setReadFloor?.(this.floor());
   };
+
+  setReaderFloor(lowest: Lsn | undefined): void {
+    this.readerLowest = lowest;
+    this.storage.setReadFloor?.(this.floor());
+  }
+
+  private floor(): Lsn | undefined {
+    const own = this.ownLowest;
+    const reader = this.readerLowest;
+    if (own === undefined) return reader;
+    return reader === undefined || own < reader ? own : reader;
+  }
 
   get(root: PageId, key: Buffer, at?: Snapshot): Promise<Buffer | undefined> {
     return this.btree.get(root, key, at?.lsn);

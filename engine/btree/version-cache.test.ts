@@ -121,6 +121,39 @@ describe('ReadPoints', () => {
   });
 });
 
+describe("storage's read floor", () => {
+  it("is the oldest of the writer's snapshots and its readers' (setReaderFloor)", async () => {
+    const floors: (Lsn | undefined)[] = [];
+    class Watched extends MemoryStorageClient {
+      setReadFloor(floor: Lsn | undefined): void {
+        floors.push(floor);
+      }
+    }
+    const trees = await openTrees({ storage: new Watched(new MemoryStorage()), log });
+    const mtr = await trees.begin();
+    const root = await trees.createTree(mtr);
+    await trees.commit(mtr);
+    const first = trees.snapshot();
+    await fill(trees, root, 0, 10, 'a');
+    const second = trees.snapshot();
+    expect(second.lsn).toBeGreaterThan(first.lsn);
+    expect(floors.at(-1)).toBe(first.lsn);
+    trees.setReaderFloor((first.lsn - 1) as Lsn);
+    expect(floors.at(-1)).toBe(first.lsn - 1);
+    first.release();
+    expect(floors.at(-1)).toBe(first.lsn - 1); // the reader's is older than `second`
+    trees.setReaderFloor(undefined);
+    expect(floors.at(-1)).toBe(second.lsn);
+    trees.setReaderFloor((second.lsn + 1) as Lsn);
+    expect(floors.at(-1)).toBe(second.lsn);
+    second.release();
+    expect(floors.at(-1)).toBe(second.lsn + 1);
+    trees.setReaderFloor(undefined);
+    expect(floors.at(-1)).toBeUndefined();
+    await trees.close();
+  });
+});
+
 describe('VersionCache reuse (VC5)', () => {
   const l = (n: number): Lsn => n as Lsn;
   const image = (pageLsn: number): Buffer => {

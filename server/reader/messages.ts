@@ -11,11 +11,17 @@
  *                     'close'     close the listener and the engine, then exit
  *   reader → writer   'read-page' the page `pageId` as of `at` (≤ a VDL the writer reported)
  *                     'listening' the reader's listener is bound to `port`
+ *                     'read-floor' the reader's oldest read point, at most every second when it
+ *                                 changed: storage keeps what it needs (RF1)
  *                     'failed'    it could not start: `message`
  *
  * Invariant (RM1): the writer posts the feed messages in the order the tap gave them, on one
  * port, so the reader sees records before the VDL that covers them and a schema change before
  * that VDL (read-engine.ts RE2).
+ *
+ * Invariant (RF1): storage's read floor is at or below every read point the reader has held for
+ * READ_FLOOR_INTERVAL_MS (reader-thread.ts); a younger one is within storage's retention window,
+ * below which nothing is collected anyway.
  */
 import type { Lsn, PageId, StorageErrorKind } from '../../engine/index.js';
 import type { TlsIdentity } from '../listener.js';
@@ -49,6 +55,8 @@ export type ToReader =
 export type FromReader =
   | { readonly kind: 'read-page'; readonly id: number; readonly pageId: PageId; readonly at: Lsn }
   | { readonly kind: 'listening'; readonly port: number }
+  /** The reader's oldest read point (null: none), when it changed (RF1). */
+  | { readonly kind: 'read-floor'; readonly lsn: Lsn | null }
   | { readonly kind: 'failed'; readonly message: string };
 
 /** One buffer holding a batch of records, and where each ends (RM1: one transfer). */

@@ -65,7 +65,10 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
   };
   const { start, detach } = tapWriter(writer, feed);
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-  void exited.then(detach); // RB1
+  void exited.then(() => {
+    detach(); // RB1
+    writer.setReaderFloor(undefined);
+  });
   worker.on('error', (error) => log.error({ err: error }, 'the reader thread failed'));
   const listening = new Promise<number>((resolve, reject) => {
     worker.on('message', (message: FromReader) => {
@@ -75,6 +78,9 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
           return;
         case 'listening':
           resolve(message.port);
+          return;
+        case 'read-floor':
+          writer.setReaderFloor(message.lsn ?? undefined); // RF1
           return;
         case 'failed':
           reject(new Error(`the reader could not start: ${message.message}`));

@@ -75,6 +75,7 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
       firstConnectionId: data.firstConnectionId,
     });
     post({ kind: 'listening', port: listener.port });
+    reportFloor(engine);
   } catch (error) {
     log.error({ err: error }, 'the reader could not start');
     post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
@@ -82,9 +83,25 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
   }
 }
 
+/** How often the reader's oldest read point goes to the writer, when it changed (RF1). */
+const READ_FLOOR_INTERVAL_MS = 1_000;
+let floorTimer: NodeJS.Timeout | undefined;
+
+/** RF1: the oldest read point, posted every READ_FLOOR_INTERVAL_MS when it changed. */
+function reportFloor(reader: ReadEngine): void {
+  let last: Lsn | null = null;
+  floorTimer = setInterval(() => {
+    const lowest = reader.readFloor() ?? null;
+    if (lowest === last) return;
+    last = lowest;
+    post({ kind: 'read-floor', lsn: lowest });
+  }, READ_FLOOR_INTERVAL_MS);
+}
+
 async function close(): Promise<void> {
   if (closing) return;
   closing = true;
+  clearInterval(floorTimer);
   await listener?.close();
   await engine?.close();
   for (const read of reads.values()) read.reject(new SqlError('ER_SERVER_SHUTDOWN')); // RT1
