@@ -82,7 +82,8 @@ export async function readerEndpoint(): Promise<void> {
     await reads(readerPort, 'SELECT GROUP_CONCAT(name ORDER BY id) FROM shop.t', 'apple,pear');
     const write = await mysql(readerPort, "INSERT INTO shop.t VALUES (3, 'plum')");
     assert.equal(write.code, '1');
-    assert.equal(write.err.split('\n').at(-1), 'ERROR 1290 (HY000) at line 1: The MySQL server is running with the ' +
+    assert.equal(write.err.split('\n').at(-1),
+      'ERROR 1290 (HY000) at line 1: The MySQL server is running with the ' +
       '--read-only option so it cannot execute this statement');
     const prepare = await exec('sysbench', [...sysbenchArgs(port), 'oltp_read_only', 'prepare']);
     assert.equal(prepare.code, '0', prepare.stderr);

@@ -1,5 +1,6 @@
 /**
- * The messages between the writer's thread and a reader thread (reader-bridge.ts, reader-thread.ts).
+ * The messages between the writer's thread and a reader thread (reader-bridge.ts and
+ * reader-thread.ts).
  *
  *   writer → reader   'records'   a batch the writer shipped: one transferred buffer and where
  *                                 each record ends in it (one copy, not one clone per record)
