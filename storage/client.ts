@@ -63,7 +63,7 @@ import {
   APPEND_BATCH_BYTES_MAX,
   APPEND_WINDOW_BYTES,
   CATCH_UP_BATCH_BYTES_MAX,
-  CHAIN_ENTRIES_MAX,
+  CHAIN_RUNS_MAX,
   COMMIT_TIMEOUT_MS,
   HEDGE_DELAY_MIN_MS,
   IDENTITY_CHECK_MS,
@@ -112,8 +112,8 @@ export interface ClientLimits {
   readonly appendWindowBytes: number;
   readonly requestMsPerMiB: number;
   readonly identityCheckMs: number;
-  /** Chain entries recovery asks a segment for per request (recovery.ts R3). */
-  readonly chainEntriesMax: number;
+  /** Chain runs recovery asks a segment for per request (recovery.ts R3). */
+  readonly chainRunsMax: number;
   /**
    * K9: idle time after which the VDL hint is sent alone. 0: never (tests of a writer that died
    * before it told the segments).
@@ -135,7 +135,7 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   appendWindowBytes: APPEND_WINDOW_BYTES,
   requestMsPerMiB: SEGMENT_REQUEST_MS_PER_MIB,
   identityCheckMs: IDENTITY_CHECK_MS,
-  chainEntriesMax: CHAIN_ENTRIES_MAX,
+  chainRunsMax: CHAIN_RUNS_MAX,
   hintIdleMs: VDL_HINT_IDLE_MS,
 };
 
@@ -172,8 +172,10 @@ export interface ClientStats {
   appendBytes: number;
   /** K9: AppendRequests sent for the hint alone (counted in appendRequests too). */
   hintRequests: number;
-  /** Chain entries the recovery in `open` read (recovery.ts). */
+  /** Records above the hint in the chains the recovery in `open` read (recovery.ts). */
   recoveryChainEntries: number;
+  /** Runs of those chains it read: what its messages and its work grew with (recovery.ts). */
+  recoveryChainRuns: number;
 }
 
 export class QuorumStorageClient implements StorageClient {
@@ -223,6 +225,7 @@ export class QuorumStorageClient implements StorageClient {
     appendBytes: 0,
     hintRequests: 0,
     recoveryChainEntries: 0,
+    recoveryChainRuns: 0,
   };
 
   constructor(options: QuorumClientOptions) {
@@ -272,6 +275,7 @@ export class QuorumStorageClient implements StorageClient {
     this.epoch = volume.epoch;
     this.history = volume.history;
     this.stats.recoveryChainEntries = volume.chainEntries;
+    this.stats.recoveryChainRuns = volume.chainRuns;
     this.frontier = volume.vdl;
     this.vcl = volume.hint;
     this.vdl = volume.hint;
@@ -305,7 +309,7 @@ export class QuorumStorageClient implements StorageClient {
       timeoutMs: this.limits.commitTimeoutMs,
       placement: (group) => this.placement(group),
       joining: new Set(found.membership.joining),
-      chainEntriesMax: this.limits.chainEntriesMax,
+      chainRunsMax: this.limits.chainRunsMax,
     });
   }
 

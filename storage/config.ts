@@ -63,11 +63,12 @@ export const LAGGING_SEGMENT_BYTES_MAX = 64 * 1024 * 1024;
 /** At most this many bytes of records in one request when a lagging segment is caught up. */
 export const CATCH_UP_BATCH_BYTES_MAX = 1024 * 1024;
 /**
- * Chain entries one ChainReply carries at most; recovery asks again above the last one. A chain
+ * Chain runs one ChainRunsReply carries at most; recovery asks again above the last one. A chain
  * above the VDL hint can hold a whole large commit (a CREATE INDEX on a million rows: over a
- * million records), more than one message may list.
+ * million records); in one group, with no other group's records between them, that is one run,
+ * but groups written in turn cut a chain into many.
  */
-export const CHAIN_ENTRIES_MAX = 65_536;
+export const CHAIN_RUNS_MAX = 65_536;
 /**
  * A segment writes a materialised page back as a page image (coalescing) when it had to apply at
  * least this many records to build it, so the next read starts from the image.

@@ -14,6 +14,7 @@ import { COALESCE_BACKGROUND_RECORDS, USAGE_SCAN_BATCH } from './config.js';
 import { type Lsn, lsn } from './lsn.js';
 import type { StorageReply, StorageRequest } from './messages.js';
 import { StorageNode } from './node.js';
+import { chainRunsOf } from './quorum.js';
 import { MemoryDisk, MemoryNodeStore } from './segment/memory-store.js';
 import { Segment } from './segment/segment.js';
 import type { NodeStore, SegmentStore } from './segment/store.js';
@@ -31,7 +32,9 @@ class Instrumented implements Network {
   appendDelayMs = 0;
   readDelayMs = 0;
   reads = 0;
+  /** Chain requests of either kind (ChainRequest, ChainRunsRequest), and what they listed. */
   chainRequests = 0;
+  chainListed = 0;
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly inner: Network) {}
@@ -43,7 +46,13 @@ class Instrumented implements Network {
       await sleep(this.readDelayMs);
       return reply;
     }
-    if (request.kind === 'ChainRequest') this.chainRequests++;
+    if (request.kind === 'ChainRequest' || request.kind === 'ChainRunsRequest') {
+      this.chainRequests++;
+      const reply = await this.inner.send(address, request);
+      if (reply.kind === 'ChainReply') this.chainListed += reply.entries.length;
+      if (reply.kind === 'ChainRunsReply') this.chainListed += reply.runs.length;
+      return reply;
+    }
     if (request.kind !== 'AppendRequest') return this.inner.send(address, request);
     let bytes = 0;
     for (const r of request.records) bytes += r.length;
@@ -168,23 +177,61 @@ describe('large writes', () => {
     expect(performance.now() - stalled).toBeLessThan(1_000);
   });
 
-  it('recovers after a commit whose chain is longer than one reply lists (R3)', async () => {
+  it('recovers from a crash mid-commit in one group with one run, one request (R3)', async () => {
     cluster = new Cluster();
     // A writer that stops right after its commit, before it tells the segments the new VDL (K9).
     const first = await cluster.open({ hintIdleMs: 0 });
-    const records = bulk(first.w, 700, 40); // one commit of 750 records, all in group 0
+    const records = bulk(first.w, 2_950, 40); // one commit of 3,000 records, all in group 0
     first.c.ship(records);
     await first.c.waitDurable(first.w.lastLsn);
     const last = first.w.lastLsn;
     const page = pageOf(0, 7);
     const expected = first.w.page(page);
     cluster.wire.chainRequests = 0;
-    const { c } = await cluster.reopen({ chainEntriesMax: 64 });
-    // The chain above the segments' VDL hint holds the whole commit: read 64 entries a time.
-    expect(cluster.wire.chainRequests).toBeGreaterThan(1);
-    expect(c.stats.recoveryChainEntries).toBeGreaterThanOrEqual(750);
+    cluster.wire.chainListed = 0;
+    // 3,000 records above the hint, 64 a reply: a listing of them took 47 requests.
+    const { c } = await cluster.reopen({ chainRunsMax: 64 });
+    expect(c.stats.recoveryChainEntries).toBe(3_000);
+    expect(c.stats.recoveryChainRuns).toBe(1);
+    expect(cluster.wire.chainRequests).toBe(1);
+    expect(cluster.wire.chainListed).toBe(1);
     expect(c.durableLsn()).toBe(last);
     expect((await c.readPage(page, last)).equals(expected)).toBe(true);
+  });
+
+  it('reads runs a reply at a time when groups written in turn cut the chains (R3)', async () => {
+    cluster = new Cluster();
+    const first = await cluster.open({ hintIdleMs: 0 });
+    const { w } = first;
+    const records = [...w.mtr([[pageOf(0, 1), leafInit()], [pageOf(1, 1), leafInit()]])];
+    const payload = Buffer.alloc(40, 0x5a);
+    for (let i = 0; i < 600; i++) {
+      const change = { kind: 'page-write', offset: 4096, bytes: payload } as const;
+      // Two records of group 0, then one of group 1: both chains are cut into 200 runs.
+      records.push(w.record(pageOf(i % 3 === 2 ? 1 : 0, 1), change, i % 10 === 9));
+    }
+    first.c.ship(records);
+    await first.c.waitDurable(w.lastLsn);
+    const last = w.lastLsn;
+    // The segment's runs are its listing's, folded (the same index entries, S10, E2 alike).
+    const ask = { group: 0, epoch: 1, afterLsn: lsn(0), upToLsn: last } as const;
+    const node = cluster.nodes[2];
+    const listed = await node?.handle({ kind: 'ChainRequest', ...ask, entriesMax: 1e6 });
+    const runs = await node?.handle({ kind: 'ChainRunsRequest', ...ask, runsMax: 1e6 });
+    expect(listed?.kind === 'ChainReply' && runs?.kind === 'ChainRunsReply').toBe(true);
+    if (listed?.kind !== 'ChainReply' || runs?.kind !== 'ChainRunsReply') return;
+    expect(runs.runs).toEqual(chainRunsOf(listed.entries));
+    expect(runs.runs).toHaveLength(201);
+
+    cluster.wire.chainRequests = 0;
+    const { c } = await cluster.reopen({ chainRunsMax: 16 });
+    expect(c.stats.recoveryChainEntries).toBe(602);
+    expect(c.stats.recoveryChainRuns).toBe(402);
+    expect(cluster.wire.chainRequests).toBe(13 + 13); // 201 runs a group, 16 a reply
+    expect(c.durableLsn()).toBe(last);
+    for (const page of [pageOf(0, 1), pageOf(1, 1)]) {
+      expect((await c.readPage(page, last)).equals(w.page(page))).toBe(true);
+    }
   });
 
   it('sends the VDL hint alone once idle: a restart reads no chain of it (K9)', async () => {
@@ -212,7 +259,7 @@ describe('large writes', () => {
     const page = pageOf(0, 7);
     const expected = first.w.page(page);
     cluster.wire.chainRequests = 0;
-    const { c } = await cluster.reopen({ chainEntriesMax: 64 });
+    const { c } = await cluster.reopen({ chainRunsMax: 64 });
     expect(c.stats.recoveryChainEntries).toBe(0); // nothing above the hint: the hint is VDL
     expect(cluster.wire.chainRequests).toBe(1); // one group, one request
     expect(c.durableLsn()).toBe(last);

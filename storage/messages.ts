@@ -10,7 +10,8 @@
  *   AppendRequest        AppendReply              client: ship, retries, catch-up, repair
  *   ReadPageRequest      ReadPageReply            client: readPage
  *   SclRequest           SclReply                 recovery: seal the segment at a new epoch
- *   ChainRequest         ChainReply               recovery: the LSNs of a segment's chain
+ *   ChainRequest         ChainReply               (older writers) the LSNs of a segment's chain
+ *   ChainRunsRequest     ChainRunsReply           recovery: a segment's chain as runs of LSNs
  *   ReadRecordsRequest   ReadRecordsReply         recovery: records to re-replicate
  *   TruncateRequest      TruncateReply            recovery: drop records above the new VDL
  *   GossipRequest        GossipReply              a peer segment: records (or page images
@@ -24,6 +25,11 @@
  *
  * Any segment request may instead be answered with `Refused` (see RefusalReason). Every kind has
  * a binary encoding in net/codec.ts; a new kind without one does not compile.
+ *
+ * Compatibility: a message's encoding never changes once nodes have answered it; a new need gets
+ * a new kind with a new code (ChainRunsRequest, code 28, took over recovery's chain listing from
+ * ChainRequest, code 7, which segments still answer for writers that send it). Nodes are
+ * upgraded before writers: a new writer's request kinds must be known to every node.
  */
 import type { Lsn, PageId } from './lsn.js';
 import type { Membership } from './membership.js';
@@ -102,6 +108,39 @@ export interface ChainReply {
   readonly baseLsn: Lsn;
   /** Its records in (afterLsn, upToLsn], in LSN order: the first entriesMax of them. */
   readonly entries: readonly ChainEntry[];
+}
+
+/**
+ * The chain of a segment in (afterLsn, upToLsn] (clamped to the chain it can vouch for, as for
+ * ChainRequest), as maximal runs of consecutive LSNs: what recovery needs to find VCL and VDL
+ * (quorum.ts R4, R5), in a reply that grows with the runs, not with the records.
+ */
+export interface ChainRunsRequest {
+  readonly kind: 'ChainRunsRequest';
+  readonly group: number;
+  readonly epoch: number;
+  readonly afterLsn: Lsn;
+  readonly upToLsn: Lsn;
+  /** Runs the reply carries at most; `more` then says the chain goes on above the last one. */
+  readonly runsMax: number;
+}
+
+/** Records first..last of one group, every LSN between them included: a run of its chain. */
+export interface ChainRun {
+  readonly first: Lsn;
+  readonly last: Lsn;
+  /** The highest CPL among them, or 0 (LSN_NONE) when none of them is one. */
+  readonly cpl: Lsn;
+}
+
+export interface ChainRunsReply {
+  readonly kind: 'ChainRunsReply';
+  /** The segment's last record at or below afterLsn (0 = none). */
+  readonly baseLsn: Lsn;
+  /** Its records in (afterLsn, upToLsn], ascending, disjoint, each run maximal in the reply. */
+  readonly runs: readonly ChainRun[];
+  /** True when runsMax cut the reply short: ask again above the last run's last. */
+  readonly more: boolean;
 }
 
 export interface ReadRecordsRequest {
@@ -297,6 +336,7 @@ export type SegmentRequest =
   | ReadPageRequest
   | SclRequest
   | ChainRequest
+  | ChainRunsRequest
   | ReadRecordsRequest
   | TruncateRequest
   | GossipRequest
@@ -307,6 +347,7 @@ export type SegmentReply =
   | ReadPageReply
   | SclReply
   | ChainReply
+  | ChainRunsReply
   | ReadRecordsReply
   | TruncateReply
   | GossipReply

@@ -245,6 +245,7 @@ export class StorageNode {
         return this.toSegment(request);
       case 'SclRequest':
       case 'ChainRequest':
+      case 'ChainRunsRequest':
       case 'ReadRecordsRequest':
       case 'TruncateRequest':
         return this.toSegment(request);

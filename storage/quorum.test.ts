@@ -5,13 +5,17 @@ import type { ChainEntry, EpochStart } from './messages.js';
 import {
   type Responder,
   cappedScl,
+  chainRunsOf,
   epochCut,
   groupQuorum,
   highestCplAtOrBelow,
   kthHighest,
   mergeHistories,
   recoveredVcl,
+  recoveredVclOfRuns,
   recoveredVdl,
+  recoveredVdlOfRuns,
+  groupTailOfRuns,
   recoveryHint,
   repairFloor,
   volumeCompleteLsn,
@@ -110,14 +114,16 @@ interface Scenario {
   readonly scls: Lsn[][];
 }
 
-function scenario(random: () => number): Scenario {
+/** Up to `size` records in up to three groups, each group's records in stretches of `stretch`. */
+function scenario(random: () => number, size = 40, stretch = 1): Scenario {
   const groups = 1 + Math.floor(random() * 3);
-  const n = Math.floor(random() * 40);
+  const n = Math.floor(random() * size);
   const groupOf: number[] = [];
   const cpl: boolean[] = [];
   const chains: Lsn[][] = Array.from({ length: groups }, () => []);
+  let g = 0;
   for (let i = 1; i <= n; i++) {
-    const g = Math.floor(random() * groups);
+    if (stretch === 1 || i === 1 || random() < 1 / stretch) g = Math.floor(random() * groups);
     groupOf.push(g);
     cpl.push(random() < 0.3);
     chains[g]?.push(L(i));
@@ -190,7 +196,65 @@ describe('quorum math against a brute-force oracle (seeded)', () => {
       const brute = bruteRecovery(s, responders);
       expect({ vcl, vdl }, `seed ${seed}`).toEqual(brute);
       expect(vdl, `seed ${seed}: no acknowledged commit lost`).toBeGreaterThanOrEqual(old.vdl);
+      // The runs segments send decide the same VCL, VDL and tails as the listing (R3–R5).
+      const runs = chains.map(chainRunsOf);
+      const byRuns = recoveredVclOfRuns(hint, runs);
+      expect({ vcl: byRuns, vdl: recoveredVdlOfRuns(hint, byRuns, runs) }).toEqual(brute);
+      for (const [g, chain] of chains.entries()) {
+        const tail = chain.reduce((t, e) => (e.lsn <= vdl && e.lsn > t ? e.lsn : t), hint);
+        expect(groupTailOfRuns(hint, runs[g] ?? [], vdl), `seed ${seed}`).toBe(tail);
+      }
     }
+  });
+
+  it('recovers from runs as from listings, groups written in stretches (R3–R5)', () => {
+    for (const seed of SEEDS) {
+      const random = prng(seed);
+      const s = scenario(random, 400, 40);
+      // A group none of whose records is durable may be missing from phase 1 (R4).
+      const found = s.scls.map((scls) => writeQuorumLsn(scls) > 0 || random() < 0.5);
+      const old = bruteVolume(s);
+      const cplsToVdl = s.cpl.flatMap((c, i) => (c && i + 1 <= old.vdl ? [i + 1] : []));
+      const pick = cplsToVdl[Math.floor(random() * cplsToVdl.length)] ?? 0;
+      const hint = L(random() < 0.5 ? 0 : pick);
+      const responders = s.scls.map((scls, g) => (found[g] ? pickQuorum(random, scls, hint) : []));
+      const chains: ChainEntry[][] = responders.map((r, g) => {
+        if (r.length === 0) return [];
+        const best = groupQuorum(r, []).best.scl;
+        return (s.chains[g] ?? [])
+          .filter((lsn) => lsn > hint && lsn <= best)
+          .map((lsn) => ({ lsn, cpl: s.cpl[lsn - 1] ?? false }));
+      });
+      const vcl = recoveredVcl(hint, chains);
+      const vdl = recoveredVdl(hint, vcl, chains);
+      const brute = bruteRecovery(s, responders);
+      expect({ vcl, vdl }, `seed ${seed}`).toEqual(brute);
+      expect(vdl, `seed ${seed}: no acknowledged commit lost`).toBeGreaterThanOrEqual(old.vdl);
+      const runs = chains.map(chainRunsOf);
+      const byRuns = recoveredVclOfRuns(hint, runs);
+      expect({ vcl: byRuns, vdl: recoveredVdlOfRuns(hint, byRuns, runs) }, `seed ${seed}`)
+        .toEqual(brute);
+      let listed = 0;
+      for (const r of runs) listed += r.length;
+      expect(listed).toBeLessThanOrEqual(chains.flat().length);
+    }
+  });
+
+  it('a hole in a group recovery did not find bounds VDL under a whole-run chain (R4)', () => {
+    // Group 0 holds 1..1000 but 500, the record of a group no responder named (never durable).
+    const entries = [];
+    for (let i = 1; i <= 1000; i++) if (i !== 500) entries.push({ lsn: L(i), cpl: i % 7 === 0 });
+    const runs = [chainRunsOf(entries)];
+    expect(runs[0]).toEqual([
+      { first: 1, last: 499, cpl: 497 },
+      { first: 501, last: 1000, cpl: 994 },
+    ]);
+    // The lowest best SCL (1000) is no floor for VCL: 500 is missing.
+    const vcl = recoveredVclOfRuns(L(0), runs);
+    expect(vcl).toBe(499);
+    expect(recoveredVdlOfRuns(L(0), vcl, runs)).toBe(497);
+    expect(recoveredVclOfRuns(L(0), [...runs, [{ first: L(500), last: L(500), cpl: L(0) }]]))
+      .toBe(1000);
   });
 });
 

@@ -37,12 +37,22 @@
  *   (R2) Segments persist the VDL the writer reported with each append (vdlHint). The highest
  *        hint H of any responder is <= the old VDL, and every record <= H is durable.
  *   (R3) For each group, its best responder (highest capped SCL M) holds every record of the
- *        group <= M. Its chain's LSNs in (H, M] are fetched.
+ *        group <= M. Its chain's LSNs in (H, M] are fetched, as maximal runs of consecutive
+ *        LSNs, each with its highest CPL (ChainRunsReply): a run [a, b] says exactly that every
+ *        LSN in a..b is a record of that chain, which is all R4 and R5 ask of a listing.
  *   (R4) VCL_rec = the highest L >= H such that every LSN in (H, L] appears in some group's
  *        fetched chain. Every LSN <= the old VDL is durable, so by R1 and R3 appears there:
- *        VCL_rec >= old VDL. Every LSN <= VCL_rec is held by some responder.
+ *        VCL_rec >= old VDL. Every LSN <= VCL_rec is held by some responder. The groups
+ *        recovery reads are only those phase 1 found: a group none of whose records is durable
+ *        may be missing, and its records are then holes like any other. So VCL_rec is decided
+ *        by the union of the chains alone, LSN by LSN: no group's SCL bounds it (an idle
+ *        group's SCL is far below H; a lowest best SCL S is no floor for VCL_rec either, since
+ *        a record of a group not found may lie below S). Runs make that union cheap to walk.
+ *        As VCL_rec + 1 is in no chain, no run holds both VCL_rec and VCL_rec + 1: each run
+ *        lies wholly at or below VCL_rec or wholly above it.
  *   (R5) VDL_rec = the highest CPL <= VCL_rec (or H if there is none above H). The old VDL is a
- *        CPL <= VCL_rec, so VDL_rec >= old VDL: no acknowledged commit is lost.
+ *        CPL <= VCL_rec, so VDL_rec >= old VDL: no acknowledged commit is lost. By R4 it is the
+ *        highest CPL of the runs at or below VCL_rec.
  *   (R6) Records of a group in (max(H, q), tail], where q is the WRITE_QUORUM-th highest capped
  *        SCL among the responders and tail the group's last record <= VDL_rec, may be on fewer
  *        than WRITE_QUORUM segments. Recovery re-replicates them before `open` returns.
@@ -50,7 +60,7 @@
 import assert from 'node:assert/strict';
 import { READ_QUORUM, WRITE_QUORUM } from './config.js';
 import { LSN_NONE, type Lsn } from './lsn.js';
-import type { ChainEntry, EpochStart } from './messages.js';
+import type { ChainEntry, ChainRun, EpochStart } from './messages.js';
 
 /**
  * The k-th highest value (k >= 1), or 0 when there are fewer than k values: the value v with
@@ -175,7 +185,11 @@ export function groupQuorum(
   return { best, writeQuorumScl: writeQuorumLsn(capped.map((c) => c.scl)) };
 }
 
-/** R4: the highest L >= hint such that every LSN in (hint, L] is in one of the chains. */
+/**
+ * R4 over listings (ChainReply entries, as older writers read chains): the highest L >= hint
+ * such that every LSN in (hint, L] is in one of the chains. The reference the runs are checked
+ * against (quorum.test.ts).
+ */
 export function recoveredVcl(hint: Lsn, chains: Iterable<readonly ChainEntry[]>): Lsn {
   const above: Lsn[] = [];
   for (const chain of chains) for (const e of chain) if (e.lsn > hint) above.push(e.lsn);
@@ -189,7 +203,7 @@ export function recoveredVcl(hint: Lsn, chains: Iterable<readonly ChainEntry[]>)
   return vcl;
 }
 
-/** R5: the highest CPL in (hint, vcl] of any chain, else the hint. */
+/** R5 over listings: the highest CPL in (hint, vcl] of any chain, else the hint. */
 export function recoveredVdl(
   hint: Lsn,
   vcl: Lsn,
@@ -201,6 +215,84 @@ export function recoveredVdl(
     for (const e of chain) if (e.cpl && e.lsn <= vcl && e.lsn > vdl) vdl = e.lsn;
   }
   return vdl;
+}
+
+/** R3: an ascending chain listing as maximal runs of consecutive LSNs (what segments send). */
+export function chainRunsOf(entries: readonly ChainEntry[]): ChainRun[] {
+  const runs: ChainRun[] = [];
+  let run: { first: Lsn; last: Lsn; cpl: Lsn } | undefined;
+  for (const e of entries) {
+    if (run !== undefined && e.lsn === run.last + 1) {
+      run.last = e.lsn;
+      if (e.cpl) run.cpl = e.lsn;
+      continue;
+    }
+    assert(run === undefined || e.lsn > run.last, 'a chain listing ascends');
+    if (run !== undefined) runs.push(run);
+    run = { first: e.lsn, last: e.lsn, cpl: e.cpl ? e.lsn : LSN_NONE };
+  }
+  if (run !== undefined) runs.push(run);
+  return runs;
+}
+
+/**
+ * R4 over runs: the highest L >= hint such that every LSN in (hint, L] is in some run. Each
+ * chain's runs ascend, so the walk follows the heads of the chains (the next run to extend L
+ * must start at L + 1), in time linear in the runs, with no sort.
+ */
+export function recoveredVclOfRuns(hint: Lsn, chains: Iterable<readonly ChainRun[]>): Lsn {
+  /** The head run of each chain not yet walked, by its first LSN above the hint. */
+  const heads = new Map<number, { readonly runs: readonly ChainRun[]; next: number }>();
+  const enqueue = (cursor: { readonly runs: readonly ChainRun[]; next: number }): void => {
+    const run = cursor.runs[cursor.next];
+    if (run === undefined) return;
+    const first = run.first > hint ? run.first : hint + 1;
+    assert(!heads.has(first), 'an LSN belongs to one group');
+    heads.set(first, cursor);
+  };
+  for (const runs of chains) {
+    let next = 0;
+    while ((runs[next]?.last ?? Infinity) <= hint) next++;
+    enqueue({ runs, next });
+  }
+  let vcl = hint;
+  for (let cursor = heads.get(vcl + 1); cursor !== undefined; cursor = heads.get(vcl + 1)) {
+    heads.delete(vcl + 1);
+    const run = cursor.runs[cursor.next++];
+    assert(run !== undefined && run.last > vcl, 'R3: runs ascend');
+    vcl = run.last;
+    enqueue(cursor);
+  }
+  for (const first of heads.keys()) assert(first > vcl + 1, 'an LSN belongs to one group');
+  return vcl;
+}
+
+/** R5 over runs: the highest CPL in (hint, vcl] of any run, else the hint. */
+export function recoveredVdlOfRuns(
+  hint: Lsn,
+  vcl: Lsn,
+  chains: Iterable<readonly ChainRun[]>,
+): Lsn {
+  assert(hint <= vcl, 'R4: VCL_rec >= H');
+  let vdl = hint;
+  for (const chain of chains) {
+    for (const run of chain) {
+      assert(run.last <= vcl || run.first > vcl + 1, 'R4: no run holds VCL_rec + 1');
+      if (run.last <= vcl && run.cpl > vdl) vdl = run.cpl;
+    }
+  }
+  return vdl;
+}
+
+/** The group's last record at or below `vdl`: in its runs, else `base` (its last below them). */
+export function groupTailOfRuns(base: Lsn, runs: readonly ChainRun[], vdl: Lsn): Lsn {
+  let tail = base;
+  for (const run of runs) {
+    if (run.first > vdl) continue;
+    const last = run.last < vdl ? run.last : vdl;
+    if (last > tail) tail = last;
+  }
+  return tail;
 }
 
 /** R6: the records of a group above this LSN (up to its tail) are re-replicated. */

@@ -16,8 +16,15 @@
  *      epoch whatever read quorum it gets (E1); their answers must include a read quorum of
  *      non-joining slots (M1). A
  *      segment already sealed at this epoch or later makes the attempt start over, higher.
- *   3. ChainRequest to each group's best responder: the LSNs of its chain above the hint (R3);
- *      from them VCL and VDL (R4, R5) and each group's tail (its last record <= VDL).
+ *   3. ChainRunsRequest to each group's best responder: its chain above the hint as runs of
+ *      consecutive LSNs, each with its highest CPL (R3); from them VCL and VDL (R4, R5) and each
+ *      group's tail (its last record <= VDL). The runs say which LSNs the chain holds, exactly
+ *      as the LSN listing they replace did, so VCL and VDL are the listing's, LSN for LSN; but
+ *      the messages and this side's work grow with the runs, not with the records above the
+ *      hint: a crash in the middle of a commit of a million records in one group costs one
+ *      run, one request. The segment reads only the part of its chain below its tail run,
+ *      which it keeps as records link (segment.ts S12, chain.ts CH4): what other groups'
+ *      records interleave, not what one group wrote alone.
  *   4. TruncateRequest(epoch, history + (epoch, VDL)) to the six segments of every group; a write
  *      quorum per group must apply it, so every later recovery sees this epoch (E1).
  *   5. ReadRecordsRequest for the records each group must re-replicate (R6).
@@ -29,7 +36,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import {
   CATCH_UP_BATCH_BYTES_MAX,
-  CHAIN_ENTRIES_MAX,
+  CHAIN_RUNS_MAX,
   READ_QUORUM,
   RECOVERY_ATTEMPTS_MAX,
   RECOVERY_GRACE_MS,
@@ -38,13 +45,14 @@ import {
 import { StorageError } from './errors.js';
 import type { Lsn } from './lsn.js';
 import { listQuorum } from './membership.js';
-import type { ChainEntry, EpochStart, StorageReply, StorageRequest } from './messages.js';
+import type { ChainRun, EpochStart, StorageReply, StorageRequest } from './messages.js';
 import {
   type Responder,
   groupQuorum,
+  groupTailOfRuns,
   mergeHistories,
-  recoveredVcl,
-  recoveredVdl,
+  recoveredVclOfRuns,
+  recoveredVdlOfRuns,
   recoveryHint,
   repairFloor,
 } from './quorum.js';
@@ -60,8 +68,8 @@ export interface RecoveryContext {
   readonly placement: (group: number) => readonly number[];
   /** Slots being rebuilt after a replacement: they do not count towards read quorums (M1). */
   readonly joining: ReadonlySet<number>;
-  /** Chain entries asked for per request (tests); CHAIN_ENTRIES_MAX otherwise. */
-  readonly chainEntriesMax?: number;
+  /** Chain runs asked for per request (tests); CHAIN_RUNS_MAX otherwise. */
+  readonly chainRunsMax?: number;
 }
 
 export interface RecoveredGroup {
@@ -83,10 +91,12 @@ export interface RecoveredVolume {
   readonly hint: Lsn;
   readonly groups: readonly RecoveredGroup[];
   /**
-   * Chain entries phase 3 read, over every group: the records above the hint. The work of a
-   * recovery grows with it, so it stays small when the writer kept the hint current (K9).
+   * Records above the hint in the chains phase 3 read, over every group. It stays small when
+   * the writer kept the hint current (K9); recovery's work grows with `chainRuns`, not with it.
    */
   readonly chainEntries: number;
+  /** Runs phase 3 read, over every group: what its messages and its work grow with. */
+  readonly chainRuns: number;
 }
 
 export async function recoverVolume(ctx: RecoveryContext): Promise<RecoveredVolume> {
@@ -120,34 +130,34 @@ async function recoverOnce(ctx: RecoveryContext, epochFloor: number): Promise<Ou
     ...groupQuorum(s.responders, history),
   }));
   const chains = await Promise.all(
-    quorums.map((q) => readChain(ctx, q.group, epoch, q.best.node, hint, q.best.scl)),
+    quorums.map((q) => readRuns(ctx, q.group, epoch, q.best.node, hint, q.best.scl)),
   );
-  const vcl = recoveredVcl(hint, chains.map((c) => c.entries));
-  const vdl = recoveredVdl(hint, vcl, chains.map((c) => c.entries));
+  const vcl = recoveredVclOfRuns(hint, chains.map((c) => c.runs));
+  const vdl = recoveredVdlOfRuns(hint, vcl, chains.map((c) => c.runs));
   const newHistory = mergeHistories(history, [{ epoch, startLsn: vdl }]);
   let chainEntries = 0;
-  for (const c of chains) chainEntries += c.entries.length;
-  const decided = { epoch, hint, vcl, vdl, groups: groups.length, chainEntries };
+  let chainRuns = 0;
+  for (const c of chains) {
+    chainRuns += c.runs.length;
+    for (const run of c.runs) chainEntries += run.last - run.first + 1;
+  }
+  const decided = { epoch, hint, vcl, vdl, groups: groups.length, chainEntries, chainRuns };
   ctx.log.info(decided, 'recovery: volume decided');
   const recovered = await Promise.all(
     quorums.map(async (q, i) => {
       const chain = chains[i];
       assert(chain !== undefined, 'one chain per group');
-      const tail = groupTail(chain.baseLsn, chain.entries, vdl);
+      const tail = groupTailOfRuns(chain.baseLsn, chain.runs, vdl);
       const floor = repairFloor(hint, q.writeQuorumScl, tail);
       const scls = await truncateGroup(ctx, q.group, epoch, newHistory);
       const repair = await readRepair(ctx, q.group, epoch, q.best.node, floor, tail);
       return { group: q.group, tail, repairFloor: floor, repair, scls };
     }),
   );
-  const volume = { epoch, history: newHistory, vdl, hint, groups: recovered, chainEntries };
+  const volume = {
+    epoch, history: newHistory, vdl, hint, groups: recovered, chainEntries, chainRuns,
+  };
   return { kind: 'recovered', volume };
-}
-
-function groupTail(base: Lsn, entries: readonly ChainEntry[], vdl: Lsn): Lsn {
-  let tail = base;
-  for (const e of entries) if (e.lsn <= vdl && e.lsn > tail) tail = e.lsn;
-  return tail;
 }
 
 async function listGroups(ctx: RecoveryContext): Promise<{ groups: number[]; maxEpoch: number }> {
@@ -196,30 +206,37 @@ async function sealGroup(
   return { responders, sealedEpoch };
 }
 
-/** The chain in (afterLsn, upToLsn], CHAIN_ENTRIES_MAX entries a request (R3). */
-async function readChain(
+/** The chain in (afterLsn, upToLsn] as runs, CHAIN_RUNS_MAX runs a request (R3). */
+async function readRuns(
   ctx: RecoveryContext,
   group: number,
   epoch: number,
   node: number,
   afterLsn: Lsn,
   upToLsn: Lsn,
-): Promise<{ baseLsn: Lsn; entries: readonly ChainEntry[] }> {
-  const entriesMax = ctx.chainEntriesMax ?? CHAIN_ENTRIES_MAX;
+): Promise<{ baseLsn: Lsn; runs: readonly ChainRun[] }> {
+  const runsMax = ctx.chainRunsMax ?? CHAIN_RUNS_MAX;
   let baseLsn: Lsn | undefined;
-  const entries: ChainEntry[] = [];
+  const runs: ChainRun[] = [];
   let after = afterLsn;
   for (;;) {
     const request: StorageRequest = {
-      kind: 'ChainRequest', group, epoch, afterLsn: after, upToLsn, entriesMax,
+      kind: 'ChainRunsRequest', group, epoch, afterLsn: after, upToLsn, runsMax,
     };
     const reply = await sendOne(ctx, node, request);
-    if (reply.kind !== 'ChainReply') throw unexpected('chain', reply);
+    if (reply.kind !== 'ChainRunsReply') throw unexpected('chain', reply);
     baseLsn ??= reply.baseLsn;
-    for (const e of reply.entries) entries.push(e);
-    const last = reply.entries.at(-1);
-    if (reply.entries.length < entriesMax || last === undefined) return { baseLsn, entries };
-    after = last.lsn;
+    let ascending = true; // runs ascend above the request, apart, each from first to last
+    let previous = runs.at(-1)?.last ?? after;
+    for (const run of reply.runs) {
+      ascending &&= run.first > previous + (runs.length === 0 ? 0 : 1) && run.first <= run.last;
+      previous = run.last;
+      runs.push(run);
+    }
+    assert(ascending, 'R3: maximal runs, ascending above the request');
+    const last = reply.runs.at(-1);
+    if (!reply.more || last === undefined) return { baseLsn, runs };
+    after = last.last;
   }
 }
 

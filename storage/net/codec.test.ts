@@ -75,6 +75,23 @@ const EXAMPLES: { readonly [K in MessageKind]: readonly Extract<StorageMessage, 
       ],
     },
   ],
+  ChainRunsRequest: [{ kind: 'ChainRunsRequest', group: 1, epoch: 2, afterLsn: L(3),
+    upToLsn: L(2 ** 40), runsMax: 4096 }],
+  ChainRunsReply: [
+    { kind: 'ChainRunsReply', baseLsn: L(0), runs: [], more: false },
+    {
+      kind: 'ChainRunsReply',
+      baseLsn: L(3),
+      runs: [
+        { first: L(4), last: L(4), cpl: L(0) },
+        { first: L(5), last: L(5), cpl: L(5) },
+        { first: L(7), last: L(9), cpl: L(9) },
+        { first: L(11), last: L(12), cpl: L(0) },
+        { first: L(16), last: L(2 ** 40), cpl: L(2 ** 40 - 1) },
+      ],
+      more: true,
+    },
+  ],
   ReadRecordsRequest: [
     {
       kind: 'ReadRecordsRequest',
@@ -208,6 +225,17 @@ describe('storage protocol codec', () => {
     expect(() => decodeMessage(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(WireError);
     expect(() => decodeMessage(Buffer.from([200]))).toThrow(/unknown message code/);
     expect(() => decodeMessage(Buffer.from('1b0903000000', 'hex'))).toThrow(/refusal reason/);
+    // A chain run: code, baseLsn, count, first, then its flags byte (at 21).
+    const run = { first: L(7), last: L(9), cpl: L(8) };
+    const runs = encodeMessage({ kind: 'ChainRunsReply', baseLsn: L(3), runs: [run], more: false });
+    expect(decodeMessage(runs)).toMatchObject({ runs: [run] });
+    const flags = (value: number): Buffer => Buffer.concat([runs.subarray(0, 21),
+      Buffer.from([value]), runs.subarray(22)]);
+    expect(() => decodeMessage(flags(6))).toThrow(/chain run flags/);
+    expect(() => decodeMessage(flags(8))).toThrow(/chain run flags/);
+    const late = { ...run, cpl: L(10) };
+    const bad = encodeMessage({ kind: 'ChainRunsReply', baseLsn: L(3), runs: [late], more: false });
+    expect(() => decodeMessage(bad)).toThrow(/chain run out of order/);
   });
 });
 

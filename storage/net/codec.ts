@@ -16,6 +16,7 @@ import type { Lsn, PageId } from '../lsn.js';
 import { readMembership, writeMembership } from '../membership.js';
 import type {
   ChainEntry,
+  ChainRun,
   EpochStart,
   GroupSummary,
   PageImageCopy,
@@ -58,6 +59,8 @@ export const MESSAGE_CODE = {
   ScrubRequest: 25,
   ScrubReply: 26,
   Refused: 27,
+  ChainRunsRequest: 28,
+  ChainRunsReply: 29,
 } as const satisfies Record<MessageKind, number>;
 
 const REFUSAL_REASONS = [
@@ -89,6 +92,31 @@ const KIND_BY_CODE = new Map<number, MessageKind>(
 const LIST_MAX = 1 << 20;
 
 const lsnOf = (r: ByteReader): Lsn => r.u64() as Lsn;
+
+/**
+ * A chain run: u64 first, u8 flags, then u64 last unless flag 1 (last = first), u64 cpl if flag
+ * 4 (flag 2: cpl = last; neither: no CPL). A run of one record, the most a chain that groups
+ * write in turn has, costs about what a ChainEntry did (u64 lsn, u8 cpl).
+ */
+function writeRun(w: ByteWriter, run: ChainRun): void {
+  const single = run.last === run.first ? 1 : 0;
+  const cpl = run.cpl === 0 ? 0 : run.cpl === run.last ? 2 : 4;
+  w.u64(run.first).u8(single | cpl);
+  if (single === 0) w.u64(run.last);
+  if (cpl === 4) w.u64(run.cpl);
+}
+
+function readRun(r: ByteReader): ChainRun {
+  const first = lsnOf(r);
+  const flags = r.u8();
+  if (flags > 5 || (flags & 6) === 6) throw new WireError(`bad chain run flags ${flags}`);
+  const last = (flags & 1) === 1 ? first : lsnOf(r);
+  const cpl = (flags & 2) === 2 ? last : (flags & 4) === 4 ? lsnOf(r) : (0 as Lsn);
+  if (last < first || (cpl !== 0 && (cpl < first || cpl > last))) {
+    throw new WireError('chain run out of order');
+  }
+  return { first, last, cpl };
+}
 
 function writeHistory(w: ByteWriter, history: readonly EpochStart[]): void {
   w.list(history, (e) => w.u32(e.epoch).u64(e.startLsn));
@@ -140,6 +168,13 @@ const ENCODE: Encoders = {
   ChainReply(w, m) {
     w.u64(m.baseLsn);
     w.list(m.entries, (e: ChainEntry) => w.u64(e.lsn).bool(e.cpl));
+  },
+  ChainRunsRequest: (w, m) =>
+    w.u32(m.group).u32(m.epoch).u64(m.afterLsn).u64(m.upToLsn).u32(m.runsMax),
+  ChainRunsReply(w, m) {
+    w.u64(m.baseLsn);
+    w.list(m.runs, (run: ChainRun) => writeRun(w, run));
+    w.bool(m.more);
   },
   ReadRecordsRequest(w, m) {
     w.u32(m.group).u32(m.epoch).u64(m.afterLsn).u64(m.upToLsn).u64(m.bytesMax);
@@ -246,6 +281,20 @@ const DECODE: Decoders = {
     kind: 'ChainReply',
     baseLsn: lsnOf(r),
     entries: r.list(() => ({ lsn: lsnOf(r), cpl: r.bool() }), LIST_MAX),
+  }),
+  ChainRunsRequest: (r) => ({
+    kind: 'ChainRunsRequest',
+    group: r.u32(),
+    epoch: r.u32(),
+    afterLsn: lsnOf(r),
+    upToLsn: lsnOf(r),
+    runsMax: r.u32(),
+  }),
+  ChainRunsReply: (r) => ({
+    kind: 'ChainRunsReply',
+    baseLsn: lsnOf(r),
+    runs: r.list(() => readRun(r), LIST_MAX),
+    more: r.bool(),
   }),
   ReadRecordsRequest: (r) => ({
     kind: 'ReadRecordsRequest',
@@ -383,6 +432,7 @@ const REQUEST_KINDS: Record<StorageRequest['kind'], true> = {
   ReadPageRequest: true,
   SclRequest: true,
   ChainRequest: true,
+  ChainRunsRequest: true,
   ReadRecordsRequest: true,
   TruncateRequest: true,
   GossipRequest: true,

@@ -106,20 +106,25 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads the version-2 format, and writes version 4 with or without counts', () => {
+  it('reads the version-2 format, and writes version 5 with or without counts', () => {
     const old = decodeMeta(META_V2);
     expect(old).toMatchObject({ scl: 7, vdlHint: 5, gcLsn: 3, gcTail: 2, repairs: 1 });
     expect(old.marks).toEqual([{ wallMs: 1_700_000_000_000, lsn: 4 }]);
     expect(old.usage).toBeUndefined(); // U4: not known: a segment over it counts
     const usage = { records: 3, recordBytes: 300, images: 1, imageBytes: 16_388 };
     const voided = { after: L(7), upTo: L(90) };
-    for (const meta of [old, { ...old, usage }, { ...old, usage, voided }]) {
+    const tailRun = { start: L(3), cpl: L(6) };
+    const metas = [old, { ...old, usage }, { ...old, usage, voided }, { ...old, voided, tailRun }];
+    for (const meta of metas) {
       const bytes = encodeMeta(meta);
-      expect(bytes[0]).toBe(4);
+      expect(bytes[0]).toBe(5);
       expect(decodeMeta(bytes)).toEqual(meta);
+      // Version 4 is version 5 without the tail run (not known: recovery reads the chain).
+      const v4 = Buffer.concat([Buffer.from([4]), bytes.subarray(1, bytes.length - 17)]);
+      expect(decodeMeta(v4)).toEqual({ ...meta, tailRun: undefined });
       // Version 3 is version 4 without the voided range: nothing voided.
-      const v3 = Buffer.concat([Buffer.from([3]), bytes.subarray(1, bytes.length - 17)]);
-      expect(decodeMeta(v3)).toEqual({ ...meta, voided: undefined });
+      const v3 = Buffer.concat([Buffer.from([3]), bytes.subarray(1, bytes.length - 34)]);
+      expect(decodeMeta(v3)).toEqual({ ...meta, voided: undefined, tailRun: undefined });
     }
     expect(() => encodeMeta({ ...old, voided: { after: L(9), upTo: L(9) } })).toThrow('V1');
     expect(() => encodeMeta({ ...old, usage: { ...usage, records: -1 } })).toThrow('U4');
@@ -150,15 +155,15 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     // The same store as the previous format left it: metadata of version 2, without counts.
     const meta = store.segment(0).meta();
     expect(meta).toBeDefined();
-    const v4 = encodeMeta({ ...(meta as SegmentMeta), usage: undefined });
-    const v2 = Buffer.concat([Buffer.from([2]), v4.subarray(1, v4.length - 33 - 17)]);
+    const v5 = encodeMeta({ ...(meta as SegmentMeta), usage: undefined });
+    const v2 = Buffer.concat([Buffer.from([2]), v5.subarray(1, v5.length - 33 - 17 - 17)]);
     segment.retire();
     const key = Buffer.alloc(4); // group 0
     await store.write([{ db: META_DB, key, value: v2 }]);
     await store.close();
 
     store = new LmdbNodeStore(dir);
-    expect(store.segment(0).meta()).toEqual({ ...meta, usage: undefined });
+    expect(store.segment(0).meta()).toEqual({ ...meta, usage: undefined, tailRun: undefined });
     segment = new Segment(store.segment(0), log);
     expect(segment.usage.counting).toBe(true);
     await until(() => !segment.usage.counting);

@@ -55,11 +55,12 @@
  *        (usage.ts U1–U3; issue 8: a full count after every collection read the whole segment).
  *        The count is persisted in the metadata when it is exact (U4–U7), so a restart does
  *        not count again: at idle (a checkpoint), at a clean stop, with seals and truncations.
- *   (S10) the SCL a segment gives recovery (SclReply, ChainReply) stops below the lowest record
- *        it knows it holds a bad copy of (met by a read, gossip or the scrub, and not repaired
- *        yet): recovery must not build on a chain whose records it cannot read. A bad sole copy
- *        of a record that never reached a write quorum would otherwise fail every recovery; an
- *        acknowledged record is on a write quorum, so another responder still reports it.
+ *   (S10) the SCL a segment gives recovery (SclReply, ChainReply, ChainRunsReply) stops below
+ *        the lowest record it knows it holds a bad copy of (met by a read, gossip or the scrub,
+ *        and not repaired yet): recovery must not build on a chain whose records it cannot
+ *        read. A bad sole copy of a record that never reached a write quorum would otherwise
+ *        fail every recovery; an acknowledged record is on a write quorum, so another
+ *        responder still reports it.
  *   (S11) a page image that coalescing writes at L is built from this segment's own store, or
  *         is the page another segment of the group built from its own (CoalesceShare CS1) in
  *         the same applied epoch as of the same record L, which this segment holds (its index
@@ -68,6 +69,13 @@
  *         L is one page (S4 allows a copy from a peer that holds the chain there). The six
  *         segments of an embedded cluster share one thread, and build each page once, not six
  *         times.
+ *   (S12) a ChainRunsReply folds exactly the index entries a ChainRequest of the same range
+ *         would list into runs (so recovery decides what the listing decided, quorum.ts R3–R5).
+ *         The part of the range in the chain's tail run (chain.ts CH4) above the GC point is
+ *         not read: every LSN there is a record with its index entry, and the run knows its
+ *         highest CPL, so a chain that is one long run (a huge commit in one group, the case
+ *         that made recovery slow) is answered in one step; only the part below the tail run,
+ *         where other groups' records interleave, is read entry by entry.
  *
  * Truncation for a new epoch is lazy, so that a restart after a crash in the middle of a huge
  * commit does not wait for the removal of everything that commit shipped (one metadata write,
@@ -114,6 +122,9 @@ import type {
   AppendRequest,
   ChainReply,
   ChainRequest,
+  ChainRun,
+  ChainRunsReply,
+  ChainRunsRequest,
   EpochStart,
   GossipReply,
   GossipRequest,
@@ -271,7 +282,7 @@ export class Segment {
       coalesceShare: options.coalesceShare,
     };
     const meta = store.meta();
-    this.chain = new ChainTracker(meta?.scl ?? LSN_NONE);
+    this.chain = new ChainTracker(meta?.scl ?? LSN_NONE, meta?.tailRun);
     this.vdlHint = meta?.vdlHint ?? LSN_NONE;
     this.sealed = meta?.sealedEpoch ?? 0;
     this.appliedEpoch = meta?.appliedEpoch ?? 0;
@@ -286,7 +297,7 @@ export class Segment {
     const voidAfter = this.voided?.after ?? LSN_TOP;
     assert(this.chain.tail <= voidAfter, 'V1: the chain lies at or below a voided range');
     for (const entry of store.index(this.chain.tail, voidAfter)) {
-      this.chain.add(entry.lsn, entry.prevLsn);
+      this.chain.add(entry.lsn, entry.prevLsn, entry.cpl);
     }
     this.maintenance = new SegmentMaintenance(this);
     this.metaCounts = meta?.usage !== undefined;
@@ -402,6 +413,8 @@ export class Segment {
         return this.seal(message);
       case 'ChainRequest':
         return this.chainEntries(message);
+      case 'ChainRunsRequest':
+        return this.chainRuns(message);
       case 'ReadRecordsRequest':
         return this.readRecords(message);
       case 'TruncateRequest':
@@ -470,7 +483,7 @@ export class Segment {
       // store keeps it once, and the usage counts it once (U3).
       const fresh = stored.filter((r) => !this.chain.has(r.entry.lsn, r.entry.prevLsn));
       for (const r of fresh) {
-        this.chain.add(r.entry.lsn, r.entry.prevLsn);
+        this.chain.add(r.entry.lsn, r.entry.prevLsn, r.entry.cpl);
         this.countUnimaged(r.entry.pageId, r.entry.lsn);
       }
       this.usage.recordsAdded(fresh);
@@ -826,7 +839,10 @@ export class Segment {
       const hint = this.vdlHint <= cut ? this.vdlHint : cut;
       const marks = this.marks.filter((mark) => mark.lsn <= cut);
       const usage = this.usage.after(); // U5 (c): the write removes nothing, so counts nothing
-      const meta = { ...this.meta({ sealedEpoch: epoch, vdlHint: hint, marks, usage }), scl: tail };
+      const tailIsCpl = this.store.indexEntry(tail)?.cpl === true;
+      const tailRun = this.chain.runAfterTruncate(tail, tailIsCpl); // CH4
+      const change = { sealedEpoch: epoch, vdlHint: hint, marks, usage, scl: tail, tailRun };
+      const meta = this.meta(change);
       const next = { ...meta, appliedEpoch: epoch, history: merged, voided };
       try {
         await this.store.putMeta(next);
@@ -834,7 +850,7 @@ export class Segment {
         this.fail(error);
         return this.refuse('store-failed');
       }
-      this.chain.truncate(cut, tail);
+      this.chain.truncate(cut, tail, tailIsCpl);
       this.vdlHint = hint;
       this.sealed = epoch;
       this.appliedEpoch = epoch;
@@ -944,6 +960,13 @@ export class Segment {
     return scl;
   }
 
+  /** CH4: the tail run that goes with the SCL `change` writes (unknown if it moves it alone). */
+  private tailRunFor(change: Partial<SegmentMeta>): SegmentMeta['tailRun'] {
+    if ('tailRun' in change) return change.tailRun;
+    const moved = change.scl !== undefined && change.scl !== this.chain.tail;
+    return moved ? undefined : this.chain.tailRun;
+  }
+
   /** The segment's last record at or below lsn (inside the chain, so it is the chain's). */
   private floor(lsn: Lsn): Lsn {
     const entry = this.store.indexFloor(lsn)?.lsn ?? LSN_NONE;
@@ -953,16 +976,88 @@ export class Segment {
   private async chainEntries(m: ChainRequest): Promise<ChainReply | Refused> {
     while (this.lock !== undefined) await this.lock;
     if (m.epoch < this.sealed) return this.refuse('stale-epoch');
-    // Only the chain up to upTo counts: above a capped SCL there may be void records (E2).
-    const scl = this.readableScl();
-    const upTo = m.upToLsn < scl ? m.upToLsn : scl;
-    const after = m.afterLsn < upTo ? m.afterLsn : upTo;
+    const { after, upTo } = this.chainRange(m.afterLsn, m.upToLsn);
     const entries = [];
     for (const e of this.store.index(after, upTo)) {
       if (entries.length >= m.entriesMax) break; // the rest in the next request
       entries.push({ lsn: e.lsn, cpl: e.cpl });
     }
     return { kind: 'ChainReply', baseLsn: this.floor(after), entries };
+  }
+
+  /**
+   * The part of (afterLsn, upToLsn] recovery may read of the chain: only the chain up to upTo
+   * counts, since above a capped SCL there may be void records (E2), and only what it can read
+   * (S10).
+   */
+  private chainRange(afterLsn: Lsn, upToLsn: Lsn): { after: Lsn; upTo: Lsn } {
+    const scl = this.readableScl();
+    const upTo = upToLsn < scl ? upToLsn : scl;
+    return { after: afterLsn < upTo ? afterLsn : upTo, upTo };
+  }
+
+  /**
+   * S12: the index entries ChainRequest lists, folded into runs of consecutive LSNs, each with
+   * its highest CPL. The tail run stands for its part of the range unread (CH4); the rest is
+   * read, a run at a time into the reply.
+   */
+  private async chainRuns(m: ChainRunsRequest): Promise<ChainRunsReply | Refused> {
+    while (this.lock !== undefined) await this.lock;
+    if (m.epoch < this.sealed) return this.refuse('stale-epoch');
+    const { after, upTo } = this.chainRange(m.afterLsn, m.upToLsn);
+    const known = this.knownTailRun(after, upTo);
+    const runs: ChainRun[] = [];
+    // The run being read: first..last (first LSN_NONE: none yet), its highest CPL.
+    let first = LSN_NONE;
+    let last = LSN_NONE;
+    let cpl = LSN_NONE;
+    const readTo = known === undefined ? upTo : ((known.first - 1) as Lsn);
+    for (const e of this.store.index(after, readTo)) {
+      if (e.lsn === last + 1 && first !== LSN_NONE) {
+        last = e.lsn;
+        if (e.cpl) cpl = e.lsn;
+        continue;
+      }
+      if (first !== LSN_NONE) {
+        runs.push({ first, last, cpl });
+        if (runs.length >= m.runsMax) return this.runsReply(after, runs, true);
+      }
+      first = e.lsn;
+      last = e.lsn;
+      cpl = e.cpl ? e.lsn : LSN_NONE;
+    }
+    if (known !== undefined && first !== LSN_NONE && last + 1 === known.first) {
+      runs.push({ first, last: known.last, cpl: known.cpl === LSN_NONE ? cpl : known.cpl });
+      return this.runsReply(after, runs, false);
+    }
+    if (first !== LSN_NONE) runs.push({ first, last, cpl });
+    if (known === undefined) return this.runsReply(after, runs, false);
+    if (runs.length >= m.runsMax) return this.runsReply(after, runs, true);
+    runs.push(known);
+    return this.runsReply(after, runs, false);
+  }
+
+  /**
+   * S12, CH4: the part of (after, upTo] in the chain's tail run, above the GC point (whose
+   * records have no index entries), as one run; undefined when there is none, or when the range
+   * ends (a capped SCL, E2, or a bad copy, S10) below the run's highest CPL, so that the highest
+   * CPL at or below its end is not known. upTo is at most the tail (chainRange).
+   */
+  private knownTailRun(after: Lsn, upTo: Lsn): ChainRun | undefined {
+    const tailRun = this.chain.tailRun;
+    if (tailRun === undefined || tailRun.cpl > upTo || upTo <= after) return undefined;
+    assert(upTo <= this.chain.tail, 'S12: the range lies in the chain');
+    let first = tailRun.start;
+    for (const floor of [after, this.gcLsn, this.gcTail]) {
+      if (floor >= first) first = (floor + 1) as Lsn;
+    }
+    if (first > upTo) return undefined;
+    const cpl = tailRun.cpl >= first ? tailRun.cpl : LSN_NONE;
+    return { first: first as Lsn, last: upTo, cpl };
+  }
+
+  private runsReply(after: Lsn, runs: ChainRun[], more: boolean): ChainRunsReply {
+    return { kind: 'ChainRunsReply', baseLsn: this.floor(after), runs, more };
   }
 
   private async readRecords(m: ReadRecordsRequest): Promise<ReadRecordsReply | Refused> {
@@ -1061,6 +1156,7 @@ export class Segment {
       marks: change.marks ?? this.marks,
       usage,
       voided: this.voided,
+      tailRun: this.tailRunFor(change),
     };
   }
 

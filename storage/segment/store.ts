@@ -14,11 +14,12 @@
  * What a store does not know: chains, epochs and SCL are the segment's business (segment.ts);
  * the store keeps bytes under keys.
  *
- * Metadata encoding (big-endian), one value per segment, version 4. Older values are still read:
- * version 3 lacks the voided range (nothing is voided), version 2 also the usage fields (its
+ * Metadata encoding (big-endian), one value per segment, version 5. Older values are still read:
+ * version 4 lacks the tail run (unknown: recovery lists the chain instead, segment.ts S12),
+ * version 3 also the voided range (nothing is voided), version 2 also the usage fields (its
  * segment counts what it holds once, in the background), version 1 also the fields from gcLsn on.
  *   OFFSET SIZE DESCRIPTION
- *   0      1    format version (4)
+ *   0      1    format version (5)
  *   1      8    scl: a chain tail that is persisted (a lower bound; load scans above it)
  *   9      8    vdlHint: highest VDL a writer has reported
  *   17     4    sealedEpoch
@@ -40,6 +41,9 @@
  *   ..     1    voidedKnown: 1 if a truncation's voided range is still being purged
  *   ..     8    voided.after     } records above `after`, up to `upTo`, are void: a truncation
  *   ..     8    voided.upTo      } for a new epoch gave them up (segment.ts V1); 0 when none
+ *   ..     1    tailRunKnown: 1 if the chain's tail run below is known (chain.ts CH4)
+ *   ..     8    tailRun.start    } every LSN in start..scl is a record of the chain, and cpl
+ *   ..     8    tailRun.cpl      } the highest CPL of them (0: none); 0 when not known
  *
  * Page images are stored as (u32 BE crc32 of the page, the 16 KiB page), so a scrub can tell a
  * bad image from a good one; records carry their own crc (redo.ts).
@@ -96,6 +100,14 @@ export interface SegmentMeta {
    * being purged, or undefined: nothing is (segment.ts V1–V4).
    */
   readonly voided: Voided | undefined;
+  /** CH4 (chain.ts): the run of the chain that ends at `scl`, or undefined: not known. */
+  readonly tailRun: TailRun | undefined;
+}
+
+/** chain.ts CH4: every LSN in start..scl is a record of the chain; cpl the highest CPL of them. */
+export interface TailRun {
+  readonly start: Lsn;
+  readonly cpl: Lsn;
 }
 
 /** A range of LSNs whose keys a truncation voided; after < upTo. */
@@ -114,6 +126,7 @@ export const META_DEFAULTS = {
   marks: [],
   usage: undefined,
   voided: undefined,
+  tailRun: undefined,
 } as const satisfies Partial<SegmentMeta>;
 
 export interface PageImage {
@@ -207,13 +220,14 @@ export interface NodeStore {
   close(): Promise<void>;
 }
 
-const META_VERSION = 4;
+const META_VERSION = 5;
 const META_FIXED_SIZE = 29;
 const HISTORY_ENTRY_SIZE = 12;
 const META_TAIL_SIZE = 36;
 const MARK_SIZE = 16;
 const USAGE_SIZE = 33;
 const VOIDED_SIZE = 17;
+const TAIL_RUN_SIZE = 17;
 
 export function encodeMeta(meta: SegmentMeta): Buffer {
   const buf = Buffer.allocUnsafe(metaSize(meta));
@@ -225,7 +239,7 @@ export function encodeMeta(meta: SegmentMeta): Buffer {
 export function metaSize(meta: SegmentMeta): number {
   const historyEnd = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length;
   const marks = MARK_SIZE * meta.marks.length;
-  return historyEnd + META_TAIL_SIZE + marks + USAGE_SIZE + VOIDED_SIZE;
+  return historyEnd + META_TAIL_SIZE + marks + USAGE_SIZE + VOIDED_SIZE + TAIL_RUN_SIZE;
 }
 
 /** encodeMeta(meta), written into `buf` at `start` (metaSize(meta) bytes; a frame's value). */
@@ -277,6 +291,15 @@ export function writeMeta(buf: Buffer, start: number, meta: SegmentMeta): void {
     buf.fill(0, at, at + VOIDED_SIZE);
   }
   at += VOIDED_SIZE;
+  const run = meta.tailRun;
+  if (run !== undefined) {
+    buf[at] = 1;
+    writeLsn(buf, at + 1, run.start);
+    writeLsn(buf, at + 9, run.cpl);
+  } else {
+    buf.fill(0, at, at + TAIL_RUN_SIZE);
+  }
+  at += TAIL_RUN_SIZE;
   assert.equal(at, end, 'encodeMeta: every byte written');
 }
 
@@ -309,9 +332,12 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
   }
   const usageSize = version >= 3 ? USAGE_SIZE : 0;
   const voidedSize = version >= 4 ? VOIDED_SIZE : 0;
+  const runSize = version >= 5 ? TAIL_RUN_SIZE : 0;
   const m = buf.readUInt32BE(at + 32);
   const marksEnd = at + META_TAIL_SIZE + MARK_SIZE * m;
-  assert.equal(buf.length, marksEnd + usageSize + voidedSize, 'segment metadata length');
+  const voidedAt = marksEnd + usageSize;
+  const length = voidedAt + voidedSize + runSize;
+  assert.equal(buf.length, length, 'segment metadata length');
   const marks: TimeMark[] = [];
   for (let i = 0, p = at + META_TAIL_SIZE; i < m; i++, p += MARK_SIZE) {
     marks.push({ wallMs: readLsn(buf, p), lsn: readLsn(buf, p + 8) });
@@ -325,8 +351,16 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
     repairs: buf.readUInt32BE(at + 28),
     marks,
     usage: usageSize === 0 ? undefined : decodeUsage(buf, marksEnd),
-    voided: voidedSize === 0 ? undefined : decodeVoided(buf, marksEnd + usageSize),
+    voided: voidedSize === 0 ? undefined : decodeVoided(buf, voidedAt),
+    tailRun: runSize === 0 ? undefined : decodeTailRun(buf, voidedAt + voidedSize),
   };
+}
+
+function decodeTailRun(buf: Buffer, at: number): TailRun | undefined {
+  const flag = buf[at];
+  assert(flag === 0 || flag === 1, 'segment metadata: tailRunKnown is 0 or 1');
+  if (flag === 0) return undefined;
+  return { start: readLsn(buf, at + 1), cpl: readLsn(buf, at + 9) };
 }
 
 function decodeVoided(buf: Buffer, at: number): Voided | undefined {
