@@ -47,6 +47,8 @@ export interface ReadEngine extends Engine, ReadEngineFeed {
   readFloor(): Lsn | undefined;
   /** Resolves once no catalog reload is pending (tests: the point reported is being served). */
   settled(): Promise<void>;
+  /** Runs before every statement (read-only.ts catchUp): a feed that waits to be taken in. */
+  beforeStatement(catchUp: () => void): void;
 }
 
 export interface ReadEngineOptions {
@@ -140,6 +142,10 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
 
   settled(): Promise<void> {
     return this.reloads;
+  }
+
+  beforeStatement(catchUp: () => void): void {
+    (this.readOnly as ReadOnlyGate).catchUp = catchUp;
   }
 
   /**

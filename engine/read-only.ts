@@ -109,6 +109,11 @@ const ENDS_OR_MARKS: ReadonlySet<Statement['kind']> = new Set([
 export class ReadOnlyGate {
   /** Set while the catalog reloads (RO2): statements wait for it. */
   settling: Promise<void> | undefined = undefined;
+  /**
+   * Takes in what the writer sent since (a reader thread's feed ring), before a statement
+   * starts: it then reads at the newest VDL the writer reported.
+   */
+  catchUp: () => void = () => undefined;
   /** The read point of the last catalog change loaded (RO3). */
   schemaLsn: Lsn = 0 as Lsn;
   /** Set while the catalog could not be reloaded (RO2): every statement fails with it. */

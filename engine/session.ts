@@ -557,6 +557,7 @@ export class EngineSession implements Session {
     plans: PlanStore | undefined,
   ): Promise<Result> {
     const readOnly = this.core.readOnly;
+    readOnly?.catchUp();
     if (readOnly?.settling !== undefined) {
       // RO2 (read-only.ts): the catalog is reloading for a newer read point.
       return readOnly.settling.then(() => this.dispatch(statement, warnings, params, plans));

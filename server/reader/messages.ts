@@ -2,10 +2,9 @@
  * The messages between the writer's thread and a reader thread (reader-bridge.ts and
  * reader-thread.ts).
  *
- *   writer → reader   'records'   a batch the writer shipped: one transferred buffer and where
- *                                 each record ends in it (one copy, not one clone per record)
- *                     'durable'   the writer's VDL
- *                     'schema'    a commit at `lsn` changed the catalog (read-engine.ts RE2)
+ *   (the feed itself — shipped batches, VDLs, schema changes — goes through a ring in shared
+ *   memory, feed-ring.ts, which the reader drains before every statement and message)
+ *   writer → reader   'feed'      drain the ring now: it has filled and the writer waits for room
  *                     'start'     the read engine may open at `vdl` (durable; the records
  *                                 before this message continue it)
  *                     'page'      the answer to a 'read-page': the page, or why not
@@ -16,15 +15,22 @@
  *                                 changed: storage keeps what it needs (RF1)
  *                     'failed'    it could not start: `message`
  *
- * Invariant (RM1): the writer posts the feed messages in the order the tap gave them, on one
- * port, so the reader sees records before the VDL that covers them and a schema change before
- * that VDL (read-engine.ts RE2).
+ * Invariants:
+ *   (RM1) the reader takes in the feed in the order the tap gave it (feed-ring.ts FR1): records
+ *         before the VDL that covers them, a schema change before that VDL (read-engine.ts RE2);
+ *         it drains the ring before it handles any message, so 'start' and 'close' come after
+ *         every event written before them (FR3).
+ *   (RM2) read-your-writes: the reader drains the ring before every statement, and the writer
+ *         writes a commit's VDL to the ring before it answers OK, so a statement on the reader
+ *         sees every commit acknowledged before it started — while the ring has room (when it
+ *         fills, what waits in the writer's queue is seen once the reader has drained it).
  *
  * Invariant (RF1): storage's read floor is at or below every read point the reader has held for
  * READ_FLOOR_INTERVAL_MS (reader-thread.ts); a younger one is within storage's retention window,
  * below which nothing is collected anyway.
  */
 import type { Lsn, PageId, StorageErrorKind } from '../../engine/index.js';
+import type { RingMemory } from '../io/ring.js';
 import type { TlsIdentity } from '../listener.js';
 
 export interface ReaderThreadData {
@@ -38,12 +44,13 @@ export interface ReaderThreadData {
   readonly tls: TlsIdentity | null;
   /** The first connection id the reader hands out (the writer's count from 1). */
   readonly firstConnectionId: number;
+  /** The feed ring's shared memory (feed-ring.ts). */
+  readonly feed: RingMemory;
 }
 
 export type ToReader =
-  | { readonly kind: 'records'; readonly bytes: ArrayBuffer; readonly ends: readonly number[] }
-  | { readonly kind: 'durable'; readonly vdl: Lsn }
-  | { readonly kind: 'schema'; readonly lsn: Lsn }
+  /** Drain the feed ring (feed-ring.ts): events were written to it. */
+  | { readonly kind: 'feed' }
   | { readonly kind: 'start'; readonly vdl: Lsn; readonly catalogRoot: PageId }
   | {
       readonly kind: 'page';
@@ -59,29 +66,3 @@ export type FromReader =
   /** The reader's oldest read point (null: none), when it changed (RF1). */
   | { readonly kind: 'read-floor'; readonly lsn: Lsn | null }
   | { readonly kind: 'failed'; readonly message: string };
-
-/** One buffer holding a batch of records, and where each ends (RM1: one transfer). */
-export function packRecords(records: readonly Buffer[]): { bytes: ArrayBuffer; ends: number[] } {
-  let total = 0;
-  for (const record of records) total += record.length;
-  const bytes = new ArrayBuffer(total);
-  const view = new Uint8Array(bytes);
-  const ends: number[] = [];
-  let at = 0;
-  for (const record of records) {
-    view.set(record, at);
-    at += record.length;
-    ends.push(at);
-  }
-  return { bytes, ends };
-}
-
-export function unpackRecords(bytes: ArrayBuffer, ends: readonly number[]): Buffer[] {
-  const records: Buffer[] = [];
-  let start = 0;
-  for (const end of ends) {
-    records.push(Buffer.from(bytes, start, end - start));
-    start = end;
-  }
-  return records;
-}

@@ -1,31 +1,28 @@
 /**
  * The writer's end of a reader thread (reader-thread.ts): it spawns the thread, feeds it the
- * writer's redo stream (engine tapWriter: records, VDLs, schema changes, in order: messages.ts
- * RM1), reads for it the pages it does not cache, and tells it when it may open.
+ * writer's redo stream (engine tapWriter: records, VDLs, schema changes, in order, through a ring
+ * in shared memory that the reader drains when it needs to: feed-ring.ts, messages.ts RM1–RM2),
+ * reads for it the pages it does not cache, and tells it when it may open.
  *
  *   starting ──'listening'──▶ serving ──close()──▶ closed
  *   starting ──'failed' or the thread exits──▶ (startReader rejects; the tap is detached)
  *   serving ──the thread exits──▶ dead (the tap is detached; the writer goes on)
  *
- * Invariant (RB1): the tap is detached whenever the thread is gone, so the writer never posts
- * to a dead thread nor keeps a batch for it.
+ * Invariant (RB1): the tap is detached whenever the thread is gone, so the writer never writes
+ * to a dead thread's ring nor keeps a batch for it.
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import {
-  type ReadEngineFeed,
   type ReplicaPageSource,
   type WriterEngine,
   StorageError,
   tapWriter,
 } from '../../engine/index.js';
 import { threadScript } from '../thread-script.js';
-import {
-  type FromReader,
-  type ReaderThreadData,
-  type ToReader,
-  packRecords,
-} from './messages.js';
+import { createRingMemory } from '../io/ring.js';
+import { FEED_RING_BYTES, FeedWriter } from './feed-ring.js';
+import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
 
 export interface ReaderEndpoint {
   /** The port the reader's listener is bound to (useful with port 0). */
@@ -37,7 +34,7 @@ export interface ReaderOptions {
   readonly writer: WriterEngine;
   /** The writer's storage, read at a point the writer reported durable. */
   readonly pages: ReplicaPageSource;
-  readonly data: ReaderThreadData;
+  readonly data: Omit<ReaderThreadData, 'feed'>;
   readonly log: Logger;
 }
 
@@ -47,22 +44,13 @@ const CLOSE_GRACE_MS = 10_000;
 /** Starts a reader thread and resolves once its listener accepts connections. */
 export async function startReader(options: ReaderOptions): Promise<ReaderEndpoint> {
   const { writer, log } = options;
-  const worker = new Worker(threadScript('reader/reader-thread'), { workerData: options.data });
+  const memory = createRingMemory(FEED_RING_BYTES);
+  const data: ReaderThreadData = { ...options.data, feed: memory };
+  const worker = new Worker(threadScript('reader/reader-thread'), { workerData: data });
   const post = (message: ToReader, transfer?: ArrayBuffer[]): void => {
     worker.postMessage(message, transfer);
   };
-  const feed: ReadEngineFeed = {
-    shipped(records) {
-      const { bytes, ends } = packRecords(records);
-      post({ kind: 'records', bytes, ends }, [bytes]);
-    },
-    durable(vdl) {
-      post({ kind: 'durable', vdl });
-    },
-    schemaChanged(lsn) {
-      post({ kind: 'schema', lsn });
-    },
-  };
+  const feed = new FeedWriter(memory, () => post({ kind: 'feed' }));
   const { start, detach } = tapWriter(writer, feed);
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   void exited.then(() => {
@@ -91,6 +79,7 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
   });
   try {
     await writer.trees.waitDurable(start);
+    while (!feed.flush()) await new Promise((resolve) => setTimeout(resolve, 1)); // RM1, FR3
     post({ kind: 'start', vdl: start, catalogRoot: writer.trees.catalogRoot });
     const port = await listening;
     log.info({ port }, 'reader listening');

@@ -25,13 +25,14 @@ import {
 } from '../../engine/index.js';
 import { type Listener, listen } from '../listener.js';
 import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
-import { unpackRecords } from './messages.js';
+import { FeedReader } from './feed-ring.js';
 
 const data = workerData as ReaderThreadData;
 const port = parentPort;
 if (port === null) throw new Error('the reader thread runs as a worker thread');
 const log = pino({ level: data.logLevel }).child({ component: 'reader' });
 const feed = new PendingFeed();
+const ring = new FeedReader(data.feed, feed);
 
 interface PendingRead {
   resolve(bytes: Buffer): void;
@@ -66,6 +67,8 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
       { pages, log, bufferPoolPages: data.bufferPoolPages },
       () => undefined,
     );
+    engine.beforeStatement(() => ring.drain()); // RM2
+    drainTimer = setInterval(() => ring.drain(), DRAIN_INTERVAL_MS);
     listener = await listen({
       log,
       config: data,
@@ -82,6 +85,10 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
     await close();
   }
 }
+
+/** How often an idle reader takes in the feed ring, so that it never fills. */
+const DRAIN_INTERVAL_MS = 10;
+let drainTimer: NodeJS.Timeout | undefined;
 
 /** How often the reader's oldest read point goes to the writer, when it changed (RF1). */
 const READ_FLOOR_INTERVAL_MS = 1_000;
@@ -102,6 +109,7 @@ async function close(): Promise<void> {
   if (closing) return;
   closing = true;
   clearInterval(floorTimer);
+  clearInterval(drainTimer);
   await listener?.close();
   await engine?.close();
   for (const read of reads.values()) read.reject(new SqlError('ER_SERVER_SHUTDOWN')); // RT1
@@ -121,15 +129,9 @@ function answer(message: ToReader & { kind: 'page' }): void {
 }
 
 port.on('message', (message: ToReader) => {
+  ring.drain(); // RM1: every event written before this message first
   switch (message.kind) {
-    case 'records':
-      feed.shipped(unpackRecords(message.bytes, message.ends));
-      return;
-    case 'durable':
-      feed.durable(message.vdl);
-      return;
-    case 'schema':
-      feed.schemaChanged(message.lsn);
+    case 'feed':
       return;
     case 'start':
       void open(message.vdl, message.catalogRoot);

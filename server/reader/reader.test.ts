@@ -77,6 +77,15 @@ describe('the reader endpoint', () => {
     expect(rows).toEqual([{ name: 'item42' }]);
   });
 
+  it('reads every commit acknowledged before the statement started (read-your-writes)', async () => {
+    await writer.query('CREATE TABLE shop.log (id INT PRIMARY KEY)');
+    for (let i = 1; i <= 100; i++) {
+      await writer.query('INSERT INTO shop.log VALUES (?)', [i]);
+      const [rows] = await reader.query<RowDataPacket[]>('SELECT MAX(id) AS m FROM shop.log');
+      expect(rows).toEqual([{ m: i }]);
+    }
+  });
+
   it('never shows a transfer half done while the writer commits them', async () => {
     // 300 rows of ~270 bytes: the table spans several leaf pages, so a scan crosses pages
     // that commits change between its steps.
