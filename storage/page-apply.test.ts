@@ -20,17 +20,7 @@ import {
   pageLsn,
 } from './page.js';
 import { type PageChange, type RedoRecord, decodeRedo, encodeRedo, redoIsIntact } from './redo.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './testing/prng.js';
 
 function record(lsn: number, change: PageChange, id: PageId = pageId(7)): RedoRecord {
   return {

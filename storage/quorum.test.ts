@@ -21,6 +21,7 @@ import {
   volumeCompleteLsn,
   writeQuorumLsn,
 } from './quorum.js';
+import { prng } from './testing/prng.js';
 
 const L = (n: number): Lsn => n as Lsn;
 
@@ -91,18 +92,6 @@ describe('quorum math', () => {
     expect(repairFloor(L(10), L(40), L(30))).toBe(30);
   });
 });
-
-/** mulberry32: a small seeded PRNG, so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   /** group of record lsn i + 1 */

@@ -13,6 +13,7 @@ import { epochOne } from './hot-log-child.js';
 import { MemoryDisk, MemoryNodeStore } from './memory-store.js';
 import { type PeerSend, PURGE_BATCH_RECORDS, Segment } from './segment.js';
 import type { SegmentStore } from './store.js';
+import { prng } from '../testing/prng.js';
 
 const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 const L = (n: number): Lsn => lsn(n);
@@ -179,18 +180,6 @@ async function readAllRuns(
     if (!reply.more || last === undefined) return { baseLsn, runs, requests };
     after = last.last;
   }
-}
-
-/** mulberry32: a small seeded PRNG, so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('Segment over MemorySegmentStore', () => {
