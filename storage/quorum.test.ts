@@ -155,6 +155,28 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1);
 }
 
+/**
+ * VCL and VDL from the listed chains equal the oracle's, keep every durable commit, and the runs
+ * segments send decide the same (R3–R5).
+ */
+function expectRecovery(
+  seed: number,
+  hint: Lsn,
+  chains: readonly ChainEntry[][],
+  brute: { vcl: Lsn; vdl: Lsn },
+  old: { vdl: Lsn },
+): { vdl: Lsn; runs: ReturnType<typeof chainRunsOf>[] } {
+  const vcl = recoveredVcl(hint, chains);
+  const vdl = recoveredVdl(hint, vcl, chains);
+  expect({ vcl, vdl }, `seed ${seed}`).toEqual(brute);
+  expect(vdl, `seed ${seed}: no acknowledged commit lost`).toBeGreaterThanOrEqual(old.vdl);
+  const runs = chains.map(chainRunsOf);
+  const byRuns = recoveredVclOfRuns(hint, runs);
+  expect({ vcl: byRuns, vdl: recoveredVdlOfRuns(hint, byRuns, runs) }, `seed ${seed}`)
+    .toEqual(brute);
+  return { vdl, runs };
+}
+
 describe('quorum math against a brute-force oracle (seeded)', () => {
   it('VCL and VDL from SCLs (Q3–Q5)', () => {
     for (const seed of SEEDS) {
@@ -180,15 +202,7 @@ describe('quorum math against a brute-force oracle (seeded)', () => {
           .map((lsn) => ({ lsn, cpl: s.cpl[lsn - 1] ?? false })),
       );
       expect(recoveryHint(responders.flat()), `seed ${seed}`).toBeLessThanOrEqual(old.vdl);
-      const vcl = recoveredVcl(hint, chains);
-      const vdl = recoveredVdl(hint, vcl, chains);
-      const brute = bruteRecovery(s, responders);
-      expect({ vcl, vdl }, `seed ${seed}`).toEqual(brute);
-      expect(vdl, `seed ${seed}: no acknowledged commit lost`).toBeGreaterThanOrEqual(old.vdl);
-      // The runs segments send decide the same VCL, VDL and tails as the listing (R3–R5).
-      const runs = chains.map(chainRunsOf);
-      const byRuns = recoveredVclOfRuns(hint, runs);
-      expect({ vcl: byRuns, vdl: recoveredVdlOfRuns(hint, byRuns, runs) }).toEqual(brute);
+      const { vdl, runs } = expectRecovery(seed, hint, chains, bruteRecovery(s, responders), old);
       for (const [g, chain] of chains.entries()) {
         const tail = chain.reduce((t, e) => (e.lsn <= vdl && e.lsn > t ? e.lsn : t), hint);
         expect(groupTailOfRuns(hint, runs[g] ?? [], vdl), `seed ${seed}`).toBe(tail);
@@ -214,15 +228,7 @@ describe('quorum math against a brute-force oracle (seeded)', () => {
           .filter((lsn) => lsn > hint && lsn <= best)
           .map((lsn) => ({ lsn, cpl: s.cpl[lsn - 1] ?? false }));
       });
-      const vcl = recoveredVcl(hint, chains);
-      const vdl = recoveredVdl(hint, vcl, chains);
-      const brute = bruteRecovery(s, responders);
-      expect({ vcl, vdl }, `seed ${seed}`).toEqual(brute);
-      expect(vdl, `seed ${seed}: no acknowledged commit lost`).toBeGreaterThanOrEqual(old.vdl);
-      const runs = chains.map(chainRunsOf);
-      const byRuns = recoveredVclOfRuns(hint, runs);
-      expect({ vcl: byRuns, vdl: recoveredVdlOfRuns(hint, byRuns, runs) }, `seed ${seed}`)
-        .toEqual(brute);
+      const { runs } = expectRecovery(seed, hint, chains, bruteRecovery(s, responders), old);
       let listed = 0;
       for (const r of runs) listed += r.length;
       expect(listed).toBeLessThanOrEqual(chains.flat().length);
