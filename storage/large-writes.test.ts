@@ -14,7 +14,7 @@ import { COALESCE_BACKGROUND_RECORDS, USAGE_SCAN_BATCH } from './config.js';
 import { type Lsn, lsn } from './lsn.js';
 import type { StorageReply, StorageRequest } from './messages.js';
 import { StorageNode } from './node.js';
-import { chainRunsOf } from './quorum.js';
+import { chainRunsOf } from './testing/chain-runs.js';
 import { MemoryDisk, MemoryNodeStore } from './segment/memory-store.js';
 import { Segment } from './segment/segment.js';
 import type { NodeStore, SegmentStore } from './segment/store.js';

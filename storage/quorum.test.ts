@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, expect, it } from 'vitest';
 import { SEGMENTS_PER_GROUP, WRITE_QUORUM } from './config.js';
 import type { Lsn } from './lsn.js';
@@ -5,15 +6,12 @@ import type { ChainEntry, EpochStart } from './messages.js';
 import {
   type Responder,
   cappedScl,
-  chainRunsOf,
   epochCut,
   groupQuorum,
   highestCplAtOrBelow,
   kthHighest,
   mergeHistories,
-  recoveredVcl,
   recoveredVclOfRuns,
-  recoveredVdl,
   recoveredVdlOfRuns,
   groupTailOfRuns,
   recoveryHint,
@@ -21,6 +19,7 @@ import {
   volumeCompleteLsn,
   writeQuorumLsn,
 } from './quorum.js';
+import { chainRunsOf } from './testing/chain-runs.js';
 import { prng } from './testing/prng.js';
 
 const L = (n: number): Lsn => n as Lsn;
@@ -153,6 +152,38 @@ const SEEDS = process.env['QUORUM_SEED'] ? [Number(process.env['QUORUM_SEED'])] 
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/**
+ * R4 over listings (ChainReply entries): the highest L >= hint such that every LSN in (hint, L]
+ * is in one of the chains. A second reference, beside the brute-force oracle, that the runs
+ * recovery reads are checked against.
+ */
+function recoveredVcl(hint: Lsn, chains: Iterable<readonly ChainEntry[]>): Lsn {
+  const above: Lsn[] = [];
+  for (const chain of chains) for (const e of chain) if (e.lsn > hint) above.push(e.lsn);
+  above.sort((a, b) => a - b);
+  let vcl = hint;
+  for (const lsn of above) {
+    assert(lsn > vcl, 'an LSN belongs to one group');
+    if (lsn !== vcl + 1) break;
+    vcl = lsn;
+  }
+  return vcl;
+}
+
+/** R5 over listings: the highest CPL in (hint, vcl] of any chain, else the hint. */
+function recoveredVdl(
+  hint: Lsn,
+  vcl: Lsn,
+  chains: Iterable<readonly ChainEntry[]>,
+): Lsn {
+  assert(hint <= vcl, 'R4: VCL_rec >= H');
+  let vdl = hint;
+  for (const chain of chains) {
+    for (const e of chain) if (e.cpl && e.lsn <= vcl && e.lsn > vdl) vdl = e.lsn;
+  }
+  return vdl;
 }
 
 /**

@@ -60,7 +60,7 @@
 import assert from 'node:assert/strict';
 import { READ_QUORUM, WRITE_QUORUM } from './config.js';
 import { LSN_NONE, type Lsn } from './lsn.js';
-import type { ChainEntry, ChainRun, EpochStart } from './messages.js';
+import type { ChainRun, EpochStart } from './messages.js';
 
 /**
  * The k-th highest value (k >= 1), or 0 when there are fewer than k values: the value v with
@@ -183,56 +183,6 @@ export function groupQuorum(
   for (const c of capped) if (best === undefined || c.scl > best.scl) best = c;
   assert(best !== undefined, 'R1: a read quorum answered');
   return { best, writeQuorumScl: writeQuorumLsn(capped.map((c) => c.scl)) };
-}
-
-/**
- * R4 over listings (ChainReply entries, as older writers read chains): the highest L >= hint
- * such that every LSN in (hint, L] is in one of the chains. The reference the runs are checked
- * against (quorum.test.ts).
- */
-export function recoveredVcl(hint: Lsn, chains: Iterable<readonly ChainEntry[]>): Lsn {
-  const above: Lsn[] = [];
-  for (const chain of chains) for (const e of chain) if (e.lsn > hint) above.push(e.lsn);
-  above.sort((a, b) => a - b);
-  let vcl = hint;
-  for (const lsn of above) {
-    assert(lsn > vcl, 'an LSN belongs to one group');
-    if (lsn !== vcl + 1) break;
-    vcl = lsn;
-  }
-  return vcl;
-}
-
-/** R5 over listings: the highest CPL in (hint, vcl] of any chain, else the hint. */
-export function recoveredVdl(
-  hint: Lsn,
-  vcl: Lsn,
-  chains: Iterable<readonly ChainEntry[]>,
-): Lsn {
-  assert(hint <= vcl, 'R4: VCL_rec >= H');
-  let vdl = hint;
-  for (const chain of chains) {
-    for (const e of chain) if (e.cpl && e.lsn <= vcl && e.lsn > vdl) vdl = e.lsn;
-  }
-  return vdl;
-}
-
-/** R3: an ascending chain listing as maximal runs of consecutive LSNs (what segments send). */
-export function chainRunsOf(entries: readonly ChainEntry[]): ChainRun[] {
-  const runs: ChainRun[] = [];
-  let run: { first: Lsn; last: Lsn; cpl: Lsn } | undefined;
-  for (const e of entries) {
-    if (run !== undefined && e.lsn === run.last + 1) {
-      run.last = e.lsn;
-      if (e.cpl) run.cpl = e.lsn;
-      continue;
-    }
-    assert(run === undefined || e.lsn > run.last, 'a chain listing ascends');
-    if (run !== undefined) runs.push(run);
-    run = { first: e.lsn, last: e.lsn, cpl: e.cpl ? e.lsn : LSN_NONE };
-  }
-  if (run !== undefined) runs.push(run);
-  return runs;
 }
 
 /**

@@ -5,7 +5,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { type Lsn, type PageId, lsn } from '../lsn.js';
 import type { ChainRun, EpochStart, SegmentReply, SegmentRequest } from '../messages.js';
 import { PAGE_SIZE } from '../page.js';
-import { chainRunsOf } from '../quorum.js';
+import { chainRunsOf } from '../testing/chain-runs.js';
 import { decodeRedoHeader } from '../redo.js';
 import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
 import { ChainTracker } from './chain.js';
