@@ -200,6 +200,34 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/**
+ * A transaction moving from a read engine's session to its writer's twin (forwarded writes,
+ * server/reader/): what the writer needs to go on with it where it stands.
+ */
+export interface MovedTransaction {
+  /** The read point of its consistent reads so far (an LSN), or null when it made none. */
+  readonly readPoint: number | null;
+  readonly isolation: 'READ-UNCOMMITTED' | 'READ-COMMITTED' | 'REPEATABLE-READ' | 'SERIALIZABLE';
+  /** START TRANSACTION READ ONLY (or transaction_read_only): writes get 1792. */
+  readonly readOnly: boolean;
+}
+
+/** A session whose open transaction can move to another engine's session (write forwarding). */
+export interface MovableSession extends Session {
+  /**
+   * Lets go of the open explicit or implicit transaction (rolled back here: it has written
+   * nothing, as a read engine's never does) and returns what another session needs to go on
+   * with it; undefined when none is open.
+   */
+  moveTransaction(): MovedTransaction | undefined;
+  /**
+   * Opens a transaction that goes on `moved` (this session has none open): its consistent reads
+   * read at `moved.readPoint`. Rejects with SqlError ER_TABLE_DEF_CHANGED (1412) when a
+   * definition changed after that point.
+   */
+  adoptTransaction(moved: MovedTransaction): Promise<void>;
+}
+
 export interface SessionInit {
   readonly connectionId: number;
   readonly user: string;
@@ -213,6 +241,11 @@ export interface SessionInit {
   readonly collationId?: number;
   /** Called when KILL CONNECTION (or KILL) names this session: the server closes the socket. */
   readonly onKill?: () => void;
+  /**
+   * Called when KILL QUERY names this session (its own running statement is interrupted as
+   * well): a session that stands in for one elsewhere (a forwarding twin) passes it on.
+   */
+  readonly onKillQuery?: () => void;
 }
 
 /** An account as stored in the catalog, for the server's authentication. */

@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { Lsn, StorageClient } from '../storage/index.js';
-import type { Account, Engine, Session, SessionInit } from './api.js';
+import type { Account, Engine, MovableSession, SessionInit } from './api.js';
 import type { RedoTap, Trees } from './btree/api.js';
 import { type OpenTrees, openTrees } from './btree/index.js';
 import { Catalog } from './catalog/catalog.js';
@@ -95,6 +95,7 @@ export class EngineImpl implements Engine, EngineCore {
       processes: new ProcessList(clock),
       accounts: issue4.accounts,
     };
+    this.schemaSeen = { generation: this.schemaGenerations(), lsn: trees.latestLsn() };
   }
 
   /** A read engine's tap on this writer's redo (read-engine.ts); the trees must offer one. */
@@ -117,8 +118,27 @@ export class EngineImpl implements Engine, EngineCore {
     return catalog.version + catalog.programs.generation + services.accounts.generation;
   }
 
-  openSession(init: SessionInit): Session {
+  openSession(init: SessionInit): MovableSession {
     return new EngineSession(this, init);
+  }
+
+  /** The last schema generation seen, and the latest LSN when it was first seen (noteSchema). */
+  private schemaSeen: { readonly generation: number; readonly lsn: Lsn };
+
+  /**
+   * EngineCore: a change is dated by the latest LSN when first noticed, at or after its commit
+   * (every statement's end notices one), so a read point before a change is always caught.
+   */
+  noteSchema(): void {
+    const generation = this.schemaGenerations();
+    if (this.schemaSeen.generation !== generation) {
+      this.schemaSeen = { generation, lsn: this.trees.latestLsn() };
+    }
+  }
+
+  schemaChangedAfter(lsn: Lsn): boolean {
+    this.noteSchema();
+    return lsn < this.schemaSeen.lsn;
   }
 
   /** The account a login as user@host uses (users/accounts.ts has MySQL's matching order). */
@@ -148,6 +168,8 @@ export class EngineImpl implements Engine, EngineCore {
 
 /** The writer: an Engine a read engine can be fed from (read-engine.ts). */
 export interface WriterEngine extends Engine {
+  /** Its sessions can take in a transaction moved from a read engine (write forwarding). */
+  openSession(init: SessionInit): MovableSession;
   readonly trees: Trees;
   tapRedo(tap: RedoTap): () => void;
   schemaGenerations(): number;

@@ -6,6 +6,8 @@ export type {
   Account,
   ColumnInfo,
   FieldListColumn,
+  MovableSession,
+  MovedTransaction,
   PreparedStatement,
   WireCharset,
   ColumnType,
@@ -18,7 +20,7 @@ export type {
   SqlValue,
 } from './api.js';
 export { COLUMN_FLAG } from './api.js';
-export { ER, SqlError, type ErrorName } from './errors.js';
+export { ER, SqlError, sqlErrorWithMessage, type ErrorName } from './errors.js';
 export { createEngine, type EngineOptions, type WriterEngine } from './engine.js';
 export {
   PendingFeed,

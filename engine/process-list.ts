@@ -31,6 +31,8 @@ export interface ProcessEntry {
   readonly interrupt: Interrupt;
   /** KILL CONNECTION: the server closes the socket. */
   readonly onKill: () => void;
+  /** KILL QUERY: passed on by a session standing in for one elsewhere (api.ts SessionInit). */
+  readonly onKillQuery: () => void;
 }
 
 export class ProcessList {

@@ -217,7 +217,8 @@ function kill(statement: AdminStatement & { kind: 'kill' }, host: AdminHost): vo
     throw new SqlError('ER_KILL_DENIED_ERROR', [String(id)]);
   }
   target.interrupt.raise(!statement.query);
-  if (!statement.query) target.onKill();
+  if (statement.query) target.onKillQuery();
+  else target.onKill();
   if (target.id === host.connectionId) throw new SqlError('ER_QUERY_INTERRUPTED');
 }
 

@@ -23,16 +23,17 @@ import type { Logger } from 'pino';
 import type {
   ColumnInfo,
   FieldListColumn,
+  MovableSession,
+  MovedTransaction,
   PreparedStatement,
   Result,
   Row,
-  Session,
   SessionInit,
   SessionStatus,
   SqlValue,
 } from './api.js';
 import type { Mtr, Trees } from './btree/api.js';
-import type { StorageClient } from '../storage/index.js';
+import type { Lsn, StorageClient } from '../storage/index.js';
 import type { Catalog } from './catalog/catalog.js';
 import { SqlError } from './errors.js';
 import type { Latch } from './latch.js';
@@ -124,6 +125,13 @@ export interface EngineCore {
   readonly closing: boolean;
   /** A read engine's statement rules (read-only.ts); undefined on the writer. */
   readonly readOnly?: ReadOnlyGate;
+  /**
+   * The writer's: true when the catalog, programs or accounts may have changed after read point
+   * `lsn` (a transaction moving in from a read engine read the old ones there).
+   */
+  schemaChangedAfter?(lsn: Lsn): boolean;
+  /** The writer's: a statement ended, which may have changed the catalog (schemaChangedAfter). */
+  noteSchema?(): void;
 }
 
 /** The statement running now: its parameters (and their values) and its plan store. */
@@ -213,7 +221,7 @@ const STATEMENT_TXN: ReadonlySet<Statement['kind']> = new Set([
   'set-transaction',
 ]);
 
-export class EngineSession implements Session {
+export class EngineSession implements MovableSession {
   private database: string | null = null;
   private warnings: readonly Warning[] = [];
   private warningCount = 0;
@@ -258,6 +266,7 @@ export class EngineSession implements Session {
       since: core.services.clock.now(),
       interrupt: this.extras.interrupt,
       onKill: init.onKill ?? (() => undefined),
+      onKillQuery: init.onKillQuery ?? (() => undefined),
     };
     core.services.processes.add(this.process);
     const { accounts } = core.services;
@@ -460,6 +469,22 @@ export class EngineSession implements Session {
     return typeof value === 'object' && value !== null ? value.toString() : value;
   }
 
+  /** MovableSession (api.ts): the open transaction leaves this session (ST4). */
+  moveTransaction(): MovedTransaction | undefined {
+    return this.txn.moveOut();
+  }
+
+  /** MovableSession: a transaction that read on a read engine goes on here (ST4). */
+  async adoptTransaction(moved: MovedTransaction): Promise<void> {
+    if (this.closed) throw new SqlError('ER_UNKNOWN_ERROR', ['session closed']);
+    if (this.core.closing) throw new SqlError('ER_SERVER_SHUTDOWN');
+    if (moved.readPoint !== null && this.core.schemaChangedAfter?.(moved.readPoint as Lsn)) {
+      throw new SqlError('ER_TABLE_DEF_CHANGED');
+    }
+    await this.txn.implicitCommit();
+    this.txn.adopt(moved);
+  }
+
   async useDatabase(name: string): Promise<void> {
     const release = await this.core.latch.shared();
     try {
@@ -537,6 +562,7 @@ export class EngineSession implements Session {
       throw e;
     } finally {
       status.threadsRunning--;
+      this.core.noteSchema?.();
       const seconds = (clock.now() - this.process.since) / 1000;
       if (seconds > this.extras.longQuerySeconds()) {
         status.count(this.extras.counters, 'Slow_queries');

@@ -129,6 +129,11 @@ export interface Trees {
 
   /** T6: at VDL; sees exactly the durable commits. */
   snapshot(): Snapshot;
+  /**
+   * T6: at `lsn` ≤ VDL, a durable point read elsewhere (a transaction that moved here from a read
+   * engine): pages newer in the cache are read as of `lsn` (BP4).
+   */
+  snapshotAt(lsn: Lsn): Snapshot;
   /** T6: at the last committed mini-transaction; for current reads under row locks. */
   latest(): Snapshot;
   /** The LSN `latest()` would read at now: a current read restarts when it has moved. */

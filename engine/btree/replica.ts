@@ -235,6 +235,11 @@ class Replica implements ReplicaTrees {
     return this.register(this.current);
   }
 
+  snapshotAt(lsn: Lsn): Snapshot {
+    assert(lsn <= this.current, 'R6: a read point at or below vdl');
+    return this.register(lsn);
+  }
+
   latest(): Snapshot {
     return this.register(this.current);
   }

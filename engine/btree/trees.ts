@@ -126,6 +126,11 @@ class PagedTrees implements OpenTrees {
     return this.register(this.storage.durableLsn());
   }
 
+  snapshotAt(lsn: Lsn): Snapshot {
+    assert(lsn <= this.storage.durableLsn(), 'T6: a read point at or below VDL');
+    return this.register(lsn);
+  }
+
   latest(): Snapshot {
     return this.register(this.writer.appliedLsn);
   }

@@ -184,8 +184,7 @@ export class MemoryTrees implements Trees {
     else this.trees.set(root, kept);
   }
 
-  private register(): Snapshot {
-    const at = this.committed;
+  private register(at = this.committed): Snapshot {
     this.readPoints.set(at, (this.readPoints.get(at) ?? 0) + 1);
     let released = false;
     return {
@@ -202,6 +201,11 @@ export class MemoryTrees implements Trees {
 
   snapshot(): Snapshot {
     return this.register();
+  }
+
+  snapshotAt(lsn: Lsn): Snapshot {
+    assert(lsn <= this.committed, 'T6: a read point at or below VDL');
+    return this.register(lsn);
   }
 
   latest(): Snapshot {

@@ -22,11 +22,14 @@
  *         implicit transaction is current.
  *   (ST3) savepoints are marks of the current transaction's write set, in increasing order; they
  *         die with it.
+ *   (ST4) a transaction moves out of a session only while it has neither written nor read
+ *         current (nor locked) anything, and the session that adopts it reads at its read point:
+ *         it goes on as if it had been there from the start.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { Lsn } from '../../storage/index.js';
-import type { Row } from '../api.js';
+import type { MovedTransaction, Row } from '../api.js';
 import type { Trees } from '../btree/api.js';
 import { SqlError } from '../errors.js';
 import type { SelectLock, TxnStatement } from '../sql/ast.js';
@@ -208,6 +211,38 @@ export class SessionTransactions implements TxnVariableHost {
       default:
         return unreachable(statement.scope);
     }
+  }
+
+  // -- moving a transaction between engines (write forwarding, api.ts MovableSession) ----------
+
+  /**
+   * ST4: lets go of the open explicit or implicit transaction, which has written nothing and
+   * holds no row lock (a read engine's), and returns how it stands; undefined when none is open.
+   */
+  moveOut(): MovedTransaction | undefined {
+    const txn = this.current;
+    if (txn === null || this.kind === 'single') return undefined;
+    assert(txn.writes.isEmpty && !txn.readCurrent, 'ST4: only a transaction that only read moves');
+    const moved: MovedTransaction = {
+      readPoint: txn.viewLsn ?? null,
+      isolation: txn.options.isolation,
+      readOnly: txn.options.readOnly,
+    };
+    this.rollbackCurrent();
+    return moved;
+  }
+
+  /**
+   * ST4: opens an explicit transaction that goes on `moved`: its consistent reads read at
+   * `moved.readPoint` (at or below VDL: it was durable where it was read).
+   */
+  adopt(moved: MovedTransaction): void {
+    if (this.current !== null) {
+      throw new SqlError('ER_UNKNOWN_ERROR', ['a moved transaction arrived inside another']);
+    }
+    this.nextIsolation = moved.isolation;
+    const txn = this.start('explicit', moved.readOnly);
+    if (moved.readPoint !== null) txn.adoptView(this.trees.snapshotAt(moved.readPoint as Lsn));
   }
 
   /** DDL, BEGIN and LOCK TABLES commit the current transaction first. */

@@ -96,6 +96,12 @@ export class Transaction implements LockOwner {
     return this.view;
   }
 
+  /** X2: the snapshot of a transaction that read elsewhere first (session-txn.ts ST4). */
+  adoptView(view: Snapshot): void {
+    assert(this.view === null, 'X2: one snapshot');
+    this.view = view;
+  }
+
   /** The read point of the snapshot held (X2), if one is. */
   get viewLsn(): Lsn | undefined {
     return this.view?.lsn;
