@@ -212,6 +212,12 @@ export interface MovedTransaction {
   readonly readOnly: boolean;
 }
 
+/**
+ * Where a read engine's session may run a statement when a twin on the writer runs what it
+ * cannot (write forwarding): engine/route.ts has the table.
+ */
+export type StatementRoute = 'read' | 'write' | 'mirror' | 'begin' | 'end' | 'diagnostics' | 'pin';
+
 /** A session whose open transaction can move to another engine's session (write forwarding). */
 export interface MovableSession extends Session {
   /**
@@ -226,6 +232,11 @@ export interface MovableSession extends Session {
    * definition changed after that point.
    */
   adoptTransaction(moved: MovedTransaction): Promise<void>;
+  /**
+   * The route of a statement text (engine/route.ts), decoded as this session decodes it; 'read'
+   * when it does not parse (this session then reports the syntax error as the writer would).
+   */
+  route(text: string | Buffer): StatementRoute;
 }
 
 export interface SessionInit {

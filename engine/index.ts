@@ -18,6 +18,7 @@ export type {
   SessionInit,
   SessionStatus,
   SqlValue,
+  StatementRoute,
 } from './api.js';
 export { COLUMN_FLAG } from './api.js';
 export { ER, SqlError, sqlErrorWithMessage, type ErrorName } from './errors.js';

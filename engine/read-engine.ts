@@ -22,7 +22,7 @@
  */
 import type { Logger } from 'pino';
 import type { Lsn, PageId } from '../storage/index.js';
-import type { Engine } from './api.js';
+import type { Account, Engine, MovableSession, SessionInit } from './api.js';
 import type { RedoTap, Snapshot, Trees } from './btree/api.js';
 import { type ReplicaPageSource, type ReplicaTrees, openReplicaTrees } from './btree/index.js';
 import { Catalog } from './catalog/catalog.js';
@@ -49,6 +49,13 @@ export interface ReadEngine extends Engine, ReadEngineFeed {
   settled(): Promise<void>;
   /** Runs before every statement (read-only.ts catchUp): a feed that waits to be taken in. */
   beforeStatement(catchUp: () => void): void;
+  /** Its sessions' transactions can move to a writer's session (write forwarding). */
+  openSession(init: SessionInit): MovableSession;
+  /**
+   * KILL [QUERY] that reached a session's twin on the writer (write forwarding): the statement
+   * running here is interrupted too (and, for a connection, every later one).
+   */
+  interrupt(connectionId: number, connection: boolean): void;
 }
 
 export interface ReadEngineOptions {
@@ -146,6 +153,22 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
 
   beforeStatement(catchUp: () => void): void {
     (this.readOnly as ReadOnlyGate).catchUp = catchUp;
+  }
+
+  interrupt(connectionId: number, connection: boolean): void {
+    this.services.processes.get(connectionId)?.interrupt.raise(connection);
+  }
+
+  /**
+   * The accounts as of the newest VDL the writer reported (a login right after CREATE USER on
+   * the writer finds the account, as a statement would: RM2).
+   */
+  override async findAccount(user: string, host: string): Promise<Account | undefined> {
+    const gate = this.readOnly as ReadOnlyGate;
+    gate.catchUp();
+    while (gate.settling !== undefined) await gate.settling;
+    if (gate.stale !== undefined) throw gate.stale;
+    return super.findAccount(user, host);
   }
 
   /**

@@ -31,6 +31,7 @@ import type {
   SessionInit,
   SessionStatus,
   SqlValue,
+  StatementRoute,
 } from './api.js';
 import type { Mtr, Trees } from './btree/api.js';
 import type { Lsn, StorageClient } from '../storage/index.js';
@@ -109,6 +110,7 @@ import type { Value as EngineValue } from './sql/values.js';
 import { insertTarget } from './sql/plan-insert.js';
 import { pointSelectOf, runPointSelect } from './sql/point-select.js';
 import type { ReadOnlyGate } from './read-only.js';
+import { routeOf } from './route.js';
 
 /** What sessions share: the engine's state. */
 export interface EngineCore {
@@ -467,6 +469,22 @@ export class EngineSession implements MovableSession {
       throw e;
     }
     return typeof value === 'object' && value !== null ? value.toString() : value;
+  }
+
+  /** MovableSession (api.ts): where this statement may run (route.ts). */
+  route(text: string | Buffer): StatementRoute {
+    const sql =
+      typeof text === 'string'
+        ? text
+        : decodeStatement(text, this.extras.charset('character_set_client'));
+    const cached = this.core.services.planCache.lookup(sql);
+    if (cached !== undefined) return routeOf(cached.statement);
+    try {
+      return routeOf(parse(sql));
+    } catch (e) {
+      if (e instanceof SqlError) return 'read'; // the syntax error is reported where it runs
+      throw e;
+    }
   }
 
   /** MovableSession (api.ts): the open transaction leaves this session (ST4). */

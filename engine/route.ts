@@ -1,0 +1,205 @@
+/**
+ * Where a statement of a read engine's session may run, when that session has a twin on the
+ * writer that runs what it cannot (write forwarding, server/reader/routing-session.ts). The
+ * table below classifies every statement kind, so a new kind cannot be added without a decision
+ * here; queries and SET are looked into (their functions, variables and locking clauses).
+ *
+ *   route         runs                                      why
+ *   read          on the read engine, unless the session's  reads tables or session state that
+ *                 transaction has moved to the writer       both sessions hold alike
+ *   write         on the writer; an open transaction moves  changes data, locks, or reads what
+ *                 there first (api.ts MovableSession)       only the writer knows (LAST_INSERT_ID,
+ *                                                           global variables, all processes)
+ *   mirror        on the writer, then on the read engine    session state both must hold alike
+ *   begin / end   where the transaction is                  BEGIN; COMMIT, ROLLBACK
+ *   diagnostics   where the previous statement ran          SHOW WARNINGS, ROW_COUNT(), …
+ *   pin           on the writer from then on (until the     session state too rich to mirror:
+ *                 session is reset)                         user variables, SQL PREPARE, LOCK
+ *                                                           TABLES, CALL, user-level locks
+ *
+ * Invariant (RT1): a statement routed 'read' neither changes the volume nor reads or changes
+ * session state that only one of the two sessions holds; anything not known to be so is routed
+ * to the writer ('write' or 'pin'), where every statement is correct.
+ */
+import type { StatementRoute } from './api.js';
+import type { SetAssignment, Statement } from './sql/ast.js';
+
+const BY_KIND: Readonly<Record<Statement['kind'], StatementRoute | 'look'>> = {
+  'select': 'look',
+  'set-operation': 'look',
+  'explain': 'read',
+  'use': 'mirror',
+  'show-databases': 'read',
+  'show-tables': 'read',
+  'show-warnings': 'diagnostics',
+  'show-diagnostics': 'diagnostics',
+  'show-variables': 'look',
+  'show-status': 'read',
+  'show-processlist': 'write', // the writer's list holds every session's twin
+  'show-grants': 'read',
+  'show-columns': 'read',
+  'show-index': 'read',
+  'show-create-table': 'read',
+  'show-create-database': 'read',
+  'show-table-status': 'read',
+  'show-engines': 'read',
+  'show-charset': 'read',
+  'show-collation': 'read',
+  'show-routines': 'read',
+  'show-create-routine': 'read',
+  'set-variables': 'look',
+  'set-names': 'mirror',
+  'set-charset': 'mirror',
+  'set-transaction': 'look',
+  'kill': 'write', // the writer's process list names every session
+  'prepare-sql': 'pin',
+  'execute-sql': 'pin',
+  'deallocate-sql': 'pin',
+  'lock-tables': 'pin',
+  'unlock-tables': 'pin',
+  'call': 'pin',
+  'begin': 'begin',
+  'commit': 'end',
+  'rollback': 'end',
+  'savepoint': 'write',
+  'rollback-to-savepoint': 'write',
+  'release-savepoint': 'write',
+  'insert': 'write',
+  'update': 'write',
+  'delete': 'write',
+  'update-join': 'write',
+  'delete-join': 'write',
+  'load-data': 'write',
+  'create-database': 'write',
+  'drop-database': 'write',
+  'alter-database': 'write',
+  'create-table': 'write',
+  'drop-table': 'write',
+  'alter-table': 'write',
+  'rename-table': 'write',
+  'truncate-table': 'write',
+  'create-index': 'write',
+  'drop-index': 'write',
+  'create-view': 'write',
+  'drop-view': 'write',
+  'create-routine': 'write',
+  'drop-routine': 'write',
+  'create-trigger': 'write',
+  'analyze-table': 'write',
+  'create-user': 'write',
+  'alter-user': 'write',
+  'drop-user': 'write',
+  'rename-user': 'write',
+  'set-password': 'write',
+  'grant': 'write',
+  'revoke': 'write',
+};
+
+/** Functions whose value or effect belongs to one session's state. */
+const FUNCTION_ROUTES: ReadonlyMap<string, StatementRoute> = new Map([
+  ['get_lock', 'pin'],
+  ['release_lock', 'pin'],
+  ['release_all_locks', 'pin'],
+  ['is_free_lock', 'pin'],
+  ['is_used_lock', 'pin'],
+  ['row_count', 'diagnostics'],
+  ['found_rows', 'diagnostics'],
+]);
+
+/** System variables a session reads from its last statement, or only the writer holds. */
+const VARIABLE_ROUTES: ReadonlyMap<string, StatementRoute> = new Map([
+  ['warning_count', 'diagnostics'],
+  ['error_count', 'diagnostics'],
+  ['identity', 'write'],
+  ['last_insert_id', 'write'],
+]);
+
+/** How far a route sends a statement from the read engine (the most distant wins). */
+const DISTANCE: Readonly<Record<StatementRoute, number>> = {
+  'read': 0,
+  'begin': 0,
+  'end': 0,
+  'mirror': 0,
+  'diagnostics': 1,
+  'write': 2,
+  'pin': 3,
+};
+
+const routes = new WeakMap<Statement, StatementRoute>();
+
+/** RT1: the route of `statement` (kept per parsed statement: the plan cache shares them). */
+export function routeOf(statement: Statement): StatementRoute {
+  let route = routes.get(statement);
+  if (route === undefined) {
+    route = classify(statement);
+    routes.set(statement, route);
+  }
+  return route;
+}
+
+function classify(statement: Statement): StatementRoute {
+  const byKind = BY_KIND[statement.kind];
+  if (byKind !== 'look') return byKind;
+  switch (statement.kind) {
+    case 'set-variables':
+      return statement.assignments.every(mirrorable) ? 'mirror' : 'pin';
+    case 'set-transaction':
+      // Scope null: the next transaction only, which the two sessions would consume apart.
+      return statement.scope === null ? 'pin' : 'mirror';
+    case 'show-variables':
+      return statement.global ? 'write' : 'read';
+    default:
+      return lookInto(statement);
+  }
+}
+
+/** A SET both sessions can run alike: a system variable set to a constant. */
+function mirrorable(assignment: SetAssignment): boolean {
+  if (assignment.target.kind !== 'system-variable') return false;
+  if (assignment.value.kind !== 'expr') return true; // a word (ON, utf8mb4) or DEFAULT
+  const { expr } = assignment.value;
+  if (expr.kind === 'literal') return true;
+  return expr.kind === 'unary' && expr.op === '-' && expr.operand.kind === 'literal';
+}
+
+/**
+ * The farthest route anything inside a query asks for: a locking clause, a user variable
+ * assigned, a function or variable of FUNCTION_ROUTES / VARIABLE_ROUTES, a global variable.
+ */
+function lookInto(node: unknown): StatementRoute {
+  if (typeof node !== 'object' || node === null || node instanceof Uint8Array) return 'read';
+  let route: StatementRoute = 'read';
+  if (Array.isArray(node)) {
+    for (const item of node) route = farther(route, lookInto(item));
+    return route;
+  }
+  const record = node as Record<string, unknown>;
+  route = nodeRoute(record);
+  if (record['kind'] === 'literal') return route;
+  if (record['kind'] === 'select' && record['lock'] !== undefined) route = farther(route, 'write');
+  for (const key in record) route = farther(route, lookInto(record[key]));
+  return route;
+}
+
+function nodeRoute(node: Record<string, unknown>): StatementRoute {
+  switch (node['kind']) {
+    case 'assign-user-variable':
+      return 'pin';
+    case 'call': {
+      const name = String(node['name']).toLowerCase();
+      if (name === 'last_insert_id') {
+        return Array.isArray(node['args']) && node['args'].length > 0 ? 'pin' : 'write';
+      }
+      return FUNCTION_ROUTES.get(name) ?? 'read';
+    }
+    case 'system-variable':
+      if (node['scope'] === 'global') return 'write';
+      return VARIABLE_ROUTES.get(String(node['name']).toLowerCase()) ?? 'read';
+    default:
+      return 'read';
+  }
+}
+
+function farther(a: StatementRoute, b: StatementRoute): StatementRoute {
+  return DISTANCE[b] > DISTANCE[a] ? b : a;
+}
