@@ -218,14 +218,21 @@ export interface MovedTransaction {
  */
 export type StatementRoute = 'read' | 'write' | 'mirror' | 'begin' | 'end' | 'diagnostics' | 'pin';
 
+/** A transaction leaving a session: its state, and the hold on its read point until adopted. */
+export interface MovingTransaction {
+  readonly transaction: MovedTransaction;
+  release(): void;
+}
+
 /** A session whose open transaction can move to another engine's session (write forwarding). */
 export interface MovableSession extends Session {
   /**
-   * Lets go of the open explicit or implicit transaction (rolled back here: it has written
-   * nothing, as a read engine's never does) and returns what another session needs to go on
-   * with it; undefined when none is open.
+   * Lets go of the open explicit or implicit transaction (it has written nothing, as a read
+   * engine's never does) and returns what another session needs to go on with it; undefined
+   * when none is open. Its read point stays held here until `release()` (call it once the
+   * other session has adopted it), then it is rolled back.
    */
-  moveTransaction(): MovedTransaction | undefined;
+  moveTransaction(): MovingTransaction | undefined;
   /**
    * Opens a transaction that goes on `moved` (this session has none open): its consistent reads
    * read at `moved.readPoint`. Rejects with SqlError ER_TABLE_DEF_CHANGED (1412) when a

@@ -8,6 +8,7 @@ export type {
   FieldListColumn,
   MovableSession,
   MovedTransaction,
+  MovingTransaction,
   PreparedStatement,
   WireCharset,
   ColumnType,

@@ -164,10 +164,7 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
    * the writer finds the account, as a statement would: RM2).
    */
   override async findAccount(user: string, host: string): Promise<Account | undefined> {
-    const gate = this.readOnly as ReadOnlyGate;
-    gate.catchUp();
-    while (gate.settling !== undefined) await gate.settling;
-    if (gate.stale !== undefined) throw gate.stale;
+    await (this.readOnly as ReadOnlyGate).caughtUp();
     return super.findAccount(user, host);
   }
 

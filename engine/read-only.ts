@@ -119,6 +119,16 @@ export class ReadOnlyGate {
   /** Set while the catalog could not be reloaded (RO2): every statement fails with it. */
   stale: SqlError | undefined = undefined;
 
+  /**
+   * Resolves once the catalog is as of the newest VDL the writer reported (RO2), for what reads
+   * it outside a statement (logins, COM_INIT_DB, COM_FIELD_LIST); rejects while it is stale.
+   */
+  async caughtUp(): Promise<void> {
+    this.catchUp();
+    while (this.settling !== undefined) await this.settling;
+    if (this.stale !== undefined) throw this.stale;
+  }
+
   /** Throws for a statement a read engine does not run now (RO1–RO3). */
   check(statement: Statement, readViewLsn: Lsn | undefined): void {
     if (this.stale !== undefined) throw this.stale;

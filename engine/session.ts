@@ -25,6 +25,7 @@ import type {
   FieldListColumn,
   MovableSession,
   MovedTransaction,
+  MovingTransaction,
   PreparedStatement,
   Result,
   Row,
@@ -431,6 +432,7 @@ export class EngineSession implements MovableSession {
 
   async fieldList(table: string, wildcard: string): Promise<readonly FieldListColumn[]> {
     return this.perform('Query', `COM_FIELD_LIST ${table}`, async () => {
+      await this.caughtUp();
       if (this.database === null) throw new SqlError('ER_NO_DB_ERROR');
       return fieldList(this.core.catalog, this.database, table, wildcard);
     });
@@ -471,6 +473,14 @@ export class EngineSession implements MovableSession {
     return typeof value === 'object' && value !== null ? value.toString() : value;
   }
 
+  /**
+   * A read engine's catalog as of the newest VDL its writer reported (read-only.ts RO2), for
+   * commands that read it outside a statement (COM_INIT_DB, COM_FIELD_LIST).
+   */
+  private async caughtUp(): Promise<void> {
+    await this.core.readOnly?.caughtUp();
+  }
+
   /** MovableSession (api.ts): where this statement may run (route.ts). */
   route(text: string | Buffer): StatementRoute {
     const sql =
@@ -480,7 +490,7 @@ export class EngineSession implements MovableSession {
     const cached = this.core.services.planCache.lookup(sql);
     if (cached !== undefined) return routeOf(cached.statement);
     try {
-      return routeOf(parse(sql));
+      return routeOf(parseStatement(sql).statement); // a prepared text has its `?`
     } catch (e) {
       if (e instanceof SqlError) return 'read'; // the syntax error is reported where it runs
       throw e;
@@ -488,7 +498,7 @@ export class EngineSession implements MovableSession {
   }
 
   /** MovableSession (api.ts): the open transaction leaves this session (ST4). */
-  moveTransaction(): MovedTransaction | undefined {
+  moveTransaction(): MovingTransaction | undefined {
     return this.txn.moveOut();
   }
 
@@ -504,6 +514,7 @@ export class EngineSession implements MovableSession {
   }
 
   async useDatabase(name: string): Promise<void> {
+    await this.caughtUp();
     const release = await this.core.latch.shared();
     try {
       this.privileges.requireAnyOnDatabase(name);

@@ -39,6 +39,8 @@ export const USAGE = `Usage:
                                (default off)
       --reader-port N          a reader endpoint on port N: a read engine on a thread of its
                                own serves read-only connections (default: none)
+      --read-thread on|off     a second thread accepts on --port too: it runs reads on a read
+                               engine of its own and forwards the rest (default off)
       --awake-us N             after a command the event loop stays awake N µs while a core
                                is spare, so the next one is read at once (default 200; 0: off)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
@@ -110,6 +112,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'storage-thread': { type: 'string' },
         'io-thread': { type: 'string' },
         'reader-port': { type: 'string' },
+        'read-thread': { type: 'string' },
         'awake-us': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -138,6 +141,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         storageThread: values['storage-thread'],
         ioThread: values['io-thread'],
         readerPort: values['reader-port'],
+        readThread: values['read-thread'],
         awakeUs: values['awake-us'],
         tlsCert: values['tls-cert'],
         tlsKey: values['tls-key'],

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       bufferPoolBytes: 128 * 1024 * 1024,
       storageThread: 'worker',
       ioThread: false,
+      readThread: false,
       awakeUs: 200,
     });
     expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);
@@ -34,6 +35,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(true);
     expect(loadConfig({ ioThread: 'off' }, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(false);
     expect(() => loadConfig({ ioThread: 'yes' }, {})).toThrow(ConfigError);
+    expect(loadConfig({ readThread: 'on' }, {}).readThread).toBe(true);
+    expect(loadConfig({}, { BOREALIS_READ_THREAD: 'on' }).readThread).toBe(true);
+    expect(() => loadConfig({ readThread: 'yes' }, {})).toThrow(ConfigError);
     expect(loadConfig({ awakeUs: '0' }, {}).awakeUs).toBe(0);
     expect(loadConfig({}, { BOREALIS_AWAKE_US: '500' }).awakeUs).toBe(500);
     expect(() => loadConfig({ awakeUs: '-1' }, {})).toThrow(ConfigError);

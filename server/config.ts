@@ -13,6 +13,10 @@
  *   --reader-port        BOREALIS_READER_PORT       null: no reader endpoint; a port: a read engine
  *                                                   on a thread of its own serves read-only
  *                                                   connections there (server/reader/)
+ *   --read-thread        BOREALIS_READ_THREAD       off; on: a read engine on a second thread accepts
+ *                                                   connections on --port too, runs their reads
+ *                                                   and forwards the rest to the writer
+ *                                                   (server/reader/routing-session.ts)
  *   --max-connections    BOREALIS_MAX_CONNECTIONS   151 (MySQL's max_connections)
  *   --max-allowed-packet BOREALIS_MAX_ALLOWED_PACKET 64 MiB (MySQL 8's max_allowed_packet)
  *   --commit-timeout     BOREALIS_COMMIT_TIMEOUT_MS 10000 ms (then a commit's outcome is unknown)
@@ -90,6 +94,8 @@ export interface Config {
   readonly replicaOf: HostPort | null;
   /** The reader endpoint's port (a read engine on its own thread), or null for none. */
   readonly readerPort: number | null;
+  /** A read engine's thread accepts on `port` too and forwards what it cannot run. */
+  readonly readThread: boolean;
   readonly maxConnections: number;
   /** Largest payload accepted from a client (max_allowed_packet). */
   readonly maxAllowedPacket: number;
@@ -120,6 +126,7 @@ export const DEFAULT_CONFIG: Config = {
   storage: [],
   replicaOf: null,
   readerPort: null,
+  readThread: false,
   maxConnections: 151,
   maxAllowedPacket: 64 * 1024 * 1024,
   commitTimeoutMs: 10_000,
@@ -147,6 +154,7 @@ export interface ConfigOptions {
   readonly storage?: string | undefined;
   readonly replicaOf?: string | undefined;
   readonly readerPort?: string | undefined;
+  readonly readThread?: string | undefined;
   readonly maxConnections?: string | undefined;
   readonly maxAllowedPacket?: string | undefined;
   readonly commitTimeout?: string | undefined;
@@ -196,6 +204,8 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
     storage: storageNodes,
     replicaOf: replicaOf === undefined || replicaOf === '' ? null : parseHostPort(replicaOf),
     readerPort: parseReaderPort(pick(options.readerPort, 'BOREALIS_READER_PORT')),
+    readThread: parseOnOff('--read-thread', pick(options.readThread, 'BOREALIS_READ_THREAD'),
+      DEFAULT_CONFIG.readThread),
     maxConnections:
       maxConnections === undefined
         ? DEFAULT_CONFIG.maxConnections

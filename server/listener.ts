@@ -13,7 +13,7 @@
  *        only when all of them have finished.
  */
 import assert from 'node:assert/strict';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, type Server, createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { createSecureContext } from 'node:tls';
 import { type Engine, SqlError } from '../engine/index.js';
@@ -25,6 +25,7 @@ import type { StatementSplitter } from './commands/context.js';
 import type { Config } from './config.js';
 import { Awake } from './awake.js';
 import { IoBridge } from './io/io-bridge.js';
+import { duplicateListeningSocket } from './shared-port.js';
 import {
   dropConnection,
   refuseConnection,
@@ -58,6 +59,11 @@ export interface ListenerOptions {
   readonly netTimeouts?: Pick<ChannelLimits, 'netReadTimeoutMs' | 'netWriteTimeoutMs'>;
   /** The first connection id (1 unless a second listener of the process counts apart). */
   readonly firstConnectionId?: number;
+  /**
+   * Accept on this listening socket descriptor (shared-port.ts: another thread's port) instead
+   * of binding config.host and config.port; the listener closes it.
+   */
+  readonly fd?: number;
 }
 
 export interface Listener {
@@ -65,6 +71,8 @@ export interface Listener {
   readonly port: number;
   /** Connections being served right now. */
   readonly connectionCount: number;
+  /** A second descriptor of the listening socket, for another thread (shared-port.ts). */
+  shareSocket(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -125,9 +133,9 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
 
   // The sockets live in a socket I/O thread (io/io-bridge.ts), or in a net.Server here.
   const ioThread = config.ioThread === true;
-  const sockets = ioThread
+  const sockets: SocketSource = ioThread
     ? await IoBridge.start(config.host, config.port, accept, log)
-    : await netListener(config.port, config.host, accept, log);
+    : await netListener(options.fd ?? { port: config.port, host: config.host }, accept, log);
   log.info({ host: config.host, port: sockets.port, tls: tls !== null, ioThread },
     'listening');
   let closed: Promise<void> | null = null;
@@ -136,6 +144,12 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     port: sockets.port,
     get connectionCount() {
       return active.size;
+    },
+    shareSocket() {
+      if (sockets.server === undefined) {
+        return Promise.reject(new Error('the socket I/O thread owns the listening socket'));
+      }
+      return duplicateListeningSocket(sockets.server);
     },
     close() {
       closed ??= (async () => {
@@ -156,6 +170,8 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
 /** Where accepted sockets come from: a net.Server here, or the socket I/O thread. */
 interface SocketSource {
   readonly port: number;
+  /** The listening server, when it is in this thread. */
+  readonly server?: Server;
   /** Resolves once no new socket will be accepted and the listening socket is closed. */
   stopAccepting(): Promise<void>;
   /** Releases what is left (the I/O thread); after every connection has finished. */
@@ -163,15 +179,15 @@ interface SocketSource {
 }
 
 async function netListener(
-  port: number,
-  host: string,
+  where: { readonly port: number; readonly host: string } | number,
   accept: (socket: ClientSocket) => void,
   log: Logger,
 ): Promise<SocketSource> {
   const server = createServer({ noDelay: true, keepAlive: true }, accept);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    const listening = typeof where === 'number' ? { fd: where } : where;
+    server.listen(listening, () => {
       server.off('error', reject);
       resolve();
     });
@@ -180,6 +196,7 @@ async function netListener(
   const stopped = new Promise<void>((resolve) => server.once('close', () => resolve()));
   return {
     port: (server.address() as AddressInfo).port,
+    server,
     stopAccepting: () => {
       server.close();
       return stopped;

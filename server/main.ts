@@ -10,6 +10,7 @@
  * close every connection and its session, then engine.close(), then the cluster's close(). A second
  * signal during shutdown exits at once with status 1.
  */
+import { closeSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { createEngine, type WriterEngine, splitStatements } from '../engine/index.js';
 import {
@@ -62,6 +63,9 @@ export async function startServer(
   config: Config,
   log = createRootLogger(config),
 ): Promise<RunningServer> {
+  if (config.readThread && config.ioThread) {
+    throw new NotBuiltError('--read-thread with --io-thread is not built yet');
+  }
   if (config.replicaOf !== null) {
     throw new NotBuiltError(
       '--replica-of (read replicas in another process) is not built yet; --reader-port serves ' +
@@ -104,8 +108,8 @@ export async function startServer(
   }
   let reader: ReaderEndpoint | null = null;
   try {
-    if (config.readerPort !== null) {
-      reader = await startReaderEndpoint(config, engine, cluster.client, tls, log);
+    if (config.readerPort !== null || config.readThread) {
+      reader = await startReaderThread(config, engine, cluster.client, tls, listener, log);
     }
   } catch (error) {
     await listener.close();
@@ -132,31 +136,49 @@ export async function startServer(
   };
 }
 
-/** The reader endpoint: a read engine on a thread of its own (server/reader/). */
-function startReaderEndpoint(
+/**
+ * The reader thread (server/reader/): a read engine on a thread of its own, serving the reader
+ * endpoint (--reader-port) and, with --read-thread, connections on the writer's port too.
+ */
+async function startReaderThread(
   config: Config,
   writer: WriterEngine,
   storage: StorageClient,
   tls: TlsIdentity | null,
+  listener: Listener,
   log: Logger,
 ): Promise<ReaderEndpoint> {
-  return startReader({
-    writer,
-    pages: { readPage: (id, at) => storage.readPage(id, at) },
-    data: {
-      host: config.host,
-      port: config.readerPort ?? 0,
-      maxConnections: config.maxConnections,
-      maxAllowedPacket: config.maxAllowedPacket,
-      connectTimeoutMs: config.connectTimeoutMs,
-      logLevel: config.logLevel,
-      bufferPoolPages: Math.floor(config.bufferPoolBytes / PAGE_SIZE),
-      tls,
-      firstConnectionId: READER_FIRST_CONNECTION_ID,
-    },
-    log: log.child({ component: 'reader' }),
-  });
+  const fd = config.readThread ? await listener.shareSocket() : null;
+  try {
+    return await startReader({
+      writer,
+      pages: { readPage: (id, at) => storage.readPage(id, at) },
+      data: {
+        host: config.host,
+        port: config.readerPort,
+        maxConnections: config.maxConnections,
+        maxAllowedPacket: config.maxAllowedPacket,
+        connectTimeoutMs: config.connectTimeoutMs,
+        awakeUs: config.awakeUs,
+        logLevel: config.logLevel,
+        bufferPoolPages: Math.floor(config.bufferPoolBytes / PAGE_SIZE),
+        tls,
+        firstConnectionId: READER_FIRST_CONNECTION_ID,
+      },
+      shared: fd === null ? null : { fd, firstConnectionId: ROUTED_FIRST_CONNECTION_ID },
+      log: log.child({ component: 'reader' }),
+    });
+  } catch (error) {
+    if (fd !== null) closeSync(fd); // the thread that would have owned it never started
+    throw error;
+  }
 }
+
+/**
+ * Connection ids of the reader thread's routed sessions (--read-thread) start here, apart from
+ * the writer's (from 1) and the reader endpoint's; each shares its id with its twin.
+ */
+const ROUTED_FIRST_CONNECTION_ID = 2_000_000_001;
 
 /** The reader endpoint's connection ids start here, apart from the writer's (from 1). */
 const READER_FIRST_CONNECTION_ID = 1_000_000_001;

@@ -29,7 +29,7 @@
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { Lsn } from '../../storage/index.js';
-import type { MovedTransaction, Row } from '../api.js';
+import type { MovedTransaction, MovingTransaction, Row } from '../api.js';
 import type { Trees } from '../btree/api.js';
 import { SqlError } from '../errors.js';
 import type { SelectLock, TxnStatement } from '../sql/ast.js';
@@ -217,19 +217,28 @@ export class SessionTransactions implements TxnVariableHost {
 
   /**
    * ST4: lets go of the open explicit or implicit transaction, which has written nothing and
-   * holds no row lock (a read engine's), and returns how it stands; undefined when none is open.
+   * holds no row lock (a read engine's), and returns how it stands, its snapshot held until
+   * `release()`; undefined when none is open.
    */
-  moveOut(): MovedTransaction | undefined {
+  moveOut(): MovingTransaction | undefined {
     const txn = this.current;
     if (txn === null || this.kind === 'single') return undefined;
     assert(txn.writes.isEmpty && !txn.readCurrent, 'ST4: only a transaction that only read moves');
-    const moved: MovedTransaction = {
+    const transaction: MovedTransaction = {
       readPoint: txn.viewLsn ?? null,
       isolation: txn.options.isolation,
       readOnly: txn.options.readOnly,
     };
-    this.rollbackCurrent();
-    return moved;
+    this.detach(); // its snapshot stays held until released
+    let released = false;
+    return {
+      transaction,
+      release: () => {
+        assert(!released, 'ST4: a moved transaction is released once');
+        released = true;
+        this.manager.rollback(txn);
+      },
+    };
   }
 
   /**

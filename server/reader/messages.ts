@@ -29,16 +29,30 @@
  * READ_FLOOR_INTERVAL_MS (reader-thread.ts); a younger one is within storage's retention window,
  * below which nothing is collected anyway.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { Lsn, PageId, StorageErrorKind } from '../../engine/index.js';
 import type { RingMemory } from '../io/ring.js';
 import type { TlsIdentity } from '../listener.js';
 
 export interface ReaderThreadData {
   readonly host: string;
-  readonly port: number;
+  /** The reader endpoint's port (0: any), or null for none (only the shared port, below). */
+  readonly port: number | null;
+  /**
+   * Write forwarding (routing-session.ts): a descriptor of the writer's listening socket to
+   * accept on too (shared-port.ts), and the port its sessions' twins talk through
+   * (twin-host.ts); null without.
+   */
+  readonly shared: {
+    readonly fd: number;
+    readonly twins: MessagePort;
+    readonly firstConnectionId: number;
+  } | null;
   readonly maxConnections: number;
   readonly maxAllowedPacket: number;
   readonly connectTimeoutMs: number;
+  /** µs its event loop stays awake after a command (awake.ts). */
+  readonly awakeUs: number;
   readonly logLevel: string;
   readonly bufferPoolPages: number;
   readonly tls: TlsIdentity | null;
@@ -62,7 +76,8 @@ export type ToReader =
 
 export type FromReader =
   | { readonly kind: 'read-page'; readonly id: number; readonly pageId: PageId; readonly at: Lsn }
-  | { readonly kind: 'listening'; readonly port: number }
+  /** Its listeners are up: the reader endpoint's port (null: none). */
+  | { readonly kind: 'listening'; readonly port: number | null }
   /** The reader's oldest read point (null: none), when it changed (RF1). */
   | { readonly kind: 'read-floor'; readonly lsn: Lsn | null }
   | { readonly kind: 'failed'; readonly message: string };

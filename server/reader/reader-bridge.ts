@@ -11,7 +11,7 @@
  * Invariant (RB1): the tap is detached whenever the thread is gone, so the writer never writes
  * to a dead thread's ring nor keeps a batch for it.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import {
   type ReplicaPageSource,
@@ -23,10 +23,12 @@ import { threadScript } from '../thread-script.js';
 import { createRingMemory } from '../io/ring.js';
 import { FEED_RING_BYTES, FeedWriter } from './feed-ring.js';
 import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
+import { TwinHost } from './twin-host.js';
+import type { ToTwin } from './twin-messages.js';
 
 export interface ReaderEndpoint {
-  /** The port the reader's listener is bound to (useful with port 0). */
-  readonly port: number;
+  /** The port the reader endpoint's listener is bound to (useful with port 0), or null. */
+  readonly port: number | null;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,12 @@ export interface ReaderOptions {
   readonly writer: WriterEngine;
   /** The writer's storage, read at a point the writer reported durable. */
   readonly pages: ReplicaPageSource;
-  readonly data: Omit<ReaderThreadData, 'feed'>;
+  readonly data: Omit<ReaderThreadData, 'feed' | 'shared'>;
+  /**
+   * Write forwarding (routing-session.ts): the thread accepts on this second descriptor of the
+   * writer's listening socket too, and its sessions' twins run here (twin-host.ts).
+   */
+  readonly shared: { readonly fd: number; readonly firstConnectionId: number } | null;
   readonly log: Logger;
 }
 
@@ -45,8 +52,19 @@ const CLOSE_GRACE_MS = 10_000;
 export async function startReader(options: ReaderOptions): Promise<ReaderEndpoint> {
   const { writer, log } = options;
   const memory = createRingMemory(FEED_RING_BYTES);
-  const data: ReaderThreadData = { ...options.data, feed: memory };
-  const worker = new Worker(threadScript('reader/reader-thread'), { workerData: data });
+  const twins = options.shared === null ? null : twinChannel(writer, log);
+  const data: ReaderThreadData = {
+    ...options.data,
+    feed: memory,
+    shared:
+      options.shared === null || twins === null
+        ? null
+        : { ...options.shared, twins: twins.port },
+  };
+  const worker = new Worker(threadScript('reader/reader-thread'), {
+    workerData: data,
+    transferList: twins === null ? [] : [twins.port],
+  });
   const post = (message: ToReader, transfer?: ArrayBuffer[]): void => {
     worker.postMessage(message, transfer);
   };
@@ -56,9 +74,10 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
   void exited.then(() => {
     detach(); // RB1
     writer.setReaderFloor(undefined);
+    void twins?.close();
   });
   worker.on('error', (error) => log.error({ err: error }, 'the reader thread failed'));
-  const listening = new Promise<number>((resolve, reject) => {
+  const listening = new Promise<number | null>((resolve, reject) => {
     worker.on('message', (message: FromReader) => {
       switch (message.kind) {
         case 'read-page':
@@ -91,13 +110,37 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
         const late = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
         await exited;
         clearTimeout(late);
+        await twins?.close();
       },
     };
   } catch (error) {
     detach();
     await worker.terminate();
+    await twins?.close();
     throw error;
   }
+}
+
+/** The writer's end of the twins' channel: a TwinHost serving the reader's routed sessions. */
+function twinChannel(
+  writer: WriterEngine,
+  log: Logger,
+): { readonly port: MessagePort; close(): Promise<void> } {
+  const channel = new MessageChannel();
+  const host = new TwinHost(
+    writer,
+    (message) => channel.port1.postMessage(message),
+    log.child({ component: 'twins' }),
+  );
+  channel.port1.on('message', (message: ToTwin) => host.receive(message));
+  let closed: Promise<void> | undefined;
+  return {
+    port: channel.port2,
+    close() {
+      closed ??= host.close().finally(() => channel.port1.close());
+      return closed;
+    },
+  };
 }
 
 /** A page for the reader, copied into a buffer of its own that is transferred to it. */

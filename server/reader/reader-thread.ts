@@ -25,6 +25,9 @@ import {
 } from '../../engine/index.js';
 import { type Listener, listen } from '../listener.js';
 import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
+import { RoutingEngine } from './routing-session.js';
+import { TwinClient } from './remote-session.js';
+import type { FromTwin } from './twin-messages.js';
 import { FeedReader } from './feed-ring.js';
 
 const data = workerData as ReaderThreadData;
@@ -69,15 +72,18 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
     );
     engine.beforeStatement(() => ring.drain()); // RM2
     drainTimer = setInterval(() => ring.drain(), DRAIN_INTERVAL_MS);
-    listener = await listen({
-      log,
-      config: data,
-      engine,
-      tls: data.tls,
-      splitStatements,
-      firstConnectionId: data.firstConnectionId,
-    });
-    post({ kind: 'listening', port: listener.port });
+    if (data.port !== null) {
+      listener = await listen({
+        log,
+        config: { ...data, port: data.port },
+        engine,
+        tls: data.tls,
+        splitStatements,
+        firstConnectionId: data.firstConnectionId,
+      });
+    }
+    if (data.shared !== null) shared = await listenShared(engine, data.shared);
+    post({ kind: 'listening', port: listener?.port ?? null });
     reportFloor(engine);
   } catch (error) {
     log.error({ err: error }, 'the reader could not start');
@@ -85,6 +91,32 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
     await close();
   }
 }
+
+/**
+ * Write forwarding: accept on the writer's port too (its socket's second descriptor), serving
+ * each connection with a session that reads here and forwards the rest to its twin on the
+ * writer's thread (routing-session.ts).
+ */
+async function listenShared(
+  reader: ReadEngine,
+  options: NonNullable<ReaderThreadData['shared']>,
+): Promise<Listener> {
+  const client = new TwinClient((message) => options.twins.postMessage(message));
+  twins = client;
+  options.twins.on('message', (message: FromTwin) => client.receive(message));
+  return listen({
+    log: log.child({ listener: 'shared' }),
+    config: { ...data, port: 0 },
+    engine: new RoutingEngine(reader, (init) => client.open(init)),
+    tls: data.tls,
+    splitStatements,
+    firstConnectionId: options.firstConnectionId,
+    fd: options.fd,
+  });
+}
+
+let shared: Listener | undefined;
+let twins: TwinClient | undefined;
 
 /** How often an idle reader takes in the feed ring, so that it never fills. */
 const DRAIN_INTERVAL_MS = 10;
@@ -110,7 +142,10 @@ async function close(): Promise<void> {
   closing = true;
   clearInterval(floorTimer);
   clearInterval(drainTimer);
+  await shared?.close();
   await listener?.close();
+  twins?.failAll(new SqlError('ER_SERVER_SHUTDOWN'));
+  data.shared?.twins.close();
   await engine?.close();
   for (const read of reads.values()) read.reject(new SqlError('ER_SERVER_SHUTDOWN')); // RT1
   reads.clear();

@@ -1,0 +1,230 @@
+/**
+ * Write forwarding (--read-thread) over real sockets: a second thread accepts on the writer's
+ * port, runs reads on its read engine and forwards the rest to a twin session on the writer
+ * (routing-session.ts RS1–RS3). To a client, a routed connection is one MySQL session: it sees
+ * its own writes, keeps its transaction's snapshot when the transaction moves to the writer,
+ * keeps its variables, and gets the writer's errors.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql, { type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config.js';
+import { type RunningServer, createRootLogger, startServer } from '../main.js';
+
+/** The routed sessions' connection ids start here (main.ts). */
+const ROUTED = 2_000_000_001;
+
+let server: RunningServer;
+let dataDir: string;
+let plain: Connection;
+const opened: Connection[] = [];
+
+async function connect(): Promise<{ connection: Connection; id: number }> {
+  const connection = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'root',
+    database: 'bank',
+  });
+  opened.push(connection);
+  const [rows] = await connection.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
+  return { connection, id: Number(rows[0]?.id) };
+}
+
+/** A connection the read thread accepted (the kernel hands connections to either thread). */
+async function routed(): Promise<Connection> {
+  for (let i = 0; i < 200; i++) {
+    const { connection, id } = await connect();
+    if (id >= ROUTED) return connection;
+  }
+  throw new Error('no connection reached the read thread in 200 tries');
+}
+
+/** A connection the writer's thread accepted. */
+async function direct(): Promise<Connection> {
+  for (let i = 0; i < 200; i++) {
+    const { connection, id } = await connect();
+    if (id < ROUTED) return connection;
+  }
+  throw new Error("no connection reached the writer's thread in 200 tries");
+}
+
+const value = async (c: Connection, sql: string, params: unknown[] = []): Promise<unknown> => {
+  const [rows] = await c.query<RowDataPacket[]>(sql, params);
+  return Object.values(rows[0] ?? {})[0];
+};
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'borealis-forwarding-'));
+  server = await startServer(
+    { ...DEFAULT_CONFIG, port: 0, readThread: true, dataDir, logLevel: 'silent' },
+    createRootLogger({ logLevel: 'silent' }),
+  );
+  const setup = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root' });
+  await setup.query('CREATE DATABASE bank');
+  await setup.end();
+  plain = await direct();
+  await plain.query('CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR(20), cents INT)');
+  await plain.query("INSERT INTO accounts VALUES (1, 'ann', 100), (2, 'bob', 200)");
+});
+
+afterAll(async () => {
+  for (const connection of opened) await connection.end().catch(() => undefined);
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('write forwarding (--read-thread)', () => {
+  it('accepts on the writer port in both threads', async () => {
+    const ids = new Set<boolean>();
+    for (let i = 0; i < 200 && ids.size < 2; i++) ids.add((await connect()).id >= ROUTED);
+    expect(ids).toEqual(new Set([true, false]));
+  });
+
+  it('forwards writes and reads them back at once, with insert ids and errors', async () => {
+    const c = await routed();
+    await c.query('CREATE TABLE log (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))');
+    const [ok] = await c.query<ResultSetHeader>("INSERT INTO log (note) VALUES ('a'), ('b')");
+    expect(ok.affectedRows).toBe(2);
+    expect(ok.insertId).toBe(1);
+    expect(await value(c, 'SELECT COUNT(*) FROM log')).toBe(2);
+    expect(await value(c, 'SELECT LAST_INSERT_ID()')).toBe(1);
+    await expect(c.query('INSERT INTO log VALUES (1, "dup")')).rejects.toMatchObject({
+      errno: 1062,
+      sqlState: '23000',
+    });
+    await expect(c.query('SELECT * FROM missing')).rejects.toMatchObject({ errno: 1146 });
+    await expect(c.query('SELEC 1')).rejects.toMatchObject({ errno: 1064 });
+    const [prepared] = await c.execute<ResultSetHeader>('UPDATE log SET note = ? WHERE id = ?', [
+      'z',
+      2,
+    ]);
+    expect(prepared.affectedRows).toBe(1);
+    const [rows] = await c.execute<RowDataPacket[]>('SELECT note FROM log WHERE id = ?', [2]);
+    expect(rows).toEqual([{ note: 'z' }]);
+  });
+
+  it('moves a transaction to the writer with its snapshot (repeatable read)', async () => {
+    const c = await routed();
+    await c.query('BEGIN');
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 2')).toBe(200);
+    await plain.query('UPDATE accounts SET cents = cents + 1 WHERE id = 2');
+    await c.query('UPDATE accounts SET cents = cents - 10 WHERE id = 1');
+    // Still the snapshot of the first read, with the transaction's own change laid over it.
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 2')).toBe(200);
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 1')).toBe(90);
+    await c.query('COMMIT');
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 2')).toBe(201);
+    expect(await value(plain, 'SELECT cents FROM accounts WHERE id = 1')).toBe(90);
+    await plain.query('UPDATE accounts SET cents = 100 WHERE id = 1');
+    await plain.query('UPDATE accounts SET cents = 200 WHERE id = 2');
+  });
+
+  it('rolls a moved transaction back', async () => {
+    const c = await routed();
+    await c.query('SET autocommit = 0');
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 1')).toBe(100);
+    await c.query('UPDATE accounts SET cents = 0 WHERE id = 1');
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 1')).toBe(0);
+    await c.query('ROLLBACK');
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 1')).toBe(100);
+    await c.query('SET autocommit = 1');
+  });
+
+  it('keeps session state alike on both sides', async () => {
+    const c = await routed();
+    await expect(c.query("UPDATE accounts SET owner = 'a-name-that-is-much-too-long' WHERE id = 1"))
+      .rejects.toMatchObject({ errno: 1406 }); // strict mode on the writer
+    await c.query("SET sql_mode = 'NO_ENGINE_SUBSTITUTION'");
+    expect(await value(c, 'SELECT @@sql_mode')).toBe('NO_ENGINE_SUBSTITUTION');
+    const [ok] = await c.query<ResultSetHeader>(
+      "UPDATE accounts SET owner = 'a-name-that-is-much-too-long' WHERE id = 1",
+    );
+    expect(ok.warningStatus).toBe(1); // truncated, not refused: the writer has the mode too
+    expect(await value(c, 'SELECT owner FROM accounts WHERE id = 1')).toBe('a-name-that-is-much-too-long'
+      .slice(0, 20));
+    await c.query('SET sql_mode = DEFAULT');
+    await c.query("UPDATE accounts SET owner = 'ann' WHERE id = 1");
+    await c.query("SET @who = CONCAT('b', 'ob')"); // pins the session to the writer
+    expect(await value(c, 'SELECT @who')).toBe('bob');
+    expect(await value(c, 'SELECT CONCAT(@who, owner) FROM accounts WHERE id = 1')).toBe('bobann');
+  });
+
+  it('shows the warnings of the statement before, wherever it ran', async () => {
+    const c = await routed();
+    await c.query('DROP TABLE IF EXISTS nothere'); // forwarded: a note there
+    const [there] = await c.query<RowDataPacket[]>('SHOW WARNINGS');
+    expect(there.map((w) => w.Code)).toEqual([1051]);
+    expect(await value(c, 'SELECT @@warning_count')).toBe(1);
+    await c.query('SELECT 1 FROM accounts'); // read here: no warning
+    const [here] = await c.query<RowDataPacket[]>('SHOW WARNINGS');
+    expect(here).toEqual([]);
+  });
+
+  it('lets KILL QUERY from another connection stop a statement running on the read thread',
+    async () => {
+      const c = await routed();
+      const id = Number(await value(c, 'SELECT CONNECTION_ID()'));
+      const sleeping = c.query('SELECT SLEEP(5) AS s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await plain.query(`KILL QUERY ${id}`);
+      const started = Date.now();
+      const outcome = await sleeping.then(
+        ([rows]) => (rows as RowDataPacket[])[0]?.s,
+        (error: { errno?: number }) => error.errno,
+      );
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect([1, 1317]).toContain(outcome); // MySQL's SLEEP answers 1 when interrupted
+      expect(await value(c, 'SELECT 2')).toBe(2);
+    });
+
+  it('keeps money constant while routed and direct sessions move it', async () => {
+    await plain.query('CREATE TABLE purse (id INT PRIMARY KEY, cents INT)');
+    const values = Array.from({ length: 100 }, (_, i) => `(${i}, 100)`).join(',');
+    await plain.query(`INSERT INTO purse VALUES ${values}`);
+    const movers = [await routed(), await routed(), await direct(), await direct()];
+    const readers = [await routed(), await routed()];
+    let stop = false;
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const move = async (c: Connection): Promise<void> => {
+      while (!stop) {
+        const from = next(100);
+        const to = (from + 1 + next(99)) % 100;
+        await c.query('BEGIN');
+        await c.query('SELECT cents FROM purse WHERE id = ?', [from]);
+        try {
+          await c.query('UPDATE purse SET cents = cents - 1 WHERE id = ?', [from]);
+          await c.query('UPDATE purse SET cents = cents + 1 WHERE id = ?', [to]);
+          await c.query('COMMIT');
+        } catch (error) {
+          await c.query('ROLLBACK');
+          if ((error as { errno?: number }).errno !== 1213) throw error;
+        }
+      }
+    };
+    const sums: unknown[] = [];
+    const read = async (c: Connection): Promise<void> => {
+      while (!stop) {
+        sums.push(await value(c, 'SELECT SUM(cents) FROM purse'));
+        await c.query('BEGIN');
+        const first = await value(c, 'SELECT SUM(cents) FROM purse');
+        const again = await value(c, 'SELECT SUM(cents) FROM purse');
+        await c.query('COMMIT');
+        sums.push(first, again);
+      }
+    };
+    const work = [...movers.map(move), ...readers.map(read)];
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    stop = true;
+    await Promise.all(work);
+    expect(sums.length).toBeGreaterThan(10);
+    expect(new Set(sums)).toEqual(new Set(['10000']));
+    expect(await value(plain, 'SELECT SUM(cents) FROM purse')).toBe('10000');
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * Write forwarding: a connection served on the reader thread runs each statement on the read
+ * engine when it only reads (engine/route.ts), and everything else on its twin session on the
+ * writer's thread (twin-host.ts, remote-session.ts). To the client it is one session.
+ *
+ *   where the session's transaction is     statements routed …
+ *   ─────────────────────────────────────  ──────────────────────────────────────────────────
+ *   none, or open on the read engine       'read' here; 'write' moves the open transaction
+ *                                          to the twin first (MovableSession), then runs there
+ *   on the writer (moved, or begun there)  all there, until it ends (COMMIT, ROLLBACK, an
+ *                                          error that rolls it back)
+ *   pinned ('pin' seen)                    all on the writer, until reset or change user
+ *
+ * Session state lives in both sessions alike: 'mirror' statements (SET of system variables to
+ * constants, SET NAMES, USE) run on the writer, then here; a mirror that fails here after it
+ * succeeded there pins the session (the writer's twin then holds the state). 'diagnostics'
+ * statements (SHOW WARNINGS, ROW_COUNT(), …) run where the previous statement ran.
+ *
+ * Invariants:
+ *   (RS1) a statement runs on the read engine only while no transaction of the session is open
+ *         on the writer and the session is not pinned; the read engine never holds an open
+ *         transaction while the writer does (a move lets go of it here first).
+ *   (RS2) the client sees one status: the site of the last statement gives it, except that
+ *         IN_TRANS is set while either site has a transaction open.
+ *   (RS3) a session is pinned from the first statement whose state one side could not hold
+ *         alike until reset() or changeUser() return both sides to the same fresh state.
+ */
+import type {
+  Engine,
+  FieldListColumn,
+  MovableSession,
+  PreparedStatement,
+  ReadEngine,
+  Result,
+  SessionInit,
+  SessionStatus,
+  Session,
+  SqlValue,
+  StatementRoute,
+} from '../../engine/index.js';
+
+/** The writer's side of a routed session (remote-session.ts). */
+export type WriterTwin = Session & Pick<MovableSession, 'adoptTransaction'>;
+
+type Site = 'local' | 'writer';
+
+export class RoutingSession implements Session {
+  private pinned = false;
+  private txnOnWriter = false;
+  private lastSite: Site = 'local';
+
+  constructor(
+    private readonly local: MovableSession,
+    private readonly writer: WriterTwin,
+  ) {}
+
+  /** RS2. */
+  get status(): SessionStatus {
+    if (this.lastSite === 'local') {
+      const status = this.local.status;
+      return status.inTransaction || !this.txnOnWriter ? status : { ...status, inTransaction: true };
+    }
+    const status = this.writer.status;
+    if (status.inTransaction || !this.local.status.inTransaction) return status;
+    return { ...status, inTransaction: true };
+  }
+
+  execute(sql: string | Buffer): Promise<Result> {
+    const route = this.pinned ? 'pin' : this.local.route(sql);
+    if (this.readsHere(route)) {
+      this.lastSite = 'local';
+      return this.local.execute(sql);
+    }
+    if (route === 'mirror') return this.mirror((session) => session.execute(sql));
+    return this.siteFor(route).then((site) => this.run(site, (session) => session.execute(sql)));
+  }
+
+  /** RS1: a statement of `route` runs here now, without a move (issue 8: no promise to ask). */
+  readsHere(route: StatementRoute): boolean {
+    return (
+      (route === 'read' || route === 'begin' || route === 'end') &&
+      !this.txnOnWriter &&
+      !this.pinned
+    );
+  }
+
+  /** Runs a statement on the read engine (readsHere was true). */
+  runHere<T>(call: (session: Session) => Promise<T>): Promise<T> {
+    this.lastSite = 'local';
+    return call(this.local);
+  }
+
+  async prepare(sql: string | Buffer): Promise<PreparedStatement> {
+    if (this.pinned) return this.run('writer', (session) => session.prepare(sql));
+    const local = await this.local.prepare(sql);
+    const route = this.local.route(sql);
+    if (route === 'read') return new RoutedStatement(this, sql, local, null);
+    // Prepared where it will run, in the state it was prepared in (character_set_client, …).
+    let writer: PreparedStatement;
+    try {
+      writer = await this.writer.prepare(sql);
+    } catch (error) {
+      local.close();
+      throw error;
+    }
+    return new RoutedStatement(this, sql, local, { route, statement: writer });
+  }
+
+  async useDatabase(name: string): Promise<void> {
+    await this.mirror(async (session) => {
+      await session.useDatabase(name);
+      return OK;
+    });
+  }
+
+  fieldList(table: string, wildcard: string): Promise<readonly FieldListColumn[]> {
+    const site = this.pinned ? 'writer' : 'local';
+    return this.run(site, (session) => session.fieldList(table, wildcard));
+  }
+
+  /** RS3: both sides fresh again. */
+  async reset(): Promise<void> {
+    await Promise.all([this.writer.reset(), this.local.reset()]);
+    this.pinned = false;
+    this.txnOnWriter = false;
+    this.lastSite = 'local';
+  }
+
+  async changeUser(user: string, host: string, database: string | null): Promise<void> {
+    await this.writer.changeUser(user, host, database);
+    await this.local.changeUser(user, host, database);
+    this.pinned = false;
+    this.txnOnWriter = false;
+    this.lastSite = 'local';
+  }
+
+  /** The read engine's value: both sides hold the same session variables (mirror). */
+  systemVariable(name: string): SqlValue | undefined {
+    return this.local.systemVariable(name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.local.close(), this.writer.close()]);
+  }
+
+  /** Where a statement of `route` runs now; moves or pins first when the route asks (RS1, RS3). */
+  async siteFor(route: Exclude<StatementRoute, 'mirror'>): Promise<Site> {
+    if (this.pinned) return 'writer'; // RS1: nothing is open here then
+    switch (route) {
+      case 'read':
+      case 'begin':
+      case 'end':
+        return this.txnOnWriter ? 'writer' : 'local';
+      case 'diagnostics':
+        return this.lastSite;
+      case 'write':
+        await this.moveToWriter();
+        return 'writer';
+      case 'pin':
+        await this.moveToWriter();
+        this.pinned = true;
+        return 'writer';
+    }
+  }
+
+  /** Runs `call` on `site` and notes where the session's transaction is afterwards (RS1). */
+  async run<T>(site: Site, call: (session: Session) => Promise<T>): Promise<T> {
+    this.lastSite = site;
+    if (site === 'local') return call(this.local);
+    try {
+      return await call(this.writer);
+    } finally {
+      this.txnOnWriter = this.writer.status.inTransaction;
+    }
+  }
+
+  /** RS1: a transaction open here moves to the writer before a statement that must run there. */
+  private async moveToWriter(): Promise<void> {
+    if (this.txnOnWriter) return;
+    const moving = this.local.moveTransaction();
+    if (moving === undefined) return;
+    this.lastSite = 'writer';
+    try {
+      await this.writer.adoptTransaction(moving.transaction);
+    } finally {
+      moving.release(); // held until the writer holds it too
+    }
+    this.txnOnWriter = true;
+  }
+
+  /** Session state both sides hold: the writer's first; a failure here pins (RS3). */
+  private async mirror(call: (session: Session) => Promise<Result>): Promise<Result> {
+    if (this.pinned) return this.run('writer', call);
+    const result = await this.run('writer', call);
+    try {
+      await drain(await call(this.local));
+    } catch {
+      this.pinned = true;
+    }
+    return result;
+  }
+}
+
+/** A statement prepared on a routed session: it runs where its route says each time. */
+class RoutedStatement implements PreparedStatement {
+  readonly paramCount: number;
+  readonly columns: PreparedStatement['columns'];
+  private writer: PreparedStatement | null;
+  private readonly route: Exclude<StatementRoute, 'mirror'>;
+
+  constructor(
+    private readonly session: RoutingSession,
+    private readonly sql: string | Buffer,
+    private readonly local: PreparedStatement,
+    writer: { readonly route: StatementRoute; readonly statement: PreparedStatement } | null,
+  ) {
+    this.paramCount = local.paramCount;
+    this.columns = local.columns;
+    this.writer = writer?.statement ?? null;
+    // A prepared SET or USE is rare: it runs on the writer, which pins (its state stays there).
+    this.route = writer === null ? 'read' : writer.route === 'mirror' ? 'pin' : writer.route;
+  }
+
+  execute(params: readonly SqlValue[]): Promise<Result> {
+    if (this.session.readsHere(this.route)) {
+      return this.session.runHere(() => this.local.execute(params));
+    }
+    return this.elsewhere(params);
+  }
+
+  private async elsewhere(params: readonly SqlValue[]): Promise<Result> {
+    const site = await this.session.siteFor(this.route);
+    if (site === 'local') return this.session.run('local', () => this.local.execute(params));
+    return this.session.run('writer', async (twin) => {
+      this.writer ??= await twin.prepare(this.sql);
+      return this.writer.execute(params);
+    });
+  }
+
+  close(): void {
+    this.local.close();
+    this.writer?.close();
+  }
+}
+
+const OK: Result = { kind: 'ok', affectedRows: 0, lastInsertId: 0n, matchedRows: 0, info: '' };
+
+/** Reads a mirrored statement's result to its end (a SET or USE has none to speak of). */
+async function drain(result: Result): Promise<void> {
+  if (result.kind !== 'rows') return;
+  if (result.collected !== undefined) return;
+  for await (const batch of result.rows) void batch;
+}
+
+/**
+ * The reader thread's engine for write forwarding: sessions of the read engine paired with twins
+ * on the writer (`openTwin`); accounts and statistics are the read engine's.
+ */
+export class RoutingEngine implements Engine {
+  constructor(
+    private readonly reader: ReadEngine,
+    private readonly openTwin: (init: SessionInit) => WriterTwin,
+  ) {}
+
+  /**
+   * KILL reaches a routed session through its twin, whose id it shares (the writer's process
+   * list names every session): the statement running here is interrupted too.
+   */
+  openSession(init: SessionInit): Session {
+    const { connectionId } = init;
+    const local = this.reader.openSession({ ...init, onKill: undefined });
+    const twin = this.openTwin({
+      ...init,
+      onKill: () => {
+        this.reader.interrupt(connectionId, true);
+        init.onKill?.();
+      },
+      onKillQuery: () => this.reader.interrupt(connectionId, false),
+    });
+    return new RoutingSession(local, twin);
+  }
+
+  findAccount(user: string, host: string): ReturnType<Engine['findAccount']> {
+    return this.reader.findAccount(user, host);
+  }
+
+  statistics(): string {
+    return this.reader.statistics();
+  }
+
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+}
