@@ -64,6 +64,11 @@ export interface ListenerOptions {
    * of binding config.host and config.port; the listener closes it.
    */
   readonly fd?: number;
+  /**
+   * The thread's Awake (awake.ts), when other work of the thread (a twin's messages) shares
+   * it; else one of config.awakeUs.
+   */
+  readonly awake?: Awake;
 }
 
 export interface Listener {
@@ -71,6 +76,8 @@ export interface Listener {
   readonly port: number;
   /** Connections being served right now. */
   readonly connectionCount: number;
+  /** What keeps this thread's event loop awake after work (awake.ts). */
+  readonly awake: Awake;
   /** A second descriptor of the listening socket, for another thread (shared-port.ts). */
   shareSocket(): Promise<number>;
   close(): Promise<void>;
@@ -97,7 +104,7 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
   };
   const active = new Map<number, ServedConnection>();
   // Absent (an embedding or a test that did not ask): the loop sleeps at once after a command.
-  const awake = new Awake((config.awakeUs ?? 0) / 1000);
+  const awake = options.awake ?? new Awake((config.awakeUs ?? 0) / 1000);
   let nextConnectionId = options.firstConnectionId ?? 1;
   let closing = false;
 
@@ -145,6 +152,7 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     get connectionCount() {
       return active.size;
     },
+    awake,
     shareSocket() {
       if (sockets.server === undefined) {
         return Promise.reject(new Error('the socket I/O thread owns the listening socket'));

@@ -165,7 +165,10 @@ async function startReaderThread(
         tls,
         firstConnectionId: READER_FIRST_CONNECTION_ID,
       },
-      shared: fd === null ? null : { fd, firstConnectionId: ROUTED_FIRST_CONNECTION_ID },
+      shared:
+        fd === null
+          ? null
+          : { fd, firstConnectionId: ROUTED_FIRST_CONNECTION_ID, awake: listener.awake },
       log: log.child({ component: 'reader' }),
     });
   } catch (error) {

@@ -23,6 +23,7 @@ import { threadScript } from '../thread-script.js';
 import { createRingMemory } from '../io/ring.js';
 import { FEED_RING_BYTES, FeedWriter } from './feed-ring.js';
 import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
+import type { Awake } from '../awake.js';
 import { TwinHost } from './twin-host.js';
 import type { ToTwin } from './twin-messages.js';
 
@@ -41,7 +42,12 @@ export interface ReaderOptions {
    * Write forwarding (routing-session.ts): the thread accepts on this second descriptor of the
    * writer's listening socket too, and its sessions' twins run here (twin-host.ts).
    */
-  readonly shared: { readonly fd: number; readonly firstConnectionId: number } | null;
+  readonly shared: {
+    readonly fd: number;
+    readonly firstConnectionId: number;
+    /** The writer's thread's Awake: a twin's message is work, like a client's command. */
+    readonly awake: Awake;
+  } | null;
   readonly log: Logger;
 }
 
@@ -52,14 +58,18 @@ const CLOSE_GRACE_MS = 10_000;
 export async function startReader(options: ReaderOptions): Promise<ReaderEndpoint> {
   const { writer, log } = options;
   const memory = createRingMemory(FEED_RING_BYTES);
-  const twins = options.shared === null ? null : twinChannel(writer, log);
+  const twins = options.shared === null ? null : twinChannel(writer, options.shared.awake, log);
   const data: ReaderThreadData = {
     ...options.data,
     feed: memory,
     shared:
       options.shared === null || twins === null
         ? null
-        : { ...options.shared, twins: twins.port },
+        : {
+            fd: options.shared.fd,
+            firstConnectionId: options.shared.firstConnectionId,
+            twins: twins.port,
+          },
   };
   const worker = new Worker(threadScript('reader/reader-thread'), {
     workerData: data,
@@ -124,6 +134,7 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
 /** The writer's end of the twins' channel: a TwinHost serving the reader's routed sessions. */
 function twinChannel(
   writer: WriterEngine,
+  awake: Awake,
   log: Logger,
 ): { readonly port: MessagePort; close(): Promise<void> } {
   const channel = new MessageChannel();
@@ -132,7 +143,10 @@ function twinChannel(
     (message) => channel.port1.postMessage(message),
     log.child({ component: 'twins' }),
   );
-  channel.port1.on('message', (message: ToTwin) => host.receive(message));
+  channel.port1.on('message', (message: ToTwin) => {
+    host.receive(message);
+    awake.touch();
+  });
   let closed: Promise<void> | undefined;
   return {
     port: channel.port2,

@@ -24,6 +24,7 @@ import {
   splitStatements,
 } from '../../engine/index.js';
 import { type Listener, listen } from '../listener.js';
+import { Awake } from '../awake.js';
 import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
 import { RoutingEngine } from './routing-session.js';
 import { TwinClient } from './remote-session.js';
@@ -101,10 +102,19 @@ async function listenShared(
   reader: ReadEngine,
   options: NonNullable<ReaderThreadData['shared']>,
 ): Promise<Listener> {
-  const client = new TwinClient((message) => options.twins.postMessage(message));
+  // A forwarded statement's answer comes soon: the loop stays awake for it, and after it.
+  const awake = new Awake(data.awakeUs / 1000);
+  const client = new TwinClient((message) => {
+    options.twins.postMessage(message);
+    awake.touch();
+  });
   twins = client;
-  options.twins.on('message', (message: FromTwin) => client.receive(message));
+  options.twins.on('message', (message: FromTwin) => {
+    client.receive(message);
+    awake.touch();
+  });
   return listen({
+    awake,
     log: log.child({ listener: 'shared' }),
     config: { ...data, port: 0 },
     engine: new RoutingEngine(reader, (init) => client.open(init)),
