@@ -303,8 +303,10 @@ async function main(): Promise<void> {
   const table = formatTable(rows);
   const heading = `## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — ` +
     `${o.tables} table(s) × ${o.rows.toLocaleString('en-US')} rows, ${o.timeS} s per run`;
-  const borealisLabel = sides.borealis.kind === 'up' ? 'embedded six-node quorum (its defaults)'
-    : sides.borealis.reason;
+  const serverArgs = (process.env['BOREALIS_ARGS'] ?? '').trim();
+  const borealisLabel = sides.borealis.kind !== 'up' ? sides.borealis.reason
+    : serverArgs === '' ? 'embedded six-node quorum (its defaults)'
+      : `embedded six-node quorum, \`${serverArgs}\``;
   const mariadbPool = o.bufferPoolMb ?? MARIADB_BUFFER_POOL_MB;
   const entry = [
     heading, '',

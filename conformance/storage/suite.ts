@@ -10,7 +10,7 @@ import path from 'node:path';
 import { SimFailure, runSimulation } from '../../storage/testing/sim.js';
 import type { CheckResult } from '../report.js';
 import { partition, partitionSkipReason } from './partition.js';
-import { readerEndpoint } from './reader.js';
+import { readThread, readerEndpoint } from './reader.js';
 import { replacement, zoneLoss } from './scenarios.js';
 
 export interface StorageSuiteOptions {
@@ -47,6 +47,8 @@ export async function runStorageSuite(options: StorageSuiteOptions): Promise<voi
   await check(reporter, 'processes: an empty node replacing a lost one is rebuilt', replacement);
   await check(reporter, 'reader endpoint: the mysql CLI and sysbench read there, writes get 1290',
     readerEndpoint);
+  await check(reporter, 'read thread: at one port, mysql CLI sessions on either thread read ' +
+    'their writes and sysbench read_write runs clean', readThread);
   const skip = partitionSkipReason();
   if (skip !== undefined) {
     reporter.note(`skip  ${SUITE} partition with real addresses: ${skip}`);
