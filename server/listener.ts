@@ -7,8 +7,9 @@
  * Invariants:
  *   (L1) Connection ids increase from 1 and are never reused while the listener lives; they fit
  *        the greeting's int<4>.
- *   (L2) At most maxConnections connections are served at once; one more is answered with
- *        ER_CON_COUNT_ERROR (1040) in place of the greeting and closed.
+ *   (L2) At most maxConnections connections are served at once — by this listener and every
+ *        other one that shares its `served` count (the read thread's, on the same port); one
+ *        more is answered with ER_CON_COUNT_ERROR (1040) in place of the greeting and closed.
  *   (L3) close() stops accepting, closes every connection (each closes its Session), and resolves
  *        only when all of them have finished.
  */
@@ -69,6 +70,11 @@ export interface ListenerOptions {
    * it; else one of config.awakeUs.
    */
   readonly awake?: Awake;
+  /**
+   * The count of connections served, in shared memory, when another thread's listener serves
+   * the same port (L2): one Int32 cell.
+   */
+  readonly served?: Int32Array;
 }
 
 export interface Listener {
@@ -103,6 +109,7 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     ...(options.netTimeouts ?? DEFAULT_NET_TIMEOUTS),
   };
   const active = new Map<number, ServedConnection>();
+  const servedCount = options.served ?? new Int32Array(new SharedArrayBuffer(4));
   // Absent (an embedding or a test that did not ask): the loop sleeps at once after a command.
   const awake = options.awake ?? new Awake((config.awakeUs ?? 0) / 1000);
   let nextConnectionId = options.firstConnectionId ?? 1;
@@ -116,7 +123,8 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     const connectionId = nextConnectionId++;
     assert(connectionId <= CONNECTION_ID_MAX, 'L1: connection ids fit int<4>');
     const connLog = log.child({ conn: connectionId });
-    if (active.size >= config.maxConnections) {
+    if (Atomics.add(servedCount, 0, 1) >= config.maxConnections) {
+      Atomics.sub(servedCount, 0, 1);
       connLog.warn({ maxConnections: config.maxConnections }, 'too many connections');
       refuseConnection(socket, new SqlError('ER_CON_COUNT_ERROR'), connLog); // L2
       return;
@@ -135,7 +143,10 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     active.set(connectionId, served);
     served.done
       .catch((error: unknown) => connLog.error({ err: error }, 'connection failed'))
-      .finally(() => active.delete(connectionId));
+      .finally(() => {
+        active.delete(connectionId);
+        Atomics.sub(servedCount, 0, 1);
+      });
   };
 
   // The sockets live in a socket I/O thread (io/io-bridge.ts), or in a net.Server here.

@@ -92,9 +92,12 @@ export async function startServer(
     await cluster.close();
     throw error;
   }
+  // With --read-thread, both threads' listeners count the port's connections together (L2).
+  const served = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   let listener: Listener;
   try {
     listener = await listen({
+      served,
       log: log.child({ component: 'server' }),
       config,
       engine,
@@ -109,7 +112,7 @@ export async function startServer(
   let reader: ReaderEndpoint | null = null;
   try {
     if (config.readerPort !== null || config.readThread) {
-      reader = await startReaderThread(config, engine, cluster.client, tls, listener, log);
+      reader = await startReaderThread(config, engine, cluster.client, tls, listener, served, log);
     }
   } catch (error) {
     await listener.close();
@@ -146,6 +149,7 @@ async function startReaderThread(
   storage: StorageClient,
   tls: TlsIdentity | null,
   listener: Listener,
+  served: Int32Array,
   log: Logger,
 ): Promise<ReaderEndpoint> {
   const fd = config.readThread ? await listener.shareSocket() : null;
@@ -168,7 +172,12 @@ async function startReaderThread(
       shared:
         fd === null
           ? null
-          : { fd, firstConnectionId: ROUTED_FIRST_CONNECTION_ID, awake: listener.awake },
+          : {
+              fd,
+              firstConnectionId: ROUTED_FIRST_CONNECTION_ID,
+              awake: listener.awake,
+              served,
+            },
       log: log.child({ component: 'reader' }),
     });
   } catch (error) {

@@ -228,3 +228,29 @@ describe('write forwarding (--read-thread)', () => {
     expect(await value(plain, 'SELECT SUM(cents) FROM purse')).toBe('10000');
   });
 });
+
+describe('max_connections with --read-thread', () => {
+  it('counts the connections of both threads together', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'borealis-forwarding-max-'));
+    const small = await startServer(
+      { ...DEFAULT_CONFIG, port: 0, readThread: true, maxConnections: 4, dataDir: dir,
+        logLevel: 'silent' },
+      createRootLogger({ logLevel: 'silent' }),
+    );
+    const held: Connection[] = [];
+    const open = (): Promise<Connection> =>
+      mysql.createConnection({ host: '127.0.0.1', port: small.port, user: 'root' });
+    try {
+      for (let i = 0; i < 4; i++) held.push(await open());
+      // Whichever thread accepts the fifth, it counts the other's four too.
+      for (let i = 0; i < 6; i++) await expect(open()).rejects.toMatchObject({ errno: 1040 });
+      await held.pop()?.end();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      held.push(await open());
+    } finally {
+      for (const c of held) await c.end().catch(() => undefined);
+      await small.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -47,6 +47,8 @@ export interface ReaderThreadData {
     readonly fd: number;
     readonly twins: MessagePort;
     readonly firstConnectionId: number;
+    /** The port's count of connections served, shared with the writer's listener (L2). */
+    readonly served: Int32Array;
   } | null;
   readonly maxConnections: number;
   readonly maxAllowedPacket: number;

@@ -47,6 +47,8 @@ export interface ReaderOptions {
     readonly firstConnectionId: number;
     /** The writer's thread's Awake: a twin's message is work, like a client's command. */
     readonly awake: Awake;
+    /** The port's count of connections served, shared by both threads' listeners (L2). */
+    readonly served: Int32Array;
   } | null;
   readonly log: Logger;
 }
@@ -69,6 +71,7 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
             fd: options.shared.fd,
             firstConnectionId: options.shared.firstConnectionId,
             twins: twins.port,
+            served: options.shared.served,
           },
   };
   const worker = new Worker(threadScript('reader/reader-thread'), {

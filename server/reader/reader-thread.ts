@@ -115,6 +115,7 @@ async function listenShared(
   });
   return listen({
     awake,
+    served: options.served,
     log: log.child({ listener: 'shared' }),
     config: { ...data, port: 0 },
     engine: new RoutingEngine(reader, (init) => client.open(init)),
