@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import mysql, { type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
@@ -21,12 +22,15 @@ let dataDir: string;
 let plain: Connection;
 const opened: Connection[] = [];
 
-async function connect(): Promise<{ connection: Connection; id: number }> {
+async function connect(
+  options: Partial<mysql.ConnectionOptions> = {},
+): Promise<{ connection: Connection; id: number }> {
   const connection = await mysql.createConnection({
     host: '127.0.0.1',
     port: server.port,
     user: 'root',
     database: 'bank',
+    ...options,
   });
   opened.push(connection);
   const [rows] = await connection.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
@@ -34,9 +38,9 @@ async function connect(): Promise<{ connection: Connection; id: number }> {
 }
 
 /** A connection the read thread accepted (the kernel hands connections to either thread). */
-async function routed(): Promise<Connection> {
+async function routed(options: Partial<mysql.ConnectionOptions> = {}): Promise<Connection> {
   for (let i = 0; i < 200; i++) {
-    const { connection, id } = await connect();
+    const { connection, id } = await connect(options);
     if (id >= ROUTED) return connection;
   }
   throw new Error('no connection reached the read thread in 200 tries');
@@ -161,6 +165,18 @@ describe('write forwarding (--read-thread)', () => {
     await c.query('SELECT 1 FROM accounts'); // read here: no warning
     const [here] = await c.query<RowDataPacket[]>('SHOW WARNINGS');
     expect(here).toEqual([]);
+  });
+
+  it('forwards LOAD DATA LOCAL INFILE: the file comes from the client', async () => {
+    await plain.query('SET GLOBAL local_infile = 1');
+    const file = [Buffer.from('7\tgus\t70\n'), Buffer.from('8\thal\t80\n')];
+    const c = await routed({ infileStreamFactory: () => Readable.from(file) });
+    const [loaded] = await c.query<ResultSetHeader>(
+      "LOAD DATA LOCAL INFILE 'people.tsv' INTO TABLE accounts",
+    );
+    expect(loaded.affectedRows).toBe(2);
+    expect(await value(c, 'SELECT SUM(cents) FROM accounts WHERE id IN (7, 8)')).toBe('150');
+    await c.query('DELETE FROM accounts WHERE id IN (7, 8)');
   });
 
   it('lets KILL QUERY from another connection stop a statement running on the read thread',
