@@ -66,7 +66,11 @@ beforeAll(async () => {
     { ...DEFAULT_CONFIG, port: 0, readThread: true, dataDir, logLevel: 'silent' },
     createRootLogger({ logLevel: 'silent' }),
   );
-  const setup = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root' });
+  const setup = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'root',
+  });
   await setup.query('CREATE DATABASE bank');
   await setup.end();
   plain = await direct();
@@ -147,8 +151,8 @@ describe('write forwarding (--read-thread)', () => {
       "UPDATE accounts SET owner = 'a-name-that-is-much-too-long' WHERE id = 1",
     );
     expect(ok.warningStatus).toBe(1); // truncated, not refused: the writer has the mode too
-    expect(await value(c, 'SELECT owner FROM accounts WHERE id = 1')).toBe('a-name-that-is-much-too-long'
-      .slice(0, 20));
+    expect(await value(c, 'SELECT owner FROM accounts WHERE id = 1'))
+      .toBe('a-name-that-is-much-too-long'.slice(0, 20));
     await c.query('SET sql_mode = DEFAULT');
     await c.query("UPDATE accounts SET owner = 'ann' WHERE id = 1");
     await c.query("SET @who = CONCAT('b', 'ob')"); // pins the session to the writer

@@ -58,7 +58,8 @@ export class RoutingSession implements Session {
   get status(): SessionStatus {
     if (this.lastSite === 'local') {
       const status = this.local.status;
-      return status.inTransaction || !this.txnOnWriter ? status : { ...status, inTransaction: true };
+      if (status.inTransaction || !this.txnOnWriter) return status;
+      return { ...status, inTransaction: true };
     }
     const status = this.writer.status;
     if (status.inTransaction || !this.local.status.inTransaction) return status;
