@@ -10,15 +10,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StorageClient } from '../../storage/index.js';
 import {
   type MovableSession,
-  type Result,
   type Row,
-  type Session,
   type SessionInit,
   type WriterEngine,
   SqlError,
   createEngine,
 } from '../../engine/index.js';
 import { MemoryTrees } from '../../engine/testing/memory-trees.js';
+import { errorOf, ok, query, rowsOf } from '../../engine/testing/sessions.js';
 import { type RemoteSession, TwinClient } from './remote-session.js';
 import { type TwinEngine, TwinHost } from './twin-host.js';
 import {
@@ -81,33 +80,6 @@ function open(init: Partial<SessionInit> = {}): RemoteSession {
   });
 }
 
-async function rowsOf(result: Result): Promise<Row[]> {
-  if (result.kind !== 'rows') throw new Error(`expected rows, got ${result.kind}`);
-  const rows: Row[] = [];
-  for await (const batch of result.rows) rows.push(...batch);
-  return rows;
-}
-
-async function query(session: Session, sql: string): Promise<Row[]> {
-  return rowsOf(await session.execute(sql));
-}
-
-async function ok(session: Session, sql: string): Promise<Result & { kind: 'ok' }> {
-  const result = await session.execute(sql);
-  if (result.kind !== 'ok') throw new Error(`expected ok for ${sql}, got ${result.kind}`);
-  return result;
-}
-
-async function errorOf(work: Promise<unknown>): Promise<SqlError> {
-  try {
-    const result = await work;
-    if ((result as Result | undefined)?.kind === 'rows') await rowsOf(result as Result);
-  } catch (e) {
-    if (e instanceof SqlError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 function identity(e: SqlError): [number, string, string] {
   return [e.errno, e.sqlState, e.message];
