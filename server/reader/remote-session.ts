@@ -145,7 +145,12 @@ export class TwinClient {
     const call = this.#nextCall++;
     return new Promise<TwinOutcome>((resolve, reject) => {
       this.#pending.set(call, { session, resolve, reject }); // TW8
-      this.#post({ kind: 'call', session: session.id, call, request });
+      const adopt = session.takeAdoption();
+      this.#post(
+        adopt === undefined
+          ? { kind: 'call', session: session.id, call, request }
+          : { kind: 'call', session: session.id, call, request, adopt }, // TW11
+      );
     });
   }
 }
@@ -212,6 +217,23 @@ export class RemoteSession implements Session, Pick<MovableSession, 'adoptTransa
   /** Not offered remotely (see the top of this file): read the local session's. */
   systemVariable(_name: string): SqlValue | undefined {
     return undefined;
+  }
+
+  #adoption: MovedTransaction | undefined = undefined;
+
+  /**
+   * TW11: the twin adopts `moved` at the start of this session's next call, which then runs
+   * inside it (or fails with the adoption's error): one round trip saved.
+   */
+  adoptWithNextCall(moved: MovedTransaction): void {
+    this.#adoption = moved;
+  }
+
+  /** For TwinClient only: the adoption the next call carries (TW11). */
+  takeAdoption(): MovedTransaction | undefined {
+    const moved = this.#adoption;
+    this.#adoption = undefined;
+    return moved;
   }
 
   /** MovableSession.adoptTransaction, run on the twin. */

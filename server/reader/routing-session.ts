@@ -29,6 +29,8 @@ import type {
   Engine,
   FieldListColumn,
   MovableSession,
+  MovedTransaction,
+  MovingTransaction,
   PreparedStatement,
   ReadEngine,
   Result,
@@ -40,7 +42,10 @@ import type {
 } from '../../engine/index.js';
 
 /** The writer's side of a routed session (remote-session.ts). */
-export type WriterTwin = Session & Pick<MovableSession, 'adoptTransaction'>;
+export interface WriterTwin extends Session {
+  /** The twin adopts `moved` at the start of its next call, which runs inside it (TW11). */
+  adoptWithNextCall(moved: MovedTransaction): void;
+}
 
 type Site = 'local' | 'writer';
 
@@ -48,6 +53,8 @@ export class RoutingSession implements Session {
   private pinned = false;
   private txnOnWriter = false;
   private lastSite: Site = 'local';
+  /** A transaction moving to the writer with the next call there: its read point held here. */
+  private moving: MovingTransaction | undefined = undefined;
 
   constructor(
     private readonly local: MovableSession,
@@ -73,7 +80,7 @@ export class RoutingSession implements Session {
       return this.local.execute(sql);
     }
     if (route === 'mirror') return this.mirror((session) => session.execute(sql));
-    return this.siteFor(route).then((site) => this.run(site, (session) => session.execute(sql)));
+    return this.run(this.siteFor(route), (session) => session.execute(sql));
   }
 
   /** RS1: a statement of `route` runs here now, without a move (issue 8: no promise to ask). */
@@ -145,7 +152,7 @@ export class RoutingSession implements Session {
   }
 
   /** Where a statement of `route` runs now; moves or pins first when the route asks (RS1, RS3). */
-  async siteFor(route: Exclude<StatementRoute, 'mirror'>): Promise<Site> {
+  siteFor(route: Exclude<StatementRoute, 'mirror'>): Site {
     if (this.pinned) return 'writer'; // RS1: nothing is open here then
     switch (route) {
       case 'read':
@@ -155,10 +162,10 @@ export class RoutingSession implements Session {
       case 'diagnostics':
         return this.lastSite;
       case 'write':
-        await this.moveToWriter();
+        this.moveToWriter();
         return 'writer';
       case 'pin':
-        await this.moveToWriter();
+        this.moveToWriter();
         this.pinned = true;
         return 'writer';
     }
@@ -172,20 +179,21 @@ export class RoutingSession implements Session {
       return await call(this.writer);
     } finally {
       this.txnOnWriter = this.writer.status.inTransaction;
+      this.moving?.release(); // the writer holds the read point now, or the move failed
+      this.moving = undefined;
     }
   }
 
-  /** RS1: a transaction open here moves to the writer before a statement that must run there. */
-  private async moveToWriter(): Promise<void> {
+  /**
+   * RS1: a transaction open here moves to the writer with the statement that must run there
+   * (the twin adopts it first, in the same round trip: TW11).
+   */
+  private moveToWriter(): void {
     if (this.txnOnWriter) return;
     const moving = this.local.moveTransaction();
     if (moving === undefined) return;
-    this.lastSite = 'writer';
-    try {
-      await this.writer.adoptTransaction(moving.transaction);
-    } finally {
-      moving.release(); // held until the writer holds it too
-    }
+    this.moving = moving;
+    this.writer.adoptWithNextCall(moving.transaction);
     this.txnOnWriter = true;
   }
 
@@ -230,7 +238,7 @@ class RoutedStatement implements PreparedStatement {
   }
 
   private async elsewhere(params: readonly SqlValue[]): Promise<Result> {
-    const site = await this.session.siteFor(this.route);
+    const site = this.session.siteFor(this.route);
     if (site === 'local') return this.session.run('local', () => this.local.execute(params));
     return this.session.run('writer', async (twin) => {
       this.writer ??= await twin.prepare(this.sql);

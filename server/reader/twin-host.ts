@@ -23,6 +23,7 @@ import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type {
   MovableSession,
+  MovedTransaction,
   PreparedStatement,
   Result,
   Row,
@@ -106,7 +107,8 @@ export class TwinHost {
           this.#refuse(message.session, message.call, message.request);
           return;
         }
-        this.#enqueue(twin, () => this.#perform(twin, message.call, message.request));
+        this.#enqueue(twin, () =>
+          this.#perform(twin, message.call, message.request, message.adopt));
         return;
       }
       case 'stmt-close': {
@@ -192,7 +194,12 @@ export class TwinHost {
   }
 
   /** TW4: one call, one reply, whatever happens. */
-  async #perform(twin: Twin, call: number, request: TwinRequest): Promise<void> {
+  async #perform(
+    twin: Twin,
+    call: number,
+    request: TwinRequest,
+    adopt?: MovedTransaction,
+  ): Promise<void> {
     if (twin.closed) {
       this.#refuse(twin.id, call, request); // queued behind its close
       return;
@@ -200,6 +207,7 @@ export class TwinHost {
     if (request.kind !== 'load') twin.load = null; // TW7
     let outcome: TwinOutcome;
     try {
+      if (adopt !== undefined) await twin.session.adoptTransaction(adopt); // TW11
       outcome = await this.#run(twin, request);
     } catch (error) {
       const { wire, expected } = toWireError(error);

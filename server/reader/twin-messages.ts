@@ -23,6 +23,8 @@
  *   (TW2) a Buffer crosses with its own bytes only: structured clone copies a view's whole
  *         backing ArrayBuffer (8 KiB for a pooled Buffer, 16 KiB for a page's subarray), so a
  *         view is first copied into an ArrayBuffer of its exact size.
+ *   (TW11) a call may carry a transaction to adopt before its request (ToTwin 'call'.adopt): the
+ *         request runs only inside the adopted transaction, never without it.
  *   (TW3) an error crosses as its ER name and message and is rebuilt as the same SqlError
  *         (errno, SQLSTATE, text); any other exception becomes ER_UNKNOWN_ERROR with its
  *         message (the host logs it).
@@ -85,6 +87,11 @@ export type ToTwin =
       readonly session: number;
       readonly call: number;
       readonly request: TwinRequest;
+      /**
+       * TW11: a transaction the twin adopts first, in the same call (no round trip of its own);
+       * when that fails the request does not run and the reply carries the adoption's error.
+       */
+      readonly adopt?: MovedTransaction;
     }
   | { readonly kind: 'stmt-close'; readonly session: number; readonly handle: number }
   | { readonly kind: 'cancel'; readonly session: number; readonly stream: number };

@@ -326,6 +326,35 @@ describe('a RemoteSession runs its calls on a twin of the writer', () => {
     await s.close();
   });
 
+  it('adopts with the next call, and runs the call only inside it (TW11)', async () => {
+    await ok(local, 'CREATE TABLE d.m (id INT PRIMARY KEY)');
+    const reader = engine.openSession({ connectionId: 3, user: 'root', host: 'localhost' });
+    await ok(reader, 'BEGIN');
+    expect(await query(reader, 'SELECT COUNT(*) FROM d.m')).toEqual([[0n]]);
+    const moving = reader.moveTransaction();
+    if (moving === undefined) throw new Error('a transaction to move');
+    await ok(local, 'CREATE TABLE d.later (id INT)'); // a definition changed after its read point
+    const s = open();
+    s.adoptWithNextCall(moving.transaction);
+    expect((await errorOf(s.execute('INSERT INTO d.m VALUES (1)'))).errno).toBe(1412);
+    expect(s.status.inTransaction).toBe(false);
+    expect(await query(local, 'SELECT COUNT(*) FROM d.m')).toEqual([[0n]]); // it never ran
+    moving.release();
+    const again = reader.moveTransaction();
+    expect(again).toBeUndefined();
+    await ok(reader, 'BEGIN');
+    const fresh = reader.moveTransaction();
+    if (fresh === undefined) throw new Error('a transaction to move');
+    s.adoptWithNextCall(fresh.transaction);
+    await ok(s, 'INSERT INTO d.m VALUES (2)');
+    fresh.release();
+    expect(s.status.inTransaction).toBe(true);
+    await ok(s, 'COMMIT');
+    expect(await query(local, 'SELECT id FROM d.m')).toEqual([[2n]]);
+    await reader.close();
+    await s.close();
+  });
+
   it('adopts a moved transaction: reads at its read point, then writes and commits', async () => {
     await ok(local, 'CREATE TABLE d.k (id INT PRIMARY KEY, v VARCHAR(10))');
     await ok(local, "INSERT INTO d.k VALUES (1, 'old'), (2, 'two')");
