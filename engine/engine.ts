@@ -27,6 +27,7 @@ import { TransactionManager } from './txn/manager.js';
 import type { TransactionLimits } from './txn/transaction.js';
 import type { ReadOnlyGate } from './read-only.js';
 import type { Value } from './sql/values.js';
+import { type GlobalsImage, imageOf } from './globals-image.js';
 
 export interface EngineOptions {
   readonly storage: StorageClient;
@@ -122,6 +123,32 @@ export class EngineImpl implements Engine, EngineCore {
     return new EngineSession(this, init);
   }
 
+  private readonly globalsWatchers = new Set<(image: GlobalsImage) => void>();
+  /** The last image given to the watchers (noteGlobals), as JSON-like text. */
+  private globalsSent = '';
+
+  /** Its global variables as another engine takes them in (globals-image.ts). */
+  globalsImage(): GlobalsImage {
+    return imageOf(this.services.globals, this.transactions.globals);
+  }
+
+  /** Calls `watcher` with the image whenever a statement changed a global (GI1). */
+  watchGlobals(watcher: (image: GlobalsImage) => void): () => void {
+    this.globalsWatchers.add(watcher);
+    return () => this.globalsWatchers.delete(watcher);
+  }
+
+  /** EngineCore: a SET of variables ended; the watchers hear of a changed global. */
+  noteGlobals(): void {
+    if (this.globalsWatchers.size === 0) return;
+    const image = this.globalsImage();
+    const text = JSON.stringify(image, (_key, value: unknown) =>
+      typeof value === 'bigint' ? `${value}n` : value);
+    if (text === this.globalsSent) return;
+    this.globalsSent = text;
+    for (const watcher of this.globalsWatchers) watcher(image);
+  }
+
   /** The last schema generation seen, and the latest LSN when it was first seen (noteSchema). */
   private schemaSeen: { readonly generation: number; readonly lsn: Lsn };
 
@@ -170,6 +197,9 @@ export class EngineImpl implements Engine, EngineCore {
 export interface WriterEngine extends Engine {
   /** Its sessions can take in a transaction moved from a read engine (write forwarding). */
   openSession(init: SessionInit): MovableSession;
+  /** Its globals for a read engine (globals-image.ts), now and after every SET GLOBAL. */
+  globalsImage(): GlobalsImage;
+  watchGlobals(watcher: (image: GlobalsImage) => void): () => void;
   readonly trees: Trees;
   tapRedo(tap: RedoTap): () => void;
   schemaGenerations(): number;

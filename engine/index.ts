@@ -32,6 +32,7 @@ export {
   tapWriter,
 } from './read-engine.js';
 export type { ReplicaPageSource } from './btree/index.js';
+export type { GlobalsImage } from './globals-image.js';
 export type { Lsn, PageId, StorageErrorKind } from '../storage/index.js';
 /** A read engine's page source fails with it (server/reader: pages read for another thread). */
 export { StorageError } from '../storage/index.js';

@@ -32,6 +32,7 @@ import { EngineImpl, type WriterEngine } from './engine.js';
 import { Latch } from './latch.js';
 import { ReadOnlyGate } from './read-only.js';
 import { sqlErrorWithMessage } from './errors.js';
+import { type GlobalsImage, applyImage } from './globals-image.js';
 import { Accounts } from './users/accounts.js';
 
 /** What the writer sends a read engine, in order (RE2). */
@@ -56,7 +57,13 @@ export interface ReadEngine extends Engine, ReadEngineFeed {
    * running here is interrupted too (and, for a connection, every later one).
    */
   interrupt(connectionId: number, connection: boolean): void;
+  /** Its writer's globals (GI1), but for its role's own (read_only, …). */
+  applyGlobals(image: GlobalsImage): void;
 }
+
+/** The globals a read engine's role sets, whatever its writer's say. */
+const READ_ENGINE_ROLE = { read_only: 1n, super_read_only: 1n, innodb_read_only: 1n } as const;
+const READ_ENGINE_ROLE_NAMES: ReadonlySet<string> = new Set(Object.keys(READ_ENGINE_ROLE));
 
 export interface ReadEngineOptions {
   readonly trees: ReplicaTrees;
@@ -115,7 +122,7 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
         planCacheEntries: options.planCacheEntries ?? PLAN_CACHE_ENTRIES,
         accounts,
         defaultAuthPlugin: 'caching_sha2_password',
-        roleGlobals: { read_only: 1n, super_read_only: 1n, innodb_read_only: 1n },
+        roleGlobals: READ_ENGINE_ROLE,
       },
       new ReadOnlyGate(),
     );
@@ -153,6 +160,10 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
 
   beforeStatement(catchUp: () => void): void {
     (this.readOnly as ReadOnlyGate).catchUp = catchUp;
+  }
+
+  applyGlobals(image: GlobalsImage): void {
+    applyImage(image, this.services.globals, this.transactions.globals, READ_ENGINE_ROLE_NAMES);
   }
 
   interrupt(connectionId: number, connection: boolean): void {

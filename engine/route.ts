@@ -33,7 +33,7 @@ const BY_KIND: Readonly<Record<Statement['kind'], StatementRoute | 'look'>> = {
   'show-tables': 'read',
   'show-warnings': 'diagnostics',
   'show-diagnostics': 'diagnostics',
-  'show-variables': 'look',
+  'show-variables': 'write', // the read engine's role shows read_only = ON
   'show-status': 'read',
   'show-processlist': 'write', // the writer's list holds every session's twin
   'show-grants': 'read',
@@ -112,6 +112,10 @@ const VARIABLE_ROUTES: ReadonlyMap<string, StatementRoute> = new Map([
   ['error_count', 'diagnostics'],
   ['identity', 'write'],
   ['last_insert_id', 'write'],
+  // The read engine's role sets these ON; the session is the writer's.
+  ['read_only', 'write'],
+  ['super_read_only', 'write'],
+  ['innodb_read_only', 'write'],
 ]);
 
 /** How far a route sends a statement from the read engine (the most distant wins). */
@@ -146,8 +150,6 @@ function classify(statement: Statement): StatementRoute {
     case 'set-transaction':
       // Scope null: the next transaction only, which the two sessions would consume apart.
       return statement.scope === null ? 'pin' : 'mirror';
-    case 'show-variables':
-      return statement.global ? 'write' : 'read';
     default:
       return lookInto(statement);
   }

@@ -135,6 +135,8 @@ export interface EngineCore {
   schemaChangedAfter?(lsn: Lsn): boolean;
   /** The writer's: a statement ended, which may have changed the catalog (schemaChangedAfter). */
   noteSchema?(): void;
+  /** The writer's: a SET of variables ended, which may have changed a global (GI1). */
+  noteGlobals?(): void;
 }
 
 /** The statement running now: its parameters (and their values) and its plan store. */
@@ -230,6 +232,8 @@ export class EngineSession implements MovableSession {
   private warningCount = 0;
   /** The statement was SHOW WARNINGS / ERRORS: it keeps the diagnostics but raised none (0). */
   private diagnosticShown = false;
+  /** The statement running is a SET of variables (a global may change: noteGlobals). */
+  private setVariables = false;
   private closed = false;
   private readonly log: Logger;
   /** The session's transaction state and statement discipline (issue 5). */
@@ -592,6 +596,10 @@ export class EngineSession implements MovableSession {
     } finally {
       status.threadsRunning--;
       this.core.noteSchema?.();
+      if (this.setVariables) {
+        this.setVariables = false;
+        this.core.noteGlobals?.();
+      }
       const seconds = (clock.now() - this.process.since) / 1000;
       if (seconds > this.extras.longQuerySeconds()) {
         status.count(this.extras.counters, 'Slow_queries');
@@ -619,6 +627,9 @@ export class EngineSession implements MovableSession {
     }
     try {
       readOnly?.check(statement, this.txn.readViewLsn);
+      if (statement.kind === 'set-variables' || statement.kind === 'set-transaction') {
+        this.setVariables = true; // perform() tells the engine (noteGlobals)
+      }
       this.current = { params, plans, values: params.values.map((v) => v ?? null) };
       warnings.params = this.current.values;
       this.extras.startStatement(statement.kind);

@@ -70,6 +70,11 @@ export class GlobalVariables {
     this.version++;
   }
 
+  /** Every global value, by name. */
+  entries(): IterableIterator<[string, Value]> {
+    return this.values.entries();
+  }
+
   /** Values for a new session: every variable that has a session scope. */
   sessionCopy(): Map<string, Value> {
     const copy = new Map<string, Value>();

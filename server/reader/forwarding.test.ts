@@ -160,6 +160,21 @@ describe('write forwarding (--read-thread)', () => {
     expect(await value(c, 'SELECT CONCAT(@who, owner) FROM accounts WHERE id = 1')).toBe('bobann');
   });
 
+  it("starts new sessions from the writer's globals, and is no read-only session", async () => {
+    await plain.query("SET GLOBAL sql_mode = 'NO_ENGINE_SUBSTITUTION'");
+    await plain.query('SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    try {
+      const c = await routed();
+      // Read on the read thread, from the session's own values, which came from the globals.
+      expect(await value(c, 'SELECT @@session.sql_mode')).toBe('NO_ENGINE_SUBSTITUTION');
+      expect(await value(c, 'SELECT @@transaction_isolation')).toBe('READ-COMMITTED');
+      expect(await value(c, 'SELECT @@read_only')).toBe(0);
+    } finally {
+      await plain.query('SET GLOBAL sql_mode = DEFAULT');
+      await plain.query('SET GLOBAL TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    }
+  });
+
   it('shows the warnings of the statement before, wherever it ran', async () => {
     const c = await routed();
     await c.query('DROP TABLE IF EXISTS nothere'); // forwarded: a note there

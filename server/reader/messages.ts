@@ -8,6 +8,8 @@
  *                     'start'     the read engine may open at `vdl` (durable; the records
  *                                 before this message continue it)
  *                     'page'      the answer to a 'read-page': the page, or why not
+ *                     'globals'   the writer's global variables: after 'start', and after every
+ *                                 statement that changed one (its sessions start from them)
  *                     'close'     close the listener and the engine, then exit
  *   reader → writer   'read-page' the page `pageId` as of `at` (≤ a VDL the writer reported)
  *                     'listening' the reader's listener is bound to `port`
@@ -30,7 +32,7 @@
  * below which nothing is collected anyway.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Lsn, PageId, StorageErrorKind } from '../../engine/index.js';
+import type { GlobalsImage, Lsn, PageId, StorageErrorKind } from '../../engine/index.js';
 import type { RingMemory } from '../io/ring.js';
 import type { TlsIdentity } from '../listener.js';
 
@@ -74,6 +76,8 @@ export type ToReader =
       readonly bytes: ArrayBuffer | null;
       readonly error: { readonly kind: StorageErrorKind; readonly message: string } | null;
     }
+  /** The writer's global variables, at start and after every change (GI1). */
+  | { readonly kind: 'globals'; readonly image: GlobalsImage }
   | { readonly kind: 'close' };
 
 export type FromReader =

@@ -83,9 +83,11 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
   };
   const feed = new FeedWriter(memory, () => post({ kind: 'feed' }));
   const { start, detach } = tapWriter(writer, feed);
+  const unwatch = writer.watchGlobals((image) => post({ kind: 'globals', image }));
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   void exited.then(() => {
     detach(); // RB1
+    unwatch();
     writer.setReaderFloor(undefined);
     void twins?.close();
   });
@@ -113,6 +115,7 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
     await writer.trees.waitDurable(start);
     while (!feed.flush()) await new Promise((resolve) => setTimeout(resolve, 1)); // RM1, FR3
     post({ kind: 'start', vdl: start, catalogRoot: writer.trees.catalogRoot });
+    post({ kind: 'globals', image: writer.globalsImage() });
     const port = await listening;
     log.info({ port }, 'reader listening');
     return {
@@ -128,6 +131,7 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
     };
   } catch (error) {
     detach();
+    unwatch();
     await worker.terminate();
     await twins?.close();
     throw error;

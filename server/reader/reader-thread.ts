@@ -14,6 +14,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import {
+  type GlobalsImage,
   type Lsn,
   type PageId,
   type ReadEngine,
@@ -46,6 +47,8 @@ interface PendingRead {
 const reads = new Map<number, PendingRead>();
 let nextRead = 1;
 let engine: ReadEngine | undefined;
+/** The writer's globals that came while the engine was opening. */
+let globals: GlobalsImage | undefined;
 let listener: Listener | undefined;
 let closing = false;
 
@@ -72,6 +75,7 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
       () => undefined,
     );
     engine.beforeStatement(() => ring.drain()); // RM2
+    if (globals !== undefined) engine.applyGlobals(globals);
     drainTimer = setInterval(() => ring.drain(), DRAIN_INTERVAL_MS);
     if (data.port !== null) {
       listener = await listen({
@@ -184,6 +188,10 @@ port.on('message', (message: ToReader) => {
       return;
     case 'page':
       answer(message);
+      return;
+    case 'globals':
+      if (engine === undefined) globals = message.image;
+      else engine.applyGlobals(message.image);
       return;
     case 'close':
       void close();
