@@ -3,8 +3,8 @@
  *
  * A read engine serves a volume it does not write: the statements that would change it are
  * refused with ER_OPTION_PREVENTS_STATEMENT (1290, "--read-only"), as MySQL's read_only server
- * refuses them. The table below classifies every statement kind, so a new kind cannot be added
- * without a decision here. Its page layer refuses every write too (ReplicaTrees), so a statement
+ * refuses them. statement-kinds.ts classifies every statement kind, so a new kind cannot be added
+ * without a decision. Its page layer refuses every write too (ReplicaTrees), so a statement
  * misclassified as a read still cannot change the volume.
  *
  * Invariants:
@@ -20,81 +20,7 @@
 import type { Lsn } from '../storage/index.js';
 import { SqlError } from './errors.js';
 import type { Statement } from './sql/ast.js';
-
-type Access = 'read' | 'write';
-
-const ACCESS: Readonly<Record<Statement['kind'], Access>> = {
-  'select': 'read',
-  'set-operation': 'read',
-  'explain': 'read',
-  'use': 'read',
-  'show-databases': 'read',
-  'show-tables': 'read',
-  'show-warnings': 'read',
-  'show-variables': 'read',
-  'show-status': 'read',
-  'show-diagnostics': 'read',
-  'show-processlist': 'read',
-  'show-grants': 'read',
-  'show-columns': 'read',
-  'show-index': 'read',
-  'show-create-table': 'read',
-  'show-create-database': 'read',
-  'show-table-status': 'read',
-  'show-engines': 'read',
-  'show-charset': 'read',
-  'show-collation': 'read',
-  'show-routines': 'read',
-  'show-create-routine': 'read',
-  // Session state only.
-  'set-variables': 'read',
-  'set-names': 'read',
-  'set-charset': 'read',
-  'kill': 'read',
-  'prepare-sql': 'read',
-  'execute-sql': 'read', // the prepared statement itself is checked when it runs
-  'deallocate-sql': 'read',
-  'lock-tables': 'read',
-  'unlock-tables': 'read',
-  'begin': 'read',
-  'commit': 'read',
-  'rollback': 'read',
-  'savepoint': 'read',
-  'rollback-to-savepoint': 'read',
-  'release-savepoint': 'read',
-  'set-transaction': 'read',
-  // A procedure that only reads runs; a write inside it is refused by the page layer.
-  'call': 'read',
-  'insert': 'write',
-  'update': 'write',
-  'delete': 'write',
-  'update-join': 'write',
-  'delete-join': 'write',
-  'load-data': 'write',
-  'create-database': 'write',
-  'drop-database': 'write',
-  'alter-database': 'write',
-  'create-table': 'write',
-  'drop-table': 'write',
-  'alter-table': 'write',
-  'rename-table': 'write',
-  'truncate-table': 'write',
-  'create-index': 'write',
-  'drop-index': 'write',
-  'create-view': 'write',
-  'drop-view': 'write',
-  'create-routine': 'write',
-  'drop-routine': 'write',
-  'create-trigger': 'write',
-  'analyze-table': 'write',
-  'create-user': 'write',
-  'alter-user': 'write',
-  'drop-user': 'write',
-  'rename-user': 'write',
-  'set-password': 'write',
-  'grant': 'write',
-  'revoke': 'write',
-};
+import { STATEMENT_KINDS } from './statement-kinds.js';
 
 /** Statements that end or mark a transaction: they run whatever its read view (RO3). */
 const ENDS_OR_MARKS: ReadonlySet<Statement['kind']> = new Set([
@@ -132,7 +58,7 @@ export class ReadOnlyGate {
   /** Throws for a statement a read engine does not run now (RO1–RO3). */
   check(statement: Statement, readViewLsn: Lsn | undefined): void {
     if (this.stale !== undefined) throw this.stale;
-    if (ACCESS[statement.kind] === 'write') {
+    if (STATEMENT_KINDS[statement.kind].access === 'write') {
       throw new SqlError('ER_OPTION_PREVENTS_STATEMENT', ['--read-only']);
     }
     if (

@@ -1,8 +1,8 @@
 /**
  * Where a statement of a read engine's session may run, when that session has a twin on the
- * writer that runs what it cannot (write forwarding, server/reader/routing-session.ts). The
- * table below classifies every statement kind, so a new kind cannot be added without a decision
- * here; queries and SET are looked into (their functions, variables and locking clauses).
+ * writer that runs what it cannot (write forwarding, server/reader/routing-session.ts). Every
+ * statement kind has its route in statement-kinds.ts; queries, SET and SET TRANSACTION are
+ * looked into (their functions, variables, scopes and locking clauses).
  *
  *   route         runs                                      why
  *   read          on the read engine, unless the session's  reads tables or session state that
@@ -23,77 +23,7 @@
  */
 import type { StatementRoute } from './api.js';
 import type { SetAssignment, Statement } from './sql/ast.js';
-
-const BY_KIND: Readonly<Record<Statement['kind'], StatementRoute | 'look'>> = {
-  'select': 'look',
-  'set-operation': 'look',
-  'explain': 'read',
-  'use': 'mirror',
-  'show-databases': 'read',
-  'show-tables': 'read',
-  'show-warnings': 'diagnostics',
-  'show-diagnostics': 'diagnostics',
-  'show-variables': 'write', // the read engine's role shows read_only = ON
-  'show-status': 'read',
-  'show-processlist': 'write', // the writer's list holds every session's twin
-  'show-grants': 'read',
-  'show-columns': 'read',
-  'show-index': 'read',
-  'show-create-table': 'read',
-  'show-create-database': 'read',
-  'show-table-status': 'read',
-  'show-engines': 'read',
-  'show-charset': 'read',
-  'show-collation': 'read',
-  'show-routines': 'read',
-  'show-create-routine': 'read',
-  'set-variables': 'look',
-  'set-names': 'mirror',
-  'set-charset': 'mirror',
-  'set-transaction': 'look',
-  'kill': 'write', // the writer's process list names every session
-  'prepare-sql': 'pin',
-  'execute-sql': 'pin',
-  'deallocate-sql': 'pin',
-  'lock-tables': 'pin',
-  'unlock-tables': 'pin',
-  'call': 'pin',
-  'begin': 'begin',
-  'commit': 'end',
-  'rollback': 'end',
-  'savepoint': 'write',
-  'rollback-to-savepoint': 'write',
-  'release-savepoint': 'write',
-  'insert': 'write',
-  'update': 'write',
-  'delete': 'write',
-  'update-join': 'write',
-  'delete-join': 'write',
-  'load-data': 'write',
-  'create-database': 'write',
-  'drop-database': 'write',
-  'alter-database': 'write',
-  'create-table': 'write',
-  'drop-table': 'write',
-  'alter-table': 'write',
-  'rename-table': 'write',
-  'truncate-table': 'write',
-  'create-index': 'write',
-  'drop-index': 'write',
-  'create-view': 'write',
-  'drop-view': 'write',
-  'create-routine': 'write',
-  'drop-routine': 'write',
-  'create-trigger': 'write',
-  'analyze-table': 'write',
-  'create-user': 'write',
-  'alter-user': 'write',
-  'drop-user': 'write',
-  'rename-user': 'write',
-  'set-password': 'write',
-  'grant': 'write',
-  'revoke': 'write',
-};
+import { STATEMENT_KINDS } from './statement-kinds.js';
 
 /** Functions whose value or effect belongs to one session's state. */
 const FUNCTION_ROUTES: ReadonlyMap<string, StatementRoute> = new Map([
@@ -142,7 +72,7 @@ export function routeOf(statement: Statement): StatementRoute {
 }
 
 function classify(statement: Statement): StatementRoute {
-  const byKind = BY_KIND[statement.kind];
+  const byKind = STATEMENT_KINDS[statement.kind].route;
   if (byKind !== 'look') return byKind;
   switch (statement.kind) {
     case 'set-variables':
