@@ -30,6 +30,7 @@ export {
   type ReadEngineFeed,
   attachReadEngine,
   tapWriter,
+  wallClockMs,
 } from './read-engine.js';
 export type { ReplicaPageSource } from './btree/index.js';
 export type { GlobalsImage } from './globals-image.js';

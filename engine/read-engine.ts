@@ -19,6 +19,9 @@
  *   (RE3) a read engine never writes: its page layer refuses (ER_OPTION_PREVENTS_STATEMENT), its
  *         catalog load leaves the trees of an interrupted build to the writer, and its sessions
  *         never start a writing statement (RO1).
+ *   (RE4) its replica lag (status Borealis_replica_lag_ms) is how long, in ms, the newest VDL it
+ *         took in spent between the writer knowing it durable and this engine reading at it; 0
+ *         when fed in the writer's own thread.
  */
 import type { Logger } from 'pino';
 import type { Lsn, PageId } from '../storage/index.js';
@@ -39,6 +42,16 @@ import { Accounts } from './users/accounts.js';
 export interface ReadEngineFeed extends RedoTap {
   /** A statement changed the catalog, programs or accounts in the commit ending at `lsn`. */
   schemaChanged(lsn: Lsn): void;
+  /**
+   * The writer's VDL, and when (wall-clock ms) the writer knew it durable, when it comes from
+   * another thread: the read engine's replica lag is how long it took to arrive (RE4).
+   */
+  durable(vdl: Lsn, madeAtMs?: number): void;
+}
+
+/** Wall-clock ms with µs precision, comparable between threads (the replica lag's clock). */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 export interface ReadEngine extends Engine, ReadEngineFeed {
@@ -101,6 +114,8 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
   /** Schema changes reported and not yet covered by the VDL (RE1). */
   private readonly schemaChanges: Lsn[] = [];
   private reloads: Promise<void> = Promise.resolve();
+  /** RE4. */
+  private lagMs = 0;
 
   constructor(
     private readonly pages: ReplicaTrees,
@@ -126,6 +141,7 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
       },
       new ReadOnlyGate(),
     );
+    this.services.status.roleRows.set('Borealis_replica_lag_ms', () => this.lagMs.toFixed(3));
   }
 
   get vdl(): Lsn {
@@ -144,8 +160,10 @@ class ReadEngineImpl extends EngineImpl implements ReadEngine {
     this.schemaChanges.push(lsn);
   }
 
-  durable(vdl: Lsn): void {
+  durable(vdl: Lsn, madeAtMs?: number): void {
     if (vdl <= this.pages.vdl) return;
+    // RE4: how long the newest VDL took from the writer to this engine.
+    this.lagMs = madeAtMs === undefined ? 0 : Math.max(0, wallClockMs() - madeAtMs);
     this.pages.advance(vdl);
     let covered: Lsn | undefined;
     while (this.schemaChanges.length > 0 && (this.schemaChanges[0] as Lsn) <= vdl) {
@@ -329,8 +347,8 @@ export class PendingFeed implements ReadEngineFeed {
     else this.held.push([...records]);
   }
 
-  durable(vdl: Lsn): void {
-    if (this.engine !== undefined) this.engine.durable(vdl);
+  durable(vdl: Lsn, madeAtMs?: number): void {
+    if (this.engine !== undefined) this.engine.durable(vdl, madeAtMs);
     else this.vdl = vdl;
   }
 

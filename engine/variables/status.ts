@@ -89,6 +89,8 @@ export class StatusCounters {
 /** The engine's status: totals of every session's counters plus engine-wide figures. */
 export class GlobalStatus {
   readonly totals = new StatusCounters();
+  /** Rows of the engine's role (a read engine's replica lag), read when shown. */
+  readonly roleRows = new Map<string, () => string>();
   connections = 0;
   threadsConnected = 0;
   threadsRunning = 0;
@@ -139,6 +141,7 @@ export class GlobalStatus {
       ['Threads_running', String(this.threadsRunning)],
       ['Uptime', String(uptime)],
       ['Uptime_since_flush_status', String(uptime)],
+      ...[...this.roleRows].map(([name, read]): [string, string] => [name, read()]),
     ];
     return rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }

@@ -9,7 +9,8 @@
  *   message kind   payload
  *   RECORDS_PART   [u32 length, record bytes]…  a batch too large for one message: more follows
  *   RECORDS        [u32 length, record bytes]…  a batch's (last) part: the batch is whole
- *   DURABLE        u32 high, u32 low            the writer's VDL
+ *   DURABLE        u32 high, u32 low, f64       the writer's VDL, and the wall-clock ms it was
+ *                                               written at (the reader's lag: read-engine RE4)
  *   SCHEMA         u32 high, u32 low            a commit at this LSN changed the catalog
  *
  * Invariants:
@@ -21,7 +22,7 @@
  *         it ('start', 'close') is handled after every event before it (the reader drains the
  *         ring before it handles any message).
  */
-import type { Lsn, ReadEngineFeed } from '../../engine/index.js';
+import { type Lsn, type ReadEngineFeed, wallClockMs } from '../../engine/index.js';
 import { type RingMemory, RingConsumer, RingProducer } from '../io/ring.js';
 
 const RECORDS_PART = 1;
@@ -45,6 +46,8 @@ export class FeedWriter implements ReadEngineFeed {
   private readonly waiting: Waiting[] = [];
   private scratch = Buffer.allocUnsafe(64 * 1024);
   private readonly lsnBytes = Buffer.alloc(8);
+  /** A DURABLE payload: the LSN's 8 bytes and the time. */
+  private readonly stamped = Buffer.alloc(16);
   private timer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
@@ -72,7 +75,9 @@ export class FeedWriter implements ReadEngineFeed {
   }
 
   durable(vdl: Lsn): void {
-    this.write(DURABLE, this.lsn(vdl));
+    this.lsn(vdl, this.stamped);
+    this.stamped.writeDoubleLE(wallClockMs(), 8);
+    this.write(DURABLE, this.stamped);
   }
 
   schemaChanged(lsn: Lsn): void {
@@ -111,10 +116,10 @@ export class FeedWriter implements ReadEngineFeed {
     this.scratch = grown;
   }
 
-  private lsn(value: Lsn): Buffer {
-    this.lsnBytes.writeUInt32LE(Math.floor(value / 0x1_0000_0000), 0);
-    this.lsnBytes.writeUInt32LE(value >>> 0, 4);
-    return this.lsnBytes;
+  private lsn(value: Lsn, into = this.lsnBytes): Buffer {
+    into.writeUInt32LE(Math.floor(value / 0x1_0000_0000), 0);
+    into.writeUInt32LE(value >>> 0, 4);
+    return into;
   }
 }
 
@@ -141,7 +146,7 @@ export class FeedReader {
         this.feed.shipped(batch);
       } else {
         const lsn = (payload.readUInt32LE(0) * 0x1_0000_0000 + payload.readUInt32LE(4)) as Lsn;
-        if (kind === DURABLE) this.feed.durable(lsn);
+        if (kind === DURABLE) this.feed.durable(lsn, payload.readDoubleLE(8));
         else this.feed.schemaChanged(lsn);
       }
     });

@@ -77,6 +77,23 @@ describe('the reader endpoint', () => {
     expect(rows).toEqual([{ name: 'item42' }]);
   });
 
+  it('reports its replica lag in ms (RE4), which the writer does not have', async () => {
+    await writer.query("UPDATE shop.items SET name = 'lagged' WHERE id = 1");
+    expect(await eventually('SELECT name FROM shop.items WHERE id = 1', [{ name: 'lagged' }]))
+      .toEqual([{ name: 'lagged' }]);
+    const [rows] = await reader.query<RowDataPacket[]>(
+      "SHOW GLOBAL STATUS LIKE 'Borealis_replica_lag_ms'",
+    );
+    const lag = Number(rows[0]?.Value);
+    expect(rows).toHaveLength(1);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(10_000);
+    const [none] = await writer.query<RowDataPacket[]>(
+      "SHOW GLOBAL STATUS LIKE 'Borealis_replica_lag_ms'",
+    );
+    expect(none).toEqual([]);
+  });
+
   it('reads every commit acknowledged before the statement started (read-your-writes)', async () => {
     await writer.query('CREATE TABLE shop.log (id INT PRIMARY KEY)');
     for (let i = 1; i <= 100; i++) {
