@@ -215,6 +215,35 @@ describe('write forwarding (--read-thread)', () => {
       expect(await value(c, 'SELECT 2')).toBe(2);
     });
 
+  it('rolls back and unlocks a moved transaction when its client goes away', async () => {
+    const c = await routed();
+    await c.query('BEGIN');
+    await c.query('UPDATE accounts SET cents = 5 WHERE id = 2'); // moved: the row lock is taken
+    c.destroy();
+    await plain.query('SET innodb_lock_wait_timeout = 5');
+    const started = Date.now();
+    await plain.query('UPDATE accounts SET cents = cents WHERE id = 2');
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await value(plain, 'SELECT cents FROM accounts WHERE id = 2')).toBe(200);
+  });
+
+  it('closes a routed connection that KILL names, from any connection', async () => {
+    const c = await routed();
+    const id = Number(await value(c, 'SELECT CONNECTION_ID()'));
+    const [list] = await plain.query<RowDataPacket[]>('SHOW PROCESSLIST');
+    expect(list.map((row) => Number(row.Id))).toContain(id);
+    await plain.query(`KILL ${id}`);
+    await expect(c.query('SELECT 1')).rejects.toBeDefined();
+    let ids: number[] = [];
+    for (let i = 0; i < 100; i++) { // the twin closes once the read thread has closed the socket
+      const [after] = await plain.query<RowDataPacket[]>('SHOW PROCESSLIST');
+      ids = after.map((row) => Number(row.Id));
+      if (!ids.includes(id)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(ids).not.toContain(id);
+  });
+
   it('keeps money constant while routed and direct sessions move it', async () => {
     await plain.query('CREATE TABLE purse (id INT PRIMARY KEY, cents INT)');
     const values = Array.from({ length: 100 }, (_, i) => `(${i}, 100)`).join(',');
