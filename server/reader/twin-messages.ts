@@ -35,9 +35,10 @@ import {
   type FieldListColumn,
   type MovedTransaction,
   type Row,
+  type Result,
+  type SessionInit,
   type SessionStatus,
   type SqlValue,
-  type WireCharset,
   SqlError,
   sqlErrorWithMessage,
 } from '../../engine/index.js';
@@ -47,13 +48,7 @@ export type WireValue = null | bigint | number | string | Uint8Array;
 export type WireRow = readonly WireValue[];
 
 /** SessionInit without its callbacks (functions do not clone; 'killed' stands for them). */
-export interface WireInit {
-  readonly connectionId: number;
-  readonly user: string;
-  readonly host: string;
-  readonly charset?: WireCharset;
-  readonly collationId?: number;
-}
+export type WireInit = Omit<SessionInit, 'onKill' | 'onKillQuery'>;
 
 export interface WireError {
   readonly code: ErrorName;
@@ -96,13 +91,8 @@ export type ToTwin =
   | { readonly kind: 'stmt-close'; readonly session: number; readonly handle: number }
   | { readonly kind: 'cancel'; readonly session: number; readonly stream: number };
 
-export type WireOk = {
-  readonly kind: 'ok';
-  readonly affectedRows: number;
-  readonly lastInsertId: bigint;
-  readonly matchedRows: number;
-  readonly info: string;
-};
+/** An OK result crosses as it is (numbers, a bigint and a string). */
+export type WireOk = Result & { readonly kind: 'ok' };
 
 export interface WireRows {
   readonly columns: readonly ColumnInfo[];
