@@ -4,8 +4,10 @@
  * mirror pins the session there.
  */
 import { describe, expect, it } from 'vitest';
+import type { MovableSession } from './api.js';
 import { routeOf } from './route.js';
 import { parse } from './sql/parse.js';
+import { memoryEngine, openSession, query } from './testing/sessions.js';
 
 const route = (sql: string): string => routeOf(parse(sql));
 
@@ -80,5 +82,22 @@ describe('routeOf (RT1)', () => {
   it('keeps one route per parsed statement', () => {
     const statement = parse('SELECT 1');
     expect(routeOf(statement)).toBe(routeOf(statement));
+  });
+});
+
+describe('EngineSession.route', () => {
+  it('routes a text as its session decodes it, and execute() of that text runs it', async () => {
+    const engine = await memoryEngine();
+    const session = openSession(engine) as MovableSession;
+    const text = Buffer.from('SELECT 1 + 1');
+    expect(session.route(text)).toBe('read');
+    expect(await query(session, text)).toEqual([[2n]]);
+    // Another text after a route: execute does not take the routed one's lookup.
+    expect(session.route('SELECT 5')).toBe('read');
+    expect(await query(session, 'SELECT 7')).toEqual([[7n]]);
+    expect(session.route('SELECT c FROM t WHERE id = ? FOR UPDATE')).toBe('write');
+    expect(session.route('SELEC 1')).toBe('read'); // the syntax error is the executing side's
+    await session.close();
+    await engine.close();
   });
 });

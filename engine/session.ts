@@ -56,6 +56,7 @@ import {
   checkPreparable,
 } from './prepared.js';
 import { PlanParams } from './sql/params.js';
+import type { CachedStatement } from './sql/plan-cache.js';
 import type { PlanStore } from './sql/plan-store.js';
 import {
   type DdlContext,
@@ -137,6 +138,13 @@ export interface EngineCore {
   noteSchema?(): void;
   /** The writer's: a SET of variables ended, which may have changed a global (GI1). */
   noteGlobals?(): void;
+}
+
+/** A text route() looked up: its decoded form and its plan cache entry (execute reuses them). */
+interface RoutedText {
+  readonly text: string | Buffer;
+  readonly sql: string;
+  readonly cached: CachedStatement | undefined;
 }
 
 /** The statement running now: its parameters (and their values) and its plan store. */
@@ -232,6 +240,8 @@ export class EngineSession implements MovableSession {
   private warningCount = 0;
   /** The statement was SHOW WARNINGS / ERRORS: it keeps the diagnostics but raised none (0). */
   private diagnosticShown = false;
+  /** The text route() looked up last, for the execute() of the same text that follows it. */
+  private routed: RoutedText | undefined = undefined;
   /** The statement running is a SET of variables (a global may change: noteGlobals). */
   private setVariables = false;
   private closed = false;
@@ -492,6 +502,7 @@ export class EngineSession implements MovableSession {
         ? text
         : decodeStatement(text, this.extras.charset('character_set_client'));
     const cached = this.core.services.planCache.lookup(sql);
+    this.routed = { text, sql, cached }; // execute(text) next takes them (issue 8: one lookup)
     if (cached !== undefined) return routeOf(cached.statement);
     try {
       return routeOf(parseStatement(sql).statement); // a prepared text has its `?`
@@ -540,13 +551,17 @@ export class EngineSession implements MovableSession {
   }
 
   async execute(text: string | Buffer): Promise<Result> {
+    const routed = this.routed;
+    this.routed = undefined;
+    const known = routed?.text === text ? routed : undefined;
     const sql =
-      typeof text === 'string'
+      known?.sql ??
+      (typeof text === 'string'
         ? text
-        : decodeStatement(text, this.extras.charset('character_set_client'));
+        : decodeStatement(text, this.extras.charset('character_set_client')));
     return this.perform('Query', sql, (warnings) => {
       // Statements differing only in literals share a parse and plans (sql/plan-cache.ts).
-      const cached = this.core.services.planCache.lookup(sql);
+      const cached = known === undefined ? this.core.services.planCache.lookup(sql) : known.cached;
       if (cached === undefined) return this.dispatch(parse(sql), warnings, NO_PARAMS, undefined);
       const params = PlanParams.fromLiterals(cached.literals);
       return this.dispatch(cached.statement, warnings, params, cached.plans);
