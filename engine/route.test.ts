@@ -1,5 +1,5 @@
 /**
- * RT1 (route.ts): statements that only read run on the read engine; whatever changes data,
+ * SR1 (route.ts): statements that only read run on the read engine; whatever changes data,
  * locks, or reads state only the writer holds goes to the writer; session state too rich to
  * mirror pins the session there.
  */
@@ -11,7 +11,7 @@ import { memoryEngine, openSession, query } from './testing/sessions.js';
 
 const route = (sql: string): string => routeOf(parse(sql));
 
-describe('routeOf (RT1)', () => {
+describe('routeOf (SR1)', () => {
   it.each([
     ['SELECT c FROM t WHERE id = 1', 'read'],
     ['SELECT * FROM t JOIN u ON t.id = u.id ORDER BY 1', 'read'],

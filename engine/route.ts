@@ -17,7 +17,7 @@
  *                 session is reset)                         user variables, SQL PREPARE, LOCK
  *                                                           TABLES, CALL, user-level locks
  *
- * Invariant (RT1): a statement routed 'read' neither changes the volume nor reads or changes
+ * Invariant (SR1): a statement routed 'read' neither changes the volume nor reads or changes
  * session state that only one of the two sessions holds; anything not known to be so is routed
  * to the writer ('write' or 'pin'), where every statement is correct.
  */
@@ -61,7 +61,7 @@ const DISTANCE: Readonly<Record<StatementRoute, number>> = {
 
 const routes = new WeakMap<Statement, StatementRoute>();
 
-/** RT1: the route of `statement` (kept per parsed statement: the plan cache shares them). */
+/** SR1: the route of `statement` (kept per parsed statement: the plan cache shares them). */
 export function routeOf(statement: Statement): StatementRoute {
   let route = routes.get(statement);
   if (route === undefined) {

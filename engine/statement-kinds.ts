@@ -3,7 +3,7 @@
  * that a new kind cannot be added without both:
  *   access  what a read engine's own sessions may run (read-only.ts RO1): 'write' kinds change
  *           the volume and are refused with 1290 there;
- *   route   where a read engine's session with a twin on the writer runs it (route.ts RT1;
+ *   route   where a read engine's session with a twin on the writer runs it (route.ts SR1;
  *           'look': decided by looking into the statement).
  * A kind can read on a read engine and still be routed to the writer (KILL, SHOW PROCESSLIST,
  * SAVEPOINT): the two answer different questions.

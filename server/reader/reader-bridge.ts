@@ -2,7 +2,8 @@
  * The writer's end of a reader thread (reader-thread.ts): it spawns the thread, feeds it the
  * writer's redo stream (engine tapWriter: records, VDLs, schema changes, in order, through a ring
  * in shared memory that the reader drains when it needs to: feed-ring.ts, messages.ts RM1–RM2),
- * reads for it the pages it does not cache, and tells it when it may open.
+ * reads for it the pages it does not cache, tells it when it may open, sends it the writer's
+ * globals (globals-image.ts), and, with write forwarding, runs its sessions' twins (twin-host.ts).
  *
  *   starting ──'listening'──▶ serving ──close()──▶ closed
  *   starting ──'failed' or the thread exits──▶ (startReader rejects; the tap is detached)

@@ -1,9 +1,10 @@
 /**
- * A reader thread: a read engine (engine/read-engine.ts) and a MySQL listener of its own, on a
- * second core. The writer's thread feeds it (reader-bridge.ts, messages.ts) and reads the pages
- * it does not cache from storage for it. Its connections run every statement that only reads at
- * the writer's VDL; statements that write get 1290 (read-only.ts) — a reader endpoint, as
- * Aurora's.
+ * A reader thread: a read engine (engine/read-engine.ts) on a second core, with a MySQL listener
+ * of its own (the reader endpoint, --reader-port: every statement that only reads runs at the
+ * writer's VDL, statements that write get 1290, read-only.ts — as Aurora's), and/or one on the
+ * writer's own port (--read-thread: write forwarding, routing-session.ts: reads run here, the
+ * rest on twin sessions on the writer's thread). The writer's thread feeds it (reader-bridge.ts,
+ * messages.ts) and reads the pages it does not cache from storage for it.
  *
  *   waiting ──'start'──▶ opening ──engine and listener up──▶ serving ──'close'──▶ closed
  *   opening ──failure──▶ 'failed' posted, closed
