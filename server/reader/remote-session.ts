@@ -9,8 +9,8 @@
  * What a RemoteSession does not offer remotely:
  *   - systemVariable() is synchronous in the seam and cannot wait for the writer: it answers
  *     undefined; callers read system variables from the local session of the same connection.
- *   - moveTransaction() is left out (the class implements Session and adoptTransaction only):
- *     a forwarded transaction does not move on again from the writer.
+ *   - moveTransaction() is left out: a forwarded transaction does not move on again from the
+ *     writer; a transaction moves in with the call that needs it (adoptWithNextCall, TW11).
  *
  * Invariants:
  *   (TW8) a call is pending from the moment it is posted until its reply arrives or failAll;
@@ -24,7 +24,6 @@ import assert from 'node:assert/strict';
 import type {
   ColumnInfo,
   FieldListColumn,
-  MovableSession,
   MovedTransaction,
   PreparedStatement,
   Result,
@@ -155,7 +154,7 @@ export class TwinClient {
   }
 }
 
-export class RemoteSession implements Session, Pick<MovableSession, 'adoptTransaction'> {
+export class RemoteSession implements Session {
   #status: SessionStatus;
   #closed = false;
 
@@ -234,11 +233,6 @@ export class RemoteSession implements Session, Pick<MovableSession, 'adoptTransa
     const moved = this.#adoption;
     this.#adoption = undefined;
     return moved;
-  }
-
-  /** MovableSession.adoptTransaction, run on the twin. */
-  async adoptTransaction(moved: MovedTransaction): Promise<void> {
-    await this.#done({ kind: 'adopt', moved });
   }
 
   /** Closes the twin; resolves as well when the writer's end is gone (nothing left to close). */

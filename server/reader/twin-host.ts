@@ -260,9 +260,6 @@ export class TwinHost {
         await session.changeUser(request.user, request.host, request.database);
         twin.prepared.clear();
         return DONE;
-      case 'adopt':
-        await session.adoptTransaction(request.moved);
-        return DONE;
       case 'next':
         return this.#next(twin, request.stream);
       case 'load':

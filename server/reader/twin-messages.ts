@@ -68,7 +68,6 @@ export type TwinRequest =
       readonly host: string;
       readonly database: string | null;
     }
-  | { readonly kind: 'adopt'; readonly moved: MovedTransaction }
   /** The next batch of rows stream `stream`. */
   | { readonly kind: 'next'; readonly stream: number }
   /** LOAD DATA LOCAL: the file's content for the 'local-infile' result `handle`. */

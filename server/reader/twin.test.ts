@@ -368,11 +368,11 @@ describe('a RemoteSession runs its calls on a twin of the writer', () => {
     expect(moving?.transaction.readPoint).not.toBeNull();
     const s = open();
     if (moving === undefined) throw new Error('a transaction to move');
-    await s.adoptTransaction(moving.transaction);
+    s.adoptWithNextCall(moving.transaction);
+    expect(await query(s, 'SELECT v FROM d.k WHERE id = 1')).toEqual([['old']]);
     moving.release();
     await reader.close();
     expect(s.status.inTransaction).toBe(true);
-    expect(await query(s, 'SELECT v FROM d.k WHERE id = 1')).toEqual([['old']]);
     await ok(s, "UPDATE d.k SET v = 'twin' WHERE id = 2");
     await ok(s, 'COMMIT');
     expect(s.status.inTransaction).toBe(false);
