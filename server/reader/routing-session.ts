@@ -75,27 +75,8 @@ export class RoutingSession implements Session {
 
   execute(sql: string | Buffer): Promise<Result> {
     const route = this.pinned ? 'pin' : this.local.route(sql);
-    if (this.readsHere(route)) {
-      this.lastSite = 'local';
-      return this.local.execute(sql);
-    }
     if (route === 'mirror') return this.mirror((session) => session.execute(sql));
     return this.run(this.siteFor(route), (session) => session.execute(sql));
-  }
-
-  /** RS1: a statement of `route` runs here now, without a move (issue 8: no promise to ask). */
-  readsHere(route: StatementRoute): boolean {
-    return (
-      (route === 'read' || route === 'begin' || route === 'end') &&
-      !this.txnOnWriter &&
-      !this.pinned
-    );
-  }
-
-  /** Runs a statement on the read engine (readsHere was true). */
-  runHere<T>(call: (session: Session) => Promise<T>): Promise<T> {
-    this.lastSite = 'local';
-    return call(this.local);
   }
 
   async prepare(sql: string | Buffer): Promise<PreparedStatement> {
@@ -172,9 +153,13 @@ export class RoutingSession implements Session {
   }
 
   /** Runs `call` on `site` and notes where the session's transaction is afterwards (RS1). */
-  async run<T>(site: Site, call: (session: Session) => Promise<T>): Promise<T> {
+  run<T>(site: Site, call: (session: Session) => Promise<T>): Promise<T> {
     this.lastSite = site;
-    if (site === 'local') return call(this.local);
+    if (site === 'local') return call(this.local); // issue 8: no async step of its own
+    return this.onWriter(call);
+  }
+
+  private async onWriter<T>(call: (session: Session) => Promise<T>): Promise<T> {
     try {
       return await call(this.writer);
     } finally {
@@ -231,13 +216,6 @@ class RoutedStatement implements PreparedStatement {
   }
 
   execute(params: readonly SqlValue[]): Promise<Result> {
-    if (this.session.readsHere(this.route)) {
-      return this.session.runHere(() => this.local.execute(params));
-    }
-    return this.elsewhere(params);
-  }
-
-  private async elsewhere(params: readonly SqlValue[]): Promise<Result> {
     const site = this.session.siteFor(this.route);
     if (site === 'local') return this.session.run('local', () => this.local.execute(params));
     return this.session.run('writer', async (twin) => {
