@@ -27,7 +27,7 @@ import { TransactionManager } from './txn/manager.js';
 import type { TransactionLimits } from './txn/transaction.js';
 import type { ReadOnlyGate } from './read-only.js';
 import type { Value } from './sql/values.js';
-import { type GlobalsImage, imageOf } from './globals-image.js';
+import { type GlobalsImage, imageOf, sameTransactionGlobals } from './globals-image.js';
 
 export interface EngineOptions {
   readonly storage: StorageClient;
@@ -124,8 +124,8 @@ export class EngineImpl implements Engine, EngineCore {
   }
 
   private readonly globalsWatchers = new Set<(image: GlobalsImage) => void>();
-  /** The last image given to the watchers (noteGlobals), as JSON-like text. */
-  private globalsSent = '';
+  /** What the last image given to the watchers held (noteGlobals). */
+  private globalsSeen: { readonly version: number; readonly image: GlobalsImage } | undefined;
 
   /** Its global variables as another engine takes them in (globals-image.ts). */
   globalsImage(): GlobalsImage {
@@ -141,11 +141,12 @@ export class EngineImpl implements Engine, EngineCore {
   /** EngineCore: a SET of variables ended; the watchers hear of a changed global. */
   noteGlobals(): void {
     if (this.globalsWatchers.size === 0) return;
+    const { version } = this.services.globals; // moved by every SET GLOBAL of a system variable
+    const seen = this.globalsSeen;
+    const txn = this.transactions.globals;
+    if (seen?.version === version && sameTransactionGlobals(seen.image, txn)) return;
     const image = this.globalsImage();
-    const text = JSON.stringify(image, (_key, value: unknown) =>
-      typeof value === 'bigint' ? `${value}n` : value);
-    if (text === this.globalsSent) return;
-    this.globalsSent = text;
+    this.globalsSeen = { version, image };
     for (const watcher of this.globalsWatchers) watcher(image);
   }
 

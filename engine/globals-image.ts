@@ -45,3 +45,9 @@ export function applyImage(
   }
   Object.assign(transaction, image.transaction);
 }
+
+/** True when the transaction layer's globals are as `image` has them. */
+export function sameTransactionGlobals(image: GlobalsImage, now: TransactionGlobals): boolean {
+  const then = image.transaction;
+  return (Object.keys(then) as (keyof TransactionGlobals)[]).every((k) => then[k] === now[k]);
+}
