@@ -446,7 +446,7 @@ export class EngineSession implements MovableSession {
 
   async fieldList(table: string, wildcard: string): Promise<readonly FieldListColumn[]> {
     return this.perform('Query', `COM_FIELD_LIST ${table}`, async () => {
-      await this.caughtUp();
+      await this.core.readOnly?.caughtUp(); // a read engine's catalog as of its newest VDL
       if (this.database === null) throw new SqlError('ER_NO_DB_ERROR');
       return fieldList(this.core.catalog, this.database, table, wildcard);
     });
@@ -487,14 +487,6 @@ export class EngineSession implements MovableSession {
     return typeof value === 'object' && value !== null ? value.toString() : value;
   }
 
-  /**
-   * A read engine's catalog as of the newest VDL its writer reported (read-only.ts RO2), for
-   * commands that read it outside a statement (COM_INIT_DB, COM_FIELD_LIST).
-   */
-  private async caughtUp(): Promise<void> {
-    await this.core.readOnly?.caughtUp();
-  }
-
   /** MovableSession (api.ts): where this statement may run (route.ts). */
   route(text: string | Buffer): StatementRoute {
     const sql =
@@ -529,7 +521,7 @@ export class EngineSession implements MovableSession {
   }
 
   async useDatabase(name: string): Promise<void> {
-    await this.caughtUp();
+    await this.core.readOnly?.caughtUp(); // a read engine's catalog as of its newest VDL
     const release = await this.core.latch.shared();
     try {
       this.privileges.requireAnyOnDatabase(name);
