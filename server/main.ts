@@ -10,7 +10,6 @@
  * close every connection and its session, then engine.close(), then the cluster's close(). A second
  * signal during shutdown exits at once with status 1.
  */
-import { closeSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { createEngine, type WriterEngine, splitStatements } from '../engine/index.js';
 import {
@@ -152,38 +151,34 @@ async function startReaderThread(
   served: Int32Array,
   log: Logger,
 ): Promise<ReaderEndpoint> {
+  // The reader thread owns the descriptor from here: it listens on it, or closes it (SP1).
   const fd = config.readThread ? await listener.shareSocket() : null;
-  try {
-    return await startReader({
-      writer,
-      pages: { readPage: (id, at) => storage.readPage(id, at) },
-      data: {
-        host: config.host,
-        port: config.readerPort,
-        maxConnections: config.maxConnections,
-        maxAllowedPacket: config.maxAllowedPacket,
-        connectTimeoutMs: config.connectTimeoutMs,
-        awakeUs: config.awakeUs,
-        logLevel: config.logLevel,
-        bufferPoolPages: Math.floor(config.bufferPoolBytes / PAGE_SIZE),
-        tls,
-        firstConnectionId: READER_FIRST_CONNECTION_ID,
-      },
-      shared:
-        fd === null
-          ? null
-          : {
-              fd,
-              firstConnectionId: ROUTED_FIRST_CONNECTION_ID,
-              awake: listener.awake,
-              served,
-            },
-      log: log.child({ component: 'reader' }),
-    });
-  } catch (error) {
-    if (fd !== null) closeSync(fd); // the thread that would have owned it never started
-    throw error;
-  }
+  return startReader({
+    writer,
+    pages: { readPage: (id, at) => storage.readPage(id, at) },
+    data: {
+      host: config.host,
+      port: config.readerPort,
+      maxConnections: config.maxConnections,
+      maxAllowedPacket: config.maxAllowedPacket,
+      connectTimeoutMs: config.connectTimeoutMs,
+      awakeUs: config.awakeUs,
+      logLevel: config.logLevel,
+      bufferPoolPages: Math.floor(config.bufferPoolBytes / PAGE_SIZE),
+      tls,
+      firstConnectionId: READER_FIRST_CONNECTION_ID,
+    },
+    shared:
+      fd === null
+        ? null
+        : {
+            fd,
+            firstConnectionId: ROUTED_FIRST_CONNECTION_ID,
+            awake: listener.awake,
+            served,
+          },
+    log: log.child({ component: 'reader' }),
+  });
 }
 
 /**

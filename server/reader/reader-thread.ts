@@ -12,6 +12,7 @@
  * Invariant (RT1): a page read is answered exactly once: by the writer's 'page', or, when the
  * thread closes first, with a rejection.
  */
+import { closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import {
@@ -93,6 +94,8 @@ async function open(vdl: Lsn, catalogRoot: PageId): Promise<void> {
     reportFloor(engine);
   } catch (error) {
     log.error({ err: error }, 'the reader could not start');
+    // SP1: the shared descriptor is this thread's; a listener on it closes it, else close it here.
+    if (data.shared !== null && shared === undefined) closeSync(data.shared.fd);
     post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     await close();
   }
