@@ -516,7 +516,6 @@ export class EngineSession implements MovableSession {
     if (moved.readPoint !== null && this.core.schemaChangedAfter?.(moved.readPoint as Lsn)) {
       throw new SqlError('ER_TABLE_DEF_CHANGED');
     }
-    await this.txn.implicitCommit();
     this.txn.adopt(moved);
   }
 

@@ -246,9 +246,7 @@ export class SessionTransactions implements TxnVariableHost {
    * `moved.readPoint` (at or below VDL: it was durable where it was read).
    */
   adopt(moved: MovedTransaction): void {
-    if (this.current !== null) {
-      throw new SqlError('ER_UNKNOWN_ERROR', ['a moved transaction arrived inside another']);
-    }
+    assert(this.current === null, 'ST4: a transaction moves into a session that has none open');
     this.nextIsolation = moved.isolation;
     const txn = this.start('explicit', moved.readOnly);
     if (moved.readPoint !== null) txn.adoptView(this.trees.snapshotAt(moved.readPoint as Lsn));
