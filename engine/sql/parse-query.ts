@@ -180,6 +180,12 @@ export class QueryConverter {
     }
     if (node.type !== 'select')
       throw notSupportedYet(`${String(node.type).toUpperCase()} in a query`);
+    // parse.ts takes a statement's own locking clause off before the parser reads it: one the
+    // parser still sees belongs to a subquery, derived table, CTE or set operation's part,
+    // whose rows the executor would read without locking them (a silently wrong answer).
+    if (present(node.locking_read)) {
+      throw notSupportedYet('a locking clause (FOR UPDATE, LOCK IN SHARE MODE) inside a query');
+    }
     const block = this.claimBlock();
     const columns =
       node.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : list(node.columns);

@@ -351,6 +351,24 @@ for (const backend of backends) {
       await engine.close();
     });
 
+    it('refuses a locking clause inside a query (1235) rather than reading unlocked', async () => {
+      const engine = await backend.start();
+      const s1 = await setup(engine);
+      const nested = [
+        'SELECT * FROM a WHERE id IN (SELECT id FROM a WHERE id = 1 FOR UPDATE)',
+        'SELECT * FROM (SELECT id FROM a FOR UPDATE) d',
+        '(SELECT id FROM a WHERE id = 1 FOR UPDATE) UNION (SELECT id FROM a)',
+        'SELECT id FROM a WHERE id = 1 LOCK IN SHARE MODE UNION SELECT id FROM a',
+        'WITH c AS (SELECT id FROM a FOR UPDATE NOWAIT) SELECT * FROM c',
+        'SELECT (SELECT v FROM a WHERE id = 1 LOCK IN SHARE MODE) AS x',
+      ];
+      for (const sql of nested) expect((await failure(s1, sql)).errno, sql).toBe(1235);
+      // The statement's own clause, at its end, still locks (and parenthesized as a whole).
+      expect(await query(s1, 'SELECT id FROM a WHERE id = 1 FOR UPDATE')).toEqual([[1n]]);
+      expect(await query(s1, '(SELECT id FROM a WHERE id = 1) FOR UPDATE')).toEqual([[1n]]);
+      await engine.close();
+    });
+
     it('answers NOWAIT with 3572 and SKIP LOCKED without the locked rows', async () => {
       const engine = await backend.start();
       const s1 = await setup(engine);
