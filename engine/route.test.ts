@@ -20,7 +20,8 @@ describe('routeOf (SR1)', () => {
     ['SELECT CONNECTION_ID(), DATABASE(), NOW()', 'read'],
     ['EXPLAIN SELECT * FROM t', 'read'],
     ['SHOW TABLES', 'read'],
-    ['SHOW CREATE TABLE t', 'read'],
+    ['SHOW COLUMNS FROM t', 'read'],
+    ['SELECT * FROM processlist', 'read'], // a table of the current database
   ])('%s runs on the read engine', (sql, expected) => {
     expect(route(sql)).toBe(expected);
   });
@@ -39,6 +40,12 @@ describe('routeOf (SR1)', () => {
     ['SHOW SESSION VARIABLES LIKE "read%"', 'write'],
     ['SELECT @@read_only, @@global.super_read_only', 'write'],
     ['SHOW PROCESSLIST', 'write'],
+    ['SELECT COUNT(*) FROM information_schema.PROCESSLIST', 'write'],
+    ['SELECT * FROM INFORMATION_SCHEMA.borealis_segments', 'write'],
+    ['SELECT t.id FROM t JOIN information_schema.TABLES i ON i.TABLE_NAME = t.c', 'write'],
+    ['SELECT 1 FROM t WHERE id IN (SELECT ID FROM information_schema.processlist)', 'write'],
+    ['SHOW TABLE STATUS', 'write'],
+    ['SHOW CREATE TABLE t', 'write'],
     ['KILL QUERY 7', 'write'],
     ['SAVEPOINT a', 'write'],
   ])('%s goes to the writer', (sql, expected) => {

@@ -9,7 +9,8 @@
  *                 transaction has moved to the writer       both sessions hold alike
  *   write         on the writer; an open transaction moves  changes data, locks, or reads what
  *                 there first (api.ts MovableSession)       only the writer knows (LAST_INSERT_ID,
- *                                                           global variables, all processes)
+ *                                                           global variables, all processes,
+ *                                                           information_schema, AUTO_INCREMENT)
  *   mirror        on the writer, then on the read engine    session state both must hold alike
  *   begin / end   where the transaction is                  BEGIN; COMMIT, ROLLBACK
  *   diagnostics   where the previous statement ran          SHOW WARNINGS, ROW_COUNT(), …
@@ -109,6 +110,9 @@ function lookInto(node: unknown): StatementRoute {
   route = nodeRoute(record);
   if (record['kind'] === 'literal') return route;
   if (record['kind'] === 'select' && record['lock'] !== undefined) route = farther(route, 'write');
+  if (record['kind'] === 'table' && readsInformationSchema(record['table'])) {
+    route = farther(route, 'write');
+  }
   for (const key in record) route = farther(route, lookInto(record[key]));
   return route;
 }
@@ -130,6 +134,18 @@ function nodeRoute(node: Record<string, unknown>): StatementRoute {
     default:
       return 'read';
   }
+}
+
+/**
+ * information_schema shows the server's state: its processes, segments, AUTO_INCREMENT counters,
+ * table sizes. A read engine's view of those is its own (its sessions, no storage client, its
+ * catalog as of its VDL): every information_schema table is read on the writer.
+ */
+function readsInformationSchema(table: unknown): boolean {
+  if (typeof table !== 'object' || table === null) return false;
+  const database = (table as { readonly database?: unknown }).database;
+  // (Unqualified names never reach it: USE information_schema is refused, 1049.)
+  return typeof database === 'string' && database.toLowerCase() === 'information_schema';
 }
 
 function farther(a: StatementRoute, b: StatementRoute): StatementRoute {

@@ -33,9 +33,9 @@ export const STATEMENT_KINDS: Readonly<Record<Statement['kind'], StatementKind>>
   'show-grants': { access: 'read', route: 'read' },
   'show-columns': { access: 'read', route: 'read' },
   'show-index': { access: 'read', route: 'read' },
-  'show-create-table': { access: 'read', route: 'read' },
+  'show-create-table': { access: 'read', route: 'write' }, // AUTO_INCREMENT: the writer's counter
   'show-create-database': { access: 'read', route: 'read' },
-  'show-table-status': { access: 'read', route: 'read' },
+  'show-table-status': { access: 'read', route: 'write' }, // AUTO_INCREMENT: the writer's counter
   'show-engines': { access: 'read', route: 'read' },
   'show-charset': { access: 'read', route: 'read' },
   'show-collation': { access: 'read', route: 'read' },

@@ -198,6 +198,17 @@ describe('write forwarding (--read-thread)', () => {
     await c.query('DELETE FROM accounts WHERE id IN (7, 8)');
   });
 
+  it('reads information_schema and SHOW CREATE TABLE on the writer (the server state)',
+    async () => {
+      const c = await routed();
+      const direct = Number(await value(plain, 'SELECT CONNECTION_ID()'));
+      const list = 'SELECT ID FROM information_schema.PROCESSLIST';
+      const [rows] = await c.query<RowDataPacket[]>(list);
+      expect(rows.map((r) => Number(r['ID']))).toContain(direct); // a session of the writer's
+      const [created] = await c.query<RowDataPacket[]>('SHOW CREATE TABLE accounts');
+      expect(String(created[0]?.['Create Table'])).toContain('CREATE TABLE `accounts`');
+    });
+
   it('lets KILL QUERY from another connection stop a statement running on the read thread',
     async () => {
       const c = await routed();
