@@ -107,4 +107,15 @@ describe('EngineSession.route', () => {
     await session.close();
     await engine.close();
   });
+
+  it('sends every query to the writer while information_schema is the database', async () => {
+    const engine = await memoryEngine();
+    const session = openSession(engine) as MovableSession;
+    expect(session.route('SELECT * FROM processlist')).toBe('read');
+    await session.useDatabase('INFORMATION_SCHEMA');
+    expect(session.route('SELECT * FROM processlist')).toBe('write');
+    expect(session.route('SELECT 1')).toBe('write');
+    await session.close();
+    await engine.close();
+  });
 });

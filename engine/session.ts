@@ -97,7 +97,11 @@ import {
   selectInsert,
 } from './session-schema.js';
 import { SessionTableLocks } from './table-locks.js';
-import type { InfoSchemaHost } from './sql/information-schema/index.js';
+import {
+  type InfoSchemaHost,
+  SCHEMA_NAME,
+  isSystemSchema,
+} from './sql/information-schema/index.js';
 import { runLoad } from './sql/load-data.js';
 import {
   type RoutineSessionHost,
@@ -495,13 +499,18 @@ export class EngineSession implements MovableSession {
         : decodeStatement(text, this.extras.charset('character_set_client'));
     const cached = this.core.services.planCache.lookup(sql);
     this.routed = { text, sql, cached }; // execute(text) next takes them (issue 8: one lookup)
-    if (cached !== undefined) return routeOf(cached.statement);
-    try {
-      return routeOf(parseStatement(sql).statement); // a prepared text has its `?`
-    } catch (e) {
-      if (e instanceof SqlError) return 'read'; // the syntax error is reported where it runs
-      throw e;
+    let route: StatementRoute;
+    if (cached !== undefined) route = routeOf(cached.statement);
+    else {
+      try {
+        route = routeOf(parseStatement(sql).statement); // a prepared text has its `?`
+      } catch (e) {
+        if (e instanceof SqlError) return 'read'; // the syntax error is reported where it runs
+        throw e;
+      }
     }
+    // In information_schema, unqualified names are its tables: the writer's view (route.ts).
+    return route === 'read' && this.database === SCHEMA_NAME ? 'write' : route;
   }
 
   /** MovableSession (api.ts): the open transaction leaves this session (ST4). */
@@ -524,8 +533,7 @@ export class EngineSession implements MovableSession {
     const release = await this.core.latch.shared();
     try {
       this.privileges.requireAnyOnDatabase(name);
-      if (!this.core.catalog.hasDatabase(name)) throw new SqlError('ER_BAD_DB_ERROR', [name]);
-      this.database = name;
+      this.database = databaseToUse(this.core.catalog, name);
     } finally {
       release();
     }
@@ -1278,9 +1286,7 @@ export class EngineSession implements MovableSession {
           return rowsResult(shown.columns, [shown.rows]);
         }
         case 'use':
-          if (!catalog.hasDatabase(plan.database))
-            throw new SqlError('ER_BAD_DB_ERROR', [plan.database]);
-          this.database = plan.database;
+          this.database = databaseToUse(catalog, plan.database);
           return okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] });
         default:
           throw new Error(`read: unexpected plan ${plan.kind}`);
@@ -1433,3 +1439,13 @@ const NO_ROWS = new Proxy({} as TxnRows, {
     throw new Error('a statement without a table read rows');
   },
 });
+
+/**
+ * The database USE (or COM_INIT_DB) makes current: one of the catalog's, or information_schema
+ * in any case (as MySQL, named in lower case); 1049 for any other.
+ */
+function databaseToUse(catalog: Catalog, name: string): string {
+  if (isSystemSchema(name)) return SCHEMA_NAME;
+  if (!catalog.hasDatabase(name)) throw new SqlError('ER_BAD_DB_ERROR', [name]);
+  return name;
+}

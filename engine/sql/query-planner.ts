@@ -39,7 +39,7 @@ import {
 } from './query-from.js';
 import { BlockFrame, type Relation, Scope, sameName } from './query-scope.js';
 import { mergedColumn } from './query-types.js';
-import { virtualTable } from './information-schema/index.js';
+import { SCHEMA_NAME, isSystemSchema, virtualTable } from './information-schema/index.js';
 
 /** Where a query is planned: its enclosing scope, its level, the CTEs it sees. */
 export interface QueryEnv {
@@ -384,6 +384,9 @@ export class StatementPlanner {
         relation,
         tree: { kind: 'leaf', relation, source: { kind: 'table', table: virtual.def, virtual } },
       };
+    }
+    if (isSystemSchema(database)) {
+      throw new SqlError('ER_UNKNOWN_TABLE', [ref.table.name, SCHEMA_NAME]); // MySQL: 1109
     }
     const table = this.ctx.catalog.table(database, ref.table.name);
     if (table !== undefined) {

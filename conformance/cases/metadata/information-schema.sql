@@ -55,3 +55,11 @@ DROP TABLE item;
 SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE();
 SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'item';
 SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'no_such_database';
+-- A table information_schema does not have; information_schema as the current database.
+-- error 1109
+SELECT * FROM information_schema.no_such_table;
+USE information_schema;
+SELECT DATABASE();
+SELECT COUNT(*) FROM PROCESSLIST WHERE ID = CONNECTION_ID();
+-- error 1109
+SELECT * FROM no_such_table;

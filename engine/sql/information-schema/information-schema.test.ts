@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../api.js';
-import { memoryEngine, ok, openSession, query } from '../../testing/sessions.js';
+import { failure, memoryEngine, ok, openSession, query } from '../../testing/sessions.js';
 
 async function fixture(): Promise<Session> {
   const engine = await memoryEngine();
@@ -27,6 +27,22 @@ async function fixture(): Promise<Session> {
 }
 
 describe('information_schema', () => {
+  it('can be the current database (USE, COM_INIT_DB): its tables by their own names', async () => {
+    const s = await fixture();
+    await ok(s, 'USE INFORMATION_SCHEMA');
+    expect(await query(s, 'SELECT DATABASE()')).toEqual([['information_schema']]);
+    expect(await query(s, "SHOW TABLES LIKE 'PROC%'")).toEqual([['PROCESSLIST']]);
+    expect(
+      await query(s, "SELECT TABLE_NAME FROM tables WHERE TABLE_SCHEMA = 'appdb' ORDER BY 1"),
+    ).toEqual([['posts'], ['users']]);
+    expect((await failure(s, 'CREATE TABLE x (a INT)')).errno).toBe(1044);
+    expect((await failure(s, 'SELECT * FROM users')).errno).toBe(1109); // not appdb's
+    await s.useDatabase('appdb');
+    await s.useDatabase('information_schema');
+    expect(await query(s, 'SELECT COUNT(*) > 0 FROM processlist')).toEqual([[1n]]);
+    expect((await failure(s, 'USE no_such_db')).errno).toBe(1049);
+  });
+
   it('TABLES and SCHEMATA', async () => {
     const s = await fixture();
     expect(
