@@ -11,6 +11,9 @@
  *        SUM(DISTINCT x) and kin       → __DISTINCT_SUM(x);  COUNT(ALL x) → COUNT(x)
  *        STD( / VARIANCE(              → STDDEV_POP( / VAR_POP(   (MySQL's synonyms)
  *        INTERSECT | EXCEPT ALL        → INTERSECT | EXCEPT   (ALL kept aside, in text order)
+ *        USE | IGNORE | FORCE INDEX | KEY [FOR JOIN | FOR ORDER BY | FOR GROUP BY] (names)
+ *                                      → blanks  (index hints choose a plan, never the rows;
+ *                                                 the names are not checked: MySQL's 1176)
  *      The rewritten text maps offsets back to the original (error positions stay right).
  *
  * Invariants:
@@ -110,6 +113,16 @@ function closing(tokens: readonly Token[], open: number): number {
   return -1;
 }
 
+/** How many parentheses are open at token `at`. */
+function depthAt(tokens: readonly Token[], at: number): number {
+  let depth = 0;
+  for (let i = 0; i < at; i++) {
+    if (isOp(tokens[i], '(')) depth++;
+    else if (isOp(tokens[i], ')')) depth--;
+  }
+  return depth;
+}
+
 interface Edit {
   readonly start: number;
   readonly end: number;
@@ -137,6 +150,9 @@ class Analyzer {
       else if (isWord(t, 'OVER') && isOp(tokens[i + 1], '(')) this.over(i);
       else if (isWord(t, 'NATURAL')) this.natural(i);
       else if (isWord(t, 'INTERSECT', 'EXCEPT')) this.setOperator(i);
+      else if (isWord(t, 'USE', 'IGNORE', 'FORCE') && isWord(tokens[i + 1], 'INDEX', 'KEY')) {
+        this.indexHint(i);
+      }
       else if (t.kind === 'word' && isOp(tokens[i + 1], '(')) this.aggregate(i);
     }
     return blocks;
@@ -359,6 +375,31 @@ class Analyzer {
       this.edit(t.start, t.end, ' ');
     }
     this.setOpAll.push(all);
+  }
+
+  /** An index hint after a table factor: blanked whole (see the file comment). */
+  private indexHint(at: number): void {
+    const { tokens } = this;
+    // A single-table DELETE's own table takes none (MySQL's grammar): its syntax error stands.
+    if (isWord(tokens[0], 'DELETE') && depthAt(tokens, at) === 0) return;
+    let i = at + 2;
+    if (isWord(tokens[i], 'FOR')) {
+      if (isWord(tokens[i + 1], 'JOIN')) i += 2;
+      else if (isWord(tokens[i + 1], 'ORDER', 'GROUP') && isWord(tokens[i + 2], 'BY')) i += 3;
+      else return; // not a hint node-sql-parser can be spared: its syntax error stands
+    }
+    if (!isOp(tokens[i], '(')) return;
+    const close = closing(tokens, i);
+    if (close < 0) return;
+    // USE INDEX () names none (the table scan); the others name at least one index.
+    for (let k = i + 1; k < close; k++) {
+      const t = tokens[k] as Token;
+      const name = t.kind === 'word' || t.kind === 'quoted-ident';
+      if ((k - i) % 2 === 1 ? !name : !isOp(t, ',')) return;
+    }
+    if (close > i + 1 && (close - i) % 2 === 1) return; // ends with a ','
+    if (close === i + 1 && !isWord(tokens[at], 'USE')) return;
+    this.edit((tokens[at] as Token).start, (tokens[close] as Token).end, ' ');
   }
 
   private natural(at: number): void {
