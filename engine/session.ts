@@ -80,6 +80,7 @@ import { SessionTransactions } from './txn/session-txn.js';
 import { queryTables } from './sql/query-tables.js';
 import { EXPLAIN_TREE_COLUMNS, explainTree } from './sql/explain-tree.js';
 import { ANALYZE_COLUMNS, analyzeTables } from './sql/analyze.js';
+import { checkTables } from './sql/check-table.js';
 import { bindTxnVariables } from './txn/variables.js';
 import { tableLockName } from './txn/mdl.js';
 import {
@@ -762,6 +763,16 @@ export class EngineSession implements MovableSession {
       }));
       const rows = await this.txn.run(false, (access) =>
         analyzeTables(this.core.catalog, tables, access),
+      );
+      result = rowsResult(ANALYZE_COLUMNS, [rows]);
+    } else if (statement.kind === 'check-table') {
+      await this.txn.implicitCommit(); // MySQL: table maintenance commits (check-table.ts)
+      const tables = statement.tables.map((t) => ({
+        database: t.database ?? this.database,
+        name: t.name,
+      }));
+      const rows = await this.txn.run(false, (access) =>
+        checkTables(this.core.catalog, tables, access),
       );
       result = rowsResult(ANALYZE_COLUMNS, [rows]);
     } else if (statement.kind === 'create-table' && statement.select !== undefined) {

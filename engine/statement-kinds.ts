@@ -80,6 +80,7 @@ export const STATEMENT_KINDS: Readonly<Record<Statement['kind'], StatementKind>>
   'drop-routine': { access: 'write', route: 'write' },
   'create-trigger': { access: 'write', route: 'write' },
   'analyze-table': { access: 'write', route: 'write' },
+  'check-table': { access: 'read', route: 'write' },
   'create-user': { access: 'write', route: 'write' },
   'alter-user': { access: 'write', route: 'write' },
   'drop-user': { access: 'write', route: 'write' },

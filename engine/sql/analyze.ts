@@ -35,11 +35,24 @@ export function matchAnalyze(sql: string, tokens: readonly Token[]): Statement |
   let at = 1;
   if (isWord(tokens[at], 'NO_WRITE_TO_BINLOG', 'LOCAL')) at++;
   if (!isWord(tokens[at], 'TABLE', 'TABLES')) return undefined;
-  at++;
+  const { tables, end } = tableList(sql, tokens, at + 1);
+  if (isWord(tokens[end], 'UPDATE', 'DROP'))
+    throw new SqlError('ER_NOT_SUPPORTED_YET', ['histograms']);
+  if (end !== tokens.length) throw parseErrorAt(sql, tokens[end]?.start ?? sql.length);
+  return { kind: 'analyze-table', tables };
+}
+
+/** `t [, db.t …]` from token `at` (ANALYZE and CHECK TABLE); 1064 where a name is missing. */
+export function tableList(
+  sql: string,
+  tokens: readonly Token[],
+  start: number,
+): { readonly tables: TableName[]; readonly end: number } {
   const tables: TableName[] = [];
   const fail = (i: number): never => {
     throw parseErrorAt(sql, tokens[i]?.start ?? sql.length);
   };
+  let at = start;
   for (;;) {
     const first = identifier(tokens[at]);
     if (first === undefined) return fail(at);
@@ -52,16 +65,9 @@ export function matchAnalyze(sql: string, tokens: readonly Token[]): Statement |
     } else {
       tables.push({ database: null, name: first });
     }
-    if (tokens[at]?.kind === 'op' && tokens[at]?.value === ',') {
-      at++;
-      continue;
-    }
-    break;
+    if (tokens[at]?.kind !== 'op' || tokens[at]?.value !== ',') return { tables, end: at };
+    at++;
   }
-  if (isWord(tokens[at], 'UPDATE', 'DROP'))
-    throw new SqlError('ER_NOT_SUPPORTED_YET', ['histograms']);
-  if (at !== tokens.length) return fail(at);
-  return { kind: 'analyze-table', tables };
 }
 
 function textColumn(name: string, chars: number): ColumnInfo {

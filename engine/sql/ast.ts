@@ -318,7 +318,8 @@ export type Statement =
   /** Stored procedures, functions and triggers (ast-routine.ts). */
   | RoutineStatement
   /** ANALYZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, … (issue 6a: refreshes join statistics). */
-  | { readonly kind: 'analyze-table'; readonly tables: readonly TableName[] };
+  | { readonly kind: 'analyze-table'; readonly tables: readonly TableName[] }
+  | { readonly kind: 'check-table'; readonly tables: readonly TableName[] };
 
 export type StatementKind = Statement['kind'];
 

@@ -55,6 +55,7 @@ import {
 import { lockingClause, matchTxnStatement } from './parse-txn.js';
 import { DerivedAliasError, QueryConverter } from './parse-query.js';
 import { matchAnalyze } from './analyze.js';
+import { matchCheckTable } from './check-table.js';
 import { type QueryText, QueryTextSyntaxError, analyzeQueryText } from './query-text.js';
 import { typeSpecOf } from './type-spec.js';
 import type { ParseContext } from './parse-cursor.js';
@@ -227,7 +228,10 @@ function statementOf(
     matchMultiTableStatement(schemaContext) ??
     matchLoadStatement(schemaContext);
   if (schema !== undefined) return schema;
-  const matched = matchStatement(sql, significant) ?? matchAnalyze(sql, significant);
+  const matched =
+    matchStatement(sql, significant) ??
+    matchAnalyze(sql, significant) ??
+    matchCheckTable(sql, significant);
   if (matched !== undefined) return matched;
   const explained = explainedStart(significant);
   if (explained !== null) {

@@ -99,6 +99,7 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'release-savepoint':
     case 'set-transaction':
     case 'analyze-table':
+    case 'check-table':
       throw new Error(`planStatement: ${statement.kind} runs in the session, without a plan`);
     case 'create-index':
     case 'drop-index':

@@ -31,7 +31,7 @@ import type { LockManager, LockOutcome, WaitPolicy } from './locks.js';
 import { type MetadataLocks, tableLockName } from './mdl.js';
 import type { Interruptible } from './session-txn.js';
 import type { Transaction } from './transaction.js';
-import { TxnView } from './view.js';
+import { type Census, TxnView } from './view.js';
 import { keyId } from './write-set.js';
 
 export interface SourceRow {
@@ -165,6 +165,12 @@ export class TxnRows {
       this.mdl.cancel(this.txn, new SqlError('ER_QUERY_INTERRUPTED'));
       throw error;
     });
+  }
+
+  /** CHECK TABLE: a tree of `table` (its own or an index's) read whole at the read view. */
+  async census(table: TableDef, root: PageId): Promise<Census> {
+    await this.useTable(table);
+    return this.view.census(root);
   }
 
   /** The rows the request reaches, in key (or index) order, or reverse. */

@@ -23,6 +23,12 @@ import type { HalfOpenRange, ReadRequest, SourceRow } from './rows.js';
 import type { Transaction } from './transaction.js';
 import type { WriteEntry } from './write-set.js';
 
+/** A tree read whole: how many entries, and whether their keys ascended (CHECK TABLE). */
+export interface Census {
+  readonly count: number;
+  readonly ascending: boolean;
+}
+
 /** Where a range scan stands: the next key to read is after (or at, when inclusive) `key`. */
 export interface Position {
   readonly key: Buffer;
@@ -79,7 +85,24 @@ export class TxnView {
    * merged(), a batch at a time: each Trees scan batch with the write set's entries laid into it
    * (R2; the query engine reads rows in batches, without a promise per row).
    */
-  mergedBatches(
+  /** CHECK TABLE (sql/check-table.ts): `root`'s entries at the read view, and their order (R2). */
+  async census(root: PageId): Promise<Census> {
+    const at = this.txn.readView();
+    let count = 0;
+    let ascending = true;
+    let last: Buffer | undefined;
+    for await (const batch of this.mergedBatches(root, keyRange({}, false, null), at)) {
+      for (const entry of batch) {
+        if (last !== undefined && Buffer.compare(last, entry.key) >= 0) ascending = false;
+        last = entry.key;
+        count++;
+      }
+      if (last !== undefined) last = Buffer.from(last); // the next batch may reuse its bytes
+    }
+    return { count, ascending };
+  }
+
+    mergedBatches(
     root: PageId,
     range: KeyRange,
     at: Snapshot,

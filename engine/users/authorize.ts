@@ -251,6 +251,9 @@ export function authorize(
     case 'use':
       privileges.requireAnyOnDatabase(statement.database);
       return;
+    case 'check-table':
+      for (const name of statement.tables) table(name, 'SELECT');
+      return;
     case 'analyze-table':
       // MySQL: ANALYZE TABLE needs SELECT and INSERT on each table.
       for (const name of statement.tables) {
