@@ -10,6 +10,8 @@
  *        view sees it, still puts that very entry in the index: a snapshot's entry for a row the
  *        transaction has changed since is skipped, and the changed row is found through its
  *        own entry in the write set.
+ *   (R7) an index read that needs no column yields one row of nulls per entry, without
+ *        fetching it, only in a transaction with no writes (entriesAreRows).
  */
 import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
@@ -282,6 +284,34 @@ export class TxnView {
   }
 
   /**
+   * R7: an index read that needs no column of the row (COUNT(*) over an index range) in a
+   * transaction that has written nothing: at one snapshot every index entry is one row (CHECK
+   * TABLE's count), so the entries stand for the rows and no row is fetched (R6 cannot apply).
+   */
+  private entriesAreRows(request: ReadRequest): boolean {
+    const { needed, keep } = request;
+    return keep === undefined && needed !== undefined && !needed.includes(true) &&
+      this.txn.writes.isEmpty;
+  }
+
+  /** R7's rows: one of nulls per index entry in the ranges. */
+  private async *countedEntries(
+    root: PageId,
+    ranges: readonly HalfOpenRange[],
+    reverse: boolean,
+    at: Snapshot,
+    width: number,
+  ): AsyncGenerator<Value[][]> {
+    for (const r of ranges) {
+      for await (const entries of this.trees.scan(root, keyRange(r, reverse, null), at)) {
+        const rows: Value[][] = new Array<Value[]>(entries.length);
+        for (let i = 0; i < entries.length; i++) rows[i] = new Array<Value>(width).fill(null);
+        yield rows;
+      }
+    }
+  }
+
+  /**
    * consistent()'s rows, a batch at a time: one per Trees scan batch (a point lookup's rows in
    * one), the same rows in the same order.
    */
@@ -295,6 +325,10 @@ export class TxnView {
     const at = this.txn.readView();
     const root = index === null ? table.root : index.root;
     const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
+    if (index !== null && this.entriesAreRows(request)) {
+      yield* this.countedEntries(root, ranges, request.reverse, at, table.columns.length);
+      return;
+    }
     for (const r of ranges) {
       const range = keyRange(r, request.reverse, null);
       const mine = this.txn.writes.range(root, range);
