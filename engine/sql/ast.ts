@@ -285,6 +285,8 @@ export type Statement =
       readonly where: Expr | null;
       readonly orderBy: readonly OrderItem[];
       readonly limit: Expr | null;
+      /** Every index hint of the statement's text. */
+      readonly indexHints?: readonly IndexHint[];
     }
   | {
       readonly kind: 'delete';
@@ -292,6 +294,8 @@ export type Statement =
       readonly where: Expr | null;
       readonly orderBy: readonly OrderItem[];
       readonly limit: Expr | null;
+      /** Every index hint of the statement's text (its subqueries'). */
+      readonly indexHints?: readonly IndexHint[];
     }
   | SelectStatement
   | SetOperation
@@ -526,6 +530,15 @@ export type IndexStatement =
 // Issue 6a: queries — joins, derived tables, set operations, CTEs, subqueries, aggregates and
 // window functions (parse-query.ts builds them; query-planner.ts plans them)
 
+/**
+ * An index hint's table and the indexes it names (USE / IGNORE / FORCE INDEX): it chooses no
+ * plan here, but the names must be the table's (1176), as in MySQL.
+ */
+export interface IndexHint {
+  readonly table: TableName;
+  readonly indexes: readonly string[];
+}
+
 /** A query block: SELECT … [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [WINDOW …] … */
 export interface SelectStatement {
   readonly kind: 'select';
@@ -541,6 +554,8 @@ export interface SelectStatement {
   readonly limit: Limit | null;
   /** FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE (issue 5); absent for a plain SELECT. */
   readonly lock?: SelectLock;
+  /** Every index hint of the statement's text, on its top-level node only. */
+  readonly indexHints?: readonly IndexHint[];
 }
 
 /** left UNION | INTERSECT | EXCEPT [ALL | DISTINCT] right, with the whole's ORDER BY / LIMIT. */
@@ -554,6 +569,8 @@ export interface SetOperation {
   readonly with: WithClause | null;
   readonly orderBy: readonly OrderItem[];
   readonly limit: Limit | null;
+  /** Every index hint of the statement's text, on its top-level node only. */
+  readonly indexHints?: readonly IndexHint[];
 }
 
 export type QueryExpr = SelectStatement | SetOperation;

@@ -25,6 +25,7 @@ import type {
   CreateTable,
   Expr,
   IndexDefinition,
+  IndexHint,
   Limit,
   Literal,
   OrderItem,
@@ -257,10 +258,27 @@ function statementOf(
           parserText: rewritten.parserText.slice(0, rewritten.toParser(locking.start)),
         },
   );
-  const statement = convertStatement(sql, lexed, counter, queryText, ast);
+  const statement = withIndexHints(
+    convertStatement(sql, lexed, counter, queryText, ast),
+    queryText.indexHints,
+  );
   if (locking === null) return statement;
   if (statement.kind !== 'select') throw parseErrorAt(sql, locking.start);
   return { ...statement, lock: locking.lock };
+}
+
+/** The statement with the index hints its text had, for the planner to check (1176). */
+function withIndexHints(statement: Statement, indexHints: readonly IndexHint[]): Statement {
+  if (indexHints.length === 0) return statement;
+  switch (statement.kind) {
+    case 'select':
+    case 'set-operation':
+    case 'update':
+    case 'delete':
+      return { ...statement, indexHints };
+    default:
+      return statement; // INSERT … SELECT, CREATE … SELECT: the hints are not checked
+  }
 }
 
 /** query-text.ts's analysis; its syntax errors are ER_PARSE_ERROR where they are. */

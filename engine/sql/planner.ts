@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { TableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
 import { unreachable } from '../unreachable.js';
-import type { Expr, Limit, Statement, TableName, TableRef } from './ast.js';
+import type { Expr, IndexHint, Limit, Statement, TableName, TableRef } from './ast.js';
 import { Binder, type BindVariables, type Clause } from './bind.js';
 import type { PlanParams } from './params.js';
 import type {
@@ -54,11 +54,14 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'insert':
       return planInsert(statement, ctx);
     case 'update':
+      checkIndexHints(statement.indexHints, ctx);
       return planUpdate(statement, ctx);
     case 'delete':
+      checkIndexHints(statement.indexHints, ctx);
       return planDelete(statement, ctx);
     case 'select':
     case 'set-operation':
+      checkIndexHints(statement.indexHints, ctx);
       return { kind: 'select', query: planQuery(statement, ctx) };
     case 'show-databases':
       return { kind: 'show-databases', like: statement.like };
@@ -390,5 +393,25 @@ function planIndexStatement(
     }
     default:
       return unreachable(statement);
+  }
+}
+
+/**
+ * Index hints choose no plan here (query-text.ts), but as in MySQL each name must be an index of
+ * its table (PRIMARY always passes): 1176 otherwise. A name that is no stored table (a view, a
+ * CTE, a missing table) is left to the planning that follows.
+ */
+function checkIndexHints(hints: readonly IndexHint[] | undefined, ctx: PlanContext): void {
+  for (const hint of hints ?? []) {
+    const database = hint.table.database ?? ctx.database;
+    const table = database === null ? undefined : ctx.catalog.table(database, hint.table.name);
+    if (table === undefined) continue;
+    for (const name of hint.indexes) {
+      const lower = name.toLowerCase();
+      if (lower === 'primary' || table.indexes.some((i) => i.name.toLowerCase() === lower)) {
+        continue;
+      }
+      throw new SqlError('ER_KEY_DOES_NOT_EXITS', [name, table.name]);
+    }
   }
 }

@@ -23,6 +23,7 @@
  *   (Q2) edits never overlap; an edit inside a replaced OVER (…) is dropped (the window spec's
  *        expressions are read from the original text).
  */
+import type { IndexHint } from './ast.js';
 import type { Lexed, Token } from './lexer.js';
 import { notSupportedYet } from './parse-nodes.js';
 
@@ -65,6 +66,8 @@ export interface QueryText {
   readonly overs: readonly WindowSpecText[];
   /** Each INTERSECT / EXCEPT in text order: ALL (true) or DISTINCT (false, the default). */
   readonly setOpAll: readonly boolean[];
+  /** The index hints taken out, with the table each follows (ast.ts IndexHint). */
+  readonly indexHints: readonly IndexHint[];
 }
 
 export const NATURAL_MARK = '__natural__';
@@ -113,6 +116,24 @@ function closing(tokens: readonly Token[], open: number): number {
   return -1;
 }
 
+/** The table an index hint at token `at` follows: `[db.]name [[AS] alias]`, if that is it. */
+function hintedTable(tokens: readonly Token[], at: number): IndexHint['table'] | undefined {
+  const isName = (t: Token | undefined): boolean =>
+    t !== undefined &&
+    (t.kind === 'quoted-ident' || (t.kind === 'word' && !HINT_BEFORE.has(t.value.toUpperCase())));
+  let end = at - 1;
+  if (isWord(tokens[end - 1], 'AS')) end -= 2; // name AS alias
+  else if (isName(tokens[end]) && isName(tokens[end - 1])) end -= 1; // name alias
+  if (!isName(tokens[end])) return undefined;
+  const name = (tokens[end] as Token).value;
+  if (!isOp(tokens[end - 1], '.')) return { database: null, name };
+  const database = tokens[end - 2];
+  return isName(database) ? { database: (database as Token).value, name } : undefined;
+}
+
+/** Words a table factor's name cannot be (what comes before one). */
+const HINT_BEFORE = new Set(['FROM', 'JOIN', 'UPDATE', 'STRAIGHT_JOIN', 'AS']);
+
 /** How many parentheses are open at token `at`. */
 function depthAt(tokens: readonly Token[], at: number): number {
   let depth = 0;
@@ -133,6 +154,7 @@ class Analyzer {
   readonly edits: Edit[] = [];
   readonly overs: WindowSpecText[] = [];
   readonly setOpAll: boolean[] = [];
+  readonly indexHints: IndexHint[] = [];
   /** Ranges whose text is replaced whole (OVER specs, WINDOW clauses): Q2. */
   private readonly covered: TextRange[] = [];
 
@@ -400,6 +422,10 @@ class Analyzer {
     if (close > i + 1 && (close - i) % 2 === 1) return; // ends with a ','
     if (close === i + 1 && !isWord(tokens[at], 'USE')) return;
     this.edit((tokens[at] as Token).start, (tokens[close] as Token).end, ' ');
+    const table = hintedTable(tokens, at);
+    const indexes: string[] = [];
+    for (let k = i + 1; k < close; k += 2) indexes.push((tokens[k] as Token).value);
+    if (table !== undefined && indexes.length > 0) this.indexHints.push({ table, indexes });
   }
 
   private natural(at: number): void {
@@ -528,5 +554,6 @@ export function analyzeQueryText(sql: string, lexed: Lexed, tokens: readonly Tok
     blocks,
     overs: analyzer.overs,
     setOpAll: analyzer.setOpAll,
+    indexHints: analyzer.indexHints,
   };
 }

@@ -19,3 +19,13 @@ SELECT id, k, c FROM t ORDER BY id;
 SELECT id FROM t FORCE INDEX () WHERE id = 1;
 -- error 1064
 SELECT id FROM t USE INDEX (k_1,) WHERE id = 1;
+-- A name that is no index of its table: 1176, in a subquery too; PRIMARY always names one.
+-- error 1176
+SELECT id FROM t USE INDEX (nope) WHERE id = 1;
+-- error 1176
+SELECT id FROM t AS a FORCE INDEX (k_1, nope) WHERE id = 1;
+-- error 1176
+SELECT id FROM u WHERE id IN (SELECT id FROM t IGNORE KEY (NOPE));
+-- error 1176
+UPDATE t USE INDEX (nope) SET k = 1 WHERE id = 1;
+SELECT id FROM t USE INDEX (primary, K_1) WHERE id = 1;
