@@ -13,7 +13,7 @@
  *        INTERSECT | EXCEPT ALL        → INTERSECT | EXCEPT   (ALL kept aside, in text order)
  *        USE | IGNORE | FORCE INDEX | KEY [FOR JOIN | FOR ORDER BY | FOR GROUP BY] (names)
  *                                      → blanks  (index hints choose a plan, never the rows;
- *                                                 the names are not checked: MySQL's 1176)
+ *                                                 planner.ts checks the names: 1176)
  *      The rewritten text maps offsets back to the original (error positions stay right).
  *
  * Invariants:
