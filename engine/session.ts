@@ -756,25 +756,8 @@ export class EngineSession implements MovableSession {
     let result: Result;
     if (statement.kind === 'explain') {
       result = await this.explain(statement, warnings);
-    } else if (statement.kind === 'analyze-table') {
-      const tables = statement.tables.map((t) => ({
-        database: t.database ?? this.database,
-        name: t.name,
-      }));
-      const rows = await this.txn.run(false, (access) =>
-        analyzeTables(this.core.catalog, tables, access),
-      );
-      result = rowsResult(ANALYZE_COLUMNS, [rows]);
-    } else if (statement.kind === 'check-table') {
-      await this.txn.implicitCommit(); // MySQL: table maintenance commits (check-table.ts)
-      const tables = statement.tables.map((t) => ({
-        database: t.database ?? this.database,
-        name: t.name,
-      }));
-      const rows = await this.txn.run(false, (access) =>
-        checkTables(this.core.catalog, tables, access),
-      );
-      result = rowsResult(ANALYZE_COLUMNS, [rows]);
+    } else if (statement.kind === 'analyze-table' || statement.kind === 'check-table') {
+      result = await this.maintainTables(statement);
     } else if (statement.kind === 'create-table' && statement.select !== undefined) {
       result = await this.createTableSelect(statement, warnings);
     } else if (statement.kind === 'load-data') {
@@ -787,6 +770,26 @@ export class EngineSession implements MovableSession {
     this.warnings = warnings.list;
     this.warningCount = warnings.count();
     return this.counted(result);
+  }
+
+  /**
+   * ANALYZE TABLE and CHECK TABLE: each table read at one snapshot (analyze.ts, check-table.ts),
+   * after committing an open transaction, as MySQL's table maintenance statements do.
+   */
+  private async maintainTables(
+    statement: Statement & { kind: 'analyze-table' | 'check-table' },
+  ): Promise<Result> {
+    await this.txn.implicitCommit();
+    const tables = statement.tables.map((t) => {
+      const database = t.database ?? this.database;
+      if (database === null) throw new SqlError('ER_NO_DB_ERROR');
+      return { database, name: t.name };
+    });
+    const maintain = statement.kind === 'analyze-table' ? analyzeTables : checkTables;
+    const rows = await this.txn.run(false, (access) =>
+      maintain(this.core.catalog, tables, access),
+    );
+    return rowsResult(ANALYZE_COLUMNS, [rows]);
   }
 
   /**

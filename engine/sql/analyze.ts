@@ -97,20 +97,32 @@ export const ANALYZE_COLUMNS: readonly ColumnInfo[] = [
   },
 ];
 
+/** A table named with its database (the session's current one filled in). */
+export interface MaintainedTable {
+  readonly database: string;
+  readonly name: string;
+}
+
+/** The rows of a table maintenance statement (`op`) for a table that does not exist. */
+export function missingTable(shown: string, op: string): Row[] {
+  return [
+    [shown, op, 'Error', `Table '${shown}' doesn't exist`],
+    [shown, op, 'status', 'Operation failed'],
+  ];
+}
+
 /** Counts each table's rows (at the snapshot of `rows`) into the statistics. */
 export async function analyzeTables(
   catalog: Catalog,
-  tables: readonly { database: string | null; name: string }[],
+  tables: readonly MaintainedTable[],
   rows: TxnRows,
 ): Promise<Row[]> {
   const out: Row[] = [];
   for (const t of tables) {
-    if (t.database === null) throw new SqlError('ER_NO_DB_ERROR');
     const shown = `${t.database}.${t.name}`;
     const table = catalog.table(t.database, t.name);
     if (table === undefined) {
-      out.push([shown, 'analyze', 'Error', `Table '${shown}' doesn't exist`]);
-      out.push([shown, 'analyze', 'status', 'Operation failed']);
+      out.push(...missingTable(shown, 'analyze'));
       continue;
     }
     let count = 0;

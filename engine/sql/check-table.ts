@@ -17,10 +17,9 @@
  */
 import type { Row } from '../api.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { SqlError } from '../errors.js';
 import type { TxnRows } from '../txn/rows.js';
 import type { Statement } from './ast.js';
-import { tableList } from './analyze.js';
+import { type MaintainedTable, missingTable, tableList } from './analyze.js';
 import { isSystemSchema } from './information-schema/index.js';
 import type { Token } from './lexer.js';
 import { parseErrorAt } from './parse.js';
@@ -49,12 +48,11 @@ export function matchCheckTable(sql: string, tokens: readonly Token[]): Statemen
 /** The check of each table, at the snapshot of `rows` (a statement with no writes of its own). */
 export async function checkTables(
   catalog: Catalog,
-  tables: readonly { database: string | null; name: string }[],
+  tables: readonly MaintainedTable[],
   rows: TxnRows,
 ): Promise<Row[]> {
   const out: Row[] = [];
   for (const t of tables) {
-    if (t.database === null) throw new SqlError('ER_NO_DB_ERROR');
     const shown = `${t.database}.${t.name}`;
     if (isSystemSchema(t.database)) {
       out.push([shown, 'check', 'note', "The storage engine for the table doesn't support check"]);
@@ -66,8 +64,7 @@ export async function checkTables(
         out.push([shown, 'check', 'status', 'OK']);
         continue;
       }
-      out.push([shown, 'check', 'Error', `Table '${shown}' doesn't exist`]);
-      out.push([shown, 'check', 'status', 'Operation failed']);
+      out.push(...missingTable(shown, 'check'));
       continue;
     }
     const problems: string[] = [];
