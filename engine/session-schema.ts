@@ -211,6 +211,9 @@ function statementTables(statement: Statement): { reads: TableRef[]; writes: Tab
     }
     case 'load-data':
       return { reads: [], writes: [{ table: statement.table, alias: null }] };
+    case 'analyze-table':
+    case 'check-table':
+      return { reads: statement.tables.map((table) => ({ table, alias: null })), writes: [] };
     default:
       return { reads: [], writes: [] };
   }

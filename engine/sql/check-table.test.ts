@@ -74,6 +74,20 @@ describe.each(backends)('CHECK TABLE over $name', (backend) => {
     await engine.close();
   });
 
+  it('checks only the tables LOCK TABLES holds while in force (1100), and keeps them', async () => {
+    const engine = await backend.start();
+    const s = await changed(engine);
+    await ok(s, 'CREATE TABLE u (a INT PRIMARY KEY)');
+    await ok(s, 'LOCK TABLES t READ');
+    expect(await query(s, 'CHECK TABLE t')).toEqual([['d.t', 'check', 'status', 'OK']]);
+    expect((await failure(s, 'CHECK TABLE u')).errno).toBe(1100);
+    expect((await failure(s, 'ANALYZE TABLE u')).errno).toBe(1100);
+    expect((await failure(s, 'SELECT * FROM u')).errno).toBe(1100); // still locked
+    await ok(s, 'UNLOCK TABLES');
+    expect(await query(s, 'CHECK TABLE u')).toEqual([['d.u', 'check', 'status', 'OK']]);
+    await engine.close();
+  });
+
   it('commits an open transaction first, as MySQL does', async () => {
     const engine = await backend.start();
     const s = await changed(engine);
