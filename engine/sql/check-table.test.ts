@@ -70,6 +70,7 @@ describe.each(backends)('CHECK TABLE over $name', (backend) => {
     ]);
     expect(await query(s, 'CHECK TABLE t FOR UPGRADE')).toEqual([['d.t', 'check', 'status', 'OK']]);
     expect((await failure(s, 'CHECK TABLE t FOR')).errno).toBe(1064);
+    expect((await failure(s, 'CHECK TABLE t UPGRADE')).errno).toBe(1064);
     expect((await failure(s, 'CHECK TABLE')).errno).toBe(1064);
     await engine.close();
   });

@@ -24,7 +24,8 @@ import { isSystemSchema } from './information-schema/index.js';
 import type { Token } from './lexer.js';
 import { parseErrorAt } from './parse.js';
 
-const OPTIONS = new Set(['FOR', 'UPGRADE', 'QUICK', 'FAST', 'MEDIUM', 'EXTENDED', 'CHANGED']);
+/** CHECK TABLE's options besides FOR UPGRADE. */
+const OPTIONS = ['QUICK', 'FAST', 'MEDIUM', 'EXTENDED', 'CHANGED'];
 
 function isWord(t: Token | undefined, ...words: string[]): boolean {
   return t !== undefined && t.kind === 'word' && words.includes(t.value.toUpperCase());
