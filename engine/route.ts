@@ -24,6 +24,7 @@
  */
 import type { StatementRoute } from './api.js';
 import type { SetAssignment, Statement } from './sql/ast.js';
+import { isSystemSchema } from './sql/information-schema/index.js';
 import { STATEMENT_KINDS } from './statement-kinds.js';
 
 /** Functions whose value or effect belongs to one session's state. */
@@ -144,8 +145,8 @@ function nodeRoute(node: Record<string, unknown>): StatementRoute {
 function readsInformationSchema(table: unknown): boolean {
   if (typeof table !== 'object' || table === null) return false;
   const database = (table as { readonly database?: unknown }).database;
-  // (Unqualified names never reach it: USE information_schema is refused, 1049.)
-  return typeof database === 'string' && database.toLowerCase() === 'information_schema';
+  // Unqualified names while information_schema is the current database: EngineSession.route.
+  return typeof database === 'string' && isSystemSchema(database);
 }
 
 function farther(a: StatementRoute, b: StatementRoute): StatementRoute {

@@ -104,7 +104,7 @@ export class TxnView {
     return { count, ascending };
   }
 
-    mergedBatches(
+  mergedBatches(
     root: PageId,
     range: KeyRange,
     at: Snapshot,
