@@ -33,6 +33,10 @@ describe('routeOf (SR1)', () => {
     ['CREATE TABLE z (id INT PRIMARY KEY)', 'write'],
     ['SELECT c FROM t WHERE id = 1 FOR UPDATE', 'write'],
     ['SELECT c FROM t WHERE id = 1 LOCK IN SHARE MODE', 'write'],
+    // A query block's own clause locks too (a subquery's, a union part's, a CTE's).
+    ['SELECT c FROM t WHERE id IN (SELECT id FROM u FOR UPDATE)', 'write'],
+    ['SELECT id FROM t UNION SELECT id FROM u FOR UPDATE', 'write'],
+    ['WITH w AS (SELECT id FROM u LOCK IN SHARE MODE) SELECT * FROM w', 'write'],
     ['SELECT LAST_INSERT_ID()', 'write'],
     ['SELECT @@identity', 'write'],
     ['SELECT @@global.sql_mode', 'write'],

@@ -116,6 +116,7 @@ import { runQuery } from './sql/query-run.js';
 import type { Value as EngineValue } from './sql/values.js';
 import { insertTarget } from './sql/plan-insert.js';
 import { pointSelectOf, runPointSelect } from './sql/point-select.js';
+import { planLocks } from './sql/plan-query.js';
 import type { ReadOnlyGate } from './read-only.js';
 import { routeOf } from './route.js';
 
@@ -1145,10 +1146,10 @@ export class EngineSession implements MovableSession {
     if (plan.kind !== 'select') throw new Error(`select: unexpected plan ${plan.kind}`);
     if (sleepCallsOf(plan).length > 0) await this.sleeps(plan, warnings);
     const columns = plan.query.columns.map((c) => c.meta);
-    const locking = this.txn.selectLocking(
-      statement.kind === 'select' ? statement.lock : undefined,
-    );
-    const point = locking.mode === 'none' ? pointSelectOf(plan.query) : null;
+    // How blocks without a locking clause read; a block's own clause is on its scans.
+    const locking = this.txn.selectLocking(undefined);
+    const consistent = locking.mode === 'none' && !planLocks(plan.query);
+    const point = consistent ? pointSelectOf(plan.query) : null;
     if (point !== null) {
       // Issue 8: a consistent read by whole primary keys, collected (sql/point-select.ts).
       const catalog = this.core.catalog;
@@ -1159,7 +1160,7 @@ export class EngineSession implements MovableSession {
       this.counts.foundRows = BigInt(rows.length);
       return { kind: 'rows', columns, rows: collectedRows(rows), collected: rows };
     }
-    if (locking.mode === 'none') {
+    if (consistent) {
       const rows = this.txn.stream((access) =>
         runSelect(plan, this.context(warnings, access), locking),
       );

@@ -20,6 +20,7 @@ import type {
   OrderItem,
   QueryExpr,
   SelectItem,
+  SelectLock,
   SelectStatement,
   TableExpr,
   TableName,
@@ -180,12 +181,10 @@ export class QueryConverter {
     }
     if (node.type !== 'select')
       throw notSupportedYet(`${String(node.type).toUpperCase()} in a query`);
-    // parse.ts takes a statement's own locking clause off before the parser reads it: one the
-    // parser still sees belongs to a subquery, derived table, CTE or set operation's part,
-    // whose rows the executor would read without locking them (a silently wrong answer).
-    if (present(node.locking_read)) {
-      throw notSupportedYet('a locking clause (FOR UPDATE, LOCK IN SHARE MODE) inside a query');
-    }
+    // parse.ts takes a statement's own locking clause off before the parser reads the forms it
+    // cannot; one the parser reads belongs to this block alone (a subquery's, a derived table's,
+    // a CTE's, a set operation's part): it locks the rows this block reads, as in MySQL.
+    const lock = present(node.locking_read) ? blockLock(node.locking_read) : undefined;
     const block = this.claimBlock();
     const columns =
       node.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : list(node.columns);
@@ -207,6 +206,7 @@ export class QueryConverter {
       windows,
       orderBy: outerClauses ? [] : this.host.orderBy(node.orderby),
       limit: outerClauses ? null : this.host.limit(node.limit),
+      ...(lock === undefined ? {} : { lock }),
     };
   }
 
@@ -554,4 +554,24 @@ function wrapOrdered(
 ): QueryExpr {
   if (block.orderBy.length === 0 && block.limit === null) return { ...block, orderBy, limit };
   throw notSupportedYet('ORDER BY or LIMIT after a parenthesized query with its own');
+}
+
+/**
+ * A query block's own locking clause as node-sql-parser reads it (`for update [nowait | skip
+ * locked]`, `lock in share mode`); its other forms (FOR SHARE, OF …) it does not read at all.
+ */
+function blockLock(raw: unknown): SelectLock {
+  const words = String(raw).trim().toLowerCase().split(/\s+/).join(' ');
+  switch (words) {
+    case 'for update':
+      return { strength: 'update', wait: 'wait' };
+    case 'for update nowait':
+      return { strength: 'update', wait: 'nowait' };
+    case 'for update skip locked':
+      return { strength: 'update', wait: 'skip' };
+    case 'lock in share mode':
+      return { strength: 'share', wait: 'wait' };
+    default:
+      throw notSupportedYet(words.toUpperCase());
+  }
 }

@@ -29,6 +29,8 @@ import type {
   Limit,
   Literal,
   OrderItem,
+  QueryExpr,
+  SelectLock,
   Statement,
   TableName,
   TableRef,
@@ -263,8 +265,18 @@ function statementOf(
     queryText.indexHints,
   );
   if (locking === null) return statement;
-  if (statement.kind !== 'select') throw parseErrorAt(sql, locking.start);
-  return { ...statement, lock: locking.lock };
+  if (statement.kind !== 'select' && statement.kind !== 'set-operation') {
+    throw parseErrorAt(sql, locking.start);
+  }
+  return lockLastBlock(statement, locking.lock);
+}
+
+/**
+ * A statement's own locking clause is its last query block's: after a set operation it locks
+ * the rows of the last part only (MySQL, MariaDB), and each other part locks by its own.
+ */
+function lockLastBlock(q: QueryExpr, lock: SelectLock): QueryExpr {
+  return q.kind === 'select' ? { ...q, lock } : { ...q, right: lockLastBlock(q.right, lock) };
 }
 
 /** The statement with the index hints its text had, for the planner to check (1176). */

@@ -21,6 +21,7 @@
  *   (QP3) every 'subquery' expression's id indexes QueryPlan.subqueries.
  */
 import type { ColumnInfo } from '../api.js';
+import type { SelectLock } from './ast.js';
 import type { TableSource, CompareMode, ExprInfo, PlanExpr, SortKey } from './plan.js';
 import type { SqlType } from './values.js';
 
@@ -214,6 +215,8 @@ export interface ScanNode {
   readonly width: number;
   /** At most this many rows a batch: a LIMIT right above needs no more (early termination). */
   readonly batchRows?: number;
+  /** Its query block's locking clause: the rows it reads are locked so (absent: plain read). */
+  readonly lock?: SelectLock;
 }
 
 /** A common table expression, planned once per statement. */
@@ -252,4 +255,28 @@ export interface QueryPlan {
 /** The number of values in a node's rows. */
 export function widthOf(node: QueryNode): number {
   return node.width;
+}
+
+const lockingPlans = new WeakMap<QueryPlan, boolean>();
+
+/**
+ * True when a query block of the plan (its own, a subquery's, a derived table's, a CTE's, a
+ * view's) has a locking clause: some scan locks the rows it reads. Kept per plan.
+ */
+export function planLocks(plan: QueryPlan): boolean {
+  let locks = lockingPlans.get(plan);
+  if (locks === undefined) {
+    locks = hasLockingScan(plan, new Set());
+    lockingPlans.set(plan, locks);
+  }
+  return locks;
+}
+
+function hasLockingScan(x: unknown, seen: Set<object>): boolean {
+  if (typeof x !== 'object' || x === null || ArrayBuffer.isView(x) || seen.has(x)) return false;
+  seen.add(x);
+  const node = x as Partial<ScanNode>;
+  if (node.kind === 'scan' && node.lock !== undefined) return true;
+  for (const value of Object.values(x)) if (hasLockingScan(value, seen)) return true;
+  return false;
 }

@@ -142,9 +142,11 @@ class BlockPlanner implements BlockBindingHost {
   plan(): PlannedQuery {
     const { s, env } = this;
     if (s.from !== null) {
+      // A view this block names may read with its locking clause (query-planner.ts lockedView).
+      const { viewLock: _, ...plain } = env;
       this.from = this.planner.from(
         s.from,
-        env,
+        s.lock === undefined ? plain : { ...plain, viewLock: s.lock },
         (relations) => new Scope(env.frame, relations, env.parent),
       );
       this.scope = this.from.scope;
@@ -385,6 +387,7 @@ class BlockPlanner implements BlockBindingHost {
       perRow: (e) =>
         someExpr(e, (x) => x.kind === 'subquery' && this.planner.subqueries[x.id]?.perRow === true),
       tableRows: (table) => statisticsOf(this.planner.ctx.catalog).estimate(table),
+      ...(this.s.lock === undefined ? {} : { lock: this.s.lock }),
     };
     return joinPlan(this.from.tree, where, ctx, { keys: order, limited });
   }

@@ -25,11 +25,11 @@
  */
 import type { TableDef } from '../catalog/definitions.js';
 import { SqlError } from '../errors.js';
-import type { TableExpr } from './ast.js';
+import type { SelectLock, TableExpr } from './ast.js';
 import type { Binder } from './bind.js';
 import { andAll, chooseSource, conjuncts } from './index-access.js';
 import { tableColumnInfo } from './metadata.js';
-import type { CompareMode, PlanExpr, SortKey } from './plan.js';
+import type { CompareMode, PlanExpr, SortKey, TableSource } from './plan.js';
 import type { JoinKind, QueryNode } from './plan-query.js';
 import { mapExpr, visitExpr } from './plan-walk.js';
 import { joinOrder } from './query-join-order.js';
@@ -67,6 +67,8 @@ export interface JoinContext {
   readonly perRow: (e: PlanExpr) => boolean;
   /** Estimated rows of a table (statistics), for join order. */
   readonly tableRows: (table: TableDef) => number;
+  /** The block's locking clause, for its scans (absent: a plain read). */
+  readonly lock?: SelectLock;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,9 +367,16 @@ function scanOf(
   const source =
     leaf.virtual === undefined ? choice.source : { ...choice.source, virtual: leaf.virtual };
   return {
-    plan: { kind: 'scan', name: relation.name, source, offset: relation.offset, width: ctx.width },
+    plan: scanNode(relation, source, ctx),
     ordered: choice.order === null,
   };
+}
+
+/** A scan of a relation's table, with its block's locking clause. */
+function scanNode(relation: Relation, source: TableSource, ctx: JoinContext): QueryNode {
+  const { name, offset } = relation;
+  const scan = { kind: 'scan' as const, name, source, offset, width: ctx.width };
+  return ctx.lock === undefined ? scan : { ...scan, lock: ctx.lock };
 }
 
 /** A logical subtree as a plan of its own (derived tables, CTEs, outer joins). */
@@ -468,13 +477,7 @@ function joinStep(
     const where = andAll([...own, ...lookupable].map((c) => toScanLayout(c, node.relation)));
     const choice = chooseSource(node.source.table, where, [], false);
     if (accessUsesJoinRow(choice.source.access)) {
-      const scan: QueryNode = {
-        kind: 'scan',
-        name: node.relation.name,
-        source: choice.source,
-        offset: node.relation.offset,
-        width: ctx.width,
-      };
+      const scan = scanNode(node.relation, choice.source, ctx);
       const plan: QueryNode = {
         kind: 'nested-loop',
         join: kind,

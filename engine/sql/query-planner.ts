@@ -16,6 +16,7 @@ import type {
   Expr,
   OrderItem,
   QueryExpr,
+  SelectLock,
   SelectStatement,
   SetOperation,
   TableExpr,
@@ -49,6 +50,11 @@ export interface QueryEnv {
   readonly ctes: CteScope | null;
   /** The database unqualified table names mean (a view's own, inside a view). */
   readonly database: string | null;
+  /**
+   * The locking clause of the block whose FROM clause is being planned: a view it names that
+   * MySQL would merge into it (a plain SELECT) reads with it too (relationFor).
+   */
+  readonly viewLock?: SelectLock;
 }
 
 export interface CteEntry {
@@ -395,10 +401,11 @@ export class StatementPlanner {
     }
     const view = this.ctx.catalog.view(database, ref.table.name);
     if (view === undefined) throw new SqlError('ER_NO_SUCH_TABLE', [database, ref.table.name]);
-    const statement = parse(view.query);
-    if (statement.kind !== 'select' && statement.kind !== 'set-operation') {
+    const parsed = parse(view.query);
+    if (parsed.kind !== 'select' && parsed.kind !== 'set-operation') {
       throw new SqlError('ER_VIEW_INVALID', [database, ref.table.name]);
     }
+    const statement = lockedView(parsed, env.viewLock);
     const planned = this.viewQuery(statement, env, view.database, ref.table.name);
     const columns = renamed(planned.columns, view.columns, view.name);
     const relation = derivedRelation(id, offset, alias ?? view.name, columns);
@@ -602,6 +609,20 @@ function checkUnique(relations: readonly Relation[]): void {
     if (seen.has(r.name)) throw new SqlError('ER_NONUNIQ_TABLE', [r.name]);
     seen.add(r.name);
   }
+}
+
+/**
+ * A view's query read by a block with locking clause `lock`: MySQL and MariaDB merge a view of
+ * one plain SELECT (no DISTINCT, GROUP BY, HAVING or LIMIT) into the block that names it, so the
+ * block's clause locks the rows the view reads; a view they materialize reads without it, as a
+ * derived table does (a locking clause never reaches into a derived table or CTE). A view that
+ * aggregates without GROUP BY is locked although MySQL would materialize it: more locks, never
+ * fewer.
+ */
+function lockedView(q: QueryExpr, lock: SelectLock | undefined): QueryExpr {
+  if (lock === undefined || q.kind !== 'select' || q.lock !== undefined) return q;
+  const merged = !q.distinct && q.groupBy === null && q.having === null && q.limit === null;
+  return merged ? { ...q, lock } : q;
 }
 
 /** A derived table's (view's, CTE's) relation over `columns`. */

@@ -23,7 +23,7 @@
 import assert from 'node:assert/strict';
 import { RESULT_BATCH_ROWS, SORT_ROWS_MAX } from '../config.js';
 import { SqlError } from '../errors.js';
-import { CONSISTENT, type Locking } from '../txn/rows.js';
+import { clauseLocking, type Locking } from '../txn/rows.js';
 import { unreachable } from '../unreachable.js';
 import { collation as collationNamed } from './collation.js';
 import { type ExecContext, readRequest } from './execute.js';
@@ -46,6 +46,10 @@ const EMPTY_ROW: Row = [];
 /** What a statement's query runs with. */
 export interface QueryContext {
   readonly exec: ExecContext;
+  /**
+   * How a query block without a locking clause of its own reads (plain, or shared under
+   * SERIALIZABLE); a block's clause is on its scans (ScanNode.lock), for its rows alone.
+   */
   readonly locking: Locking;
   readonly plan: QueryPlan;
   /** Results of subqueries that read no enclosing row, for the whole statement. */
@@ -158,9 +162,7 @@ async function runSubquery(id: number, run: Run, row: Row | null): Promise<Subqu
     joinRow: null,
     results: [],
   };
-  // A locking read does not lock what its subqueries read (MySQL): they read the snapshot.
-  const q = run.q.locking.mode === 'none' ? run.q : { ...run.q, locking: CONSISTENT };
-  const child = new Run(q, run, runtime);
+  const child = new Run(run.q, run, runtime);
   const rows: Row[] = [];
   const needed = sub.rowsNeeded;
   const stream = open(sub.root, child, null);
@@ -264,15 +266,16 @@ async function* scan(
   if (uses.invariant.length > 0) await prepareInvariant(uses, run);
   const { offset, width } = node;
   const direct = base === null && offset === 0 && width === node.source.table.columns.length;
+  const locking = node.lock === undefined ? run.q.locking : clauseLocking(node.lock);
   const source =
     node.source.virtual === undefined
       ? run.q.exec.rows.readBatches(
-          readRequest(node.source, ctx, run.q.locking, neededColumns(run.q.plan, node)),
+          readRequest(node.source, ctx, locking, neededColumns(run.q.plan, node)),
         )
       : singles(virtualRows(node.source.virtual, node.source.residual, run.q.exec.info, ctx));
   // A locking read locks each row as it reads it: hand rows up one at a time so a LIMIT above
   // stops the read (and its locking) where InnoDB would (SKIP LOCKED job queues rely on it).
-  const batchRows = run.q.locking.mode === 'none' ? (node.batchRows ?? RESULT_BATCH_ROWS) : 1;
+  const batchRows = locking.mode === 'none' ? (node.batchRows ?? RESULT_BATCH_ROWS) : 1;
   // A full scan without a filter reads the whole table: its row count is a statistic for free.
   const counts =
     node.source.access.kind === 'full-scan' &&

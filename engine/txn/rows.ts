@@ -52,6 +52,14 @@ export interface Locking {
 export const CONSISTENT: Locking = { mode: 'none', wait: 'wait' };
 export const FOR_UPDATE: Locking = { mode: 'update', wait: 'wait' };
 
+/** A locking clause's reads: FOR UPDATE, or FOR SHARE / LOCK IN SHARE MODE. */
+export function clauseLocking(clause: {
+  readonly strength: 'share' | 'update';
+  readonly wait: WaitPolicy;
+}): Locking {
+  return { mode: clause.strength === 'update' ? 'update' : 'share', wait: clause.wait };
+}
+
 /** A key range [lower, upper): lower inclusive, upper exclusive; absent ends are open. */
 export interface HalfOpenRange {
   readonly lower?: Buffer;

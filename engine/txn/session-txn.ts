@@ -35,7 +35,7 @@ import { SqlError } from '../errors.js';
 import type { SelectLock, TxnStatement } from '../sql/ast.js';
 import { unreachable } from '../unreachable.js';
 import type { TransactionGlobals, TransactionManager } from './manager.js';
-import { CONSISTENT, type Locking, TxnRows } from './rows.js';
+import { CONSISTENT, clauseLocking, type Locking, TxnRows } from './rows.js';
 import type { Isolation, Transaction } from './transaction.js';
 import type { TxnVariableHost } from './variables.js';
 
@@ -319,9 +319,7 @@ export class SessionTransactions implements TxnVariableHost {
    * transaction is a shared locking read (InnoDB), while with autocommit it stays consistent.
    */
   selectLocking(lock: SelectLock | undefined): Locking {
-    if (lock !== undefined) {
-      return { mode: lock.strength === 'update' ? 'update' : 'share', wait: lock.wait };
-    }
+    if (lock !== undefined) return clauseLocking(lock);
     const inTransaction = this.current !== null || !this.autocommit;
     const isolation = this.current?.isolation ?? this.nextIsolation ?? this.isolation;
     if (inTransaction && isolation === 'SERIALIZABLE') return { mode: 'share', wait: 'wait' };
