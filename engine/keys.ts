@@ -202,3 +202,38 @@ export function keyPartBytesMax(type: SqlType): number {
       return unreachable(type);
   }
 }
+
+/**
+ * The value of an int key part at `at` (the inverse of intKey: big-endian, the sign bit flipped
+ * for a signed column), as its column holds it (a bigint).
+ */
+export function decodeIntKeyPart(
+  bytes: number,
+  unsigned: boolean,
+  key: Buffer,
+  at: number,
+): bigint {
+  assert(at + bytes <= key.length, 'an int key part within the key');
+  if (bytes === 8) {
+    const raw = key.readBigUInt64BE(at);
+    return unsigned ? raw : raw - (SIGN_OFFSET[8] as bigint);
+  }
+  let v = 0;
+  for (let i = 0; i < bytes; i++) v = v * 256 + (key[at + i] as number);
+  const modulus = INT_KEY_MODULUS[bytes] as number;
+  return BigInt(unsigned ? v : v - modulus / 2);
+}
+
+/** Where the key part of `type` that starts at `at` ends, without decoding it. */
+export function keyPartEnd(type: SqlType, key: Buffer, at: number): number {
+  if (type.kind !== 'string' || type.variant === 'enum' || type.variant === 'set') {
+    return at + keyPartBytesMax(type);
+  }
+  // escapeTerminated: 0x00 is written 0x00 0xFF; 0x00 0x00 ends the part.
+  for (let i = at; i + 1 < key.length; i++) {
+    if (key[i] !== 0) continue;
+    if (key[i + 1] === 0) return i + 2;
+    i++;
+  }
+  return assert.fail('a string key part ends with its terminator');
+}

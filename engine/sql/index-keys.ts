@@ -19,7 +19,13 @@
  */
 import assert from 'node:assert/strict';
 import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
-import { encodeKey, encodeKeyPart, keyPartBytesMax } from '../keys.js';
+import {
+  decodeIntKeyPart,
+  encodeKey,
+  encodeKeyPart,
+  keyPartBytesMax,
+  keyPartEnd,
+} from '../keys.js';
 import type { Value } from './values.js';
 
 /** How one part of a key is encoded. */
@@ -117,6 +123,94 @@ export function entryPrimaryKey(key: Buffer, value: Buffer): Buffer {
   const length = value.readUInt16BE(0);
   assert(length <= key.length, 'IX2: the primary key fits the entry');
   return key.subarray(key.length - length);
+}
+
+/** A row's columns read from one of its index entries (entryColumns): the others are null. */
+export type EntryColumns = (key: Buffer, value: Buffer) => Value[];
+
+/** One key part on the way to the columns a read needs: decoded into `column`, or skipped. */
+interface PartStep {
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  /** The column the part's value goes to; -1: skipped. */
+  readonly column: number;
+}
+
+const coverings = new WeakMap<readonly boolean[], Map<IndexDef, EntryColumns | null>>();
+
+/**
+ * An index entry's reader of the `needed` columns (issue 8: an index that covers a read spares
+ * fetching each row), or null when the entry does not hold them all: each must be an integer
+ * column, as a whole part of the index or of the primary key (IX2 finds the latter); a string's
+ * key holds collation weights, not its characters. Kept per mask and index.
+ */
+export function entryColumns(
+  table: TableDef,
+  index: IndexDef,
+  needed: readonly boolean[],
+): EntryColumns | null {
+  let byIndex = coverings.get(needed);
+  if (byIndex === undefined) {
+    byIndex = new Map();
+    coverings.set(needed, byIndex);
+  }
+  let reader = byIndex.get(index);
+  if (reader === undefined) {
+    reader = coveringReader(table, index, needed);
+    byIndex.set(index, reader);
+  }
+  return reader;
+}
+
+function coveringReader(
+  table: TableDef,
+  index: IndexDef,
+  needed: readonly boolean[],
+): EntryColumns | null {
+  const wanted = new Set<number>();
+  needed.forEach((n, column) => n && wanted.add(column));
+  const decodable = (type: ColumnType): boolean => type.kind === 'int';
+  const indexSteps: PartStep[] = [];
+  index.parts.forEach((p, i) => {
+    const column = table.columns[p.column] as ColumnDef;
+    const use = wanted.has(p.column) && p.prefixChars === null && decodable(column.type);
+    if (use) wanted.delete(p.column);
+    indexSteps[i] = { type: column.type, nullable: column.nullable, column: use ? p.column : -1 };
+  });
+  const keySteps: PartStep[] = table.keyTypes.map((type, i) => {
+    const column = table.primaryKey[i];
+    const use = column !== undefined && wanted.has(column) && decodable(type);
+    if (use) wanted.delete(column);
+    return { type, nullable: false, column: use ? column : -1 };
+  });
+  if (wanted.size > 0) return null;
+  // The parts up to the last one a column is read from.
+  const upToLast = (steps: PartStep[]): PartStep[] => {
+    let end = steps.length;
+    while (end > 0 && (steps[end - 1] as PartStep).column < 0) end--;
+    return steps.slice(0, end);
+  };
+  const fromIndex = upToLast(indexSteps);
+  const fromKey = upToLast(keySteps);
+  const width = table.columns.length;
+  return (key, value) => {
+    const row = new Array<Value>(width).fill(null);
+    readParts(fromIndex, key, 0, row);
+    if (fromKey.length > 0) readParts(fromKey, key, key.length - value.readUInt16BE(0), row);
+    return row;
+  };
+}
+
+/** Reads `steps` from `key` at `at` into `row` (NULL parts leave their column null). */
+function readParts(steps: readonly PartStep[], key: Buffer, at: number, row: Value[]): void {
+  for (const step of steps) {
+    if (step.nullable && key[at++] === NULL_MARK) continue;
+    const { type } = step;
+    if (step.column >= 0 && type.kind === 'int') {
+      row[step.column] = decodeIntKeyPart(type.bytes, type.unsigned, key, at);
+    }
+    at = keyPartEnd(type, key, at);
+  }
 }
 
 /** IX2: the unique prefix of an entry's key. */

@@ -10,15 +10,16 @@
  *        view sees it, still puts that very entry in the index: a snapshot's entry for a row the
  *        transaction has changed since is skipped, and the changed row is found through its
  *        own entry in the write set.
- *   (R7) an index read that needs no column yields one row of nulls per entry, without
- *        fetching it, only in a transaction with no writes (entriesAreRows).
+ *   (R7) an index read whose columns its entries hold (none, as COUNT(*) needs, or integer
+ *        columns of the index and the primary key) yields each entry's row from the entry alone,
+ *        without fetching it, only in a transaction with no writes (coveringEntries).
  */
 import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
 import type { Entry, KeyRange, Snapshot, Trees } from '../btree/api.js';
 import type { IndexDef, TableDef } from '../catalog/definitions.js';
 import { decodeRow, decodeRowAt } from '../row.js';
-import { entryPrimaryKey, indexEntry } from '../sql/index-keys.js';
+import { type EntryColumns, entryColumns, entryPrimaryKey, indexEntry } from '../sql/index-keys.js';
 import { hasExternals, hasExternalsAt, loadRow } from '../sql/row-overflow.js';
 import type { Value } from '../sql/values.js';
 import type { HalfOpenRange, ReadRequest, SourceRow } from './rows.js';
@@ -284,29 +285,35 @@ export class TxnView {
   }
 
   /**
-   * R7: an index read that needs no column of the row (COUNT(*) over an index range) in a
-   * transaction that has written nothing: at one snapshot every index entry is one row (CHECK
-   * TABLE's count), so the entries stand for the rows and no row is fetched (R6 cannot apply).
+   * R7: the reader of an index read's rows from its entries, when the entries hold every column
+   * it needs (index-keys.ts entryColumns: none for COUNT(*), else integer columns of the index
+   * and the primary key) and the transaction has written nothing: at one snapshot every index
+   * entry is one row (CHECK TABLE's count) and holds that row's values, so no row is fetched
+   * (R6 cannot apply). Null otherwise.
    */
-  private entriesAreRows(request: ReadRequest): boolean {
-    const { needed, keep } = request;
-    return keep === undefined && needed !== undefined && !needed.includes(true) &&
-      this.txn.writes.isEmpty;
+  private coveringEntries(request: ReadRequest, index: IndexDef): EntryColumns | null {
+    const { needed } = request;
+    if (needed === undefined || !this.txn.writes.isEmpty) return null;
+    return entryColumns(request.table, index, needed);
   }
 
-  /** R7's rows: one of nulls per index entry in the ranges. */
-  private async *countedEntries(
+  /** R7's rows: each index entry's in the ranges, read from it, those `keep` keeps. */
+  private async *coveredRows(
     root: PageId,
+    request: ReadRequest,
     ranges: readonly HalfOpenRange[],
-    reverse: boolean,
     at: Snapshot,
-    width: number,
+    columns: EntryColumns,
   ): AsyncGenerator<Value[][]> {
+    const { keep, reverse } = request;
     for (const r of ranges) {
       for await (const entries of this.trees.scan(root, keyRange(r, reverse, null), at)) {
-        const rows: Value[][] = new Array<Value[]>(entries.length);
-        for (let i = 0; i < entries.length; i++) rows[i] = new Array<Value>(width).fill(null);
-        yield rows;
+        const rows: Value[][] = [];
+        for (const entry of entries) {
+          const row = columns(entry.key, entry.value);
+          if (keep === undefined || keep(row)) rows.push(row);
+        }
+        if (rows.length > 0) yield rows;
       }
     }
   }
@@ -325,8 +332,9 @@ export class TxnView {
     const at = this.txn.readView();
     const root = index === null ? table.root : index.root;
     const ranges = request.reverse ? [...request.ranges].reverse() : request.ranges;
-    if (index !== null && this.entriesAreRows(request)) {
-      yield* this.countedEntries(root, ranges, request.reverse, at, table.columns.length);
+    const covering = index === null ? null : this.coveringEntries(request, index);
+    if (covering !== null) {
+      yield* this.coveredRows(root, request, ranges, at, covering);
       return;
     }
     for (const r of ranges) {
