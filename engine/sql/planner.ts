@@ -54,14 +54,14 @@ export function planStatement(statement: Statement, ctx: PlanContext): Plan {
     case 'insert':
       return planInsert(statement, ctx);
     case 'update':
-      checkIndexHints(statement.indexHints, ctx);
+      checkIndexHints(statement.indexHints, ctx, statement);
       return planUpdate(statement, ctx);
     case 'delete':
-      checkIndexHints(statement.indexHints, ctx);
+      checkIndexHints(statement.indexHints, ctx, statement);
       return planDelete(statement, ctx);
     case 'select':
     case 'set-operation':
-      checkIndexHints(statement.indexHints, ctx);
+      checkIndexHints(statement.indexHints, ctx, statement);
       return { kind: 'select', query: planQuery(statement, ctx) };
     case 'show-databases':
       return { kind: 'show-databases', like: statement.like };
@@ -398,14 +398,31 @@ function planIndexStatement(
 
 /**
  * Index hints choose no plan here (query-text.ts), but as in MySQL each name must be an index of
- * its table (PRIMARY always passes): 1176 otherwise. A name that is no stored table (a view, a
- * CTE, a missing table) is left to the planning that follows.
+ * its table (PRIMARY always passes): 1176 otherwise, and for every name on a view or a CTE of
+ * the statement (they have no index; MariaDB answers so). A missing table is left to the
+ * planning that follows (1146).
  */
-function checkIndexHints(hints: readonly IndexHint[] | undefined, ctx: PlanContext): void {
-  for (const hint of hints ?? []) {
+function checkIndexHints(
+  hints: readonly IndexHint[] | undefined,
+  ctx: PlanContext,
+  statement: object,
+): void {
+  if (hints === undefined || hints.length === 0) return;
+  const ctes = cteNames(statement, new Set());
+  for (const hint of hints) {
+    const { name: tableName } = hint.table;
+    const first = hint.indexes[0] as string;
+    if (hint.table.database === null && ctes.has(tableName.toLowerCase())) {
+      throw new SqlError('ER_KEY_DOES_NOT_EXITS', [first, tableName]);
+    }
     const database = hint.table.database ?? ctx.database;
-    const table = database === null ? undefined : ctx.catalog.table(database, hint.table.name);
-    if (table === undefined) continue;
+    const table = database === null ? undefined : ctx.catalog.table(database, tableName);
+    if (table === undefined) {
+      if (database !== null && ctx.catalog.view(database, tableName) !== undefined) {
+        throw new SqlError('ER_KEY_DOES_NOT_EXITS', [first, tableName]);
+      }
+      continue;
+    }
     for (const name of hint.indexes) {
       const lower = name.toLowerCase();
       if (lower === 'primary' || table.indexes.some((i) => i.name.toLowerCase() === lower)) {
@@ -414,4 +431,21 @@ function checkIndexHints(hints: readonly IndexHint[] | undefined, ctx: PlanConte
       throw new SqlError('ER_KEY_DOES_NOT_EXITS', [name, table.name]);
     }
   }
+}
+
+/** The (lower-cased) names of the CTEs a statement defines, at any depth. */
+function cteNames(node: unknown, out: Set<string>): Set<string> {
+  if (typeof node !== 'object' || node === null || node instanceof Uint8Array) return out;
+  if (Array.isArray(node)) {
+    for (const item of node) cteNames(item, out);
+    return out;
+  }
+  const record = node as Record<string, unknown>;
+  if (Array.isArray(record['ctes'])) {
+    for (const cte of record['ctes'] as { name?: unknown }[]) {
+      if (typeof cte.name === 'string') out.add(cte.name.toLowerCase());
+    }
+  }
+  for (const key in record) cteNames(record[key], out);
+  return out;
 }

@@ -402,8 +402,11 @@ class Analyzer {
   /** An index hint after a table factor: blanked whole (see the file comment). */
   private indexHint(at: number): void {
     const { tokens } = this;
-    // A single-table DELETE's own table takes none (MySQL's grammar): its syntax error stands.
+    // A single-table DELETE's own table takes none (MySQL's grammar), nor does a derived table
+    // (`(SELECT …) [AS] d`): their syntax errors stand.
     if (isWord(tokens[0], 'DELETE') && depthAt(tokens, at) === 0) return;
+    const alias = isWord(tokens[at - 2], 'AS') ? at - 3 : at - 2;
+    if (isOp(tokens[alias], ')')) return;
     let i = at + 2;
     if (isWord(tokens[i], 'FOR')) {
       if (isWord(tokens[i + 1], 'JOIN')) i += 2;

@@ -29,3 +29,16 @@ SELECT id FROM u WHERE id IN (SELECT id FROM t IGNORE KEY (NOPE));
 -- error 1176
 UPDATE t USE INDEX (nope) SET k = 1 WHERE id = 1;
 SELECT id FROM t USE INDEX (primary, K_1) WHERE id = 1;
+-- A view or a CTE has no index: every name is 1176 (PRIMARY too); a derived table takes none.
+CREATE VIEW v AS SELECT id, k FROM t;
+-- error 1176
+SELECT id FROM v USE INDEX (k_1) WHERE id = 1;
+-- error 1176
+SELECT id FROM v FORCE INDEX (PRIMARY) WHERE id = 1;
+-- error 1176
+WITH w AS (SELECT id FROM t) SELECT id FROM w IGNORE INDEX (k_1);
+-- error 1064
+SELECT id FROM (SELECT id, k FROM t) d USE INDEX (k_1) WHERE id = 1;
+-- error 1064
+SELECT id FROM (SELECT id, k FROM t) AS d FORCE INDEX (PRIMARY) WHERE id = 1;
+SELECT id FROM v WHERE id = 1;
