@@ -29,7 +29,7 @@
  */
 import assert from 'node:assert/strict';
 import { collation } from './sql/collation.js';
-import { orderKey } from './sql/datetime.js';
+import { fromOrderKey, orderKey } from './sql/datetime.js';
 import { Decimal, pow10 } from './sql/decimal.js';
 import { type SqlType, type Value, memberNumber } from './sql/values.js';
 import { unreachable } from './unreachable.js';
@@ -207,7 +207,7 @@ export function keyPartBytesMax(type: SqlType): number {
  * The value of an int key part at `at` (the inverse of intKey: big-endian, the sign bit flipped
  * for a signed column), as its column holds it (a bigint).
  */
-export function decodeIntKeyPart(
+function decodeIntKeyPart(
   bytes: number,
   unsigned: boolean,
   key: Buffer,
@@ -222,6 +222,49 @@ export function decodeIntKeyPart(
   for (let i = 0; i < bytes; i++) v = v * 256 + (key[at + i] as number);
   const modulus = INT_KEY_MODULUS[bytes] as number;
   return BigInt(unsigned ? v : v - modulus / 2);
+}
+
+/**
+ * True when a key part of `type` can be read back as the column's value (decodeKeyPart): the
+ * integers, DECIMAL, the temporal types and ENUM. Not a string's (its collation weights, not
+ * its characters), a SET's, nor a DOUBLE's (its key has no -0).
+ */
+export function keyPartDecodable(type: SqlType): boolean {
+  switch (type.kind) {
+    case 'int':
+    case 'decimal':
+    case 'datetime':
+    case 'time':
+      return true;
+    case 'string':
+      return type.variant === 'enum';
+    default:
+      return false;
+  }
+}
+
+/** The value of the key part of `type` at `at` (keyPartDecodable types only). */
+export function decodeKeyPart(type: SqlType, key: Buffer, at: number): Value {
+  switch (type.kind) {
+    case 'int':
+      return decodeIntKeyPart(type.bytes, type.unsigned, key, at);
+    case 'decimal': {
+      const bytes = decimalKeyBytes(type.precision);
+      const biased = readBigUIntBE(key.subarray(at, at + bytes));
+      return new Decimal(biased - pow10(type.precision), type.scale);
+    }
+    case 'datetime':
+      return fromOrderKey(key.readBigUInt64BE(at));
+    case 'time':
+      return key.readBigUInt64BE(at) - 2n ** 63n;
+    case 'string': {
+      assert(type.variant === 'enum', 'a decodable string key part is an ENUM');
+      const member = key.readUInt16BE(at);
+      return member === 0 ? '' : ((type.members ?? [])[member - 1] ?? '');
+    }
+    default:
+      return assert.fail(`no decoding of a ${type.kind} key part`);
+  }
 }
 
 /** Where the key part of `type` that starts at `at` ends, without decoding it. */

@@ -20,10 +20,11 @@
 import assert from 'node:assert/strict';
 import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
 import {
-  decodeIntKeyPart,
+  decodeKeyPart,
   encodeKey,
   encodeKeyPart,
   keyPartBytesMax,
+  keyPartDecodable,
   keyPartEnd,
 } from '../keys.js';
 import type { Value } from './values.js';
@@ -139,16 +140,18 @@ interface PartStep {
 const coverings = new WeakMap<readonly boolean[], Map<IndexDef, EntryColumns | null>>();
 
 /**
- * An index entry's reader of the `needed` columns (issue 8: an index that covers a read spares
- * fetching each row), or null when the entry does not hold them all: each must be an integer
- * column, as a whole part of the index or of the primary key (IX2 finds the latter); a string's
- * key holds collation weights, not its characters. Kept per mask and index.
+ * An index entry's reader of the columns a read needs (`mask`; absent: all of them), or null
+ * when the entry does not hold them all (issue 8: an index that covers a read spares fetching
+ * each row): each must be a whole part of the index or of the primary key (IX2 finds the
+ * latter) of a type whose key reads back as its value (keys.ts keyPartDecodable: a string's
+ * key holds collation weights, not its characters). Kept per mask and index.
  */
 export function entryColumns(
   table: TableDef,
   index: IndexDef,
-  needed: readonly boolean[],
+  mask: readonly boolean[] | undefined,
 ): EntryColumns | null {
+  const needed = mask ?? everyColumn(table);
   let byIndex = coverings.get(needed);
   if (byIndex === undefined) {
     byIndex = new Map();
@@ -162,6 +165,18 @@ export function entryColumns(
   return reader;
 }
 
+const everyColumnMasks = new WeakMap<TableDef, readonly boolean[]>();
+
+/** The mask of a read that needs every column (no mask given: sql/read-columns.ts). */
+function everyColumn(table: TableDef): readonly boolean[] {
+  let mask = everyColumnMasks.get(table);
+  if (mask === undefined) {
+    mask = table.columns.map(() => true);
+    everyColumnMasks.set(table, mask);
+  }
+  return mask;
+}
+
 function coveringReader(
   table: TableDef,
   index: IndexDef,
@@ -169,17 +184,16 @@ function coveringReader(
 ): EntryColumns | null {
   const wanted = new Set<number>();
   needed.forEach((n, column) => n && wanted.add(column));
-  const decodable = (type: ColumnType): boolean => type.kind === 'int';
   const indexSteps: PartStep[] = [];
   index.parts.forEach((p, i) => {
     const column = table.columns[p.column] as ColumnDef;
-    const use = wanted.has(p.column) && p.prefixChars === null && decodable(column.type);
+    const use = wanted.has(p.column) && p.prefixChars === null && keyPartDecodable(column.type);
     if (use) wanted.delete(p.column);
     indexSteps[i] = { type: column.type, nullable: column.nullable, column: use ? p.column : -1 };
   });
   const keySteps: PartStep[] = table.keyTypes.map((type, i) => {
     const column = table.primaryKey[i];
-    const use = column !== undefined && wanted.has(column) && decodable(type);
+    const use = column !== undefined && wanted.has(column) && keyPartDecodable(type);
     if (use) wanted.delete(column);
     return { type, nullable: false, column: use ? column : -1 };
   });
@@ -205,11 +219,8 @@ function coveringReader(
 function readParts(steps: readonly PartStep[], key: Buffer, at: number, row: Value[]): void {
   for (const step of steps) {
     if (step.nullable && key[at++] === NULL_MARK) continue;
-    const { type } = step;
-    if (step.column >= 0 && type.kind === 'int') {
-      row[step.column] = decodeIntKeyPart(type.bytes, type.unsigned, key, at);
-    }
-    at = keyPartEnd(type, key, at);
+    if (step.column >= 0) row[step.column] = decodeKeyPart(step.type, key, at);
+    at = keyPartEnd(step.type, key, at);
   }
 }
 

@@ -10,9 +10,11 @@
  *        view sees it, still puts that very entry in the index: a snapshot's entry for a row the
  *        transaction has changed since is skipped, and the changed row is found through its
  *        own entry in the write set.
- *   (R7) an index read whose columns its entries hold (none, as COUNT(*) needs, or integer
- *        columns of the index and the primary key) yields each entry's row from the entry alone,
- *        without fetching it, only in a transaction with no writes (coveringEntries).
+ *   (R7) an index read whose columns its entries hold (none, as COUNT(*) needs, or columns of
+ *        the index and the primary key whose keys read back as values) yields an entry's row
+ *        from the entry alone, without fetching it, unless the transaction has changed that row
+ *        (then R6 reads it); with no writes at all, straight from the snapshot's entries
+ *        (coveringEntries).
  */
 import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
@@ -286,15 +288,19 @@ export class TxnView {
 
   /**
    * R7: the reader of an index read's rows from its entries, when the entries hold every column
-   * it needs (index-keys.ts entryColumns: none for COUNT(*), else integer columns of the index
-   * and the primary key) and the transaction has written nothing: at one snapshot every index
-   * entry is one row (CHECK TABLE's count) and holds that row's values, so no row is fetched
-   * (R6 cannot apply). Null otherwise.
+   * it needs (index-keys.ts entryColumns: none for COUNT(*), else columns of the index and the
+   * primary key of types whose keys read back) and the transaction has written nothing: at one
+   * snapshot every index entry is one row (CHECK TABLE's count) and holds that row's values, so
+   * no row is fetched (R6 cannot apply). Null otherwise.
    */
   private coveringEntries(request: ReadRequest, index: IndexDef): EntryColumns | null {
-    const { needed } = request;
-    if (needed === undefined || !this.txn.writes.isEmpty) return null;
-    return entryColumns(request.table, index, needed);
+    if (!this.txn.writes.isEmpty) return null;
+    return entryColumns(request.table, index, request.needed);
+  }
+
+  /** True when the transaction has written the row an index entry names (R6 must read it). */
+  private rowChanged(table: TableDef, entry: Entry): boolean {
+    return this.txn.writes.get(table.root, entryPrimaryKey(entry.key, entry.value)) !== undefined;
   }
 
   /** R7's rows: each index entry's in the ranges, read from it, those `keep` keeps. */
@@ -337,6 +343,9 @@ export class TxnView {
       yield* this.coveredRows(root, request, ranges, at, covering);
       return;
     }
+    // R7 with writes of its own: only an entry whose row the transaction changed is read
+    // through the row (R6); any other entry is its row's, as at the snapshot.
+    const columns = index === null ? null : entryColumns(table, index, needed);
     for (const r of ranges) {
       const range = keyRange(r, request.reverse, null);
       const mine = this.txn.writes.range(root, range);
@@ -348,8 +357,11 @@ export class TxnView {
         const rows: Value[][] = [];
         for (const entry of entries) {
           let row: Value[] | null;
-          if (index !== null) row = (await this.rowOfEntry(table, index, entry, at))?.row ?? null;
-          else if (hasExternals(entry.value)) row = await this.row(table, entry.value, at);
+          if (index !== null) {
+            row = columns !== null && !this.rowChanged(table, entry)
+              ? columns(entry.key, entry.value)
+              : ((await this.rowOfEntry(table, index, entry, at))?.row ?? null);
+          } else if (hasExternals(entry.value)) row = await this.row(table, entry.value, at);
           else row = decodeRow(table.types, entry.value, undefined, needed);
           if (row !== null && (keep === undefined || keep(row))) rows.push(row);
         }
