@@ -14,7 +14,9 @@ import type { ColumnInfo } from '../api.js';
 import type { TableDef } from '../catalog/definitions.js';
 import type { Access, KeyBound, PlanExpr, SortKey, TableSource } from './plan.js';
 import { printExpr } from './plan.js';
-import type { AggregateSpec, QueryNode, QueryPlan } from './plan-query.js';
+import type { AggregateSpec, QueryNode, QueryPlan, ScanNode } from './plan-query.js';
+import { entryColumns } from './index-keys.js';
+import { neededColumns } from './read-columns.js';
 import { mapExpr } from './plan-walk.js';
 import { unreachable } from '../unreachable.js';
 
@@ -76,9 +78,21 @@ function rangeText(
   return `(${lo}${column}${hi})`;
 }
 
+/**
+ * True when a scan reads a secondary index alone: its entries hold every column the plan needs
+ * of the table (view.ts R7; MySQL's "Using index", "Covering index …").
+ */
+export function coveringScan(plan: QueryPlan, scan: ScanNode): boolean {
+  const { access, table } = scan.source;
+  if (access.kind !== 'index-range' && access.kind !== 'index-scan') return false;
+  return entryColumns(table, access.index, neededColumns(plan, scan)) !== null;
+}
+
 /** A scan as MySQL 8 names its access path (Table scan, Index lookup, Index range scan …). */
-function scanText(name: string, source: TableSource, show: Show): string {
+function scanText(name: string, source: TableSource, show: Show, covering: boolean): string {
   const { table, access } = source;
+  const index = covering ? 'covering index' : 'index';
+  const Index = covering ? 'Covering index' : 'Index';
   const reverse = source.reverse ? ' (reverse)' : '';
   const columns = keyColumns(table, access);
   const equals = (values: readonly PlanExpr[]): string =>
@@ -101,7 +115,7 @@ function scanText(name: string, source: TableSource, show: Show): string {
       if (!ranged && access.prefixes.length === 1) {
         const unique =
           access.kind === 'index-range' && access.index.unique && depth === columns.length;
-        const kind = unique ? 'Single-row index lookup' : 'Index lookup';
+        const kind = unique ? `Single-row ${index} lookup` : `${Index} lookup`;
         return `${kind} on ${name} using ${key} (${equals(access.prefixes[0] ?? [])})${reverse}`;
       }
       const over = access.prefixes.map((p) => {
@@ -110,10 +124,10 @@ function scanText(name: string, source: TableSource, show: Show): string {
         const range = ranged ? [rangeText(column, access.lower, access.upper, show)] : [];
         return [...fixed, ...range].join(' AND ');
       });
-      return `Index range scan on ${name} using ${key} over ${over.join(' OR ')}${reverse}`;
+      return `${Index} range scan on ${name} using ${key} over ${over.join(' OR ')}${reverse}`;
     }
     case 'index-scan':
-      return `Index scan on ${name} using ${access.index.name}${reverse}`;
+      return `${Index} scan on ${name} using ${access.index.name}${reverse}`;
     default:
       return `Table scan on ${name}`;
   }
@@ -123,12 +137,12 @@ function scanText(name: string, source: TableSource, show: Show): string {
  * One node as its lines, children after (in `children`); `show` prints an expression over the
  * node's input rows (`names` makes the printers for a plan).
  */
-function describe(node: QueryNode, show: Show, names: Names): string[] {
+function describe(node: QueryNode, show: Show, names: Names, plan: QueryPlan): string[] {
   switch (node.kind) {
     case 'one-row':
       return ['Rows fetched before execution'];
     case 'scan': {
-      const scan = scanText(node.name, node.source, show);
+      const scan = scanText(node.name, node.source, show, coveringScan(plan, node));
       const residual = node.source.residual;
       if (residual === null) return [scan];
       return [`Filter: ${names.ofTable(node.name, show)(residual)}`, scan];
@@ -237,7 +251,7 @@ export function treeLines(plan: QueryPlan, names: Names = PLAIN): string[] {
   const lines: string[] = [];
   const visit = (node: QueryNode, depth: number, block: Show): void => {
     const input = node.kind === 'derived' || !('input' in node) ? null : node.input;
-    const own = describe(node, input === null ? block : names.output(input, block), names);
+    const own = describe(node, input === null ? block : names.output(input, block), names, plan);
     own.forEach((text, i) => lines.push(`${'    '.repeat(depth + i)}-> ${text}`));
     const below = depth + own.length;
     const kids = children(node);
@@ -457,6 +471,8 @@ export interface ExplainedTable {
   readonly source: TableSource;
   /** The first table of a block whose rows are sorted afterwards ("Using filesort"). */
   readonly sorted: boolean;
+  /** Read from a secondary index alone ("Using index"). */
+  readonly covering: boolean;
   /** Read once per row of the tables before it (an index nested-loop join). */
   readonly joined: boolean;
 }
@@ -473,6 +489,7 @@ export function explainTables(plan: QueryPlan): ExplainedTable[] {
         source: node.source,
         sorted: sorted && out.length === 0,
         joined,
+        covering: coveringScan(plan, node),
       });
       return;
     }

@@ -28,7 +28,7 @@ import { COLUMN_FLAG, type ColumnInfo, type Row } from '../api.js';
 import type { ColumnDef, ColumnType, IndexDef, TableDef } from '../catalog/definitions.js';
 import { type ExecContext, countAccessRows } from './execute.js';
 import type { Access, Plan, PlanExpr, TableSource } from './plan.js';
-import { explainTables } from './explain-tree.js';
+import { type ExplainedTable, explainTables } from './explain-tree.js';
 import { someExpr } from './plan-walk.js';
 
 /** EXPLAIN counts rows up to this many (MySQL estimates; counting more would cost too much). */
@@ -139,11 +139,10 @@ function indexUse(
 
 async function sourceRow(
   selectType: string,
-  shownName: string,
-  source: TableSource,
-  sorted: boolean,
+  read: Pick<ExplainedTable, 'name' | 'source' | 'sorted' | 'covering'>,
   ctx: ExecContext,
 ): Promise<Row> {
+  const { name: shownName, source, sorted } = read;
   const { table } = source;
   let use = keyUse(table, source);
   // Single-table UPDATE and DELETE go through the range optimizer: MySQL shows a lookup as range.
@@ -160,6 +159,7 @@ async function sourceRow(
   const residual = source.residual !== null;
   const extra = [
     ...(residual || use.type === 'range' ? ['Using where'] : []),
+    ...(read.covering ? ['Using index'] : []),
     ...(sorted ? ['Using filesort'] : []),
   ];
   return [
@@ -212,14 +212,15 @@ export async function explainRows(
         return [[1n, 'SIMPLE', ...nothing, 'No tables used']];
       }
       const rows: Row[] = [];
-      for (const t of tables) rows.push(await sourceRow('SIMPLE', t.name, t.source, t.sorted, ctx));
+      for (const t of tables) rows.push(await sourceRow('SIMPLE', t, ctx));
       return rows;
     }
     case 'update':
     case 'delete': {
       const name = alias ?? plan.source.table.name;
       const type = plan.kind === 'update' ? 'UPDATE' : 'DELETE';
-      return [await sourceRow(type, name, plan.source, plan.order !== null, ctx)];
+      const read = { name, source: plan.source, sorted: plan.order !== null, covering: false };
+      return [await sourceRow(type, read, ctx)];
     }
     case 'insert':
       const rest = [null, null, null, null, null, null, null];

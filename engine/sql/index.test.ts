@@ -202,6 +202,21 @@ for (const backend of backends) {
       expect(await explain('SELECT c FROM sbtest1 WHERE k = 3')).toEqual([
         ['SIMPLE', 'ref', 'k_1', '4', 'const', 5n, null],
       ]);
+      // The index holds every column the read needs (k and the primary key): no row is read.
+      expect(await explain('SELECT id FROM sbtest1 WHERE k = 3')).toEqual([
+        ['SIMPLE', 'ref', 'k_1', '4', 'const', 5n, 'Using index'],
+      ]);
+      expect(await explain('SELECT COUNT(*) FROM sbtest1 WHERE k BETWEEN 2 AND 4')).toEqual([
+        ['SIMPLE', 'range', 'k_1', '4', null, 15n, 'Using where; Using index'],
+      ]);
+      const tree = async (sql: string): Promise<unknown> =>
+        (await query(s, `EXPLAIN FORMAT=TREE ${sql}`))[0]?.[0];
+      expect(await tree('SELECT id FROM sbtest1 WHERE k = 3')).toBe(
+        '-> Covering index lookup on sbtest1 using k_1 (k=3)',
+      );
+      expect(await tree('SELECT c FROM sbtest1 WHERE k = 3')).toBe(
+        '-> Index lookup on sbtest1 using k_1 (k=3)',
+      );
       expect(await explain('UPDATE sbtest1 SET k=k+1 WHERE id=7')).toEqual([
         ['UPDATE', 'range', 'PRIMARY', '4', null, 1n, 'Using where'],
       ]);
