@@ -50,6 +50,41 @@ function badTemporal(kind: string, text: string, ctx: EvalContext): null {
   return null;
 }
 
+/** TIME's largest value, 838:59:59, in µs; and as the number hhhmmss. */
+const TIME_MAX_MICROS = ((838n * 60n + 59n) * 60n + 59n) * 1_000_000n;
+const TIME_MAX_NUMBER = 8_385_959n;
+/** The largest number read as a datetime (YYYYMMDDhhmmss) when it is cast to TIME. */
+const DATETIME_MAX_NUMBER = 99_991_231_235_959n;
+
+/**
+ * A number past TIME's range cast to TIME, as MySQL's number_to_time reads it: [-]h…hmmss,
+ * where minutes or seconds past 59 make no time (null, "Incorrect time value") and more hours
+ * than TIME holds clip to ±838:59:59 (MySQL 8's end of the range, with no fraction; MariaDB
+ * fills the fraction with 9s), with "Truncated incorrect time value". Undefined for any other value (text, a number within range, or one shaped like a
+ * datetime, 8 to 14 digits and not negative): parseTime reads its text.
+ */
+function numberTime(v: unknown, text: string, ctx: EvalContext): bigint | null | undefined {
+  let negative: boolean;
+  let whole: bigint;
+  if (typeof v === 'bigint') {
+    negative = v < 0n;
+    whole = negative ? -v : v;
+  } else if (v instanceof Decimal) {
+    negative = v.unscaled < 0n;
+    whole = (negative ? -v.unscaled : v.unscaled) / pow10(v.scale);
+  } else if (typeof v === 'number') {
+    negative = v < 0;
+    whole = BigInt(Math.trunc(Math.abs(v)));
+  } else {
+    return undefined;
+  }
+  if (whole <= TIME_MAX_NUMBER) return undefined;
+  if (!negative && whole <= DATETIME_MAX_NUMBER && whole > 9_999_999n) return undefined;
+  if ((whole / 100n) % 100n > 59n || whole % 100n > 59n) return badTemporal('time', text, ctx);
+  ctx.warnings.warn('Warning', 1292, `Truncated incorrect time value: '${text}'`);
+  return negative ? -TIME_MAX_MICROS : TIME_MAX_MICROS;
+}
+
 function integerTarget(unsigned: boolean, nullable: boolean): CastTarget {
   return {
     info: intInfo(unsigned ? 20 : 21, nullable, unsigned),
@@ -173,6 +208,8 @@ function temporalTarget(kind: 'DATE' | 'DATETIME' | 'TIME', fsp: number): CastTa
         if (source.kind === 'datetime' && typeof v === 'bigint')
           return roundToFsp(timeOfDay(v), fsp);
         const text = toText(source, v) ?? '';
+        const clipped = numberTime(v, text, ctx);
+        if (clipped !== undefined) return clipped;
         const parsed = parseTime(text, fsp);
         if (parsed !== undefined) return parsed.value;
         // Text with trailing garbage: its leading time, with a warning (MySQL's str_to_time).
