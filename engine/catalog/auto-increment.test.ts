@@ -74,6 +74,35 @@ describe('AUTO_INCREMENT', () => {
     await engine.close();
   });
 
+  it('reports only ids of rows inserted after a duplicate is updated or ignored', async () => {
+    const { engine } = await volume();
+    const s = await session(engine);
+    await s.execute('CREATE TABLE u (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, ' +
+      'code CHAR(3) NOT NULL, n INT, UNIQUE KEY (code))');
+    const lii = async (): Promise<Row[]> => query(s, 'SELECT LAST_INSERT_ID()');
+    const upsert = (rows: string): string =>
+      `INSERT INTO u (code, n) VALUES ${rows} ON DUPLICATE KEY UPDATE n = VALUES(n)`;
+    expect(await insertId(s, "INSERT INTO u (code, n) VALUES ('abc', 1), ('def', 2)")).toBe(1n);
+    // An update by ON DUPLICATE KEY UPDATE: the updated row's id when it changed, else 0;
+    // LAST_INSERT_ID() unchanged either way (MariaDB 10.11's answers to these statements).
+    expect(await insertId(s, upsert("('def', 9)"))).toBe(2n);
+    expect(await lii()).toEqual([[1n]]);
+    expect(await insertId(s, upsert("('def', 9)"))).toBe(0n);
+    expect(await lii()).toEqual([[1n]]);
+    // A row inserted after a duplicate: its own id, whatever the duplicate consumed.
+    const both = await insertId(s, upsert("('abc', 5), ('jkl', 6)"));
+    expect(await query(s, "SELECT id FROM u WHERE code = 'jkl'")).toEqual([[both]]);
+    expect(await lii()).toEqual([[both]]);
+    expect(await insertId(s, "INSERT IGNORE INTO u (code, n) VALUES ('abc', 5)")).toBe(0n);
+    expect(await lii()).toEqual([[both]]);
+    // The upsert idiom: id = LAST_INSERT_ID(id) names the row updated.
+    const idiom = "INSERT INTO u (code, n) VALUES ('def', 10) " +
+      'ON DUPLICATE KEY UPDATE n = VALUES(n), id = LAST_INSERT_ID(id)';
+    expect(await insertId(s, idiom)).toBe(2n);
+    expect(await lii()).toEqual([[2n]]);
+    await engine.close();
+  });
+
   it('steps by auto_increment_increment from auto_increment_offset', async () => {
     const { engine } = await volume();
     const s = await session(engine);

@@ -108,8 +108,18 @@ class Inserter {
   readonly storing: EvalContext;
   /** Strict mode as this statement applies it (IGNORE turns it off). */
   readonly strict: boolean;
+  /**
+   * LAST_INSERT_ID's new value: the first AUTO_INCREMENT value generated for a row this
+   * statement inserted (one generated for a row that met a duplicate and was updated or
+   * ignored does not count, as in MySQL).
+   */
   generatedId: bigint | undefined;
-  insertId: bigint | undefined;
+  /** The value LAST_INSERT_ID(expr) was given during the statement, if it was called. */
+  lastInsertIdArg: bigint | undefined;
+  /** The AUTO_INCREMENT column of the last row inserted, or updated with a change. */
+  lastWrittenId: bigint | undefined;
+  /** AUTO_INCREMENT values generated for the statement's rows, by row number. */
+  private readonly generatedFor: (bigint | undefined)[] = [];
   private readonly onDuplicate: {
     column: number;
     eval: ReturnType<typeof compile>;
@@ -127,9 +137,21 @@ class Inserter {
     this.table = plan.table;
     this.dml = plan.dml ?? { ...PLAIN, given: plan.table.columns.map(() => true) };
     this.strict = !this.dml.ignore && (ctx.eval.sqlMode?.strict ?? true);
+    const lastInsertId = ctx.eval.lastInsertId;
     this.storing = {
       ...ctx.eval,
       storing: true,
+      ...(lastInsertId === undefined
+        ? {}
+        : {
+            lastInsertId: {
+              get: () => lastInsertId.get(),
+              set: (value: bigint) => {
+                this.lastInsertIdArg = value;
+                lastInsertId.set(value);
+              },
+            },
+          }),
       ...(ctx.eval.sqlMode === undefined
         ? {}
         : { sqlMode: { ...ctx.eval.sqlMode, strict: this.strict } }),
@@ -180,15 +202,14 @@ class Inserter {
     const auto = this.table.autoIncrement;
     const stored = values.map(({ value, type }, c) => {
       if (this.table.columns[c]?.generated !== undefined) return null; // computed below
-      if (c === auto && value === null) return this.generate();
+      if (c === auto && value === null) return this.generate(row);
       const v = this.store(c, type, value, row);
       if (c === auto) {
         // AUTO_INCREMENT: NULL and 0 mean "the next value" (without NO_AUTO_VALUE_ON_ZERO).
-        if (v === 0n && this.ctx.eval.sqlMode?.noAutoValueOnZero !== true) return this.generate();
-        if (typeof v === 'bigint') {
-          if (v > 0n) this.ctx.catalog.autoIncrement.seen(this.table, v);
-          this.insertId = v;
+        if (v === 0n && this.ctx.eval.sqlMode?.noAutoValueOnZero !== true) {
+          return this.generate(row);
         }
+        if (typeof v === 'bigint' && v > 0n) this.ctx.catalog.autoIncrement.seen(this.table, v);
       }
       return v;
     });
@@ -206,11 +227,19 @@ class Inserter {
     computeGenerated(this.rules, row, rowNumber, this.storing);
   }
 
-  private generate(): bigint {
+  private generate(row: number): bigint {
     const { increment, offset } = this.ctx.autoIncrement ?? { increment: 1, offset: 1 };
     const value = this.ctx.catalog.autoIncrement.generate(this.table, increment, offset);
-    this.generatedId ??= value;
+    this.generatedFor[row] = value;
     return value;
+  }
+
+  /** A row was inserted, or updated with a change: the ids the statement reports. */
+  private written(row: readonly Value[], rowNumber: number | null): void {
+    const auto = this.table.autoIncrement;
+    if (rowNumber !== null) this.generatedId ??= this.generatedFor[rowNumber];
+    const id = auto === null ? undefined : row[auto];
+    if (typeof id === 'bigint') this.lastWrittenId = id;
   }
 
   keyOf(row: readonly Value[], rowId: bigint): Buffer {
@@ -301,6 +330,7 @@ class Inserter {
     checkEntrySize(this.table, key, row);
     await this.ctx.rows.insert(this.table, key, row);
     this.counts.inserted++;
+    this.written(row, rowNumber);
   }
 
   /** ON DUPLICATE KEY UPDATE of `old` with the new row `incoming`. */
@@ -333,6 +363,7 @@ class Inserter {
       }
       await this.writer.updateRow(table, old, row, 0);
       this.counts.changed++;
+      this.written(row, null);
     }
     // As an UPDATE: AFTER UPDATE for the duplicate row, changed or not.
     if (triggers) await fireTriggers(this.ctx, table, 'AFTER', 'UPDATE', old.row, row);
@@ -418,8 +449,10 @@ export async function runInsert(
     : fromQuery || rows.length > 1
       ? `Records: ${rows.length - unchecked}  Duplicates: ${duplicates}  Warnings: ${warnings}`
       : '';
+  // MySQL's insert id: the first generated id of an inserted row; else LAST_INSERT_ID(expr)'s
+  // value if the statement called it; else the AUTO_INCREMENT value of the last row written.
   const generatedId = inserter.generatedId;
-  const insertId = generatedId ?? inserter.insertId;
+  const insertId = generatedId ?? inserter.lastInsertIdArg ?? inserter.lastWrittenId;
   return {
     affectedRows: inserted + deleted + 2 * changed,
     matchedRows: matched,

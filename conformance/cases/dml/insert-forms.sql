@@ -81,3 +81,15 @@ REPLACE INTO r (id, k) SELECT id + 10, CONCAT(k, 'x') FROM r WHERE id < 5;
 SELECT * FROM r ORDER BY id;
 REPLACE r VALUES (11, 'ax', 0);
 SELECT * FROM r WHERE id = 11;
+-- LAST_INSERT_ID() after a duplicate: unchanged when the row is updated or ignored; the upsert
+-- idiom id = LAST_INSERT_ID(id) names the updated row.
+CREATE TABLE lid (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, code CHAR(3) NOT NULL, n INT, UNIQUE KEY (code));
+INSERT INTO lid (code, n) VALUES ('abc', 1), ('def', 2);
+SELECT LAST_INSERT_ID();
+INSERT INTO lid (code, n) VALUES ('def', 9) ON DUPLICATE KEY UPDATE n = VALUES(n);
+SELECT LAST_INSERT_ID();
+INSERT IGNORE INTO lid (code, n) VALUES ('abc', 5);
+SELECT LAST_INSERT_ID();
+INSERT INTO lid (code, n) VALUES ('def', 10) ON DUPLICATE KEY UPDATE n = VALUES(n), id = LAST_INSERT_ID(id);
+SELECT LAST_INSERT_ID();
+SELECT code, n FROM lid ORDER BY code;
