@@ -120,6 +120,12 @@ class Inserter {
   lastWrittenId: bigint | undefined;
   /** AUTO_INCREMENT values generated for the statement's rows, by row number. */
   private readonly generatedFor: (bigint | undefined)[] = [];
+  /**
+   * Generated values given back by rows that were not inserted (a duplicate updated or
+   * ignored), ascending: the next row with a generated value takes the smallest instead (MySQL's
+   * restore_auto_increment), so a statement's inserted rows keep consecutive ids.
+   */
+  private readonly spare: bigint[] = [];
   private readonly onDuplicate: {
     column: number;
     eval: ReturnType<typeof compile>;
@@ -232,6 +238,27 @@ class Inserter {
     const value = this.ctx.catalog.autoIncrement.generate(this.table, increment, offset);
     this.generatedFor[row] = value;
     return value;
+  }
+
+  /** Before row `rowNumber` is written: a generated id a row before it gave back, if any. */
+  takeSpare(row: Value[], rowNumber: number): void {
+    const own = this.generatedFor[rowNumber];
+    const auto = this.table.autoIncrement;
+    if (own === undefined || auto === null || this.spare.length === 0) return;
+    const taken = this.spare.shift() as bigint;
+    this.spare.push(own); // the spares stay ascending: generated values ascend by row
+    this.generatedFor[rowNumber] = taken;
+    row[auto] = taken;
+    computeGenerated(this.rules, row, rowNumber, this.storing);
+  }
+
+  /** Row `rowNumber` was not inserted: its generated id, if any, goes to the next row. */
+  giveBack(rowNumber: number): void {
+    const own = this.generatedFor[rowNumber];
+    if (own === undefined) return;
+    this.generatedFor[rowNumber] = undefined;
+    this.spare.unshift(own);
+    this.spare.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** A row was inserted, or updated with a change: the ids the statement reports. */
@@ -429,15 +456,15 @@ export async function runInsert(
     const row = rows[r] as Value[];
     const pause = ctx.eval.interrupt?.checkpoint();
     if (pause !== undefined) await pause;
+    inserter.takeSpare(row, r + 1);
     if (triggers) {
       await fireTriggers(ctx, table, 'BEFORE', 'INSERT', null, row);
       inserter.retouched(row, r + 1);
     }
     const inserted = inserter.counts.inserted;
     await inserter.write(row, firstRowId + BigInt(r), r + 1);
-    if (triggers && inserter.counts.inserted > inserted) {
-      await fireTriggers(ctx, table, 'AFTER', 'INSERT', null, row);
-    }
+    if (inserter.counts.inserted === inserted) inserter.giveBack(r + 1);
+    else if (triggers) await fireTriggers(ctx, table, 'AFTER', 'INSERT', null, row);
   }
   const { inserted, changed, unchanged, deleted, skipped, unchecked } = inserter.counts;
   const matched = inserted + deleted + 2 * changed + unchanged;
