@@ -468,7 +468,8 @@ export type TxnIsolation =
 /** A SELECT's locking clause. */
 export interface SelectLock {
   readonly strength: 'share' | 'update';
-  readonly wait: 'wait' | 'nowait' | 'skip';
+  /** NOWAIT, SKIP LOCKED, MariaDB's WAIT n (seconds), or innodb_lock_wait_timeout ('wait'). */
+  readonly wait: 'wait' | 'nowait' | 'skip' | { readonly seconds: number };
 }
 
 export type TxnStatement =

@@ -558,10 +558,15 @@ function wrapOrdered(
 
 /**
  * A query block's own locking clause as node-sql-parser reads it (`for update [nowait | skip
- * locked]`, `lock in share mode`); its other forms (FOR SHARE, OF …) it does not read at all.
+ * locked | wait n]`, `lock in share mode`); its other forms (FOR SHARE, OF …) it does not read.
  */
 function blockLock(raw: unknown): SelectLock {
   const words = String(raw).trim().toLowerCase().split(/\s+/).join(' ');
+  const timed = /^(for update|lock in share mode) wait (\d+(?:\.\d*)?)$/.exec(words);
+  if (timed !== null) {
+    const strength = timed[1] === 'for update' ? 'update' : 'share';
+    return { strength, wait: { seconds: Number(timed[2]) } };
+  }
   switch (words) {
     case 'for update':
       return { strength: 'update', wait: 'wait' };

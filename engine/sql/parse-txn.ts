@@ -230,10 +230,10 @@ export function lockingClause(tokens: readonly Token[]): LockingClause | null {
     else if (isOp(t, ')')) depth--;
     if (depth !== 0) continue;
     if (isWord(t, 'LOCK') && isWord(tokens[i + 1], 'IN') && isWord(tokens[i + 2], 'SHARE')) {
-      if (isWord(tokens[i + 3], 'MODE') && i + 4 === tokens.length) {
-        return { start: t.start, lock: { strength: 'share', wait: 'wait' } };
-      }
-      return null;
+      if (!isWord(tokens[i + 3], 'MODE')) return null;
+      const wait = waitClause(tokens, i + 4);
+      if (wait === null || wait.end !== tokens.length) return null;
+      return { start: t.start, lock: { strength: 'share', wait: wait.policy } };
     }
     if (isWord(t, 'FOR') && isWord(tokens[i + 1], 'UPDATE', 'SHARE')) {
       const lock = forClause(tokens, i + 1);
@@ -255,13 +255,26 @@ function forClause(tokens: readonly Token[], at: number): SelectLock | null {
     }
     i++;
   }
-  let wait: SelectLock['wait'] = 'wait';
-  if (isWord(tokens[i], 'NOWAIT')) {
-    wait = 'nowait';
-    i++;
-  } else if (isWord(tokens[i], 'SKIP') && isWord(tokens[i + 1], 'LOCKED')) {
-    wait = 'skip';
-    i += 2;
+  const wait = waitClause(tokens, i);
+  return wait !== null && wait.end === tokens.length ? { strength, wait: wait.policy } : null;
+}
+
+/**
+ * `[NOWAIT | SKIP LOCKED | WAIT n]` at `at` (MariaDB's WAIT n: wait at most n seconds, then
+ * 1205); where it ends. Null for WAIT without a number.
+ */
+function waitClause(
+  tokens: readonly Token[],
+  at: number,
+): { policy: SelectLock['wait']; end: number } | null {
+  if (isWord(tokens[at], 'NOWAIT')) return { policy: 'nowait', end: at + 1 };
+  if (isWord(tokens[at], 'SKIP') && isWord(tokens[at + 1], 'LOCKED')) {
+    return { policy: 'skip', end: at + 2 };
   }
-  return i === tokens.length ? { strength, wait } : null;
+  if (isWord(tokens[at], 'WAIT')) {
+    const n = tokens[at + 1];
+    if (n?.kind !== 'number' || !/^\d+(\.\d*)?$/.test(n.value)) return null;
+    return { policy: { seconds: Number(n.value) }, end: at + 2 };
+  }
+  return { policy: 'wait', end: at };
 }

@@ -40,7 +40,9 @@ import { SortedKeys } from './sorted-keys.js';
 
 export type LockStrength = 'S' | 'X';
 /** What to do when a lock cannot be granted at once. */
-export type WaitPolicy = 'wait' | 'nowait' | 'skip';
+/** What a lock request does when it must wait: wait (innodb_lock_wait_timeout), fail at once
+ * (NOWAIT), skip the row (SKIP LOCKED), or wait this many seconds (MariaDB's WAIT n). */
+export type WaitPolicy = 'wait' | 'nowait' | 'skip' | { readonly seconds: number };
 export type LockOutcome = 'granted' | 'waited' | 'skipped';
 
 /** One end of a gap: a key (latin1 form) and whether the key itself is inside. */
@@ -214,7 +216,7 @@ export class LockManager {
     const request: RecordRequest = { owner, mode, granted: false };
     const q = queue;
     this.addRequest(q, owner, index, id, request);
-    return this.wait(owner, index, {
+    return this.wait(owner, index, policy, {
       blockers: () => this.recordBlockers(q, owner, mode, q.indexOf(request)),
       grant: () => {
         request.granted = true;
@@ -345,7 +347,7 @@ export class LockManager {
     if (this.gapBlockers(locks, owner, lo, hi).size === 0) return 'granted';
     if (policy === 'nowait') throw new SqlError('ER_LOCK_NOWAIT');
     if (policy === 'skip') return 'skipped';
-    return this.wait(owner, gap.index, {
+    return this.wait(owner, gap.index, policy, {
       blockers: () => this.gapBlockers(locks, owner, lo, hi),
       grant: () => undefined,
       withdraw: () => undefined,
@@ -373,7 +375,7 @@ export class LockManager {
     if (this.intentionBlockers(locks, owner, id).size === 0) return 'granted';
     if (policy === 'nowait') throw new SqlError('ER_LOCK_NOWAIT');
     if (policy === 'skip') return 'skipped';
-    return this.wait(owner, index, {
+    return this.wait(owner, index, policy, {
       blockers: () => this.intentionBlockers(locks, owner, id),
       grant: () => undefined,
       withdraw: () => undefined,
@@ -385,8 +387,10 @@ export class LockManager {
   private wait(
     owner: LockOwner,
     index: number,
+    policy: WaitPolicy,
     request: Pick<Waiter, 'blockers' | 'grant' | 'withdraw'>,
   ): Promise<LockOutcome> {
+    const seconds = typeof policy === 'object' ? policy.seconds : owner.lockWaitTimeoutS;
     const state = this.ownerOf(owner);
     assert(state.waiting === null, 'LK3: one wait at a time');
     const locks = this.indexOf(index);
@@ -399,7 +403,7 @@ export class LockManager {
         this.fail(this.ownerOf(victim).waiting as Waiter, new SqlError('ER_LOCK_DEADLOCK'));
         if (victim === owner) return;
       }
-      waiter.cancelTimer = this.timers.set(owner.lockWaitTimeoutS * 1000, () =>
+      waiter.cancelTimer = this.timers.set(seconds * 1000, () =>
         this.fail(waiter, new SqlError('ER_LOCK_WAIT_TIMEOUT')),
       );
     });

@@ -395,6 +395,32 @@ for (const backend of backends) {
       await engine.close();
     });
 
+    it("waits at most WAIT n's seconds (MariaDB), then 1205", async () => {
+      const engine = await backend.start();
+      const s1 = await setup(engine);
+      const s2 = await other(engine);
+      await s1.execute('BEGIN');
+      await s1.execute('SELECT * FROM a WHERE id = 1 FOR UPDATE');
+      await s2.execute('BEGIN');
+      for (const sql of [
+        'SELECT * FROM a WHERE id = 1 FOR UPDATE WAIT 0',
+        'SELECT * FROM a WHERE id = 1 LOCK IN SHARE MODE WAIT 0',
+        'SELECT * FROM a WHERE id IN (SELECT id FROM a WHERE id = 1 FOR UPDATE WAIT 0)',
+      ]) {
+        expect((await failure(s2, sql)).errno, sql).toBe(1205);
+      }
+      // A wait long enough sees the holder commit and reads the row.
+      const waiting = s2.execute('SELECT v FROM a WHERE id = 1 FOR UPDATE WAIT 30');
+      const seen = inFlight(waiting);
+      await settle();
+      expect(seen.state).toBe('pending');
+      await s1.execute('COMMIT');
+      expect(await rowsOf(await waiting)).toEqual([[10n]]);
+      await s2.execute('COMMIT');
+      expect((await failure(s2, 'SELECT * FROM a FOR UPDATE WAIT')).errno).toBe(1064);
+      await engine.close();
+    });
+
     it('answers NOWAIT with 3572 and SKIP LOCKED without the locked rows', async () => {
       const engine = await backend.start();
       const s1 = await setup(engine);
