@@ -8,6 +8,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { PageId, StorageClient } from '../../storage/index.js';
 import type { Snapshot } from '../btree/api.js';
+import type { Engine, Session } from '../api.js';
 import { createEngine } from '../engine.js';
 import { MemoryTrees } from '../testing/memory-trees.js';
 import { ok, openSession, query } from '../testing/sessions.js';
@@ -25,17 +26,23 @@ class CountingTrees extends MemoryTrees {
   }
 }
 
+/** An engine over CountingTrees, and a session in a fresh database `d`. */
+async function countingEngine(): Promise<{ trees: CountingTrees; engine: Engine; s: Session }> {
+  const trees = new CountingTrees();
+  const engine = await createEngine({
+    storage: {} as StorageClient,
+    log: pino({ level: 'silent' }),
+    trees,
+  });
+  const s = openSession(engine);
+  await ok(s, 'CREATE DATABASE d');
+  await ok(s, 'USE d');
+  return { trees, engine, s };
+}
+
 describe('COUNT(*) over an index range (R7)', () => {
   it('counts entries without fetching rows, and through the rows after own writes', async () => {
-    const trees = new CountingTrees();
-    const engine = await createEngine({
-      storage: {} as StorageClient,
-      log: pino({ level: 'silent' }),
-      trees,
-    });
-    const s = openSession(engine);
-    await ok(s, 'CREATE DATABASE d');
-    await ok(s, 'USE d');
+    const { trees, engine, s } = await countingEngine();
     await ok(s, 'CREATE TABLE t (id INT PRIMARY KEY, k INT, KEY k_1 (k))');
     const values = Array.from({ length: 600 }, (_, id) => `(${id}, ${id % 100})`);
     await ok(s, `INSERT INTO t VALUES ${values.join(',')}`);
@@ -61,15 +68,7 @@ describe('COUNT(*) over an index range (R7)', () => {
   });
 
   it('reads the columns of the index and the primary key from the entries', async () => {
-    const trees = new CountingTrees();
-    const engine = await createEngine({
-      storage: {} as StorageClient,
-      log: pino({ level: 'silent' }),
-      trees,
-    });
-    const s = openSession(engine);
-    await ok(s, 'CREATE DATABASE d');
-    await ok(s, 'USE d');
+    const { trees, engine, s } = await countingEngine();
     // Every integer width and sign, a nullable part, a string part before an integer part,
     // a two-column primary key; then DECIMAL, the temporal types and ENUM.
     await ok(s, 'CREATE TABLE t (a BIGINT, b SMALLINT UNSIGNED, c MEDIUMINT, name VARCHAR(20), ' +
