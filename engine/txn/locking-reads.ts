@@ -177,7 +177,9 @@ export class LockingReads {
     if (!held && (row === null || !this.txn.repeatable)) {
       this.locks.unlockRecord(this.txn, root, keyId(key));
     }
-    if (row === null && this.txn.repeatable) return this.lockGapAround(root, key).then(() => null);
+    if (row === null && this.txn.repeatable) {
+      return this.lockGapAround(root, key, request.wait).then(() => null);
+    }
     return null;
   }
 
@@ -217,13 +219,19 @@ export class LockingReads {
       if (!held && (entry === null || !this.txn.repeatable)) {
         this.locks.unlockRecord(this.txn, index.root, id);
       }
-      if (entry === null && this.txn.repeatable) await this.lockGapAround(index.root, value);
+      if (entry === null && this.txn.repeatable) {
+        await this.lockGapAround(index.root, value, request.wait);
+      }
       return null;
     }
   }
 
-  /** RR, no row at `key`: the gap between its neighbours, as InnoDB locks it. */
-  private async lockGapAround(root: PageId, key: Buffer): Promise<void> {
+  /**
+   * RR, no row at `key`: the gap between its neighbours, as InnoDB locks it. It waits for what
+   * it must (a pending insert into the gap) as the read's WAIT n says, else as the session does.
+   */
+  private async lockGapAround(root: PageId, key: Buffer, wait?: WaitPolicy): Promise<void> {
+    const policy = typeof wait === 'object' ? wait : 'wait';
     for (;;) {
       const at = this.view.trees.latest();
       try {
@@ -232,7 +240,7 @@ export class LockingReads {
         if (this.view.trees.latestLsn() !== at.lsn) continue;
         const lo = prev === null ? null : { id: keyId(prev.key), inclusive: false };
         const hi = next === null ? null : { id: keyId(next.key), inclusive: false };
-        const outcome = this.locks.lockGap(this.txn, root, lo, hi, 'wait').outcome;
+        const outcome = this.locks.lockGap(this.txn, root, lo, hi, policy).outcome;
         if (!(outcome instanceof Promise)) return;
         await this.waitFor(outcome);
       } finally {

@@ -418,6 +418,17 @@ for (const backend of backends) {
       expect(await rowsOf(await waiting)).toEqual([[10n]]);
       await s2.execute('COMMIT');
       expect((await failure(s2, 'SELECT * FROM a FOR UPDATE WAIT')).errno).toBe(1064);
+      // A miss locks the gap around the key (REPEATABLE READ), which waits for a pending insert
+      // into it: as long as WAIT says too.
+      await s1.execute('BEGIN');
+      await s1.execute('INSERT INTO a VALUES (5, 50)');
+      await s2.execute('BEGIN');
+      const started = Date.now();
+      const gap = await failure(s2, 'SELECT * FROM a WHERE id = 7 FOR UPDATE WAIT 0');
+      expect(gap.errno).toBe(1205);
+      expect(Date.now() - started).toBeLessThan(5000); // not innodb_lock_wait_timeout's 50 s
+      await s2.execute('ROLLBACK');
+      await s1.execute('ROLLBACK');
       await engine.close();
     });
 
