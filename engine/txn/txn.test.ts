@@ -419,7 +419,8 @@ for (const backend of backends) {
       await s2.execute('COMMIT');
       expect((await failure(s2, 'SELECT * FROM a FOR UPDATE WAIT')).errno).toBe(1064);
       // A miss locks the gap around the key (REPEATABLE READ), which waits for a pending insert
-      // into it: as long as WAIT says too.
+      // into it: as long as WAIT says too. (InnoDB does not wait here: the pending row is in its
+      // tree and bounds the gap; here it is in no tree until it commits.)
       await s1.execute('BEGIN');
       await s1.execute('INSERT INTO a VALUES (5, 50)');
       await s2.execute('BEGIN');
