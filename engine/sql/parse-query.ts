@@ -557,26 +557,19 @@ function wrapOrdered(
 }
 
 /**
- * A query block's own locking clause as node-sql-parser reads it (`for update [nowait | skip
- * locked | wait n]`, `lock in share mode`); its other forms (FOR SHARE, OF …) it does not read.
+ * A query block's own locking clause as node-sql-parser reads it: `for update` or `lock in share
+ * mode`, then `nowait`, `skip locked` or `wait n` (query-text.ts turns FOR SHARE into the
+ * latter and drops OF …, which it cannot read).
  */
 function blockLock(raw: unknown): SelectLock {
   const words = String(raw).trim().toLowerCase().split(/\s+/).join(' ');
-  const timed = /^(for update|lock in share mode) wait (\d+(?:\.\d*)?)$/.exec(words);
-  if (timed !== null) {
-    const strength = timed[1] === 'for update' ? 'update' : 'share';
-    return { strength, wait: { seconds: Number(timed[2]) } };
-  }
-  switch (words) {
-    case 'for update':
-      return { strength: 'update', wait: 'wait' };
-    case 'for update nowait':
-      return { strength: 'update', wait: 'nowait' };
-    case 'for update skip locked':
-      return { strength: 'update', wait: 'skip' };
-    case 'lock in share mode':
-      return { strength: 'share', wait: 'wait' };
-    default:
-      throw notSupportedYet(words.toUpperCase());
-  }
+  const m = /^(for update|lock in share mode)(?: (nowait|skip locked|wait (\d+(?:\.\d*)?)))?$/.exec(
+    words,
+  );
+  if (m === null) throw notSupportedYet(words.toUpperCase());
+  const strength = m[1] === 'for update' ? 'update' : 'share';
+  if (m[2] === undefined) return { strength, wait: 'wait' };
+  if (m[2] === 'nowait') return { strength, wait: 'nowait' };
+  if (m[2] === 'skip locked') return { strength, wait: 'skip' };
+  return { strength, wait: { seconds: Number(m[3]) } };
 }

@@ -14,6 +14,8 @@
  *        USE | IGNORE | FORCE INDEX | KEY [FOR JOIN | FOR ORDER BY | FOR GROUP BY] (names)
  *                                      → blanks  (index hints choose a plan, never the rows;
  *                                                 planner.ts checks the names: 1176)
+ *        FOR SHARE / OF t, … inside a statement (a query block's locking clause)
+ *                                      → LOCK IN SHARE MODE / blanks
  *      The rewritten text maps offsets back to the original (error positions stay right).
  *
  * Invariants:
@@ -175,6 +177,7 @@ class Analyzer {
       else if (isWord(t, 'USE', 'IGNORE', 'FORCE') && isWord(tokens[i + 1], 'INDEX', 'KEY')) {
         this.indexHint(i);
       }
+      else if (isWord(t, 'FOR') && isWord(tokens[i + 1], 'SHARE', 'UPDATE')) this.lockingClause(i);
       else if (t.kind === 'word' && isOp(tokens[i + 1], '(')) this.aggregate(i);
     }
     return blocks;
@@ -397,6 +400,30 @@ class Analyzer {
       this.edit(t.start, t.end, ' ');
     }
     this.setOpAll.push(all);
+  }
+
+  /**
+   * A query block's locking clause inside the statement (its own, at its end, parse.ts takes
+   * off first): FOR SHARE becomes LOCK IN SHARE MODE and OF t [, t …] goes, forms
+   * node-sql-parser cannot read; the block's rows are locked either way (OF narrows nothing
+   * here, as for the statement's own clause).
+   */
+  private lockingClause(at: number): void {
+    const { tokens } = this;
+    if (depthAt(tokens, at) === 0) return;
+    const strength = tokens[at + 1] as Token;
+    if (isWord(tokens[at + 2], 'OF')) {
+      const isName = (t: Token | undefined): boolean =>
+        t !== undefined && (t.kind === 'word' || t.kind === 'quoted-ident');
+      let last = at + 3;
+      while (isName(tokens[last]) && isOp(tokens[last + 1], ',')) last += 2;
+      if (isName(tokens[last])) {
+        this.edit((tokens[at + 2] as Token).start, (tokens[last] as Token).end, ' ');
+      }
+    }
+    if (isWord(strength, 'SHARE')) {
+      this.edit((tokens[at] as Token).start, strength.end, 'LOCK IN SHARE MODE');
+    }
   }
 
   /** An index hint after a table factor: blanked whole (see the file comment). */
