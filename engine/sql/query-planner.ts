@@ -613,16 +613,31 @@ function checkUnique(relations: readonly Relation[]): void {
 
 /**
  * A view's query read by a block with locking clause `lock`: MySQL and MariaDB merge a view of
- * one plain SELECT (no DISTINCT, GROUP BY, HAVING or LIMIT) into the block that names it, so the
- * block's clause locks the rows the view reads; a view they materialize reads without it, as a
- * derived table does (a locking clause never reaches into a derived table or CTE). A view that
- * aggregates without GROUP BY is locked although MySQL would materialize it: more locks, never
- * fewer.
+ * one plain SELECT (no DISTINCT, GROUP BY, HAVING or LIMIT, and no aggregate or window
+ * function in its select list; a subquery there does not matter) into the block that names
+ * it, so the block's clause locks the rows the view reads; a view they materialize reads
+ * without it, as a derived table does (a locking clause never reaches into a derived table or
+ * CTE).
  */
 function lockedView(q: QueryExpr, lock: SelectLock | undefined): QueryExpr {
   if (lock === undefined || q.kind !== 'select' || q.lock !== undefined) return q;
-  const merged = !q.distinct && q.groupBy === null && q.having === null && q.limit === null;
+  const plain = !q.distinct && q.groupBy === null && q.having === null && q.limit === null;
+  const merged = plain && !q.items.some((item) => mentions(item, MATERIALIZING));
   return merged ? { ...q, lock } : q;
+}
+
+/** Expression kinds in a select list that keep MySQL from merging a view. */
+const MATERIALIZING: ReadonlySet<unknown> = new Set(['aggregate', 'window']);
+
+/** True when an expression or anything under it, but a subquery's own query, is of `kinds`. */
+function mentions(node: unknown, kinds: ReadonlySet<unknown>): boolean {
+  if (typeof node !== 'object' || node === null || node instanceof Uint8Array) return false;
+  if (Array.isArray(node)) return node.some((n) => mentions(n, kinds));
+  const record = node as Record<string, unknown>;
+  const kind = record['kind'];
+  if (kinds.has(kind)) return true;
+  if (kind === 'select' || kind === 'set-operation') return false; // another query block
+  return Object.values(record).some((v) => mentions(v, kinds));
 }
 
 /** A derived table's (view's, CTE's) relation over `columns`. */
