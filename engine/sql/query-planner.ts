@@ -405,7 +405,7 @@ export class StatementPlanner {
     if (parsed.kind !== 'select' && parsed.kind !== 'set-operation') {
       throw new SqlError('ER_VIEW_INVALID', [database, ref.table.name]);
     }
-    const statement = lockedView(parsed, env.viewLock);
+    const statement = view.algorithm === 'TEMPTABLE' ? parsed : lockedView(parsed, env.viewLock);
     const planned = this.viewQuery(statement, env, view.database, ref.table.name);
     const columns = renamed(planned.columns, view.columns, view.name);
     const relation = derivedRelation(id, offset, alias ?? view.name, columns);
@@ -617,7 +617,7 @@ function checkUnique(relations: readonly Relation[]): void {
  * function in its select list; a subquery there does not matter) into the block that names
  * it, so the block's clause locks the rows the view reads; a view they materialize reads
  * without it, as a derived table does (a locking clause never reaches into a derived table or
- * CTE).
+ * CTE), and so does one defined with ALGORITHM=TEMPTABLE (relationFor).
  */
 function lockedView(q: QueryExpr, lock: SelectLock | undefined): QueryExpr {
   if (lock === undefined || q.kind !== 'select' || q.lock !== undefined) return q;

@@ -362,6 +362,7 @@ for (const backend of backends) {
       await s1.execute('CREATE VIEW counted AS SELECT COUNT(*) AS n, MAX(id) AS top FROM a');
       await s1.execute('CREATE VIEW ranked AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) r FROM a');
       await s1.execute('CREATE VIEW asks AS SELECT id, (SELECT MAX(v) FROM b) AS most FROM a');
+      await s1.execute('CREATE ALGORITHM=TEMPTABLE VIEW apart AS SELECT * FROM a');
       // Which of a's and b's row 1 each statement locks (MariaDB 10.11, the same statements;
       // not the last four: FOR SHARE and OF are MySQL 8's syntax, which MariaDB lacks).
       const cases: [string, string][] = [
@@ -381,6 +382,7 @@ for (const backend of backends) {
         ['SELECT * FROM counted FOR UPDATE', ''],
         ['SELECT * FROM ranked WHERE id = 1 FOR UPDATE', ''],
         ['SELECT * FROM asks WHERE id = 1 FOR UPDATE', 'a'],
+        ['SELECT * FROM apart WHERE id = 1 FOR UPDATE', ''],
         ['SELECT id FROM a WHERE id = 1 FOR UPDATE', 'a'],
         ['(SELECT id FROM a WHERE id = 1) FOR UPDATE', 'a'],
         // Inside a query, the forms node-sql-parser cannot read itself (query-text.ts).
