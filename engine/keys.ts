@@ -226,8 +226,8 @@ function decodeIntKeyPart(
 
 /**
  * True when a key part of `type` can be read back as the column's value (decodeKeyPart): the
- * integers, DECIMAL, the temporal types and ENUM. Not a string's (its collation weights, not
- * its characters), a SET's, nor a DOUBLE's (its key has no -0).
+ * integers, DECIMAL, the temporal types, ENUM and binary strings. Not another string's (its
+ * collation weights, not its characters), a SET's, nor a DOUBLE's (its key has no -0).
  */
 export function keyPartDecodable(type: SqlType): boolean {
   switch (type.kind) {
@@ -237,7 +237,8 @@ export function keyPartDecodable(type: SqlType): boolean {
     case 'time':
       return true;
     case 'string':
-      return type.variant === 'enum';
+      // A binary string's key is its bytes (collation.ts: binary); other collations' are weights.
+      return type.variant === 'enum' || (type.collation === 'binary' && type.variant !== 'set');
     default:
       return false;
   }
@@ -258,13 +259,32 @@ export function decodeKeyPart(type: SqlType, key: Buffer, at: number): Value {
     case 'time':
       return key.readBigUInt64BE(at) - 2n ** 63n;
     case 'string': {
-      assert(type.variant === 'enum', 'a decodable string key part is an ENUM');
+      if (type.variant !== 'enum') {
+        assert(type.collation === 'binary', 'a decodable string key part is binary or an ENUM');
+        return unescapeTerminated(key, at).toString('latin1');
+      }
       const member = key.readUInt16BE(at);
       return member === 0 ? '' : ((type.members ?? [])[member - 1] ?? '');
     }
     default:
       return assert.fail(`no decoding of a ${type.kind} key part`);
   }
+}
+
+/** The bytes escapeTerminated wrote at `at`, as they were. */
+function unescapeTerminated(key: Buffer, at: number): Buffer {
+  const out: number[] = [];
+  for (let i = at; i + 1 < key.length; i++) {
+    const b = key[i] as number;
+    if (b !== 0) {
+      out.push(b);
+      continue;
+    }
+    if (key[i + 1] === 0) return Buffer.from(out);
+    out.push(0);
+    i++;
+  }
+  return assert.fail('a string key part ends with its terminator');
 }
 
 /** Where the key part of `type` that starts at `at` ends, without decoding it. */

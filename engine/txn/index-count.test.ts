@@ -70,7 +70,7 @@ describe('COUNT(*) over an index range (R7)', () => {
   it('reads the columns of the index and the primary key from the entries', async () => {
     const { trees, engine, s } = await countingEngine();
     // Every integer width and sign, a nullable part, a string part before an integer part,
-    // a two-column primary key; then DECIMAL, the temporal types and ENUM.
+    // a two-column primary key; then DECIMAL, the temporal types, ENUM and binary strings.
     await ok(s, 'CREATE TABLE t (a BIGINT, b SMALLINT UNSIGNED, c MEDIUMINT, name VARCHAR(20), ' +
       'k TINYINT, big BIGINT UNSIGNED, pad CHAR(10), PRIMARY KEY (a, b), ' +
       'KEY kn (k, name, c), KEY kb (big))');
@@ -99,7 +99,17 @@ describe('COUNT(*) over an index range (R7)', () => {
         `'${'xyz'[i % 3]}', 'p')`;
     });
     await ok(s, `INSERT INTO e VALUES ${others.join(',')}`);
+    // Binary strings: their keys are their bytes (0x00 escaped), so they read back too.
+    await ok(s, 'CREATE TABLE bin (id INT PRIMARY KEY, vb VARBINARY(16), fb BINARY(4), ' +
+      'pad CHAR(10), KEY kb (vb, fb))');
+    const blobs = Array.from({ length: 60 }, (_, i) => {
+      const hex = (n: number): string => (n & 0xff).toString(16).padStart(2, '0');
+      const vb = i % 10 === 0 ? "''" : `X'${hex(i)}00${hex(255 - i)}${i % 3 === 0 ? '0000' : ''}'`;
+      return `(${i}, ${i % 7 === 0 ? 'NULL' : vb}, X'${hex(i * 7)}00', 'p')`;
+    });
+    await ok(s, `INSERT INTO bin VALUES ${blobs.join(',')}`);
     reads.push(
+      ['SELECT id, vb, fb FROM bin WHERE vb >= X\'00\' ORDER BY id', 'kb'],
       ['SELECT id, d, dt, da, ti, ts, en FROM e WHERE d BETWEEN -500 AND 600 ORDER BY id', 'kd'],
       ['SELECT en, COUNT(*), MAX(ts), MIN(ti) FROM e WHERE d > 0 GROUP BY en ORDER BY en', 'kd'],
     );
