@@ -274,15 +274,22 @@ export function decodeKeyPart(type: SqlType, key: Buffer, at: number): Value {
 /** The bytes escapeTerminated wrote at `at`, as they were. */
 function unescapeTerminated(key: Buffer, at: number): Buffer {
   const out: number[] = [];
+  terminatedEnd(key, at, out);
+  return Buffer.from(out);
+}
+
+/**
+ * Where the part escapeTerminated wrote at `at` ends (0x00 is written 0x00 0xFF; 0x00 0x00 ends
+ * it); its bytes, unescaped, go to `out` when given.
+ */
+function terminatedEnd(key: Buffer, at: number, out?: number[]): number {
   for (let i = at; i + 1 < key.length; i++) {
     const b = key[i] as number;
-    if (b !== 0) {
-      out.push(b);
-      continue;
+    if (b === 0) {
+      if (key[i + 1] === 0) return i + 2;
+      i++;
     }
-    if (key[i + 1] === 0) return Buffer.from(out);
-    out.push(0);
-    i++;
+    out?.push(b);
   }
   return assert.fail('a string key part ends with its terminator');
 }
@@ -292,11 +299,5 @@ export function keyPartEnd(type: SqlType, key: Buffer, at: number): number {
   if (type.kind !== 'string' || type.variant === 'enum' || type.variant === 'set') {
     return at + keyPartBytesMax(type);
   }
-  // escapeTerminated: 0x00 is written 0x00 0xFF; 0x00 0x00 ends the part.
-  for (let i = at; i + 1 < key.length; i++) {
-    if (key[i] !== 0) continue;
-    if (key[i + 1] === 0) return i + 2;
-    i++;
-  }
-  return assert.fail('a string key part ends with its terminator');
+  return terminatedEnd(key, at);
 }

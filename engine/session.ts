@@ -1146,8 +1146,7 @@ export class EngineSession implements MovableSession {
     if (plan.kind !== 'select') throw new Error(`select: unexpected plan ${plan.kind}`);
     if (sleepCallsOf(plan).length > 0) await this.sleeps(plan, warnings);
     const columns = plan.query.columns.map((c) => c.meta);
-    // How blocks without a locking clause read; a block's own clause is on its scans.
-    const locking = this.txn.selectLocking(undefined);
+    const locking = this.txn.plainLocking();
     const consistent = locking.mode === 'none' && !planLocks(plan.query);
     const point = consistent ? pointSelectOf(plan.query) : null;
     if (point !== null) {

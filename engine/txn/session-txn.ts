@@ -32,10 +32,10 @@ import type { Lsn } from '../../storage/index.js';
 import type { MovedTransaction, MovingTransaction, Row } from '../api.js';
 import type { Trees } from '../btree/api.js';
 import { SqlError } from '../errors.js';
-import type { SelectLock, TxnStatement } from '../sql/ast.js';
+import type { TxnStatement } from '../sql/ast.js';
 import { unreachable } from '../unreachable.js';
 import type { TransactionGlobals, TransactionManager } from './manager.js';
-import { CONSISTENT, clauseLocking, type Locking, TxnRows } from './rows.js';
+import { CONSISTENT, type Locking, TxnRows } from './rows.js';
 import type { Isolation, Transaction } from './transaction.js';
 import type { TxnVariableHost } from './variables.js';
 
@@ -315,11 +315,11 @@ export class SessionTransactions implements TxnVariableHost {
   }
 
   /**
-   * How a SELECT reads: its locking clause; under SERIALIZABLE a plain SELECT inside a
-   * transaction is a shared locking read (InnoDB), while with autocommit it stays consistent.
+   * How a query block without a locking clause of its own reads (a clause is on the block's
+   * scans): under SERIALIZABLE inside a transaction a shared locking read (InnoDB), else
+   * consistent (with autocommit too).
    */
-  selectLocking(lock: SelectLock | undefined): Locking {
-    if (lock !== undefined) return clauseLocking(lock);
+  plainLocking(): Locking {
     const inTransaction = this.current !== null || !this.autocommit;
     const isolation = this.current?.isolation ?? this.nextIsolation ?? this.isolation;
     if (inTransaction && isolation === 'SERIALIZABLE') return { mode: 'share', wait: 'wait' };

@@ -21,7 +21,7 @@ import type { EvalContext } from '../expr.js';
 import { JsonSyntaxError, parseJson, serializeJson } from '../json.js';
 import { toJson } from '../json-values.js';
 import type { CallArgument, ExprInfo, PlanExpr } from '../plan.js';
-import { parseTime } from '../temporal.js';
+import { TIME_MAX, parseTime } from '../temporal.js';
 import { temporalFromValue } from '../store-types.js';
 import {
   type SqlType,
@@ -50,8 +50,7 @@ function badTemporal(kind: string, text: string, ctx: EvalContext): null {
   return null;
 }
 
-/** TIME's largest value, 838:59:59, in µs; and as the number hhhmmss. */
-const TIME_MAX_MICROS = ((838n * 60n + 59n) * 60n + 59n) * 1_000_000n;
+/** TIME's largest value (temporal.ts TIME_MAX) as the number hhhmmss. */
 const TIME_MAX_NUMBER = 8_385_959n;
 /** The largest number read as a datetime (YYYYMMDDhhmmss) when it is cast to TIME. */
 const DATETIME_MAX_NUMBER = 99_991_231_235_959n;
@@ -60,8 +59,9 @@ const DATETIME_MAX_NUMBER = 99_991_231_235_959n;
  * A number past TIME's range cast to TIME, as MySQL's number_to_time reads it: [-]h…hmmss,
  * where minutes or seconds past 59 make no time (null, "Incorrect time value") and more hours
  * than TIME holds clip to ±838:59:59 (MySQL 8's end of the range, with no fraction; MariaDB
- * fills the fraction with 9s), with "Truncated incorrect time value". Undefined for any other value (text, a number within range, or one shaped like a
- * datetime, 8 to 14 digits and not negative): parseTime reads its text.
+ * fills the fraction with 9s), with "Truncated incorrect time value". Undefined for any other
+ * value (text, a number within range, or one shaped like a datetime, 8 to 14 digits and not
+ * negative): parseTime reads its text.
  */
 function numberTime(v: unknown, text: string, ctx: EvalContext): bigint | null | undefined {
   let negative: boolean;
@@ -82,7 +82,7 @@ function numberTime(v: unknown, text: string, ctx: EvalContext): bigint | null |
   if (!negative && whole <= DATETIME_MAX_NUMBER && whole > 9_999_999n) return undefined;
   if ((whole / 100n) % 100n > 59n || whole % 100n > 59n) return badTemporal('time', text, ctx);
   ctx.warnings.warn('Warning', 1292, `Truncated incorrect time value: '${text}'`);
-  return negative ? -TIME_MAX_MICROS : TIME_MAX_MICROS;
+  return negative ? -TIME_MAX : TIME_MAX;
 }
 
 function integerTarget(unsigned: boolean, nullable: boolean): CastTarget {
