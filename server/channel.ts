@@ -6,6 +6,8 @@
  *   plain ──startTls()──▶ TLS        (once, during the handshake, right after the SSLRequest)
  *   any ──close()──▶ ending ──(peer closes, or LINGER_MS)──▶ destroyed
  *   any ──destroy()──▶ destroyed
+ *   plain, between commands ──detach()──▶ detached (the socket's duplicate and unread bytes
+ *                                         go to another thread's Channel: prime())
  *
  * Invariants:
  *   (N1) Input back-pressure: the socket is paused while more than READ_BUFFER_BYTES_MAX bytes
@@ -23,8 +25,13 @@
  *          for a packet an exchange owes
  *          a write the client does not    NET_WRITE_TIMEOUT_MS → the socket is destroyed
  *          drain
+ *   (N5) detach() hands over every byte the client sent: what was parsed into nothing yet and
+ *        what the socket had read ahead go with the duplicate descriptor, in order, and the
+ *        rest is still in the kernel, where the duplicate reads it. Nothing was left unwritten:
+ *        the socket's own write queue was empty.
  */
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import assert from 'node:assert/strict';
 import { type SecureContext, TLSSocket } from 'node:tls';
 import type { RemoteSocket } from './io/remote-socket.js';
 import {
@@ -211,6 +218,54 @@ export class Channel {
     this.#attach(tls);
   }
 
+  /**
+   * Whether detach() can hand this connection over now: a plain socket of this thread (not
+   * TLS, not the socket I/O thread's), nothing queued to write, nothing held in the socket's
+   * own read buffer (it is paused, N1), no packet half read.
+   */
+  get detachable(): boolean {
+    const raw = this.#raw;
+    return (
+      raw instanceof Socket &&
+      this.#stream === raw &&
+      !raw.destroyed &&
+      !this.#ended &&
+      raw.writableLength === 0 &&
+      raw.readableLength === 0 &&
+      this.#writer.pendingBytes === 0 &&
+      !this.#reader.midPacket &&
+      typeof socketFd(raw) === 'number'
+    );
+  }
+
+  /**
+   * N5: stops reading, and returns a duplicate of the socket's descriptor (`duplicate`) with
+   * the bytes received but not yet read as packets; this thread's handle is then closed (the
+   * connection lives on in the duplicate). Only when `detachable`.
+   */
+  detach(duplicate: (fd: number) => number): { fd: number; unread: Buffer } {
+    assert(this.detachable, 'N5: detach only a detachable channel');
+    const raw = this.#raw as Socket;
+    const fd = duplicate(socketFd(raw) as number); // may throw: then nothing has changed
+    const handle = (raw as unknown as { _handle: { readStop(): number; reading: boolean } })
+      ._handle;
+    raw.off('data', this.#onData);
+    raw.pause();
+    handle.reading = false;
+    handle.readStop(); // N5: nothing more comes into this thread
+    const unread = this.#reader.takeBuffered(); // N5: the socket holds none (readableLength)
+    this.#disarm();
+    raw.off('end', this.#onEnd);
+    raw.off('close', this.#onEnd);
+    raw.destroy();
+    return { fd, unread };
+  }
+
+  /** N5: bytes the connection received on another thread before it moved here. */
+  prime(unread: Buffer): void {
+    this.#reader.push(unread);
+  }
+
   /** Ends the connection gracefully (N3). */
   close(): void {
     const raw = this.#raw;
@@ -287,6 +342,12 @@ export class Channel {
     this.#wake = null;
     wake?.();
   }
+}
+
+/** The descriptor of a net.Socket's handle, if it has one of its own. */
+function socketFd(socket: Socket): number | undefined {
+  const fd = (socket as unknown as { _handle: { fd?: number } | null })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
 function drained(stream: ClientSocket): Promise<void> {

@@ -41,6 +41,9 @@ export const USAGE = `Usage:
                                own serves read-only connections (default: none)
       --read-thread on|off     a second thread accepts on --port too: it runs reads on a read
                                engine of its own and forwards the rest (default off)
+      --move-connections on|off  with --read-thread: a connection that writes moves to the
+                               writer's thread instead of forwarding (default on; needs the
+                               native helper built by npm run build)
       --awake-us N             after a command the event loop stays awake N µs while a core
                                is spare, so the next one is read at once (default 200; 0: off)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
@@ -113,6 +116,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         'io-thread': { type: 'string' },
         'reader-port': { type: 'string' },
         'read-thread': { type: 'string' },
+        'move-connections': { type: 'string' },
         'awake-us': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -142,6 +146,7 @@ function parseStart(args: readonly string[], env: Env): CliCommand {
         ioThread: values['io-thread'],
         readerPort: values['reader-port'],
         readThread: values['read-thread'],
+        moveConnections: values['move-connections'],
         awakeUs: values['awake-us'],
         tlsCert: values['tls-cert'],
         tlsKey: values['tls-key'],

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       storageThread: 'worker',
       ioThread: false,
       readThread: false,
+      moveConnections: true,
       awakeUs: 200,
     });
     expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);

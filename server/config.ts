@@ -96,6 +96,11 @@ export interface Config {
   readonly readerPort: number | null;
   /** A read engine's thread accepts on `port` too and forwards what it cannot run. */
   readonly readThread: boolean;
+  /**
+   * With readThread: a connection whose statement ran on the writer moves to the writer's
+   * thread (needs the native helper, server/native/); off: it stays and forwards.
+   */
+  readonly moveConnections: boolean;
   readonly maxConnections: number;
   /** Largest payload accepted from a client (max_allowed_packet). */
   readonly maxAllowedPacket: number;
@@ -127,6 +132,7 @@ export const DEFAULT_CONFIG: Config = {
   replicaOf: null,
   readerPort: null,
   readThread: false,
+  moveConnections: true,
   maxConnections: 151,
   maxAllowedPacket: 64 * 1024 * 1024,
   commitTimeoutMs: 10_000,
@@ -155,6 +161,7 @@ export interface ConfigOptions {
   readonly replicaOf?: string | undefined;
   readonly readerPort?: string | undefined;
   readonly readThread?: string | undefined;
+  readonly moveConnections?: string | undefined;
   readonly maxConnections?: string | undefined;
   readonly maxAllowedPacket?: string | undefined;
   readonly commitTimeout?: string | undefined;
@@ -206,6 +213,8 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
     readerPort: parseReaderPort(pick(options.readerPort, 'BOREALIS_READER_PORT')),
     readThread: parseOnOff('--read-thread', pick(options.readThread, 'BOREALIS_READ_THREAD'),
       DEFAULT_CONFIG.readThread),
+    moveConnections: parseOnOff('--move-connections',
+      pick(options.moveConnections, 'BOREALIS_MOVE_CONNECTIONS'), DEFAULT_CONFIG.moveConnections),
     maxConnections:
       maxConnections === undefined
         ? DEFAULT_CONFIG.maxConnections

@@ -35,11 +35,21 @@
  *        redacted, commands/loggable-sql.ts).
  *   (C5) A connection that has not finished its handshake within connect_timeout is dropped,
  *        and one idle past the session's wait_timeout is told so (4031) and closed.
+ *   (C6) A connection moves to another thread only between two commands (its last response
+ *        written, the next not begun) and only whole: socket, unread bytes, session and
+ *        prepared statements go together, and this side then closes none of them (C3 is the
+ *        new owner's). The client sees one connection.
  */
 import type { Awake } from './awake.js';
 import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
-import { type Engine, type Session, SqlError, type WireCharset } from '../engine/index.js';
+import {
+  type Engine,
+  type PreparedStatement,
+  type Session,
+  SqlError,
+  type WireCharset,
+} from '../engine/index.js';
 import { type AuthExchange, type AuthServices, authenticate } from './auth/authenticate.js';
 import { createScramble } from './auth/native-password.js';
 import { Channel, type ChannelLimits, type ClientSocket, ClientGone } from './channel.js';
@@ -72,7 +82,7 @@ import { encodeHandshakeV10 } from './protocol/packets/handshake-v10.js';
 import { encodeOk, OK_HEADER } from './protocol/packets/ok.js';
 import { isSslRequest } from './protocol/packets/ssl-request.js';
 import { statusFlagsOf } from './results.js';
-import { StatementRegistry } from './statements.js';
+import { type RegistryImage, StatementRegistry } from './statements.js';
 
 export interface ConnectionLimits extends ChannelLimits {
   readonly connectTimeoutMs: number;
@@ -91,11 +101,53 @@ export interface ConnectionDeps {
   readonly log: Logger;
   /** Told after every command, to keep the event loop awake a moment (awake.ts). */
   readonly awake?: Awake;
+  /** Moves the connection to another thread when it asks to (C6; reader/handoff.ts). */
+  readonly handOff?: ConnectionHandOff;
+}
+
+/** What a connection carries to the thread it moves to (C6). */
+export interface MovingConnection {
+  readonly connectionId: number;
+  readonly host: string;
+  readonly scramble: Buffer;
+  readonly client: ClientFlags;
+  /** The socket's duplicate descriptor, and what the client sent that was not read yet. */
+  readonly fd: number;
+  readonly unread: Buffer;
+  readonly statements: RegistryImage<PreparedStatement>;
+}
+
+/** C6: when and how a connection leaves this thread (between two commands). */
+export interface ConnectionHandOff {
+  /** A second descriptor of the socket's (native/descriptors.ts). */
+  readonly duplicate: (fd: number) => number;
+  /** Whether the connection should move, now that the last command is answered. */
+  due(session: Session): boolean;
+  /** Readies the statements to go (each gets its other side); false: the move is off. */
+  ready(session: Session, statements: readonly PreparedStatement[]): Promise<boolean>;
+  /**
+   * Hands the connection over: from here the other thread owns the descriptor, the session's
+   * state and the statements; this thread releases its own side of them.
+   */
+  move(session: Session, moving: MovingConnection): void;
+}
+
+/** A connection that moved here, with its Session and statements (C6). */
+export interface ArrivingConnection {
+  readonly session: Session;
+  readonly statements: RegistryImage<PreparedStatement>;
+  readonly host: string;
+  readonly scramble: Buffer;
+  readonly client: ClientFlags;
+  readonly unread: Buffer;
 }
 
 export interface ServedConnection {
-  /** Settles once the connection and its Session are closed; never rejects (C2, C3). */
-  readonly done: Promise<void>;
+  /**
+   * Settles once the connection and its Session are closed, or once it moved to another thread
+   * (C6: 'moved'); never rejects (C2, C3).
+   */
+  readonly done: Promise<'ended' | 'moved'>;
   /** Ends the connection now (server shutdown); `done` settles when the Session is closed. */
   close(): void;
 }
@@ -114,44 +166,86 @@ export function dropConnection(socket: ClientSocket): void {
 }
 
 /** The connection from greeting to close, in order (see the table above). */
-async function handleConnection(deps: ConnectionDeps): Promise<void> {
+async function handleConnection(deps: ConnectionDeps): Promise<'ended' | 'moved'> {
   const { socket, log } = deps;
   const channel = new Channel(socket, deps.limits);
   let session: Session | null = null;
-  let statements: StatementRegistry | null = null;
   log.info({ remote: socket.remoteAddress, port: socket.remotePort }, 'connected');
   channel.setTimeout(deps.limits.connectTimeoutMs, () => {
     log.info('handshake timed out'); // C5
     channel.destroy();
   });
+  let login: Login | null;
   try {
-    const login = await handshake(deps, channel);
-    if (login === null) return;
-    session = deps.engine.openSession({
-      connectionId: deps.connectionId,
-      user: login.response.username,
-      host: login.host,
-      ...charsetField(login.response.characterSet),
-      onKill: () => {
-        log.info('killed');
-        channel.destroy();
-      },
-    });
-    if (login.response.database !== null) await session.useDatabase(login.response.database);
-    channel.send(okPacket(session));
-    await channel.flush();
-    channel.clearTimeout();
-    log.info(connectedFields(login.response, login.host, channel), 'authenticated');
-    statements = new StatementRegistry(deps.limits.maxAllowedPacket);
-    await commandLoop(channel, commandContext(deps, channel, login, session, statements),
-      deps.awake);
+    login = await handshake(deps, channel);
+    if (login !== null) {
+      session = deps.engine.openSession({
+        connectionId: deps.connectionId,
+        user: login.response.username,
+        host: login.host,
+        ...charsetField(login.response.characterSet),
+        onKill: () => {
+          log.info('killed');
+          channel.destroy();
+        },
+      });
+      if (login.response.database !== null) await session.useDatabase(login.response.database);
+      channel.send(okPacket(session));
+      await channel.flush();
+      channel.clearTimeout();
+      log.info(connectedFields(login.response, login.host, channel), 'authenticated');
+    }
+  } catch (error) {
+    await reportFailure(channel, log, error);
+    login = null;
+  }
+  if (login === null || session === null) {
+    await closeSession(session, log); // C3
+    channel.close();
+    return 'ended';
+  }
+  return serveSession(deps, channel, {
+    session,
+    statements: new StatementRegistry(deps.limits.maxAllowedPacket),
+    host: login.host,
+    scramble: login.scramble,
+    client: negotiate(login.response.capabilities, deps.tls !== null),
+  });
+}
+
+/** What the command loop serves: an open session, its statements, the client it talks to. */
+interface Served {
+  readonly session: Session;
+  readonly statements: StatementRegistry;
+  readonly host: string;
+  readonly scramble: Buffer;
+  readonly client: ClientFlags;
+}
+
+/**
+ * Commands until the connection ends, then its statements, its session and the channel are
+ * closed (C3) — unless it moved to another thread, whose they are now (C6).
+ */
+async function serveSession(
+  deps: ConnectionDeps,
+  channel: Channel,
+  served: Served,
+): Promise<'ended' | 'moved'> {
+  const { log } = deps;
+  let end: 'ended' | 'moved' = 'ended';
+  try {
+    const ctx = commandContext(deps, channel, served);
+    end = await commandLoop(channel, ctx, deps.awake, deps.handOff);
   } catch (error) {
     await reportFailure(channel, log, error);
   } finally {
-    await closeStatements(statements, log); // C3
-    await closeSession(session, log);
-    channel.close();
+    if (end === 'ended') {
+      await closeStatements(served.statements, log); // C3
+      await closeSession(served.session, log);
+      channel.close();
+    }
   }
+  return end;
 }
 
 /** A client that passed authentication. */
@@ -194,27 +288,23 @@ async function handshake(deps: ConnectionDeps, channel: Channel): Promise<Login 
   return { response, scramble, host };
 }
 
-function commandContext(
-  deps: ConnectionDeps,
-  channel: Channel,
-  login: Login,
-  session: Session,
-  statements: StatementRegistry,
-): CommandContext {
+function commandContext(deps: ConnectionDeps, channel: Channel, served: Served): CommandContext {
+  const { session, statements, host, scramble, client } = served;
   return {
     connectionId: deps.connectionId,
-    host: login.host,
+    host,
+    scramble,
     session,
     engine: deps.engine,
-    client: negotiate(login.response.capabilities, deps.tls !== null),
+    client,
     statements,
     splitStatements: deps.splitStatements,
     log: deps.log,
     reauthenticate: (request) =>
       authenticate(deps.auth, exchangeOf(channel), {
         user: request.user,
-        host: login.host,
-        scramble: login.scramble,
+        host,
+        scramble,
         clientPlugin: request.authPluginName,
         authResponse: request.authResponse,
         secure: channel.secure,
@@ -309,33 +399,91 @@ function okPacket(session: Session): Buffer {
   });
 }
 
+/** Serves a connection that moved here from another thread (C6), from its next command. */
+export function serveArrivingConnection(
+  deps: ConnectionDeps,
+  arriving: ArrivingConnection,
+): ServedConnection {
+  return { done: handleArriving(deps, arriving), close: () => deps.socket.destroy() };
+}
+
+async function handleArriving(
+  deps: ConnectionDeps,
+  arriving: ArrivingConnection,
+): Promise<'ended' | 'moved'> {
+  const channel = new Channel(deps.socket, deps.limits);
+  channel.prime(arriving.unread); // N5
+  deps.log.info('moved to this thread');
+  const statements = StatementRegistry.restore(deps.limits.maxAllowedPacket, arriving.statements);
+  return serveSession(deps, channel, { ...arriving, statements });
+}
+
+/** The command loop; 'moved' when the connection went to another thread (C6). */
 async function commandLoop(
   channel: Channel,
   ctx: CommandContext,
   awake: Awake | undefined,
-): Promise<void> {
+  handOff: ConnectionHandOff | undefined,
+): Promise<'ended' | 'moved'> {
   for (;;) {
     const idleMs = Math.min(ctx.session.status.waitTimeoutSeconds * 1000, TIMER_MS_MAX);
     const packet = await channel.readCommand(idleMs);
     if (packet === null) {
       ctx.log.info('client disconnected');
-      return;
+      return 'ended';
     }
     if (packet === 'idle') {
       ctx.log.info({ waitTimeoutMs: idleMs }, 'idle past wait_timeout; closing'); // C5
       channel.nextSequenceId = 0;
       channel.send(encodeErr(new CommandError('ER_CLIENT_INTERACTION_TIMEOUT')));
       await channel.flush();
-      return;
+      return 'ended';
     }
     const outcome = await dispatch(ctx, packet);
     await channel.flush(); // C1: the response is out before the next command is read
     awake?.touch();
     if (outcome !== 'continue') {
       ctx.log.info(outcome === 'quit' ? 'client quit' : 'closing after the command');
-      return;
+      return 'ended';
+    }
+    if (handOff?.due(ctx.session) === true && (await moveConnection(channel, ctx, handOff))) {
+      return 'moved';
     }
   }
+}
+
+/** C6: hands the connection over if its channel and statements can go now. */
+async function moveConnection(
+  channel: Channel,
+  ctx: CommandContext,
+  handOff: ConnectionHandOff,
+): Promise<boolean> {
+  const before = channel.detachable ? ctx.statements.image() : undefined;
+  if (before === undefined) return false;
+  const prepared = before.statements.map((statement) => statement.prepared);
+  if (!(await handOff.ready(ctx.session, prepared))) return false;
+  // The wait may have let bytes in, or a close: everything is checked again.
+  const statements = ctx.statements.image();
+  if (!channel.detachable || statements === undefined) return false;
+  let detached: { fd: number; unread: Buffer };
+  try {
+    detached = channel.detach(handOff.duplicate);
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'could not move the connection; it stays');
+    return false;
+  }
+  ctx.statements.handOver();
+  handOff.move(ctx.session, {
+    connectionId: ctx.connectionId,
+    host: ctx.host,
+    scramble: ctx.scramble,
+    client: ctx.client,
+    fd: detached.fd,
+    unread: detached.unread,
+    statements,
+  });
+  ctx.log.info('moved to another thread');
+  return true;
 }
 
 async function dispatch(ctx: CommandContext, packet: Packet): Promise<CommandOutcome> {

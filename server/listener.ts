@@ -14,7 +14,8 @@
  *        only when all of them have finished.
  */
 import assert from 'node:assert/strict';
-import { type AddressInfo, type Server, createServer } from 'node:net';
+import { closeSync } from 'node:fs';
+import { type AddressInfo, type Server, Socket, createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { createSecureContext } from 'node:tls';
 import { type Engine, SqlError } from '../engine/index.js';
@@ -28,9 +29,12 @@ import { Awake } from './awake.js';
 import { IoBridge } from './io/io-bridge.js';
 import { duplicateListeningSocket } from './shared-port.js';
 import {
+  type ArrivingConnection,
+  type ConnectionHandOff,
   dropConnection,
   refuseConnection,
   type ServedConnection,
+  serveArrivingConnection,
   serveConnection,
 } from './connection.js';
 
@@ -75,6 +79,8 @@ export interface ListenerOptions {
    * the same port (L2): one Int32 cell.
    */
   readonly served?: Int32Array;
+  /** Moves a connection to another thread when it asks to (connection.ts C6). */
+  readonly handOff?: ConnectionHandOff;
 }
 
 export interface Listener {
@@ -82,10 +88,23 @@ export interface Listener {
   readonly port: number;
   /** Connections being served right now. */
   readonly connectionCount: number;
+  /** Connections that moved here from another thread (adopt), so far. */
+  readonly adopted: number;
   /** What keeps this thread's event loop awake after work (awake.ts). */
   readonly awake: Awake;
   /** A second descriptor of the listening socket, for another thread (shared-port.ts). */
   shareSocket(): Promise<number>;
+  /**
+   * Serves a connection that moved here from another thread (connection.ts C6) on its socket's
+   * descriptor `fd`, which the listener owns from now on; `onKill` is told what KILL does. The
+   * connection is already counted in `served`, which the thread it came from shares (L2).
+   */
+  adopt(
+    fd: number,
+    connectionId: number,
+    arriving: ArrivingConnection,
+    onKill: (kill: () => void) => void,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -139,14 +158,53 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
       limits,
       log: connLog,
       awake,
+      ...(options.handOff === undefined ? {} : { handOff: options.handOff }),
     });
+    track(connectionId, served, connLog);
+  };
+
+  const track = (connectionId: number, served: ServedConnection, connLog: Logger): void => {
     active.set(connectionId, served);
     served.done
-      .catch((error: unknown) => connLog.error({ err: error }, 'connection failed'))
-      .finally(() => {
+      .catch((error: unknown) => {
+        connLog.error({ err: error }, 'connection failed');
+        return 'ended' as const;
+      })
+      .then((end) => {
         active.delete(connectionId);
-        Atomics.sub(servedCount, 0, 1);
+        // L2: a connection that moved is still served, and counted, by the thread it went to.
+        if (end === 'ended') Atomics.sub(servedCount, 0, 1);
       });
+  };
+
+  let adopted = 0;
+  const adopt: Listener['adopt'] = (fd, connectionId, arriving, onKill) => {
+    adopted++;
+    const connLog = log.child({ conn: connectionId });
+    let socket: Socket;
+    try {
+      socket = new Socket({ fd, readable: true, writable: true });
+    } catch (error) {
+      connLog.error({ err: error }, 'a moved connection could not be opened');
+      closeSync(fd);
+      refuseArrival(arriving, servedCount, connLog);
+      return;
+    }
+    if (closing) {
+      socket.destroy();
+      refuseArrival(arriving, servedCount, connLog);
+      return;
+    }
+    onKill(() => {
+      connLog.info('killed');
+      socket.destroy();
+    });
+    // L2: the count shared with the thread it left counts it already.
+    const served = serveArrivingConnection(
+      { socket, connectionId, engine, auth, tls, splitStatements, limits, log: connLog, awake },
+      arriving,
+    );
+    track(connectionId, served, connLog);
   };
 
   // The sockets live in a socket I/O thread (io/io-bridge.ts), or in a net.Server here.
@@ -163,7 +221,11 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
     get connectionCount() {
       return active.size;
     },
+    get adopted() {
+      return adopted;
+    },
     awake,
+    adopt,
     shareSocket() {
       if (sockets.server === undefined) {
         return Promise.reject(new Error('the socket I/O thread owns the listening socket'));
@@ -184,6 +246,15 @@ export async function listen(options: ListenerOptions): Promise<Listener> {
       return closed;
     },
   };
+}
+
+/** C3 for a moved connection that is not served: its statements, then its session, closed. */
+function refuseArrival(arriving: ArrivingConnection, servedCount: Int32Array, log: Logger) {
+  Atomics.sub(servedCount, 0, 1); // L2: it was counted where it came from
+  for (const { prepared } of arriving.statements.statements) prepared.close();
+  arriving.session.close().catch((error: unknown) => {
+    log.error({ err: error }, 'session close failed');
+  });
 }
 
 /** Where accepted sockets come from: a net.Server here, or the socket I/O thread. */

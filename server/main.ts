@@ -23,6 +23,7 @@ import {
 import type { Config, StorageNodeConfig } from './config.js';
 import { type Listener, type TlsIdentity, listen } from './listener.js';
 import { type ReaderEndpoint, startReader } from './reader/reader-bridge.js';
+import type { ArrivingTwin } from './reader/twin-host.js';
 import { loadTlsIdentity } from './tls/identity.js';
 
 export interface RunningServer {
@@ -32,6 +33,8 @@ export interface RunningServer {
   readonly readerPort: number | null;
   /** The six embedded storage nodes, which tests and operators can stop and start. */
   readonly storageNodes: readonly EmbeddedNode[];
+  /** Connections that moved from the read thread to the writer's (--read-thread), so far. */
+  readonly movedConnections: number;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,9 @@ export async function startServer(
     port: listener.port,
     readerPort: reader?.port ?? null,
     storageNodes: cluster.nodes,
+    get movedConnections() {
+      return listener.adopted;
+    },
     close() {
       closed ??= (async () => {
         await reader?.close();
@@ -176,9 +182,37 @@ async function startReaderThread(
             firstConnectionId: ROUTED_FIRST_CONNECTION_ID,
             awake: listener.awake,
             served,
+            ...(config.moveConnections ? { arrive: arriveOn(listener) } : {}),
           },
     log: log.child({ component: 'reader' }),
   });
+}
+
+/** Serves on the writer's listener a routed connection that moved here (twin-host.ts TW12). */
+function arriveOn(listener: Listener): (arriving: ArrivingTwin) => void {
+  return ({ session, connection, statements, onKill }) => {
+    const image = connection.statements;
+    listener.adopt(
+      connection.fd,
+      connection.connectionId,
+      {
+        session,
+        statements: {
+          statements: image.statements.flatMap(({ id, paramTypes }) => {
+            const prepared = statements.get(id);
+            return prepared === undefined ? [] : [{ id, prepared, paramTypes }];
+          }),
+          nextId: image.nextId,
+          lastId: image.lastId,
+        },
+        host: connection.host,
+        scramble: Buffer.from(connection.scramble),
+        client: connection.client,
+        unread: Buffer.from(connection.unread),
+      },
+      onKill,
+    );
+  };
 }
 
 /**

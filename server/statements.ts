@@ -109,6 +109,11 @@ export class ServerStatement {
     return new Map([...this.#longData].map(([id, pieces]) => [id, Buffer.concat(pieces)]));
   }
 
+  /** Long data has come since the last execute (or a piece was refused). */
+  get holdsLongData(): boolean {
+    return this.#longData.size > 0 || this.longDataError !== null;
+  }
+
   clearLongData(): void {
     if (this.#longData.size > 0) this.#longData.clear();
     this.#longDataBytes = 0;
@@ -127,12 +132,61 @@ export class ServerStatement {
   }
 }
 
+/** A statement as a connection that moves to another thread carries it (reader/handoff.ts). */
+export interface StatementImage<P> {
+  readonly id: number;
+  readonly prepared: P;
+  readonly paramTypes: readonly ParamType[] | null;
+}
+
+/** A registry's ids and statements, to be restored on another thread (P1 carries over). */
+export interface RegistryImage<P> {
+  readonly statements: readonly StatementImage<P>[];
+  readonly nextId: number;
+  readonly lastId: number | null;
+}
+
 export class StatementRegistry {
   readonly #statements = new Map<number, ServerStatement>();
   #nextId = 1;
   #lastId: number | null = null;
 
   constructor(readonly longDataBytesMax: number) {}
+
+  /** A registry holding what `image` held, with the same ids (P1). */
+  static restore(
+    longDataBytesMax: number,
+    image: RegistryImage<PreparedStatement>,
+  ): StatementRegistry {
+    const registry = new StatementRegistry(longDataBytesMax);
+    for (const { id, prepared, paramTypes } of image.statements) {
+      const statement = new ServerStatement(id, prepared, longDataBytesMax);
+      statement.paramTypes = paramTypes;
+      registry.#statements.set(id, statement);
+    }
+    registry.#nextId = image.nextId;
+    registry.#lastId = image.lastId;
+    return registry;
+  }
+
+  /**
+   * The registry's image, when no statement has long data or an open cursor (those stay with
+   * the thread that holds them); undefined otherwise.
+   */
+  image(): RegistryImage<PreparedStatement> | undefined {
+    const statements: StatementImage<PreparedStatement>[] = [];
+    for (const s of this.#statements.values()) {
+      if (s.cursor !== null || s.holdsLongData) return undefined;
+      statements.push({ id: s.id, prepared: s.prepared, paramTypes: s.paramTypes });
+    }
+    return { statements, nextId: this.#nextId, lastId: this.#lastId };
+  }
+
+  /** Forgets every statement without closing it: their new owner closes them (P2). */
+  handOver(): void {
+    this.#statements.clear();
+    this.#lastId = null;
+  }
 
   get size(): number {
     return this.#statements.size;

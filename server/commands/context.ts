@@ -36,6 +36,8 @@ export interface CommandContext {
   readonly connectionId: number;
   /** The client's host as accounts see it ('localhost' for loopback). */
   readonly host: string;
+  /** The greeting's scramble (COM_CHANGE_USER authenticates against it again). */
+  readonly scramble: Buffer;
   readonly session: Session;
   readonly engine: Engine;
   readonly client: ClientFlags;

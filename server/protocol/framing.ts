@@ -63,9 +63,15 @@ export class PacketReader {
     return this.#buffered + this.#fragmentBytes;
   }
 
+  /** A packet longer than one fragment is partly read (takeBuffered must wait). */
+  get midPacket(): boolean {
+    return this.#fragments.length > 0;
+  }
+
   /**
    * Removes and returns every byte received but not yet parsed: what followed an SSLRequest in
-   * the same read (the start of the TLS handshake), to be handed to the TLS layer.
+   * the same read (the start of the TLS handshake), to be handed to the TLS layer; what a
+   * connection that moves to another thread received ahead (channel.ts detach).
    */
   takeBuffered(): Buffer {
     assert(this.#fragments.length === 0, 'F1: no packet is half read');

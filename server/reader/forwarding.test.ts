@@ -60,31 +60,34 @@ const value = async (c: Connection, sql: string, params: unknown[] = []): Promis
   return Object.values(rows[0] ?? {})[0];
 };
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'borealis-forwarding-'));
-  server = await startServer(
-    { ...DEFAULT_CONFIG, port: 0, readThread: true, dataDir, logLevel: 'silent' },
-    createRootLogger({ logLevel: 'silent' }),
-  );
-  const setup = await mysql.createConnection({
-    host: '127.0.0.1',
-    port: server.port,
-    user: 'root',
+// Forwarding alone, and with connections that write moving to the writer's thread (handoff.ts):
+// to the client both are the same one session.
+describe.each([false, true])('write forwarding (--read-thread, moves %s)', (moveConnections) => {
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'borealis-forwarding-'));
+    server = await startServer(
+      { ...DEFAULT_CONFIG, port: 0, readThread: true, moveConnections, dataDir,
+        logLevel: 'silent' },
+      createRootLogger({ logLevel: 'silent' }),
+    );
+    const setup = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: server.port,
+      user: 'root',
+    });
+    await setup.query('CREATE DATABASE bank');
+    await setup.end();
+    plain = await direct();
+    await plain.query('CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR(20), cents INT)');
+    await plain.query("INSERT INTO accounts VALUES (1, 'ann', 100), (2, 'bob', 200)");
   });
-  await setup.query('CREATE DATABASE bank');
-  await setup.end();
-  plain = await direct();
-  await plain.query('CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR(20), cents INT)');
-  await plain.query("INSERT INTO accounts VALUES (1, 'ann', 100), (2, 'bob', 200)");
-});
 
-afterAll(async () => {
-  for (const connection of opened) await connection.end().catch(() => undefined);
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    for (const connection of opened.splice(0)) await connection.end().catch(() => undefined);
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
-describe('write forwarding (--read-thread)', () => {
   it('accepts on the writer port in both threads', async () => {
     const ids = new Set<boolean>();
     for (let i = 0; i < 200 && ids.size < 2; i++) ids.add((await connect()).id >= ROUTED);

@@ -51,6 +51,11 @@ export interface ReaderThreadData {
     readonly firstConnectionId: number;
     /** The port's count of connections served, shared with the writer's listener (L2). */
     readonly served: Int32Array;
+    /**
+     * A connection whose statements run on the writer moves there (handoff.ts), when the
+     * writer takes them and this thread can duplicate a descriptor.
+     */
+    readonly moves: boolean;
   } | null;
   readonly maxConnections: number;
   readonly maxAllowedPacket: number;

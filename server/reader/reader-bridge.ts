@@ -25,7 +25,7 @@ import { createRingMemory } from '../io/ring.js';
 import { FEED_RING_BYTES, FeedWriter } from './feed-ring.js';
 import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
 import type { Awake } from '../awake.js';
-import { TwinHost } from './twin-host.js';
+import { type ArrivingTwin, TwinHost } from './twin-host.js';
 import type { ToTwin } from './twin-messages.js';
 
 export interface ReaderEndpoint {
@@ -50,6 +50,11 @@ export interface ReaderOptions {
     readonly awake: Awake;
     /** The port's count of connections served, shared by both threads' listeners (L2). */
     readonly served: Int32Array;
+    /**
+     * Serves a routed connection that moved to the writer's thread (twin-host.ts TW12), with
+     * its twin as its session; without it connections stay on the reader thread.
+     */
+    readonly arrive?: (arriving: ArrivingTwin) => void;
   } | null;
   readonly log: Logger;
 }
@@ -61,7 +66,10 @@ const CLOSE_GRACE_MS = 10_000;
 export async function startReader(options: ReaderOptions): Promise<ReaderEndpoint> {
   const { writer, log } = options;
   const memory = createRingMemory(FEED_RING_BYTES);
-  const twins = options.shared === null ? null : twinChannel(writer, options.shared.awake, log);
+  const twins =
+    options.shared === null
+      ? null
+      : twinChannel(writer, options.shared.awake, log, options.shared.arrive);
   const data: ReaderThreadData = {
     ...options.data,
     feed: memory,
@@ -73,6 +81,7 @@ export async function startReader(options: ReaderOptions): Promise<ReaderEndpoin
             firstConnectionId: options.shared.firstConnectionId,
             twins: twins.port,
             served: options.shared.served,
+            moves: options.shared.arrive !== undefined,
           },
   };
   const worker = new Worker(threadScript('reader/reader-thread'), {
@@ -144,12 +153,14 @@ function twinChannel(
   writer: WriterEngine,
   awake: Awake,
   log: Logger,
+  arrive: ((arriving: ArrivingTwin) => void) | undefined,
 ): { readonly port: MessagePort; close(): Promise<void> } {
   const channel = new MessageChannel();
   const host = new TwinHost(
     writer,
     (message) => channel.port1.postMessage(message),
     log.child({ component: 'twins' }),
+    arrive,
   );
   channel.port1.on('message', (message: ToTwin) => {
     host.receive(message);

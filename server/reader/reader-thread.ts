@@ -30,6 +30,8 @@ import { type Listener, listen } from '../listener.js';
 import { Awake } from '../awake.js';
 import type { FromReader, ReaderThreadData, ToReader } from './messages.js';
 import { RoutingEngine } from './routing-session.js';
+import { routedHandOff } from './handoff.js';
+import { duplicateDescriptor } from '../native/descriptors.js';
 import { TwinClient } from './remote-session.js';
 import type { FromTwin } from './twin-messages.js';
 import { FeedReader } from './feed-ring.js';
@@ -131,6 +133,9 @@ async function listenShared(
     splitStatements,
     firstConnectionId: options.firstConnectionId,
     fd: options.fd,
+    ...(options.moves && duplicateDescriptor !== null
+      ? { handOff: routedHandOff(duplicateDescriptor) }
+      : {}),
   });
 }
 

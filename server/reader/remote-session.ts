@@ -39,6 +39,7 @@ import {
   type ToTwin,
   type TwinOutcome,
   type TwinRequest,
+  type WireConnection,
   type WireOk,
   type WireResult,
   type WireRows,
@@ -235,6 +236,25 @@ export class RemoteSession implements Session {
     return moved;
   }
 
+  /**
+   * The client connection moves to the writer's thread (twin-host.ts TW12): the twin becomes
+   * its session there, so it is not closed from here; this session is done. False when the
+   * writer's end is gone (the caller still owns the descriptor then).
+   */
+  handOff(connection: WireConnection): boolean {
+    assert(!this.#closed, 'a closed session does not move');
+    this.#closed = true;
+    this.channel.forget(this);
+    if (this.channel.failed()) return false; // the writer's end is gone: nobody to take it
+    this.channel.post({ kind: 'hand-off', session: this.id, connection });
+    return true;
+  }
+
+  /** The twin-side handle of a statement this session prepared, if it is one. */
+  handleOf(statement: PreparedStatement): number | undefined {
+    return statement instanceof RemotePrepared ? statement.handle : undefined;
+  }
+
   /** Closes the twin; resolves as well when the writer's end is gone (nothing left to close). */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -316,7 +336,7 @@ class RemotePrepared implements PreparedStatement {
 
   constructor(
     private readonly session: RemoteSession,
-    private readonly handle: number,
+    readonly handle: number,
     readonly paramCount: number,
     readonly columns: readonly ColumnInfo[],
   ) {}

@@ -24,6 +24,10 @@
  *         IN_TRANS is set while either site has a transaction open.
  *   (RS3) a session is pinned from the first statement whose state one side could not hold
  *         alike until reset() or changeUser() return both sides to the same fresh state.
+ *   (RS4) the connection moves to the writer's thread (handoff.ts) only when its last statement
+ *         ran there and nothing is open here (no transaction, no read point held for a move),
+ *         so the twin alone holds the session's state; every prepared statement first gets
+ *         its twin-side statement, and the connection then names those by its own ids.
  */
 import type {
   Engine,
@@ -40,11 +44,19 @@ import type {
   SqlValue,
   StatementRoute,
 } from '../../engine/index.js';
+import { closeSync } from 'node:fs';
+import type { ParamType } from '../protocol/packets/stmt-execute.js';
+import type { RegistryImage } from '../statements.js';
+import type { WireConnection } from './twin-messages.js';
 
 /** The writer's side of a routed session (remote-session.ts). */
 export interface WriterTwin extends Session {
   /** The twin adopts `moved` at the start of its next call, which runs inside it (TW11). */
   adoptWithNextCall(moved: MovedTransaction): void;
+  /** The connection moves to the writer's thread with the twin as its session (TW12). */
+  handOff(connection: WireConnection): boolean;
+  /** The twin-side handle of a statement the twin prepared. */
+  handleOf(statement: PreparedStatement): number | undefined;
 }
 
 type Site = 'local' | 'writer';
@@ -60,6 +72,11 @@ export class RoutingSession implements Session {
     private readonly local: MovableSession,
     private readonly writer: WriterTwin,
   ) {}
+
+  /** The writer's side, for this session's statements. */
+  get twin(): WriterTwin {
+    return this.writer;
+  }
 
   /** RS2. */
   get status(): SessionStatus {
@@ -132,6 +149,49 @@ export class RoutingSession implements Session {
     await Promise.all([this.local.close(), this.writer.close()]);
   }
 
+  /** RS4: whether the twin alone holds this session's state now (the last statement ran there). */
+  get settledOnWriter(): boolean {
+    return (
+      (this.pinned || this.lastSite === 'writer') &&
+      this.moving === undefined &&
+      !this.local.status.inTransaction
+    );
+  }
+
+  /** RS4: every statement gets its twin-side statement; false if one cannot. */
+  async readyToMove(statements: readonly PreparedStatement[]): Promise<boolean> {
+    for (const statement of statements) {
+      if (!(statement instanceof RoutedStatement) || statement.session !== this) return false;
+      try {
+        await statement.writerSide();
+      } catch {
+        return false;
+      }
+    }
+    return this.settledOnWriter;
+  }
+
+  /**
+   * RS4: the connection moves; this side lets go of its statements and its local session, and
+   * the twin becomes the connection's session on the writer's thread.
+   */
+  handOff(connection: Omit<WireConnection, 'statements'>, image: RegistryImage<PreparedStatement>) {
+    const statements: { id: number; handle: number; paramTypes: ParamType[] | null }[] = [];
+    for (const { id, prepared, paramTypes } of image.statements) {
+      const routed = prepared as RoutedStatement;
+      const handle = routed.writerHandle();
+      routed.closeLocal();
+      if (handle !== undefined) {
+        statements.push({ id, handle, paramTypes: paramTypes === null ? null : [...paramTypes] });
+      }
+    }
+    const { nextId, lastId } = image;
+    if (!this.writer.handOff({ ...connection, statements: { statements, nextId, lastId } })) {
+      closeSync(connection.fd); // shutting down: the client sees its connection close
+    }
+    void this.local.close().catch(() => undefined);
+  }
+
   /** Where a statement of `route` runs now; moves or pins first when the route asks (RS1, RS3). */
   siteFor(route: Exclude<StatementRoute, 'mirror'>): Site {
     if (this.pinned) return 'writer'; // RS1: nothing is open here then
@@ -188,6 +248,7 @@ export class RoutingSession implements Session {
     const result = await this.run('writer', call);
     try {
       await drain(await call(this.local));
+      this.lastSite = 'local'; // both ran it: the session has not settled on the writer (RS4)
     } catch {
       this.pinned = true;
     }
@@ -203,7 +264,7 @@ class RoutedStatement implements PreparedStatement {
   private readonly route: Exclude<StatementRoute, 'mirror'>;
 
   constructor(
-    private readonly session: RoutingSession,
+    readonly session: RoutingSession,
     private readonly sql: string | Buffer,
     private readonly local: PreparedStatement,
     writer: { readonly route: StatementRoute; readonly statement: PreparedStatement } | null,
@@ -227,6 +288,20 @@ class RoutedStatement implements PreparedStatement {
   close(): void {
     this.local.close();
     this.writer?.close();
+  }
+
+  /** RS4: the twin-side statement, prepared there now if it was not yet. */
+  async writerSide(): Promise<void> {
+    this.writer ??= await this.session.twin.prepare(this.sql);
+  }
+
+  writerHandle(): number | undefined {
+    return this.writer === null ? undefined : this.session.twin.handleOf(this.writer);
+  }
+
+  /** RS4: the statement moves; only its local side closes here. */
+  closeLocal(): void {
+    this.local.close();
   }
 }
 

@@ -18,6 +18,10 @@
  *         cancelled or its twin closes; dropped early, its iterator is returned. Several may be
  *         open at once (a prepared statement's cursor stays open across later calls).
  *   (TW7) a pending LOAD handle lives until the twin's next call of any kind, or its close.
+ *   (TW12) a 'hand-off' runs after every call queued before it (TW5); from then the twin is
+ *         the moved connection's session, which closes it: the host forgets it (its open
+ *         streams dropped, prepared statements the connection does not name closed), and KILL
+ *         of its connection id reaches the connection here instead of the reader.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -32,8 +36,10 @@ import type {
 } from '../../engine/index.js';
 import { SqlError } from '../../engine/index.js';
 import { unreachable } from '../unreachable.js';
+import { closeSync } from 'node:fs';
 import {
   type FromTwin,
+  type WireConnection,
   type ToTwin,
   type TwinOutcome,
   type TwinRequest,
@@ -79,6 +85,23 @@ interface Twin {
   /** Handles of prepared statements, streams and loads, from 1. */
   nextHandle: number;
   closed: boolean;
+  /** What KILL [QUERY] of the twin's connection id does (TW12: changes when it moves here). */
+  readonly kills: Kills;
+}
+
+interface Kills {
+  kill: () => void;
+  killQuery: () => void;
+}
+
+/** A routed session's connection that moved to this thread, with its twin as its session. */
+export interface ArrivingTwin {
+  readonly session: MovableSession;
+  readonly connection: WireConnection;
+  /** The twin's prepared statements by the connection's statement ids. */
+  readonly statements: ReadonlyMap<number, PreparedStatement>;
+  /** Points KILL of the connection id at the connection here (TW12). */
+  onKill(kill: () => void): void;
 }
 
 export class TwinHost {
@@ -90,10 +113,19 @@ export class TwinHost {
   readonly #refused = new Map<number, WireError>();
   #closing = false;
 
-  constructor(engine: TwinEngine, post: (message: FromTwin) => void, log: Logger) {
+  readonly #arrive: ((arriving: ArrivingTwin) => void) | undefined;
+
+  /** `arrive` serves a connection that moved here (TW12); without it a hand-off is refused. */
+  constructor(
+    engine: TwinEngine,
+    post: (message: FromTwin) => void,
+    log: Logger,
+    arrive?: (arriving: ArrivingTwin) => void,
+  ) {
     this.#engine = engine;
     this.#post = post;
     this.#log = log;
+    this.#arrive = arrive;
   }
 
   receive(message: ToTwin): void {
@@ -123,6 +155,15 @@ export class TwinHost {
         if (twin !== undefined) this.#enqueue(twin, () => this.#drop(twin, message.stream));
         return;
       }
+      case 'hand-off': {
+        const twin = this.#twins.get(message.session);
+        if (twin === undefined) {
+          closeSync(message.connection.fd); // nothing to serve it with: the client sees it close
+          return;
+        }
+        this.#enqueue(twin, () => this.#handOff(twin, message.connection));
+        return;
+      }
       default:
         unreachable(message);
     }
@@ -144,10 +185,14 @@ export class TwinHost {
       return;
     }
     try {
+      const kills: Kills = {
+        kill: () => this.#post({ kind: 'killed', session: id, query: false }),
+        killQuery: () => this.#post({ kind: 'killed', session: id, query: true }),
+      };
       const session = this.#engine.openSession({
         ...init,
-        onKill: () => this.#post({ kind: 'killed', session: id, query: false }),
-        onKillQuery: () => this.#post({ kind: 'killed', session: id, query: true }),
+        onKill: () => kills.kill(),
+        onKillQuery: () => kills.killQuery(),
       });
       this.#twins.set(id, {
         id,
@@ -160,6 +205,7 @@ export class TwinHost {
         sentStatus: null,
         nextHandle: 1,
         closed: false,
+        kills,
       });
     } catch (error) {
       const { wire, expected } = toWireError(error);
@@ -356,6 +402,38 @@ export class TwinHost {
     if (stream === undefined) return; // exhausted, or failed, before the cancel arrived
     twin.streams.delete(id);
     if (stream.ahead.kind === 'batch') await stream.iterator.return?.();
+  }
+
+  /** TW12: the twin's connection moved here; the twin is its session from now on. */
+  async #handOff(twin: Twin, connection: WireConnection): Promise<void> {
+    if (twin.closed || this.#arrive === undefined) {
+      closeSync(connection.fd);
+      if (!twin.closed) await this.#closeTwin(twin);
+      return;
+    }
+    twin.closed = true;
+    twin.load = null;
+    this.#twins.delete(twin.id);
+    for (const id of [...twin.streams.keys()]) await this.#drop(twin, id);
+    const statements = new Map<number, PreparedStatement>();
+    for (const { id, handle } of connection.statements.statements) {
+      const statement = twin.prepared.get(handle);
+      if (statement === undefined) continue; // an EXECUTE of it answers 1243, as after a close
+      twin.prepared.delete(handle);
+      statements.set(id, statement);
+    }
+    for (const statement of twin.prepared.values()) statement.close();
+    twin.prepared.clear();
+    const { kills } = twin;
+    kills.killQuery = () => undefined; // the statement runs here, where KILL QUERY reaches it
+    this.#arrive({
+      session: twin.session,
+      connection,
+      statements,
+      onKill: (kill) => {
+        kills.kill = kill;
+      },
+    });
   }
 
   async #closeTwin(twin: Twin): Promise<void> {

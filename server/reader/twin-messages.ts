@@ -8,6 +8,9 @@
  *                     'stmt-close'  close a prepared statement's twin (PreparedStatement.close is
  *                                   synchronous: no reply)
  *                     'cancel'      drop a rows stream early (its iterator's return(); no reply)
+ *                     'hand-off'    the client connection itself moves to the writer's thread,
+ *                                   and its twin becomes its session there (handoff.ts; no
+ *                                   reply: the reader side is done with the session)
  *   writer → reader   'reply'       the outcome of call `call`, and the twin's status after it
  *                     'killed'      KILL [QUERY] named the twin's connection id
  *
@@ -29,6 +32,8 @@
  *         (errno, SQLSTATE, text); any other exception becomes ER_UNKNOWN_ERROR with its
  *         message (the host logs it).
  */
+import type { ClientFlags } from '../commands/context.js';
+import type { ParamType } from '../protocol/packets/stmt-execute.js';
 import {
   type ColumnInfo,
   type ErrorName,
@@ -88,7 +93,31 @@ export type ToTwin =
       readonly adopt?: MovedTransaction;
     }
   | { readonly kind: 'stmt-close'; readonly session: number; readonly handle: number }
-  | { readonly kind: 'cancel'; readonly session: number; readonly stream: number };
+  | { readonly kind: 'cancel'; readonly session: number; readonly stream: number }
+  | { readonly kind: 'hand-off'; readonly session: number; readonly connection: WireConnection };
+
+/**
+ * A client connection moving to the writer's thread (connection.ts C6): its socket's duplicate
+ * descriptor, the bytes it sent that were not read yet, and its prepared statements by protocol
+ * id, each with the handle of its twin-side statement (every one has one by then).
+ */
+export interface WireConnection {
+  readonly connectionId: number;
+  readonly host: string;
+  readonly scramble: Uint8Array;
+  readonly client: ClientFlags;
+  readonly fd: number;
+  readonly unread: Uint8Array;
+  readonly statements: {
+    readonly statements: readonly {
+      readonly id: number;
+      readonly handle: number;
+      readonly paramTypes: readonly ParamType[] | null;
+    }[];
+    readonly nextId: number;
+    readonly lastId: number | null;
+  };
+}
 
 /** An OK result crosses as it is (numbers, a bigint and a string). */
 export type WireOk = Result & { readonly kind: 'ok' };
