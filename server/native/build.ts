@@ -24,7 +24,8 @@ function headers(): string | undefined {
 
 function build(): string {
   if (!existsSync(source)) return `no source at ${source}`;
-  if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) return 'up to date';
+  const fresh = existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs;
+  if (fresh) return 'up to date';
   const include = headers();
   if (include === undefined) return 'skipped: no node_api.h (Node headers) found';
   const cc = process.env.CC ?? 'cc';

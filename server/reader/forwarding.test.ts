@@ -13,47 +13,14 @@ import mysql, { type Connection, type ResultSetHeader, type RowDataPacket } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import { type RunningServer, createRootLogger, startServer } from '../main.js';
-
-/** The routed sessions' connection ids start here (main.ts). */
-const ROUTED = 2_000_000_001;
+import { ROUTED, threadConnections } from '../testing/threads.js';
 
 let server: RunningServer;
 let dataDir: string;
 let plain: Connection;
 const opened: Connection[] = [];
 
-async function connect(
-  options: Partial<mysql.ConnectionOptions> = {},
-): Promise<{ connection: Connection; id: number }> {
-  const connection = await mysql.createConnection({
-    host: '127.0.0.1',
-    port: server.port,
-    user: 'root',
-    database: 'bank',
-    ...options,
-  });
-  opened.push(connection);
-  const [rows] = await connection.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
-  return { connection, id: Number(rows[0]?.id) };
-}
-
-/** A connection the read thread accepted (the kernel hands connections to either thread). */
-async function routed(options: Partial<mysql.ConnectionOptions> = {}): Promise<Connection> {
-  for (let i = 0; i < 200; i++) {
-    const { connection, id } = await connect(options);
-    if (id >= ROUTED) return connection;
-  }
-  throw new Error('no connection reached the read thread in 200 tries');
-}
-
-/** A connection the writer's thread accepted. */
-async function direct(): Promise<Connection> {
-  for (let i = 0; i < 200; i++) {
-    const { connection, id } = await connect();
-    if (id < ROUTED) return connection;
-  }
-  throw new Error("no connection reached the writer's thread in 200 tries");
-}
+const { connect, routed, direct } = threadConnections(() => server.port, 'bank', opened);
 
 const value = async (c: Connection, sql: string, params: unknown[] = []): Promise<unknown> => {
   const [rows] = await c.query<RowDataPacket[]>(sql, params);

@@ -12,49 +12,19 @@ import mysql, { type Connection, type ResultSetHeader, type RowDataPacket } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import { type RunningServer, createRootLogger, startServer } from '../main.js';
+import { ROUTED, threadConnections } from '../testing/threads.js';
 import { duplicateDescriptor } from '../native/descriptors.js';
 import { decodeOk } from '../protocol/packets/ok.js';
 import { decodeTextRow } from '../protocol/packets/text-row.js';
 import { comQuery, packet } from '../protocol/testing.js';
 import { RawClient } from '../testing/raw-client.js';
 
-/** The routed sessions' connection ids start here (main.ts). */
-const ROUTED = 2_000_000_001;
-
 let server: RunningServer;
 let dataDir: string;
 let plain: Connection;
 const opened: Connection[] = [];
 
-async function connect(options: Partial<mysql.ConnectionOptions> = {}) {
-  const connection = await mysql.createConnection({
-    host: '127.0.0.1',
-    port: server.port,
-    user: 'root',
-    database: 'bank',
-    ...options,
-  });
-  opened.push(connection);
-  return { connection, id: Number(await value(connection, 'SELECT CONNECTION_ID()')) };
-}
-
-/** A connection the read thread accepted (the kernel hands connections to either thread). */
-async function routed(options: Partial<mysql.ConnectionOptions> = {}): Promise<Connection> {
-  for (let i = 0; i < 200; i++) {
-    const { connection, id } = await connect(options);
-    if (id >= ROUTED) return connection;
-  }
-  throw new Error('no connection reached the read thread in 200 tries');
-}
-
-/** A connection the writer's thread accepted. */
-async function direct(): Promise<Connection> {
-  for (let i = 0; i < 200; i++) {
-    const { connection, id } = await connect();
-    if (id < ROUTED) return connection;
-  }
-  throw new Error("no connection reached the writer's thread in 200 tries");
-}
+const { routed, direct } = threadConnections(() => server.port, 'bank', opened);
 
 const value = async (c: Connection, sql: string, params: unknown[] = []): Promise<unknown> => {
   const [rows] = await c.query<RowDataPacket[]>(sql, params);
@@ -75,7 +45,11 @@ beforeAll(async () => {
     { ...DEFAULT_CONFIG, port: 0, readThread: true, dataDir, logLevel: 'silent' },
     createRootLogger({ logLevel: 'silent' }),
   );
-  const setup = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root' });
+  const setup = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'root',
+  });
   await setup.query('CREATE DATABASE bank');
   await setup.query('CREATE TABLE bank.accounts (id INT PRIMARY KEY, cents INT)');
   await setup.query('INSERT INTO bank.accounts VALUES (1, 100), (2, 200)');
@@ -120,7 +94,8 @@ describe.runIf(duplicateDescriptor !== null)('a routed connection moving to the 
     await c.execute('UPDATE accounts SET cents = cents + 1 WHERE id = ?', [1]);
     await movedTo(before + 1);
     // The statements prepared on the read thread run by the same ids on the writer's thread.
-    const [again] = await c.execute<RowDataPacket[]>('SELECT cents FROM accounts WHERE id = ?', [1]);
+    const select = 'SELECT cents FROM accounts WHERE id = ?';
+    const [again] = await c.execute<RowDataPacket[]>(select, [1]);
     expect(again).toEqual([{ cents: 101 }]);
     await c.execute('UPDATE accounts SET cents = cents - 1 WHERE id = ?', [1]);
     expect(await value(c, 'SELECT @@group_concat_max_len')).toBe(77);
