@@ -213,6 +213,23 @@ export interface MovedTransaction {
 }
 
 /**
+ * What a session keeps of its previous statement for the next one to read: ROW_COUNT(),
+ * FOUND_ROWS(), @@warning_count, @@error_count, SHOW WARNINGS / ERRORS. A routed session's twin
+ * takes them over when the previous statement ran on the read engine (server/reader/).
+ */
+export interface StatementDiagnostics {
+  readonly rowCount: bigint;
+  readonly foundRows: bigint;
+  readonly warnings: readonly {
+    readonly level: 'Note' | 'Warning' | 'Error';
+    readonly code: number;
+    readonly message: string;
+  }[];
+  /** Every condition raised, also those past the kept list's limit (max_error_count). */
+  readonly warningCount: number;
+}
+
+/**
  * Where a read engine's session may run a statement when a twin on the writer runs what it
  * cannot (write forwarding): engine/route.ts has the table.
  */
@@ -244,6 +261,10 @@ export interface MovableSession extends Session {
    * when it does not parse (this session then reports the syntax error as the writer would).
    */
   route(text: string | Buffer): StatementRoute;
+  /** The previous statement's diagnostics (what the next statement may read of it). */
+  diagnostics(): StatementDiagnostics;
+  /** Takes `d` as the previous statement's diagnostics (it ran in another session). */
+  adoptDiagnostics(d: StatementDiagnostics): void;
 }
 
 export interface SessionInit {

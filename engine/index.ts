@@ -19,6 +19,7 @@ export type {
   SessionInit,
   SessionStatus,
   SqlValue,
+  StatementDiagnostics,
   StatementRoute,
 } from './api.js';
 export { COLUMN_FLAG } from './api.js';

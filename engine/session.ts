@@ -32,6 +32,7 @@ import type {
   SessionInit,
   SessionStatus,
   SqlValue,
+  StatementDiagnostics,
   StatementRoute,
 } from './api.js';
 import type { Mtr, Trees } from './btree/api.js';
@@ -513,6 +514,20 @@ export class EngineSession implements MovableSession {
     }
     // In information_schema, unqualified names are its tables: the writer's view (route.ts).
     return route === 'read' && this.database === SCHEMA_NAME ? 'write' : route;
+  }
+
+  /** MovableSession (api.ts): what ROW_COUNT(), SHOW WARNINGS, … would read now. */
+  diagnostics(): StatementDiagnostics {
+    const { rowCount, foundRows } = this.counts;
+    return { rowCount, foundRows, warnings: this.warnings, warningCount: this.warningCount };
+  }
+
+  /** MovableSession (api.ts): the previous statement ran in another session. */
+  adoptDiagnostics(d: StatementDiagnostics): void {
+    this.counts.rowCount = d.rowCount;
+    this.counts.foundRows = d.foundRows;
+    this.warnings = d.warnings;
+    this.warningCount = d.warningCount;
   }
 
   /** MovableSession (api.ts): the open transaction leaves this session (ST4). */

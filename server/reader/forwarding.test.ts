@@ -84,6 +84,21 @@ describe.each([false, true])('write forwarding (--read-thread, moves %s)', (move
     expect(rows).toEqual([{ note: 'z' }]);
   });
 
+  it('reads the diagnostics of the statement the client ran last, wherever it ran', async () => {
+    const c = await routed();
+    await c.query('CREATE TABLE diag (id INT AUTO_INCREMENT PRIMARY KEY, n INT)');
+    await c.query('INSERT INTO diag (n) VALUES (1), (2)');
+    expect(await value(c, 'SELECT COUNT(*) FROM diag')).toBe(2); // on the read thread
+    // LAST_INSERT_ID() sends this one to the writer, whose twin ran the INSERT last (RS5).
+    const [rows] = await c.query<RowDataPacket[]>(
+      'SELECT LAST_INSERT_ID() AS id, ROW_COUNT() AS rc, FOUND_ROWS() AS fr');
+    expect(rows).toEqual([{ id: 1, rc: -1, fr: 1 }]);
+    await c.query("SELECT CAST('1x' AS SIGNED)"); // a warning, on the read thread
+    const [warned] = await c.query<RowDataPacket[]>(
+      'SELECT @@warning_count AS w, LAST_INSERT_ID() AS id');
+    expect(warned).toEqual([{ w: 1, id: 1 }]);
+  });
+
   it('moves a transaction to the writer with its snapshot (repeatable read)', async () => {
     const c = await routed();
     await c.query('BEGIN');

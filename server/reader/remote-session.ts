@@ -25,6 +25,7 @@ import type {
   ColumnInfo,
   FieldListColumn,
   MovedTransaction,
+  StatementDiagnostics,
   PreparedStatement,
   Result,
   Row,
@@ -146,11 +147,12 @@ export class TwinClient {
     return new Promise<TwinOutcome>((resolve, reject) => {
       this.#pending.set(call, { session, resolve, reject }); // TW8
       const adopt = session.takeAdoption();
-      this.#post(
-        adopt === undefined
-          ? { kind: 'call', session: session.id, call, request }
-          : { kind: 'call', session: session.id, call, request, adopt }, // TW11
-      );
+      const diagnostics = session.takeDiagnostics();
+      this.#post({
+        kind: 'call', session: session.id, call, request,
+        ...(adopt === undefined ? {} : { adopt }), // TW11
+        ...(diagnostics === undefined ? {} : { diagnostics }), // TW13
+      });
     });
   }
 }
@@ -227,6 +229,20 @@ export class RemoteSession implements Session {
    */
   adoptWithNextCall(moved: MovedTransaction): void {
     this.#adoption = moved;
+  }
+
+  #diagnostics: StatementDiagnostics | undefined = undefined;
+
+  /** TW13: the twin takes `d` as its previous statement's before its next call runs. */
+  diagnosticsWithNextCall(d: StatementDiagnostics): void {
+    this.#diagnostics = d;
+  }
+
+  /** For TwinClient only: the diagnostics the next call carries (TW13). */
+  takeDiagnostics(): StatementDiagnostics | undefined {
+    const d = this.#diagnostics;
+    this.#diagnostics = undefined;
+    return d;
   }
 
   /** For TwinClient only: the adoption the next call carries (TW11). */

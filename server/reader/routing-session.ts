@@ -28,6 +28,8 @@
  *         ran there and nothing is open here (no transaction, no read point held for a move),
  *         so the twin alone holds the session's state; every prepared statement first gets
  *         its twin-side statement, and the connection then names those by its own ids.
+ *   (RS5) a statement run on the writer after one that ran here reads this session's diagnostics
+ *         of it (ROW_COUNT(), FOUND_ROWS(), SHOW WARNINGS): the twin takes them first (TW13).
  */
 import type {
   Engine,
@@ -42,6 +44,7 @@ import type {
   SessionStatus,
   Session,
   SqlValue,
+  StatementDiagnostics,
   StatementRoute,
 } from '../../engine/index.js';
 import { closeSync } from 'node:fs';
@@ -53,6 +56,8 @@ import type { WireConnection } from './twin-messages.js';
 export interface WriterTwin extends Session {
   /** The twin adopts `moved` at the start of its next call, which runs inside it (TW11). */
   adoptWithNextCall(moved: MovedTransaction): void;
+  /** The twin takes `d` as its previous statement's before its next call (TW13). */
+  diagnosticsWithNextCall(d: StatementDiagnostics): void;
   /** The connection moves to the writer's thread with the twin as its session (TW12). */
   handOff(connection: WireConnection): boolean;
   /** The twin-side handle of a statement the twin prepared. */
@@ -214,6 +219,10 @@ export class RoutingSession implements Session {
 
   /** Runs `call` on `site` and notes where the session's transaction is afterwards (RS1). */
   run<T>(site: Site, call: (session: Session) => Promise<T>): Promise<T> {
+    // RS5: what the client ran last ran here; the twin reads its diagnostics, not its own.
+    if (site === 'writer' && this.lastSite === 'local') {
+      this.writer.diagnosticsWithNextCall(this.local.diagnostics());
+    }
     this.lastSite = site;
     if (site === 'local') return call(this.local); // issue 8: no async step of its own
     return this.onWriter(call);

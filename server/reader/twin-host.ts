@@ -28,6 +28,7 @@ import type { Logger } from 'pino';
 import type {
   MovableSession,
   MovedTransaction,
+  StatementDiagnostics,
   PreparedStatement,
   Result,
   Row,
@@ -140,7 +141,8 @@ export class TwinHost {
           return;
         }
         this.#enqueue(twin, () =>
-          this.#perform(twin, message.call, message.request, message.adopt));
+          this.#perform(twin, message.call, message.request, message.adopt,
+            message.diagnostics));
         return;
       }
       case 'stmt-close': {
@@ -245,6 +247,7 @@ export class TwinHost {
     call: number,
     request: TwinRequest,
     adopt?: MovedTransaction,
+    diagnostics?: StatementDiagnostics,
   ): Promise<void> {
     if (twin.closed) {
       this.#refuse(twin.id, call, request); // queued behind its close
@@ -253,6 +256,7 @@ export class TwinHost {
     if (request.kind !== 'load') twin.load = null; // TW7
     let outcome: TwinOutcome;
     try {
+      if (diagnostics !== undefined) twin.session.adoptDiagnostics(diagnostics); // TW13
       if (adopt !== undefined) await twin.session.adoptTransaction(adopt); // TW11
       outcome = await this.#run(twin, request);
     } catch (error) {

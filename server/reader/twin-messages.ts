@@ -28,6 +28,10 @@
  *         view is first copied into an ArrayBuffer of its exact size.
  *   (TW11) a call may carry a transaction to adopt before its request (ToTwin 'call'.adopt): the
  *         request runs only inside the adopted transaction, never without it.
+ *   (TW13) a call may carry the previous statement's diagnostics (ToTwin 'call'.diagnostics,
+ *         when that statement ran on the read engine): the twin takes them before the request
+ *         runs, so ROW_COUNT(), FOUND_ROWS() and SHOW WARNINGS there read the statement the
+ *         client ran last, not the twin's last.
  *   (TW3) an error crosses as its ER name and message and is rebuilt as the same SqlError
  *         (errno, SQLSTATE, text); any other exception becomes ER_UNKNOWN_ERROR with its
  *         message (the host logs it).
@@ -40,6 +44,7 @@ import {
   type FieldListColumn,
   type MovedTransaction,
   type Row,
+  type StatementDiagnostics,
   type Result,
   type SessionInit,
   type SessionStatus,
@@ -91,6 +96,8 @@ export type ToTwin =
        * when that fails the request does not run and the reply carries the adoption's error.
        */
       readonly adopt?: MovedTransaction;
+      /** TW13: the previous statement's diagnostics, when it ran on the read engine. */
+      readonly diagnostics?: StatementDiagnostics;
     }
   | { readonly kind: 'stmt-close'; readonly session: number; readonly handle: number }
   | { readonly kind: 'cancel'; readonly session: number; readonly stream: number }
