@@ -1,5 +1,9 @@
 # Builds and runs the Borealis server with the same commands as the README.
 FROM node:20-slim
+# A C compiler for the small native helper (server/native/fd.c) that lets a connection move
+# from the read thread to the writer's; without it connections forward their writes instead.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY server ./server

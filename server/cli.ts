@@ -40,7 +40,8 @@ export const USAGE = `Usage:
       --reader-port N          a reader endpoint on port N: a read engine on a thread of its
                                own serves read-only connections (default: none)
       --read-thread on|off     a second thread accepts on --port too: it runs reads on a read
-                               engine of its own and forwards the rest (default off)
+                               engine of its own and forwards the rest (default on; off
+                               when --io-thread is on)
       --move-connections on|off  with --read-thread: a connection that writes moves to the
                                writer's thread instead of forwarding (default on; needs the
                                native helper built by npm run build)

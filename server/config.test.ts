@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       bufferPoolBytes: 128 * 1024 * 1024,
       storageThread: 'worker',
       ioThread: false,
-      readThread: false,
+      readThread: true,
       moveConnections: true,
       awakeUs: 200,
     });
@@ -36,8 +36,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(true);
     expect(loadConfig({ ioThread: 'off' }, { BOREALIS_IO_THREAD: 'on' }).ioThread).toBe(false);
     expect(() => loadConfig({ ioThread: 'yes' }, {})).toThrow(ConfigError);
-    expect(loadConfig({ readThread: 'on' }, {}).readThread).toBe(true);
-    expect(loadConfig({}, { BOREALIS_READ_THREAD: 'on' }).readThread).toBe(true);
+    expect(loadConfig({ readThread: 'off' }, {}).readThread).toBe(false);
+    expect(loadConfig({}, { BOREALIS_READ_THREAD: 'off' }).readThread).toBe(false);
+    // The socket I/O thread and the read thread are not built together: --io-thread on alone
+    // turns the read thread off; asking for both still reaches startServer's refusal.
+    expect(loadConfig({ ioThread: 'on' }, {}).readThread).toBe(false);
+    expect(loadConfig({ ioThread: 'on', readThread: 'on' }, {}).readThread).toBe(true);
     expect(() => loadConfig({ readThread: 'yes' }, {})).toThrow(ConfigError);
     expect(loadConfig({ awakeUs: '0' }, {}).awakeUs).toBe(0);
     expect(loadConfig({}, { BOREALIS_AWAKE_US: '500' }).awakeUs).toBe(500);

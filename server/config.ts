@@ -13,7 +13,8 @@
  *   --reader-port        BOREALIS_READER_PORT       null: no reader endpoint; a port: a read engine
  *                                                   on a thread of its own serves read-only
  *                                                   connections there (server/reader/)
- *   --read-thread        BOREALIS_READ_THREAD       off; on: a read engine on a second thread accepts
+ *   --read-thread        BOREALIS_READ_THREAD       on (off when --io-thread is on): a read
+ *                                                   engine on a second thread accepts
  *                                                   connections on --port too, runs their reads
  *                                                   and forwards the rest to the writer
  *                                                   (server/reader/routing-session.ts)
@@ -131,7 +132,7 @@ export const DEFAULT_CONFIG: Config = {
   storage: [],
   replicaOf: null,
   readerPort: null,
-  readThread: false,
+  readThread: true,
   moveConnections: true,
   maxConnections: 151,
   maxAllowedPacket: 64 * 1024 * 1024,
@@ -203,6 +204,8 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
     storage === undefined || storage === '' ? [] : storage.split(',').map(parseHostPort);
   const clusterSecret = pick(options.clusterSecret, 'BOREALIS_CLUSTER_SECRET') ?? '';
   checkStorage(storageNodes, clusterSecret);
+  const ioThread = parseOnOff('--io-thread', pick(options.ioThread, 'BOREALIS_IO_THREAD'),
+    DEFAULT_CONFIG.ioThread);
   return {
     port: port === undefined ? DEFAULT_CONFIG.port : parseInteger('--port', port, 0, 65_535),
     host,
@@ -211,8 +214,9 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
     storage: storageNodes,
     replicaOf: replicaOf === undefined || replicaOf === '' ? null : parseHostPort(replicaOf),
     readerPort: parseReaderPort(pick(options.readerPort, 'BOREALIS_READER_PORT')),
+    // The two are not built together: --io-thread on alone turns the read thread's default off.
     readThread: parseOnOff('--read-thread', pick(options.readThread, 'BOREALIS_READ_THREAD'),
-      DEFAULT_CONFIG.readThread),
+      DEFAULT_CONFIG.readThread && !ioThread),
     moveConnections: parseOnOff('--move-connections',
       pick(options.moveConnections, 'BOREALIS_MOVE_CONNECTIONS'), DEFAULT_CONFIG.moveConnections),
     maxConnections:
@@ -243,8 +247,7 @@ export function loadConfig(options: ConfigOptions, env: Env): Config {
       DEFAULT_CONFIG.bufferPoolBytes,
     ),
     storageThread: parseStorageThread(pick(options.storageThread, 'BOREALIS_STORAGE_THREAD')),
-    ioThread: parseOnOff('--io-thread', pick(options.ioThread, 'BOREALIS_IO_THREAD'),
-      DEFAULT_CONFIG.ioThread),
+    ioThread,
     awakeUs: parseAwakeUs(pick(options.awakeUs, 'BOREALIS_AWAKE_US')),
   };
 }

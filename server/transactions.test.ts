@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config.js';
-import { TEST_IO_THREAD } from './testing/harness.js';
+import { TEST_THREADS } from './testing/harness.js';
 import { type RunningServer, createRootLogger, startServer } from './main.js';
 
 const cli = resolve(import.meta.dirname, '../dist/server/cli.js');
@@ -30,7 +30,7 @@ function tempDir(): string {
 async function inProcess(): Promise<RunningServer> {
   const log = createRootLogger({ logLevel: 'silent' });
   const server = await startServer(
-    { ...DEFAULT_CONFIG, ioThread: TEST_IO_THREAD, port: 0, dataDir: tempDir(), logLevel: 'silent' },
+    { ...DEFAULT_CONFIG, ...TEST_THREADS, port: 0, dataDir: tempDir(), logLevel: 'silent' },
     log,
   );
   cleanups.push(() => server.close());

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config.js';
-import { TEST_IO_THREAD } from './testing/harness.js';
+import { TEST_THREADS } from './testing/harness.js';
 import { type RunningServer, createRootLogger, startServer } from './main.js';
 
 const cli = resolve(import.meta.dirname, '../dist/server/cli.js');
@@ -115,7 +115,7 @@ describe('walking skeleton', () => {
       const log = createRootLogger({ logLevel: 'silent' });
       const server: RunningServer = await startServer(
         {
-          ...DEFAULT_CONFIG, ioThread: TEST_IO_THREAD,
+          ...DEFAULT_CONFIG, ...TEST_THREADS,
           port: 0,
           dataDir: tempDir(),
           commitTimeoutMs: 1500,
@@ -153,7 +153,7 @@ describe('walking skeleton', () => {
   it('answers errors with MySQL codes and none of them disturbs another connection', async () => {
     const log = createRootLogger({ logLevel: 'silent' });
     const server = await startServer(
-      { ...DEFAULT_CONFIG, ioThread: TEST_IO_THREAD, port: 0, dataDir: tempDir(), logLevel: 'silent' },
+      { ...DEFAULT_CONFIG, ...TEST_THREADS, port: 0, dataDir: tempDir(), logLevel: 'silent' },
       log,
     );
     cleanups.push(() => server.close());

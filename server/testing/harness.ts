@@ -17,6 +17,13 @@ export const silentLog: Logger = pino({ level: process.env['LOG_LEVEL'] ?? 'sile
  */
 export const TEST_IO_THREAD = process.env['BOREALIS_IO_THREAD'] === 'on';
 
+/**
+ * The threads of a whole server under test: the socket I/O thread in the 'io-thread' project,
+ * else the defaults (the read thread; the two are not built together).
+ */
+export const TEST_THREADS = { ioThread: TEST_IO_THREAD, readThread: !TEST_IO_THREAD &&
+  DEFAULT_CONFIG.readThread } as const;
+
 export interface Running {
   readonly engine: FakeEngine;
   readonly listener: Listener;
