@@ -1,13 +1,15 @@
 /**
  * The storage tier's conformance suite: hundreds of simulation seeds, the long process-level
- * scenarios, and the partition test in network namespaces (skipped, with the reason printed,
- * where it cannot run). Run by `npm run conformance` (suite "storage") and, alone and without
- * MariaDB, by `npm run conformance:storage`.
+ * scenarios, the big-table workload (a table many times the buffer pool), and the partition
+ * test in network namespaces (skipped, with the reason printed, where it cannot run). Run by
+ * `npm run conformance` (suite "storage") and, alone and without MariaDB, by
+ * `npm run conformance:storage`.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SimFailure, runSimulation } from '../../storage/testing/sim.js';
+import { bigTable } from '../bigtable/check.js';
 import type { CheckResult } from '../report.js';
 import { partition, partitionSkipReason } from './partition.js';
 import { readThread, readerEndpoint } from './reader.js';
@@ -49,6 +51,8 @@ export async function runStorageSuite(options: StorageSuiteOptions): Promise<voi
     readerEndpoint);
   await check(reporter, 'read thread: at one port, mysql CLI sessions on either thread read ' +
     'their writes and sysbench read_write runs clean', readThread);
+  await check(reporter, 'a table many times the buffer pool: lookups, ranges and index scans ' +
+    'over 200,000 rows with a 4 MiB pool', bigTable);
   const skip = partitionSkipReason();
   if (skip !== undefined) {
     reporter.note(`skip  ${SUITE} partition with real addresses: ${skip}`);
