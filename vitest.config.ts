@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     exclude: ['dist/**', 'node_modules/**'],
+    // Three files at once on two cores: most suites wait on sockets, child processes and disk
+    // syncs, so a third worker fills the idle time (a full run here: 198 s against 325 s).
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [

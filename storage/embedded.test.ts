@@ -60,7 +60,9 @@ describe.each(['main', 'worker'] as const)('embedded cluster (six LMDB nodes, %s
   });
 
   it('survives two nodes down, times out with three, and catches up when they return', async () => {
-    const { client, nodes } = await cluster(300);
+    // Long enough that four busy nodes make progress on a loaded two-core machine (300 ms did
+    // not always: npm test runs two files at once); short enough to wait out with three down.
+    const { client, nodes } = await cluster(1_000);
     const writer = new TestWriter(await client.open());
     const page = pageOf(0, 1);
     client.ship(writer.mtr([[page, leafInit()]]));
@@ -80,7 +82,7 @@ describe.each(['main', 'worker'] as const)('embedded cluster (six LMDB nodes, %s
     const error = await client.waitDurable(pending).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as StorageError).kind).toBe('quorum-timeout');
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(client.durableLsn()).toBe(durable);
     expect((await client.readPage(page, durable)).equals(pageAtDurable)).toBe(true);
 
