@@ -212,6 +212,13 @@ export interface MovedTransaction {
   readonly readOnly: boolean;
 }
 
+/** A note, warning or error a statement raised (SHOW WARNINGS lists them). */
+export interface Warning {
+  readonly level: 'Note' | 'Warning' | 'Error';
+  readonly code: number;
+  readonly message: string;
+}
+
 /**
  * What a session keeps of its previous statement for the next one to read: ROW_COUNT(),
  * FOUND_ROWS(), @@warning_count, @@error_count, SHOW WARNINGS / ERRORS. A routed session's twin
@@ -220,11 +227,7 @@ export interface MovedTransaction {
 export interface StatementDiagnostics {
   readonly rowCount: bigint;
   readonly foundRows: bigint;
-  readonly warnings: readonly {
-    readonly level: 'Note' | 'Warning' | 'Error';
-    readonly code: number;
-    readonly message: string;
-  }[];
+  readonly warnings: readonly Warning[];
   /** Every condition raised, also those past the kept list's limit (max_error_count). */
   readonly warningCount: number;
 }

@@ -2,17 +2,13 @@
  * SHOW DATABASES, SHOW TABLES and SHOW WARNINGS: their result sets, with the column names and
  * metadata MySQL 8 reports (information_schema columns, utf8mb3).
  */
-import { COLUMN_FLAG, type ColumnInfo, type Row } from '../api.js';
+import { COLUMN_FLAG, type ColumnInfo, type Row, type Warning } from '../api.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { collation } from './collation.js';
 import { likeMatch } from './expr.js';
 import { showColumnInfo } from './metadata.js';
 
-export interface Warning {
-  readonly level: 'Note' | 'Warning' | 'Error';
-  readonly code: number;
-  readonly message: string;
-}
+export type { Warning };
 
 export interface ShowResult {
   readonly columns: readonly ColumnInfo[];

@@ -146,16 +146,17 @@ export class TwinClient {
     const call = this.#nextCall++;
     return new Promise<TwinOutcome>((resolve, reject) => {
       this.#pending.set(call, { session, resolve, reject }); // TW8
-      const adopt = session.takeAdoption();
-      const diagnostics = session.takeDiagnostics();
-      this.#post({
-        kind: 'call', session: session.id, call, request,
-        ...(adopt === undefined ? {} : { adopt }), // TW11
-        ...(diagnostics === undefined ? {} : { diagnostics }), // TW13
-      });
+      this.#post({ kind: 'call', session: session.id, call, request, ...session.takeCarried() });
     });
   }
 }
+
+/** What a call carries besides its request: a transaction to adopt (TW11), diagnostics (TW13). */
+interface Carried {
+  readonly adopt?: MovedTransaction;
+  readonly diagnostics?: StatementDiagnostics;
+}
+const NOTHING_CARRIED: Carried = Object.freeze({});
 
 export class RemoteSession implements Session {
   #status: SessionStatus;
@@ -221,35 +222,27 @@ export class RemoteSession implements Session {
     return undefined;
   }
 
-  #adoption: MovedTransaction | undefined = undefined;
+  /** What the next call carries besides its request (TW11, TW13); null: nothing. */
+  #carried: Carried | null = null;
 
   /**
    * TW11: the twin adopts `moved` at the start of this session's next call, which then runs
    * inside it (or fails with the adoption's error): one round trip saved.
    */
   adoptWithNextCall(moved: MovedTransaction): void {
-    this.#adoption = moved;
+    this.#carried = { ...this.#carried, adopt: moved };
   }
-
-  #diagnostics: StatementDiagnostics | undefined = undefined;
 
   /** TW13: the twin takes `d` as its previous statement's before its next call runs. */
   diagnosticsWithNextCall(d: StatementDiagnostics): void {
-    this.#diagnostics = d;
+    this.#carried = { ...this.#carried, diagnostics: d };
   }
 
-  /** For TwinClient only: the diagnostics the next call carries (TW13). */
-  takeDiagnostics(): StatementDiagnostics | undefined {
-    const d = this.#diagnostics;
-    this.#diagnostics = undefined;
-    return d;
-  }
-
-  /** For TwinClient only: the adoption the next call carries (TW11). */
-  takeAdoption(): MovedTransaction | undefined {
-    const moved = this.#adoption;
-    this.#adoption = undefined;
-    return moved;
+  /** For TwinClient only: what the next call carries (TW11, TW13), taken once. */
+  takeCarried(): Carried {
+    const carried = this.#carried ?? NOTHING_CARRIED;
+    this.#carried = null;
+    return carried;
   }
 
   /**
