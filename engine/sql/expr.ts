@@ -77,6 +77,32 @@ export interface EvalContext {
   readonly query?: QueryRuntime;
 }
 
+/** Every field of T, each present (undefined where the source has none). */
+type EveryField<T> = { [K in keyof T & string]: T[K] | undefined };
+
+/**
+ * `base` with `query` in place of its own, written out field by field (issue 8): a spread that
+ * adds a field takes V8's slow property-definition path, measured at ~2.5% of a point select's
+ * CPU. EveryField makes the compiler name any field added to EvalContext but missing here.
+ */
+export function withQuery(base: EvalContext, query: QueryRuntime): EvalContext {
+  const ctx: EveryField<EvalContext> = {
+    warnings: base.warnings,
+    session: base.session,
+    now: base.now,
+    storing: base.storing,
+    params: base.params,
+    variables: base.variables,
+    interrupt: base.interrupt,
+    sqlMode: base.sqlMode,
+    timeZone: base.timeZone,
+    counts: base.counts,
+    lastInsertId: base.lastInsertId,
+    query,
+  };
+  return ctx as EvalContext;
+}
+
 /** The sql_mode members evaluation and storing obey. */
 export interface SqlModeFlags {
   /** STRICT_TRANS_TABLES or STRICT_ALL_TABLES: bad values are errors, not warnings. */

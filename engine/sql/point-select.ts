@@ -18,7 +18,7 @@
 import type { Row as SeamRow } from '../api.js';
 import { CONSISTENT } from '../txn/rows.js';
 import { type ExecContext, readRequest } from './execute.js';
-import type { EvalContext, Evaluator, Row } from './expr.js';
+import { type Evaluator, type Row, withQuery } from './expr.js';
 import type { QueryNode, QueryPlan } from './plan-query.js';
 import { evaluator } from './query-run.js';
 import { neededColumns } from './read-columns.js';
@@ -68,7 +68,7 @@ function shapeOf(plan: QueryPlan): PointSelect | null {
 export async function runPointSelect(shape: PointSelect, exec: ExecContext): Promise<SeamRow[]> {
   // The context a top-level query block evaluates in (query-run.ts Run).
   const outer = exec.eval.query?.outer ?? [];
-  const ctx: EvalContext = { ...exec.eval, query: { outer, joinRow: null, results: [] } };
+  const ctx = withQuery(exec.eval, { outer, joinRow: null, results: [] });
   const { scan, exprs, types, direct } = shape;
   const read = await exec.rows.pointRows(readRequest(scan.source, ctx, CONSISTENT, shape.needed));
   const out: SeamRow[] = new Array<SeamRow>(read.length);

@@ -28,7 +28,14 @@ import { unreachable } from '../unreachable.js';
 import { collation as collationNamed } from './collation.js';
 import { type ExecContext, readRequest } from './execute.js';
 import { virtualRows } from './information-schema/index.js';
-import { type EvalContext, type Evaluator, type Row, compareForSort, compile } from './expr.js';
+import {
+  type EvalContext,
+  type Evaluator,
+  type Row,
+  compareForSort,
+  compile,
+  withQuery,
+} from './expr.js';
 import type { PlanExpr, SortKey } from './plan.js';
 import type { CtePlan, QueryNode, QueryPlan } from './plan-query.js';
 import { visitExpr } from './plan-walk.js';
@@ -75,12 +82,12 @@ export class Run {
     readonly parent: Run | null,
     readonly runtime: QueryRuntime,
   ) {
-    this.eval = { ...q.exec.eval, query: runtime };
+    this.eval = withQuery(q.exec.eval, runtime);
   }
 
   /** The same block with `joinRow` as the nested-loop row (depth-0 references). */
   withJoinRow(joinRow: Row): EvalContext {
-    return { ...this.eval, query: { ...this.runtime, joinRow } };
+    return withQuery(this.eval, { ...this.runtime, joinRow });
   }
 
   cte(id: number): CteState {
