@@ -25,6 +25,11 @@
  *          for a packet an exchange owes
  *          a write the client does not    NET_WRITE_TIMEOUT_MS → the socket is destroyed
  *          drain
+ *        The wait for a command is the one every command has, so it keeps a timer of its own
+ *        between commands (issue 8: arming and clearing the socket's timer for each command
+ *        cost ~2% of a point select): a wait sets a deadline, and the timer, when it fires
+ *        before the deadline (set by a later wait) or with no wait pending, only re-arms or
+ *        stops. It reacts to commands alone, not to TLS records: an idle client sends none.
  *   (N5) detach() hands over every byte the client sent: what was parsed into nothing yet and
  *        what the socket had read ahead go with the duplicate descriptor, in order, and the
  *        rest is still in the kernel, where the duplicate reads it. Nothing was left unwritten:
@@ -78,6 +83,13 @@ export class Channel {
   #onTimeout: (() => void) | null = null;
   /** The connection's own timer (connect_timeout) is armed: reads and writes leave it be. */
   #external = false;
+  /** The raw socket's timer is armed (#arm). */
+  #armed = false;
+  /** N4: when the pending command wait expires (performance.now()); Infinity: none pending. */
+  #idleDeadline = Infinity;
+  /** N4: the command wait's timer, and when it fires; kept between commands. */
+  #idleTimer: NodeJS.Timeout | undefined;
+  #idleFiresAt = 0;
 
   readonly #onData = (chunk: Buffer): void => {
     this.#reader.push(chunk);
@@ -89,6 +101,7 @@ export class Channel {
 
   readonly #onEnd = (): void => {
     this.#ended = true;
+    this.#stopIdleTimer();
     this.#notify();
   };
 
@@ -152,12 +165,50 @@ export class Channel {
 
   #arm(ms: number, onTimeout: () => void): void {
     this.#onTimeout = onTimeout;
+    this.#armed = true;
     this.#raw.setTimeout(ms);
   }
 
   #disarm(): void {
     this.#onTimeout = null;
+    if (!this.#armed) return;
+    this.#armed = false;
     this.#raw.setTimeout(0);
+  }
+
+  /** N4: the command wait expires `ms` from now; the timer is set only if it would fire late. */
+  #armIdle(ms: number): void {
+    const now = performance.now();
+    this.#idleDeadline = now + ms;
+    if (this.#idleTimer !== undefined && this.#idleFiresAt <= this.#idleDeadline) return;
+    this.#startIdleTimer(ms, now);
+  }
+
+  #startIdleTimer(ms: number, now: number): void {
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleFiresAt = now + ms;
+    this.#idleTimer = setTimeout(this.#onIdleTimer, ms).unref();
+  }
+
+  readonly #onIdleTimer = (): void => {
+    this.#idleTimer = undefined;
+    if (this.#idleDeadline === Infinity) return; // no wait pending: the timer stops
+    const now = performance.now();
+    // Timers count whole milliseconds of the loop's clock: within one, the wait is over.
+    if (now >= this.#idleDeadline - 1) {
+      this.#idleDeadline = Infinity;
+      this.#expired = true;
+      this.#notify();
+    } else {
+      this.#startIdleTimer(this.#idleDeadline - now, now);
+    }
+  };
+
+  /** N4: no command wait any more (the channel closes or moves). */
+  #stopIdleTimer(): void {
+    this.#idleDeadline = Infinity;
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
   }
 
   send(payload: Buffer): void {
@@ -255,6 +306,7 @@ export class Channel {
     handle.readStop(); // N5: nothing more comes into this thread
     const unread = this.#reader.takeBuffered(); // N5: the socket holds none (readableLength)
     this.#disarm();
+    this.#stopIdleTimer();
     raw.off('end', this.#onEnd);
     raw.off('close', this.#onEnd);
     raw.destroy();
@@ -269,6 +321,7 @@ export class Channel {
   /** Ends the connection gracefully (N3). */
   close(): void {
     const raw = this.#raw;
+    this.#stopIdleTimer();
     if (raw.destroyed) return;
     this.#stream.off('data', this.#onData);
     this.#stream.on('data', () => undefined); // discard, so the peer is never reset (N3)
@@ -279,6 +332,7 @@ export class Channel {
   }
 
   destroy(): void {
+    this.#stopIdleTimer();
     this.#raw.destroy();
   }
 
@@ -309,8 +363,10 @@ export class Channel {
           if (waitingForCommand) return 'idle';
           throw new ProtocolError('ER_NET_READ_INTERRUPTED', 'a packet did not come in time');
         }
-        if (own) {
-          this.#arm(waitingForCommand ? idleMs : this.limits.netReadTimeoutMs, () => {
+        if (own && waitingForCommand) this.#armIdle(idleMs);
+        else if (own) {
+          this.#idleDeadline = Infinity;
+          this.#arm(this.limits.netReadTimeoutMs, () => {
             this.#expired = true;
             this.#notify();
           });
@@ -321,7 +377,10 @@ export class Channel {
         });
       }
     } finally {
-      if (own) this.#disarm();
+      if (own) {
+        this.#idleDeadline = Infinity; // the timer stays for the next command wait (N4)
+        this.#disarm();
+      }
     }
   }
 

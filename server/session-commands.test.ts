@@ -168,6 +168,30 @@ describe('timeouts and limits', () => {
     await until(() => session.closeCount === 1);
   });
 
+  it('counts wait_timeout from the last command, not from the first wait (N4)', async () => {
+    const { engine, port } = await startFake(one);
+    const client = await RawClient.login(port);
+    const session = engine.sessions[0];
+    if (session === undefined) throw new Error('no session');
+    session.status = { ...session.status, waitTimeoutSeconds: 0.3 };
+    const started = Date.now();
+    // Commands 150 ms apart for 750 ms: each wait is shorter than wait_timeout, their sum longer.
+    for (let i = 0; i < 6; i++) {
+      client.command(comQuery('SELECT 1'));
+      await client.readUntil(isEof);
+      await client.readUntil(isEof);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(Date.now() - started).toBeGreaterThan(600);
+    expect(session.closeCount).toBe(0);
+    const idleFrom = Date.now();
+    client.expect(0);
+    const error = decodeErr((await client.read()).payload);
+    expect(error).toMatchObject({ errno: 4031, sqlState: 'HY000' });
+    expect(Date.now() - idleFrom).toBeGreaterThanOrEqual(120);
+    await client.closed;
+  });
+
   it('drops a client that stops in the middle of a packet (net_read_timeout)', async () => {
     const netTimeouts = { netReadTimeoutMs: 200, netWriteTimeoutMs: 60_000 };
     const { engine, listener, port } = await startFake(one, {}, { netTimeouts });
