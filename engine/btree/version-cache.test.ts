@@ -119,6 +119,27 @@ describe('ReadPoints', () => {
     expect(points.lowest()).toBe(30);
     expect(() => points.remove(l(10))).toThrow();
   });
+
+  it('keeps points in order whatever order they come in, and counts each', () => {
+    const points = new ReadPoints();
+    const l = (n: number): Lsn => n as Lsn;
+    for (const n of [50, 20, 40, 20, 60, 40, 10]) points.add(l(n));
+    expect(points.size).toBe(5);
+    expect(points.lowest()).toBe(10);
+    const before = points.generation;
+    points.remove(l(40)); // one of two holds: the point stays
+    expect(points.generation).toBe(before);
+    expect(points.anyIn(l(31), l(41))).toBe(true);
+    points.remove(l(40));
+    expect(points.generation).toBe(before + 1);
+    expect(points.anyIn(l(31), l(50))).toBe(false);
+    points.remove(l(10));
+    expect(points.lowest()).toBe(20);
+    points.remove(l(20));
+    points.remove(l(20));
+    expect(points.lowest()).toBe(50);
+    expect(points.size).toBe(2);
+  });
 });
 
 describe("storage's read floor", () => {

@@ -40,32 +40,42 @@ interface Version {
   dropped: boolean;
 }
 
-/** A multiset of registered read points (snapshots), with the lowest one at hand. */
+/**
+ * A multiset of registered read points (snapshots), with the lowest one at hand: the distinct
+ * points ascending, each with its count, in two parallel arrays. There are about as many as
+ * transactions running, and a new point is usually the newest, so a scan from the end finds it;
+ * no Map, whose delete of its last entry reallocates its table (issue 8: every autocommit
+ * SELECT holds and releases one point).
+ */
 export class ReadPoints {
-  private readonly counts = new Map<Lsn, number>();
   /** Distinct registered points, ascending. */
-  private sorted: Lsn[] = [];
+  private readonly sorted: Lsn[] = [];
+  /** How many holds each point of `sorted` has (≥ 1). */
+  private readonly counts: number[] = [];
   /** Bumped when a point goes away: versions retained for it may be droppable now. */
   generation = 0;
 
   add(point: Lsn): void {
-    const n = this.counts.get(point) ?? 0;
-    this.counts.set(point, n + 1);
-    if (n > 0) return;
     let i = this.sorted.length;
     while (i > 0 && (this.sorted[i - 1] as Lsn) > point) i--;
+    if (i > 0 && this.sorted[i - 1] === point) {
+      (this.counts[i - 1] as number)++;
+      return;
+    }
     this.sorted.splice(i, 0, point);
+    this.counts.splice(i, 0, 1);
   }
 
   remove(point: Lsn): void {
-    const n = this.counts.get(point);
-    assert(n !== undefined && n > 0, 'read point registered before release');
+    const i = this.sorted.lastIndexOf(point);
+    assert(i >= 0, 'read point registered before release');
+    const n = this.counts[i] as number;
     if (n > 1) {
-      this.counts.set(point, n - 1);
+      this.counts[i] = n - 1;
       return;
     }
-    this.counts.delete(point);
-    this.sorted = this.sorted.filter((p) => p !== point);
+    this.sorted.splice(i, 1);
+    this.counts.splice(i, 1);
     this.generation++;
   }
 

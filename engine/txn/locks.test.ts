@@ -286,4 +286,18 @@ describe('MetadataLocks', () => {
     mdl.releaseAll(t1);
     expect(mdl.shared({}, 'n', 1000)).toBeUndefined();
   });
+
+  it('keeps at most NAMES_KEPT_MAX unused names, and a kept one excludes nobody', async () => {
+    const { MetadataLocks, NAMES_KEPT_MAX } = await import('./mdl.js');
+    const mdl = new MetadataLocks(new ManualTimers());
+    const reader = {};
+    const names = Array.from({ length: NAMES_KEPT_MAX + 50 }, (_, i) => `d\u0000t${i}`);
+    for (const name of names) expect(mdl.shared(reader, name, 1000)).toBeUndefined();
+    expect(mdl.namesKnown).toBe(names.length);
+    mdl.releaseAll(reader);
+    expect(mdl.namesKnown).toBe(NAMES_KEPT_MAX);
+    const release = await mdl.exclusive({}, names, 1000); // nothing kept holds them
+    expect(mdl.shared({}, names[0] as string, 1000)).toBeInstanceOf(Promise);
+    release();
+  });
 });

@@ -28,6 +28,9 @@ interface NameLock {
   readonly waiting: Waiter[];
 }
 
+/** Unused name locks kept for reuse at most (tables in use at once are usually far fewer). */
+export const NAMES_KEPT_MAX = 256;
+
 export function tableLockName(database: string, table: string): string {
   return `${database}\u0000${table}`;
 }
@@ -37,6 +40,11 @@ export class MetadataLocks {
   private readonly held = new Map<object, Set<string>>();
 
   constructor(private readonly timers: LockTimers = systemTimers) {}
+
+  /** Names with a lock record, held or kept for reuse (tests). */
+  get namesKnown(): number {
+    return this.names.size;
+  }
 
   private lockOf(name: string): NameLock {
     let lock = this.names.get(name);
@@ -138,9 +146,10 @@ export class MetadataLocks {
       }
       i++;
     }
-    if (lock.shared.size === 0 && lock.exclusive === null && lock.waiting.length === 0) {
-      this.names.delete(name);
-    }
+    const unused = lock.shared.size === 0 && lock.exclusive === null && lock.waiting.length === 0;
+    // Issue 8: an unused name's lock is kept for its next statement (every statement takes one)
+    // while there are few; past NAMES_KEPT_MAX, unused ones go.
+    if (unused && this.names.size > NAMES_KEPT_MAX) this.names.delete(name);
   }
 
   private grantableIgnoringQueue(lock: NameLock, w: Waiter): boolean {
