@@ -1447,19 +1447,34 @@ function rowsResult(columns: readonly ColumnInfo[], batches: readonly (readonly 
  * once, as a generator is.
  */
 function collectedRows(rows: readonly Row[]): AsyncIterable<readonly Row[]> {
-  let done = rows.length === 0;
-  const iterator: AsyncIterator<readonly Row[]> = {
-    next: () => {
-      if (done) return Promise.resolve({ done: true, value: undefined });
-      done = true;
-      return Promise.resolve({ done: false, value: rows });
-    },
-    return: () => {
-      done = true;
-      return Promise.resolve({ done: true, value: undefined });
-    },
-  };
-  return { [Symbol.asyncIterator]: () => iterator };
+  return new CollectedRows(rows);
+}
+
+/**
+ * collectedRows' iterable, a class: an object literal with a computed key (the async-iterator
+ * symbol) took V8's slow path on every point select (~3% of its CPU under perf).
+ */
+class CollectedRows implements AsyncIterable<readonly Row[]>, AsyncIterator<readonly Row[]> {
+  #done: boolean;
+
+  constructor(private readonly rows: readonly Row[]) {
+    this.#done = rows.length === 0;
+  }
+
+  next(): Promise<IteratorResult<readonly Row[]>> {
+    if (this.#done) return Promise.resolve({ done: true, value: undefined });
+    this.#done = true;
+    return Promise.resolve({ done: false, value: this.rows });
+  }
+
+  return(): Promise<IteratorResult<readonly Row[]>> {
+    this.#done = true;
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<readonly Row[]> {
+    return this;
+  }
 }
 
 /** Row access for statements that touch no table: a use of it is a bug. */
