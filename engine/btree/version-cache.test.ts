@@ -139,6 +139,11 @@ describe('ReadPoints', () => {
     points.remove(l(20));
     expect(points.lowest()).toBe(50);
     expect(points.size).toBe(2);
+    points.remove(l(60)); // the newest goes
+    expect(points.anyIn(l(51), l(100))).toBe(false);
+    points.add(l(70));
+    expect(points.anyIn(l(51), l(100))).toBe(true);
+    expect(points.size).toBe(2);
   });
 });
 

@@ -62,8 +62,13 @@ export class ReadPoints {
       (this.counts[i - 1] as number)++;
       return;
     }
-    this.sorted.splice(i, 0, point);
-    this.counts.splice(i, 0, 1);
+    if (i === this.sorted.length) {
+      this.sorted.push(point); // the usual case: the newest point
+      this.counts.push(1);
+    } else {
+      this.sorted.splice(i, 0, point);
+      this.counts.splice(i, 0, 1);
+    }
   }
 
   remove(point: Lsn): void {
@@ -74,8 +79,13 @@ export class ReadPoints {
       this.counts[i] = n - 1;
       return;
     }
-    this.sorted.splice(i, 1);
-    this.counts.splice(i, 1);
+    if (i === this.sorted.length - 1) {
+      this.sorted.pop();
+      this.counts.pop();
+    } else {
+      this.sorted.splice(i, 1);
+      this.counts.splice(i, 1);
+    }
     this.generation++;
   }
 
