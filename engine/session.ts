@@ -83,7 +83,7 @@ import { EXPLAIN_TREE_COLUMNS, explainTree } from './sql/explain-tree.js';
 import { ANALYZE_COLUMNS, analyzeTables } from './sql/analyze.js';
 import { checkTables } from './sql/check-table.js';
 import { bindTxnVariables } from './txn/variables.js';
-import { tableLockName } from './txn/mdl.js';
+import { mdlOwner, tableLockName } from './txn/mdl.js';
 import {
   type MetadataHost,
   isMetadataStatement,
@@ -1332,7 +1332,7 @@ export class EngineSession implements MovableSession {
     this.txn.checkWritable();
     await this.txn.implicitCommit();
     // DDL waits for the transactions using its tables to end (txn/mdl.ts).
-    const token = {};
+    const token = mdlOwner();
     const releaseMdl = await this.extras.interrupt.race(
       this.core.transactions.mdl.exclusive(token, this.ddlTables(statement), this.lockWaitMs()),
     ).catch((e: unknown) => {

@@ -244,10 +244,10 @@ describe('SortedKeys', () => {
 
 describe('MetadataLocks', () => {
   it('lets DDL wait for users of a name, and queues new users behind it', async () => {
-    const { MetadataLocks } = await import('./mdl.js');
+    const { MetadataLocks, mdlOwner } = await import('./mdl.js');
     const timers = new ManualTimers();
     const mdl = new MetadataLocks(timers);
-    const [t1, t2, ddl] = [{}, {}, {}];
+    const [t1, t2, ddl] = [mdlOwner(), mdlOwner(), mdlOwner()];
     expect(mdl.shared(t1, 'd\u0000t', 1000)).toBeUndefined();
     const exclusive = mdl.exclusive(ddl, ['d\u0000t'], 1000);
     let granted = false;
@@ -270,10 +270,10 @@ describe('MetadataLocks', () => {
   });
 
   it('times a wait out with 1205 and cancels waits of a killed owner', async () => {
-    const { MetadataLocks } = await import('./mdl.js');
+    const { MetadataLocks, mdlOwner } = await import('./mdl.js');
     const timers = new ManualTimers();
     const mdl = new MetadataLocks(timers);
-    const [t1, ddl, other] = [{}, {}, {}];
+    const [t1, ddl, other] = [mdlOwner(), mdlOwner(), mdlOwner()];
     mdl.shared(t1, 'n', 1000);
     const waiting = track(mdl.exclusive(ddl, ['n'], 1000).then(() => 'granted' as LockOutcome));
     timers.fireAll();
@@ -284,20 +284,36 @@ describe('MetadataLocks', () => {
     await tick();
     expect(second.state).toBe('error 1317');
     mdl.releaseAll(t1);
-    expect(mdl.shared({}, 'n', 1000)).toBeUndefined();
+    expect(mdl.shared(mdlOwner(), 'n', 1000)).toBeUndefined();
+  });
+
+  it('keeps the names an owner holds on the owner, once each, and lets all go (MD3)', async () => {
+    const { MetadataLocks, mdlOwner } = await import('./mdl.js');
+    const mdl = new MetadataLocks(new ManualTimers());
+    const txn = mdlOwner();
+    mdl.shared(txn, 'a', 1000);
+    mdl.shared(txn, 'b', 1000);
+    mdl.shared(txn, 'a', 1000);
+    expect(txn.mdlNames).toEqual(['a', 'b']);
+    const ddl = mdlOwner();
+    const waiting = mdl.exclusive(ddl, ['a', 'b'], 1000);
+    mdl.releaseAll(txn);
+    expect(txn.mdlNames).toEqual([]);
+    (await waiting)(); // both names were let go
+    expect(ddl.mdlNames).toEqual([]);
   });
 
   it('keeps at most NAMES_KEPT_MAX unused names, and a kept one excludes nobody', async () => {
-    const { MetadataLocks, NAMES_KEPT_MAX } = await import('./mdl.js');
+    const { MetadataLocks, NAMES_KEPT_MAX, mdlOwner } = await import('./mdl.js');
     const mdl = new MetadataLocks(new ManualTimers());
-    const reader = {};
+    const reader = mdlOwner();
     const names = Array.from({ length: NAMES_KEPT_MAX + 50 }, (_, i) => `d\u0000t${i}`);
     for (const name of names) expect(mdl.shared(reader, name, 1000)).toBeUndefined();
     expect(mdl.namesKnown).toBe(names.length);
     mdl.releaseAll(reader);
     expect(mdl.namesKnown).toBe(NAMES_KEPT_MAX);
-    const release = await mdl.exclusive({}, names, 1000); // nothing kept holds them
-    expect(mdl.shared({}, names[0] as string, 1000)).toBeInstanceOf(Promise);
+    const release = await mdl.exclusive(mdlOwner(), names, 1000); // nothing kept holds them
+    expect(mdl.shared(mdlOwner(), names[0] as string, 1000)).toBeInstanceOf(Promise);
     release();
   });
 });

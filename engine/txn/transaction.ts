@@ -57,6 +57,8 @@ export class Transaction implements LockOwner {
   private stateNow: TransactionState = 'active';
   /** X5: a current read happened (its reads may depend on commits not yet durable). */
   readCurrent = false;
+  /** MdlOwner (mdl.ts): the table names whose metadata locks it holds. */
+  readonly mdlNames: string[] = [];
 
   constructor(
     readonly id: number,
