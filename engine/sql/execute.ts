@@ -194,7 +194,9 @@ function prefixRange(
     }
   }
   if (lower !== undefined && upper !== undefined && Buffer.compare(lower, upper) >= 0) return null;
-  return { ...(lower === undefined ? {} : { lower }), ...(upper === undefined ? {} : { upper }) };
+  // Literals of fixed shape, not spreads (issue 8: V8's slow literal path, per range query).
+  if (lower === undefined) return upper === undefined ? {} : { upper };
+  return upper === undefined ? { lower } : { lower, upper };
 }
 
 /** Ranges of a key: for each encoded prefix, the bounded range of the next part. */
