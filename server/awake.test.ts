@@ -49,7 +49,10 @@ describe('Awake', () => {
     // Every core busy, but this loop spun for most of the period: without it a core was idle.
     const awake = new Awake(40, { cpuTimes: fakeMachine(() => 0), cores: 2, periodMs: 20 });
     awake.touch();
-    await sleep(45); // turns for 40 of the ~45 ms: without them half a core was idle
+    // The spin ends by itself after 40 ms (later on a loaded machine: its turns run late); it
+    // turned for nearly all of that time, without which half a core was idle.
+    const deadline = performance.now() + 2_000;
+    while (awake.spinning && performance.now() < deadline) await sleep(1);
     expect(awake.spinning).toBe(false); // the spin ended by itself
     awake.touch();
     expect(awake.spinning).toBe(true);
