@@ -61,7 +61,7 @@ describe.each(['main', 'worker'] as const)('embedded cluster (six LMDB nodes, %s
 
   it('survives two nodes down, times out with three, and catches up when they return', async () => {
     // Long enough that four busy nodes make progress on a loaded two-core machine (300 ms did
-    // not always: npm test runs two files at once); short enough to wait out with three down.
+    // not always: npm test runs three files at once); short enough to wait out with three down.
     const { client, nodes } = await cluster(1_000);
     const writer = new TestWriter(await client.open());
     const page = pageOf(0, 1);

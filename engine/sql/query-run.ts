@@ -87,7 +87,8 @@ export class Run {
 
   /** The same block with `joinRow` as the nested-loop row (depth-0 references). */
   withJoinRow(joinRow: Row): EvalContext {
-    return withQuery(this.eval, { ...this.runtime, joinRow });
+    const { outer, results } = this.runtime; // per outer row: no spread (withQuery)
+    return withQuery(this.eval, { outer, joinRow, results });
   }
 
   cte(id: number): CteState {

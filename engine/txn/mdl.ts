@@ -14,7 +14,7 @@
  *
  * The names an owner holds are kept on the owner (MdlOwner.mdlNames), not in a map of owners:
  * every statement's transaction takes one and ends, and a Map whose last entry goes reallocates
- * its table (issue 8: ~6% of an engine-only point select).
+ * its table (issue 8; BENCHMARKS.md part 15: a small gain, inside the machine's noise).
  */
 import { SqlError } from '../errors.js';
 import { type LockTimers, systemTimers } from './locks.js';
