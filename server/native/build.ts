@@ -1,19 +1,27 @@
 /**
- * Builds the optional native helper (fd.c → fd.node beside this file in dist) with the system C
- * compiler and Node's own headers. Without a compiler or the headers it says so and leaves the
- * helper out: the server then runs without it (descriptors.ts; --read-thread forwards a
- * connection's writes instead of moving the connection).
+ * Builds the optional native helpers with the system C compiler and Node's own headers, each
+ * beside its loader in dist: server/native/fd.c → fd.node (descriptors.ts) and
+ * storage/native/sync.c → sync.node (storage/segment/device-sync.ts). Without a compiler or the
+ * headers it says so and leaves them out: the server then runs without them (--read-thread
+ * forwards a connection's writes instead of moving the connection; each hot log syncs its own
+ * writes instead of sharing its device's flush).
  *
  *   node dist/server/native/build.js
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const source = resolve(here, '../../../server/native/fd.c');
-const target = join(here, 'fd.node');
+/** Each helper: its source in the repository, and where its loader finds it in dist. */
+const HELPERS = [
+  { source: resolve(here, '../../../server/native/fd.c'), target: join(here, 'fd.node') },
+  {
+    source: resolve(here, '../../../storage/native/sync.c'),
+    target: resolve(here, '../../storage/native/sync.node'),
+  },
+];
 
 /** Where node_api.h is: beside this Node's prefix, or where a distribution puts it. */
 function headers(): string | undefined {
@@ -22,7 +30,7 @@ function headers(): string | undefined {
   return dirs.find((dir) => existsSync(join(dir, 'node_api.h')));
 }
 
-function build(): string {
+function build(source: string, target: string): string {
   if (!existsSync(source)) return `no source at ${source}`;
   const fresh = existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs;
   if (fresh) return 'up to date';
@@ -30,6 +38,7 @@ function build(): string {
   if (include === undefined) return 'skipped: no node_api.h (Node headers) found';
   const cc = process.env.CC ?? 'cc';
   try {
+    mkdirSync(dirname(target), { recursive: true });
     execFileSync(cc, ['-O2', '-shared', '-fPIC', `-I${include}`, source, '-o', target], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -40,4 +49,7 @@ function build(): string {
   }
 }
 
-process.stdout.write(`native helper (fd.node): ${build()}\n`);
+for (const { source, target } of HELPERS) {
+  const name = target.split('/').slice(-1)[0];
+  process.stdout.write(`native helper (${name}): ${build(source, target)}\n`);
+}

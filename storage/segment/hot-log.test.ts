@@ -45,16 +45,32 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+type SyncMode = 'datasync' | 'dsync' | 'shared';
+
 /**
- * A LogFs whose syncs wait until the test releases them: its fdatasyncs, or with `dsync` (files
- * opened O_DSYNC, as in production) its writes, which are then the syncs.
+ * A LogFs whose syncs wait until the test releases them: its fdatasyncs; with 'dsync' (files
+ * opened O_DSYNC) its writes, which are then the syncs; with 'shared' (a device's shared flush,
+ * device-sync.ts) its durable writes, each a write and an fdatasync once released.
  */
 class GatedFs implements LogFs {
   syncs = 0;
   private gates: (() => void)[] = [];
   fail: Error | undefined;
+  readonly dsync: boolean;
+  readonly writeDurable?: (fd: number, buf: Buffer, position: number) => Promise<void>;
+  /** In 'shared' mode, the fdatasyncs the log asked for itself (preallocation). */
+  metadataSyncs = 0;
 
-  constructor(readonly dsync = false) {}
+  constructor(readonly mode: SyncMode = 'datasync') {
+    this.dsync = mode === 'dsync';
+    if (mode === 'shared') {
+      this.writeDurable = async (fd, buf, position) => {
+        await this.gate();
+        await nodeLogFs.write(fd, buf, position);
+        await nodeLogFs.datasync(fd);
+      };
+    }
+  }
 
   async write(fd: number, buf: Buffer, position: number): Promise<number> {
     if (this.dsync) await this.gate();
@@ -62,7 +78,8 @@ class GatedFs implements LogFs {
   }
 
   async datasync(fd: number): Promise<void> {
-    await this.gate();
+    if (this.mode === 'shared') this.metadataSyncs++;
+    else await this.gate();
     await nodeLogFs.datasync(fd);
   }
 
@@ -103,9 +120,9 @@ async function appendAll(store: LmdbNodeStore, group: number, from: number, to: 
 
 describe('hot log', () => {
   it('acknowledges an append only once synced, and shows it only then (H1)', async () => {
-    for (const dsync of [false, true]) {
-      const fs = new GatedFs(dsync);
-      const store = new LmdbNodeStore(join(dir, String(dsync)), { fs, flushIntervalMs: NEVER });
+    for (const mode of ['datasync', 'dsync', 'shared'] as const) {
+      const fs = new GatedFs(mode);
+      const store = new LmdbNodeStore(join(dir, mode), { fs, flushIntervalMs: NEVER });
       let acked = false;
       const append = store.segment(0).append([storedRecord(0, 1)], metaAt(1));
       void append.then(() => (acked = true));
@@ -123,6 +140,19 @@ describe('hot log', () => {
       expect(store.segment(0).meta()).toEqual(metaAt(1));
       await store.close();
     }
+  });
+
+  it('with a shared flush, syncs a file\'s new space before a frame is written there', async () => {
+    const fs = new GatedFs('shared');
+    const store = new LmdbNodeStore(dir, { fs, flushIntervalMs: NEVER });
+    const append = store.segment(0).append([storedRecord(0, 1)], metaAt(1));
+    await until(() => fs.waiting === 1);
+    // The shared flush writes no metadata: file 0's first megabyte was synced on its own.
+    expect(fs.metadataSyncs).toBe(1);
+    fs.release();
+    await append;
+    expect(fs.metadataSyncs).toBe(1);
+    await store.close();
   });
 
   it('puts what arrives during a sync, from every segment, in the next one', async () => {

@@ -16,10 +16,12 @@
  *                         u32 value length v, k key bytes, v value bytes
  *
  * Write path (group commit): write() encodes the frame and queues it; while one batch (one
- * positional write of all its frames into a file opened O_DSYNC, asynchronous, in the libuv
- * threadpool; or a write then an fdatasync, through the LogFs seam) is in flight, frames from
- * every segment of the node queue for the next batch. The files are extended with zeros a
- * megabyte at a time, and reused, so a sync seldom has a file size to write. When a batch is
+ * positional write of all its frames, made durable with the other logs of its device by one
+ * shared flush (device-sync.ts) where the filesystem allows; else into a file opened O_DSYNC,
+ * asynchronous, in the libuv threadpool; or a write then an fdatasync, through the LogFs seam)
+ * is in flight, frames from every segment of the node queue for the next batch. The files are
+ * extended with zeros a megabyte at a time, synced, and reused, so a sync seldom has a file
+ * size to write, and the shared flush never has one. When a batch is
  * synced its frames are applied, in order, to the overlay (hot-log-overlay.ts), which reads merge
  * over LMDB, and then their promises resolve. A flush (FLUSH_INTERVAL_MS after a frame, or once
  * the overlay's active layer holds FLUSH_BYTES or FLUSH_OPS) switches new frames to generation
@@ -32,8 +34,8 @@
  *
  * Invariants:
  *   (H1) A frame is acknowledged (its promise resolves) only after all its bytes are on stable
- *        storage (an O_DSYNC write, or a write then an fdatasync, has completed), and only then
- *        do reads see its writes (ST1).
+ *        storage (the shared flush, an O_DSYNC write, or a write then an fdatasync, has
+ *        completed), and only then do reads see its writes (ST1).
  *   (H2) One batch at a time: batches are written and synced in the order frames were queued,
  *        each at the offset where the previous one ended, so a synced frame never follows a
  *        frame that is not synced, and the node's durable state after a crash is the effect of a
@@ -58,6 +60,7 @@ import {
   closeSync,
   constants,
   fdatasync,
+  fdatasyncSync,
   fstatSync,
   fsyncSync,
   openSync,
@@ -66,6 +69,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { deviceSyncFor } from './device-sync.js';
 import { type Layer, OP_HEADER_SIZE, type Op, Overlay, forEachOp } from './hot-log-overlay.js';
 
 export type { Op } from './hot-log-overlay.js';
@@ -105,6 +109,11 @@ export interface LogFs {
   readonly dsync: boolean;
   write(fd: number, buf: Buffer, position: number): Promise<number>;
   datasync(fd: number): Promise<void>;
+  /**
+   * When present (with `dsync` false), a batch is written and made durable by this one call
+   * instead of write and datasync: the shared flush of the file's device (device-sync.ts).
+   */
+  readonly writeDurable?: (fd: number, buf: Buffer, position: number) => Promise<void>;
 }
 
 export const nodeLogFs: LogFs = {
@@ -118,6 +127,18 @@ export const nodeLogFs: LogFs = {
       fdatasync(fd, (error) => (error ? reject(error) : resolve()));
     }),
 };
+
+/** The logs in `dir` share their device's flush where it qualifies, else write O_DSYNC. */
+export function defaultLogFs(dir: string): LogFs {
+  const shared = deviceSyncFor(dir);
+  if (shared === null) return nodeLogFs;
+  return {
+    dsync: false,
+    write: nodeLogFs.write,
+    datasync: nodeLogFs.datasync,
+    writeDurable: (fd, buf, position) => shared.write(fd, buf, position),
+  };
+}
 
 export interface HotLogOptions {
   readonly fs?: LogFs;
@@ -290,7 +311,7 @@ export class HotLog {
     options: HotLogOptions = {},
   ) {
     this.overlay = new Overlay(dbCount);
-    this.fs = options.fs ?? nodeLogFs;
+    this.fs = options.fs ?? defaultLogFs(dir);
     this.flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
     this.flushBytes = options.flushBytes ?? FLUSH_BYTES;
     this.flushOps = options.flushOps ?? FLUSH_OPS;
@@ -298,6 +319,9 @@ export class HotLog {
     const flags = constants.O_RDWR | constants.O_CREAT | (this.fs.dsync ? constants.O_DSYNC : 0);
     this.fds = [0, 1].map((i) => openSync(logPath(dir, i), flags));
     this.allocated = this.fds.map((fd) => fstatSync(fd).size);
+    // What a crash may have left unsynced of the files' size and blocks is synced before their
+    // preallocated space is trusted: the shared flush syncs no metadata.
+    if (this.fs.writeDurable !== undefined) for (const fd of this.fds) fdatasyncSync(fd);
     if (this.allocated.some((size) => size === 0)) syncDirectory(dir);
   }
 
@@ -387,10 +411,14 @@ export class HotLog {
       // One await for the usual batch (written whole by one call, in a preallocated file).
       const end = at + bytes.length;
       if (end > this.allocated[file]!) await this.preallocate(file, end);
-      const n = await this.fs.write(fd, bytes, at);
-      assert(n > 0, 'hot log: a write made progress');
-      if (n < bytes.length) await this.writeAll(fd, bytes.subarray(n), at + n);
-      if (!this.fs.dsync) await this.fs.datasync(fd);
+      if (this.fs.writeDurable !== undefined) {
+        await this.fs.writeDurable(fd, bytes, at);
+      } else {
+        const n = await this.fs.write(fd, bytes, at);
+        assert(n > 0, 'hot log: a write made progress');
+        if (n < bytes.length) await this.writeAll(fd, bytes.subarray(n), at + n);
+        if (!this.fs.dsync) await this.fs.datasync(fd);
+      }
     } catch (error) {
       this.fail(error);
       for (const p of batch) p.reject(this.failure);
@@ -409,6 +437,9 @@ export class HotLog {
     for (let at = size; at < target; at += PREALLOCATE_BYTES) {
       await this.writeAll(this.fds[file]!, ZEROS.subarray(0, target - at), at);
     }
+    // The shared flush syncs no metadata: the new size and blocks are made durable first. (An
+    // O_DSYNC file's writes were synced each; a batch's own fdatasync syncs the size with it.)
+    if (this.fs.writeDurable !== undefined) await this.fs.datasync(this.fds[file]!);
     this.allocated[file] = target;
   }
 

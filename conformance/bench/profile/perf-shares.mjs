@@ -46,7 +46,8 @@ function endSample() {
 for (const line of readFileSync(file, 'utf8').split('\n')) {
   if (line.trim() === '') {
     endSample();
-  } else if (!/^\s/.test(line)) {
+  } else if (/^\s*\d+\s*$/.test(line)) {
+    // A sample's header: its thread id (perf right-aligns it, so it may start with spaces).
     endSample();
     tid = line.trim().split(/\s+/)[0];
   } else {
