@@ -156,7 +156,8 @@ export class StorageNode {
       this.transition = undefined;
     }
     if (this.options.background ?? true) this.armTimers();
-    this.log.info({ nodeId: this.nodeIdValue, zone: this.zone }, 'storage node started');
+    const syncMode = (this.store as NodeStore | undefined)?.syncMode; // set by load()
+    this.log.info({ nodeId: this.nodeIdValue, zone: this.zone, syncMode }, 'storage node started');
   }
 
   private async load(store: NodeStore): Promise<void> {

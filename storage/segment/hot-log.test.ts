@@ -147,6 +147,7 @@ describe('hot log', () => {
     const store = new LmdbNodeStore(dir, { fs, flushIntervalMs: NEVER });
     const append = store.segment(0).append([storedRecord(0, 1)], metaAt(1));
     await until(() => fs.waiting === 1);
+    expect(store.syncMode).toBe('shared-flush');
     // The shared flush writes no metadata: file 0's first megabyte was synced on its own.
     expect(fs.metadataSyncs).toBe(1);
     fs.release();

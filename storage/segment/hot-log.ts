@@ -325,6 +325,12 @@ export class HotLog {
     if (this.allocated.some((size) => size === 0)) syncDirectory(dir);
   }
 
+  /** How a batch is made durable (device-sync.ts, O_DSYNC files, or write then fdatasync). */
+  get syncMode(): 'shared-flush' | 'o-dsync' | 'fdatasync' {
+    if (this.fs.writeDurable !== undefined) return 'shared-flush';
+    return this.fs.dsync ? 'o-dsync' : 'fdatasync';
+  }
+
   /** Queues one frame of writes; resolves once it is synced (H1). */
   write(ops: readonly Op[]): Promise<void> {
     return this.writeFrame(encodeFrame(ops));

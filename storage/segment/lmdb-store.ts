@@ -154,6 +154,10 @@ export class LmdbNodeStore implements NodeStore {
     this.log = new HotLog(path, durableGen, DB_NAMES.length, (e, g) => this.persist(e, g), options);
   }
 
+  get syncMode(): string {
+    return this.log.syncMode;
+  }
+
   nodeValue(key: string): Buffer | undefined {
     return this.get(DbId.Node, Buffer.from(key, 'utf8'));
   }

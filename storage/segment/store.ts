@@ -218,6 +218,8 @@ export interface NodeStore {
   nodeValue(key: string): Buffer | undefined;
   putNodeValue(key: string, value: Buffer): Promise<void>;
   close(): Promise<void>;
+  /** How an append is made durable, for the log: 'shared-flush', 'o-dsync' or 'fdatasync'. */
+  readonly syncMode?: string;
 }
 
 const META_VERSION = 5;
