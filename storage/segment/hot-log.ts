@@ -16,21 +16,20 @@
  *                         u32 value length v, k key bytes, v value bytes
  *
  * Write path (group commit): write() encodes the frame and queues it; while one batch (one
- * positional write of all its frames, made durable with the other logs of its device by one
- * shared flush (device-sync.ts) where the filesystem allows; else into a file opened O_DSYNC,
- * asynchronous, in the libuv threadpool; or a write then an fdatasync, through the LogFs seam)
- * is in flight, frames from every segment of the node queue for the next batch. The files are
- * extended with zeros a megabyte at a time, synced, and reused, so a sync seldom has a file
- * size to write, and the shared flush never has one. When a batch is
- * synced its frames are applied, in order, to the overlay (hot-log-overlay.ts), which reads merge
- * over LMDB, and then their promises resolve. A flush (FLUSH_INTERVAL_MS after a frame, or once
- * the overlay's active layer holds FLUSH_BYTES or FLUSH_OPS) switches new frames to generation
- * durableGen + 1 in the other file, waits for the batch in flight, freezes the overlay's layer
- * and writes it plus the new durableGen to LMDB in one synced transaction; then the overlay
- * drops that layer. On open, the frames of durableGen and durableGen + 1 are replayed into LMDB,
- * with durableGen + 2, in one synced transaction, before the store serves anything: recovery
- * reads at most the frames of about two flush intervals (or 2 x FLUSH_BYTES), whatever the size
- * of the data.
+ * positional write of all its frames, made durable with the other logs of its device by one shared
+ * flush (device-sync.ts) where the filesystem allows; else into a file opened O_DSYNC,
+ * asynchronous, in the libuv threadpool; or a write then an fdatasync, through the LogFs seam) is
+ * in flight, frames from every segment of the node queue for the next batch. The files are extended
+ * with zeros a megabyte at a time, synced, and reused, so a sync seldom has a file size to write,
+ * and the shared flush never has one. When a batch is synced its frames are applied, in order, to
+ * the overlay (hot-log-overlay.ts), which reads merge over LMDB, and then their promises resolve. A
+ * flush (FLUSH_INTERVAL_MS after a frame, or once the overlay's active layer holds FLUSH_BYTES or
+ * FLUSH_OPS) switches new frames to generation durableGen + 1 in the other file, waits for the
+ * batch in flight, freezes the overlay's layer and writes it plus the new durableGen to LMDB in one
+ * synced transaction; then the overlay drops that layer. On open, the frames of durableGen and
+ * durableGen + 1 are replayed into LMDB, with durableGen + 2, in one synced transaction, before the
+ * store serves anything: recovery reads at most the frames of about two flush intervals (or 2 x
+ * FLUSH_BYTES), whatever the size of the data.
  *
  * Invariants:
  *   (H1) A frame is acknowledged (its promise resolves) only after all its bytes are on stable
