@@ -13,7 +13,8 @@
 # ROOT_A and ROOT_B are checkouts with a built dist (npm run build). Environment: WARM_SECONDS
 # (5, the warm-up run on each server before the slices), PORT_A (3416),
 # PORT_B (3417), SERVER_ARGS_A / SERVER_ARGS_B (to `start`, e.g. one flag's two settings on
-# one build). Needs mysql and sysbench (conformance/setup installs them).
+# one build), NODE_FLAGS_A / NODE_FLAGS_B (to node, e.g. a V8 flag). Needs mysql and sysbench
+# (conformance/setup installs them).
 set -euo pipefail
 A=$(cd "$1" && pwd); B=$(cd "$2" && pwd); CELL=$3; SLICES=${4:-10}; SECS=${5:-3}
 TEST=${CELL%%:*}; THR=${CELL##*:}
@@ -28,10 +29,11 @@ cleanup() {
 trap cleanup EXIT
 sb() { echo "--mysql-host=127.0.0.1 --mysql-port=$1 --mysql-user=root --mysql-db=sbtest \
   --tables=1 --table-size=10000 --mysql-ssl=off"; }
-start() { # root port args...
-  local root=$1 port=$2; shift 2
+start() { # root port node-flags args...
+  local root=$1 port=$2 flags=$3; shift 3
   mkdir -p "$WORK/$port"
-  node "$root/dist/server/cli.js" start --port "$port" --data-dir "$WORK/$port/data" "$@" \
+  # shellcheck disable=SC2086
+  node $flags "$root/dist/server/cli.js" start --port "$port" --data-dir "$WORK/$port/data" "$@" \
     > "$WORK/$port/server.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
@@ -51,10 +53,11 @@ tps() { # port
     grep -oP 'transactions:\s+\d+\s+\(\K[0-9.]+'
 }
 # shellcheck disable=SC2086
-start "$A" "$PORT_A" ${SERVER_ARGS_A:-}
+start "$A" "$PORT_A" "${NODE_FLAGS_A:-}" ${SERVER_ARGS_A:-}
 # shellcheck disable=SC2086
-start "$B" "$PORT_B" ${SERVER_ARGS_B:-}
-echo "$TEST $THR threads, $SLICES slices of $SECS s: A $A ${SERVER_ARGS_A:-}, B $B ${SERVER_ARGS_B:-}"
+start "$B" "$PORT_B" "${NODE_FLAGS_B:-}" ${SERVER_ARGS_B:-}
+echo "$TEST $THR threads, $SLICES slices of $SECS s: A $A ${NODE_FLAGS_A:-} ${SERVER_ARGS_A:-}," \
+  "B $B ${NODE_FLAGS_B:-} ${SERVER_ARGS_B:-}"
 : > "$WORK/pairs"
 for i in $(seq 1 "$SLICES"); do
   if [ $((i % 2)) = 1 ]; then a=$(tps "$PORT_A"); b=$(tps "$PORT_B")
