@@ -3,7 +3,7 @@
  * settled only by its round (DS1) with its own errno (DS3); which filesystems qualify; and the
  * native job itself (storage/native/sync.c, when built) on real files.
  */
-import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DeviceSync,
   type WriteSynced,
+  deviceSyncFor,
   nativeWriteSynced,
   sharedFlushAllowed,
 } from './device-sync.js';
+import { HotLog } from './hot-log.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -158,5 +160,28 @@ describe.skipIf(nativeWriteSynced === null)('the native job', () => {
     expect(b!.subarray(5000, 5005).toString()).toBe('third');
     expect(c!.equals(Buffer.alloc(8192))).toBe(true);
     expect(() => write([fds[0]!], [], [])).toThrow(TypeError); // arrays of unequal length
+  });
+});
+
+describe.skipIf(nativeWriteSynced === null || !sharedFlushAllowed(tmpdir()))('sharing', () => {
+  it('gives the logs of one device one DeviceSync, their batches of a turn one round', async () => {
+    const dirs = ['a', 'b', 'c'].map((n) => join(dir, n));
+    for (const d of dirs) mkdirSync(d);
+    const shared = deviceSyncFor(dirs[0]!);
+    expect(shared).not.toBeNull();
+    for (const d of dirs) expect(deviceSyncFor(d)).toBe(shared);
+    const persist = async (): Promise<void> => undefined;
+    const logs = dirs.map((d) => new HotLog(d, 2, 1, persist, { flushIntervalMs: 1e9 }));
+    expect(logs.map((l) => l.syncMode)).toEqual(['shared-flush', 'shared-flush', 'shared-flush']);
+    const op = { db: 0, key: Buffer.from('k'), value: Buffer.from('v') };
+    // The first batch of each log preallocates its file (an fdatasync of its own, finishing
+    // when it does); from then on the three logs' batches of one turn share one round.
+    await Promise.all(logs.map((l) => l.write([op])));
+    const before = shared!.rounds;
+    await Promise.all(logs.map((l) => l.write([op])));
+    expect(shared!.rounds - before).toBe(1);
+    await Promise.all(logs.map((l) => l.write([op])));
+    expect(shared!.rounds - before).toBe(2);
+    await Promise.all(logs.map((l) => l.abandon()));
   });
 });
