@@ -184,11 +184,8 @@ export class MetadataLocks {
 
   /** Everything the owner holds goes (MD3). */
   releaseAll(owner: MdlOwner): void {
-    const held = owner.mdlNames;
-    if (held.length === 0) return;
-    const names = held.length === 1 ? [held[0] as string] : [...held];
-    held.length = 0;
-    for (const name of names) {
+    if (owner.mdlNames.length === 0) return;
+    for (const name of owner.mdlNames.splice(0)) {
       const lock = this.names.get(name);
       if (lock === undefined) continue;
       lock.shared.delete(owner);

@@ -46,8 +46,7 @@ const HELPER = import.meta.url.endsWith('.ts')
 
 function loadHelper(): WriteSynced | null {
   try {
-    const helper = createRequire(import.meta.url)(HELPER) as { writeSynced: WriteSynced };
-    return (fds, buffers, positions) => helper.writeSynced(fds, buffers, positions);
+    return (createRequire(import.meta.url)(HELPER) as { writeSynced: WriteSynced }).writeSynced;
   } catch {
     return null;
   }
@@ -64,9 +63,9 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
-function errnoError(errno: number, what: string): Error {
+function errnoError(errno: number): Error {
   const code = getSystemErrorName(-errno);
-  return Object.assign(new Error(`${code}: hot log ${what} failed`), { code, errno: -errno });
+  return Object.assign(new Error(`${code}: hot log write or sync failed`), { code, errno: -errno });
 }
 
 /** The shared flush of one device's logs (DS1–DS3). */
@@ -103,7 +102,7 @@ export class DeviceSync {
       round.forEach((q, i) => {
         const errno = errors[i] ?? 0;
         if (errno === 0) q.resolve();
-        else q.reject(errnoError(errno, 'write or sync'));
+        else q.reject(errnoError(errno));
       });
     };
     this.writeSynced(
@@ -126,8 +125,12 @@ export class DeviceSync {
  * with data=journal, found in /proc/self/mountinfo by the directory's device number.
  */
 export function sharedFlushAllowed(dir: string, mountinfo = readMountinfo()): boolean {
+  return qualifies(statSync(dir, { bigint: true }).dev, mountinfo);
+}
+
+/** sharedFlushAllowed for the device number `dev`. */
+function qualifies(dev: bigint, mountinfo: string | null): boolean {
   if (mountinfo === null) return false;
-  const dev = statSync(dir, { bigint: true }).dev;
   // Linux's dev_t: the major number in bits 8–19 and 32–63, the minor in 0–7 and 20–31.
   const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
   const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
@@ -153,15 +156,16 @@ function readMountinfo(): string | null {
 }
 
 /** One DeviceSync per device number, in this thread. */
-const byDevice = new Map<number, DeviceSync>();
+const byDevice = new Map<bigint, DeviceSync>();
 
 /**
  * The DeviceSync the logs in `dir` share, or null when they must sync on their own (no helper,
  * or a filesystem that does not qualify).
  */
 export function deviceSyncFor(dir: string): DeviceSync | null {
-  if (nativeWriteSynced === null || !sharedFlushAllowed(dir)) return null;
-  const dev = statSync(dir).dev;
+  if (nativeWriteSynced === null) return null;
+  const dev = statSync(dir, { bigint: true }).dev;
+  if (!qualifies(dev, readMountinfo())) return null;
   let shared = byDevice.get(dev);
   if (shared === undefined) {
     shared = new DeviceSync(nativeWriteSynced);

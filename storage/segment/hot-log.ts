@@ -139,6 +139,9 @@ export function defaultLogFs(dir: string): LogFs {
   };
 }
 
+/** How a log's batches become durable: device-sync.ts, O_DSYNC files, or write then fdatasync. */
+export type SyncMode = 'shared-flush' | 'o-dsync' | 'fdatasync';
+
 export interface HotLogOptions {
   readonly fs?: LogFs;
   readonly flushIntervalMs?: number;
@@ -324,8 +327,7 @@ export class HotLog {
     if (this.allocated.some((size) => size === 0)) syncDirectory(dir);
   }
 
-  /** How a batch is made durable (device-sync.ts, O_DSYNC files, or write then fdatasync). */
-  get syncMode(): 'shared-flush' | 'o-dsync' | 'fdatasync' {
+  get syncMode(): SyncMode {
     if (this.fs.writeDurable !== undefined) return 'shared-flush';
     return this.fs.dsync ? 'o-dsync' : 'fdatasync';
   }

@@ -52,6 +52,7 @@ import {
   HotLog,
   type HotLogOptions,
   type Op,
+  type SyncMode,
   opSize,
   readHotLog,
 } from './hot-log.js';
@@ -154,7 +155,7 @@ export class LmdbNodeStore implements NodeStore {
     this.log = new HotLog(path, durableGen, DB_NAMES.length, (e, g) => this.persist(e, g), options);
   }
 
-  get syncMode(): string {
+  get syncMode(): SyncMode {
     return this.log.syncMode;
   }
 

@@ -52,6 +52,7 @@ import assert from 'node:assert/strict';
 import { crc32 } from 'node:zlib';
 import { LSN_NONE, type Lsn, type PageId, readLsn, writeLsn } from '../lsn.js';
 import type { EpochStart } from '../messages.js';
+import type { SyncMode } from './hot-log.js';
 
 /** What the store keeps per record besides its bytes: enough to rebuild the chain. */
 export interface IndexEntry {
@@ -218,8 +219,8 @@ export interface NodeStore {
   nodeValue(key: string): Buffer | undefined;
   putNodeValue(key: string, value: Buffer): Promise<void>;
   close(): Promise<void>;
-  /** How an append is made durable, for the log: 'shared-flush', 'o-dsync' or 'fdatasync'. */
-  readonly syncMode?: string;
+  /** How an append is made durable (hot-log.ts; none for memory stores), for the log. */
+  readonly syncMode?: SyncMode;
 }
 
 const META_VERSION = 5;
