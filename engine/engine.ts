@@ -186,11 +186,40 @@ export class EngineImpl implements Engine, EngineCore {
     this.closing = true;
     const release = await this.latch.exclusive();
     try {
+      if (this.readOnly === undefined) await persistCountersOnClose(this);
       await this.closeTrees();
       this.log.info('engine closed');
     } finally {
       release();
     }
+  }
+}
+
+/**
+ * A clean close writes each AUTO_INCREMENT counter exactly (auto-increment.ts, A2: commits
+ * persist them a reserve ahead), so a restart resumes where this run stopped. A volume that
+ * cannot take the write keeps the reserve: the restart skips values, reuses none.
+ */
+async function persistCountersOnClose(engine: EngineImpl): Promise<void> {
+  const { catalog, trees } = engine;
+  const tables = catalog
+    .databaseNames()
+    .flatMap((db) => catalog.tables(db))
+    .filter((t) => t.autoIncrement !== null);
+  if (tables.length === 0) return;
+  try {
+    const mtr = await trees.begin();
+    let written: number;
+    try {
+      written = await catalog.autoIncrement.persistExactly(trees, mtr, tables);
+    } catch (error) {
+      trees.rollback(mtr);
+      throw error;
+    }
+    await trees.commit(mtr);
+    if (written > 0) engine.log.info({ counters: written }, 'AUTO_INCREMENT counters persisted');
+  } catch (error) {
+    engine.log.warn({ err: error }, 'AUTO_INCREMENT counters not persisted at close');
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * AUTO_INCREMENT through Session.execute: generated and explicit values, LAST_INSERT_ID() and
  * the OK packet's id, auto_increment_increment/_offset, gaps after ROLLBACK, the counter kept
- * across a restart (InnoDB 8), AUTO_INCREMENT = n, a secondary-index-led column, and MySQL's
- * definition errors.
+ * across a restart (InnoDB 8) and a crash (a reserve ahead, never a value reused), AUTO_INCREMENT
+ * = n, a secondary-index-led column, what an INSERT ships, and MySQL's definition errors.
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type { Engine, Result, Row, Session } from '../api.js';
 import { MemoryStorage, MemoryStorageClient } from '../btree/testing.js';
 import { createEngine } from '../engine.js';
 import { SqlError } from '../errors.js';
+import { COUNTER_RESERVE } from './auto-increment.js';
 
 const log = pino({ level: 'silent' });
 
@@ -37,11 +38,15 @@ async function errno(s: Session, sql: string): Promise<number> {
   throw new Error(`expected an error from ${sql}`);
 }
 
-async function volume(): Promise<{ engine: Engine; restart: () => Promise<Engine> }> {
+async function volume(): Promise<{
+  engine: Engine;
+  restart: () => Promise<Engine>;
+  storage: MemoryStorage;
+}> {
   const storage = new MemoryStorage();
   const start = (): Promise<Engine> =>
     createEngine({ storage: new MemoryStorageClient(storage), log, bufferPoolPages: 64 });
-  return { engine: await start(), restart: start };
+  return { engine: await start(), restart: start, storage };
 }
 
 let connections = 0;
@@ -135,6 +140,37 @@ describe('AUTO_INCREMENT', () => {
     expect(await insertId(again, 'INSERT INTO t (v) VALUES (4)')).toBe(4n);
     expect(await insertId(again, 'INSERT INTO u (v) VALUES (2)')).toBe(101n);
     expect(await query(again, 'SELECT k FROM u')).toEqual([[100n], [101n]]);
+  });
+
+  it('after a crash resumes past every committed value, at most the reserve ahead', async () => {
+    const { engine, restart } = await volume();
+    const s = await session(engine);
+    await s.execute('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v INT)');
+    const n = Number(COUNTER_RESERVE) + 50; // the counter passes its first reserve
+    for (let i = 1; i <= n; i++) {
+      expect(await insertId(s, `INSERT INTO t (v) VALUES (${i})`)).toBe(BigInt(i));
+    }
+    await s.execute(`DELETE FROM t WHERE id > ${Number(COUNTER_RESERVE)}`); // the largest rows
+    // No close: the volume is left as a crash leaves it, its counter as the commits wrote it.
+    const again = await session(await restart());
+    const id = await insertId(again, 'INSERT INTO t (v) VALUES (0)');
+    expect(id).toBeGreaterThan(BigInt(n)); // no committed row's value handed out again
+    expect(id).toBeLessThanOrEqual(BigInt(n) + COUNTER_RESERVE);
+    await engine.close();
+  });
+
+  it('ships two records per single-row INSERT, not a counter record each (issue 8)', async () => {
+    const { engine, storage } = await volume();
+    const s = await session(engine);
+    await s.execute('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, k INT, KEY (k))');
+    await s.execute('INSERT INTO t (k) VALUES (0)');
+    const before = storage.records.length;
+    const inserts = 300;
+    for (let i = 1; i <= inserts; i++) await s.execute(`INSERT INTO t (k) VALUES (${i % 7})`);
+    // A cell in the primary key's leaf and one in k's per row; a counter record per reserve,
+    // and a few for leaves that split. A counter written per commit would make it three.
+    expect((storage.records.length - before) / inserts).toBeLessThan(2.2);
+    await engine.close();
   });
 
   it('hands consecutive values to each of many concurrent inserts', async () => {

@@ -6,17 +6,27 @@
  *   - a statement's generated values are handed out in one synchronous pass, so they are
  *     consecutive (innodb_autoinc_lock_mode = 2 for simple inserts);
  *   - an explicit value moves the counter past it;
- *   - the counter is persisted: each COMMIT of a transaction that inserted into the table writes
- *     the counter (if it moved) into the catalog tree in its own mini-transaction, and a restart
- *     resumes from the larger of that and one past the column's largest value.
+ *   - the counter is persisted, a block of values ahead (as PostgreSQL's sequences log theirs):
+ *     a COMMIT of a transaction that inserted into the table writes, in its mini-transaction,
+ *     COUNTER_RESERVE values past the counter into the catalog tree when the counter has moved
+ *     past what the tree holds — once per COUNTER_RESERVE single-row INSERTs, not per commit
+ *     (issue 8: a record and a catalog page's before-image per INSERT were a third of what an
+ *     autocommit INSERT shipped); a clean close writes each counter exactly; a restart resumes
+ *     from the larger of what the tree holds and one past the column's largest value. So a
+ *     restart after a crash may skip up to COUNTER_RESERVE values (gaps are MySQL's rule for
+ *     AUTO_INCREMENT: a rolled-back INSERT leaves one too), and never hands out again a value a
+ *     committed row was given.
  *
  * Generated values follow auto_increment_increment / _offset: the next value is the smallest
  * offset + N × increment at or above the counter (the offset is ignored when above the increment,
  * as MySQL does). At the column type's maximum the maximum is handed out again, so the INSERT
  * fails with ER_DUP_ENTRY, as InnoDB does.
  *
- * Invariants: (A1) `next` never decreases; (A2) `persisted` ≤ `next`, and `persisted` is what
- * the catalog tree holds once its mini-transaction committed.
+ * Invariants: (A1) `next` never decreases; (A2) `persisted` is what the catalog tree holds once
+ * the mini-transaction that wrote it committed, and a commit of generated or explicit values
+ * leaves it at or above the `next` of that moment (persist() writes `next` + COUNTER_RESERVE,
+ * capped at the column's maximum, whenever `next` has passed it), so a restart, which resumes at
+ * or above it, hands out no value a committed row was given.
  */
 import assert from 'node:assert/strict';
 import type { PageId } from '../../storage/index.js';
@@ -30,6 +40,11 @@ interface Counter {
   next: bigint;
   persisted: bigint;
 }
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** How far past the counter a commit persists it (A2): at most this many values skipped. */
+export const COUNTER_RESERVE = 100n;
 
 export function encodeCounter(value: bigint): Buffer {
   const out = Buffer.alloc(8);
@@ -79,9 +94,7 @@ export class AutoIncrementCounters {
   /** Hands out the next generated value (A1). */
   generate(table: TableDef, increment: number, offset: number): bigint {
     const counter = this.counter(table);
-    const type = table.columns[table.autoIncrement ?? -1]?.type;
-    assert(type?.kind === 'int', 'D5: an integer column');
-    const max = intRange(type.bytes, type.unsigned).max;
+    const max = columnMax(table);
     const step = BigInt(increment);
     const base = BigInt(offset > increment ? 1 : offset);
     const steps = (counter.next - base + step - 1n) / step;
@@ -103,21 +116,50 @@ export class AutoIncrementCounters {
     return counter !== undefined && counter.next > counter.persisted;
   }
 
-  /** Writes the counter into the catalog tree if it moved; returns the value to confirm. */
+  /**
+   * A2: writes the counter COUNTER_RESERVE ahead into the catalog tree if it moved past what the
+   * tree holds; returns the value to confirm.
+   */
   async persist(trees: Trees, mtr: Mtr, table: TableDef): Promise<bigint | null> {
     const counter = this.byRoot.get(table.root);
     if (counter === undefined || counter.next <= counter.persisted) return null;
+    const ahead = counter.next + COUNTER_RESERVE;
+    const max = columnMax(table);
+    const ceiling = counter.next > max ? counter.next : max; // an explicit maximum moved it past
+    return this.write(trees, mtr, table, ahead < ceiling ? ahead : ceiling);
+  }
+
+  /**
+   * A clean close: the counters of `tables` that differ from what the tree holds are written
+   * exactly, so a restart after it resumes where this run stopped (no reserve skipped); the
+   * caller commits `mtr`. Returns how many were written.
+   */
+  async persistExactly(trees: Trees, mtr: Mtr, tables: readonly TableDef[]): Promise<number> {
+    let written = 0;
+    for (const table of tables) {
+      const counter = this.byRoot.get(table.root);
+      if (counter === undefined || counter.next === counter.persisted) continue;
+      counter.persisted = await this.write(trees, mtr, table, counter.next);
+      written++;
+    }
+    return written;
+  }
+
+  /** Writes `target` as the table's counter in the catalog tree; returns it. */
+  private async write(trees: Trees, mtr: Mtr, table: TableDef, target: bigint): Promise<bigint> {
     const key = counterKeyOf(table);
-    const value = encodeCounter(counter.next);
+    // Past BIGINT UNSIGNED's maximum (an explicit maximum stored) the u64 holds the maximum: a
+    // restart resumes past the largest value anyway.
+    const value = encodeCounter(target > U64_MAX ? U64_MAX : target);
     // Issue 8 (cost): on cached pages without a promise; else (or on a split) waiting.
     const updated = trees.updateCached(mtr, trees.catalogRoot, key, value);
-    if (updated === true) return counter.next;
+    if (updated === true) return target;
     if (updated === undefined && (await trees.update(mtr, trees.catalogRoot, key, value))) {
-      return counter.next;
+      return target;
     }
     const inserted = trees.insertCached(mtr, trees.catalogRoot, key, value);
     if (inserted === undefined) await trees.insert(mtr, trees.catalogRoot, key, value);
-    return counter.next;
+    return target;
   }
 
   /** The mini-transaction that persisted `value` committed (A2). */
@@ -125,6 +167,13 @@ export class AutoIncrementCounters {
     const counter = this.byRoot.get(table.root);
     if (counter !== undefined && value > counter.persisted) counter.persisted = value;
   }
+}
+
+/** The largest value the table's AUTO_INCREMENT column holds (D5: an integer column). */
+function columnMax(table: TableDef): bigint {
+  const type = table.columns[table.autoIncrement ?? -1]?.type;
+  assert(type?.kind === 'int', 'D5: an integer column');
+  return intRange(type.bytes, type.unsigned).max;
 }
 
 /** The AUTO_INCREMENT column's largest stored value, read through the key it leads; 0 if none. */
