@@ -11,13 +11,16 @@ export * as page from './page.js';
 export { PAGE_SIZE, PAGE_TYPE, type PageType } from './page.js';
 export {
   type PageChange,
+  type CellEdit,
   type RedoHeader,
   type RedoRecord,
+  CELL_EDITS_BYTES_MAX,
+  cellEditSize,
   encodeRedo,
   decodeRedo,
   decodeRedoHeader,
 } from './redo.js';
-export { applyRedo } from './page-apply.js';
+export { applyChange, applyRedo } from './page-apply.js';
 export { StorageError, type StorageErrorKind } from './errors.js';
 export { protectionGroupOf } from './config.js';
 export type { SegmentStatusRow, StorageClient, VolumeState } from './client-api.js';

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type Lsn, type PageId, pageId } from './lsn.js';
 import { applyRedo } from './page-apply.js';
@@ -19,7 +20,15 @@ import {
   newPage,
   pageLsn,
 } from './page.js';
-import { type PageChange, type RedoRecord, decodeRedo, encodeRedo, redoIsIntact } from './redo.js';
+import {
+  type CellEdit,
+  type PageChange,
+  type RedoRecord,
+  RedoCorruption,
+  decodeRedo,
+  encodeRedo,
+  redoIsIntact,
+} from './redo.js';
 import { prng } from './testing/prng.js';
 
 function record(lsn: number, change: PageChange, id: PageId = pageId(7)): RedoRecord {
@@ -49,6 +58,11 @@ describe('redo records', () => {
       { kind: 'cells-truncate', slot: 12 },
       { kind: 'link-set', which: 1, target: pageId(0xffff_fffe) },
       { kind: 'page-write', offset: 40, bytes: Buffer.from([1, 2, 3]) },
+      { kind: 'cell-edits', edits: [
+        { kind: 'cell-delete', slot: 4 },
+        { kind: 'cell-insert', slot: 65535, cell: Buffer.from('new') },
+        { kind: 'cell-replace', slot: 1, cell: Buffer.alloc(0) },
+      ] },
     ];
     changes.forEach((change, i) => {
       const r = record(2 ** 40 + i, change);
@@ -57,6 +71,30 @@ describe('redo records', () => {
       const back = decodeRedo(bytes);
       expect(back).toEqual({ ...r, change: JSON.parse(JSON.stringify(change), reviveBuffers) });
     });
+  });
+
+  it('refuse a cell-edits body that overruns, falls short, or names another kind', () => {
+    const edits: PageChange = { kind: 'cell-edits', edits: [
+      { kind: 'cell-insert', slot: 0, cell: Buffer.from('abc') },
+      { kind: 'cell-delete', slot: 0 },
+    ] };
+    const good = encodeRedo(record(9, edits));
+    const reseal = (bytes: Buffer): Buffer => {
+      bytes.writeUInt32BE(bytes.length, 4);
+      bytes.writeUInt32BE(crc32(bytes.subarray(4)), 0);
+      return bytes;
+    };
+    const countAt = 34; // the body: u16 count, then the edits
+    const more = Buffer.from(good);
+    more.writeUInt16BE(3, countAt); // one edit more than the body holds
+    expect(() => decodeRedo(reseal(more))).toThrow(RedoCorruption);
+    const fewer = Buffer.from(good);
+    fewer.writeUInt16BE(1, countAt); // bytes left over after the edits
+    expect(() => decodeRedo(reseal(fewer))).toThrow(RedoCorruption);
+    const other = Buffer.from(good);
+    other[countAt + 2] = 7; // link-set is no cell edit
+    expect(() => decodeRedo(reseal(other))).toThrow(RedoCorruption);
+    expect(decodeRedo(good).change).toEqual(edits);
   });
 
   it('refuse a record with one flipped bit', () => {
@@ -166,6 +204,55 @@ function expectPageHolds(page: Buffer, cells: readonly Buffer[]): void {
   const wrong = cells.findIndex((c, i) => !cell(page, i).equals(c));
   expect(wrong).toBe(-1);
 }
+
+describe("applyRedo: a 'cell-edits' record (issue 8)", () => {
+  it('leaves the page as its edits as separate records do, but for the page LSN', () => {
+    const random = prng(11);
+    const int = (n: number): number => Math.floor(random() * n);
+    for (let round = 0; round < 50; round++) {
+      const one = newPage();
+      const apart = newPage();
+      applyRedo(one, record(1, init));
+      applyRedo(apart, record(1, init));
+      let lsn = 1;
+      let joined = 1;
+      let n = 0;
+      while (n < 40 || int(4) > 0) {
+        const edits: CellEdit[] = [];
+        for (let i = 1 + int(6); i > 0; i--) {
+          const cell = Buffer.alloc(1 + int(300), int(256));
+          const pick = int(3);
+          let edit: CellEdit;
+          if (n === 0 || (pick === 0 && canInsert(apart, cell.length))) {
+            if (!canInsert(apart, cell.length)) break;
+            edit = { kind: 'cell-insert', slot: int(n + 1), cell };
+            n++;
+          } else if (pick === 1) {
+            edit = { kind: 'cell-delete', slot: int(n) };
+            n--;
+          } else {
+            const slot = int(n);
+            const room = freeBytes(apart) + CELL_LENGTH_SIZE + cellLength(apart, slot);
+            if (room < CELL_LENGTH_SIZE + cell.length) break;
+            edit = { kind: 'cell-replace', slot, cell };
+          }
+          applyRedo(apart, record(++lsn, edit));
+          edits.push(edit);
+        }
+        if (edits.length === 0) break;
+        joined = lsn;
+        const bytes = encodeRedo(record(joined, { kind: 'cell-edits', edits }));
+        applyRedo(one, decodeRedo(bytes)); // as storage gets it: encoded and decoded
+        // All but the page LSN (bytes 0-7): the last edit's in `apart`, the joined record's here.
+        expect(one.subarray(8).equals(apart.subarray(8))).toBe(true);
+        applyRedo(one, record(++lsn, { kind: 'link-set', which: 0, target: pageId(lsn) }));
+        applyRedo(apart, record(lsn, { kind: 'link-set', which: 0, target: pageId(lsn) }));
+      }
+      checkPage(one, pageId(7));
+      expect(pageLsn(one)).toBe(lsn);
+    }
+  });
+});
 
 describe('applyRedo: in-place replace and compaction (issue 8)', () => {
   /** A leaf filled with `size`-byte cells (byte i+1 each) until the next does not fit. */

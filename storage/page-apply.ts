@@ -35,11 +35,19 @@ import {
   freeBytes,
   pageLsn,
 } from './page.js';
-import { type RedoRecord, unreachable } from './redo.js';
+import { type PageChange, type RedoRecord, unreachable } from './redo.js';
 
 export function applyRedo(page: Buffer, record: RedoRecord): void {
   assert(record.lsn > pageLsn(page), 'A2: records apply in LSN order');
-  const change = record.change;
+  applyChange(page, record.change);
+  writeLsn(page, OFFSET.pageLsn, record.lsn as Lsn);
+}
+
+/**
+ * A record's change without its LSN: applyRedo's body, and how the writer adds one more edit to
+ * the 'cell-edits' record it is building (log-writer.ts), whose LSN the page already has.
+ */
+export function applyChange(page: Buffer, change: PageChange): void {
   switch (change.kind) {
     case 'page-init':
       formatPage(page, change.pageType, change.level, change.link0, change.link1);
@@ -72,10 +80,12 @@ export function applyRedo(page: Buffer, record: RedoRecord): void {
       assert(change.offset >= HEADER_SIZE, 'page-write may not touch the page header');
       change.bytes.copy(page, change.offset);
       break;
+    case 'cell-edits':
+      for (const edit of change.edits) applyChange(page, edit);
+      break;
     default:
       unreachable(change);
   }
-  writeLsn(page, OFFSET.pageLsn, record.lsn as Lsn);
 }
 
 function formatPage(

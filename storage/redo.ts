@@ -26,6 +26,12 @@
  *     cells-truncate  u16 slot: delete every cell from that slot to the end
  *     link-set        u8 which (0 or 1), u32 page id
  *     page-write      u16 offset, then bytes to write there (to the end of the record)
+ *     cell-edits      u16 count, then count edits, applied in order, each u8 kind (cell-insert,
+ *                     cell-replace or cell-delete), u16 slot, and for an insert or a replace
+ *                     u16 length and the cell's bytes: a mini-transaction's consecutive cell
+ *                     changes to one page as one record (issue 8: an UPDATE of an indexed
+ *                     column deletes and inserts an entry in one leaf; a 200-row INSERT fills a
+ *                     leaf; each change as its own record cost storage a record's keys six times)
  *
  * The crc is checked on decode; a record whose crc fails is never applied (StorageError upstream).
  *
@@ -55,8 +61,18 @@ export const REDO_KIND = {
   'cells-truncate': 6,
   'link-set': 7,
   'page-write': 8,
+  'cell-edits': 9,
 } as const satisfies Record<string, number>;
 export type RedoKind = keyof typeof REDO_KIND;
+
+/** A change to one cell of a page: what a 'cell-edits' record holds a sequence of. */
+export type CellEdit =
+  | { readonly kind: 'cell-insert'; readonly slot: number; readonly cell: Buffer }
+  | { readonly kind: 'cell-replace'; readonly slot: number; readonly cell: Buffer }
+  | { readonly kind: 'cell-delete'; readonly slot: number };
+
+/** The largest body a 'cell-edits' record is given: a page's worth of edits. */
+export const CELL_EDITS_BYTES_MAX = PAGE_SIZE;
 
 /** What the engine asks for: a page change, before the log writer gives it an LSN. */
 export type PageChange =
@@ -75,9 +91,8 @@ export type PageChange =
       readonly link1: PageId;
       readonly cells: readonly Buffer[];
     }
-  | { readonly kind: 'cell-insert'; readonly slot: number; readonly cell: Buffer }
-  | { readonly kind: 'cell-replace'; readonly slot: number; readonly cell: Buffer }
-  | { readonly kind: 'cell-delete'; readonly slot: number }
+  | CellEdit
+  | { readonly kind: 'cell-edits'; readonly edits: readonly CellEdit[] }
   | { readonly kind: 'cells-truncate'; readonly slot: number }
   | { readonly kind: 'link-set'; readonly which: 0 | 1; readonly target: PageId }
   | { readonly kind: 'page-write'; readonly offset: number; readonly bytes: Buffer };
@@ -112,9 +127,19 @@ function bodySize(change: PageChange): number {
       return 5;
     case 'page-write':
       return 2 + change.bytes.length;
+    case 'cell-edits': {
+      let size = 2;
+      for (const edit of change.edits) size += cellEditSize(edit);
+      return size;
+    }
     default:
       return unreachable(change);
   }
+}
+
+/** One edit's bytes in a 'cell-edits' body. */
+export function cellEditSize(edit: CellEdit): number {
+  return edit.kind === 'cell-delete' ? 3 : 5 + edit.cell.length;
 }
 
 export function encodeRedo(record: RedoRecord): Buffer {
@@ -170,6 +195,20 @@ export function encodeRedo(record: RedoRecord): Buffer {
       buf.writeUInt16BE(change.offset, at);
       change.bytes.copy(buf, at + 2);
       at += 2 + change.bytes.length;
+      break;
+    case 'cell-edits':
+      buf.writeUInt16BE(change.edits.length, at);
+      at += 2;
+      for (const edit of change.edits) {
+        buf[at] = REDO_KIND[edit.kind];
+        buf.writeUInt16BE(edit.slot, at + 1);
+        at += 3;
+        if (edit.kind === 'cell-delete') continue;
+        assert(edit.cell.length <= CELL_SIZE_MAX, 'cell too large');
+        buf.writeUInt16BE(edit.cell.length, at);
+        edit.cell.copy(buf, at + 2);
+        at += 2 + edit.cell.length;
+      }
       break;
     default:
       unreachable(change);
@@ -300,9 +339,38 @@ function decodeChange(bytes: Buffer): PageChange {
     }
     case REDO_KIND['page-write']:
       return { kind: 'page-write', offset: u16(at), bytes: bytes.subarray(at + 2) };
+    case REDO_KIND['cell-edits']:
+      return { kind: 'cell-edits', edits: decodeCellEdits(bytes, at) };
     default:
       throw new RedoCorruption(`unknown redo kind ${kind}`);
   }
+}
+
+function decodeCellEdits(bytes: Buffer, at: number): CellEdit[] {
+  const count = bytes.readUInt16BE(at);
+  const edits: CellEdit[] = [];
+  let p = at + 2;
+  for (let i = 0; i < count; i++) {
+    if (p + 3 > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
+    const kind = bytes[p];
+    const slot = bytes.readUInt16BE(p + 1);
+    p += 3;
+    if (kind === REDO_KIND['cell-delete']) {
+      edits.push({ kind: 'cell-delete', slot });
+      continue;
+    }
+    if (kind !== REDO_KIND['cell-insert'] && kind !== REDO_KIND['cell-replace']) {
+      throw new RedoCorruption(`unknown cell edit kind ${kind}`);
+    }
+    if (p + 2 > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
+    const cell = bytes.subarray(p + 2, p + 2 + bytes.readUInt16BE(p));
+    p += 2 + cell.length;
+    edits.push(kind === REDO_KIND['cell-insert']
+      ? { kind: 'cell-insert', slot, cell }
+      : { kind: 'cell-replace', slot, cell });
+  }
+  if (p !== bytes.length) throw new RedoCorruption('cell-edits overrun the record');
+  return edits;
 }
 
 export class RedoCorruption extends Error {

@@ -171,6 +171,34 @@ describe('B-tree', () => {
     expect(pages).toBeGreaterThan(10);
   });
 
+  it("joins a mini-transaction's consecutive cell edits of a page into one record (L10)",
+    async () => {
+      const storage = new MemoryStorage();
+      const client = new MemoryStorageClient(storage);
+      const trees = await openTrees({ storage: client, log, bufferPoolPages: 1024 });
+      let mtr = await trees.begin();
+      const root = await trees.createTree(mtr);
+      await trees.commit(mtr);
+      const shipped = storage.records.length;
+      mtr = await trees.begin();
+      let edits = 0;
+      for (let n = 0; n < 400; n++, edits++) {
+        await trees.insert(mtr, root, keyOf(n), Buffer.alloc(40, n));
+      }
+      for (let n = 0; n < 400; n += 3, edits++) {
+        await trees.update(mtr, root, keyOf(n), Buffer.alloc(n % 2 === 0 ? 20 : 60, 7));
+      }
+      for (let n = 1; n < 400; n += 5, edits++) await trees.delete(mtr, root, keyOf(n));
+      await trees.commit(mtr);
+      // Runs of edits in one leaf each ship as one record; only the splits' records add to them.
+      expect(storage.records.length - shipped).toBeLessThan(edits / 10);
+      for (const [id, bytes] of trees.pool.cached()) {
+        const stored = await client.readPage(id, pg.pageLsn(bytes));
+        expect(crc32(stored), `page ${id}`).toBe(crc32(bytes));
+      }
+      expect((await trees.check(root)).entries).toBe(400 - 80);
+    });
+
   it('frees a dropped tree and reuses its pages', async () => {
     const trees = await open(new MemoryStorage());
     let mtr = await trees.begin();
