@@ -42,9 +42,9 @@ export const USAGE = `Usage:
       --read-thread on|off     a second thread accepts on --port too: it runs reads on a read
                                engine of its own and forwards the rest (default on; off
                                when --io-thread is on)
-      --move-connections on|off  with --read-thread: a connection that writes moves to the
-                               writer's thread instead of forwarding (default on; needs the
-                               native helper built by npm run build)
+      --move-connections on|off  with --read-thread: a connection that mostly writes moves to
+                               the writer's thread instead of forwarding (default on; needs
+                               the native helper built by npm run build)
       --awake-us N             after a command the event loop stays awake N µs while a core
                                is spare, so the next one is read at once (default 200; 0: off)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate

@@ -151,7 +151,10 @@ describe.runIf(duplicateDescriptor !== null)('a routed connection moving to the 
     const id = Number(await value(c, 'SELECT CONNECTION_ID()'));
     const before = server.movedConnections;
     await c.query('BEGIN');
-    await c.query('UPDATE accounts SET cents = 7 WHERE id = 1');
+    // RS6: it moves once as many of its recent statements ran on the writer as here (two).
+    for (const cents of [7, 8, 9]) {
+      await c.query(`UPDATE accounts SET cents = ${cents} WHERE id = 1`);
+    }
     await movedTo(before + 1);
     await plain.query(`KILL ${id}`);
     await expect(c.query('SELECT 1')).rejects.toBeTruthy();
@@ -170,6 +173,20 @@ describe.runIf(duplicateDescriptor !== null)('a routed connection moving to the 
     await c.query('UPDATE accounts SET cents = cents + 1 WHERE id = 1');
     await c.query('UPDATE accounts SET cents = cents - 1 WHERE id = 1');
     expect(await value(c, 'SELECT cents FROM accounts WHERE id = 1')).toBe(100);
+    expect(server.movedConnections).toBe(before);
+  });
+
+  it('leaves one that mostly reads on the read thread, forwarding its writes (RS6)', async () => {
+    const c = await routed();
+    const before = server.movedConnections;
+    for (let i = 0; i < 3; i++) {
+      await c.query('BEGIN');
+      for (let j = 0; j < 3; j++) await c.execute('SELECT cents FROM accounts WHERE id = ?', [2]);
+      await c.query('UPDATE accounts SET cents = cents + 1 WHERE id = 2');
+      await c.query('UPDATE accounts SET cents = cents - 1 WHERE id = 2');
+      await c.query('COMMIT');
+    }
+    expect(await value(c, 'SELECT cents FROM accounts WHERE id = 2')).toBe(200);
     expect(server.movedConnections).toBe(before);
   });
 

@@ -5,7 +5,7 @@
  * there and nothing is left open here, the connection moves instead: its socket (a duplicate
  * descriptor: Node itself cannot hand a socket to another thread), the bytes it sent ahead, and
  * its prepared statements go to the writer's thread, and the twin becomes its session there.
- * Reads stay on the read thread for connections that only read.
+ * Reads stay on the read thread for connections that only read, or mostly (RS6).
  */
 import assert from 'node:assert/strict';
 import type { ConnectionHandOff } from '../connection.js';
@@ -16,7 +16,7 @@ import { toWireBytes } from './twin-messages.js';
 export function routedHandOff(duplicate: (fd: number) => number): ConnectionHandOff {
   return {
     duplicate,
-    due: (session) => session instanceof RoutingSession && session.settledOnWriter,
+    due: (session) => session instanceof RoutingSession && session.dueToMove,
     ready: async (session, statements) =>
       session instanceof RoutingSession && (await session.readyToMove(statements)),
     move: (session, moving) => {
