@@ -33,7 +33,8 @@
  *        (redo.ts) instead of taking an LSN of its own: the page gets the same bytes as from
  *        separate records (applyRedo applies the edits in order), and no read point can lie
  *        between two changes of one mini-transaction (L6 versions the page from before its
- *        first change; a current read waits for the commit), so no LSN between them is missed.
+ *        first change; a current read reads at appliedLsn, below the open one, L7; storage and
+ *        read engines read at VDL, a CPL), so no LSN between them is missed.
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
