@@ -96,10 +96,28 @@ export const INT64_MIN = -(2n ** 63n);
 export const INT64_MAX = 2n ** 63n - 1n;
 export const UINT64_MAX = 2n ** 64n - 1n;
 
-export function intRange(bytes: IntBytes, unsigned: boolean): { min: bigint; max: bigint } {
-  const bits = BigInt(bytes * 8);
-  if (unsigned) return { min: 0n, max: 2n ** bits - 1n };
-  return { min: -(2n ** (bits - 1n)), max: 2n ** (bits - 1n) - 1n };
+export interface IntRange {
+  readonly min: bigint;
+  readonly max: bigint;
+}
+
+/** intRange's answers, made once: signed at 2 × bytes, unsigned at 2 × bytes + 1. */
+const INT_RANGES: readonly IntRange[] = (() => {
+  const ranges: IntRange[] = [];
+  for (const bytes of [1, 2, 3, 4, 8]) {
+    const bits = BigInt(bytes * 8);
+    ranges[2 * bytes] = Object.freeze({ min: -(2n ** (bits - 1n)), max: 2n ** (bits - 1n) - 1n });
+    ranges[2 * bytes + 1] = Object.freeze({ min: 0n, max: 2n ** bits - 1n });
+  }
+  return ranges;
+})();
+
+/**
+ * An integer column's range (issue 8: a shared object, not BigInt powers per call: a point
+ * select's key bound and every stored integer asked for one).
+ */
+export function intRange(bytes: IntBytes, unsigned: boolean): IntRange {
+  return INT_RANGES[2 * bytes + (unsigned ? 1 : 0)] as IntRange;
 }
 
 export function typeName(type: SqlType): string {
