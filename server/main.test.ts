@@ -103,6 +103,22 @@ describe.skipIf(!existsSync(cli))('the borealis program (dist/server/cli.js)', (
     expect(lines.some((l) => l['msg'] === 'stopped')).toBe(true);
   });
 
+  it('shuts down cleanly on a SIGTERM that arrives while it starts', async () => {
+    const child = run(['start', '--port', '0', '--data-dir', await tempDir()]);
+    const messages: unknown[] = [];
+    const stdout = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    let signalled = false;
+    stdout.on('line', (line) => {
+      messages.push((JSON.parse(line) as Record<string, unknown>)['msg']);
+      if (signalled) return;
+      signalled = true; // its first line: storage is only starting, 'ready' is far off
+      child.kill('SIGTERM');
+    });
+    expect(await exited(child)).toBe(0);
+    expect(messages.indexOf('ready')).toBeGreaterThan(0);
+    expect(messages.at(-1)).toBe('stopped');
+  });
+
   it('prints help, and refuses what is not built yet', async () => {
     const help = run(['--help']);
     let out = '';

@@ -276,6 +276,14 @@ export async function runStorageNode(config: StorageNodeConfig): Promise<void> {
 /** Runs until SIGTERM or SIGINT, then shuts down cleanly and exits 0. */
 export async function runServer(config: Config): Promise<void> {
   const log = createRootLogger(config);
+  // Listened for from the start: a signal during start-up (the writer's port may already take
+  // connections while the read thread starts) shuts down cleanly once start-up is done, instead
+  // of killing the process mid-way (AUTO_INCREMENT counters are written exactly only at a clean
+  // close).
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
   let server: RunningServer;
   try {
     server = await startServer(config, log);
@@ -284,11 +292,7 @@ export async function runServer(config: Config): Promise<void> {
     log.flush();
     process.exit(1);
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
-  log.info({ signal }, 'shutting down');
+  log.info({ signal: await signal }, 'shutting down');
   const force = (again: NodeJS.Signals): void => {
     log.warn({ signal: again }, 'second signal: exiting without a clean shutdown');
     log.flush();
