@@ -362,9 +362,10 @@ function decodeCellEdits(bytes: Buffer, at: number): CellEdit[] {
     if (kind !== REDO_KIND['cell-insert'] && kind !== REDO_KIND['cell-replace']) {
       throw new RedoCorruption(`unknown cell edit kind ${kind}`);
     }
-    if (p + 2 > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
-    const cell = bytes.subarray(p + 2, p + 2 + bytes.readUInt16BE(p));
-    p += 2 + cell.length;
+    const end = p + 2 > bytes.length ? Infinity : p + 2 + bytes.readUInt16BE(p);
+    if (end > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
+    const cell = bytes.subarray(p + 2, end);
+    p = end;
     edits.push(kind === REDO_KIND['cell-insert']
       ? { kind: 'cell-insert', slot, cell }
       : { kind: 'cell-replace', slot, cell });

@@ -33,15 +33,13 @@ import type { PageId } from '../../storage/index.js';
 import type { Mtr, Trees } from '../btree/api.js';
 import { inlineRow } from '../sql/row-overflow.js';
 import { entryPrimaryKey } from '../sql/index-keys.js';
-import { intRange } from '../sql/values.js';
+import { UINT64_MAX, intRange } from '../sql/values.js';
 import { type TableDef, counterKey } from './definitions.js';
 
 interface Counter {
   next: bigint;
   persisted: bigint;
 }
-
-const U64_MAX = (1n << 64n) - 1n;
 
 /** How far past the counter a commit persists it (A2): at most this many values skipped. */
 export const COUNTER_RESERVE = 100n;
@@ -150,7 +148,7 @@ export class AutoIncrementCounters {
     const key = counterKeyOf(table);
     // Past BIGINT UNSIGNED's maximum (an explicit maximum stored) the u64 holds the maximum: a
     // restart resumes past the largest value anyway.
-    const value = encodeCounter(target > U64_MAX ? U64_MAX : target);
+    const value = encodeCounter(target > UINT64_MAX ? UINT64_MAX : target);
     // Issue 8 (cost): on cached pages without a promise; else (or on a split) waiting.
     const updated = trees.updateCached(mtr, trees.catalogRoot, key, value);
     if (updated === true) return target;
