@@ -20,7 +20,7 @@ export {
   decodeRedo,
   decodeRedoHeader,
 } from './redo.js';
-export { applyChange, applyRedo } from './page-apply.js';
+export { applyChange, applyRedo, cellReplacement } from './page-apply.js';
 export { StorageError, type StorageErrorKind } from './errors.js';
 export { protectionGroupOf } from './config.js';
 export type { SegmentStatusRow, StorageClient, VolumeState } from './client-api.js';

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type Lsn, type PageId, pageId } from './lsn.js';
-import { applyRedo } from './page-apply.js';
+import { applyRedo, cellReplacement } from './page-apply.js';
 import {
   CELL_LENGTH_SIZE,
   HEADER_SIZE,
@@ -62,7 +62,11 @@ describe('redo records', () => {
         { kind: 'cell-delete', slot: 4 },
         { kind: 'cell-insert', slot: 65535, cell: Buffer.from('new') },
         { kind: 'cell-replace', slot: 1, cell: Buffer.alloc(0) },
+        { kind: 'cell-patch', slot: 2, offset: 300, bytes: Buffer.from('pq') },
+        { kind: 'cell-patch', slot: 0, offset: 0, bytes: Buffer.alloc(0) },
       ] },
+      { kind: 'cell-patch', slot: 9, offset: 16_000, bytes: Buffer.alloc(0) },
+      { kind: 'cell-patch', slot: 1, offset: 17, bytes: Buffer.from([0, 1, 255]) },
     ];
     changes.forEach((change, i) => {
       const r = record(2 ** 40 + i, change);
@@ -95,6 +99,16 @@ describe('redo records', () => {
     other[countAt + 2] = 7; // link-set is no cell edit
     expect(() => decodeRedo(reseal(other))).toThrow(RedoCorruption);
     expect(decodeRedo(good).change).toEqual(edits);
+    const patched: PageChange = { kind: 'cell-edits', edits: [
+      { kind: 'cell-patch', slot: 0, offset: 2, bytes: Buffer.from('xy') },
+    ] };
+    const long = encodeRedo(record(9, patched));
+    long.writeUInt16BE(3, countAt + 2 + 5); // its length: one byte more than the record holds
+    expect(() => decodeRedo(reseal(long))).toThrow(RedoCorruption);
+    const cut = reseal(encodeRedo(record(9, patched)).subarray(0, countAt + 2 + 5));
+    expect(() => decodeRedo(cut)).toThrow(RedoCorruption); // no room for its length
+    const bare = encodeRedo(record(9, { kind: 'cell-patch', slot: 0, offset: 0, bytes: EMPTY }));
+    expect(() => decodeRedo(reseal(bare.subarray(0, countAt + 3)))).toThrow(RedoCorruption);
   });
 
   it('refuse a record with one flipped bit', () => {
@@ -106,6 +120,8 @@ describe('redo records', () => {
     }
   });
 });
+
+const EMPTY = Buffer.alloc(0);
 
 function reviveBuffers(_key: string, value: unknown): unknown {
   if (
@@ -251,6 +267,73 @@ describe("applyRedo: a 'cell-edits' record (issue 8)", () => {
       checkPage(one, pageId(7));
       expect(pageLsn(one)).toBe(lsn);
     }
+  });
+});
+
+describe("cellReplacement: a same-length replace ships as a 'cell-patch' (issue 8)", () => {
+  it('leaves the page as the replace does, and ships fewer bytes when few differ', () => {
+    const random = prng(5);
+    const int = (n: number): number => Math.floor(random() * n);
+    let patches = 0;
+    for (let round = 0; round < 300; round++) {
+      const sizes = Array.from({ length: 1 + int(30) }, () => int(200));
+      const base = newPage();
+      applyRedo(base, record(1, init));
+      sizes.forEach((size, slot) => {
+        const cell = Buffer.from(Array.from({ length: size }, () => int(4)));
+        applyRedo(base, record(2 + slot, { kind: 'cell-insert', slot, cell }));
+      });
+      const slot = int(sizes.length);
+      const old = cell(base, slot);
+      // The same length with 0-3 bytes changed, or another length.
+      let next = Buffer.from(old);
+      if (int(5) === 0) next = Buffer.alloc(Math.max(0, old.length + int(9) - 4), 1);
+      else for (let i = int(4); i > 0 && next.length > 0; i--) next[int(next.length)] = int(4);
+      const lsn = 2 + sizes.length;
+      const replaced = Buffer.from(base);
+      if (freeBytes(replaced) + old.length < next.length) continue;
+      applyRedo(replaced, record(lsn, { kind: 'cell-replace', slot, cell: next }));
+      const shipped = cellReplacement(base, slot, next);
+      const patched = Buffer.from(base);
+      applyRedo(patched, decodeRedo(encodeRedo(record(lsn, shipped))));
+      expect(patched.equals(replaced)).toBe(true);
+      const replaceSize = encodeRedo(record(lsn, { kind: 'cell-replace', slot, cell: next })).length;
+      if (shipped.kind === 'cell-patch') {
+        patches++;
+        expect(next.length).toBe(old.length);
+        expect(encodeRedo(record(lsn, shipped)).length).toBeLessThan(replaceSize);
+      } else {
+        expect(shipped).toEqual({ kind: 'cell-replace', slot, cell: next });
+      }
+    }
+    expect(patches).toBeGreaterThan(100);
+  });
+
+  it('patches only the bytes from the first that differs to the last', () => {
+    const page = newPage();
+    applyRedo(page, record(1, init));
+    const row = Buffer.from('id:0001|k:0007|c:abcdefgh|pad:zzzz');
+    applyRedo(page, record(2, { kind: 'cell-insert', slot: 0, cell: row }));
+    const next = Buffer.from(row);
+    next.write('8', row.indexOf('k:') + 5);
+    expect(cellReplacement(page, 0, next)).toEqual({
+      kind: 'cell-patch', slot: 0, offset: row.indexOf('k:') + 5, bytes: Buffer.from('8'),
+    });
+    expect(cellReplacement(page, 0, row)).toEqual({
+      kind: 'cell-patch', slot: 0, offset: row.length, bytes: EMPTY,
+    });
+    const all = Buffer.alloc(row.length, '#');
+    expect(cellReplacement(page, 0, all)).toEqual({ kind: 'cell-replace', slot: 0, cell: all });
+  });
+
+  it('refuses a patch that runs past its cell (A3)', () => {
+    const page = newPage();
+    applyRedo(page, record(1, init));
+    applyRedo(page, record(2, { kind: 'cell-insert', slot: 0, cell: Buffer.from('abcd') }));
+    const past: PageChange = { kind: 'cell-patch', slot: 0, offset: 3, bytes: Buffer.from('xy') };
+    expect(() => applyRedo(page, record(3, past))).toThrow(/A3/);
+    applyRedo(page, record(3, { ...past, offset: 2 }));
+    expect(cell(page, 0).toString()).toBe('abxy');
   });
 });
 

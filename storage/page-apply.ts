@@ -35,7 +35,13 @@ import {
   freeBytes,
   pageLsn,
 } from './page.js';
-import { type PageChange, type RedoRecord, unreachable } from './redo.js';
+import {
+  type CellEdit,
+  type CellPatch,
+  type PageChange,
+  type RedoRecord,
+  unreachable,
+} from './redo.js';
 
 export function applyRedo(page: Buffer, record: RedoRecord): void {
   assert(record.lsn > pageLsn(page), 'A2: records apply in LSN order');
@@ -66,6 +72,9 @@ export function applyChange(page: Buffer, change: PageChange): void {
       break;
     case 'cell-delete':
       deleteCell(page, change.slot);
+      break;
+    case 'cell-patch':
+      patchCell(page, change);
       break;
     case 'cells-truncate': {
       const n = cellCount(page);
@@ -158,6 +167,39 @@ function replaceCell(page: Buffer, slot: number, bytes: Buffer): void {
   page.fill(0, at + CELL_LENGTH_SIZE + bytes.length, end);
   page.writeUInt16BE(fragmentedBytes(page) + old - bytes.length, OFFSET.fragmentedBytes);
 }
+
+/** A3: a patch lies inside its cell, which keeps its length (a same-length replace, P1). */
+function patchCell(page: Buffer, patch: CellPatch): void {
+  const n = cellCount(page);
+  assert(patch.slot >= 0 && patch.slot < n, 'cell-patch slot out of range');
+  const at = page.readUInt16BE(HEADER_SIZE + 2 * patch.slot);
+  const length = page.readUInt16BE(at);
+  assert(patch.offset + patch.bytes.length <= length, 'A3: a cell-patch lies inside its cell');
+  patch.bytes.copy(page, at + CELL_LENGTH_SIZE + patch.offset);
+}
+
+/**
+ * What the writer ships to replace the cell at `slot` with `cell` (log-writer.ts): a
+ * 'cell-patch' of the bytes from the first that differs to the last, when the lengths are equal
+ * and that is smaller than the cell; else the 'cell-replace'. Both leave the page the same
+ * (a same-length replace overwrites the cell where it is).
+ */
+export function cellReplacement(page: Buffer, slot: number, cell: Buffer): CellEdit {
+  const replace: CellEdit = { kind: 'cell-replace', slot, cell };
+  if (slot < 0 || slot >= cellCount(page)) return replace; // applyChange refuses it
+  const at = page.readUInt16BE(HEADER_SIZE + 2 * slot) + CELL_LENGTH_SIZE;
+  const length = cell.length;
+  if (page.readUInt16BE(at - CELL_LENGTH_SIZE) !== length) return replace;
+  let first = 0;
+  while (first < length && page[at + first] === cell[first]) first++;
+  let end = length;
+  while (end > first && page[at + end - 1] === cell[end - 1]) end--;
+  // A patch's body is 2 bytes longer than a replace's for the same bytes (its offset).
+  if (end - first + PATCH_OFFSET_SIZE >= length) return replace;
+  return { kind: 'cell-patch', slot, offset: first, bytes: cell.subarray(first, end) };
+}
+
+const PATCH_OFFSET_SIZE = 2;
 
 /** Compaction's copy of the content area (applyRedo is synchronous: one per thread will do). */
 const scratch = Buffer.allocUnsafe(PAGE_SIZE);

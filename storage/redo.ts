@@ -27,11 +27,17 @@
  *     link-set        u8 which (0 or 1), u32 page id
  *     page-write      u16 offset, then bytes to write there (to the end of the record)
  *     cell-edits      u16 count, then count edits, applied in order, each u8 kind (cell-insert,
- *                     cell-replace or cell-delete), u16 slot, and for an insert or a replace
- *                     u16 length and the cell's bytes: a mini-transaction's consecutive cell
- *                     changes to one page as one record (issue 8: an UPDATE of an indexed
- *                     column deletes and inserts an entry in one leaf; a 200-row INSERT fills a
- *                     leaf; each change as its own record cost storage a record's keys six times)
+ *                     cell-replace, cell-delete or cell-patch), u16 slot, and for an insert or a
+ *                     replace u16 length and the cell's bytes, for a patch u16 offset, u16
+ *                     length and the bytes: a mini-transaction's consecutive cell changes to one
+ *                     page as one record (issue 8: an UPDATE of an indexed column deletes and
+ *                     inserts an entry in one leaf; a 200-row INSERT fills a leaf; each change
+ *                     as its own record cost storage a record's keys six times)
+ *     cell-patch      u16 slot, u16 offset, then bytes written over the cell from that offset
+ *                     (to the end of the record); the cell keeps its length. What the writer
+ *                     ships for a replace by a cell of the same length when the bytes that
+ *                     differ are fewer than the cell's (page-apply.ts cellReplacement; issue 8:
+ *                     UPDATE k=k+1 shipped the whole row for four bytes)
  *
  * The crc is checked on decode; a record whose crc fails is never applied (StorageError upstream).
  *
@@ -62,6 +68,7 @@ export const REDO_KIND = {
   'link-set': 7,
   'page-write': 8,
   'cell-edits': 9,
+  'cell-patch': 10,
 } as const satisfies Record<string, number>;
 export type RedoKind = keyof typeof REDO_KIND;
 
@@ -69,7 +76,16 @@ export type RedoKind = keyof typeof REDO_KIND;
 export type CellEdit =
   | { readonly kind: 'cell-insert'; readonly slot: number; readonly cell: Buffer }
   | { readonly kind: 'cell-replace'; readonly slot: number; readonly cell: Buffer }
-  | { readonly kind: 'cell-delete'; readonly slot: number };
+  | { readonly kind: 'cell-delete'; readonly slot: number }
+  | CellPatch;
+
+/** Bytes written over a cell at `offset`, its length unchanged (redo.ts: 'cell-patch'). */
+export interface CellPatch {
+  readonly kind: 'cell-patch';
+  readonly slot: number;
+  readonly offset: number;
+  readonly bytes: Buffer;
+}
 
 /** The largest body a 'cell-edits' record is given: a page's worth of edits. */
 export const CELL_EDITS_BYTES_MAX = PAGE_SIZE;
@@ -132,6 +148,8 @@ function bodySize(change: PageChange): number {
       for (const edit of change.edits) size += cellEditSize(edit);
       return size;
     }
+    case 'cell-patch':
+      return 4 + change.bytes.length;
     default:
       return unreachable(change);
   }
@@ -139,7 +157,14 @@ function bodySize(change: PageChange): number {
 
 /** One edit's bytes in a 'cell-edits' body. */
 export function cellEditSize(edit: CellEdit): number {
-  return edit.kind === 'cell-delete' ? 3 : 5 + edit.cell.length;
+  switch (edit.kind) {
+    case 'cell-delete':
+      return 3;
+    case 'cell-patch':
+      return 7 + edit.bytes.length;
+    default:
+      return 5 + edit.cell.length;
+  }
 }
 
 export function encodeRedo(record: RedoRecord): Buffer {
@@ -204,11 +229,19 @@ export function encodeRedo(record: RedoRecord): Buffer {
         buf.writeUInt16BE(edit.slot, at + 1);
         at += 3;
         if (edit.kind === 'cell-delete') continue;
+        if (edit.kind === 'cell-patch') {
+          at = writePatch(buf, at, edit, true);
+          continue;
+        }
         assert(edit.cell.length <= CELL_SIZE_MAX, 'cell too large');
         buf.writeUInt16BE(edit.cell.length, at);
         edit.cell.copy(buf, at + 2);
         at += 2 + edit.cell.length;
       }
+      break;
+    case 'cell-patch':
+      buf.writeUInt16BE(change.slot, at);
+      at = writePatch(buf, at + 2, change, false);
       break;
     default:
       unreachable(change);
@@ -216,6 +249,19 @@ export function encodeRedo(record: RedoRecord): Buffer {
   assert.equal(at, length, 'encodeRedo: every byte written');
   buf.writeUInt32BE(crc32(buf.subarray(4)), 0);
   return buf;
+}
+
+/** A patch's u16 offset, its u16 length inside 'cell-edits' (`counted`), then its bytes. */
+function writePatch(buf: Buffer, at: number, patch: CellPatch, counted: boolean): number {
+  assert(patch.offset + patch.bytes.length <= CELL_SIZE_MAX, 'cell-patch past any cell');
+  buf.writeUInt16BE(patch.offset, at);
+  at += 2;
+  if (counted) {
+    buf.writeUInt16BE(patch.bytes.length, at);
+    at += 2;
+  }
+  patch.bytes.copy(buf, at);
+  return at + patch.bytes.length;
 }
 
 /** Checks an encoded record's length field and crc without decoding its body. */
@@ -341,6 +387,11 @@ function decodeChange(bytes: Buffer): PageChange {
       return { kind: 'page-write', offset: u16(at), bytes: bytes.subarray(at + 2) };
     case REDO_KIND['cell-edits']:
       return { kind: 'cell-edits', edits: decodeCellEdits(bytes, at) };
+    case REDO_KIND['cell-patch']:
+      if (at + 4 > bytes.length) throw new RedoCorruption('cell-patch shorter than its header');
+      return {
+        kind: 'cell-patch', slot: u16(at), offset: u16(at + 2), bytes: bytes.subarray(at + 4),
+      };
     default:
       throw new RedoCorruption(`unknown redo kind ${kind}`);
   }
@@ -357,6 +408,14 @@ function decodeCellEdits(bytes: Buffer, at: number): CellEdit[] {
     p += 3;
     if (kind === REDO_KIND['cell-delete']) {
       edits.push({ kind: 'cell-delete', slot });
+      continue;
+    }
+    if (kind === REDO_KIND['cell-patch']) {
+      const end = p + 4 > bytes.length ? Infinity : p + 4 + bytes.readUInt16BE(p + 2);
+      if (end > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
+      const offset = bytes.readUInt16BE(p);
+      edits.push({ kind: 'cell-patch', slot, offset, bytes: bytes.subarray(p + 4, end) });
+      p = end;
       continue;
     }
     if (kind !== REDO_KIND['cell-insert'] && kind !== REDO_KIND['cell-replace']) {

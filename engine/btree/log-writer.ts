@@ -35,6 +35,10 @@
  *        between two changes of one mini-transaction (L6 versions the page from before its
  *        first change; a current read reads at appliedLsn, below the open one, L7; storage and
  *        read engines read at VDL, a CPL), so no LSN between them is missed.
+ *   (L11) A 'cell-replace' by a cell of the same length is shipped as a 'cell-patch' of the bytes
+ *        that differ when that is smaller (page-apply.ts cellReplacement): applied to the page
+ *        as it is before the change, both give the same bytes, so the page storage builds is the
+ *        writer's (issue 8: an UPDATE of one INT column shipped the whole row).
  */
 import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
@@ -51,6 +55,7 @@ import {
   applyChange,
   applyRedo,
   cellEditSize,
+  cellReplacement,
   encodeRedo,
   lsn,
   protectionGroupOf,
@@ -74,7 +79,7 @@ interface JoinedEdits {
 
 function isCellEdit(change: PageChange): change is CellEdit {
   return change.kind === 'cell-insert' || change.kind === 'cell-replace' ||
-    change.kind === 'cell-delete';
+    change.kind === 'cell-delete' || change.kind === 'cell-patch';
 }
 
 export class MtrImpl implements Mtr {
@@ -150,9 +155,11 @@ export class LogWriter {
     return mtr;
   }
 
-  /** Applies one change to a cached page inside the open mini-transaction (L1, L3, L10). */
-  apply(mtr: MtrImpl, id: PageId, page: Buffer, change: PageChange): void {
+  /** Applies one change to a cached page inside the open mini-transaction (L1, L3, L10, L11). */
+  apply(mtr: MtrImpl, id: PageId, page: Buffer, asked: PageChange): void {
     assert(this.open === mtr, 'L2: changes go through the open mini-transaction');
+    const change =
+      asked.kind === 'cell-replace' ? cellReplacement(page, asked.slot, asked.cell) : asked; // L11
     if (!mtr.touched.has(id)) {
       const before = this.pool.copyPage(page);
       mtr.touched.set(id, { before });

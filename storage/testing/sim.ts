@@ -34,8 +34,8 @@ import { PAGES_PER_GROUP, protectionGroupOf } from '../config.js';
 import { LSN_NONE, type Lsn, type PageId, lsn, pageId } from '../lsn.js';
 import { placement } from '../membership.js';
 import { StorageNode } from '../node.js';
-import { PAGE_SIZE, PAGE_TYPE, canInsert, cellCount, pageType } from '../page.js';
-import { applyRedo } from '../page-apply.js';
+import { PAGE_SIZE, PAGE_TYPE, canInsert, cell as pageCell, cellCount, pageType } from '../page.js';
+import { applyRedo, cellReplacement } from '../page-apply.js';
 import { type PageChange, decodeRedo, decodeRedoHeader } from '../redo.js';
 import { MemoryDisk, MemoryNodeStore } from '../segment/memory-store.js';
 import { SlotTransport } from '../transport.js';
@@ -392,7 +392,14 @@ function randomChange(prng: Prng, page: Buffer): PageChange {
   if (!canInsert(page, cell.length + 8)) return { kind: 'cells-truncate', slot: n >> 1 };
   if (r < 0.6 || n === 0) return { kind: 'cell-insert', slot: prng.int(n + 1), cell };
   if (r < 0.8) return { kind: 'cell-delete', slot: prng.int(n) };
-  if (r < 0.95) return { kind: 'cell-replace', slot: prng.int(n), cell };
+  if (r < 0.9) return { kind: 'cell-replace', slot: prng.int(n), cell };
+  if (r < 0.95) {
+    // A same-length replace of one byte, as the log writer ships it: a 'cell-patch'.
+    const slot = prng.int(n);
+    const next = Buffer.from(pageCell(page, slot));
+    if (next.length > 0) next[prng.int(next.length)] = prng.int(256);
+    return cellReplacement(page, slot, next);
+  }
   return { kind: 'link-set', which: prng.chance(0.5) ? 0 : 1, target: pageId(prng.int(99)) };
 }
 
