@@ -297,13 +297,14 @@ describe("cellReplacement: a same-length replace ships as a 'cell-patch' (issue 
       const patched = Buffer.from(base);
       applyRedo(patched, decodeRedo(encodeRedo(record(lsn, shipped))));
       expect(patched.equals(replaced)).toBe(true);
-      const replaceSize = encodeRedo(record(lsn, { kind: 'cell-replace', slot, cell: next })).length;
+      const replace: PageChange = { kind: 'cell-replace', slot, cell: next };
+      const replaceSize = encodeRedo(record(lsn, replace)).length;
       if (shipped.kind === 'cell-patch') {
         patches++;
         expect(next.length).toBe(old.length);
         expect(encodeRedo(record(lsn, shipped)).length).toBeLessThan(replaceSize);
       } else {
-        expect(shipped).toEqual({ kind: 'cell-replace', slot, cell: next });
+        expect(shipped).toEqual(replace);
       }
     }
     expect(patches).toBeGreaterThan(100);
