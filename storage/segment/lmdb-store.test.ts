@@ -18,7 +18,9 @@ import {
   type SegmentMeta,
   type SegmentStore,
   type StoredRecord,
+  decodeMarks,
   decodeMeta,
+  encodeMarks,
   encodeMeta,
 } from './store.js';
 
@@ -53,6 +55,19 @@ const META_V2 = Buffer.from(
     '0000010000018bcfe568000000000000000004',
   'hex',
 );
+
+/** Version 5 of `meta` from its version-6 bytes: the marks in the value, after their count. */
+function withMarksInside(v6: Buffer, meta: SegmentMeta): Buffer {
+  const countAt = 29 + 12 * meta.history.length + 32;
+  const v5 = Buffer.concat([
+    v6.subarray(0, countAt + 4),
+    encodeMarks(meta.marks).subarray(4),
+    v6.subarray(countAt + 4),
+  ]);
+  v5[0] = 5;
+  v5.writeUInt32BE(meta.marks.length, countAt);
+  return v5;
+}
 
 /** The metadata database's id in a hot-log op (lmdb-store.ts DbId.Meta). */
 const META_DB = 3;
@@ -106,7 +121,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads the version-2 format, and writes version 5 with or without counts', () => {
+  it('reads the version-2 format, and writes version 6 with or without counts', () => {
     const old = decodeMeta(META_V2);
     expect(old).toMatchObject({ scl: 7, vdlHint: 5, gcLsn: 3, gcTail: 2, repairs: 1 });
     expect(old.marks).toEqual([{ wallMs: 1_700_000_000_000, lsn: 4 }]);
@@ -117,13 +132,17 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     const metas = [old, { ...old, usage }, { ...old, usage, voided }, { ...old, voided, tailRun }];
     for (const meta of metas) {
       const bytes = encodeMeta(meta);
-      expect(bytes[0]).toBe(5);
-      expect(decodeMeta(bytes)).toEqual(meta);
+      expect(bytes[0]).toBe(6);
+      expect(decodeMeta(bytes)).toEqual({ ...meta, marks: [] }); // the marks are apart (L3)
+      expect(decodeMarks(encodeMarks(meta.marks))).toEqual(meta.marks);
+      // Version 5 is version 6 with its marks in it.
+      const v5 = withMarksInside(bytes, meta);
+      expect(decodeMeta(v5)).toEqual(meta);
       // Version 4 is version 5 without the tail run (not known: recovery reads the chain).
-      const v4 = Buffer.concat([Buffer.from([4]), bytes.subarray(1, bytes.length - 17)]);
+      const v4 = Buffer.concat([Buffer.from([4]), v5.subarray(1, v5.length - 17)]);
       expect(decodeMeta(v4)).toEqual({ ...meta, tailRun: undefined });
       // Version 3 is version 4 without the voided range: nothing voided.
-      const v3 = Buffer.concat([Buffer.from([3]), bytes.subarray(1, bytes.length - 34)]);
+      const v3 = Buffer.concat([Buffer.from([3]), v5.subarray(1, v5.length - 34)]);
       expect(decodeMeta(v3)).toEqual({ ...meta, voided: undefined, tailRun: undefined });
     }
     expect(() => encodeMeta({ ...old, voided: { after: L(9), upTo: L(9) } })).toThrow('V1');
@@ -204,6 +223,84 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     expect(segment.status().bytes).toBe(after.recordBytes + after.imageBytes);
     segment.retire();
     await segment.drain();
+    await store.close();
+  });
+});
+
+describe('time marks apart from the metadata (lmdb-store.ts L3)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'borealis-marks-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const marks = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) => ({ wallMs: 1_000 * (from + i), lsn: L(from + i + 1) }));
+
+  it("writes an append's frame without them while they stay the same", async () => {
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    const store = new LmdbNodeStore(dir);
+    const frames: number[] = [];
+    const writeFrame = store.writeFrame.bind(store);
+    store.writeFrame = (frame: Buffer) => {
+      frames.push(frame.length);
+      return writeFrame(frame);
+    };
+    const segment = store.segment(0);
+    const day = marks(32); // a day's marks at the default retention
+    const one = () => writer.mtr([[pageOf(0, 1), cellInsert(0, 'v')]]).map(stored);
+    await segment.append(writer.mtr([[pageOf(0, 1), leafInit()]]).map(stored), meta(1));
+    await segment.append(one(), meta(2, { marks: day })); // the marks change: written
+    await segment.append(one(), meta(3, { marks: day })); // the same array: left out
+    await segment.append(one(), meta(4, { marks: [...day] })); // equal marks: left out
+    await segment.append(one(), meta(5));
+    const without = frames[2] as number;
+    const marksOp = (n: number): number => 8 + 5 + 4 + 16 * n; // op header, key, count, marks
+    expect(frames[1]).toBe(without + marksOp(32));
+    expect(frames[3]).toBe(without);
+    expect(frames[4]).toBe(without + marksOp(0)); // an empty list now: written
+    expect(segment.meta()).toEqual(meta(5));
+    await segment.putMeta(meta(5, { marks: day }));
+    expect(segment.meta()).toEqual(meta(5, { marks: day }));
+    expect(store.groups()).toEqual([0]); // the marks key is no group of its own
+    await store.close();
+  });
+
+  it('keeps the last marks written across a crash and a reopen', async () => {
+    const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
+    let store = new LmdbNodeStore(dir);
+    const first = marks(3);
+    const second = marks(4, 10);
+    await store.segment(0).append(writer.mtr([[pageOf(0, 1), leafInit()]]).map(stored),
+      meta(1, { marks: first }));
+    await store.segment(0).putMeta(meta(1, { marks: first }));
+    await store.abandon(); // a crash: the hot log's frames replay on open
+    store = new LmdbNodeStore(dir);
+    expect(store.segment(0).meta()).toEqual(meta(1, { marks: first }));
+    // The first write since it opened writes the marks again; later ones only when they change.
+    await store.segment(0).putMeta(meta(2, { marks: first }));
+    await store.segment(0).putMeta(meta(3, { marks: second }));
+    await store.segment(0).putMeta(meta(4, { marks: second }));
+    await store.close();
+    store = new LmdbNodeStore(dir);
+    expect(store.segment(0).meta()).toEqual(meta(4, { marks: second }));
+    await store.close();
+  });
+
+  it('reads a version-5 value, marks inside, and keeps its marks once rewritten', async () => {
+    const old = meta(7, { marks: marks(2) });
+    let store = new LmdbNodeStore(dir);
+    const key = Buffer.alloc(4); // group 0
+    await store.write([{ db: META_DB, key, value: withMarksInside(encodeMeta(old), old) }]);
+    await store.close();
+    store = new LmdbNodeStore(dir);
+    expect(store.segment(0).meta()).toEqual(old);
+    await store.segment(0).putMeta({ ...old, scl: L(8) }); // version 6, marks apart
+    await store.close();
+    store = new LmdbNodeStore(dir);
+    expect(store.segment(0).meta()).toEqual({ ...old, scl: L(8) });
     await store.close();
   });
 });

@@ -11,6 +11,7 @@
  *   index     u32 group, u64 lsn                    u64 prevLsn, u32 pageId, u8 flags (store.ts)
  *   images    u32 group, u32 pageId, u64 lsn        u32 crc32 + a 16 KiB page image
  *   meta      u32 group                             segment metadata (store.ts)
+ *             u32 group, u8 1                       its time marks (store.ts encodeMarks)
  *   node      UTF-8 name                            node-level values: its id, its membership
  *   hot-log   'durableGen'                          u32 high, u32 low: the hot log's generation
  *
@@ -43,6 +44,9 @@
  *   (L1) LMDB is written only by the replay and by the hot log's flushes, each of which also
  *        writes durableGen in the same transaction.
  *   (L2) Every read goes through the merged view (overlay over LMDB), never LMDB alone.
+ *   (L3) A segment's metadata from version 6 on (store.ts) is two values: the metadata, written
+ *        with every write that changes it, and its time marks, written only with the first
+ *        write since the store opened and with those whose marks changed; meta() joins them.
  */
 import assert from 'node:assert/strict';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -67,12 +71,16 @@ import {
   type SegmentStore,
   type StoredImage,
   type StoredRecord,
+  type TimeMark,
   type Usage,
   INDEX_VALUE_SIZE,
+  META_MARKS_APART,
   decodeImageValue,
   decodeIndexValue,
+  decodeMarks,
   decodeMeta,
   encodeImageValue,
+  encodeMarks,
   encodeMeta,
   metaSize,
   writeImageValue,
@@ -167,10 +175,18 @@ export class LmdbNodeStore implements NodeStore {
     return this.write([{ db: DbId.Node, key: Buffer.from(key, 'utf8'), value }]);
   }
 
+  /**
+   * @internal L3: per group, the time marks last written under its marks key since this store
+   * opened (none: not yet). A write whose metadata has these marks leaves them out of its frame.
+   */
+  readonly marksWritten = new Map<number, readonly TimeMark[]>();
+
   groups(): number[] {
     const out: number[] = [];
     const all = { start: Buffer.alloc(4), end: Buffer.alloc(5, 0xff) };
-    for (const { key } of this.range(DbId.Meta, all)) out.push(key.readUInt32BE(0));
+    for (const { key } of this.range(DbId.Meta, all)) {
+      if (key.length === META_KEY_SIZE) out.push(key.readUInt32BE(0)); // not a marks key
+    }
     return out;
   }
 
@@ -279,18 +295,25 @@ function encodeGen(gen: number): Buffer {
 
 class LmdbSegmentStore implements SegmentStore {
   private readonly metaKey: Buffer;
-
+  private readonly marksKey: Buffer;
   constructor(
     private readonly node: LmdbNodeStore,
     readonly group: number,
   ) {
-    this.metaKey = Buffer.alloc(4);
+    this.metaKey = Buffer.alloc(META_KEY_SIZE);
     this.metaKey.writeUInt32BE(group, 0);
+    this.marksKey = Buffer.alloc(MARKS_KEY_SIZE);
+    this.marksKey.writeUInt32BE(group, 0);
+    this.marksKey[META_KEY_SIZE] = 1;
   }
 
   meta(): SegmentMeta | undefined {
     const value = this.node.get(DbId.Meta, this.metaKey);
-    return value === undefined ? undefined : decodeMeta(value);
+    if (value === undefined) return undefined;
+    const meta = decodeMeta(value);
+    if ((value[0] ?? 0) < META_MARKS_APART) return meta; // its marks are in it
+    const marks = this.node.get(DbId.Meta, this.marksKey);
+    return marks === undefined ? meta : { ...meta, marks: decodeMarks(marks) };
   }
 
   *index(afterLsn: Lsn, upToLsn: Lsn): Iterable<IndexEntry> {
@@ -425,7 +448,9 @@ class LmdbSegmentStore implements SegmentStore {
    */
   append(records: readonly StoredRecord[], meta: SegmentMeta): Promise<void> {
     const metaBytes = metaSize(meta);
+    const marks = this.marksDue(meta);
     let size = opSize(META_KEY_SIZE, metaBytes);
+    if (marks !== undefined) size += opSize(MARKS_KEY_SIZE, marks.length);
     for (const { bytes } of records) {
       size += opSize(PAGE_KEY_SIZE, bytes.length) + opSize(INDEX_KEY_SIZE, INDEX_VALUE_SIZE);
     }
@@ -439,14 +464,12 @@ class LmdbSegmentStore implements SegmentStore {
       writeIndexKey(buf, index, this.group, entry.lsn);
       writeIndexValue(buf, index + INDEX_KEY_SIZE, entry);
     }
-    const at = frame.put(DbId.Meta, META_KEY_SIZE, metaBytes);
-    buf.writeUInt32BE(this.group, at);
-    writeMeta(buf, at + META_KEY_SIZE, meta);
+    this.putMetaInto(frame, meta, metaBytes, marks);
     return this.node.writeFrame(frame.finish());
   }
 
   putMeta(meta: SegmentMeta): Promise<void> {
-    return this.node.write([this.metaOp(meta)]);
+    return this.node.write(this.metaOps(meta));
   }
 
   /** The image goes straight into the frame: one copy of the 16 KiB page, not two. */
@@ -495,7 +518,7 @@ class LmdbSegmentStore implements SegmentStore {
       });
       for (const { key } of [...older]) ops.push({ db: DbId.Images, key, value: undefined });
     }
-    ops.push(this.metaOp(meta));
+    ops.push(...this.metaOps(meta));
     return this.node.write(ops);
   }
 
@@ -521,7 +544,9 @@ class LmdbSegmentStore implements SegmentStore {
       imageKeys.push(key);
     }
     const metaBytes = metaSize(meta);
+    const marks = this.marksDue(meta);
     let size = opSize(META_KEY_SIZE, metaBytes) + imageKeys.length * opSize(PAGE_KEY_SIZE, 0);
+    if (marks !== undefined) size += opSize(MARKS_KEY_SIZE, marks.length);
     size += entries.length * (opSize(PAGE_KEY_SIZE, 0) + opSize(INDEX_KEY_SIZE, 0));
     const frame = new FrameBuilder(size);
     const buf = frame.frame;
@@ -530,14 +555,40 @@ class LmdbSegmentStore implements SegmentStore {
       writeIndexKey(buf, frame.remove(DbId.Index, INDEX_KEY_SIZE), this.group, lsn);
     }
     for (const key of imageKeys) key.copy(buf, frame.remove(DbId.Images, PAGE_KEY_SIZE));
-    const at = frame.put(DbId.Meta, META_KEY_SIZE, metaBytes);
-    buf.writeUInt32BE(this.group, at);
-    writeMeta(buf, at + META_KEY_SIZE, meta);
+    this.putMetaInto(frame, meta, metaBytes, marks);
     return this.node.writeFrame(frame.finish()).then(() => removed);
   }
 
-  private metaOp(meta: SegmentMeta): Op {
-    return { db: DbId.Meta, key: this.metaKey, value: encodeMeta(meta) };
+  /**
+   * L3: the encoded marks when `meta`'s are not the ones last written (a new mark, or fewer
+   * after a collection), else undefined. Frames reach LMDB in the order they are built (H2), and
+   * a crash keeps a prefix of them, so a frame without marks finds the last written in place.
+   * Noted as written when the frame is built: a frame that fails fails the store (H6).
+   */
+  private marksDue(meta: SegmentMeta): Buffer | undefined {
+    const written = this.node.marksWritten.get(this.group);
+    if (meta.marks === written) return undefined;
+    this.node.marksWritten.set(this.group, meta.marks);
+    if (written !== undefined && sameMarks(meta.marks, written)) return undefined;
+    return encodeMarks(meta.marks);
+  }
+
+  private putMetaInto(frame: FrameBuilder, meta: SegmentMeta, size: number, marks?: Buffer) {
+    const buf = frame.frame;
+    const at = frame.put(DbId.Meta, META_KEY_SIZE, size);
+    buf.writeUInt32BE(this.group, at);
+    writeMeta(buf, at + META_KEY_SIZE, meta);
+    if (marks === undefined) return;
+    const marksAt = frame.put(DbId.Meta, MARKS_KEY_SIZE, marks.length);
+    this.marksKey.copy(buf, marksAt);
+    marks.copy(buf, marksAt + MARKS_KEY_SIZE);
+  }
+
+  private metaOps(meta: SegmentMeta): Op[] {
+    const ops: Op[] = [{ db: DbId.Meta, key: this.metaKey, value: encodeMeta(meta) }];
+    const marks = this.marksDue(meta);
+    if (marks !== undefined) ops.push({ db: DbId.Meta, key: this.marksKey, value: marks });
+    return ops;
   }
 
   private removeRecordOps(entry: IndexEntry): Op[] {
@@ -549,6 +600,12 @@ class LmdbSegmentStore implements SegmentStore {
 }
 
 const META_KEY_SIZE = 4;
+const MARKS_KEY_SIZE = 5;
+
+function sameMarks(a: readonly TimeMark[], b: readonly TimeMark[]): boolean {
+  return a.length === b.length &&
+    a.every((m, i) => m.wallMs === b[i]?.wallMs && m.lsn === b[i]?.lsn);
+}
 const INDEX_KEY_SIZE = 12;
 const PAGE_KEY_SIZE = 16;
 

@@ -14,7 +14,11 @@
  * What a store does not know: chains, epochs and SCL are the segment's business (segment.ts);
  * the store keeps bytes under keys.
  *
- * Metadata encoding (big-endian), one value per segment, version 5. Older values are still read:
+ * Metadata encoding (big-endian), one value per segment, version 6. The time marks are not in it
+ * (m is 0): they are a value of their own (encodeMarks: u32 m, then the marks), written only when
+ * they change, every retention / 32 (issue 8: the metadata is written with every append, and a
+ * day's 32 marks made each one 512 bytes longer, six times over). Older values are still read:
+ * version 5 holds its marks itself, as every version before it does;
  * version 4 lacks the tail run (unknown: recovery lists the chain instead, segment.ts S12),
  * version 3 also the voided range (nothing is voided), version 2 also the usage fields (its
  * segment counts what it holds once, in the background), version 1 also the fields from gcLsn on.
@@ -31,7 +35,7 @@
  *   ..     8    lastScrubMs: wall-clock time of the last complete scrub (0 = never)
  *   ..     4    corruptFound: bad copies the scrub (or a read) has found, ever
  *   ..     4    repairs: bad copies replaced by a good one from a peer, ever
- *   ..     4    m: time marks
+ *   ..     4    m: time marks (0 from version 6 on: they are apart)
  *   ..     16m  marks: (u64 wallMs, u64 lsn): records <= lsn had arrived by wallMs (retention)
  *   ..     1    usageKnown: 1 if the four counts below are what the store holds (usage.ts U4)
  *   ..     8    records          } the segment's usage, as of the store write that carried
@@ -223,7 +227,9 @@ export interface NodeStore {
   readonly syncMode?: SyncMode;
 }
 
-const META_VERSION = 5;
+const META_VERSION = 6;
+/** The first version whose time marks are a value of their own (encodeMarks). */
+export const META_MARKS_APART = 6;
 const META_FIXED_SIZE = 29;
 const HISTORY_ENTRY_SIZE = 12;
 const META_TAIL_SIZE = 36;
@@ -241,8 +247,32 @@ export function encodeMeta(meta: SegmentMeta): Buffer {
 /** The length of encodeMeta(meta). */
 export function metaSize(meta: SegmentMeta): number {
   const historyEnd = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length;
-  const marks = MARK_SIZE * meta.marks.length;
-  return historyEnd + META_TAIL_SIZE + marks + USAGE_SIZE + VOIDED_SIZE + TAIL_RUN_SIZE;
+  return historyEnd + META_TAIL_SIZE + USAGE_SIZE + VOIDED_SIZE + TAIL_RUN_SIZE;
+}
+
+/** The time marks as a value of their own (META_MARKS_APART): u32 m, then m × (wallMs, lsn). */
+export function encodeMarks(marks: readonly TimeMark[]): Buffer {
+  const buf = Buffer.allocUnsafe(4 + MARK_SIZE * marks.length);
+  buf.writeUInt32BE(marks.length, 0);
+  marks.forEach((mark, i) => {
+    writeLsn(buf, 4 + MARK_SIZE * i, mark.wallMs as Lsn);
+    writeLsn(buf, 12 + MARK_SIZE * i, mark.lsn);
+  });
+  return buf;
+}
+
+export function decodeMarks(buf: Buffer): TimeMark[] {
+  const m = buf.readUInt32BE(0);
+  assert.equal(buf.length, 4 + MARK_SIZE * m, 'time marks length');
+  return readMarks(buf, 4, m);
+}
+
+function readMarks(buf: Buffer, at: number, m: number): TimeMark[] {
+  const marks: TimeMark[] = [];
+  for (let i = 0, p = at; i < m; i++, p += MARK_SIZE) {
+    marks.push({ wallMs: readLsn(buf, p), lsn: readLsn(buf, p + 8) });
+  }
+  return marks;
 }
 
 /** encodeMeta(meta), written into `buf` at `start` (metaSize(meta) bytes; a frame's value). */
@@ -265,13 +295,8 @@ export function writeMeta(buf: Buffer, start: number, meta: SegmentMeta): void {
   writeLsn(buf, at + 16, meta.lastScrubMs as Lsn);
   buf.writeUInt32BE(meta.corruptFound, at + 24);
   buf.writeUInt32BE(meta.repairs, at + 28);
-  buf.writeUInt32BE(meta.marks.length, at + 32);
+  buf.writeUInt32BE(0, at + 32); // the marks are apart (encodeMarks)
   at += META_TAIL_SIZE;
-  for (const mark of meta.marks) {
-    writeLsn(buf, at, mark.wallMs as Lsn);
-    writeLsn(buf, at + 8, mark.lsn);
-    at += MARK_SIZE;
-  }
   const usage = meta.usage;
   if (usage !== undefined) {
     assert(usageIsSane(usage), 'U4: usage counts are whole and not negative');
@@ -313,6 +338,7 @@ export function usageIsSane(u: Readonly<Usage>): boolean {
   return (u.records > 0 || u.recordBytes === 0) && (u.images > 0 || u.imageBytes === 0);
 }
 
+/** The metadata in `buf`; from version 6 on, its marks are empty (they are apart). */
 export function decodeMeta(buf: Buffer): SegmentMeta {
   const version = buf[0];
   assert(version !== undefined && version >= 1 && version <= META_VERSION, 'metadata version');
@@ -341,10 +367,8 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
   const voidedAt = marksEnd + usageSize;
   const length = voidedAt + voidedSize + runSize;
   assert.equal(buf.length, length, 'segment metadata length');
-  const marks: TimeMark[] = [];
-  for (let i = 0, p = at + META_TAIL_SIZE; i < m; i++, p += MARK_SIZE) {
-    marks.push({ wallMs: readLsn(buf, p), lsn: readLsn(buf, p + 8) });
-  }
+  assert(version < META_MARKS_APART || m === 0, 'segment metadata: its marks are apart');
+  const marks = readMarks(buf, at + META_TAIL_SIZE, m);
   return {
     ...head,
     gcLsn: readLsn(buf, at),
