@@ -33,6 +33,28 @@ async function open(storage: MemoryStorage, poolPages = 256): Promise<OpenTrees>
   return openTrees({ storage: new MemoryStorageClient(storage), log, bufferPoolPages: poolPages });
 }
 
+/** A tree created and committed over fresh memory storage, with room for every page cached. */
+async function emptyTree() {
+  const storage = new MemoryStorage();
+  const client = new MemoryStorageClient(storage);
+  const trees = await openTrees({ storage: client, log, bufferPoolPages: 1024 });
+  const mtr = await trees.begin();
+  const root = await trees.createTree(mtr);
+  await trees.commit(mtr);
+  return { storage, client, trees, root };
+}
+
+/** Every cached page equals the page storage builds at its LSN; resolves to how many. */
+async function expectPagesStored(trees: OpenTrees, client: MemoryStorageClient): Promise<number> {
+  let pages = 0;
+  for (const [id, bytes] of trees.pool.cached()) {
+    const stored = await client.readPage(id, pg.pageLsn(bytes));
+    expect(crc32(stored), `page ${id}`).toBe(crc32(bytes));
+    pages++;
+  }
+  return pages;
+}
+
 describe('B-tree', () => {
   it('matches a map oracle under a random workload, with splits, deletes and restarts',
     async () => {
@@ -162,25 +184,14 @@ describe('B-tree', () => {
       else await trees.delete(mtr, root, k);
     }
     await trees.commit(mtr);
-    let pages = 0;
-    for (const [id, bytes] of trees.pool.cached()) {
-      const stored = await client.readPage(id, pg.pageLsn(bytes));
-      expect(crc32(stored), `page ${id}`).toBe(crc32(bytes));
-      pages++;
-    }
-    expect(pages).toBeGreaterThan(10);
+    expect(await expectPagesStored(trees, client)).toBeGreaterThan(10);
   });
 
   it("joins a mini-transaction's consecutive cell edits of a page into one record (L10)",
     async () => {
-      const storage = new MemoryStorage();
-      const client = new MemoryStorageClient(storage);
-      const trees = await openTrees({ storage: client, log, bufferPoolPages: 1024 });
-      let mtr = await trees.begin();
-      const root = await trees.createTree(mtr);
-      await trees.commit(mtr);
+      const { storage, client, trees, root } = await emptyTree();
       const shipped = storage.records.length;
-      mtr = await trees.begin();
+      let mtr = await trees.begin();
       let edits = 0;
       for (let n = 0; n < 400; n++, edits++) {
         await trees.insert(mtr, root, keyOf(n), Buffer.alloc(40, n));
@@ -192,20 +203,14 @@ describe('B-tree', () => {
       await trees.commit(mtr);
       // Runs of edits in one leaf each ship as one record; only the splits' records add to them.
       expect(storage.records.length - shipped).toBeLessThan(edits / 10);
-      for (const [id, bytes] of trees.pool.cached()) {
-        const stored = await client.readPage(id, pg.pageLsn(bytes));
-        expect(crc32(stored), `page ${id}`).toBe(crc32(bytes));
-      }
+      await expectPagesStored(trees, client);
       expect((await trees.check(root)).entries).toBe(400 - 80);
     });
 
   it('ships a same-length update of a few bytes as a cell-patch of those bytes (L11)',
     async () => {
-      const storage = new MemoryStorage();
-      const client = new MemoryStorageClient(storage);
-      const trees = await openTrees({ storage: client, log, bufferPoolPages: 1024 });
+      const { storage, client, trees, root } = await emptyTree();
       let mtr = await trees.begin();
-      const root = await trees.createTree(mtr);
       const row = (k: number): Buffer => {
         const value = Buffer.alloc(180, 'c');
         value.writeUInt32BE(k, 8);
@@ -225,10 +230,7 @@ describe('B-tree', () => {
       // One record each, a patch of a byte or so: the whole row would be about 230 bytes.
       expect(storage.records.length - shipped).toBe(updates);
       expect(bytes() / updates).toBeLessThan(50);
-      for (const [id, page] of trees.pool.cached()) {
-        const stored = await client.readPage(id, pg.pageLsn(page));
-        expect(crc32(stored), `page ${id}`).toBe(crc32(page));
-      }
+      await expectPagesStored(trees, client);
       for (let n = 0; n < 2000; n += 7) {
         expect((await trees.get(root, keyOf(n)))?.readUInt32BE(8)).toBe(n + 1);
       }

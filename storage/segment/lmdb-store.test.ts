@@ -113,13 +113,7 @@ function pages(writer: TestWriter, n: number): Buffer[] {
 }
 
 describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'borealis-usage-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir('borealis-usage-');
 
   it('reads the version-2 format, and writes version 6 with or without counts', () => {
     const old = decodeMeta(META_V2);
@@ -151,7 +145,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
 
   it('needs no full count after a clean stop, and counts a version-2 store', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
-    let store = new LmdbNodeStore(dir);
+    let store = new LmdbNodeStore(dir());
     let segment = new Segment(store.segment(0), log);
     await append(segment, pages(writer, 5));
     await read(segment, writer, 2); // 20 records: an image is written back
@@ -163,7 +157,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     expect(store.segment(0).meta()?.usage).toEqual(counted);
     await store.close();
 
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     segment = new Segment(noFullCount(store.segment(0)), log);
     expect(segment.usage.counting).toBe(false);
     expect(segment.status()).toMatchObject({
@@ -181,7 +175,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     await store.write([{ db: META_DB, key, value: v2 }]);
     await store.close();
 
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     expect(store.segment(0).meta()).toEqual({ ...meta, usage: undefined, tailRun: undefined });
     segment = new Segment(store.segment(0), log);
     expect(segment.usage.counting).toBe(true);
@@ -195,7 +189,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
 
   it('keeps counts across a crash only where they cover every write before it (U6)', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
-    let store = new LmdbNodeStore(dir);
+    let store = new LmdbNodeStore(dir());
     let segment = new Segment(store.segment(0), log);
     await append(segment, pages(writer, 4));
     await segment.drain();
@@ -203,7 +197,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     segment.retire();
     await store.abandon(); // a crash: nothing after the checkpoint
 
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     segment = new Segment(noFullCount(store.segment(0)), log);
     const counted = store.segment(0).usage();
     const status = segment.status();
@@ -214,7 +208,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     segment.retire();
     await store.abandon();
 
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     expect(store.segment(0).meta()?.usage).toBeUndefined();
     const after = store.segment(0).usage();
     expect(after.images).toBe(1);
@@ -228,20 +222,14 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
 });
 
 describe('time marks apart from the metadata (lmdb-store.ts L3)', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'borealis-marks-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir('borealis-marks-');
 
   const marks = (n: number, from = 0) =>
     Array.from({ length: n }, (_, i) => ({ wallMs: 1_000 * (from + i), lsn: L(from + i + 1) }));
 
   it("writes an append's frame without them while they stay the same", async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
-    const store = new LmdbNodeStore(dir);
+    const store = new LmdbNodeStore(dir());
     const frames: number[] = [];
     const writeFrame = store.writeFrame.bind(store);
     store.writeFrame = (frame: Buffer) => {
@@ -270,40 +258,55 @@ describe('time marks apart from the metadata (lmdb-store.ts L3)', () => {
 
   it('keeps the last marks written across a crash and a reopen', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
-    let store = new LmdbNodeStore(dir);
+    let store = new LmdbNodeStore(dir());
     const first = marks(3);
     const second = marks(4, 10);
     await store.segment(0).append(writer.mtr([[pageOf(0, 1), leafInit()]]).map(stored),
       meta(1, { marks: first }));
     await store.segment(0).putMeta(meta(1, { marks: first }));
     await store.abandon(); // a crash: the hot log's frames replay on open
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     expect(store.segment(0).meta()).toEqual(meta(1, { marks: first }));
     // The first write since it opened writes the marks again; later ones only when they change.
     await store.segment(0).putMeta(meta(2, { marks: first }));
     await store.segment(0).putMeta(meta(3, { marks: second }));
     await store.segment(0).putMeta(meta(4, { marks: second }));
     await store.close();
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     expect(store.segment(0).meta()).toEqual(meta(4, { marks: second }));
     await store.close();
   });
 
   it('reads a version-5 value, marks inside, and keeps its marks once rewritten', async () => {
     const old = meta(7, { marks: marks(2) });
-    let store = new LmdbNodeStore(dir);
+    let store = new LmdbNodeStore(dir());
     const key = Buffer.alloc(4); // group 0
     await store.write([{ db: META_DB, key, value: withMarksInside(encodeMeta(old), old) }]);
     await store.close();
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     expect(store.segment(0).meta()).toEqual(old);
     await store.segment(0).putMeta({ ...old, scl: L(8) }); // version 6, marks apart
     await store.close();
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     expect(store.segment(0).meta()).toEqual({ ...old, scl: L(8) });
     await store.close();
   });
 });
+
+/** A directory made before each test of the describe that calls this, and removed after it. */
+function tempDir(prefix: string): () => string {
+  let dir: string | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (dir === undefined) throw new Error('tempDir: read outside a test');
+    return dir;
+  };
+}
 
 async function until(condition: () => boolean): Promise<void> {
   const deadline = performance.now() + 5_000;
@@ -314,20 +317,14 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('LmdbSegmentStore', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'borealis-lmdb-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir('borealis-lmdb-');
 
   it('keeps records, index, images and metadata across close and reopen', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
     const g0 = writer.mtr([[pageOf(0, 1), leafInit()], [pageOf(0, 1), cellInsert(0, 'a')]]);
     const g1 = writer.mtr([[pageOf(1, 7), leafInit()]]);
     const g0b = writer.mtr([[pageOf(0, 1), cellInsert(1, 'b')]]);
-    let store = new LmdbNodeStore(dir);
+    let store = new LmdbNodeStore(dir());
     await Promise.all([
       store.segment(0).append([...g0, ...g0b].map(stored), meta(2, { vdlHint: L(2) })),
       store.segment(1).append(g1.map(stored), meta(3)),
@@ -336,7 +333,7 @@ describe('LmdbSegmentStore', () => {
     await store.segment(0).putPageImage(pageOf(0, 1), image);
     await store.close();
 
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     expect(store.groups()).toEqual([0, 1]);
     const s0 = store.segment(0);
     expect(s0.meta()).toEqual(meta(2, { vdlHint: L(2) }));
@@ -366,7 +363,7 @@ describe('LmdbSegmentStore', () => {
   it('lets a segment recover its SCL and serve pages after a reopen', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
     const records = writer.mtr([[pageOf(0, 3), leafInit()], [pageOf(0, 3), cellInsert(0, 'x')]]);
-    let store = new LmdbNodeStore(dir);
+    let store = new LmdbNodeStore(dir());
     let segment = new Segment(store.segment(0), log);
     const history = [{ epoch: 1, startLsn: L(0) }];
     const reply = await segment.processMessage({
@@ -383,7 +380,7 @@ describe('LmdbSegmentStore', () => {
     await segment.drain();
     await store.close();
 
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     segment = new Segment(store.segment(0), log);
     expect(segment.scl).toBe(2);
     const page = await segment.processMessage({
@@ -401,7 +398,7 @@ describe('LmdbSegmentStore', () => {
 
   it('fails the segment, not the process, when its store closes under a count', async () => {
     const writer = new TestWriter({ epoch: 1, vdl: L(0), groupTails: new Map() });
-    let store = new LmdbNodeStore(dir);
+    let store = new LmdbNodeStore(dir());
     let segment = new Segment(store.segment(0), log);
     await segment.processMessage({
       kind: 'AppendRequest', group: 0, epoch: 1, vdlHint: L(0), readFloor: L(0),
@@ -410,7 +407,7 @@ describe('LmdbSegmentStore', () => {
     segment.retire();
     await segment.drain();
     await store.close();
-    store = new LmdbNodeStore(dir);
+    store = new LmdbNodeStore(dir());
     segment = new Segment(store.segment(0), log); // a reopened segment recounts its usage (S9)
     await store.close(); // not retired first: the count's next step finds the store closed
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -434,15 +431,9 @@ function memoryKind(): StoreKind {
 }
 
 describe('purge, the same contract for both stores (store.ts, segment.ts V2, V4)', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'borealis-purge-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir('borealis-purge-');
 
-  const kinds = [(): StoreKind => lmdbKind(() => dir), memoryKind];
+  const kinds = [(): StoreKind => lmdbKind(dir), memoryKind];
   it.each(kinds)('removes the records, index entries and images at their keys, durably', async (
     kind,
   ) => {

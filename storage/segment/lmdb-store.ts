@@ -296,6 +296,7 @@ function encodeGen(gen: number): Buffer {
 class LmdbSegmentStore implements SegmentStore {
   private readonly metaKey: Buffer;
   private readonly marksKey: Buffer;
+
   constructor(
     private readonly node: LmdbNodeStore,
     readonly group: number,
