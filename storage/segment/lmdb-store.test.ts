@@ -18,9 +18,9 @@ import {
   type SegmentMeta,
   type SegmentStore,
   type StoredRecord,
-  decodeMarks,
+  decodeApart,
   decodeMeta,
-  encodeMarks,
+  encodeApart,
   encodeMeta,
 } from './store.js';
 
@@ -56,16 +56,18 @@ const META_V2 = Buffer.from(
   'hex',
 );
 
-/** Version 5 of `meta` from its version-6 bytes: the marks in the value, after their count. */
-function withMarksInside(v6: Buffer, meta: SegmentMeta): Buffer {
-  const countAt = 29 + 12 * meta.history.length + 32;
+/** Version 5 of `meta` from its version-6 bytes: the history and marks in the value. */
+function withApartInside(v6: Buffer, meta: SegmentMeta): Buffer {
+  const apart = encodeApart(meta); // u32 n, the history, u32 m, the marks
+  const marksAt = 4 + 12 * meta.history.length;
   const v5 = Buffer.concat([
-    v6.subarray(0, countAt + 4),
-    encodeMarks(meta.marks).subarray(4),
-    v6.subarray(countAt + 4),
+    v6.subarray(0, 25),
+    apart.subarray(0, marksAt), // n and the history, after the fixed fields
+    v6.subarray(29, 29 + 32),
+    apart.subarray(marksAt), // m and the marks, at the end of the tail fields
+    v6.subarray(29 + 36),
   ]);
   v5[0] = 5;
-  v5.writeUInt32BE(meta.marks.length, countAt);
   return v5;
 }
 
@@ -127,10 +129,11 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     for (const meta of metas) {
       const bytes = encodeMeta(meta);
       expect(bytes[0]).toBe(6);
-      expect(decodeMeta(bytes)).toEqual({ ...meta, marks: [] }); // the marks are apart (L3)
-      expect(decodeMarks(encodeMarks(meta.marks))).toEqual(meta.marks);
-      // Version 5 is version 6 with its marks in it.
-      const v5 = withMarksInside(bytes, meta);
+      expect(decodeMeta(bytes)).toEqual({ ...meta, history: [], marks: [] }); // apart (L3)
+      const { history, marks } = meta;
+      expect(decodeApart(encodeApart(meta))).toEqual({ history, marks });
+      // Version 5 is version 6 with its history and marks in it.
+      const v5 = withApartInside(bytes, meta);
       expect(decodeMeta(v5)).toEqual(meta);
       // Version 4 is version 5 without the tail run (not known: recovery reads the chain).
       const v4 = Buffer.concat([Buffer.from([4]), v5.subarray(1, v5.length - 17)]);
@@ -168,7 +171,8 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
     // The same store as the previous format left it: metadata of version 2, without counts.
     const meta = store.segment(0).meta();
     expect(meta).toBeDefined();
-    const v5 = encodeMeta({ ...(meta as SegmentMeta), usage: undefined });
+    const current = { ...(meta as SegmentMeta), usage: undefined };
+    const v5 = withApartInside(encodeMeta(current), current);
     const v2 = Buffer.concat([Buffer.from([2]), v5.subarray(1, v5.length - 33 - 17 - 17)]);
     segment.retire();
     const key = Buffer.alloc(4); // group 0
@@ -221,7 +225,7 @@ describe('segment usage counts in the metadata (usage.ts U4–U7)', () => {
   });
 });
 
-describe('time marks apart from the metadata (lmdb-store.ts L3)', () => {
+describe('history and time marks apart from the metadata (lmdb-store.ts L3)', () => {
   const dir = tempDir('borealis-marks-');
 
   const marks = (n: number, from = 0) =>
@@ -244,14 +248,20 @@ describe('time marks apart from the metadata (lmdb-store.ts L3)', () => {
     await segment.append(one(), meta(3, { marks: day })); // the same array: left out
     await segment.append(one(), meta(4, { marks: [...day] })); // equal marks: left out
     await segment.append(one(), meta(5));
+    const epochs = [{ epoch: 1, startLsn: L(0) }, { epoch: 2, startLsn: L(5) }];
+    await segment.append(one(), meta(6, { history: epochs })); // a new epoch: written
+    await segment.append(one(), meta(7, { history: [...epochs] })); // an equal history: left out
     const without = frames[2] as number;
-    const marksOp = (n: number): number => 8 + 5 + 4 + 16 * n; // op header, key, count, marks
-    expect(frames[1]).toBe(without + marksOp(32));
+    // The op's header and key, then the count and entries of the history and of the marks.
+    const apartOp = (h: number, m: number): number => 8 + 5 + 4 + 12 * h + 4 + 16 * m;
+    expect(frames[1]).toBe(without + apartOp(1, 32));
     expect(frames[3]).toBe(without);
-    expect(frames[4]).toBe(without + marksOp(0)); // an empty list now: written
-    expect(segment.meta()).toEqual(meta(5));
-    await segment.putMeta(meta(5, { marks: day }));
-    expect(segment.meta()).toEqual(meta(5, { marks: day }));
+    expect(frames[4]).toBe(without + apartOp(1, 0)); // an empty list now: written
+    expect(frames[5]).toBe(without + apartOp(2, 0));
+    expect(frames[6]).toBe(without);
+    expect(segment.meta()).toEqual(meta(7, { history: epochs }));
+    await segment.putMeta(meta(8, { marks: day }));
+    expect(segment.meta()).toEqual(meta(8, { marks: day }));
     expect(store.groups()).toEqual([0]); // the marks key is no group of its own
     await store.close();
   });
@@ -277,11 +287,12 @@ describe('time marks apart from the metadata (lmdb-store.ts L3)', () => {
     await store.close();
   });
 
-  it('reads a version-5 value, marks inside, and keeps its marks once rewritten', async () => {
-    const old = meta(7, { marks: marks(2) });
+  it('reads a version-5 value, both inside, and keeps them once rewritten', async () => {
+    const history = [{ epoch: 1, startLsn: L(0) }, { epoch: 3, startLsn: L(4) }];
+    const old = meta(7, { marks: marks(2), history, sealedEpoch: 3, appliedEpoch: 3 });
     let store = new LmdbNodeStore(dir());
     const key = Buffer.alloc(4); // group 0
-    await store.write([{ db: META_DB, key, value: withMarksInside(encodeMeta(old), old) }]);
+    await store.write([{ db: META_DB, key, value: withApartInside(encodeMeta(old), old) }]);
     await store.close();
     store = new LmdbNodeStore(dir());
     expect(store.segment(0).meta()).toEqual(old);

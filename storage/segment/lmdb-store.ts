@@ -11,7 +11,7 @@
  *   index     u32 group, u64 lsn                    u64 prevLsn, u32 pageId, u8 flags (store.ts)
  *   images    u32 group, u32 pageId, u64 lsn        u32 crc32 + a 16 KiB page image
  *   meta      u32 group                             segment metadata (store.ts)
- *             u32 group, u8 1                       its time marks (store.ts encodeMarks)
+ *             u32 group, u8 1                       its epoch history and time marks (encodeApart)
  *   node      UTF-8 name                            node-level values: its id, its membership
  *   hot-log   'durableGen'                          u32 high, u32 low: the hot log's generation
  *
@@ -45,8 +45,9 @@
  *        writes durableGen in the same transaction.
  *   (L2) Every read goes through the merged view (overlay over LMDB), never LMDB alone.
  *   (L3) A segment's metadata from version 6 on (store.ts) is two values: the metadata, written
- *        with every write that changes it, and its time marks, written only with the first
- *        write since the store opened and with those whose marks changed; meta() joins them.
+ *        with every write that changes it, and its epoch history and time marks, written only
+ *        with the first write since the store opened and with those that change one of them;
+ *        meta() joins them.
  */
 import assert from 'node:assert/strict';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -71,18 +72,18 @@ import {
   type SegmentStore,
   type StoredImage,
   type StoredRecord,
-  type TimeMark,
+  type MetaApart,
   type Usage,
   INDEX_VALUE_SIZE,
-  META_MARKS_APART,
+  META_APART,
+  META_SIZE,
   decodeImageValue,
   decodeIndexValue,
-  decodeMarks,
+  decodeApart,
   decodeMeta,
   encodeImageValue,
-  encodeMarks,
+  encodeApart,
   encodeMeta,
-  metaSize,
   writeImageValue,
   writeIndexValue,
   writeMeta,
@@ -176,16 +177,16 @@ export class LmdbNodeStore implements NodeStore {
   }
 
   /**
-   * @internal L3: per group, the time marks last written under its marks key since this store
-   * opened (none: not yet). A write whose metadata has these marks leaves them out of its frame.
+   * @internal L3: per group, the history and marks last written under its apart key since this
+   * store opened (none: not yet). A write whose metadata has these leaves them out of its frame.
    */
-  readonly marksWritten = new Map<number, readonly TimeMark[]>();
+  readonly apartWritten = new Map<number, MetaApart>();
 
   groups(): number[] {
     const out: number[] = [];
     const all = { start: Buffer.alloc(4), end: Buffer.alloc(5, 0xff) };
     for (const { key } of this.range(DbId.Meta, all)) {
-      if (key.length === META_KEY_SIZE) out.push(key.readUInt32BE(0)); // not a marks key
+      if (key.length === META_KEY_SIZE) out.push(key.readUInt32BE(0)); // not an apart key
     }
     return out;
   }
@@ -295,7 +296,7 @@ function encodeGen(gen: number): Buffer {
 
 class LmdbSegmentStore implements SegmentStore {
   private readonly metaKey: Buffer;
-  private readonly marksKey: Buffer;
+  private readonly apartKey: Buffer;
 
   constructor(
     private readonly node: LmdbNodeStore,
@@ -303,18 +304,18 @@ class LmdbSegmentStore implements SegmentStore {
   ) {
     this.metaKey = Buffer.alloc(META_KEY_SIZE);
     this.metaKey.writeUInt32BE(group, 0);
-    this.marksKey = Buffer.alloc(MARKS_KEY_SIZE);
-    this.marksKey.writeUInt32BE(group, 0);
-    this.marksKey[META_KEY_SIZE] = 1;
+    this.apartKey = Buffer.alloc(APART_KEY_SIZE);
+    this.apartKey.writeUInt32BE(group, 0);
+    this.apartKey[META_KEY_SIZE] = 1;
   }
 
   meta(): SegmentMeta | undefined {
     const value = this.node.get(DbId.Meta, this.metaKey);
     if (value === undefined) return undefined;
     const meta = decodeMeta(value);
-    if ((value[0] ?? 0) < META_MARKS_APART) return meta; // its marks are in it
-    const marks = this.node.get(DbId.Meta, this.marksKey);
-    return marks === undefined ? meta : { ...meta, marks: decodeMarks(marks) };
+    if ((value[0] ?? 0) < META_APART) return meta; // its history and marks are in it
+    const apart = this.node.get(DbId.Meta, this.apartKey);
+    return apart === undefined ? meta : { ...meta, ...decodeApart(apart) };
   }
 
   *index(afterLsn: Lsn, upToLsn: Lsn): Iterable<IndexEntry> {
@@ -448,10 +449,9 @@ class LmdbSegmentStore implements SegmentStore {
    * the frame (FrameBuilder), one buffer per call.
    */
   append(records: readonly StoredRecord[], meta: SegmentMeta): Promise<void> {
-    const metaBytes = metaSize(meta);
-    const marks = this.marksDue(meta);
-    let size = opSize(META_KEY_SIZE, metaBytes);
-    if (marks !== undefined) size += opSize(MARKS_KEY_SIZE, marks.length);
+    const apart = this.apartDue(meta);
+    let size = opSize(META_KEY_SIZE, META_SIZE);
+    if (apart !== undefined) size += opSize(APART_KEY_SIZE, apart.length);
     for (const { bytes } of records) {
       size += opSize(PAGE_KEY_SIZE, bytes.length) + opSize(INDEX_KEY_SIZE, INDEX_VALUE_SIZE);
     }
@@ -465,7 +465,7 @@ class LmdbSegmentStore implements SegmentStore {
       writeIndexKey(buf, index, this.group, entry.lsn);
       writeIndexValue(buf, index + INDEX_KEY_SIZE, entry);
     }
-    this.putMetaInto(frame, meta, metaBytes, marks);
+    this.putMetaInto(frame, meta, apart);
     return this.node.writeFrame(frame.finish());
   }
 
@@ -544,10 +544,9 @@ class LmdbSegmentStore implements SegmentStore {
       removed.imageBytes += image.length;
       imageKeys.push(key);
     }
-    const metaBytes = metaSize(meta);
-    const marks = this.marksDue(meta);
-    let size = opSize(META_KEY_SIZE, metaBytes) + imageKeys.length * opSize(PAGE_KEY_SIZE, 0);
-    if (marks !== undefined) size += opSize(MARKS_KEY_SIZE, marks.length);
+    const apart = this.apartDue(meta);
+    let size = opSize(META_KEY_SIZE, META_SIZE) + imageKeys.length * opSize(PAGE_KEY_SIZE, 0);
+    if (apart !== undefined) size += opSize(APART_KEY_SIZE, apart.length);
     size += entries.length * (opSize(PAGE_KEY_SIZE, 0) + opSize(INDEX_KEY_SIZE, 0));
     const frame = new FrameBuilder(size);
     const buf = frame.frame;
@@ -556,39 +555,40 @@ class LmdbSegmentStore implements SegmentStore {
       writeIndexKey(buf, frame.remove(DbId.Index, INDEX_KEY_SIZE), this.group, lsn);
     }
     for (const key of imageKeys) key.copy(buf, frame.remove(DbId.Images, PAGE_KEY_SIZE));
-    this.putMetaInto(frame, meta, metaBytes, marks);
+    this.putMetaInto(frame, meta, apart);
     return this.node.writeFrame(frame.finish()).then(() => removed);
   }
 
   /**
-   * L3: the encoded marks when `meta`'s are not the ones last written (a new mark, or fewer
-   * after a collection), else undefined. Frames reach LMDB in the order they are built (H2), and
-   * a crash keeps a prefix of them, so a frame without marks finds the last written in place.
-   * Noted as written when the frame is built: a frame that fails fails the store (H6).
+   * L3: the encoded history and marks when `meta`'s are not the ones last written (a new epoch,
+   * a new mark, fewer marks after a collection), else undefined. Frames reach LMDB in the order
+   * they are built (H2), and a crash keeps a prefix of them, so a frame without them finds the
+   * last written in place. Noted as written when the frame is built: a frame that fails fails
+   * the store (H6).
    */
-  private marksDue(meta: SegmentMeta): Buffer | undefined {
-    const written = this.node.marksWritten.get(this.group);
-    if (meta.marks === written) return undefined;
-    this.node.marksWritten.set(this.group, meta.marks);
-    if (written !== undefined && sameMarks(meta.marks, written)) return undefined;
-    return encodeMarks(meta.marks);
+  private apartDue(meta: SegmentMeta): Buffer | undefined {
+    const written = this.node.apartWritten.get(this.group);
+    if (meta.history === written?.history && meta.marks === written.marks) return undefined;
+    this.node.apartWritten.set(this.group, { history: meta.history, marks: meta.marks });
+    if (written !== undefined && sameApart(meta, written)) return undefined;
+    return encodeApart(meta);
   }
 
-  private putMetaInto(frame: FrameBuilder, meta: SegmentMeta, size: number, marks?: Buffer) {
+  private putMetaInto(frame: FrameBuilder, meta: SegmentMeta, apart: Buffer | undefined): void {
     const buf = frame.frame;
-    const at = frame.put(DbId.Meta, META_KEY_SIZE, size);
+    const at = frame.put(DbId.Meta, META_KEY_SIZE, META_SIZE);
     buf.writeUInt32BE(this.group, at);
     writeMeta(buf, at + META_KEY_SIZE, meta);
-    if (marks === undefined) return;
-    const marksAt = frame.put(DbId.Meta, MARKS_KEY_SIZE, marks.length);
-    this.marksKey.copy(buf, marksAt);
-    marks.copy(buf, marksAt + MARKS_KEY_SIZE);
+    if (apart === undefined) return;
+    const apartAt = frame.put(DbId.Meta, APART_KEY_SIZE, apart.length);
+    this.apartKey.copy(buf, apartAt);
+    apart.copy(buf, apartAt + APART_KEY_SIZE);
   }
 
   private metaOps(meta: SegmentMeta): Op[] {
     const ops: Op[] = [{ db: DbId.Meta, key: this.metaKey, value: encodeMeta(meta) }];
-    const marks = this.marksDue(meta);
-    if (marks !== undefined) ops.push({ db: DbId.Meta, key: this.marksKey, value: marks });
+    const apart = this.apartDue(meta);
+    if (apart !== undefined) ops.push({ db: DbId.Meta, key: this.apartKey, value: apart });
     return ops;
   }
 
@@ -601,11 +601,13 @@ class LmdbSegmentStore implements SegmentStore {
 }
 
 const META_KEY_SIZE = 4;
-const MARKS_KEY_SIZE = 5;
+const APART_KEY_SIZE = 5;
 
-function sameMarks(a: readonly TimeMark[], b: readonly TimeMark[]): boolean {
-  return a.length === b.length &&
-    a.every((m, i) => m.wallMs === b[i]?.wallMs && m.lsn === b[i]?.lsn);
+function sameApart(a: MetaApart, b: MetaApart): boolean {
+  return a.history.length === b.history.length && a.marks.length === b.marks.length &&
+    a.history.every((e, i) => e.epoch === b.history[i]?.epoch &&
+      e.startLsn === b.history[i]?.startLsn) &&
+    a.marks.every((m, i) => m.wallMs === b.marks[i]?.wallMs && m.lsn === b.marks[i]?.lsn);
 }
 const INDEX_KEY_SIZE = 12;
 const PAGE_KEY_SIZE = 16;

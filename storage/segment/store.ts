@@ -14,11 +14,12 @@
  * What a store does not know: chains, epochs and SCL are the segment's business (segment.ts);
  * the store keeps bytes under keys.
  *
- * Metadata encoding (big-endian), one value per segment, version 6. The time marks are not in it
- * (m is 0): they are a value of their own (encodeMarks: u32 m, then the marks), written only when
- * they change, every retention / 32 (issue 8: the metadata is written with every append, and a
- * day's 32 marks made each one 512 bytes longer, six times over). Older values are still read:
- * version 5 holds its marks itself, as every version before it does;
+ * Metadata encoding (big-endian), one value per segment, version 6. The epoch history and the
+ * time marks are not in it (n and m are 0): they are a value of their own (encodeApart: u32 n,
+ * the history, u32 m, the marks), written only when one of them changes: a new epoch, a mark
+ * every retention / 32 (issue 8: the metadata is written with every append, and a day's 32 marks
+ * made each one 512 bytes longer, six times over; every epoch 12 bytes more, for good). Older
+ * values are still read: version 5 holds both itself, as every version before it does;
  * version 4 lacks the tail run (unknown: recovery lists the chain instead, segment.ts S12),
  * version 3 also the voided range (nothing is voided), version 2 also the usage fields (its
  * segment counts what it holds once, in the background), version 1 also the fields from gcLsn on.
@@ -28,6 +29,7 @@
  *   9      8    vdlHint: highest VDL a writer has reported
  *   17     4    sealedEpoch
  *   21     4    appliedEpoch
+ *   ..            (n and m below are 0 from version 6 on: the history and marks are apart)
  *   25     4    n: history entries
  *   29     12n  history: (u32 epoch, u64 startLsn) each
  *   ..     8    gcLsn: records at or below it are folded into page images and deleted
@@ -35,7 +37,7 @@
  *   ..     8    lastScrubMs: wall-clock time of the last complete scrub (0 = never)
  *   ..     4    corruptFound: bad copies the scrub (or a read) has found, ever
  *   ..     4    repairs: bad copies replaced by a good one from a peer, ever
- *   ..     4    m: time marks (0 from version 6 on: they are apart)
+ *   ..     4    m: time marks
  *   ..     16m  marks: (u64 wallMs, u64 lsn): records <= lsn had arrived by wallMs (retention)
  *   ..     1    usageKnown: 1 if the four counts below are what the store holds (usage.ts U4)
  *   ..     8    records          } the segment's usage, as of the store write that carried
@@ -228,8 +230,8 @@ export interface NodeStore {
 }
 
 const META_VERSION = 6;
-/** The first version whose time marks are a value of their own (encodeMarks). */
-export const META_MARKS_APART = 6;
+/** The first version whose epoch history and time marks are a value of their own (encodeApart). */
+export const META_APART = 6;
 const META_FIXED_SIZE = 29;
 const HISTORY_ENTRY_SIZE = 12;
 const META_TAIL_SIZE = 36;
@@ -237,34 +239,54 @@ const MARK_SIZE = 16;
 const USAGE_SIZE = 33;
 const VOIDED_SIZE = 17;
 const TAIL_RUN_SIZE = 17;
+/** The length of encodeMeta(meta): the same for every metadata (version 6). */
+export const META_SIZE =
+  META_FIXED_SIZE + META_TAIL_SIZE + USAGE_SIZE + VOIDED_SIZE + TAIL_RUN_SIZE;
 
 export function encodeMeta(meta: SegmentMeta): Buffer {
-  const buf = Buffer.allocUnsafe(metaSize(meta));
+  const buf = Buffer.allocUnsafe(META_SIZE);
   writeMeta(buf, 0, meta);
   return buf;
 }
 
-/** The length of encodeMeta(meta). */
-export function metaSize(meta: SegmentMeta): number {
-  const historyEnd = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * meta.history.length;
-  return historyEnd + META_TAIL_SIZE + USAGE_SIZE + VOIDED_SIZE + TAIL_RUN_SIZE;
+/** What version 6 keeps apart from the metadata: the fields that change seldom. */
+export interface MetaApart {
+  readonly history: readonly EpochStart[];
+  readonly marks: readonly TimeMark[];
 }
 
-/** The time marks as a value of their own (META_MARKS_APART): u32 m, then m × (wallMs, lsn). */
-export function encodeMarks(marks: readonly TimeMark[]): Buffer {
-  const buf = Buffer.allocUnsafe(4 + MARK_SIZE * marks.length);
-  buf.writeUInt32BE(marks.length, 0);
+/** The history and marks as a value of their own (META_APART): u32 n, history, u32 m, marks. */
+export function encodeApart(apart: MetaApart): Buffer {
+  const { history, marks } = apart;
+  const marksAt = 4 + HISTORY_ENTRY_SIZE * history.length;
+  const buf = Buffer.allocUnsafe(marksAt + 4 + MARK_SIZE * marks.length);
+  buf.writeUInt32BE(history.length, 0);
+  history.forEach((entry, i) => {
+    buf.writeUInt32BE(entry.epoch, 4 + HISTORY_ENTRY_SIZE * i);
+    writeLsn(buf, 8 + HISTORY_ENTRY_SIZE * i, entry.startLsn);
+  });
+  buf.writeUInt32BE(marks.length, marksAt);
   marks.forEach((mark, i) => {
-    writeLsn(buf, 4 + MARK_SIZE * i, mark.wallMs as Lsn);
-    writeLsn(buf, 12 + MARK_SIZE * i, mark.lsn);
+    writeLsn(buf, marksAt + 4 + MARK_SIZE * i, mark.wallMs as Lsn);
+    writeLsn(buf, marksAt + 12 + MARK_SIZE * i, mark.lsn);
   });
   return buf;
 }
 
-export function decodeMarks(buf: Buffer): TimeMark[] {
-  const m = buf.readUInt32BE(0);
-  assert.equal(buf.length, 4 + MARK_SIZE * m, 'time marks length');
-  return readMarks(buf, 4, m);
+export function decodeApart(buf: Buffer): MetaApart {
+  const n = buf.readUInt32BE(0);
+  const marksAt = 4 + HISTORY_ENTRY_SIZE * n;
+  const m = buf.readUInt32BE(marksAt);
+  assert.equal(buf.length, marksAt + 4 + MARK_SIZE * m, 'segment metadata apart: length');
+  return { history: readHistory(buf, 4, n), marks: readMarks(buf, marksAt + 4, m) };
+}
+
+function readHistory(buf: Buffer, at: number, n: number): EpochStart[] {
+  const history: EpochStart[] = [];
+  for (let i = 0, p = at; i < n; i++, p += HISTORY_ENTRY_SIZE) {
+    history.push({ epoch: buf.readUInt32BE(p), startLsn: readLsn(buf, p + 4) });
+  }
+  return history;
 }
 
 function readMarks(buf: Buffer, at: number, m: number): TimeMark[] {
@@ -275,27 +297,22 @@ function readMarks(buf: Buffer, at: number, m: number): TimeMark[] {
   return marks;
 }
 
-/** encodeMeta(meta), written into `buf` at `start` (metaSize(meta) bytes; a frame's value). */
+/** encodeMeta(meta), written into `buf` at `start` (META_SIZE bytes; a frame's value). */
 export function writeMeta(buf: Buffer, start: number, meta: SegmentMeta): void {
-  const end = start + metaSize(meta);
+  const end = start + META_SIZE;
   buf[start] = META_VERSION;
   writeLsn(buf, start + 1, meta.scl);
   writeLsn(buf, start + 9, meta.vdlHint);
   buf.writeUInt32BE(meta.sealedEpoch, start + 17);
   buf.writeUInt32BE(meta.appliedEpoch, start + 21);
-  buf.writeUInt32BE(meta.history.length, start + 25);
+  buf.writeUInt32BE(0, start + 25); // the history is apart (encodeApart)
   let at = start + META_FIXED_SIZE;
-  for (const entry of meta.history) {
-    buf.writeUInt32BE(entry.epoch, at);
-    writeLsn(buf, at + 4, entry.startLsn);
-    at += HISTORY_ENTRY_SIZE;
-  }
   writeLsn(buf, at, meta.gcLsn);
   writeLsn(buf, at + 8, meta.gcTail);
   writeLsn(buf, at + 16, meta.lastScrubMs as Lsn);
   buf.writeUInt32BE(meta.corruptFound, at + 24);
   buf.writeUInt32BE(meta.repairs, at + 28);
-  buf.writeUInt32BE(0, at + 32); // the marks are apart (encodeMarks)
+  buf.writeUInt32BE(0, at + 32); // the marks are apart (encodeApart)
   at += META_TAIL_SIZE;
   const usage = meta.usage;
   if (usage !== undefined) {
@@ -338,16 +355,13 @@ export function usageIsSane(u: Readonly<Usage>): boolean {
   return (u.records > 0 || u.recordBytes === 0) && (u.images > 0 || u.imageBytes === 0);
 }
 
-/** The metadata in `buf`; from version 6 on, its marks are empty (they are apart). */
+/** The metadata in `buf`; from version 6 on, its history and marks are empty (apart). */
 export function decodeMeta(buf: Buffer): SegmentMeta {
   const version = buf[0];
   assert(version !== undefined && version >= 1 && version <= META_VERSION, 'metadata version');
   const n = buf.readUInt32BE(25);
-  const history: EpochStart[] = [];
-  let at = META_FIXED_SIZE;
-  for (let i = 0; i < n; i++, at += HISTORY_ENTRY_SIZE) {
-    history.push({ epoch: buf.readUInt32BE(at), startLsn: readLsn(buf, at + 4) });
-  }
+  const history = readHistory(buf, META_FIXED_SIZE, n);
+  let at = META_FIXED_SIZE + HISTORY_ENTRY_SIZE * n;
   const head = {
     scl: readLsn(buf, 1),
     vdlHint: readLsn(buf, 9),
@@ -367,7 +381,7 @@ export function decodeMeta(buf: Buffer): SegmentMeta {
   const voidedAt = marksEnd + usageSize;
   const length = voidedAt + voidedSize + runSize;
   assert.equal(buf.length, length, 'segment metadata length');
-  assert(version < META_MARKS_APART || m === 0, 'segment metadata: its marks are apart');
+  assert(version < META_APART || (n === 0 && m === 0), 'segment metadata: history, marks apart');
   const marks = readMarks(buf, at + META_TAIL_SIZE, m);
   return {
     ...head,
