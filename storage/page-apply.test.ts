@@ -293,7 +293,7 @@ describe("cellReplacement: a same-length replace ships as a 'cell-patch' (issue 
       const replaced = Buffer.from(base);
       if (freeBytes(replaced) + old.length < next.length) continue;
       applyRedo(replaced, record(lsn, { kind: 'cell-replace', slot, cell: next }));
-      const shipped = cellReplacement(base, slot, next);
+      const shipped = cellReplacement(base, { kind: 'cell-replace', slot, cell: next });
       const patched = Buffer.from(base);
       applyRedo(patched, decodeRedo(encodeRedo(record(lsn, shipped))));
       expect(patched.equals(replaced)).toBe(true);
@@ -315,16 +315,19 @@ describe("cellReplacement: a same-length replace ships as a 'cell-patch' (issue 
     applyRedo(page, record(1, init));
     const row = Buffer.from('id:0001|k:0007|c:abcdefgh|pad:zzzz');
     applyRedo(page, record(2, { kind: 'cell-insert', slot: 0, cell: row }));
+    const replaceBy = (cell: Buffer) => ({ kind: 'cell-replace' as const, slot: 0, cell });
     const next = Buffer.from(row);
     next.write('8', row.indexOf('k:') + 5);
-    expect(cellReplacement(page, 0, next)).toEqual({
+    expect(cellReplacement(page, replaceBy(next))).toEqual({
       kind: 'cell-patch', slot: 0, offset: row.indexOf('k:') + 5, bytes: Buffer.from('8'),
     });
-    expect(cellReplacement(page, 0, row)).toEqual({
+    expect(cellReplacement(page, replaceBy(row))).toEqual({
       kind: 'cell-patch', slot: 0, offset: row.length, bytes: EMPTY,
     });
     const all = Buffer.alloc(row.length, '#');
-    expect(cellReplacement(page, 0, all)).toEqual({ kind: 'cell-replace', slot: 0, cell: all });
+    expect(cellReplacement(page, replaceBy(all))).toEqual({
+      kind: 'cell-replace', slot: 0, cell: all,
+    });
   });
 
   it('refuses a patch that runs past its cell (A3)', () => {

@@ -30,6 +30,8 @@ import {
   PAGE_SIZE,
   cellCount,
   cellFootprint,
+  cellLength,
+  cellOffset,
   contentStart,
   fragmentedBytes,
   freeBytes,
@@ -38,6 +40,7 @@ import {
 import {
   type CellEdit,
   type CellPatch,
+  type CellReplace,
   type PageChange,
   type RedoRecord,
   unreachable,
@@ -170,26 +173,24 @@ function replaceCell(page: Buffer, slot: number, bytes: Buffer): void {
 
 /** A3: a patch lies inside its cell, which keeps its length (a same-length replace, P1). */
 function patchCell(page: Buffer, patch: CellPatch): void {
-  const n = cellCount(page);
-  assert(patch.slot >= 0 && patch.slot < n, 'cell-patch slot out of range');
-  const at = page.readUInt16BE(HEADER_SIZE + 2 * patch.slot);
-  const length = page.readUInt16BE(at);
-  assert(patch.offset + patch.bytes.length <= length, 'A3: a cell-patch lies inside its cell');
-  patch.bytes.copy(page, at + CELL_LENGTH_SIZE + patch.offset);
+  assert(patch.slot >= 0 && patch.slot < cellCount(page), 'cell-patch slot out of range');
+  const inside = patch.offset + patch.bytes.length <= cellLength(page, patch.slot);
+  assert(inside, 'A3: a cell-patch lies inside its cell');
+  patch.bytes.copy(page, cellOffset(page, patch.slot) + patch.offset);
 }
 
 /**
- * What the writer ships to replace the cell at `slot` with `cell` (log-writer.ts): a
- * 'cell-patch' of the bytes from the first that differs to the last, when the lengths are equal
- * and that is smaller than the cell; else the 'cell-replace'. Both leave the page the same
- * (a same-length replace overwrites the cell where it is).
+ * What the writer ships for `replace` (log-writer.ts): a 'cell-patch' of the bytes from the
+ * first that differs to the last, when the new cell is as long as the old and that is smaller
+ * than the cell; else `replace` itself. Both leave the page the same (a same-length replace
+ * overwrites the cell where it is).
  */
-export function cellReplacement(page: Buffer, slot: number, cell: Buffer): CellEdit {
-  const replace: CellEdit = { kind: 'cell-replace', slot, cell };
+export function cellReplacement(page: Buffer, replace: CellReplace): CellEdit {
+  const { slot, cell } = replace;
   if (slot < 0 || slot >= cellCount(page)) return replace; // applyChange refuses it
-  const at = page.readUInt16BE(HEADER_SIZE + 2 * slot) + CELL_LENGTH_SIZE;
   const length = cell.length;
-  if (page.readUInt16BE(at - CELL_LENGTH_SIZE) !== length) return replace;
+  if (cellLength(page, slot) !== length) return replace;
+  const at = cellOffset(page, slot);
   let first = 0;
   while (first < length && page[at + first] === cell[first]) first++;
   let end = length;

@@ -75,9 +75,15 @@ export type RedoKind = keyof typeof REDO_KIND;
 /** A change to one cell of a page: what a 'cell-edits' record holds a sequence of. */
 export type CellEdit =
   | { readonly kind: 'cell-insert'; readonly slot: number; readonly cell: Buffer }
-  | { readonly kind: 'cell-replace'; readonly slot: number; readonly cell: Buffer }
+  | CellReplace
   | { readonly kind: 'cell-delete'; readonly slot: number }
   | CellPatch;
+
+export interface CellReplace {
+  readonly kind: 'cell-replace';
+  readonly slot: number;
+  readonly cell: Buffer;
+}
 
 /** Bytes written over a cell at `offset`, its length unchanged (redo.ts: 'cell-patch'). */
 export interface CellPatch {
@@ -411,26 +417,29 @@ function decodeCellEdits(bytes: Buffer, at: number): CellEdit[] {
       continue;
     }
     if (kind === REDO_KIND['cell-patch']) {
-      const end = p + 4 > bytes.length ? Infinity : p + 4 + bytes.readUInt16BE(p + 2);
-      if (end > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
-      const offset = bytes.readUInt16BE(p);
-      edits.push({ kind: 'cell-patch', slot, offset, bytes: bytes.subarray(p + 4, end) });
-      p = end;
+      const data = sizedBytes(bytes, p + 2); // u16 offset, then u16 length and the bytes
+      edits.push({ kind: 'cell-patch', slot, offset: bytes.readUInt16BE(p), bytes: data });
+      p += 4 + data.length;
       continue;
     }
     if (kind !== REDO_KIND['cell-insert'] && kind !== REDO_KIND['cell-replace']) {
       throw new RedoCorruption(`unknown cell edit kind ${kind}`);
     }
-    const end = p + 2 > bytes.length ? Infinity : p + 2 + bytes.readUInt16BE(p);
-    if (end > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
-    const cell = bytes.subarray(p + 2, end);
-    p = end;
+    const cell = sizedBytes(bytes, p);
+    p += 2 + cell.length;
     edits.push(kind === REDO_KIND['cell-insert']
       ? { kind: 'cell-insert', slot, cell }
       : { kind: 'cell-replace', slot, cell });
   }
   if (p !== bytes.length) throw new RedoCorruption('cell-edits overrun the record');
   return edits;
+}
+
+/** The u16 length at `at` and the bytes after it, which must lie inside the 'cell-edits' record. */
+function sizedBytes(bytes: Buffer, at: number): Buffer {
+  const end = at + 2 > bytes.length ? Infinity : at + 2 + bytes.readUInt16BE(at);
+  if (end > bytes.length) throw new RedoCorruption('cell-edits overrun the record');
+  return bytes.subarray(at + 2, end);
 }
 
 export class RedoCorruption extends Error {

@@ -158,8 +158,7 @@ export class LogWriter {
   /** Applies one change to a cached page inside the open mini-transaction (L1, L3, L10, L11). */
   apply(mtr: MtrImpl, id: PageId, page: Buffer, asked: PageChange): void {
     assert(this.open === mtr, 'L2: changes go through the open mini-transaction');
-    const change =
-      asked.kind === 'cell-replace' ? cellReplacement(page, asked.slot, asked.cell) : asked; // L11
+    const change = asked.kind === 'cell-replace' ? cellReplacement(page, asked) : asked; // L11
     if (!mtr.touched.has(id)) {
       const before = this.pool.copyPage(page);
       mtr.touched.set(id, { before });

@@ -398,7 +398,7 @@ function randomChange(prng: Prng, page: Buffer): PageChange {
     const slot = prng.int(n);
     const next = Buffer.from(pageCell(page, slot));
     if (next.length > 0) next[prng.int(next.length)] = prng.int(256);
-    return cellReplacement(page, slot, next);
+    return cellReplacement(page, { kind: 'cell-replace', slot, cell: next });
   }
   return { kind: 'link-set', which: prng.chance(0.5) ? 0 : 1, target: pageId(prng.int(99)) };
 }
