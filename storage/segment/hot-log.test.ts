@@ -6,7 +6,16 @@
  * from dist/; `npx tsc -p .` first, as `npm test` does).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +26,7 @@ import { systemClock } from '../clock.js';
 import { type Lsn, type PageId } from '../lsn.js';
 import { packageRoot } from '../testing/processes.js';
 import { TestWriter, cellInsert, leafInit, pageOf } from '../testing/records.js';
-import { HotLog, type LogFs, nodeLogFs, readHotLog } from './hot-log.js';
+import { HotLog, type LogFs, nodeLogFs, readGeneration, readHotLog } from './hot-log.js';
 import {
   TRUNCATE_CUT,
   TRUNCATE_RECORDS,
@@ -231,6 +240,63 @@ describe('hot log', () => {
     expect(readHotLog(dir, 6).map((ops) => ops.map((o) => o.key[0]))).toEqual([[2], [3]]);
     persisting[0]?.();
     await flush;
+  });
+
+  it('writes whole blocks, repeating the last partial one unchanged, when direct (H7)', async () => {
+    const align = 512;
+    const images = new Map<number, Buffer>(); // what each file holds, as the writes left it
+    const calls: { position: number; length: number }[] = [];
+    const fs: LogFs = {
+      dsync: false,
+      write: nodeLogFs.write,
+      datasync: nodeLogFs.datasync,
+      align,
+      // The descriptor is O_DIRECT (its writes need aligned memory): write through a buffered
+      // one to the same file, after checking the blocks against what the file held.
+      writeDurable: async (fd, buf, position) => {
+        calls.push({ position, length: buf.length });
+        const path = readlinkSync(`/proc/self/fd/${fd}`);
+        const image = images.get(fd) ?? Buffer.alloc(0);
+        // Frames end with a value of non-zero bytes: what follows the last one is padding.
+        let written = image.length;
+        while (written > 0 && image[written - 1] === 0) written--;
+        const kept = image.subarray(position, Math.max(position, written));
+        expect(buf.subarray(0, kept.length).equals(kept)).toBe(true);
+        const next = Buffer.alloc(Math.max(image.length, position + buf.length));
+        image.copy(next);
+        buf.copy(next, position);
+        images.set(fd, next);
+        const buffered = openSync(path, 'r+');
+        try {
+          writeSync(buffered, buf, 0, buf.length, position);
+        } finally {
+          closeSync(buffered);
+        }
+      },
+    };
+    const persist = async (): Promise<void> => undefined;
+    const log = new HotLog(dir, 8, 1, persist, { fs, flushIntervalMs: NEVER });
+    expect(log.syncMode).toBe('shared-direct');
+    const op = (n: number, size: number) => ({
+      db: 0,
+      key: Buffer.from([n]),
+      value: Buffer.alloc(size, n + 1),
+    });
+    // Frames of many sizes: some end inside a block, some on a boundary, some span blocks.
+    const sizes = [3, 100, 400, 1, 700, 2000, 5, 471, 30];
+    for (const [i, size] of sizes.entries()) await log.write([op(i, size)]);
+    await Promise.all([log.write([op(20, 50)]), log.write([op(21, 60)])]); // one batch of two
+    await log.flush(); // generation 9: file 1 from offset 0, with a tail of its own
+    for (const [i, size] of sizes.slice(0, 4).entries()) await log.write([op(30 + i, size)]);
+    await log.abandon();
+    for (const { position, length } of calls) {
+      expect(position % align).toBe(0);
+      expect(length % align).toBe(0);
+    }
+    const keys = (gen: number) => readGeneration(dir, gen).map((ops) => ops.map((o) => o.key[0]));
+    expect(keys(8)).toEqual([...sizes.map((_, i) => [i]), [20], [21]]);
+    expect(keys(9)).toEqual([[30], [31], [32], [33]]);
+    expect(readGeneration(dir, 8)[4]![0]!.value).toEqual(Buffer.alloc(700, 5));
   });
 
   it('flushes in the background, and a failed flush refuses later writes (H6)', async () => {

@@ -17,7 +17,8 @@
  *
  * Write path (group commit): write() encodes the frame and queues it; while one batch (one
  * positional write of all its frames, made durable with the other logs of its device by one shared
- * flush (device-sync.ts) where the filesystem allows; else into a file opened O_DSYNC,
+ * flush (device-sync.ts) where the filesystem allows, as a direct write of whole blocks (H7)
+ * where the device takes one; else into a file opened O_DSYNC,
  * asynchronous, in the libuv threadpool; or a write then an fdatasync, through the LogFs seam) is
  * in flight, frames from every segment of the node queue for the next batch. The files are extended
  * with zeros a megabyte at a time, synced, and reused, so a sync seldom has a file size to write,
@@ -53,6 +54,11 @@
  *   (H6) A failed write or sync is sticky: that frame and every later one is refused, because
  *        the file may now hold a hole before frames that would otherwise be acknowledged. So is
  *        a failed flush (H4 would no longer hold for the next one); reads go on.
+ *   (H7) With direct writes (LogFs.align) a batch is written as whole blocks: from the start of
+ *        the block where it begins, whose bytes before it (the tail) are written again exactly
+ *        as the last batch wrote them, to the end of the block where it ends, padded with
+ *        zeros. A torn block then holds, before the batch, the same bytes whether each sector
+ *        is old or new, and replay (H5) stops at the padding (no magic) as at a file's end.
  */
 import assert from 'node:assert/strict';
 import {
@@ -97,6 +103,7 @@ export const FLUSH_OPS = 8192;
 /** The log files grow by this much, written as zeros, so an fdatasync rarely changes the size. */
 export const PREALLOCATE_BYTES = 1 << 20;
 const ZEROS = Buffer.alloc(PREALLOCATE_BYTES);
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The file operations the log needs: the seam tests instrument (H1). With `dsync` the files are
@@ -113,6 +120,11 @@ export interface LogFs {
    * instead of write and datasync: the shared flush of the file's device (device-sync.ts).
    */
   readonly writeDurable?: (fd: number, buf: Buffer, position: number) => Promise<void>;
+  /**
+   * With writeDurable: its writes are direct (device-sync.ts), given a descriptor opened
+   * O_DIRECT and whole blocks of this many bytes (H7).
+   */
+  readonly align?: number;
 }
 
 export const nodeLogFs: LogFs = {
@@ -136,11 +148,15 @@ export function defaultLogFs(dir: string): LogFs {
     write: nodeLogFs.write,
     datasync: nodeLogFs.datasync,
     writeDurable: (fd, buf, position) => shared.write(fd, buf, position),
+    ...(shared.align === null ? {} : { align: shared.align }),
   };
 }
 
-/** How a log's batches become durable: device-sync.ts, O_DSYNC files, or write then fdatasync. */
-export type SyncMode = 'shared-flush' | 'o-dsync' | 'fdatasync';
+/**
+ * How a log's batches become durable: device-sync.ts (direct writes, or through the page cache),
+ * O_DSYNC files, or write then fdatasync.
+ */
+export type SyncMode = 'shared-direct' | 'shared-flush' | 'o-dsync' | 'fdatasync';
 
 export interface HotLogOptions {
   readonly fs?: LogFs;
@@ -289,6 +305,10 @@ export class HotLog {
   failure: Error | undefined;
   private readonly fs: LogFs;
   private readonly fds: number[];
+  /** With fs.align: the files opened again O_DIRECT, for the batches' writes. */
+  private readonly directFds: number[];
+  /** With fs.align: the bytes of the current generation's last partial block (H7). */
+  private tail: Buffer = EMPTY;
   private readonly allocated: number[];
   private readonly flushIntervalMs: number;
   private readonly flushBytes: number;
@@ -320,6 +340,9 @@ export class HotLog {
     this.gen = durableGen;
     const flags = constants.O_RDWR | constants.O_CREAT | (this.fs.dsync ? constants.O_DSYNC : 0);
     this.fds = [0, 1].map((i) => openSync(logPath(dir, i), flags));
+    const direct = constants.O_RDWR | constants.O_DIRECT;
+    this.directFds =
+      this.fs.align === undefined ? [] : [0, 1].map((i) => openSync(logPath(dir, i), direct));
     this.allocated = this.fds.map((fd) => fstatSync(fd).size);
     // What a crash may have left unsynced of the files' size and blocks is synced before their
     // preallocated space is trusted: the shared flush syncs no metadata.
@@ -328,6 +351,7 @@ export class HotLog {
   }
 
   get syncMode(): SyncMode {
+    if (this.fs.align !== undefined) return 'shared-direct';
     if (this.fs.writeDurable !== undefined) return 'shared-flush';
     return this.fs.dsync ? 'o-dsync' : 'fdatasync';
   }
@@ -375,7 +399,7 @@ export class HotLog {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.inFlight;
-    for (const fd of this.fds) closeSync(fd);
+    for (const fd of [...this.fds, ...this.directFds]) closeSync(fd);
   }
 
   /** Waits for every queued frame, flushes, and closes the files; later writes are refused. */
@@ -388,7 +412,7 @@ export class HotLog {
       if (this.failure === undefined) await this.flush();
     } finally {
       await this.flushChain;
-      for (const fd of this.fds) closeSync(fd);
+      for (const fd of [...this.fds, ...this.directFds]) closeSync(fd);
     }
   }
 
@@ -412,13 +436,16 @@ export class HotLog {
     for (const p of batch) sealFrame(p.frame, gen);
     const bytes = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
     this.offset = at + bytes.length;
+    const blocks = this.fs.align === undefined ? undefined : this.blocks(at, bytes);
     try {
       if (this.failure !== undefined) throw this.failure;
       const fd = this.fds[file]!;
       // One await for the usual batch (written whole by one call, in a preallocated file).
-      const end = at + bytes.length;
+      const end = blocks === undefined ? at + bytes.length : blocks.start + blocks.bytes.length;
       if (end > this.allocated[file]!) await this.preallocate(file, end);
-      if (this.fs.writeDurable !== undefined) {
+      if (blocks !== undefined) {
+        await this.fs.writeDurable!(this.directFds[file]!, blocks.bytes, blocks.start);
+      } else if (this.fs.writeDurable !== undefined) {
         await this.fs.writeDurable(fd, bytes, at);
       } else {
         const n = await this.fs.write(fd, bytes, at);
@@ -434,6 +461,25 @@ export class HotLog {
     for (const p of batch) this.overlay.applyFrame(p.frame.subarray(HEADER_SIZE)); // H3: in order
     for (const p of batch) p.resolve(); // H1: synced, and visible to reads, before the ack
     this.scheduleFlush();
+  }
+
+  /**
+   * H7: the whole blocks a direct write of `bytes` at `at` covers — the generation's last
+   * partial block as written before, `bytes`, zeros to the block's end — and the new tail.
+   */
+  private blocks(at: number, bytes: Buffer): { start: number; bytes: Buffer } {
+    const align = this.fs.align!;
+    const start = at - this.tail.length;
+    assert.equal(start % align, 0, 'H7: the tail starts a block');
+    const end = at + bytes.length;
+    const size = Math.ceil(end / align) * align - start;
+    const out = Buffer.allocUnsafe(size);
+    this.tail.copy(out, 0);
+    bytes.copy(out, this.tail.length);
+    out.fill(0, end - start);
+    const last = Math.floor(end / align) * align;
+    this.tail = last === end ? EMPTY : Buffer.from(out.subarray(last - start, end - start));
+    return { start, bytes: out };
   }
 
   /** Extends a file with zeros so that an fdatasync within it need not write its size. */
@@ -497,6 +543,7 @@ export class HotLog {
       const old = this.inFlight;
       this.gen = this.durableGen + 1;
       this.offset = 0;
+      this.tail = EMPTY;
       if (old !== undefined) await old;
       if (this.failure !== undefined) throw this.failure;
       const layer = this.overlay.freeze();
