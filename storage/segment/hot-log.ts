@@ -293,6 +293,13 @@ export function readHotLog(dir: string, durableGen: number): Op[][] {
   return [...readGeneration(dir, durableGen), ...readGeneration(dir, durableGen + 1)];
 }
 
+/** H7: a direct write's blocks, from `start` in the file; the frames in them end at `end`. */
+interface DirectWrite {
+  readonly start: number;
+  readonly end: number;
+  readonly bytes: Buffer;
+}
+
 interface Pending {
   readonly frame: Buffer;
   readonly resolve: () => void;
@@ -307,8 +314,13 @@ export class HotLog {
   private readonly fds: number[];
   /** With fs.align: the files opened again O_DIRECT, for the batches' writes. */
   private readonly directFds: number[];
-  /** With fs.align: the bytes of the current generation's last partial block (H7). */
-  private tail: Buffer = EMPTY;
+  /**
+   * With fs.align: where direct writes are built (H7). The current generation's last partial
+   * block, as written, is at tailStart, tailLength bytes (0: the last batch ended on a block).
+   */
+  private stage: Buffer = EMPTY;
+  private tailStart = 0;
+  private tailLength = 0;
   private readonly allocated: number[];
   private readonly flushIntervalMs: number;
   private readonly flushBytes: number;
@@ -434,17 +446,21 @@ export class HotLog {
     const file = gen % 2;
     const at = this.offset;
     for (const p of batch) sealFrame(p.frame, gen);
-    const bytes = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
-    this.offset = at + bytes.length;
-    const blocks = this.fs.align === undefined ? undefined : this.blocks(at, bytes);
+    // H7: direct writes take whole blocks, built in the stage; else the frames themselves.
+    const direct = this.fs.align === undefined ? undefined : this.blocks(at, batch);
+    const bytes =
+      direct?.bytes ??
+      (batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame)));
+    const position = direct?.start ?? at;
+    this.offset = direct?.end ?? at + bytes.length;
     try {
       if (this.failure !== undefined) throw this.failure;
       const fd = this.fds[file]!;
       // One await for the usual batch (written whole by one call, in a preallocated file).
-      const end = blocks === undefined ? at + bytes.length : blocks.start + blocks.bytes.length;
+      const end = position + bytes.length;
       if (end > this.allocated[file]!) await this.preallocate(file, end);
-      if (blocks !== undefined) {
-        await this.fs.writeDurable!(this.directFds[file]!, blocks.bytes, blocks.start);
+      if (direct !== undefined) {
+        await this.fs.writeDurable!(this.directFds[file]!, bytes, position);
       } else if (this.fs.writeDurable !== undefined) {
         await this.fs.writeDurable(fd, bytes, at);
       } else {
@@ -464,22 +480,33 @@ export class HotLog {
   }
 
   /**
-   * H7: the whole blocks a direct write of `bytes` at `at` covers — the generation's last
-   * partial block as written before, `bytes`, zeros to the block's end — and the new tail.
+   * H7: the whole blocks a direct write of the batch's frames at `at` covers — the generation's
+   * last partial block as written before, the frames, zeros to the block's end — built in the
+   * log's staging buffer (no buffer per batch; the write in flight is the only reader, and the
+   * next batch is built only once it has settled, H2); `end` is where the frames end.
    */
-  private blocks(at: number, bytes: Buffer): { start: number; bytes: Buffer } {
+  private blocks(at: number, batch: readonly Pending[]): DirectWrite {
     const align = this.fs.align!;
-    const start = at - this.tail.length;
+    const tail = this.tailLength;
+    const start = at - tail;
     assert.equal(start % align, 0, 'H7: the tail starts a block');
-    const end = at + bytes.length;
+    let end = at;
+    for (const p of batch) end += p.frame.length;
     const size = Math.ceil(end / align) * align - start;
-    const out = Buffer.allocUnsafe(size);
-    this.tail.copy(out, 0);
-    bytes.copy(out, this.tail.length);
-    out.fill(0, end - start);
+    if (size > this.stage.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.stage.length));
+      this.stage.copy(grown, 0, this.tailStart, this.tailStart + tail);
+      this.stage = grown;
+    } else {
+      this.stage.copyWithin(0, this.tailStart, this.tailStart + tail);
+    }
+    let to = tail;
+    for (const p of batch) to += p.frame.copy(this.stage, to);
+    this.stage.fill(0, to, size);
     const last = Math.floor(end / align) * align;
-    this.tail = last === end ? EMPTY : Buffer.from(out.subarray(last - start, end - start));
-    return { start, bytes: out };
+    this.tailStart = last - start;
+    this.tailLength = end - last;
+    return { start, end, bytes: this.stage.subarray(0, size) };
   }
 
   /** Extends a file with zeros so that an fdatasync within it need not write its size. */
@@ -543,7 +570,7 @@ export class HotLog {
       const old = this.inFlight;
       this.gen = this.durableGen + 1;
       this.offset = 0;
-      this.tail = EMPTY;
+      this.tailLength = 0;
       if (old !== undefined) await old;
       if (this.failure !== undefined) throw this.failure;
       const layer = this.overlay.freeze();
