@@ -25,19 +25,25 @@ export interface EmbeddedNodesOptions {
   readonly random: Random;
   readonly network: InProcessNetwork;
   readonly retentionMs?: number;
+  /**
+   * The hot logs' shared flush blocks the nodes' thread for each round (device-sync.ts): true
+   * in the storage worker, whose thread does nothing else.
+   */
+  readonly blockingRounds?: boolean;
 }
 
 /** Builds and registers the six nodes (not started). */
 export function createEmbeddedNodes(options: EmbeddedNodesOptions): StorageNode[] {
   const nodes: StorageNode[] = [];
   const coalesceShare = new CoalesceShare();
+  const blockingRounds = options.blockingRounds === true;
   for (let id = 1; id <= SEGMENTS_PER_GROUP; id++) {
     const path = join(options.dataDir, 'storage', `node-${id}`);
     const disk = new MemoryDisk();
     const openStore =
       options.store === 'memory'
         ? () => Promise.resolve(new MemoryNodeStore(disk, options.clock))
-        : () => Promise.resolve(new LmdbNodeStore(path));
+        : () => Promise.resolve(new LmdbNodeStore(path, { blockingRounds }));
     const node = new StorageNode({
       id,
       log: options.log,

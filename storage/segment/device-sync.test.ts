@@ -19,6 +19,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DIRECT_ALIGN,
   DeviceSync,
+  type WriteNow,
   type WriteSynced,
   deviceSyncFor,
   directWorks,
@@ -70,7 +71,7 @@ function settled(p: Promise<void>): Settled {
 describe('DeviceSync', () => {
   it('writes what one turn queued in one round, settled when the round ends (DS1)', async () => {
     const job = new FakeJob();
-    const sync = new DeviceSync(job.writeSynced);
+    const sync = new DeviceSync({ kind: 'threadpool', write: job.writeSynced });
     const writes = [3, 4, 5].map((fd) => settled(sync.write(fd, Buffer.from('x'), 0)));
     await turn();
     expect(job.rounds.map((r) => r.fds)).toEqual([[3, 4, 5]]);
@@ -83,7 +84,7 @@ describe('DeviceSync', () => {
 
   it('starts no round while one is in flight; the next takes all that waited (DS2)', async () => {
     const job = new FakeJob();
-    const sync = new DeviceSync(job.writeSynced);
+    const sync = new DeviceSync({ kind: 'threadpool', write: job.writeSynced });
     const first = settled(sync.write(3, Buffer.from('a'), 0));
     await turn();
     const later = [
@@ -107,7 +108,7 @@ describe('DeviceSync', () => {
 
   it('rejects only the writes a failure concerns, with its errno (DS3)', async () => {
     const job = new FakeJob();
-    const sync = new DeviceSync(job.writeSynced);
+    const sync = new DeviceSync({ kind: 'threadpool', write: job.writeSynced });
     const writes = [3, 4].map((fd) => settled(sync.write(fd, Buffer.from('x'), 0)));
     await turn();
     job.rounds[0]!.end([0, 5]); // EIO
@@ -120,6 +121,40 @@ describe('DeviceSync', () => {
     job.rounds[1]!.end(new Error('the job failed'));
     await turn();
     expect(again.state).toBe('rejected');
+  });
+});
+
+describe('DeviceSync running its rounds here', () => {
+  it('runs what one turn queued as one round on this thread, settling each write', async () => {
+    const rounds: number[][] = [];
+    let errnos: number[] | Error = [0, 5];
+    const write: WriteNow = (fds) => {
+      rounds.push([...fds]);
+      if (errnos instanceof Error) throw errnos;
+      return errnos;
+    };
+    const sync = new DeviceSync({ kind: 'here', write });
+    const writes = [3, 4].map((fd) => settled(sync.write(fd, Buffer.from('x'), 0)));
+    expect(rounds).toEqual([]); // not before the turn ends (DS2: a round takes the turn's writes)
+    await turn();
+    expect(rounds).toEqual([[3, 4]]);
+    await turn();
+    expect(writes[0]!.state).toBe('resolved');
+    expect(writes[1]!.error).toMatchObject({ code: 'EIO' }); // DS3: its own errno
+    // A write queued by a settled one's continuation starts a round of its own.
+    const next = settled(sync.write(5, Buffer.from('y'), 1).then(() => undefined));
+    errnos = new Error('the job threw');
+    await turn();
+    expect(rounds).toEqual([[3, 4], [5]]);
+    await turn();
+    expect(next.state).toBe('rejected');
+    expect(next.error).toMatchObject({ message: 'the job threw' });
+    errnos = [0];
+    const after = settled(sync.write(6, Buffer.from('z'), 2));
+    await turn();
+    await turn();
+    expect(after.state).toBe('resolved');
+    expect(sync.rounds).toBe(3);
   });
 });
 
@@ -200,18 +235,21 @@ describe.skipIf(nativeWriteDirect === null || !directWorks(tmpdir()))('the direc
 });
 
 describe.skipIf(nativeWriteSynced === null || !sharedFlushAllowed(tmpdir()))('sharing', () => {
-  it('gives the logs of one device one DeviceSync, their batches of a turn one round', async () => {
+  const title = 'gives the logs of one device one DeviceSync, a turn one round (blocking: %s)';
+  it.each([false, true])(title, async (blockingRounds) => {
     const dirs = ['a', 'b', 'c'].map((n) => join(dir, n));
     for (const d of dirs) mkdirSync(d);
-    const shared = deviceSyncFor(dirs[0]!);
+    const shared = deviceSyncFor(dirs[0]!, blockingRounds);
     expect(shared).not.toBeNull();
+    expect(deviceSyncFor(dirs[0]!, !blockingRounds)).not.toBe(shared);
     // Where the device takes direct writes (it does on ext4 over a disk) the job is direct.
     const direct = directWorks(dirs[0]!);
     expect(shared!.align).toBe(direct ? DIRECT_ALIGN : null);
     const expectedMode = direct ? 'shared-direct' : 'shared-flush';
-    for (const d of dirs) expect(deviceSyncFor(d)).toBe(shared);
+    for (const d of dirs) expect(deviceSyncFor(d, blockingRounds)).toBe(shared);
     const persist = async (): Promise<void> => undefined;
-    const logs = dirs.map((d) => new HotLog(d, 2, 1, persist, { flushIntervalMs: 1e9 }));
+    const options = { flushIntervalMs: 1e9, blockingRounds };
+    const logs = dirs.map((d) => new HotLog(d, 2, 1, persist, options));
     expect(new Set(logs.map((l) => l.syncMode))).toEqual(new Set([expectedMode]));
     const op = { db: 0, key: Buffer.from('k'), value: Buffer.from('v') };
     // The first batch of each log preallocates its file (an fdatasync of its own, finishing

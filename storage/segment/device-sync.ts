@@ -54,11 +54,29 @@ const HELPER = import.meta.url.endsWith('.ts')
   ? '../../dist/storage/native/sync.node'
   : '../native/sync.node';
 
+/** A native job run on the calling thread, which it blocks until the writes are durable. */
+export type WriteNow = (
+  fds: readonly number[],
+  buffers: readonly Buffer[],
+  positions: readonly number[],
+) => number[];
+
+/**
+ * How a device's rounds run: in libuv's threadpool, or on the thread that owns the DeviceSync,
+ * blocking it for the round (`here`: see deviceSyncFor).
+ */
+export type RoundJob =
+  | { readonly kind: 'threadpool'; readonly write: WriteSynced }
+  | { readonly kind: 'here'; readonly write: WriteNow };
+
 /** What sync.c exports. */
 interface Helper {
   readonly writeSynced: WriteSynced;
   /** The same job for O_DIRECT descriptors, buffers and positions multiples of DIRECT_ALIGN. */
   readonly writeDirect: WriteSynced;
+  /** writeSynced and writeDirect on the calling thread. */
+  readonly writeSyncedNow: WriteNow;
+  readonly writeDirectNow: WriteNow;
   /** 0 when this thread can set up native AIO and `fd` (O_DIRECT) takes an aligned write. */
   readonly probeDirect: (fd: number) => number;
 }
@@ -103,11 +121,11 @@ export class DeviceSync {
   rounds = 0;
 
   /**
-   * With `align` (DIRECT_ALIGN), `writeSynced` is the direct job: its writes' descriptors are
-   * opened O_DIRECT, and their buffers and positions are multiples of `align`.
+   * With `align` (DIRECT_ALIGN), `job` is the direct one: its writes' descriptors are opened
+   * O_DIRECT, and their buffers and positions are multiples of `align`.
    */
   constructor(
-    private readonly writeSynced: WriteSynced,
+    private readonly job: RoundJob,
     readonly align: number | null = null,
   ) {}
 
@@ -141,14 +159,27 @@ export class DeviceSync {
         else q.reject(errnoError(errno));
       });
     };
-    this.writeSynced(
-      round.map((q) => q.fd),
-      round.map((q) => q.buffer),
-      round.map((q) => q.position),
-    )
-      .then(settle, (error: unknown) => {
-        for (const q of round) q.reject(error);
-      })
+    const fail = (error: unknown): void => {
+      for (const q of round) q.reject(error);
+    };
+    const fds = round.map((q) => q.fd);
+    const buffers = round.map((q) => q.buffer);
+    const positions = round.map((q) => q.position);
+    if (this.job.kind === 'here') {
+      // Nothing can queue while the job blocks this thread; what the writes' continuations
+      // queue (microtasks, later) starts a round of its own.
+      try {
+        settle(this.job.write(fds, buffers, positions));
+      } catch (error) {
+        fail(error);
+      } finally {
+        this.inFlight = false;
+      }
+      return;
+    }
+    this.job
+      .write(fds, buffers, positions)
+      .then(settle, fail)
       .finally(() => {
         this.inFlight = false;
         this.kick();
@@ -191,8 +222,8 @@ function readMountinfo(): string | null {
   }
 }
 
-/** One DeviceSync per device number, in this thread. */
-const byDevice = new Map<bigint, DeviceSync>();
+/** One DeviceSync per device number and way of running rounds, in this thread. */
+const byDevice = new Map<string, DeviceSync>();
 
 /**
  * Whether the device holding `dir` takes the direct job: a file there opens O_DIRECT, takes an
@@ -218,17 +249,25 @@ export function directWorks(dir: string): boolean {
 /**
  * The DeviceSync the logs in `dir` share, or null when they must sync on their own (no helper,
  * or a filesystem that does not qualify). It runs the direct job where the device takes it.
+ * With `blockingRounds` its rounds run on this thread, blocking it until the writes are
+ * durable (0.3–0.6 ms), instead of in the threadpool: for a thread that has nothing else to do
+ * meanwhile (the storage worker: each write waits for the round anyway), which then wakes no
+ * threadpool thread and is woken by no completion message. Measured on a 2-core virtual
+ * machine: oltp_insert 1 thread x1.11 (9 of 10 interleaved slices), 32 threads x1.04.
  */
-export function deviceSyncFor(dir: string): DeviceSync | null {
+export function deviceSyncFor(dir: string, blockingRounds = false): DeviceSync | null {
   if (helper === null) return null;
   const dev = statSync(dir, { bigint: true }).dev;
   if (!qualifies(dev, readMountinfo())) return null;
-  let shared = byDevice.get(dev);
+  const key = `${dev}:${blockingRounds}`;
+  let shared = byDevice.get(key);
   if (shared === undefined) {
-    shared = directWorks(dir)
-      ? new DeviceSync(helper.writeDirect, DIRECT_ALIGN)
-      : new DeviceSync(helper.writeSynced);
-    byDevice.set(dev, shared);
+    const direct = directWorks(dir);
+    const job: RoundJob = blockingRounds
+      ? { kind: 'here', write: direct ? helper.writeDirectNow : helper.writeSyncedNow }
+      : { kind: 'threadpool', write: direct ? helper.writeDirect : helper.writeSynced };
+    shared = new DeviceSync(job, direct ? DIRECT_ALIGN : null);
+    byDevice.set(key, shared);
   }
   return shared;
 }

@@ -139,9 +139,12 @@ export const nodeLogFs: LogFs = {
     }),
 };
 
-/** The logs in `dir` share their device's flush where it qualifies, else write O_DSYNC. */
-export function defaultLogFs(dir: string): LogFs {
-  const shared = deviceSyncFor(dir);
+/**
+ * The logs in `dir` share their device's flush where it qualifies, else write O_DSYNC; with
+ * `blockingRounds`, the device's rounds block this thread (device-sync.ts deviceSyncFor).
+ */
+export function defaultLogFs(dir: string, blockingRounds = false): LogFs {
+  const shared = deviceSyncFor(dir, blockingRounds);
   if (shared === null) return nodeLogFs;
   return {
     dsync: false,
@@ -160,6 +163,8 @@ export type SyncMode = 'shared-direct' | 'shared-flush' | 'o-dsync' | 'fdatasync
 
 export interface HotLogOptions {
   readonly fs?: LogFs;
+  /** Without `fs`: a shared flush's rounds block this thread (deviceSyncFor). */
+  readonly blockingRounds?: boolean;
   readonly flushIntervalMs?: number;
   readonly flushBytes?: number;
   readonly flushOps?: number;
@@ -345,7 +350,7 @@ export class HotLog {
     options: HotLogOptions = {},
   ) {
     this.overlay = new Overlay(dbCount);
-    this.fs = options.fs ?? defaultLogFs(dir);
+    this.fs = options.fs ?? defaultLogFs(dir, options.blockingRounds);
     this.flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
     this.flushBytes = options.flushBytes ?? FLUSH_BYTES;
     this.flushOps = options.flushOps ?? FLUSH_OPS;

@@ -60,6 +60,7 @@ class StorageWorker {
       clock: systemClock,
       random: systemRandom,
       network: this.network,
+      blockingRounds: true, // this thread runs only the nodes: a round blocks nothing else
       ...(data.retentionMs === undefined ? {} : { retentionMs: data.retentionMs }),
     });
     this.nodes.forEach((node, i) => this.byAddress.set(inProcessAddress(i), node));
