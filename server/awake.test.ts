@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Awake, type CpuTimes, machineCpuTimes } from './awake.js';
+import { Awake, type CpuTimes, machineCpuTimes, parseProcStat } from './awake.js';
 
 /** A machine whose cores are idle `idleShare` of the time, advancing 1000 ms per reading. */
 function fakeMachine(idleShare: () => number): () => CpuTimes {
@@ -69,5 +69,13 @@ describe('Awake', () => {
     const a = machineCpuTimes();
     expect(a.total).toBeGreaterThan(0);
     expect(a.idle).toBeLessThanOrEqual(a.total);
+  });
+
+  it("reads /proc/stat's first line as os.cpus() sums its fields", () => {
+    const text = 'cpu  100 2 30 4000 50 6 7 8 0 0\ncpu0 50 1 15 2000 25 3 3 4 0 0\n';
+    expect(parseProcStat(text)).toEqual({ idle: 4000, total: 100 + 2 + 30 + 4000 + 6 });
+    expect(parseProcStat('cpu0 1 2 3 4 5 6\n')).toBeNull();
+    expect(parseProcStat('cpu  1 2\n')).toBeNull();
+    expect(parseProcStat('cpu  1 2 x 4 5 6\n')).toBeNull();
   });
 });
