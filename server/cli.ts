@@ -46,7 +46,7 @@ export const USAGE = `Usage:
                                the writer's thread instead of forwarding (default on; needs
                                the native helper built by npm run build)
       --awake-us N             after a command the event loop stays awake N µs while a core
-                               is spare, so the next one is read at once (default 200; 0: off)
+                               is spare, so the next one is read at once (default 1000; 0: off)
       --tls-cert FILE          TLS certificate chain, PEM (default: a self-signed certificate
       --tls-key FILE           made at first start under DATA-DIR/tls); give both or neither
       --storage H:P,...        remote storage nodes, six or more (borealis storage-node)

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       ioThread: false,
       readThread: true,
       moveConnections: true,
-      awakeUs: 200,
+      awakeUs: 1000,
     });
     expect(loadConfig({}, {})).toEqual(DEFAULT_CONFIG);
     expect(loadConfig({ storageThread: 'main' }, {}).storageThread).toBe('main');

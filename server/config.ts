@@ -29,9 +29,10 @@
  *   --io-thread          BOREALIS_IO_THREAD         off: client sockets on the server's own
  *                                                   thread; on: in a socket I/O thread
  *                                                   (server/io/), which reads and writes them
- *   --awake-us           BOREALIS_AWAKE_US          200: after a command the event loop stays awake
- *                                                   this many µs while a core is spare (awake.ts);
- *                                                   0: sleeps at once
+ *   --awake-us           BOREALIS_AWAKE_US          1000: after a command the event loop stays
+ *                                                   awake this many µs while a core is spare
+ *                                                   (awake.ts), long enough for a commit's round
+ *                                                   to storage; 0: sleeps at once
  *   --tls-cert           BOREALIS_TLS_CERT          null: a self-signed certificate made at first
  *   --tls-key            BOREALIS_TLS_KEY           start under <data-dir>/tls (both or neither)
  *   --cluster-secret     BOREALIS_CLUSTER_SECRET    '' (required with --storage: every storage
@@ -145,7 +146,7 @@ export const DEFAULT_CONFIG: Config = {
   bufferPoolBytes: 128 * 1024 * 1024,
   storageThread: 'worker',
   ioThread: false,
-  awakeUs: 200,
+  awakeUs: 1000,
 };
 
 /** --buffer-pool-size bounds: 1 MiB (64 pages) up to 1 TiB. */
