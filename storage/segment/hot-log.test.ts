@@ -242,7 +242,7 @@ describe('hot log', () => {
     await flush;
   });
 
-  it('writes whole blocks, repeating the last partial one unchanged, when direct (H7)', async () => {
+  it('writes whole blocks, the last partial one again as it was, when direct (H7)', async () => {
     const align = 512;
     const images = new Map<number, Buffer>(); // what each file holds, as the writes left it
     const calls: { position: number; length: number }[] = [];
