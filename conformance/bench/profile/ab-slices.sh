@@ -2,16 +2,17 @@
 # Two builds of Borealis side by side in short alternating slices, so that both see the same
 # machine: on a virtual machine whose speed drifts by tens of percent within minutes, cells run
 # one after the other (cpu-per-txn.sh, npm run bench) compare a build with a different machine.
-# Both servers are started and prepared first (1 table x 10,000 rows); then each slice runs the
-# same sysbench test on each, the order alternating slice by slice; the report gives each
-# slice's pair, the medians, and in how many slices B beat A (a sign test: with 10 slices, 9 or
-# more either way is unlikely by chance, p < 0.025).
+# Both servers are started and prepared first (1 table x 10,000 rows unless told); then each
+# slice runs the same sysbench test on each, the order alternating slice by slice; the report
+# gives each slice's pair, the medians, and in how many slices B beat A (a sign test: with 10
+# slices, 9 or more either way is unlikely by chance, p < 0.025).
 #
 #   bash conformance/bench/profile/ab-slices.sh ROOT_A ROOT_B TEST:THREADS [SLICES] [SECONDS]
 #   e.g. bash conformance/bench/profile/ab-slices.sh /tmp/base . oltp_insert:8 10 3
 #
 # ROOT_A and ROOT_B are checkouts with a built dist (npm run build). Environment: WARM_SECONDS
-# (5, the warm-up run on each server before the slices), PORT_A (3416),
+# (5, the warm-up run on each server before the slices), TABLES (1) and TABLE_SIZE (10000, the
+# tables sysbench prepares: a size past --buffer-pool-size makes reads miss it), PORT_A (3416),
 # PORT_B (3417), SERVER_ARGS_A / SERVER_ARGS_B (to `start`, e.g. one flag's two settings on
 # one build), NODE_FLAGS_A / NODE_FLAGS_B (to node, e.g. a V8 flag). Needs mysql and sysbench
 # (conformance/setup installs them).
@@ -28,7 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 sb() { echo "--mysql-host=127.0.0.1 --mysql-port=$1 --mysql-user=root --mysql-db=sbtest \
-  --tables=1 --table-size=10000 --mysql-ssl=off"; }
+  --tables=${TABLES:-1} --table-size=${TABLE_SIZE:-10000} --mysql-ssl=off"; }
 start() { # root port node-flags args...
   local root=$1 port=$2 flags=$3; shift 3
   mkdir -p "$WORK/$port"
