@@ -14,8 +14,9 @@
 # (5, the warm-up run on each server before the slices), TABLES (1) and TABLE_SIZE (10000, the
 # tables sysbench prepares: a size past --buffer-pool-size makes reads miss it), PORT_A (3416),
 # PORT_B (3417), SERVER_ARGS_A / SERVER_ARGS_B (to `start`, e.g. one flag's two settings on
-# one build), NODE_FLAGS_A / NODE_FLAGS_B (to node, e.g. a V8 flag). Needs mysql and sysbench
-# (conformance/setup installs them).
+# one build), NODE_FLAGS_A / NODE_FLAGS_B (to node, e.g. a V8 flag), ENV_A / ENV_B (NAME=VALUE
+# words added to that server's environment, e.g. a switch patched into a copy of dist). Needs
+# mysql and sysbench (conformance/setup installs them).
 set -euo pipefail
 A=$(cd "$1" && pwd); B=$(cd "$2" && pwd); CELL=$3; SLICES=${4:-10}; SECS=${5:-3}
 TEST=${CELL%%:*}; THR=${CELL##*:}
@@ -30,12 +31,12 @@ cleanup() {
 trap cleanup EXIT
 sb() { echo "--mysql-host=127.0.0.1 --mysql-port=$1 --mysql-user=root --mysql-db=sbtest \
   --tables=${TABLES:-1} --table-size=${TABLE_SIZE:-10000} --mysql-ssl=off"; }
-start() { # root port node-flags args...
-  local root=$1 port=$2 flags=$3; shift 3
+start() { # root port node-flags environment args...
+  local root=$1 port=$2 flags=$3 environment=$4; shift 4
   mkdir -p "$WORK/$port"
   # shellcheck disable=SC2086
-  node $flags "$root/dist/server/cli.js" start --port "$port" --data-dir "$WORK/$port/data" "$@" \
-    > "$WORK/$port/server.log" 2>&1 &
+  env $environment node $flags "$root/dist/server/cli.js" start --port "$port" \
+    --data-dir "$WORK/$port/data" "$@" > "$WORK/$port/server.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
     mysql -h127.0.0.1 -P"$port" -uroot --skip-ssl -e 'SELECT 1' >/dev/null 2>&1 && break
@@ -54,11 +55,12 @@ tps() { # port
     grep -oP 'transactions:\s+\d+\s+\(\K[0-9.]+'
 }
 # shellcheck disable=SC2086
-start "$A" "$PORT_A" "${NODE_FLAGS_A:-}" ${SERVER_ARGS_A:-}
+start "$A" "$PORT_A" "${NODE_FLAGS_A:-}" "${ENV_A:-}" ${SERVER_ARGS_A:-}
 # shellcheck disable=SC2086
-start "$B" "$PORT_B" "${NODE_FLAGS_B:-}" ${SERVER_ARGS_B:-}
-echo "$TEST $THR threads, $SLICES slices of $SECS s: A $A ${NODE_FLAGS_A:-} ${SERVER_ARGS_A:-}," \
-  "B $B ${NODE_FLAGS_B:-} ${SERVER_ARGS_B:-}"
+start "$B" "$PORT_B" "${NODE_FLAGS_B:-}" "${ENV_B:-}" ${SERVER_ARGS_B:-}
+echo "$TEST $THR threads, $SLICES slices of $SECS s:" \
+  "A $A ${ENV_A:-} ${NODE_FLAGS_A:-} ${SERVER_ARGS_A:-}," \
+  "B $B ${ENV_B:-} ${NODE_FLAGS_B:-} ${SERVER_ARGS_B:-}"
 : > "$WORK/pairs"
 for i in $(seq 1 "$SLICES"); do
   if [ $((i % 2)) = 1 ]; then a=$(tps "$PORT_A"); b=$(tps "$PORT_B")
