@@ -188,10 +188,13 @@ function report(from, to, txns) {
     d.forEach((v, k) => stages[k].push(v));
     totals.push(d.reduce((a, b) => a + b, 0));
   }
-  process.stdout.write('from the commit shipped (W_ship), to the next:\n');
-  STAGES.forEach((stage, k) => process.stdout.write(line(`→ ${stage}`, stages[k])));
-  process.stdout.write(line('W_ship → W_sock1', totals));
-  process.stdout.write('the storage worker held by background work:\n');
+  if (totals.length === 0) process.stdout.write('no commit was shipped in the measured run\n');
+  else {
+    process.stdout.write('from the commit shipped (W_ship), to the next:\n');
+    STAGES.forEach((stage, k) => process.stdout.write(line(`→ ${stage}`, stages[k])));
+    process.stdout.write(line('W_ship → W_sock1', totals));
+  }
+  const held = [];
   for (const [start, label] of [['B_pe0', 'LMDB persist'], ['B_co0', 'coalescing turn']]) {
     const end = start.replace('0', '1');
     const spans = [];
@@ -203,7 +206,10 @@ function report(from, to, txns) {
     }
     if (spans.length === 0) continue;
     const sum = spans.reduce((a, b) => a + b, 0) / 1000;
-    process.stdout.write(line(label, spans).replace('\n', `  ${sum.toFixed(0)} ms in all\n`));
+    held.push(line(label, spans).replace('\n', `  ${sum.toFixed(0)} ms in all\n`));
+  }
+  if (held.length > 0) {
+    process.stdout.write(`the storage worker held by background work:\n${held.join('')}`);
   }
 }
 
