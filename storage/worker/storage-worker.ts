@@ -7,7 +7,7 @@
  * Every message from the writer's thread is a batch (batch.ts). Requests are handed to their node
  * in the order they arrived, all in the turn the batch arrived (T2, and the appends of one batch
  * share one LMDB transaction per node: group commit). Replies, and the answers to control
- * entries, are collected and posted back as one batch per turn.
+ * entries, are collected and posted back in batches (reply-outbox.ts).
  *
  * Invariants:
  *   (SW1) a request to a node that is not running is answered with StorageError 'unavailable'
@@ -16,14 +16,17 @@
  *   (SW3) 'close' stops every node (their writes drained, stores closed) before it is answered;
  *         the thread then has nothing left to run and exits.
  */
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { systemClock, systemRandom } from '../clock.js';
 import { createEmbeddedNodes } from '../embedded-nodes.js';
 import { StorageError } from '../errors.js';
+import { deviceSyncFor } from '../segment/device-sync.js';
 import type { StorageNode } from '../node.js';
 import { InProcessNetwork, inProcessAddress } from '../transport.js';
 import { type BatchEntry, type ControlOp, decodeBatch, encodeBatch } from './batch.js';
+import { ReplyOutbox } from './reply-outbox.js';
 
 /** What the writer's thread passes at spawn (worker-network.ts). */
 export interface StorageWorkerData {
@@ -41,8 +44,7 @@ function isWorkerData(x: unknown): x is StorageWorkerData {
 }
 
 class StorageWorker {
-  private outbox: BatchEntry[] = [];
-  private flushQueued = false;
+  private readonly outbox: ReplyOutbox;
   private readonly network = new InProcessNetwork(systemClock);
   readonly nodes: StorageNode[];
   /** The nodes by their in-process address (`node-0` … `node-5`). */
@@ -64,6 +66,19 @@ class StorageWorker {
       ...(data.retentionMs === undefined ? {} : { retentionMs: data.retentionMs }),
     });
     this.nodes.forEach((node, i) => this.byAddress.set(inProcessAddress(i), node));
+    this.outbox = new ReplyOutbox((entries) => {
+      const batch = encodeBatch(entries);
+      this.port.postMessage(batch, [batch]);
+    }, systemClock.defer);
+  }
+
+  /**
+   * The nodes have started (their directories exist): replies go promptly when their hot logs
+   * share blocking rounds of one device, as each log finds with deviceSyncFor (reply-outbox.ts).
+   */
+  started(data: StorageWorkerData): void {
+    const dir = join(data.dataDir, 'storage');
+    this.outbox.prompt = data.store === 'lmdb' && deviceSyncFor(dir, true) !== null;
   }
 
   receive(batch: ArrayBuffer): void {
@@ -85,47 +100,29 @@ class StorageWorker {
     const node = this.byAddress.get(address);
     if (node === undefined || !node.running) {
       const error = new StorageError('unavailable', `storage node ${address} is down`); // SW1
-      this.post({ kind: 'failure', id, error });
+      this.outbox.post({ kind: 'failure', id, error });
       return;
     }
     node.handle(entry.request).then(
-      (reply) => this.post({ kind: 'reply', id, reply }),
+      (reply) => this.outbox.post({ kind: 'reply', id, reply }),
       (error: unknown) => {
         const failure = error instanceof StorageError
           ? error
           : new StorageError('unavailable', `storage node ${address} failed: ${String(error)}`);
-        this.post({ kind: 'failure', id, error: failure });
+        this.outbox.post({ kind: 'failure', id, error: failure });
       },
     );
   }
 
   private control(id: number, op: ControlOp, index: number): void {
     const done = (error: unknown): void =>
-      this.post({ kind: 'control-done', id, error: error === null ? null : String(error) });
+      this.outbox.post({ kind: 'control-done', id, error: error === null ? null : String(error) });
     const node = this.nodes[index];
     let work: Promise<unknown>;
     if (op === 'close') work = Promise.all(this.nodes.map((n) => n.stop())); // SW3
     else if (node === undefined) work = Promise.reject(new Error(`no node ${index}`));
     else work = op === 'start-node' ? node.start() : node.stop();
     work.then(() => done(null), done);
-  }
-
-  /**
-   * SW2: collected, and posted once per turn of the event loop, after the I/O callbacks of that
-   * turn (systemClock.defer): the replies of the six nodes, whose hot-log writes complete in
-   * separate callbacks, share one message when they complete together.
-   */
-  private post(entry: BatchEntry): void {
-    this.outbox.push(entry);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    systemClock.defer(() => {
-      this.flushQueued = false;
-      const entries = this.outbox;
-      this.outbox = [];
-      const batch = encodeBatch(entries);
-      this.port.postMessage(batch, [batch]);
-    });
   }
 }
 
@@ -139,6 +136,7 @@ async function main(): Promise<void> {
     worker.receive(batch);
   });
   await Promise.all(worker.nodes.map((n) => n.start()));
+  worker.started(workerData);
   port.postMessage('ready');
 }
 
