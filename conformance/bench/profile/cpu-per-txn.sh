@@ -1,14 +1,16 @@
 #!/bin/bash
 # Server CPU per sysbench transaction, in total and per thread, on a fresh Borealis server
-# (1 table x 10,000 rows): what limits TPS when client and server share two cores. With
-# SERVER=mariadb, the same figures for a fresh MariaDB (durable, as `npm run bench` runs it),
-# to compare CPU per transaction where TPS alone mixes in the machine's drift. Each cell also
+# (1 table x 10,000 rows unless TABLES/TABLE_SIZE say otherwise): what limits TPS when client
+# and server share two cores. With SERVER=mariadb, the same figures for a fresh MariaDB
+# (durable, as `npm run bench` runs it), to compare CPU per transaction where TPS alone mixes in
+# the machine's drift. Each cell also
 # prints the server's user and system time and the machine's busy time per transaction.
 #
 #   bash conformance/bench/profile/cpu-per-txn.sh PORT TEST:THREADS ...
 #   e.g. bash conformance/bench/profile/cpu-per-txn.sh 3410 oltp_point_select:8 oltp_insert:1
 #
 # Environment: SECONDS_PER_RUN (8), WARM_SECONDS (5: an unmeasured run of the cell first),
+# TABLES (1) and TABLE_SIZE (10000: the sysbench tables prepared),
 # NODE_FLAGS (passed to node), SERVER_ARGS (to `start`), PER_THREAD=1 (also print each thread's
 # CPU per transaction, from /proc/PID/task), SERVER=mariadb. Needs mysql, sysbench and MariaDB
 # (conformance/setup installs them) and a built dist (npm run build).
@@ -41,7 +43,7 @@ for _ in $(seq 1 100); do
 done
 mysql -h127.0.0.1 -P"$PORT" -uroot --skip-ssl -e 'CREATE DATABASE sbtest'
 SB="--mysql-host=127.0.0.1 --mysql-port=$PORT --mysql-user=root --mysql-db=sbtest"
-SB="$SB --tables=1 --table-size=10000 --mysql-ssl=off"
+SB="$SB --tables=${TABLES:-1} --table-size=${TABLE_SIZE:-10000} --mysql-ssl=off"
 # shellcheck disable=SC2086
 sysbench oltp_insert $SB prepare >/dev/null
 ticks() { awk '{print $14 + $15}' "$1/stat"; }

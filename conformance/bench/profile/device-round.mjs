@@ -5,10 +5,11 @@
 // AIO submission, then one fdatasync). Prints the median and mean latency and the process CPU
 // per round (the job runs on libuv's threadpool).
 //
-//   node conformance/bench/profile/device-round.mjs [ROUNDS] [BYTES]
+//   node conformance/bench/profile/device-round.mjs [ROUNDS] [BYTES] [FILES]
 //
-// ROUNDS per setting (1500), BYTES written per file per round (1024). The files are made in the
-// system's temporary directory (on the disk the data directory would use, if it is the same),
+// ROUNDS per setting (1500), BYTES written per file per round (1024), FILES the file counts to
+// compare, comma-separated (6,1; at most 6): e.g. 1,2,3,6 shows where the round's cost steps.
+// The files are made in the system's temporary directory (on the disk the data directory would use, if it is the same),
 // preallocated and synced first, as hot-log.ts does. Needs the native helper built
 // (`npm run build`, a C compiler); the shared flush is meant for ext4 (device-sync.ts).
 import {
@@ -28,6 +29,10 @@ const helper = new URL('../../../dist/storage/native/sync.node', import.meta.url
 const { writeSynced, writeDirect } = createRequire(import.meta.url)(helper.pathname);
 const rounds = Number(process.argv[2] ?? 1500);
 const bytes = Number(process.argv[3] ?? 1024);
+const fileCounts = (process.argv[4] ?? '6,1').split(',').map(Number);
+if (fileCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 6)) {
+  throw new Error(`FILES: counts from 1 to 6, comma-separated (got ${process.argv[4]})`);
+}
 const FILE_SIZE = 64 << 20;
 const STEP = 4096;
 
@@ -75,8 +80,7 @@ async function measure(files, direct) {
 try {
   for (let pass = 0; pass < 2; pass++) {
     for (const direct of [false, true]) {
-      process.stdout.write(`${await measure(6, direct)}\n`);
-      process.stdout.write(`${await measure(1, direct)}\n`);
+      for (const files of fileCounts) process.stdout.write(`${await measure(files, direct)}\n`);
     }
   }
 } finally {
