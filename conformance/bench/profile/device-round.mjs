@@ -9,9 +9,10 @@
 //
 // ROUNDS per setting (1500), BYTES written per file per round (1024), FILES the file counts to
 // compare, comma-separated (6,1; at most 6): e.g. 1,2,3,6 shows where the round's cost steps.
-// The files are made in the system's temporary directory (on the disk the data directory would use, if it is the same),
-// preallocated and synced first, as hot-log.ts does. Needs the native helper built
-// (`npm run build`, a C compiler); the shared flush is meant for ext4 (device-sync.ts).
+// The files are made in the system's temporary directory (on the disk the data directory would
+// use, if it is the same), preallocated and synced first, as hot-log.ts does. Needs the native
+// helper built (`npm run build`, a C compiler); the shared flush is meant for ext4
+// (device-sync.ts).
 import {
   closeSync,
   constants,
