@@ -68,6 +68,7 @@ import type {
 } from './messages.js';
 import { unreachable } from './redo.js';
 import type { CoalesceShare } from './segment/coalesce-share.js';
+import type { SyncMode } from './segment/hot-log.js';
 import { Segment } from './segment/segment.js';
 import type { NodeStore } from './segment/store.js';
 import type { Network } from './transport.js';
@@ -146,6 +147,11 @@ export class StorageNode {
     return this.store !== undefined && this.transition === undefined;
   }
 
+  /** How its appends are made durable (hot-log.ts), once started; none for a memory store. */
+  get syncMode(): SyncMode | undefined {
+    return this.store?.syncMode;
+  }
+
   async start(): Promise<void> {
     assert(this.transition === undefined, 'one start or stop at a time');
     if (this.store !== undefined) return;
@@ -156,7 +162,7 @@ export class StorageNode {
       this.transition = undefined;
     }
     if (this.options.background ?? true) this.armTimers();
-    const syncMode = (this.store as NodeStore | undefined)?.syncMode; // set by load()
+    const syncMode = this.syncMode;
     this.log.info({ nodeId: this.nodeIdValue, zone: this.zone, syncMode }, 'storage node started');
   }
 

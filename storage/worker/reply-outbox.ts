@@ -3,7 +3,7 @@
  * collected and sent as one batch, since each message costs both threads a wake. When the batch
  * goes is the point (issue 8):
  *
- *   prompt     the nodes' hot logs share blocking device rounds (device-sync.ts, the worker's
+ *   prompt     the nodes' hot logs share their device's rounds (device-sync.ts, the worker's
  *              usual case): every write of a round settles in one call, so once the
  *              continuations the round set off have run, its replies are all here. They go then
  *              (process.nextTick: after the microtasks). Sent a turn later, they waited behind

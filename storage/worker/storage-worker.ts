@@ -16,13 +16,11 @@
  *   (SW3) 'close' stops every node (their writes drained, stores closed) before it is answered;
  *         the thread then has nothing left to run and exits.
  */
-import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { systemClock, systemRandom } from '../clock.js';
 import { createEmbeddedNodes } from '../embedded-nodes.js';
 import { StorageError } from '../errors.js';
-import { deviceSyncFor } from '../segment/device-sync.js';
 import type { StorageNode } from '../node.js';
 import { InProcessNetwork, inProcessAddress } from '../transport.js';
 import { type BatchEntry, type ControlOp, decodeBatch, encodeBatch } from './batch.js';
@@ -73,12 +71,13 @@ class StorageWorker {
   }
 
   /**
-   * The nodes have started (their directories exist): replies go promptly when their hot logs
-   * share blocking rounds of one device, as each log finds with deviceSyncFor (reply-outbox.ts).
+   * The nodes have started: replies go promptly when every node's hot log makes its appends
+   * durable in its device's shared rounds (reply-outbox.ts).
    */
-  started(data: StorageWorkerData): void {
-    const dir = join(data.dataDir, 'storage');
-    this.outbox.prompt = data.store === 'lmdb' && deviceSyncFor(dir, true) !== null;
+  started(): void {
+    this.outbox.prompt = this.nodes.every(
+      (n) => n.syncMode === 'shared-direct' || n.syncMode === 'shared-flush',
+    );
   }
 
   receive(batch: ArrayBuffer): void {
@@ -136,7 +135,7 @@ async function main(): Promise<void> {
     worker.receive(batch);
   });
   await Promise.all(worker.nodes.map((n) => n.start()));
-  worker.started(workerData);
+  worker.started();
   port.postMessage('ready');
 }
 

@@ -3,8 +3,8 @@
 # (1 table x 10,000 rows unless TABLES/TABLE_SIZE say otherwise): what limits TPS when client
 # and server share two cores. With SERVER=mariadb, the same figures for a fresh MariaDB
 # (durable, as `npm run bench` runs it), to compare CPU per transaction where TPS alone mixes in
-# the machine's drift. Each cell also
-# prints the server's user and system time and the machine's busy time per transaction.
+# the machine's drift. Each cell also prints the server's user and system time and the machine's
+# busy time per transaction.
 #
 #   bash conformance/bench/profile/cpu-per-txn.sh PORT TEST:THREADS ...
 #   e.g. bash conformance/bench/profile/cpu-per-txn.sh 3410 oltp_point_select:8 oltp_insert:1
