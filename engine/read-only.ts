@@ -14,7 +14,7 @@
  *         while a reload has failed (`stale`), none starts at all.
  *   (RO3) a transaction whose read view is older than the last catalog change it has not seen
  *         gets ER_TABLE_DEF_CHANGED (1412) for every statement but COMMIT and ROLLBACK and their
- *         kin: its snapshot and the catalog disagree. (Coarse: any change to the definitions, not
+ *         kin: its snapshot and the catalog disagree. (Coarse: every change to the definitions, not
  *         only the tables it reads; DDL is rare.)
  */
 import type { Lsn } from '../storage/index.js';

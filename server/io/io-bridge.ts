@@ -75,7 +75,7 @@ export class IoBridge implements SocketPort {
     void this.pump();
   }
 
-  /** Spawns the thread and waits until it listens on `host`:`port` (0: any free port). */
+  /** Spawns the thread and waits until it listens on `host`:`port` (0: the system picks one). */
   static async start(
     host: string,
     port: number,

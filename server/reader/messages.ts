@@ -38,7 +38,7 @@ import type { TlsIdentity } from '../listener.js';
 
 export interface ReaderThreadData {
   readonly host: string;
-  /** The reader endpoint's port (0: any), or null for none (only the shared port, below). */
+  /** The reader endpoint's port (0: the system picks one); null: none, only the shared port. */
   readonly port: number | null;
   /**
    * Write forwarding (routing-session.ts): a descriptor of the writer's listening socket to
