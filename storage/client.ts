@@ -42,6 +42,13 @@
  *        segments' hint, where the next recovery starts reading chains, is at most hintIdleMs
  *        behind VDL when the writer falls idle. One timer, armed only while VDL is ahead of the
  *        hint sent: nothing is sent while nothing changes.
+ *   (K10) A streaming segment that reports an SCL below the last LSN it was sent, and lacks a
+ *        record the writer no longer holds (G4: its SCL is below needsScl), is waiting for
+ *        gossip to fill its hole; the writer hears of its SCL only in replies. So it asks again,
+ *        with an AppendRequest without records, laggingProbeMs after each such reply, until the
+ *        segment reports that LSN, can be caught up from the retained records, or leaves
+ *        streaming. Without it, a quorum that gossip completes while nothing new is shipped
+ *        (recovery's repairs, a writer that fell idle) would never be seen.
  *
  * Recovery reasoning (`open`, C1; the invariants R1–R6 and E1–E2 are in quorum.ts, the messaging
  * in recovery.ts). A commit was acknowledged only when VDL covered it, i.e. when each record at or
@@ -67,6 +74,7 @@ import {
   COMMIT_TIMEOUT_MS,
   HEDGE_DELAY_MIN_MS,
   IDENTITY_CHECK_MS,
+  LAGGING_PROBE_MS,
   LAGGING_SEGMENT_BYTES_MAX,
   READ_DEADLINE_MS,
   READ_TIMEOUT_MS,
@@ -119,6 +127,8 @@ export interface ClientLimits {
    * before it told the segments).
    */
   readonly hintIdleMs: number;
+  /** K10: how long after a reply with a hole the writer asks that segment again. */
+  readonly laggingProbeMs: number;
 }
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
@@ -137,6 +147,7 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
   identityCheckMs: IDENTITY_CHECK_MS,
   chainRunsMax: CHAIN_RUNS_MAX,
   hintIdleMs: VDL_HINT_IDLE_MS,
+  laggingProbeMs: LAGGING_PROBE_MS,
 };
 
 export interface QuorumClientOptions {
@@ -172,6 +183,8 @@ export interface ClientStats {
   appendBytes: number;
   /** K9: AppendRequests sent for the hint alone (counted in appendRequests too). */
   hintRequests: number;
+  /** K10: AppendRequests sent to ask a segment with a hole again (in appendRequests too). */
+  probeRequests: number;
   /** Records above the hint in the chains the recovery in `open` read (recovery.ts). */
   recoveryChainEntries: number;
   /** Runs of those chains it read: what its messages and its work grew with (recovery.ts). */
@@ -224,6 +237,7 @@ export class QuorumStorageClient implements StorageClient {
     appendRequests: 0,
     appendBytes: 0,
     hintRequests: 0,
+    probeRequests: 0,
     recoveryChainEntries: 0,
     recoveryChainRuns: 0,
   };
@@ -444,7 +458,25 @@ export class QuorumStorageClient implements StorageClient {
     } else if (ch.state === 'streaming' && reply.scl < sent.lastLsn) {
       g.markLagging(ch);
       if (ch.scl >= ch.needsScl) this.startCatchUp(g, ch);
+      else this.probeLater(g, ch, sent.lastLsn);
     }
+  }
+
+  /**
+   * K10: asks a streaming segment whose hole only gossip can fill for its SCL again, once, in
+   * laggingProbeMs; its reply comes back here. Any change of state cancels it (the timer is the
+   * channel's, which catch-up and backoff cancel; the generation is checked too).
+   */
+  private probeLater(g: ReplicatedGroup, ch: Channel, lastLsn: Lsn): void {
+    if (ch.timer !== undefined) return;
+    const generation = ch.generation;
+    ch.timer = this.clock.setTimer(() => {
+      ch.timer = undefined;
+      if (this.state !== 'open' || ch.state !== 'streaming') return;
+      if (ch.generation !== generation || ch.scl >= lastLsn) return;
+      this.stats.probeRequests++;
+      this.sendAppend(g, ch, [], lastLsn);
+    }, this.limits.laggingProbeMs);
   }
 
   private onRefused(g: ReplicatedGroup, ch: Channel, sent: SentAppend, refused: Refused): void {

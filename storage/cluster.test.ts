@@ -24,6 +24,8 @@ const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 interface Timing {
   readonly retentionMs?: number;
   readonly gcIntervalMs?: number;
+  /** Nodes that gossip this rarely (ms), not every 15 ms. */
+  readonly slowGossip?: { readonly nodes: readonly string[]; readonly intervalMs: number };
 }
 
 class Cluster {
@@ -54,14 +56,16 @@ class Cluster {
     let node = this.nodes.get(address);
     if (node === undefined) {
       this.disks.set(address, new MemoryDisk());
+      const { slowGossip, ...timing } = this.timing;
+      const slow = slowGossip?.nodes.includes(address) === true;
       node = new StorageNode({
         id: this.nodes.size + 1,
         log,
         openStore: () => Promise.resolve(this.open(address)),
         network: this.network,
-        gossipIntervalMs: 15,
+        gossipIntervalMs: slow ? slowGossip.intervalMs : 15,
         scrubIntervalMs: 3_600_000,
-        ...this.timing,
+        ...timing,
       });
       this.network.register(address, node);
       this.nodes.set(address, node);
@@ -130,6 +134,39 @@ describe('storage cluster: gossip and membership', () => {
     // Only f is up besides one other: the page comes from a complete segment.
     for (const a of ['a', 'b', 'c', 'd']) await cluster.node(a).stop();
     expect((await client.readPage(page, tail)).equals(writer.page(page))).toBe(true);
+  });
+
+  it('sees segments it could not catch up filled by gossip (recovery waits on them)', async () => {
+    // e and f gossip only every 400 ms, so the new writer's repair reaches them still behind:
+    // it cannot send what they lack (no writer holds it), only gossip can. The writer must ask
+    // them again to see them complete; before, recovery then waited forever on a quorum that
+    // was already there (conformance "a zone lost": no progress in 30000 ms).
+    cluster = new Cluster({ slowGossip: { nodes: ['e', 'f'], intervalMs: 400 } });
+    await cluster.start(SIX);
+    const first = cluster.client(SIX, { commitTimeoutMs: 200 });
+    const writer = new TestWriter(await first.open());
+    const page = pageOf(0, 1);
+    first.ship(writer.mtr([[page, leafInit()]]));
+    await first.waitDurable(writer.lastLsn);
+    await cluster.node('e').stop();
+    await cluster.node('f').stop();
+    for (let i = 0; i < 30; i++) first.ship(writer.mtr([[page, cellInsert(i, `row ${i}`)]]));
+    await first.waitDurable(writer.lastLsn); // on a, b, c, d
+    await cluster.node('d').stop();
+    first.ship(writer.mtr([[page, cellInsert(0, 'on three')]])); // a, b, c: outcome unknown
+    const error = await first.waitDurable(writer.lastLsn).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'quorum-timeout' });
+    await first.close();
+
+    await cluster.node('a').stop();
+    await cluster.start(['d', 'e', 'f']);
+    const second = cluster.client(SIX, { commitTimeoutMs: 3_000 });
+    const state = await second.open();
+    expect(state.epoch).toBe(2);
+    expect((await second.readPage(page, state.vdl)).equals(writer.page(page))).toBe(true);
+    const rows = (await second.segmentStatus()).filter((r) => r.group === 0 && r.reachable);
+    expect(rows.filter((r) => r.scl === state.vdl).length).toBeGreaterThanOrEqual(4);
+    expect(second.stats.probeRequests).toBeGreaterThan(0);
   });
 
   it('rebuilds an empty node that replaces a dead one while writes go on', async () => {

@@ -105,6 +105,12 @@ export const USAGE_SCAN_PAUSE_FACTOR = 1;
  */
 export const VDL_HINT_IDLE_MS = 100;
 /**
+ * A streaming segment that shows a hole the writer can no longer fill is asked again this often
+ * (client.ts K10), with an AppendRequest without records, until gossip has filled it: the writer
+ * hears a segment's SCL only in replies. About a gossip interval (GOSSIP_INTERVAL_MS).
+ */
+export const LAGGING_PROBE_MS = 250;
+/**
  * A segment whose store has had no write for this long writes its usage counts into its
  * metadata (usage.ts U5), so that a restart, even after a crash, need not count again. Long
  * enough that a segment under load never does it (a crash under load counts again); one small

@@ -53,6 +53,7 @@ export interface Channel {
   /** Bumped when the slot gets a new node: replies from the node it had before are ignored. */
   incarnation: number;
   backoffMs: number;
+  /** The retry of a backoff, or the next probe of a streaming segment (client.ts K10). */
   timer: Timer | undefined;
   /** While catching up: the last LSN sent. */
   cursor: Lsn;
