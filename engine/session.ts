@@ -75,7 +75,7 @@ import { planStatement } from './sql/planner.js';
 import { type Warning, showDatabases, showTables, showWarnings } from './sql/show.js';
 import type { Value, Warnings } from './sql/values.js';
 import type { TransactionManager } from './txn/manager.js';
-import { CONSISTENT, type TxnRows } from './txn/rows.js';
+import { CONSISTENT, type Locking, type TxnRows } from './txn/rows.js';
 import { EXPLAIN_COLUMNS, explainRows } from './sql/explain.js';
 import { SessionTransactions } from './txn/session-txn.js';
 import { queryTables } from './sql/query-tables.js';
@@ -413,7 +413,7 @@ export class EngineSession implements MovableSession {
     executePrepared: (stmt, params) =>
       this.perform('Execute', stmt.text, (warnings) => {
         this.extras.countCommand('stmt_execute');
-        return this.dispatch(stmt.statement, warnings, PlanParams.fromSeam(params), stmt.plans);
+        return this.dispatchNow(stmt.statement, warnings, PlanParams.fromSeam(params), stmt.plans);
       }),
     release: (stmt, explicit) => {
       if (this.prepared.remove(stmt)) this.core.services.status.preparedStatements--;
@@ -578,9 +578,9 @@ export class EngineSession implements MovableSession {
     return this.perform('Query', sql, (warnings) => {
       // Statements differing only in literals share a parse and plans (sql/plan-cache.ts).
       const cached = known === undefined ? this.core.services.planCache.lookup(sql) : known.cached;
-      if (cached === undefined) return this.dispatch(parse(sql), warnings, NO_PARAMS, undefined);
+      if (cached === undefined) return this.dispatchNow(parse(sql), warnings, NO_PARAMS, undefined);
       const params = PlanParams.fromLiterals(cached.literals);
-      return this.dispatch(cached.statement, warnings, params, cached.plans);
+      return this.dispatchNow(cached.statement, warnings, params, cached.plans);
     });
   }
 
@@ -601,42 +601,70 @@ export class EngineSession implements MovableSession {
    * process list as `command` with `info` while it runs, and counting it as slow past
    * long_query_time.
    */
-  private async perform<T>(
+  private perform<T>(
     command: 'Query' | 'Execute',
     info: string,
-    run: (warnings: StatementWarnings) => Promise<T>,
+    run: (warnings: StatementWarnings) => T | Promise<T>,
   ): Promise<T> {
-    if (this.closed) throw new SqlError('ER_UNKNOWN_ERROR', ['session closed']);
-    if (this.core.closing) throw new SqlError('ER_SERVER_SHUTDOWN');
-    if (this.extras.interrupt.connectionKilled) throw new SqlError('ER_QUERY_INTERRUPTED');
-    const { processes, status, clock } = this.core.services;
+    if (this.closed) return Promise.reject(new SqlError('ER_UNKNOWN_ERROR', ['session closed']));
+    if (this.core.closing) return Promise.reject(new SqlError('ER_SERVER_SHUTDOWN'));
+    if (this.extras.interrupt.connectionKilled) {
+      return Promise.reject(new SqlError('ER_QUERY_INTERRUPTED'));
+    }
+    const { processes, status } = this.core.services;
     const warnings = new StatementWarnings();
     this.diagnosticShown = false;
     processes.begin(this.process, command, info);
     status.threadsRunning++;
+    // Issue 8: `run` may answer at once (a cached point select); then this makes one promise.
+    let result: T | Promise<T>;
     try {
-      return await run(warnings);
+      result = run(warnings);
     } catch (e) {
-      if (e instanceof SqlError) {
-        this.warnings = [...warnings.list, { level: 'Error', code: e.errno, message: e.message }];
-        this.warningCount = warnings.count();
-      } else {
-        this.log.error({ err: e }, 'statement failed');
-      }
-      throw e;
-    } finally {
-      status.threadsRunning--;
-      this.core.noteSchema?.();
-      if (this.setVariables) {
-        this.setVariables = false;
-        this.core.noteGlobals?.();
-      }
-      const seconds = (clock.now() - this.process.since) / 1000;
-      if (seconds > this.extras.longQuerySeconds()) {
-        status.count(this.extras.counters, 'Slow_queries');
-      }
-      processes.begin(this.process, 'Sleep', null);
+      this.performFailed(e, warnings);
+      return Promise.reject(e);
     }
+    if (!(result instanceof Promise)) {
+      this.performEnded();
+      return Promise.resolve(result);
+    }
+    return result.then(
+      (value) => {
+        this.performEnded();
+        return value;
+      },
+      (e: unknown) => {
+        this.performFailed(e, warnings);
+        throw e;
+      },
+    );
+  }
+
+  /** perform(): a statement failed (its diagnostics kept, others logged); then it ended. */
+  private performFailed(e: unknown, warnings: StatementWarnings): void {
+    if (e instanceof SqlError) {
+      this.warnings = [...warnings.list, { level: 'Error', code: e.errno, message: e.message }];
+      this.warningCount = warnings.count();
+    } else {
+      this.log.error({ err: e }, 'statement failed');
+    }
+    this.performEnded();
+  }
+
+  /** perform(): the statement ended, however it did. */
+  private performEnded(): void {
+    const { processes, status, clock } = this.core.services;
+    status.threadsRunning--;
+    this.core.noteSchema?.();
+    if (this.setVariables) {
+      this.setVariables = false;
+      this.core.noteGlobals?.();
+    }
+    const seconds = (clock.now() - this.process.since) / 1000;
+    if (seconds > this.extras.longQuerySeconds()) {
+      status.count(this.extras.counters, 'Slow_queries');
+    }
+    processes.begin(this.process, 'Sleep', null);
   }
 
   /**
@@ -650,31 +678,69 @@ export class EngineSession implements MovableSession {
     params: PlanParams,
     plans: PlanStore | undefined,
   ): Promise<Result> {
+    try {
+      const result = this.dispatchNow(statement, warnings, params, plans);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** dispatch(), answering at once where the statement can (issue 8); a failure may throw. */
+  private dispatchNow(
+    statement: Statement,
+    warnings: StatementWarnings,
+    params: PlanParams,
+    plans: PlanStore | undefined,
+  ): Result | Promise<Result> {
     const readOnly = this.core.readOnly;
     readOnly?.catchUp();
     if (readOnly?.settling !== undefined) {
       // RO2 (read-only.ts): the catalog is reloading for a newer read point.
-      return readOnly.settling.then(() => this.dispatch(statement, warnings, params, plans));
+      return readOnly.settling.then(() => this.dispatchNow(statement, warnings, params, plans));
     }
-    try {
-      readOnly?.check(statement, this.txn.readViewLsn);
-      if (statement.kind === 'set-variables' || statement.kind === 'set-transaction') {
-        this.setVariables = true; // perform() tells the engine (noteGlobals)
-      }
-      this.current = { params, plans, values: params.values.map((v) => v ?? null) };
-      warnings.params = this.current.values;
-      this.extras.startStatement(statement.kind);
-      authorize(statement, this.privileges, this.database);
-    } catch (e) {
-      return Promise.reject(e);
+    readOnly?.check(statement, this.txn.readViewLsn);
+    if (statement.kind === 'set-variables' || statement.kind === 'set-transaction') {
+      this.setVariables = true; // perform() tells the engine (noteGlobals)
     }
+    this.current = { params, plans, values: params.values.map((v) => v ?? null) };
+    warnings.params = this.current.values;
+    this.extras.startStatement(statement.kind);
+    authorize(statement, this.privileges, this.database);
     // Issue 8 (cost): DML and transaction statements are none of the session-level kinds; they
-    // skip the hosts dispatchSession's checks build (and one async step).
+    // skip the hosts dispatchSession's checks build (and one async step). Nor is a SELECT from
+    // tables (neither an account nor a metadata statement: those are other kinds).
     if (STATEMENT_DML.has(statement.kind)) return this.dmlStatement(statement, warnings);
     if (STATEMENT_TXN.has(statement.kind)) {
       return this.txnStatement(statement as TxnStatement, warnings);
     }
+    if (
+      (statement.kind === 'select' || statement.kind === 'set-operation') &&
+      queryTables(statement).length > 0
+    ) {
+      return this.tableSelect(statement, warnings);
+    }
     return this.dispatchSession(statement, warnings);
+  }
+
+  /** A SELECT from tables, its diagnostics kept (select() counts it); at once when it can be. */
+  private tableSelect(
+    statement: Statement & { kind: 'select' | 'set-operation' },
+    warnings: StatementWarnings,
+  ): Result | Promise<Result> {
+    checkTableLocks(statement, this.tableLocks, this.database);
+    const selected = this.select(statement, warnings);
+    if (selected instanceof Promise) {
+      return selected.then((result) => this.keepWarnings(result, warnings));
+    }
+    return this.keepWarnings(selected, warnings);
+  }
+
+  /** The statement's warnings become the session's (SHOW WARNINGS); its result passes. */
+  private keepWarnings(result: Result, warnings: StatementWarnings): Result {
+    this.warnings = warnings.list;
+    this.warningCount = warnings.count();
+    return result;
   }
 
   /**
@@ -721,17 +787,6 @@ export class EngineSession implements MovableSession {
       this.warnings = warnings.list;
       this.warningCount = warnings.count();
       return shown;
-    }
-    if (
-      (statement.kind === 'select' || statement.kind === 'set-operation') &&
-      queryTables(statement).length > 0
-    ) {
-      // Issue 8: a SELECT from tables is none of the admin or schema statements below.
-      checkTableLocks(statement, this.tableLocks, this.database);
-      const selected = await this.select(statement, warnings); // counted by select()
-      this.warnings = warnings.list;
-      this.warningCount = warnings.count();
-      return selected;
     }
     const admin = await runAdminStatement(statement, this.adminHost(warnings));
     if (admin !== undefined) {
@@ -1153,13 +1208,21 @@ export class EngineSession implements MovableSession {
    * a locking read (FOR UPDATE / FOR SHARE, or any SELECT under SERIALIZABLE) collects them under
    * their locks first, so lock waits and their errors come before the result set.
    */
-  private async select(
+  private select(
     statement: Statement & { kind: 'select' | 'set-operation' },
     warnings: StatementWarnings,
-  ): Promise<Result> {
+  ): Result | Promise<Result> {
     const plan = this.plan(statement);
     if (plan.kind !== 'select') throw new Error(`select: unexpected plan ${plan.kind}`);
-    if (sleepCallsOf(plan).length > 0) await this.sleeps(plan, warnings);
+    if (sleepCallsOf(plan).length === 0) return this.selectPlan(plan, warnings);
+    return this.sleeps(plan, warnings).then(() => this.selectPlan(plan, warnings));
+  }
+
+  /** select() once its SLEEP() calls have slept: at once for a cached point select (issue 8). */
+  private selectPlan(
+    plan: Plan & { kind: 'select' },
+    warnings: StatementWarnings,
+  ): Result | Promise<Result> {
     const columns = plan.query.columns.map((c) => c.meta);
     const locking = this.txn.plainLocking();
     const consistent = locking.mode === 'none' && !planLocks(plan.query);
@@ -1167,13 +1230,32 @@ export class EngineSession implements MovableSession {
     if (point !== null) {
       // Issue 8: a consistent read by whole primary keys, collected (sql/point-select.ts).
       const catalog = this.core.catalog;
-      const rows = await this.txn.run(false, (access) =>
+      const running = this.txn.runNow(false, (access) =>
         runPointSelect(point, { catalog, eval: this.evalContext(warnings), rows: access }),
       );
-      this.counts.rowCount = -1n;
-      this.counts.foundRows = BigInt(rows.length);
-      return { kind: 'rows', columns, rows: collectedRows(rows), collected: rows };
+      if (running instanceof Promise) {
+        return running.then((rows) => this.pointResult(columns, rows));
+      }
+      return this.pointResult(columns, running);
     }
+    return this.selectRows(plan, columns, warnings, locking, consistent);
+  }
+
+  /** A point select's result, counted. */
+  private pointResult(columns: readonly ColumnInfo[], rows: Row[]): Result {
+    this.counts.rowCount = -1n;
+    this.counts.foundRows = BigInt(rows.length);
+    return { kind: 'rows', columns, rows: collectedRows(rows), collected: rows };
+  }
+
+  /** selectPlan() for every plan but a point select. */
+  private async selectRows(
+    plan: Plan & { kind: 'select' },
+    columns: readonly ColumnInfo[],
+    warnings: StatementWarnings,
+    locking: Locking,
+    consistent: boolean,
+  ): Promise<Result> {
     if (consistent) {
       const rows = this.txn.stream((access) =>
         runSelect(plan, this.context(warnings, access), locking),

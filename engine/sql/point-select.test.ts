@@ -3,6 +3,7 @@
  * counts are those of the general query path (PS1) — the same statement with FOR SHARE (PS2:
  * locking reads take the general path) or through a derived table gives the reference answer.
  */
+import { createHook } from 'node:async_hooks';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Engine, Session } from '../api.js';
@@ -10,7 +11,7 @@ import { Catalog } from '../catalog/catalog.js';
 import { createEngine } from '../engine.js';
 import type { StorageClient } from '../../storage/index.js';
 import { MemoryTrees } from '../testing/memory-trees.js';
-import { ok, query, scalar } from '../testing/sessions.js';
+import { ok, query, rowsOf, scalar } from '../testing/sessions.js';
 import { parse } from './parse.js';
 import { planStatement } from './planner.js';
 import { pointSelectOf } from './point-select.js';
@@ -99,6 +100,38 @@ describe('point selects', () => {
     expect(await query(a, 'SELECT c FROM t WHERE id = 1 FOR SHARE')).toEqual([['new']]);
     await ok(a, 'COMMIT');
     expect(await query(a, 'SELECT c FROM t WHERE id = 1')).toEqual([['new']]);
+  });
+
+  it('answer a cached row with one promise, the seam’s (no async step below it)', async () => {
+    const { s } = await setup();
+    const point = await s.prepare('SELECT c FROM t WHERE id = ?');
+    expect(await rowsOf(await point.execute([1n]))).toEqual([['one']]); // plans made, pages cached
+    let made = 0;
+    const hook = createHook({
+      init: (_id, type) => {
+        if (type === 'PROMISE') made++;
+      },
+    }).enable();
+    let answer;
+    try {
+      answer = point.execute([2n]);
+    } finally {
+      hook.disable();
+    }
+    expect(made).toBe(1);
+    expect(await rowsOf(await answer)).toEqual([['two']]);
+  });
+
+  it('read values stored apart by the promise path, as the general path does', async () => {
+    const { s } = await setup();
+    const long = 'p'.repeat(40_000); // past a page: stored apart from its row
+    await ok(s, `INSERT INTO t VALUES (5, 50, 'five', '${long}')`);
+    const [fast, general] = await both(s, 'SELECT id, pad FROM t WHERE id IN (5, 1)');
+    expect(fast).toEqual(general);
+    expect(fast).toEqual([
+      [1n, 'a'],
+      [5n, long],
+    ]);
   });
 
   it('give the same warnings and FOUND_ROWS as the general path', async () => {

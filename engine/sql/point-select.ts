@@ -16,9 +16,9 @@
  *   (PS2) only consistent reads: a locking read goes through the general path, which locks.
  */
 import type { Row as SeamRow } from '../api.js';
-import { CONSISTENT } from '../txn/rows.js';
+import { CONSISTENT, type SourceRow } from '../txn/rows.js';
 import { type ExecContext, readRequest } from './execute.js';
-import { type Evaluator, type Row, withQuery } from './expr.js';
+import { type EvalContext, type Evaluator, type Row, withQuery } from './expr.js';
 import type { QueryNode, QueryPlan } from './plan-query.js';
 import { evaluator } from './query-run.js';
 import { neededColumns } from './read-columns.js';
@@ -64,28 +64,54 @@ function shapeOf(plan: QueryPlan): PointSelect | null {
   };
 }
 
-/** The rows of a point select, as the seam carries them (PS1, PS2). */
-export async function runPointSelect(shape: PointSelect, exec: ExecContext): Promise<SeamRow[]> {
+/**
+ * The rows of a point select, as the seam carries them (PS1, PS2): at once when its rows are
+ * cached and nothing waits (issue 8: a point select then makes no promise here), else a promise.
+ */
+export function runPointSelect(
+  shape: PointSelect,
+  exec: ExecContext,
+): SeamRow[] | Promise<SeamRow[]> {
   // The context a top-level query block evaluates in (query-run.ts Run).
   const outer = exec.eval.query?.outer ?? [];
   const ctx = withQuery(exec.eval, { outer, joinRow: null, results: [] });
-  const { scan, exprs, types, direct } = shape;
-  const read = await exec.rows.pointRows(readRequest(scan.source, ctx, CONSISTENT, shape.needed));
-  const out: SeamRow[] = new Array<SeamRow>(read.length);
-  const n = exprs.length;
-  const width = types.length;
-  for (let r = 0; r < read.length; r++) {
+  const read = exec.rows.pointRows(readRequest(shape.scan.source, ctx, CONSISTENT, shape.needed));
+  if (read instanceof Promise) return read.then((rows) => project(shape, ctx, rows, 0, []));
+  return project(shape, ctx, read, 0, []);
+}
+
+/** The read rows from `from` on projected into `out`; a pause (QR2) makes the rest a promise. */
+function project(
+  shape: PointSelect,
+  ctx: EvalContext,
+  read: readonly SourceRow[],
+  from: number,
+  out: SeamRow[],
+): SeamRow[] | Promise<SeamRow[]> {
+  for (let r = from; r < read.length; r++) {
     const pause = ctx.interrupt?.checkpoint(); // QR2
-    if (pause !== undefined) await pause;
-    const stored = (read[r] as { readonly row: Value[] }).row;
-    const row = direct ? stored : blockRow(scan, stored);
-    const values: Value[] = new Array<Value>(n);
-    for (let i = 0; i < n; i++) values[i] = (exprs[i] as Evaluator)(row, ctx);
-    const seam = new Array<SeamRow[number]>(width);
-    for (let i = 0; i < width; i++) seam[i] = toSeamValue(types[i] as SqlType, values[i] as Value);
-    out[r] = seam;
+    if (pause !== undefined) {
+      return pause.then(() => {
+        out.push(projectRow(shape, ctx, read[r] as SourceRow));
+        return project(shape, ctx, read, r + 1, out);
+      });
+    }
+    out.push(projectRow(shape, ctx, read[r] as SourceRow));
   }
   return out;
+}
+
+function projectRow(shape: PointSelect, ctx: EvalContext, read: SourceRow): SeamRow {
+  const { scan, exprs, types, direct } = shape;
+  const stored = read.row;
+  const row = direct ? stored : blockRow(scan, stored);
+  const n = exprs.length;
+  const values: Value[] = new Array<Value>(n);
+  for (let i = 0; i < n; i++) values[i] = (exprs[i] as Evaluator)(row, ctx);
+  const width = types.length;
+  const seam = new Array<SeamRow[number]>(width);
+  for (let i = 0; i < width; i++) seam[i] = toSeamValue(types[i] as SqlType, values[i] as Value);
+  return seam;
 }
 
 /** The stored row placed at the scan's offset in a block row of its width (query-run.ts scan). */

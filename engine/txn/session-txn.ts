@@ -382,19 +382,40 @@ export class SessionTransactions implements TxnVariableHost {
   }
 
   /** Runs one statement that reads (write = false) or changes table rows. */
-  async run<T>(write: boolean, body: (rows: TxnRows) => Promise<T>): Promise<T> {
+  async run<T>(write: boolean, body: (rows: TxnRows) => T | Promise<T>): Promise<T> {
+    return this.runNow(write, body);
+  }
+
+  /**
+   * run(), with its result at once when `body` gives it at once and nothing is left to commit
+   * (issue 8: a cached point select makes no promise); a failure then throws here.
+   */
+  runNow<T>(write: boolean, body: (rows: TxnRows) => T | Promise<T>): T | Promise<T> {
     const txn = this.enter(write);
     const mark = txn.writes.mark();
-    let result: T;
+    let result: T | Promise<T>;
     try {
-      result = await body(this.rowsOf(txn));
+      result = body(this.rowsOf(txn));
     } catch (error) {
       this.failed(txn, mark, error);
       throw error;
     }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => this.finished(txn, value),
+        (error: unknown) => {
+          this.failed(txn, mark, error);
+          throw error;
+        },
+      );
+    }
+    return this.finished(txn, result);
+  }
+
+  /** The statement's result, once it has succeeded (and a single-statement one committed). */
+  private finished<T>(txn: Transaction, result: T): T | Promise<T> {
     const committing = this.succeeded(txn);
-    if (committing !== undefined) await committing;
-    return result;
+    return committing === undefined ? result : committing.then(() => result);
   }
 
   /**

@@ -233,6 +233,34 @@ export class TxnView {
   }
 
   /**
+   * consistentPoints at once, when every key's value is in the write set or in cached pages and
+   * none has values stored apart (issue 8: no promise); undefined, having done nothing (no row
+   * decoded, no `keep` called), when one is not.
+   */
+  consistentPointsNow(request: ReadRequest): SourceRow[] | undefined {
+    assert(request.points !== null, 'consistentPointsNow: a point request');
+    const at = this.txn.readView();
+    const { table, keep } = request;
+    const root = table.root;
+    const keys = request.reverse ? [...request.points].reverse() : request.points;
+    const values: (Buffer | null)[] = [];
+    for (const key of keys) {
+      const mine = this.txn.writes.get(root, key);
+      const value = mine !== undefined ? mine.value : this.trees.getCached(root, key, at);
+      if (value === undefined || (value !== null && hasExternals(value))) return undefined;
+      values.push(value);
+    }
+    const rows: SourceRow[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const value = values[i];
+      if (value === null || value === undefined) continue;
+      const row = decodeRow(table.types, value, undefined, request.needed);
+      if (keep === undefined || keep(row)) rows.push({ key: keys[i] as Buffer, row });
+    }
+    return rows;
+  }
+
+  /**
    * The rows of a point request's keys at the transaction's read view (X2, R1), in the request's
    * order, collected: a key whose pages are cached is read without a promise (issue 8).
    */
