@@ -162,8 +162,12 @@ export interface PreparedStatement {
   readonly paramCount: number;
   /** Result columns as known at prepare; empty for statements that return no rows. */
   readonly columns: readonly ColumnInfo[];
-  /** Rejects with SqlError. Calls are serialized like Session.execute. */
-  execute(params: readonly SqlValue[]): Promise<Result>;
+  /**
+   * Rejects with SqlError (never throws). A result may come at once, not in a promise, where the
+   * statement needed no wait (issue 8: a cached point select). Calls are serialized like
+   * Session.execute.
+   */
+  execute(params: readonly SqlValue[]): Result | Promise<Result>;
   close(): void;
 }
 

@@ -31,7 +31,7 @@ async function setup(): Promise<Session> {
   return s;
 }
 
-async function rows(result: Promise<Result>): Promise<unknown[][]> {
+async function rows(result: Result | Promise<Result>): Promise<unknown[][]> {
   return (await rowsOf(await result)) as unknown[][];
 }
 

@@ -22,7 +22,11 @@ import { PlanStore } from './sql/plan-store.js';
 export const PREPARED_PLANS_MAX = 8;
 
 export interface PreparedHost {
-  executePrepared(stmt: EnginePreparedStatement, params: readonly SqlValue[]): Promise<Result>;
+  /** A result at once, or a promise of it; a failure is a rejected promise, never a throw. */
+  executePrepared(
+    stmt: EnginePreparedStatement,
+    params: readonly SqlValue[],
+  ): Result | Promise<Result>;
   /** Forgets `stmt`; `explicit`: the client closed it (COM_STMT_CLOSE, DEALLOCATE PREPARE). */
   release(stmt: EnginePreparedStatement, explicit: boolean): void;
 }
@@ -47,7 +51,7 @@ export class EnginePreparedStatement implements PreparedStatement {
     return this.closed;
   }
 
-  execute(params: readonly SqlValue[]): Promise<Result> {
+  execute(params: readonly SqlValue[]): Result | Promise<Result> {
     // Not an async function (issue 8: one promise less per execution); errors still reject.
     if (this.closed) {
       return Promise.reject(

@@ -411,7 +411,7 @@ export class EngineSession implements MovableSession {
 
   private readonly preparedHost: PreparedHost = {
     executePrepared: (stmt, params) =>
-      this.perform('Execute', stmt.text, (warnings) => {
+      this.performNow('Execute', stmt.text, (warnings) => {
         this.extras.countCommand('stmt_execute');
         return this.dispatchNow(stmt.statement, warnings, PlanParams.fromSeam(params), stmt.plans);
       }),
@@ -606,6 +606,19 @@ export class EngineSession implements MovableSession {
     info: string,
     run: (warnings: StatementWarnings) => T | Promise<T>,
   ): Promise<T> {
+    const result = this.performNow(command, info, run);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  }
+
+  /**
+   * perform(), with the result at once, not in a promise, when `run` gives it at once (issue 8:
+   * a cached point select); a failure is still a rejected promise, never a throw.
+   */
+  private performNow<T>(
+    command: 'Query' | 'Execute',
+    info: string,
+    run: (warnings: StatementWarnings) => T | Promise<T>,
+  ): T | Promise<T> {
     if (this.closed) return Promise.reject(new SqlError('ER_UNKNOWN_ERROR', ['session closed']));
     if (this.core.closing) return Promise.reject(new SqlError('ER_SERVER_SHUTDOWN'));
     if (this.extras.interrupt.connectionKilled) {
@@ -616,7 +629,6 @@ export class EngineSession implements MovableSession {
     this.diagnosticShown = false;
     processes.begin(this.process, command, info);
     status.threadsRunning++;
-    // Issue 8: `run` may answer at once (a cached point select); then this makes one promise.
     let result: T | Promise<T>;
     try {
       result = run(warnings);
@@ -626,7 +638,7 @@ export class EngineSession implements MovableSession {
     }
     if (!(result instanceof Promise)) {
       this.performEnded();
-      return Promise.resolve(result);
+      return result;
     }
     return result.then(
       (value) => {

@@ -225,15 +225,29 @@ export class Channel {
   }
 
   flushIfFull(): Promise<void> | undefined {
-    return this.#writer.pendingBytes >= NET_BUFFER_BYTES ? this.flush() : undefined;
+    return this.#writer.pendingBytes >= NET_BUFFER_BYTES ? this.flushNow() : undefined;
   }
 
   async flush(): Promise<void> {
-    if (this.#writer.pendingBytes === 0) return;
+    await this.flushNow();
+  }
+
+  /**
+   * flush(), but undefined instead of a promise when the socket took every byte at once (issue
+   * 8: the command loop flushes after every command); a closed socket is a rejected promise.
+   */
+  flushNow(): Promise<void> | undefined {
+    if (this.#writer.pendingBytes === 0) return undefined;
     const bytes = this.#writer.take();
     const stream = this.#stream;
-    if (stream.destroyed || !stream.writable) throw new ClientGone('socket closed');
-    if (stream.write(bytes)) return;
+    if (stream.destroyed || !stream.writable) {
+      return Promise.reject(new ClientGone('socket closed'));
+    }
+    if (stream.write(bytes)) return undefined;
+    return this.#drain(stream);
+  }
+
+  async #drain(stream: ClientSocket): Promise<void> {
     const own = !this.#external;
     if (own) this.#arm(this.limits.netWriteTimeoutMs, () => this.#raw.destroy()); // N4
     try {

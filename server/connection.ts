@@ -439,8 +439,10 @@ async function commandLoop(
       await channel.flush();
       return 'ended';
     }
-    const outcome = await dispatch(ctx, packet);
-    await channel.flush(); // C1: the response is out before the next command is read
+    const dispatched = dispatch(ctx, packet);
+    const outcome = dispatched instanceof Promise ? await dispatched : dispatched;
+    const flushing = channel.flushNow(); // C1: the response is out before the next command is read
+    if (flushing !== undefined) await flushing;
     awake?.touch();
     if (outcome !== 'continue') {
       ctx.log.info(outcome === 'quit' ? 'client quit' : 'closing after the command');
@@ -486,7 +488,11 @@ async function moveConnection(
   return true;
 }
 
-async function dispatch(ctx: CommandContext, packet: Packet): Promise<CommandOutcome> {
+/** Runs one command: its outcome at once when its handler gave it at once (issue 8). */
+function dispatch(
+  ctx: CommandContext,
+  packet: Packet,
+): CommandOutcome | Promise<CommandOutcome> {
   const command = packet.payload[0];
   if (command === undefined) {
     throw new ProtocolError('ER_MALFORMED_PACKET', 'empty command packet');
@@ -496,14 +502,22 @@ async function dispatch(ctx: CommandContext, packet: Packet): Promise<CommandOut
     ctx.send(encodeErr(new SqlError('ER_UNKNOWN_COM_ERROR')));
     return 'continue';
   }
+  let outcome: CommandOutcome | Promise<CommandOutcome>;
   try {
-    return await COMMANDS[command](ctx, packet.payload);
+    outcome = COMMANDS[command](ctx, packet.payload);
   } catch (error) {
-    if (!answersAndContinues(error)) throw error;
-    ctx.log.debug({ command: commandName(command), errno: error.errno }, 'command failed');
-    ctx.send(encodeErr(error)); // C2
-    return 'continue';
+    return failed(ctx, command, error);
   }
+  if (outcome instanceof Promise) return outcome.catch((error) => failed(ctx, command, error));
+  return outcome;
+}
+
+/** C2: a command's error answered as ERR, the connection going on; any other is thrown on. */
+function failed(ctx: CommandContext, command: number, error: unknown): CommandOutcome {
+  if (!answersAndContinues(error)) throw error;
+  ctx.log.debug({ command: commandName(command), errno: error.errno }, 'command failed');
+  ctx.send(encodeErr(error)); // C2
+  return 'continue';
 }
 
 function answersAndContinues(error: unknown): error is SqlError | CommandError | ProtocolError {

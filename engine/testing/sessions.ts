@@ -66,7 +66,7 @@ export async function failure(session: Session, sql: string | Buffer): Promise<S
   return errorOf(session.execute(sql), String(sql));
 }
 
-export async function errorOf(work: Promise<unknown>, what = 'the call'): Promise<SqlError> {
+export async function errorOf(work: unknown, what = 'the call'): Promise<SqlError> {
   try {
     const result = await work;
     if (isRows(result)) for await (const batch of result.rows) void batch;

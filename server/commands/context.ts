@@ -73,3 +73,12 @@ export type CommandOutcome = 'continue' | 'quit' | 'close';
 
 /** `payload` is the whole command packet, its first byte the COM_* byte. */
 export type CommandHandler = (ctx: CommandContext, payload: Buffer) => Promise<CommandOutcome>;
+
+/**
+ * A handler that may answer at once, without a promise, when nothing waited (issue 8:
+ * COM_STMT_EXECUTE of a cached point select); it may then throw as an async one would reject.
+ */
+export type CommandHandlerNow = (
+  ctx: CommandContext,
+  payload: Buffer,
+) => CommandOutcome | Promise<CommandOutcome>;

@@ -4,7 +4,7 @@
  */
 import { COM } from '../protocol/constants.js';
 import { changeUser } from './change-user.js';
-import type { CommandHandler } from './context.js';
+import type { CommandHandlerNow } from './context.js';
 import { fieldList } from './field-list.js';
 import { initDb } from './init-db.js';
 import { ping } from './ping.js';
@@ -38,7 +38,7 @@ export const COMMANDS = {
   [COM.COM_SET_OPTION]: setOption,
   [COM.COM_STMT_FETCH]: stmtFetch,
   [COM.COM_RESET_CONNECTION]: resetConnection,
-} as const satisfies Record<number, CommandHandler>;
+} as const satisfies Record<number, CommandHandlerNow>;
 
 export type CommandByte = keyof typeof COMMANDS;
 

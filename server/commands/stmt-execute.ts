@@ -12,7 +12,7 @@
  * an EOF packet even under CLIENT_DEPRECATE_EOF: it is the only packet that carries the cursor's
  * status before the client fetches (MySQL's end_result_metadata does the same).
  */
-import { SqlError } from '../../engine/index.js';
+import { type Result, SqlError } from '../../engine/index.js';
 import { stringCodec } from '../protocol/charsets.js';
 import { CURSOR_TYPE, SERVER_STATUS } from '../protocol/constants.js';
 import { CommandError } from '../protocol/errors.js';
@@ -22,8 +22,8 @@ import {
   decodeStmtExecuteParams,
 } from '../protocol/packets/stmt-execute.js';
 import { sendColumnDefinitions, sendEof, sendResultNow } from '../results.js';
-import { Cursor } from '../statements.js';
-import type { CommandHandler } from './context.js';
+import { Cursor, type ServerStatement } from '../statements.js';
+import type { CommandContext, CommandHandlerNow, CommandOutcome } from './context.js';
 
 const ANY_CURSOR =
   CURSOR_TYPE.CURSOR_TYPE_READ_ONLY |
@@ -32,13 +32,28 @@ const ANY_CURSOR =
 
 const BINARY_RESULT = { moreResults: false, protocol: 'binary' } as const;
 
-export const stmtExecute: CommandHandler = async (ctx, payload) => {
+/**
+ * Answers at once, without a promise, when the statement's result came at once (issue 8: a
+ * cached point select); a failure then throws, which dispatch answers as it does a rejection.
+ */
+export const stmtExecute: CommandHandlerNow = (ctx, payload) => {
   const header = decodeStmtExecuteHeader(payload);
   const statement = ctx.statements.get(header.statementId);
   if (statement === undefined) {
     throw new CommandError('ER_UNKNOWN_STMT_HANDLER', [header.statementId, 'mysqld_stmt_execute']);
   }
-  if (statement.cursor !== null) await statement.closeCursor();
+  if (statement.cursor !== null) {
+    return statement.closeCursor().then(() => execute(ctx, payload, statement, header.flags));
+  }
+  return execute(ctx, payload, statement, header.flags);
+};
+
+function execute(
+  ctx: CommandContext,
+  payload: Buffer,
+  statement: ServerStatement,
+  flags: number,
+): CommandOutcome | Promise<CommandOutcome> {
   const longDataError = statement.longDataError;
   const longData = statement.longData();
   statement.clearLongData();
@@ -53,15 +68,27 @@ export const stmtExecute: CommandHandler = async (ctx, payload) => {
     throw new SqlError('ER_WRONG_ARGUMENTS', ['mysqld_stmt_execute']);
   }
   statement.paramTypes = decoded.types;
-  const result = await statement.prepared.execute(decoded.values);
-  if (result.kind === 'rows' && (header.flags & ANY_CURSOR) !== 0) {
-    await statement.openCursor(new Cursor(result.columns, result.rows));
-    ctx.send(encodeColumnCount(result.columns.length));
-    sendColumnDefinitions(ctx, result.columns);
-    sendEof(ctx, SERVER_STATUS.SERVER_STATUS_CURSOR_EXISTS);
-    return 'continue';
+  const result = statement.prepared.execute(decoded.values);
+  if (result instanceof Promise) return result.then((r) => respond(ctx, statement, flags, r));
+  return respond(ctx, statement, flags, result);
+}
+
+/** The result set (or OK), or with a cursor flag only its metadata (the rows come by fetch). */
+function respond(
+  ctx: CommandContext,
+  statement: ServerStatement,
+  flags: number,
+  result: Result,
+): CommandOutcome | Promise<CommandOutcome> {
+  if (result.kind === 'rows' && (flags & ANY_CURSOR) !== 0) {
+    return statement.openCursor(new Cursor(result.columns, result.rows)).then(() => {
+      ctx.send(encodeColumnCount(result.columns.length));
+      sendColumnDefinitions(ctx, result.columns);
+      sendEof(ctx, SERVER_STATUS.SERVER_STATUS_CURSOR_EXISTS);
+      return 'continue';
+    });
   }
   const sending = sendResultNow(ctx, result, BINARY_RESULT);
-  if (sending !== undefined) await sending;
+  if (sending !== undefined) return sending.then(() => 'continue');
   return 'continue';
-};
+}

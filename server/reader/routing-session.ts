@@ -237,6 +237,21 @@ export class RoutingSession implements Session {
 
   /** Runs `call` on `site` and notes where the session's transaction is afterwards (RS1). */
   run<T>(site: Site, call: (session: Session) => Promise<T>): Promise<T> {
+    if (site === 'local') return this.runLocal(call);
+    this.entering('writer');
+    this.ranOnWriter++;
+    return this.onWriter(call);
+  }
+
+  /** run() here: whatever `call` gives, at once or not (issue 8: no async step of its own). */
+  runLocal<T>(call: (session: Session) => T): T {
+    this.entering('local');
+    this.ranHere++;
+    return call(this.local);
+  }
+
+  /** RS5 and the recent counts, as a call starts at `site`. */
+  private entering(site: Site): void {
     // RS5: what the client ran last ran here; the twin reads its diagnostics, not its own.
     if (site === 'writer' && this.lastSite === 'local') {
       this.writer.diagnosticsWithNextCall(this.local.diagnostics());
@@ -244,12 +259,6 @@ export class RoutingSession implements Session {
     this.lastSite = site;
     this.ranHere *= RECENT_FADE;
     this.ranOnWriter *= RECENT_FADE;
-    if (site === 'local') {
-      this.ranHere++;
-      return call(this.local); // issue 8: no async step of its own
-    }
-    this.ranOnWriter++;
-    return this.onWriter(call);
   }
 
   private async onWriter<T>(call: (session: Session) => Promise<T>): Promise<T> {
@@ -309,9 +318,9 @@ class RoutedStatement implements PreparedStatement {
     this.route = writer === null ? 'read' : writer.route === 'mirror' ? 'pin' : writer.route;
   }
 
-  execute(params: readonly SqlValue[]): Promise<Result> {
+  execute(params: readonly SqlValue[]): Result | Promise<Result> {
     const site = this.session.siteFor(this.route);
-    if (site === 'local') return this.session.run('local', () => this.local.execute(params));
+    if (site === 'local') return this.session.runLocal(() => this.local.execute(params));
     return this.session.run('writer', async (twin) => {
       this.writer ??= await twin.prepare(this.sql);
       return this.writer.execute(params);
