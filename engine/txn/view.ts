@@ -233,20 +233,27 @@ export class TxnView {
   }
 
   /**
+   * A key's value at `at` from the transaction's own writes or from cached pages, without a
+   * promise: null when the row does not exist there, undefined when the pages that would tell
+   * are not cached (only storage can, issue 8).
+   */
+  private ownOrCached(root: PageId, key: Buffer, at: Snapshot): Buffer | null | undefined {
+    const mine = this.txn.writes.get(root, key);
+    return mine !== undefined ? mine.value : this.trees.getCached(root, key, at);
+  }
+
+  /**
    * consistentPoints at once, when every key's value is in the write set or in cached pages and
    * none has values stored apart (issue 8: no promise); undefined, having done nothing (no row
    * decoded, no `keep` called), when one is not.
    */
   consistentPointsNow(request: ReadRequest): SourceRow[] | undefined {
-    assert(request.points !== null, 'consistentPointsNow: a point request');
     const at = this.txn.readView();
     const { table, keep } = request;
-    const root = table.root;
-    const keys = request.reverse ? [...request.points].reverse() : request.points;
+    const keys = pointKeys(request);
     const values: (Buffer | null)[] = [];
     for (const key of keys) {
-      const mine = this.txn.writes.get(root, key);
-      const value = mine !== undefined ? mine.value : this.trees.getCached(root, key, at);
+      const value = this.ownOrCached(table.root, key, at);
       if (value === undefined || (value !== null && hasExternals(value))) return undefined;
       values.push(value);
     }
@@ -265,15 +272,12 @@ export class TxnView {
    * order, collected: a key whose pages are cached is read without a promise (issue 8).
    */
   async consistentPoints(request: ReadRequest): Promise<SourceRow[]> {
-    assert(request.points !== null, 'consistentPoints: a point request');
     const at = this.txn.readView();
     const { table, keep } = request;
     const root = table.root;
-    const keys = request.reverse ? [...request.points].reverse() : request.points;
     const rows: SourceRow[] = [];
-    for (const key of keys) {
-      const mine = this.txn.writes.get(root, key);
-      let value = mine !== undefined ? mine.value : this.trees.getCached(root, key, at);
+    for (const key of pointKeys(request)) {
+      let value = this.ownOrCached(root, key, at);
       if (value === undefined) value = (await this.trees.get(root, key, at)) ?? null;
       if (value === null) continue;
       const row = hasExternals(value)
@@ -290,8 +294,7 @@ export class TxnView {
     const { table, keep, index } = request;
     const kept = (row: Value[]): boolean => keep === undefined || keep(row);
     if (request.points !== null) {
-      const keys = request.reverse ? [...request.points].reverse() : request.points;
-      for (const key of keys) {
+      for (const key of pointKeys(request)) {
         const value = await this.get(table.root, key, at);
         if (value === null) continue;
         const row = await this.row(table, value, at);
@@ -423,4 +426,10 @@ export class TxnView {
       if (rows.length > 0) yield rows;
     }
   }
+}
+
+/** A point request's keys in the order it reads them (reversed for a descending read). */
+function pointKeys(request: ReadRequest): readonly Buffer[] {
+  assert(request.points !== null, 'a point request');
+  return request.reverse ? [...request.points].reverse() : request.points;
 }
