@@ -120,6 +120,7 @@ import { pointSelectOf, runPointSelect } from './sql/point-select.js';
 import { planLocks } from './sql/plan-query.js';
 import type { ReadOnlyGate } from './read-only.js';
 import { routeOf } from './route.js';
+import { type Soon, andThen } from './soon.js';
 
 /** What sessions share: the engine's state. */
 export interface EngineCore {
@@ -759,26 +760,26 @@ export class EngineSession implements MovableSession {
    * INSERT, UPDATE and DELETE, in a small async function of their own (issue 8: an async
    * function's frame holds all of its locals, and dispatchTable has many).
    */
-  private async dmlStatement(statement: Statement, warnings: StatementWarnings): Promise<Result> {
+  private dmlStatement(statement: Statement, warnings: StatementWarnings): Soon<Result> {
     checkTableLocks(statement, this.tableLocks, this.database);
-    const result = okResult(this.inserted(await this.dml(statement, warnings)));
-    this.warnings = warnings.list;
-    this.warningCount = warnings.count();
-    return this.counted(result);
+    return andThen(this.dml(statement, warnings), (outcome) =>
+      this.counted(this.keepWarnings(okResult(this.inserted(outcome)), warnings)),
+    );
   }
 
-  /** BEGIN, COMMIT, ROLLBACK, SAVEPOINT …, likewise. */
-  private async txnStatement(
-    statement: TxnStatement,
-    warnings: StatementWarnings,
-  ): Promise<Result> {
+  /** BEGIN, COMMIT, ROLLBACK, SAVEPOINT …, likewise; at once unless a commit waits. */
+  private txnStatement(statement: TxnStatement, warnings: StatementWarnings): Soon<Result> {
     checkTableLocks(statement, this.tableLocks, this.database);
     if (statement.kind === 'begin') this.tableLocks.unlock(); // START TRANSACTION unlocks
+    const ok = (): Result =>
+      this.counted(
+        this.keepWarnings(
+          okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] }),
+          warnings,
+        ),
+      );
     const controlling = this.txn.control(statement);
-    if (controlling !== undefined) await controlling;
-    this.warnings = warnings.list;
-    this.warningCount = warnings.count();
-    return this.counted(okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] }));
+    return controlling === undefined ? ok() : controlling.then(ok);
   }
 
   /** dispatch()'s statements that may be session-level ones (accounts, SET, SHOW, …). */
@@ -1080,7 +1081,7 @@ export class EngineSession implements MovableSession {
           variables: this.extras.bindVariables(),
           params: NO_PARAMS,
         }),
-      dml: (plan, ctx) => runDml(plan, ctx),
+      dml: async (plan, ctx) => runDml(plan, ctx),
       active: new Set(),
     };
   }
@@ -1348,12 +1349,12 @@ export class EngineSession implements MovableSession {
   }
 
   /**
-   * INSERT, UPDATE, DELETE: into the session's transaction's write set. Not async (issue 8: one
-   * async step less per statement); a planning error throws inside the callers' async bodies.
+   * INSERT, UPDATE, DELETE: into the session's transaction's write set; at once when nothing
+   * has to wait (issue 8: no promise). A failure may throw (dispatchNow's callers catch both).
    */
-  private dml(statement: Statement, warnings: Warnings): Promise<WriteOutcome> {
+  private dml(statement: Statement, warnings: Warnings): Soon<WriteOutcome> {
     const plan = this.plan(statement);
-    return this.txn.run(true, (rows) => runDml(plan, this.context(warnings, rows)));
+    return this.txn.runNow(true, (rows) => runDml(plan, this.context(warnings, rows)));
   }
 
   /** A DML outcome's generated id becomes LAST_INSERT_ID(). */

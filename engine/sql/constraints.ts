@@ -28,6 +28,7 @@ import { parseExpression } from './parse.js';
 import { type StoreTarget, storeValue, zeroDateModes } from './store.js';
 import type { SqlType, Value } from './values.js';
 import { quoteName } from './expr-text.js';
+import type { Soon } from '../soon.js';
 
 /** InnoDB's limit on cascading foreign key actions. */
 export const FK_CASCADE_DEPTH_MAX = 15;
@@ -300,8 +301,8 @@ function sameValue(table: TableDef, column: number, a: Value, b: Value): boolean
 
 /** The callbacks parent actions use to change child rows (with their own rules, recursively). */
 export interface ChildWriter {
-  deleteRow(table: TableDef, target: SourceRow, depth: number): Promise<void>;
-  updateRow(table: TableDef, target: SourceRow, row: Value[], depth: number): Promise<void>;
+  deleteRow(table: TableDef, target: SourceRow, depth: number): Soon<void>;
+  updateRow(table: TableDef, target: SourceRow, row: Value[], depth: number): Soon<void>;
 }
 
 /**

@@ -52,6 +52,7 @@ import {
 } from './constraints.js';
 import { RowWriter } from './dml-update.js';
 import { fireTriggers, hasTriggers } from './triggers.js';
+import { type Soon, andThen, forEachSoon } from '../soon.js';
 
 const NO_ROW: readonly Value[] = [];
 
@@ -311,8 +312,11 @@ class Inserter {
     return true;
   }
 
-  /** Writes one stored row by the statement's duplicate-key mode. */
-  async write(row: Value[], rowId: bigint, rowNumber: number): Promise<void> {
+  /**
+   * Writes one stored row by the statement's duplicate-key mode: at once for a plain INSERT
+   * whose locks are granted and pages cached (issue 8: no promise).
+   */
+  write(row: Value[], rowId: bigint, rowNumber: number): Soon<void> {
     const violated = violatedCheck(this.rules, row, this.ctx.eval);
     if (
       violated !== null &&
@@ -320,44 +324,64 @@ class Inserter {
     ) {
       this.counts.skipped--;
       this.counts.unchecked++;
-      return;
+      return undefined;
     }
     const key = this.keyOf(row, rowId);
+    if (this.dml.duplicates !== 'error') return this.writeOver(row, key, rowNumber);
+    return this.insertChecked(row, key, rowNumber);
+  }
+
+  /** write() under IGNORE, REPLACE or ON DUPLICATE KEY UPDATE: the rows it collides with first. */
+  private async writeOver(row: Value[], key: Buffer, rowNumber: number): Promise<void> {
     const mode = this.dml.duplicates;
-    if (mode !== 'error') {
-      const lock: LockMode = mode === 'ignore' ? 'share' : 'update';
-      const found = await this.conflicts(key, row, lock);
-      const first = found[0];
-      if (first !== undefined) {
-        if (mode === 'ignore') {
-          const error = duplicateEntry(this.table, row, first.index);
-          this.ctx.eval.warnings.warn('Warning', error.errno, error.message);
-          this.counts.skipped++;
-          return;
-        }
-        if (mode === 'update') return this.update(first.row, row, rowNumber);
-        const { ctx, table } = this;
-        const triggers = hasTriggers(ctx, table, 'DELETE');
-        for (const f of found) {
-          if (triggers) await fireTriggers(ctx, table, 'BEFORE', 'DELETE', f.row.row, null);
-          await this.writer.deleteRow(table, f.row, 0);
-          this.counts.deleted++;
-          if (triggers) await fireTriggers(ctx, table, 'AFTER', 'DELETE', f.row.row, null);
-        }
+    const lock: LockMode = mode === 'ignore' ? 'share' : 'update';
+    const found = await this.conflicts(key, row, lock);
+    const first = found[0];
+    if (first !== undefined) {
+      if (mode === 'ignore') {
+        const error = duplicateEntry(this.table, row, first.index);
+        this.ctx.eval.warnings.warn('Warning', error.errno, error.message);
+        this.counts.skipped++;
+        return;
+      }
+      if (mode === 'update') return this.update(first.row, row, rowNumber);
+      const { ctx, table } = this;
+      const triggers = hasTriggers(ctx, table, 'DELETE');
+      for (const f of found) {
+        if (triggers) await fireTriggers(ctx, table, 'BEFORE', 'DELETE', f.row.row, null);
+        await this.writer.deleteRow(table, f.row, 0);
+        this.counts.deleted++;
+        if (triggers) await fireTriggers(ctx, table, 'AFTER', 'DELETE', f.row.row, null);
       }
     }
-    try {
-      const checking = this.writer.checkParents(this.table, row);
-      if (checking !== undefined) await checking;
-    } catch (e) {
-      if (e instanceof SqlError && e.code === 'ER_NO_REFERENCED_ROW_2' && this.skipOrThrow(e))
-        return;
+    await this.insertChecked(row, key, rowNumber);
+  }
+
+  /** The row's parents checked (1452, or a warning under IGNORE), then the row inserted. */
+  private insertChecked(row: Value[], key: Buffer, rowNumber: number): Soon<void> {
+    // A missing parent skips the row under IGNORE (a warning); any other failure fails.
+    const skipped = (e: unknown): undefined => {
+      if (e instanceof SqlError && e.code === 'ER_NO_REFERENCED_ROW_2' && this.skipOrThrow(e)) {
+        return undefined;
+      }
       throw e;
+    };
+    let checking: Promise<void> | undefined;
+    try {
+      checking = this.writer.checkParents(this.table, row);
+    } catch (e) {
+      return skipped(e);
     }
+    if (checking === undefined) return this.insertRow(row, key, rowNumber);
+    return checking.then(() => this.insertRow(row, key, rowNumber), skipped);
+  }
+
+  private insertRow(row: Value[], key: Buffer, rowNumber: number): Soon<void> {
     checkEntrySize(this.table, key, row);
-    await this.ctx.rows.insert(this.table, key, row);
-    this.counts.inserted++;
-    this.written(row, rowNumber);
+    return andThen(this.ctx.rows.insert(this.table, key, row), () => {
+      this.counts.inserted++;
+      this.written(row, rowNumber);
+    });
   }
 
   /** ON DUPLICATE KEY UPDATE of `old` with the new row `incoming`. */
@@ -435,46 +459,86 @@ function valueRows(
 
 /**
  * Runs an INSERT / REPLACE plan (see the file comment); `style` 'load' reports LOAD DATA's info
- * ("Records: r  Deleted: d  Skipped: s  Warnings: w") instead of INSERT's.
+ * ("Records: r  Deleted: d  Skipped: s  Warnings: w") instead of INSERT's. At once when the rows
+ * are VALUES, have no triggers, and nothing has to wait (issue 8: no promise).
  */
-export async function runInsert(
+export function runInsert(
   plan: Plan & { kind: 'insert' },
   ctx: ExecContext,
   style: 'insert' | 'load' = 'insert',
-): Promise<WriteOutcome> {
+): Soon<WriteOutcome> {
   const fromQuery = plan.dml?.query !== null && plan.dml?.query !== undefined;
   const inserter = new Inserter(plan, ctx, fromQuery || plan.rows.length > 1);
-  const sources = fromQuery
-    ? await queryRows(plan, inserter.dml, ctx)
-    : valueRows(plan, inserter.storing);
+  if (fromQuery) {
+    return queryRows(plan, inserter.dml, ctx).then((sources) =>
+      insertRows(plan, ctx, style, inserter, sources),
+    );
+  }
+  return insertRows(plan, ctx, style, inserter, valueRows(plan, inserter.storing));
+}
+
+/** runInsert() of its source rows. */
+function insertRows(
+  plan: Plan & { kind: 'insert' },
+  ctx: ExecContext,
+  style: 'insert' | 'load',
+  inserter: Inserter,
+  sources: { value: Value; type: SqlType }[][],
+): Soon<WriteOutcome> {
   const rows = sources.map((values, r) => inserter.storeRow(values, r + 1));
   const table = plan.table;
   const firstRowId =
     table.primaryKey.length === 0 ? ctx.catalog.allocateRowIds(table, rows.length) : 0n;
   const triggers = hasTriggers(ctx, table, 'INSERT');
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as Value[];
-    const pause = ctx.eval.interrupt?.checkpoint();
+  const insertOne = (row: Value[], r: number): Soon<void> => {
+    const inserted = inserter.counts.inserted;
+    return andThen(inserter.write(row, firstRowId + BigInt(r), r + 1), () => {
+      if (inserter.counts.inserted === inserted) inserter.giveBack(r + 1);
+      else if (triggers) return fireTriggers(ctx, table, 'AFTER', 'INSERT', null, row);
+      return undefined;
+    });
+  };
+  const insertLater = async (
+    row: Value[],
+    r: number,
+    pause: Promise<void> | undefined,
+  ): Promise<void> => {
     if (pause !== undefined) await pause;
     inserter.takeSpare(row, r + 1);
     if (triggers) {
       await fireTriggers(ctx, table, 'BEFORE', 'INSERT', null, row);
       inserter.retouched(row, r + 1);
     }
-    const inserted = inserter.counts.inserted;
-    await inserter.write(row, firstRowId + BigInt(r), r + 1);
-    if (inserter.counts.inserted === inserted) inserter.giveBack(r + 1);
-    else if (triggers) await fireTriggers(ctx, table, 'AFTER', 'INSERT', null, row);
-  }
+    await insertOne(row, r);
+  };
+  const each = forEachSoon(rows.length, (r) => {
+    const row = rows[r] as Value[];
+    const pause = ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined || triggers) return insertLater(row, r, pause);
+    inserter.takeSpare(row, r + 1);
+    return insertOne(row, r);
+  });
+  return andThen(each, () => insertOutcome(plan, ctx, style, inserter, rows.length));
+}
+
+/** runInsert()'s OK: its counts, info string and ids. */
+function insertOutcome(
+  plan: Plan & { kind: 'insert' },
+  ctx: ExecContext,
+  style: 'insert' | 'load',
+  inserter: Inserter,
+  rowCount: number,
+): WriteOutcome {
+  const fromQuery = plan.dml?.query !== null && plan.dml?.query !== undefined;
   const { inserted, changed, unchanged, deleted, skipped, unchecked } = inserter.counts;
   const matched = inserted + deleted + 2 * changed + unchanged;
   const duplicates = inserter.dml.ignore ? skipped : deleted + changed;
   const warnings = ctx.eval.warnings.count();
   const info = style === 'load'
-    ? `Records: ${rows.length}  Deleted: ${deleted}  Skipped: ${skipped + unchecked}  ` +
+    ? `Records: ${rowCount}  Deleted: ${deleted}  Skipped: ${skipped + unchecked}  ` +
       `Warnings: ${warnings}`
-    : fromQuery || rows.length > 1
-      ? `Records: ${rows.length - unchecked}  Duplicates: ${duplicates}  Warnings: ${warnings}`
+    : fromQuery || rowCount > 1
+      ? `Records: ${rowCount - unchecked}  Duplicates: ${duplicates}  Warnings: ${warnings}`
       : '';
   // MySQL's insert id: the first generated id of an inserted row; else LAST_INSERT_ID(expr)'s
   // value if the statement called it; else the AUTO_INCREMENT value of the last row written.

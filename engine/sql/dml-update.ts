@@ -37,6 +37,7 @@ import type { Plan } from './plan.js';
 import { storeValue } from './store.js';
 import type { SqlType, Value } from './values.js';
 import { fireTriggers, hasTriggers } from './triggers.js';
+import { type Soon, andThen, forEachSoon } from '../soon.js';
 
 /** Writes changed and deleted rows with their constraints (see the file comment). */
 export class RowWriter implements ChildWriter {
@@ -73,24 +74,48 @@ export class RowWriter implements ChildWriter {
     return this.hasParents(table) ? checkParents(this.fk, table, row, null) : undefined;
   }
 
-  async deleteRow(table: TableDef, target: SourceRow, depth: number): Promise<void> {
-    if (this.hasChildren(table)) await parentActions(this.fk, table, target.row, null, this, depth);
-    await this.ctx.rows.delete(table, target);
+  /** Deletes `target`, its children first (ON DELETE); at once when nothing has to wait. */
+  deleteRow(table: TableDef, target: SourceRow, depth: number): Soon<void> {
+    if (!this.hasChildren(table)) return this.ctx.rows.delete(table, target);
+    return parentActions(this.fk, table, target.row, null, this, depth).then(() =>
+      this.ctx.rows.delete(table, target),
+    );
   }
 
-  /** Writes `row` over `target` (its generated columns and ON UPDATE columns already set). */
-  async updateRow(table: TableDef, target: SourceRow, row: Value[], depth: number): Promise<void> {
+  /**
+   * Writes `row` over `target` (its generated columns and ON UPDATE columns already set); at
+   * once when the table has no foreign keys to follow and nothing has to wait.
+   */
+  updateRow(table: TableDef, target: SourceRow, row: Value[], depth: number): Soon<void> {
     if (depth > 0) computeGenerated(tableRules(table), row, 1, this.ctx.eval);
     this.check(table, row);
+    if (this.hasParents(table) || this.hasChildren(table)) {
+      return this.updateRelated(table, target, row, depth);
+    }
+    return this.ctx.rows.update(table, target, this.newKey(table, target, row), row);
+  }
+
+  /** updateRow() of a row with parents to check or children to act on. */
+  private async updateRelated(
+    table: TableDef,
+    target: SourceRow,
+    row: Value[],
+    depth: number,
+  ): Promise<void> {
     if (this.hasParents(table)) await checkParents(this.fk, table, row, target.row);
+    await this.ctx.rows.update(table, target, this.newKey(table, target, row), row);
+    // The children follow the row's new key (InnoDB updates the parent first).
+    if (this.hasChildren(table)) await parentActions(this.fk, table, target.row, row, this, depth);
+  }
+
+  /** The key `row` is written under (its size checked: 1118 / 1071 past the limits). */
+  private newKey(table: TableDef, target: SourceRow, row: readonly Value[]): Buffer {
     const key =
       table.primaryKey.length === 0
         ? target.key
         : encodeKey(table.keyTypes, table.primaryKey.map((k) => row[k] as Value));
     checkEntrySize(table, key, row);
-    await this.ctx.rows.update(table, target, key, row);
-    // The children follow the row's new key (InnoDB updates the parent first).
-    if (this.hasChildren(table)) await parentActions(this.fk, table, target.row, row, this, depth);
+    return key;
   }
 }
 
@@ -122,33 +147,64 @@ function compiledAssignments(plan: Plan & { kind: 'update' }): CompiledAssignmen
   return compiled;
 }
 
-export async function runUpdate(
-  plan: Plan & { kind: 'update' },
-  ctx: ExecContext,
-): Promise<WriteOutcome> {
-  const { table } = plan.source;
-  const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
-  const targets = await targetRows(
-    ctx.rows, plan.source, plan.order, limit, ctx.eval, DML_TARGET_ROWS_MAX, FOR_UPDATE,
-  );
-  const evalCtx = storing(ctx.eval);
-  const { assignments, assigned } = compiledAssignments(plan);
-  const rules = tableRules(table);
-  const writer = new RowWriter(ctx);
-  const triggers = hasTriggers(ctx, table, 'UPDATE');
-  let changed = 0;
-  const { sqlMode, timeZone, warnings: statementWarnings } = ctx.eval;
-  for (let i = 0; i < targets.length; i++) {
-    const target = targets[i] as SourceRow;
-    const pause = ctx.eval.interrupt?.checkpoint();
+/** The per-row work of one UPDATE (runUpdate): its SET list, rules and writer, once. */
+class Updating {
+  readonly evalCtx: EvalContext;
+  readonly compiled: CompiledAssignments;
+  readonly rules: ReturnType<typeof tableRules>;
+  readonly writer: RowWriter;
+  readonly triggers: boolean;
+  changed = 0;
+
+  constructor(
+    readonly table: TableDef,
+    plan: Plan & { kind: 'update' },
+    readonly ctx: ExecContext,
+  ) {
+    this.evalCtx = storing(ctx.eval);
+    this.compiled = compiledAssignments(plan);
+    this.rules = tableRules(table);
+    this.writer = new RowWriter(ctx);
+    this.triggers = hasTriggers(ctx, table, 'UPDATE');
+  }
+
+  /** Target row i (0-based): at once when it has no triggers and nothing has to wait. */
+  row(target: SourceRow, i: number): Soon<void> {
+    const pause = this.ctx.eval.interrupt?.checkpoint();
+    if (pause !== undefined || this.triggers) return this.rowLater(pause, target, i);
+    const row = this.assigned(target, i);
+    return this.changes(target, row, i) ? this.write(target, row) : undefined;
+  }
+
+  /** row(), after a pause, with the BEFORE and AFTER UPDATE triggers. */
+  private async rowLater(
+    pause: Promise<void> | undefined,
+    target: SourceRow,
+    i: number,
+  ): Promise<void> {
     if (pause !== undefined) await pause;
+    const { ctx, table } = this;
+    const row = this.assigned(target, i);
+    if (this.triggers) {
+      await fireTriggers(ctx, table, 'BEFORE', 'UPDATE', target.row, row);
+      computeGenerated(this.rules, row, i + 1, this.evalCtx);
+    }
+    if (this.changes(target, row, i)) await this.write(target, row);
+    // MySQL fires AFTER UPDATE for every matched row, changed or not.
+    if (this.triggers) await fireTriggers(ctx, table, 'AFTER', 'UPDATE', target.row, row);
+  }
+
+  /** The target's new row: the SET list left to right, then the generated columns. */
+  private assigned(target: SourceRow, i: number): Value[] {
+    const { table, evalCtx } = this;
     const row = [...target.row];
-    for (const a of assignments) {
+    const { sqlMode, timeZone, warnings } = this.ctx.eval;
+    for (const a of this.compiled.assignments) {
       // Issue 8 (cost): one object of one shape per value stored (absent members read as unset).
       row[a.column] = storeValue(a.type, a.eval(row, evalCtx), {
         column: table.columns[a.column] as ColumnDef,
         row: i + 1,
-        warnings: statementWarnings,
+        warnings,
         strict: sqlMode?.strict ?? true,
         noZeroDate: sqlMode?.noZeroDate,
         noZeroInDate: sqlMode?.noZeroInDate,
@@ -156,47 +212,77 @@ export async function runUpdate(
         table: table.name,
       });
     }
-    computeGenerated(rules, row, i + 1, evalCtx);
-    if (triggers) {
-      await fireTriggers(ctx, table, 'BEFORE', 'UPDATE', target.row, row);
-      computeGenerated(rules, row, i + 1, evalCtx);
-    }
-    if (!encodeRow(table.types, target.row).equals(encodeRow(table.types, row))) {
-      if (rules.onUpdate.length > 0) {
-        applyOnUpdate(rules, row, assigned, i + 1, evalCtx);
-        computeGenerated(rules, row, i + 1, evalCtx);
-      }
-      changed++;
-      await writer.updateRow(table, target, row, 0);
-    }
-    // MySQL fires AFTER UPDATE for every matched row, changed or not.
-    if (triggers) await fireTriggers(ctx, table, 'AFTER', 'UPDATE', target.row, row);
+    computeGenerated(this.rules, row, i + 1, evalCtx);
+    return row;
   }
-  const warnings = ctx.eval.warnings.count();
-  // LIMIT 0: MySQL answers a bare OK before reading anything (no "Rows matched" info).
-  const info = plan.limit === 0n
-    ? ''
-    : `Rows matched: ${targets.length}  Changed: ${changed}  Warnings: ${warnings}`;
-  return { affectedRows: changed, matchedRows: targets.length, info, changes: [] };
+
+  /** Whether `row` changes the target; if so, its ON UPDATE columns are set too. */
+  private changes(target: SourceRow, row: Value[], i: number): boolean {
+    const { table, rules } = this;
+    if (encodeRow(table.types, target.row).equals(encodeRow(table.types, row))) return false;
+    if (rules.onUpdate.length > 0) {
+      applyOnUpdate(rules, row, this.compiled.assigned, i + 1, this.evalCtx);
+      computeGenerated(rules, row, i + 1, this.evalCtx);
+    }
+    return true;
+  }
+
+  private write(target: SourceRow, row: Value[]): Soon<void> {
+    this.changed++;
+    return this.writer.updateRow(this.table, target, row, 0);
+  }
 }
 
-export async function runDelete(
-  plan: Plan & { kind: 'delete' },
-  ctx: ExecContext,
-): Promise<WriteOutcome> {
-  const { table } = plan.source;
+/** UPDATE: at once when every lock is granted and every page cached (issue 8: no promise). */
+export function runUpdate(plan: Plan & { kind: 'update' }, ctx: ExecContext): Soon<WriteOutcome> {
   const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
-  const targets = await targetRows(
+  const targets = targetRows(
     ctx.rows, plan.source, plan.order, limit, ctx.eval, DML_TARGET_ROWS_MAX, FOR_UPDATE,
   );
-  const writer = new RowWriter(ctx);
-  const triggers = hasTriggers(ctx, table, 'DELETE');
-  for (const target of targets) {
-    const pause = ctx.eval.interrupt?.checkpoint();
-    if (pause !== undefined) await pause;
-    if (triggers) await fireTriggers(ctx, table, 'BEFORE', 'DELETE', target.row, null);
-    await writer.deleteRow(table, target, 0);
-    if (triggers) await fireTriggers(ctx, table, 'AFTER', 'DELETE', target.row, null);
-  }
-  return { affectedRows: targets.length, matchedRows: targets.length, info: '', changes: [] };
+  return andThen(targets, (rows) => {
+    const updating = new Updating(plan.source.table, plan, ctx);
+    const each = forEachSoon(rows.length, (i) => updating.row(rows[i] as SourceRow, i));
+    return andThen(each, () => {
+      const warnings = ctx.eval.warnings.count();
+      // LIMIT 0: MySQL answers a bare OK before reading anything (no "Rows matched" info).
+      const info = plan.limit === 0n
+        ? ''
+        : `Rows matched: ${rows.length}  Changed: ${updating.changed}  Warnings: ${warnings}`;
+      return { affectedRows: updating.changed, matchedRows: rows.length, info, changes: [] };
+    });
+  });
+}
+
+/** DELETE: at once when every lock is granted and every page cached (issue 8: no promise). */
+export function runDelete(plan: Plan & { kind: 'delete' }, ctx: ExecContext): Soon<WriteOutcome> {
+  const { table } = plan.source;
+  const limit = plan.limit === null ? null : { count: plan.limit, offset: 0n };
+  const targets = targetRows(
+    ctx.rows, plan.source, plan.order, limit, ctx.eval, DML_TARGET_ROWS_MAX, FOR_UPDATE,
+  );
+  return andThen(targets, (rows) => {
+    const writer = new RowWriter(ctx);
+    const triggers = hasTriggers(ctx, table, 'DELETE');
+    const deleteOne = async (
+      target: SourceRow,
+      pause: Promise<void> | undefined,
+    ): Promise<void> => {
+      if (pause !== undefined) await pause;
+      if (triggers) await fireTriggers(ctx, table, 'BEFORE', 'DELETE', target.row, null);
+      await writer.deleteRow(table, target, 0);
+      if (triggers) await fireTriggers(ctx, table, 'AFTER', 'DELETE', target.row, null);
+    };
+    const each = forEachSoon(rows.length, (i) => {
+      const target = rows[i] as SourceRow;
+      const pause = ctx.eval.interrupt?.checkpoint();
+      if (pause !== undefined || triggers) return deleteOne(target, pause);
+      return writer.deleteRow(table, target, 0);
+    });
+    return andThen(each, () => ({
+      affectedRows: rows.length,
+      matchedRows: rows.length,
+      info: '',
+      changes: [],
+    }));
+  });
 }

@@ -27,6 +27,7 @@ import {
   type SourceRow,
   type TxnRows,
 } from '../txn/rows.js';
+import { type Soon, andThen } from '../soon.js';
 import { unreachable } from '../unreachable.js';
 import { type Collation, collation } from './collation.js';
 import { type EvalContext, type Row, compile, compareForSort } from './expr.js';
@@ -337,7 +338,7 @@ function sortRows<T extends { readonly row: Row }>(
 }
 
 /** Rows of `source`, ordered and limited; stops reading early when no sort is needed. */
-export async function targetRows(
+export function targetRows(
   access: TxnRows,
   source: TableSource,
   order: readonly SortKey[] | null,
@@ -345,8 +346,7 @@ export async function targetRows(
   ctx: EvalContext,
   rowsMax: number,
   locking: Locking,
-): Promise<SourceRow[]> {
-  const rows: SourceRow[] = [];
+): Soon<SourceRow[]> {
   const stopAt = order === null && limit !== null ? limit.offset + limit.count : null;
   if (stopAt === 0n) return [];
   const request =
@@ -354,18 +354,31 @@ export async function targetRows(
       ? readRequest(source, ctx, locking)
       : null;
   if (request !== null && request.points !== null && request.points.length === 1) {
-    // Issue 8 (cost): UPDATE / DELETE by primary key: one locked row, without a generator.
-    const found = access.lockedPoint(request);
-    const row = found instanceof Promise ? await found : found;
-    if (row !== null) {
+    // Issue 8 (cost): UPDATE / DELETE by primary key: one locked row, without a generator, and
+    // at once when its lock is granted and its page cached.
+    return andThen(access.lockedPoint(request), (row) => {
+      if (row === null) return [];
+      const found = (): SourceRow[] => {
+        if (rowsMax < 1) throw tooManyRows(rowsMax);
+        return targetsIn([row], order, limit, ctx);
+      };
       const pause = ctx.interrupt?.checkpoint();
-      if (pause !== undefined) await pause;
-      rows.push(row);
-      if (rows.length > rowsMax) throw tooManyRows(rowsMax);
-    }
-  } else {
-    await collectRows(access, source, ctx, locking, request, rows, rowsMax, stopAt);
+      return pause === undefined ? found() : pause.then(found);
+    });
   }
+  const rows: SourceRow[] = [];
+  return collectRows(access, source, ctx, locking, request, rows, rowsMax, stopAt).then(() =>
+    targetsIn(rows, order, limit, ctx),
+  );
+}
+
+/** targetRows()' rows in ORDER BY order, within the LIMIT. */
+function targetsIn(
+  rows: SourceRow[],
+  order: readonly SortKey[] | null,
+  limit: { count: bigint; offset: bigint } | null,
+  ctx: EvalContext,
+): SourceRow[] {
   const sorted = order === null ? rows : sortRows(rows, order, ctx);
   if (limit === null) return sorted;
   return sorted.slice(Number(limit.offset), Number(limit.offset + limit.count));
@@ -505,7 +518,8 @@ async function runDdl(
 }
 
 /** Runs INSERT, UPDATE or DELETE: changes go to the statement's transaction. */
-export function runDml(plan: Plan, ctx: ExecContext): Promise<WriteOutcome> {
+/** A DML plan's run: at once when it can be (issue 8), else a promise. */
+export function runDml(plan: Plan, ctx: ExecContext): Soon<WriteOutcome> {
   switch (plan.kind) {
     case 'insert':
       return runInsert(plan, ctx);

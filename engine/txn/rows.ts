@@ -33,6 +33,7 @@ import type { Interruptible } from './session-txn.js';
 import type { Transaction } from './transaction.js';
 import { type Census, TxnView } from './view.js';
 import { keyId } from './write-set.js';
+import { type Soon, andThen, forEachSoon } from '../soon.js';
 
 export interface SourceRow {
   /** The row's primary key (or hidden row id), encoded. */
@@ -266,26 +267,48 @@ export class TxnRows {
     await this.waitFor(this.locks.lockRecord(this.txn, root, lockId, 'X', 'wait'));
   }
 
-  /** An index entry the row's new version puts, claimed and checked for uniqueness (R5). */
-  private async addEntry(
+  /**
+   * An index entry the row's new version puts, claimed and checked for uniqueness (R5); at once
+   * when its locks are granted and the index is not unique.
+   */
+  private addEntry(
+    table: TableDef,
+    index: IndexDef,
+    entry: IndexEntry,
+    row: readonly Value[],
+  ): Soon<void> {
+    const lockId = keyId(index.unique ? entry.unique : entry.key);
+    const claiming = this.claim(index.root, entry.key, lockId);
+    if (claiming === undefined) return this.addClaimed(table, index, entry, row);
+    return claiming.then(() => this.addClaimed(table, index, entry, row));
+  }
+
+  private addClaimed(
+    table: TableDef,
+    index: IndexDef,
+    entry: IndexEntry,
+    row: readonly Value[],
+  ): Soon<void> {
+    if (index.unique && !entry.hasNull) return this.addUnique(table, index, entry, row);
+    this.txn.writes.put(index.root, entry.key, entry.value, { fresh: true });
+    return undefined;
+  }
+
+  /** addEntry() of a UNIQUE index's entry, once claimed: 1062 when the value is taken. */
+  private async addUnique(
     table: TableDef,
     index: IndexDef,
     entry: IndexEntry,
     row: readonly Value[],
   ): Promise<void> {
-    const lockId = keyId(index.unique ? entry.unique : entry.key);
-    const claiming = this.claim(index.root, entry.key, lockId);
-    if (claiming !== undefined) await claiming;
-    if (index.unique && !entry.hasNull) {
-      const at = this.view.trees.latest();
-      try {
-        const next = await this.view.neighbour(index.root, entry.unique, true, true, at);
-        if (next !== null && next.key.subarray(0, entry.unique.length).equals(entry.unique)) {
-          throw duplicateEntry(table, row, index);
-        }
-      } finally {
-        at.release();
+    const at = this.view.trees.latest();
+    try {
+      const next = await this.view.neighbour(index.root, entry.unique, true, true, at);
+      if (next !== null && next.key.subarray(0, entry.unique.length).equals(entry.unique)) {
+        throw duplicateEntry(table, row, index);
       }
+    } finally {
+      at.release();
     }
     this.txn.writes.put(index.root, entry.key, entry.value, { fresh: true });
   }
@@ -307,51 +330,81 @@ export class TxnRows {
     this.txn.touch(table);
   }
 
-  /** INSERT of one row under primary key `key` (R5, R7); ER_DUP_ENTRY when a key is taken. */
-  async insert(table: TableDef, key: Buffer, row: readonly Value[]): Promise<void> {
+  /**
+   * INSERT of one row under primary key `key` (R5, R7); ER_DUP_ENTRY when a key is taken. At
+   * once when every lock is granted and every page it reads is cached (issue 8: no promise).
+   */
+  insert(table: TableDef, key: Buffer, row: readonly Value[]): Soon<void> {
     this.txn.readCurrent = true; // X5: the duplicate checks read the latest state
-    // Issue 8 (cost): locks granted and pages cached at once are not awaited.
     const using = this.useTable(table);
-    if (using !== undefined) await using;
-    const root = table.root;
-    const id = keyId(key);
-    const claiming = this.claim(root, key, id);
-    if (claiming !== undefined) await claiming;
-    const mine = this.txn.writes.get(root, key);
-    let fresh: boolean;
-    if (mine !== undefined) {
-      if (mine.value !== null) throw duplicateEntry(table, row, null);
-      fresh = mine.fresh;
-    } else {
-      const found = this.view.current(root, key);
-      const current = found instanceof Promise ? await found : found;
-      if (current !== null) throw duplicateEntry(table, row, null);
-      fresh = true;
-    }
-    this.touch(table);
-    for (const index of table.indexes) {
-      await this.addEntry(table, index, indexEntry(table, index, key, row), row);
-    }
-    this.txn.writes.put(root, key, encodeRow(table.types, row), { fresh });
+    if (using !== undefined) return using.then(() => this.insertUsing(table, key, row));
+    return this.insertUsing(table, key, row);
   }
 
-  /** UPDATE of a row read by a current read (so locked): same key, or moved to `key` (R7). */
-  async update(
+  private insertUsing(table: TableDef, key: Buffer, row: readonly Value[]): Soon<void> {
+    const claiming = this.claim(table.root, key, keyId(key));
+    if (claiming !== undefined) return claiming.then(() => this.insertClaimed(table, key, row));
+    return this.insertClaimed(table, key, row);
+  }
+
+  /** insert(), its key claimed: the duplicate check, then the row and its index entries. */
+  private insertClaimed(table: TableDef, key: Buffer, row: readonly Value[]): Soon<void> {
+    const mine = this.txn.writes.get(table.root, key);
+    if (mine !== undefined) {
+      if (mine.value !== null) throw duplicateEntry(table, row, null);
+      return this.insertNew(table, key, row, mine.fresh);
+    }
+    return andThen(this.view.current(table.root, key), (current) => {
+      if (current !== null) throw duplicateEntry(table, row, null);
+      return this.insertNew(table, key, row, true);
+    });
+  }
+
+  private insertNew(
+    table: TableDef,
+    key: Buffer,
+    row: readonly Value[],
+    fresh: boolean,
+  ): Soon<void> {
+    this.touch(table);
+    const indexes = table.indexes;
+    const adding = forEachSoon(indexes.length, (i) => {
+      const index = indexes[i] as IndexDef;
+      return this.addEntry(table, index, indexEntry(table, index, key, row), row);
+    });
+    return andThen(adding, () => {
+      this.txn.writes.put(table.root, key, encodeRow(table.types, row), { fresh });
+    });
+  }
+
+  /**
+   * UPDATE of a row read by a current read (so locked): same key, or moved to `key` (R7); at
+   * once when every lock is granted.
+   */
+  update(
     table: TableDef,
     target: { readonly key: Buffer; readonly row: readonly Value[] },
     key: Buffer,
     row: readonly Value[],
-  ): Promise<void> {
+  ): Soon<void> {
     const using = this.useTable(table);
-    if (using !== undefined) await using;
-    const root = table.root;
+    if (using !== undefined) return using.then(() => this.updateUsing(table, target, key, row));
+    return this.updateUsing(table, target, key, row);
+  }
+
+  private updateUsing(
+    table: TableDef,
+    target: { readonly key: Buffer; readonly row: readonly Value[] },
+    key: Buffer,
+    row: readonly Value[],
+  ): Soon<void> {
     this.touch(table);
     if (!key.equals(target.key)) {
-      await this.delete(table, target);
-      await this.insert(table, key, row);
-      return;
+      return andThen(this.delete(table, target), () => this.insert(table, key, row));
     }
-    for (const index of table.indexes) {
+    const indexes = table.indexes;
+    const entries = forEachSoon(indexes.length, (i) => {
+      const index = indexes[i] as IndexDef;
       const before = indexEntry(table, index, key, target.row);
       const after = indexEntry(table, index, key, row);
       if (before.key.equals(after.key)) {
@@ -362,27 +415,40 @@ export class TxnRows {
             visibleOnly: true,
           });
         }
-        continue;
+        return undefined;
       }
-      const dropping = this.dropEntry(index, before);
-      if (dropping !== undefined) await dropping;
-      await this.addEntry(table, index, after, row);
-    }
-    this.txn.writes.put(root, key, encodeRow(table.types, row), { fresh: false });
+      return andThen(this.dropEntry(index, before), () => this.addEntry(table, index, after, row));
+    });
+    return andThen(entries, () => {
+      this.txn.writes.put(table.root, key, encodeRow(table.types, row), { fresh: false });
+    });
   }
 
-  /** DELETE of a row read by a current read (so locked): the row and its index entries (R7). */
-  async delete(
+  /**
+   * DELETE of a row read by a current read (so locked): the row and its index entries (R7); at
+   * once when every lock is granted.
+   */
+  delete(
     table: TableDef,
     target: { readonly key: Buffer; readonly row: readonly Value[] },
-  ): Promise<void> {
+  ): Soon<void> {
     const using = this.useTable(table);
-    if (using !== undefined) await using;
+    if (using !== undefined) return using.then(() => this.deleteUsing(table, target));
+    return this.deleteUsing(table, target);
+  }
+
+  private deleteUsing(
+    table: TableDef,
+    target: { readonly key: Buffer; readonly row: readonly Value[] },
+  ): Soon<void> {
     this.touch(table);
-    for (const index of table.indexes) {
-      const dropping = this.dropEntry(index, indexEntry(table, index, target.key, target.row));
-      if (dropping !== undefined) await dropping;
-    }
-    this.txn.writes.put(table.root, target.key, null, { fresh: false });
+    const indexes = table.indexes;
+    const dropping = forEachSoon(indexes.length, (i) => {
+      const index = indexes[i] as IndexDef;
+      return this.dropEntry(index, indexEntry(table, index, target.key, target.row));
+    });
+    return andThen(dropping, () => {
+      this.txn.writes.put(table.root, target.key, null, { fresh: false });
+    });
   }
 }
