@@ -39,6 +39,14 @@ export const SORT_ROWS_MAX = 1_000_000;
 /** Point lookups one IN list (or a product of IN lists) may expand to before a range scan wins. */
 export const PLAN_POINT_KEYS_MAX = 1_000;
 
+/**
+ * A consistent range read over at most this many cached leaves is read at once, in one batch
+ * (view.ts snapshotRowsNow; issue 8: sysbench's 100-row ranges span two or three). A read that
+ * reaches further streams leaf by leaf, so a LIMIT stops it early and a long scan yields to the
+ * event loop between leaves.
+ */
+export const SCAN_NOW_LEAVES_MAX = 4;
+
 /** MySQL's limits on definitions (ER_TOO_LONG_IDENT, ER_TOO_MANY_FIELDS, DECIMAL, VARCHAR). */
 export const IDENTIFIER_CHARS_MAX = 64;
 export const TABLE_COLUMNS_MAX = 4_096;

@@ -170,6 +170,17 @@ export interface Trees {
     at: Snapshot | undefined,
     read: ValueReader<T>,
   ): AsyncIterable<readonly T[]>;
+  /**
+   * scanValues() at once, all values in one array, when the range is ascending and its leaves
+   * (at most `leavesMax`) are cached at `at`; undefined otherwise (issue 8: short range reads).
+   */
+  scanValuesCached<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot,
+    read: ValueReader<T>,
+    leavesMax: number,
+  ): T[] | undefined;
   /** False, and no change, when the key is already there. */
   insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean>;
   /** False, and no change, when the key is not there. */

@@ -109,6 +109,8 @@ describe('B-tree', () => {
     await trees.commit(mtr);
     const prng = new Prng(7);
     const random = (): number => prng.next();
+    let withinOne = 0;
+    let bounded = 0;
     for (let i = 0; i < 200; i++) {
       const a = Math.floor(random() * 2100) - 50;
       const b = a + Math.floor(random() * 300);
@@ -143,6 +145,49 @@ describe('B-tree', () => {
         inPlace.push(...batch);
       }
       expect(inPlace, `scanValues ${a}..${b} ${li} ${ui} ${reverse}`).toEqual(values);
+      // scanValuesCached (every page is cached here): the same values at once, for an ascending
+      // range within its leaf bound; undefined for a descending one or past the bound.
+      const at = trees.latest();
+      try {
+        const all = trees.scanValuesCached(root, range, at, read, 1000);
+        expect(all, `scanValuesCached ${a}..${b}`).toEqual(reverse ? undefined : values);
+        const one = trees.scanValuesCached(root, range, at, read, 1);
+        if (one === undefined) bounded++;
+        else {
+          expect(reverse).toBe(false);
+          expect(one, `scanValuesCached ${a}..${b} in one leaf`).toEqual(values);
+          withinOne++;
+        }
+      } finally {
+        at.release();
+      }
+    }
+    expect(withinOne).toBeGreaterThan(10); // both sides of the leaf bound were exercised
+    expect(bounded).toBeGreaterThan(10);
+  });
+
+  it('scans at once only over cached leaves (scanValuesCached)', async () => {
+    const storage = new MemoryStorage();
+    let trees = await open(storage);
+    let mtr = await trees.begin();
+    const root = await trees.createTree(mtr);
+    for (let n = 0; n < 3000; n++) await trees.insert(mtr, root, keyOf(n), Buffer.alloc(300, 1));
+    await trees.commit(mtr);
+    trees = await open(storage, 16); // a fresh pool, smaller than the tree
+    const range = { lower: { key: keyOf(0), inclusive: true } };
+    const read = (page: Buffer, start: number): number => page[start] as number;
+    const at = trees.latest();
+    try {
+      expect(trees.scanValuesCached(root, range, at, read, 10_000)).toBeUndefined();
+      let count = 0;
+      for await (const batch of trees.scanValues(root, range, at, read)) count += batch.length;
+      expect(count).toBe(3000);
+      // Once a scan has brought its path and leaf back, a range over them is read at once.
+      const tail = { lower: { key: keyOf(2990), inclusive: true } };
+      for await (const batch of trees.scanValues(root, tail, at, read)) void batch;
+      expect(trees.scanValuesCached(root, tail, at, read, 4)).toHaveLength(10);
+    } finally {
+      at.release();
     }
   });
 

@@ -97,14 +97,62 @@ export class TreeReader {
     at: Lsn | undefined,
     read: ValueReader<T>,
   ): AsyncGenerator<readonly T[]> {
-    const take = (page: Buffer, slot: number): T => {
-      const start = pg.cellOffset(page, slot);
-      const end = start + pg.cellLength(page, slot);
-      return read(page, start + 2 + page.readUInt16BE(start), end);
-    };
+    const take = valueTaker(read);
     return range.reverse === true
       ? this.scanBackward(root, range, at, take)
       : this.scanForward(root, range, at, take);
+  }
+
+  /**
+   * scanValues() of an ascending range whose leaves are all cached at `at` and number at most
+   * `leavesMax`, at once (issue 8: a short range read without a generator or a promise): every
+   * value in one array. Undefined when a leaf is not cached, the range reaches past `leavesMax`
+   * leaves, or it is descending: then scan as usual (pages are only read here, so nothing is
+   * left to undo). The leaves are found before any value is read.
+   */
+  scanValuesCached<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Lsn,
+    read: ValueReader<T>,
+    leavesMax: number,
+  ): T[] | undefined {
+    if (range.reverse === true) return undefined;
+    const { lower, upper } = range;
+    const first = this.leafCached(root, lower?.key, 'first', at);
+    if (first === undefined) return undefined;
+    const leaves = [first];
+    for (let page = first; ; ) {
+      const n = pg.cellCount(page);
+      // Keys ascend across leaves: past `upper` at this leaf's last cell, the range ends here.
+      if (upper !== undefined && n > 0 && compareLeafKey(page, n - 1, upper.key) >= 0) break;
+      const next = pg.link(page, 0);
+      if (next === 0) break;
+      if (leaves.length >= leavesMax) return undefined;
+      const cached = this.cached(next, at);
+      if (cached === undefined) return undefined;
+      leaves.push(cached);
+      page = cached;
+    }
+    const take = valueTaker(read);
+    const values: T[] = [];
+    let slot = 0;
+    if (lower !== undefined) {
+      const found = searchLeaf(first, lower.key);
+      slot = found.found && !lower.inclusive ? found.slot + 1 : found.slot;
+    }
+    for (const page of leaves) {
+      const n = pg.cellCount(page);
+      for (; slot < n; slot++) {
+        if (upper !== undefined) {
+          const c = compareLeafKey(page, slot, upper.key);
+          if (c > 0 || (c === 0 && !upper.inclusive)) return values;
+        }
+        values.push(take(page, slot));
+      }
+      slot = 0;
+    }
+    return values;
   }
 
   private async *scanForward<T>(
@@ -709,4 +757,13 @@ function childFor(page: Buffer, key: Buffer): { slot: number; child: PageId } {
   }
   const slot = lo - 1;
   return { slot, child: slot === -1 ? pg.link(page, 0) : childAt(page, slot) };
+}
+
+/** A leaf cell's value handed to `read` in place (scanValues). */
+function valueTaker<T>(read: ValueReader<T>): (page: Buffer, slot: number) => T {
+  return (page, slot) => {
+    const start = pg.cellOffset(page, slot);
+    const end = start + pg.cellLength(page, slot);
+    return read(page, start + 2 + page.readUInt16BE(start), end);
+  };
 }

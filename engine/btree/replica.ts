@@ -307,6 +307,16 @@ class Replica implements ReplicaTrees {
     return this.scanAtVdl((point) => this.reader.scanValues(root, range, point, read));
   }
 
+  scanValuesCached<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot,
+    read: ValueReader<T>,
+    leavesMax: number,
+  ): T[] | undefined {
+    return this.reader.scanValuesCached(root, range, at.lsn, read, leavesMax);
+  }
+
   readOverflow(first: PageId, length: number, at?: Snapshot): Promise<Buffer> {
     if (at !== undefined) return readChain(this.pool, first, length, at.lsn);
     return this.atVdl((point) => readChain(this.pool, first, length, point));

@@ -195,6 +195,16 @@ class PagedTrees implements OpenTrees {
     return this.btree.scanValues(root, range, at?.lsn, read);
   }
 
+  scanValuesCached<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot,
+    read: ValueReader<T>,
+    leavesMax: number,
+  ): T[] | undefined {
+    return this.btree.scanValuesCached(root, range, at.lsn, read, leavesMax);
+  }
+
   insert(mtr: Mtr, root: PageId, key: Buffer, value: Buffer): Promise<boolean> {
     return this.btree.insert(asMtr(mtr), root, key, value);
   }

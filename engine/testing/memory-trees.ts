@@ -303,6 +303,26 @@ export class MemoryTrees implements Trees {
     }
   }
 
+  scanValuesCached<T>(
+    root: PageId,
+    range: KeyRange,
+    at: Snapshot,
+    read: ValueReader<T>,
+    leavesMax: number,
+  ): T[] | undefined {
+    if (range.reverse === true) return undefined;
+    const entries = this.tree(root, at);
+    const values: T[] = [];
+    let lastKey: Buffer | undefined;
+    for (let leaf = 0; ; leaf++) {
+      const batch = this.batchForward(entries, range, lastKey);
+      if (batch.length === 0) return values;
+      if (leaf >= leavesMax) return undefined;
+      for (const e of batch) values.push(read(e.value, 0, e.value.length));
+      lastKey = (batch.at(-1) as Entry).key;
+    }
+  }
+
   private batchForward(
     entries: readonly Entry[],
     range: KeyRange,
