@@ -742,11 +742,9 @@ export class EngineSession implements MovableSession {
     warnings: StatementWarnings,
   ): Result | Promise<Result> {
     checkTableLocks(statement, this.tableLocks, this.database);
-    const selected = this.select(statement, warnings);
-    if (selected instanceof Promise) {
-      return selected.then((result) => this.keepWarnings(result, warnings));
-    }
-    return this.keepWarnings(selected, warnings);
+    return andThen(this.select(statement, warnings), (result) =>
+      this.keepWarnings(result, warnings),
+    );
   }
 
   /** The statement's warnings become the session's (SHOW WARNINGS); its result passes. */
@@ -757,8 +755,8 @@ export class EngineSession implements MovableSession {
   }
 
   /**
-   * INSERT, UPDATE and DELETE, in a small async function of their own (issue 8: an async
-   * function's frame holds all of its locals, and dispatchTable has many).
+   * INSERT, UPDATE and DELETE, in a small function of their own (issue 8: apart from
+   * dispatchTable's many locals; at once when the statement waited for nothing).
    */
   private dmlStatement(statement: Statement, warnings: StatementWarnings): Soon<Result> {
     checkTableLocks(statement, this.tableLocks, this.database);
@@ -771,15 +769,14 @@ export class EngineSession implements MovableSession {
   private txnStatement(statement: TxnStatement, warnings: StatementWarnings): Soon<Result> {
     checkTableLocks(statement, this.tableLocks, this.database);
     if (statement.kind === 'begin') this.tableLocks.unlock(); // START TRANSACTION unlocks
-    const ok = (): Result =>
+    return andThen(this.txn.control(statement), () =>
       this.counted(
         this.keepWarnings(
           okResult({ affectedRows: 0, matchedRows: 0, info: '', changes: [] }),
           warnings,
         ),
-      );
-    const controlling = this.txn.control(statement);
-    return controlling === undefined ? ok() : controlling.then(ok);
+      ),
+    );
   }
 
   /** dispatch()'s statements that may be session-level ones (accounts, SET, SHOW, …). */
@@ -789,17 +786,12 @@ export class EngineSession implements MovableSession {
   ): Promise<Result> {
     if (isAccountStatement(statement)) {
       this.process.info = ACCOUNT_STATEMENT_INFO[statement.kind];
-      const result = await this.accountStatement(statement, warnings);
-      this.warnings = warnings.list;
-      this.warningCount = warnings.count();
-      return result;
+      return this.keepWarnings(await this.accountStatement(statement, warnings), warnings);
     }
     if (isMetadataStatement(statement)) {
       // SHOW COLUMNS / INDEX / CREATE …, DESCRIBE (issue 6): rows made from the catalog.
       const shown = runMetadataStatement(statement, this.metadataHost(warnings));
-      this.warnings = warnings.list;
-      this.warningCount = warnings.count();
-      return shown;
+      return this.keepWarnings(shown, warnings);
     }
     const admin = await runAdminStatement(statement, this.adminHost(warnings));
     if (admin !== undefined) {
@@ -821,16 +813,10 @@ export class EngineSession implements MovableSession {
     if (isRoutineStatement(statement)) {
       // CREATE / DROP PROCEDURE, FUNCTION, TRIGGER and CALL (session-routines.ts, issue 6).
       const result = await runRoutineStatement(statement, this.routineHost(warnings));
-      this.warnings = warnings.list;
-      this.warningCount = warnings.count();
-      return this.counted(result);
+      return this.counted(this.keepWarnings(result, warnings));
     }
     const schema = await runSessionSchemaStatement(statement, this.schemaHost(warnings));
-    if (schema !== undefined) {
-      this.warnings = warnings.list;
-      this.warningCount = warnings.count();
-      return schema;
-    }
+    if (schema !== undefined) return this.keepWarnings(schema, warnings);
     return await this.dispatchTable(statement, warnings);
   }
 
@@ -851,9 +837,7 @@ export class EngineSession implements MovableSession {
     } else {
       result = await this.read(statement, warnings);
     }
-    this.warnings = warnings.list;
-    this.warningCount = warnings.count();
-    return this.counted(result);
+    return this.counted(this.keepWarnings(result, warnings));
   }
 
   /**
@@ -900,9 +884,7 @@ export class EngineSession implements MovableSession {
           runLoad(statement, content, this.context(warnings, rows), planContext),
         );
         if (outcome.generatedId !== undefined) this.txn.lastInsertId = outcome.generatedId;
-        this.warnings = warnings.list;
-        this.warningCount = warnings.count();
-        return okResult(outcome);
+        return this.keepWarnings(okResult(outcome), warnings);
       } catch (e) {
         if (e instanceof SqlError) {
           this.warnings = [...warnings.list, { level: 'Error', code: e.errno, message: e.message }];
@@ -1246,10 +1228,7 @@ export class EngineSession implements MovableSession {
       const running = this.txn.runNow(false, (access) =>
         runPointSelect(point, { catalog, eval: this.evalContext(warnings), rows: access }),
       );
-      if (running instanceof Promise) {
-        return running.then((rows) => this.pointResult(columns, rows));
-      }
-      return this.pointResult(columns, running);
+      return andThen(running, (rows) => this.pointResult(columns, rows));
     }
     return this.selectRows(plan, columns, warnings, locking, consistent);
   }

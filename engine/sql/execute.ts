@@ -517,8 +517,10 @@ async function runDdl(
   }
 }
 
-/** Runs INSERT, UPDATE or DELETE: changes go to the statement's transaction. */
-/** A DML plan's run: at once when it can be (issue 8), else a promise. */
+/**
+ * Runs INSERT, UPDATE or DELETE: changes go to the statement's transaction; at once when
+ * nothing had to wait (issue 8), else a promise.
+ */
 export function runDml(plan: Plan, ctx: ExecContext): Soon<WriteOutcome> {
   switch (plan.kind) {
     case 'insert':

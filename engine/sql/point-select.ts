@@ -17,6 +17,7 @@
  */
 import type { Row as SeamRow } from '../api.js';
 import { CONSISTENT, type SourceRow } from '../txn/rows.js';
+import { andThen, forEachSoon } from '../soon.js';
 import { type ExecContext, readRequest } from './execute.js';
 import { type EvalContext, type Evaluator, type Row, withQuery } from './expr.js';
 import type { QueryNode, QueryPlan } from './plan-query.js';
@@ -76,29 +77,27 @@ export function runPointSelect(
   const outer = exec.eval.query?.outer ?? [];
   const ctx = withQuery(exec.eval, { outer, joinRow: null, results: [] });
   const read = exec.rows.pointRows(readRequest(shape.scan.source, ctx, CONSISTENT, shape.needed));
-  if (read instanceof Promise) return read.then((rows) => project(shape, ctx, rows, 0, []));
-  return project(shape, ctx, read, 0, []);
+  return andThen(read, (rows) => project(shape, ctx, rows));
 }
 
-/** The read rows from `from` on projected into `out`; a pause (QR2) makes the rest a promise. */
+/** The read rows projected; a pause (QR2) makes the rest a promise. */
 function project(
   shape: PointSelect,
   ctx: EvalContext,
   read: readonly SourceRow[],
-  from: number,
-  out: SeamRow[],
 ): SeamRow[] | Promise<SeamRow[]> {
-  for (let r = from; r < read.length; r++) {
+  const out: SeamRow[] = [];
+  const projected = forEachSoon(read.length, (r) => {
     const pause = ctx.interrupt?.checkpoint(); // QR2
-    if (pause !== undefined) {
-      return pause.then(() => {
-        out.push(projectRow(shape, ctx, read[r] as SourceRow));
-        return project(shape, ctx, read, r + 1, out);
-      });
+    if (pause === undefined) {
+      out.push(projectRow(shape, ctx, read[r] as SourceRow));
+      return undefined;
     }
-    out.push(projectRow(shape, ctx, read[r] as SourceRow));
-  }
-  return out;
+    return pause.then(() => {
+      out.push(projectRow(shape, ctx, read[r] as SourceRow));
+    });
+  });
+  return andThen(projected, () => out);
 }
 
 function projectRow(shape: PointSelect, ctx: EvalContext, read: SourceRow): SeamRow {
